@@ -1,0 +1,8 @@
+"""The course's checker and autograder.
+
+Learners use :func:`check` (``from autograder import check``) or ``python -m autograder
+check``; instructors use ``python -m autograder course|release|grade``. See the README.
+"""
+from .check import check, run_checks
+
+__all__ = ["check", "run_checks"]

@@ -1,0 +1,91 @@
+"""Learner checks: ``check("sprint1.and_gate")`` in a notebook, ``python -m autograder check``.
+
+A check runs the *public* cases of the chosen exercises against the learner's ``helpers/``
+package with exactly the harness that grades (a child process, the same comparison, the
+same hints); grading adds hidden cases. Results say passed, failed (with what is wrong and
+a hint when the answer matches a known mistake) or not implemented yet, and a summary shows
+progress per sprint.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+from .registry import load_exercises, select
+
+SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR"}
+
+
+def find_helpers(start: Path | None = None) -> Path:
+    """The ``helpers/`` package the learner edits: in this folder or the nearest parent."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "helpers"
+        if (candidate / "__init__.py").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"no helpers/ package found in {here} or its parents: run the check from the course "
+        "folder (or an assignment folder), or pass helpers=PATH")
+
+
+@dataclass
+class CheckReport:
+    results: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r.ok for r in self.results)
+
+    def progress(self) -> dict:
+        """``{sprint: (done, total)}`` in course order."""
+        out: dict = {}
+        for r in self.results:
+            sprint = r.id.split(".", 1)[0]
+            done, total = out.get(sprint, (0, 0))
+            out[sprint] = (done + r.ok, total + 1)
+        return out
+
+    def render(self, verbose: bool = True) -> str:
+        lines = []
+        for r in self.results:
+            lines.append(f"{SYMBOL[r.status]}  {r.id:<32} {r.title}  "
+                         f"[{r.passed}/{r.total} cases]")
+            if verbose and not r.ok:
+                for text in r.message.splitlines():
+                    lines.append(f"      {text}")
+                for h in r.hints:
+                    lines.append(f"      Hint: {h}")
+        lines.append("")
+        for sprint, (done, total) in self.progress().items():
+            bar = "█" * done + "░" * (total - done)
+            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed")
+        return "\n".join(lines)
+
+
+def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float | None = None,
+               ) -> CheckReport:
+    """Run the public cases of the selected exercises; returns a :class:`CheckReport`."""
+    helpers_dir = Path(helpers) if helpers else find_helpers()
+    specs = select(load_exercises(), list(selectors))
+    report = CheckReport()
+    for spec in specs:
+        report.results.append(evaluate(spec, spec.public_cases(), helpers_dir, timeout=timeout))
+    return report
+
+
+def check(*selectors: str, helpers: str | Path | None = None, verbose: bool = True) -> None:
+    """Check your helpers, e.g. ``check("sprint1.and_gate")`` or ``check("sprint1")``.
+
+    Prints what passed, what is wrong and a hint where one is known (use :func:`run_checks`
+    for the results as data). Under nbgrader (validate or autograde), or with the environment
+    variable ``AUTOGRADER_STRICT=1`` (the notebook tests), a failure raises ``AssertionError``
+    so the cell is marked as failed.
+    """
+    report = run_checks(selectors, helpers)
+    print(report.render(verbose))
+    strict = os.environ.get("NBGRADER_EXECUTION") or os.environ.get("AUTOGRADER_STRICT")
+    if not report.ok and strict:
+        failing = [r.id for r in report.results if not r.ok]
+        raise AssertionError(f"not passed yet: {', '.join(failing)}")

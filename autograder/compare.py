@@ -1,0 +1,177 @@
+"""Compare a learner's output with the expected one and say *what* is wrong.
+
+:func:`compare` walks two values (arrays, scalars, tuples, lists, dicts) and returns ``None``
+when they agree, or a :class:`Mismatch` whose ``message`` names the place (``return[1]``),
+the problem (shape, dtype, ``nan``, value) and, for values, the first differing index with the
+expected and actual numbers and the largest error. :func:`generic_hints` adds hints for
+mistakes that show in any numeric answer (a transpose, a sign, a constant factor such as the
+batch size); exercise-specific hints come from known mistakes (see ``registry.Mistake``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close is close enough: ``|actual - expected| <= atol + rtol * |expected|``."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-8
+    dtype: str | None = None   # "int", "float" or "bool": the kind the answer must have
+
+
+@dataclass
+class Mismatch:
+    where: str
+    message: str
+    kind: str          # "type", "shape", "dtype", "nonfinite", "value", "length", "keys"
+
+
+_KINDS = {"int": "iu", "float": "f", "bool": "b"}
+
+
+def _fmt(x) -> str:
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.6g}"
+    return repr(x.item() if isinstance(x, np.generic) else x)
+
+
+def _as_array(value):
+    """Learners may return lists or Python numbers: treat them as the arrays they mean."""
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (bool, int, float, np.generic)):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError):
+            return None
+        return arr if arr.dtype.kind in "biuf" else None
+    return None
+
+
+def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return"):
+    """``None`` if ``actual`` agrees with ``expected``, else the first :class:`Mismatch`."""
+    if expected is None:
+        if actual is None:
+            return None
+        return Mismatch(where, f"{where}: expected None, got {type(actual).__name__}", "type")
+    if isinstance(expected, str):
+        if actual == expected:
+            return None
+        return Mismatch(where, f"{where}: expected {expected!r}, got {actual!r}", "value")
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return Mismatch(where, f"{where}: expected a dict, got {type(actual).__name__}", "type")
+        if set(expected) != set(actual):
+            return Mismatch(where, f"{where}: expected keys {sorted(expected)}, "
+                                   f"got {sorted(actual)}", "keys")
+        for k in expected:
+            m = compare(expected[k], actual[k], tol, f"{where}[{k!r}]")
+            if m:
+                return m
+        return None
+    if isinstance(expected, (tuple, list)) and _as_array(expected) is None:
+        if not isinstance(actual, (tuple, list)):
+            return Mismatch(where, f"{where}: expected a {type(expected).__name__} of "
+                                   f"{len(expected)} values, got {type(actual).__name__}", "type")
+        if len(actual) != len(expected):
+            return Mismatch(where, f"{where}: expected {len(expected)} values, got "
+                                   f"{len(actual)}", "length")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            m = compare(e, a, tol, f"{where}[{i}]")
+            if m:
+                return m
+        return None
+    return _compare_arrays(np.asarray(expected), actual, tol, where)
+
+
+def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
+    if actual is None:
+        return Mismatch(where, f"{where}: got None. Did the function forget to `return` "
+                               "its result?", "type")
+    act = _as_array(actual)
+    if act is None:
+        return Mismatch(where, f"{where}: expected a number or NumPy array, got "
+                               f"{type(actual).__name__}", "type")
+    if act.shape != exp.shape:
+        msg = f"{where}: wrong shape: expected {exp.shape}, got {act.shape}"
+        if exp.ndim == 2 and act.shape == exp.shape[::-1]:
+            msg += " (the transpose: check the order of the matrix product or a missing .T)"
+        elif act.size == exp.size:
+            msg += " (same number of values: a reshape or an axis in the wrong place?)"
+        elif exp.ndim == 0 and act.ndim > 0:
+            msg += " (expected a single number: sum or average over all the values?)"
+        elif act.ndim == exp.ndim - 1 or act.ndim == exp.ndim + 1:
+            msg += " (one axis too few or too many: check `axis=` and `keepdims=`)"
+        return Mismatch(where, msg, "shape")
+    if tol.dtype and act.dtype.kind not in _KINDS[tol.dtype]:
+        if not (tol.dtype == "int" and act.dtype.kind == "b"):
+            return Mismatch(where, f"{where}: expected {tol.dtype} values, got dtype "
+                                   f"{act.dtype}", "dtype")
+    if act.dtype.kind not in "biuf":
+        return Mismatch(where, f"{where}: expected numbers, got dtype {act.dtype}", "dtype")
+    exp_f = exp.astype(np.float64)
+    act_f = act.astype(np.float64)
+    bad_nf = ~np.isfinite(act_f) & np.isfinite(exp_f)
+    if bad_nf.any():
+        idx = tuple(int(i) for i in np.argwhere(bad_nf)[0])
+        return Mismatch(where, f"{where}: got {_fmt(act_f[idx])} at index {idx} where "
+                               f"{_fmt(exp_f[idx])} was expected "
+                               f"({int(bad_nf.sum())} non-finite values in all: an overflow in "
+                               "exp, a log of 0 or a division by 0?)", "nonfinite")
+    close = np.isclose(act_f, exp_f, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+    if close.all():
+        return None
+    wrong = ~close
+    idx = tuple(int(i) for i in np.argwhere(wrong)[0]) if exp.ndim else ()
+    with np.errstate(invalid="ignore"):
+        err = np.abs(act_f - exp_f)
+    loc = f" at index {idx}" if exp.ndim else ""
+    msg = (f"{where}: wrong value{loc}: expected {_fmt(exp_f[idx])}, got {_fmt(act_f[idx])}")
+    if exp.size > 1:
+        msg += (f"; {int(wrong.sum())} of {exp.size} values differ, largest error "
+                f"{float(np.nanmax(err)):.3g}")
+    return Mismatch(where, msg, "value")
+
+
+def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | None = None):
+    """Hints for mistakes any numeric answer can show. Returns a list of strings."""
+    exp = _as_array(expected)
+    act = _as_array(actual)
+    if exp is None or act is None or exp.dtype.kind not in "biuf" or act.dtype.kind not in "biuf":
+        return []
+    hints = []
+    if act.shape == exp.shape and exp.size and np.any(exp != 0):
+        e, a = exp.astype(float), act.astype(float)
+        if np.allclose(a, -e, rtol=tol.rtol, atol=tol.atol):
+            hints.append("Your answer is the expected one with the sign flipped.")
+        else:
+            nz = np.abs(e) > 1e-12
+            ratio = a[nz] / e[nz]
+            if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-6) and np.all(
+                    np.abs(a[~nz]) <= tol.atol) and not np.isclose(ratio[0], 1.0):
+                k = float(ratio[0])
+                if batch and np.isclose(k, batch):
+                    hints.append(f"Your answer is {batch}× the expected one, and {batch} is the "
+                                 "batch size: divide by the number of samples (average, "
+                                 "don't sum, over the batch).")
+                elif batch and np.isclose(k, 1 / batch):
+                    hints.append(f"Your answer is the expected one divided by {batch}, the batch "
+                                 "size: this quantity is not averaged over the batch.")
+                else:
+                    hints.append(f"Your answer is the expected one times {k:.4g}: a constant "
+                                 "factor is missing or extra.")
+    if exp.ndim == 2 and act.shape == exp.shape[::-1] and act.shape != exp.shape and np.allclose(
+            act.T.astype(float), exp.astype(float), rtol=tol.rtol, atol=tol.atol):
+        hints.append("Your answer is the transpose of the expected one.")
+    return hints
+
+
+def matches(expected, actual, tol: Tolerance = Tolerance()) -> bool:
+    """True when ``actual`` agrees with ``expected`` (see :func:`compare`)."""
+    return compare(expected, actual, tol) is None

@@ -1,0 +1,284 @@
+"""The exercise registry: every graded exercise, declared once.
+
+An :class:`Exercise` names the helper it grades (``helpers/<module>.py``, attribute ``name``),
+its points, the worked examples from the notebook, a seeded generator of random cases, hidden
+edge cases and the known mistakes with their hints. Declarations live in
+``autograder/exercises/sprintN.py`` (grader side only: they import the reference solutions).
+
+Cases are prepared by running the reference on them *in the grader's process*:
+:func:`prepare` returns :class:`Prepared` cases holding the inputs, the expected outputs and
+the outputs of each known mistake. A learner release carries the *public* prepared cases as
+stored data (``autograder/public/<sprint>.json`` + ``.npz``) and no generator, reference or
+hidden case; :func:`load_exercises` reads whichever is there.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import sandbox_child
+from .compare import Tolerance
+
+PUBLIC_DIR = Path(__file__).resolve().parent / "public"
+
+
+# --------------------------------------------------------------------------- declaring
+def case(*args, label: str = "", **kwargs) -> dict:
+    """A case that calls the helper as ``helper(*args, **kwargs)``."""
+    return {"args": list(args), "kwargs": kwargs, "label": label}
+
+
+def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "") -> dict:
+    """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
+
+    ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``.
+    """
+    norm = [[s[0], list(s[1]), dict(s[2]) if len(s) > 2 else {}] for s in steps]
+    return {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
+            "attrs": list(attrs), "label": label}
+
+
+@dataclass
+class Mistake:
+    """A known wrong implementation of the helper and the hint it deserves.
+
+    ``implementation`` has the helper's signature; its outputs on each case are computed in
+    the grader and a learner's output that matches them triggers ``hint``. The same function
+    serves as a test fixture: a helper module with it in place must get this hint.
+    """
+
+    implementation: Callable
+    hint: str
+
+
+@dataclass
+class Exercise:
+    id: str                      # "sprint1.and_gate"
+    points: float
+    module: str                  # "perceptron" -> helpers/perceptron.py
+    name: str                    # the function or class graded
+    title: str                   # "Problem 2: the AND gate"
+    generate: Callable[[np.random.Generator], dict] | None = None
+    examples: list = field(default_factory=list)     # worked examples (public)
+    edge_cases: list = field(default_factory=list)   # hidden only
+    n_public: int = 3
+    n_hidden: int = 12
+    tol: Tolerance = field(default_factory=Tolerance)
+    mistakes: list = field(default_factory=list)
+    batch_size: Callable[[dict], int] | None = None  # the case's batch size, for hints
+    reference: Callable | None = None                # default: solutions.<module>.<name>
+
+    @property
+    def sprint(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def grade_id(self) -> str:
+        """The nbgrader grade cell id of this exercise's check cell."""
+        return self.id.replace(".", "-")
+
+    def reference_target(self):
+        if self.reference is not None:
+            return self.reference
+        module = importlib.import_module(f"solutions.{self.module}")
+        return getattr(module, self.name)
+
+    def _seed(self, part: str) -> int:
+        return zlib.crc32(f"{self.id}/{part}".encode())
+
+    def public_inputs(self) -> list:
+        rng = np.random.default_rng(self._seed("public"))
+        randoms = [self.generate(rng) for _ in range(self.n_public)] if self.generate else []
+        return [dict(c, hidden=False) for c in [*self.examples, *randoms]]
+
+    def hidden_inputs(self, salt: str = "") -> list:
+        rng = np.random.default_rng(self._seed(f"hidden/{salt}"))
+        randoms = [self.generate(rng) for _ in range(self.n_hidden)] if self.generate else []
+        return [dict(c, hidden=True) for c in [*self.edge_cases, *randoms]]
+
+
+@dataclass
+class Prepared:
+    """A case with the reference's outputs and those of each known mistake."""
+
+    case: dict
+    expected: dict
+    mistakes: list      # [{"hint": str, "outputs": dict}]
+    hidden: bool = False
+    batch: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.case.get("label") or describe_inputs(self.case)
+
+
+def describe_inputs(case: dict) -> str:
+    def one(v):
+        if isinstance(v, np.ndarray):
+            return f"array{v.shape}" if v.size > 6 else np.array2string(v, separator=", ")
+        return repr(v)
+    parts = [one(a) for a in case.get("args", [])]
+    parts += [f"{k}={one(v)}" for k, v in case.get("kwargs", {}).items()]
+    text = ", ".join(parts)
+    return f"inputs ({text})" if text else "no inputs"
+
+
+def _run_trusted(target, c: dict):
+    return sandbox_child.run_case(target, c)["outputs"]
+
+
+def prepare(ex: Exercise, cases: list) -> list:
+    """Run the reference (and each mistake) on ``cases`` in this process."""
+    target = ex.reference_target()
+    out = []
+    for c in cases:
+        expected = _run_trusted(target, c)
+        mistake_outputs = []
+        for m in ex.mistakes:
+            try:
+                with np.errstate(all="ignore"):
+                    mistake_outputs.append({"hint": m.hint,
+                                            "outputs": _run_trusted(m.implementation, c)})
+            except Exception:  # noqa: BLE001 - a mistake may well crash on some inputs
+                pass
+        clean = {k: v for k, v in c.items() if k != "hidden"}
+        out.append(Prepared(clean, expected, mistake_outputs, bool(c.get("hidden")),
+                            ex.batch_size(c) if ex.batch_size else None))
+    return out
+
+
+# --------------------------------------------------------------------------- loading
+@dataclass
+class Spec:
+    """What the checker needs of an exercise, live (repository) or stored (release)."""
+
+    id: str
+    points: float
+    module: str
+    name: str
+    title: str
+    tol: Tolerance
+    exercise: Exercise | None = None    # present in the full repository only
+    stored_public: list | None = None   # present in a learner release
+
+    @property
+    def sprint(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def grade_id(self) -> str:
+        return self.id.replace(".", "-")
+
+    def public_cases(self) -> list:
+        if self.stored_public is not None:
+            return self.stored_public
+        return prepare(self.exercise, self.exercise.public_inputs())
+
+    def hidden_cases(self, salt: str = "") -> list:
+        if self.exercise is None:
+            raise RuntimeError("hidden cases exist only in the full course repository")
+        return prepare(self.exercise, self.exercise.hidden_inputs(salt))
+
+    def as_row(self) -> dict:
+        return {"id": self.id, "sprint": self.sprint, "points": self.points,
+                "module": f"helpers/{self.module}.py", "name": self.name, "title": self.title}
+
+
+def live_exercises() -> list:
+    """All exercises declared in ``autograder/exercises/``, in course order."""
+    from . import exercises as pkg
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: _sprint_key(i.name)):
+        mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        found.extend(getattr(mod, "EXERCISES", []))
+    ids = [e.id for e in found]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ValueError(f"exercise ids declared twice: {sorted(dupes)}")
+    return found
+
+
+def _sprint_key(name: str):
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return (int(digits) if digits else 999, name)
+
+
+def has_live_registry() -> bool:
+    try:
+        importlib.import_module("autograder.exercises")
+        importlib.import_module("solutions")
+    except ImportError:
+        return False
+    return True
+
+
+def load_exercises() -> list:
+    """The exercises as :class:`Spec` objects: live in the repository, stored in a release."""
+    if has_live_registry():
+        return [Spec(e.id, e.points, e.module, e.name, e.title, e.tol, exercise=e)
+                for e in live_exercises()]
+    return load_store(PUBLIC_DIR)
+
+
+def select(specs: list, selectors) -> list:
+    """Exercises matching any selector: ``sprint1`` or ``sprint1.and_gate``."""
+    if not selectors:
+        return list(specs)
+    chosen, unknown = [], []
+    for s in selectors:
+        hit = [x for x in specs if x.id == s or x.sprint == s]
+        if not hit:
+            unknown.append(s)
+        chosen.extend(h for h in hit if h not in chosen)
+    if unknown:
+        known = sorted({x.sprint for x in specs})
+        raise KeyError(f"no exercise or sprint called {', '.join(map(repr, unknown))}; "
+                       f"sprints are {', '.join(known)} (`python -m autograder list` shows ids)")
+    return chosen
+
+
+# --------------------------------------------------------------------------- stored cases
+def write_store(directory: Path, specs: list) -> list:
+    """Store the public cases of ``specs`` (one file pair per sprint); returns the files."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    by_sprint: dict = {}
+    for s in specs:
+        by_sprint.setdefault(s.sprint, []).append(s)
+    written = []
+    for sprint, items in by_sprint.items():
+        doc = {"exercises": []}
+        for s in items:
+            doc["exercises"].append({
+                "id": s.id, "points": s.points, "module": s.module, "name": s.name,
+                "title": s.title, "tol": asdict(s.tol),
+                "cases": [{"case": p.case, "expected": p.expected, "mistakes": p.mistakes,
+                           "batch": p.batch} for p in s.public_cases()],
+            })
+        js, npz = directory / f"{sprint}.json", directory / f"{sprint}.npz"
+        sandbox_child.save(js, npz, doc)
+        written += [js, npz]
+    return written
+
+
+def load_store(directory: Path) -> list:
+    specs = []
+    for js in sorted(Path(directory).glob("*.json"), key=lambda p: _sprint_key(p.stem)):
+        doc = sandbox_child.load(js, js.with_suffix(".npz"))
+        for e in doc["exercises"]:
+            cases = [Prepared(c["case"], c["expected"], c["mistakes"], False, c["batch"])
+                     for c in e["cases"]]
+            specs.append(Spec(e["id"], e["points"], e["module"], e["name"], e["title"],
+                              Tolerance(**e["tol"]), stored_public=cases))
+    if not specs:
+        raise FileNotFoundError(
+            f"no exercises found: neither the course repository's registry nor stored cases "
+            f"in {directory}")
+    return specs

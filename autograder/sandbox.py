@@ -1,0 +1,131 @@
+"""Run learner code in a separate, limited child process (the grader's side).
+
+The grader never imports a learner's module. It copies the learner's ``helpers/*.py`` files
+into a fresh job folder (with a trusted ``helpers/__init__.py``), writes the case inputs with
+:mod:`autograder.sandbox_child`'s wire format, and starts::
+
+    python -I sandbox_child.py JOB_DIR
+
+``-I`` keeps the environment, the user's site-packages and the current folder off
+``sys.path``; the child imports NumPy before the learner's folder is on the path, so a
+``numpy/`` folder shipped in a submission is never imported. The child has a time limit (its
+whole process group is killed past it), a memory limit and a file-size limit. Only plain
+values cross back, read without unpickling.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import sandbox_child
+
+CHILD_SCRIPT = Path(sandbox_child.__file__).resolve()
+DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise
+DEFAULT_MEMORY = 4 * 1024 ** 3  # bytes of address space
+DEFAULT_FILE_SIZE = 256 * 1024 ** 2
+
+_TRUSTED_INIT = '"""Your helper package (a copy made by the course checker)."""\n'
+
+
+@dataclass
+class RunResult:
+    """What came back from one run of the child: one entry per case, or a crash."""
+
+    results: list = field(default_factory=list)
+    crashed: str | None = None     # why no result came back (timeout, killed, exit code)
+    seconds: float = 0.0
+
+
+def _limits(memory: int, cpu_seconds: int, file_size: int):
+    def apply():  # runs in the child between fork and exec
+        os.setsid()
+        for what, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
+                            (resource.RLIMIT_FSIZE, file_size), (resource.RLIMIT_CORE, 0)):
+            try:
+                resource.setrlimit(what, (value, value))
+            except (ValueError, OSError):
+                pass
+    return apply
+
+
+def copy_learner_package(helpers_dir: Path, dest_pkg: Path) -> None:
+    """Copy the learner's ``.py`` files (only those) into ``dest_pkg/helpers``."""
+    target = dest_pkg / "helpers"
+    target.mkdir(parents=True)
+    for src in sorted(Path(helpers_dir).glob("*.py")):
+        if src.name == "__init__.py" or not src.is_file():
+            continue
+        shutil.copyfile(src, target / src.name)
+    (target / "__init__.py").write_text(_TRUSTED_INIT)
+
+
+def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *,
+                 timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY,
+                 file_size: int = DEFAULT_FILE_SIZE) -> RunResult:
+    """Run ``helpers.<module>.<name>`` on every case in a child process."""
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
+        job_dir = Path(tmp)
+        copy_learner_package(Path(helpers_dir), job_dir / "pkg")
+        sandbox_child.save(job_dir / "job.json", job_dir / "inputs.npz",
+                           {"module": module, "name": name, "cases": cases})
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(job_dir),
+               "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
+               "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+        cmd = [sys.executable, "-I", "-X", "utf8", str(CHILD_SCRIPT), str(job_dir)]
+        proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                preexec_fn=_limits(memory, int(timeout) + 2, file_size))
+        crashed = None
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            out, _ = proc.communicate()
+            crashed = (f"stopped after {timeout:g} s: the code did not finish in time "
+                       "(an endless loop, or far too slow?)")
+        else:
+            _kill_group(proc)  # nothing of it may outlive the check (forked children)
+        result_json = job_dir / "result.json"
+        if crashed is None and not result_json.exists():
+            tail = (out or b"").decode("utf-8", "replace").strip().splitlines()[-5:]
+            how = _describe_exit(proc.returncode)
+            crashed = f"the checker's process ended without a result ({how})" + (
+                ":\n  " + "\n  ".join(tail) if tail else "")
+        results = []
+        if crashed is None:
+            try:
+                doc = sandbox_child.load(result_json, job_dir / "outputs.npz")
+                results = doc["results"]
+            except Exception as exc:  # noqa: BLE001 - whatever the child left behind
+                crashed = f"the result could not be read ({type(exc).__name__}: {exc})"
+        return RunResult(results=results, crashed=crashed,
+                         seconds=time.perf_counter() - start)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        sig = signal.Signals(-code).name
+        extra = {"SIGKILL": ", out of memory or killed", "SIGXCPU": ", CPU time limit",
+                 "SIGXFSZ": ", wrote too large a file", "SIGSEGV": ", crashed"}.get(sig, "")
+        return f"signal {sig}{extra}"
+    if code == 0:
+        return "exit status 0 before writing its result: did the code call sys.exit or os._exit?"
+    return f"exit status {code}: did the code call sys.exit, or run out of memory?"

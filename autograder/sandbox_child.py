@@ -1,0 +1,219 @@
+"""Run a learner's helper on test cases, in a child process of its own.
+
+This file is both
+
+* the *wire format* shared by the grader and the child: values (NumPy arrays, Python
+  scalars, strings, ``None``, tuples, lists and dicts of those) are split into a JSON tree
+  and a ``.npz`` archive, and read back with ``allow_pickle=False``, so nothing a learner's
+  code returns can run code in the grader when it is loaded; and
+* the *child program*: ``python -I sandbox_child.py JOB_DIR`` imports the real NumPy first,
+  then the learner's ``helpers`` package copied into ``JOB_DIR/pkg``, runs every case of the
+  job and writes ``result.json`` and ``outputs.npz`` beside it.
+
+It must only need the standard library and NumPy: the child never imports the rest of the
+``autograder`` package, the reference solutions or the hidden cases.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+WIRE_VERSION = 1
+
+
+# --------------------------------------------------------------------------- wire format
+class UnsupportedValue(TypeError):
+    """A value that cannot cross between the grader and the child."""
+
+
+def pack(value, arrays: dict, path: str = "v"):
+    """Turn ``value`` into a JSON-able tree; arrays are stored in ``arrays`` by key."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return {"__int__": str(value)}
+    if isinstance(value, float):
+        return {"__float__": repr(value)}
+    if isinstance(value, complex):
+        raise UnsupportedValue(f"{path}: complex numbers are not supported")
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype.hasobject or arr.dtype.kind in "OVSUMm":
+            raise UnsupportedValue(
+                f"{path}: an array of dtype {arr.dtype} (use a numeric or bool array)")
+        key = f"a{len(arrays)}"
+        arrays[key] = arr
+        return {"__array__": key, "scalar": isinstance(value, np.generic)}
+    if isinstance(value, tuple):
+        return {"__tuple__": [pack(v, arrays, f"{path}[{i}]") for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [pack(v, arrays, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise UnsupportedValue(f"{path}: dict keys must be strings")
+        return {"__dict__": {k: pack(v, arrays, f"{path}[{k!r}]") for k, v in value.items()}}
+    raise UnsupportedValue(f"{path}: a value of type {type(value).__name__}")
+
+
+def unpack(tree, arrays):
+    """Inverse of :func:`pack`."""
+    if tree is None or isinstance(tree, (bool, str)):
+        return tree
+    if isinstance(tree, list):
+        return [unpack(v, arrays) for v in tree]
+    if isinstance(tree, dict):
+        if "__int__" in tree:
+            return int(tree["__int__"])
+        if "__float__" in tree:
+            return float(tree["__float__"])
+        if "__array__" in tree:
+            arr = np.array(arrays[tree["__array__"]])
+            return arr[()] if tree.get("scalar") else arr
+        if "__tuple__" in tree:
+            return tuple(unpack(v, arrays) for v in tree["__tuple__"])
+        if "__dict__" in tree:
+            return {k: unpack(v, arrays) for k, v in tree["__dict__"].items()}
+    raise UnsupportedValue(f"not a packed value: {tree!r}")
+
+
+def save(path_json: Path, path_npz: Path, obj) -> None:
+    """Write ``obj`` as ``path_json`` + ``path_npz``."""
+    arrays: dict = {}
+    tree = pack(obj, arrays)
+    np.savez(path_npz, **arrays)
+    Path(path_json).write_text(json.dumps({"wire": WIRE_VERSION, "tree": tree}))
+
+
+def load(path_json: Path, path_npz: Path):
+    """Read what :func:`save` wrote, never unpickling anything."""
+    doc = json.loads(Path(path_json).read_text())
+    if doc.get("wire") != WIRE_VERSION:
+        raise UnsupportedValue(f"wire version {doc.get('wire')!r}, expected {WIRE_VERSION}")
+    with np.load(path_npz, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    return unpack(doc["tree"], arrays)
+
+
+# --------------------------------------------------------------------------- running a case
+def run_case(target, case: dict) -> dict:
+    """Run one case against ``target`` (a function or a class) and collect its outputs.
+
+    A case is a dict with ``args`` and ``kwargs`` for the call of ``target``, and for a class
+    ``steps`` (a list of ``[method, args, kwargs]`` called in order on the instance) and
+    ``attrs`` (attribute names read at the end). Inputs are deep-copied first, so a helper that
+    modifies its input in place is noticed and does not spoil later cases.
+
+    Returns ``{"outputs": {name: value}, "mutated": [input names changed in place]}``.
+    """
+    args = copy.deepcopy(list(case.get("args", [])))
+    kwargs = copy.deepcopy(dict(case.get("kwargs", {})))
+    originals = copy.deepcopy((args, kwargs))
+    outputs: dict = {}
+    result = target(*args, **kwargs)
+    steps = case.get("steps") or []
+    attrs = case.get("attrs") or []
+    if not steps and not attrs:
+        outputs["return"] = result
+    else:
+        obj = result
+        for i, (method, s_args, s_kwargs) in enumerate(steps):
+            s_args = copy.deepcopy(list(s_args))
+            s_kwargs = copy.deepcopy(dict(s_kwargs))
+            outputs[f"{method}() [step {i + 1}]"] = getattr(obj, method)(*s_args, **s_kwargs)
+        for name in attrs:
+            outputs[name] = copy.deepcopy(getattr(obj, name))
+    mutated = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(originals[0], args))
+               if not _same(a, b)]
+    mutated += [f"argument {k!r}" for k in kwargs if not _same(originals[1][k], kwargs[k])]
+    return {"outputs": outputs, "mutated": mutated}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and bool(
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - comparing odd learner objects
+        return False
+
+
+def _learner_traceback(exc: BaseException, pkg_dir: str) -> str:
+    """The traceback frames that are in the learner's files, shortest useful form."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(pkg_dir)]
+    lines = []
+    for f in frames[-3:]:
+        rel = os.path.relpath(f.filename, pkg_dir)
+        lines.append(f'  {rel}, line {f.lineno}, in {f.name}\n    {f.line or ""}'.rstrip())
+    head = f"{type(exc).__name__}: {exc}"
+    return head if not lines else head + "\n" + "\n".join(lines)
+
+
+def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
+    """Status for an exception raised by learner code."""
+    if isinstance(exc, NotImplementedError):
+        return {"status": "not_implemented", "message": str(exc) or "not implemented yet"}
+    return {"status": "error", "error_type": type(exc).__name__,
+            "message": _learner_traceback(exc, pkg_dir)}
+
+
+def child_main(job_dir: str) -> int:
+    job_dir = os.path.abspath(job_dir)
+    pkg_dir = os.path.join(job_dir, "pkg")
+    job = load(Path(job_dir, "job.json"), Path(job_dir, "inputs.npz"))
+    # The real NumPy is already imported (above, before the learner's folder is on the path).
+    sys.path.insert(0, pkg_dir)
+    results = []
+    target = None
+    try:
+        import importlib
+
+        module = importlib.import_module(f"helpers.{job['module']}")
+        target = getattr(module, job["name"], None)
+        if target is None:
+            load_status = {"status": "missing",
+                           "message": f"helpers/{job['module']}.py has no `{job['name']}`"}
+        else:
+            load_status = None
+    except BaseException as exc:  # noqa: BLE001 - a syntax error, an import error, SystemExit
+        load_status = classify_exception(exc, pkg_dir)
+        if isinstance(exc, SyntaxError):
+            load_status["message"] = (
+                f"SyntaxError in helpers/{job['module']}.py line {exc.lineno}: {exc.msg}")
+        load_status["status"] = "import_error" if load_status["status"] == "error" else \
+            load_status["status"]
+    for case in job["cases"]:
+        if load_status is not None:
+            results.append(dict(load_status))
+            continue
+        try:
+            ran = run_case(target, case)
+            results.append({"status": "ok", **ran})
+        except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
+            results.append(classify_exception(exc, pkg_dir))
+    packed = []
+    for r in results:
+        try:
+            pack(r.get("outputs", {}), {})
+            packed.append(r)
+        except UnsupportedValue as exc:
+            packed.append({"status": "error", "error_type": "UnsupportedValue",
+                           "message": f"returned {exc} that the checker cannot read"})
+    # Written last and atomically: a result file only exists if the child finished.
+    tmp_json, tmp_npz = Path(job_dir, "result.tmp.json"), Path(job_dir, "outputs.tmp.npz")
+    save(tmp_json, tmp_npz, {"numpy": np.__file__, "results": packed})
+    os.replace(tmp_npz, Path(job_dir, "outputs.npz"))
+    os.replace(tmp_json, Path(job_dir, "result.json"))
+    return 0
+
+
+if __name__ == "__main__":
+    os._exit(child_main(sys.argv[1]) if len(sys.argv) == 2 else 2)
