@@ -75,7 +75,9 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
             if m:
                 return m
         return None
-    if isinstance(expected, (tuple, list)) and _as_array(expected) is None:
+    if isinstance(expected, tuple) or (isinstance(expected, list) and (
+            _as_array(expected) is None or any(
+                isinstance(v, (np.ndarray, tuple, list, dict)) for v in expected))):
         if not isinstance(actual, (tuple, list)):
             return Mismatch(where, f"{where}: expected a {type(expected).__name__} of "
                                    f"{len(expected)} values, got {type(actual).__name__}", "type")
@@ -102,12 +104,12 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
         msg = f"{where}: wrong shape: expected {exp.shape}, got {act.shape}"
         if exp.ndim == 2 and act.shape == exp.shape[::-1]:
             msg += " (the transpose: check the order of the matrix product or a missing .T)"
-        elif act.size == exp.size:
-            msg += " (same number of values: a reshape or an axis in the wrong place?)"
         elif exp.ndim == 0 and act.ndim > 0:
             msg += " (expected a single number: sum or average over all the values?)"
-        elif act.ndim == exp.ndim - 1 or act.ndim == exp.ndim + 1:
+        elif abs(act.ndim - exp.ndim) == 1:
             msg += " (one axis too few or too many: check `axis=` and `keepdims=`)"
+        elif act.size == exp.size:
+            msg += " (same number of values: a reshape or an axis in the wrong place?)"
         return Mismatch(where, msg, "shape")
     if tol.dtype and act.dtype.kind not in _KINDS[tol.dtype]:
         if not (tol.dtype == "int" and act.dtype.kind == "b"):

@@ -81,19 +81,21 @@ def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *
                "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
         cmd = [sys.executable, "-I", "-X", "utf8", str(CHILD_SCRIPT), str(job_dir)]
-        proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                preexec_fn=_limits(memory, int(timeout) + 2, file_size))
+        log_path = job_dir / "child.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    preexec_fn=_limits(memory, int(timeout) + 2, file_size))
         crashed = None
         try:
-            out, _ = proc.communicate(timeout=timeout)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            out, _ = proc.communicate()
             crashed = (f"stopped after {timeout:g} s: the code did not finish in time "
                        "(an endless loop, or far too slow?)")
-        else:
-            _kill_group(proc)  # nothing of it may outlive the check (forked children)
+        # Whatever the learner's code started (forked children) ends with the check.
+        _kill_group(proc)
+        proc.wait()
+        out = log_path.read_bytes()[-4000:]
         result_json = job_dir / "result.json"
         if crashed is None and not result_json.exists():
             tail = (out or b"").decode("utf-8", "replace").strip().splitlines()[-5:]

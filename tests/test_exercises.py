@@ -1,0 +1,151 @@
+"""Every exercise in the registry, against the reference, the stubs and its known mistakes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograder.evaluate import NOT_IMPLEMENTED, PASSED, evaluate
+from autograder.registry import Spec, live_exercises, load_exercises
+
+from .conftest import ROOT, make_helpers, plant_mistake
+
+EXERCISES = live_exercises()
+SPECS = {s.id: s for s in load_exercises()}
+MISTAKES = [(e.id, i) for e in EXERCISES for i in range(len(e.mistakes))]
+
+
+def test_registry_is_not_empty_and_ids_are_well_formed():
+    assert EXERCISES, "no exercise declared"
+    for e in EXERCISES:
+        sprint, _, name = e.id.partition(".")
+        assert sprint.startswith("sprint") and sprint[6:].isdigit() and name.isidentifier(), e.id
+        assert e.points > 0
+        assert (ROOT / "solutions" / f"{e.module}.py").is_file(), e.id
+        assert e.examples or e.generate, f"{e.id} has no case"
+
+
+@pytest.mark.parametrize("ex_id", SPECS)
+def test_reference_passes_every_public_and_hidden_case(ex_id, reference_helpers):
+    spec = SPECS[ex_id]
+    cases = spec.public_cases() + spec.hidden_cases("ci")
+    result = evaluate(spec, cases, reference_helpers)
+    assert result.status == PASSED, result.message
+    assert result.score == spec.points
+    assert result.total >= 3, "too few cases to tell a right answer from a lucky one"
+
+
+@pytest.mark.parametrize("ex_id", SPECS)
+def test_untouched_stub_reports_not_implemented(ex_id, stub_helpers):
+    spec = SPECS[ex_id]
+    result = evaluate(spec, spec.public_cases(), stub_helpers)
+    assert result.status == NOT_IMPLEMENTED, result.message
+    assert result.score == 0
+    assert "not implemented" in result.message
+
+
+@pytest.mark.parametrize("ex_id,index", MISTAKES, ids=[f"{i}-{n}" for i, n in MISTAKES])
+def test_each_hint_fires_on_the_mistake_it_names(ex_id, index, tmp_path):
+    ex = next(e for e in EXERCISES if e.id == ex_id)
+    mistake = ex.mistakes[index]
+    pkg = make_helpers(tmp_path)
+    plant_mistake(pkg, ex.module, ex.name, mistake.implementation)
+    spec = SPECS[ex_id]
+    result = evaluate(spec, spec.public_cases(), pkg)  # a learner sees public cases only
+    assert result.status != PASSED, "the mistake passes the public cases"
+    assert mistake.hint in result.hints, (result.message, result.hints)
+
+
+@pytest.mark.parametrize("ex_id", SPECS)
+def test_a_hard_coded_answer_to_the_worked_examples_fails(ex_id, tmp_path):
+    """Answering the public cases from a table must not pass the hidden ones."""
+    spec = SPECS[ex_id]
+    ex = spec.exercise
+    if any(c.get("steps") or c.get("attrs") for c in ex.public_inputs()):
+        pytest.skip("a class is built afresh by every case; this test is for functions")
+    if not (ex.generate and ex.n_hidden):
+        pytest.skip("no random hidden cases: the answer is one fixed value by design")
+    public = spec.public_cases()
+    table = [(p.case["args"], p.expected["return"]) for p in public]
+    pkg = make_helpers(tmp_path)
+    src = ("import numpy as _np\n"
+           f"_TABLE = {_literal(table)}\n"
+           f"def {ex.name}(*args, **kwargs):\n"
+           "    for ins, out in _TABLE:\n"
+           "        if len(ins) == len(args) and all(_np.array_equal(_np.asarray(a), _np.asarray(b))"
+           " for a, b in zip(ins, args)):\n"
+           "            return out\n"
+           "    return _np.zeros(1)\n")
+    (pkg / f"{ex.module}.py").write_text((pkg / f"{ex.module}.py").read_text() + "\n" + src)
+    assert evaluate(spec, public, pkg).status == PASSED
+    hidden = evaluate(spec, spec.hidden_cases("ci"), pkg)
+    assert hidden.status != PASSED and hidden.score < spec.points
+
+
+def _literal(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"_np.array({value.tolist()!r}, dtype={str(value.dtype)!r})"
+    if isinstance(value, np.generic):
+        return f"_np.{value.dtype}({value.item()!r})"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_literal(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+@pytest.mark.parametrize("ex_id", SPECS)
+def test_cases_are_reproducible_and_hidden_cases_depend_on_the_salt(ex_id):
+    spec = SPECS[ex_id]
+    ex = spec.exercise
+    a, b = ex.public_inputs(), ex.public_inputs()
+    assert json.dumps(a, default=repr) == json.dumps(b, default=repr)
+    if ex.generate and ex.n_hidden:
+        h1, h2 = ex.hidden_inputs("one"), ex.hidden_inputs("two")
+        assert json.dumps(h1, default=repr) != json.dumps(h2, default=repr)
+
+
+def test_cli_list_json_prints_the_registry():
+    out = subprocess.run([sys.executable, "-m", "autograder", "list", "--json"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == [e.id for e in EXERCISES]
+    for r, e in zip(rows, EXERCISES):
+        assert r == {"id": e.id, "sprint": e.sprint, "points": e.points,
+                     "module": f"helpers/{e.module}.py", "name": e.name, "title": e.title}
+
+
+def test_cli_check_on_a_fresh_clone_reports_everything_not_implemented():
+    proc = subprocess.run([sys.executable, "-m", "autograder", "check", "--json"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    rows = json.loads(proc.stdout)
+    assert {r["id"] for r in rows} == set(SPECS)
+    assert {r["status"] for r in rows} == {NOT_IMPLEMENTED}
+
+
+def test_cli_check_passes_with_the_reference_and_selects_by_sprint(reference_helpers):
+    sprint = EXERCISES[0].sprint
+    proc = subprocess.run([sys.executable, "-m", "autograder", "check", sprint, "--helpers",
+                           str(reference_helpers)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    n = sum(e.sprint == sprint for e in EXERCISES)
+    assert f"{n} of {n} exercises passed" in proc.stdout
+    assert proc.stdout.count("PASS") == n
+
+
+def test_cli_check_rejects_an_unknown_selector():
+    proc = subprocess.run([sys.executable, "-m", "autograder", "check", "sprint99"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "sprint99" in proc.stderr and "sprints are" in proc.stderr
+
+
+def test_spec_without_registry_refuses_hidden_cases():
+    spec = Spec("sprint9.x", 1, "m", "f", "t", SPECS[next(iter(SPECS))].tol, stored_public=[])
+    with pytest.raises(RuntimeError, match="hidden cases"):
+        spec.hidden_cases()

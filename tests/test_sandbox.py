@@ -1,0 +1,177 @@
+"""The child process that runs learner code: wire format, isolation, limits."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder import sandbox, sandbox_child
+from autograder.compare import compare
+from autograder.registry import case
+
+from .conftest import HELPERS
+
+
+# --------------------------------------------------------------------------- wire format
+_arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8, np.bool_]),
+                     shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4))
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
+                    st.floats(allow_nan=False), _arrays)
+_values = st.recursive(_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.tuples(inner, inner),
+    st.dictionaries(st.text(max_size=3), inner, max_size=3)), max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_values)
+def test_wire_format_round_trips_values_exactly(tmp_path_factory, value):
+    d = tmp_path_factory.mktemp("wire")
+    sandbox_child.save(d / "v.json", d / "v.npz", value)
+    back = sandbox_child.load(d / "v.json", d / "v.npz")
+    assert _identical(value, back)
+
+
+def _identical(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (np.ndarray, np.generic)):
+        return a.dtype == b.dtype and np.shape(a) == np.shape(b) and np.array_equal(a, b)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
+    return a == b
+
+
+@pytest.mark.parametrize("bad", [object(), np.array([object()]), {1: 2}, 1j, lambda: 0])
+def test_wire_format_refuses_what_would_need_pickle(bad, tmp_path):
+    with pytest.raises(sandbox_child.UnsupportedValue):
+        sandbox_child.save(tmp_path / "v.json", tmp_path / "v.npz", bad)
+
+
+def test_loading_never_unpickles(tmp_path):
+    np.save(tmp_path / "x.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    np.savez(tmp_path / "v.npz", a0=np.array([{"a": 1}], dtype=object))
+    (tmp_path / "v.json").write_text('{"wire": 1, "tree": {"__array__": "a0", "scalar": false}}')
+    with pytest.raises(ValueError, match="pickle"):
+        sandbox_child.load(tmp_path / "v.json", tmp_path / "v.npz")
+
+
+# --------------------------------------------------------------------------- the child
+def _pkg(tmp_path, source: str, extra: dict | None = None):
+    pkg = tmp_path / "sub" / "helpers"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text((HELPERS / "__init__.py").read_text())
+    (pkg / "mod.py").write_text(source)
+    for rel, text in (extra or {}).items():
+        p = tmp_path / "sub" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return pkg
+
+
+def _run(pkg, cases, **kw):
+    return sandbox.run_in_child(pkg, "mod", "f", cases, **kw)
+
+
+def test_child_runs_learner_code_and_returns_outputs(tmp_path):
+    pkg = _pkg(tmp_path, "import numpy as np\ndef f(x):\n    return x * 2, {'n': x.size}\n")
+    run = _run(pkg, [case(np.arange(3))])
+    assert run.crashed is None
+    (out,) = run.results
+    assert out["status"] == "ok"
+    doubled, meta = out["outputs"]["return"]
+    np.testing.assert_array_equal(doubled, [0, 2, 4])
+    assert meta == {"n": 3}
+
+
+def test_child_reports_in_place_modification_of_inputs(tmp_path):
+    pkg = _pkg(tmp_path, "def f(x):\n    x += 1\n    return x\n")
+    (out,) = _run(pkg, [case(np.zeros(2))]).results
+    assert out["mutated"] == ["argument 1"]
+
+
+def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
+    fake = {"numpy/__init__.py": "raise SystemExit('fake numpy imported')\n",
+            "helpers/numpy.py": "raise SystemExit('fake numpy imported')\n"}
+    pkg = _pkg(tmp_path, "import numpy as np\ndef f():\n    return np.__file__.endswith("
+                         "'numpy/__init__.py') and 'site-packages' in np.__file__\n", fake)
+    (out,) = _run(pkg, [case()]).results
+    assert out == {"status": "ok", "outputs": {"return": True}, "mutated": []}
+
+
+def test_child_cannot_import_the_reference_or_the_grader(tmp_path):
+    pkg = _pkg(tmp_path, "import importlib\ndef f(name):\n"
+                         "    try:\n        importlib.import_module(name)\n        return 'imported'\n"
+                         "    except ImportError:\n        return 'refused'\n")
+    results = _run(pkg, [case("solutions"), case("autograder.exercises"),
+                         case("autograder")]).results
+    assert [r["outputs"]["return"] for r in results] == ["refused"] * 3
+
+
+def test_monkeypatching_in_the_child_does_not_reach_the_grader(tmp_path):
+    src = ("import numpy as np, builtins\n"
+           "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+           "builtins.abs = lambda x: 0\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
+           "def f(x):\n    return x * 0\n")
+    pkg = _pkg(tmp_path, src)
+    (out,) = _run(pkg, [case(np.ones(3))]).results
+    assert compare(np.ones(3), out["outputs"]["return"]) is not None
+    assert np.allclose.__module__.startswith("numpy")
+
+
+@pytest.mark.parametrize("body,expect", [
+    ("import sys\n    sys.exit(0)", "sys.exit"),
+    ("import os\n    os._exit(0)", "sys.exit or os._exit"),
+    ("while True:\n        pass", "did not finish in time"),
+    ("import time\n    time.sleep(60)", "did not finish in time"),
+])
+def test_exits_and_hangs_become_a_clear_message(tmp_path, body, expect):
+    pkg = _pkg(tmp_path, f"def f():\n    {body}\n")
+    run = _run(pkg, [case()], timeout=3)
+    if run.crashed is None:  # sys.exit is an exception the child catches per case
+        (out,) = run.results
+        assert out["status"] == "error" and "SystemExit" in out["message"]
+    else:
+        assert expect in run.crashed
+    assert run.seconds < 10
+
+
+def test_memory_is_limited(tmp_path):
+    pkg = _pkg(tmp_path, "import numpy as np\ndef f():\n    return np.ones(2 * 1024**3).sum()\n")
+    (out,) = _run(pkg, [case()], memory=1024 ** 3).results
+    assert out["status"] == "error" and "MemoryError" in out["message"]
+
+
+def test_forked_children_do_not_outlive_the_check(tmp_path):
+    marker = tmp_path / "survivor"
+    pkg = _pkg(tmp_path, "import os, time\ndef f():\n    if os.fork() == 0:\n"
+                         f"        time.sleep(2)\n        open({str(marker)!r}, 'w').write('x')\n"
+                         "        os._exit(0)\n    return 1\n")
+    run = _run(pkg, [case()])
+    assert run.results[0]["outputs"]["return"] == 1
+    import time
+    time.sleep(3)
+    assert not marker.exists()
+
+
+def test_unsupported_return_values_are_reported_not_unpickled(tmp_path):
+    pkg = _pkg(tmp_path, "def f():\n    return object()\n")
+    (out,) = _run(pkg, [case()]).results
+    assert out["status"] == "error" and "cannot read" in out["message"]
+
+
+def test_a_syntax_error_names_the_file_and_line(tmp_path):
+    pkg = _pkg(tmp_path, "def f(:\n    pass\n")
+    (out,) = _run(pkg, [case()]).results
+    assert out["status"] == "import_error"
+    assert "helpers/mod.py line 1" in out["message"]
+
+
+def test_learner_traceback_shows_the_learners_line(tmp_path):
+    pkg = _pkg(tmp_path, "def f(x):\n    return x @ x\n")
+    (out,) = _run(pkg, [case(np.ones((2, 3)))]).results
+    assert out["status"] == "error"
+    assert "ValueError" in out["message"] and "mod.py, line 2" in out["message"]
