@@ -38,7 +38,7 @@ def pack(value, arrays: dict, path: str = "v"):
         return value
     if isinstance(value, (int,)) and not isinstance(value, bool):
         return {"__int__": str(value)}
-    if isinstance(value, float):
+    if isinstance(value, float) and not isinstance(value, np.generic):  # np.float64 is a float
         return {"__float__": repr(value)}
     if isinstance(value, complex):
         raise UnsupportedValue(f"{path}: complex numbers are not supported")

@@ -18,7 +18,9 @@ from .conftest import HELPERS
 _arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8, np.bool_]),
                      shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4))
 _leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
-                    st.floats(allow_nan=False), _arrays)
+                    st.floats(allow_nan=False), _arrays,
+                    st.floats(allow_nan=False).map(np.float64), st.integers(-9, 9).map(np.int32),
+                    st.booleans().map(np.bool_))
 _values = st.recursive(_leaves, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.tuples(inner, inner),
     st.dictionaries(st.text(max_size=3), inner, max_size=3)), max_leaves=8)
