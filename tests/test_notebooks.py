@@ -2,7 +2,7 @@
 
 Execution uses nbclient on a copy of the course in which ``helpers/`` holds the reference
 modules, with ``AUTOGRADER_STRICT=1`` (a failing check cell fails) and ``COURSE_QUICK=1``
-(long training cells run short), offline.
+(long training cells run short), offline, with matplotlib's inline backend as in JupyterLab.
 """
 from __future__ import annotations
 
@@ -98,9 +98,15 @@ def test_notebook_runs_top_to_bottom_against_the_reference(path, tmp_path):
     nb_path = tmp_path / "notebooks" / path.name
     shutil.copyfile(path, nb_path)
     nb = _read(nb_path)
-    env = {"AUTOGRADER_STRICT": "1", "COURSE_QUICK": "1", "MPLBACKEND": "Agg"}
+    # The kernel gets the learner's environment: no MPLBACKEND, so plots render inline as in
+    # JupyterLab (the test runner itself may use Agg).
+    env = {"AUTOGRADER_STRICT": "1", "COURSE_QUICK": "1", "MPLBACKEND": None}
     old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
     try:
         NotebookClient(nb, timeout=600, kernel_name="python3",
                        resources={"metadata": {"path": str(nb_path.parent)}}).execute()
