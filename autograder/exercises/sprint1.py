@@ -1,14 +1,28 @@
-"""Sprint 1, the perceptron: exercises, cases and known mistakes."""
+"""Sprint 1, the perceptron: exercises, cases and known mistakes.
+
+The learning rule is graded on exact numbers, so its cases keep floating-point rounding out
+of the way: on 0/1 inputs the learning rates are powers of 2 (every sum is exact, so ties
+``w · x + b == 0`` come out the same whatever order a learner adds in), and on continuous
+data a tie has probability 0.
+"""
 import numpy as np
 
-from solutions.perceptron import step_function
+from solutions.perceptron import AND, NAND, OR, step_function
 
 from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case
+from ..registry import Exercise, Mistake, case, class_case
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
+EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
+CLOSE = Tolerance(rtol=1e-9, atol=1e-12)
+
+# The 14 boolean functions of 2 inputs that one perceptron can compute (all but XOR, XNOR),
+# as outputs on TRUTH_INPUTS.
+SEPARABLE_TABLES = [t for t in (np.array([(k >> i) & 1 for i in range(4)]) for k in range(16))
+                    if not (np.array_equal(t, [0, 1, 1, 0]) or np.array_equal(t, [1, 0, 0, 1]))]
 
 
+# --------------------------------------------------------------------------- generators
 def _random_binary_pairs(rng):
     """A batch of 0/1 input pairs (order and size random), or a single pair."""
     if rng.random() < 0.3:
@@ -16,13 +30,171 @@ def _random_binary_pairs(rng):
     return case(rng.integers(0, 2, size=(int(rng.integers(1, 9)), 2)))
 
 
+def _random_perceptron_output(rng):
+    """Random weights, bias and inputs (one sample or a batch), no sum within 1e-6 of 0."""
+    d = int(rng.integers(1, 6))
+    single = rng.random() < 0.3
+    x = rng.normal(size=d if single else (int(rng.integers(1, 9)), d))
+    w = rng.normal(size=d)
+    b = float(rng.normal())
+    while np.any(np.abs(x @ w + b) < 1e-6):
+        b = float(rng.normal())
+    return case(x, w, b)
+
+
+def _separable_points(rng, n, d, margin=0.05):
+    """``n`` points in [-1, 1]^d labelled by a random line (plane), none closer than
+    ``margin`` to it."""
+    w_true = rng.normal(size=d)
+    w_true /= np.linalg.norm(w_true)
+    b_true = float(rng.uniform(-0.5, 0.5))
+    X = np.empty((0, d))
+    while len(X) < n:
+        cand = rng.uniform(-1, 1, size=(n, d))
+        X = np.vstack([X, cand[np.abs(cand @ w_true + b_true) > margin]])[:n]
+    return X, (X @ w_true + b_true > 0).astype(int)
+
+
+def _random_perceptron_case(rng):
+    """Learn a random separable gate on 0/1 inputs, or random separable points."""
+    if rng.random() < 0.4:
+        table = SEPARABLE_TABLES[int(rng.integers(len(SEPARABLE_TABLES)))]
+        rows = rng.permutation(np.concatenate([np.arange(4), rng.integers(0, 4, size=int(
+            rng.integers(0, 5)))]))
+        X, y = TRUTH_INPUTS[rows], table[rows]
+        lr = float(rng.choice([0.25, 0.5, 1.0, 2.0]))
+        epochs = int(rng.integers(1, 13))
+        X_test = TRUTH_INPUTS
+        d = 2
+    else:
+        d = int(rng.integers(1, 5))
+        X, y = _separable_points(rng, int(rng.integers(5, 31)), d)
+        lr = round(float(rng.uniform(0.05, 1.0)), 2)
+        epochs = int(rng.integers(1, 21))
+        X_test = rng.uniform(-1.5, 1.5, size=(int(rng.integers(1, 11)), d))
+    return class_case((d,), {"lr": lr}, steps=[("fit", [X, y], {"epochs": epochs}),
+                                               ("predict", [X_test])],
+                      attrs=["w", "b"], label=f"learn {len(X)} samples of {d} inputs, "
+                                              f"lr={lr}, {epochs} epochs")
+
+
+def _learn(X, y, lr, epochs, label, X_test=None, n_inputs=2):
+    return class_case((n_inputs,), {"lr": lr},
+                      steps=[("fit", [X, y], {"epochs": epochs}),
+                             ("predict", [X if X_test is None else X_test])],
+                      attrs=["w", "b"], label=label)
+
+
+# --------------------------------------------------------------------------- mistakes
 def _step_ge(x):
     return (np.asarray(x) >= 0).astype(int)
+
+
+def _output_without_bias(x, w, b):
+    return step_function(np.asarray(x) @ np.asarray(w))
+
+
+def _output_bias_subtracted(x, w, b):
+    return step_function(np.asarray(x) @ np.asarray(w) - b)
 
 
 def _and_as_or(x):
     return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.2)
 
+
+def _nand_weights_positive(x):
+    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.7)
+
+
+def _nand_as_nor(x):
+    return step_function(np.asarray(x) @ np.array([-0.5, -0.5]) + 0.2)
+
+
+def _or_as_and(x):
+    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.7)
+
+
+def _or_bias_positive(x):
+    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.2)
+
+
+def _xor_as_or(x):
+    return OR(x)
+
+
+def _xor_output_nand(x):
+    return NAND(np.stack([NAND(x), OR(x)], axis=-1))
+
+
+class _PerceptronNoBiasUpdate:
+    """Updates the weights but forgets the bias."""
+
+    def __init__(self, n_inputs=2, lr=0.1):
+        self.lr = lr
+        self.w = np.zeros(n_inputs)
+        self.b = 0.0
+
+    def predict(self, X):
+        return step_function(np.asarray(X) @ self.w + self.b)
+
+    def fit(self, X, y, epochs=10):
+        errors = np.zeros(epochs, dtype=int)
+        for epoch in range(epochs):
+            for xi, target in zip(np.asarray(X, dtype=float), np.asarray(y)):
+                error = target - self.predict(xi)
+                if error != 0:
+                    self.w = self.w + self.lr * error * xi
+                    errors[epoch] += 1
+        return errors
+
+
+class _PerceptronTargetUpdate:
+    """Moves the weights by the target t instead of the error t - y, so even when right."""
+
+    def __init__(self, n_inputs=2, lr=0.1):
+        self.lr = lr
+        self.w = np.zeros(n_inputs)
+        self.b = 0.0
+
+    def predict(self, X):
+        return step_function(np.asarray(X) @ self.w + self.b)
+
+    def fit(self, X, y, epochs=10):
+        errors = np.zeros(epochs, dtype=int)
+        for epoch in range(epochs):
+            for xi, target in zip(np.asarray(X, dtype=float), np.asarray(y)):
+                if target != self.predict(xi):
+                    errors[epoch] += 1
+                self.w = self.w + self.lr * target * xi
+                self.b = self.b + self.lr * target
+        return errors
+
+
+class _PerceptronBatchUpdate:
+    """Predicts the whole data set with the old weights, then applies all updates at once."""
+
+    def __init__(self, n_inputs=2, lr=0.1):
+        self.lr = lr
+        self.w = np.zeros(n_inputs)
+        self.b = 0.0
+
+    def predict(self, X):
+        return step_function(np.asarray(X) @ self.w + self.b)
+
+    def fit(self, X, y, epochs=10):
+        X = np.asarray(X, dtype=float)
+        errors = np.zeros(epochs, dtype=int)
+        for epoch in range(epochs):
+            error = np.asarray(y) - self.predict(X)
+            errors[epoch] = np.count_nonzero(error)
+            self.w = self.w + self.lr * error @ X
+            self.b = self.b + self.lr * error.sum()
+        return errors
+
+
+# --------------------------------------------------------------------------- exercises
+_Y_AND, _Y_OR = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])
+_XOR_Y = np.array([0, 1, 1, 0])
 
 EXERCISES = [
     Exercise(
@@ -31,16 +203,136 @@ EXERCISES = [
         examples=[case(np.array([-1.0, 0.0, 2.5]), label="step_function([-1.0, 0.0, 2.5])")],
         generate=lambda rng: case(rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
         edge_cases=[case(np.zeros((2, 3))), case(np.array([1e-12, -1e-12]))],
-        tol=Tolerance(rtol=0, atol=0, dtype="int"),
+        tol=EXACT_INT,
         mistakes=[Mistake(_step_ge, "At x = 0 the step function gives 0: use `x > 0`, not `x >= 0`.")],
     ),
     Exercise(
+        id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
+        title="Problem 2: one perceptron's output",
+        examples=[
+            case(np.array([0, 1]), np.array([0.5, 0.5]), -0.7,
+                 label="x = (0, 1), w = (0.5, 0.5), b = -0.7 from the text"),
+            case(TRUTH_INPUTS, np.array([0.5, 0.5]), -0.7,
+                 label="the four input pairs, w = (0.5, 0.5), b = -0.7"),
+        ],
+        generate=_random_perceptron_output, n_public=2, n_hidden=10,
+        edge_cases=[
+            case(np.array([[1.0, 1.0]]), np.array([0.5, -0.5]), 0.0, label="sum exactly 0"),
+            case(np.array([[2.0], [-1.0], [0.25]]), np.array([2.0]), 0.5, label="one input"),
+            case(np.zeros((0, 3)), np.ones(3), 1.0, label="no samples"),
+        ],
+        tol=EXACT_INT,
+        mistakes=[
+            Mistake(_output_without_bias,
+                    "The bias is missing: the output is step(x @ w + b), not step(x @ w)."),
+            Mistake(_output_bias_subtracted,
+                    "The bias is added, not subtracted: step(x @ w + b). (A threshold θ is "
+                    "subtracted, w · x - θ > 0; the bias is b = -θ.)"),
+        ],
+    ),
+    Exercise(
         id="sprint1.and_gate", points=1, module="perceptron", name="AND",
-        title="Problem 2: the AND gate",
+        title="Problem 3: the AND gate",
         examples=[case(TRUTH_INPUTS, label="the truth table")],
         generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        tol=Tolerance(rtol=0, atol=0, dtype="int"),
+        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs")],
+        tol=EXACT_INT,
         mistakes=[Mistake(_and_as_or, "Your gate fires when *either* input is 1: that is OR. "
                                       "Make the bias more negative, so only two 1s overcome it.")],
+    ),
+    Exercise(
+        id="sprint1.nand_gate", points=1, module="perceptron", name="NAND",
+        title="Problem 4: the NAND gate",
+        examples=[case(TRUTH_INPUTS, label="the truth table")],
+        generate=_random_binary_pairs, n_public=2, n_hidden=8,
+        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
+                    case(np.array([1, 1]), label="a single pair (1, 1)")],
+        tol=EXACT_INT,
+        mistakes=[
+            Mistake(_nand_weights_positive,
+                    "Your gate outputs 1 even for (1, 1): with positive weights the inputs can "
+                    "only push the sum up. NAND is AND with every sign flipped: negative "
+                    "weights (e.g. -0.5, -0.5) and a positive bias (e.g. 0.7)."),
+            Mistake(_nand_as_nor,
+                    "Your gate turns off as soon as one input is 1: that is NOR. Make the bias "
+                    "larger than one weight's pull (e.g. 0.7 with weights -0.5), so only two 1s "
+                    "bring the sum below 0."),
+        ],
+    ),
+    Exercise(
+        id="sprint1.or_gate", points=1, module="perceptron", name="OR",
+        title="Problem 5: the OR gate",
+        examples=[case(TRUTH_INPUTS, label="the truth table")],
+        generate=_random_binary_pairs, n_public=2, n_hidden=8,
+        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
+                    case(np.array([0, 0]), label="a single pair (0, 0)")],
+        tol=EXACT_INT,
+        mistakes=[
+            Mistake(_or_as_and, "Your gate fires only when both inputs are 1: that is AND. "
+                                "Make the bias less negative, so a single 1 is enough."),
+            Mistake(_or_bias_positive,
+                    "(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias "
+                    "must not be positive (e.g. -0.2 with weights 0.5)."),
+        ],
+    ),
+    Exercise(
+        id="sprint1.xor_gate", points=2, module="perceptron", name="XOR",
+        title="Problem 6: XOR from stacked gates",
+        examples=[case(TRUTH_INPUTS, label="the truth table")],
+        generate=_random_binary_pairs, n_public=2, n_hidden=8,
+        edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
+                    case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
+        tol=EXACT_INT,
+        mistakes=[
+            Mistake(_xor_as_or,
+                    "(1, 1) must give 0, and your XOR gives 1 like OR. Use two layers: "
+                    "s1 = NAND(x), s2 = OR(x), then y = AND of the pairs (s1, s2)."),
+            Mistake(_xor_output_nand,
+                    "Your table is XOR upside down (XNOR): the second layer must be AND of "
+                    "(s1, s2), not NAND."),
+        ],
+    ),
+    Exercise(
+        id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
+        title="Problem 7: the perceptron learning rule",
+        examples=[
+            class_case((2,), {"lr": 0.1}, attrs=["w", "b"],
+                       label="a new Perceptron(2, lr=0.1) starts at w = (0, 0), b = 0"),
+            _learn(TRUTH_INPUTS, _Y_AND, 0.5, 8, "learn AND from its truth table, lr=0.5, "
+                                                 "8 epochs"),
+            _learn(TRUTH_INPUTS, _Y_OR, 0.5, 6, "learn OR from its truth table, lr=0.5, "
+                                                "6 epochs"),
+            class_case((2,), {"lr": 0.5},
+                       steps=[("fit", [TRUTH_INPUTS, _Y_AND], {"epochs": 2}),
+                              ("fit", [TRUTH_INPUTS[3:], _Y_AND[3:]], {"epochs": 1}),
+                              ("predict", [TRUTH_INPUTS])], attrs=["w", "b"],
+                       label="AND for 2 epochs, then fit once more on the row (1, 1): fit "
+                             "continues from the current w and b"),
+        ],
+        generate=_random_perceptron_case, n_public=2, n_hidden=12,
+        edge_cases=[
+            _learn(TRUTH_INPUTS, _Y_AND, 1.0, 0, "0 epochs"),
+            _learn(TRUTH_INPUTS, _XOR_Y, 1.0, 12, "XOR, never learned"),
+            _learn(TRUTH_INPUTS, np.zeros(4, dtype=int), 0.5, 3, "all targets 0"),
+            _learn(TRUTH_INPUTS[[3, 2, 1, 0]], _Y_AND[[3, 2, 1, 0]], 0.25, 10,
+                   "AND, rows in reverse order", X_test=np.array([1, 1])),
+            _learn(np.array([[0.3], [-0.8], [1.2], [0.1]]), np.array([1, 0, 1, 0]), 0.4, 6,
+                   "one input", X_test=np.array([[0.0], [0.25], [2.0]]), n_inputs=1),
+        ],
+        tol=CLOSE,
+        mistakes=[
+            Mistake(_PerceptronNoBiasUpdate,
+                    "The bias learns too: after each wrong prediction update "
+                    "b = b + lr * (t - y) as well as w (the bias is a weight whose input is "
+                    "always 1)."),
+            Mistake(_PerceptronTargetUpdate,
+                    "Update by the error t - y, not by the target t: the error is 0 when the "
+                    "prediction is right (then nothing changes) and +1 or -1 when it is wrong."),
+            Mistake(_PerceptronBatchUpdate,
+                    "Go through the samples one at a time, in order, and update w and b right "
+                    "after each one, so the next prediction already uses the new weights. "
+                    "Predicting all samples first and adding up the updates is a different "
+                    "rule (a batch update)."),
+        ],
     ),
 ]
