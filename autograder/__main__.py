@@ -35,8 +35,21 @@ def _cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def _instructor_module(name: str, command: str):
+    """``autograder.<name>``, or a clear exit where it is absent (a learner release)."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"{__package__}.{name}", "solutions", f"{__package__}.exercises"):
+            raise
+        raise SystemExit(f"error: `python -m autograder {command}` is an instructor command: run "
+                         "it in the course repository, not in a learner's assignment folder")
+
+
 def _cmd_stubs(args) -> int:
-    from . import stubs
+    stubs = _instructor_module("stubs", "stubs")
 
     if args.check:
         diff = stubs.differences()
@@ -52,24 +65,21 @@ def _cmd_stubs(args) -> int:
 
 
 def _cmd_course(args) -> int:
-    from .course import build_course
-
+    build_course = _instructor_module("course", "course").build_course
     path = build_course(Path(args.course_dir), sprints=args.sprint or None)
     print(f"nbgrader course written to {path}")
     return 0
 
 
 def _cmd_release(args) -> int:
-    from .course import release
-
+    release = _instructor_module("course", "release").release
     path = release(Path(args.out_dir), sprints=args.sprint or None)
     print(f"learner release written to {path}")
     return 0
 
 
 def _cmd_grade(args) -> int:
-    from .grading import grade
-
+    grade = _instructor_module("grading", "grade").grade
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None)
 

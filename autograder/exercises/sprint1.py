@@ -201,10 +201,12 @@ EXERCISES = [
         id="sprint1.step_function", points=1, module="perceptron", name="step_function",
         title="Problem 1: the step function",
         examples=[case(np.array([-1.0, 0.0, 2.5]), label="step_function([-1.0, 0.0, 2.5])")],
-        generate=lambda rng: case(rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
+        generate=lambda rng: case(
+            rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
         edge_cases=[case(np.zeros((2, 3))), case(np.array([1e-12, -1e-12]))],
         tol=EXACT_INT,
-        mistakes=[Mistake(_step_ge, "At x = 0 the step function gives 0: use `x > 0`, not `x >= 0`.")],
+        mistakes=[Mistake(_step_ge,
+                          "At x = 0 the step function gives 0: use `x > 0`, not `x >= 0`.")],
     ),
     Exercise(
         id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
