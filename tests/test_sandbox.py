@@ -95,6 +95,14 @@ def test_child_reports_in_place_modification_of_inputs(tmp_path):
     assert out["mutated"] == ["argument 1"]
 
 
+def test_dict_arguments_are_compared_by_value_for_in_place_changes(tmp_path):
+    pkg = _pkg(tmp_path, "def f(net, touch):\n    if touch:\n        net['W'][0] = 9\n"
+                         "    return net['W'].sum()\n")
+    net = {"W": np.zeros(2), "b": np.ones(1)}
+    clean, dirty = _run(pkg, [case(net, False), case(net, True)]).results
+    assert clean["mutated"] == [] and dirty["mutated"] == ["argument 1"]
+
+
 def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
     fake = {"numpy/__init__.py": "raise SystemExit('fake numpy imported')\n",
             "helpers/numpy.py": "raise SystemExit('fake numpy imported')\n"}
