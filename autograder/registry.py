@@ -24,13 +24,19 @@ import numpy as np
 
 from . import sandbox_child
 from .compare import Tolerance
+from .sandbox_child import FUNCTIONS, Fn  # noqa: F401 - for exercise declarations
 
 PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
 
 # --------------------------------------------------------------------------- declaring
 def case(*args, label: str = "", **kwargs) -> dict:
-    """A case that calls the helper as ``helper(*args, **kwargs)``."""
+    """A case that calls the helper as ``helper(*args, **kwargs)``.
+
+    Arguments are arrays, numbers, strings, lists, tuples and dicts of these, or a named test
+    function ``Fn("race")`` / ``Fn("quadratic", A=A, c=c)`` (see ``sandbox_child.FUNCTIONS``)
+    for helpers that take a function.
+    """
     return {"args": list(args), "kwargs": kwargs, "label": label}
 
 

@@ -103,6 +103,18 @@ def test_dict_arguments_are_compared_by_value_for_in_place_changes(tmp_path):
     assert clean["mutated"] == [] and dirty["mutated"] == ["argument 1"]
 
 
+def test_named_test_functions_cross_by_name_and_work_in_the_child(tmp_path):
+    pkg = _pkg(tmp_path, "import numpy as np\ndef f(fn, x):\n    h = 1e-4\n    g = np.zeros_like(x)\n"
+                         "    for i in range(x.size):\n        e = np.zeros_like(x); e[i] = h\n"
+                         "        g[i] = (fn(x + e) - fn(x - e)) / (2 * h)\n    return g\n")
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.0])
+    (out,) = _run(pkg, [case(sandbox_child.Fn("quadratic", A=A, c=np.ones(2)), x)]).results
+    np.testing.assert_allclose(out["outputs"]["return"], A @ x + 1, rtol=1e-6)
+    with pytest.raises(sandbox_child.UnsupportedValue, match="no test function"):
+        sandbox_child.Fn("os.system")
+
+
 def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
     fake = {"numpy/__init__.py": "raise SystemExit('fake numpy imported')\n",
             "helpers/numpy.py": "raise SystemExit('fake numpy imported')\n"}
