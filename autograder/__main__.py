@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -125,6 +126,8 @@ def main(argv=None) -> int:
     p.set_defaults(func=_cmd_grade)
 
     args = parser.parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return args.func(args)
 
 

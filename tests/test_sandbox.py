@@ -39,7 +39,8 @@ def _identical(a, b) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, (np.ndarray, np.generic)):
-        return a.dtype == b.dtype and np.shape(a) == np.shape(b) and np.array_equal(a, b)
+        return a.dtype == b.dtype and np.shape(a) == np.shape(b) and np.array_equal(
+            a, b, equal_nan=a.dtype.kind == "f")
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
