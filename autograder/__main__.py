@@ -66,15 +66,23 @@ def _cmd_stubs(args) -> int:
 
 
 def _cmd_course(args) -> int:
-    build_course = _instructor_module("course", "course").build_course
-    path = build_course(Path(args.course_dir), sprints=args.sprint or None)
+    course = _instructor_module("course", "course")
+    try:
+        path = course.build_course(Path(args.course_dir), sprints=args.sprint or None)
+    except course.CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"nbgrader course written to {path}")
     return 0
 
 
 def _cmd_release(args) -> int:
-    release = _instructor_module("course", "release").release
-    path = release(Path(args.out_dir), sprints=args.sprint or None)
+    course = _instructor_module("course", "release")
+    try:
+        path = course.release(Path(args.out_dir), sprints=args.sprint or None)
+    except course.CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"learner release written to {path}")
     return 0
 

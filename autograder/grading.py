@@ -1,0 +1,606 @@
+"""Grade submissions with nbgrader, with the helper code scored by a trusted grader.
+
+``python -m autograder grade SUBMITTED --out OUT`` takes nbgrader's collected layout
+``SUBMITTED/<student>/<assignment>/`` (an assignment is a sprint: ``sprint1``...) and:
+
+1. builds the nbgrader course in ``OUT`` (:func:`autograder.course.build`; rerunning on the
+   same ``OUT`` rebuilds and regrades) and copies the submissions to ``OUT/submitted/``;
+2. pre-flights each submission: a missing or unreadable notebook is replaced by the released
+   one (so nbgrader grades the rest and the helper code still counts), symbolic links are
+   dropped, ``helpers/`` syntax errors and missing modules are noted;
+3. grades the helper code *outside* the notebook kernel: each exercise's public and hidden
+   cases (prepared once per exercise) run against a copy of the student's ``helpers/*.py`` in
+   the sandboxed child of :mod:`autograder.sandbox` (public and hidden cases in separate
+   children, so only the grader's own words about hidden cases reach the feedback), compared
+   in this process. This happens before any of the students' notebooks runs;
+4. runs ``nbgrader autograde`` per student and assignment (a failure is noted and retried with
+   the released notebook; the batch never stops), with ``COURSE_QUICK=1`` so long experiments
+   run short;
+5. writes the trusted scores into the gradebook (each check cell's grade: ``auto_score``, no
+   manual grade needed), overriding whatever the kernel reported (learner code in the kernel
+   can patch ``numpy.allclose``, builtins, add cells printing "PASS"...), and puts the trusted
+   result in each check cell's output of the autograded notebook;
+6. generates the feedback (HTML only: nbgrader's copies of other files are removed) and
+   writes ``OUT/grades.csv`` (one row per student, assignment and exercise) and a summary
+   with each student's total and problems.
+
+Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import course
+from .check import SYMBOL
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, evaluate
+
+CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
+MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
+NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
+
+
+@dataclass
+class Submission:
+    """One student's submission of one assignment, and what grading found."""
+
+    student: str
+    assignment: str
+    sprint: course.Sprint
+    problems: list = field(default_factory=list)
+    helpers: dict | None = None          # {file name: bytes} of helpers/*.py; None: no helpers/
+    trusted: list = field(default_factory=list)   # Trusted per exercise, course order
+    notebook_replaced: bool = False
+    autograded: bool = False
+    kernel_scores: dict = field(default_factory=dict)   # what nbgrader's kernel run gave
+
+    @property
+    def results(self) -> list:
+        """The :class:`ExerciseResult` of each exercise, in course order."""
+        return [t.result for t in self.trusted]
+
+    @property
+    def key(self) -> str:
+        return f"{self.student}/{self.assignment}"
+
+    def note(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+
+
+# --------------------------------------------------------------------------- small helpers
+@contextmanager
+def _quiet(log_path: Path):
+    """Send what nbgrader's kernels and libraries print (file descriptor 2) to ``log_path``."""
+    import warnings
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log_path, "ab") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            os.dup2(fh.fileno(), 2)
+            try:
+                yield
+            finally:
+                try:
+                    sys.stderr.flush()
+                except Exception:  # noqa: BLE001 - a replaced sys.stderr
+                    pass
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+@contextmanager
+def _env(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None) -> None:
+    """Copy a submission folder; symbolic links and caches are left out."""
+    root = root or src
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(src.iterdir(), key=lambda p: p.name):
+        if entry.name in ("__pycache__", ".ipynb_checkpoints"):
+            continue
+        if entry.is_symlink():
+            sub.note(f"symbolic link {entry.relative_to(root)} ignored (submit real files)")
+            continue
+        if entry.is_dir():
+            _copy_tree(entry, dest / entry.name, sub, root)
+        elif entry.is_file():
+            shutil.copyfile(entry, dest / entry.name)
+
+
+def _read_notebook(path: Path):
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    return nb
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def hidden_message(result: ExerciseResult) -> str:
+    """The message of a run on hidden cases, without anything the learner's code wrote.
+
+    The grader's own wording is kept (which hidden case failed and how: wrong shape, wrong
+    value, not implemented, the exception's type) but not the exception's text or the output
+    of a crashed run: learner code sees the hidden inputs and could print them there.
+    """
+    msg = result.message or ""
+    if msg.startswith("hidden case"):
+        where, _, rest = msg.partition(": ")
+        if "(the public cases may pass" in rest:
+            kind = rest.split(" (the public cases may pass", 1)[0]
+            if "'" in kind or '"' in kind:   # a returned string or dict key: the learner's
+                kind = "wrong answer"
+            return f"{where}: {kind} (the public cases may pass: think of edge cases)"
+        return f"{where}: {rest.split(': ', 1)[0]}".rstrip(": ")
+    if result.status == NOT_IMPLEMENTED:
+        return "not implemented yet"
+    return _first_line(msg).rstrip(":")
+
+
+@dataclass
+class Trusted:
+    """An exercise graded on public and hidden cases, each set in a child of its own."""
+
+    result: ExerciseResult   # the combined result (score, status, message, hints)
+    n_public: int
+    n_hidden: int
+
+
+def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=None,
+                   ) -> Trusted:
+    """Run ``spec``'s public cases, then its hidden ones, in two separate child processes.
+
+    The child that runs the public cases never sees a hidden input, so what the learner's code
+    writes there (a traceback, an exception's text) may be shown in full; of the hidden run
+    only the grader's own wording is kept (:func:`hidden_message`).
+    """
+    pub = evaluate(spec, public, helpers_dir, timeout=timeout) if public else None
+    hid = evaluate(spec, hidden, helpers_dir, timeout=timeout) if hidden else None
+    runs = [r for r in (pub, hid) if r is not None]
+    total = sum(r.total for r in runs)
+    passed = sum(r.passed for r in runs)
+    kinds = {r.status for r in runs}
+    if total and passed == total:
+        status = PASSED
+    elif len(kinds) == 1:
+        status = kinds.pop()
+    elif ERROR in kinds:
+        status = ERROR
+    else:
+        status = FAILED
+    if pub is not None and not pub.ok:
+        message = ("public " if pub.message.startswith("case ") else "") + pub.message
+    elif hid is not None and not hid.ok:
+        message = hidden_message(hid)
+        if not message.startswith("hidden case"):
+            message = f"hidden cases: {message}"
+    else:
+        message = ""
+    hints = []
+    for r in runs:
+        hints += [h for h in r.hints if h not in hints]
+    score = round(spec.points * passed / total, 2) if total else 0.0
+    result = ExerciseResult(id=spec.id, title=spec.title, status=status, passed=passed,
+                            total=total, points=spec.points, score=score, message=message,
+                            hints=hints, seconds=sum(r.seconds for r in runs))
+    return Trusted(result, len(public), len(hidden))
+
+
+def trusted_text(t: Trusted) -> str:
+    """What a check cell shows in the autograded notebook and the feedback."""
+    r = t.result
+    lines = [f"{SYMBOL[r.status]}  {r.id}  {r.title}",
+             f"Graded by the course's grader, outside the notebook: {r.score:g} of "
+             f"{r.points:g} point{'s' if r.points != 1 else ''}, {r.passed} of {r.total} cases "
+             f"passed ({t.n_public} public, {t.n_hidden} hidden)."]
+    if not r.ok:
+        lines += [f"    {text}" for text in r.message.splitlines()]
+        lines += [f"    Hint: {hint}" for hint in r.hints]
+    return "\n".join(lines) + "\n"
+
+
+def csv_message(r: ExerciseResult) -> str:
+    return "\n".join(([r.message] if r.message else []) + [f"Hint: {h}" for h in r.hints])
+
+
+# --------------------------------------------------------------------------- the steps
+def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
+    """``(submissions, skipped)``: the student/assignment folders to grade and the others."""
+    found, skipped = [], []
+    for student_dir in sorted(p for p in submitted_dir.iterdir() if p.is_dir()):
+        if student_dir.name.startswith("."):
+            continue
+        if student_dir.is_symlink():
+            skipped.append(f"{student_dir.name}: a symbolic link, not graded")
+            continue
+        for adir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            if adir.name.startswith("."):
+                continue
+            if adir.is_symlink():
+                skipped.append(f"{student_dir.name}/{adir.name}: a symbolic link, not graded")
+                continue
+            if wanted and adir.name not in wanted:
+                continue
+            if adir.name not in sprints:
+                skipped.append(f"{student_dir.name}/{adir.name}: not an assignment of the "
+                               f"course (sprints: {', '.join(sprints)}), not graded")
+                continue
+            found.append(Submission(student_dir.name, adir.name, sprints[adir.name]))
+    return found, skipped
+
+
+def preflight(sub: Submission, folder: Path, released: bytes) -> None:
+    """Make the copied submission gradable and note what is wrong with it."""
+    nb_name = sub.sprint.notebook.name
+    nb_path = folder / nb_name
+    problem = None
+    if not nb_path.is_file():
+        others = sorted(p.name for p in folder.glob("*.ipynb"))
+        problem = (f"notebook {nb_name} missing" +
+                   (f" (found {', '.join(others)})" if others else ""))
+    else:
+        try:
+            _read_notebook(nb_path)
+        except Exception as exc:  # noqa: BLE001 - truncated, not JSON, invalid...
+            detail = ("not valid JSON (truncated, or not a notebook)"
+                      if type(exc).__name__ == "NotJSONError" else _first_line(str(exc), 160))
+            problem = f"notebook could not be read: {type(exc).__name__}: {detail}"
+    if problem:
+        replace_notebook(sub, folder, released, problem)
+
+    helpers = folder / "helpers"
+    if not helpers.is_dir():
+        sub.helpers = None
+        sub.note("no helpers/ folder submitted: every exercise scores 0")
+        return
+    files = {}
+    for f in sorted(helpers.glob("*.py")):
+        if not f.is_file() or f.is_symlink():
+            continue
+        data = f.read_bytes()
+        if len(data) > MAX_HELPER_BYTES:
+            sub.note(f"helpers/{f.name} is larger than {MAX_HELPER_BYTES // 1000} kB: not graded")
+            continue
+        files[f.name] = data
+        try:
+            compile(data, f"helpers/{f.name}", "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            sub.note(f"helpers/{f.name} has a syntax error (line {exc.lineno}: {exc.msg}): "
+                     "its exercises score 0")
+        except Exception as exc:  # noqa: BLE001 - null bytes, nesting too deep...
+            sub.note(f"helpers/{f.name} cannot be compiled ({type(exc).__name__}): its "
+                     "exercises score 0")
+    sub.helpers = files
+    for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
+        if f"{module}.py" not in files:
+            sub.note(f"helpers/{module}.py missing: its exercises score 0")
+
+
+def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -> None:
+    """Put the released notebook (its bytes, read before any learner code ran) in place."""
+    target = folder / sub.sprint.notebook.name
+    if target.exists() or target.is_symlink():
+        target.unlink()
+    target.write_bytes(released)
+    sub.notebook_replaced = True
+    sub.note(f"{why}; {NOTEBOOK_FALLBACK}")
+
+
+def grade_helpers(subs: list, sprint: course.Sprint, salt: str, timeout) -> None:
+    """Trusted grading of every submission of ``sprint`` (cases prepared once)."""
+    prepared = [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
+                for spec in sprint.exercises]
+    for sub in subs:
+        with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+            helpers_dir = Path(tmp) / "helpers"
+            helpers_dir.mkdir()
+            for name, data in (sub.helpers or {}).items():
+                (helpers_dir / name).write_bytes(data)
+            for spec, public, hidden in prepared:
+                trusted = grade_exercise(spec, public, hidden, helpers_dir, timeout)
+                sub.trusted.append(trusted)
+                if trusted.result.status == ERROR and sub.helpers is not None and \
+                        f"{spec.module}.py" in sub.helpers:
+                    _note_error(sub, spec, trusted.result.message)
+
+
+def _note_error(sub: Submission, spec, msg: str) -> None:
+    """A problem for the summary: a module that does not import, a crash, a timeout."""
+    module = f"helpers/{spec.module}.py"
+    marker = "could not import the module: "
+    if marker in msg:
+        if any(p.startswith(f"{module} has a syntax error") for p in sub.problems):
+            return
+        detail = _first_line(msg.split(marker, 1)[1], 200)
+        sub.note(f"{module} could not be imported ({detail}): its exercises score 0")
+    else:
+        sub.note(f"{spec.id}: {_first_line(msg, 200)}")
+
+
+def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
+                  ) -> None:
+    """nbgrader autograde for one submission; never raises."""
+    folder = out_dir / "submitted" / sub.student / sub.assignment
+    nb_out = out_dir / "autograded" / sub.student / sub.assignment / sub.sprint.notebook.name
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{sub.assignment}__{sub.student}.log"
+    log_path.write_text("")
+    for attempt in (1, 2):
+        try:
+            with _env(COURSE_QUICK="1"), _quiet(log_path):
+                result = api.autograde(sub.assignment, sub.student, force=True, create=True)
+        except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+        with open(log_path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- nbgrader autograde, attempt {attempt}\n")
+            fh.write((result.get("log") or "") + (result.get("error") or ""))
+        if result.get("success") and nb_out.is_file():
+            sub.autograded = True
+            return
+        why = f"nbgrader autograde failed ({course.failure_text(result)[:300]})"
+        if attempt == 1 and not sub.notebook_replaced:
+            replace_notebook(sub, folder, released, why)
+            continue
+        sub.note(f"{why}: no autograded notebook or feedback; helper code graded")
+        return
+
+
+def write_gradebook(api, subs: list) -> list:
+    """Put the trusted scores in the gradebook; returns course-level problems."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    problems = []
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        for sub in subs:
+            nb_id = sub.sprint.notebook_id
+            for spec, result in zip(sub.sprint.exercises, sub.results):
+                try:
+                    grade = gb.find_grade(spec.grade_id, nb_id, sub.assignment, sub.student)
+                except MissingEntry:
+                    try:
+                        gb.update_or_create_submission(sub.assignment, sub.student)
+                        grade = gb.find_grade(spec.grade_id, nb_id, sub.assignment, sub.student)
+                    except MissingEntry:
+                        problems.append(f"{sub.assignment}: the notebook has no check cell "
+                                        f"with grade_id {spec.grade_id!r}")
+                        continue
+                if grade.max_score != spec.points:
+                    problems.append(f"{sub.assignment}: check cell {spec.grade_id} gives "
+                                    f"{grade.max_score:g} points, the registry {spec.points:g}")
+                sub.kernel_scores[spec.id] = grade.auto_score
+                grade.auto_score = float(result.score)
+                grade.manual_score = None
+                grade.extra_credit = None
+                grade.needs_manual_grade = False
+        gb.db.commit()
+    for sub in subs:
+        fooled = [r.id for r in sub.results
+                  if r.score == 0 and sub.kernel_scores.get(r.id) and
+                  sub.kernel_scores[r.id] >= r.points]
+        if fooled and sub.autograded:
+            sub.note("the notebook's own checks gave full points where the trusted grader "
+                     f"found nothing that works ({', '.join(fooled)}): tampering in the "
+                     "notebook? (the trusted score counts)")
+    return sorted(set(problems))
+
+
+def _writable(path: Path):
+    mode = path.stat().st_mode
+    path.chmod(mode | stat.S_IWUSR)
+    return mode
+
+
+def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
+    """Each check cell of the autograded notebook shows the trusted result."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_output
+
+    path = out_dir / "autograded" / sub.student / sub.assignment / sub.sprint.notebook.name
+    if not path.is_file():
+        return
+    mode = _writable(path)
+    nb = nbformat.read(str(path), as_version=4)
+    by_id = {spec.grade_id: t for spec, t in zip(sub.sprint.exercises, sub.trusted)}
+    seen = set()
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and gid in by_id:
+            cell.outputs = [new_output("stream", name="stdout", text=trusted_text(by_id[gid]))]
+            seen.add(gid)
+    missing = [spec for spec in sub.sprint.exercises if spec.grade_id not in seen]
+    if missing:  # a deleted check cell: put it back at the end, with its result
+        for spec in missing:
+            cell = new_code_cell(f'check("{spec.id}")')
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": spec.grade_id,
+                                         "locked": True, "points": spec.points,
+                                         "solution": False, "task": False,
+                                         "schema_version": 3}
+            cell.outputs = [new_output("stream", name="stdout",
+                                       text=trusted_text(by_id[spec.grade_id]))]
+            nb.cells.append(cell)
+        sub.note("check cell(s) deleted from the notebook: "
+                 f"{', '.join(s.id for s in missing)} (put back at the end of the feedback; "
+                 "the helper code is graded all the same)")
+    nbformat.write(nb, str(path))
+    path.chmod(mode)
+
+
+def clean_feedback(folder: Path) -> None:
+    """Keep only the HTML in a feedback folder (nbgrader copies the assignment's files)."""
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        for name in filenames:
+            p = Path(dirpath) / name
+            if p.suffix.lower() != ".html" or p.is_symlink():
+                p.unlink()
+        for name in dirnames:
+            d = Path(dirpath) / name
+            if d.is_symlink():
+                d.unlink()
+            elif not any(d.iterdir()):
+                d.rmdir()
+
+
+def write_csv(path: Path, subs: list) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        for sub in sorted(subs, key=lambda s: (s.student, course._sprint_number(s.assignment))):
+            for r in sub.results:
+                writer.writerow([sub.student, sub.assignment, r.id, f"{r.score:g}",
+                                 f"{r.points:g}", r.status, csv_message(r)])
+
+
+def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
+            seconds: float) -> str:
+    students = sorted({s.student for s in subs})
+    assignments = sorted({s.assignment for s in subs}, key=course._sprint_number)
+    table = {(s.student, s.assignment): s for s in subs}
+    width = max([len("student"), *map(len, students)]) + 2
+    lines = [f"Graded {len(subs)} submission(s) of {len(students)} student(s) "
+             f"({', '.join(assignments)}) in {seconds:.0f} s.",
+             f"Grades: {out_dir / 'grades.csv'}   feedback: {out_dir / 'feedback'}/",
+             "Free-text answers are graded by hand (nbgrader formgrader, course folder "
+             f"{out_dir}).", "",
+             "student".ljust(width) + "".join(a.ljust(12) for a in assignments) + "total"]
+    for st in students:
+        row, got, tot = st.ljust(width), 0.0, 0.0
+        for a in assignments:
+            sub = table.get((st, a))
+            if sub is None:
+                row += "-".ljust(12)
+                continue
+            score = sum(r.score for r in sub.results)
+            points = sum(r.points for r in sub.results)
+            got, tot = got + score, tot + points
+            row += f"{score:g}/{points:g}".ljust(12)
+        lines.append(row + f"{got:g}/{tot:g}")
+    problems = [(s.key, p) for s in sorted(subs, key=lambda s: (s.student, s.assignment))
+                for p in s.problems]
+    lines.append("")
+    if problems or skipped:
+        lines.append("Problems:")
+        lines += [f"  {key}: {p}" for key, p in problems]
+        lines += [f"  {p}" for p in skipped]
+    else:
+        lines.append("Problems: none")
+    if course_problems:
+        lines += ["", "Course problems (the grader could not record every grade):"]
+        lines += [f"  {p}" for p in course_problems]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- entry point
+def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float | None = None,
+          sprints=None, repo: Path | None = None, stream=None) -> int:
+    """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
+
+    Returns 0 when every submission was graded (with or without problems, which the summary
+    lists), 1 when the grader itself failed.
+    """
+    stream = stream or sys.stdout
+    start = time.perf_counter()
+    submitted_dir = Path(submitted_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    if not submitted_dir.is_dir():
+        print(f"error: no folder {submitted_dir}", file=sys.stderr)
+        return 1
+    if submitted_dir.is_relative_to(out_dir / "submitted") or out_dir.is_relative_to(
+            submitted_dir):
+        print(f"error: {submitted_dir} and {out_dir} overlap: grading rewrites the course's "
+              "submitted/ folder, so collect into another folder (or pass a copy), and keep "
+              "--out outside the submissions", file=sys.stderr)
+        return 1
+    try:
+        available = {s.id: s for s in course.discover_sprints(repo=repo)}
+        if sprints:
+            course.discover_sprints(sprints, repo=repo)   # an unknown sprint: a clear error
+        subs, skipped = find_submissions(submitted_dir, available, sprints)
+        if not subs:
+            print(f"error: nothing to grade in {submitted_dir} (expected "
+                  f"<student>/<assignment>/ with assignments among "
+                  f"{', '.join(available) or 'none'})", file=sys.stderr)
+            for p in skipped:
+                print(f"  {p}", file=sys.stderr)
+            return 1
+        wanted = sorted({s.assignment for s in subs}, key=course._sprint_number)
+        out_dir, api, built = course.build(out_dir, wanted, repo=repo)
+        sprint_of = {s.id: s for s in built}
+        released = {s.id: (out_dir / "release" / s.id / s.notebook.name).read_bytes()
+                    for s in built}
+        for sub in subs:
+            sub.sprint = sprint_of[sub.assignment]
+
+        # copy and pre-flight, then snapshot the helpers (before any learner code runs)
+        for sub in subs:
+            dest = out_dir / "submitted" / sub.student / sub.assignment
+            if dest.exists():
+                shutil.rmtree(dest)
+            _copy_tree(submitted_dir / sub.student / sub.assignment, dest, sub)
+            preflight(sub, dest, released[sub.assignment])
+
+        for sid in wanted:
+            grade_helpers([s for s in subs if s.assignment == sid], sprint_of[sid], salt,
+                          timeout)
+
+        log_dir = out_dir / "logs"
+        for sub in subs:
+            run_autograde(api, sub, out_dir, log_dir, released[sub.assignment])
+
+        course_problems = write_gradebook(api, subs)
+        for sub in subs:
+            rewrite_check_cells(sub, out_dir)
+
+        for sid in wanted:
+            graded = [s for s in subs if s.assignment == sid and s.autograded]
+            if not graded:
+                continue
+            with _quiet(log_dir / f"{sid}__feedback.log"):
+                result = api.generate_feedback(sid, force=True)
+            with open(log_dir / f"{sid}__feedback.log", "a", encoding="utf-8") as fh:
+                fh.write((result.get("log") or "") + (result.get("error") or ""))
+            for folder in (out_dir / "feedback").glob(f"*/{sid}"):  # earlier runs' too
+                clean_feedback(folder)
+            for sub in graded:
+                folder = out_dir / "feedback" / sub.student / sub.assignment
+                html = folder / f"{sub.sprint.notebook_id}.html"
+                if not html.is_file():
+                    sub.note("nbgrader generate_feedback wrote no feedback "
+                             f"({course.failure_text(result)[:200]})")
+
+        write_csv(out_dir / "grades.csv", subs)
+        text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
+        (out_dir / "summary.txt").write_text(text + "\n", encoding="utf-8")
+        print(text, file=stream)
+        return 1 if course_problems else 0
+    except course.CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

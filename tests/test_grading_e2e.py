@@ -1,0 +1,402 @@
+"""End to end: a learner release, a class of submissions, real nbgrader, trusted grades.
+
+One ``grade`` run grades every scenario (one student each) of sprint 1; the tests then read
+its ``grades.csv``, summary, gradebook and feedback. A second, smaller run on the same course
+folder checks that regrading gives the same grades.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import html
+import inspect
+import io
+import re
+import shutil
+import sqlite3
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from autograder import course, grading
+from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+
+from .conftest import SOLUTIONS, make_helpers
+from .test_release import SPRINT, course_repo, reference_secrets, sprint_specs
+
+STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
+            "hostile_cell")
+HOSTILE = ("hostile_files", "hostile_cell")
+
+PATCH_AT_IMPORT = '''
+
+# --- a hostile learner: make every comparison pass, at import
+import builtins as _b
+import numpy as _np
+import numpy.testing as _npt
+
+_np.allclose = lambda *a, **k: True
+_np.array_equal = lambda *a, **k: True
+_np.isclose = lambda a, b, *args, **k: _np.ones(_np.broadcast(a, b).shape, dtype=bool)
+_npt.assert_allclose = lambda *a, **k: None
+_npt.assert_array_equal = lambda *a, **k: None
+_b.abs = lambda x: 0
+'''
+
+FAKE_PASS_CELL = '''# An added cell: print passes and replace the checker.
+import builtins
+import autograder
+
+def check(*selectors, **kwargs):
+    for s in selectors:
+        print(f"✔ PASS  {s}  all cases passed")
+
+builtins.check = check
+autograder.check = check
+print("✔ PASS  sprint1.step_function  [4/4 cases]")
+'''
+
+FAKE_NUMPY = '''"""Not NumPy: a folder shipped to shadow it."""
+__version__ = "99.0"
+
+
+def allclose(*args, **kwargs):
+    return True
+
+
+def isclose(*args, **kwargs):
+    return True
+'''
+
+
+# --------------------------------------------------------------------------- the class
+def _names_used(obj) -> set:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _wrong_exercise(specs: list):
+    """A function exercise that no other exercise of its module calls."""
+    for spec in specs:
+        target = spec.exercise.reference_target()
+        if not inspect.isfunction(target):
+            continue
+        others = [s.exercise.reference_target() for s in specs
+                  if s.module == spec.module and s.id != spec.id]
+        if not any(spec.name in _names_used(o) for o in others):
+            return spec
+    pytest.skip("no function exercise in sprint 1 that others do not call")
+
+
+def _notebook(folder: Path) -> Path:
+    return next(folder.glob(f"{SPRINT}_*.ipynb"))
+
+
+def make_class(release: Path, submitted: Path, specs: list) -> dict:
+    """``submitted/<student>/sprint1/`` for every scenario; returns facts the tests need."""
+    src = release / SPRINT
+    facts = {"wrong": _wrong_exercise(specs).id,
+             "syntax_module": specs[0].module}
+
+    def start(student: str) -> Path:
+        dest = submitted / student / SPRINT
+        shutil.copytree(src, dest)
+        return dest
+
+    full = start("full")
+    make_helpers(full)
+    nb = nbformat.read(str(_notebook(full)), as_version=4)
+    for cell in nb.cells:  # a written answer: it stays a manually graded cell
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "markdown":
+            cell.source = "A perceptron draws one straight line, so XOR needs two layers."
+    nbformat.write(nb, str(_notebook(full)))
+
+    start("untouched")
+
+    wrong = start("wrong")
+    make_helpers(wrong)
+    spec = next(s for s in specs if s.id == facts["wrong"])
+    with open(wrong / "helpers" / f"{spec.module}.py", "a") as fh:
+        fh.write(f"\n\ndef {spec.name}(*args, **kwargs):\n    return 'a wrong answer'\n")
+    # ... and deletes the check cell of an exercise it solved: still graded, and shown
+    facts["deleted"] = next(s for s in specs if s.id != facts["wrong"]).id
+    nb = nbformat.read(str(_notebook(wrong)), as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get(
+        "grade_id") != facts["deleted"].replace(".", "-")]
+    nbformat.write(nb, str(_notebook(wrong)))
+
+    truncated = start("truncated")
+    make_helpers(truncated)
+    text = _notebook(truncated).read_text()
+    _notebook(truncated).write_text(text[: len(text) // 3])
+
+    syntax = start("syntax")
+    make_helpers(syntax)
+    with open(syntax / "helpers" / f"{facts['syntax_module']}.py", "a") as fh:
+        fh.write("\n\ndef broken(:\n    pass\n")
+
+    # Stubs that patch NumPy's comparisons and builtins.abs at import, and fake NumPy
+    # packages beside the notebook and inside helpers/.
+    files = start("hostile_files")
+    for f in (files / "helpers").glob("*.py"):
+        if f.name != "__init__.py":
+            f.write_text(f.read_text() + PATCH_AT_IMPORT)
+    for where in (files / "numpy", files / "helpers" / "numpy"):
+        where.mkdir()
+        (where / "__init__.py").write_text(FAKE_NUMPY)
+
+    cell = start("hostile_cell")
+    nb = nbformat.read(str(_notebook(cell)), as_version=4)
+    at = next((i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and "from autograder import check" in c.source), 0)
+    nb.cells.insert(at + 1, new_code_cell(FAKE_PASS_CELL))
+    nb.cells.append(new_code_cell('print("✔ PASS  every exercise of sprint1")'))
+    nbformat.write(nb, str(_notebook(cell)))
+    module = cell / "helpers" / f"{facts['syntax_module']}.py"   # a link to the reference
+    module.unlink()
+    module.symlink_to(SOLUTIONS / module.name)
+
+    return facts
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grading")
+    repo = course_repo(tmp)
+    specs = sprint_specs()
+    release = course.release(tmp / "release", [SPRINT], repo=repo)
+    submitted = tmp / "submitted"
+    facts = make_class(release, submitted, specs)
+    out = tmp / "course"
+    summary = io.StringIO()
+    t0 = time.perf_counter()
+    code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
+                         stream=summary)
+    seconds = time.perf_counter() - t0
+    rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
+    return {"tmp": tmp, "repo": repo, "specs": specs, "release": release,
+            "submitted": submitted, "out": out, "code": code, "summary": summary.getvalue(),
+            "rows": rows, "facts": facts, "seconds": seconds}
+
+
+def scores(rows, student: str) -> dict:
+    return {r["exercise"]: float(r["score"]) for r in rows if r["student"] == student}
+
+
+def statuses(rows, student: str) -> dict:
+    return {r["exercise"]: r["status"] for r in rows if r["student"] == student}
+
+
+def visible_text(path: Path) -> str:
+    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+# --------------------------------------------------------------------------- the run
+@pytest.mark.slow
+def test_the_batch_is_graded_and_exits_0(graded):
+    assert graded["code"] == 0, graded["summary"]
+    ids = [s.id for s in graded["specs"]]
+    for student in STUDENTS:
+        assert list(scores(graded["rows"], student)) == ids, student
+    assert list(graded["rows"][0]) == grading.CSV_COLUMNS
+    print(f"\ngrading {len(STUDENTS)} students took {graded['seconds']:.1f} s")
+
+
+@pytest.mark.slow
+def test_reference_gets_full_marks_and_stubs_get_zero(graded):
+    specs, rows = graded["specs"], graded["rows"]
+    assert scores(rows, "full") == {s.id: s.points for s in specs}
+    assert set(statuses(rows, "full").values()) == {PASSED}
+    assert scores(rows, "untouched") == {s.id: 0 for s in specs}
+    assert set(statuses(rows, "untouched").values()) == {NOT_IMPLEMENTED}
+
+
+@pytest.mark.slow
+def test_one_wrong_function_loses_exactly_its_points(graded):
+    wrong = graded["facts"]["wrong"]
+    expected = {s.id: (0 if s.id == wrong else s.points) for s in graded["specs"]}
+    assert scores(graded["rows"], "wrong") == expected
+    assert statuses(graded["rows"], "wrong")[wrong] == FAILED
+    row = next(r for r in graded["rows"] if r["student"] == "wrong" and r["exercise"] == wrong)
+    assert row["message"].startswith("public case 1 of")
+    deleted = graded["facts"]["deleted"]
+    assert f"wrong/{SPRINT}: check cell(s) deleted from the notebook: {deleted}" in \
+        graded["summary"]
+    page = visible_text(next((graded["out"] / "feedback" / "wrong" / SPRINT).glob("*.html")))
+    assert re.search(rf"{re.escape(deleted)}\b.*\n.*outside the notebook: 1 of", page) or \
+        re.search(rf"{re.escape(deleted)}\b.*\n.*outside the notebook: [\d.]+ of", page)
+
+
+@pytest.mark.slow
+def test_unreadable_notebook_is_reported_and_the_helpers_still_count(graded):
+    specs = graded["specs"]
+    assert scores(graded["rows"], "truncated") == {s.id: s.points for s in specs}
+    problems = [ln for ln in graded["summary"].splitlines() if "truncated/" in ln]
+    assert any("notebook could not be read" in ln and "helper code graded" in ln
+               for ln in problems), graded["summary"]
+    assert (graded["out"] / "feedback" / "truncated" / SPRINT).is_dir()
+
+
+@pytest.mark.slow
+def test_syntax_error_scores_that_module_0_and_is_reported(graded):
+    module = graded["facts"]["syntax_module"]
+    expected = {s.id: (0 if s.module == module else s.points) for s in graded["specs"]}
+    assert scores(graded["rows"], "syntax") == expected
+    assert all(st == ERROR for ex, st in statuses(graded["rows"], "syntax").items()
+               if expected[ex] == 0)
+    assert f"syntax/{SPRINT}: helpers/{module}.py has a syntax error" in graded["summary"]
+
+
+@pytest.mark.slow
+def test_hostile_submissions_gain_nothing(graded):
+    rows = graded["rows"]
+    for student in HOSTILE:
+        assert sum(scores(rows, student).values()) == 0, (student, scores(rows, student))
+    assert set(statuses(rows, "hostile_files").values()) == {NOT_IMPLEMENTED}
+    module = graded["facts"]["syntax_module"]
+    assert f"hostile_cell/{SPRINT}: symbolic link helpers/{module}.py ignored" in \
+        graded["summary"]
+    # The added cell did fool nbgrader's own run of the notebook: the override is what counts.
+    assert f"hostile_cell/{SPRINT}: the notebook's own checks gave full points" in \
+        graded["summary"], graded["summary"]
+
+
+@pytest.mark.slow
+def test_summary_lists_each_student_total(graded):
+    total = sum(s.points for s in graded["specs"])
+    lines = graded["summary"].splitlines()
+    for student in STUDENTS:
+        got = sum(scores(graded["rows"], student).values())
+        row = next(ln for ln in lines if ln.split()[:1] == [student])
+        assert row.split()[-1] == f"{got:g}/{total:g}", row
+    assert "Problems:" in graded["summary"]
+    assert (graded["out"] / "summary.txt").read_text().strip() == graded["summary"].strip()
+
+
+@pytest.mark.slow
+def test_feedback_is_html_only_with_trusted_results(graded):
+    out = graded["out"]
+    for student in STUDENTS:
+        folder = out / "feedback" / student / SPRINT
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        assert files and all(p.suffix == ".html" for p in files), (student, files)
+    full = visible_text(next((out / "feedback" / "full" / SPRINT).glob("*.html")))
+    assert "Graded by the course's grader, outside the notebook" in full
+    fooled = visible_text(next((out / "feedback" / "hostile_cell" / SPRINT).glob("*.html")))
+    for spec in graded["specs"]:
+        assert re.search(rf"{re.escape(spec.id)}\b.*\n.*outside the notebook: 0 of", fooled), \
+            spec.id
+    assert re.search(r"\(Score: 0(\.0)? / [\d.]+\)", fooled), fooled[:500]
+
+
+@pytest.mark.slow
+def test_no_reference_source_or_hidden_case_in_feedback_or_csv(graded):
+    out = graded["out"]
+    texts = {"grades.csv": (out / "grades.csv").read_text(encoding="utf-8")}
+    for page in (out / "feedback").rglob("*.html"):
+        texts[str(page.relative_to(out))] = visible_text(page)
+    secrets = reference_secrets()
+    public_labels = set()
+    hidden_labels = set()
+    for spec in graded["specs"]:
+        public_labels |= {p.label for p in spec.public_cases()}
+        hidden_labels |= {p.label for p in spec.hidden_cases("test-salt")}
+    hidden_only = {label for label in hidden_labels - public_labels if len(label) > 12}
+    for name, text in texts.items():
+        lines = {ln.strip() for ln in text.splitlines()}
+        assert not (set(secrets) & lines), name
+        for label in hidden_only:
+            assert label not in text, (name, label)
+
+
+@pytest.mark.slow
+def test_gradebook_agrees_with_grades_csv(graded):
+    db = sqlite3.connect(graded["out"] / "gradebook.db")
+    query = """
+        SELECT st.id, a.name, bc.name, g.auto_score, g.manual_score, g.needs_manual_grade
+        FROM grade g
+        JOIN base_cell bc ON g.cell_id = bc.id
+        JOIN submitted_notebook sn ON g.notebook_id = sn.id
+        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+        JOIN assignment a ON sa.assignment_id = a.id
+        JOIN student st ON sa.student_id = st.id"""
+    rows = db.execute(query).fetchall()
+    db.close()
+    by_key = {(s, a, cell): (auto, manual, need) for s, a, cell, auto, manual, need in rows}
+    assert len(by_key) == len(rows)
+    check_ids = {s.grade_id for s in graded["specs"]}
+    for r in graded["rows"]:
+        auto, manual, need = by_key[(r["student"], r["assignment"],
+                                     r["exercise"].replace(".", "-"))]
+        assert manual is None and not need and auto == pytest.approx(float(r["score"])), r
+    answers = {k: v for k, v in by_key.items() if k[2] not in check_ids}
+    assert answers, "the notebook has no discussion cell"
+    assert all(need for (student, _, _), (_, _, need) in answers.items()
+               if student == "full"), answers
+
+
+@pytest.mark.slow
+def test_regrading_the_same_folder_gives_the_same_grades(graded, tmp_path):
+    # A copy of the graded course folder (so the other tests keep reading the first run),
+    # regraded with one of its students: the course is rebuilt, the submission regraded.
+    out = tmp_path / "course"
+    shutil.copytree(graded["out"], out)
+    again = tmp_path / "submitted"
+    shutil.copytree(graded["submitted"] / "wrong", again / "wrong")
+    code = grading.grade(again, out, salt="test-salt", sprints=[SPRINT], repo=graded["repo"],
+                         stream=io.StringIO())
+    assert code == 0
+    rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
+    assert rows == [r for r in graded["rows"] if r["student"] == "wrong"]
+    db = sqlite3.connect(out / "gradebook.db")
+    dupes = db.execute("SELECT COUNT(*) FROM grade GROUP BY cell_id, notebook_id "
+                       "HAVING COUNT(*) > 1").fetchall()
+    students = db.execute("SELECT COUNT(*) FROM student").fetchone()[0]
+    db.close()
+    assert not dupes and students == len(STUDENTS)
+
+
+# --------------------------------------------------------------------------- no nbgrader
+def test_hidden_case_messages_never_carry_the_learners_text(tmp_path):
+    """A helper that prints or raises what it sees cannot smuggle hidden cases out."""
+    spec = next(s for s in sprint_specs() if s.exercise.generate is not None)
+    pkg = tmp_path / "helpers"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    public, hidden = spec.public_cases(), spec.hidden_cases("s")
+    target = f"_{spec.name}" if inspect.isclass(spec.exercise.reference_target()) else spec.name
+    alias = f"\n{spec.name} = {target}\n" if target != spec.name else "\n"
+    leaks = {
+        "raises its inputs": f"def {target}(*args, **kwargs):\n"
+                             f"    raise ValueError('LEAK ' + repr(args))\n" + alias,
+        "prints them and dies": f"import os\n\ndef {target}(*args, **kwargs):\n"
+                                f"    print('LEAK', repr(args), flush=True)\n"
+                                f"    os._exit(3)\n" + alias,
+        "reads the job at import": "raise ImportError('LEAK ' + open('job.json').read())\n",
+    }
+    for what, source in leaks.items():
+        (pkg / f"{spec.module}.py").write_text(source)
+        raw = evaluate(spec, hidden, pkg)
+        assert "LEAK" in raw.message or raw.status == ERROR, what   # the attack is real
+        only_hidden = grading.grade_exercise(spec, [], hidden, pkg)
+        assert only_hidden.result.score == 0
+        assert "LEAK" not in grading.trusted_text(only_hidden), what
+        assert "LEAK" not in grading.csv_message(only_hidden.result), what
+        both = grading.grade_exercise(spec, public, hidden, pkg)   # public text is shown
+        assert both.result.message.startswith("public case 1 of") or both.result.status == ERROR
+        assert (both.n_public, both.n_hidden) == (len(public), len(hidden))
+
+
+def test_grade_refuses_overlapping_folders(tmp_path, capsys):
+    (tmp_path / "course" / "submitted" / "alice" / SPRINT).mkdir(parents=True)
+    assert grading.grade(tmp_path / "course" / "submitted", tmp_path / "course") == 1
+    assert "overlap" in capsys.readouterr().err

@@ -1,0 +1,269 @@
+"""The learner release: what it holds, what it must never hold, and that its checker works.
+
+The release is built once (``autograder.course.release``) for every sprint that has a notebook.
+Sprint 1 is the sprint the checks run on; if its notebook is not in ``notebooks/`` yet, a
+minimal one in the authoring format (setup cell, one check cell per exercise, a discussion
+question) is made in a temporary copy of the repository, so the release is still tested.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import course, registry, stubs
+
+from .conftest import ROOT, SOLUTIONS
+
+SPRINT = "sprint1"
+
+SETUP_SOURCE = '''# Setup: run this cell first. It finds the course folder and loads the checker.
+import os
+import sys
+from pathlib import Path
+
+COURSE_ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents)
+                   if (p / "helpers" / "__init__.py").is_file())
+sys.path.insert(0, str(COURSE_ROOT))
+QUICK = os.environ.get("COURSE_QUICK") == "1"  # the tests set it to run long cells short
+
+%load_ext autoreload
+%autoreload 2
+import numpy as np
+import matplotlib.pyplot as plt
+from autograder import check'''
+
+
+# --------------------------------------------------------------------------- shared helpers
+def sprint_specs(sprint: str = SPRINT) -> list:
+    return [s for s in registry.load_exercises() if s.sprint == sprint]
+
+
+def minimal_notebook(sprint: str, specs: list):
+    """A notebook in the authoring format, for a sprint whose notebook is not written yet."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cells = [new_markdown_cell(f"# {sprint} (a minimal notebook made by the tests)"),
+             new_code_cell(SETUP_SOURCE)]
+    for s in specs:
+        cells.append(new_markdown_cell(f"## {s.title} — `helpers/{s.module}.py: {s.name}`"))
+        cell = new_code_cell(f'check("{s.id}")')
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": s.grade_id, "locked": True,
+                                     "points": s.points, "solution": False, "task": False,
+                                     "schema_version": 3}
+        cells.append(cell)
+    cells.append(new_markdown_cell("**Discussion.** What did you learn?"))
+    answer = new_markdown_cell("YOUR ANSWER HERE")
+    answer.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False,
+                                   "grade_id": f"{sprint}-q1", "points": 1,
+                                   "schema_version": 3, "task": False}
+    cells.append(answer)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def course_repo(tmp_root: Path, sprint: str = SPRINT) -> Path:
+    """The repository, or a copy of it with a minimal notebook when ``sprint`` has none."""
+    if list((ROOT / "notebooks").glob(f"{sprint}_*.ipynb")):
+        return ROOT
+    repo = tmp_root / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    for name in ("helpers", "autograder", "solutions"):
+        (repo / name).symlink_to(ROOT / name)
+    for nb in (ROOT / "notebooks").glob("sprint*.ipynb"):
+        shutil.copyfile(nb, repo / "notebooks" / nb.name)
+    nbformat.write(minimal_notebook(sprint, sprint_specs(sprint)),
+                   str(repo / "notebooks" / f"{sprint}_tests.ipynb"))
+    return repo
+
+
+def reference_secrets() -> dict:
+    """``{line: module}``: the substantive lines of every solution region of ``solutions/``.
+
+    A line counts when it is code (not a comment), at least 24 characters long (shorter
+    lines such as ``return out`` or ``grads = {}`` are everyone's) and not also a line of the
+    generated stub (a docstring may quote it on purpose).
+    """
+    secrets = {}
+    for f in sorted(SOLUTIONS.glob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        if f.name == "__init__.py" or stubs.BEGIN not in text:
+            continue
+        stub_lines = {ln.strip() for ln in stubs.strip_solutions(text).splitlines()}
+        inside = False
+        for line in text.splitlines():
+            s = line.strip()
+            if s == stubs.BEGIN:
+                inside = True
+            elif s == stubs.END:
+                inside = False
+            elif inside and len(s) >= 24 and not s.startswith("#") and s not in stub_lines:
+                secrets[s] = f.name
+    return secrets
+
+
+def text_lines(path: Path) -> set:
+    """The stripped lines of a text file; for a notebook, of its cells and outputs."""
+    if path.suffix == ".ipynb":
+        nb = nbformat.read(str(path), as_version=4)
+        chunks = []
+        for c in nb.cells:
+            chunks.append(c.source)
+            for o in c.get("outputs", []):
+                chunks.append(o.get("text", "") if isinstance(o.get("text", ""), str) else "")
+                chunks += [v for v in o.get("data", {}).values() if isinstance(v, str)]
+        text = "\n".join(chunks)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return set()
+    return {ln.strip() for ln in text.splitlines()}
+
+
+def learner_env() -> dict:
+    """The environment of a learner's terminal: no PYTHONPATH into the repository."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def run_cli(args: list, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd,
+                          env=learner_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def same_value(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("release")
+    repo = course_repo(tmp)
+    return course.release(tmp / "out", repo=repo)
+
+
+# --------------------------------------------------------------------------- tests
+def test_every_sprint_with_a_notebook_is_released(released):
+    names = sorted(p.name for p in released.iterdir())
+    assert SPRINT in names
+    for name in names:
+        folder = released / name
+        notebooks = list(folder.glob("*.ipynb"))
+        assert len(notebooks) == 1 and notebooks[0].name.startswith(f"{name}_"), name
+        nbformat.validate(nbformat.read(str(notebooks[0]), as_version=4))
+
+
+def test_release_holds_the_stub_package_and_the_learner_checker(released):
+    folder = released / SPRINT
+    repo_helpers = sorted(p.name for p in (ROOT / "helpers").iterdir()
+                          if p.name != "__pycache__")
+    assert sorted(p.name for p in (folder / "helpers").iterdir()) == repo_helpers
+    for f in (folder / "helpers").glob("*.py"):
+        assert f.read_bytes() == (ROOT / "helpers" / f.name).read_bytes(), f.name
+    for f in SOLUTIONS.glob("*.py"):
+        if f.name != "__init__.py" and stubs.BEGIN in f.read_text(encoding="utf-8"):
+            stub = (folder / "helpers" / f.name).read_text(encoding="utf-8")
+            assert "raise NotImplementedError" in stub and "not implemented yet" in stub
+    learner = folder / "autograder"
+    assert sorted(p.name for p in learner.glob("*.py")) == sorted(
+        f"{m}.py" for m in course.LEARNER_MODULES)
+    assert sorted(p.name for p in (learner / "public").iterdir()) == [
+        f"{SPRINT}.json", f"{SPRINT}.npz"]
+    if (ROOT / "data").is_dir():  # the bundled data sets, without their build scripts
+        want = sorted(p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")
+                      if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts)
+        have = sorted(p.relative_to(folder / "data").as_posix()
+                      for p in (folder / "data").rglob("*") if p.is_file())
+        assert have == want
+
+
+def test_release_has_no_reference_solutions_or_hidden_material(released):
+    for path in released.rglob("*"):
+        rel = path.relative_to(released).as_posix()
+        assert "solutions" not in path.parts, rel
+        assert "exercises" not in path.parts, rel
+        assert path.name not in ("stubs.py", "course.py", "grading.py", "gradebook.db"), rel
+        assert not path.is_symlink(), rel
+    secrets = reference_secrets()
+    assert secrets, "no solution regions found in solutions/"
+    for path in released.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".ipynb", ".json", ".txt", ".md"):
+            leaked = sorted(set(secrets) & text_lines(path))
+            assert not leaked, (
+                f"{path.relative_to(released)} holds reference code of "
+                f"{sorted({secrets[x] for x in leaked})}: {leaked}. A provided module must not "
+                "repeat a graded solution: import it from its module (e.g. `from .activations "
+                "import softmax`), so the learner's own code is used")
+
+
+def test_stored_cases_are_exactly_the_public_ones(released):
+    stored = registry.load_store(released / SPRINT / "autograder" / "public")
+    live = sprint_specs()
+    assert [s.id for s in stored] == [s.id for s in live]
+    for st, lv in zip(stored, live):
+        assert (st.points, st.module, st.name, st.title, st.tol) == (
+            lv.points, lv.module, lv.name, lv.title, lv.tol)
+        public = lv.public_cases()
+        assert len(st.stored_public) == len(public), st.id
+        for a, b in zip(st.stored_public, public):
+            assert same_value(a.case, b.case) and same_value(a.expected, b.expected), st.id
+            assert not a.hidden
+    doc = json.loads((released / SPRINT / "autograder" / "public" / f"{SPRINT}.json").read_text())
+
+    def keys(tree):
+        if isinstance(tree, dict):
+            for k, v in tree.items():
+                yield k
+                yield from keys(v)
+        elif isinstance(tree, list):
+            for v in tree:
+                yield from keys(v)
+
+    assert "hidden" not in set(keys(doc))
+
+
+@pytest.mark.slow
+def test_check_runs_inside_a_release_folder(released, tmp_path):
+    folder = tmp_path / SPRINT
+    shutil.copytree(released / SPRINT, folder)
+    ids = [s.id for s in sprint_specs()]
+
+    stubs_run = run_cli(["check", SPRINT], folder)
+    assert stubs_run.returncode == 1, stubs_run.stderr
+    assert "not implemented" in stubs_run.stdout
+    for i in ids:
+        assert i in stubs_run.stdout
+
+    for f in SOLUTIONS.glob("*.py"):
+        if f.name != "__init__.py":
+            shutil.copyfile(f, folder / "helpers" / f.name)
+    ref_run = run_cli(["check", SPRINT, "--json"], folder)
+    assert ref_run.returncode == 0, ref_run.stdout + ref_run.stderr
+    rows = json.loads(ref_run.stdout)
+    assert [r["id"] for r in rows] == ids
+    assert all(r["status"] == "passed" for r in rows), rows
+
+    for command in (["grade", ".", "--out", str(tmp_path / "g")], ["course", "c"],
+                    ["release", "r"], ["stubs", "--check"]):
+        res = run_cli(command, folder)
+        assert res.returncode != 0
+        assert "instructor command" in res.stderr and "Traceback" not in res.stderr, res.stderr
