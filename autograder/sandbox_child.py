@@ -45,6 +45,8 @@ FUNCTIONS = {
     "quadratic": lambda x, A, c: float(0.5 * np.sum(x * (A @ x.ravel()).reshape(x.shape))
                                        + np.sum(c * x)),
     "softmax_cross_entropy": _softmax_cross_entropy,                    # of W, given X, t
+    "book_1d": lambda x: float(0.01 * x ** 2 + 0.1 * x),                # f(x) = 0.01x² + 0.1x
+    "poly": lambda x, coef: float(np.polyval(coef, x)),                 # coef[0] xⁿ + ... + coef[n]
 }
 
 

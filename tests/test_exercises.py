@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.evaluate import NOT_IMPLEMENTED, PASSED, evaluate
-from autograder.registry import Spec, live_exercises, load_exercises
+from autograder.registry import Fn, Spec, live_exercises, load_exercises
 
 from .conftest import ROOT, make_helpers, plant_mistake
 
@@ -72,8 +72,14 @@ def test_a_hard_coded_answer_to_the_worked_examples_fails(ex_id, tmp_path):
     table = [((p.case["args"], p.case["kwargs"]), p.expected["return"]) for p in public]
     pkg = make_helpers(tmp_path)
     src = ("import numpy as _np\n"
+           "class _Fn:\n"
+           "    def __init__(self, name, params):\n"
+           "        self.name, self.params = name, params\n"
            f"_TABLE = {_literal(table)}\n"
            "def _eq(a, b):\n"
+           "    if hasattr(a, 'params') or hasattr(b, 'params'):\n"
+           "        return getattr(a, 'name', None) == getattr(b, 'name', None) and "
+           "_eq(getattr(a, 'params', None), getattr(b, 'params', None))\n"
            "    if isinstance(a, dict) or isinstance(b, dict):\n"
            "        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()"
            " and all(_eq(a[k], b[k]) for k in a)\n"
@@ -95,6 +101,8 @@ def test_a_hard_coded_answer_to_the_worked_examples_fails(ex_id, tmp_path):
 
 
 def _literal(value) -> str:
+    if isinstance(value, Fn):
+        return f"_Fn({value.name!r}, {_literal(value.params)})"
     if isinstance(value, np.ndarray):
         return f"_np.array({value.tolist()!r}, dtype={str(value.dtype)!r})"
     if isinstance(value, np.generic):
