@@ -90,7 +90,133 @@ def _cmd_release(args) -> int:
 def _cmd_grade(args) -> int:
     grade = _instructor_module("grading", "grade").grade
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
-                 timeout=args.timeout, sprints=args.sprint or None)
+                 timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
+                 student_timeout=args.student_timeout, db_url=args.db_url,
+                 regrade=args.regrade or None, progress=not args.no_progress)
+
+
+def _cmd_progress(args) -> int:
+    from .progress import progress
+
+    try:
+        view = progress(*args.sprints, run=args.run, show_all=args.all, helpers=args.helpers)
+    except (KeyError, FileNotFoundError) as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(r) for r in view.rows], indent=2, ensure_ascii=False))
+    else:
+        print(view.text())
+    return 0
+
+
+def _cmd_slides(args) -> int:
+    slides = _instructor_module("slides", "slides")
+    if args.fetch_assets:
+        try:
+            path = slides.fetch_assets(Path(args.fetch_assets))
+        except (OSError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"slide assets (reveal.js, RequireJS, jQuery, MathJax) written to {path}")
+        return 0
+    if args.tag or args.reset:
+        changed = slides.tag_all(reset=args.reset)
+        for path, n in changed.items():
+            print(f"{path.name}: {n} cell(s) tagged" if n else f"{path.name}: up to date")
+        return 0
+    if args.check:
+        import nbformat
+
+        bad = {p.name: slides.untagged_cells(nbformat.read(p, as_version=4))
+               for p in slides.sprint_notebooks()}
+        bad = {k: v for k, v in bad.items() if v}
+        for name, cells in bad.items():
+            print(f"{name}: cells without a slide type: {cells}", file=sys.stderr)
+        if bad:
+            print("run `python -m autograder slides --tag`", file=sys.stderr)
+            return 1
+        print("every sprint notebook has slide metadata")
+        return 0
+    if not args.out_dir:
+        print("error: give OUT_DIR (or --tag, --check, --fetch-assets DIR)", file=sys.stderr)
+        return 2
+    try:
+        written = slides.render_all(Path(args.out_dir),
+                                    assets_dir=Path(args.assets) if args.assets else None)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    if not args.assets:
+        print("(the slides load reveal.js and MathJax from their CDNs when opened; for a room "
+              "without network use --assets DIR, made once with --fetch-assets DIR)")
+    return 0
+
+
+def _cmd_facilitator(args) -> int:
+    facilitator = _instructor_module("facilitator", "facilitator")
+    if args.check:
+        stale = facilitator.stale_guides()
+        for sprint, reason in stale:
+            print(f"{sprint}: {reason}", file=sys.stderr)
+        if stale:
+            print("run `python -m autograder facilitator`", file=sys.stderr)
+            return 1
+        print("every sprint has a facilitator guide with a current list of mistakes")
+        return 0
+    written = facilitator.write_guides()
+    print("updated: " + ", ".join(str(p) for p in written) if written
+          else "every guide is up to date")
+    return 0
+
+
+def _cmd_collect_zip(args) -> int:
+    collect = _instructor_module("collect", "collect-zip")
+    try:
+        report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
+                                     pattern=args.pattern or collect.DEFAULT_PATTERN)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    return 0 if report.collected else 1
+
+
+def _cmd_report(args) -> int:
+    report = _instructor_module("report", "report")
+    try:
+        written = report.write_report(Path(args.grading_dir),
+                                      Path(args.out) if args.out else None,
+                                      threshold=args.threshold)
+    except report.ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    helped = [s.student for s in written["stats"].students if s.needs_help]
+    print(f"class report: {written['report']}\ngrades per student (CSV): {written['csv']}\n"
+          f"per-student result pages: {len(written['pages'])} in "
+          f"{written['report'].parent / 'results'}/\n"
+          f"students who need help: {', '.join(helped) or 'none'}")
+    return 0
+
+
+def _cmd_gradescope(args) -> int:
+    gradescope = _instructor_module("gradescope", "gradescope")
+    try:
+        path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
+                                       timeout=args.timeout)
+    except gradescope.GradescopeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - course.CourseError: stubs with solutions
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Gradescope autograder for {args.sprint} written to {path} (it holds the reference: "
+          "upload it to Gradescope, do not share it)")
+    return 0
 
 
 def main(argv=None) -> int:
@@ -131,7 +257,66 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.add_argument("--sprint", action="append", help="only this assignment (repeatable)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="students graded at once (default: the machine's cores)")
+    p.add_argument("--student-timeout", type=float, default=None,
+                   help="seconds for all of one student's submissions (default 900; 0: none)")
+    p.add_argument("--db-url", default=None, help="the gradebook's database URL, e.g. "
+                   "postgresql://grader@localhost/course (default: SQLite OUT/gradebook.db)")
+    p.add_argument("--regrade", action="append", metavar="STUDENT",
+                   help="grade this student again, and nobody else (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
+    p.add_argument("sprints", nargs="*", help="only these sprints (default: all)")
+    p.add_argument("--run", action="store_true", help="run the checks first")
+    p.add_argument("--all", action="store_true", help="list every exercise, not only failing")
+    p.add_argument("--helpers", help="the helpers/ folder (default: the nearest)")
+    p.add_argument("--json", action="store_true", help="print one row per exercise as JSON")
+    p.set_defaults(func=_cmd_progress)
+
+    p = sub.add_parser("slides", help="reveal.js slides of every sprint (facilitator)")
+    p.add_argument("out_dir", nargs="?", help="where the .slides.html files go")
+    p.add_argument("--tag", action="store_true",
+                   help="set slide metadata on the cells that have none, in notebooks/")
+    p.add_argument("--reset", action="store_true",
+                   help="re-tag every cell by the rule, dropping hand-set slide types")
+    p.add_argument("--check", action="store_true", help="only report untagged cells")
+    p.add_argument("--assets", help="a local folder of reveal.js, RequireJS, jQuery, MathJax")
+    p.add_argument("--fetch-assets", metavar="DIR", help="make such a folder with npm (online)")
+    p.set_defaults(func=_cmd_slides)
+
+    p = sub.add_parser("facilitator",
+                       help="update the generated mistakes in docs/facilitator/sprintN.md")
+    p.add_argument("--check", action="store_true", help="only report missing or stale guides")
+    p.set_defaults(func=_cmd_facilitator)
+
+    p = sub.add_parser("collect-zip", help="collect a learning platform's download into "
+                                           "SUBMITTED/<student>/<assignment>/ (instructor)")
+    p.add_argument("source", metavar="ZIP_OR_FOLDER")
+    p.add_argument("--assignment", required=True, help="the assignment (sprintN)")
+    p.add_argument("--out", required=True, help="the SUBMITTED folder to write")
+    p.add_argument("--pattern", help="regular expression with (?P<student_id>...) and "
+                                     "optionally (?P<assignment>...), (?P<file_id>...), "
+                                     "(?P<timestamp>...) groups, matched to each name")
+    p.set_defaults(func=_cmd_collect_zip)
+
+    p = sub.add_parser("report", help="class report (HTML), CSV export and per-student pages "
+                                      "from a grading folder (instructor)")
+    p.add_argument("grading_dir")
+    p.add_argument("--out", help="the report's HTML file (default GRADING_DIR/report.html)")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="a student needs help below this fraction of the points (0.5)")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("gradescope", help="build a Gradescope autograder zip for a sprint "
+                                          "(instructor)")
+    p.add_argument("out_zip")
+    p.add_argument("--sprint", required=True)
+    p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
+    p.set_defaults(func=_cmd_gradescope)
 
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly

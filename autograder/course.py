@@ -34,9 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE_ID = "dl-from-scratch"
 EXECUTE_TIMEOUT = 120   # seconds per notebook cell under nbgrader autograde
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
-LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "registry",
-                   "sandbox", "sandbox_child")
-IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store")
+LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
+                   "registry", "sandbox", "sandbox_child")
+# (.course_progress/ is the learner's saved check results: never part of a release or submission)
+IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
+          ".course_progress")
 NOTEBOOK_NAME = re.compile(r"^(sprint\d+)_[A-Za-z0-9][\w-]*\.ipynb$")
 
 CONFIG_TEMPLATE = '''\
@@ -49,7 +51,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.ignore = {ignore!r}
-
+{db_line}
 # Seconds per notebook cell when autograding (a timed-out cell scores 0 and grading goes on).
 c.Execute.timeout = {timeout!r}
 
@@ -155,13 +157,22 @@ def exclude_overwriting(source_root: Path) -> dict:
     return out
 
 
-def write_config(course_dir: Path) -> Path:
-    """Write ``nbgrader_config.py`` for the assignments now in ``course_dir/source``."""
+def write_config(course_dir: Path, db_url: str | None = None) -> Path:
+    """Write ``nbgrader_config.py`` for the assignments now in ``course_dir/source``.
+
+    ``db_url`` is the gradebook's SQLAlchemy URL (e.g. ``postgresql://user@host/db``);
+    ``None`` is nbgrader's default, ``COURSE/gradebook.db`` (SQLite). A password in the URL is
+    better kept out of it (``~/.pgpass`` or ``PGPASSWORD``): the file is plain text.
+    """
     path = Path(course_dir) / "nbgrader_config.py"
     source = Path(course_dir) / "source"
     exclude = exclude_overwriting(source) if source.is_dir() else {}
+    db_line = ("" if not db_url else
+               f"\n# The gradebook (default: SQLite gradebook.db here).\n"
+               f"c.CourseDirectory.db_url = {db_url!r}\n")
     path.write_text(CONFIG_TEMPLATE.format(course_id=COURSE_ID, ignore=list(IGNORE),
-                                           timeout=EXECUTE_TIMEOUT, exclude=exclude))
+                                           timeout=EXECUTE_TIMEOUT, exclude=exclude,
+                                           db_line=db_line))
     return path
 
 
@@ -196,10 +207,11 @@ def _fast_alembic_version() -> None:
     nb_api.get_alembic_version = get_alembic_version
 
 
-def nbgrader_api(course_dir: Path):
+def nbgrader_api(course_dir: Path, overrides: dict | None = None):
     """An in-process ``NbGraderAPI`` configured from ``course_dir/nbgrader_config.py``.
 
-    Importing nbgrader takes seconds: callers make one and reuse it.
+    ``overrides``: ``{"Section.name": value}`` set on top of the file (the grader's kernel
+    and transport). Importing nbgrader takes seconds: callers make one and reuse it.
     """
     import logging
     import os
@@ -218,6 +230,9 @@ def nbgrader_api(course_dir: Path):
 
     _fast_alembic_version()
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    for key, value in (overrides or {}).items():
+        section, _, name = key.rpartition(".")
+        cfg[section][name] = value
     coursedir = CourseDirectory(config=cfg)
     api = NbGraderAPI(coursedir=coursedir, config=cfg)
     # Each API call captures its log and returns it (grading keeps it in OUT/logs/); nothing
@@ -237,16 +252,18 @@ def failure_text(result: dict) -> str:
     return "; ".join((errors[-3:] or lines[-3:]) + tail) or "unknown error"
 
 
-def build_course(course_dir: Path, sprints=None, *, repo: Path | None = None) -> Path:
+def build_course(course_dir: Path, sprints=None, *, repo: Path | None = None,
+                 db_url: str | None = None) -> Path:
     """Write the nbgrader course at ``course_dir`` and generate each sprint's release.
 
     Rebuilding an existing course folder is fine: ``source/`` and ``release/`` of the chosen
     sprints are rewritten and the gradebook (with any grades in it) is kept.
     """
-    return build(course_dir, sprints, repo=repo)[0]
+    return build(course_dir, sprints, repo=repo, db_url=db_url)[0]
 
 
-def build(course_dir: Path, sprints=None, *, repo: Path | None = None):
+def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
+          db_url: str | None = None):
     """:func:`build_course`, returning ``(course_dir, api, [Sprint])`` for further use."""
     course_dir = Path(course_dir).resolve()
     course_dir.mkdir(parents=True, exist_ok=True)
@@ -256,7 +273,7 @@ def build(course_dir: Path, sprints=None, *, repo: Path | None = None):
                           f"{Path(repo or ROOT) / 'notebooks'}")
     for sprint in chosen:
         write_source(course_dir / "source" / sprint.id, sprint, repo=repo)
-    write_config(course_dir)
+    write_config(course_dir, db_url)
     api = nbgrader_api(course_dir)
     for sprint in chosen:
         result = api.generate_assignment(sprint.id, force=True, create=True)

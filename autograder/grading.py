@@ -25,12 +25,23 @@
    with each student's total and problems.
 
 Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
+
+At class scale (:func:`grade`): steps 2-6 run per student in forked worker processes
+(``workers`` at a time, a wall-clock limit per student, a tqdm progress bar); learner code (the
+trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.jail`; each
+submission ends with a state record ``OUT/state/<student>-<assignment>.json`` and gradebook
+rows (its score, or 0 and the reason it could not be graded), so a killed run resumes and
+``regrade=[student]`` touches only that student. Public API: :func:`grade`,
+:func:`grade_submission`, :func:`grade_prepared`, :func:`grade_exercise`,
+:func:`grade_helpers`, :func:`find_submissions`, :func:`preflight`, :func:`write_gradebook`,
+:func:`trusted_text`, :func:`csv_message`, :func:`hidden_message`, :func:`read_state`.
 """
 from __future__ import annotations
 
 import csv
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -46,6 +57,7 @@ from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, ev
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
+STUDENT_TIMEOUT = 900.0        # seconds for all of one student's submissions
 
 
 @dataclass
@@ -61,6 +73,7 @@ class Submission:
     notebook_replaced: bool = False
     autograded: bool = False
     kernel_scores: dict = field(default_factory=dict)   # what nbgrader's kernel run gave
+    reason: str = ""     # why the submission could not be graded (it then scores 0)
 
     @property
     def results(self) -> list:
@@ -318,17 +331,7 @@ def grade_helpers(subs: list, sprint: course.Sprint, salt: str, timeout) -> None
     prepared = [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
                 for spec in sprint.exercises]
     for sub in subs:
-        with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-            helpers_dir = Path(tmp) / "helpers"
-            helpers_dir.mkdir()
-            for name, data in (sub.helpers or {}).items():
-                (helpers_dir / name).write_bytes(data)
-            for spec, public, hidden in prepared:
-                trusted = grade_exercise(spec, public, hidden, helpers_dir, timeout)
-                sub.trusted.append(trusted)
-                if trusted.result.status == ERROR and sub.helpers is not None and \
-                        f"{spec.module}.py" in sub.helpers:
-                    _note_error(sub, spec, trusted.result.message)
+        grade_prepared(sub, prepared, timeout)
 
 
 def _note_error(sub: Submission, spec, msg: str) -> None:
@@ -352,12 +355,20 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{sub.assignment}__{sub.student}.log"
     log_path.write_text("")
-    for attempt in (1, 2):
+    attempt, locked = 0, 0
+    while attempt < 2:
+        attempt += 1
         try:
-            with _env(COURSE_QUICK="1"), _quiet(log_path):
+            with _env(COURSE_QUICK="1"), _quiet(log_path), _kernel_runtime(api, out_dir):
                 result = api.autograde(sub.assignment, sub.student, force=True, create=True)
         except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+        if not result.get("success") and "database is locked" in course.failure_text(result) \
+                and locked < 5:
+            locked += 1          # another worker was writing the SQLite gradebook: again
+            attempt -= 1
+            time.sleep(locked)
+            continue
         with open(log_path, "a", encoding="utf-8") as fh:
             fh.write(f"--- nbgrader autograde, attempt {attempt}\n")
             fh.write((result.get("log") or "") + (result.get("error") or ""))
@@ -373,11 +384,14 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
 
 
 def write_gradebook(api, subs: list) -> list:
-    """Put the trusted scores in the gradebook; returns course-level problems."""
+    """Put the trusted scores in the gradebook; returns course-level problems.
+
+    Only the rows of ``subs`` change; the write holds the course's gradebook lock.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     problems = []
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+    with gradebook_lock(api), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         for sub in subs:
             nb_id = sub.sprint.notebook_id
             for spec, result in zip(sub.sprint.exercises, sub.results):
@@ -399,6 +413,7 @@ def write_gradebook(api, subs: list) -> list:
                 grade.manual_score = None
                 grade.extra_credit = None
                 grade.needs_manual_grade = False
+                _set_comment(gb, spec.grade_id, nb_id, sub, sub.reason)
         gb.db.commit()
     for sub in subs:
         fooled = [r.id for r in sub.results
@@ -452,14 +467,23 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
     path.chmod(mode)
 
 
+# nbgrader's release_feedback reads these two beside the HTML to find the submission
+FEEDBACK_KEEP = ("timestamp.txt", "submission_secret.txt")
+
+
 def clean_feedback(folder: Path) -> None:
-    """Keep only the HTML in a feedback folder (nbgrader copies the assignment's files)."""
+    """Keep only the HTML in a feedback folder (nbgrader copies the assignment's files).
+
+    The submission's ``timestamp.txt`` and ``submission_secret.txt`` stay too: nbgrader's
+    ``release_feedback`` needs them.
+    """
     if not folder.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
         for name in filenames:
             p = Path(dirpath) / name
-            if p.suffix.lower() != ".html" or p.is_symlink():
+            if p.is_symlink() or (p.suffix.lower() != ".html"
+                                  and not (Path(dirpath) == folder and name in FEEDBACK_KEEP)):
                 p.unlink()
         for name in dirnames:
             d = Path(dirpath) / name
@@ -518,14 +542,330 @@ def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- class scale
+@contextmanager
+def gradebook_lock(api):
+    """One writer at a time on the gradebook (workers grade in parallel; SQLite locks)."""
+    import fcntl
+
+    path = Path(api.coursedir.root) / ".gradebook.lock"
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _set_comment(gb, grade_id: str, nb_id: str, sub: Submission, text: str) -> None:
+    """The check cell's comment in the gradebook: why it scored 0 when it was not graded."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        comment = gb.find_comment(grade_id, nb_id, sub.assignment, sub.student)
+    except MissingEntry:
+        return
+    comment.auto_comment = text or None
+
+
+@contextmanager
+def _kernel_runtime(api, out_dir: Path):
+    """A fresh folder for one kernel's connection file and Unix sockets (the jail's kernel).
+
+    ``tempfile`` is where jupyter_client writes the connection file; the sockets go beside it.
+    """
+    root = out_dir / ".jail" / "runtime"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="k", dir=root))
+    saved_tmp = tempfile.tempdir
+    km = api.config.KernelManager
+    saved_ip = km.get("ip")
+    tempfile.tempdir = str(folder)
+    if km.get("transport") == "ipc":
+        km.ip = str(folder / "s")
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved_tmp
+        if saved_ip is None:
+            km.pop("ip", None)
+        else:
+            km.ip = saved_ip
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fingerprint(folder: Path, salt: str, released: bytes) -> str:
+    """What a submission's grade depends on: its files, the salt and the released notebook."""
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(salt.encode() + b"\0" + hashlib.sha256(released).digest())
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(folder)).encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def state_path(out_dir: Path, student: str, assignment: str) -> Path:
+    return out_dir / "state" / f"{student}-{assignment}.json"
+
+
+def write_state(out_dir: Path, sub: Submission, fp: str, status: str) -> None:
+    """``OUT/state/<student>-<assignment>.json``, written atomically (rename)."""
+    import json
+
+    path = state_path(out_dir, sub.student, sub.assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
+           "fingerprint": fp, "reason": sub.reason, "problems": sub.problems,
+           "autograded": sub.autograded, "results": [r.as_row() | {"title": r.title,
+                                                                   "seconds": r.seconds}
+                                                     for r in sub.results]}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_state(out_dir: Path, sub: Submission) -> dict | None:
+    import json
+
+    try:
+        return json.loads(state_path(out_dir, sub.student, sub.assignment).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def restore(sub: Submission, doc: dict) -> None:
+    """Fill ``sub`` from its state record (a submission graded by an earlier run)."""
+    sub.problems = list(doc.get("problems", []))
+    sub.reason = doc.get("reason", "")
+    sub.autograded = doc.get("autograded", False)
+    sub.trusted = []
+    for row in doc.get("results", []):
+        r = ExerciseResult(id=row["id"], title=row.get("title", ""), status=row["status"],
+                           passed=row["passed"], total=row["total"], points=row["points"],
+                           score=row["score"], message=row.get("message", ""),
+                           hints=list(row.get("hints", [])), seconds=row.get("seconds", 0.0))
+        sub.trusted.append(Trusted(r, 0, 0))
+
+
+def not_graded(sub: Submission, reason: str) -> None:
+    """Every exercise of ``sub`` scores 0, with ``reason``."""
+    sub.reason = reason
+    sub.note(reason)
+    sub.trusted = [Trusted(ExerciseResult(id=spec.id, title=spec.title, status=ERROR,
+                                          passed=0, total=0, points=spec.points, score=0.0,
+                                          message=f"not graded: {reason}"), 0, 0)
+                   for spec in sub.sprint.exercises]
+
+
+@dataclass
+class Context:
+    """What a worker needs, prepared once in the grading process (inherited by fork)."""
+
+    submitted_dir: Path
+    out_dir: Path
+    api: object
+    released: dict          # {assignment: notebook bytes}
+    prepared: dict          # {assignment: [(spec, public, hidden)]}
+    jail: object
+    timeout: float | None
+
+
+def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
+    """Grade one submission end to end and record it (gradebook rows and state file)."""
+    out_dir = ctx.out_dir
+    dest = out_dir / "submitted" / sub.student / sub.assignment
+    if dest.exists():
+        shutil.rmtree(dest)
+    _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
+    preflight(sub, dest, ctx.released[sub.assignment])
+    grade_prepared(sub, ctx.prepared[sub.assignment], ctx.timeout)
+    run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment])
+    work = out_dir / "autograded" / sub.student / sub.assignment
+    if ctx.jail.isolated and work.is_dir():
+        ctx.jail.take_back(work, inside=out_dir / "autograded")
+    problems = write_gradebook(ctx.api, [sub])
+    for p in problems:
+        sub.note(f"course problem: {p}")
+    rewrite_check_cells(sub, out_dir)
+    if sub.autograded:
+        log = out_dir / "logs" / f"{sub.assignment}__{sub.student}.feedback.log"
+        with _quiet(log):
+            result = ctx.api.generate_feedback(sub.assignment, sub.student, force=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write((result.get("log") or "") + (result.get("error") or ""))
+        folder = out_dir / "feedback" / sub.student / sub.assignment
+        clean_feedback(folder)
+        if not (folder / f"{sub.sprint.notebook_id}.html").is_file():
+            sub.note("nbgrader generate_feedback wrote no feedback "
+                     f"({course.failure_text(result)[:200]})")
+    write_state(out_dir, sub, fp, "failed" if problems else "graded")
+
+
+def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
+    """Trusted grading of one submission on cases prepared once per exercise."""
+    sub.trusted = []
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+        helpers_dir = Path(tmp) / "helpers"
+        helpers_dir.mkdir()
+        for name, data in (sub.helpers or {}).items():
+            (helpers_dir / name).write_bytes(data)
+        for spec, public, hidden in prepared:
+            trusted = grade_exercise(spec, public, hidden, helpers_dir, timeout)
+            sub.trusted.append(trusted)
+            if trusted.result.status == ERROR and sub.helpers is not None and \
+                    f"{spec.module}.py" in sub.helpers:
+                _note_error(sub, spec, trusted.result.message)
+
+
+def _worker(ctx: Context, subs: list, fps: dict) -> None:
+    """A forked process grading one student's submissions (never returns)."""
+    code = 0
+    try:
+        os.setsid()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides
+        from . import jail as jail_mod, sandbox
+
+        sandbox.set_launcher(jail_mod.child_launcher(ctx.jail))
+        for sub in subs:
+            try:
+                grade_submission(ctx, sub, fps[sub.key])
+            except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+                import traceback
+
+                (ctx.out_dir / "logs").mkdir(exist_ok=True)
+                with open(ctx.out_dir / "logs" / f"{sub.assignment}__{sub.student}.log",
+                          "a", encoding="utf-8") as fh:
+                    fh.write(traceback.format_exc())
+                not_graded(sub, f"the grader failed on this submission ({type(exc).__name__}:"
+                                f" {_first_line(str(exc), 200)})")
+                record_not_graded(ctx, sub, fps[sub.key])
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
+
+
+def record_not_graded(ctx: Context, sub: Submission, fp: str) -> None:
+    """Gradebook rows (0 points, the reason as the check cells' comment) and the state."""
+    try:
+        write_gradebook(ctx.api, [sub])
+    except Exception as exc:  # noqa: BLE001 - the state file still says why
+        sub.note(f"the gradebook could not be written ({type(exc).__name__}: {exc})")
+    write_state(ctx.out_dir, sub, fp, "not graded")
+
+
+def _kill(pid: int) -> None:
+    """Kill a worker's session (the worker called ``setsid``: its pid is the group's id).
+
+    A process group id is not reused while any member is alive, so this never reaches a
+    stranger's process, even after the worker itself was reaped.
+    """
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
+             student_timeout: float | None, progress: bool) -> None:
+    """Grade each student in a forked worker, ``workers`` at a time, with a time limit."""
+    from tqdm.auto import tqdm
+
+    tqdm.monitor_interval = 0   # no monitor thread in a process that forks
+    queue = list(by_student.items())
+    running: dict = {}   # pid -> (student, subs, started)
+    bar = tqdm(total=len(queue), desc="grading", unit="student", disable=not progress,
+               file=sys.stderr)
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                student, subs = queue.pop(0)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    _worker(ctx, subs, fps)
+                running[pid] = (student, subs, time.monotonic())
+            time.sleep(0.2)
+            for pid, (student, subs, started) in list(running.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                late = student_timeout and time.monotonic() - started > student_timeout
+                if not done and not late:
+                    continue
+                if not done:
+                    _kill(pid)
+                    try:
+                        os.kill(pid, signal.SIGKILL)   # not reaped yet: still ours
+                    except ProcessLookupError:
+                        pass
+                    os.waitpid(pid, 0)
+                    why = (f"grading this student took longer than the limit of "
+                           f"{student_timeout:g} s (an endless loop or a far too slow notebook?)")
+                else:
+                    _kill(pid)   # whatever it left in its session
+                    why = ("the grading process ended unexpectedly "
+                           f"({_wait_text(status)})")
+                del running[pid]
+                for sub in subs:
+                    doc = read_state(ctx.out_dir, sub)
+                    if doc is None or doc.get("fingerprint") != fps[sub.key]:
+                        not_graded(sub, why)
+                        record_not_graded(ctx, sub, fps[sub.key])
+                bar.update(1)
+                bar.set_postfix_str(student)
+    except BaseException:
+        for pid in running:
+            _kill(pid)
+        raise
+    finally:
+        bar.close()
+
+
+def _wait_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def kernel_overrides(jail, out_dir: Path) -> dict:
+    """nbgrader settings that run each notebook's kernel in ``jail`` (see :mod:`.jail`)."""
+    from . import jail as jail_mod
+
+    jupyter = out_dir / ".jail" / "jupyter"
+    (out_dir / "autograded").mkdir(parents=True, exist_ok=True)
+    (out_dir / ".jail" / "runtime").mkdir(parents=True, exist_ok=True)
+    jail_mod.write_kernelspec(jupyter, jail, out_dir / "autograded", out_dir / ".jail" / "runtime")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(jupyter)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+    out = {"Execute.kernel_name": jail_mod.KERNEL_NAME}
+    if jail.isolated:
+        out["KernelManager.transport"] = "ipc"   # the kernel has no network: Unix sockets
+    return out
+
+
 # --------------------------------------------------------------------------- entry point
 def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float | None = None,
-          sprints=None, repo: Path | None = None, stream=None) -> int:
+          sprints=None, repo: Path | None = None, stream=None, workers: int | None = None,
+          student_timeout: float | None = None, db_url: str | None = None,
+          regrade=None, progress: bool | None = None) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
-    Returns 0 when every submission was graded (with or without problems, which the summary
-    lists), 1 when the grader itself failed.
+    Students are graded in parallel (``workers`` processes, default: the machine's cores),
+    each within ``student_timeout`` seconds (default :data:`STUDENT_TIMEOUT`). A submission
+    already graded with the same files and salt (``OUT/state/``) is not graded again, so a
+    killed run resumes; ``regrade=[students]`` grades those students again and nobody else.
+    ``db_url``: the gradebook's database (default SQLite ``OUT/gradebook.db``).
+
+    Returns 0 when every submission was graded or recorded with the reason it could not be
+    (the summary lists them), 1 when the grader itself failed.
     """
+    from . import jail as jail_mod
+
     stream = stream or sys.stdout
     start = time.perf_counter()
     submitted_dir = Path(submitted_dir).resolve()
@@ -544,6 +884,13 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
         if sprints:
             course.discover_sprints(sprints, repo=repo)   # an unknown sprint: a clear error
         subs, skipped = find_submissions(submitted_dir, available, sprints)
+        if regrade:
+            unknown = sorted(set(regrade) - {s.student for s in subs})
+            if unknown:
+                print(f"error: --regrade {', '.join(unknown)}: no such student in "
+                      f"{submitted_dir}", file=sys.stderr)
+                return 1
+            subs = [s for s in subs if s.student in set(regrade)]
         if not subs:
             print(f"error: nothing to grade in {submitted_dir} (expected "
                   f"<student>/<assignment>/ with assignments among "
@@ -552,55 +899,64 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
                 print(f"  {p}", file=sys.stderr)
             return 1
         wanted = sorted({s.assignment for s in subs}, key=course._sprint_number)
-        out_dir, api, built = course.build(out_dir, wanted, repo=repo)
+        out_dir, _, built = course.build(out_dir, wanted, repo=repo, db_url=db_url)
+        jail = jail_mod.detect()
+        if not jail.isolated:
+            print(f"WARNING: {jail.warning}", file=sys.stderr)
+        api = course.nbgrader_api(out_dir, kernel_overrides(jail, out_dir))
         sprint_of = {s.id: s for s in built}
         released = {s.id: (out_dir / "release" / s.id / s.notebook.name).read_bytes()
                     for s in built}
         for sub in subs:
             sub.sprint = sprint_of[sub.assignment]
+        (out_dir / "logs").mkdir(parents=True, exist_ok=True)
 
-        # copy and pre-flight, then snapshot the helpers (before any learner code runs)
+        fps = {s.key: fingerprint(submitted_dir / s.student / s.assignment, salt,
+                                  released[s.assignment]) for s in subs}
+        todo, resumed = [], 0
         for sub in subs:
-            dest = out_dir / "submitted" / sub.student / sub.assignment
-            if dest.exists():
-                shutil.rmtree(dest)
-            _copy_tree(submitted_dir / sub.student / sub.assignment, dest, sub)
-            preflight(sub, dest, released[sub.assignment])
+            doc = None if regrade else read_state(out_dir, sub)
+            if doc and doc.get("fingerprint") == fps[sub.key] and \
+                    doc.get("status") in ("graded", "not graded"):
+                restore(sub, doc)
+                resumed += 1
+            else:
+                todo.append(sub)
+        by_student: dict = {}
+        for sub in todo:
+            by_student.setdefault(sub.student, []).append(sub)
+        prepared = {sid: [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
+                          for spec in sprint_of[sid].exercises]
+                    for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
+        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout)
+        workers = max(1, workers or os.cpu_count() or 1)
+        limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
+        run_pool(ctx, by_student, fps, workers, limit or None,
+                 progress if progress is not None else stream is sys.stdout)
+        for sub in todo:
+            doc = read_state(out_dir, sub)
+            if doc is None:
+                not_graded(sub, "no result was recorded")
+            else:
+                restore(sub, doc)
 
-        for sid in wanted:
-            grade_helpers([s for s in subs if s.assignment == sid], sprint_of[sid], salt,
-                          timeout)
-
-        log_dir = out_dir / "logs"
+        course_problems = sorted({p.split("course problem: ", 1)[1] for s in subs
+                                  for p in s.problems if p.startswith("course problem: ")})
         for sub in subs:
-            run_autograde(api, sub, out_dir, log_dir, released[sub.assignment])
-
-        course_problems = write_gradebook(api, subs)
-        for sub in subs:
-            rewrite_check_cells(sub, out_dir)
-
-        for sid in wanted:
-            graded = [s for s in subs if s.assignment == sid and s.autograded]
-            if not graded:
-                continue
-            with _quiet(log_dir / f"{sid}__feedback.log"):
-                result = api.generate_feedback(sid, force=True)
-            with open(log_dir / f"{sid}__feedback.log", "a", encoding="utf-8") as fh:
-                fh.write((result.get("log") or "") + (result.get("error") or ""))
-            for folder in (out_dir / "feedback").glob(f"*/{sid}"):  # earlier runs' too
-                clean_feedback(folder)
-            for sub in graded:
-                folder = out_dir / "feedback" / sub.student / sub.assignment
-                html = folder / f"{sub.sprint.notebook_id}.html"
-                if not html.is_file():
-                    sub.note("nbgrader generate_feedback wrote no feedback "
-                             f"({course.failure_text(result)[:200]})")
-
+            sub.problems = [p for p in sub.problems if not p.startswith("course problem: ")]
         write_csv(out_dir / "grades.csv", subs)
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
+        extra = []
+        if resumed:
+            extra.append(f"{resumed} submission(s) already graded with the same files: "
+                         f"kept from {out_dir / 'state'}/ (use --regrade STUDENT to regrade)")
+        if not jail.isolated:
+            extra.append(f"WARNING: {jail.warning}")
+        if extra:
+            text = text + "\n\n" + "\n".join(extra)
         (out_dir / "summary.txt").write_text(text + "\n", encoding="utf-8")
         print(text, file=stream)
         return 1 if course_problems else 0
-    except course.CourseError as exc:
+    except (course.CourseError, jail_mod.JailError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -34,6 +34,20 @@ DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 
 _TRUSTED_INIT = '"""Your helper package (a copy made by the course checker)."""\n'
 
+#: How the child is started. ``None``: ``python -I`` with the limits of :func:`_limits` (the
+#: learner's own checker). The instructor's grader installs a launcher with
+#: :func:`set_launcher` that isolates the child further (``autograder.jail``): it gets the
+#: command, the job folder and the limits, and returns ``(command, preexec_fn)``.
+_launcher = None
+
+
+def set_launcher(launcher):
+    """Start children with ``launcher(cmd, job_dir, memory=, cpu=, file_size=)``; returns the
+    previous launcher (``None``: the default)."""
+    global _launcher
+    old, _launcher = _launcher, launcher
+    return old
+
 
 @dataclass
 class RunResult:
@@ -82,10 +96,14 @@ def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *
                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
         cmd = [sys.executable, "-I", "-X", "utf8", str(CHILD_SCRIPT), str(job_dir)]
         log_path = job_dir / "child.log"
+        if _launcher is None:
+            preexec = _limits(memory, int(timeout) + 2, file_size)
+        else:
+            cmd, preexec = _launcher(cmd, job_dir, memory=memory, cpu=int(timeout) + 2,
+                                     file_size=file_size)
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT,
-                                    preexec_fn=_limits(memory, int(timeout) + 2, file_size))
+                                    stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
         crashed = None
         try:
             proc.wait(timeout=timeout)

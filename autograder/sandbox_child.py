@@ -174,7 +174,10 @@ def run_case(target, case: dict) -> dict:
         for i, (method, s_args, s_kwargs) in enumerate(steps):
             s_args = copy.deepcopy(list(s_args))
             s_kwargs = copy.deepcopy(dict(s_kwargs))
-            outputs[f"{method}() [step {i + 1}]"] = getattr(obj, method)(*s_args, **s_kwargs)
+            returned = getattr(obj, method)(*s_args, **s_kwargs)
+            # A method returning the object itself (``fit`` returns self) is recorded as the
+            # string "self": the object cannot cross the wire, the fact that it was returned can.
+            outputs[f"{method}() [step {i + 1}]"] = "self" if returned is obj else returned
         for name in attrs:
             outputs[name] = copy.deepcopy(getattr(obj, name))
     mutated = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(originals[0], args))

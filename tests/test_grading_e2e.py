@@ -400,3 +400,16 @@ def test_grade_refuses_overlapping_folders(tmp_path, capsys):
     (tmp_path / "course" / "submitted" / "alice" / SPRINT).mkdir(parents=True)
     assert grading.grade(tmp_path / "course" / "submitted", tmp_path / "course") == 1
     assert "overlap" in capsys.readouterr().err
+
+
+def test_feedback_cleaning_keeps_the_html_and_what_release_feedback_needs(tmp_path):
+    from autograder.grading import clean_feedback
+    folder = tmp_path / "feedback" / "alice" / "sprint1"
+    (folder / "helpers").mkdir(parents=True)
+    for name in ("sprint1_perceptron.html", "timestamp.txt", "submission_secret.txt",
+                 "helpers/perceptron.py", "autograder.py"):
+        (folder / name).write_text("x")
+    (folder / "helpers" / "timestamp.txt").write_text("x")
+    clean_feedback(folder)
+    left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    assert left == ["sprint1_perceptron.html", "submission_secret.txt", "timestamp.txt"]

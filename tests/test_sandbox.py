@@ -1,6 +1,8 @@
 """The child process that runs learner code: wire format, isolation, limits."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -198,3 +200,71 @@ def test_learner_traceback_shows_the_learners_line(tmp_path):
     (out,) = _run(pkg, [case(np.ones((2, 3)))]).results
     assert out["status"] == "error"
     assert "ValueError" in out["message"] and "mod.py, line 2" in out["message"]
+
+
+# --------------------------------------------------------------------------- the jail
+def _jailed():
+    from autograder import jail
+
+    j = jail.detect()
+    if not j.isolated:
+        pytest.skip(f"no jail on this machine: {j.warning}")
+    return j
+
+
+def test_jailed_child_sees_only_its_job_folder(tmp_path):
+    from autograder import jail
+
+    j = _jailed()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the reference")
+    src = ("import os\ndef f(paths):\n    out = []\n    for p in paths:\n"
+           "        try:\n            open(p).read()\n            out.append('read')\n"
+           "        except OSError:\n            out.append('refused')\n"
+           "    for p in paths:\n        try:\n            open(p, 'a').write('x')\n"
+           "            out.append('wrote')\n        except OSError:\n"
+           "            out.append('refused')\n    return out\n")
+    pkg = _pkg(tmp_path, src)
+    targets = [str(secret), str(HELPERS.parent / "solutions" / "layers.py"),
+               str(HELPERS.parent / "autograder" / "exercises" / "sprint1.py")]
+    old = sandbox.set_launcher(jail.child_launcher(j))
+    try:
+        (out,) = _run(pkg, [case(targets)]).results
+    finally:
+        sandbox.set_launcher(old)
+    assert out["outputs"]["return"] == ["refused"] * 6
+    assert secret.read_text() == "the reference"
+
+
+def test_jailed_child_has_a_process_limit_and_no_network(tmp_path):
+    from autograder import jail
+
+    j = _jailed()
+    if j.uid() is None:
+        pytest.skip("the process limit needs the grader to run as root")
+    src = ("import os, socket, time\ndef f():\n    n = 0\n    try:\n"
+           "        for _ in range(500):\n            if os.fork() == 0:\n"
+           "                time.sleep(30)\n                os._exit(0)\n            n += 1\n"
+           "    except OSError:\n        pass\n    try:\n"
+           "        socket.create_connection(('1.1.1.1', 80), timeout=2)\n        net = 'up'\n"
+           "    except OSError:\n        net = 'down'\n    return n, net, os.getuid()\n")
+    pkg = _pkg(tmp_path, src)
+    old = sandbox.set_launcher(jail.child_launcher(j))
+    try:
+        (out,) = _run(pkg, [case()], timeout=20).results
+    finally:
+        sandbox.set_launcher(old)
+    forks, net, uid = out["outputs"]["return"]
+    assert forks < 64 and net == "down" and uid >= jail.UID_BASE
+
+
+def test_the_jail_never_hands_over_a_shared_folder(tmp_path):
+    from autograder import jail
+
+    j = jail.Jail("bwrap", as_root=True)
+    inside = tmp_path / "work"
+    (inside / "alice").mkdir(parents=True)
+    for path, root in [(tmp_path, tmp_path), (tmp_path, inside), (Path("/tmp"), Path("/")),
+                       (inside / "alice" / ".." / "..", inside), (inside / "nope", inside)]:
+        with pytest.raises(jail.JailError):
+            j.give(path, inside=root)

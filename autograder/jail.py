@@ -1,0 +1,340 @@
+"""Isolate learner code on the grading machine: its own user, its own view of the files.
+
+The grader runs learner code in two places: the trusted child of :mod:`autograder.sandbox`
+(the helper functions on the cases) and the Jupyter kernel that ``nbgrader autograde`` starts
+for the notebook. Both go through a :class:`Jail`:
+
+* **bubblewrap** (``bwrap``, Debian package ``bubblewrap``), when it is installed and works:
+  new mount, PID, network, IPC and UTS namespaces; a file system that holds only the system's
+  read-only folders (``/usr``, the Python installation and the course's virtual environment)
+  and the one folder the code may write (the job folder, or the student's autograded
+  folder). The repository (``solutions/``, ``autograder/exercises/``), the gradebook, the
+  grading folder and the other students' files are simply not there. No network, not even
+  the machine's loopback (the kernel talks to nbgrader over Unix sockets). When the grader
+  runs as root, the code runs as an unprivileged user id of its own (``setpriv``), so the
+  process limit ``RLIMIT_NPROC`` holds and nothing root-only is reachable;
+* **none** (no bubblewrap, or it fails here): the resource limits only, and a loud warning
+  in the summary and on standard error. ``COURSE_JAIL=none`` chooses it on purpose,
+  ``COURSE_JAIL=bwrap`` insists on bubblewrap (an error if it does not work).
+
+Every learner process gets resource limits (:func:`Limits.apply`): address space, CPU time,
+file size, processes, no core files; and its own session, so the grader kills whatever it
+started.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+UID_BASE = 200_000          # learner code runs as UID_BASE + a slot (no passwd entry needed)
+SYSTEM_READONLY = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
+                   "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/alternatives",
+                   "/etc/fonts", "/etc/ssl/certs", "/etc/mime.types")
+SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one learner process tree (bytes, seconds, processes)."""
+
+    memory: int = 4 * 1024 ** 3        # RLIMIT_AS: address space of each process
+    cpu: int = 60                      # RLIMIT_CPU: CPU seconds of each process
+    file_size: int = 256 * 1024 ** 2   # RLIMIT_FSIZE: the largest file it may write
+    processes: int = 64                # RLIMIT_NPROC: processes and threads of its user
+
+    def apply(self, *, processes: bool = True) -> None:
+        """Set the limits on the calling process (between fork and exec, or before exec)."""
+        pairs = [(resource.RLIMIT_AS, self.memory), (resource.RLIMIT_CPU, self.cpu),
+                 (resource.RLIMIT_FSIZE, self.file_size), (resource.RLIMIT_CORE, 0)]
+        if processes:
+            pairs.append((resource.RLIMIT_NPROC, self.processes))
+        for what, value in pairs:
+            try:
+                resource.setrlimit(what, (value, value))
+            except (ValueError, OSError):
+                pass
+
+
+@dataclass(frozen=True)
+class Jail:
+    """How learner code is isolated on this machine (see the module's docstring)."""
+
+    mode: str              # "bwrap" or "none"
+    warning: str = ""      # why it is not isolated (mode "none"), for the summary
+    as_root: bool = False  # the grader is root: learner code gets a user id of its own
+
+    @property
+    def isolated(self) -> bool:
+        return self.mode == "bwrap"
+
+    def uid(self) -> int | None:
+        """The user id learner code runs as (one per grading process), or None."""
+        if not (self.isolated and self.as_root):
+            return None
+        return UID_BASE + os.getpid() % 100_000
+
+    def give(self, path: Path, *, inside: Path) -> None:
+        """Let the learner's user write ``path`` (recursively): it owns it.
+
+        ``path`` must be a folder strictly inside ``inside`` (a folder the grader made for
+        this), never a shared one: anything else is refused with :class:`JailError`.
+        """
+        uid = self.uid()
+        if uid is None:
+            return
+        for p in _walk(_checked(path, inside)):
+            os.lchown(p, uid, uid)
+
+    def take_back(self, path: Path, *, inside: Path) -> None:
+        """The grader owns ``path`` again (after the learner code ended)."""
+        if self.uid() is None:
+            return
+        me, group = os.getuid(), os.getgid()
+        for p in _walk(_checked(path, inside)):
+            try:
+                os.lchown(p, me, group)
+            except OSError:
+                pass
+
+    def command(self, argv: list, *, writable=(), readable=(), cwd: Path | None = None,
+                ) -> list:
+        """``argv`` wrapped so it runs in the jail, seeing only ``writable`` and ``readable``.
+
+        Paths keep their names inside. ``/tmp`` is a fresh, private, empty folder.
+        """
+        if not self.isolated:
+            return list(argv)
+        cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+               "--hostname", "grading"]
+        binds = [(p, "--ro-bind") for p in _runtime_paths()]
+        binds += [(Path(p), "--ro-bind") for p in readable]
+        binds += [(Path(p), "--bind") for p in writable]
+        targets = {str(p) for p, _ in binds} | {"/tmp", "/proc", "/dev"}
+        for link in SYSTEM_LINKS:
+            if os.path.islink(link):
+                cmd += ["--symlink", os.readlink(link), link]
+                targets.add(link)
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        parents = sorted({str(a) for p, _ in binds for a in Path(p).parents
+                          if str(a) != "/" and str(a) not in targets},
+                         key=lambda s: (s.count("/"), s))
+        for d in parents:
+            cmd += ["--perms", "0755", "--dir", d]
+        for p, how in sorted(binds, key=lambda b: (str(b[0]).count("/"), str(b[0]))):
+            cmd += [how, str(p), str(p)]
+        if cwd is not None:
+            cmd += ["--chdir", str(cwd)]
+        uid = self.uid()
+        if uid is not None:
+            cmd += ["--", "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
+                    "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                    "--no-new-privs"]
+        return cmd + ["--", *map(str, argv)]
+
+    def preexec(self, limits: Limits):
+        """A ``preexec_fn``: a new session and ``limits``.
+
+        As root the process limit is set here too: it counts the processes of the learner's
+        user id (root itself is exempt from it, and ``setpriv`` switches to that id). Without
+        root it would count the grader's own processes, so it is left out.
+        """
+        with_nproc = self.uid() is not None
+
+        def apply():
+            os.setsid()
+            limits.apply(processes=with_nproc)
+        return apply
+
+
+class JailError(RuntimeError):
+    """The jail was asked for something unsafe (giving away a folder it does not own)."""
+
+
+def _checked(path: Path, inside: Path) -> Path:
+    path, inside = Path(path).resolve(), Path(inside).resolve()
+    if not path.is_dir() or path == inside or not path.is_relative_to(inside) or \
+            len(inside.parts) < 2:
+        raise JailError(f"refusing to hand {path} to learner code: not a folder strictly "
+                        f"inside {inside}")
+    return path
+
+
+def _walk(top: Path):
+    if not top.exists() and not top.is_symlink():
+        return
+    yield top
+    if top.is_dir() and not top.is_symlink():
+        for dirpath, dirnames, filenames in os.walk(top):
+            for name in dirnames + filenames:
+                yield Path(dirpath) / name
+
+
+@lru_cache(maxsize=None)
+def _runtime_paths() -> tuple:
+    """Read-only folders learner code needs: the system's, Python's, the environment's."""
+    paths = {Path(p) for p in SYSTEM_READONLY if os.path.lexists(p)}
+    for link in SYSTEM_LINKS:
+        if os.path.isdir(link) and not os.path.islink(link):
+            paths.add(Path(link))
+    for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+              Path(os.path.realpath(sys.executable)).parent.parent):
+        paths.add(Path(p).resolve())
+    # keep only the outermost of nested paths
+    out = []
+    for p in sorted(paths, key=lambda q: len(q.parts)):
+        if not any(p.is_relative_to(q) for q in out):
+            out.append(p)
+    return tuple(out)
+
+
+def _probe(jail: Jail) -> str:
+    """"" when ``jail`` runs Python with NumPy here, else what went wrong."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="course-jail-") as tmp:
+        jail.give(Path(tmp), inside=Path(tempfile.gettempdir()))
+        cmd = jail.command([sys.executable, "-I", "-c",
+                            "import numpy, os, sys; open('ok', 'w').write(str(os.getuid()))"],
+                           writable=[Path(tmp)], cwd=Path(tmp))
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=60,
+                                  preexec_fn=jail.preexec(Limits()))
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        if proc.returncode != 0 or not (Path(tmp) / "ok").is_file():
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            return f"exit status {proc.returncode}" + (f": {err[0]}" if err else "")
+    return ""
+
+
+@lru_cache(maxsize=None)
+def detect() -> Jail:
+    """The best isolation this machine offers (cached), chosen by ``COURSE_JAIL`` if set."""
+    wanted = os.environ.get("COURSE_JAIL", "").strip().lower()
+    if wanted == "none":
+        return Jail("none", "COURSE_JAIL=none: learner code runs without isolation "
+                            "(resource limits only)")
+    if shutil.which("bwrap") is None:
+        why = ("bubblewrap (bwrap) is not installed: learner code runs WITHOUT isolation "
+               "(it can read the reference solutions and write wherever the grader can); "
+               "install the Debian package bubblewrap")
+    else:
+        jail = Jail("bwrap", as_root=os.geteuid() == 0)
+        problem = _probe(jail)
+        if not problem:
+            return jail
+        why = (f"bubblewrap does not work here ({problem}): learner code runs WITHOUT "
+               "isolation (it can read the reference solutions and write wherever the grader "
+               "can); allow user namespaces or run the grader as root")
+    if wanted == "bwrap":
+        raise RuntimeError(f"COURSE_JAIL=bwrap: {why}")
+    return Jail("none", why)
+
+
+# --------------------------------------------------------------------------- launchers
+def child_launcher(jail: Jail, processes: int = 64):
+    """A launcher for :func:`autograder.sandbox.set_launcher`: the trusted child in ``jail``.
+
+    The child's script is copied into the job folder (``runner/``): the course's
+    ``autograder/`` folder, which holds the hidden-case generators, stays out of sight.
+    """
+    def launch(cmd, job_dir, *, memory, cpu, file_size):
+        job_dir = Path(job_dir)
+        cmd = list(cmd)
+        if jail.isolated:
+            if not job_dir.name.startswith("course-check-"):
+                raise JailError(f"{job_dir} is not a checker's job folder")
+            runner = job_dir / "runner"
+            runner.mkdir(exist_ok=True)
+            script = runner / Path(cmd[-2]).name
+            shutil.copyfile(cmd[-2], script)
+            cmd[-2] = str(script)
+            jail.give(job_dir, inside=job_dir.parent)
+            cmd = jail.command(cmd, writable=[job_dir], cwd=job_dir)
+        return cmd, jail.preexec(Limits(memory=memory, cpu=cpu, file_size=file_size,
+                                        processes=processes))
+    return launch
+
+
+KERNEL_NAME = "course-jail"
+KERNEL_ENV = ("COURSE_QUICK", "NBGRADER_EXECUTION", "LANG", "LC_ALL", "TZ", "TERM",
+              "PYDEVD_DISABLE_FILE_VALIDATION")   # not JPY_PARENT_PID: another PID namespace
+KERNEL_LIMITS = Limits(memory=6 * 1024 ** 3, cpu=900, file_size=256 * 1024 ** 2,
+                       processes=256)   # a kernel has a dozen threads; NumPy's pools more
+
+
+def write_kernelspec(jupyter_dir: Path, jail: Jail, work_root: Path, runtime_root: Path,
+                     ) -> Path:
+    """``jupyter_dir/kernels/course-jail/kernel.json``: a Python kernel started in ``jail``.
+
+    Put ``jupyter_dir`` on ``JUPYTER_PATH`` and run notebooks with kernel ``course-jail``. The
+    kernel may only be given a working folder strictly inside ``work_root`` and a connection
+    file in a folder strictly inside ``runtime_root``.
+    """
+    import json
+
+    folder = Path(jupyter_dir) / "kernels" / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, str(Path(__file__).resolve()), "kernel",
+                     "{connection_file}"],
+            "display_name": "Python 3 (course grading jail)", "language": "python",
+            "env": {"COURSE_JAIL": jail.mode, "COURSE_JAIL_INSIDE": str(work_root),
+                    "COURSE_JAIL_RUNTIME": str(runtime_root)}}
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return Path(jupyter_dir)
+
+
+def kernel_main(connection_file: str) -> None:
+    """Start ``ipykernel`` for ``connection_file`` in the jail (replaces this process).
+
+    The kernel sees the notebook's folder (the working directory, writable) and the folder of
+    the connection file (its Unix sockets, writable), a private ``/tmp``, and the read-only
+    runtime; its environment is a clean one.
+    """
+    jail = detect()
+    cwd = Path.cwd()
+    runtime = Path(connection_file).resolve().parent
+    work_root = Path(os.environ.get("COURSE_JAIL_INSIDE", "/nonexistent"))
+    runtime_root = Path(os.environ.get("COURSE_JAIL_RUNTIME", "/nonexistent"))
+    _checked(cwd, work_root)
+    _checked(runtime, runtime_root)
+    mpl = runtime / "matplotlib"
+    mpl.mkdir(exist_ok=True)
+    _seed_matplotlib_cache(mpl)
+    env = {k: os.environ[k] for k in KERNEL_ENV if k in os.environ}
+    env.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME="/tmp", MPLCONFIGDIR=str(mpl),
+               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONDONTWRITEBYTECODE="1", LANG=os.environ.get("LANG", "C.UTF-8"))
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file)]
+    if jail.isolated:
+        jail.give(cwd, inside=work_root)
+        jail.give(runtime, inside=runtime_root)
+        argv = jail.command(argv, writable=[cwd, runtime], cwd=cwd)
+    else:
+        print(f"WARNING: {jail.warning}", file=sys.stderr, flush=True)
+    KERNEL_LIMITS.apply(processes=jail.uid() is not None)
+    os.execvpe(argv[0], argv, env)
+
+
+def _seed_matplotlib_cache(dest: Path) -> None:
+    """Copy the grader's Matplotlib font list into ``dest`` (a fresh one per kernel)."""
+    try:
+        home_cache = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
+        for f in home_cache.glob("fontlist-*.json"):
+            shutil.copyfile(f, dest / f.name)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "kernel":
+        kernel_main(sys.argv[2])
+    else:
+        sys.exit("usage: jail.py kernel CONNECTION_FILE")

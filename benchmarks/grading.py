@@ -1,0 +1,180 @@
+"""Class-scale grading: the parallel grader against serial nbgrader, on a generated class.
+
+    python -m benchmarks.grading --students 100              # sprints with a notebook
+    python -m benchmarks.grading --students 20 --sprint sprint0 --sprint sprint1
+    python -m benchmarks.grading --students 100 --baseline-students 10   # extrapolate
+
+Makes ``--students`` submissions of every chosen sprint: a mix of the reference (full marks),
+the untouched stubs, a wrong submission (the reference with one function broken) and hostile
+ones (the attacks of ``tests/hostile/`` that finish: no endless loops). Then times
+
+* the **baseline**: plain ``nbgrader autograde SPRINT`` run serially for each sprint in a
+  course folder holding the same submissions (with ``COURSE_QUICK=1``, as the grader runs the
+  notebooks). ``--baseline-students K`` times it on the first K students only and scales the
+  time linearly to the whole class (the report says so);
+* the **grader**: ``python -m autograder grade`` (trusted grading, jailed kernels, gradebook,
+  feedback) with ``--workers`` processes (default: the machine's cores).
+
+The goal is grader time ≤ baseline / cores. Prints the figures and appends a row to
+``benchmarks/results/grading.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "grading.md"
+SKIP_ATTACKS = {"hang_forever"}   # it only measures the time limit
+
+
+def _attacks() -> list:
+    out = []
+    for path in sorted((ROOT / "tests" / "hostile").glob("*.py")):
+        if path.stem in SKIP_ATTACKS:
+            continue
+        spec = importlib.util.spec_from_file_location(f"hostile_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out.append(module)
+    return out
+
+
+def make_class(release_dir: Path, submitted: Path, students: int, sprints: list,
+               grading_out: Path) -> dict:
+    """``submitted/<student>/<sprint>/``; returns ``{student: kind}``."""
+    sys.path.insert(0, str(ROOT))
+    from tests.conftest import make_helpers
+    from tests.test_grading_hostile import make_attack
+
+    attacks = _attacks()
+    kinds = {}
+    for i in range(students):
+        student = f"s{i:03d}"
+        kind = ("reference", "reference", "stubs", "wrong", "reference", "hostile",
+                "reference", "wrong", "reference", "stubs")[i % 10]
+        kinds[student] = kind
+        for sid in sprints:
+            dest = submitted / student / sid
+            src = release_dir / sid
+            if kind == "hostile":
+                attack = attacks[i % len(attacks)]
+                kinds[student] = f"hostile:{attack.__name__.removeprefix('hostile_')}"
+                make_attack(src, dest, attack, lambda t: t.replace("{ROOT}", str(ROOT))
+                            .replace("{OUT}", str(grading_out)))
+                continue
+            shutil.copytree(src, dest)
+            if kind in ("reference", "wrong"):
+                make_helpers(dest)
+            if kind == "wrong":
+                import re
+
+                for f in sorted((dest / "helpers").glob("*.py")):
+                    names = re.findall(r"^def ([a-z]\w*)\(", f.read_text(), re.M)
+                    if f.name != "__init__.py" and names:   # one function answers 0
+                        f.write_text(f.read_text() + f"\n\ndef {names[0]}(*a, **k):\n"
+                                     "    return 0\n")
+                        break
+    return kinds
+
+
+def baseline(course_dir: Path, submitted: Path, sprints: list, students: list) -> float:
+    """Serial ``nbgrader autograde`` of ``students``, one command per sprint; seconds."""
+    dest = course_dir / "submitted"
+    if dest.exists():
+        shutil.rmtree(dest)
+    for st in students:
+        shutil.copytree(submitted / st, dest / st)
+    env = dict(os.environ, COURSE_QUICK="1",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    start = time.perf_counter()
+    for sid in sprints:
+        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", sid, "--force",
+                        "--create"], cwd=course_dir, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.grading")
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--sprint", action="append", help="default: every sprint")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--baseline-students", type=int, default=None,
+                        help="time nbgrader on this many students and scale (default: all)")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--keep", help="keep the generated folders here")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    from autograder import course, grading
+
+    cores = os.cpu_count() or 1
+    workers = args.workers or cores
+    tmp = Path(args.keep or tempfile.mkdtemp(prefix="grading-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    sprints = [s.id for s in course.discover_sprints(args.sprint)]
+    release = course.release(tmp / "release", sprints)
+    submitted = tmp / "submitted"
+    if submitted.exists():
+        shutil.rmtree(submitted)
+    out = tmp / "grading"
+    kinds = make_class(release, submitted, args.students, sprints, out)
+    students = sorted(kinds)
+    n_sub = len(students) * len(sprints)
+    print(f"{len(students)} students x {len(sprints)} sprints ({', '.join(sprints)}) = "
+          f"{n_sub} submissions; {cores} cores, {workers} workers; in {tmp}", flush=True)
+
+    base = None
+    if not args.skip_baseline:
+        k = min(args.baseline_students or len(students), len(students))
+        course_dir = course.build_course(tmp / "baseline", sprints)
+        measured = baseline(course_dir, submitted, sprints, students[:k])
+        base = measured * len(students) / k
+        how = "measured" if k == len(students) else f"measured on {k} students, scaled"
+        print(f"baseline (serial nbgrader autograde): {base:.0f} s ({how}: {measured:.0f} s)",
+              flush=True)
+
+    if out.exists():
+        shutil.rmtree(out)
+    start = time.perf_counter()
+    code = grading.grade(submitted, out, salt="bench", sprints=sprints, workers=workers,
+                         stream=io.StringIO(), progress=True)
+    ours = time.perf_counter() - start
+    print(f"grader (python -m autograder grade, {workers} workers): {ours:.0f} s, "
+          f"exit {code}", flush=True)
+    verdict = ""
+    if base is not None:
+        goal = base / cores
+        verdict = "met" if ours <= goal else "NOT met"
+        print(f"goal: grader <= baseline / {cores} cores = {goal:.0f} s: {verdict} "
+              f"(speed-up over the baseline x{base / ours:.2f})")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Grading benchmark\n\n`python -m benchmarks.grading`: serial "
+                           "nbgrader autograde (baseline) against the parallel grader.\n\n"
+                           "| date | students | sprints | submissions | cores | workers | "
+                           "baseline s | grader s | goal (baseline/cores) |\n"
+                           "|---|---|---|---|---|---|---|---|---|\n")
+    with open(RESULTS, "a", encoding="utf-8") as fh:
+        fh.write(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {len(students)} | "
+                 f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
+                 f"{'-' if base is None else f'{base:.0f}'}"
+                 f"{'' if base is None or not args.baseline_students else ' (scaled)'} | "
+                 f"{ours:.0f} | {verdict or '-'} |\n")
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
