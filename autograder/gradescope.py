@@ -1,0 +1,398 @@
+"""Grade on Gradescope: the autograder bundle, and what runs inside it.
+
+``python -m autograder gradescope OUT.zip --sprint sprintN [--salt SECRET]`` writes the zip
+to upload as a Gradescope *programming assignment*'s autograder. It follows Gradescope's
+autograder specification (gradescope-autograders.readthedocs.io, "Autograder
+Specifications"): at the root of the zip
+
+``setup.sh``
+    run once when Gradescope builds the image: installs Python (3.11 or newer) if the base
+    image lacks it and a virtual environment ``/autograder/venv`` with the pinned NumPy,
+    Matplotlib and tqdm of the course's ``requirements.txt``;
+``run_autograder``
+    run for every submission, working directory ``/autograder``: grades the learner's
+    ``helpers/*.py`` from ``/autograder/submission`` with the course's trusted grader
+    (public and hidden cases in separate child processes, exactly as ``grade`` does) and
+    writes ``/autograder/results/results.json``;
+
+and the grader-side files it needs: ``autograder/`` (with the exercise declarations),
+``solutions/`` (the reference), ``stubs/helpers/`` (the generated stubs, standing in for a
+module the learner did not upload) and ``config.json`` (sprint, salt, time limit). This is
+the instructor's bundle: it holds the reference and must not be shared with learners. What
+learners see is ``results.json``: per exercise a test with ``name``, ``score``,
+``max_score``, ``status``, ``visibility`` and an ``output`` holding the same text as a check
+cell's feedback (the first failing *public* case and the hints; hidden cases only as counts
+and "hidden case N of M: kind of problem"). Never a hidden input or reference code.
+
+``AUTOGRADER_ROOT`` (default ``/autograder``) moves the whole tree, for a local rehearsal
+(``docs/class.md``; ``tests/test_gradescope.py`` lays it out in a temporary folder);
+``AUTOGRADER_PYTHON`` is the Python ``run_autograder`` uses (default the ``venv`` that
+``setup.sh`` made). Learner code runs as an unprivileged user that cannot read
+``/autograder/source`` (the reference) when the grader is root and ``setpriv`` exists (as
+in Gradescope's images), or in bubblewrap when :mod:`autograder.jail` finds it working;
+``AUTOGRADER_ISOLATE=none`` turns this off.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV_ROOT = "AUTOGRADER_ROOT"
+ENV_PYTHON = "AUTOGRADER_PYTHON"
+ENV_ISOLATE = "AUTOGRADER_ISOLATE"
+GRADER_PACKAGES = ("numpy", "matplotlib", "tqdm")   # what a learner's helper may import
+MAX_HELPER_BYTES = 1_000_000
+LEARNER_UID = 65534   # "nobody": learner code runs as this user when the grader is root
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+# It makes /autograder/venv with the course's pinned packages (requirements.txt).
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+cd "$ROOT/source"
+
+pick_python() {
+  for py in python3.13 python3.12 python3.11 python3; do
+    if command -v "$py" >/dev/null 2>&1 &&
+       "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$py"; return 0
+    fi
+  done
+  return 1
+}
+
+if ! PY="$(pick_python)"; then
+  # Older base images (Ubuntu 22.04) have Python 3.10: add 3.11 from the distribution.
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y python3.11 python3.11-venv
+  PY="$(pick_python)"
+fi
+if ! "$PY" -m venv "$ROOT/venv"; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "$(basename "$PY")-venv"
+  "$PY" -m venv "$ROOT/venv"
+fi
+"$ROOT/venv/bin/python" -m pip install --no-cache-dir --upgrade pip
+"$ROOT/venv/bin/python" -m pip install --no-cache-dir -r "$ROOT/source/requirements.txt"
+"$ROOT/venv/bin/python" -c "import numpy; print('numpy', numpy.__version__, 'ready')"
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for each submission (working directory /autograder).
+# AUTOGRADER_ROOT moves the /autograder tree (a local rehearsal); AUTOGRADER_PYTHON picks the
+# Python (default: the venv made by setup.sh).
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PY="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+mkdir -p "$ROOT/results"
+if cd "$ROOT/source"; then
+  "$PY" -m autograder.gradescope --root "$ROOT"
+  status=$?
+else
+  status=1
+fi
+if [ ! -s "$ROOT/results/results.json" ]; then
+  # The grader itself failed before writing anything: say so instead of a blank result.
+  msg="The autograder failed before grading this submission. Please tell your instructor."
+  printf '{"score": 0, "output": "%s", "tests": []}\n' "$msg" > "$ROOT/results/results.json"
+fi
+exit $status
+"""
+
+BUNDLE_README = """This is the course's Gradescope autograder for {sprint}.
+It contains the reference solutions: upload it to Gradescope, never share it with learners.
+Built with `python -m autograder gradescope` ({built}). See docs/class.md in the course.
+"""
+
+
+class GradescopeError(RuntimeError):
+    """The bundle cannot be built (an unknown sprint, stubs with solutions in them...)."""
+
+
+# --------------------------------------------------------------------------- building
+def grader_requirements(repo: Path = ROOT) -> list:
+    """The pinned lines of ``requirements.txt`` for :data:`GRADER_PACKAGES`."""
+    lines = (Path(repo) / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = {}
+    for ln in lines:
+        ln = ln.split("#", 1)[0].strip()
+        name = ln.split("==", 1)[0].strip().lower()
+        if "==" in ln and name in GRADER_PACKAGES:
+            pins[name] = ln
+    missing = [p for p in GRADER_PACKAGES if p not in pins]
+    if missing:
+        raise GradescopeError(f"requirements.txt pins no version of {', '.join(missing)}")
+    return [pins[p] for p in GRADER_PACKAGES]
+
+
+def _sprint_specs(sprint: str) -> list:
+    from .registry import load_exercises
+
+    specs = [s for s in load_exercises() if s.sprint == sprint]
+    if not specs:
+        known = sorted({s.sprint for s in load_exercises()},
+                       key=lambda x: int("".join(c for c in x if c.isdigit()) or 0))
+        raise GradescopeError(f"no exercises for {sprint!r}; sprints: {', '.join(known)}")
+    return specs
+
+
+def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, mode: int = 0o644) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
+    added = []
+    for path in sorted(folder.rglob("*.py")):
+        rel = path.relative_to(folder)
+        if "__pycache__" in rel.parts or (rel.parts and rel.parts[0] in skip):
+            continue
+        _add_file(zf, f"{prefix}/{rel.as_posix()}", path.read_bytes())
+        added.append(f"{prefix}/{rel.as_posix()}")
+    return added
+
+
+def build_bundle(out_zip: Path, sprint: str, *, salt: str = "", timeout: float | None = None,
+                 repo: Path = ROOT) -> Path:
+    """Write the Gradescope autograder zip for ``sprint`` to ``out_zip``."""
+    from . import course
+
+    repo = Path(repo)
+    specs = _sprint_specs(sprint)
+    course._check_stubs(repo / "helpers")
+    out_zip = Path(out_zip)
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    config = {"sprint": sprint, "salt": salt, "timeout": timeout,
+              "exercises": [s.id for s in specs],
+              "modules": sorted({s.module for s in specs}),
+              "built": time.strftime("%Y-%m-%d %H:%M:%S")}
+    tmp = out_zip.with_name(out_zip.name + ".part")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        _add_file(zf, "setup.sh", SETUP_SH.encode(), 0o755)
+        _add_file(zf, "run_autograder", RUN_AUTOGRADER.encode(), 0o755)
+        _add_file(zf, "requirements.txt",
+                  ("\n".join(grader_requirements(repo)) + "\n").encode())
+        _add_file(zf, "config.json", json.dumps(config, indent=2).encode())
+        _add_file(zf, "README.txt", BUNDLE_README.format(sprint=sprint,
+                                                         built=config["built"]).encode())
+        _add_tree(zf, repo / "autograder", "autograder", skip=("public",))
+        _add_tree(zf, repo / "solutions", "solutions")
+        for stub in sorted((repo / "helpers").glob("*.py")):
+            _add_file(zf, f"stubs/helpers/{stub.name}", stub.read_bytes())
+    tmp.replace(out_zip)
+    return out_zip
+
+
+# --------------------------------------------------------------------------- the submission
+def _shallowest_helpers(folder: Path):
+    found = [p for p in folder.rglob("helpers") if p.is_dir() and not p.is_symlink()
+             and not any(part.startswith((".", "__MACOSX")) for part in p.parts)]
+    return min(found, key=lambda p: (len(p.parts), str(p)), default=None)
+
+
+def learner_files(submission: Path, scratch: Path) -> tuple:
+    """``({file name: bytes}, notes)``: the learner's ``helpers/*.py`` in a submission.
+
+    Learners upload their ``helpers/`` folder, their whole assignment folder, a zip of it,
+    or just the ``.py`` files: the shallowest ``helpers/`` folder wins, else the ``.py``
+    files at the top. Archives are unpacked safely (:func:`autograder.collect.safe_extract`).
+    """
+    from .collect import ArchiveError, is_archive, safe_extract
+
+    notes = []
+    roots = [submission]
+    for archive in sorted(p for p in submission.iterdir() if p.is_file() and is_archive(p)):
+        dest = Path(tempfile.mkdtemp(prefix="upload-", dir=scratch))
+        try:
+            notes += safe_extract(archive, dest)
+            roots.append(dest)
+        except ArchiveError as exc:
+            notes.append(f"{archive.name}: {exc}")
+    folder = None
+    for root in roots:
+        folder = _shallowest_helpers(root)
+        if folder is not None:
+            break
+    if folder is None:
+        loose = [p for root in roots for p in root.glob("*.py")]
+        if loose:
+            notes.append("no helpers/ folder in the submission: graded the .py files at its top")
+        candidates = loose
+    else:
+        candidates = sorted(folder.glob("*.py"))
+    files = {}
+    for p in candidates:
+        if p.name == "__init__.py" or p.is_symlink() or not p.is_file():
+            continue
+        data = p.read_bytes()
+        if len(data) > MAX_HELPER_BYTES:
+            notes.append(f"helpers/{p.name} is larger than {MAX_HELPER_BYTES // 1000} kB: not "
+                         "graded")
+            continue
+        files[p.name] = data
+    return files, notes
+
+
+# --------------------------------------------------------------------------- isolation
+def _drop_to(uid: int):
+    """A :func:`autograder.sandbox.set_launcher` launcher: the child runs as ``uid``.
+
+    The child's script is copied into its job folder, which ``uid`` then owns; the bundle's
+    ``source/`` folder (the reference) is readable by root only, so learner code cannot read
+    it. Limits as usual.
+    """
+    from . import sandbox
+
+    def launch(cmd, job_dir, *, memory, cpu, file_size):
+        job_dir = Path(job_dir)
+        cmd = list(cmd)
+        runner = job_dir / "runner"
+        runner.mkdir(exist_ok=True)
+        script = runner / Path(cmd[-2]).name
+        shutil.copyfile(cmd[-2], script)
+        cmd[-2] = str(script)
+        for p in [job_dir, *job_dir.rglob("*")]:
+            os.lchown(p, uid, uid)
+        cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--", *cmd]
+        return cmd, sandbox._limits(memory, cpu, file_size)
+    return launch
+
+
+def _can_run_as(uid: int) -> bool:
+    """Whether this Python (and NumPy) starts for ``uid`` (it may live in root's home)."""
+    import subprocess
+
+    cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+           sys.executable, "-I", "-c", "import numpy"]
+    try:
+        return subprocess.run(cmd, cwd="/", capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def isolate(source: Path) -> str:
+    """Keep learner code away from the reference; returns how (for the instructor's log)."""
+    from . import sandbox
+
+    if os.environ.get(ENV_ISOLATE, "").strip().lower() == "none":
+        return f"{ENV_ISOLATE}=none: learner code is not isolated"
+    try:
+        from . import jail
+
+        j = jail.detect()
+        if j.isolated:
+            sandbox.set_launcher(jail.child_launcher(j))
+            return "learner code runs in bubblewrap"
+    except Exception:  # noqa: BLE001 - no jail module, or bubblewrap unusable here
+        pass
+    if os.geteuid() == 0 and shutil.which("setpriv") and _can_run_as(LEARNER_UID):
+        os.chmod(source, 0o700)
+        sandbox.set_launcher(_drop_to(LEARNER_UID))
+        return f"learner code runs as user {LEARNER_UID}; {source} is readable by root only"
+    return ("learner code is not isolated (not root, no setpriv, or this Python does not "
+            f"start for user {LEARNER_UID})")
+
+
+# --------------------------------------------------------------------------- grading
+def test_entry(number: int, spec, trusted) -> dict:
+    """One exercise as a Gradescope test (the output is the check cell's feedback text)."""
+    from .grading import trusted_text
+
+    r = trusted.result
+    return {"name": f"{spec.id}: {spec.title}", "number": str(number),
+            "score": float(r.score), "max_score": float(spec.points),
+            "status": "passed" if r.ok else "failed",
+            "output": trusted_text(trusted), "output_format": "text",
+            "visibility": "visible"}
+
+
+def grade_submission(root: Path, log=print) -> dict:
+    """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict."""
+    from .grading import grade_exercise
+
+    start = time.perf_counter()
+    source, submission = root / "source", root / "submission"
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    specs = _sprint_specs(config["sprint"])
+    log(isolate(source))
+    notes = []
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
+        scratch = Path(tmp)
+        files, notes = (learner_files(submission, scratch) if submission.is_dir()
+                        else ({}, ["nothing was submitted"]))
+        helpers = scratch / "helpers"
+        helpers.mkdir()
+        for stub in sorted((source / "stubs" / "helpers").glob("*.py")):
+            shutil.copyfile(stub, helpers / stub.name)
+        for name, data in files.items():
+            (helpers / name).write_bytes(data)
+            try:
+                compile(data, f"helpers/{name}", "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                notes.append(f"helpers/{name} has a syntax error (line {exc.lineno}: "
+                             f"{exc.msg}): its exercises score 0")
+            except Exception as exc:  # noqa: BLE001 - null bytes...
+                notes.append(f"helpers/{name} cannot be compiled ({type(exc).__name__})")
+        for module in dict.fromkeys(s.module for s in specs):
+            if f"{module}.py" not in files:
+                notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
+                             "(upload your helpers/ folder)")
+        tests = []
+        for number, spec in enumerate(specs, 1):
+            trusted = grade_exercise(spec, list(spec.public_cases()),
+                                     list(spec.hidden_cases(config.get("salt") or "")),
+                                     helpers, config.get("timeout"))
+            tests.append(test_entry(number, spec, trusted))
+            log(f"{spec.id}: {trusted.result.score:g}/{spec.points:g} {trusted.result.status}")
+    score = round(sum(t["score"] for t in tests), 2)
+    top = sum(t["max_score"] for t in tests)
+    lines = [f"{config['sprint']}: {score:g} of {top:g} points, graded on public and hidden "
+             "cases by the course's grader."]
+    lines += [f"- {n}" for n in notes]
+    return {"score": score, "execution_time": round(time.perf_counter() - start, 1),
+            "output": "\n".join(lines), "output_format": "text",
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def run(root: Path) -> int:
+    """What ``run_autograder`` does: grade, then write ``root/results/results.json``."""
+    root = Path(root)
+    results_dir = root / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        results = grade_submission(root)
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json
+        import traceback
+
+        traceback.print_exc()   # the instructor sees it (stdout is hidden from learners)
+        results = {"score": 0.0, "output": "The autograder could not grade this submission "
+                   f"({type(exc).__name__}). Please tell your instructor.", "tests": []}
+        code = 1
+    tmp = results_dir / "results.json.part"
+    tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(results_dir / "results.json")
+    return code
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope",
+                                     description="Grade one Gradescope submission.")
+    parser.add_argument("--root", default=os.environ.get(ENV_ROOT, "/autograder"),
+                        help="the /autograder folder (default: $AUTOGRADER_ROOT or /autograder)")
+    args = parser.parse_args(argv)
+    return run(Path(args.root))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

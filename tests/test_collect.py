@@ -1,0 +1,353 @@
+"""Collecting a class: a learning platform's download (zip_collect style) and nbgrader's exchange.
+
+The unit tests build small downloads by hand: good and bad entries side by side, hostile
+archives (path traversal, links, a zip bomb, encryption). The slow test walks the two real
+paths end to end: a student submits through nbgrader's exchange (``release_assignment``,
+``fetch_assignment``, ``submit``, ``collect`` with ``Exchange.root`` in a temporary folder),
+another arrives in a platform's zip; ``grade`` grades both and ``report`` reports them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import collect, course, grading
+from autograder.__main__ import main
+
+from .conftest import make_helpers, plant_mistake
+from .test_release import SPRINT, course_repo, sprint_specs
+
+NB = f"{SPRINT}_perceptron.ipynb"
+
+
+def zip_bytes(files: dict, links: dict | None = None, encrypted: bool = False) -> bytes:
+    """A zip holding ``files`` ({name: text or bytes}) and symbolic links ``links``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(zipfile.ZipInfo(name), data)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o120777 << 16)
+            zf.writestr(info, target)
+    data = bytearray(buf.getvalue())
+    if encrypted:   # set the "encrypted" flag bit in every local and central header
+        for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            at = data.find(signature)
+            while at >= 0:
+                data[at + offset] |= 0x1
+                at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def tar_bytes(files: dict, links: dict | None = None) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for name, data in files.items():
+            data = data.encode() if isinstance(data, str) else data
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tf.addfile(info)
+    return buf.getvalue()
+
+
+def submission(module_text: str = "def AND(x1, x2):\n    return 1\n") -> dict:
+    """A learner's assignment folder as a platform's per-student zip would hold it."""
+    return {f"{SPRINT}/{NB}": '{"cells": []}', f"{SPRINT}/helpers/perceptron.py": module_text}
+
+
+def write_download(path: Path, entries: dict) -> Path:
+    """The platform's download: a zip with a wrapping folder, one entry per student."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(f"Sprint 1 - all submissions/{name}", data)
+    return path
+
+
+def problem_for(report, entry: str) -> str:
+    hits = [p for p in report.problems if p.startswith(f"{entry}:")]
+    assert len(hits) == 1, (entry, report.problems)
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- the download
+@pytest.fixture
+def download(tmp_path):
+    zip_path = write_download(tmp_path / "download.zip", {
+        f"alice_{SPRINT}.zip": zip_bytes(submission()
+                                         | {"__MACOSX/._helpers": "litter"}),
+        f"bob_{SPRINT}_perceptron.py": "def AND(x1, x2):\n    return 0\n",
+        f"bob_{SPRINT}_{NB}": '{"cells": []}',
+        f"carol_{SPRINT}.tar.gz": tar_bytes(submission()),
+        "dave.zip": zip_bytes(submission()),                      # misnamed
+        f"erin_{SPRINT}.zip": b"this is not a zip file",           # unreadable
+        "frank_sprint2.zip": zip_bytes(submission()),            # another assignment
+        f"gina_{SPRINT}.zip": zip_bytes({"notes/readme.txt": "hello"}),  # no assignment
+        f"hana_{SPRINT}.zip": zip_bytes({f"{SPRINT}/helpers/perceptron.py": "x = 1\n",
+                                         "../../escaped.py": "evil", "/etc/evil": "evil"},
+                                        links={f"{SPRINT}/helpers/layers.py":
+                                               "/work/main/solutions/layers.py"}),
+        f"ivan_{SPRINT}.zip": zip_bytes(submission(), encrypted=True),
+        f"jun_{SPRINT}.zip": zip_bytes({"perceptron.py": "x = 2\n", "activations.py": ""}),
+    })
+    out = tmp_path / "submitted"
+    return zip_path, out, collect.collect_zip(zip_path, SPRINT, out)
+
+
+def test_good_entries_are_collected_into_nbgraders_layout(download):
+    _, out, report = download
+    assert [c.student for c in report.collected] == ["alice", "bob", "carol", "hana", "jun"]
+    for student in ("alice", "carol"):
+        folder = out / student / SPRINT
+        assert (folder / NB).read_text() == '{"cells": []}'
+        assert (folder / "helpers" / "perceptron.py").read_text().startswith("def AND")
+        assert not (folder / "__MACOSX").exists()
+    # loose files: .py into helpers/, the notebook at the top
+    assert (out / "bob" / SPRINT / "helpers" / "perceptron.py").read_text().endswith("0\n")
+    assert (out / "bob" / SPRINT / NB).is_file()
+    # a zip of bare .py files: they go to helpers/
+    assert sorted(p.name for p in (out / "jun" / SPRINT / "helpers").iterdir()) == \
+        ["activations.py", "perceptron.py"]
+    assert (out / collect.REPORT_NAME).read_text().strip() == report.render().strip()
+
+
+def test_bad_entries_are_listed_with_a_reason_and_the_rest_goes_on(download):
+    _, out, report = download
+    assert "does not match the file-name pattern" in problem_for(report, "dave.zip")
+    assert "not a readable zip archive" in problem_for(report, f"erin_{SPRINT}.zip")
+    assert "for assignment sprint2, not sprint1" in problem_for(report, "frank_sprint2.zip")
+    assert "neither a notebook nor a helpers/ folder" in problem_for(report, f"gina_{SPRINT}.zip")
+    assert "password-protected" in problem_for(report, f"ivan_{SPRINT}.zip")
+    for student in ("dave", "erin", "frank", "gina", "ivan"):
+        assert not (out / student).exists(), student
+    assert len(report.problems) == 5
+
+
+def test_hostile_members_never_leave_the_folder(download, tmp_path):
+    zip_path, out, report = download
+    hana = next(c for c in report.collected if c.student == "hana")
+    assert any("'../../escaped.py' would land outside" in n for n in hana.notes), hana.notes
+    assert any("symbolic link" in n and "layers.py" in n for n in hana.notes), hana.notes
+    assert not list(tmp_path.rglob("escaped.py"))
+    assert not (tmp_path.parent / "escaped.py").exists()
+    assert [p.name for p in (out / "hana" / SPRINT / "helpers").iterdir()] == ["perceptron.py"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["../evil.py", "/abs/evil.py", "C:/evil.py", "a/../../b",
+                                  "..\\..\\evil.py", ""])
+def test_escaping_member_names_are_refused(name):
+    assert collect.safe_relative(name) is None
+
+
+def test_safe_names_are_kept():
+    assert str(collect.safe_relative("sprint1\\helpers\\a.py")) == "sprint1/helpers/a.py"
+    assert str(collect.safe_relative("./sprint1//a.py")) == "sprint1/a.py"
+
+
+def test_tar_links_and_a_zip_bomb_are_refused(tmp_path):
+    tar = tmp_path / "x.tar.gz"
+    tar.write_bytes(tar_bytes({"helpers/a.py": "x = 1\n"}, links={"helpers/b.py": "/etc/passwd"}))
+    notes = collect.safe_extract(tar, tmp_path / "t")
+    assert notes == ["link helpers/b.py left out"]
+    assert [p.name for p in (tmp_path / "t" / "helpers").iterdir()] == ["a.py"]
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("helpers/a.py", b"0" * 3_000_000)   # 3 MB of zeros: a few kB zipped
+    assert bomb.stat().st_size < 50_000
+    small = collect.Limits(max_total_bytes=1_000_000, max_file_bytes=1_000_000)
+    with pytest.raises(collect.ArchiveError, match="more than the limit"):
+        collect.safe_extract(bomb, tmp_path / "b", small)
+    assert not list((tmp_path / "b").rglob("*.py"))
+    many = tmp_path / "many.zip"
+    many.write_bytes(zip_bytes({f"f{i}.py": "" for i in range(30)}))
+    with pytest.raises(collect.ArchiveError, match="30 members"):
+        collect.safe_extract(many, tmp_path / "m", collect.Limits(max_members=10))
+
+
+def test_a_whole_download_that_is_not_a_zip_is_reported(tmp_path):
+    bad = tmp_path / "download.zip"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    report = collect.collect_zip(bad, SPRINT, tmp_path / "out")
+    assert not report.collected
+    assert report.problems == ["download.zip: not a readable zip archive (BadZipFile: "
+                               "File is not a zip file); nothing collected"]
+
+
+def test_platform_folders_custom_pattern_timestamps_and_duplicates(tmp_path):
+    """A Moodle-style unpacked download: a folder per student with the zip inside."""
+    src = tmp_path / "moodle"
+    for folder, files in {
+        "Alice Smith_1001_assignsubmission_file_": {"sprint1.zip": zip_bytes(submission())},
+        "山田 太郎_1002_assignsubmission_file_": {"提出.zip": zip_bytes(submission())},
+    }.items():
+        (src / folder).mkdir(parents=True)
+        for name, data in files.items():
+            (src / folder / name).write_bytes(data)
+    pattern = r"^(?P<student_id>.+?)_\d+_assignsubmission_file_$"
+    report = collect.collect_zip(src, SPRINT, tmp_path / "out", pattern=pattern)
+    students = [c.student for c in report.collected]
+    assert students == ["Alice_Smith", "山田_太郎"], report.render()
+    assert (tmp_path / "out" / "山田_太郎" / SPRINT / "helpers" / "perceptron.py").is_file()
+    assert not report.problems
+    assert sorted(p.name for p in (src / "Alice Smith_1001_assignsubmission_file_").iterdir()) \
+        == ["sprint1.zip"]   # the source folder is left as it was
+
+    stamped = tmp_path / "canvas"
+    stamped.mkdir()
+    for name, marker in (("kai_2026-05-01T10-00_sprint1.zip", "early"),
+                         ("kai_2026-05-02T09-00_sprint1.zip", "late")):
+        (stamped / name).write_bytes(zip_bytes(submission(f"# {marker}\n")))
+    pattern = r"^(?P<student_id>[^_]+)_(?P<timestamp>[\dT-]+)_(?P<assignment>sprint\d+)\.zip$"
+    report = collect.collect_zip(stamped, SPRINT, tmp_path / "out2", pattern=pattern)
+    folder = tmp_path / "out2" / "kai" / SPRINT
+    assert (folder / "helpers" / "perceptron.py").read_text() == "# late\n"
+    assert (folder / "timestamp.txt").read_text() == "2026-05-02T09-00"
+    assert "kai: 2 submissions" in report.problems[0] and "latest timestamp" in report.problems[0]
+
+
+def test_bad_patterns_and_overlaps_are_clear_errors(tmp_path, capsys):
+    with pytest.raises(ValueError, match="no \\(\\?P<student_id>"):
+        collect.compile_pattern(r"^(?P<name>\w+)")
+    with pytest.raises(ValueError, match="not a regular expression"):
+        collect.compile_pattern(r"^(?P<student_id>\w+")
+    src = tmp_path / "src"
+    src.mkdir()
+    with pytest.raises(ValueError, match="overlap"):
+        collect.collect_zip(src, SPRINT, src / "out")
+    assert main(["collect-zip", str(tmp_path / "missing.zip"), "--assignment", SPRINT,
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "no file or folder" in capsys.readouterr().err
+    assert main(["collect-zip", str(src), "--assignment", SPRINT, "--out",
+                 str(tmp_path / "o")]) == 1   # nothing collected
+
+
+def test_command_line_collects_and_prints_the_report(download, tmp_path, capsys):
+    zip_path, _, _ = download
+    assert main(["collect-zip", str(zip_path), "--assignment", SPRINT,
+                 "--out", str(tmp_path / "cli")]) == 0
+    out = capsys.readouterr().out
+    assert "Collected 5 submission(s) of sprint1" in out and "Not collected (5):" in out
+
+
+# --------------------------------------------------------------------------- end to end
+def nbgrader(args: list, cwd: Path, user: str, exchange: Path) -> None:
+    env = dict(os.environ, USER=user, LOGNAME=user, JUPYTER_CONFIG_DIR=str(cwd / ".jupyter"))
+    cmd = [str(Path(sys.executable).parent / "nbgrader"), *args,
+           f"--Exchange.root={exchange}"]
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (args, proc.stdout[-2000:], proc.stderr[-2000:])
+
+
+@pytest.fixture(scope="module")
+def class_graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("class")
+    repo = course_repo(tmp)
+    specs = sprint_specs()
+    course_dir = course.build_course(tmp / "course", [SPRINT], repo=repo)
+    exchange = tmp / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+
+    # nbgrader's exchange: release, a student fetches and submits, the instructor collects
+    nbgrader(["release_assignment", SPRINT], course_dir, "teacher", exchange)
+    home = tmp / "kenji"
+    home.mkdir()
+    nbgrader(["fetch_assignment", SPRINT, f"--course={course.COURSE_ID}"], home, "kenji",
+             exchange)
+    make_helpers(home / SPRINT)
+    # (the student id is the login name; an explicit --student stands in for another login)
+    nbgrader(["submit", SPRINT, f"--course={course.COURSE_ID}", "--student=kenji"], home,
+             "kenji", exchange)
+    nbgrader(["collect", SPRINT], course_dir, "teacher", exchange)
+    collected = course_dir / "submitted" / "kenji" / SPRINT
+
+    # a platform's download for another: a zip of the assignment folder, one mistake in it
+    release = course_dir / "release" / SPRINT
+    from .test_grading_e2e import _wrong_exercise
+    wrong = _wrong_exercise(specs)
+    mistake = wrong.exercise.mistakes[0]
+    entries = {}
+    for student in ("bob",):
+        folder = tmp / "work" / student / SPRINT
+        shutil.copytree(release, folder)
+        pkg = make_helpers(folder)
+        plant_mistake(pkg, wrong.module, wrong.name, mistake.implementation)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    zf.write(p, f"{SPRINT}/{p.relative_to(folder)}")
+        entries[f"{student}_{SPRINT}.zip"] = buf.getvalue()
+    download = write_download(tmp / "download.zip", entries)
+    submitted = tmp / "submitted"
+    shutil.copytree(collected, submitted / "kenji" / SPRINT)
+    report = collect.collect_zip(download, SPRINT, submitted)
+
+    out = tmp / "grading"
+    summary = io.StringIO()
+    code = grading.grade(submitted, out, salt="class-salt", sprints=[SPRINT], repo=repo,
+                         stream=summary)
+    rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
+    return {"tmp": tmp, "specs": specs, "collected": collected, "report": report,
+            "out": out, "code": code, "summary": summary.getvalue(), "rows": rows,
+            "wrong": wrong, "hint": mistake.hint}
+
+
+@pytest.mark.slow
+def test_exchange_and_zip_submissions_are_graded_together(class_graded):
+    g = class_graded
+    assert (g["collected"] / "timestamp.txt").is_file()       # nbgrader collect's layout
+    assert [c.student for c in g["report"].collected] == ["bob"]
+    assert g["code"] == 0, g["summary"]
+    scores = {}
+    for r in g["rows"]:
+        scores.setdefault(r["student"], {})[r["exercise"]] = float(r["score"])
+    full = {s.id: s.points for s in g["specs"]}
+    assert scores["kenji"] == full
+    bob = scores["bob"]   # a known mistake: that exercise only loses points (partial credit)
+    assert bob[g["wrong"].id] < full[g["wrong"].id]
+    assert {k: v for k, v in bob.items() if k != g["wrong"].id} == \
+        {k: v for k, v in full.items() if k != g["wrong"].id}
+
+
+@pytest.mark.slow
+def test_nbgraders_feedback_lists_every_exercise_with_its_result_and_hint(class_graded):
+    from .test_grading_e2e import visible_text
+
+    g = class_graded
+    page = visible_text(next((g["out"] / "feedback" / "bob" / SPRINT).glob("*.html")))
+    for spec in g["specs"]:
+        assert spec.id in page, spec.id
+    assert " ".join(f"Hint: {g['hint']}".split()) in " ".join(page.split())
+
+
+@pytest.mark.slow
+def test_report_of_the_graded_class(class_graded):
+    from autograder import report
+
+    g = class_graded
+    written = report.write_report(g["out"])
+    stats = written["stats"]
+    assert [s.student for s in stats.students] == ["bob", "kenji"]
+    wrong = next(e for e in stats.exercises if e.exercise == g["wrong"].id)
+    assert (wrong.passed, wrong.submissions) == (1, 2)   # kenji passed it
+    assert wrong.hints.most_common(1) == [(g["hint"], 1)]
+    page = (g["out"] / "results" / "bob" / f"{SPRINT}.html").read_text(encoding="utf-8")
+    import html as html_lib
+    assert html_lib.escape(g["hint"], quote=True) in page
