@@ -65,13 +65,21 @@ class CheckReport:
 
 
 def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float | None = None,
-               ) -> CheckReport:
-    """Run the public cases of the selected exercises; returns a :class:`CheckReport`."""
+               *, save: bool = True) -> CheckReport:
+    """Run the public cases of the selected exercises; returns a :class:`CheckReport`.
+
+    With ``save`` (the default) the results are kept in ``.course_progress/`` beside
+    ``helpers/`` for the progress view (:mod:`autograder.progress`).
+    """
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
     report = CheckReport()
     for spec in specs:
         report.results.append(evaluate(spec, spec.public_cases(), helpers_dir, timeout=timeout))
+    if save:
+        from .progress import record
+
+        record(report.results, specs, helpers_dir)
     return report
 
 

@@ -1,0 +1,108 @@
+"""Facilitator guides (``docs/facilitator/sprintN.md``): the generated part.
+
+A guide is written by hand (timing, discussion prompts, what to watch for) except its section
+of *common mistakes*, which is generated from the exercise registry so that it always lists
+exactly the hints the checks print. The section sits between two marker lines::
+
+    <!-- BEGIN GENERATED: mistakes (python -m autograder facilitator) -->
+    ...
+    <!-- END GENERATED: mistakes -->
+
+``python -m autograder facilitator`` rewrites that section in every guide (and creates a guide
+from ``docs/facilitator/TEMPLATE.md`` for a sprint notebook that has none); ``--check`` only
+reports guides that are missing or out of date (the tests do the same).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDES = ROOT / "docs" / "facilitator"
+TEMPLATE = GUIDES / "TEMPLATE.md"
+BEGIN = "<!-- BEGIN GENERATED: mistakes (python -m autograder facilitator) -->"
+END = "<!-- END GENERATED: mistakes -->"
+
+
+def sprint_ids(repo: Path | None = None) -> list:
+    """``sprintN`` of every notebook ``notebooks/sprintN_<slug>.ipynb``, in course order."""
+    names = [p.name for p in (Path(repo or ROOT) / "notebooks").glob("sprint*_*.ipynb")]
+    ids = {m.group(1) for n in names if (m := re.match(r"(sprint\d+)_", n))}
+    return sorted(ids, key=lambda s: int(s[len("sprint"):]))
+
+
+def mistakes_section(sprint: str, exercises=None) -> str:
+    """The generated section for ``sprint``: each exercise with the hints its checks print."""
+    exercises = registry.live_exercises() if exercises is None else exercises
+    mine = [e for e in exercises if e.sprint == sprint]
+    lines = [BEGIN,
+             "| exercise | points | the mistake the check recognises, and its hint |",
+             "|---|---|---|"]
+    for e in mine:
+        where = f"`{e.id}`<br>{e.title}<br>`helpers/{e.module}.py: {e.name}`"
+        if not e.mistakes:
+            lines.append(f"| {where} | {e.points:g} | *(no specific hint: the check shows the "
+                         "first wrong value, shape or dtype)* |")
+        for i, m in enumerate(e.mistakes):
+            hint = " ".join(m.hint.split()).replace("|", "\\|")
+            first = i == 0
+            lines.append(f"| {where if first else ''} | {format(e.points, 'g') if first else ''} "
+                         f"| {hint} |")
+    if not mine:
+        lines.append("| *(this sprint has no graded exercise yet)* | | |")
+    lines += ["",
+              "Besides these, every check names the first wrong case, the wrong shape or dtype, "
+              "the first differing index with the expected and actual values, and general hints "
+              "(a result off by the batch size, a transposed result, an input changed in place).",
+              END]
+    return "\n".join(lines)
+
+
+def guide_path(sprint: str, repo: Path | None = None) -> Path:
+    return Path(repo or ROOT) / "docs" / "facilitator" / f"{sprint}.md"
+
+
+def updated_text(text: str, sprint: str, exercises=None) -> str:
+    """``text`` with its generated section replaced (appended when it has none)."""
+    section = mistakes_section(sprint, exercises)
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        return head + section + tail
+    return text.rstrip("\n") + "\n\n## Common mistakes (the hints the checks print)\n\n" + \
+        section + "\n"
+
+
+def stale_guides(repo: Path | None = None) -> list:
+    """``[(sprint, reason)]`` for every sprint notebook whose guide is missing or stale."""
+    exercises = registry.live_exercises()
+    out = []
+    for sprint in sprint_ids(repo):
+        path = guide_path(sprint, repo)
+        if not path.is_file():
+            out.append((sprint, f"no guide {path.relative_to(Path(repo or ROOT))}"))
+            continue
+        text = path.read_text(encoding="utf-8")
+        if updated_text(text, sprint, exercises) != text:
+            out.append((sprint, "its generated list of mistakes is out of date"))
+    return out
+
+
+def write_guides(repo: Path | None = None) -> list:
+    """Rewrite the generated section of every guide; new guides come from the template."""
+    exercises = registry.live_exercises()
+    written = []
+    for sprint in sprint_ids(repo):
+        path = guide_path(sprint, repo)
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+        else:
+            template = Path(repo or ROOT) / "docs" / "facilitator" / "TEMPLATE.md"
+            text = template.read_text(encoding="utf-8").replace("sprintN", sprint)
+        new = updated_text(text, sprint, exercises)
+        if new != text or not path.is_file():
+            path.write_text(new, encoding="utf-8")
+            written.append(path)
+    return written

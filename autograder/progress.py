@@ -1,0 +1,232 @@
+"""Your progress (進捗) across the sprints, from the results of your checks.
+
+Every check (``check(...)`` in a notebook, ``python -m autograder check`` in a terminal) saves
+its results in ``.course_progress/`` in the course folder (the folder that holds ``helpers/``),
+one small JSON file per sprint. Nothing to do on your side: the progress is there next session.
+
+- ``python -m autograder progress``: a table of every sprint, then what is failing with its
+  hint. ``--run`` checks everything first; ``--all`` lists every exercise.
+- ``progress()`` in a notebook: the same as a table (rich HTML output).
+
+Each exercise is *done* (its last check passed), *failing* (its last check failed: what was
+wrong and the hint), or *not started* (never checked, or still ``NotImplementedError``). When
+you have edited the helper file since the last check, the row says so ("edited since").
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+
+FOLDER = ".course_progress"
+VERSION = 1
+DONE, FAILING, NOT_STARTED = "done", "failing", "not started"
+MARK = {DONE: "✔", FAILING: "✘", NOT_STARTED: "·"}
+
+
+def progress_dir(helpers_dir: Path) -> Path:
+    """Where the results of checks of ``helpers_dir`` are kept: beside it."""
+    return Path(helpers_dir).resolve().parent / FOLDER
+
+
+def file_digest(path: Path) -> str | None:
+    """A short digest of a helper file (to tell whether it was edited since its check)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+def record(results, specs, helpers_dir: Path) -> Path | None:
+    """Merge check ``results`` (``evaluate.ExerciseResult``) into the saved progress.
+
+    One file per sprint, written atomically. Saving is a convenience: a folder that cannot be
+    written (read-only media) leaves the check as it is and returns ``None``.
+    """
+    folder = progress_dir(helpers_dir)
+    module_of = {s.id: s.module for s in specs}
+    by_sprint: dict = {}
+    for r in results:
+        by_sprint.setdefault(r.id.split(".", 1)[0], []).append(r)
+    try:
+        folder.mkdir(exist_ok=True)
+        for sprint, items in by_sprint.items():
+            path = folder / f"{sprint}.json"
+            doc = _read(path)
+            for r in items:
+                module = module_of.get(r.id)
+                doc["exercises"][r.id] = {
+                    "status": r.status, "passed": r.passed, "total": r.total,
+                    "title": r.title, "message": r.message, "hints": list(r.hints),
+                    "checked_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+                    "digest": file_digest(Path(helpers_dir) / f"{module}.py") if module else None,
+                }
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{sprint}-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, indent=1, ensure_ascii=False, sort_keys=True)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; it is an ordinary file
+            os.replace(tmp, path)
+    except OSError:
+        return None
+    return folder
+
+
+def _read(path: Path) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        if doc.get("version") == VERSION and isinstance(doc.get("exercises"), dict):
+            return doc
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {"version": VERSION, "exercises": {}}
+
+
+@dataclass
+class Row:
+    """One exercise in the progress view."""
+
+    id: str
+    sprint: str
+    title: str
+    points: float
+    state: str             # done / failing / not started
+    detail: str = ""       # what was wrong (failing)
+    hint: str = ""         # the first hint (failing)
+    checked_at: str = ""
+    edited_since: bool = False
+
+
+def _state(saved: dict | None) -> str:
+    if not saved or saved.get("status") == NOT_IMPLEMENTED:
+        return NOT_STARTED
+    if saved.get("status") == PASSED:
+        return DONE
+    return FAILING if saved.get("status") in (FAILED, ERROR) else NOT_STARTED
+
+
+def rows(helpers_dir: Path | None = None, specs=None) -> list:
+    """Every exercise of the course (the registry's, or the release's) with its saved state."""
+    from .check import find_helpers
+    from .registry import load_exercises
+
+    helpers_dir = Path(helpers_dir) if helpers_dir else find_helpers()
+    specs = load_exercises() if specs is None else specs
+    folder = progress_dir(helpers_dir)
+    saved_by_sprint: dict = {}
+    out = []
+    for s in specs:
+        if s.sprint not in saved_by_sprint:
+            saved_by_sprint[s.sprint] = _read(folder / f"{s.sprint}.json")["exercises"]
+        saved = saved_by_sprint[s.sprint].get(s.id)
+        state = _state(saved)
+        row = Row(s.id, s.sprint, s.title, s.points, state)
+        if saved:
+            row.checked_at = saved.get("checked_at", "")
+            digest = saved.get("digest")
+            row.edited_since = bool(digest) and digest != file_digest(
+                helpers_dir / f"{s.module}.py")
+            if state == FAILING:
+                row.detail = (saved.get("message") or "").splitlines()[0] if saved.get(
+                    "message") else ""
+                row.hint = (saved.get("hints") or [""])[0]
+        out.append(row)
+    return out
+
+
+def summary(all_rows: list) -> dict:
+    """``{sprint: {"done": n, "failing": n, "not started": n, "total": n}}`` in course order."""
+    out: dict = {}
+    for r in all_rows:
+        counts = out.setdefault(r.sprint, {DONE: 0, FAILING: 0, NOT_STARTED: 0, "total": 0})
+        counts[r.state] += 1
+        counts["total"] += 1
+    return out
+
+
+class Progress:
+    """The progress view: ``print()`` it for text, or let Jupyter show it as an HTML table."""
+
+    def __init__(self, all_rows: list, *, show_all: bool = False):
+        self.rows = all_rows
+        self.show_all = show_all
+
+    def text(self) -> str:
+        lines = [f"{'sprint':<9}{'progress':<14}{'done':>6}{'failing':>9}{'not started':>13}",
+                 "-" * 51]
+        for sprint, c in summary(self.rows).items():
+            bar = "█" * c[DONE] + "▒" * c[FAILING] + "░" * c[NOT_STARTED]
+            lines.append(f"{sprint:<9}{bar:<14}{c[DONE]:>6}{c[FAILING]:>9}{c[NOT_STARTED]:>13}")
+        shown = self.rows if self.show_all else [r for r in self.rows if r.state == FAILING]
+        if shown:
+            lines += ["", "all exercises:" if self.show_all else "failing:"]
+        for r in shown:
+            edited = "  (edited since)" if r.edited_since else ""
+            lines.append(f"  {MARK[r.state]} {r.state:<12}{r.id:<32} {r.title}{edited}")
+            if r.state == FAILING:
+                if r.detail:
+                    lines.append(f"        {r.detail}")
+                if r.hint:
+                    lines.append(f"        Hint: {r.hint}")
+        if not any(r.checked_at for r in self.rows):
+            lines += ["", "No check has been run yet in this course folder: run a check cell, "
+                      "or `python -m autograder progress --run`."]
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        colour = {DONE: "#2e7d32", FAILING: "#c62828", NOT_STARTED: "#757575"}
+        e = html.escape
+        parts = ['<table class="course-progress"><thead><tr><th>sprint</th><th>progress</th>'
+                 '<th>done</th><th>failing</th><th>not started</th></tr></thead><tbody>']
+        for sprint, c in summary(self.rows).items():
+            width = 160
+            segs = "".join(
+                f'<span style="display:inline-block;height:10px;'
+                f'width:{width * c[k] / c["total"]:.0f}px;'
+                f'background:{colour[k]}"></span>' for k in (DONE, FAILING, NOT_STARTED) if c[k])
+            parts.append(f"<tr><td>{e(sprint)}</td><td>{segs}</td><td>{c[DONE]}</td>"
+                         f"<td>{c[FAILING]}</td><td>{c[NOT_STARTED]}</td></tr>")
+        parts.append("</tbody></table>")
+        shown = self.rows if self.show_all else [r for r in self.rows if r.state == FAILING]
+        if shown:
+            parts.append('<table class="course-progress-detail" style="margin-top:0.8em">'
+                         '<thead><tr><th></th>'
+                         '<th>exercise</th><th>state</th><th>what is wrong, and the hint</th>'
+                         '</tr></thead><tbody>')
+            for r in shown:
+                note = e(r.detail) + (f"<br><b>Hint:</b> {e(r.hint)}" if r.hint else "")
+                if r.edited_since:
+                    note += "<br><i>(edited since this check)</i>"
+                parts.append(f'<tr><td style="color:{colour[r.state]}">{MARK[r.state]}</td>'
+                             f"<td><code>{e(r.id)}</code><br>{e(r.title)}</td>"
+                             f"<td>{e(r.state)}</td><td style='text-align:left'>{note}</td></tr>")
+            parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+
+def progress(*sprints: str, run: bool = False, show_all: bool = False,
+             helpers: str | Path | None = None) -> Progress:
+    """Your progress across the sprints (or only ``sprints``), from your saved checks.
+
+    ``run=True`` checks the selected exercises first (that takes a moment per exercise).
+    In a notebook the result shows as a table; ``print(progress())`` gives the text.
+    """
+    from .check import find_helpers, run_checks
+    from .registry import load_exercises, select
+
+    helpers_dir = Path(helpers) if helpers else find_helpers()
+    specs = select(load_exercises(), list(sprints))
+    if run:
+        run_checks(list(sprints), helpers_dir)
+    return Progress(rows(helpers_dir, specs), show_all=show_all)

@@ -1,0 +1,265 @@
+"""JupyterLab in a real browser: the course as a learner meets it.
+
+Starts ``jupyter lab`` on a free 127.0.0.1 port in a temporary copy of the course whose
+``helpers/`` are the reference, opens sprint 1's notebook in headless Chromium (Debian's
+``chromium`` driven by Selenium through Debian's ``chromedriver``; ``./course test`` installs
+both from ``requirements-apt.txt`` and ``requirements-dev.txt``, and the test itself tries
+``apt-get install`` when it runs as root), runs every cell, and checks
+that the check cells print ``PASS`` and a plot appears; then that nbgrader's lab extension is
+there: its *Validate* button validates the notebook, and its assignment list opens.
+
+Where the browser cannot be installed (not root, no apt-get, ``COURSE_APT=0``) or Selenium is
+missing, the test is skipped with the reason (pytest's ``-ra`` summary shows it).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT, make_helpers
+
+NOTEBOOK = "sprint1_perceptron.ipynb"
+RUN_TIMEOUT = 420        # seconds for the whole notebook in the browser (2 shared cores)
+VALIDATE_TIMEOUT = 420   # nbgrader validate runs the notebook once more, server-side
+
+
+APT_PACKAGES = ("chromium", "chromium-driver")
+
+
+def _find_browser():
+    return (shutil.which("chromium") or shutil.which("chromium-browser"),
+            shutil.which("chromedriver"))
+
+
+def _try_apt_install() -> str:
+    """Install Debian's chromium and its driver when we may (root, apt-get, COURSE_APT != 0);
+    returns why not, or what went wrong."""
+    if os.environ.get("COURSE_APT") == "0":
+        return "COURSE_APT=0"
+    if not shutil.which("apt-get"):
+        return "no apt-get on this system"
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        return "not root, so apt-get cannot install them"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                           *APT_PACKAGES], env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode:  # perhaps a stale package list: update it once and retry
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+        done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                               *APT_PACKAGES], env=env, capture_output=True, text=True,
+                              timeout=900)
+    return "" if done.returncode == 0 else f"apt-get failed: {done.stderr.strip()[-300:]}"
+
+
+def _browser_or_skip():
+    chromium, driver = _find_browser()
+    if not chromium or not driver:
+        why = _try_apt_install()
+        chromium, driver = _find_browser()
+        if not chromium or not driver:
+            pytest.skip("the browser test needs Debian's chromium and chromium-driver, which "
+                        f"are not installed and could not be installed ({why})")
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="the browser test needs Selenium (requirements-dev.txt)")
+    return webdriver, chromium, driver
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout: float, what: str, interval: float = 0.5, on_timeout=None):
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except AssertionError:
+            raise  # a definite failure: no need to wait any longer
+        except Exception as exc:  # noqa: BLE001 - the page may not be ready yet
+            last_exc = exc
+        time.sleep(interval)
+    detail = on_timeout() if on_timeout else ""
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}"
+                         f"{f' ({last_exc!r})' if last_exc else ''}{detail}")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running JupyterLab over a reference copy of the course: ``(url, token, folder)``."""
+    webdriver, chromium, driver = _browser_or_skip()
+    course = tmp_path_factory.mktemp("browser-course")
+    make_helpers(course)
+    for name in ("autograder", "solutions", "data"):
+        if (ROOT / name).exists():
+            (course / name).symlink_to(ROOT / name)
+    (course / "notebooks").mkdir()
+    shutil.copyfile(ROOT / "notebooks" / NOTEBOOK, course / "notebooks" / NOTEBOOK)
+    (course / "exchange").mkdir()
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()  # noqa: F821\n"
+        "c.CourseDirectory.course_id = 'dl-from-scratch'\n"
+        f"c.Exchange.root = {str(course / 'exchange')!r}\n")
+    home = tmp_path_factory.mktemp("browser-home")
+    # Lab settings: every cell in the page (no virtual scrolling), no news prompt.
+    for plugin, value in (("@jupyterlab/notebook-extension/tracker", '{"windowingMode": "none"}'),
+                          ("@jupyterlab/apputils-extension/notification",
+                           '{"fetchNews": "false"}')):
+        path = home / "settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value)
+    token = secrets.token_hex(16)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots, as a learner
+    env.update(COURSE_QUICK="1", HOME=str(home), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), PYTHONUNBUFFERED="1")
+    env.pop("AUTOGRADER_STRICT", None)
+    log = open(home / "jupyter.log", "w")  # noqa: SIM115 - closed at teardown
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
+           "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def server_up():
+        if server.poll() is not None:
+            log_text = (home / "jupyter.log").read_text()
+            raise AssertionError(f"jupyter lab exited: {log_text[-2000:]}")
+        with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
+            return r.status == 200
+
+    try:
+        _wait(server_up, 120, "JupyterLab to start")
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--window-size=1400,1000", f"--user-data-dir={home / 'chromium'}",
+                    "--no-first-run", "--disable-extensions"):
+            options.add_argument(arg)
+        from selenium.webdriver.chrome.service import Service
+
+        browser = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+        browser.set_script_timeout(60)
+        try:
+            yield browser, url, token, course, home
+        finally:
+            browser.quit()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _js(browser, script):
+    return browser.execute_script(script)
+
+
+def _output_text(browser) -> str:
+    return _js(browser, """
+        return Array.from(document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
+            .map(e => e.innerText).join('\\n');""")
+
+
+@pytest.mark.slow
+def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
+    browser, url, token, course, home = lab
+    shots = home / "screenshots"
+    shots.mkdir(exist_ok=True)
+
+    def shot(name):
+        browser.save_screenshot(str(shots / f"{name}.png"))
+        return f"\nscreenshot: {shots / name}.png; server log: {home / 'jupyter.log'}"
+
+    browser.get(f"{url}/lab/tree/notebooks/{NOTEBOOK}?token={token}")
+    _wait(lambda: _js(browser, "return !!(window.jupyterapp && window.jupyterapp.shell)"), 120,
+          "JupyterLab's application object", on_timeout=lambda: shot("no-app"))
+    kernel_state = """
+        const w = window.jupyterapp.shell.currentWidget;
+        if (!w || !w.sessionContext || !w.context || !w.context.path.endsWith('%s')) return '';
+        const k = w.sessionContext.session && w.sessionContext.session.kernel;
+        return k ? k.status : '';""" % NOTEBOOK
+    _wait(lambda: _js(browser, kernel_state) == "idle", 180, "the notebook's kernel",
+          on_timeout=lambda: shot("no-kernel"))
+
+    # The learner's Run > Run All Cells.
+    _js(browser, "window.jupyterapp.commands.execute('notebook:run-all-cells');")
+
+    def finished():
+        code, pending, errors = _js(browser, """
+            const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+            let code = 0, pending = 0, errors = 0;
+            for (let i = 0; i < cells.length; i++) {
+                const c = cells.get(i);
+                if (c.type !== 'code') continue;
+                code++;
+                if (c.executionCount === null) pending++;
+                for (const o of c.toJSON().outputs || []) if (o.output_type === 'error') errors++;
+            }
+            return [code, pending, errors];""")
+        if errors:
+            raise AssertionError(f"{errors} cell(s) raised an error:\n"
+                                 f"{_output_text(browser)[-3000:]}{shot('cell-error')}")
+        return pending == 0 and _js(browser, kernel_state) == "idle" and code
+
+    ran = _wait(finished, RUN_TIMEOUT, "every cell to run", interval=2,
+                on_timeout=lambda: shot("run-all"))
+    text = _output_text(browser)
+    shot("after-run-all")
+    assert "✔ PASS" in text, f"no PASS from the check cells:\n{text[-3000:]}"
+    assert "FAIL" not in text and "Traceback" not in text, text[-3000:]
+    plots = _js(browser, """
+        return document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img').length;""")
+    assert plots >= 1, "no plot (an <img> output) in the notebook"
+    assert ran >= 10
+
+    # nbgrader's lab extension: the Validate button in the notebook's toolbar.
+    button = _wait(lambda: browser.find_element("css selector", "button.validate-button, "
+                                                ".validate-button button, .validate-button"),
+                   60, "nbgrader's Validate button", on_timeout=lambda: shot("no-validate"))
+    button.click()
+    dialog_text = """
+        const d = document.querySelector('.jp-Dialog');
+        return d ? d.innerText : '';"""
+    result = _wait(lambda: ("passes all the tests" in _js(browser, dialog_text)
+                            or "failed" in _js(browser, dialog_text).lower()
+                            or "error" in _js(browser, dialog_text).lower())
+                   and _js(browser, dialog_text), VALIDATE_TIMEOUT, "nbgrader's validation result",
+                   interval=2, on_timeout=lambda: shot("validate"))
+    shot("validated")
+    assert "Success! Your notebook passes all the tests" in result, result[:2000]
+    _js(browser, "document.querySelector('.jp-Dialog button.jp-mod-accept, .jp-Dialog button')"
+                 ".click();")
+
+    # ... and its assignment list (Nbgrader > Assignment List).
+    commands = _js(browser, "return window.jupyterapp.commands.listCommands();")
+    assert "nbgrader:open-assignment-list" in commands
+    _js(browser, "window.jupyterapp.commands.execute('nbgrader:open-assignment-list');")
+    panel = _wait(lambda: _js(browser, """
+        const p = document.querySelector(
+            '.nbgrader-assignment-list, #nbgrader-assignment-list, .nbgrader-mainarea-widget');
+        return p ? p.innerText : '';"""), 60, "the assignment list",
+                  on_timeout=lambda: shot("assignment-list"))
+    shot("assignment-list")
+    assert "Released assignments" in panel, panel[:2000]
