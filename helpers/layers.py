@@ -26,6 +26,13 @@ kept. No method modifies its arguments in place.
 import numpy as np
 
 
+def _as_float_array(x):
+    """``x`` as a float array: float16/32/64 arrays keep their dtype (float32 data trains in
+    float32), anything else (ints, bools, Python numbers, lists) becomes float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
 class MulLayer:
     r"""The multiply node (乗算ノード) of a computational graph: ``out = x * y``.
 
@@ -125,9 +132,10 @@ class Relu:
     array([[10.,  0.],
            [ 0., 40.]])
 
-    Hint: take the mask from the input *before* building the output, and build the output on
-    a copy (``out = x.copy()``): ``x[x < 0] = 0`` changes the caller's array, and a mask taken
-    from it afterwards no longer sees the negative entries. In backward, copy ``dout`` too.
+    Hint: take the mask from the input *before* building the output, and never change ``x``
+    itself: ``x[x < 0] = 0`` changes the caller's array, and a mask taken from it afterwards no
+    longer sees the negative entries. Return a new array; in backward, leave ``dout`` unchanged
+    too (work on a new array).
     """
 
     def __init__(self):

@@ -27,6 +27,12 @@ HIDDEN_LAYERS = {"sigmoid": Sigmoid, "relu": Relu}
 OUTPUTS = ("softmax", "sigmoid", "identity")
 
 
+def _as_float_array(x):
+    """``x`` as an array that keeps a float dtype (float32 stays float32); other → float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
 class SquaredErrorLoss:
     r"""The squared error (2乗和誤差) as a last layer, averaged over the batch.
 
@@ -49,8 +55,8 @@ class SquaredErrorLoss:
 
     def forward(self, y, t):
         """Keep ``y`` and ``t``; return the mean squared error (a float)."""
-        self.y = np.asarray(y, dtype=float)
-        self.t = np.asarray(t, dtype=float).reshape(self.y.shape)
+        self.y = _as_float_array(y)                 # float32 stays float32
+        self.t = np.asarray(t, dtype=self.y.dtype).reshape(self.y.shape)
         return float(0.5 * np.sum((self.y - self.t) ** 2) / self.y.shape[0])
 
     def backward(self, dout=1):
@@ -77,6 +83,9 @@ class MultiLayerNet:
     output : ``"softmax"``, ``"sigmoid"`` or ``"identity"`` (see the module's docstring)
     weight_std : float, the standard deviation of the initial weights (the biases start at 0)
     seed : int or None, for the random initial weights
+    dtype : the dtype of the parameters, float64 by default; with ``np.float32`` and float32
+        data the whole network computes in float32 (half the memory traffic), its outputs and
+        gradients float32 too. Integer inputs are converted to float64 first.
 
     Attributes
     ----------
@@ -98,7 +107,8 @@ class MultiLayerNet:
     True
     """
 
-    def __init__(self, sizes, hidden="sigmoid", output="softmax", weight_std=0.01, seed=None):
+    def __init__(self, sizes, hidden="sigmoid", output="softmax", weight_std=0.01, seed=None,
+                 dtype=np.float64):
         if len(sizes) < 2:
             raise ValueError(f"sizes needs an input and an output size, got {sizes!r}")
         if output not in OUTPUTS:
@@ -115,8 +125,9 @@ class MultiLayerNet:
         self.layers = []
         n_affine = len(sizes) - 1
         for i in range(1, n_affine + 1):
-            self.params[f"W{i}"] = weight_std * rng.standard_normal((sizes[i - 1], sizes[i]))
-            self.params[f"b{i}"] = np.zeros(sizes[i])
+            weights = weight_std * rng.standard_normal((sizes[i - 1], sizes[i]))
+            self.params[f"W{i}"] = weights.astype(dtype, copy=False)
+            self.params[f"b{i}"] = np.zeros(sizes[i], dtype=dtype)
             self.layers.append(Affine(self.params[f"W{i}"], self.params[f"b{i}"]))
             if i < n_affine:
                 self.layers.append(hidden())
@@ -129,8 +140,11 @@ class MultiLayerNet:
         return [layer for layer in self.layers if isinstance(layer, Affine)]
 
     def forward(self, x):
-        """Run every layer in order: the output before the loss (scores for softmax)."""
-        out = np.asarray(x, dtype=float)
+        """Run every layer in order: the output before the loss (scores for softmax).
+
+        A float input keeps its dtype (float32 data with float32 parameters stays float32).
+        """
+        out = _as_float_array(x)
         for layer in self.layers:
             out = layer.forward(out)
         return out
