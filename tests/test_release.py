@@ -91,23 +91,34 @@ def reference_secrets() -> dict:
 
     A line counts when it is code (not a comment), at least 24 characters long (shorter
     lines such as ``return out`` or ``grads = {}`` are everyone's) and not also a line of the
-    generated stub (a docstring may quote it on purpose).
+    generated stub (a docstring may quote it on purpose). Up to 3 lines of a region that a
+    provided module also gives the learner (``for layer in self.layers:`` in the network of
+    sprint 4) are everyone's too; a provided module holding more of one region is a leak.
     """
+    given = set()
+    for f in SOLUTIONS.glob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        if stubs.BEGIN not in text:
+            given |= {ln.split("  #")[0].strip() for ln in text.splitlines()}
     secrets = {}
     for f in sorted(SOLUTIONS.glob("*.py")):
         text = f.read_text(encoding="utf-8")
         if f.name == "__init__.py" or stubs.BEGIN not in text:
             continue
         stub_lines = {ln.strip() for ln in stubs.strip_solutions(text).splitlines()}
-        inside = False
+        inside, region = False, []
         for line in text.splitlines():
             s = line.strip()
             if s == stubs.BEGIN:
-                inside = True
+                inside, region = True, []
             elif s == stubs.END:
                 inside = False
+                shared = set(region) & given
+                for x in region:
+                    if len(shared) > 3 or x not in shared:
+                        secrets[x] = f.name
             elif inside and len(s) >= 24 and not s.startswith("#") and s not in stub_lines:
-                secrets[s] = f.name
+                region.append(s)
     return secrets
 
 

@@ -1,0 +1,596 @@
+"""Sprint 5, a scratch neural-network classifier: exercises, cases and known mistakes.
+
+The classifier is graded piece by piece, so that each part earns its points on its own: the
+mini-batch iterator, the initial weights, and the classifier's ``_forward``, ``_gradient``,
+``_update``, ``predict_proba``/``predict`` and ``fit``. The class cases of the single steps
+give the network its parameters through the provided ``_build_layers(params)``, so they do not
+depend on the learner's ``init_params``; they do use the learner's sprint-4 layers (the
+classifier is built from them).
+"""
+import numpy as np
+
+from solutions.classifier import (  # noqa: F401 - names the mistakes below use
+    Affine, GetMiniBatch, ScratchNeuralNetClassifier, init_params)
+
+from ..compare import Tolerance
+from ..registry import Exercise, Mistake, case, class_case
+
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+ACTIVATIONS = ("relu", "sigmoid")
+
+
+# --------------------------------------------------------------------------- generators
+def _batch_steps(n_samples, batch_size):
+    """``len()``, every batch but the last by index, the last one as ``[-1]``."""
+    n_batches = -(-n_samples // batch_size)
+    return ([("__len__", ())] + [("__getitem__", (i,)) for i in range(n_batches - 1)]
+            + [("__getitem__", (-1,))])
+
+
+def _mini_batch_case(X, y, batch_size, seed, label=""):
+    return class_case((X, y), {"batch_size": batch_size, "seed": seed},
+                      steps=_batch_steps(len(X), batch_size), label=label)
+
+
+def _random_mini_batch_case(rng):
+    n = int(rng.integers(1, 26))
+    shape = (n, *(int(s) for s in rng.integers(1, 4, size=int(rng.integers(1, 3)))))
+    X = rng.normal(size=shape)
+    y = rng.integers(0, 10, size=n)
+    batch_size = int(rng.integers(1, n + 4))
+    seed = int(rng.integers(0, 2 ** 31))
+    return _mini_batch_case(X, y, batch_size, seed,
+                            f"X {shape}, batch_size={batch_size}, seed={seed}")
+
+
+def _random_init_case(rng):
+    sizes = [int(s) for s in rng.integers(1, 7, size=int(rng.integers(2, 5)))]
+    weight_init = ["he", "xavier", 0.01, 0.5][int(rng.integers(0, 4))]
+    dtype = ["float64", "float32"][int(rng.integers(0, 2))]
+    seed = int(rng.integers(0, 2 ** 31))
+    return case(sizes, weight_init=weight_init, seed=seed, dtype=dtype,
+                label=f"layer_sizes={sizes}, weight_init={weight_init!r}, seed={seed}, {dtype}")
+
+
+def _params(rng, sizes, scale=1.0):
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        params[f"W{i}"] = rng.normal(size=(n_in, n_out)) * scale
+        params[f"b{i}"] = rng.normal(size=n_out) * 0.5 * scale
+    return params
+
+
+def _random_net(rng, min_n=1, max_n=9):
+    """A random network and batch: sizes, activation, params, X, y."""
+    n_features = int(rng.integers(1, 7))
+    hidden = tuple(int(h) for h in rng.integers(1, 6, size=int(rng.integers(0, 3))))
+    n_classes = int(rng.integers(2, 6))
+    sizes = [n_features, *hidden, n_classes]
+    activation = ACTIVATIONS[int(rng.integers(0, 2))]
+    n = int(rng.integers(min_n, max_n))
+    X = rng.normal(size=(n, n_features)) * 2
+    y = rng.integers(0, n_classes, size=n)
+    return sizes, activation, _params(rng, sizes), X, y
+
+
+def _net_case(sizes, activation, params, steps, attrs=(), init=None, label=""):
+    kwargs = {"hidden_sizes": tuple(sizes[1:-1]), "activation": activation, "verbose": False}
+    kwargs.update(init or {})
+    return class_case(init_kwargs=kwargs, steps=[("_build_layers", (params,)), *steps],
+                      attrs=attrs, label=label)
+
+
+def _describe(sizes, activation, X):
+    arrow = " → ".join(str(s) for s in sizes)
+    return f"a {arrow} network ({activation}), a batch of {len(X)}"
+
+
+def _random_forward_case(rng):
+    sizes, activation, params, X, _ = _random_net(rng)
+    return _net_case(sizes, activation, params, [("_forward", (X,))],
+                     label=_describe(sizes, activation, X))
+
+
+def _random_gradient_case(rng):
+    sizes, activation, params, X, y = _random_net(rng)
+    return _net_case(sizes, activation, params, [("_gradient", (X, y))], attrs=["grads"],
+                     label=_describe(sizes, activation, X))
+
+
+def _update_steps(X, y):
+    return [("_gradient", (X, y)), ("_update", ()), ("_forward", (X,))]
+
+
+def _random_update_case(rng):
+    sizes, activation, params, X, y = _random_net(rng)
+    lr = float(rng.choice([0.01, 0.1, 0.5, 1.0]))
+    return _net_case(sizes, activation, params, _update_steps(X, y), attrs=["params"],
+                     init={"lr": lr}, label=f"{_describe(sizes, activation, X)}, lr={lr}")
+
+
+def _random_predict_case(rng):
+    sizes, activation, params, X, _ = _random_net(rng)
+    return _net_case(sizes, activation, params, [("predict_proba", (X,)), ("predict", (X,))],
+                     label=_describe(sizes, activation, X))
+
+
+def _fit_case(X, y, X_val, y_val, label="", **init):
+    kwargs = {"verbose": False, **init}
+    return class_case(init_kwargs=kwargs, steps=[("fit", (X, y, X_val, y_val)), ("predict", (X,))],
+                      attrs=["params", "history"], label=label)
+
+
+def _random_fit_case(rng):
+    sizes, activation, _, X, y = _random_net(rng, min_n=6, max_n=31)
+    if rng.random() < 0.6:
+        X_val = rng.normal(size=(int(rng.integers(1, 11)), sizes[0])) * 2
+        y_val = rng.integers(0, sizes[-1], size=len(X_val))
+    else:
+        X_val = y_val = None
+    init = {"hidden_sizes": tuple(sizes[1:-1]), "activation": activation,
+            "lr": float(rng.choice([0.05, 0.1, 0.3])), "epochs": int(rng.integers(1, 4)),
+            "batch_size": int(rng.integers(1, len(X) + 1)),
+            "weight_init": ["he", "xavier", 0.1][int(rng.integers(0, 3))],
+            "seed": int(rng.integers(0, 1000))}
+    label = (f"{len(X)} samples, hidden {init['hidden_sizes']}, {activation}, "
+             f"{init['epochs']} epochs of batches of {init['batch_size']}"
+             + (f", {len(X_val)} validation samples" if X_val is not None else ""))
+    return _fit_case(X, y, X_val, y_val, label=label, **init)
+
+
+# --------------------------------------------------------------------------- worked examples
+_MB_X = np.arange(10.0).reshape(5, 2)
+_MB_Y = np.array([0, 1, 2, 3, 4])
+
+_EX = np.random.default_rng(5)
+# A 3 → 4 → 3 network whose ReLUs block some entries; a square 3 → 3 → 3 one, where a
+# transposed gradient still has the right shape.
+_NET_SIZES = [3, 4, 3]
+_NET_PARAMS = _params(_EX, _NET_SIZES)
+_NET_X = _EX.normal(size=(5, 3)) * 2
+_NET_Y = np.array([0, 2, 1, 2, 0])
+_SQUARE_SIZES = [3, 3, 3]
+_SQUARE_PARAMS = _params(_EX, _SQUARE_SIZES)
+_SQUARE_X = _EX.normal(size=(4, 3))
+_SQUARE_Y = np.array([1, 0, 2, 2])
+_DOC_PARAMS = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0, 0.5]),
+               "W2": np.array([[1.0, 0.0], [0.0, 2.0]]), "b2": np.zeros(2)}
+_DOC_X = np.array([[2.0], [-1.0]])
+_BIG_PARAMS = {"W1": np.array([[400.0, 900.0, -300.0]]), "b1": np.array([0.0, 10.0, 0.0])}
+_BIG_X = np.array([[1.0], [-1.0], [2.0]])
+_FIT_X = _EX.normal(size=(12, 3))
+_FIT_Y = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2])
+_FIT_XV = _EX.normal(size=(4, 3))
+_FIT_YV = np.array([2, 1, 0, 1])
+
+
+# --------------------------------------------------------------------------- known mistakes
+class _MiniBatchDropsLast(GetMiniBatch):
+    def __init__(self, X, y, batch_size=20, seed=0):
+        super().__init__(X, y, batch_size, seed)
+        self._stop = len(X) // self.batch_size
+
+
+class _MiniBatchSeparateShuffles(GetMiniBatch):
+    def __init__(self, X, y, batch_size=20, seed=0):
+        super().__init__(X, y, batch_size, seed)
+        rng = np.random.default_rng(seed)
+        self._X = X[rng.permutation(len(X))]
+        self._y = y[rng.permutation(len(y))]
+
+
+class _MiniBatchNoShuffle(GetMiniBatch):
+    def __init__(self, X, y, batch_size=20, seed=0):
+        super().__init__(X, y, batch_size, seed)
+        self._X, self._y = X, y
+
+
+class _MiniBatchLegacySeed(GetMiniBatch):
+    def __init__(self, X, y, batch_size=20, seed=0):
+        super().__init__(X, y, batch_size, seed)
+        np.random.seed(seed)
+        order = np.random.permutation(len(X))
+        self._X, self._y = X[order], y[order]
+
+
+def _init_xavier_for_he(layer_sizes, weight_init="he", seed=0, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        std = np.sqrt(1.0 / n_in) if isinstance(weight_init, str) else float(weight_init)
+        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
+        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+def _init_std_from_n_out(layer_sizes, weight_init="he", seed=0, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        gain = {"he": 2.0, "xavier": 1.0}
+        std = np.sqrt(gain[weight_init] / n_out) if isinstance(weight_init, str) \
+            else float(weight_init)
+        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
+        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+def _init_rng_per_layer(layer_sizes, weight_init="he", seed=0, dtype="float64"):
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        rng = np.random.default_rng(seed)
+        gain = {"he": 2.0, "xavier": 1.0}
+        std = np.sqrt(gain[weight_init] / n_in) if isinstance(weight_init, str) \
+            else float(weight_init)
+        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
+        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+def _init_drawn_transposed(layer_sizes, weight_init="he", seed=0, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        gain = {"he": 2.0, "xavier": 1.0}
+        std = np.sqrt(gain[weight_init] / n_in) if isinstance(weight_init, str) \
+            else float(weight_init)
+        params[f"W{i}"] = (std * rng.standard_normal((n_out, n_in))).T.astype(dtype)
+        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+class _ForwardSoftmax(ScratchNeuralNetClassifier):
+    def _forward(self, X):
+        out = X
+        for layer in self.layers:
+            out = layer.forward(out)
+        shifted = out - np.max(out, axis=1, keepdims=True)
+        return np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
+
+
+class _ForwardAffineOnly(ScratchNeuralNetClassifier):
+    def _forward(self, X):
+        out = X
+        for layer in self.layers:
+            if isinstance(layer, Affine):
+                out = layer.forward(out)
+        return out
+
+
+class _GradientNotAveraged(ScratchNeuralNetClassifier):
+    def _gradient(self, X, y):
+        loss = super()._gradient(X, y)          # as if dout = y - t, without the / N
+        self.grads = {key: grad * len(X) for key, grad in self.grads.items()}
+        return loss
+
+
+class _GradientSoftmaxTwice(ScratchNeuralNetClassifier):
+    def _gradient(self, X, y):
+        loss = self.last_layer.forward(self._forward(X), y)
+        probabilities = self.last_layer.y
+        dout = self.last_layer.backward(1) * probabilities * (1 - probabilities)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        affine_layers = [layer for layer in self.layers if isinstance(layer, Affine)]
+        self.grads = {}
+        for i, layer in enumerate(affine_layers, start=1):
+            self.grads[f"W{i}"] = layer.dW
+            self.grads[f"b{i}"] = layer.db
+        return loss
+
+
+class _GradientTransposedDW(ScratchNeuralNetClassifier):
+    def _gradient(self, X, y):
+        loss = super()._gradient(X, y)
+        self.grads = {key: grad.T if key.startswith("W") else grad
+                      for key, grad in self.grads.items()}
+        return loss
+
+
+class _UpdateRebinds(ScratchNeuralNetClassifier):
+    def _update(self):
+        for key in self.params:
+            self.params[key] = self.params[key] - self.lr * self.grads[key]
+
+
+class _UpdateAscends(ScratchNeuralNetClassifier):
+    def _update(self):
+        for key in self.params:
+            self.params[key] += self.lr * self.grads[key]
+
+
+class _UpdateWeightsOnly(ScratchNeuralNetClassifier):
+    def _update(self):
+        for key in self.params:
+            if key.startswith("W"):
+                self.params[key] -= self.lr * self.grads[key]
+
+
+class _PredictNoMax(ScratchNeuralNetClassifier):
+    def predict_proba(self, X):
+        exp = np.exp(self._forward(X))
+        return exp / np.sum(exp, axis=1, keepdims=True)
+
+
+class _PredictAxis0(ScratchNeuralNetClassifier):
+    def predict(self, X):
+        return np.argmax(self._forward(X), axis=0)
+
+
+class _PredictMaxProbability(ScratchNeuralNetClassifier):
+    def predict(self, X):
+        return np.max(self.predict_proba(X), axis=1)
+
+
+class _FitSameShuffle(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        n_classes = int(np.max(y)) + 1
+        if y_val is not None:
+            n_classes = max(n_classes, int(np.max(y_val)) + 1)
+        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
+        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+        for _ in range(self.epochs):
+            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, seed=self.seed):
+                self._gradient(X_batch, y_batch)
+                self._update()
+            loss, acc = self._loss_and_accuracy(X, y)
+            self.history["train_loss"].append(loss)
+            self.history["train_acc"].append(acc)
+            if X_val is not None:
+                loss, acc = self._loss_and_accuracy(X_val, y_val)
+                self.history["val_loss"].append(loss)
+                self.history["val_acc"].append(acc)
+        return self
+
+
+class _FitNoShuffle(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        n_classes = int(np.max(y)) + 1
+        if y_val is not None:
+            n_classes = max(n_classes, int(np.max(y_val)) + 1)
+        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
+        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+        for _ in range(self.epochs):
+            for start in range(0, len(X), self.batch_size):
+                self._gradient(X[start:start + self.batch_size], y[start:start + self.batch_size])
+                self._update()
+            loss, acc = self._loss_and_accuracy(X, y)
+            self.history["train_loss"].append(loss)
+            self.history["train_acc"].append(acc)
+            if X_val is not None:
+                loss, acc = self._loss_and_accuracy(X_val, y_val)
+                self.history["val_loss"].append(loss)
+                self.history["val_acc"].append(acc)
+        return self
+
+
+class _FitLastBatchLoss(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        n_classes = int(np.max(y)) + 1
+        if y_val is not None:
+            n_classes = max(n_classes, int(np.max(y_val)) + 1)
+        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
+        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+        for epoch in range(self.epochs):
+            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, seed=self.seed + epoch):
+                loss = self._gradient(X_batch, y_batch)
+                self._update()
+            self.history["train_loss"].append(loss)
+            self.history["train_acc"].append(self._loss_and_accuracy(X, y)[1])
+            if X_val is not None:
+                loss, acc = self._loss_and_accuracy(X_val, y_val)
+                self.history["val_loss"].append(loss)
+                self.history["val_acc"].append(acc)
+        return self
+
+
+class _FitReturnsNothing(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        super().fit(X, y, X_val, y_val)
+
+
+# --------------------------------------------------------------------------- exercises
+_CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
+
+EXERCISES = [
+    Exercise(
+        id="sprint5.get_mini_batch", points=2, module="classifier", name="GetMiniBatch",
+        title="Problem 1: the mini-batch iterator (GetMiniBatch)",
+        examples=[
+            _mini_batch_case(_MB_X, _MB_Y, 2, 0, "the docstring's example: 5 samples, "
+                                                 "batch_size=2 (the last batch holds 1)"),
+            _mini_batch_case(np.arange(18.0).reshape(6, 3), np.array([5, 4, 3, 2, 1, 0]), 3, 1,
+                             "6 samples, batch_size=3, seed=1 (two full batches)"),
+            _mini_batch_case(np.arange(12.0).reshape(3, 1, 2, 2), np.array([1, 0, 1]), 5, 7,
+                             "3 images (3, 1, 2, 2), batch_size=5 > N: one batch"),
+        ],
+        generate=_random_mini_batch_case, n_public=2, n_hidden=10,
+        edge_cases=[_mini_batch_case(np.ones((1, 2)), np.array([3]), 1, 0),
+                    _mini_batch_case(np.arange(7.0)[:, None], np.arange(7), 1, 123)],
+        tol=Tolerance(rtol=0, atol=0),
+        mistakes=[
+            Mistake(_MiniBatchDropsLast,
+                    "Count the last, smaller batch too: len() is ceil(N / batch_size), "
+                    "int(np.ceil(N / batch_size)); N // batch_size drops the samples left over."),
+            Mistake(_MiniBatchSeparateShuffles,
+                    "Shuffle X and y with the *same* order (order = rng.permutation(N); X[order], "
+                    "y[order]): two permutations separate every image from its label."),
+            Mistake(_MiniBatchNoShuffle,
+                    "Shuffle first: order = rng.permutation(N) with rng = "
+                    "np.random.default_rng(seed), then X[order], y[order]."),
+            Mistake(_MiniBatchLegacySeed,
+                    "Use the generator the docstring names, rng = np.random.default_rng(seed) "
+                    "and rng.permutation(N): np.random.seed + np.random.permutation shuffle "
+                    "differently, and the checker compares the exact order."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.init_params", points=2, module="classifier", name="init_params",
+        title="Problem 2: the initial weights (init_params)",
+        examples=[
+            case([3, 2, 2], weight_init="he", seed=0,
+                 label="the docstring's example: He, [3, 2, 2]"),
+            case([4, 3, 2], weight_init="xavier", seed=1, label="Xavier, [4, 3, 2], seed=1"),
+            case([2, 5, 3, 2], weight_init=0.01, seed=2, dtype="float32",
+                 label="std 0.01, [2, 5, 3, 2], float32"),
+        ],
+        generate=_random_init_case, n_public=2, n_hidden=10,
+        edge_cases=[case([1, 1], weight_init="he", seed=9),
+                    case([784, 3], weight_init="he", seed=0, dtype="float32")],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_init_xavier_for_he,
+                    "He initialisation (for ReLU) uses std = sqrt(2 / n_in); sqrt(1 / n_in) is "
+                    "Xavier's (for sigmoid)."),
+            Mistake(_init_std_from_n_out,
+                    "The standard deviation depends on the layer's number of *inputs*: "
+                    "n_in = layer_sizes[l - 1], not n_out."),
+            Mistake(_init_rng_per_layer,
+                    "Create the generator once, before the loop: a new default_rng(seed) in "
+                    "every layer starts every layer from the same random numbers."),
+            Mistake(_init_drawn_transposed,
+                    "Draw W with its own shape, rng.standard_normal((n_in, n_out)): drawing "
+                    "(n_out, n_in) and transposing puts the same numbers in other places."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.forward", points=2, **_CLASS,
+        title="Problem 3: the forward pass to the scores (_forward)",
+        examples=[
+            _net_case([1, 2, 2], "relu", _DOC_PARAMS, [("_forward", (_DOC_X,))],
+                      label="the docstring's example: 1 → 2 → 2, ReLU"),
+            _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_forward", (_NET_X,))],
+                      label=_describe(_NET_SIZES, "relu", _NET_X)),
+            _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS, [("_forward", (_NET_X,))],
+                      label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
+        ],
+        generate=_random_forward_case, n_public=2, n_hidden=10,
+        edge_cases=[_net_case([2, 2], "relu", {"W1": np.eye(2), "b1": np.zeros(2)},
+                              [("_forward", (np.array([[1.0, -1.0]]),))])],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_ForwardSoftmax,
+                    "_forward returns the scores (logits), before softmax: SoftmaxWithLoss "
+                    "applies softmax itself, and predict_proba does it for predictions."),
+            Mistake(_ForwardAffineOnly,
+                    "Run *every* layer of self.layers in order, the activation layers too: "
+                    "without them the network is one linear map."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.gradient", points=3, **_CLASS,
+        title="Problem 4: one forward and backward pass (_gradient)",
+        examples=[
+            _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_gradient", (_NET_X, _NET_Y))],
+                      attrs=["grads"], label=_describe(_NET_SIZES, "relu", _NET_X)),
+            _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS,
+                      [("_gradient", (_SQUARE_X, _SQUARE_Y))], attrs=["grads"],
+                      label="a square 3 → 3 → 3 network (sigmoid), where a transposed dW still "
+                            "has the right shape"),
+            _net_case([2, 2], "relu", {"W1": np.zeros((2, 2)), "b1": np.zeros(2)},
+                      [("_gradient", (np.array([[1.0, 2.0]]), np.array([1])))], attrs=["grads"],
+                      label="the docstring's example: no hidden layer, loss log 2"),
+        ],
+        generate=_random_gradient_case, n_public=2, n_hidden=10,
+        edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
+                              [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
+        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][1][1][0]),
+        mistakes=[
+            Mistake(_GradientNotAveraged,
+                    "Your gradients are N times too large (N = the batch size): the loss is a "
+                    "mean over the batch, so its gradient is (softmax - t) / N. "
+                    "self.last_layer.backward(1) already divides by N: use what it returns."),
+            Mistake(_GradientSoftmaxTwice,
+                    "The gradient of SoftmaxWithLoss, (y - t) / N, already goes through the "
+                    "softmax: do not multiply it by the softmax's derivative y(1 - y) again."),
+            Mistake(_GradientTransposedDW,
+                    "dW has the shape of W, (D, M): take layer.dW as it is (x.T @ dout), "
+                    "without a transpose."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.update", points=2, **_CLASS,
+        title="Problem 5: the gradient-descent update (_update)",
+        examples=[
+            _net_case(_NET_SIZES, "relu", _NET_PARAMS, _update_steps(_NET_X, _NET_Y),
+                      attrs=["params"], init={"lr": 0.5},
+                      label=f"{_describe(_NET_SIZES, 'relu', _NET_X)}, lr=0.5: _gradient, "
+                            "_update, then _forward sees the new weights"),
+            _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS, _update_steps(_SQUARE_X, _SQUARE_Y),
+                      attrs=["params"], init={"lr": 0.1},
+                      label=f"{_describe(_SQUARE_SIZES, 'sigmoid', _SQUARE_X)}, lr=0.1"),
+        ],
+        generate=_random_update_case, n_public=2, n_hidden=10,
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_UpdateRebinds,
+                    "Update in place, self.params[key] -= self.lr * self.grads[key]: "
+                    "self.params[key] = self.params[key] - ... makes a new array, and the Affine "
+                    "layers keep computing with the old one (the network stops learning)."),
+            Mistake(_UpdateAscends,
+                    "Step *against* the gradient, W ← W - lr · ∂L/∂W: with += the loss goes up."),
+            Mistake(_UpdateWeightsOnly,
+                    "Update every parameter of self.params, the biases b1, b2, ... too."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.predict", points=2, **_CLASS,
+        title="Problem 6: probabilities and predictions (predict_proba, predict)",
+        examples=[
+            _net_case([1, 2, 2], "relu", _DOC_PARAMS,
+                      [("predict_proba", (_DOC_X,)), ("predict", (_DOC_X,))],
+                      label="the docstring's 1 → 2 → 2 network"),
+            _net_case([1, 3], "relu", _BIG_PARAMS,
+                      [("predict_proba", (_BIG_X,)), ("predict", (_BIG_X,))],
+                      label="scores in the hundreds (a plain exp overflows)"),
+            _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS,
+                      [("predict_proba", (_NET_X,)), ("predict", (_NET_X,))],
+                      label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
+        ],
+        generate=_random_predict_case, n_public=2, n_hidden=10,
+        edge_cases=[_net_case([1, 2], "relu", {"W1": np.array([[1.0, 1.0]]), "b1": np.zeros(2)},
+                              [("predict_proba", (np.array([[5.0]]),)),
+                               ("predict", (np.array([[5.0]]),))])],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_PredictNoMax,
+                    "exp of large scores overflows (inf / inf = nan): subtract each row's "
+                    "maximum before np.exp, scores - np.max(scores, axis=1, keepdims=True)."),
+            Mistake(_PredictAxis0,
+                    "Take the argmax over the classes, axis=1: one label per sample, shape (N,)."),
+            Mistake(_PredictMaxProbability,
+                    "predict returns the *class* with the highest probability, np.argmax(..., "
+                    "axis=1), not the probability itself (np.max)."),
+        ],
+    ),
+    Exercise(
+        id="sprint5.fit", points=3, **_CLASS,
+        title="Problem 7: training (fit)",
+        examples=[
+            _fit_case(_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV, hidden_sizes=(4,), lr=0.3, epochs=3,
+                      batch_size=5, seed=1,
+                      label="12 samples, 3 classes, hidden (4,), 3 epochs of batches of 5, "
+                            "4 validation samples"),
+            _fit_case(_FIT_X, _FIT_Y, None, None, hidden_sizes=(), lr=0.5, epochs=2,
+                      batch_size=4, seed=0, weight_init=0.1,
+                      label="no hidden layer, no validation set: val lists stay empty"),
+        ],
+        generate=_random_fit_case, n_public=1, n_hidden=8,
+        tol=Tolerance(rtol=1e-6, atol=1e-8),
+        mistakes=[
+            Mistake(_FitSameShuffle,
+                    "Shuffle differently every epoch: GetMiniBatch(X, y, self.batch_size, "
+                    "seed=self.seed + epoch); with seed=self.seed every epoch sees the same "
+                    "batches in the same order."),
+            Mistake(_FitNoShuffle,
+                    "Take the batches from GetMiniBatch (shuffled), not slices of X in order: "
+                    "data sorted by class would give batches of one class."),
+            Mistake(_FitLastBatchLoss,
+                    "history['train_loss'] is the loss on the whole training set after the epoch, "
+                    "self._loss_and_accuracy(X, y), not the loss of the epoch's last mini-batch."),
+            Mistake(_FitReturnsNothing,
+                    "fit must end with `return self`, so that "
+                    "ScratchNeuralNetClassifier(...).fit(X, y).predict(X) works."),
+        ],
+    ),
+]

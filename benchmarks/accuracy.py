@@ -1,0 +1,191 @@
+"""Accuracy of the course's reference models on held-out data, with the wall time.
+
+    python -m benchmarks.accuracy MODEL DATA [--no-record]
+
+``MODEL`` is a key of :data:`MODELS` ("mlp": sprint 5's scratch classifier, ...), ``DATA`` a key
+of :data:`DATASETS`:
+
+* ``mnist-small`` — the bundled digits: trains on the 8,000 training images (the 1,000
+  validation images are the learning curve's), reports accuracy on the 1,000 test images;
+* ``fashion-mnist`` — full Fashion-MNIST (Debian's ``dataset-fashion-mnist``, a folder in
+  ``$COURSE_DATA_DIR`` or the cache): trains on the 60,000 training images, reports accuracy on
+  the 10,000 test images.
+
+The test images are held out: nothing is tuned on them. The run prints the accuracy and the
+wall time and appends one row to ``benchmarks/results/accuracy.md`` (unless ``--no-record``).
+
+Adding a model: a function ``train(data, X_train, y_train, X_val, y_val) -> (model,
+settings)`` where ``X_*`` are ``(N, 784)`` float32 in [0, 1] (reshape to ``(N, 1, 28, 28)`` for
+a CNN), ``y_*`` ``(N,)`` int labels, ``X_val``/``y_val`` may be None, ``model`` has
+``predict(X) -> (N,)`` labels and ``settings`` is a short string for the results table; then
+``MODELS["name"] = train``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from solutions import datasets
+
+RESULTS = Path(__file__).resolve().parent / "results" / "accuracy.md"
+HEADER = (
+    "# Accuracy of the reference models\n\n"
+    "Appended by `python -m benchmarks.accuracy MODEL DATA`: accuracy on the held-out test "
+    "images, training and total wall time (data loading included in the total).\n\n"
+    "| date | model | data | train / test samples | test accuracy | train time (s) | "
+    "total time (s) | settings | machine |\n"
+    "|---|---|---|---|---|---|---|---|---|\n"
+)
+
+
+# --------------------------------------------------------------------------- data
+def _mnist_small():
+    return {"train": datasets.load_mnist_small("train"),
+            "val": datasets.load_mnist_small("validation"),
+            "test": datasets.load_mnist_small("test")}
+
+
+def _fashion_mnist():
+    try:
+        return {"train": datasets.load_fashion_mnist("train"), "val": (None, None),
+                "test": datasets.load_fashion_mnist("test")}
+    except datasets.DatasetNotFoundError as exc:
+        raise SystemExit(f"fashion-mnist is not installed here:\n{exc}\n(Debian: sudo apt-get "
+                         "install dataset-fashion-mnist)") from None
+
+
+#: Data set name -> loader of {"train": (X, y), "val": (X or None, y or None), "test": (X, y)}.
+DATASETS = {"mnist-small": _mnist_small, "fashion-mnist": _fashion_mnist}
+
+
+# --------------------------------------------------------------------------- models
+#: Sprint 5's settings per data set: plain SGD, as the sprint teaches it.
+MLP_SETTINGS = {
+    "mnist-small": dict(hidden_sizes=(100,), activation="relu", lr=0.2, epochs=15,
+                        batch_size=50, weight_init="he", seed=0),
+    "fashion-mnist": dict(hidden_sizes=(256,), activation="relu", lr=0.1, epochs=20,
+                          batch_size=50, weight_init="he", seed=0),
+}
+
+
+def train_mlp(data, X_train, y_train, X_val, y_val):
+    """Sprint 5's ``ScratchNeuralNetClassifier`` (reference), plain SGD, float32."""
+    from solutions.classifier import ScratchNeuralNetClassifier
+
+    settings = MLP_SETTINGS[data]
+    model = ScratchNeuralNetClassifier(**settings, verbose=True).fit(X_train, y_train, X_val, y_val)
+    text = ", ".join(f"{k}={v}" for k, v in settings.items())
+    return model, f"SGD, {text}"
+
+
+#: Sprint 8's settings per data set: the book's SimpleConvNet trained with Adam.
+CNN_SETTINGS = {
+    "mnist-small": dict(epochs=10, batch_size=100, lr=0.001, seed=0),
+    "fashion-mnist": dict(epochs=10, batch_size=100, lr=0.001, seed=0),
+}
+
+
+class _ImageClassifier:
+    """``predict(X) -> labels`` for a CNN taking images, given flat rows ``X: (N, 784)``."""
+
+    def __init__(self, net, image_shape=(1, 28, 28), batch_size=500):
+        self.net, self.image_shape, self.batch_size = net, image_shape, batch_size
+
+    def predict(self, X):
+        X = np.asarray(X).reshape(len(X), *self.image_shape)
+        return np.concatenate([np.argmax(self.net.predict(X[i:i + self.batch_size]), axis=1)
+                               for i in range(0, len(X), self.batch_size)])
+
+
+def train_cnn(data, X_train, y_train, X_val, y_val):
+    """Sprint 8's ``SimpleConvNet`` (reference): conv 30×5×5 → ReLU → max pool 2 → affine 100
+    → ReLU → affine 10, Adam, float32, with a progress bar."""
+    from solutions.cnn import SimpleConvNet, train
+    from solutions.optimizers import Adam
+
+    settings = CNN_SETTINGS[data]
+    images = X_train.reshape(len(X_train), 1, 28, 28)
+    val = None if X_val is None else X_val.reshape(len(X_val), 1, 28, 28)
+    net = SimpleConvNet(dtype=images.dtype, seed=settings["seed"])
+    history = train(net, images, y_train, Adam(lr=settings["lr"]), epochs=settings["epochs"],
+                    batch_size=settings["batch_size"], x_val=val, t_val=y_val,
+                    seed=settings["seed"])
+    if history["val_acc"]:
+        print("validation accuracy per epoch:", " ".join(f"{a:.4f}" for a in history["val_acc"]))
+    text = ", ".join(f"{k}={v}" for k, v in settings.items())
+    return _ImageClassifier(net), f"Adam, SimpleConvNet 30×5×5/pool 2/100, {text}"
+
+
+#: Model name -> ``train(data, X_train, y_train, X_val, y_val) -> (model, settings)``.
+MODELS = {"mlp": train_mlp, "cnn": train_cnn}
+
+
+# --------------------------------------------------------------------------- running
+def run(model_name, data_name, record=True, results=RESULTS):
+    """Train ``model_name`` on ``data_name``, print and (optionally) record; return the row dict."""
+    if model_name not in MODELS:
+        raise SystemExit(f"unknown model {model_name!r}; models: {', '.join(sorted(MODELS))}")
+    if data_name not in DATASETS:
+        raise SystemExit(f"unknown data {data_name!r}; data: {', '.join(sorted(DATASETS))}")
+    start = time.perf_counter()
+    data = DATASETS[data_name]()
+    (X_train, y_train), (X_val, y_val), (X_test, y_test) = data["train"], data["val"], data["test"]
+    train_start = time.perf_counter()
+    model, settings = MODELS[model_name](data_name, X_train, y_train, X_val, y_val)
+    train_seconds = time.perf_counter() - train_start
+    accuracy = float(np.mean(np.asarray(model.predict(X_test)) == y_test))
+    total_seconds = time.perf_counter() - start
+    row = {"date": _dt.date.today().isoformat(), "model": model_name, "data": data_name,
+           "samples": f"{len(X_train)} / {len(X_test)}", "accuracy": accuracy,
+           "train_seconds": train_seconds, "total_seconds": total_seconds,
+           "settings": settings, "machine": _machine()}
+    print(f"{model_name} on {data_name}: test accuracy {accuracy:.4f} "
+          f"({row['samples']} train / test samples), trained in {train_seconds:.1f} s, "
+          f"{total_seconds:.1f} s in all")
+    if record:
+        append_row(row, results)
+        print(f"recorded in {results}")
+    return row
+
+
+def append_row(row, results=RESULTS):
+    """Append ``row`` to the results table (created with its header the first time)."""
+    results = Path(results)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    if not results.exists():
+        results.write_text(HEADER)
+    line = (f"| {row['date']} | {row['model']} | {row['data']} | {row['samples']} | "
+            f"{row['accuracy']:.4f} | {row['train_seconds']:.1f} | {row['total_seconds']:.1f} | "
+            f"{row['settings']} | {row['machine']} |\n")
+    with results.open("a") as f:
+        f.write(line)
+
+
+def _machine():
+    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    cpus = f"{os.cpu_count()} CPUs" + (f", BLAS threads {threads}" if threads else "")
+    return (f"{platform.machine()}, {cpus}, Python {platform.python_version()}, "
+            f"NumPy {np.__version__}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy",
+                                     description="Held-out accuracy and wall time of a model.")
+    parser.add_argument("model", help=f"one of: {', '.join(sorted(MODELS))}")
+    parser.add_argument("data", help=f"one of: {', '.join(sorted(DATASETS))}")
+    parser.add_argument("--no-record", action="store_true",
+                        help="print only; do not append to benchmarks/results/accuracy.md")
+    args = parser.parse_args(argv)
+    run(args.model, args.data, record=not args.no_record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
