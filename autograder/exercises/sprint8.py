@@ -1,0 +1,844 @@
+"""Sprint 8, 2D convolution and a scratch CNN: exercises, cases and known mistakes.
+
+Random cases draw every shape at random: batch, channels, filters, non-square images and
+kernels, strides 1 to 3 and paddings 0 to 2, so that a solution right only for square inputs,
+stride 1 or no padding fails. Max-pooling cases often hold integer values, so that windows have
+ties (the gradient goes to the *first* maximum only).
+"""
+import numpy as np
+
+from solutions.conv2d import Conv2d, conv_output_size
+from solutions.param_count import ALEXNET, ALEXNET_INPUT, SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT
+from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
+
+from ..compare import Tolerance
+from ..registry import Exercise, Mistake, case, class_case
+
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+INT_TOL = Tolerance(rtol=0, atol=0, dtype="int")
+EXACT = Tolerance(rtol=0, atol=0)      # a float 24.0 is the size 24; a 3.5 is not
+
+
+# --------------------------------------------------------------------------- worked examples
+X44 = np.arange(16.0).reshape(1, 1, 4, 4)
+W_DIAG = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])       # x[i, j] − x[i+1, j+1]
+X_C2 = np.array([[[[1.0, 2.0, 0.0, -1.0, 3.0],
+                   [0.0, 1.0, 2.0, 2.0, -2.0],
+                   [3.0, -1.0, 1.0, 0.0, 1.0]],
+                  [[2.0, 0.0, 1.0, 1.0, 0.0],
+                   [-1.0, 2.0, 0.0, 3.0, 1.0],
+                   [1.0, 1.0, -2.0, 0.0, 2.0]]],
+                 [[[0.5, 1.0, -1.0, 2.0, 0.0],
+                   [1.0, 0.0, 1.0, -1.0, 2.0],
+                   [2.0, 1.0, 0.0, 1.0, -1.0]],
+                  [[1.0, -2.0, 0.0, 1.0, 1.0],
+                   [0.0, 1.0, 1.0, 0.0, -1.0],
+                   [2.0, 0.0, 1.0, 2.0, 1.0]]]])        # (2, 2, 3, 5): 2 images, 2 channels
+W_C2 = np.array([[[[1.0, 2.0, 0.0], [0.0, -1.0, 1.0]],
+                  [[0.5, 0.0, -1.0], [1.0, 1.0, 0.0]]],
+                 [[[0.0, 1.0, 1.0], [-1.0, 0.0, 2.0]],
+                  [[1.0, -1.0, 0.0], [0.0, 2.0, -0.5]]]])   # (2, 2, 2, 3): 2 filters 2×3
+B_C2 = np.array([0.5, -1.0])
+
+
+def _conv_shape(x, W, stride, pad):
+    return (x.shape[0], W.shape[0], conv_output_size(x.shape[2], W.shape[2], stride, pad),
+            conv_output_size(x.shape[3], W.shape[3], stride, pad))
+
+
+def _dout_for(x, W, stride, pad, seed):
+    return np.random.default_rng(seed).normal(size=_conv_shape(x, W, stride, pad)).round(2)
+
+
+# --------------------------------------------------------------------------- generators
+def _random_conv(rng, max_hw=7):
+    """x, W, b, stride, pad with random shapes (non-square, C > 1 and F > 1 often)."""
+    N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
+    FH, FW = (int(v) for v in rng.integers(1, 4, size=2))
+    stride, pad = int(rng.integers(1, 4)), int(rng.integers(0, 3))
+    H = int(rng.integers(max(FH - 2 * pad, 1), max_hw + 1))
+    W_ = int(rng.integers(max(FW - 2 * pad, 1), max_hw + 1))
+    x = rng.normal(size=(N, C, H, W_))
+    W = rng.normal(size=(F, C, FH, FW))
+    b = rng.normal(size=F)
+    return x, W, b, stride, pad
+
+
+def _random_output_size_case(rng):
+    F = int(rng.integers(1, 12))
+    pad = int(rng.integers(0, 4))
+    I = int(rng.integers(max(F - 2 * pad, 1), 64))
+    return case(I, F, stride=int(rng.integers(1, 6)), pad=pad)
+
+
+def _random_forward_loops_case(rng):
+    x, W, b, stride, pad = _random_conv(rng)
+    return case(x, W, b, stride=stride, pad=pad,
+                label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
+
+
+def _random_backward_loops_case(rng):
+    x, W, _, stride, pad = _random_conv(rng)
+    dout = rng.normal(size=_conv_shape(x, W, stride, pad))
+    return case(dout, x, W, stride=stride, pad=pad,
+                label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
+
+
+def _conv_class_case(x, W, b, stride, pad, dout, label=""):
+    return class_case((W, b), {"stride": stride, "pad": pad},
+                      steps=[("forward", (x,)), ("backward", (dout,))], attrs=["dW", "db"],
+                      label=label or f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
+
+
+def _random_conv_class_case(rng):
+    x, W, b, stride, pad = _random_conv(rng, max_hw=9)
+    return _conv_class_case(x, W, b, stride, pad, rng.normal(size=_conv_shape(x, W, stride, pad)))
+
+
+def _pool_class_case(x, pool_h, pool_w, stride, pad, dout, label=""):
+    return class_case((pool_h, pool_w), {"stride": stride, "pad": pad},
+                      steps=[("forward", (x,)), ("backward", (dout,))],
+                      label=label or (f"x {x.shape}, pool {pool_h}×{pool_w}, stride {stride}, "
+                                      f"pad {pad}"))
+
+
+def _random_pool(rng, ties):
+    N, C = (int(v) for v in rng.integers(1, 4, size=2))
+    ph, pw = (int(v) for v in rng.integers(1, 4, size=2))
+    stride = [None, None, 1, 2, 3][int(rng.integers(0, 5))]
+    pad = int(rng.integers(0, min(ph, pw) // 2 + 1))
+    H = int(rng.integers(max(ph - 2 * pad, 1), 8))
+    W = int(rng.integers(max(pw - 2 * pad, 1), 8))
+    x = (rng.integers(-2, 3, size=(N, C, H, W)).astype(float) if ties
+         else rng.normal(size=(N, C, H, W)))
+    sh, sw = (ph, pw) if stride is None else (stride, stride)
+    out = (N, C, conv_output_size(H, ph, sh, pad), conv_output_size(W, pw, sw, pad))
+    return _pool_class_case(x, ph, pw, stride, pad, rng.normal(size=out))
+
+
+def _random_max_pool_case(rng):
+    return _random_pool(rng, ties=rng.random() < 0.5)
+
+
+def _random_average_pool_case(rng):
+    return _random_pool(rng, ties=False)
+
+
+def _random_flatten_case(rng):
+    shape = tuple(int(v) for v in rng.integers(1, 5, size=int(rng.integers(2, 5))))
+    x = rng.normal(size=shape)
+    dout = rng.normal(size=(shape[0], int(np.prod(shape[1:]))))
+    return class_case(steps=[("forward", (x,)), ("backward", (dout,))], label=f"x {shape}")
+
+
+def _random_architecture_case(rng):
+    C, H, W = int(rng.integers(1, 4)), int(rng.integers(16, 65)), int(rng.integers(16, 65))
+    layers, h, w = [], H, W
+    for _ in range(int(rng.integers(1, 4))):
+        k, p, s = int(rng.integers(1, 6)), int(rng.integers(0, 3)), int(rng.integers(1, 3))
+        if k > min(h, w) + 2 * p:
+            break
+        layers.append({"type": "conv", "filters": int(rng.integers(2, 33)), "size": k,
+                       "stride": s, "pad": p})
+        h, w = conv_output_size(h, k, s, p), conv_output_size(w, k, s, p)
+        if min(h, w) >= 2 and rng.random() < 0.7:
+            layers.append({"type": "pool", "size": 2, "stride": 2})
+            h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
+    for _ in range(int(rng.integers(1, 3))):
+        layers.append({"type": "affine", "units": int(rng.integers(2, 200))})
+    return case(layers, (C, H, W), label=f"{len(layers)} layers on ({C}, {H}, {W})")
+
+
+# --------------------------------------------------------------------------- known mistakes
+def _size_no_plus_one(input_size, filter_size, stride=1, pad=0):
+    return (input_size + 2 * pad - filter_size) // stride
+
+
+def _size_pad_once(input_size, filter_size, stride=1, pad=0):
+    return (input_size + pad - filter_size) // stride + 1
+
+
+def _size_true_division(input_size, filter_size, stride=1, pad=0):
+    return (input_size + 2 * pad - filter_size) / stride + 1
+
+
+def _size_ceil(input_size, filter_size, stride=1, pad=0):
+    return -(-(input_size + 2 * pad - filter_size) // stride) + 1
+
+
+def _forward_loops_flipped(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    OH = (H + 2 * pad - FH) // stride + 1
+    OW = (Wd + 2 * pad - FW) // stride + 1
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f, :, ::-1, ::-1]) + b[f]
+    return out
+
+
+def _forward_loops_no_plus_one(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    OH = (H + 2 * pad - FH) // stride
+    OW = (Wd + 2 * pad - FW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+
+
+def _forward_loops_pad_height_only(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (0, 0)))
+    OH = (x_pad.shape[2] - FH) // stride + 1
+    OW = (x_pad.shape[3] - FW) // stride + 1
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+
+
+def _forward_loops_stride_ignored(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    OH = (H + 2 * pad - FH) // stride + 1
+    OW = (Wd + 2 * pad - FW) // stride + 1
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = x_pad[n, :, i:i + FH, j:j + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+
+
+def _forward_loops_no_bias(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    OH = (H + 2 * pad - FH) // stride + 1
+    OW = (Wd + 2 * pad - FW) // stride + 1
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f])
+    return out
+
+
+def _backward_loops_assigned(dout, x, W, stride=1, pad=0, mistake="assign"):
+    """dW[f] = ... (assigned, not accumulated over positions and samples)."""
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad = np.zeros(x_pad.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(F)
+    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
+                    if mistake == "first_sample" and n > 0:
+                        continue
+                    if mistake == "assign":
+                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] = g
+                    else:
+                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] += g
+    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    if mistake == "db_per_position":
+        db = np.sum(dout, axis=0)
+    return dx, dW, db
+
+
+def _backward_loops_first_sample(dout, x, W, stride=1, pad=0, mistake="first_sample"):
+    """dW and db from the first sample only."""
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad = np.zeros(x_pad.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(F)
+    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
+                    if mistake == "first_sample" and n > 0:
+                        continue
+                    if mistake == "assign":
+                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] = g
+                    else:
+                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] += g
+    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    if mistake == "db_per_position":
+        db = np.sum(dout, axis=0)
+    return dx, dW, db
+
+
+def _backward_loops_db_per_position(dout, x, W, stride=1, pad=0, mistake="db_per_position"):
+    """db summed over the batch only, one per position."""
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad = np.zeros(x_pad.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(F)
+    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
+                    if mistake == "first_sample" and n > 0:
+                        continue
+                    if mistake == "assign":
+                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] = g
+                    else:
+                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] += g
+    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    if mistake == "db_per_position":
+        db = np.sum(dout, axis=0)
+    return dx, dW, db
+
+
+def _backward_loops_padding_kept(dout, x, W, stride=1, pad=0, mistake="keep_padding"):
+    """dx returned with the padding around it."""
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad = np.zeros(x_pad.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(F)
+    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
+                    if mistake == "first_sample" and n > 0:
+                        continue
+                    if mistake == "assign":
+                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] = g
+                    else:
+                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] += g
+    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    if mistake == "db_per_position":
+        db = np.sum(dout, axis=0)
+    return dx, dW, db
+
+
+def _backward_loops_dx_flipped(dout, x, W, stride=1, pad=0, mistake="flip_dx"):
+    """dx computed with the flipped filter."""
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad = np.zeros(x_pad.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(F)
+    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
+                    if mistake == "first_sample" and n > 0:
+                        continue
+                    if mistake == "assign":
+                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] = g
+                    else:
+                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                        db[f] += g
+    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    if mistake == "db_per_position":
+        db = np.sum(dout, axis=0)
+    return dx, dW, db
+
+
+class _Conv2dFlipped(Conv2d):
+    """The true convolution: the filter flipped in forward and backward."""
+
+    def forward(self, x):
+        W = self.W
+        self.W = W[:, :, ::-1, ::-1]
+        out = super().forward(x)
+        self.W = W
+        return out
+
+    def backward(self, dout):
+        W = self.W
+        self.W = W[:, :, ::-1, ::-1]
+        dx = super().backward(dout)
+        self.W = W
+        self.dW = self.dW[:, :, ::-1, ::-1]
+        return dx
+
+
+class _Conv2dDwMean(Conv2d):
+    """dW and db averaged over the positions instead of summed."""
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        positions = dout.shape[2] * dout.shape[3]
+        self.dW = self.dW / positions
+        self.db = self.db / positions
+        return dx
+
+
+class _Conv2dDwFirstSample(Conv2d):
+    """dW and db from the first sample of the batch only."""
+
+    def forward(self, x):
+        self._x = x
+        return super().forward(x)
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        super().forward(self._x[:1])
+        super().backward(dout[:1])
+        return dx
+
+
+class _Conv2dDxPadded(Conv2d):
+    """dx returned with the padding still around it."""
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        p = self.pad
+        return np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
+
+
+class _MaxPoolEveryPosition(MaxPool2D):
+    """backward sends each window's gradient to every position of the window."""
+
+    def backward(self, dout):
+        N, C, H, W = self.x_shape
+        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
+        _, _, OH, OW = dout.shape
+        p = self.pad
+        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
+        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+            view += dout
+        return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _MaxPoolAllTies(MaxPool2D):
+    """backward sends the gradient to every entry equal to the window's maximum (all ties)."""
+
+    def forward(self, x):
+        self._x = x
+        self._out = super().forward(x)
+        return self._out
+
+    def backward(self, dout):
+        N, C, H, W = self.x_shape
+        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
+        _, _, OH, OW = dout.shape
+        p = self.pad
+        x_pad = np.pad(self._x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
+        out = self._out
+        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
+        offsets = zip(window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW),
+                      window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, OH, OW))
+        for (_, _, _, view), (_, _, _, xv) in offsets:
+            view += np.where(xv == out, dout, 0.0)
+        return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _MaxPoolOverlapAssigned(MaxPool2D):
+    """backward *assigns* each window's gradient: overlapping windows overwrite each other."""
+
+    def backward(self, dout):
+        N, C, H, W = self.x_shape
+        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
+        _, _, OH, OW = dout.shape
+        p = self.pad
+        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
+        for k, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+            hit = self.arg_max == k
+            view[hit] = dout[hit]
+        return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _MaxPoolShared(MaxPool2D):
+    """backward shares the gradient equally over the window (the average pool's backward)."""
+
+    def backward(self, dout):
+        N, C, H, W = self.x_shape
+        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
+        _, _, OH, OW = dout.shape
+        p = self.pad
+        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
+        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+            view += dout / (self.pool_h * self.pool_w)
+        return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _AveragePoolBackwardNotDivided(AveragePool2D):
+    def backward(self, dout):
+        return super().backward(dout) * (self.pool_h * self.pool_w)
+
+
+class _AveragePoolSum(AveragePool2D):
+    def forward(self, x):
+        return super().forward(x) * (self.pool_h * self.pool_w)
+
+    def backward(self, dout):
+        return super().backward(dout) * (self.pool_h * self.pool_w)
+
+
+class _FlattenBackwardFlat(Flatten):
+    def backward(self, dout):
+        return dout
+
+
+class _FlattenEverything(Flatten):
+    def forward(self, x):
+        self.x_shape = x.shape
+        return x.reshape(-1)
+
+
+def _count_no_bias(layers, input_shape):
+    shape, result = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            F, K = layer["filters"], layer["size"]
+            S, P = layer.get("stride", 1), layer.get("pad", 0)
+            shape = (F, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
+            n = F * C * K * K
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            K = layer["size"]
+            S, P = layer.get("stride", K), layer.get("pad", 0)
+            shape = (C, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
+            n = 0
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape, n = (M,), D * M
+        result.append((shape, n))
+    return result
+
+
+def _count_no_channels(layers, input_shape):
+    shape, result = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            F, K = layer["filters"], layer["size"]
+            S, P = layer.get("stride", 1), layer.get("pad", 0)
+            shape = (F, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
+            n = F * K * K + F
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            K = layer["size"]
+            S, P = layer.get("stride", K), layer.get("pad", 0)
+            shape = (C, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
+            n = 0
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape, n = (M,), D * M + M
+        result.append((shape, n))
+    return result
+
+
+def _count_no_plus_one(layers, input_shape):
+    def size(i, k, s, p):
+        return (i + 2 * p - k) // s
+
+    shape, result = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            F, K = layer["filters"], layer["size"]
+            S, P = layer.get("stride", 1), layer.get("pad", 0)
+            shape = (F, size(H, K, S, P), size(W, K, S, P))
+            n = F * C * K * K + F
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            K = layer["size"]
+            S, P = layer.get("stride", K), layer.get("pad", 0)
+            shape = (C, size(H, K, S, P), size(W, K, S, P))
+            n = 0
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape, n = (M,), D * M + M
+        result.append((shape, n))
+    return result
+
+
+# --------------------------------------------------------------------------- worked cases
+def _max_pool_examples():
+    x_tie = np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0],
+                        [0.0, 0.0, 2.0, 2.0], [0.0, 9.0, 2.0, 2.0]]]])
+    x_overlap = np.array([[[[1.0, 0.0, 2.0, 0.0, 1.0],
+                            [0.0, 0.0, 0.0, 0.0, 0.0],
+                            [3.0, 0.0, 9.0, 0.0, 4.0],
+                            [0.0, 1.0, 0.0, 0.0, 0.0],
+                            [1.0, 0.0, 2.0, 0.0, 5.0]]]])
+    rng = np.random.default_rng(8)
+    x_rect = rng.integers(-3, 4, size=(2, 2, 4, 6)).astype(float)
+    return [
+        _pool_class_case(x_tie, 2, 2, None, 0, np.array([[[[10.0, 20.0], [30.0, 40.0]]]]),
+                         "the docstring's example, 2×2 windows, a tie of four 2s"),
+        _pool_class_case(x_overlap, 3, 3, 2, 0, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]),
+                         "overlapping 3×3 windows, stride 2: the 9 in the middle wins all four"),
+        _pool_class_case(x_rect, 2, 3, None, 0, rng.normal(size=(2, 2, 2, 2)).round(2),
+                         "2 images, 2 channels, 2×3 windows, integer values (ties)"),
+    ]
+
+
+def _average_pool_examples():
+    rng = np.random.default_rng(9)
+    return [
+        _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]]), 2, 2, None, 0,
+                         np.array([[[[8.0, 4.0]]]]), "the docstring's example"),
+        _pool_class_case(rng.normal(size=(2, 3, 5, 5)).round(2), 3, 3, 2, 1,
+                         rng.normal(size=(2, 3, 3, 3)).round(2),
+                         "3×3 windows, stride 2, padding 1 (overlaps, zeros counted)"),
+    ]
+
+
+def _conv_examples():
+    return [
+        _conv_class_case(X44, W_DIAG, np.array([0.5]), 1, 0, np.ones((1, 1, 3, 3)),
+                         "the docstring's example: one 2×2 filter on a 4×4 image"),
+        _conv_class_case(X_C2, W_C2, B_C2, 2, 1, _dout_for(X_C2, W_C2, 2, 1, 1),
+                         "2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+        _conv_class_case(X_C2, W_C2, B_C2, 1, 0, _dout_for(X_C2, W_C2, 1, 0, 2),
+                         "the same, stride 1, no padding"),
+    ]
+
+
+# --------------------------------------------------------------------------- exercises
+EXERCISES = [
+    Exercise(
+        id="sprint8.conv_output_size", points=1, module="conv2d", name="conv_output_size",
+        title="Problem 1: the output size of a convolution",
+        examples=[case(28, 5, label="MNIST 28, filter 5"),
+                  case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
+                  case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
+                  case(227, 11, stride=4, pad=0, label="AlexNet: 227, filter 11, stride 4"),
+                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)")],
+        generate=_random_output_size_case, n_public=2, n_hidden=12,
+        edge_cases=[case(1, 1), case(5, 5), case(3, 5, stride=1, pad=1),
+                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7)],
+        tol=EXACT,
+        mistakes=[
+            Mistake(_size_no_plus_one, "Off by one: count the first position too, "
+                                       "(I + 2P − F) // S + 1 (a 5-wide filter on a 5-wide "
+                                       "input fits once, not 0 times)."),
+            Mistake(_size_pad_once, "The padding is added on both sides: I + 2P, not I + P."),
+            Mistake(_size_true_division, "A size is a whole number: use integer division // "
+                                         "(the last pixels no window reaches are dropped)."),
+            Mistake(_size_ceil, "Round down, not up: a window that would stick out of the padded "
+                                "input is not used, so (I + 2P − F) // S + 1."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.conv2d_forward_loops", points=3, module="conv2d", name="conv2d_forward_loops",
+        title="Problem 2: Conv2d forward with loops",
+        examples=[case(X44, W_DIAG, np.array([0.5]), label="the docstring's example"),
+                  case(X_C2, W_C2, B_C2, stride=2, pad=1,
+                       label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+                  case(X_C2, W_C2, B_C2, label="the same, stride 1, no padding")],
+        generate=_random_forward_loops_case, n_public=2, n_hidden=10,
+        edge_cases=[case(np.ones((1, 1, 1, 1)), np.full((2, 1, 1, 1), 3.0), np.array([1.0, -1.0])),
+                    case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
+                         pad=2, stride=3)],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_forward_loops_flipped,
+                    "You flipped the filter (the convolution of signal processing). CNNs use the "
+                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1]."),
+            Mistake(_forward_loops_no_plus_one,
+                    "Your output is one row and one column short: OH = (H + 2·pad − FH) // stride "
+                    "+ 1 (use conv_output_size)."),
+            Mistake(_forward_loops_pad_height_only,
+                    "Pad both spatial axes, height and width, and nothing else: "
+                    "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))."),
+            Mistake(_forward_loops_stride_ignored,
+                    "Output position (i, j) starts at row i·stride and column j·stride of the "
+                    "padded input, not at (i, j)."),
+            Mistake(_forward_loops_no_bias, "Add the filter's bias b[f] to each output value."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
+        title="Problem 3: Conv2d backward with loops",
+        examples=[case(np.ones((1, 1, 2, 2)), np.arange(9.0).reshape(1, 1, 3, 3),
+                       np.ones((1, 1, 2, 2)),
+                       label="the docstring's example"),
+                  case(_dout_for(X_C2, W_C2, 2, 1, 1), X_C2, W_C2, stride=2, pad=1,
+                       label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+                  case(_dout_for(X_C2, W_C2, 1, 0, 2), X_C2, W_C2,
+                       label="the same, stride 1, no padding")],
+        generate=_random_backward_loops_case, n_public=2, n_hidden=10,
+        edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
+        tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
+        mistakes=[
+            Mistake(_backward_loops_assigned,
+                    "dW and db must *sum* the contributions of every position and every sample "
+                    "(the filter is shared): dW[f] += g * patch, db[f] += g, not =."),
+            Mistake(_backward_loops_first_sample,
+                    "Sum dW and db over the whole batch: every sample used the same filter "
+                    "(loop over n for the gradients too)."),
+            Mistake(_backward_loops_db_per_position,
+                    "db has one value per filter, shape (F,): sum dout over the batch *and* "
+                    "every position, np.sum(dout, axis=(0, 2, 3))."),
+            Mistake(_backward_loops_padding_kept,
+                    "dx has the shape of x: cut the padding away at the end, "
+                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
+            Mistake(_backward_loops_dx_flipped,
+                    "In the loop form the backward pass needs no flipping: add g * W[f] to the "
+                    "same patch position the forward pass read from."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
+        title="Problem 4: the vectorised Conv2d layer",
+        examples=_conv_examples(),
+        generate=_random_conv_class_case, n_public=2, n_hidden=10,
+        edge_cases=[_conv_class_case(np.ones((1, 2, 1, 1)), np.ones((3, 2, 1, 1)), np.arange(3.0),
+                                     1, 0, np.ones((1, 3, 1, 1)), "1×1 everything"),
+                    _conv_class_case(np.arange(24.0).reshape(1, 2, 3, 4), np.ones((1, 2, 3, 1)),
+                                     np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2")],
+        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        mistakes=[
+            Mistake(_Conv2dFlipped,
+                    "You flipped the filter (true convolution). CNNs use the cross-correlation: "
+                    "the patch times W as it is, in forward and in backward."),
+            Mistake(_Conv2dDwMean,
+                    "dW and db sum over all output positions (the filter is shared by all of "
+                    "them): do not divide by OH·OW."),
+            Mistake(_Conv2dDwFirstSample,
+                    "dW and db sum over the whole batch: every sample used the same filter."),
+            Mistake(_Conv2dDxPadded,
+                    "dx has the shape of x: cut the padding away, "
+                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.max_pool2d", points=3, module="pooling", name="MaxPool2D",
+        title="Problem 5: max pooling (MaxPool2D)",
+        examples=_max_pool_examples(),
+        generate=_random_max_pool_case, n_public=2, n_hidden=12,
+        edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
+                                     "negative values and padding: pad with -inf, not 0"),
+                    _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
+                                     "all ties")],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_MaxPoolEveryPosition,
+                    "Only the maximum of each window reached the output, so only it gets the "
+                    "gradient: the other positions get 0 (keep the argmax in forward)."),
+            Mistake(_MaxPoolAllTies,
+                    "When several entries tie for the maximum, give the gradient to the *first* "
+                    "one only (as np.argmax): with a mask x == max every tie gets a full copy."),
+            Mistake(_MaxPoolOverlapAssigned,
+                    "Overlapping windows can share a maximum: add their gradients (+=) instead "
+                    "of overwriting them."),
+            Mistake(_MaxPoolShared,
+                    "That is average pooling's backward. Max pooling routes the whole gradient "
+                    "to the maximum of the window."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.average_pool2d", points=2, module="pooling", name="AveragePool2D",
+        title="Problem 6: average pooling (AveragePool2D)",
+        examples=_average_pool_examples(),
+        generate=_random_average_pool_case, n_public=2, n_hidden=10,
+        edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3)))],
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_AveragePoolBackwardNotDivided,
+                    "Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area "
+                    "in backward too."),
+            Mistake(_AveragePoolSum, "Average, do not sum: divide by the window's area PH·PW."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.flatten", points=1, module="pooling", name="Flatten",
+        title="Problem 7: Flatten",
+        examples=[class_case(steps=[("forward", (np.arange(12.0).reshape(2, 3, 2, 1),)),
+                                    ("backward", (np.arange(12.0).reshape(2, 6) / 10,))],
+                             label="x (2, 3, 2, 1)")],
+        generate=_random_flatten_case, n_public=2, n_hidden=6,
+        tol=FLOAT_TOL,
+        mistakes=[
+            Mistake(_FlattenBackwardFlat, "backward returns dout in the input's shape: "
+                                          "dout.reshape(self.x_shape)."),
+            Mistake(_FlattenEverything, "Keep the batch axis: x.reshape(x.shape[0], -1), "
+                                        "not x.reshape(-1)."),
+        ],
+    ),
+    Exercise(
+        id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
+        title="Problem 8: counting parameters (AlexNet's 62.3M)",
+        examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
+                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (seed 004: 6230万 parameters)"),
+                  case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
+                        {"type": "pool", "size": 2, "stride": 2},
+                        {"type": "conv", "filters": 16, "size": 5, "stride": 1, "pad": 0},
+                        {"type": "pool", "size": 2, "stride": 2},
+                        {"type": "affine", "units": 120}, {"type": "affine", "units": 84},
+                        {"type": "affine", "units": 10}], (1, 28, 28),
+                       label="LeNet-5 on 28×28 digits")],
+        generate=_random_architecture_case, n_public=2, n_hidden=10,
+        tol=INT_TOL,
+        mistakes=[
+            Mistake(_count_no_bias, "Count the biases too: one per filter (F) and one per "
+                                    "affine unit (M)."),
+            Mistake(_count_no_channels, "A filter spans every input channel: a conv layer has "
+                                        "F · C · K · K weights (plus F biases)."),
+            Mistake(_count_no_plus_one, "The output sizes are off by one: use "
+                                        "conv_output_size, (I + 2P − K) // S + 1."),
+        ],
+    ),
+]

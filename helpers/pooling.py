@@ -1,0 +1,192 @@
+# Generated from solutions/pooling.py by `python -m autograder stubs`: edit the stubs below.
+r"""Sprint 8: pooling layers (プーリング層) and Flatten.
+
+A pooling layer shrinks each feature map: it cuts it into windows (usually 2×2, stride 2) and
+keeps one number per window, the maximum (max pooling, 最大値プーリング) or the mean (average
+pooling, 平均値プーリング). It has no parameters, works on each channel separately (the number
+of channels does not change) and makes the network less sensitive to small shifts of the
+input (位置ずれに対する頑健性).
+
+Shapes::
+
+    x   : (N, C, H, W)
+    out : (N, C, OH, OW)     OH = (H + 2·pad − pool_h) // stride_h + 1, the same for OW
+
+``stride=None`` means "as large as the window": windows side by side, no overlap
+(``stride_h = pool_h``, ``stride_w = pool_w``).
+
+Both layers loop only over the few offsets *inside* a window (4 for 2×2), never over the
+samples or positions: ``x[:, :, p::s, q::s]`` (one offset of every window at once) is a view,
+so the loop costs ``pool_h · pool_w`` whole-array operations.
+"""
+import numpy as np
+
+
+def pool_strides(pool_h, pool_w, stride):
+    """``(stride_h, stride_w)``: ``stride`` for both, or the window size when ``None``."""
+    if stride is None:
+        return pool_h, pool_w
+    return stride, stride
+
+
+def window_offsets(x_pad, pool_h, pool_w, sh, sw, OH, OW):
+    """Yield ``(k, p, q, view)`` for each offset ``(p, q)`` inside a window, ``k = p * pool_w + q``.
+
+    ``view: (N, C, OH, OW)`` holds the entry at offset ``(p, q)`` of *every* window at once, a
+    view of ``x_pad: (N, C, H, W)`` (the padded input): writing into it (``view += ...``)
+    writes into ``x_pad``. ``sh``, ``sw`` are the strides, ``OH``, ``OW`` the output size.
+    Provided: use it in your pooling layers, or slice yourself.
+
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> [(k, view[0, 0].tolist()) for k, _, _, view in window_offsets(x, 2, 2, 2, 2, 2, 2)][:2]
+    [(0, [[0.0, 2.0], [8.0, 10.0]]), (1, [[1.0, 3.0], [9.0, 11.0]])]
+    """
+    for p in range(pool_h):
+        for q in range(pool_w):
+            yield (p * pool_w + q, p, q,
+                   x_pad[:, :, p:p + sh * (OH - 1) + 1:sh, q:q + sw * (OW - 1) + 1:sw])
+
+
+class MaxPool2D:
+    r"""Max pooling (最大値プーリング): the largest value of each window.
+
+    .. math:: \text{out}[n, c, i, j] = \max_{0 \le p < PH,\; 0 \le q < PW}
+              x_\text{pad}[n, c,\ i\,s_h + p,\ j\,s_w + q]
+
+    **Backward.** Only the maximum of each window reached the output, so only it gets the
+    window's gradient; every other position gets 0 (the gradient is *routed*, like a switch,
+    not shared). When several entries of a window tie for the maximum, the **first** one in
+    row-major order (as ``np.argmax``) gets it all: the total gradient must stay
+    ``dout[n, c, i, j]``, not a copy per tie. When windows overlap (``stride < pool``), a pixel
+    that is the maximum of two windows receives both gradients (they add up).
+
+    The forward pass keeps ``self.arg_max: (N, C, OH, OW)``, the index ``p * pool_w + q`` of
+    the maximum inside each window. Padding (rarely used for pooling) adds ``-inf`` around the
+    input, so it is never the maximum.
+
+    Parameters
+    ----------
+    pool_h, pool_w : int, the window size; stride : int or None (= the window size);
+    pad : int
+
+    Example
+    -------
+    >>> x = np.array([[[[1.0, 2.0, 5.0, 0.0],
+    ...                 [3.0, 4.0, 1.0, 1.0],
+    ...                 [0.0, 0.0, 2.0, 2.0],
+    ...                 [0.0, 9.0, 2.0, 2.0]]]])
+    >>> pool = MaxPool2D(2, 2)
+    >>> pool.forward(x)
+    array([[[[4., 5.],
+             [9., 2.]]]])
+    >>> pool.backward(np.array([[[[10.0, 20.0], [30.0, 40.0]]]]))   # the tie: first 2 only
+    array([[[[ 0.,  0., 20.,  0.],
+             [ 0., 10.,  0.,  0.],
+             [ 0.,  0., 40.,  0.],
+             [ 0., 30.,  0.,  0.]]]])
+
+    Hint: loop over the ``pool_h * pool_w`` offsets of a window (``window_offsets`` gives
+    them, ``pool_strides`` the strides); keep the running maximum and
+    replace it (and its index) only where a later offset is *strictly* larger: that keeps the
+    first maximum of each window (or: first the maximum, then, offset by offset, the first
+    position equal to it). In backward, send ``dout`` only where ``arg_max`` is the offset's
+    index. Speed: ``arr[mask] = value`` and ``np.where`` branch on every element and are slow
+    on large random masks; a product with the mask, ``dout * (arg_max == k)``, is not.
+    """
+
+    def __init__(self, pool_h, pool_w, stride=None, pad=0):
+        self.pool_h = pool_h
+        self.pool_w = pool_w
+        self.stride = stride
+        self.pad = pad
+        self.x_shape = None
+        self.arg_max = None         # (N, C, OH, OW), index p * pool_w + q of each window's max
+
+    def forward(self, x):
+        """Return the pooled maps ``(N, C, OH, OW)``; keep ``arg_max`` and the input shape."""
+        # YOUR CODE HERE
+        raise NotImplementedError("MaxPool2D.forward: not implemented yet")
+
+    def backward(self, dout):
+        """Return ``dx`` ``(N, C, H, W)``: each window's gradient at its maximum, 0 elsewhere."""
+        # YOUR CODE HERE
+        raise NotImplementedError("MaxPool2D.backward: not implemented yet")
+
+
+class AveragePool2D:
+    r"""Average pooling (平均値プーリング): the mean of each window.
+
+    .. math:: \text{out}[n, c, i, j] = \frac{1}{PH \cdot PW} \sum_{p, q}
+              x_\text{pad}[n, c,\ i\,s_h + p,\ j\,s_w + q]
+
+    **Backward.** Every entry of a window counted ``1 / (PH·PW)`` in its mean, so each gets
+    ``dout[n, c, i, j] / (PH·PW)``; overlapping windows add up. Padding adds zeros, and they
+    count in the mean (PyTorch's default, ``count_include_pad=True``).
+
+    Parameters
+    ----------
+    pool_h, pool_w : int, the window size; stride : int or None (= the window size);
+    pad : int
+
+    Example
+    -------
+    >>> x = np.array([[[[1.0, 3.0, 0.0, 0.0],
+    ...                 [5.0, 7.0, 0.0, 4.0]]]])
+    >>> pool = AveragePool2D(2, 2)
+    >>> pool.forward(x)
+    array([[[[4., 1.]]]])
+    >>> pool.backward(np.array([[[[8.0, 4.0]]]]))
+    array([[[[2., 2., 1., 1.],
+             [2., 2., 1., 1.]]]])
+
+    Hint: divide by the window's area in the backward pass too: the mean's derivative with
+    respect to each entry is ``1 / (PH·PW)``, not 1.
+    """
+
+    def __init__(self, pool_h, pool_w, stride=None, pad=0):
+        self.pool_h = pool_h
+        self.pool_w = pool_w
+        self.stride = stride
+        self.pad = pad
+        self.x_shape = None
+
+    def forward(self, x):
+        """Return the pooled maps ``(N, C, OH, OW)``; keep the input shape."""
+        # YOUR CODE HERE
+        raise NotImplementedError("AveragePool2D.forward: not implemented yet")
+
+    def backward(self, dout):
+        """Return ``dx`` ``(N, C, H, W)``: ``dout / (PH·PW)`` to every entry of its window."""
+        # YOUR CODE HERE
+        raise NotImplementedError("AveragePool2D.backward: not implemented yet")
+
+
+class Flatten:
+    r"""Flatten (平坦化): images ``(N, C, H, W)`` to rows ``(N, C·H·W)`` for an Affine layer.
+
+    Nothing is computed, values are only re-arranged, so the backward pass re-arranges the
+    gradient back: ``dx = dout.reshape(the input's shape)``.
+
+    Example
+    -------
+    >>> flat = Flatten()
+    >>> flat.forward(np.arange(12.0).reshape(2, 3, 2, 1)).shape
+    (2, 6)
+    >>> flat.backward(np.ones((2, 6))).shape
+    (2, 3, 2, 1)
+
+    Hint: keep ``x.shape`` in forward; ``x.reshape(x.shape[0], -1)`` keeps the batch axis.
+    """
+
+    def __init__(self):
+        self.x_shape = None
+
+    def forward(self, x):
+        """Return ``x`` as ``(N, C·H·W)``; keep its shape."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Flatten.forward: not implemented yet")
+
+    def backward(self, dout):
+        """Return ``dout`` in the input's shape."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Flatten.backward: not implemented yet")

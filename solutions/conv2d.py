@@ -1,0 +1,317 @@
+r"""Sprint 8: the 2D convolution layer (畳み込み層, convolution layer).
+
+A convolution layer slides each of its ``F`` filters (フィルタ, also kernel カーネル) over the
+input image and, at every position, takes the sum of the products of the filter and the patch
+of the input under it (積和演算, multiply-accumulate). One filter gives one output channel, a
+feature map (特徴マップ); the same filter weights are used at every position: weight sharing
+(重み共有).
+
+Shapes (NCHW, as everywhere in the course)::
+
+    x    : (N, C, H, W)       a batch of N images with C channels
+    W    : (F, C, FH, FW)     F filters, each C × FH × FW
+    b    : (F,)               one bias per filter
+    out  : (N, F, OH, OW)     OH = (H + 2·pad − FH) // stride + 1, the same for OW
+
+.. math::
+
+    \text{out}[n, f, i, j] = \sum_{c=0}^{C-1} \sum_{p=0}^{FH-1} \sum_{q=0}^{FW-1}
+        x_\text{pad}[n, c,\ i\,s + p,\ j\,s + q]\; W[f, c, p, q] \;+\; b[f]
+
+Strictly this is a *cross-correlation* (相互相関): the filter is **not** flipped, as in every
+deep-learning library. The convolution of signal processing flips it first; a learned filter
+does not care, but the numbers differ, so do not flip.
+
+The module holds the loop versions (``conv2d_forward_loops``, ``conv2d_backward_loops``:
+slow, one formula per line) and the vectorised layer ``Conv2d`` (strided views and one matrix
+product: fast).
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv_output_size(input_size, filter_size, stride=1, pad=0):
+    r"""The output length of a convolution or pooling along one axis (出力サイズ).
+
+    .. math:: O = \left\lfloor \frac{I + 2P - F}{S} \right\rfloor + 1
+
+    ``I`` the input size, ``F`` the filter size, ``P`` the padding (パディング) added on
+    *each* side (so ``2P`` in all), ``S`` the stride (ストライド). The ``+ 1`` counts the first
+    position: a filter as wide as the padded input fits exactly once. When ``S`` does not
+    divide ``I + 2P − F`` the last pixels that no window reaches are dropped (the floor, as in
+    PyTorch).
+
+    Parameters
+    ----------
+    input_size, filter_size, stride, pad : int
+
+    Returns
+    -------
+    int, the output size (``>= 1``)
+
+    Raises ``ValueError`` when the filter is larger than the padded input.
+
+    Example
+    -------
+    >>> conv_output_size(28, 5)                  # MNIST, 5×5 filter: 24×24 feature maps
+    24
+    >>> conv_output_size(4, 3, stride=1, pad=1)  # "same" padding keeps the size
+    4
+    >>> conv_output_size(7, 3, stride=2, pad=0)
+    3
+    >>> conv_output_size(227, 11, stride=4)      # AlexNet's first layer
+    55
+
+    Hint: integer division ``//`` (a size is an int), the padding on *both* sides, and the
+    ``+ 1``.
+    """
+    ### BEGIN SOLUTION
+    span = int(input_size) + 2 * int(pad) - int(filter_size)
+    if span < 0:
+        raise ValueError(f"a filter of size {filter_size} does not fit an input of size "
+                         f"{input_size} with padding {pad}")
+    return span // int(stride) + 1
+    ### END SOLUTION
+
+
+def _pad_hw(x, pad):
+    """Zero-pad the last two axes (height, width) of ``x: (N, C, H, W)`` by ``pad`` each side."""
+    if pad == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+
+
+def conv2d_forward_loops(x, W, b, stride=1, pad=0):
+    r"""The convolution's forward pass (順伝播) with plain Python loops.
+
+    For every sample ``n``, filter ``f`` and output position ``(i, j)``: cut the patch of the
+    padded input that the filter covers and take ``sum(patch * W[f]) + b[f]``::
+
+        patch = x_pad[n, :, i*stride : i*stride + FH, j*stride : j*stride + FW]   # (C, FH, FW)
+        out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+
+    Slow (four nested loops in Python) but the formula in plain sight: the reference the fast
+    ``Conv2d`` must agree with.
+
+    Parameters
+    ----------
+    x : (N, C, H, W), the input images
+    W : (F, C, FH, FW), the filters
+    b : (F,), the biases
+    stride : int, the step between two positions of the filter (ストライド)
+    pad : int, zeros added on each side of the height and width (ゼロパディング)
+
+    Returns
+    -------
+    out : (N, F, OH, OW), the feature maps, with ``OH = conv_output_size(H, FH, stride, pad)``
+        and the same for ``OW``; the dtype of ``x``
+
+    Example
+    -------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> W = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])      # one 2×2 filter: x[i, j] − x[i+1, j+1]
+    >>> conv2d_forward_loops(x, W, np.array([0.5]))
+    array([[[[-4.5, -4.5, -4.5],
+             [-4.5, -4.5, -4.5],
+             [-4.5, -4.5, -4.5]]]])
+    >>> conv2d_forward_loops(x, W, np.array([0.0]), stride=2, pad=1).shape
+    (1, 1, 3, 3)
+
+    Hint: pad only the height and width axes,
+    ``np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))``; multiply the patch by ``W[f]``
+    as it is (no flipping: CNNs use the cross-correlation).
+    """
+    ### BEGIN SOLUTION
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    OH = (H + 2 * pad - FH) // stride + 1
+    OW = (Wd + 2 * pad - FW) // stride + 1
+    x_pad = _pad_hw(x, pad)
+    out = np.zeros((N, F, OH, OW), dtype=np.result_type(x, W))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    patch = x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+    ### END SOLUTION
+
+
+def conv2d_backward_loops(dout, x, W, stride=1, pad=0):
+    r"""The convolution's backward pass (逆伝播) with plain Python loops.
+
+    Every output ``out[n, f, i, j]`` was ``sum(patch * W[f]) + b[f]``. Going back, each one
+    hands its gradient ``g = dout[n, f, i, j]`` to the three things it was made of:
+
+    * the filter: ``dW[f] += g * patch`` (the patch it saw),
+    * the bias: ``db[f] += g``,
+    * the input: ``dx_pad[n, :, patch position] += g * W[f]``.
+
+    The same filter and bias were used at *every* position and for *every* sample (weight
+    sharing, 重み共有), so their gradients **sum** over the batch and over all positions
+    (``+=``, never ``=``); overlapping patches add up in ``dx``. At the end the padding is cut
+    away: ``dx = dx_pad[:, :, pad:pad + H, pad:pad + W]``.
+
+    Parameters
+    ----------
+    dout : (N, F, OH, OW), the gradient of the loss with respect to the output
+    x : (N, C, H, W), the input of the forward pass
+    W : (F, C, FH, FW), the filters
+    stride, pad : int, as in the forward pass
+
+    Returns
+    -------
+    dx : (N, C, H, W), dW : (F, C, FH, FW), db : (F,)
+
+    Example
+    -------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> W = np.ones((1, 1, 2, 2))
+    >>> dx, dW, db = conv2d_backward_loops(np.ones((1, 1, 2, 2)), x, W)
+    >>> dx[0, 0]                # how many windows cover each pixel
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    >>> dW[0, 0]                # the sum of the four patches
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> db
+    array([4.])
+
+    Hint: start from zeros, ``dx_pad = np.zeros_like(x_pad)``, ``dW = np.zeros_like(W)``,
+    ``db = np.zeros(F)``, and accumulate with ``+=`` in the same four loops as the forward.
+    """
+    ### BEGIN SOLUTION
+    N, C, H, Wd = x.shape
+    F, _, FH, FW = W.shape
+    _, _, OH, OW = dout.shape
+    x_pad = _pad_hw(x, pad)
+    dtype = np.result_type(x, W, dout)
+    dx_pad = np.zeros(x_pad.shape, dtype=dtype)
+    dW = np.zeros(W.shape, dtype=dtype)
+    db = np.zeros(F, dtype=dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
+                    db[f] += g
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W[f]
+    dx = dx_pad[:, :, pad:pad + H, pad:pad + Wd]
+    return dx, dW, db
+    ### END SOLUTION
+
+
+class Conv2d:
+    r"""The vectorised convolution layer (畳み込み層): no Python loop over samples or positions.
+
+    **Forward.** Every window of the padded input is a *view* (no copy) given by
+    ``sliding_window_view``; taking every ``stride``-th one and ordering the axes so that each
+    sample's patches are the *columns* of a matrix gives im2col ("image to columns"), one
+    copy of the input per filter offset::
+
+        windows = sliding_window_view(x_pad, (FH, FW), axis=(2, 3))[:, :, ::s, ::s]
+                                                      # (N, C, OH, OW, FH, FW), a view
+        cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * FH * FW, OH * OW)
+        out  = W.reshape(F, -1) @ cols + b[:, None]   # (N, F, OH*OW) -> (N, F, OH, OW)
+
+    One (batched) matrix product does all ``N·F·OH·OW`` sums of products, and the result is
+    already in ``(N, F, OH, OW)`` order.
+
+    **Backward**, with ``dout`` as ``D: (N, F, OH*OW)`` and ``W_mat = W.reshape(F, -1)``:
+
+    .. math::
+
+        dW = \sum_n D_n \cdot \text{cols}_n^T \;(F, C·FH·FW), \qquad
+        db = \sum_{n, i, j} \text{dout}[n, :, i, j], \qquad
+        d\text{cols}_n = W_\text{mat}^T \cdot D_n \;(C·FH·FW, OH·OW)
+
+    and ``dcols`` goes back to image shape (col2im): for each of the ``FH·FW`` filter offsets
+    ``(p, q)``, add its slice to ``dx_pad[:, :, p : p + s·OH : s, q : q + s·OW : s]``
+    (overlapping windows add up), then cut the padding away.
+
+    Parameters
+    ----------
+    W : ndarray (F, C, FH, FW), the filters (kept as given: updating ``W`` in place updates the
+        layer); b : ndarray (F,), the biases; stride, pad : int
+
+    Attributes
+    ----------
+    dW : (F, C, FH, FW), db : (F,), set by ``backward``
+    needs_dx : bool, default True. A network sets it to False on its first layer: nobody needs
+        the gradient of the input image, so ``backward`` may skip it and return ``None``.
+
+    The dtype of the input is kept (float32 images give float32 feature maps when ``W`` is
+    float32).
+
+    Example
+    -------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> conv = Conv2d(np.array([[[[1.0, 0.0], [0.0, -1.0]]]]), np.array([0.5]))
+    >>> conv.forward(x)
+    array([[[[-4.5, -4.5, -4.5],
+             [-4.5, -4.5, -4.5],
+             [-4.5, -4.5, -4.5]]]])
+    >>> dx = conv.backward(np.ones((1, 1, 3, 3)))
+    >>> dx[0, 0]
+    array([[ 1.,  1.,  1.,  0.],
+           [ 1.,  0.,  0., -1.],
+           [ 1.,  0.,  0., -1.],
+           [ 0., -1., -1., -1.]])
+    >>> conv.dW[0, 0], conv.db
+    (array([[45., 54.],
+           [81., 90.]]), array([9.]))
+
+    Hint: keep ``cols`` (and the input shape) from the forward pass for the backward pass;
+    ``@`` on reshaped arrays replaces the loops (``np.matmul`` multiplies a stack of matrices
+    at once); check your layer against ``conv2d_forward_loops`` on small random inputs.
+    """
+
+    def __init__(self, W, b, stride=1, pad=0):
+        self.W = W
+        self.b = b
+        self.stride = stride
+        self.pad = pad
+        self.needs_dx = True
+        self.x_shape = None         # (N, C, H, W) of the input
+        self.cols = None            # (N, C*FH*FW, OH*OW), the patches, one column per position
+        self.dW = None
+        self.db = None
+
+    def forward(self, x):
+        """Return the feature maps ``(N, F, OH, OW)``; keep the patches for backward."""
+        ### BEGIN SOLUTION
+        F, _, FH, FW = self.W.shape
+        s = self.stride
+        windows = sliding_window_view(_pad_hw(x, self.pad), (FH, FW), axis=(2, 3))
+        windows = windows[:, :, ::s, ::s]                           # (N, C, OH, OW, FH, FW)
+        N, C, OH, OW = windows.shape[:4]
+        self.cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * FH * FW, OH * OW)
+        self.x_shape = x.shape
+        out = self.W.reshape(F, -1) @ self.cols + self.b[:, None]   # (N, F, OH*OW)
+        return out.reshape(N, F, OH, OW)
+        ### END SOLUTION
+
+    def backward(self, dout):
+        """Set ``self.dW``, ``self.db``; return ``dx`` ``(N, C, H, W)`` (``None`` if not needed)."""
+        ### BEGIN SOLUTION
+        N, C, H, Wd = self.x_shape
+        F, _, FH, FW = self.W.shape
+        _, _, OH, OW = dout.shape
+        s, p = self.stride, self.pad
+        dout_mat = dout.reshape(N, F, OH * OW)
+        self.dW = (dout_mat @ self.cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)
+        self.db = dout_mat.sum(axis=(0, 2))
+        if not self.needs_dx:
+            return None
+        dcols = (self.W.reshape(F, -1).T @ dout_mat).reshape(N, C, FH, FW, OH, OW)
+        dx_pad = np.zeros((N, C, H + 2 * p, Wd + 2 * p), dtype=dcols.dtype)
+        for i in range(FH):
+            for j in range(FW):
+                dx_pad[:, :, i:i + s * OH:s, j:j + s * OW:s] += dcols[:, :, i, j]
+        return dx_pad[:, :, p:p + H, p:p + Wd]
+        ### END SOLUTION
