@@ -1,0 +1,295 @@
+"""The speed benchmark (``benchmarks/speed.py``) and what makes the reference fast.
+
+Not timed: speed is measured by ``python -m benchmarks.speed``, never asserted here. These
+tests check that the benchmark runs (``--quick``) and writes a well-formed table, that its
+bookkeeping (medians, ratios, goals, thread variables) is right, and the properties the
+reference's speed rests on without trading accuracy: float32 stays float32 through every layer,
+network and optimizer (and float64 stays the default), and the first convolution skips the
+input gradient when told to while its weight gradients still pass a numerical check.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from benchmarks import speed
+from solutions.backprop_net import MultiLayerNet
+from solutions.cnn import SimpleConvNet
+from solutions.conv2d import Conv2d
+from solutions.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp
+from solutions.pooling import AveragePool2D, Flatten, MaxPool2D
+
+from .conftest import ROOT
+
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def _central_difference(f, x, h=1e-6):
+    """An independent numerical gradient of ``f`` at ``x`` (float64, central differences)."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+# --------------------------------------------------------------------------- the benchmark runs
+@pytest.fixture(scope="module")
+def quick_table(tmp_path_factory):
+    out = tmp_path_factory.mktemp("speed") / "speed.md"
+    env = dict(os.environ, MPLBACKEND="Agg")
+    run = subprocess.run([sys.executable, "-m", "benchmarks.speed", "--quick", "--threads", "1",
+                          "--repeats", "2", "--notebooks", "none", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return out.read_text(), run.stdout
+
+
+def _table_rows(text):
+    lines = [ln for ln in text.splitlines() if ln.startswith("| ")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[1:]
+            if not ln.startswith("|---")]
+    return header, rows
+
+
+def test_quick_run_writes_a_well_formed_table(quick_table):
+    text, stdout = quick_table
+    assert text in stdout, "the table is printed as well as written"
+    assert text.startswith("# Speed of the reference against PyTorch CPU")
+    assert "1 threads for both libraries" in text
+    header, rows = _table_rows(text.split("## ", 1)[0])
+    assert header == ["section", "what", "dtype", "reference (NumPy)", "PyTorch CPU", "ratio",
+                      "GFLOP/s", "goal", "status", "note"]
+    assert all(len(r) == len(header) for r in rows), "every row has every column"
+    sections = {r[0] for r in rows}
+    assert {"Matmul ceiling", "Training step", "Layers", "Learner check"} <= sections
+    whats = " ".join(r[1] for r in rows)
+    for name in ("matmul", "training step", "Conv2d forward", "Conv2d backward",
+                 "MaxPool2D forward", "MaxPool2D backward", "autograder check"):
+        assert name in whats
+    for r in rows:
+        assert re.fullmatch(r"[\d.]+ (s|ms|µs)( ±\d+%)?", r[3]), f"a reference time: {r}"
+        assert r[8] in ("met", "NOT met", "—", "n/a")
+        if HAVE_TORCH and r[0] in ("Matmul ceiling", "Training step", "Layers"):
+            assert re.fullmatch(r"[\d.]+ (s|ms|µs)( ±\d+%)?", r[4]), f"a PyTorch time: {r}"
+            assert re.fullmatch(r"\d+\.\d\d×", r[5]), f"a ratio: {r}"
+    goals = {r[1]: r[7] for r in rows}
+    assert any(g == "≤ 1.5× PyTorch" for w, g in goals.items() if "training step" in w)
+    assert any(g == "≤ 3× PyTorch" for w, g in goals.items() if "Conv2d forward" in w)
+    assert any(g == "≤ 1 s" for w, g in goals.items() if "check" in w)
+    assert "## Where the reference training step spends its time" in text
+    _, parts = _table_rows(text.split("## Where", 1)[1])
+    assert {"Conv1 forward", "Pool1 backward", "Adam update"} <= {p[0] for p in parts}
+    assert "Conv1 backward" in {p[0] for p in parts}
+
+
+# --------------------------------------------------------------------------- its bookkeeping
+def test_timing_reports_the_median_and_the_noise():
+    t = speed.Timing([0.3, 0.1, 0.2, 10.0])
+    assert t.median == pytest.approx(0.25)
+    q1, q3 = 0.175, 2.725
+    assert t.spread == pytest.approx((q3 - q1) / 2 / 0.25)
+
+
+def test_measure_interleaves_runs_after_warm_up_and_runs_the_untimed_set_up():
+    calls = []
+    timings = speed.measure([lambda: calls.append("a"), lambda: calls.append("b")], repeats=3,
+                            warmup=1, before=[lambda: calls.append("a0"), None])
+    assert calls == ["a0", "a", "b"] * 4
+    assert [len(t.samples) for t in timings] == [3, 3]
+
+
+def test_row_ratio_and_goal_status():
+    fast, slow = speed.Timing([1.0]), speed.Timing([2.0])
+    row = speed.Row("training", "step", ours=slow, torch=fast, goal="≤ 1.5× PyTorch",
+                    goal_ratio=1.5)
+    assert row.ratio == pytest.approx(2.0) and row.status == "NOT met"
+    row.ours = speed.Timing([1.4])
+    assert row.status == "met"
+    row.torch = None
+    assert row.ratio is None and row.status == "n/a"
+    check = speed.Row("check", "one check", ours=speed.Timing([1.2]), goal="≤ 1 s",
+                      goal_seconds=1.0)
+    assert check.status == "NOT met"
+    assert speed.Row("layers", "pool", ours=fast).status == ""
+
+
+def test_gflops_column_is_the_rate_and_its_share_of_the_ceiling():
+    row = speed.Row("layers", "conv", "float32", ours=speed.Timing([0.5]), flops=10e9)
+    assert speed._gflops(row, {"float32": 40.0}) == "20.0 (50%)"
+    assert speed._gflops(speed.Row("layers", "pool", ours=speed.Timing([1.0])), {}) == ""
+
+
+def test_threads_option_sets_the_blas_variables_before_numpy_loads(monkeypatch):
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    speed._limit_threads_from_argv(["--quick", "--threads", "3"])
+    assert {os.environ[v] for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                    "MKL_NUM_THREADS")} == {"3"}
+    speed._limit_threads_from_argv(["--threads=2"])
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+
+
+def test_benchmark_requirements_pin_pytorch_and_stay_out_of_the_course():
+    pins = {}
+    for line in (ROOT / "benchmarks" / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-r"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][\w.]*", line), line
+            name, version = line.split("==")
+            pins[name] = version
+    assert pins.get("torch") == "2.13.0" and "threadpoolctl" in pins
+    assert "threadpoolctl" not in (ROOT / "requirements.txt").read_text()
+
+
+# --------------------------------------------------------------------------- float32 end to end
+F32 = np.float32
+
+
+def _rng():
+    return np.random.default_rng(7)
+
+
+@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Flatten(), MaxPool2D(2, 2),
+                                   AveragePool2D(2, 2)], ids=lambda layer: type(layer).__name__)
+def test_parameter_free_layers_keep_float32(layer):
+    x = _rng().standard_normal((2, 3, 4, 4)).astype(F32)
+    out = layer.forward(x)
+    dx = layer.backward(np.ones_like(out))
+    assert out.dtype == F32 and dx.dtype == F32 and dx.shape == x.shape
+
+
+def test_affine_conv_and_softmax_keep_float32():
+    rng = _rng()
+    x = rng.standard_normal((3, 2, 5, 5)).astype(F32)
+    conv = Conv2d(rng.standard_normal((4, 2, 3, 3)).astype(F32), np.zeros(4, F32), pad=1)
+    out = conv.forward(x)
+    dx = conv.backward(np.ones_like(out))
+    assert {a.dtype for a in (out, dx, conv.dW, conv.db)} == {np.dtype(F32)}
+    affine = Affine(rng.standard_normal((100, 6)).astype(F32), np.zeros(6, F32))
+    scores = affine.forward(out)
+    assert scores.dtype == F32
+    loss = SoftmaxWithLoss()
+    loss.forward(scores, np.array([0, 5, 2]))
+    dscores = loss.backward()
+    assert dscores.dtype == F32 and loss.y.dtype == F32
+    assert {affine.backward(dscores).dtype, affine.dW.dtype, affine.db.dtype} == {np.dtype(F32)}
+
+
+@pytest.mark.parametrize("optimizer", [SGD(0.1), Momentum(0.1), AdaGrad(0.1), RMSProp(0.1),
+                                       Adam(0.1)], ids=lambda o: type(o).__name__)
+def test_optimizers_keep_float32_parameters(optimizer):
+    params = {"W": np.ones((2, 3), F32), "b": np.zeros(3, F32)}
+    arrays = dict(params)
+    for _ in range(2):
+        optimizer.update(params, {"W": np.full((2, 3), 0.5, F32), "b": np.ones(3, F32)})
+    assert all(params[k] is arrays[k] and params[k].dtype == F32 for k in params)
+
+
+def test_simple_conv_net_trains_in_float32_end_to_end():
+    rng = _rng()
+    net = SimpleConvNet(input_dim=(1, 10, 10), filter_num=4, filter_size=3, hidden_size=8,
+                        output_size=3, dtype=F32)
+    x = rng.random((5, 1, 10, 10), dtype=F32)
+    t = np.array([0, 1, 2, 1, 0])
+    assert net.predict(x).dtype == F32
+    grads = net.gradient(x, t)
+    assert {k: g.dtype for k, g in grads.items()} == {k: np.dtype(F32) for k in net.params}
+    Adam(0.01).update(net.params, grads)
+    assert all(p.dtype == F32 for p in net.params.values())
+
+
+def test_float32_gradients_agree_with_float64_ones():
+    """Speed does not cost accuracy: the float32 network's gradients are float64's to ~1e-4."""
+    rng = _rng()
+    x = rng.random((6, 1, 9, 9))
+    t = np.array([0, 1, 2, 0, 1, 2])
+    net64 = SimpleConvNet(input_dim=(1, 9, 9), filter_num=3, filter_size=3, hidden_size=7,
+                          output_size=3, dtype=np.float64, seed=3)
+    net32 = SimpleConvNet(input_dim=(1, 9, 9), filter_num=3, filter_size=3, hidden_size=7,
+                          output_size=3, dtype=F32, seed=3)
+    g64, g32 = net64.gradient(x, t), net32.gradient(x.astype(F32), t)
+    for k in g64:
+        scale = np.max(np.abs(g64[k])) + 1e-12
+        assert np.max(np.abs(g32[k] - g64[k])) / scale < 1e-4, k
+
+
+def test_multilayer_net_float32_in_float32_out_and_float64_by_default():
+    x64 = _rng().standard_normal((4, 3))
+    t = np.array([0, 1, 1, 0])
+    default = MultiLayerNet([3, 5, 2], hidden="relu", seed=0)
+    assert default.params["W1"].dtype == np.float64
+    assert default.forward(x64).dtype == np.float64
+    assert default.forward(np.array([[1, 2, 3]])).dtype == np.float64, "ints become float64"
+    net = MultiLayerNet([3, 5, 2], hidden="relu", seed=0, dtype=F32)
+    assert all(p.dtype == F32 for p in net.params.values())
+    np.testing.assert_allclose(net.params["W1"], default.params["W1"], rtol=1e-6)
+    assert net.forward(x64.astype(F32)).dtype == F32
+    grads = net.gradient(x64.astype(F32), t)
+    assert all(g.dtype == F32 for g in grads.values())
+    net.step(grads, 0.1)
+    assert all(p.dtype == F32 for p in net.params.values())
+    sig = MultiLayerNet([3, 4, 1], output="sigmoid", seed=0, dtype=F32)
+    sig.gradient(x64.astype(F32), np.array([[1.0], [0.0], [1.0], [0.0]]))
+    assert sig.last_layer.y.dtype == F32
+
+
+# --------------------------------------------------------------------------- first layer: no dx
+def test_first_conv_layer_skips_the_input_gradient_when_told():
+    rng = _rng()
+    x = rng.standard_normal((2, 2, 6, 6))
+    W, b = rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
+    dout = rng.standard_normal((2, 3, 6, 6))
+    full, first = Conv2d(W, b, pad=1), Conv2d(W, b, pad=1)
+    first.needs_dx = False
+    full.forward(x)
+    first.forward(x)
+    dx = full.backward(dout)
+    assert dx is not None and dx.shape == x.shape
+    assert first.backward(dout) is None, "no input gradient when needs_dx is False"
+    np.testing.assert_array_equal(first.dW, full.dW)
+    np.testing.assert_array_equal(first.db, full.db)
+
+    # and the weight gradients it still computes are right: central differences of sum(out·dout)
+    def objective_w(w):
+        return float(np.sum(Conv2d(w, b, pad=1).forward(x) * dout))
+
+    def objective_b(bias):
+        return float(np.sum(Conv2d(W, bias, pad=1).forward(x) * dout))
+    np.testing.assert_allclose(first.dW, _central_difference(objective_w, W), rtol=1e-6,
+                               atol=1e-7)
+    np.testing.assert_allclose(first.db, _central_difference(objective_b, b), rtol=1e-6,
+                               atol=1e-7)
+
+
+def test_simple_conv_net_asks_its_first_convolution_for_no_input_gradient():
+    net = SimpleConvNet(input_dim=(1, 8, 8), filter_num=2, filter_size=3, hidden_size=4,
+                        output_size=3, dtype=np.float64)
+    assert net.layers["Conv1"].needs_dx is False
+    x = _rng().random((3, 1, 8, 8))
+    t = np.array([0, 1, 2])
+    grads = net.gradient(x, t)
+
+    def loss_at(key):
+        def f(value):
+            saved = net.params[key].copy()
+            net.params[key][...] = value
+            try:
+                return net.loss(x, t)
+            finally:
+                net.params[key][...] = saved
+        return f
+    for key in ("W1", "b1"):
+        numeric = _central_difference(loss_at(key), net.params[key])
+        np.testing.assert_allclose(grads[key], numeric, rtol=1e-5, atol=1e-8, err_msg=key)
