@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from functools import partial
 
 import numpy as np
 import pytest
@@ -28,19 +29,11 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D
 
 from .conftest import ROOT
 
+from .numeric import central_difference
+
+_central_difference = partial(central_difference, h=1e-6)  # smooth functions: a finer step
+
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
-
-
-def _central_difference(f, x, h=1e-6):
-    """An independent numerical gradient of ``f`` at ``x`` (float64, central differences)."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
 
 
 # --------------------------------------------------------------------------- the benchmark runs

@@ -24,6 +24,9 @@ from solutions import backprop_net as bn
 from solutions import gradient_check as gc
 from solutions.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
+from .numeric import central_difference, max_relative_error
+
+
 EXERCISES = {e.id: e for e in sprint4.EXERCISES}
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_T = np.array([0, 1, 1, 0])
@@ -35,24 +38,6 @@ def _no_float_warnings():
     with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
         warnings.simplefilter("error")
         yield
-
-
-def _central_difference(f, x, h=1e-5):
-    """An independent numerical gradient (float64, central differences) for these tests."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
-def _max_relative_error(a, n):
-    a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-    assert a.shape == n.shape
-    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)))
 
 
 # --------------------------------------------------------------------------- the book's numbers
@@ -102,21 +87,21 @@ def test_every_backward_matches_central_differences(seed):
     mul = MulLayer()
     mul.forward(x, y)
     dx, dy = mul.backward(g)
-    errors["mul dx"] = _max_relative_error(dx, _central_difference(lambda v: np.sum(v * y * g), x))
-    errors["mul dy"] = _max_relative_error(dy, _central_difference(lambda v: np.sum(x * v * g), y))
+    errors["mul dx"] = max_relative_error(dx, central_difference(lambda v: np.sum(v * y * g), x))
+    errors["mul dy"] = max_relative_error(dy, central_difference(lambda v: np.sum(x * v * g), y))
 
     add = AddLayer()
     add.forward(x, y)
     dx, dy = add.backward(g)
-    errors["add dx"] = _max_relative_error(dx, _central_difference(lambda v: np.sum((v + y) * g), x))
-    errors["add dy"] = _max_relative_error(dy, _central_difference(lambda v: np.sum((x + v) * g), y))
+    errors["add dx"] = max_relative_error(dx, central_difference(lambda v: np.sum((v + y) * g), x))
+    errors["add dy"] = max_relative_error(dy, central_difference(lambda v: np.sum((x + v) * g), y))
 
     for name, cls in (("relu", Relu), ("sigmoid", Sigmoid)):
         layer = cls()
         layer.forward(x)
         analytic = layer.backward(g)
-        numeric = _central_difference(lambda v, cls=cls: np.sum(cls().forward(v) * g), x)
-        errors[f"{name} dx"] = _max_relative_error(analytic, numeric)
+        numeric = central_difference(lambda v, cls=cls: np.sum(cls().forward(v) * g), x)
+        errors[f"{name} dx"] = max_relative_error(analytic, numeric)
 
     for x_shape in ((n, d), (n, 1, d, 2)):            # a batch of vectors, a batch of images
         xa = rng.normal(size=x_shape)
@@ -127,12 +112,12 @@ def test_every_backward_matches_central_differences(seed):
         layer.forward(xa)
         dxa = layer.backward(ga)
         tag = f"affine {len(x_shape)}-D"
-        errors[f"{tag} dx"] = _max_relative_error(
-            dxa, _central_difference(lambda v: np.sum(Affine(W, b).forward(v) * ga), xa))
-        errors[f"{tag} dW"] = _max_relative_error(
-            layer.dW, _central_difference(lambda v: np.sum(Affine(v, b).forward(xa) * ga), W))
-        errors[f"{tag} db"] = _max_relative_error(
-            layer.db, _central_difference(lambda v: np.sum(Affine(W, v).forward(xa) * ga), b))
+        errors[f"{tag} dx"] = max_relative_error(
+            dxa, central_difference(lambda v: np.sum(Affine(W, b).forward(v) * ga), xa))
+        errors[f"{tag} dW"] = max_relative_error(
+            layer.dW, central_difference(lambda v: np.sum(Affine(v, b).forward(xa) * ga), W))
+        errors[f"{tag} db"] = max_relative_error(
+            layer.db, central_difference(lambda v: np.sum(Affine(W, v).forward(xa) * ga), b))
 
     c = int(rng.integers(2, 6))
     scores = rng.normal(size=(n, c)) * 3
@@ -140,8 +125,8 @@ def test_every_backward_matches_central_differences(seed):
     for kind, t in (("indices", labels), ("one-hot", np.eye(c)[labels])):
         layer = SoftmaxWithLoss()
         layer.forward(scores, t)
-        errors[f"softmax-with-loss dx ({kind})"] = _max_relative_error(
-            layer.backward(), _central_difference(lambda v, t=t: SoftmaxWithLoss().forward(v, t),
+        errors[f"softmax-with-loss dx ({kind})"] = max_relative_error(
+            layer.backward(), central_difference(lambda v, t=t: SoftmaxWithLoss().forward(v, t),
                                                   scores))
     bad = {k: v for k, v in errors.items() if not v < 1e-6}
     assert not bad, bad
@@ -246,7 +231,7 @@ def test_network_backprop_equals_its_numerical_gradient(output, hidden):
     assert grads.keys() == net.params.keys()
     for key in grads:
         assert grads[key].shape == net.params[key].shape
-        assert _max_relative_error(grads[key], numeric[key]) < 1e-6, key
+        assert max_relative_error(grads[key], numeric[key]) < 1e-6, key
         np.testing.assert_array_equal(net.params[key], before[key])
     assert net.last_loss == pytest.approx(net.loss(x, t))
 
@@ -255,7 +240,7 @@ def test_network_uses_any_numerical_gradient_function():
     """The notebook passes the learner's sprint-3 function, which works on a copy of x."""
     def on_a_copy(f, x, h=1e-4):
         x = np.array(x, dtype=float)
-        return _central_difference(f, x, h)
+        return central_difference(f, x, h)
 
     net = bn.MultiLayerNet([2, 3, 2], seed=0, weight_std=1.0)
     a = net.numerical_gradient(XOR_X, XOR_T)

@@ -20,25 +20,10 @@ from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size
 from solutions.optimizers import Adam
 from solutions.signals import CLASS_NAMES, make_signals, waveform
 
+from .numeric import central_difference, max_relative_error
+
+
 EXERCISES = {e.id: e for e in sprint7.EXERCISES}
-
-
-def _central_difference(f, x, h=1e-5):
-    """An independent numerical gradient (float64, central differences) for these tests."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
-def _max_relative_error(a, n):
-    a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-    assert a.shape == n.shape, (a.shape, n.shape)
-    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)))
 
 
 def _naive_conv1d(x, W, b, stride, pad):
@@ -128,11 +113,11 @@ def test_simple_conv1d_backward_matches_central_differences(seed):
     conv.forward(x)
     dx = conv.backward(g)
     errors = {
-        "dx": _max_relative_error(dx, _central_difference(
+        "dx": max_relative_error(dx, central_difference(
             lambda v: np.sum(SimpleConv1d(W, b).forward(v) * g), x)),
-        "dW": _max_relative_error(conv.dW, _central_difference(
+        "dW": max_relative_error(conv.dW, central_difference(
             lambda v: np.sum(SimpleConv1d(v, b).forward(x) * g), W)),
-        "db": _max_relative_error(conv.db, _central_difference(
+        "db": max_relative_error(conv.db, central_difference(
             lambda v: np.sum(SimpleConv1d(W, v).forward(x) * g), b)),
     }
     assert max(errors.values()) < 1e-7, errors
@@ -151,11 +136,11 @@ def test_conv1d_backward_matches_central_differences(seed):
     g = rng.normal(size=out.shape)
     dx = conv.backward(g)
     errors = {
-        "dx": _max_relative_error(dx, _central_difference(
+        "dx": max_relative_error(dx, central_difference(
             lambda v: np.sum(Conv1d(W, b, stride, pad).forward(v) * g), x)),
-        "dW": _max_relative_error(conv.dW, _central_difference(
+        "dW": max_relative_error(conv.dW, central_difference(
             lambda v: np.sum(Conv1d(v, b, stride, pad).forward(x) * g), W)),
-        "db": _max_relative_error(conv.db, _central_difference(
+        "db": max_relative_error(conv.db, central_difference(
             lambda v: np.sum(Conv1d(W, v, stride, pad).forward(x) * g), b)),
     }
     assert max(errors.values()) < 1e-7, errors
@@ -168,8 +153,8 @@ def test_max_pool_backward_matches_central_differences(pool, stride):
     layer = MaxPool1D(pool, stride)
     out = layer.forward(x)
     g = rng.normal(size=out.shape)
-    numeric = _central_difference(lambda v: np.sum(MaxPool1D(pool, stride).forward(v) * g), x)
-    assert _max_relative_error(layer.backward(g), numeric) < 1e-7
+    numeric = central_difference(lambda v: np.sum(MaxPool1D(pool, stride).forward(v) * g), x)
+    assert max_relative_error(layer.backward(g), numeric) < 1e-7
 
 
 def test_max_pool_ties_send_the_gradient_to_the_first_maximum_only():
@@ -319,9 +304,9 @@ def test_the_network_gradient_matches_central_differences():
                 return net.loss(x, t)
             finally:
                 net.params[key][...] = saved
-        numeric = _central_difference(loss_at, param)
+        numeric = central_difference(loss_at, param)
         assert grads[key].shape == param.shape
-        assert _max_relative_error(grads[key], numeric) < 1e-5, key
+        assert max_relative_error(grads[key], numeric) < 1e-5, key
 
 
 def test_the_network_learns_the_signals_with_the_notebook_settings():

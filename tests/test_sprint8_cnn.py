@@ -20,25 +20,10 @@ from solutions import param_count
 from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops, conv_output_size
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D
 
+from .numeric import central_difference, max_relative_error
+
+
 EXERCISES = {e.id: e for e in sprint8.EXERCISES}
-
-
-def _central_difference(f, x, h=1e-5):
-    """An independent numerical gradient (float64, central differences) for these tests."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
-def _max_relative_error(a, n):
-    a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-    assert a.shape == n.shape, (a.shape, n.shape)
-    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)))
 
 
 def _random_conv_setup(rng, max_hw=7):
@@ -126,14 +111,14 @@ def test_conv_backward_matches_central_differences(seed):
     def loss(x_, W_, b_):
         return np.sum(conv2d_forward_loops(x_, W_, b_, stride, pad) * g)
 
-    numeric = {"dx": _central_difference(lambda v: loss(v, W, b), x),
-               "dW": _central_difference(lambda v: loss(x, v, b), W),
-               "db": _central_difference(lambda v: loss(x, W, v), b)}
+    numeric = {"dx": central_difference(lambda v: loss(v, W, b), x),
+               "dW": central_difference(lambda v: loss(x, v, b), W),
+               "db": central_difference(lambda v: loss(x, W, v), b)}
     loops = dict(zip(("dx", "dW", "db"), conv2d_backward_loops(g, x, W, stride, pad)))
     layer = Conv2d(W, b, stride, pad)
     layer.forward(x)
     vector = {"dx": layer.backward(g), "dW": layer.dW, "db": layer.db}
-    errors = {f"{kind} {k}": _max_relative_error(grads[k], numeric[k])
+    errors = {f"{kind} {k}": max_relative_error(grads[k], numeric[k])
               for kind, grads in (("loops", loops), ("Conv2d", vector)) for k in numeric}
     bad = {k: v for k, v in errors.items() if not v < 1e-6}
     assert not bad, (x.shape, W.shape, stride, pad, bad)
@@ -154,15 +139,15 @@ def test_pooling_backward_matches_central_differences(seed):
         layer = cls(ph, pw, stride, pad)
         out = layer.forward(x)
         g = rng.normal(size=out.shape)
-        numeric = _central_difference(
+        numeric = central_difference(
             lambda v, cls=cls: np.sum(cls(ph, pw, stride, pad).forward(v) * g), x)
-        assert _max_relative_error(layer.backward(g), numeric) < 1e-6, \
+        assert max_relative_error(layer.backward(g), numeric) < 1e-6, \
             (cls.__name__, x.shape, ph, pw, stride, pad)
     flat = Flatten()
     out = flat.forward(x)
     g = rng.normal(size=out.shape)
-    numeric = _central_difference(lambda v: np.sum(Flatten().forward(v) * g), x)
-    assert _max_relative_error(flat.backward(g), numeric) < 1e-6
+    numeric = central_difference(lambda v: np.sum(Flatten().forward(v) * g), x)
+    assert max_relative_error(flat.backward(g), numeric) < 1e-6
 
 
 def test_cnn_gradient_matches_central_differences():
@@ -179,8 +164,8 @@ def test_cnn_gradient_matches_central_differences():
             value = net.loss(x, t)
             net.params[key][...] = saved
             return value
-        numeric = _central_difference(loss_at, param.copy())
-        assert _max_relative_error(grads[key], numeric) < 1e-5, key
+        numeric = central_difference(loss_at, param.copy())
+        assert max_relative_error(grads[key], numeric) < 1e-5, key
 
 
 # --------------------------------------------------------------------------- loops = vectorised
