@@ -13,6 +13,7 @@ import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
 from solutions.optimizers import Optimizer  # noqa: F401 - the mistakes subclass it
+from solutions.regularization import DropConnect  # noqa: F401 - the mistakes subclass it
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
@@ -649,23 +650,8 @@ class _DropConnectOnInputs:
         return dx if self.mask is None else dx * self.mask / (1.0 - self.drop_ratio)
 
 
-class _DropConnectDwUnmasked:
+class _DropConnectDwUnmasked(DropConnect):
     """dW = x.T @ dout for every weight, dropped or not."""
-
-    def __init__(self, W, b, drop_ratio=0.5, seed=0):
-        self.W, self.b, self.drop_ratio = W, b, drop_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask, self.x, self.W_used, self.dW, self.db = None, None, None, None, None
-
-    def forward(self, x, train_flg=True):
-        self.x = x
-        if train_flg:
-            self.mask = self.rng.random(self.W.shape) >= self.drop_ratio
-            self.W_used = self.W * self.mask / (1.0 - self.drop_ratio)
-        else:
-            self.mask = None
-            self.W_used = self.W
-        return x @ self.W_used + self.b
 
     def backward(self, dout):
         self.dW = self.x.T @ dout
@@ -673,11 +659,8 @@ class _DropConnectDwUnmasked:
         return dout @ self.W_used.T
 
 
-class _DropConnectNoScale:
-    def __init__(self, W, b, drop_ratio=0.5, seed=0):
-        self.W, self.b, self.drop_ratio = W, b, drop_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask, self.x, self.W_used, self.dW, self.db = None, None, None, None, None
+class _DropConnectNoScale(DropConnect):
+    """The kept weights are not scaled up by 1 / (1 - drop_ratio), in forward or backward."""
 
     def forward(self, x, train_flg=True):
         self.x = x
@@ -697,29 +680,11 @@ class _DropConnectNoScale:
         return dout @ self.W_used.T
 
 
-class _DropConnectDxFullW:
+class _DropConnectDxFullW(DropConnect):
     """dx = dout @ W.T with the full weights, not the ones used in forward."""
 
-    def __init__(self, W, b, drop_ratio=0.5, seed=0):
-        self.W, self.b, self.drop_ratio = W, b, drop_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask, self.x, self.W_used, self.dW, self.db = None, None, None, None, None
-
-    def forward(self, x, train_flg=True):
-        self.x = x
-        if train_flg:
-            self.mask = self.rng.random(self.W.shape) >= self.drop_ratio
-            self.W_used = self.W * self.mask / (1.0 - self.drop_ratio)
-        else:
-            self.mask = None
-            self.W_used = self.W
-        return x @ self.W_used + self.b
-
     def backward(self, dout):
-        self.dW = self.x.T @ dout
-        if self.mask is not None:
-            self.dW = self.dW * self.mask / (1.0 - self.drop_ratio)
-        self.db = np.sum(dout, axis=0)
+        super().backward(dout)
         return dout @ self.W.T
 
 
