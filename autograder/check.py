@@ -12,8 +12,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
 from .registry import load_exercises, select
+
+#: Set by the course's grader for the notebook's kernel: checks are graded outside it.
+GRADED_OUTSIDE = "COURSE_GRADED_OUTSIDE"
 
 SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR"}
 
@@ -74,8 +77,8 @@ def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float |
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
     report = CheckReport()
-    for spec in specs:
-        report.results.append(evaluate(spec, spec.public_cases(), helpers_dir, timeout=timeout))
+    report.results = evaluate_many([(spec, spec.public_cases()) for spec in specs], helpers_dir,
+                                   timeout=timeout)
     if save:
         from .progress import record
 
@@ -90,7 +93,16 @@ def check(*selectors: str, helpers: str | Path | None = None, verbose: bool = Tr
     for the results as data). Under nbgrader (validate or autograde), or with the environment
     variable ``AUTOGRADER_STRICT=1`` (the notebook tests), a failure raises ``AssertionError``
     so the cell is marked as failed.
+
+    When the course's grader runs the notebook (``python -m autograder grade`` sets
+    ``COURSE_GRADED_OUTSIDE=1`` for nbgrader's kernel), the check does nothing: the grader has
+    already run every exercise on its public and hidden cases outside the notebook, and writes
+    that result into the cell. (Plain ``nbgrader autograde`` runs the check as usual.)
     """
+    if os.environ.get(GRADED_OUTSIDE) == "1" and os.environ.get("NBGRADER_EXECUTION"):
+        print(f"{', '.join(selectors) or 'every exercise'}: graded by the course's grader, "
+              "outside this notebook (the result replaces this cell's output).")
+        return
     report = run_checks(selectors, helpers)
     print(report.render(verbose))
     strict = os.environ.get("NBGRADER_EXECUTION") or os.environ.get("AUTOGRADER_STRICT")

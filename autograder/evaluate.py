@@ -57,9 +57,24 @@ def _mistake_hints(p, outputs: dict, spec: Spec) -> list:
 def evaluate(spec: Spec, cases: list, helpers_dir: Path, *, timeout: float | None = None,
              ) -> ExerciseResult:
     """Run ``cases`` (a list of ``registry.Prepared``) against ``helpers_dir``."""
-    run = sandbox.run_in_child(Path(helpers_dir), spec.module, spec.name,
-                               [p.case for p in cases],
-                               timeout=timeout or sandbox.DEFAULT_TIMEOUT)
+    return evaluate_many([(spec, cases)], helpers_dir, timeout=timeout)[0]
+
+
+def evaluate_many(work: list, helpers_dir: Path, *, timeout: float | None = None) -> list:
+    """Evaluate several exercises, ``work = [(spec, cases), ...]``, in one child process.
+
+    Each exercise keeps its own time limit (``timeout`` seconds for its cases), and one that
+    ends the child does not cost the others their results (:func:`sandbox.run_jobs`).
+    Returns one :class:`ExerciseResult` per item of ``work``, in order.
+    """
+    jobs = [sandbox.Job(spec.module, spec.name, [p.case for p in cases],
+                        timeout or sandbox.DEFAULT_TIMEOUT) for spec, cases in work]
+    runs = sandbox.run_jobs(Path(helpers_dir), jobs)
+    return [score(spec, cases, run) for (spec, cases), run in zip(work, runs)]
+
+
+def score(spec: Spec, cases: list, run: sandbox.RunResult) -> ExerciseResult:
+    """Compare what the learner's code gave (``run``) with the expected outputs of ``cases``."""
     total = len(cases)
     base = dict(id=spec.id, title=spec.title, total=total, points=spec.points,
                 seconds=run.seconds)

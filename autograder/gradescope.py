@@ -316,7 +316,7 @@ def test_entry(number: int, spec, trusted) -> dict:
 
 def grade_submission(root: Path, log=print) -> dict:
     """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict."""
-    from .grading import grade_exercise
+    from .grading import grade_exercises
 
     start = time.perf_counter()
     source, submission = root / "source", root / "submission"
@@ -346,10 +346,10 @@ def grade_submission(root: Path, log=print) -> dict:
                 notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
                              "(upload your helpers/ folder)")
         tests = []
-        for number, spec in enumerate(specs, 1):
-            trusted = grade_exercise(spec, list(spec.public_cases()),
-                                     list(spec.hidden_cases(config.get("salt") or "")),
-                                     helpers, config.get("timeout"))
+        prepared = [(spec, list(spec.public_cases()),
+                     list(spec.hidden_cases(config.get("salt") or ""))) for spec in specs]
+        for number, (spec, trusted) in enumerate(
+                zip(specs, grade_exercises(prepared, helpers, config.get("timeout"))), 1):
             tests.append(test_entry(number, spec, trusted))
             log(f"{spec.id}: {trusted.result.score:g}/{spec.points:g} {trusted.result.status}")
     score = round(sum(t["score"] for t in tests), 2)

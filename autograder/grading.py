@@ -52,7 +52,7 @@ from pathlib import Path
 
 from . import course
 from .check import SYMBOL
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, evaluate
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, evaluate_many
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
@@ -72,7 +72,6 @@ class Submission:
     trusted: list = field(default_factory=list)   # Trusted per exercise, course order
     notebook_replaced: bool = False
     autograded: bool = False
-    kernel_scores: dict = field(default_factory=dict)   # what nbgrader's kernel run gave
     reason: str = ""     # why the submission could not be graded (it then scores 0)
 
     @property
@@ -188,14 +187,33 @@ class Trusted:
 
 def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=None,
                    ) -> Trusted:
-    """Run ``spec``'s public cases, then its hidden ones, in two separate child processes.
+    """Grade one exercise on its public and hidden cases (see :func:`grade_exercises`)."""
+    return grade_exercises([(spec, public, hidden)], helpers_dir, timeout)[0]
 
-    The child that runs the public cases never sees a hidden input, so what the learner's code
-    writes there (a traceback, an exception's text) may be shown in full; of the hidden run
-    only the grader's own wording is kept (:func:`hidden_message`).
+
+def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
+    """Grade ``prepared = [(spec, public, hidden), ...]``: one :class:`Trusted` per exercise.
+
+    Two child processes do the work: one runs every exercise's public cases, the other every
+    hidden case. The public child never sees a hidden input, so what the learner's code writes
+    there (a traceback, an exception's text) may be shown in full; of the hidden run only the
+    grader's own wording is kept (:func:`hidden_message`). Each exercise keeps its own time
+    limit, and one that ends a child costs no other exercise its result
+    (:func:`autograder.sandbox.run_jobs`).
     """
-    pub = evaluate(spec, public, helpers_dir, timeout=timeout) if public else None
-    hid = evaluate(spec, hidden, helpers_dir, timeout=timeout) if hidden else None
+    def run(which: int) -> list:   # 1: the public cases, 2: the hidden ones
+        work = [(item[0], item[which]) for item in prepared if item[which]]
+        results = iter(evaluate_many(work, helpers_dir, timeout=timeout) if work else [])
+        return [next(results) if item[which] else None for item in prepared]
+
+    publics, hiddens = run(1), run(2)
+    return [combine(spec, pub, hid, len(public), len(hidden))
+            for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
+
+
+def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_public: int,
+            n_hidden: int) -> Trusted:
+    """One exercise's result from its public run and its hidden run (either may be None)."""
     runs = [r for r in (pub, hid) if r is not None]
     total = sum(r.total for r in runs)
     passed = sum(r.passed for r in runs)
@@ -223,7 +241,7 @@ def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=
     result = ExerciseResult(id=spec.id, title=spec.title, status=status, passed=passed,
                             total=total, points=spec.points, score=score, message=message,
                             hints=hints, seconds=sum(r.seconds for r in runs))
-    return Trusted(result, len(public), len(hidden))
+    return Trusted(result, n_public, n_hidden)
 
 
 def trusted_text(t: Trusted) -> str:
@@ -359,7 +377,8 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
     while attempt < 2:
         attempt += 1
         try:
-            with _env(COURSE_QUICK="1"), _quiet(log_path), _kernel_runtime(api, out_dir):
+            with _env(COURSE_QUICK="1", COURSE_GRADED_OUTSIDE="1"), _quiet(log_path), \
+                    _kernel_runtime(api, out_dir, log_path):
                 result = api.autograde(sub.assignment, sub.student, force=True, create=True)
         except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
@@ -408,21 +427,12 @@ def write_gradebook(api, subs: list) -> list:
                 if grade.max_score != spec.points:
                     problems.append(f"{sub.assignment}: check cell {spec.grade_id} gives "
                                     f"{grade.max_score:g} points, the registry {spec.points:g}")
-                sub.kernel_scores[spec.id] = grade.auto_score
                 grade.auto_score = float(result.score)
                 grade.manual_score = None
                 grade.extra_credit = None
                 grade.needs_manual_grade = False
                 _set_comment(gb, spec.grade_id, nb_id, sub, sub.reason)
         gb.db.commit()
-    for sub in subs:
-        fooled = [r.id for r in sub.results
-                  if r.score == 0 and sub.kernel_scores.get(r.id) and
-                  sub.kernel_scores[r.id] >= r.points]
-        if fooled and sub.autograded:
-            sub.note("the notebook's own checks gave full points where the trusted grader "
-                     f"found nothing that works ({', '.join(fooled)}): tampering in the "
-                     "notebook? (the trusted score counts)")
     return sorted(set(problems))
 
 
@@ -569,10 +579,11 @@ def _set_comment(gb, grade_id: str, nb_id: str, sub: Submission, text: str) -> N
 
 
 @contextmanager
-def _kernel_runtime(api, out_dir: Path):
+def _kernel_runtime(api, out_dir: Path, log_path: Path | None = None):
     """A fresh folder for one kernel's connection file and Unix sockets (the jail's kernel).
 
     ``tempfile`` is where jupyter_client writes the connection file; the sockets go beside it.
+    What the kernel printed outside its cells (``kernel.log`` there) is added to ``log_path``.
     """
     root = out_dir / ".jail" / "runtime"
     root.mkdir(parents=True, exist_ok=True)
@@ -591,6 +602,11 @@ def _kernel_runtime(api, out_dir: Path):
             km.pop("ip", None)
         else:
             km.ip = saved_ip
+        kernel_log = folder / "kernel.log"
+        if log_path is not None and kernel_log.is_file():
+            with open(log_path, "a", encoding="utf-8") as fh:
+                fh.write("--- the kernel's own output\n")
+                fh.write(kernel_log.read_text(encoding="utf-8", errors="replace")[-20000:])
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -712,8 +728,8 @@ def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
         helpers_dir.mkdir()
         for name, data in (sub.helpers or {}).items():
             (helpers_dir / name).write_bytes(data)
-        for spec, public, hidden in prepared:
-            trusted = grade_exercise(spec, public, hidden, helpers_dir, timeout)
+        for (spec, _, _), trusted in zip(prepared,
+                                         grade_exercises(prepared, helpers_dir, timeout)):
             sub.trusted.append(trusted)
             if trusted.result.status == ERROR and sub.helpers is not None and \
                     f"{spec.module}.py" in sub.helpers:

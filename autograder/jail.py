@@ -264,8 +264,9 @@ def child_launcher(jail: Jail, processes: int = 64):
 
 
 KERNEL_NAME = "course-jail"
-KERNEL_ENV = ("COURSE_QUICK", "NBGRADER_EXECUTION", "LANG", "LC_ALL", "TZ", "TERM",
-              "PYDEVD_DISABLE_FILE_VALIDATION")   # not JPY_PARENT_PID: another PID namespace
+KERNEL_ENV = ("COURSE_QUICK", "COURSE_GRADED_OUTSIDE", "NBGRADER_EXECUTION", "LANG", "LC_ALL",
+              "TZ", "TERM", "PYDEVD_DISABLE_FILE_VALIDATION")   # not JPY_PARENT_PID: another
+                                                                 # PID namespace
 KERNEL_LIMITS = Limits(memory=6 * 1024 ** 3, cpu=900, file_size=256 * 1024 ** 2,
                        processes=256)   # a kernel has a dozen threads; NumPy's pools more
 
@@ -320,6 +321,12 @@ def kernel_main(connection_file: str) -> None:
     else:
         print(f"WARNING: {jail.warning}", file=sys.stderr, flush=True)
     KERNEL_LIMITS.apply(processes=jail.uid() is not None)
+    # What the kernel prints outside a cell (its start-up notes) goes to a log beside its
+    # connection file, not to the terminal of the instructor who runs `grade`.
+    log = os.open(runtime / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
     os.execvpe(argv[0], argv, env)
 
 

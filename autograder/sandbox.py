@@ -28,7 +28,7 @@ from pathlib import Path
 from . import sandbox_child
 
 CHILD_SCRIPT = Path(sandbox_child.__file__).resolve()
-DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise
+DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise (one job)
 DEFAULT_MEMORY = 4 * 1024 ** 3  # bytes of address space
 DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 
@@ -81,54 +81,106 @@ def copy_learner_package(helpers_dir: Path, dest_pkg: Path) -> None:
     (target / "__init__.py").write_text(_TRUSTED_INIT)
 
 
+@dataclass
+class Job:
+    """One helper and the cases to run it on: ``helpers.<module>.<name>(*case args)``."""
+
+    module: str
+    name: str
+    cases: list
+    timeout: float = DEFAULT_TIMEOUT   # seconds for all the cases of this job
+
+
 def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *,
                  timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY,
                  file_size: int = DEFAULT_FILE_SIZE) -> RunResult:
     """Run ``helpers.<module>.<name>`` on every case in a child process."""
-    start = time.perf_counter()
+    return run_jobs(helpers_dir, [Job(module, name, cases, timeout)], memory=memory,
+                    file_size=file_size)[0]
+
+
+def run_jobs(helpers_dir: Path, jobs: list, *, memory: int = DEFAULT_MEMORY,
+             file_size: int = DEFAULT_FILE_SIZE) -> list:
+    """Run several jobs (a :class:`Job` per exercise) in as few child processes as possible.
+
+    One child runs the jobs in order; each job keeps its own time limit. When a job ends the
+    child (a hang past its limit, ``os._exit``, a crash, out of memory), that job gets the
+    reason as its result and the jobs after it run in a fresh child: one exercise's crash
+    never costs another exercise its result. Returns one :class:`RunResult` per job.
+    """
+    results: list = [None] * len(jobs)
+    first = 0
+    while first < len(jobs):
+        done, crashed, spent = _run_batch(Path(helpers_dir), jobs[first:], memory, file_size)
+        for i, (res, seconds) in enumerate(zip(done, spent)):
+            results[first + i] = RunResult(results=res, seconds=seconds)
+        first += len(done)
+        if crashed is not None:
+            results[first] = RunResult(crashed=crashed, seconds=spent[len(done)])
+            first += 1
+    return results
+
+
+def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int):
+    """One child for ``jobs``: ``(results of the jobs that finished, why the next did not
+    (or None), seconds per job)``."""
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
         job_dir = Path(tmp)
-        copy_learner_package(Path(helpers_dir), job_dir / "pkg")
+        copy_learner_package(helpers_dir, job_dir / "pkg")
         sandbox_child.save(job_dir / "job.json", job_dir / "inputs.npz",
-                           {"module": module, "name": name, "cases": cases})
+                           {"jobs": [{"module": j.module, "name": j.name, "cases": j.cases}
+                                     for j in jobs]})
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(job_dir),
                "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
         cmd = [sys.executable, "-I", "-X", "utf8", str(CHILD_SCRIPT), str(job_dir)]
-        log_path = job_dir / "child.log"
+        cpu = int(sum(j.timeout for j in jobs)) + 2
         if _launcher is None:
-            preexec = _limits(memory, int(timeout) + 2, file_size)
+            preexec = _limits(memory, cpu, file_size)
         else:
-            cmd, preexec = _launcher(cmd, job_dir, memory=memory, cpu=int(timeout) + 2,
-                                     file_size=file_size)
+            cmd, preexec = _launcher(cmd, job_dir, memory=memory, cpu=cpu, file_size=file_size)
+        log_path = job_dir / "child.log"
+        start = time.perf_counter()
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
-        crashed = None
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            crashed = (f"stopped after {timeout:g} s: the code did not finish in time "
-                       "(an endless loop, or far too slow?)")
+        finished, spent, crashed = 0, [], None
+        job_start = start
+        while True:
+            exited = proc.poll() is not None
+            while finished < len(jobs) and \
+                    sandbox_child.result_paths(job_dir, finished)[0].exists():
+                now = time.perf_counter()
+                spent.append(now - job_start)
+                finished, job_start = finished + 1, now
+            if exited or finished == len(jobs):
+                break
+            if time.perf_counter() - job_start > jobs[finished].timeout:
+                crashed = (f"stopped after {jobs[finished].timeout:g} s: the code did not "
+                           "finish in time (an endless loop, or far too slow?)")
+                break
+            time.sleep(0.01)
         # Whatever the learner's code started (forked children) ends with the check.
         _kill_group(proc)
         proc.wait()
-        out = log_path.read_bytes()[-4000:]
-        result_json = job_dir / "result.json"
-        if crashed is None and not result_json.exists():
-            tail = (out or b"").decode("utf-8", "replace").strip().splitlines()[-5:]
-            how = _describe_exit(proc.returncode)
-            crashed = f"the checker's process ended without a result ({how})" + (
-                ":\n  " + "\n  ".join(tail) if tail else "")
-        results = []
-        if crashed is None:
+        done = []
+        for i in range(finished):
             try:
-                doc = sandbox_child.load(result_json, job_dir / "outputs.npz")
-                results = doc["results"]
+                doc = sandbox_child.load(*sandbox_child.result_paths(job_dir, i))
+                done.append(doc["results"])
             except Exception as exc:  # noqa: BLE001 - whatever the child left behind
                 crashed = f"the result could not be read ({type(exc).__name__}: {exc})"
-        return RunResult(results=results, crashed=crashed,
-                         seconds=time.perf_counter() - start)
+                spent = spent[:i + 1]
+                break
+        if crashed is None and len(done) < len(jobs):
+            out = log_path.read_bytes()[-4000:]
+            tail = out.decode("utf-8", "replace").strip().splitlines()[-5:]
+            crashed = (f"the checker's process ended without a result "
+                       f"({_describe_exit(proc.returncode)})" +
+                       (":\n  " + "\n  ".join(tail) if tail else ""))
+        if len(spent) == len(done):
+            spent.append(time.perf_counter() - job_start)
+        return done, crashed, spent
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

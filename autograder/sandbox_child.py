@@ -7,8 +7,9 @@ This file is both
   and a ``.npz`` archive, and read back with ``allow_pickle=False``, so nothing a learner's
   code returns can run code in the grader when it is loaded; and
 * the *child program*: ``python -I sandbox_child.py JOB_DIR`` imports the real NumPy first,
-  then the learner's ``helpers`` package copied into ``JOB_DIR/pkg``, runs every case of the
-  job and writes ``result.json`` and ``outputs.npz`` beside it.
+  then the learner's ``helpers`` package copied into ``JOB_DIR/pkg``, runs the jobs of
+  ``job.json`` (one per exercise: a function or class and its cases) in order, and writes
+  ``result-<i>.json`` and ``outputs-<i>.npz`` beside it as each job finishes.
 
 It must only need the standard library and NumPy: the child never imports the rest of the
 ``autograder`` package, the reference solutions or the hidden cases.
@@ -219,38 +220,36 @@ def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
             "message": _learner_traceback(exc, pkg_dir)}
 
 
-def child_main(job_dir: str) -> int:
-    job_dir = os.path.abspath(job_dir)
-    pkg_dir = os.path.join(job_dir, "pkg")
-    job = load(Path(job_dir, "job.json"), Path(job_dir, "inputs.npz"))
-    # The real NumPy is already imported (above, before the learner's folder is on the path).
-    sys.path.insert(0, pkg_dir)
-    results = []
-    target = None
-    try:
-        import importlib
+def _load_target(module_name: str, name: str, pkg_dir: str):
+    """``(target, None)``, or ``(None, status)`` when the module or the name cannot be had."""
+    import importlib
 
-        module = importlib.import_module(f"helpers.{job['module']}")
-        target = getattr(module, job["name"], None)
-        if target is None:
-            load_status = {"status": "missing",
-                           "message": f"helpers/{job['module']}.py has no `{job['name']}`"}
-        else:
-            load_status = None
+    try:
+        module = importlib.import_module(f"helpers.{module_name}")
     except BaseException as exc:  # noqa: BLE001 - a syntax error, an import error, SystemExit
-        load_status = classify_exception(exc, pkg_dir)
+        status = classify_exception(exc, pkg_dir)
         if isinstance(exc, SyntaxError):
-            load_status["message"] = (
-                f"SyntaxError in helpers/{job['module']}.py line {exc.lineno}: {exc.msg}")
-        load_status["status"] = "import_error" if load_status["status"] == "error" else \
-            load_status["status"]
+            status["message"] = (
+                f"SyntaxError in helpers/{module_name}.py line {exc.lineno}: {exc.msg}")
+        if status["status"] == "error":
+            status["status"] = "import_error"
+        return None, status
+    target = getattr(module, name, None)
+    if target is None:
+        return None, {"status": "missing", "message": f"helpers/{module_name}.py has no `{name}`"}
+    return target, None
+
+
+def run_job(job: dict, pkg_dir: str) -> list:
+    """Every case of one job (``module``, ``name``, ``cases``): a list of result dicts."""
+    target, load_status = _load_target(job["module"], job["name"], pkg_dir)
+    results = []
     for case in job["cases"]:
         if load_status is not None:
             results.append(dict(load_status))
             continue
         try:
-            ran = run_case(target, case)
-            results.append({"status": "ok", **ran})
+            results.append({"status": "ok", **run_case(target, case)})
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
             results.append(classify_exception(exc, pkg_dir))
     packed = []
@@ -261,11 +260,33 @@ def child_main(job_dir: str) -> int:
         except UnsupportedValue as exc:
             packed.append({"status": "error", "error_type": "UnsupportedValue",
                            "message": f"returned {exc} that the checker cannot read"})
-    # Written last and atomically: a result file only exists if the child finished.
-    tmp_json, tmp_npz = Path(job_dir, "result.tmp.json"), Path(job_dir, "outputs.tmp.npz")
-    save(tmp_json, tmp_npz, {"numpy": np.__file__, "results": packed})
-    os.replace(tmp_npz, Path(job_dir, "outputs.npz"))
-    os.replace(tmp_json, Path(job_dir, "result.json"))
+    return packed
+
+
+def result_paths(job_dir, index: int) -> tuple:
+    """Where the child writes the results of job ``index`` (JSON tree, arrays)."""
+    return Path(job_dir, f"result-{index}.json"), Path(job_dir, f"outputs-{index}.npz")
+
+
+def child_main(job_dir: str) -> int:
+    """Run the jobs of ``JOB_DIR/job.json`` in order, writing each job's results when done.
+
+    Each job's results are written atomically as soon as it finishes, so when learner code
+    ends the process (``os._exit``, a hang that gets killed) the grader knows which jobs
+    finished and which one did not.
+    """
+    job_dir = os.path.abspath(job_dir)
+    pkg_dir = os.path.join(job_dir, "pkg")
+    doc = load(Path(job_dir, "job.json"), Path(job_dir, "inputs.npz"))
+    # The real NumPy is already imported (above, before the learner's folder is on the path).
+    sys.path.insert(0, pkg_dir)
+    for index, job in enumerate(doc["jobs"]):
+        results = run_job(job, pkg_dir)
+        final_json, final_npz = result_paths(job_dir, index)
+        tmp_json, tmp_npz = Path(job_dir, "result.tmp.json"), Path(job_dir, "outputs.tmp.npz")
+        save(tmp_json, tmp_npz, {"numpy": np.__file__, "results": results})
+        os.replace(tmp_npz, final_npz)
+        os.replace(tmp_json, final_json)   # last: the JSON only exists once both are whole
     return 0
 
 

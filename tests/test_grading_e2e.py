@@ -11,9 +11,11 @@ import csv
 import html
 import inspect
 import io
+import os
 import re
 import shutil
 import sqlite3
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -114,6 +116,8 @@ def make_class(release: Path, submitted: Path, specs: list) -> dict:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "markdown":
             cell.source = "A perceptron draws one straight line, so XOR needs two layers."
+    nb.cells.append(new_code_cell('import os\nprint("checks graded outside:", '
+                                  'os.environ.get("COURSE_GRADED_OUTSIDE"))'))
     nbformat.write(nb, str(_notebook(full)))
 
     start("untouched")
@@ -176,13 +180,27 @@ def graded(tmp_path_factory):
     out = tmp / "course"
     summary = io.StringIO()
     t0 = time.perf_counter()
-    code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
-                         stream=summary)
+    terminal = tmp / "terminal.txt"
+    saved = [os.dup(1), os.dup(2)]   # what reaches the instructor's terminal, at the fd level
+    with open(terminal, "wb") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
+                                 stream=summary, progress=False)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
     seconds = time.perf_counter() - t0
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     return {"tmp": tmp, "repo": repo, "specs": specs, "release": release,
             "submitted": submitted, "out": out, "code": code, "summary": summary.getvalue(),
-            "rows": rows, "facts": facts, "seconds": seconds}
+            "rows": rows, "facts": facts, "seconds": seconds,
+            "terminal": terminal.read_text(encoding="utf-8", errors="replace")}
 
 
 def scores(rows, student: str) -> dict:
@@ -265,9 +283,6 @@ def test_hostile_submissions_gain_nothing(graded):
     module = graded["facts"]["syntax_module"]
     assert f"hostile_cell/{SPRINT}: symbolic link helpers/{module}.py ignored" in \
         graded["summary"]
-    # The added cell did fool nbgrader's own run of the notebook: the override is what counts.
-    assert f"hostile_cell/{SPRINT}: the notebook's own checks gave full points" in \
-        graded["summary"], graded["summary"]
 
 
 @pytest.mark.slow
@@ -280,6 +295,40 @@ def test_summary_lists_each_student_total(graded):
         assert row.split()[-1] == f"{got:g}/{total:g}", row
     assert "Problems:" in graded["summary"]
     assert (graded["out"] / "summary.txt").read_text().strip() == graded["summary"].strip()
+
+
+@pytest.mark.slow
+def test_the_kernels_notes_stay_out_of_the_terminal(graded):
+    assert "To connect another client" not in graded["terminal"]
+    assert "--existing" not in graded["terminal"]
+    log = (graded["out"] / "logs" / f"{SPRINT}__full.log").read_text(encoding="utf-8")
+    assert "--- the kernel's own output" in log   # kept in the submission's log instead
+
+
+@pytest.mark.slow
+def test_the_notebooks_check_cells_leave_grading_to_the_grader(graded):
+    full = visible_text(next((graded["out"] / "feedback" / "full" / SPRINT).glob("*.html")))
+    assert "checks graded outside: 1" in full   # the kernel was told; check() did nothing
+
+
+def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):
+    """``COURSE_GRADED_OUTSIDE`` skips checks under nbgrader only; alone it changes nothing."""
+    from autograder.check import check
+    from .conftest import HELPERS
+
+    shutil.copytree(HELPERS, tmp_path / "helpers")   # the stubs (progress is saved beside)
+    ex = sprint_specs()[0].id
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv("COURSE_GRADED_OUTSIDE", "1")
+    check(ex, helpers=tmp_path / "helpers")                          # the stubs: would fail
+    assert "graded by the course's grader" in capsys.readouterr().out
+    monkeypatch.delenv("COURSE_GRADED_OUTSIDE")
+    with pytest.raises(AssertionError, match="not passed yet"):
+        check(ex, helpers=tmp_path / "helpers")                      # plain nbgrader: the check runs
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    monkeypatch.setenv("COURSE_GRADED_OUTSIDE", "1")
+    check(ex, helpers=tmp_path / "helpers")                          # a learner's machine: it runs
+    assert "TODO" in capsys.readouterr().out
 
 
 @pytest.mark.slow

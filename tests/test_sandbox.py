@@ -202,6 +202,56 @@ def test_learner_traceback_shows_the_learners_line(tmp_path):
     assert "ValueError" in out["message"] and "mod.py, line 2" in out["message"]
 
 
+# --------------------------------------------------------------------------- several jobs, one child
+_JOBS_SOURCE = ("import os, time\n"
+                "def ok(x):\n    return x + 1\n"
+                "def leaves():\n    os._exit(3)\n"
+                "def hangs():\n    while True:\n        pass\n"
+                "def pid():\n    return os.getpid()\n")
+
+
+def test_jobs_share_one_child_when_nothing_goes_wrong(tmp_path):
+    pkg = _pkg(tmp_path, _JOBS_SOURCE)
+    runs = sandbox.run_jobs(pkg, [sandbox.Job("mod", "pid", [case()]),
+                                  sandbox.Job("mod", "ok", [case(1), case(2)]),
+                                  sandbox.Job("mod", "pid", [case()])])
+    assert [r.crashed for r in runs] == [None, None, None]
+    assert [o["outputs"]["return"] for o in runs[1].results] == [2, 3]
+    assert runs[0].results[0]["outputs"] == runs[2].results[0]["outputs"]   # the same process
+
+
+@pytest.mark.parametrize("bad,expect", [("leaves", "exit status 3"),
+                                        ("hangs", "did not finish in time")])
+def test_a_job_that_ends_the_child_costs_only_its_own_result(tmp_path, bad, expect):
+    pkg = _pkg(tmp_path, _JOBS_SOURCE)
+    runs = sandbox.run_jobs(pkg, [sandbox.Job("mod", "pid", [case()], timeout=5),
+                                  sandbox.Job("mod", bad, [case()], timeout=2),
+                                  sandbox.Job("mod", "ok", [case(41)], timeout=5),
+                                  sandbox.Job("mod", "pid", [case()], timeout=5)])
+    assert runs[0].crashed is None and runs[2].crashed is None and runs[3].crashed is None
+    assert expect in runs[1].crashed and not runs[1].results
+    assert runs[2].results[0]["outputs"]["return"] == 42
+    first, last = runs[0].results[0]["outputs"], runs[3].results[0]["outputs"]
+    assert first != last   # the jobs after the crash ran in a fresh child
+    assert runs[1].seconds < 10
+
+
+def test_each_job_has_its_own_time_limit(tmp_path):
+    pkg = _pkg(tmp_path, "import time\ndef nap(s):\n    time.sleep(s)\n    return s\n")
+    runs = sandbox.run_jobs(pkg, [sandbox.Job("mod", "nap", [case(1.2)], timeout=2)] * 3)
+    assert [r.crashed for r in runs] == [None] * 3   # 3.6 s in all, but 1.2 s per job
+
+
+def test_a_module_that_does_not_import_spoils_only_its_own_jobs(tmp_path):
+    pkg = _pkg(tmp_path, "def ok(x):\n    return x\n", {"helpers/broken.py": "def f(:\n"})
+    runs = sandbox.run_jobs(pkg, [sandbox.Job("broken", "f", [case()]),
+                                  sandbox.Job("mod", "ok", [case(5)]),
+                                  sandbox.Job("mod", "missing", [case()])])
+    assert runs[0].results[0]["status"] == "import_error"
+    assert runs[1].results[0]["outputs"]["return"] == 5
+    assert runs[2].results[0]["status"] == "missing"
+
+
 # --------------------------------------------------------------------------- the jail
 def _jailed():
     from autograder import jail
