@@ -1,6 +1,7 @@
 """Shared fixtures: learner packages made from the reference, the stubs, or a mistake."""
 from __future__ import annotations
 
+import functools
 import inspect
 import shutil
 from pathlib import Path
@@ -28,10 +29,21 @@ def make_helpers(dest: Path, source: Path = SOLUTIONS) -> Path:
 
 
 def plant_mistake(pkg: Path, module: str, name: str, implementation) -> None:
-    """Replace ``name`` in ``pkg/<module>.py`` by a known-mistake implementation."""
-    src = inspect.getsource(implementation)
+    """Replace ``name`` in ``pkg/<module>.py`` by a known-mistake implementation.
+
+    ``implementation`` is a function or class, or a ``functools.partial`` of one with keyword
+    arguments (one implementation of several mistakes, chosen by a keyword).
+    """
+    target, bind = implementation, ""
+    if isinstance(implementation, functools.partial):
+        assert not implementation.args, "bind keyword arguments only"
+        target = implementation.func
+        bind = "".join(f", {k}={v!r}" for k, v in implementation.keywords.items())
+    src = inspect.getsource(target)
+    alias = (f"__import__('functools').partial({target.__name__}{bind})" if bind
+             else target.__name__)
     path = pkg / f"{module}.py"
-    path.write_text(path.read_text() + f"\n\n{src}\n{name} = {implementation.__name__}\n")
+    path.write_text(path.read_text() + f"\n\n{src}\n{name} = {alias}\n")
 
 
 @pytest.fixture(scope="session")

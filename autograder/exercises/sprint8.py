@@ -5,6 +5,8 @@ kernels, strides 1 to 3 and paddings 0 to 2, so that a solution right only for s
 stride 1 or no padding fails. Max-pooling cases often hold integer values, so that windows have
 ties (the gradient goes to the *first* maximum only).
 """
+from functools import partial
+
 import numpy as np
 
 from solutions.conv2d import Conv2d, conv_output_size
@@ -166,212 +168,30 @@ def _size_ceil(input_size, filter_size, stride=1, pad=0):
     return -(-(input_size + 2 * pad - filter_size) // stride) + 1
 
 
-def _forward_loops_flipped(x, W, b, stride=1, pad=0):
+def _forward_loops_mistaken(x, W, b, stride=1, pad=0, mistake=""):
+    """``conv2d_forward_loops`` with one known mistake (see the uses below)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
-    OH = (H + 2 * pad - FH) // stride + 1
-    OW = (Wd + 2 * pad - FW) // stride + 1
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    pad_w = 0 if mistake == "pad_height_only" else pad
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad_w, pad_w)))
+    plus = 0 if mistake == "no_plus_one" else 1
+    OH = (x_pad.shape[2] - FH) // stride + plus
+    OW = (x_pad.shape[3] - FW) // stride + plus
+    step = 1 if mistake == "stride_ignored" else stride
+    W_used = W[:, :, ::-1, ::-1] if mistake == "flipped" else W
+    b_used = np.zeros_like(b) if mistake == "no_bias" else b
     out = np.zeros((N, F, OH, OW))
     for n in range(N):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f, :, ::-1, ::-1]) + b[f]
+                    patch = x_pad[n, :, i * step:i * step + FH, j * step:j * step + FW]
+                    out[n, f, i, j] = np.sum(patch * W_used[f]) + b_used[f]
     return out
 
 
-def _forward_loops_no_plus_one(x, W, b, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    OH = (H + 2 * pad - FH) // stride
-    OW = (Wd + 2 * pad - FW) // stride
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
-    return out
-
-
-def _forward_loops_pad_height_only(x, W, b, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (0, 0)))
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
-    return out
-
-
-def _forward_loops_stride_ignored(x, W, b, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    OH = (H + 2 * pad - FH) // stride + 1
-    OW = (Wd + 2 * pad - FW) // stride + 1
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i:i + FH, j:j + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
-    return out
-
-
-def _forward_loops_no_bias(x, W, b, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    OH = (H + 2 * pad - FH) // stride + 1
-    OW = (Wd + 2 * pad - FW) // stride + 1
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f])
-    return out
-
-
-def _backward_loops_assigned(dout, x, W, stride=1, pad=0, mistake="assign"):
-    """dW[f] = ... (assigned, not accumulated over positions and samples)."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
-
-
-def _backward_loops_first_sample(dout, x, W, stride=1, pad=0, mistake="first_sample"):
-    """dW and db from the first sample only."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
-
-
-def _backward_loops_db_per_position(dout, x, W, stride=1, pad=0, mistake="db_per_position"):
-    """db summed over the batch only, one per position."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
-
-
-def _backward_loops_padding_kept(dout, x, W, stride=1, pad=0, mistake="keep_padding"):
-    """dx returned with the padding around it."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
-
-
-def _backward_loops_dx_flipped(dout, x, W, stride=1, pad=0, mistake="flip_dx"):
-    """dx computed with the flipped filter."""
+def _backward_loops_mistaken(dout, x, W, stride=1, pad=0, mistake=""):
+    """``conv2d_backward_loops`` with one known mistake (see the uses below)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     _, _, OH, OW = dout.shape
@@ -694,19 +514,20 @@ EXERCISES = [
                          pad=2, stride=3)],
         tol=FLOAT_TOL,
         mistakes=[
-            Mistake(_forward_loops_flipped,
+            Mistake(partial(_forward_loops_mistaken, mistake="flipped"),
                     "You flipped the filter (the convolution of signal processing). CNNs use the "
                     "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1]."),
-            Mistake(_forward_loops_no_plus_one,
+            Mistake(partial(_forward_loops_mistaken, mistake="no_plus_one"),
                     "Your output is one row and one column short: OH = (H + 2·pad − FH) // stride "
                     "+ 1 (use conv_output_size)."),
-            Mistake(_forward_loops_pad_height_only,
+            Mistake(partial(_forward_loops_mistaken, mistake="pad_height_only"),
                     "Pad both spatial axes, height and width, and nothing else: "
                     "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))."),
-            Mistake(_forward_loops_stride_ignored,
+            Mistake(partial(_forward_loops_mistaken, mistake="stride_ignored"),
                     "Output position (i, j) starts at row i·stride and column j·stride of the "
                     "padded input, not at (i, j)."),
-            Mistake(_forward_loops_no_bias, "Add the filter's bias b[f] to each output value."),
+            Mistake(partial(_forward_loops_mistaken, mistake="no_bias"),
+                    "Add the filter's bias b[f] to each output value."),
         ],
     ),
     Exercise(
@@ -723,19 +544,19 @@ EXERCISES = [
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
         mistakes=[
-            Mistake(_backward_loops_assigned,
+            Mistake(partial(_backward_loops_mistaken, mistake="assign"),
                     "dW and db must *sum* the contributions of every position and every sample "
                     "(the filter is shared): dW[f] += g * patch, db[f] += g, not =."),
-            Mistake(_backward_loops_first_sample,
+            Mistake(partial(_backward_loops_mistaken, mistake="first_sample"),
                     "Sum dW and db over the whole batch: every sample used the same filter "
                     "(loop over n for the gradients too)."),
-            Mistake(_backward_loops_db_per_position,
+            Mistake(partial(_backward_loops_mistaken, mistake="db_per_position"),
                     "db has one value per filter, shape (F,): sum dout over the batch *and* "
                     "every position, np.sum(dout, axis=(0, 2, 3))."),
-            Mistake(_backward_loops_padding_kept,
+            Mistake(partial(_backward_loops_mistaken, mistake="keep_padding"),
                     "dx has the shape of x: cut the padding away at the end, "
                     "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
-            Mistake(_backward_loops_dx_flipped,
+            Mistake(partial(_backward_loops_mistaken, mistake="flip_dx"),
                     "In the loop form the backward pass needs no flipping: add g * W[f] to the "
                     "same patch position the forward pass read from."),
         ],
