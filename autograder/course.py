@@ -32,7 +32,10 @@ from . import registry, stubs
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_ID = "dl-from-scratch"
-EXECUTE_TIMEOUT = 120   # seconds per notebook cell under nbgrader autograde
+# Seconds per notebook cell under nbgrader (autograde, validate). The slowest cell of any
+# notebook takes under 5 s at COURSE_QUICK on a 2-core laptop; 60 s leaves room for slow
+# learner code on a busy grading machine, and a hang costs a minute, not two.
+EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
                    "registry", "sandbox", "sandbox_child")

@@ -334,6 +334,23 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
             sub.note(f"helpers/{module}.py missing: its exercises score 0")
 
 
+def same_code(path: Path, released: bytes) -> bool:
+    """Whether the notebook at ``path`` has exactly the released notebook's code cells.
+
+    Running the released notebook instead would then run the same code on the same helpers:
+    no point in a second try (a helper that hangs the kernel would cost its time twice).
+    """
+    import nbformat
+
+    try:
+        mine = _read_notebook(path)
+        theirs = nbformat.reads(released.decode("utf-8"), as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable: not the same
+        return False
+    code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (mine, theirs)]
+    return code[0] == code[1]
+
+
 def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -> None:
     """Put the released notebook (its bytes, read before any learner code ran) in place."""
     target = folder / sub.sprint.notebook.name
@@ -395,7 +412,8 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
             sub.autograded = True
             return
         why = f"nbgrader autograde failed ({course.failure_text(result)[:300]})"
-        if attempt == 1 and not sub.notebook_replaced:
+        if attempt == 1 and not sub.notebook_replaced and \
+                not same_code(folder / sub.sprint.notebook.name, released):
             replace_notebook(sub, folder, released, why)
             continue
         sub.note(f"{why}: no autograded notebook or feedback; helper code graded")

@@ -445,6 +445,28 @@ def test_hidden_case_messages_never_carry_the_learners_text(tmp_path):
         assert (both.n_public, both.n_hidden) == (len(public), len(hidden))
 
 
+def test_a_failed_notebook_is_run_again_only_if_the_released_one_runs_other_code(tmp_path):
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    released = new_notebook(cells=[new_markdown_cell("Problem 1"), new_code_cell("x = 1"),
+                                   new_code_cell('check("a")')])
+    data = nbformat.writes(released).encode()
+    path = tmp_path / "nb.ipynb"
+
+    def learner(*cells) -> Path:
+        nbformat.write(new_notebook(cells=list(cells)), str(path))
+        return path
+
+    answered = learner(new_markdown_cell("My answer"), new_code_cell("x = 1"),
+                       new_code_cell('check("a")'))
+    assert grading.same_code(answered, data)            # same code, same helpers: no retry
+    added = learner(new_code_cell("x = 1"), new_code_cell("while True: pass"),
+                    new_code_cell('check("a")'))
+    assert not grading.same_code(added, data)           # the released notebook may run
+    path.write_text("{not json")
+    assert not grading.same_code(path, data)
+
+
 def test_grade_refuses_overlapping_folders(tmp_path, capsys):
     (tmp_path / "course" / "submitted" / "alice" / SPRINT).mkdir(parents=True)
     assert grading.grade(tmp_path / "course" / "submitted", tmp_path / "course") == 1

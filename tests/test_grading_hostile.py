@@ -27,7 +27,7 @@ from .test_release import SPRINT, sprint_specs
 HOSTILE_DIR = Path(__file__).parent / "hostile"
 ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py"))
 STUDENT_TIMEOUT = 300.0   # wall clock per student: generous, the machine may be shared
-CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 120 s)
+CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 60 s)
 
 
 def _load(name: str):
@@ -64,7 +64,7 @@ def make_attack(release: Path, dest: Path, attack, fill) -> None:
         p.write_text(fill(text))
     cells = [fill(c) for c in getattr(attack, "CELLS", [])]
     if cells:
-        nb_path = next(dest.glob(f"{SPRINT}_*.ipynb"))
+        nb_path = next(dest.glob("sprint*_*.ipynb"))   # the sprint of `release`
         nb = nbformat.read(str(nb_path), as_version=4)
         at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                    and "from autograder import check" in c.source), 0)
