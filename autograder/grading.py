@@ -57,7 +57,7 @@ from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, ev
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
-STUDENT_TIMEOUT = 900.0        # seconds for all of one student's submissions
+STUDENT_TIMEOUT = 600.0        # seconds per submission: a student's limit is this × their count
 
 
 @dataclass
@@ -828,7 +828,8 @@ def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
             time.sleep(0.2)
             for pid, (student, subs, started) in list(running.items()):
                 done, status = os.waitpid(pid, os.WNOHANG)
-                late = student_timeout and time.monotonic() - started > student_timeout
+                limit = student_timeout * len(subs) if student_timeout else None
+                late = limit and time.monotonic() - started > limit
                 if not done and not late:
                     continue
                 if not done:
@@ -839,7 +840,7 @@ def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
                         pass
                     os.waitpid(pid, 0)
                     why = (f"grading this student took longer than the limit of "
-                           f"{student_timeout:g} s (an endless loop or a far too slow notebook?)")
+                           f"{limit:g} s (an endless loop or a far too slow notebook?)")
                 else:
                     _kill(pid)   # whatever it left in its session
                     why = ("the grading process ended unexpectedly "
@@ -890,7 +891,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Students are graded in parallel (``workers`` processes, default: the machine's cores),
-    each within ``student_timeout`` seconds (default :data:`STUDENT_TIMEOUT`). A submission
+    each within ``student_timeout`` seconds per submission of that student (default
+    :data:`STUDENT_TIMEOUT`; a student with 9 submissions gets 9 times that). A submission
     already graded with the same files and salt (``OUT/state/``) is not graded again, so a
     killed run resumes; ``regrade=[students]`` grades those students again and nobody else.
     ``db_url``: the gradebook's database (default SQLite ``OUT/gradebook.db``).
