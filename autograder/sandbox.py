@@ -144,42 +144,40 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int):
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
-        finished, spent, crashed = 0, [], None
+        done, spent, crashed = [], [], None
         job_start = start
-        while True:
+        while crashed is None:
             exited = proc.poll() is not None
-            while finished < len(jobs) and \
-                    sandbox_child.result_paths(job_dir, finished)[0].exists():
+            # Each job's results are read as soon as they are there (written atomically).
+            while len(done) < len(jobs) and \
+                    sandbox_child.result_paths(job_dir, len(done))[0].exists():
                 now = time.perf_counter()
+                try:
+                    doc = sandbox_child.load(*sandbox_child.result_paths(job_dir, len(done)))
+                    done.append(doc["results"])
+                except Exception as exc:  # noqa: BLE001 - whatever the child left behind
+                    crashed = f"the result could not be read ({type(exc).__name__}: {exc})"
+                    break
                 spent.append(now - job_start)
-                finished, job_start = finished + 1, now
-            if exited or finished == len(jobs):
+                job_start = now
+            if crashed is not None or exited or len(done) == len(jobs):
                 break
-            if time.perf_counter() - job_start > jobs[finished].timeout:
-                crashed = (f"stopped after {jobs[finished].timeout:g} s: the code did not "
+            if time.perf_counter() - job_start > jobs[len(done)].timeout:
+                crashed = (f"stopped after {jobs[len(done)].timeout:g} s: the code did not "
                            "finish in time (an endless loop, or far too slow?)")
                 break
             time.sleep(0.01)
         # Whatever the learner's code started (forked children) ends with the check.
         _kill_group(proc)
         proc.wait()
-        done = []
-        for i in range(finished):
-            try:
-                doc = sandbox_child.load(*sandbox_child.result_paths(job_dir, i))
-                done.append(doc["results"])
-            except Exception as exc:  # noqa: BLE001 - whatever the child left behind
-                crashed = f"the result could not be read ({type(exc).__name__}: {exc})"
-                spent = spent[:i + 1]
-                break
         if crashed is None and len(done) < len(jobs):
             out = log_path.read_bytes()[-4000:]
             tail = out.decode("utf-8", "replace").strip().splitlines()[-5:]
             crashed = (f"the checker's process ended without a result "
                        f"({_describe_exit(proc.returncode)})" +
                        (":\n  " + "\n  ".join(tail) if tail else ""))
-        if len(spent) == len(done):
-            spent.append(time.perf_counter() - job_start)
+        if crashed is not None:
+            spent.append(time.perf_counter() - job_start)   # the time of the job that failed
         return done, crashed, spent
 
 
