@@ -260,8 +260,8 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=None,
                    help="students graded at once (default: the machine's cores)")
     p.add_argument("--student-timeout", type=float, default=None,
-                   help="wall-clock limit per student: this many seconds for each of the "
-                   "student's submissions (default 600; 0: none)")
+                   help="wall-clock limit in seconds for grading each submission of a "
+                   "student (default 600; 0: none)")
     p.add_argument("--db-url", default=None, help="the gradebook's database URL, e.g. "
                    "postgresql://grader@localhost/course (default: SQLite OUT/gradebook.db)")
     p.add_argument("--regrade", action="append", metavar="STUDENT",

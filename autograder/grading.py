@@ -57,7 +57,7 @@ from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, ev
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
-STUDENT_TIMEOUT = 600.0        # seconds per submission: a student's limit is this × their count
+STUDENT_TIMEOUT = 600.0        # wall-clock seconds for grading one submission
 
 
 @dataclass
@@ -585,6 +585,21 @@ def gradebook_lock(api):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def ensure_students(api, students: list) -> None:
+    """Every student in the gradebook before the workers start.
+
+    nbgrader's autograde creates a missing student (find, then insert): two workers grading
+    two assignments of the same new student at once could both insert it.
+    """
+    from nbgrader.api import Gradebook
+
+    with gradebook_lock(api), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        known = {s.id for s in gb.students}
+        for student in students:
+            if student not in known:
+                gb.add_student(student)
+
+
 def _set_comment(gb, grade_id: str, nb_id: str, sub: Submission, text: str) -> None:
     """The check cell's comment in the gradebook: why it scored 0 when it was not graded."""
     from nbgrader.api import MissingEntry
@@ -805,28 +820,33 @@ def _kill(pid: int) -> None:
         pass
 
 
-def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
+def run_pool(ctx: Context, units: list, fps: dict, workers: int,
              student_timeout: float | None, progress: bool) -> None:
-    """Grade each student in a forked worker, ``workers`` at a time, with a time limit."""
+    """Grade each unit ``(label, [submissions])`` in a forked worker, ``workers`` at a time.
+
+    A unit has ``student_timeout`` seconds (wall clock) for each of its submissions; past
+    that its worker and everything it started are killed and its unfinished submissions are
+    recorded as not graded.
+    """
     from tqdm.auto import tqdm
 
     tqdm.monitor_interval = 0   # no monitor thread in a process that forks
-    queue = list(by_student.items())
-    running: dict = {}   # pid -> (student, subs, started)
-    bar = tqdm(total=len(queue), desc="grading", unit="student", disable=not progress,
-               file=sys.stderr)
+    queue = list(units)
+    running: dict = {}   # pid -> (label, subs, started)
+    bar = tqdm(total=sum(len(subs) for _, subs in queue), desc="grading", unit="submission",
+               disable=not progress, file=sys.stderr)
     try:
         while queue or running:
             while queue and len(running) < workers:
-                student, subs = queue.pop(0)
+                label, subs = queue.pop(0)
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
                 if pid == 0:
                     _worker(ctx, subs, fps)
-                running[pid] = (student, subs, time.monotonic())
+                running[pid] = (label, subs, time.monotonic())
             time.sleep(0.2)
-            for pid, (student, subs, started) in list(running.items()):
+            for pid, (label, subs, started) in list(running.items()):
                 done, status = os.waitpid(pid, os.WNOHANG)
                 limit = student_timeout * len(subs) if student_timeout else None
                 late = limit and time.monotonic() - started > limit
@@ -839,8 +859,8 @@ def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
                     except ProcessLookupError:
                         pass
                     os.waitpid(pid, 0)
-                    why = (f"grading this student took longer than the limit of "
-                           f"{limit:g} s (an endless loop or a far too slow notebook?)")
+                    why = (f"grading took longer than the limit of {limit:g} s (an endless "
+                           "loop or a far too slow notebook?)")
                 else:
                     _kill(pid)   # whatever it left in its session
                     why = ("the grading process ended unexpectedly "
@@ -851,8 +871,8 @@ def run_pool(ctx: Context, by_student: dict, fps: dict, workers: int,
                     if doc is None or doc.get("fingerprint") != fps[sub.key]:
                         not_graded(sub, why)
                         record_not_graded(ctx, sub, fps[sub.key])
-                bar.update(1)
-                bar.set_postfix_str(student)
+                bar.update(len(subs))
+                bar.set_postfix_str(label)
     except BaseException:
         for pid in running:
             _kill(pid)
@@ -890,9 +910,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
           regrade=None, progress: bool | None = None) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
-    Students are graded in parallel (``workers`` processes, default: the machine's cores),
-    each within ``student_timeout`` seconds per submission of that student (default
-    :data:`STUDENT_TIMEOUT`; a student with 9 submissions gets 9 times that). A submission
+    Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
+    each within ``student_timeout`` seconds (default :data:`STUDENT_TIMEOUT`). A submission
     already graded with the same files and salt (``OUT/state/``) is not graded again, so a
     killed run resumes; ``regrade=[students]`` grades those students again and nobody else.
     ``db_url``: the gradebook's database (default SQLite ``OUT/gradebook.db``).
@@ -958,16 +977,18 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
                 resumed += 1
             else:
                 todo.append(sub)
-        by_student: dict = {}
-        for sub in todo:
-            by_student.setdefault(sub.student, []).append(sub)
+        # One submission per worker, sprint by sprint: a slow or hanging student's sprints
+        # spread over the workers instead of holding one of them to the end.
+        units = [(sub.key, [sub]) for sub in sorted(
+            todo, key=lambda s: (course._sprint_number(s.assignment), s.student))]
+        ensure_students(api, sorted({s.student for s in todo}))
         prepared = {sid: [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
                           for spec in sprint_of[sid].exercises]
                     for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
         ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout)
         workers = max(1, workers or os.cpu_count() or 1)
         limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
-        run_pool(ctx, by_student, fps, workers, limit or None,
+        run_pool(ctx, units, fps, workers, limit or None,
                  progress if progress is not None else stream is sys.stdout)
         for sub in todo:
             doc = read_state(out_dir, sub)

@@ -97,6 +97,36 @@ def test_a_killed_run_resumes_without_regrading_finished_students(tmp_path):
     assert graded == set(students)
 
 
+@pytest.mark.slow
+def test_one_students_sprints_are_graded_at_once_by_two_workers(tmp_path):
+    """Workers take submissions, not students: a new student's two sprints run in parallel
+    (each nbgrader autograde would create the student: the grader does it first)."""
+    sprints = ["sprint0", "sprint7"]
+    if not all(list((ROOT / "notebooks").glob(f"{s}_*.ipynb")) for s in sprints):
+        pytest.skip("needs the sprint 0 and sprint 7 notebooks")
+    release = course.release(tmp_path / "release", sprints)
+    submitted = tmp_path / "submitted"
+    for sid in sprints:
+        make_helpers(shutil.copytree(release / sid, submitted / "ann" / sid))
+    out = tmp_path / "course"
+    summary = io.StringIO()
+    code = grading.grade(submitted, out, sprints=sprints, stream=summary, progress=False,
+                         workers=2)
+    assert code == 0, summary.getvalue()
+    rows = _csv(out)
+    assert {r["assignment"] for r in rows} == set(sprints)
+    assert all(float(r["score"]) == float(r["max_score"]) for r in rows), rows
+    db = sqlite3.connect(out / "gradebook.db")
+    students = db.execute("SELECT id FROM student").fetchall()
+    assignments = {r[1] for r in db.execute(GRADE_ROWS)}
+    db.close()
+    assert students == [("ann",)] and assignments == set(sprints)
+    grading.ensure_students(course.nbgrader_api(out, {}), ["ann", "ben"])   # idempotent
+    db = sqlite3.connect(out / "gradebook.db")
+    assert sorted(db.execute("SELECT id FROM student").fetchall()) == [("ann",), ("ben",)]
+    db.close()
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 def _pg_bin(name: str) -> str | None:
     found = shutil.which(name)
