@@ -3,6 +3,7 @@
     python -m benchmarks.grading --students 100              # sprints with a notebook
     python -m benchmarks.grading --students 20 --sprint sprint0 --sprint sprint1
     python -m benchmarks.grading --students 100 --baseline-students 10   # extrapolate
+    python -m benchmarks.grading --students 12 --baseline-seconds 1922   # grader only
 
 Makes ``--students`` submissions of every chosen sprint: a mix of the reference (full marks),
 the untouched stubs, a wrong submission (the reference with one function broken) and hostile
@@ -112,7 +113,13 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-students", type=int, default=None,
                         help="time nbgrader on this many students and scale (default: all)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--baseline-seconds", type=float, default=None,
+                        help="reuse a baseline measured by an earlier run on this machine with "
+                        "the same --students and sprints (the class is the same every time); "
+                        "the table marks it 'earlier run'")
     parser.add_argument("--keep", help="keep the generated folders here")
+    parser.add_argument("--results", default=str(RESULTS),
+                        help="the table to append the row to (default: %(default)s)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -134,12 +141,17 @@ def main(argv=None) -> int:
     print(f"{len(students)} students x {len(sprints)} sprints ({', '.join(sprints)}) = "
           f"{n_sub} submissions; {cores} cores, {workers} workers; in {tmp}", flush=True)
 
-    base = None
-    if not args.skip_baseline:
+    base, base_note = None, ""
+    if args.baseline_seconds is not None:
+        base, base_note = args.baseline_seconds, " (earlier run)"
+        print(f"baseline (serial nbgrader autograde): {base:.0f} s, from an earlier run",
+              flush=True)
+    elif not args.skip_baseline:
         k = min(args.baseline_students or len(students), len(students))
         course_dir = course.build_course(tmp / "baseline", sprints)
         measured = baseline(course_dir, submitted, sprints, students[:k])
         base = measured * len(students) / k
+        base_note = "" if k == len(students) else " (scaled)"
         how = "measured" if k == len(students) else f"measured on {k} students, scaled"
         print(f"baseline (serial nbgrader autograde): {base:.0f} s ({how}: {measured:.0f} s)",
               flush=True)
@@ -158,18 +170,18 @@ def main(argv=None) -> int:
         verdict = "met" if ours <= goal else "NOT met"
         print(f"goal: grader <= baseline / {cores} cores = {goal:.0f} s: {verdict} "
               f"(speed-up over the baseline x{base / ours:.2f})")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    if not RESULTS.exists():
-        RESULTS.write_text("# Grading benchmark\n\n`python -m benchmarks.grading`: serial "
+    results = Path(args.results)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    if not results.exists():
+        results.write_text("# Grading benchmark\n\n`python -m benchmarks.grading`: serial "
                            "nbgrader autograde (baseline) against the parallel grader.\n\n"
                            "| date | students | sprints | submissions | cores | workers | "
                            "baseline s | grader s | goal (baseline/cores) |\n"
                            "|---|---|---|---|---|---|---|---|---|\n")
-    with open(RESULTS, "a", encoding="utf-8") as fh:
+    with open(results, "a", encoding="utf-8") as fh:
         fh.write(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {len(students)} | "
                  f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
-                 f"{'-' if base is None else f'{base:.0f}'}"
-                 f"{'' if base is None or not args.baseline_students else ' (scaled)'} | "
+                 f"{'-' if base is None else f'{base:.0f}'}{base_note} | "
                  f"{ours:.0f} | {verdict or '-'} |\n")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)

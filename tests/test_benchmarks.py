@@ -286,3 +286,22 @@ def test_simple_conv_net_asks_its_first_convolution_for_no_input_gradient():
     for key in ("W1", "b1"):
         numeric = _central_difference(loss_at(key), net.params[key])
         np.testing.assert_allclose(grads[key], numeric, rtol=1e-5, atol=1e-8, err_msg=key)
+
+
+# --------------------------------------------------------------------------- grading benchmark
+@pytest.mark.slow
+def test_grading_benchmark_grades_a_class_and_appends_a_row(tmp_path):
+    """One student of sprint 0, the baseline given: the run grades and writes a table row."""
+    table = tmp_path / "grading.md"
+    run = subprocess.run([sys.executable, "-m", "benchmarks.grading", "--students", "1",
+                          "--sprint", "sprint0", "--baseline-seconds", "100000",
+                          "--results", str(table)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    header, rows = _table_rows(table.read_text())
+    assert header[:3] == ["date", "students", "sprints"] and len(rows) == 1
+    row = dict(zip(header, rows[0]))
+    assert (row["students"], row["sprints"], row["submissions"]) == ("1", "sprint0", "1")
+    assert row["baseline s"] == "100000 (earlier run)"
+    assert float(row["grader s"]) > 0 and row["goal (baseline/cores)"] == "met"
+    assert "grader (python -m autograder grade" in run.stdout
