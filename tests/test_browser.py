@@ -147,16 +147,7 @@ def lab(tmp_path_factory):
 
     try:
         _wait(server_up, 120, "JupyterLab to start")
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1400,1000", f"--user-data-dir={home / 'chromium'}",
-                    "--no-first-run", "--disable-extensions"):
-            options.add_argument(arg)
-        from selenium.webdriver.chrome.service import Service
-
-        browser = webdriver.Chrome(options=options, service=Service(executable_path=driver))
-        browser.set_script_timeout(60)
+        browser = _chrome(webdriver, chromium, driver, home)
         try:
             yield browser, url, token, course, home
         finally:
@@ -168,6 +159,21 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def _chrome(webdriver, chromium: str, driver: str, home: Path):
+    """A headless chromium driven by Selenium, its profile in ``home``."""
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000", f"--user-data-dir={home / 'chromium'}",
+                "--no-first-run", "--disable-extensions"):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+    browser.set_script_timeout(60)
+    return browser
 
 
 def _js(browser, script):
@@ -263,3 +269,33 @@ def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
                   on_timeout=lambda: shot("assignment-list"))
     shot("assignment-list")
     assert "Released assignments" in panel, panel[:2000]
+
+
+@pytest.mark.slow
+def test_the_class_report_opens_in_a_browser_and_shows_its_plots(tmp_path):
+    """The instructor's class report, as chromium renders it: every plot decodes and shows."""
+    from autograder import report
+
+    from .test_report import ROWS, write_grading_dir
+
+    webdriver, chromium, driver = _browser_or_skip()
+    written = report.write_report(write_grading_dir(tmp_path))
+    browser = _chrome(webdriver, chromium, driver, tmp_path)
+    try:
+        browser.get(written["report"].resolve().as_uri())
+        _wait(lambda: _js(browser, "return document.readyState") == "complete", 60,
+              "the report to load")
+        images = _js(browser, """
+            return Array.from(document.images).map(i => ({
+                complete: i.complete, width: i.naturalWidth, height: i.naturalHeight,
+                shown: i.getBoundingClientRect().width, alt: i.alt}));""")
+        assert len(images) >= 2, images            # score distribution, pass rate per exercise
+        for img in images:
+            assert img["complete"] and img["width"] > 100 and img["height"] > 100, img
+            assert img["shown"] > 100 and img["alt"], img   # laid out on the page, described
+        text = _js(browser, "return document.body.innerText")
+        for student in {r[0] for r in ROWS}:
+            assert student in text, student
+        assert not _js(browser, "return document.querySelectorAll('script').length")
+    finally:
+        browser.quit()
