@@ -13,7 +13,7 @@ import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
 from solutions.optimizers import Optimizer  # noqa: F401 - the mistakes subclass it
-from solutions.regularization import DropConnect  # noqa: F401 - the mistakes subclass it
+from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
@@ -477,14 +477,8 @@ def _random_fa_case(rng):
 
 
 # --------------------------------------------------------------------------- dropout mistakes
-class _DropoutNotInverted:
+class _DropoutNotInverted(Dropout):
     """The book's scaling: keep the training values, multiply by 1 - ratio at inference."""
-
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
 
     def forward(self, x, train_flg=True):
         self.train_flg = train_flg
@@ -494,19 +488,11 @@ class _DropoutNotInverted:
         return x * self.mask
 
     def backward(self, dout):
-        if not self.train_flg:
-            return dout * (1.0 - self.dropout_ratio)
-        return dout * self.mask
+        return dout * (self.mask if self.train_flg else 1.0 - self.dropout_ratio)
 
 
-class _DropoutNoScale:
+class _DropoutNoScale(Dropout):
     """Drops in training but never rescales."""
-
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
 
     def forward(self, x, train_flg=True):
         self.train_flg = train_flg
@@ -516,37 +502,18 @@ class _DropoutNoScale:
         return x * self.mask
 
     def backward(self, dout):
-        if not self.train_flg:
-            return dout.copy()
-        return dout * self.mask
+        return dout * self.mask if self.train_flg else dout.copy()
 
 
-class _DropoutAtInference:
+class _DropoutAtInference(Dropout):
     """Draws a mask at inference too."""
 
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
-
     def forward(self, x, train_flg=True):
-        self.train_flg = True
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
-
-    def backward(self, dout):
-        return dout * self.mask / (1.0 - self.dropout_ratio)
+        return super().forward(x, train_flg=True)
 
 
-class _DropoutKeepsRatio:
+class _DropoutKeepsRatio(Dropout):
     """Keeps where random < ratio: a share ratio is kept instead of dropped."""
-
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
 
     def forward(self, x, train_flg=True):
         self.train_flg = train_flg
@@ -555,55 +522,21 @@ class _DropoutKeepsRatio:
         self.mask = self.rng.random(x.shape) < self.dropout_ratio
         return x * self.mask / (1.0 - self.dropout_ratio)
 
-    def backward(self, dout):
-        if not self.train_flg:
-            return dout.copy()
-        return dout * self.mask / (1.0 - self.dropout_ratio)
 
-
-class _DropoutBackwardUnmasked:
+class _DropoutBackwardUnmasked(Dropout):
     """backward scales dout but lets it through the dropped neurons too."""
 
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
-
-    def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
-
     def backward(self, dout):
-        if not self.train_flg:
-            return dout.copy()
-        return dout / (1.0 - self.dropout_ratio)
+        return dout / (1.0 - self.dropout_ratio) if self.train_flg else dout.copy()
 
 
-class _DropoutBackwardNewMask:
+class _DropoutBackwardNewMask(Dropout):
     """backward draws a new mask instead of reusing the forward pass's."""
 
-    def __init__(self, dropout_ratio=0.5, seed=0):
-        self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(seed)
-        self.mask = None
-        self.train_flg = True
-
-    def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
-
     def backward(self, dout):
-        if not self.train_flg:
-            return dout.copy()
-        self.mask = self.rng.random(dout.shape) >= self.dropout_ratio
-        return dout * self.mask / (1.0 - self.dropout_ratio)
+        if self.train_flg:
+            self.mask = self.rng.random(dout.shape) >= self.dropout_ratio
+        return super().backward(dout)
 
 
 def _dropout_case(ratio, seed, x, dout, label):
