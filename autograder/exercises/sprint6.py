@@ -12,7 +12,7 @@ docstrings prescribe, so the reference and the learner draw the same masks from 
 import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
-from solutions.optimizers import Optimizer  # noqa: F401 - the mistakes subclass it
+from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: F401
 from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
 
 from ..compare import Tolerance
@@ -75,53 +75,36 @@ def _lr(rng):
 
 
 # --------------------------------------------------------------------------- optimizer mistakes
-class _SGDRebinds(Optimizer):
+class _SGDRebinds(SGD):
     """The right numbers, but each parameter is replaced by a new array."""
-
-    def __init__(self, lr=0.01):
-        self.lr = lr
 
     def update(self, params, grads):
         for key in params:
             params[key] = params[key] - self.lr * grads[key]
 
 
-class _SGDUphill(Optimizer):
-    def __init__(self, lr=0.01):
-        self.lr = lr
-
+class _SGDUphill(SGD):
     def update(self, params, grads):
         for key in params:
             params[key] += self.lr * grads[key]
 
 
-class _SGDNoLr(Optimizer):
-    def __init__(self, lr=0.01):
-        self.lr = lr
-
+class _SGDNoLr(SGD):
     def update(self, params, grads):
         for key in params:
             params[key] -= grads[key]
 
 
-class _MomentumForgets(Optimizer):
+class _MomentumForgets(Momentum):
     """Re-creates the velocity on every call: plain SGD."""
 
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
-
     def update(self, params, grads):
-        self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] += self.v[key]
+        self.v = None
+        super().update(params, grads)
 
 
-class _MomentumSubtracts(Optimizer):
+class _MomentumSubtracts(Momentum):
     """v = αv - ηg, then W -= v: the velocity already points downhill."""
-
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
 
     def update(self, params, grads):
         if self.v is None:
@@ -131,10 +114,7 @@ class _MomentumSubtracts(Optimizer):
             params[key] -= self.v[key]
 
 
-class _MomentumRebinds(Optimizer):
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
-
+class _MomentumRebinds(Momentum):
     def update(self, params, grads):
         if self.v is None:
             self.v = {key: np.zeros_like(val) for key, val in params.items()}
@@ -143,11 +123,8 @@ class _MomentumRebinds(Optimizer):
             params[key] = params[key] + self.v[key]
 
 
-class _AdaGradSumsGradients(Optimizer):
+class _AdaGradSumsGradients(AdaGrad):
     """h += g instead of h += g * g."""
-
-    def __init__(self, lr=0.01, eps=1e-7):
-        self.lr, self.eps, self.h = lr, eps, None
 
     def update(self, params, grads):
         if self.h is None:
@@ -157,10 +134,7 @@ class _AdaGradSumsGradients(Optimizer):
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
 
 
-class _AdaGradEpsInside(Optimizer):
-    def __init__(self, lr=0.01, eps=1e-7):
-        self.lr, self.eps, self.h = lr, eps, None
-
+class _AdaGradEpsInside(AdaGrad):
     def update(self, params, grads):
         if self.h is None:
             self.h = {key: np.zeros_like(val) for key, val in params.items()}
@@ -169,21 +143,15 @@ class _AdaGradEpsInside(Optimizer):
             params[key] -= self.lr * grads[key] / np.sqrt(self.h[key] + self.eps)
 
 
-class _AdaGradForgets(Optimizer):
-    def __init__(self, lr=0.01, eps=1e-7):
-        self.lr, self.eps, self.h = lr, eps, None
+class _AdaGradForgets(AdaGrad):
+    """Re-creates h on every call: h is only this step's g²."""
 
     def update(self, params, grads):
-        self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+        self.h = None
+        super().update(params, grads)
 
 
-class _AdaGradNoSqrt(Optimizer):
-    def __init__(self, lr=0.01, eps=1e-7):
-        self.lr, self.eps, self.h = lr, eps, None
-
+class _AdaGradNoSqrt(AdaGrad):
     def update(self, params, grads):
         if self.h is None:
             self.h = {key: np.zeros_like(val) for key, val in params.items()}
@@ -192,11 +160,8 @@ class _AdaGradNoSqrt(Optimizer):
             params[key] -= self.lr * grads[key] / (self.h[key] + self.eps)
 
 
-class _RMSPropSwapped(Optimizer):
+class _RMSPropSwapped(RMSProp):
     """h = (1 - ρ) h + ρ g²: the weights of the moving average swapped."""
-
-    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr, self.decay_rate, self.eps, self.h = lr, decay_rate, eps, None
 
     def update(self, params, grads):
         if self.h is None:
@@ -206,10 +171,7 @@ class _RMSPropSwapped(Optimizer):
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
 
 
-class _RMSPropEpsInside(Optimizer):
-    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr, self.decay_rate, self.eps, self.h = lr, decay_rate, eps, None
-
+class _RMSPropEpsInside(RMSProp):
     def update(self, params, grads):
         if self.h is None:
             self.h = {key: np.zeros_like(val) for key, val in params.items()}
@@ -218,11 +180,8 @@ class _RMSPropEpsInside(Optimizer):
             params[key] -= self.lr * grads[key] / np.sqrt(self.h[key] + self.eps)
 
 
-class _RMSPropAccumulates(Optimizer):
+class _RMSPropAccumulates(RMSProp):
     """h = ρ h + g²: the new square is not weighted by 1 - ρ."""
-
-    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr, self.decay_rate, self.eps, self.h = lr, decay_rate, eps, None
 
     def update(self, params, grads):
         if self.h is None:
@@ -232,22 +191,15 @@ class _RMSPropAccumulates(Optimizer):
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
 
 
-class _RMSPropForgets(Optimizer):
-    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr, self.decay_rate, self.eps, self.h = lr, decay_rate, eps, None
+class _RMSPropForgets(RMSProp):
+    """Re-creates h on every call: no moving average."""
 
     def update(self, params, grads):
-        self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] = self.decay_rate * self.h[key] + (1 - self.decay_rate) * grads[key] ** 2
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+        self.h = None
+        super().update(params, grads)
 
 
-class _AdamNoBiasCorrection(Optimizer):
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.t, self.m, self.v = 0, None, None
-
+class _AdamNoBiasCorrection(Adam):
     def update(self, params, grads):
         if self.m is None:
             self.m = {key: np.zeros_like(val) for key, val in params.items()}
@@ -260,11 +212,7 @@ class _AdamNoBiasCorrection(Optimizer):
             params[key] -= self.lr * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
 
 
-class _AdamEpsInside(Optimizer):
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.t, self.m, self.v = 0, None, None
-
+class _AdamEpsInside(Adam):
     def update(self, params, grads):
         if self.m is None:
             self.m = {key: np.zeros_like(val) for key, val in params.items()}
@@ -279,12 +227,8 @@ class _AdamEpsInside(Optimizer):
             params[key] -= self.lr * m_hat / np.sqrt(v_hat + self.eps)
 
 
-class _AdamStepPerKey(Optimizer):
+class _AdamStepPerKey(Adam):
     """Counts t once per parameter instead of once per update call."""
-
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.t, self.m, self.v = 0, None, None
 
     def update(self, params, grads):
         if self.m is None:
@@ -300,32 +244,16 @@ class _AdamStepPerKey(Optimizer):
             params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-class _AdamForgets(Optimizer):
+class _AdamForgets(Adam):
     """Re-creates m and v on every call."""
 
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.t, self.m, self.v = 0, None, None
-
     def update(self, params, grads):
-        self.m = {key: np.zeros_like(val) for key, val in params.items()}
-        self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        self.t += 1
-        for key in params:
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
-            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
-            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
-            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        self.m = self.v = None
+        super().update(params, grads)
 
 
-class _AdamSquaresMean(Optimizer):
+class _AdamSquaresMean(Adam):
     """v from the square of the mean, m * m, instead of the mean of the squares."""
-
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.t, self.m, self.v = 0, None, None
 
     def update(self, params, grads):
         if self.m is None:
