@@ -10,12 +10,13 @@
    dropped, ``helpers/`` syntax errors and missing modules are noted;
 3. grades the helper code *outside* the notebook kernel: each exercise's public and hidden
    cases (prepared once per exercise) run against a copy of the student's ``helpers/*.py`` in
-   the sandboxed child of :mod:`autograder.sandbox` (public and hidden cases in separate
-   children, so only the grader's own words about hidden cases reach the feedback), compared
-   in this process. This happens before any of the students' notebooks runs;
+   sandboxed children of :mod:`autograder.sandbox` (one for every public case, another for
+   every hidden case, so only the grader's own words about hidden cases reach the feedback),
+   compared in this process. This happens before any of the students' notebooks runs;
 4. runs ``nbgrader autograde`` per student and assignment (a failure is noted and retried with
-   the released notebook; the batch never stops), with ``COURSE_QUICK=1`` so long experiments
-   run short;
+   the released notebook when that runs other code; the batch never stops), with
+   ``COURSE_QUICK=1`` so long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the
+   check cells do not grade a second time;
 5. writes the trusted scores into the gradebook (each check cell's grade: ``auto_score``, no
    manual grade needed), overriding whatever the kernel reported (learner code in the kernel
    can patch ``numpy.allclose``, builtins, add cells printing "PASS"...), and puts the trusted
@@ -26,14 +27,14 @@
 
 Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
 
-At class scale (:func:`grade`): steps 2-6 run per student in forked worker processes
-(``workers`` at a time, a wall-clock limit per student, a tqdm progress bar); learner code (the
+At class scale (:func:`grade`): steps 2-6 run per submission in forked worker processes
+(``workers`` at a time, a wall-clock limit per submission, a tqdm progress bar); learner code (the
 trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.jail`; each
 submission ends with a state record ``OUT/state/<student>-<assignment>.json`` and gradebook
 rows (its score, or 0 and the reason it could not be graded), so a killed run resumes and
 ``regrade=[student]`` touches only that student. Public API: :func:`grade`,
 :func:`grade_submission`, :func:`grade_prepared`, :func:`grade_exercise`,
-:func:`grade_helpers`, :func:`find_submissions`, :func:`preflight`, :func:`write_gradebook`,
+:func:`grade_exercises`, :func:`find_submissions`, :func:`preflight`, :func:`write_gradebook`,
 :func:`trusted_text`, :func:`csv_message`, :func:`hidden_message`, :func:`read_state`.
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import course
-from .check import SYMBOL
+from .check import GRADED_OUTSIDE, SYMBOL
 from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, evaluate_many
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
@@ -361,14 +362,6 @@ def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -
     sub.note(f"{why}; {NOTEBOOK_FALLBACK}")
 
 
-def grade_helpers(subs: list, sprint: course.Sprint, salt: str, timeout) -> None:
-    """Trusted grading of every submission of ``sprint`` (cases prepared once)."""
-    prepared = [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
-                for spec in sprint.exercises]
-    for sub in subs:
-        grade_prepared(sub, prepared, timeout)
-
-
 def _note_error(sub: Submission, spec, msg: str) -> None:
     """A problem for the summary: a module that does not import, a crash, a timeout."""
     module = f"helpers/{spec.module}.py"
@@ -394,7 +387,7 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
     while attempt < 2:
         attempt += 1
         try:
-            with _env(COURSE_QUICK="1", COURSE_GRADED_OUTSIDE="1"), _quiet(log_path), \
+            with _env(COURSE_QUICK="1", **{GRADED_OUTSIDE: "1"}), _quiet(log_path), \
                     _kernel_runtime(api, out_dir, log_path):
                 result = api.autograde(sub.assignment, sub.student, force=True, create=True)
         except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch

@@ -306,9 +306,9 @@ def test_the_kernels_notes_stay_out_of_the_terminal(graded):
 
 
 @pytest.mark.slow
-def test_the_notebooks_check_cells_leave_grading_to_the_grader(graded):
+def test_the_graders_kernel_is_told_the_checks_are_graded_outside(graded):
     full = visible_text(next((graded["out"] / "feedback" / "full" / SPRINT).glob("*.html")))
-    assert "checks graded outside: 1" in full   # the kernel was told; check() did nothing
+    assert "checks graded outside: 1" in full   # so check() is a no-op there (unit test below)
 
 
 def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):
