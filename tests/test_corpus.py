@@ -44,7 +44,8 @@ def verdicts(tmp_path_factory) -> dict:
 
 
 def _param(e):
-    marks = [pytest.mark.xfail(reason=e.xfail, strict=True)] if e.xfail else []
+    reason = e.expected_failure(SPECS[e.exercise].exercise)
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
     return pytest.param(e, id=e.key, marks=marks)
 
 
