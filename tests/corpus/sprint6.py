@@ -5,7 +5,7 @@ from solutions.initializers import _activate
 from solutions.optimizers import SGD, Adam, AdaGrad, Momentum, Optimizer, RMSProp
 from solutions.regularization import DropConnect, Dropout, Maxout
 
-from . import INT_LABELS, correct, mistake
+from . import INT_LABELS, MUTATION, correct, mistake
 
 ALIAS = ("harness: returning the argument object itself where a new array is promised is "
          "not detected (#14)")
@@ -457,6 +457,18 @@ class DropoutKeepsRatio(Dropout):
             return x.copy()
         self.mask = self.rng.random(x.shape) < self.dropout_ratio
         return x * self.mask / (1 - self.dropout_ratio)
+
+
+@mistake("sprint6.dropout", xfail=MUTATION)
+class DropoutInPlace(Dropout):
+    # x *= ...: the right values, written into the caller's array.
+    def forward(self, x, train_flg=True):
+        self.train_flg = train_flg
+        if not train_flg:
+            return x.copy()
+        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
+        x *= self.mask / (1.0 - self.dropout_ratio)
+        return x
 
 
 @mistake("sprint6.dropout", xfail=ALIAS)
