@@ -68,6 +68,7 @@ def test_a_correct_implementation_gets_full_marks(entry, verdicts):
 @pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if not e.correct])
 def test_a_mistake_loses_points_with_its_hint(entry, verdicts):
     r = verdicts[entry.key].result
+    assert "NameError" not in r.message, f"the entry uses a name its module lacks: {r.message}"
     assert not r.ok and r.score < r.points, "the mistake gets full marks"
     if entry.hint:
         assert any(entry.hint in h for h in r.hints), (r.message, r.hints)
