@@ -3,7 +3,7 @@ import numpy as np
 
 from solutions.perceptron import AND, NAND, OR, Perceptron, perceptron_output, step_function
 
-from . import INT_LABELS, correct, mistake
+from . import INT_LABELS, correct, mistake, undetectable
 
 BOOL = "harness: booleans are accepted where ints are promised (#14)"
 
@@ -234,3 +234,12 @@ class PerceptronReturnsSelf(Perceptron):
     def fit(self, X, y, epochs=10):
         super().fit(X, y, epochs)
         return self
+
+
+@undetectable("sprint1.xor_gate",
+              why="np.logical_xor gives the same table: the docstring forbids it because the "
+                  "exercise is stacking the gates, which no output can show",
+              human="read the XOR cell (or grep the submissions for logical_xor, `!=`, `^`)")
+def XOR_logical_xor(x):
+    x = np.asarray(x)
+    return np.logical_xor(x[..., 0], x[..., 1]).astype(int)
