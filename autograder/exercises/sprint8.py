@@ -385,6 +385,13 @@ class _AveragePoolBackwardNotDivided(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
+class _AveragePoolStrideOne(AveragePool2D):
+    """The stride defaults to 1 (overlapping windows) instead of the window size."""
+
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+
+
 class _AveragePoolSum(AveragePool2D):
     def forward(self, x):
         return super().forward(x) * (self.pool_h * self.pool_w)
@@ -697,6 +704,9 @@ EXERCISES = [
             Mistake(_AveragePoolBackwardNotDivided,
                     "Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area "
                     "in backward too."),
+            Mistake(_AveragePoolStrideOne,
+                    "stride=None means windows side by side: the stride is the window size "
+                    "(pool_strides(pool_h, pool_w, stride) gives it), not 1."),
             Mistake(_AveragePoolSum, "Average, do not sum: divide by the window's area PH·PW."),
         ],
     ),

@@ -113,6 +113,12 @@ def _float_labels_accepted(exercise) -> bool:
     return compare(np.array([1, 0]), np.array([1.0, 0.0])) is None
 
 
+def _empty_answer_dtype_compared(exercise) -> bool:
+    from autograder.compare import Tolerance, compare
+
+    return compare(np.zeros(0, int), np.zeros(0), Tolerance(dtype="int")) is not None
+
+
 def _float32_not_kept(exercise) -> bool:
     """float32 answers are compared as float64 unless the exercise asks for the same dtype."""
     from autograder.compare import compare
@@ -139,8 +145,10 @@ MUTATION = Gap("harness: method arguments mutated in place are not detected (#14
                "_mutated_method_argument_missed")
 DTYPE = Gap("harness: the float dtype kind is never compared (bool or int for floats) (#14)",
             "_float_kind_not_compared")
-INT_LABELS = Gap("harness: floats are accepted where integers (labels) are promised (#14)",
-                 "_float_labels_accepted")
+INT_LABELS = Gap("harness: floats are accepted where integers are promised (labels, counts) "
+                 "(#14)", "_float_labels_accepted")
+EMPTY_DTYPE = Gap("harness: an empty answer (N = 0) is rejected for its dtype (#14)",
+                  "_empty_answer_dtype_compared")
 FLOAT32 = Gap("harness: float32 answers are not required to stay float32 (declare "
               "same_dtype on the exercise's tolerance) (#14)", "_float32_not_kept")
 RETURN_SELF = Gap("harness: a method that returns self where None is documented is rejected "

@@ -468,7 +468,7 @@ class AveragePoolBackwardNotDivided(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
-@mistake("sprint8.average_pool2d")
+@mistake("sprint8.average_pool2d", hint="stride=None means windows side by side")
 class AveragePoolStrideDefaultsToOne(AveragePool2D):
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
         super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
