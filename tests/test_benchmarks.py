@@ -340,3 +340,40 @@ def test_grading_benchmark_grades_a_class_and_appends_a_row(tmp_path):
     assert row["baseline s"] == "100000 (earlier run)"
     assert float(row["grader s"]) > 0 and row["goal (baseline/cores)"] == "met"
     assert "grader (python -m autograder grade" in run.stdout
+
+
+# --------------------------------------------------------------------------- the fast paths
+def _max_pool_loops(x, ph, pw, stride, pad, dout):
+    """Max pooling and its backward, one window at a time with ``np.argmax`` (first max)."""
+    sh, sw = (ph, pw) if stride is None else (stride, stride)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=-np.inf)
+    n, c, h, w = xp.shape
+    oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
+    out = np.zeros((n, c, oh, ow), x.dtype)
+    dxp = np.zeros(xp.shape, x.dtype)
+    for i in np.ndindex(n, c, oh, ow):
+        window = xp[i[0], i[1], i[2] * sh:i[2] * sh + ph, i[3] * sw:i[3] * sw + pw]
+        p, q = np.unravel_index(np.argmax(window), window.shape)
+        out[i] = window[p, q]
+        dxp[i[0], i[1], i[2] * sh + p, i[3] * sw + q] += dout[i]
+    return out, dxp[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
+@pytest.mark.parametrize("ph, pw, stride, pad, size", [
+    (2, 2, None, 0, 8),      # windows tile the input: dx is not zeroed first
+    (2, 2, None, 0, 7),      # an odd size: the last row and column are in no window
+    (2, 2, 3, 0, 8),         # gaps between windows
+    (3, 3, 2, 1, 7),         # overlapping windows with padding
+    (2, 3, 1, 0, 5),         # overlapping, not square
+])
+def test_max_pool_fast_paths_agree_with_a_loop_on_ties(ph, pw, stride, pad, size):
+    """Small integers make ties in most windows: the first maximum must win, as np.argmax."""
+    rng = np.random.default_rng(size + ph)
+    x = rng.integers(0, 3, (2, 3, size, size)).astype(np.float32)
+    pool = MaxPool2D(ph, pw, stride=stride, pad=pad)
+    out = pool.forward(x)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    expected, expected_dx = _max_pool_loops(x, ph, pw, stride, pad, dout)
+    assert np.array_equal(out, expected)
+    assert np.allclose(pool.backward(dout), expected_dx, atol=1e-6)
+    assert np.allclose(pool.backward(dout), expected_dx, atol=1e-6), "a second backward too"
