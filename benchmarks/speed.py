@@ -131,13 +131,25 @@ class Timing:
         return float((q3 - q1) / 2 / self.median) if self.median else 0.0
 
 
+#: What a time is: ``wall`` (``time.perf_counter``, the default) or ``cpu``
+#: (``time.process_time``: the CPU time of the worker process, all its threads together).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+_now = CLOCKS["wall"]
+
+
+def use_clock(name: str) -> None:
+    """Time with the clock ``name`` (a key of :data:`CLOCKS`) from now on, in this process."""
+    global _now
+    _now = CLOCKS[name]
+
+
 def _clock(fn, before=None):
     """Seconds ``fn()`` takes; ``before()`` (untimed) runs first, e.g. a forward pass."""
     if before is not None:
         before()
-    start = time.perf_counter()
+    start = _now()
     fn()
-    return time.perf_counter() - start
+    return _now() - start
 
 
 def measure(fns, repeats, warmup=2, before=None):
@@ -557,33 +569,34 @@ def step_breakdown(net, optimizer, x, t, repeats):
     for _ in range(max(repeats, 3)):
         out = x
         for name in names:
-            start = time.perf_counter()
+            start = _now()
             out = net.layers[name].forward(out)
-            note(f"{name} forward", time.perf_counter() - start)
-        start = time.perf_counter()
+            note(f"{name} forward", _now() - start)
+        start = _now()
         net.last_layer.forward(out, t)
-        note("SoftmaxWithLoss forward", time.perf_counter() - start)
-        start = time.perf_counter()
+        note("SoftmaxWithLoss forward", _now() - start)
+        start = _now()
         dout = net.last_layer.backward(1)
-        note("SoftmaxWithLoss backward", time.perf_counter() - start)
+        note("SoftmaxWithLoss backward", _now() - start)
         for name in reversed(names):
-            start = time.perf_counter()
+            start = _now()
             dout = net.layers[name].backward(dout)
-            note(f"{name} backward", time.perf_counter() - start)
+            note(f"{name} backward", _now() - start)
         layers = net.layers
         grads = {"W1": layers["Conv1"].dW, "b1": layers["Conv1"].db,
                  "W2": layers["Affine1"].dW, "b2": layers["Affine1"].db,
                  "W3": layers["Affine2"].dW, "b3": layers["Affine2"].db}
-        start = time.perf_counter()
+        start = _now()
         optimizer.update(net.params, grads)
-        note("Adam update", time.perf_counter() - start)
+        note("Adam update", _now() - start)
     return {key: float(np.median(v)) for key, v in samples.items()}
 
 
 # --------------------------------------------------------------------------- a worker process
-def worker(side: str, threads: int, repeats: int, quick: bool) -> dict:
+def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall") -> dict:
     """Time one side (``numpy``, ``torch``, or ``both`` in this one process) or, for
     ``verify``, check that the sides agree. Runs in a process of its own."""
+    use_clock(clock)
     limit_blas_threads(threads)
     result = {"side": side, "load": _load(), "numpy": np.__version__,
               "blas": "%d (%s)" % blas_threads(), "samples": {}}
@@ -616,11 +629,12 @@ def worker(side: str, threads: int, repeats: int, quick: bool) -> dict:
 RESULT_MARK = "BENCHMARK-RESULT "
 
 
-def run_worker(side: str, threads: int, repeats: int, quick: bool) -> dict:
+def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall") -> dict:
     """Start a worker process for ``side`` with ``threads`` threads; its result."""
     env = dict(os.environ, **{var: str(threads) for var in THREAD_VARIABLES})
     command = [sys.executable, "-m", "benchmarks.speed", "--worker", side,
-               "--threads", str(threads), "--repeats", str(repeats)] + (["--quick"] * quick)
+               "--threads", str(threads), "--repeats", str(repeats),
+               "--clock", clock] + (["--quick"] * quick)
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith(RESULT_MARK)]
     if out.returncode != 0 or not lines:
@@ -628,7 +642,8 @@ def run_worker(side: str, threads: int, repeats: int, quick: bool) -> dict:
     return json.loads(lines[-1][len(RESULT_MARK):])
 
 
-def library_rounds(threads, rounds, repeats, quick, same_process=False, log=print):
+def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="wall",
+                   log=print):
     """Time the library sides: ``rounds`` rounds, each side in its own process, taking turns.
 
     Returns ``(timings, breakdown, workers)``: ``timings[side][case id]`` a :class:`Timing`
@@ -639,12 +654,12 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, log=prin
     workers = []
     if torch_here:
         log("… checking that both sides compute the same thing (own process, untimed)")
-        workers.append(run_worker("verify", threads, repeats, quick))
+        workers.append(run_worker("verify", threads, repeats, quick, clock))
     per_side = {}
     for r in range(rounds):
         for side in order:
             start = time.perf_counter()
-            res = run_worker(side, threads, repeats, quick)
+            res = run_worker(side, threads, repeats, quick, clock)
             log(f"  round {r + 1}/{rounds}, {side}: {time.perf_counter() - start:.1f} s "
                 f"(load {res['load']})")
             res["round"] = r + 1
@@ -835,6 +850,14 @@ SECTIONS = {
 }
 
 
+CLOCK_TEXT = {
+    "wall": ", in wall time",
+    "cpu": ", in **CPU time** of the worker process (user + system, all its threads: a "
+           "descheduled process is not charged for the wait, a spinning thread is charged for "
+           "its spinning)",
+}
+
+
 def render(rows, breakdown, info, ceilings) -> str:
     """The results as Markdown: a header, the main table, the training-step breakdown."""
     how = ("both libraries in ONE process, one call after the other (`--same-process`: the "
@@ -844,7 +867,8 @@ def render(rows, breakdown, info, ceilings) -> str:
            "NumPy, …)")
     lines = ["# Speed of the reference against PyTorch CPU", "",
              f"Written by `{info['command']}` on {info['date']}. {info['rounds']} rounds, "
-             f"{how}; each round times every case {info['repeats']} times after warm-up. "
+             f"{how}; each round times every case {info['repeats']} times after warm-up"
+             f"{CLOCK_TEXT[info['clock']]}. "
              "A time is the best round's median; in brackets min–median–max of every run of "
              "every round. Ratio = reference ÷ PyTorch of the best medians (lower is better "
              "for the reference). GFLOP/s in brackets: share of the same dtype's matmul "
@@ -903,6 +927,9 @@ def main(argv=None) -> int:
                         help="rounds of worker processes, the sides taking turns (default 3)")
     parser.add_argument("--repeats", type=int, default=None,
                         help="runs per measurement and round (default 15)")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time (default) or the worker's CPU time (all its threads): "
+                             "steadier on a busy machine, meaningful with --threads 1")
     parser.add_argument("--same-process", action="store_true",
                         help="time both libraries in one process (the naive way, to compare)")
     parser.add_argument("--notebooks", default=None, metavar="PATTERN",
@@ -924,7 +951,7 @@ def main(argv=None) -> int:
     repeats = args.repeats or (3 if args.quick else 15)
 
     if args.worker:
-        result = worker(args.worker, threads, repeats, args.quick)
+        result = worker(args.worker, threads, repeats, args.quick, args.clock)
         print(RESULT_MARK + json.dumps(result), flush=True)
         return 0
     if args.install:
@@ -945,6 +972,7 @@ def main(argv=None) -> int:
         "repeats": repeats, "rounds": rounds, "cpu": _cpu_name(), "cores": os.cpu_count(),
         "threads": threads, "python": platform.python_version(), "load0": _load(),
         "quick": args.quick, "batch": batch, "same_process": args.same_process,
+        "clock": args.clock,
     }
     print(f"threads: {threads}; {rounds} rounds; load average {info['load0']}", flush=True)
 
@@ -957,7 +985,7 @@ def main(argv=None) -> int:
 
     timings, breakdown, workers = run(
         "library sides", library_rounds, threads, rounds, repeats, args.quick,
-        same_process=args.same_process)
+        same_process=args.same_process, clock=args.clock)
     timed = [w for w in workers if w["side"] != "verify"]
     info["verified"] = [n for w in workers for n in w.get("notes", [])]
     info["workers"] = timed

@@ -130,6 +130,17 @@ def test_a_timed_side_loads_only_its_own_library():
     assert result["blas"].startswith("1 ")
 
 
+def test_the_cpu_clock_does_not_charge_a_wait_and_the_wall_clock_does():
+    import time
+    try:
+        speed.use_clock("cpu")
+        cpu = speed.measure([lambda: time.sleep(0.05)], repeats=2, warmup=0)[0]
+    finally:
+        speed.use_clock("wall")
+    wall = speed.measure([lambda: time.sleep(0.05)], repeats=2, warmup=0)[0]
+    assert max(cpu.samples) < 0.02 and min(wall.samples) >= 0.05
+
+
 def test_measure_interleaves_runs_after_warm_up_and_runs_the_untimed_set_up():
     calls = []
     timings = speed.measure([lambda: calls.append("a"), lambda: calls.append("b")], repeats=3,
