@@ -71,7 +71,6 @@ import datetime as _dt  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -123,12 +122,6 @@ class Timing:
         if not self.rounds:
             return self.median
         return min(float(np.median(r)) for r in self.rounds)
-
-    @property
-    def spread(self) -> float:
-        """Half the interquartile range, relative to the median: the run-to-run noise."""
-        q1, q3 = np.percentile(self.samples, [25, 75])
-        return float((q3 - q1) / 2 / self.median) if self.median else 0.0
 
 
 #: What a time is: ``wall`` (``time.perf_counter``, the default) or ``cpu``

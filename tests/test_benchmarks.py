@@ -102,11 +102,10 @@ def test_quick_run_writes_a_well_formed_table(quick_table):
 
 
 # --------------------------------------------------------------------------- its bookkeeping
-def test_timing_reports_the_median_and_the_noise():
+def test_timing_reports_the_median_and_the_spread():
     t = speed.Timing([0.3, 0.1, 0.2, 10.0])
-    assert t.median == pytest.approx(0.25)
-    q1, q3 = 0.175, 2.725
-    assert t.spread == pytest.approx((q3 - q1) / 2 / 0.25)
+    assert t.median == pytest.approx(0.25) and t.best == pytest.approx(0.25)
+    assert speed._fmt_time(t) == "250.00 ms (100.00–250.00–10000.00)"
 
 
 def test_a_timing_over_rounds_is_the_best_rounds_median():
