@@ -114,13 +114,14 @@ def _cmd_progress(args) -> int:
 
 def _cmd_slides(args) -> int:
     slides = _instructor_module("slides", "slides")
-    if args.fetch_assets:
+    if args.rise:
         try:
-            path = slides.fetch_assets(Path(args.fetch_assets))
-        except (OSError, RuntimeError) as exc:
+            path = slides.set_up_rise()
+        except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"slide assets (reveal.js, RequireJS, jQuery, MathJax) written to {path}")
+        print(f"RISE's defaults for the course written to {path}: in JupyterLab, open a sprint "
+              "notebook and press Alt+R (or the RISE button in its toolbar) to present it live")
         return 0
     if args.tag or args.reset:
         changed = slides.tag_all(reset=args.reset)
@@ -141,19 +142,23 @@ def _cmd_slides(args) -> int:
         print("every sprint notebook has slide metadata")
         return 0
     if not args.out_dir:
-        print("error: give OUT_DIR (or --tag, --check, --fetch-assets DIR)", file=sys.stderr)
+        print("error: give OUT_DIR (or --tag, --check, --rise)", file=sys.stderr)
         return 2
+    paths = None
+    if args.source:
+        paths = slides.sprint_notebooks(Path(args.source))
+        if not paths:
+            print(f"error: no sprintN_*.ipynb in {args.source}", file=sys.stderr)
+            return 2
     try:
-        written = slides.render_all(Path(args.out_dir),
-                                    assets_dir=Path(args.assets) if args.assets else None)
+        written = slides.render_all(Path(args.out_dir), paths)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for path in written:
         print(path)
-    if not args.assets:
-        print("(the slides load reveal.js and MathJax from their CDNs when opened; for a room "
-              "without network use --assets DIR, made once with --fetch-assets DIR)")
+    print(f"(reveal.js and MathJax are in {Path(args.out_dir) / slides.ASSETS}: open a file in a "
+          "browser, no network needed; keep the folder together)")
     return 0
 
 
@@ -277,15 +282,18 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print one row per exercise as JSON")
     p.set_defaults(func=_cmd_progress)
 
-    p = sub.add_parser("slides", help="reveal.js slides of every sprint (facilitator)")
+    p = sub.add_parser("slides", help="offline reveal.js slides of every sprint (facilitator)")
     p.add_argument("out_dir", nargs="?", help="where the .slides.html files go")
     p.add_argument("--tag", action="store_true",
                    help="set slide metadata on the cells that have none, in notebooks/")
     p.add_argument("--reset", action="store_true",
                    help="re-tag every cell by the rule, dropping hand-set slide types")
     p.add_argument("--check", action="store_true", help="only report untagged cells")
-    p.add_argument("--assets", help="a local folder of reveal.js, RequireJS, jQuery, MathJax")
-    p.add_argument("--fetch-assets", metavar="DIR", help="make such a folder with npm (online)")
+    p.add_argument("--rise", action="store_true",
+                   help="set RISE (live slides in JupyterLab) up for the course's notebooks")
+    p.add_argument("--from", dest="source", metavar="DIR",
+                   help="render the sprint notebooks of DIR (e.g. ones you ran, with their "
+                        "plots) instead of the course's notebooks/")
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",
