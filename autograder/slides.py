@@ -150,6 +150,51 @@ def strip_regions(source: str) -> str:
     return "\n".join(out)
 
 
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)(?<!\\)\$")
+
+
+def join_inline_math(source: str) -> str:
+    """Put every inline formula (``$...$``) of a markdown cell on one line.
+
+    JupyterLab takes the formulas out before it reads the markdown, so a formula may run over a
+    line break; nbconvert reads the markdown first, and a formula whose second line starts with
+    ``+`` or ``-`` becomes a list item, its ``$`` signs pair wrongly and the rest of the cell
+    shows raw TeX. Joining the formula's lines (TeX reads a line break as a space) makes the
+    slides show what JupyterLab shows. Code (fenced blocks, backticks) and ``$$`` display math
+    are left alone; a formula never spans a blank line.
+    """
+    out, block = [], []
+
+    def flush():
+        text = "\n".join(block)
+        parts = re.split(r"(`+[^`]*`+|\$\$.*?\$\$)", text, flags=re.S)
+        for i in range(0, len(parts), 2):  # the text between code spans and display math
+            parts[i] = _INLINE_MATH.sub(
+                lambda m: m.group(0) if "\n\n" in m.group(1)
+                else "$" + re.sub(r"\s*\n\s*", " ", m.group(1)) + "$", parts[i])
+        out.append("".join(parts))
+        block.clear()
+
+    fenced = None
+    for line in source.split("\n"):
+        fence = _FENCE.match(line)
+        if fenced:
+            out.append(line)
+            if fence and fence.group(1) == fenced:
+                fenced = None
+        elif fence:
+            if block:
+                flush()
+            out.append(line)
+            fenced = fence.group(1)
+        else:
+            block.append(line)
+    if block:
+        flush()
+    return "\n".join(out)
+
+
 def slide_deck(nb):
     """A copy of ``nb`` as the slides show it: skipped cells dropped, no outputs of
     check cells, regions stripped; untagged cells get the rule's slide type."""
@@ -162,6 +207,8 @@ def slide_deck(nb):
         if _is_check_cell(cell) or _is_answer_cell(cell):
             continue  # whatever the author's tag: a check's output or an answer is no slide
         cell.source = strip_regions(cell.source)
+        if cell.cell_type == "markdown":
+            cell.source = join_inline_math(cell.source)
         kept.append(cell)
     nb.cells = kept
     return nb

@@ -379,3 +379,18 @@ def test_rise_set_up_writes_the_course_defaults_where_jupyterlab_reads_them(tmp_
                         .read_text())
     assert "white" in schema["properties"]["theme"]["enum"]
     assert schema["properties"]["scroll"]["type"] == "boolean"
+
+
+def test_an_inline_formula_over_a_line_break_is_joined_as_jupyterlab_reads_it():
+    """A formula whose second line starts with ``+`` is a list item to nbconvert's markdown (and
+    the cell's later formulas stay raw TeX); on the slides it is one line, as in JupyterLab."""
+    cell = ("- then $\\partial L / \\partial x_1 = \\delta_0 w_1\n  + \\delta_1 w_0$. In general"
+            " $a$ over\n- next\n\n```\ncosts $5\n+ $6\n```\n$$\na\n+ b\n$$\nprice `$x\n$`")
+    joined = slides.join_inline_math(cell)
+    assert "$\\partial L / \\partial x_1 = \\delta_0 w_1 + \\delta_1 w_0$" in joined
+    assert joined.split("- next", 1)[1] == cell.split("- next", 1)[1]  # code and $$ untouched
+    assert slides.join_inline_math("$a$ costs $5\n\nand $6") == "$a$ costs $5\n\nand $6"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell(cell)]
+    text = _visible_text(slides.render(nb))
+    assert "\\delta_0 w_1 + \\delta_1 w_0" in text    # one formula for MathJax, not a list item
