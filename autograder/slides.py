@@ -217,7 +217,7 @@ def slide_deck(nb):
 # --------------------------------------------------------------------------- offline assets
 @dataclass(frozen=True)
 class AssetSource:
-    """Where an installed Python package (pinned in requirements.txt) keeps files the slides load."""
+    """Where an installed package (pinned in requirements.txt) keeps files the slides load."""
     folder: str         # the folder beside the HTML files: ``OUT_DIR/assets/<folder>``
     module: str         # the package's import name (found, never imported)
     distribution: str   # its name on PyPI, for the error message

@@ -228,7 +228,8 @@ def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, tmp_
 
         # The Japanese terms: a problem slide, drawn with a CJK font.
         where = _js(browser, """
-            const h = Array.from(document.querySelectorAll('.reveal .slides h2, .reveal .slides h3'))
+            const h = Array.from(document.querySelectorAll(
+                    '.reveal .slides h2, .reveal .slides h3'))
                 .find(e => e.textContent.includes('【問題'));
             if (!h) return null;
             h.setAttribute('data-cjk-probe', '1');
@@ -291,7 +292,8 @@ def rise_lab(tmp_path_factory):
 
     def up():
         if server.poll() is not None:
-            raise AssertionError(f"jupyter lab exited: {(home / 'jupyter.log').read_text()[-2000:]}")
+            log_text = (home / "jupyter.log").read_text()
+            raise AssertionError(f"jupyter lab exited: {log_text[-2000:]}")
         with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
             return r.status == 200
 
