@@ -89,6 +89,12 @@ def browser(tmp_path_factory):
         chrome.quit()
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Where the screenshots go (pytest's temporary folder, never the repository)."""
+    return tmp_path_factory.mktemp("slide-screenshots")
+
+
 def _requests(browser) -> list:
     """The URLs the browser asked for since the last call (DevTools' network log)."""
     urls = []
@@ -189,10 +195,9 @@ def _platform_fonts(browser, selector: str) -> list:
 
 
 @pytest.mark.slow
-def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, tmp_path_factory):
+def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, shots):
     from selenium.webdriver.common.keys import Keys
 
-    shots = tmp_path_factory.mktemp("slide-screenshots")
     _requests(browser)  # forget the browser's start page
     for stem, page in decks.items():
         browser.get(page.resolve().as_uri())
@@ -260,6 +265,10 @@ def rise_lab(tmp_path_factory):
     from jupyterlab.commands import get_app_dir
 
     course = tmp_path_factory.mktemp("rise-course")
+    make_helpers(course)  # a facilitator's course folder: their helpers/ solved
+    for name in ("autograder", "solutions", "data"):
+        if (ROOT / name).exists():
+            (course / name).symlink_to(ROOT / name)
     (course / "notebooks").mkdir()
     shutil.copyfile(ROOT / "notebooks" / RISE_NOTEBOOK, course / "notebooks" / RISE_NOTEBOOK)
     home = tmp_path_factory.mktemp("rise-home")
@@ -270,6 +279,10 @@ def rise_lab(tmp_path_factory):
     for part in os.listdir(get_app_dir()):
         if part != "settings":
             (app_dir / part).symlink_to(os.path.join(get_app_dir(), part))
+    news = home / "settings" / "@jupyterlab" / "apputils-extension" / \
+        "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}')  # no news prompt over the slides
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env.update(HOME=str(home), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTERLAB_DIR=str(app_dir),
@@ -283,6 +296,7 @@ def rise_lab(tmp_path_factory):
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
            f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
            "--ServerApp.port_retries=0", "--LabApp.news_url=",
+           "--LabApp.expose_app_in_browser=True",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if hasattr(os, "getuid") and os.getuid() == 0:
         cmd.append("--allow-root")
@@ -337,3 +351,95 @@ def test_rise_presents_a_sprint_live_in_jupyterlab_offline(browser, rise_lab):
     assert "$$" not in text
     sent = _requests(browser)
     assert not _off_machine(sent), f"RISE asked the network for {_off_machine(sent)}"
+
+
+@pytest.mark.slow
+def test_a_facilitator_presents_live_and_runs_a_plot_on_a_slide(browser, rise_lab, shots):
+    """The facilitator's way: open the notebook in JupyterLab, run the cells before the part to
+    present (the setup cell is skipped on the slides), press Alt+R; on the slide show beside it,
+    run the plot cell of a slide: the plot appears on the slide, drawn by the notebook's kernel
+    (which the slide show shares)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    url, token = rise_lab
+    _requests(browser)
+    browser.get(f"{url}/lab/tree/notebooks/{RISE_NOTEBOOK}?token={token}")
+    kernel = """
+        const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        const k = w && w.sessionContext && w.sessionContext.session
+                  && w.sessionContext.session.kernel;
+        return k ? k.status : '';"""
+    _wait(lambda: _js(browser, kernel) == "idle", 180, "the notebook's kernel")
+    # Run All Above the plot cell: the setup cell (skipped on the slides) and the imports.
+    above = _js(browser, """
+        const panel = window.jupyterapp.shell.currentWidget;
+        const cells = panel.content.model.cells;
+        for (let i = 0; i < cells.length; i++) {
+            if (cells.get(i).sharedModel.getSource().includes('def step(x):')) {
+                panel.content.activeCellIndex = i;
+                window.jupyterapp.commands.execute('notebook:run-all-above');
+                return i;
+            }
+        }
+        return -1;""")
+    assert above > 0, "no plot cell in the notebook"
+    _wait(lambda: _js(browser, f"""
+        const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+        for (let i = 0; i < {above}; i++) {{
+            const c = cells.get(i);
+            if (c.type === 'code' && c.executionCount === null) return false;
+        }}
+        return true;""") and _js(browser, kernel) == "idle", 180, "the cells above to run")
+    _js(browser, "window.jupyterapp.commands.execute('RISE:preview');")  # Alt+R
+    frame = _wait(lambda: browser.find_element("css selector", "iframe[src*='/rise/']"), 60,
+                  "RISE's slide show beside the notebook")
+    browser.switch_to.frame(frame)
+    try:
+        _wait(lambda: _js(browser, "return !!document.querySelector("
+                                   "'.reveal .slides > section.present')"), 120,
+              "the slide show")
+        # The slide with the plot of the step function and its derivative (sprint 2, 1.).
+        found = """
+            const cell = Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+                c => c.textContent.includes('def step(x):'));
+            if (!cell) return null;
+            const v = cell.closest('section'), h = v.parentElement.closest('section') || v;
+            return [h.classList.contains('present'), v.classList.contains('present')];"""
+        for _ in range(40):
+            where = _js(browser, found)
+            assert where is not None, "the plot cell is not on the slides"
+            if where[1]:
+                break
+            browser.find_element("tag name", "body").send_keys(Keys.SPACE)  # the next slide
+            time.sleep(0.6)
+        assert _js(browser, found)[1], "Space did not reach the plot's slide"
+        editor = browser.execute_script("""
+            return Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+                c => c.textContent.includes('def step(x):')).querySelector('.cm-content');""")
+        editor.click()
+        ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT) \
+            .perform()
+        plot = """
+            const cell = Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+                c => c.textContent.includes('def step(x):'));
+            const out = cell.querySelector('.jp-OutputArea');
+            if (out && out.innerText.includes('Traceback')) return 'error: ' + out.innerText;
+            const img = cell.querySelector('.jp-OutputArea-output img');
+            return img && img.complete ? img.naturalWidth : 0;"""
+        width = _wait(lambda: _js(browser, plot), 120, "the plot on the slide",
+                      on_timeout=lambda: (browser.save_screenshot(str(shots / "rise-no-plot.png"))
+                                          and "") + _js(browser, """
+            return '\\n' + Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+                c => c.textContent.includes('def step(x):')).outerHTML.slice(-1500);"""))
+        assert width != 0 and not str(width).startswith("error"), width
+        assert width > 100, width
+        _js(browser, """Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+            c => c.textContent.includes('def step(x):')).querySelector('.jp-OutputArea-output img')
+            .scrollIntoView();""")
+        browser.switch_to.default_content()
+        browser.save_screenshot(str(shots / "rise-live-plot.png"))
+    finally:
+        browser.switch_to.default_content()
+    sent = _requests(browser)
+    assert not _off_machine(sent), f"JupyterLab or RISE asked the network for {_off_machine(sent)}"
