@@ -345,6 +345,15 @@ def test_rise_presents_a_sprint_live_in_jupyterlab_offline(browser, rise_lab):
         "RISE is not using the course's theme (slides --rise)"
     browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
     _wait(lambda: _js(browser, present) == 1, 20, "→ to move to the second slide")
+    sub = """
+        const h = document.querySelector('.reveal .slides > section.present');
+        const v = Array.from(h.querySelectorAll(':scope > section'));
+        return [v.length, v.findIndex(e => e.classList.contains('present'))];"""
+    count, index = _js(browser, sub)
+    if count > 1:  # Space: the next sub-slide (in RISE, ↓ moves to the next cell as in Lab)
+        browser.find_element("tag name", "body").send_keys(Keys.SPACE)
+        _wait(lambda: _js(browser, sub)[1] == index + 1, 20, "Space to move to the next sub-slide",
+              on_timeout=lambda: f" (at {_js(browser, sub)})")
     math = _js(browser, "return document.querySelectorAll('.reveal mjx-container').length")
     assert math > 0
     text = _js(browser, "return document.querySelector('.reveal .slides').innerText")
