@@ -3,6 +3,7 @@
     python -m benchmarks.speed                  # the full run, writes benchmarks/results/speed.md
     python -m benchmarks.speed --quick          # a smoke run: small sizes, few repeats
     python -m benchmarks.speed --threads 1      # NumPy's BLAS and PyTorch both on 1 thread
+    python -m benchmarks.speed --threads 1 --clock cpu   # CPU time: steady on a busy machine
     python -m benchmarks.speed --same-process   # the naive way, both libraries in one process
     python -m benchmarks.speed --test-suite     # also time the whole test suite (minutes)
 

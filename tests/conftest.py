@@ -70,6 +70,11 @@ SLOW_TESTS = {
         "a jailed check per exercise",
     "tests/test_exercises.py::test_untouched_stub_reports_not_implemented":
         "a jailed check per exercise",
+    # grades the whole accuracy corpus (every alternative answer and mistake) once per session,
+    # whichever of its tests is selected; the check that the corpus is complete stays quick
+    "tests/test_corpus.py::test_a_correct_implementation_gets_full_marks":
+        "grades the whole corpus",
+    "tests/test_corpus.py::test_a_mistake_loses_points_with_its_hint": "grades the whole corpus",
     # the speed benchmark's smoke run: worker processes, PyTorch imported twice
     "tests/test_benchmarks.py::test_quick_run_writes_a_well_formed_table":
         "runs the benchmark",
