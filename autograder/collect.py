@@ -595,7 +595,6 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
     student id is not a safe one is not collected.
     """
     from .grading import SAFE_ID
-    from .jail import copy_regular_file
 
     inbound, out_dir = Path(inbound), Path(out_dir)
     if not inbound.is_dir():
@@ -621,26 +620,55 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
         final = out_dir / student / assignment
         if final.exists():
             shutil.rmtree(final)
-        _copy_regular(folder, final, notes, copy_regular_file)
+        _copy_regular(folder, final, notes)
         if not (final / "timestamp.txt").is_file():
             (final / "timestamp.txt").write_text(timestamp)
         report.collected.append(Collected(student, final, [folder.name], notes))
     return report
 
 
-def _copy_regular(src: Path, dest: Path, notes: list, copy_file, root: Path | None = None,
-                  ) -> None:
-    root = root or src
-    dest.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(os.scandir(src), key=lambda e: os.fsencode(e.name)):
-        rel = os.fsdecode(os.path.relpath(entry.path, root))
-        mode = entry.stat(follow_symlinks=False).st_mode
-        if entry.name in JUNK:
-            continue
-        if stat.S_ISDIR(mode):
-            _copy_regular(Path(entry.path), dest / entry.name, notes, copy_file, root)
-        elif stat.S_ISREG(mode):
-            copy_file(Path(entry.path), dest / entry.name)
-        else:
-            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-            notes.append(f"{rel}: {kind}, left out")
+def _copy_regular(src: Path, dest: Path, notes: list, copy_file=None, rel: str = "",
+                  dir_fd: int | None = None) -> None:
+    """Copy the folders and regular files under ``src`` to ``dest``, nothing else.
+
+    The exchange is live (its learner may change her folder while it is copied): every
+    folder and file is opened relative to its parent's descriptor with ``O_NOFOLLOW``, so a
+    folder or file swapped for a link after it was looked at is refused, never followed. A
+    file with other hard links is left out too (it may be someone else's file).
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW
+    try:
+        fd = os.open(src if dir_fd is None else src.name, flags | os.O_DIRECTORY,
+                     dir_fd=dir_fd)
+    except OSError:
+        notes.append(f"{rel or '.'}: not a folder (a link?), left out")
+        return
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in sorted(os.listdir(fd), key=os.fsencode):
+            here = f"{rel}/{name}" if rel else name
+            shown = _one_line(here)
+            if name in JUNK:
+                continue
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                _copy_regular(src / name, dest / name, notes, None, here, fd)
+                continue
+            if not stat.S_ISREG(mode):
+                kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+                notes.append(f"{shown}: {kind}, left out")
+                continue
+            try:
+                ffd = os.open(name, flags | os.O_NONBLOCK, dir_fd=fd)
+            except OSError:
+                notes.append(f"{shown}: changed while collected (a link?), left out")
+                continue
+            with open(ffd, "rb") as fin:
+                info = os.fstat(fin.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+                    notes.append(f"{shown}: not a file of its own (hard links), left out")
+                    continue
+                with open(dest / name, "xb") as fout:
+                    shutil.copyfileobj(fin, fout, 1024 * 1024)
+    finally:
+        os.close(fd)

@@ -8,8 +8,9 @@ for the notebook. Both go through a :class:`Jail`:
   new mount, PID, network, IPC and UTS namespaces; a file system that holds only the system's
   read-only folders (``/usr``, the Python installation and the course's virtual environment)
   and the one folder the code may write (the job folder, or a private copy of the student's
-  autograded folder, shown at its path: see :func:`kernel_main`). The repository (``solutions/``, ``autograder/exercises/``), the gradebook, the
-  grading folder and the other students' files are simply not there. No network, not even
+  autograded folder, shown at its path: see :func:`kernel_main`). The repository
+  (``solutions/``, ``autograder/exercises/``), the gradebook, the grading folder and the
+  other students' files are simply not there. No network, not even
   the machine's loopback (the kernel talks to nbgrader over Unix sockets). When the grader
   runs as root, the code runs as an unprivileged user id of its own (``setpriv``), so the
   process limit ``RLIMIT_NPROC`` holds and nothing root-only is reachable;

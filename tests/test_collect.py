@@ -440,3 +440,35 @@ def test_the_report_escapes_terminal_control_in_learners_names(tmp_path):
     text = collect.collect_zip(download, SPRINT, tmp_path / "out").render()
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[2J" in text
+
+
+def test_collect_exchange_takes_the_latest_and_follows_nothing(tmp_path):
+    inbound = tmp_path / "inbound"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    old = inbound / f"ann+{SPRINT}+2026-01-01 10:00:00.000000 UTC+abc"
+    new = inbound / f"ann+{SPRINT}+2026-01-02 10:00:00.000000 UTC+def"
+    for folder, text in ((old, "old"), (new, "new")):
+        (folder / "helpers").mkdir(parents=True)
+        (folder / "helpers" / "perceptron.py").write_text(text)
+        (folder / "timestamp.txt").write_text(folder.name.split("+")[2])
+    (new / "helpers" / "layers.py").symlink_to(secret)
+    (new / "data").symlink_to(tmp_path)
+    os.link(secret, new / "hard.txt")
+    os.mkfifo(new / "pipe")
+    (inbound / f"glob*+{SPRINT}+2026-01-03 10:00:00.000000 UTC").mkdir()
+    (inbound / f"ben+{SPRINT}+2026-01-03 10:00:00.000000 UTC").symlink_to(old)
+    (inbound / f"cat+sprint2+2026-01-03 10:00:00.000000 UTC").mkdir()
+    report = collect.collect_exchange(inbound, SPRINT, tmp_path / "out")
+    assert [c.student for c in report.collected] == ["ann"]
+    ann = tmp_path / "out" / "ann" / SPRINT
+    assert sorted(str(p.relative_to(ann)) for p in ann.rglob("*")) == \
+        ["helpers", "helpers/perceptron.py", "timestamp.txt"]
+    assert (ann / "helpers" / "perceptron.py").read_text() == "new"
+    notes = "\n".join(report.collected[0].notes)
+    for what in ("helpers/layers.py: a symbolic link", "data: a symbolic link",
+                 "hard.txt: not a file of its own", "pipe: not a regular file"):
+        assert what in notes, (what, notes)
+    problems = "\n".join(report.problems)
+    assert "glob*" in problems and "ben+" in problems and "cat+" not in problems
+    assert secret.read_text() == "SECRET"
