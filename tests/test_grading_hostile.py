@@ -98,13 +98,15 @@ def make_attack(release: Path, dest, attack, fill) -> None:
         os.mkfifo(at(rel))
     cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
     cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
-    if cells:
+    metadata = getattr(attack, "METADATA", {})
+    if cells or metadata:
         nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
         nb = nbformat.read(str(nb_path), as_version=4)
         pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                     and "from autograder import check" in c.source), 0)
         for i, cell in enumerate(cells):
             nb.cells.insert(pos + 1 + i, cell)
+        nb.metadata.update(metadata)
         nbformat.write(nb, str(nb_path))
 
 
@@ -204,6 +206,7 @@ def test_every_attack_scores_zero(hostile, attack):
 def test_nothing_outside_the_learners_folder_was_touched(hostile):
     assert _digest(hostile["repo"], skip="grading") == hostile["repo_before"]
     assert not (hostile["repo"] / "PWNED_BY_A_LEARNER").exists()
+    assert not (hostile["out"] / "PWNED_BY_A_LEARNER").exists()
     assert _digest(hostile["submitted"] / "victim") == hostile["victim_before"]
     assert _digest(hostile["secret"].parent) == hostile["secret_before"]
     out = hostile["out"]
