@@ -284,7 +284,8 @@ def main(argv=None) -> int:
                    help="instructor: the hidden cases too, graded as `grade` grades (in the "
                         "course repository only; exit 0 only when every case passes)")
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
-                                              "cases of `grade --salt SALT`)")
+                                              "cases of `grade --salt SALT`; a grading "
+                                              "folder's own salt is in GRADING/.course_salt)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
