@@ -121,7 +121,8 @@ def _cmd_grade(args) -> int:
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
-                 regrade=args.regrade or None, progress=not args.no_progress)
+                 regrade=args.regrade or None, progress=not args.no_progress,
+                 no_jail=args.no_jail)
 
 
 def _cmd_progress(args) -> int:
@@ -220,6 +221,17 @@ def _cmd_collect_zip(args) -> int:
     return 0 if report.collected else 1
 
 
+def _cmd_collect_exchange(args) -> int:
+    collect = _instructor_module("collect", "collect-exchange")
+    try:
+        report = collect.collect_exchange(Path(args.inbound), args.assignment, Path(args.out))
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    return 0 if report.collected else 1
+
+
 def _cmd_report(args) -> int:
     report = _instructor_module("report", "report")
     try:
@@ -272,7 +284,8 @@ def main(argv=None) -> int:
                    help="instructor: the hidden cases too, graded as `grade` grades (in the "
                         "course repository only; exit 0 only when every case passes)")
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
-                                              "cases of `grade --salt SALT`)")
+                                              "cases of `grade --salt SALT`; a grading "
+                                              "folder's own salt is in GRADING/.course_salt)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
@@ -293,7 +306,8 @@ def main(argv=None) -> int:
     p.add_argument("submitted_dir")
     p.add_argument("--out", required=True, help="where the course, gradebook, feedback and "
                                                 "grades.csv go")
-    p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
+    p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
+                   "default: the course folder's own random salt, made on the first run)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.add_argument("--sprint", action="append", help="only this assignment (repeatable)")
     p.add_argument("--workers", type=int, default=None,
@@ -306,6 +320,9 @@ def main(argv=None) -> int:
     p.add_argument("--regrade", action="append", metavar="STUDENT",
                    help="grade this student again, and nobody else (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-jail", action="store_true", help="grade even where learner code "
+                   "cannot be jailed (no bubblewrap): it then runs unisolated, and the "
+                   "summary and exit status (3) say so")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
@@ -345,6 +362,14 @@ def main(argv=None) -> int:
                                      "(?P<timestamp>...) groups, matched to each name")
     p.set_defaults(func=_cmd_collect_zip)
 
+    p = sub.add_parser("collect-exchange", help="collect nbgrader's exchange inbound folder "
+                       "into SUBMITTED/<student>/<assignment>/ without following links "
+                       "(instead of `nbgrader collect`; instructor)")
+    p.add_argument("inbound", help="the exchange's EXCHANGE/<course>/inbound folder")
+    p.add_argument("--assignment", required=True, help="the assignment (sprintN)")
+    p.add_argument("--out", required=True, help="the SUBMITTED folder to write")
+    p.set_defaults(func=_cmd_collect_exchange)
+
     p = sub.add_parser("report", help="class report (HTML), CSV export and per-student pages "
                                       "from a grading folder (instructor)")
     p.add_argument("grading_dir")
@@ -357,7 +382,8 @@ def main(argv=None) -> int:
                                           "(instructor)")
     p.add_argument("out_zip")
     p.add_argument("--sprint", required=True)
-    p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
+    p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
+                   "default: a random one, kept in the bundle)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.set_defaults(func=_cmd_gradescope)
 
