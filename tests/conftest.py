@@ -75,6 +75,16 @@ SLOW_TESTS = {
     "tests/test_corpus.py::test_a_correct_implementation_gets_full_marks":
         "grades the whole corpus",
     "tests/test_corpus.py::test_a_mistake_loses_points_with_its_hint": "grades the whole corpus",
+    "tests/test_corpus.py::test_a_mistake_no_output_reveals_gets_full_marks_and_is_documented":
+        "grades the whole corpus",
+    # `check --hidden` grades public and hidden cases in child processes; its refusal in a
+    # learner release stays in the quick selection
+    "tests/test_check_hidden.py::test_the_reference_passes_every_public_and_hidden_case":
+        "check --hidden three times",
+    "tests/test_check_hidden.py::"
+    "test_a_mistake_only_hidden_cases_reveal_fails_with_hidden_and_passes_without":
+        "check and check --hidden",
+    "tests/test_check_hidden.py::test_the_salt_changes_the_hidden_cases": "check --hidden",
     # the speed benchmark's smoke run: worker processes, PyTorch imported twice
     "tests/test_benchmarks.py::test_quick_run_writes_a_well_formed_table":
         "runs the benchmark",
