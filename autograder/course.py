@@ -148,10 +148,11 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Pat
     if sprint.exercises:
         registry.write_store(learner / "public", sprint.exercises)
     # needs() names (and probes) earlier sprints' exercises; hint texts unless COURSE_HINTS=0
-    from . import hints, needs
+    from .hints import ship as ship_hints
+    from .needs import INDEX, write_index
 
-    needs.write_index(learner / needs.INDEX.name, registry.load_exercises())
-    hints.ship(learner, sprint.id)
+    write_index(learner / INDEX.name, registry.load_exercises())
+    ship_hints(learner, sprint.id)
     if (repo / "data").is_dir():  # the bundled data sets (helpers/datasets.py looks beside helpers/)
         shutil.copytree(repo / "data", dest / "data", ignore=_ignore("*.py"))
     return dest

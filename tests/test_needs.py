@@ -93,3 +93,23 @@ def test_under_the_course_grader_the_source_decides_and_no_check_runs(stubs, mon
         monkeypatch.delitem(sys.modules, name)
     assert needs_mod.done("sprint1.and_gate", helpers=stubs) is False     # still the stub
     assert needs_mod.is_stub("perceptron", "AND") is True
+
+
+def test_in_a_release_folder_earlier_sprints_are_named_and_probed(tmp_path):
+    """A sprint's assignment holds only its own public cases: needs() still knows the others."""
+    import subprocess
+
+    from autograder import course
+
+    sprint = next(s for s in course.discover_sprints() if s.id == "sprint7")
+    folder = course.write_source(tmp_path / "sprint7", sprint)
+    code = ("from autograder import needs\n"
+            "print(needs('sprint4.affine'), needs('sprint7.conv1d'))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
+                         text=True, check=True).stdout
+    assert "Problem 5: the Affine layer" in out and "helpers/layers.py: Affine" in out
+    assert out.strip().endswith("False False")
+    shutil.copyfile(SOLUTIONS / "layers.py", folder / "helpers" / "layers.py")
+    out = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip().endswith("True False"), out
