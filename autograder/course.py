@@ -139,6 +139,9 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Pat
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     shutil.copyfile(sprint.notebook, dest / sprint.notebook.name)
+    from .answer_notes import strip as strip_answer_notes  # graded by hand in a class
+
+    strip_answer_notes(dest / sprint.notebook.name)
     _check_stubs(repo / "helpers")
     shutil.copytree(repo / "helpers", dest / "helpers", ignore=_ignore())
     learner = dest / "autograder"

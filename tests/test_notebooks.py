@@ -248,3 +248,35 @@ def test_problems_are_numbered_in_order_and_each_check_follows_its_heading(path)
             checked.append(ex.id)
     assert numbers == list(range(1, len(numbers) + 1)), f"problem numbers {numbers}"
     assert checked == [e.id for e in EXERCISES if e.sprint == sprint], "check cells out of order"
+
+
+# --------------------------------------------------------------------------- answer notes
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_discussion_question_has_collapsible_notes_right_under_its_answer(path):
+    from autograder.answer_notes import is_note
+
+    nb = _read(path)
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution"):
+            nxt = nb.cells[i + 1]
+            assert is_note(nxt), f"no answer notes under {c.metadata.nbgrader.grade_id}"
+            assert nxt.source.startswith("<details>") and "</details>" in nxt.source
+            assert "What a good answer mentions" in nxt.source
+    notes = [c for c in nb.cells if is_note(c)]
+    assert len(notes) == sum(1 for c in nb.cells
+                             if c.metadata.get("nbgrader", {}).get("solution"))
+
+
+def test_a_class_release_leaves_the_answer_notes_out_unless_asked(tmp_path, monkeypatch):
+    from autograder import answer_notes, course
+
+    sprint = course.discover_sprints(["sprint1"])[0]
+    monkeypatch.delenv(answer_notes.SWITCH, raising=False)
+    dest = course.write_source(tmp_path / "class" / "sprint1", sprint)
+    nb = _read(dest / sprint.notebook.name)
+    assert not [c for c in nb.cells if answer_notes.is_note(c)]
+    assert len(nb.cells) == len(_read(sprint.notebook).cells) - 3
+    monkeypatch.setenv(answer_notes.SWITCH, "1")
+    dest = course.write_source(tmp_path / "kept" / "sprint1", sprint)
+    assert len([c for c in _read(dest / sprint.notebook.name).cells
+                if answer_notes.is_note(c)]) == 3
