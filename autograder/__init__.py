@@ -5,6 +5,6 @@ check``; instructors use ``python -m autograder course|release|grade``. See the 
 """
 from .check import check, run_checks
 from .hints import hint
-from .needs import needs
+from .needs import done, needs
 
-__all__ = ["check", "hint", "needs", "run_checks"]
+__all__ = ["check", "done", "hint", "needs", "run_checks"]
