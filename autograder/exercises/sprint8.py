@@ -719,7 +719,7 @@ EXERCISES = [
         id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
         title="Problem 8: counting parameters (AlexNet's 62.3M)",
         examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
-                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (seed 004: 6230万 parameters)"),
+                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (62.3 million parameters, 6230万)"),
                   case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
                         {"type": "pool", "size": 2, "stride": 2},
                         {"type": "conv", "filters": 16, "size": 5, "stride": 1, "pad": 0},
