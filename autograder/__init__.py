@@ -4,5 +4,7 @@ Learners use :func:`check` (``from autograder import check``) or ``python -m aut
 check``; instructors use ``python -m autograder course|release|grade``. See the README.
 """
 from .check import check, run_checks
+from .hints import hint
+from .needs import done, needs
 
-__all__ = ["check", "run_checks"]
+__all__ = ["check", "done", "hint", "needs", "run_checks"]

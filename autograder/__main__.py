@@ -142,6 +142,20 @@ def _cmd_progress(args) -> int:
     return 0
 
 
+def _cmd_hint(args) -> int:
+    from . import hints
+
+    try:
+        if args.exercise:
+            print(hints.next_hint(args.exercise, args.helpers))
+        else:
+            print(hints.usage_text(args.helpers))
+    except FileNotFoundError as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _cmd_slides(args) -> int:
     slides = _instructor_module("slides", "slides")
     if args.rise:
@@ -332,6 +346,12 @@ def main(argv=None) -> int:
     p.add_argument("--helpers", help="the helpers/ folder (default: the nearest)")
     p.add_argument("--json", action="store_true", help="print one row per exercise as JSON")
     p.set_defaults(func=_cmd_progress)
+
+    p = sub.add_parser("hint", help="the next level of an exercise's hints; alone: the levels "
+                                    "you used")
+    p.add_argument("exercise", nargs="?", help="an exercise id, e.g. sprint8.conv2d")
+    p.add_argument("--helpers", help="the helpers/ folder (default: the nearest)")
+    p.set_defaults(func=_cmd_hint)
 
     p = sub.add_parser("slides", help="offline reveal.js slides of every sprint (facilitator)")
     p.add_argument("out_dir", nargs="?", help="where the .slides.html files go")

@@ -39,7 +39,7 @@ COURSE_ID = "dl-from-scratch"
 EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
-                   "registry", "sandbox", "sandbox_child")
+                   "registry", "sandbox", "sandbox_child", "needs", "hints")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")
@@ -170,6 +170,9 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Pat
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     shutil.copyfile(sprint.notebook, dest / sprint.notebook.name)
+    from .answer_notes import strip as strip_answer_notes  # graded by hand in a class
+
+    strip_answer_notes(dest / sprint.notebook.name)
     _check_stubs(repo / "helpers")
     shutil.copytree(repo / "helpers", dest / "helpers", ignore=_ignore())
     learner = dest / "autograder"
@@ -178,6 +181,12 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Pat
         shutil.copyfile(repo / "autograder" / f"{name}.py", learner / f"{name}.py")
     if sprint.exercises:
         registry.write_store(learner / "public", sprint.exercises)
+    # needs() names (and probes) earlier sprints' exercises; hint texts unless COURSE_HINTS=0
+    from .hints import ship as ship_hints
+    from .needs import INDEX, write_index
+
+    write_index(learner / INDEX.name, registry.load_exercises())
+    ship_hints(learner, sprint.id)
     if (repo / "data").is_dir():  # the bundled data sets (helpers/datasets.py looks beside helpers/)
         shutil.copytree(repo / "data", dest / "data", ignore=_ignore("*.py"))
     return dest

@@ -99,9 +99,9 @@ class SimpleConv1d:
     >>> conv.dW, conv.db
     (array([ 50.,  80., 110.]), array([30.]))
 
-    Hint: loop over the ``K`` filter positions (or the outputs) and add up slices:
-    ``a += x[k:k + L_out] * W[k]``. Do not flip the filter: ``np.convolve`` flips it, which is
-    a true convolution (畳み込み), not what CNNs compute.
+    Do not flip the filter: ``np.convolve`` flips it, which is a true convolution (畳み込み),
+    not what CNNs compute. Stuck? ``hint("sprint7.simple_conv1d")`` gives a hint, one level
+    at a time.
     """
 
     def __init__(self, W, b):
@@ -148,8 +148,7 @@ def pad1d(x, pad):
     >>> pad1d(np.ones((2, 1, 3)), 2).shape          # (N, C, L) -> (N, C, L + 4)
     (2, 1, 7)
 
-    Hint: ``np.pad(x, pad)`` pads *every* axis. Give one ``(before, after)`` pair per axis:
-    ``[(0, 0)] * (x.ndim - 1) + [(pad, pad)]``.
+    Note: ``np.pad(x, pad)`` pads *every* axis; only the last one is to be padded here.
     """
     # YOUR CODE HERE
     raise NotImplementedError("pad1d: not implemented yet")
@@ -207,13 +206,8 @@ class Conv1d:
     >>> conv.db
     array([2., 2., 2.])
 
-    Hint: vectorise with windows. ``sliding_window_view(x_p, K, axis=2)[:, :, ::S]`` has shape
-    ``(N, C, L_out, K)``: window ``i`` is ``x_p[:, :, iS:iS + K]``. Then the forward pass is
-    ``np.einsum("ncik,fck->nfi", windows, W)`` plus the bias, and
-    ``dW = np.einsum("nfi,ncik->fck", dout, windows)`` sums over ``n`` and ``i`` at once.
-    For ``dx``, loop over the ``K`` filter positions and add into the padded shape:
-    ``dx_p[:, :, k:k + S * (L_out - 1) + 1:S] += ...``; cut the padding off at the end.
-    Python loops over samples and positions work too, only slower.
+    Python loops over samples, filters and positions are a correct start; vectorised versions
+    are faster. Stuck? ``hint("sprint7.conv1d")`` gives a hint, one level at a time.
     """
 
     def __init__(self, W, b, stride=1, pad=0):
@@ -265,9 +259,8 @@ class MaxPool1D:
     >>> pool.backward(np.array([[[10.0, 20.0]]]))                # to the 3 and the first 2
     array([[[ 0., 10., 20.,  0.,  0.]]])
 
-    Hint: keep the *index* of each window's maximum in forward (``argmax`` over the window
-    axis of ``sliding_window_view(x, P, axis=2)[:, :, ::S]``); in backward add ``dout`` at
-    ``iS + argmax`` (``np.add.at`` adds correctly even when two windows pick the same input).
+    The backward pass needs to know *where* each window's maximum was: keep that in forward.
+    Stuck? ``hint("sprint7.max_pool1d")`` gives a hint, one level at a time.
     """
 
     def __init__(self, pool_size, stride=None):

@@ -10,9 +10,9 @@ filter is used at every position (weight sharing, 重み共有). An affine (full
 全結合) layer from ``D`` inputs to ``M`` outputs has ``D · M + M``; after a convolution
 ``D = C · H · W``, so it grows with the image. A pooling layer has none.
 
-That is why, in AlexNet (seed 004: 62.3 million parameters), the convolution layers do most of
-the computation but hold only about 5 % of the parameters, and the fully connected layers the
-other 95 %.
+That is why, in AlexNet (62.3 million parameters), the convolution layers do most of the
+computation — 90–95 % of it, as Krizhevsky (2014) puts it; ``count_macs`` counts it — but hold
+only about 6 % of the parameters, and the fully connected layers the other 94 %.
 
 An architecture is a list of layers, each a dict::
 
@@ -79,7 +79,7 @@ def count_parameters(layers, input_shape):
     -------
     >>> count_parameters(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT)
     [((30, 24, 24), 780), ((30, 12, 12), 0), ((100,), 432100), ((10,), 1010)]
-    >>> sum(n for _, n in count_parameters(ALEXNET, ALEXNET_INPUT))   # seed 004: 6230万
+    >>> sum(n for _, n in count_parameters(ALEXNET, ALEXNET_INPUT))   # 6230万, 62.3 million
     62378344
 
     Hint: a filter spans *all* input channels, so a conv layer's weights are ``F × C × K × K``;
@@ -88,3 +88,40 @@ def count_parameters(layers, input_shape):
     """
     # YOUR CODE HERE
     raise NotImplementedError("count_parameters: not implemented yet")
+
+
+def count_macs(layers, input_shape):
+    r"""The multiply-adds (積和演算, MACs) of every layer of a CNN, for one image.
+
+    A multiply-add is one product added to a running sum, ``acc += w · x``: the unit of work
+    of a convolution or an affine layer. Walk through ``layers`` keeping the current shape, as
+    in ``count_parameters``:
+
+    * ``conv``: every one of the ``F · OH · OW`` output values is a sum of ``C · K · K``
+      products, so :math:`F \cdot OH \cdot OW \cdot C \cdot K \cdot K` multiply-adds (the
+      bias is an addition, not a multiply-add: not counted);
+    * ``pool``: 0 (comparisons or additions, no products);
+    * ``affine``: :math:`D \cdot M` (every output sums ``D`` products).
+
+    A convolution's weights are few, but each is used at every output position: that is why
+    the convolution layers hold few parameters and do most of the work.
+
+    Parameters
+    ----------
+    layers : list of dicts, as described in the module's docstring
+    input_shape : tuple ``(C, H, W)``, one image (no batch axis)
+
+    Returns
+    -------
+    list of ints, the multiply-adds of each layer, in order (``sum`` of it is the total)
+
+    Example
+    -------
+    >>> count_macs(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT)        # 30·24·24 · 1·5·5 = 432 000
+    [432000, 0, 432000, 1000]
+    >>> macs = count_macs(ALEXNET, ALEXNET_INPUT)
+    >>> sum(macs)                                                  # about 1.1 billion
+    1135256096
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError("count_macs: not implemented yet")

@@ -91,11 +91,11 @@ def _pad_hw(x, pad):
 def conv2d_forward_loops(x, W, b, stride=1, pad=0):
     r"""The convolution's forward pass (順伝播) with plain Python loops.
 
-    For every sample ``n``, filter ``f`` and output position ``(i, j)``: cut the patch of the
-    padded input that the filter covers and take ``sum(patch * W[f]) + b[f]``::
-
-        patch = x_pad[n, :, i*stride : i*stride + FH, j*stride : j*stride + FW]   # (C, FH, FW)
-        out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    For every sample ``n``, filter ``f`` and output position ``(i, j)``: the *patch* is the
+    ``(C, FH, FW)`` block of the padded input whose top-left corner is at row ``i·stride``,
+    column ``j·stride`` (all channels); the output is the sum of the element-wise product of
+    the patch and the filter ``W[f]``, plus the bias ``b[f]`` — the formula of the module
+    docstring, one output at a time.
 
     Slow (four nested loops in Python) but the formula in plain sight: the reference the fast
     ``Conv2d`` must agree with.
@@ -124,9 +124,9 @@ def conv2d_forward_loops(x, W, b, stride=1, pad=0):
     >>> conv2d_forward_loops(x, W, np.array([0.0]), stride=2, pad=1).shape
     (1, 1, 3, 3)
 
-    Hint: pad only the height and width axes,
-    ``np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))``; multiply the patch by ``W[f]``
-    as it is (no flipping: CNNs use the cross-correlation).
+    Pad only the height and width axes (``np.pad`` takes one ``(before, after)`` pair per
+    axis), and use ``W[f]`` as it is (no flipping: CNNs use the cross-correlation). Stuck?
+    ``hint("sprint8.conv2d_forward_loops")`` gives a hint, one level at a time.
     """
     ### BEGIN SOLUTION
     N, C, H, Wd = x.shape
@@ -149,17 +149,22 @@ def conv2d_forward_loops(x, W, b, stride=1, pad=0):
 def conv2d_backward_loops(dout, x, W, stride=1, pad=0):
     r"""The convolution's backward pass (逆伝播) with plain Python loops.
 
-    Every output ``out[n, f, i, j]`` was ``sum(patch * W[f]) + b[f]``. Going back, each one
-    hands its gradient ``g = dout[n, f, i, j]`` to the three things it was made of:
+    Every output ``out[n, f, i, j]`` was the sum of ``patch ⊙ W[f]`` plus ``b[f]``. Going
+    back, its gradient :math:`g = \partial L/\partial\,\text{out}[n, f, i, j]` reaches the
+    three things it was made of:
 
-    * the filter: ``dW[f] += g * patch`` (the patch it saw),
-    * the bias: ``db[f] += g``,
-    * the input: ``dx_pad[n, :, patch position] += g * W[f]``.
+    .. math::
+
+        \frac{\partial L}{\partial W[f]} = \sum_{n, i, j} g_{nfij}\;\text{patch}_{n,i,j},
+        \qquad
+        \frac{\partial L}{\partial b[f]} = \sum_{n, i, j} g_{nfij},
+        \qquad
+        \frac{\partial L}{\partial\,\text{patch}_{n,i,j}} \mathrel{+}= \sum_f g_{nfij}\, W[f]
 
     The same filter and bias were used at *every* position and for *every* sample (weight
     sharing, 重み共有), so their gradients **sum** over the batch and over all positions
     (``+=``, never ``=``); overlapping patches add up in ``dx``. At the end the padding is cut
-    away: ``dx = dx_pad[:, :, pad:pad + H, pad:pad + W]``.
+    away, so that ``dx`` has the shape of ``x``.
 
     Parameters
     ----------
@@ -187,8 +192,8 @@ def conv2d_backward_loops(dout, x, W, stride=1, pad=0):
     >>> db
     array([4.])
 
-    Hint: start from zeros, ``dx_pad = np.zeros_like(x_pad)``, ``dW = np.zeros_like(W)``,
-    ``db = np.zeros(F)``, and accumulate with ``+=`` in the same four loops as the forward.
+    Start from zeros and accumulate in the same four loops as the forward pass. Stuck?
+    ``hint("sprint8.conv2d_backward_loops")`` gives a hint, one level at a time.
     """
     ### BEGIN SOLUTION
     N, C, H, Wd = x.shape
@@ -216,18 +221,21 @@ def conv2d_backward_loops(dout, x, W, stride=1, pad=0):
 class Conv2d:
     r"""The vectorised convolution layer (畳み込み層): no Python loop over samples or positions.
 
-    **Forward.** Every window of the padded input is a *view* (no copy) given by
-    ``sliding_window_view``; taking every ``stride``-th one and ordering the axes so that each
-    sample's patches are the *columns* of a matrix gives im2col ("image to columns"), one
-    copy of the input per filter offset::
+    **Forward: im2col** ("image to columns"). Lay each sample's patches out as the *columns*
+    of a matrix, and the whole convolution becomes one matrix product:
 
-        windows = sliding_window_view(x_pad, (FH, FW), axis=(2, 3))[:, :, ::s, ::s]
-                                                      # (N, C, OH, OW, FH, FW), a view
-        cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * FH * FW, OH * OW)
-        out  = W.reshape(F, -1) @ cols + b[:, None]   # (N, F, OH*OW) -> (N, F, OH, OW)
+    .. math::
 
-    One (batched) matrix product does all ``N·F·OH·OW`` sums of products, and the result is
-    already in ``(N, F, OH, OW)`` order.
+        \text{cols}_n \;(C·FH·FW,\ OH·OW), \qquad
+        W_\text{mat} \;(F,\ C·FH·FW), \qquad
+        \text{out}_n = W_\text{mat}\,\text{cols}_n + b \;(F,\ OH·OW) \to (F, OH, OW)
+
+    Column ``k = i·OW + j`` of ``cols_n`` is the patch under output position ``(i, j)``,
+    flattened in the same ``(c, p, q)`` order as each row of ``W_mat`` (a filter, flattened);
+    ``b`` is added to every column. NumPy's ``sliding_window_view`` gives every window of the
+    padded input as a *view* (no copy); keeping every ``stride``-th one, ordering its axes and
+    reshaping gives ``cols``. One (batched) matrix product then does all ``N·F·OH·OW`` sums of
+    products.
 
     **Backward**, with ``dout`` as ``D: (N, F, OH*OW)`` and ``W_mat = W.reshape(F, -1)``:
 
@@ -273,9 +281,9 @@ class Conv2d:
     (array([[45., 54.],
            [81., 90.]]), array([9.]))
 
-    Hint: keep ``cols`` (and the input shape) from the forward pass for the backward pass;
-    ``@`` on reshaped arrays replaces the loops (``np.matmul`` multiplies a stack of matrices
-    at once); check your layer against ``conv2d_forward_loops`` on small random inputs.
+    Keep ``cols`` (and the input shape) from the forward pass for the backward pass, and test
+    your layer against ``conv2d_forward_loops`` on small random inputs. Stuck?
+    ``hint("sprint8.conv2d")`` gives a hint, one level at a time.
     """
 
     def __init__(self, W, b, stride=1, pad=0):

@@ -9,9 +9,9 @@ filter is used at every position (weight sharing, 重み共有). An affine (full
 全結合) layer from ``D`` inputs to ``M`` outputs has ``D · M + M``; after a convolution
 ``D = C · H · W``, so it grows with the image. A pooling layer has none.
 
-That is why, in AlexNet (seed 004: 62.3 million parameters), the convolution layers do most of
-the computation but hold only about 5 % of the parameters, and the fully connected layers the
-other 95 %.
+That is why, in AlexNet (62.3 million parameters), the convolution layers do most of the
+computation — 90–95 % of it, as Krizhevsky (2014) puts it; ``count_macs`` counts it — but hold
+only about 6 % of the parameters, and the fully connected layers the other 94 %.
 
 An architecture is a list of layers, each a dict::
 
@@ -78,7 +78,7 @@ def count_parameters(layers, input_shape):
     -------
     >>> count_parameters(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT)
     [((30, 24, 24), 780), ((30, 12, 12), 0), ((100,), 432100), ((10,), 1010)]
-    >>> sum(n for _, n in count_parameters(ALEXNET, ALEXNET_INPUT))   # seed 004: 6230万
+    >>> sum(n for _, n in count_parameters(ALEXNET, ALEXNET_INPUT))   # 6230万, 62.3 million
     62378344
 
     Hint: a filter spans *all* input channels, so a conv layer's weights are ``F × C × K × K``;
@@ -113,5 +113,70 @@ def count_parameters(layers, input_shape):
         else:
             raise ValueError(f"unknown layer type {kind!r}")
         result.append((tuple(int(s) for s in shape), int(n_params)))
+    return result
+    ### END SOLUTION
+
+
+def count_macs(layers, input_shape):
+    r"""The multiply-adds (積和演算, MACs) of every layer of a CNN, for one image.
+
+    A multiply-add is one product added to a running sum, ``acc += w · x``: the unit of work
+    of a convolution or an affine layer. Walk through ``layers`` keeping the current shape, as
+    in ``count_parameters``:
+
+    * ``conv``: every one of the ``F · OH · OW`` output values is a sum of ``C · K · K``
+      products, so :math:`F \cdot OH \cdot OW \cdot C \cdot K \cdot K` multiply-adds (the
+      bias is an addition, not a multiply-add: not counted);
+    * ``pool``: 0 (comparisons or additions, no products);
+    * ``affine``: :math:`D \cdot M` (every output sums ``D`` products).
+
+    A convolution's weights are few, but each is used at every output position: that is why
+    the convolution layers hold few parameters and do most of the work.
+
+    Parameters
+    ----------
+    layers : list of dicts, as described in the module's docstring
+    input_shape : tuple ``(C, H, W)``, one image (no batch axis)
+
+    Returns
+    -------
+    list of ints, the multiply-adds of each layer, in order (``sum`` of it is the total)
+
+    Example
+    -------
+    >>> count_macs(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT)        # 30·24·24 · 1·5·5 = 432 000
+    [432000, 0, 432000, 1000]
+    >>> macs = count_macs(ALEXNET, ALEXNET_INPUT)
+    >>> sum(macs)                                                  # about 1.1 billion
+    1135256096
+    """
+    ### BEGIN SOLUTION
+    def size(i, k, s, p):
+        """conv_output_size, inline."""
+        return (i + 2 * p - k) // s + 1
+
+    shape = tuple(int(s) for s in input_shape)
+    result = []
+    for layer in layers:
+        kind = layer["type"]
+        if kind == "conv":
+            C, H, W = shape
+            F, K = layer["filters"], layer["size"]
+            S, P = layer.get("stride", 1), layer.get("pad", 0)
+            shape = (F, size(H, K, S, P), size(W, K, S, P))
+            macs = shape[0] * shape[1] * shape[2] * C * K * K
+        elif kind == "pool":
+            C, H, W = shape
+            K = layer["size"]
+            S, P = layer.get("stride", K), layer.get("pad", 0)
+            shape = (C, size(H, K, S, P), size(W, K, S, P))
+            macs = 0
+        elif kind == "affine":
+            D, M = int(np.prod(shape)), layer["units"]
+            shape = (M,)
+            macs = D * M
+        else:
+            raise ValueError(f"unknown layer type {kind!r}")
+        result.append(int(macs))
     return result
     ### END SOLUTION

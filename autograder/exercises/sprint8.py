@@ -731,7 +731,7 @@ EXERCISES = [
         id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
         title="Problem 8: counting parameters (AlexNet's 62.3M)",
         examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
-                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (seed 004: 6230万 parameters)"),
+                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (62.3 million parameters, 6230万)"),
                   case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
                         {"type": "pool", "size": 2, "stride": 2},
                         {"type": "conv", "filters": 16, "size": 5, "stride": 1, "pad": 0},
@@ -755,3 +755,47 @@ EXERCISES = [
         ],
     ),
 ]
+
+
+# --------------------------------------------------------------------------- count_macs
+def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=False):
+    """count_macs with one of its classic slips (see the mistakes below)."""
+    shape, result = tuple(int(s) for s in input_shape), []
+    for layer in layers:
+        if layer["type"] in ("conv", "pool"):
+            C, H, W = shape
+            K = layer["size"]
+            S = layer.get("stride", 1 if layer["type"] == "conv" else K)
+            P = layer.get("pad", 0)
+            OH, OW = conv_output_size(H, K, S, P), conv_output_size(W, K, S, P)
+            if layer["type"] == "pool":
+                shape, macs = (C, OH, OW), 0
+            else:
+                F = layer["filters"]
+                shape = (F, OH, OW)
+                macs = F * K * K * (C if channels else 1) * (OH * OW if positions else 1)
+                macs += F * OH * OW if bias else 0
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape, macs = (M,), D * M + (M if bias else 0)
+        result.append(int(macs))
+    return result
+
+
+EXERCISES.append(Exercise(
+    id="sprint8.count_macs", points=2, module="param_count", name="count_macs",
+    title="Problem 9: counting multiply-adds (AlexNet's 1.1 billion)",
+    examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
+              case(ALEXNET, ALEXNET_INPUT, label="AlexNet (about 1.1 billion multiply-adds)")],
+    generate=_random_architecture_case, n_public=2, n_hidden=10,
+    tol=INT_TOL,
+    mistakes=[
+        Mistake(partial(_macs_variant, positions=False),
+                "A filter's weights are used at every output position: multiply by OH · OW "
+                "(what you counted is the number of weights)."),
+        Mistake(partial(_macs_variant, channels=False),
+                "Each output value sums over every input channel too: C · K · K products."),
+        Mistake(partial(_macs_variant, bias=True),
+                "Adding the bias is an addition, not a multiply-add: leave it out."),
+    ],
+))

@@ -622,3 +622,97 @@ class Conv2dWithLoops:
     def backward(self, dout):
         dx, self.dW, self.db = conv2d_backward_loops(dout, self.x, self.W, self.stride, self.pad)
         return dx
+
+
+# --------------------------------------------------------------------------- count_macs
+@correct("sprint8.count_macs")
+def count_macs_walk(layers, input_shape):
+    shape, out = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
+            F = layer["filters"]
+            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
+            out.append(F * shape[1] * shape[2] * C * k * k)
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            k = layer["size"]
+            s = layer.get("stride", k)
+            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
+            out.append(0)
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape = (M,)
+            out.append(D * M)
+    return out
+
+
+@correct("sprint8.count_macs")
+def count_macs_from_the_parameter_counts(layers, input_shape):
+    # every weight (not bias) is used once per output position: MACs = weights × positions
+    macs, c = [], input_shape[0]
+    h, w = input_shape[1], input_shape[2]
+    for layer in layers:
+        if layer["type"] == "affine":
+            d = c * h * w
+            macs.append(int(d * layer["units"]))
+            c, h, w = layer["units"], 1, 1
+            continue
+        k = layer["size"]
+        s = layer.get("stride", 1 if layer["type"] == "conv" else k)
+        p = layer.get("pad", 0)
+        h, w = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+        if layer["type"] == "conv":
+            weights = layer["filters"] * c * k * k
+            macs.append(int(weights * h * w))
+            c = layer["filters"]
+        else:
+            macs.append(0)
+    return macs
+
+
+@mistake("sprint8.count_macs", hint="used at every output position")
+def count_macs_weights_only(layers, input_shape):
+    shape, out = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
+            F = layer["filters"]
+            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
+            out.append(F * C * k * k)
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            k = layer["size"]
+            s = layer.get("stride", k)
+            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
+            out.append(0)
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape = (M,)
+            out.append(D * M)
+    return out
+
+
+@mistake("sprint8.count_macs", hint="not a multiply-add")
+def count_macs_with_the_bias(layers, input_shape):
+    shape, out = tuple(input_shape), []
+    for layer in layers:
+        if layer["type"] == "conv":
+            C, H, W = shape
+            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
+            F = layer["filters"]
+            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
+            out.append(F * shape[1] * shape[2] * (C * k * k + 1))
+        elif layer["type"] == "pool":
+            C, H, W = shape
+            k = layer["size"]
+            s = layer.get("stride", k)
+            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
+            out.append(0)
+        else:
+            D, M = int(np.prod(shape)), layer["units"]
+            shape = (M,)
+            out.append(D * M + M)
+    return out
