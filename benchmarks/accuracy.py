@@ -123,8 +123,37 @@ def train_cnn(data, X_train, y_train, X_val, y_val):
     return _ImageClassifier(net), f"Adam, SimpleConvNet 30×5×5/pool 2/100, {text}"
 
 
+#: Sprint 9's settings per data set: the deeper CNN of 3×3 convolutions with batch norm, Adam.
+DEEP_CNN_SETTINGS = {
+    "mnist-small": dict(blocks=(16, 32), hidden_size=100, dropout_ratio=0.5, epochs=8,
+                        batch_size=100, lr=0.001, seed=0),
+    "fashion-mnist": dict(blocks=(32, 64), hidden_size=256, dropout_ratio=0.5, epochs=10,
+                          batch_size=100, lr=0.001, seed=0),
+}
+
+
+def train_deep_cnn(data, X_train, y_train, X_val, y_val):
+    """Sprint 9's ``DeepConvNet`` (reference): [conv 3×3 → batch norm → ReLU] × 2 → max pool,
+    twice, → affine → batch norm → ReLU → dropout → affine 10; Adam, float32."""
+    from solutions.cnn import train
+    from solutions.deep_cnn import DeepConvNet
+    from solutions.optimizers import Adam
+
+    settings = dict(DEEP_CNN_SETTINGS[data])
+    epochs, batch_size, lr = settings.pop("epochs"), settings.pop("batch_size"), settings.pop("lr")
+    images = X_train.reshape(len(X_train), 1, 28, 28)
+    val = None if X_val is None else X_val.reshape(len(X_val), 1, 28, 28)
+    net = DeepConvNet(input_dim=(1, 28, 28), dtype=str(images.dtype), **settings)
+    history = train(net, images, y_train, Adam(lr=lr), epochs=epochs, batch_size=batch_size,
+                    x_val=val, t_val=y_val, seed=settings["seed"])
+    if history["val_acc"]:
+        print("validation accuracy per epoch:", " ".join(f"{a:.4f}" for a in history["val_acc"]))
+    text = ", ".join(f"{k}={v}" for k, v in DEEP_CNN_SETTINGS[data].items())
+    return _ImageClassifier(net), f"Adam, DeepConvNet 3×3 conv + batch norm, {text}"
+
+
 #: Model name -> ``train(data, X_train, y_train, X_val, y_val) -> (model, settings)``.
-MODELS = {"mlp": train_mlp, "cnn": train_cnn}
+MODELS = {"mlp": train_mlp, "cnn": train_cnn, "deep_cnn": train_deep_cnn}
 
 
 # --------------------------------------------------------------------------- running
