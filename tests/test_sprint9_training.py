@@ -255,3 +255,131 @@ def test_random_search_returns_the_best_first():
     accs = [r["val_acc"] for r in results]
     assert accs == sorted(accs, reverse=True)
     assert abs(np.log10(results[0]["setting"]["lr"]) + 2) < 0.3
+
+
+# --------------------------------------------------------------------------- the deeper CNN
+def _tiny_net(**kw):
+    from solutions.deep_cnn import DeepConvNet
+
+    return DeepConvNet(input_dim=(1, 8, 8), blocks=(2, 3), hidden_size=5, output_size=4,
+                       dtype="float64", **kw)
+
+
+def test_deep_cnn_gradient_matches_central_differences():
+    """The whole network (conv, batch norm, pooling, affine; no dropout) against a numerical
+    gradient of its training loss, for a weight of every kind."""
+    net = _tiny_net(dropout_ratio=0.0, seed=1)
+    rng = np.random.default_rng(0)
+    x, t = rng.random((4, 1, 8, 8)), np.array([0, 1, 2, 3])
+    grads = net.gradient(x, t)
+    for key in ("W1", "gamma2", "beta3", "W5", "b6"):
+        value = net.params[key]
+
+        def loss(v, key=key):
+            saved = net.params[key].copy()
+            net.params[key][...] = v
+            try:
+                return net.loss(x, t, train_flg=True)
+            finally:
+                net.params[key][...] = saved
+
+        numeric = _central_difference(loss, value.copy())
+        assert max_relative_error(grads[key], numeric) < 1e-5, key
+
+
+def test_saliency_is_the_gradient_of_the_class_score_with_respect_to_the_image():
+    net = _tiny_net(seed=2)
+    rng = np.random.default_rng(1)
+    for _ in range(3):   # some training steps, so the running averages are not 0 and 1
+        net.gradient(rng.random((6, 1, 8, 8)), rng.integers(0, 4, 6))
+    x, labels = rng.random((2, 1, 8, 8)), np.array([3, 1])
+    maps = net.saliency(x, labels)
+    for n in range(2):
+        numeric = _central_difference(
+            lambda v, n=n: float(net.predict(v[None])[0, labels[n]]), x[n])
+        np.testing.assert_allclose(maps[n], np.abs(numeric).max(axis=0), rtol=1e-5, atol=1e-8)
+    assert net.layers["Conv1"].needs_dx is False, "training still skips the images' gradient"
+
+
+def test_deep_cnn_saved_and_loaded_predicts_identically(tmp_path):
+    from solutions.deep_cnn import DeepConvNet
+    from solutions.optimizers import Adam
+
+    net = DeepConvNet(input_dim=(1, 8, 8), blocks=(2, 3), hidden_size=5, output_size=4, seed=3)
+    rng = np.random.default_rng(2)
+    adam = Adam(lr=0.01)
+    for _ in range(3):
+        adam.update(net.params, net.gradient(rng.random((5, 1, 8, 8), dtype=np.float32),
+                                             rng.integers(0, 4, 5)))
+    path = tmp_path / "net.npz"
+    net.save(path)
+    restored = DeepConvNet.load(path)
+    x = rng.random((7, 1, 8, 8), dtype=np.float32)
+    assert restored.config == net.config
+    np.testing.assert_array_equal(restored.predict(x), net.predict(x))
+    fresh = DeepConvNet(**net.config)
+    assert not np.array_equal(fresh.predict(x), net.predict(x)), "the state matters"
+    with np.load(path, allow_pickle=False) as f:
+        assert "params/running_mean1" in f.files
+
+
+def test_deep_cnn_without_batchnorm_has_no_gamma():
+    net = _tiny_net(use_batchnorm=False)
+    assert not any(k.startswith(("gamma", "beta")) for k in net.params)
+    assert not any(k.startswith("BatchNorm") for k in net.layers)
+
+
+@pytest.mark.oracle
+def test_deep_cnn_inference_agrees_with_the_same_network_in_torch():
+    """The deeper CNN's inference against torch.nn layers holding the same weights."""
+    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+    from torch import nn
+
+    net = _tiny_net(seed=4)
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        net.gradient(rng.random((6, 1, 8, 8)), rng.integers(0, 4, 6))
+    p, state = net.params, net.state()
+    mods = []
+    for i, c_in, c_out in ((1, 1, 2), (2, 2, 2), (3, 2, 3), (4, 3, 3)):
+        conv = nn.Conv2d(c_in, c_out, 3, padding=1).double()
+        bn = nn.BatchNorm2d(c_out, eps=1e-5).double().eval()
+        with torch.no_grad():
+            conv.weight.copy_(torch.tensor(p[f"W{i}"]))
+            conv.bias.copy_(torch.tensor(p[f"b{i}"]))
+            bn.weight.copy_(torch.tensor(p[f"gamma{i}"]))
+            bn.bias.copy_(torch.tensor(p[f"beta{i}"]))
+            bn.running_mean.copy_(torch.tensor(state[f"running_mean{i}"]))
+            bn.running_var.copy_(torch.tensor(state[f"running_var{i}"]))
+        mods += [conv, bn, nn.ReLU()]
+        if i % 2 == 0:
+            mods.append(nn.MaxPool2d(2))
+    fc1, fc2 = nn.Linear(12, 5).double(), nn.Linear(5, 4).double()
+    bn5 = nn.BatchNorm1d(5, eps=1e-5).double().eval()
+    with torch.no_grad():
+        fc1.weight.copy_(torch.tensor(p["W5"].T))
+        fc1.bias.copy_(torch.tensor(p["b5"]))
+        bn5.weight.copy_(torch.tensor(p["gamma5"]))
+        bn5.bias.copy_(torch.tensor(p["beta5"]))
+        bn5.running_mean.copy_(torch.tensor(state["running_mean5"]))
+        bn5.running_var.copy_(torch.tensor(state["running_var5"]))
+        fc2.weight.copy_(torch.tensor(p["W6"].T))
+        fc2.bias.copy_(torch.tensor(p["b6"]))
+    model = nn.Sequential(*mods, nn.Flatten(), fc1, bn5, nn.ReLU(), nn.Dropout(0.5), fc2).eval()
+    x = rng.random((3, 1, 8, 8))
+    np.testing.assert_allclose(net.predict(x), model(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_accuracy_benchmark_trains_the_deep_cnn(monkeypatch):
+    """`python -m benchmarks.accuracy deep_cnn DATA` is wired up (a tiny run, not a figure)."""
+    from benchmarks import accuracy
+
+    assert "deep_cnn" in accuracy.MODELS
+    monkeypatch.setitem(accuracy.DEEP_CNN_SETTINGS, "mnist-small",
+                        dict(blocks=(2, 2), hidden_size=8, dropout_ratio=0.5, epochs=1,
+                             batch_size=20, lr=0.001, seed=0))
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
+    model, settings = accuracy.train_deep_cnn("mnist-small", X, y, X[:10], y[:10])
+    assert model.predict(X[:7]).shape == (7,) and "DeepConvNet" in settings
