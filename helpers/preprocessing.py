@@ -124,6 +124,7 @@ def rotate_images(images, degrees):
     array([1., 1., 1., 1., 1.])
     """
     def rotate(flat):
+        """Rotate ``(N, H, W)``: each output pixel samples the inversely rotated position."""
         N, H, W = flat.shape
         angles = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=float), (N,)))
         cy, cx = (H - 1) / 2, (W - 1) / 2
@@ -155,6 +156,7 @@ def elastic_distortion(images, alpha=8.0, sigma=3.0, seed=0):
     rng = np.random.default_rng(seed)
 
     def distort(flat):
+        """Distort ``(N, H, W)``: each output pixel samples a smoothly displaced position."""
         N, H, W = flat.shape
         dy = _gaussian_blur(rng.uniform(-1, 1, size=(N, H, W)), sigma) * alpha
         dx = _gaussian_blur(rng.uniform(-1, 1, size=(N, H, W)), sigma) * alpha

@@ -74,12 +74,15 @@ class DeepConvNet:
         i = 0
 
         def add(name, layer):
+            """Append ``layer`` to the network under ``name``."""
             self.layers[name] = layer
 
         def weights(shape, fan_in):
+            """Random weights of ``shape`` with He's std ``sqrt(2 / fan_in)``, for ReLU."""
             return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
 
         def add_norm(width):
+            """Batch norm over ``width`` features (unless switched off), then ReLU."""
             if use_batchnorm:
                 self.params[f"gamma{i}"] = np.ones(width, dtype=dtype)
                 self.params[f"beta{i}"] = np.zeros(width, dtype=dtype)
