@@ -160,9 +160,11 @@ def to_torch(net):
     mods = []
 
     def tensor(a):
+        """``a`` as a tensor of the network's dtype."""
         return torch.tensor(np.asarray(a), dtype=dtype)
 
     def bn_from(name, cls, i):
+        """The ``cls`` (BatchNorm1d/2d) twin of batch-norm layer ``name``, number ``i``."""
         bn = cls(len(state[f"gamma{i}"]), eps=net.layers[name].eps,
                  momentum=1 - net.layers[name].momentum).to(dtype)
         with torch.no_grad():

@@ -378,7 +378,8 @@ def test_accuracy_benchmark_trains_the_deep_cnn(monkeypatch):
     assert "deep_cnn" in accuracy.MODELS
     monkeypatch.setitem(accuracy.DEEP_CNN_SETTINGS, "mnist-small",
                         dict(blocks=(2, 2), hidden_size=8, dropout_ratio=0.5, epochs=1,
-                             batch_size=20, lr=0.001, seed=0))
+                             batch_size=20, lr=0.001, lr_decay=0.5, max_shift=1,
+                             max_degrees=5, seed=0))
     rng = np.random.default_rng(0)
     X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
     model, settings = accuracy.train_deep_cnn("mnist-small", X, y, X[:10], y[:10])
