@@ -384,3 +384,69 @@ def test_accuracy_benchmark_trains_the_deep_cnn(monkeypatch):
     X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
     model, settings = accuracy.train_deep_cnn("mnist-small", X, y, X[:10], y[:10])
     assert model.predict(X[:7]).shape == (7,) and "DeepConvNet" in settings
+
+
+# --------------------------------------------------------------------------- alternative answers
+class _GraphBatchNorm:
+    """A learner's alternative: statistics over axes (no to_rows), backward node by node."""
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None, eps=1e-5):
+        self.gamma, self.beta, self.momentum, self.eps = gamma, beta, momentum, eps
+        self.running_mean, self.running_var = running_mean, running_var
+
+    def _axes(self, x):
+        return (0,) if x.ndim == 2 else (0, 2, 3)
+
+    def _shape(self, x, v):
+        return v if x.ndim == 2 else v.reshape(1, -1, 1, 1)
+
+    def forward(self, x, train_flg=True):
+        x = np.asarray(x)
+        x = x if x.dtype.kind == "f" else x.astype(float)
+        ax, C = self._axes(x), x.shape[1]
+        if self.running_mean is None:
+            self.running_mean, self.running_var = np.zeros(C, x.dtype), np.ones(C, x.dtype)
+        self.train_flg, self.x = train_flg, x
+        if train_flg:
+            mu = x.mean(axis=ax)
+            self.xc = x - self._shape(x, mu)
+            var = (self.xc ** 2).mean(axis=ax)
+            self.std = np.sqrt(var + self.eps)
+            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * mu
+            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            self.xc = x - self._shape(x, self.running_mean)
+            self.std = np.sqrt(self.running_var + self.eps)
+        self.xn = self.xc / self._shape(x, self.std)
+        return self._shape(x, self.gamma) * self.xn + self._shape(x, self.beta)
+
+    def backward(self, dout):
+        x, ax = self.x, self._axes(self.x)
+        n = x.size // x.shape[1]
+        std = self._shape(x, self.std)
+        self.dbeta = dout.sum(axis=ax)
+        self.dgamma = (dout * self.xn).sum(axis=ax)
+        dxn = self._shape(x, self.gamma) * dout
+        if not self.train_flg:
+            return dxn / std
+        dxc = dxn / std                                     # through x̂ = xc · istd
+        dstd = -((dxn * self.xc).sum(axis=ax)) / self.std ** 2
+        dvar = 0.5 * dstd / self.std
+        dxc = dxc + 2.0 * self.xc * self._shape(x, dvar) / n
+        dmu = dxc.sum(axis=ax)
+        return dxc - self._shape(x, dmu) / n
+
+
+@pytest.mark.parametrize("ex_id", ["sprint9.batchnorm_forward", "sprint9.batchnorm_backward"])
+def test_an_alternative_batchnorm_passes_every_case(ex_id, tmp_path):
+    """Statistics over axes instead of to_rows, and the node-by-node backward, are right too."""
+    from autograder.evaluate import PASSED, evaluate
+    from autograder.registry import load_exercises
+
+    from .conftest import make_helpers, plant_mistake
+
+    spec = next(s for s in load_exercises() if s.id == ex_id)
+    pkg = make_helpers(tmp_path)
+    plant_mistake(pkg, "batchnorm", "BatchNormalization", _GraphBatchNorm)
+    result = evaluate(spec, spec.public_cases() + spec.hidden_cases("alt"), pkg)
+    assert result.status == PASSED, result.message
