@@ -123,8 +123,51 @@ def train_cnn(data, X_train, y_train, X_val, y_val):
     return _ImageClassifier(net), f"Adam, SimpleConvNet 30×5×5/pool 2/100, {text}"
 
 
+#: Sprint 9's settings per data set: the deeper CNN of 3×3 convolutions with batch norm, Adam.
+DEEP_CNN_SETTINGS = {
+    "mnist-small": dict(blocks=(16, 32), hidden_size=100, dropout_ratio=0.5, epochs=8,
+                        batch_size=100, lr=0.001, lr_decay=0.75, max_shift=2, max_degrees=10,
+                        seed=0),
+    "fashion-mnist": dict(blocks=(32, 64), hidden_size=256, dropout_ratio=0.5, epochs=10,
+                          batch_size=100, lr=0.001, lr_decay=0.8, max_shift=2, max_degrees=0,
+                          seed=0),
+}
+
+
+def train_deep_cnn(data, X_train, y_train, X_val, y_val):
+    """Sprint 9's ``DeepConvNet`` (reference): [conv 3×3 → batch norm → ReLU] × 2 → max pool,
+    twice, → affine → batch norm → ReLU → dropout → affine 10; Adam with the learning rate
+    multiplied by ``lr_decay`` after every epoch, a new augmented copy of the training images
+    every epoch (sprint 9's ``augment``: shifts up to ``max_shift`` pixels, rotations up to
+    ``max_degrees``), float32."""
+    from solutions.cnn import train
+    from solutions.deep_cnn import DeepConvNet
+    from solutions.optimizers import Adam
+    from solutions.preprocessing import augment
+
+    settings = dict(DEEP_CNN_SETTINGS[data])
+    epochs, batch_size, lr = settings.pop("epochs"), settings.pop("batch_size"), settings.pop("lr")
+    decay, shift, degrees = (settings.pop(k) for k in ("lr_decay", "max_shift", "max_degrees"))
+    images = X_train.reshape(len(X_train), 1, 28, 28)
+    val = None if X_val is None else X_val.reshape(len(X_val), 1, 28, 28)
+    net = DeepConvNet(input_dim=(1, 28, 28), dtype=str(images.dtype), **settings)
+    adam = Adam(lr=lr)
+    history = {"val_acc": []}
+    for epoch in range(epochs):     # a new augmented copy every epoch, the learning rate decays
+        varied = augment(images, max_shift=shift, max_degrees=degrees, seed=epoch) \
+            if shift or degrees else images
+        h = train(net, varied, y_train, adam, epochs=1, batch_size=batch_size, x_val=val,
+                  t_val=y_val, seed=settings["seed"] + epoch)
+        history["val_acc"] += h["val_acc"]
+        adam.lr *= decay
+    if history["val_acc"]:
+        print("validation accuracy per epoch:", " ".join(f"{a:.4f}" for a in history["val_acc"]))
+    text = ", ".join(f"{k}={v}" for k, v in DEEP_CNN_SETTINGS[data].items())
+    return _ImageClassifier(net), f"Adam, DeepConvNet 3×3 conv + batch norm, {text}"
+
+
 #: Model name -> ``train(data, X_train, y_train, X_val, y_val) -> (model, settings)``.
-MODELS = {"mlp": train_mlp, "cnn": train_cnn}
+MODELS = {"mlp": train_mlp, "cnn": train_cnn, "deep_cnn": train_deep_cnn}
 
 
 # --------------------------------------------------------------------------- running
