@@ -253,6 +253,22 @@ def _cmd_gradescope(args) -> int:
     return 0
 
 
+def _cmd_pack(args) -> int:
+    import os
+
+    from . import pack
+
+    try:
+        report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
+                           args.sprint, Path(args.out) if args.out else None,
+                           partial=args.partial)
+    except pack.PackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    return 0 if report.written else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Checks, releases and grades the course.")
@@ -360,6 +376,18 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.set_defaults(func=_cmd_gradescope)
+
+    p = sub.add_parser("pack", help="check your assignment folder and write the zip to upload")
+    p.add_argument("sprint", nargs="?", help="the sprint (default: the notebook's, in an "
+                                             "assignment folder)")
+    p.add_argument("--student", help="your student id (default: $COURSE_STUDENT); it names "
+                                     "the file: ID_sprintN.zip")
+    p.add_argument("--folder", default=".", help="the assignment folder or course repository "
+                                                 "(default: here)")
+    p.add_argument("--out", help="where the zip goes (default: here)")
+    p.add_argument("--partial", action="store_true",
+                   help="pack even with unanswered questions or unfinished exercises")
+    p.set_defaults(func=_cmd_pack)
 
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
