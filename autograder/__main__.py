@@ -269,6 +269,30 @@ def _cmd_pack(args) -> int:
     return 0 if report.written else 1
 
 
+def _cmd_lms(args) -> int:
+    lms = _instructor_module("lms", "lms")
+    report = _instructor_module("report", "lms")
+    columns = {}
+    for item in args.column or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            print(f"error: --column {item!r}: write ASSIGNMENT=HEADER, e.g. "
+                  "sprint1='Sprint 1 (4821)'", file=sys.stderr)
+            return 2
+        columns[key.strip()] = value.strip()
+    try:
+        path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
+                                        Path(args.out) if args.out else None, columns=columns,
+                                        moodle_id=args.moodle_id)
+    except (lms.LmsError, report.ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.format} grade import written to {path}")
+    if result.ungraded:
+        print(f"no grade (left empty) for: {', '.join(result.ungraded)}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Checks, releases and grades the course.")
@@ -388,6 +412,21 @@ def main(argv=None) -> int:
     p.add_argument("--partial", action="store_true",
                    help="pack even with unanswered questions or unfinished exercises")
     p.set_defaults(func=_cmd_pack)
+
+    p = sub.add_parser("lms", help="grades as a Canvas, Moodle or generic gradebook import "
+                                   "(instructor)")
+    p.add_argument("grading_dir", help="the grading folder (its grades.csv)")
+    p.add_argument("--roster", required=True, help="CSV: student plus the platform's ids "
+                   "(name, canvas_id, sis_user_id, sis_login_id, section, email, idnumber, "
+                   "username)")
+    p.add_argument("--format", choices=("canvas", "moodle", "generic"), default="generic")
+    p.add_argument("--moodle-id", choices=("email", "idnumber", "username"), default="email",
+                   help="the column Moodle identifies users by (default email)")
+    p.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
+                   help="the column of an assignment, e.g. sprint1='Sprint 1 (4821)' for "
+                        "Canvas assignment 4821 (repeatable; default: the assignment id)")
+    p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
+    p.set_defaults(func=_cmd_lms)
 
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
