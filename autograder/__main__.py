@@ -293,6 +293,20 @@ def _cmd_lms(args) -> int:
     return 0
 
 
+def _cmd_late(args) -> int:
+    policy = _instructor_module("policy", "late")
+    report = _instructor_module("report", "late")
+    try:
+        result = policy.write_late(Path(args.grading_dir), Path(args.policy),
+                                   Path(args.out) if args.out else None,
+                                   Path(args.submitted) if args.submitted else None)
+    except (policy.PolicyError, report.ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.render())
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Checks, releases and grades the course.")
@@ -427,6 +441,15 @@ def main(argv=None) -> int:
                         "Canvas assignment 4821 (repeatable; default: the assignment id)")
     p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
     p.set_defaults(func=_cmd_lms)
+
+    p = sub.add_parser("late", help="apply the course's deadlines, extensions and late "
+                                    "penalties to grades.csv (instructor)")
+    p.add_argument("grading_dir", help="the grading folder (its grades.csv and submitted/)")
+    p.add_argument("--policy", required=True, help="the course's policy file (TOML)")
+    p.add_argument("--submitted", help="where the submissions' timestamp.txt files are "
+                                       "(default GRADING_DIR/submitted)")
+    p.add_argument("--out", help="the CSV to write (default GRADING_DIR/grades-late.csv)")
+    p.set_defaults(func=_cmd_late)
 
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
