@@ -7,6 +7,7 @@ folder ``grade`` reads is run for real; the grading itself is the e2e test's.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -280,3 +281,41 @@ def test_the_command_in_a_learner_release(release, tmp_path):
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (dest / "carol_sprint1.zip").is_file()
+
+
+@pytest.mark.slow
+def test_pack_collect_grade_then_the_lms_and_late_exports(folder, specs, tmp_path):
+    """The whole path of one class of two: a learner who saved everything (full marks) and
+    one who packed the untouched release with --partial (0), through real nbgrader grading,
+    then the Canvas import and the late-adjusted CSV from the grading folder."""
+    from autograder import lms, policy
+
+    upload = tmp_path / "upload"
+    pack.pack(folder, "alice", None, upload, specs=specs)
+    blank = tmp_path / "blank" / SPRINT
+    shutil.copytree(folder, blank)      # bob: alice's notebook, but the untouched stubs
+    shutil.copyfile(ROOT / "helpers" / "perceptron.py", blank / "helpers" / "perceptron.py")
+    assert pack.pack(blank, "bob", None, upload, specs=specs).written is None
+    assert pack.pack(blank, "bob", None, upload, specs=specs, partial=True).written
+    download = tmp_path / "download"
+    download.mkdir()
+    for z in upload.glob("*.zip"):
+        shutil.copyfile(z, download / z.name)
+    submitted = tmp_path / "submitted"
+    assert len(collect.collect_zip(download, SPRINT, submitted).collected) == 2
+    (submitted / "alice" / SPRINT / "timestamp.txt").write_text("2026-10-05 10:00:00.0 UTC")
+    out = tmp_path / "grading"
+    assert grading.grade(submitted, out, sprints=[SPRINT], progress=False) == 0
+    totals = {}
+    for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8")):
+        totals[r["student"]] = totals.get(r["student"], 0) + float(r["score"])
+    full = sum(s.points for s in specs if s.sprint == SPRINT)
+    assert totals == {"alice": full, "bob": 0}
+    (tmp_path / "roster.csv").write_text("student,name,canvas_id\nalice,A,1\nbob,B,2\n")
+    path, _ = lms.write_export(out, tmp_path / "roster.csv", "canvas")
+    table = list(csv.reader(open(path, encoding="utf-8")))
+    assert table[1][5] == f"{full:g}" and table[2][5] == f"{full:g}" and table[3][5] == "0"
+    (tmp_path / "policy.toml").write_text('[sprints.sprint1]\ndue = 2026-10-05T12:00:00Z\n')
+    late = policy.write_late(out, tmp_path / "policy.toml")
+    assert {(r.student, r.status) for r in late.records} == {("alice", policy.ON_TIME),
+                                                             ("bob", policy.FLAGGED)}
