@@ -283,7 +283,7 @@ def _cmd_lms(args) -> int:
     try:
         path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
                                         Path(args.out) if args.out else None, columns=columns,
-                                        moodle_id=args.moodle_id)
+                                        moodle_id=args.moodle_id, late=args.late)
     except (lms.LmsError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -439,6 +439,8 @@ def main(argv=None) -> int:
     p.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
                    help="the column of an assignment, e.g. sprint1='Sprint 1 (4821)' for "
                         "Canvas assignment 4821 (repeatable; default: the assignment id)")
+    p.add_argument("--late", action="store_true", help="export the late-adjusted scores of "
+                   "GRADING_DIR/grades-late.csv (`python -m autograder late`)")
     p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
     p.set_defaults(func=_cmd_lms)
 

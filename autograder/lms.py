@@ -192,10 +192,30 @@ def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = No
     return Export(out.getvalue(), ungraded)
 
 
+def late_adjusted(rows: list) -> list:
+    """Rows of ``grades-late.csv`` (``python -m autograder late``) with ``score`` replaced by
+    ``adjusted_score``; refuses a flagged submission (a human decides its lateness first)."""
+    if not rows or "adjusted_score" not in rows[0]:
+        raise LmsError("not a late-adjusted file: run `python -m autograder late` first")
+    flagged = sorted({f"{r['student']}/{r['assignment']}" for r in rows
+                      if r.get("late_status") == "flagged"})
+    if flagged:
+        raise LmsError(f"{len(flagged)} submission(s) flagged by the late policy "
+                       f"({', '.join(flagged)}): fix their timestamp or the policy first")
+    return [{**r, "score": float(r["adjusted_score"])} for r in rows]
+
+
 def write_export(grading_dir: Path, roster_path: Path, fmt: str, out: Path | None = None, *,
-                 columns: dict | None = None, moodle_id: str = "email") -> tuple:
-    """Write GRADING_DIR/grades-<fmt>.csv (or ``out``); returns ``(path, Export)``."""
-    book = gradebook(load_grades(Path(grading_dir) / "grades.csv"))
+                 columns: dict | None = None, moodle_id: str = "email",
+                 late: bool = False) -> tuple:
+    """Write GRADING_DIR/grades-<fmt>.csv (or ``out``); returns ``(path, Export)``.
+
+    ``late``: export the late-adjusted scores of GRADING_DIR/grades-late.csv instead.
+    """
+    if late:
+        book = gradebook(late_adjusted(load_grades(Path(grading_dir) / "grades-late.csv")))
+    else:
+        book = gradebook(load_grades(Path(grading_dir) / "grades.csv"))
     result = export(book, load_roster(roster_path), fmt, columns=columns, moodle_id=moodle_id)
     path = Path(out) if out else Path(grading_dir) / f"grades-{fmt}.csv"
     path.write_text(result.text, encoding="utf-8")

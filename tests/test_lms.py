@@ -151,3 +151,23 @@ def test_the_command(grading, capsys):
                      "--column", "sprint9=X"]) == 1
     assert cli.main(["lms", str(grading), "--roster", str(grading / "roster.csv"),
                      "--column", "sprint1"]) == 2
+
+
+def test_late_adjusted_scores_are_exported_and_flags_stop_it(grading):
+    """grades-late.csv: alice's sprint1 lost 20 % (3 -> 2.4), the rest on time."""
+    graded = list(csv.DictReader(io.StringIO(GRADES)))
+    with open(grading / "grades-late.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, list(graded[0]) + ["late_status", "adjusted_score"])
+        w.writeheader()
+        for r in graded:
+            late = (r["student"], r["assignment"]) == ("alice", "sprint1")
+            w.writerow({**r, "late_status": "late" if late else "on time",
+                        "adjusted_score": float(r["score"]) * (0.8 if late else 1)})
+    _, result = lms.write_export(grading, grading / "roster.csv", "moodle", late=True)
+    table = by_first_column(rows(result.text))
+    assert table["alice@uni.example"] == ["alice@uni.example", "2.4", "0.5"]
+    assert table["bob@uni.example"] == ["bob@uni.example", "2", ""]
+    text = (grading / "grades-late.csv").read_text().replace("on time", "flagged", 1)
+    (grading / "grades-late.csv").write_text(text)
+    with pytest.raises(lms.LmsError, match="flagged"):
+        lms.write_export(grading, grading / "roster.csv", "moodle", late=True)
