@@ -254,10 +254,17 @@ def _cmd_gradescope(args) -> int:
 
 
 def _cmd_pack(args) -> int:
+    import importlib
     import os
 
-    from . import pack
-
+    try:
+        pack = importlib.import_module(f"{__package__}.pack")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.pack":
+            raise
+        raise SystemExit("error: this copy of the course has no pack command: zip your "
+                         "assignment folder's notebook and helpers/ by hand, or ask for a "
+                         "newer release") from None
     try:
         report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
                            args.sprint, Path(args.out) if args.out else None,

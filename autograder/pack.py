@@ -168,7 +168,8 @@ def check_notebook(path: Path, specs: list) -> list:
             by_id.setdefault(gid, []).append((i, cell))
     for gid, hits in by_id.items():
         if len(hits) > 1:
-            problems.append(Problem(ERROR, f"{name}, cells {', '.join(str(i + 1) for i, _ in hits)}",
+            cells_at = ", ".join(str(i + 1) for i, _ in hits)
+            problems.append(Problem(ERROR, f"{name}, cells {cells_at}",
                                     f"{len(hits)} cells carry the same nbgrader id {gid!r} (a "
                                     "copied cell): delete the copies you made, keep the "
                                     "original"))

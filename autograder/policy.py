@@ -150,7 +150,8 @@ def parse_policy(text: str) -> Policy:
              "extensions", "accommodations"}
     unknown = sorted(set(doc) - known)
     if unknown:
-        raise PolicyError(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise PolicyError(f"unknown key(s) {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(known))})")
     zone = _zone(doc.get("timezone", "UTC"))
     per_day = _fraction(doc.get("late_penalty_per_day", 0.0), "late_penalty_per_day")
     cap = _fraction(doc.get("max_penalty", 1.0), "max_penalty")

@@ -244,6 +244,18 @@ def test_a_symlink_and_an_oversized_file_block(folder, specs, tmp_path):
     assert "symbolic link" in whats["helpers/linked.py"]
 
 
+def test_an_oversized_or_linked_notebook_blocks(folder, specs, tmp_path, monkeypatch):
+    monkeypatch.setattr(pack, "MAX_NOTEBOOK_BYTES", notebook(folder).stat().st_size - 1)
+    report = do_pack(folder, specs, tmp_path)
+    assert report.written is None and "Clear Outputs" in report.errors[0].what
+    monkeypatch.undo()
+    real = tmp_path / "real.ipynb"
+    notebook(folder).rename(real)
+    (folder / real.name.replace("real", "sprint1_perceptron")).symlink_to(real)
+    report = do_pack(folder, specs, tmp_path)
+    assert report.written is None and "symbolic link" in report.errors[0].what
+
+
 def test_a_missing_helpers_module_blocks(folder, specs, tmp_path):
     (folder / "helpers" / "perceptron.py").unlink()
     report = do_pack(folder, specs, tmp_path)
