@@ -306,7 +306,8 @@ def _cmd_late(args) -> int:
     try:
         result = policy.write_late(Path(args.grading_dir), Path(args.policy),
                                    Path(args.out) if args.out else None,
-                                   Path(args.submitted) if args.submitted else None)
+                                   Path(args.submitted) if args.submitted else None,
+                                   Path(args.times) if args.times else None)
     except (policy.PolicyError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -457,6 +458,9 @@ def main(argv=None) -> int:
     p.add_argument("--policy", required=True, help="the course's policy file (TOML)")
     p.add_argument("--submitted", help="where the submissions' timestamp.txt files are "
                                        "(default GRADING_DIR/submitted)")
+    p.add_argument("--times", help="CSV of submission times (student, assignment, "
+                                   "submitted_at), e.g. from the platform; it wins over "
+                                   "timestamp.txt")
     p.add_argument("--out", help="the CSV to write (default GRADING_DIR/grades-late.csv)")
     p.set_defaults(func=_cmd_late)
 

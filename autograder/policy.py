@@ -264,10 +264,37 @@ def read_stamp(folder: Path) -> str | None:
         return "\ufffd"   # unreadable: flagged as malformed
 
 
-def assess_folder(policy: Policy, submitted_dir: Path, pairs) -> dict:
-    """``{(student, assignment): Lateness}`` for the pairs, from ``submitted_dir``."""
-    return {(s, a): assess(policy, s, a, read_stamp(Path(submitted_dir) / s / a))
+def assess_folder(policy: Policy, submitted_dir: Path, pairs,
+                  times: dict | None = None) -> dict:
+    """``{(student, assignment): Lateness}`` for the pairs, from ``submitted_dir``'s
+    ``timestamp.txt`` files, or from ``times`` (:func:`load_times`) where it has the pair."""
+    times = times or {}
+    return {(s, a): assess(policy, s, a, times[(s, a)] if (s, a) in times
+                           else read_stamp(Path(submitted_dir) / s / a))
             for s, a in pairs}
+
+
+def load_times(path: Path) -> dict:
+    """``{(student, assignment): timestamp text}`` from a CSV with the columns ``student``,
+    ``assignment`` and ``submitted_at`` (a platform's submission times, for downloads whose
+    file names carry none). Its times are read like ``timestamp.txt``."""
+    path = Path(path)
+    if not path.is_file():
+        raise PolicyError(f"no file {path}")
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("student", "assignment", "submitted_at")
+                   if c not in (reader.fieldnames or [])]
+        if missing:
+            raise PolicyError(f"{path} lacks the column(s) {', '.join(missing)} (student, "
+                              "assignment, submitted_at)")
+        times = {}
+        for number, row in enumerate(reader, 2):
+            key = (row["student"].strip(), row["assignment"].strip())
+            if key in times:
+                raise PolicyError(f"{path}, line {number}: {key[0]}/{key[1]} listed twice")
+            times[key] = row["submitted_at"] or ""
+    return times
 
 
 LATE_COLUMNS = ("late_status", "days_late", "penalty", "adjusted_score", "submitted_at",
@@ -310,15 +337,20 @@ class LateReport:
 
 
 def write_late(grading_dir: Path, policy_path: Path, out: Path | None = None,
-               submitted_dir: Path | None = None) -> LateReport:
-    """Write GRADING_DIR/grades-late.csv (or ``out``): grades.csv with the late columns."""
+               submitted_dir: Path | None = None, times_path: Path | None = None) -> LateReport:
+    """Write GRADING_DIR/grades-late.csv (or ``out``): grades.csv with the late columns.
+
+    ``times_path``: a CSV of submission times (:func:`load_times`) that takes precedence over
+    the submissions' ``timestamp.txt``.
+    """
     from .report import load_grades
 
     grading_dir = Path(grading_dir)
     policy = load_policy(policy_path)
     rows = load_grades(grading_dir / "grades.csv")
     pairs = sorted({(r["student"], r["assignment"]) for r in rows})
-    lateness = assess_folder(policy, submitted_dir or grading_dir / "submitted", pairs)
+    times = load_times(times_path) if times_path else None
+    lateness = assess_folder(policy, submitted_dir or grading_dir / "submitted", pairs, times)
     adjusted = apply_to_rows(rows, lateness)
     path = Path(out) if out else grading_dir / "grades-late.csv"
     columns = list(rows[0].keys()) + [c for c in LATE_COLUMNS if c not in rows[0]]

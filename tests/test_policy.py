@@ -163,3 +163,21 @@ def test_the_command_writes_a_late_adjusted_csv(tmp_path, capsys):
     assert (got["bob"]["late_status"], got["bob"]["adjusted_score"]) == ("on time", "1")
     assert got["eve"]["late_status"] == "flagged" and got["eve"]["adjusted_score"] == "2"
     assert cli.main(["late", str(tmp_path), "--policy", str(tmp_path / "none.toml")]) == 1
+
+
+def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, policy):
+    folder = tmp_path / "submitted" / "eve" / "sprint1"
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text("2026-10-05 10:00:00 UTC")       # on time
+    (tmp_path / "times.csv").write_text(
+        "student,assignment,submitted_at\n"
+        "eve,sprint1,2026-10-06T15:10:00Z\n"          # 1 day 1 minute after 15:09 UTC: 2 days
+        "bob,sprint1,\n")                              # listed without a time: flagged
+    times = pol.load_times(tmp_path / "times.csv")
+    got = pol.assess_folder(policy, tmp_path / "submitted", [("eve", "sprint1"),
+                                                             ("bob", "sprint1")], times)
+    assert (got[("eve", "sprint1")].status, got[("eve", "sprint1")].days_late) == (pol.LATE, 2)
+    assert got[("bob", "sprint1")].status == pol.FLAGGED
+    (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
+    with pytest.raises(pol.PolicyError, match="assignment"):
+        pol.load_times(tmp_path / "times.csv")
