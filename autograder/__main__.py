@@ -279,6 +279,68 @@ def _cmd_gradescope(args) -> int:
     return 0
 
 
+def _cmd_pack(args) -> int:
+    import importlib
+    import os
+
+    try:
+        pack = importlib.import_module(f"{__package__}.pack")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.pack":
+            raise
+        raise SystemExit("error: this copy of the course has no pack command: zip your "
+                         "assignment folder's notebook and helpers/ by hand, or ask for a "
+                         "newer release") from None
+    try:
+        report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
+                           args.sprint, Path(args.out) if args.out else None,
+                           partial=args.partial)
+    except pack.PackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    return 0 if report.written else 1
+
+
+def _cmd_lms(args) -> int:
+    lms = _instructor_module("lms", "lms")
+    report = _instructor_module("report", "lms")
+    columns = {}
+    for item in args.column or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            print(f"error: --column {item!r}: write ASSIGNMENT=HEADER, e.g. "
+                  "sprint1='Sprint 1 (4821)'", file=sys.stderr)
+            return 2
+        columns[key.strip()] = value.strip()
+    try:
+        path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
+                                        Path(args.out) if args.out else None, columns=columns,
+                                        moodle_id=args.moodle_id, late=args.late)
+    except (lms.LmsError, report.ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.format} grade import written to {path}")
+    if result.ungraded:
+        print(f"no grade (left empty) for: {', '.join(result.ungraded)}")
+    return 0
+
+
+def _cmd_late(args) -> int:
+    policy = _instructor_module("policy", "late")
+    report = _instructor_module("report", "late")
+    try:
+        result = policy.write_late(Path(args.grading_dir), Path(args.policy),
+                                   Path(args.out) if args.out else None,
+                                   Path(args.submitted) if args.submitted else None,
+                                   Path(args.times) if args.times else None)
+    except (policy.PolicyError, report.ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.render())
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Checks, releases and grades the course.")
@@ -406,6 +468,47 @@ def main(argv=None) -> int:
                    "default: a random one, kept in the bundle)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.set_defaults(func=_cmd_gradescope)
+
+    p = sub.add_parser("pack", help="check your assignment folder and write the zip to upload")
+    p.add_argument("sprint", nargs="?", help="the sprint (default: the notebook's, in an "
+                                             "assignment folder)")
+    p.add_argument("--student", help="your student id (default: $COURSE_STUDENT); it names "
+                                     "the file: ID_sprintN.zip")
+    p.add_argument("--folder", default=".", help="the assignment folder or course repository "
+                                                 "(default: here)")
+    p.add_argument("--out", help="where the zip goes (default: here)")
+    p.add_argument("--partial", action="store_true",
+                   help="pack even with unanswered questions or unfinished exercises")
+    p.set_defaults(func=_cmd_pack)
+
+    p = sub.add_parser("lms", help="grades as a Canvas, Moodle or generic gradebook import "
+                                   "(instructor)")
+    p.add_argument("grading_dir", help="the grading folder (its grades.csv)")
+    p.add_argument("--roster", required=True, help="CSV: student plus the platform's ids "
+                   "(name, canvas_id, sis_user_id, sis_login_id, section, email, idnumber, "
+                   "username)")
+    p.add_argument("--format", choices=("canvas", "moodle", "generic"), default="generic")
+    p.add_argument("--moodle-id", choices=("email", "idnumber", "username"), default="email",
+                   help="the column Moodle identifies users by (default email)")
+    p.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
+                   help="the column of an assignment, e.g. sprint1='Sprint 1 (4821)' for "
+                        "Canvas assignment 4821 (repeatable; default: the assignment id)")
+    p.add_argument("--late", action="store_true", help="export the late-adjusted scores of "
+                   "GRADING_DIR/grades-late.csv (`python -m autograder late`)")
+    p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
+    p.set_defaults(func=_cmd_lms)
+
+    p = sub.add_parser("late", help="apply the course's deadlines, extensions and late "
+                                    "penalties to grades.csv (instructor)")
+    p.add_argument("grading_dir", help="the grading folder (its grades.csv and submitted/)")
+    p.add_argument("--policy", required=True, help="the course's policy file (TOML)")
+    p.add_argument("--submitted", help="where the submissions' timestamp.txt files are "
+                                       "(default GRADING_DIR/submitted)")
+    p.add_argument("--times", help="CSV of submission times (student, assignment, "
+                                   "submitted_at), e.g. from the platform; it wins over "
+                                   "timestamp.txt")
+    p.add_argument("--out", help="the CSV to write (default GRADING_DIR/grades-late.csv)")
+    p.set_defaults(func=_cmd_late)
 
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly

@@ -1,0 +1,314 @@
+"""Pack an assignment for upload: ``python -m autograder pack [sprintN] --student ID``.
+
+The learner's side of a submission through a learning platform (Moodle, Canvas, a shared
+drive). Before writing anything it checks the assignment folder, the way the grader will read
+it, and explains what is wrong in words a learner can act on:
+
+* the notebook is there, is valid JSON and a valid notebook (``nbformat``);
+* every check cell of the sprint is present once, unchanged (its source ``check("...")``, its
+  nbgrader metadata, and the checksum the release wrote into it), and no nbgrader cell id is
+  doubled (a copied cell makes nbgrader refuse the whole notebook);
+* every ``helpers/*.py`` compiles; no file is larger than the grader reads; no symbolic link;
+* the work looks saved: written answers that still read ``YOUR ANSWER HERE`` and exercise
+  functions that still ``raise NotImplementedError`` are listed (they block the pack unless
+  ``--partial`` says the learner submits an unfinished assignment on purpose).
+
+It then writes ``<student>_<sprintN>.zip`` holding ``sprintN/<notebook>`` and
+``sprintN/helpers/*.py`` only — the name and layout that ``python -m autograder collect-zip``
+takes as is (its default pattern) and that ``grade`` reads after collection.
+
+Two layouts are understood: a learner release (the assignment folder ``sprintN/`` holding the
+notebook, ``helpers/``, ``autograder/`` and ``data/``) and the course repository
+(``notebooks/sprintN_*.ipynb`` and ``helpers/`` at its root, ``./course pack sprintN``).
+This module ships in a learner release: it uses only the learner-side modules.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import registry
+
+NOTEBOOK_NAME = re.compile(r"^(sprint\d+)_[A-Za-z0-9][\w-]*\.ipynb$")
+PLACEHOLDER = "YOUR ANSWER HERE"
+MAX_HELPER_BYTES = 1_000_000          # the grader does not grade a larger helpers/*.py
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2   # outputs with many plots; the platform's limits are near
+STUDENT_ID = re.compile(r"^[\w.-]+$")
+
+ERROR = "error"            # the submission would be graded wrong or not at all: nothing written
+INCOMPLETE = "incomplete"  # looks unsaved or unfinished: nothing written unless --partial
+
+
+class PackError(Exception):
+    """The folder is not an assignment folder, or the student id is unusable."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str   # ERROR or INCOMPLETE
+    where: str      # the file or cell concerned
+    what: str       # what is wrong and what to do, for the learner
+
+
+@dataclass
+class Assignment:
+    """Where one sprint's files are: its notebook and the helpers/ package."""
+
+    sprint: str
+    notebook: Path
+    helpers: Path
+
+
+@dataclass
+class PackReport:
+    assignment: Assignment
+    problems: list = field(default_factory=list)   # Problem
+    written: Path | None = None
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def incomplete(self) -> list:
+        return [p for p in self.problems if p.severity == INCOMPLETE]
+
+    def render(self) -> str:
+        a = self.assignment
+        lines = [f"Checked {a.sprint}: {a.notebook.name} and {len(list(a.helpers.glob('*.py')))} "
+                 f"file(s) in helpers/"]
+        for title, items in (("Must be fixed before packing", self.errors),
+                             ("Looks unsaved or unfinished", self.incomplete)):
+            if items:
+                lines.append(f"{title} ({len(items)}):")
+                lines += [f"  - {p.where}: {p.what}" for p in items]
+        if self.written:
+            lines.append(f"Wrote {self.written}: upload this file, as it is, to your course.")
+        elif self.errors:
+            lines.append("Nothing written: fix the problems above and run pack again.")
+        else:
+            lines.append("Nothing written: save your work (in JupyterLab: File > Save, Ctrl+S) "
+                         "and run pack again, or add --partial to submit it unfinished.")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- where things are
+def locate(folder: Path, sprint: str | None = None) -> Assignment:
+    """The assignment in ``folder``: a release's assignment folder, a release holding
+    ``sprintN/`` folders, or the course repository (``notebooks/`` and ``helpers/``)."""
+    folder = Path(folder).resolve()
+    if sprint is None:
+        found = sorted({m.group(1) for p in folder.glob("*.ipynb")
+                        if (m := NOTEBOOK_NAME.match(p.name))})
+        if len(found) != 1:
+            raise PackError(f"say which sprint to pack (e.g. `pack sprint1`): {folder} "
+                            + (f"holds notebooks of {', '.join(found)}" if found
+                               else "is not an assignment folder"))
+        sprint = found[0]
+    if not re.fullmatch(r"sprint\d+", sprint):
+        raise PackError(f"{sprint!r} is not a sprint name (sprint0, sprint1, ...)")
+    for nb_dir, helpers in ((folder, folder / "helpers"),
+                            (folder / sprint, folder / sprint / "helpers"),
+                            (folder / "notebooks", folder / "helpers")):
+        notebooks = sorted(p for p in nb_dir.glob(f"{sprint}_*.ipynb")
+                           if NOTEBOOK_NAME.match(p.name)) if nb_dir.is_dir() else []
+        if len(notebooks) > 1:
+            raise PackError(f"{len(notebooks)} notebooks of {sprint} in {nb_dir} "
+                            f"({', '.join(p.name for p in notebooks)}): keep only the one you "
+                            "were given (rename your copies without the sprint prefix)")
+        if notebooks:
+            return Assignment(sprint, notebooks[0], helpers)
+    raise PackError(f"no notebook {sprint}_*.ipynb in {folder}, {folder / sprint} or "
+                    f"{folder / 'notebooks'}: run pack in your assignment folder")
+
+
+# --------------------------------------------------------------------------- the checks
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def check_notebook(path: Path, specs: list) -> list:
+    """The notebook's problems: unreadable, invalid, check cells missing or changed."""
+    import nbformat
+    from nbgrader.utils import compute_checksum
+
+    name = path.name
+    if path.is_symlink():
+        return [Problem(ERROR, name, "is a symbolic link: put the notebook itself here")]
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return [Problem(ERROR, name, f"is {size / 1e6:.0f} MB (limit "
+                        f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB): clear the outputs "
+                        "(Edit > Clear Outputs of All Cells), save, and pack again")]
+    try:
+        text = path.read_text(encoding="utf-8")
+        json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [Problem(ERROR, name, f"is not a readable notebook ({exc}); it may have been "
+                        "cut short while saving: open it in JupyterLab, save it, pack again")]
+    try:
+        nb = nbformat.reads(text, as_version=4)  # joins the sources' lines
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - nbformat's ValidationError and friends
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [Problem(ERROR, name, f"is not a valid notebook ({first[:160]}): open it in "
+                        "JupyterLab and save it, or start again from the notebook you were "
+                        "given and copy your answers in")]
+    problems = []
+    cells = nb.get("cells", [])
+    by_id: dict = {}
+    for i, cell in enumerate(cells):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid:
+            by_id.setdefault(gid, []).append((i, cell))
+    for gid, hits in by_id.items():
+        if len(hits) > 1:
+            cells_at = ", ".join(str(i + 1) for i, _ in hits)
+            problems.append(Problem(ERROR, f"{name}, cells {cells_at}",
+                                    f"{len(hits)} cells carry the same nbgrader id {gid!r} (a "
+                                    "copied cell): delete the copies you made, keep the "
+                                    "original"))
+    for spec in specs:
+        where = f"{name}, check cell of {spec.title!r}"
+        hits = by_id.get(spec.grade_id, [])
+        if not hits:
+            problems.append(Problem(ERROR, where, f"is missing (nbgrader id {spec.grade_id}): "
+                                    f"put back a code cell with check(\"{spec.id}\") from the "
+                                    "notebook you were given (copy it with its cell, not only "
+                                    "its text)"))
+            continue
+        i, cell = hits[0]
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        wrong = []
+        if cell.get("cell_type") != "code":
+            wrong.append("it is no longer a code cell")
+        if _source(cell).strip() != f'check("{spec.id}")':
+            wrong.append(f"its text was changed (it must read check(\"{spec.id}\") alone)")
+        if not meta.get("grade") or not meta.get("locked"):
+            wrong.append("its nbgrader settings were changed")
+        elif float(meta.get("points", -1)) != float(spec.points):
+            wrong.append(f"its points were changed ({meta.get('points')}, not {spec.points})")
+        elif "checksum" in meta and not wrong and compute_checksum(cell) != meta["checksum"]:
+            wrong.append("it no longer matches the checksum it was released with")
+        if wrong:
+            problems.append(Problem(ERROR, f"{where} (cell {i + 1})",
+                                    "; ".join(wrong) + ": copy the cell back from the "
+                                    "notebook you were given"))
+    for gid, hits in by_id.items():
+        for i, cell in hits[:1]:
+            meta = cell["metadata"]["nbgrader"]
+            if meta.get("solution") and _source(cell).strip() == PLACEHOLDER:
+                problems.append(Problem(INCOMPLETE, f"{name}, written answer {gid} "
+                                        f"(cell {i + 1})",
+                                        f"still reads {PLACEHOLDER}: if you answered it, "
+                                        "your notebook is not saved"))
+    return problems
+
+
+def _is_stub(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Raise) and sub.exc is not None:
+            exc = sub.exc.func if isinstance(sub.exc, ast.Call) else sub.exc
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                return True
+    return False
+
+
+def check_helpers(helpers: Path, specs: list) -> list:
+    """The helpers' problems: missing, links, too large, not compiling, exercises unfinished."""
+    if not helpers.is_dir() or helpers.is_symlink():
+        return [Problem(ERROR, "helpers/", "is missing: it holds your code, pack the "
+                        "assignment folder you were given")]
+    problems, trees = [], {}
+    for path in sorted(helpers.iterdir()):
+        where = f"helpers/{path.name}"
+        if path.is_symlink():
+            problems.append(Problem(ERROR, where, "is a symbolic link: the grader reads real "
+                                    "files only, copy the file here"))
+            continue
+        if path.suffix != ".py" or not path.is_file():
+            continue
+        data = path.read_bytes()
+        if len(data) > MAX_HELPER_BYTES:
+            problems.append(Problem(ERROR, where, f"is {len(data) / 1e6:.1f} MB: the grader "
+                                    f"does not read files over {MAX_HELPER_BYTES / 1e6:.0f} MB"))
+            continue
+        try:
+            trees[path.stem] = ast.parse(data, where)
+            compile(data, where, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(Problem(ERROR, where, f"does not compile (line {exc.lineno}: "
+                                    f"{exc.msg}): every exercise of this file would score 0"))
+        except ValueError as exc:  # null bytes
+            problems.append(Problem(ERROR, where, f"does not compile ({exc})"))
+    for spec in specs:
+        where = f"helpers/{spec.module}.py"
+        if not (helpers / f"{spec.module}.py").exists():
+            if not any(p.where == where for p in problems):
+                problems.append(Problem(ERROR, where, "is missing: put back the file you were "
+                                        "given (with your code in it)"))
+            continue
+        tree = trees.get(spec.module)
+        if tree is None:
+            continue
+        defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef,
+                                                       ast.AsyncFunctionDef))
+                and n.name == spec.name]
+        if not defs:
+            problems.append(Problem(ERROR, f"{where}, {spec.name}", "is not defined any more: "
+                                    f"the grader calls {spec.name} for {spec.title!r}"))
+        elif _is_stub(defs[-1]):
+            problems.append(Problem(INCOMPLETE, f"{where}, {spec.name}",
+                                    "still raises NotImplementedError: if you wrote it, the "
+                                    "file is not saved"))
+    return problems
+
+
+def check_student(student: str) -> str:
+    student = (student or "").strip()
+    if not student:
+        raise PackError("say who you are: --student YOUR_ID (the id your course gave you), "
+                        "or set COURSE_STUDENT")
+    if not STUDENT_ID.match(student) or re.search(r"_sprint\d", student):
+        raise PackError(f"the student id {student!r} cannot name the file: use letters, "
+                        "digits, '.', '-' and '_' only (no spaces, no '_sprintN')")
+    return student
+
+
+# --------------------------------------------------------------------------- packing
+def pack(folder: Path, student: str, sprint: str | None = None, out_dir: Path | None = None,
+         *, partial: bool = False, specs: list | None = None) -> PackReport:
+    """Check the assignment in ``folder`` and write ``out_dir/<student>_<sprint>.zip``.
+
+    Nothing is written when a problem is an error, nor when the work looks unsaved or
+    unfinished unless ``partial``. Raises :class:`PackError` when ``folder`` holds no
+    assignment or ``student`` cannot name the file.
+    """
+    student = check_student(student)
+    a = locate(folder, sprint)
+    if specs is None:
+        specs = registry.select(registry.load_exercises(), [a.sprint])
+    else:
+        specs = [s for s in specs if s.sprint == a.sprint]
+    report = PackReport(a)
+    report.problems += check_notebook(a.notebook, specs)
+    report.problems += check_helpers(a.helpers, specs)
+    if report.errors or (report.incomplete and not partial):
+        return report
+    out_dir = Path(out_dir or Path.cwd())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{student}_{a.sprint}.zip"
+    tmp = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(a.notebook, f"{a.sprint}/{a.notebook.name}")
+        for path in sorted(a.helpers.glob("*.py")):
+            if path.is_file() and not path.is_symlink():
+                zf.write(path, f"{a.sprint}/helpers/{path.name}")
+    tmp.replace(target)
+    report.written = target
+    return report

@@ -1,0 +1,183 @@
+"""Deadlines, grace, late penalties, extensions and standing accommodations.
+
+Every expected value is worked out by hand in the comments from the policy below (Tokyo is
+UTC+9, so sprint1's due date 2026-10-05 23:59 Tokyo is 14:59 UTC and, with 10 minutes of
+grace, a submission is late from 15:09:00 UTC on).
+"""
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timezone
+
+import pytest
+
+from autograder import __main__ as cli
+from autograder import policy as pol
+
+POLICY = """
+timezone = "Asia/Tokyo"
+late_penalty_per_day = 0.1
+max_penalty = 0.3
+grace_minutes = 10
+
+[sprints.sprint1]
+due = 2026-10-05T23:59:00
+
+[sprints.sprint2]
+due = 2026-10-12T23:59:00+09:00
+grace_minutes = 0
+late_penalty_per_day = 0.25
+
+[extensions.alice]
+sprint1 = 3
+
+[extensions.dave]
+sprint2 = 2026-10-20T12:00:00
+
+[accommodations]
+bob = 2
+dave = 5
+carol_typo = 1
+"""
+
+
+@pytest.fixture
+def policy():
+    return pol.parse_policy(POLICY)
+
+
+@pytest.mark.parametrize("student, sprint, stamp, status, days, penalty", [
+    # sprint1: late from 2026-10-05 15:09:00 UTC
+    ("eve", "sprint1", "2026-10-05 15:09:00.000000 UTC", pol.ON_TIME, 0, 0.0),
+    ("eve", "sprint1", "2026-10-05 15:09:01.000000 UTC", pol.LATE, 1, 0.1),
+    ("eve", "sprint1", "2026-10-07 15:09:00 UTC", pol.LATE, 2, 0.2),       # exactly 2 days
+    ("eve", "sprint1", "2026-10-07 15:09:01 UTC", pol.LATE, 3, 0.3),
+    ("eve", "sprint1", "2026-10-15 00:00:00 UTC", pol.LATE, 10, 0.3),      # capped
+    ("eve", "sprint1", "2026-10-06 00:05:00", pol.ON_TIME, 0, 0.0),        # Tokyo time
+    ("eve", "sprint1", "2026-10-06T00:09:30+09:00", pol.LATE, 1, 0.1),
+    ("eve", "sprint1", "2026-10-06 00:09:30 +0900", pol.LATE, 1, 0.1),
+    ("eve", "sprint1", "2026-10-05T15:09:30Z", pol.LATE, 1, 0.1),
+    ("eve", "sprint1", "2026-10-06 00:08:00 Asia/Tokyo", pol.ON_TIME, 0, 0.0),
+    # alice: 3 more days on sprint1, late from 2026-10-08 15:09:00 UTC
+    ("alice", "sprint1", "2026-10-08 15:00:00 UTC", pol.ON_TIME, 0, 0.0),
+    ("alice", "sprint1", "2026-10-09 15:10:00 UTC", pol.LATE, 2, 0.2),
+    ("alice", "sprint2", "2026-10-12 15:00:00 UTC", pol.LATE, 1, 0.25),    # no extension here
+    # bob: 2 more days on every sprint; sprint2 has no grace and 0.25 a day
+    ("bob", "sprint1", "2026-10-07 15:00:00 UTC", pol.ON_TIME, 0, 0.0),
+    ("bob", "sprint2", "2026-10-14 14:59:00 UTC", pol.ON_TIME, 0, 0.0),
+    ("bob", "sprint2", "2026-10-14 15:00:00 UTC", pol.LATE, 1, 0.25),
+    ("bob", "sprint2", "2026-10-16 15:00:00 UTC", pol.LATE, 3, 0.3),       # 0.75 capped
+    # dave: sprint2 moved to 2026-10-20 12:00 Tokyo (03:00 UTC); his 5 days are not added
+    ("dave", "sprint2", "2026-10-20 03:00:00 UTC", pol.ON_TIME, 0, 0.0),
+    ("dave", "sprint2", "2026-10-20 03:00:01 UTC", pol.LATE, 1, 0.25),
+    ("dave", "sprint1", "2026-10-10 14:59:00 UTC", pol.ON_TIME, 0, 0.0),   # 5 days on sprint1
+    ("dave", "sprint1", "2026-10-10 15:09:01 UTC", pol.LATE, 1, 0.1),
+])
+def test_the_policy_as_written(policy, student, sprint, stamp, status, days, penalty):
+    rec = pol.assess(policy, student, sprint, stamp)
+    assert (rec.status, rec.days_late, rec.penalty) == (status, days, pytest.approx(penalty))
+    assert rec.submitted is not None and rec.submitted.tzinfo is not None
+
+
+def test_nbgraders_own_timestamp_format_is_read_to_the_instant(policy):
+    """``nbgrader submit`` writes datetime.now(tz).strftime("%Y-%m-%d %H:%M:%S.%f %Z")."""
+    when = datetime(2026, 10, 5, 15, 9, 0, 250000, tzinfo=timezone.utc)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    assert stamp == "2026-10-05 15:09:00.250000 UTC"
+    assert pol.parse_timestamp(stamp, policy.zone) == when
+    assert pol.assess(policy, "eve", "sprint1", stamp).status == pol.LATE
+
+
+@pytest.mark.parametrize("stamp, says", [
+    (None, "no timestamp.txt"), ("", "empty"), ("  \n", "empty"),
+    ("yesterday", "malformed"), ("5", "malformed"), ("2026-10-05", "malformed"),
+    ("2026-13-05 10:00:00 UTC", "malformed"),
+    ("2026-10-05 15:00:00 JST", "unknown time zone"),   # nbgrader would read it as UTC
+    ("2026-10-05 15:00:00 UTC; rm -rf /", "malformed"),
+    ("\ufffd", "malformed"),
+])
+def test_no_or_a_malformed_timestamp_is_flagged_never_on_time(policy, stamp, says):
+    rec = pol.assess(policy, "eve", "sprint1", stamp)
+    assert rec.status == pol.FLAGGED and rec.penalty == 0 and says in rec.note
+
+
+def test_a_sprint_without_a_due_date_is_flagged(policy):
+    rec = pol.assess(policy, "eve", "sprint3", "2026-10-05 15:00:00 UTC")
+    assert rec.status == pol.FLAGGED and "no due date for sprint3" in rec.note
+
+
+@pytest.mark.parametrize("text, says", [
+    ("[sprints.sprint1]\ndue = 2026-10-05\n", "give a time too"),
+    ("[sprints.sprint1]\n", "needs a due"),
+    ("late_penalty_per_day = 10\n[sprints.sprint1]\ndue = 2026-10-05T23:59:00\n",
+     "between 0 and 1"),
+    ("timezone = \"Mars/Olympus\"\n[sprints.sprint1]\ndue = 2026-10-05T23:59:00\n",
+     "time zone"),
+    ("[sprints.sprint1]\ndue = 2026-10-05T23:59:00\n[extensions.a]\nsprint2 = 1\n",
+     "no due date for sprint2"),
+    ("[sprints.sprint1]\ndue = 2026-10-05T23:59:00\n[accommodations]\na = -1\n", "0 or more"),
+    ("late_penalty = 0.1\n[sprints.sprint1]\ndue = 2026-10-05T23:59:00\n", "unknown key"),
+    ("", "no [sprints"),
+    ("due = [", "not valid TOML"),
+])
+def test_a_bad_policy_is_explained(text, says):
+    with pytest.raises(pol.PolicyError, match=None) as info:
+        pol.parse_policy(text)
+    assert says in str(info.value)
+
+
+def test_penalties_apply_to_grades_rows(policy):
+    rows = [{"student": "eve", "assignment": "sprint1", "exercise": "sprint1.xor_gate",
+             "score": 2.0, "max_score": 2.0, "status": "passed", "message": ""},
+            {"student": "eve", "assignment": "sprint2", "exercise": "sprint2.relu",
+             "score": 1.0, "max_score": 1.0, "status": "passed", "message": ""}]
+    lateness = {("eve", "sprint1"): pol.assess(policy, "eve", "sprint1",
+                                              "2026-10-07 15:09:00 UTC"),
+                ("eve", "sprint2"): pol.assess(policy, "eve", "sprint2", None)}
+    out = pol.apply_to_rows(rows, lateness)
+    assert out[0]["adjusted_score"] == "1.6" and out[0]["late_status"] == "late"
+    assert out[1]["adjusted_score"] == "1" and out[1]["late_status"] == "flagged"
+    assert rows[0].get("adjusted_score") is None      # the input rows are not changed
+
+
+def test_the_command_writes_a_late_adjusted_csv(tmp_path, capsys):
+    (tmp_path / "policy.toml").write_text(POLICY)
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message\n"
+        "alice,sprint1,sprint1.xor_gate,2,2,passed,\n"
+        "bob,sprint1,sprint1.xor_gate,1,2,failed,\n"
+        "eve,sprint1,sprint1.xor_gate,2,2,passed,\n")
+    stamps = {"alice": "2026-10-09 15:10:00.000000 UTC",   # 2 days late after her extension
+              "bob": "2026-10-07 15:00:00.000000 UTC"}     # on time with his accommodation
+    for student, stamp in stamps.items():                  # eve has no timestamp.txt
+        folder = tmp_path / "submitted" / student / "sprint1"
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text(stamp)
+    (tmp_path / "submitted" / "eve" / "sprint1").mkdir(parents=True)
+    assert cli.main(["late", str(tmp_path), "--policy", str(tmp_path / "policy.toml")]) == 0
+    shown = capsys.readouterr().out
+    assert "1 on time, 1 late, 1 flagged" in shown and "carol_typo" in shown
+    got = {r["student"]: r for r in csv.DictReader(open(tmp_path / "grades-late.csv"))}
+    assert (got["alice"]["late_status"], got["alice"]["days_late"],
+            got["alice"]["adjusted_score"]) == ("late", "2", "1.6")
+    assert (got["bob"]["late_status"], got["bob"]["adjusted_score"]) == ("on time", "1")
+    assert got["eve"]["late_status"] == "flagged" and got["eve"]["adjusted_score"] == "2"
+    assert cli.main(["late", str(tmp_path), "--policy", str(tmp_path / "none.toml")]) == 1
+
+
+def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, policy):
+    folder = tmp_path / "submitted" / "eve" / "sprint1"
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text("2026-10-05 10:00:00 UTC")       # on time
+    (tmp_path / "times.csv").write_text(
+        "student,assignment,submitted_at\n"
+        "eve,sprint1,2026-10-06T15:10:00Z\n"          # 1 day 1 minute after 15:09 UTC: 2 days
+        "bob,sprint1,\n")                              # listed without a time: flagged
+    times = pol.load_times(tmp_path / "times.csv")
+    got = pol.assess_folder(policy, tmp_path / "submitted", [("eve", "sprint1"),
+                                                             ("bob", "sprint1")], times)
+    assert (got[("eve", "sprint1")].status, got[("eve", "sprint1")].days_late) == (pol.LATE, 2)
+    assert got[("bob", "sprint1")].status == pol.FLAGGED
+    (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
+    with pytest.raises(pol.PolicyError, match="assignment"):
+        pol.load_times(tmp_path / "times.csv")
