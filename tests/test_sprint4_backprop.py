@@ -286,7 +286,8 @@ def test_xor_is_learned_with_the_notebooks_settings():
     """The notebook's run: 2-3-2 sigmoid net, softmax with loss, lr 1, 2000 epochs, seed 0."""
     p = _train_xor("softmax", epochs=2000, lr=1.0)
     assert np.all(p[[0, 3]] < 0.006) and np.all(p[[1, 2]] > 0.994), p
-    # seed 002's network (sigmoid output, squared error) is still far from there
+    # the network of the article *Pythonでニューラルネットを実装する* (sigmoid output, squared
+    # error) is still far from there
     q = _train_xor("sigmoid", epochs=2000, lr=1.0)
     assert np.all(np.round(q) == [0, 1, 1, 0]) and np.max(np.abs(q - [0, 1, 1, 0])) > 0.05, q
 

@@ -2,10 +2,10 @@
 
 The generic tests (reference passes every case, stubs say not implemented, every hint fires,
 the notebook runs, doctests) live elsewhere. Here: hand-derived worked examples (the
-output-size formula, AlexNet's 62.3M of seed 004), every backward pass against float64 central
-differences, the loop and the vectorised convolution against each other and against PyTorch
-(random shapes with stride > 1, padding > 0, non-square inputs and kernels, C > 1), max
-pooling's ties, dtypes kept (float32 stays float32), no input modified, the first layer's
+output-size formula, AlexNet's 62.3M of DIVE INTO CODE's CNN deck), every backward pass against
+float64 central differences, the loop and the vectorised convolution against each other and
+against PyTorch (random shapes with stride > 1, padding > 0, non-square inputs and kernels,
+C > 1), max pooling's ties, dtypes kept (float32 stays float32), no input modified, the first layer's
 skipped input gradient, the case generators' coverage, and the CNN learning from the bundled
 digits.
 """
@@ -41,8 +41,8 @@ def _random_conv_setup(rng, max_hw=7):
 @pytest.mark.parametrize("args,want", [
     ((28, 5), 24),                 # MNIST with 5×5 filters, the book's SimpleConvNet
     ((24, 2, 2), 12),              # its 2×2 pooling
-    ((4, 3, 1, 1), 4),             # seed 004: padding 1, stride 1 keeps the size
-    ((4, 3, 2, 1), 2),             # seed 004: stride 2 halves it
+    ((4, 3, 1, 1), 4),             # DIVE INTO CODE's deck: padding 1, stride 1 keeps the size
+    ((4, 3, 2, 1), 2),             # DIVE INTO CODE's deck: stride 2 halves it
     ((227, 11, 4, 0), 55),         # AlexNet's first layer
     ((7, 3, 2, 0), 3),
     ((6, 3, 2, 1), 3),             # (6 + 2 − 3) / 2 = 2.5: the floor
@@ -81,7 +81,9 @@ def test_cross_correlation_not_convolution():
 
 
 def test_alexnet_has_62_3_million_parameters():
-    """Seed 004: 8 layers, 6230万 parameters. By hand: F·C·K² + F per conv, D·M + M per affine."""
+    """DIVE INTO CODE's CNN deck: 8 layers, 6230万 parameters.
+
+    By hand: F·C·K² + F per conv, D·M + M per affine."""
     by_hand = [96 * 3 * 11 * 11 + 96, 0, 256 * 96 * 5 * 5 + 256, 0, 384 * 256 * 9 + 384,
                384 * 384 * 9 + 384, 256 * 384 * 9 + 256, 0, 256 * 6 * 6 * 4096 + 4096,
                4096 * 4096 + 4096, 4096 * 1000 + 1000]
@@ -91,7 +93,7 @@ def test_alexnet_has_62_3_million_parameters():
     total = sum(by_hand)
     assert total == 62_378_344 and 62_300_000 <= total < 62_400_000      # "6230万" (62.3M)
     conv = sum(n for (layer, (_, n)) in zip(param_count.ALEXNET, got) if layer["type"] == "conv")
-    assert 0.03 < conv / total < 0.07          # seed 004: the conv layers hold about 5 %
+    assert 0.03 < conv / total < 0.07          # the CNN deck: the conv layers hold about 5 %
 
 
 def test_simple_convnet_parameter_count_matches_the_network():
