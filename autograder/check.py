@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
+from .evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
 from .registry import load_exercises, select
 
 #: Set by the course's grader for the notebook's kernel: checks are graded outside it.
 GRADED_OUTSIDE = "COURSE_GRADED_OUTSIDE"
 
-SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR"}
+SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR",
+          BLOCKED: "⧖ BLOCKED"}
 
 
 def find_helpers(start: Path | None = None) -> Path:
@@ -36,13 +37,15 @@ def find_helpers(start: Path | None = None) -> Path:
 @dataclass
 class CheckReport:
     results: list = field(default_factory=list)
+    #: ``{sprint: number of exercises}`` of the whole course (the footer's totals)
+    sprint_sizes: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return bool(self.results) and all(r.ok for r in self.results)
 
     def progress(self) -> dict:
-        """``{sprint: (done, total)}`` in course order."""
+        """``{sprint: (passed, checked)}`` of this check, in course order."""
         out: dict = {}
         for r in self.results:
             sprint = r.id.split(".", 1)[0]
@@ -61,9 +64,11 @@ class CheckReport:
                 for h in r.hints:
                     lines.append(f"      Hint: {h}")
         lines.append("")
-        for sprint, (done, total) in self.progress().items():
-            bar = "█" * done + "░" * (total - done)
-            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed")
+        for sprint, (done, checked) in self.progress().items():
+            total = max(self.sprint_sizes.get(sprint, checked), checked)
+            bar = "█" * done + "▒" * (checked - done) + "░" * (total - checked)
+            part = f" ({checked} checked now)" if checked < total else ""
+            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed{part}")
         return "\n".join(lines)
 
 
@@ -75,8 +80,11 @@ def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float |
     ``helpers/`` for the progress view (:mod:`autograder.progress`).
     """
     helpers_dir = Path(helpers) if helpers else find_helpers()
-    specs = select(load_exercises(), list(selectors))
+    every = load_exercises()
+    specs = select(every, list(selectors))
     report = CheckReport()
+    for s in every:
+        report.sprint_sizes[s.sprint] = report.sprint_sizes.get(s.sprint, 0) + 1
     report.results = evaluate_many([(spec, spec.public_cases()) for spec in specs], helpers_dir,
                                    timeout=timeout)
     if save:

@@ -40,14 +40,21 @@ def case(*args, label: str = "", **kwargs) -> dict:
     return {"args": list(args), "kwargs": kwargs, "label": label}
 
 
-def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "") -> dict:
+def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "",
+               in_place=()) -> dict:
     """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
 
-    ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``.
+    ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``. Every
+    argument of every call must come back unchanged (the harness compares it with a copy),
+    except the arguments of the methods named in ``in_place``, whose docstring says they
+    update them (an optimizer's ``record(params, grads_sequence)``).
     """
     norm = [[s[0], list(s[1]), dict(s[2]) if len(s) > 2 else {}] for s in steps]
-    return {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
-            "attrs": list(attrs), "label": label}
+    out = {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
+           "attrs": list(attrs), "label": label}
+    if in_place:
+        out["in_place"] = list(in_place)
+    return out
 
 
 @dataclass
@@ -72,7 +79,8 @@ class Exercise:
     title: str                   # "Problem 2: the AND gate"
     generate: Callable[[np.random.Generator], dict] | None = None
     examples: list = field(default_factory=list)     # worked examples (public)
-    edge_cases: list = field(default_factory=list)   # hidden only
+    #: hidden only: cases, or functions of a salt-seeded ``np.random.Generator`` giving a case
+    edge_cases: list = field(default_factory=list)
     n_public: int = 3
     n_hidden: int = 12
     tol: Tolerance = field(default_factory=Tolerance)
@@ -104,9 +112,20 @@ class Exercise:
         return [dict(c, hidden=False) for c in [*self.examples, *randoms]]
 
     def hidden_inputs(self, salt: str = "") -> list:
+        """The hidden cases for ``salt``: every one depends on it.
+
+        The random cases come from a salt-seeded generator; an edge case declared as a
+        function gets its own salt-seeded generator (a perturbation that keeps the edge);
+        and the order of all of them is a salt-seeded permutation, so "hidden case 3" names
+        a different case in every course.
+        """
         rng = np.random.default_rng(self._seed(f"hidden/{salt}"))
+        edges = [e(np.random.default_rng(self._seed(f"edge/{i}/{salt}"))) if callable(e) else e
+                 for i, e in enumerate(self.edge_cases)]
         randoms = [self.generate(rng) for _ in range(self.n_hidden)] if self.generate else []
-        return [dict(c, hidden=True) for c in [*self.edge_cases, *randoms]]
+        every = [*edges, *randoms]
+        order = np.random.default_rng(self._seed(f"order/{salt}")).permutation(len(every))
+        return [dict(every[i], hidden=True) for i in order]
 
 
 @dataclass
@@ -216,6 +235,103 @@ def _sprint_key(name: str):
     return (int(digits) if digits else 999, name)
 
 
+def sprint_number(sprint: str) -> int:
+    digits = "".join(ch for ch in sprint if ch.isdigit())
+    return int(digits) if digits else 999
+
+
+_INDEX: list | None = None
+INDEX_FILE = "index.json"
+
+
+def exercise_index() -> list:
+    """``[{"id", "module", "name"}]`` of every exercise of the course (not only the released
+    sprints': a release keeps this index of ids and names, never cases or reference)."""
+    global _INDEX
+    if _INDEX is None:
+        if has_live_registry():
+            _INDEX = [{"id": e.id, "module": e.module, "name": e.name} for e in live_exercises()]
+        else:
+            import json
+
+            try:
+                _INDEX = json.loads((PUBLIC_DIR / INDEX_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                _INDEX = []
+    return _INDEX
+
+
+def module_sprints(index: list | None = None) -> dict:
+    """``{module: sprint}``: a helper module belongs to the sprint whose exercises it holds."""
+    out: dict = {}
+    for e in index if index is not None else exercise_index():
+        sprint = e["id"].split(".", 1)[0]
+        if e["module"] not in out or sprint_number(sprint) < sprint_number(out[e["module"]]):
+            out[e["module"]] = sprint
+    return out
+
+
+def blocking_exercise(spec, module: str, qualname: str) -> str:
+    """The earlier sprint's exercise whose stub stopped ``spec``'s code, or ``""``.
+
+    ``module`` and ``qualname`` say where the ``NotImplementedError`` was raised
+    (``layers``, ``Affine.forward``): a module of an earlier sprint than ``spec``'s blocks it.
+    """
+    index = exercise_index()
+    owner = module_sprints(index).get(module)
+    if not owner or module == spec.module or \
+            sprint_number(owner) >= sprint_number(spec.sprint):
+        return ""
+    mine = [e for e in index if e["module"] == module]
+    top = (qualname or "").split(".", 1)[0]
+    return next((e["id"] for e in mine if e["name"] == top), mine[0]["id"])
+
+
+def _reference_dir() -> Path:
+    return Path(importlib.import_module("solutions").__file__).resolve().parent
+
+
+def _relative_imports(path: Path) -> set:
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(a.name for a in node.names)
+    return found
+
+
+def reference_overlay(ex: "Exercise") -> dict:
+    """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
+
+    Found from the reference's own imports (``from .layers import Affine``), followed
+    transitively; only modules that belong to an *earlier* sprint (:func:`module_sprints`)
+    are included, never one of ``ex``'s own sprint. The trusted grader puts these in place
+    of the learner's, so an exercise is graded on its own sprint's code only.
+    """
+    ref = _reference_dir()
+    owners = module_sprints()
+    mine = sprint_number(ex.sprint)
+    seen, todo, out = set(), [ex.module], {}
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = ref / f"{module}.py"
+        if module != ex.module and module in owners and sprint_number(owners[module]) < mine:
+            out[module] = path.read_bytes()
+        todo.extend(_relative_imports(path))
+    return dict(sorted(out.items()))
+
+
 def has_live_registry() -> bool:
     try:
         importlib.import_module("autograder.exercises")
@@ -271,12 +387,18 @@ def write_store(directory: Path, specs: list) -> list:
         js, npz = directory / f"{sprint}.json", directory / f"{sprint}.npz"
         sandbox_child.save(js, npz, doc)
         written += [js, npz]
+    if has_live_registry():   # ids and names only: what "blocked by sprint4.affine" needs
+        import json
+
+        index = directory / INDEX_FILE
+        index.write_text(json.dumps(exercise_index(), indent=1), encoding="utf-8")
+        written.append(index)
     return written
 
 
 def load_store(directory: Path) -> list:
     specs = []
-    for js in sorted(Path(directory).glob("*.json"), key=lambda p: _sprint_key(p.stem)):
+    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: _sprint_key(p.stem)):
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
             cases = [Prepared(c["case"], c["expected"], c["mistakes"], False, c["batch"])

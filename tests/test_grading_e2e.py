@@ -435,7 +435,9 @@ def test_hidden_case_messages_never_carry_the_learners_text(tmp_path):
     for what, source in leaks.items():
         (pkg / f"{spec.module}.py").write_text(source)
         raw = evaluate(spec, hidden, pkg)
-        assert "LEAK" in raw.message or raw.status == ERROR, what   # the attack is real
+        # the attack is real: the learner's text is in the child's answer (kept as data)
+        assert "LEAK" in (raw.outcome.detail if raw.outcome else "") or \
+            raw.status == ERROR, what
         only_hidden = grading.grade_exercise(spec, [], hidden, pkg)
         assert only_hidden.result.score == 0
         assert "LEAK" not in grading.trusted_text(only_hidden), what

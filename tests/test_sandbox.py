@@ -185,7 +185,7 @@ def test_forked_children_do_not_outlive_the_check(tmp_path):
 def test_unsupported_return_values_are_reported_not_unpickled(tmp_path):
     pkg = _pkg(tmp_path, "def f():\n    return object()\n")
     (out,) = _run(pkg, [case()]).results
-    assert out["status"] == "error" and "cannot read" in out["message"]
+    assert out["status"] == "unreadable" and "cannot read" in out["message"]
 
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path):

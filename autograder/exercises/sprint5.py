@@ -4,8 +4,9 @@ The classifier is graded piece by piece, so that each part earns its points on i
 mini-batch iterator, the initial weights, and the classifier's ``_forward``, ``_gradient``,
 ``_update``, ``predict_proba``/``predict`` and ``fit``. The class cases of the single steps
 give the network its parameters through the provided ``_build_layers(params)``, so they do not
-depend on the learner's ``init_params``; they do use the learner's sprint-4 layers (the
-classifier is built from them).
+depend on the learner's ``init_params``. The classifier is built from sprint 4's layers: the
+grader runs it on the reference layers (``autograder.trusted``), the learner's check on the
+learner's own (blocked while they are stubs).
 """
 import numpy as np
 
@@ -77,7 +78,8 @@ def _net_case(sizes, activation, params, steps, attrs=(), init=None, label=""):
     kwargs = {"hidden_sizes": tuple(sizes[1:-1]), "activation": activation, "verbose": False}
     kwargs.update(init or {})
     return class_case(init_kwargs=kwargs, steps=[("_build_layers", (params,)), *steps],
-                      attrs=attrs, label=label)
+                      attrs=attrs, label=label,
+                      in_place=("_build_layers",))   # the network adopts params (and updates them)
 
 
 def _describe(sizes, activation, X):

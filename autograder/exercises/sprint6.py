@@ -24,7 +24,8 @@ FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
 
 # --------------------------------------------------------------------------- optimizer cases
 def _opt_case(init_kwargs, params, grads_sequence, label):
-    return class_case((), init_kwargs, steps=[("record", (params, grads_sequence))], label=label)
+    return class_case((), init_kwargs, steps=[("record", (params, grads_sequence))], label=label,
+                      in_place=("record",))   # record updates params in place, by design
 
 
 # A worked example shared by the optimizers: two parameters, three steps of gradients.
