@@ -159,3 +159,18 @@ def csv_extra(r: ExerciseResult) -> list:
     return [o.kind if o else "", str(o.case) if o and o.case else "",
             ("yes" if o.hidden else "no") if o else "", json.dumps(list(r.hints),
                                                                    ensure_ascii=False)]
+
+
+def hints_from_row(row: dict) -> list | None:
+    """The hints of a grades.csv row from its ``hints`` column (a JSON list), or ``None`` for
+    a grades.csv written before that column existed."""
+    import json
+
+    raw = row.get("hints")
+    if raw is None:
+        return None
+    try:
+        hints = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [h for h in hints if isinstance(h, str)] if isinstance(hints, list) else []

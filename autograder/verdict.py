@@ -118,7 +118,10 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
     if o.kind == "blocked":
         return f"blocked: needs {o.blocked_by or 'an exercise of an earlier sprint'} " \
                "(not implemented yet)"
-    text = f"{o.where}: {KINDS[o.kind]}" if o.where else KINDS[o.kind]
+    # A hidden case names the output only ("return", "backward()", "grads"): an index, a
+    # key or a step number could tell how many values or calls the hidden case has.
+    at = o.where.split("[", 1)[0].strip() if o.hidden else o.where
+    text = f"{at}: {KINDS[o.kind]}" if at else KINDS[o.kind]
     if o.kind == "error" and o.exception:
         text = f"{text} ({o.exception})"
     if o.hidden:

@@ -359,3 +359,32 @@ def test_a_release_without_reference_still_names_the_blocking_exercise(tmp_path,
     assert spec.exercise is None and trusted.overlay_of(spec) == {}
     r = evaluate(spec, spec.public_cases(), _stub_layers(tmp_path))
     assert r.status == BLOCKED and "needs sprint4.affine" in r.message, r.message
+
+
+def test_the_report_reads_the_hints_as_data_not_from_the_message():
+    from autograder import report
+
+    row = {"student": "a", "assignment": "sprint1", "exercise": "sprint1.xor_gate",
+           "score": 0.0, "max_score": 2.0, "status": "failed",
+           "message": "case 1 of 4 (x): wrong value\nHint: Hint: a line the learner returned",
+           "kind": "value", "case": "1", "hidden": "no", "hints": '["the real hint"]'}
+    stats = report.class_stats([row])
+    assert list(stats.exercises[0].hints) == ["the real hint"]
+
+
+def test_csv_columns_carry_the_outcome_as_data(tmp_path):
+    pkg = _pkg(tmp_path, "activations", "_real = sigmoid\ndef sigmoid(x):\n"
+                                        "    return _real(x).T[::-1].T[::-1] * 0 + 1\n")
+    t = _graded("sprint2.sigmoid", pkg)
+    kind, case, hidden, hints = trusted.csv_extra(t.result)
+    assert kind == "value" and case == "1" and hidden == "no" and hints.startswith("[")
+    from autograder.grading import CSV_COLUMNS
+
+    assert CSV_COLUMNS[-4:] == trusted.CSV_EXTRA_COLUMNS
+
+
+def test_each_helper_module_belongs_to_one_sprint():
+    by_module: dict = {}
+    for s in SPECS.values():
+        by_module.setdefault(s.module, set()).add(s.sprint)
+    assert all(len(v) == 1 for v in by_module.values()), by_module

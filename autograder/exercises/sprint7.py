@@ -14,7 +14,7 @@ from solutions.conv1d import (Conv1d, MaxPool1D, SimpleConv1d,  # noqa: F401
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
-FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
 EXACT = Tolerance(rtol=0, atol=0)
 

@@ -17,6 +17,7 @@ from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
 INT_TOL = Tolerance(rtol=0, atol=0, dtype="int")
 EXACT = Tolerance(rtol=0, atol=0)      # a float 24.0 is the size 24; a 3.5 is not
 
@@ -512,7 +513,7 @@ EXERCISES = [
         edge_cases=[case(np.ones((1, 1, 1, 1)), np.full((2, 1, 1, 1), 3.0), np.array([1.0, -1.0])),
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
-        tol=FLOAT_TOL,
+        tol=KEEPS_DTYPE,
         mistakes=[
             Mistake(partial(_forward_loops_mistaken, mistake="flipped"),
                     "You flipped the filter (the convolution of signal processing). CNNs use the "
@@ -570,7 +571,7 @@ EXERCISES = [
                                      1, 0, np.ones((1, 3, 1, 1)), "1×1 everything"),
                     _conv_class_case(np.arange(24.0).reshape(1, 2, 3, 4), np.ones((1, 2, 3, 1)),
                                      np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2")],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=KEEPS_DTYPE, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[
             Mistake(_Conv2dFlipped,
                     "You flipped the filter (true convolution). CNNs use the cross-correlation: "
