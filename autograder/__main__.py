@@ -25,8 +25,10 @@ def _cmd_check(args) -> int:
     from .check import run_checks
 
     try:
-        report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
-    except (KeyError, FileNotFoundError) as exc:
+        report = run_checks(args.selectors, args.helpers, timeout=args.timeout,
+                            hidden=args.hidden, salt=args.salt,
+                            save=not args.hidden)
+    except (KeyError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -234,6 +236,10 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.add_argument("--quiet", action="store_true", help="one line per exercise")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--hidden", action="store_true",
+                   help="instructors, in the course repository: the hidden cases too, graded "
+                        "as `grade` does (exit 0 only when all pass)")
+    p.add_argument("--salt", default="", help="with --hidden: the course's salt")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")

@@ -73,11 +73,15 @@ class CheckReport:
 
 
 def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float | None = None,
-               *, save: bool = True) -> CheckReport:
+               *, save: bool = True, hidden: bool = False, salt: str = "") -> CheckReport:
     """Run the public cases of the selected exercises; returns a :class:`CheckReport`.
 
     With ``save`` (the default) the results are kept in ``.course_progress/`` beside
     ``helpers/`` for the progress view (:mod:`autograder.progress`).
+
+    ``hidden`` (the course repository only, never a release): grade as the instructor's
+    grader does — public and hidden cases (for ``salt``), earlier sprints' code from the
+    reference — with the same messages; nothing is saved.
     """
     helpers_dir = Path(helpers) if helpers else find_helpers()
     every = load_exercises()
@@ -85,6 +89,14 @@ def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float |
     report = CheckReport()
     for s in every:
         report.sprint_sizes[s.sprint] = report.sprint_sizes.get(s.sprint, 0) + 1
+    if hidden:
+        if any(spec.exercise is None for spec in specs):
+            raise RuntimeError("hidden cases exist only in the full course repository")
+        from .trusted import grade_exercises
+
+        prepared = [(spec, spec.public_cases(), spec.hidden_cases(salt)) for spec in specs]
+        report.results = [t.result for t in grade_exercises(prepared, helpers_dir, timeout)]
+        return report
     report.results = evaluate_many([(spec, spec.public_cases()) for spec in specs], helpers_dir,
                                    timeout=timeout)
     if save:

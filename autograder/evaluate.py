@@ -14,7 +14,7 @@ from pathlib import Path
 from . import sandbox
 from .compare import compare, generic_hints, matches
 from .registry import Spec, blocking_exercise
-from .verdict import Outcome, render, standard_exception
+from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 #: The exercise cannot run yet: it calls an exercise of an earlier sprint that is a stub.
@@ -127,7 +127,8 @@ def _checked(r) -> dict:
 
 
 def _text(value) -> str:
-    return value if isinstance(value, str) else ""
+    """Text the child sent (learner data), made printable and capped."""
+    return cap(value, 4 * MAX_DETAIL) if isinstance(value, str) else ""
 
 
 def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = False,
@@ -145,8 +146,8 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
 
     if run.crashed:
         kind = run.crash_kind if run.crash_kind in ("timeout", "unreadable") else "crashed"
-        return result(ERROR, 0, Outcome(kind, hidden=any_hidden, detail=run.crashed,
-                                        sealed=sealed))
+        return result(ERROR, 0, Outcome(kind, hidden=any_hidden, sealed=sealed,
+                                        detail="" if any_hidden else _text(run.crashed)))
     results = [_checked(r) for r in run.results][:total]
     results += [{"status": "unreadable"}] * (total - len(results))
 
@@ -168,8 +169,8 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
     if statuses & {"import_error", "missing"} and statuses <= {"import_error", "missing"}:
         first = results[0]
         if first["status"] == "import_error":
-            detail = (f"could not import helpers/{spec.module}.py: "
-                      f"{_text(first.get('message'))}")
+            detail = "" if any_hidden else (f"could not import helpers/{spec.module}.py: "
+                                            f"{_text(first.get('message'))}")
             outcome = Outcome("import_error", hidden=any_hidden, detail=detail, sealed=sealed)
         else:
             outcome = Outcome("missing", hidden=any_hidden, learner_text=False, sealed=sealed,
@@ -180,37 +181,39 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
     for number, (p, r) in enumerate(zip(cases, results), 1):
         where = dict(case=number, of=total, hidden=p.hidden, sealed=sealed,
                      label="" if p.hidden else p.label)
+        keep = not p.hidden   # a hidden case's outcome keeps no detail: not even stored
         status = r["status"]
         if status != "ok":
             if number - 1 in blocked_by:
                 outcome = Outcome("blocked", blocked_by=blocked_by[number - 1], **where)
             elif status == "error":
                 outcome = Outcome("error", exception=standard_exception(r.get("error_type")),
-                                  detail=_text(r.get("message")), **where)
+                                  detail=_text(r.get("message")) if keep else "", **where)
             else:
-                outcome = Outcome(status, detail=_text(r.get("message")), **where)
+                outcome = Outcome(status, detail=_text(r.get("message")) if keep else "",
+                                  **where)
             failing.append((outcome, [], []))
             continue
         outputs = r["outputs"]
         mismatch = None
         for name, exp in p.expected.items():
             if name not in outputs:
-                mismatch = (Outcome("no_output", where=name, detail=f"{name}: no output",
-                                    learner_text=False, **where), [], [])
+                mismatch = (Outcome("no_output", where=name, learner_text=False, **where),
+                            [], [])
                 break
             m = compare(exp, outputs[name], spec.tol, where=name)
             if m:
                 generic = [h.text for h in generic_hints(exp, outputs[name], spec.tol, p.batch)
                            if not (h.numeric and (p.hidden or sealed))]
-                mismatch = (Outcome(m.kind, where=m.where, detail=m.message,
+                mismatch = (Outcome(m.kind, where=m.where, detail=cap(m.message) if keep else "",
                                     learner_text=m.learner_text, **where),
                             _best_mistake_hint(p, outputs, spec, cases, results), generic)
                 break
         if mismatch is None and r.get("mutated"):
-            names = ", ".join(_text(n) for n in r["mutated"])
-            mismatch = (Outcome("mutated", detail=f"the right answer, but {names} was modified "
-                                "in place: work on a copy (x = x.copy()) or build a new array",
-                                **where), [], [])
+            names = cap(", ".join(_text(n) for n in r["mutated"][:10]), 500)
+            detail = (f"the right answer, but {names} was modified in place: work on a copy "
+                      "(x = x.copy()) or build a new array")
+            mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
         if mismatch is None:
             passed += 1
         else:

@@ -388,3 +388,38 @@ def test_each_helper_module_belongs_to_one_sprint():
     for s in SPECS.values():
         by_module.setdefault(s.module, set()).add(s.sprint)
     assert all(len(v) == 1 for v in by_module.values()), by_module
+
+
+def test_check_hidden_grades_public_and_hidden_cases_like_the_grader(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    ref = make_helpers(tmp_path / "ref")
+    ok = subprocess.run([sys.executable, "-m", "autograder", "check", "--hidden", "--salt", "x",
+                         "sprint2.sigmoid", "--helpers", str(ref)], cwd=ROOT,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "hidden)" in ok.stdout or "PASS" in ok.stdout
+    pkg = _pkg(tmp_path, "activations", "_real = sigmoid\ndef sigmoid(x):\n"
+                                        "    return _real(x) if np.size(x) < 4 else _real(x) * 2\n")
+    report = run_checks(["sprint2.sigmoid"], helpers=pkg, hidden=True, salt="x")
+    (r,) = report.results
+    assert not report.ok and r.total > len(SPECS["sprint2.sigmoid"].public_cases())
+    bad = subprocess.run([sys.executable, "-m", "autograder", "check", "--hidden",
+                          "sprint2.sigmoid", "--helpers", str(pkg)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+
+
+def test_a_hidden_outcome_keeps_no_learner_text_even_as_data(tmp_path):
+    """State files, Gradescope JSON and grades.csv store the outcome: a hidden one holds
+    nothing the learner's code wrote, nor an expected value."""
+    pkg = _pkg(tmp_path, "activations", "def sigmoid(x):\n    raise ValueError('LEAK' + repr(x))\n")
+    t = _graded("sprint2.sigmoid", pkg, public=False)
+    assert "LEAK" not in repr(t.result.as_row()) and t.result.outcome.detail == ""
+    pkg2 = _pkg(tmp_path / "b", "activations", "_real = sigmoid\ndef sigmoid(x):\n"
+                                               "    return _real(x) + 1\n")
+    t2 = _graded("sprint2.sigmoid", pkg2, public=False)
+    assert t2.result.outcome.kind == "value" and t2.result.outcome.detail == ""
