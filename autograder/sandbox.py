@@ -51,7 +51,7 @@ def set_launcher(launcher):
 
 
 MAX_RESULT_JSON = 64 * 1024 ** 2    # bytes of one job's result tree
-MAX_RESULT_ARRAYS = 512 * 1024 ** 2  # bytes of one job's arrays, once loaded
+MAX_RESULT_ARRAYS = 256 * 1024 ** 2  # bytes of one job's arrays, once loaded
 MAX_LOG_TAIL = 4000
 
 
