@@ -173,7 +173,8 @@ def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> 
     The *kind* is always checked where it changes the meaning: bool where numbers are
     expected or numbers where bool is, floats where integers (labels, counts) are. An integer
     answer where floats are expected passes unless the exercise declares ``dtype="float"``
-    (``np.array([0, 1])`` is a fine 0/1 answer). ``same_dtype`` asks for the exact dtype
+    (``np.array([0, 1])`` is a fine 0/1 answer), and a single float number where an integer
+    is expected passes too (a size of ``24.0`` is the size 24) unless it declares ``"int"``. ``same_dtype`` asks for the exact dtype
     (float32 kept); ``tol.dtype`` for a kind.
     """
     ek, ak = exp.dtype.kind, act.dtype.kind
@@ -186,7 +187,7 @@ def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> 
             not (ek in "iu" and tol.dtype == "int"):
         return (f"expected {_KIND_NAMES.get(ek, ek)} values, {got} (convert the comparison: "
                 ".astype(float), or np.where(cond, 1.0, 0.0))")
-    if ek in "iu" and ak == "f":
+    if ek in "iu" and ak == "f" and isinstance(actual, np.ndarray) and actual.ndim:
         return f"expected integers, {got} (labels and counts are integers: .astype(int))"
     if tol.same_dtype and ek == "f" and isinstance(actual, (np.ndarray, np.generic)) and \
             act.dtype != exp.dtype:

@@ -99,6 +99,8 @@ def test_dtype_kinds_are_checked_where_they_change_the_meaning():
     assert msg(f, i) is None                            # 0/1 ints for floats: fine by default
     assert "float" in msg(f, i, dtype="float")          # ... unless the exercise says float
     assert msg(f, [1, 0]) is None and msg(np.float64(2.0), 2) is None   # Python numbers
+    assert msg(24, 24.0) is None and msg(24, np.float64(24.0)) is None   # a size of 24.0
+    assert "int" in msg(24, 24.0, dtype="int")
 
 
 def test_an_empty_answer_passes_whatever_its_dtype():
