@@ -423,3 +423,39 @@ def test_a_hidden_outcome_keeps_no_learner_text_even_as_data(tmp_path):
                                                "    return _real(x) + 1\n")
     t2 = _graded("sprint2.sigmoid", pkg2, public=False)
     assert t2.result.outcome.kind == "value" and t2.result.outcome.detail == ""
+
+
+# --------------------------------------------------------------------------- alternatives
+@pytest.mark.parametrize("spec_id,module,source", [
+    ("sprint8.conv_output_size", "conv2d", '''
+def conv_output_size(input_size, filter_size, stride=1, pad=0):
+    if filter_size > input_size + 2 * pad:
+        raise ValueError("the filter is larger than the padded input")
+    return np.floor((input_size + 2 * pad - filter_size) / stride) + 1   # a float 24.0
+'''),
+    ("sprint4.relu", "layers", '''
+class _BookRelu:
+    def forward(self, x):
+        self.mask = (x <= 0)
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+    def backward(self, dout):
+        dx = dout.copy()
+        dx[self.mask] = 0
+        return dx
+Relu = _BookRelu
+'''),
+    ("sprint5.fit", "classifier", '''
+class _FitChained(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        out = super().fit(X, y, X_val, y_val)
+        assert out is self
+        return self
+ScratchNeuralNetClassifier = _FitChained
+'''),
+])
+def test_correct_but_different_implementations_get_full_marks(tmp_path, spec_id, module, source):
+    t = _graded(spec_id, _pkg(tmp_path, module, source))
+    assert t.result.status == PASSED and t.result.score == SPECS[spec_id].points, \
+        t.result.message
