@@ -291,45 +291,82 @@ def _reference_dir() -> Path:
     return Path(importlib.import_module("solutions").__file__).resolve().parent
 
 
-def _relative_imports(path: Path) -> set:
+def helper_imports(source: bytes | str) -> set:
+    """The helper modules a module's source imports: ``from .layers import Affine``,
+    ``from . import layers``, ``from helpers.layers import ...``, ``import helpers.layers``.
+    Unparsable source imports nothing (it will not import in the child either)."""
     import ast
 
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return set()
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(a.name for a in node.names)
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 or (node.level == 0 and node.module == "helpers"):
+                if node.module and node.level == 1:
+                    found.add(node.module.split(".")[0])
+                else:
+                    found.update(a.name.split(".")[0] for a in node.names)
+            elif node.level == 0 and (node.module or "").startswith("helpers."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith("helpers."))
     return found
 
 
-def reference_overlay(ex: "Exercise") -> dict:
-    """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
+def _reference_imports(module: str) -> set:
+    try:
+        return helper_imports((_reference_dir() / f"{module}.py").read_bytes())
+    except OSError:
+        return set()
 
-    Found from the reference's own imports (``from .layers import Affine``), followed
-    transitively; only modules that belong to an *earlier* sprint (:func:`module_sprints`)
-    are included, never one of ``ex``'s own sprint. The trusted grader puts these in place
-    of the learner's, so an exercise is graded on its own sprint's code only.
-    """
+
+def earlier_reference(sprint: str, roots) -> dict:
+    """``{module: reference source}``: the modules of sprints before ``sprint`` among
+    ``roots`` and everything their reference imports, transitively."""
     ref = _reference_dir()
     owners = module_sprints()
-    mine = sprint_number(ex.sprint)
-    seen, todo, out = set(), [ex.module], {}
+    mine = sprint_number(sprint)
+    seen, todo, out = set(), list(roots), {}
     while todo:
         module = todo.pop()
-        if module in seen:
+        if module in seen or not (ref / f"{module}.py").is_file():
             continue
         seen.add(module)
-        path = ref / f"{module}.py"
-        if module != ex.module and module in owners and sprint_number(owners[module]) < mine:
-            out[module] = path.read_bytes()
-        todo.extend(_relative_imports(path))
+        if module in owners and sprint_number(owners[module]) < mine:
+            out[module] = (ref / f"{module}.py").read_bytes()
+        todo.extend(_reference_imports(module))
     return dict(sorted(out.items()))
+
+
+def reference_overlay(ex: "Exercise", learner_source: dict | None = None) -> dict:
+    """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
+
+    Found from the imports of the reference (``from .layers import Affine``) and, given
+    ``learner_source`` (``{module: source}`` of the learner's helpers), of the learner's
+    modules of ``ex``'s own sprint, followed transitively; only modules that belong to an
+    *earlier* sprint (:func:`module_sprints`) are included, never one of ``ex``'s own sprint.
+    The trusted grader puts these in place of the learner's, so an exercise is graded on its
+    own sprint's code only, whichever earlier helper the learner chose to call.
+    """
+    owners = module_sprints()
+    mine = sprint_number(ex.sprint)
+    roots = set(_reference_imports(ex.module))
+    learner_source = learner_source or {}
+    seen, todo = set(), [ex.module]
+    while todo:   # the learner's own modules of this sprint (or provided ones), transitively
+        module = todo.pop()
+        if module in seen or module not in learner_source:
+            continue
+        seen.add(module)
+        for dep in helper_imports(learner_source[module]):
+            roots.add(dep)
+            if dep not in owners or sprint_number(owners[dep]) >= mine:
+                todo.append(dep)
+    return earlier_reference(ex.sprint, roots - {ex.module})
 
 
 def has_live_registry() -> bool:

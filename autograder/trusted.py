@@ -17,7 +17,6 @@ numbers. The reference of the sprint being graded is never put beside learner co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .evaluate import BLOCKED, ERROR, FAILED, PASSED, ExerciseResult, evaluate_many
@@ -42,19 +41,25 @@ class Trusted:
     n_hidden: int
 
 
-@lru_cache(maxsize=None)
-def _overlay_for(exercise_id: str) -> tuple:
-    from .registry import live_exercises, reference_overlay
+def _learner_sources(helpers_dir: Path) -> dict:
+    """``{module: source}`` of the learner's helper files (regular files only)."""
+    out = {}
+    for path in sorted(Path(helpers_dir).glob("*.py")):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2_000_000:
+            continue
+        out[path.stem] = path.read_bytes()
+    return out
 
-    ex = next(e for e in live_exercises() if e.id == exercise_id)
-    return tuple(reference_overlay(ex).items())
 
-
-def overlay_of(spec) -> dict:
-    """The earlier sprints' reference modules ``spec`` is graded with (``{}``: none)."""
+def overlay_of(spec, helpers_dir: Path | None = None) -> dict:
+    """The earlier sprints' reference modules ``spec`` is graded with (``{}``: none): those
+    its reference imports, and those the learner's modules of its sprint import."""
     if getattr(spec, "exercise", None) is None:
         return {}
-    return dict(_overlay_for(spec.id))
+    from .registry import reference_overlay
+
+    return reference_overlay(spec.exercise,
+                             _learner_sources(helpers_dir) if helpers_dir else None)
 
 
 def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=None,
@@ -76,7 +81,7 @@ def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
     """
     groups: dict = {}
     for i, item in enumerate(prepared):
-        overlay = overlay_of(item[0])
+        overlay = overlay_of(item[0], helpers_dir)
         groups.setdefault(tuple(sorted(overlay)), (overlay, []))[1].append(i)
     publics: list = [None] * len(prepared)
     hiddens: list = [None] * len(prepared)

@@ -459,3 +459,46 @@ def test_correct_but_different_implementations_get_full_marks(tmp_path, spec_id,
     t = _graded(spec_id, _pkg(tmp_path, module, source))
     assert t.result.status == PASSED and t.result.score == SPECS[spec_id].points, \
         t.result.message
+
+
+def test_init_params_that_ignores_dtype_fails_on_the_float32_case(tmp_path):
+    pkg = _pkg(tmp_path, "classifier", '''
+_real_init = init_params
+def init_params(layer_sizes, weight_init="he", seed=0, dtype="float64"):
+    return {k: v.astype(np.float64) for k, v in _real_init(layer_sizes, weight_init, seed,
+                                                            dtype).items()}
+''')
+    spec = SPECS["sprint5.init_params"]
+    r = evaluate(spec, spec.public_cases(), pkg)
+    assert r.status == FAILED and r.outcome.kind == "dtype" and "float32" in r.message, r.message
+
+
+def test_an_earlier_helper_the_learner_chose_to_import_is_taken_from_the_reference(tmp_path):
+    """Sprint 5 code that calls the learner's own sprint-2 softmax (a stub here) is graded on
+    sprint 5's code only."""
+    pkg = _stub_layers(tmp_path)
+    (pkg / "classifier.py").write_text((pkg / "classifier.py").read_text() + '''
+
+from .activations import softmax as _my_softmax
+import helpers.losses as _my_losses
+
+
+class _OwnSoftmax(ScratchNeuralNetClassifier):
+    def predict_proba(self, X):
+        return _my_softmax(self._forward(X))
+ScratchNeuralNetClassifier = _OwnSoftmax
+''')
+    assert set(trusted.overlay_of(SPECS["sprint5.predict"], pkg)) == {
+        "layers", "activations", "losses"}
+    r = evaluate(SPECS["sprint5.predict"], SPECS["sprint5.predict"].public_cases(), pkg)
+    assert r.status == BLOCKED, r.message
+    assert _graded("sprint5.predict", pkg).result.status == PASSED
+
+
+def test_helper_imports_finds_every_spelling():
+    src = ("from .layers import Affine\nfrom . import activations\nimport helpers.losses\n"
+           "from helpers.gradients import numerical_gradient\nfrom helpers import conv2d\n"
+           "import numpy as np\nfrom numpy import linalg\n")
+    assert registry.helper_imports(src) == {"layers", "activations", "losses", "gradients",
+                                            "conv2d"}
+    assert registry.helper_imports("def (:") == set()

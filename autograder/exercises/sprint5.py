@@ -16,7 +16,7 @@ from solutions.classifier import (  # noqa: F401 - names the mistakes below use
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
-FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
 
 
