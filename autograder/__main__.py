@@ -21,14 +21,41 @@ def _cmd_list(args) -> int:
     return 0
 
 
+def _hidden_report(selectors, helpers, timeout, salt):
+    """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
+
+    Needs the course repository (the reference prepares the hidden cases); in a learner's
+    release, which has neither, it stops with an explanation. Nothing is saved to the
+    learner's progress.
+    """
+    grading = _instructor_module("grading", "check --hidden")
+    from .check import CheckReport, find_helpers
+    from .registry import has_live_registry, load_exercises, select
+
+    if not has_live_registry():
+        raise SystemExit("error: `python -m autograder check --hidden` needs the course "
+                         "repository (the reference and the hidden cases): a learner's release "
+                         "has only the public cases; run `check` without --hidden there")
+    helpers_dir = Path(helpers) if helpers else find_helpers()
+    specs = select(load_exercises(), list(selectors))
+    prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
+    trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
+    return CheckReport(results=[t.result for t in trusted])
+
+
 def _cmd_check(args) -> int:
     from .check import run_checks
 
     try:
-        report = run_checks(args.selectors, args.helpers, timeout=args.timeout,
-                            hidden=args.hidden, salt=args.salt,
-                            save=not args.hidden)
-    except (KeyError, FileNotFoundError, RuntimeError) as exc:
+        if args.hidden:
+            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt)
+        else:
+            if args.salt:
+                print("error: --salt goes with --hidden (it varies the hidden cases)",
+                      file=sys.stderr)
+                return 2
+            report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
+    except (KeyError, FileNotFoundError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -237,9 +264,10 @@ def main(argv=None) -> int:
     p.add_argument("--quiet", action="store_true", help="one line per exercise")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--hidden", action="store_true",
-                   help="instructors, in the course repository: the hidden cases too, graded "
-                        "as `grade` does (exit 0 only when all pass)")
-    p.add_argument("--salt", default="", help="with --hidden: the course's salt")
+                   help="instructor: the hidden cases too, graded as `grade` grades (in the "
+                        "course repository only; exit 0 only when every case passes)")
+    p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
+                                              "cases of `grade --salt SALT`)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")

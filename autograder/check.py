@@ -37,8 +37,18 @@ def find_helpers(start: Path | None = None) -> Path:
 @dataclass
 class CheckReport:
     results: list = field(default_factory=list)
-    #: ``{sprint: number of exercises}`` of the whole course (the footer's totals)
+    #: ``{sprint: number of exercises}`` of the whole course (the footer's totals); found
+    #: from the registry (or the release's stored cases) when not given
     sprint_sizes: dict = field(default_factory=dict)
+
+    def _sizes(self) -> dict:
+        if not self.sprint_sizes:
+            try:
+                for s in load_exercises():
+                    self.sprint_sizes[s.sprint] = self.sprint_sizes.get(s.sprint, 0) + 1
+            except (FileNotFoundError, ImportError):
+                pass
+        return self.sprint_sizes
 
     @property
     def ok(self) -> bool:
@@ -65,7 +75,7 @@ class CheckReport:
                     lines.append(f"      Hint: {h}")
         lines.append("")
         for sprint, (done, checked) in self.progress().items():
-            total = max(self.sprint_sizes.get(sprint, checked), checked)
+            total = max(self._sizes().get(sprint, checked), checked)
             bar = "█" * done + "▒" * (checked - done) + "░" * (total - checked)
             part = f" ({checked} checked now)" if checked < total else ""
             lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed{part}")
@@ -73,30 +83,15 @@ class CheckReport:
 
 
 def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float | None = None,
-               *, save: bool = True, hidden: bool = False, salt: str = "") -> CheckReport:
+               *, save: bool = True) -> CheckReport:
     """Run the public cases of the selected exercises; returns a :class:`CheckReport`.
 
     With ``save`` (the default) the results are kept in ``.course_progress/`` beside
     ``helpers/`` for the progress view (:mod:`autograder.progress`).
-
-    ``hidden`` (the course repository only, never a release): grade as the instructor's
-    grader does — public and hidden cases (for ``salt``), earlier sprints' code from the
-    reference — with the same messages; nothing is saved.
     """
     helpers_dir = Path(helpers) if helpers else find_helpers()
-    every = load_exercises()
-    specs = select(every, list(selectors))
+    specs = select(load_exercises(), list(selectors))
     report = CheckReport()
-    for s in every:
-        report.sprint_sizes[s.sprint] = report.sprint_sizes.get(s.sprint, 0) + 1
-    if hidden:
-        if any(spec.exercise is None for spec in specs):
-            raise RuntimeError("hidden cases exist only in the full course repository")
-        from .trusted import grade_exercises
-
-        prepared = [(spec, spec.public_cases(), spec.hidden_cases(salt)) for spec in specs]
-        report.results = [t.result for t in grade_exercises(prepared, helpers_dir, timeout)]
-        return report
     report.results = evaluate_many([(spec, spec.public_cases()) for spec in specs], helpers_dir,
                                    timeout=timeout)
     if save:
