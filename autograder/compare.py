@@ -9,7 +9,7 @@ batch size); exercise-specific hints come from known mistakes (see ``registry.Mi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,6 +26,22 @@ class Tolerance:
     #: The answer must have the expected dtype exactly (float32 stays float32): for helpers
     #: whose docstring promises to keep the input's dtype.
     same_dtype: bool = False
+    #: Floats pass where integers are expected: set by the harness for a case whose inputs
+    #: hold integer arrays (``X @ W + b`` of integers is integers, of a loop into
+    #: ``np.zeros`` floats, and the docstring allows both); integers computed from float
+    #: inputs (labels, counts) must stay integers.
+    float_for_int: bool = False
+    #: The kind of some outputs, by the call that gives them: ``(("predict()", "int"),)``
+    #: for labels beside float outputs (``dtype`` is for every output).
+    output_dtypes: tuple = ()
+
+    def for_output(self, name: str) -> "Tolerance":
+        """This tolerance for the output ``name`` (``"predict() [step 3]"``)."""
+        call = name.split(" [", 1)[0]
+        for prefix, kind in self.output_dtypes:
+            if call == prefix:
+                return replace(self, dtype=kind)
+        return self
 
 
 @dataclass
@@ -173,23 +189,27 @@ def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> 
     The *kind* is always checked where it changes the meaning: bool where numbers are
     expected or numbers where bool is, floats where integers (labels, counts) are. An integer
     answer where floats are expected passes unless the exercise declares ``dtype="float"``
-    (``np.array([0, 1])`` is a fine 0/1 answer), and a single float number where an integer
-    is expected passes too (a size of ``24.0`` is the size 24) unless it declares ``"int"``. ``same_dtype`` asks for the exact dtype
-    (float32 kept); ``tol.dtype`` for a kind.
+    (``np.array([0, 1])`` is a fine 0/1 answer); a single float number where an integer is
+    expected passes too (a size of ``24.0`` is the size 24) unless it declares ``"int"``, and
+    so does a float array from integer inputs (``tol.float_for_int``). ``same_dtype`` asks
+    for the exact dtype (float32 kept); ``tol.dtype`` for a kind.
     """
     ek, ak = exp.dtype.kind, act.dtype.kind
     got = f"got dtype {act.dtype}"
-    if tol.dtype and ak not in _KINDS[tol.dtype] and not (tol.dtype == "int" and ak == "b"):
-        return f"expected {tol.dtype} values, {got}"
+    if tol.dtype and ak not in _KINDS[tol.dtype] and not (
+            tol.dtype == "int" and ak == "b" and isinstance(actual, bool)):   # True is 1
+        hint = " (x > 0 gives bools: .astype(int))" if ak == "b" else ""
+        return f"expected {tol.dtype} values, {got}{hint}"
     if ek == "b" and ak != "b":
         return f"expected bool values (True/False), {got}"
     if ak == "b" and ek != "b" and isinstance(actual, (np.ndarray, np.generic)) and \
             not (ek in "iu" and tol.dtype == "int"):
         return (f"expected {_KIND_NAMES.get(ek, ek)} values, {got} (convert the comparison: "
                 ".astype(float), or np.where(cond, 1.0, 0.0))")
-    if ek in "iu" and ak == "f" and isinstance(actual, np.ndarray) and actual.ndim:
+    if ek in "iu" and ak == "f" and isinstance(actual, np.ndarray) and actual.ndim and \
+            not tol.float_for_int:
         return f"expected integers, {got} (labels and counts are integers: .astype(int))"
-    if tol.same_dtype and ek == "f" and isinstance(actual, (np.ndarray, np.generic)) and \
+    if tol.same_dtype and isinstance(actual, (np.ndarray, np.generic)) and \
             act.dtype != exp.dtype:
         return (f"expected dtype {exp.dtype} (the input's dtype is kept), {got}: an operation "
                 "with a float64 array or a Python float converted it")

@@ -8,12 +8,14 @@ checked for its form here and never shown for a hidden case.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from . import sandbox
 from .compare import compare, generic_hints, matches
-from .registry import Spec, blocking_exercise
+from .registry import RAISES, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
@@ -66,15 +68,16 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
     one off for each case where it gives another output than the learner's code (the first
     declared on a tie) — and only its hint is given.
     """
-    def agrees(m: dict, got: dict) -> bool:
-        mo = m["outputs"]
-        return set(mo) == set(got) and all(matches(mo[k], got[k], spec.tol) for k in mo)
+    def agrees(prepared, m: dict, got: dict) -> bool:
+        mo = m["outputs"]   # the mistake's output plays the expected one: its own dtype
+        return set(mo) == set(got) and all(matches(mo[k], got[k], replace(
+            _case_tol(spec, prepared.case, k), dtype=None, same_dtype=False)) for k in mo)
 
     def wrong(prepared, m: dict) -> bool:
-        return not all(matches(prepared.expected.get(k), v, spec.tol)
+        return not all(matches(prepared.expected.get(k), v, _case_tol(spec, prepared.case, k))
                        for k, v in m["outputs"].items())
 
-    candidates = [m for m in p.mistakes if agrees(m, outputs) and wrong(p, m)]
+    candidates = [m for m in p.mistakes if agrees(p, m, outputs) and wrong(p, m)]
     if not candidates:
         return []
 
@@ -85,7 +88,7 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
                 continue
             for m in q.mistakes:
                 if m["hint"] == hint:
-                    n += (1 if wrong(q, m) else 0) if agrees(m, r["outputs"]) else -1
+                    n += (1 if wrong(q, m) else 0) if agrees(q, m, r["outputs"]) else -1
         return n
 
     best = max(candidates, key=lambda m: consistency(m["hint"]))  # the first one on a tie
@@ -116,12 +119,33 @@ def evaluate_many(work: list, helpers_dir: Path, *, timeout: float | None = None
             for (spec, cases), run in zip(work, runs)]
 
 
+def _has_int_array(value) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iu"
+    if isinstance(value, dict):
+        return any(_has_int_array(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_int_array(v) for v in value)
+    return False
+
+
+def _case_tol(spec: Spec, case: dict, output: str = ""):
+    """The exercise's tolerance for one output of a case (``Tolerance.for_output``), with
+    floats allowed for integers when the case's inputs hold integer arrays and no kind is
+    declared (see ``Tolerance.float_for_int``)."""
+    tol = spec.tol.for_output(output) if output else spec.tol
+    inputs = [case.get("args"), case.get("kwargs"), [s[1:] for s in case.get("steps") or []]]
+    if tol.dtype is None and _has_int_array(inputs):
+        return replace(tol, float_for_int=True)
+    return tol
+
+
 def _checked(r) -> dict:
     """A child's result entry, or an ``unreadable`` one when it has not the expected form."""
     if not isinstance(r, dict) or r.get("status") not in _CHILD_STATUSES:
         return {"status": "unreadable"}
     if r["status"] == "ok" and not (isinstance(r.get("outputs"), dict) and isinstance(
-            r.get("mutated", []), list)):
+            r.get("mutated", []), list) and isinstance(r.get("aliased", []), list)):
         return {"status": "unreadable"}
     return r
 
@@ -183,12 +207,28 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                      label="" if p.hidden else p.label)
         keep = not p.hidden   # a hidden case's outcome keeps no detail: not even stored
         status = r["status"]
+        raises = p.expected.get(RAISES) if isinstance(p.expected, dict) else None
+        if raises and status == "error":
+            bases = r.get("error_bases") if isinstance(r.get("error_bases"), list) else []
+            if raises in bases:
+                passed += 1
+                continue
+        if raises and status == "ok":
+            detail = (f"expected {raises} (the docstring's Raises), but the call returned: "
+                      f"check the inputs and raise {raises}(...) as documented")
+            failing.append((Outcome("no_raise", detail=detail if keep else "",
+                                    learner_text=False, **where),
+                            _best_mistake_hint(p, r["outputs"], spec, cases, results), []))
+            continue
         if status != "ok":
             if number - 1 in blocked_by:
                 outcome = Outcome("blocked", blocked_by=blocked_by[number - 1], **where)
             elif status == "error":
+                text = _text(r.get("message"))
+                if raises:
+                    text = f"expected {raises} (the docstring's Raises), got {text}"
                 outcome = Outcome("error", exception=standard_exception(r.get("error_type")),
-                                  detail=_text(r.get("message")) if keep else "", **where)
+                                  detail=text if keep else "", **where)
             else:
                 outcome = Outcome(status, detail=_text(r.get("message")) if keep else "",
                                   **where)
@@ -201,10 +241,10 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 mismatch = (Outcome("no_output", where=name, learner_text=False, **where),
                             [], [])
                 break
-            m = compare(exp, outputs[name], spec.tol, where=name)
+            m = compare(exp, outputs[name], _case_tol(spec, p.case, name), where=name)
             if m:
                 generic = [h.text for h in generic_hints(exp, outputs[name], spec.tol, p.batch)
-                           if not (h.numeric and (p.hidden or sealed))]
+                           if not (h.numeric and p.hidden)]
                 mismatch = (Outcome(m.kind, where=m.where, detail=cap(m.message) if keep else "",
                                     learner_text=m.learner_text, **where),
                             _best_mistake_hint(p, outputs, spec, cases, results), generic)
@@ -214,6 +254,13 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
             detail = (f"the right answer, but {names} was modified in place: work on a copy "
                       "(x = x.copy()) or build a new array")
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
+        fresh = set(p.case.get("fresh") or ())
+        aliased = [n for n in r.get("aliased") or () if _text(n).split(" [", 1)[0] in fresh]
+        if mismatch is None and aliased:
+            names = cap(", ".join(_text(n) for n in aliased[:10]), 500)
+            detail = (f"the right values, but {names} is the input array itself: the docstring "
+                      "promises a new array (return x.copy(), or build the result)")
+            mismatch = (Outcome("aliased", detail=detail if keep else "", **where), [], [])
         if mismatch is None:
             passed += 1
         else:

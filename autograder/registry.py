@@ -30,18 +30,26 @@ PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
 
 # --------------------------------------------------------------------------- declaring
-def case(*args, label: str = "", **kwargs) -> dict:
+#: The key of a prepared case's expected outputs that says "this call raises".
+RAISES = "!raises"
+
+
+def case(*args, label: str = "", raises: str = "", **kwargs) -> dict:
     """A case that calls the helper as ``helper(*args, **kwargs)``.
 
     Arguments are arrays, numbers, strings, lists, tuples and dicts of these, or a named test
     function ``Fn("race")`` / ``Fn("quadratic", A=A, c=c)`` (see ``sandbox_child.FUNCTIONS``)
-    for helpers that take a function.
+    for helpers that take a function. ``raises="ValueError"``: the docstring's ``Raises``; the
+    call must raise that exception (or a subclass), as the reference does.
     """
-    return {"args": list(args), "kwargs": kwargs, "label": label}
+    out = {"args": list(args), "kwargs": kwargs, "label": label}
+    if raises:
+        out["raises"] = raises
+    return out
 
 
 def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "",
-               in_place=()) -> dict:
+               in_place=(), raises: str = "") -> dict:
     """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
 
     ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``. Every
@@ -54,6 +62,8 @@ def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = 
            "attrs": list(attrs), "label": label}
     if in_place:
         out["in_place"] = list(in_place)
+    if raises:   # the last step (or the constructor) must raise this exception
+        out["raises"] = raises
     return out
 
 
@@ -86,6 +96,9 @@ class Exercise:
     tol: Tolerance = field(default_factory=Tolerance)
     mistakes: list = field(default_factory=list)
     batch_size: Callable[[dict], int] | None = None  # the case's batch size, for hints
+    #: the calls whose docstring promises a new array (``("return",)`` for a function,
+    #: ``("forward()",)`` for a method): returning an input array itself there fails
+    returns_new: tuple = ()
     reference: Callable | None = None                # default: solutions.<module>.<name>
 
     @property
@@ -109,7 +122,13 @@ class Exercise:
     def public_inputs(self) -> list:
         rng = np.random.default_rng(self._seed("public"))
         randoms = [self.generate(rng) for _ in range(self.n_public)] if self.generate else []
-        return [dict(c, hidden=False) for c in [*self.examples, *randoms]]
+        return [self._mark(c, hidden=False) for c in [*self.examples, *randoms]]
+
+    def _mark(self, c: dict, hidden: bool) -> dict:
+        out = dict(c, hidden=hidden)
+        if self.returns_new:
+            out["fresh"] = list(self.returns_new)
+        return out
 
     def hidden_inputs(self, salt: str = "") -> list:
         """The hidden cases for ``salt``: every one depends on it.
@@ -125,7 +144,7 @@ class Exercise:
         randoms = [self.generate(rng) for _ in range(self.n_hidden)] if self.generate else []
         every = [*edges, *randoms]
         order = np.random.default_rng(self._seed(f"order/{salt}")).permutation(len(every))
-        return [dict(every[i], hidden=True) for i in order]
+        return [self._mark(every[i], hidden=True) for i in order]
 
 
 @dataclass
@@ -155,6 +174,16 @@ def describe_inputs(case: dict) -> str:
 
 
 def _run_trusted(target, c: dict):
+    if c.get("raises"):
+        try:
+            sandbox_child.run_case(target, c)
+        except Exception as exc:  # noqa: BLE001 - the documented exception, checked below
+            names = [k.__name__ for k in type(exc).__mro__]
+            if c["raises"] not in names:
+                raise
+            return {RAISES: c["raises"]}
+        raise ValueError(f"the case {c.get('label')!r} declares raises={c['raises']!r}, "
+                         "but the call returned")
     return sandbox_child.run_case(target, c)["outputs"]
 
 
@@ -168,8 +197,8 @@ def prepare(ex: Exercise, cases: list) -> list:
         for m in ex.mistakes:
             try:
                 with np.errstate(all="ignore"):
-                    mistake_outputs.append({"hint": m.hint,
-                                            "outputs": _run_trusted(m.implementation, c)})
+                    outputs = sandbox_child.run_case(m.implementation, c)["outputs"]
+                mistake_outputs.append({"hint": m.hint, "outputs": outputs})
             except Exception:  # noqa: BLE001 - a mistake may well crash on some inputs
                 pass
         clean = {k: v for k, v in c.items() if k != "hidden"}

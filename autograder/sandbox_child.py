@@ -206,12 +206,15 @@ def run_case(target, case: dict) -> dict:
     kwargs = copy.deepcopy(dict(case.get("kwargs", {})))
     watched = [("argument", args, kwargs, copy.deepcopy((args, kwargs)))]
     outputs: dict = {}
+    aliased: list = []
     result = target(*args, **kwargs)
     steps = case.get("steps") or []
     attrs = case.get("attrs") or []
     in_place = set(case.get("in_place") or ())
     if not steps and not attrs:
         outputs["return"] = result
+        if _returns_argument(result, args, kwargs):
+            aliased.append("return")
     else:
         obj = result
         for i, (method, s_args, s_kwargs) in enumerate(steps):
@@ -223,6 +226,8 @@ def run_case(target, case: dict) -> dict:
                                 copy.deepcopy((s_args, s_kwargs))))
             returned = getattr(obj, method)(*s_args, **s_kwargs)
             outputs[name] = SELF if returned is obj and obj is not None else returned
+            if _returns_argument(returned, s_args, s_kwargs):
+                aliased.append(name)
         for name in attrs:
             outputs[name] = copy.deepcopy(getattr(obj, name))
     mutated = []
@@ -230,7 +235,15 @@ def run_case(target, case: dict) -> dict:
         mutated += [f"{what} {i + 1}" for i, (a, b) in enumerate(zip(a_then, a_now))
                     if not _same(a, b)]
         mutated += [f"{what} {k!r}" for k in k_now if not _same(k_then[k], k_now[k])]
-    return {"outputs": outputs, "mutated": mutated}
+    return {"outputs": outputs, "mutated": mutated, "aliased": aliased}
+
+
+def _returns_argument(returned, args, kwargs) -> bool:
+    """Whether ``returned`` (or an item of a returned tuple or list) is one of the call's
+    array arguments itself, the very object (a view is a new object)."""
+    items = returned if isinstance(returned, (tuple, list)) else (returned,)
+    inputs = [a for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray)]
+    return any(item is a for item in items for a in inputs)
 
 
 def _same(a, b) -> bool:
@@ -282,6 +295,7 @@ def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
         out.update(_raised_in(exc, pkg_dir))
         return out
     return {"status": "error", "error_type": type(exc).__name__,
+            "error_bases": [k.__name__ for k in type(exc).__mro__],
             "message": _learner_traceback(exc, pkg_dir)}
 
 

@@ -32,6 +32,9 @@ KINDS = {
     "keys": "wrong keys",
     "no_output": "an output is missing",
     "mutated": "the right answer, but an input was modified in place",
+    "aliased": "the right values, but the input array itself was returned (a new array is "
+               "promised)",
+    "no_raise": "returned where the docstring says it raises an exception",
     "not_implemented": "not implemented yet",
     "import_error": "the module could not be imported",
     "missing": "the function or class is missing from the module",
@@ -43,7 +46,7 @@ KINDS = {
 }
 #: Kinds where the code ran and answered: the public cases may pass and a hidden one not.
 ANSWER_KINDS = {"shape", "dtype", "value", "nonfinite", "type", "length", "keys", "no_output",
-                "mutated"}
+                "mutated", "aliased", "no_raise"}
 
 _NUMPY_EXCEPTIONS = {"AxisError", "LinAlgError", "ComplexWarning", "TooHardError",
                      "DTypePromotionError"}

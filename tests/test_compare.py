@@ -124,3 +124,17 @@ def test_returning_self_where_nothing_is_documented_is_accepted_and_the_reverse_
     m = compare(SELF, None, where="fit() [step 1]")
     assert "return self" in m.message and "None" in m.message
     assert "object itself" in compare(np.ones(2), SELF).message
+
+
+def test_an_output_can_declare_its_kind_beside_float_outputs():
+    tol = Tolerance(output_dtypes=(("predict()", "int"),))
+    labels = np.array([1, 0, 2])
+    assert compare(labels, labels.astype(float), tol.for_output("predict() [step 3]"),
+                   where="predict() [step 3]").kind == "dtype"
+    assert tol.for_output("predict_proba() [step 2]") is tol
+
+
+def test_same_dtype_keeps_integers_too():
+    x = np.arange(4)
+    assert "integers" in msg(x, x.astype(float), same_dtype=True)
+    assert "int64" in msg(x, x.astype(float), same_dtype=True, float_for_int=True)

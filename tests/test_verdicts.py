@@ -479,3 +479,59 @@ def test_helper_imports_finds_every_spelling():
     assert registry.helper_imports(src) == {"layers", "activations", "losses", "gradients",
                                             "conv2d"}
     assert registry.helper_imports("def (:") == set()
+
+
+def test_floats_for_integers_pass_only_when_the_inputs_are_integers():
+    from autograder.compare import compare
+    from autograder.evaluate import _case_tol
+
+    spec = SPECS["sprint0.affine"]
+    ints = registry.case(np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4), np.arange(4))
+    floats = registry.case(np.ones((2, 3)), np.ones((3, 4)), np.ones(4))
+    expected, loop = np.arange(8).reshape(2, 4), np.arange(8.0).reshape(2, 4)
+    assert compare(expected, loop, _case_tol(spec, ints)) is None
+    assert compare(expected, loop, _case_tol(spec, floats)).kind == "dtype"
+
+
+def test_returning_the_input_itself_fails_only_where_a_new_array_is_promised(tmp_path):
+    pkg = _pkg(tmp_path, "conv1d", "_real = pad1d\ndef pad1d(x, pad):\n"
+                                   "    return x if pad == 0 else _real(x, pad)\n")
+    spec = SPECS["sprint7.pad1d"]
+    r = evaluate(spec, spec.public_cases() + spec.hidden_cases("s"), pkg)
+    assert r.status == FAILED and r.outcome.kind == "aliased", r.message
+    # Dropout's backward after inference may give dout back: only forward() is promised new
+    pkg2 = _pkg(tmp_path / "b", "regularization", '''
+class _DoutBack(Dropout):
+    def backward(self, dout):
+        return dout if not self.train_flg else super().backward(dout)
+Dropout = _DoutBack
+''')
+    spec = SPECS["sprint6.dropout"]
+    assert evaluate(spec, spec.public_cases(), pkg2).status == PASSED
+
+
+def test_a_documented_raise_is_a_case(tmp_path):
+    spec = SPECS["sprint8.conv_output_size"]
+    assert any(p.expected == {registry.RAISES: "ValueError"} for p in spec.public_cases())
+    assert evaluate(spec, spec.public_cases(), make_helpers(tmp_path / "ref")).status == PASSED
+    quiet = _pkg(tmp_path, "conv2d", "def conv_output_size(input_size, filter_size, stride=1, "
+                                     "pad=0):\n    return (input_size + 2 * pad - filter_size)"
+                                     " // stride + 1\n")
+    r = evaluate(spec, spec.public_cases(), quiet)
+    assert r.status == FAILED and r.outcome.kind == "no_raise" and "ValueError" in r.message
+    other = _pkg(tmp_path / "b", "conv2d", "_real = conv_output_size\n"
+                                           "def conv_output_size(i, f, stride=1, pad=0):\n"
+                                           "    if f > i + 2 * pad:\n"
+                                           "        raise RuntimeError('no')\n"
+                                           "    return _real(i, f, stride, pad)\n")
+    r = evaluate(spec, spec.public_cases(), other)
+    assert r.status == FAILED and "expected ValueError" in r.message, r.message
+    sub = _pkg(tmp_path / "c", "conv2d", "class _Mine(ValueError):\n    pass\n"
+                                         "_real = conv_output_size\n"
+                                         "def conv_output_size(i, f, stride=1, pad=0):\n"
+                                         "    if f > i + 2 * pad:\n"
+                                         "        raise _Mine('no')\n"
+                                         "    return _real(i, f, stride, pad)\n")
+    assert evaluate(spec, spec.public_cases(), sub).status == PASSED
+    with pytest.raises(ValueError, match="declares raises"):
+        registry.prepare(spec.exercise, [registry.case(28, 5, raises="ValueError")])

@@ -530,10 +530,13 @@ EXERCISES = [
                   case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
                   case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
                   case(227, 11, stride=4, pad=0, label="AlexNet: 227, filter 11, stride 4"),
-                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)")],
+                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)"),
+                  case(3, 5, raises="ValueError",
+                       label="3, filter 5: the filter does not fit, ValueError")],
         generate=_random_output_size_case, n_public=2, n_hidden=12,
         edge_cases=[case(1, 1), case(5, 5), case(3, 5, stride=1, pad=1),
-                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7)],
+                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7),
+                    case(2, 4, stride=1, pad=0, raises="ValueError")],
         tol=EXACT,
         mistakes=[
             Mistake(_size_no_plus_one, "Off by one: count the first position too, "
