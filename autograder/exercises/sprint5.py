@@ -620,7 +620,8 @@ EXERCISES = [
                       label="float32 data: the parameters stay float32"),
         ],
         generate=_random_fit_case, n_public=1, n_hidden=8,
-        tol=Tolerance(rtol=1e-6, atol=1e-8, output_dtypes=(("predict()", "int"),)),
+        tol=Tolerance(rtol=1e-6, atol=1e-8, same_dtype=True,   # float32 data trains in float32
+                      output_dtypes=(("predict()", "int"),)),
         mistakes=[
             Mistake(_FitSameShuffle,
                     "Shuffle differently every epoch: GetMiniBatch(X, y, self.batch_size, "
