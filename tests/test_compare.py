@@ -52,7 +52,8 @@ def test_nan_is_reported_with_its_likely_cause():
 
 def test_dtype_is_checked_when_asked():
     assert "expected int values" in msg(np.array([0, 1]), np.array([0.0, 1.0]), dtype="int")
-    assert msg(np.array([0, 1]), np.array([False, True]), dtype="int") is None
+    assert "bools" in msg(np.array([0, 1]), np.array([False, True]), dtype="int")   # x > 0
+    assert msg(np.int64(1), True, dtype="int") is None           # a Python True is the 1
 
 
 def test_tolerance_is_relative_and_absolute():

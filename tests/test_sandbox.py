@@ -124,7 +124,8 @@ def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
     pkg = _pkg(tmp_path, "import numpy as np\ndef f():\n    return np.__file__.endswith("
                          "'numpy/__init__.py') and 'site-packages' in np.__file__\n", fake)
     (out,) = _run(pkg, [case()]).results
-    assert out == {"status": "ok", "outputs": {"return": True}, "mutated": []}
+    assert out == {"status": "ok", "outputs": {"return": True}, "mutated": [],
+                   "aliased": []}
 
 
 def test_child_cannot_import_the_reference_or_the_grader(tmp_path):

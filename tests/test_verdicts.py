@@ -241,7 +241,7 @@ ScratchNeuralNetClassifier = _FloatLabels
     spec = SPECS["sprint5.predict"]
     r = evaluate(spec, spec.public_cases(), pkg)
     assert r.status == FAILED and r.outcome.kind == "dtype", r.message
-    assert "integers" in r.message
+    assert "predict() [step" in r.message and "expected int" in r.message
 
 
 def test_a_loop_that_returns_an_empty_float_array_for_no_sample_passes():
