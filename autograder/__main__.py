@@ -121,7 +121,8 @@ def _cmd_grade(args) -> int:
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
-                 regrade=args.regrade or None, progress=not args.no_progress)
+                 regrade=args.regrade or None, progress=not args.no_progress,
+                 no_jail=args.no_jail)
 
 
 def _cmd_progress(args) -> int:
@@ -143,13 +144,14 @@ def _cmd_progress(args) -> int:
 
 def _cmd_slides(args) -> int:
     slides = _instructor_module("slides", "slides")
-    if args.fetch_assets:
+    if args.rise:
         try:
-            path = slides.fetch_assets(Path(args.fetch_assets))
-        except (OSError, RuntimeError) as exc:
+            path = slides.set_up_rise()
+        except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"slide assets (reveal.js, RequireJS, jQuery, MathJax) written to {path}")
+        print(f"RISE's defaults for the course written to {path}: in JupyterLab, open a sprint "
+              "notebook and press Alt+R (or the RISE button in its toolbar) to present it live")
         return 0
     if args.tag or args.reset:
         changed = slides.tag_all(reset=args.reset)
@@ -170,19 +172,23 @@ def _cmd_slides(args) -> int:
         print("every sprint notebook has slide metadata")
         return 0
     if not args.out_dir:
-        print("error: give OUT_DIR (or --tag, --check, --fetch-assets DIR)", file=sys.stderr)
+        print("error: give OUT_DIR (or --tag, --check, --rise)", file=sys.stderr)
         return 2
+    paths = None
+    if args.source:
+        paths = slides.sprint_notebooks(Path(args.source))
+        if not paths:
+            print(f"error: no sprintN_*.ipynb in {args.source}", file=sys.stderr)
+            return 2
     try:
-        written = slides.render_all(Path(args.out_dir),
-                                    assets_dir=Path(args.assets) if args.assets else None)
+        written = slides.render_all(Path(args.out_dir), paths)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for path in written:
         print(path)
-    if not args.assets:
-        print("(the slides load reveal.js and MathJax from their CDNs when opened; for a room "
-              "without network use --assets DIR, made once with --fetch-assets DIR)")
+    print(f"(reveal.js and MathJax are in {Path(args.out_dir) / slides.ASSETS}: open a file in a "
+          "browser, no network needed; keep the folder together)")
     return 0
 
 
@@ -208,6 +214,17 @@ def _cmd_collect_zip(args) -> int:
     try:
         report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
                                      pattern=args.pattern or collect.DEFAULT_PATTERN)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    return 0 if report.collected else 1
+
+
+def _cmd_collect_exchange(args) -> int:
+    collect = _instructor_module("collect", "collect-exchange")
+    try:
+        report = collect.collect_exchange(Path(args.inbound), args.assignment, Path(args.out))
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -267,7 +284,8 @@ def main(argv=None) -> int:
                    help="instructor: the hidden cases too, graded as `grade` grades (in the "
                         "course repository only; exit 0 only when every case passes)")
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
-                                              "cases of `grade --salt SALT`)")
+                                              "cases of `grade --salt SALT`; a grading "
+                                              "folder's own salt is in GRADING/.course_salt)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
@@ -288,7 +306,8 @@ def main(argv=None) -> int:
     p.add_argument("submitted_dir")
     p.add_argument("--out", required=True, help="where the course, gradebook, feedback and "
                                                 "grades.csv go")
-    p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
+    p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
+                   "default: the course folder's own random salt, made on the first run)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.add_argument("--sprint", action="append", help="only this assignment (repeatable)")
     p.add_argument("--workers", type=int, default=None,
@@ -301,6 +320,9 @@ def main(argv=None) -> int:
     p.add_argument("--regrade", action="append", metavar="STUDENT",
                    help="grade this student again, and nobody else (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-jail", action="store_true", help="grade even where learner code "
+                   "cannot be jailed (no bubblewrap): it then runs unisolated, and the "
+                   "summary and exit status (3) say so")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
@@ -311,15 +333,18 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print one row per exercise as JSON")
     p.set_defaults(func=_cmd_progress)
 
-    p = sub.add_parser("slides", help="reveal.js slides of every sprint (facilitator)")
+    p = sub.add_parser("slides", help="offline reveal.js slides of every sprint (facilitator)")
     p.add_argument("out_dir", nargs="?", help="where the .slides.html files go")
     p.add_argument("--tag", action="store_true",
                    help="set slide metadata on the cells that have none, in notebooks/")
     p.add_argument("--reset", action="store_true",
                    help="re-tag every cell by the rule, dropping hand-set slide types")
     p.add_argument("--check", action="store_true", help="only report untagged cells")
-    p.add_argument("--assets", help="a local folder of reveal.js, RequireJS, jQuery, MathJax")
-    p.add_argument("--fetch-assets", metavar="DIR", help="make such a folder with npm (online)")
+    p.add_argument("--rise", action="store_true",
+                   help="set RISE (live slides in JupyterLab) up for the course's notebooks")
+    p.add_argument("--from", dest="source", metavar="DIR",
+                   help="render the sprint notebooks of DIR (e.g. ones you ran, with their "
+                        "plots) instead of the course's notebooks/")
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",
@@ -337,6 +362,14 @@ def main(argv=None) -> int:
                                      "(?P<timestamp>...) groups, matched to each name")
     p.set_defaults(func=_cmd_collect_zip)
 
+    p = sub.add_parser("collect-exchange", help="collect nbgrader's exchange inbound folder "
+                       "into SUBMITTED/<student>/<assignment>/ without following links "
+                       "(instead of `nbgrader collect`; instructor)")
+    p.add_argument("inbound", help="the exchange's EXCHANGE/<course>/inbound folder")
+    p.add_argument("--assignment", required=True, help="the assignment (sprintN)")
+    p.add_argument("--out", required=True, help="the SUBMITTED folder to write")
+    p.set_defaults(func=_cmd_collect_exchange)
+
     p = sub.add_parser("report", help="class report (HTML), CSV export and per-student pages "
                                       "from a grading folder (instructor)")
     p.add_argument("grading_dir")
@@ -349,7 +382,8 @@ def main(argv=None) -> int:
                                           "(instructor)")
     p.add_argument("out_zip")
     p.add_argument("--sprint", required=True)
-    p.add_argument("--salt", default="", help="varies the hidden cases (keep it private)")
+    p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
+                   "default: a random one, kept in the bundle)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.set_defaults(func=_cmd_gradescope)
 

@@ -54,6 +54,27 @@ class Limits:
 
 
 CLASS_LIMITS = Limits(max_total_bytes=4 * 1024 ** 3, max_members=200_000)  # a whole class
+MAX_NAME_BYTES = 255   # of one file or folder name (the file system's limit)
+
+
+@dataclass
+class Budget:
+    """What is left to unpack across nested archives (a student's, or the whole class's):
+    a zip of zips may stay under :class:`Limits` archive by archive, not in total."""
+
+    bytes: int
+    members: int
+
+    @classmethod
+    def of(cls, limits: Limits) -> "Budget":
+        return cls(limits.max_total_bytes, limits.max_members)
+
+    def take(self, sizes: list, what: str) -> None:
+        if len(sizes) > self.members or sum(sizes) > self.bytes:
+            raise ArchiveError(f"unpacking it would pass the limit for {what} "
+                               "(archives inside archives count together)")
+        self.members -= len(sizes)
+        self.bytes -= sum(sizes)
 
 
 @dataclass
@@ -87,7 +108,8 @@ class CollectReport:
             lines += [f"  {p}" for p in self.problems]
         else:
             lines.append("Not collected: nothing, every entry was used")
-        return "\n".join(lines)
+        # names come from the learners' files: no terminal escape reaches the instructor
+        return "\n".join(_one_line(ln) for ln in lines)
 
 
 # --------------------------------------------------------------------------- safe extraction
@@ -129,12 +151,22 @@ def safe_relative(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+class _LeftOut(Exception):
+    """One member cannot be written (its name, a clash): a note, the others go on."""
+
+
 def _write_member(dest: Path, rel: PurePosixPath, read, size: int) -> None:
     target = dest.joinpath(*rel.parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink() or target.is_dir():
-        raise ArchiveError(f"member {rel} clashes with a folder or link of the same name")
-    with read() as src, open(target, "wb") as out:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or target.exists():
+            raise _LeftOut(f"member {_short(rel)} clashes with a file, folder or link of the "
+                           "same name: left out")
+        out = open(target, "xb")
+    except OSError as exc:
+        raise _LeftOut(f"member {_short(rel)} cannot be written here ({exc.strerror}): "
+                       "left out") from None
+    with read() as src, out:
         written = 0
         while chunk := src.read(1 << 16):
             written += len(chunk)
@@ -144,24 +176,47 @@ def _write_member(dest: Path, rel: PurePosixPath, read, size: int) -> None:
     target.chmod(0o644)
 
 
-def safe_extract(archive: Path, dest: Path, limits: Limits = Limits()) -> list:
+def _one_line(text: str) -> str:
+    """``text`` with control and format characters (and undecodable bytes) escaped."""
+    import unicodedata
+
+    text = os.fsdecode(text) if isinstance(text, bytes) else text
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") else ascii(ch)[1:-1]
+                   for ch in text)
+
+
+def _short(name) -> str:
+    text = str(name).encode("utf-8", "backslashreplace").decode()
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return repr(text if len(text) <= 80 else text[:60] + "…" + text[-15:])
+
+
+def _name_fits(rel: PurePosixPath) -> bool:
+    return all(len(part.encode("utf-8", "surrogateescape")) <= MAX_NAME_BYTES
+               for part in rel.parts) and len(str(rel).encode("utf-8", "surrogateescape")) < 3000
+
+
+def safe_extract(archive: Path, dest: Path, limits: Limits = Limits(),
+                 budgets: tuple = ()) -> list:
     """Unpack a zip or tar archive into ``dest``; returns notes on the members left out.
 
     Raises :class:`ArchiveError` when the archive cannot be used at all: unreadable, not an
-    archive, encrypted, or larger than ``limits``. Members that would escape ``dest`` (an
-    absolute path, ``..``), links and devices are left out, each with a note.
+    archive, encrypted, larger than ``limits`` or than what is left of a :class:`Budget` in
+    ``budgets`` (shared by nested archives). Members that would escape ``dest`` (an
+    absolute path, ``..``), links and devices, names too long to write, are left out, each
+    with a note.
     """
     archive, dest = Path(archive), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     name = archive.name.lower()
     if name.endswith(".zip"):
-        return _extract_zip(archive, dest, limits)
+        return _extract_zip(archive, dest, limits, budgets)
     if name.endswith((".tar", ".tar.gz", ".tgz")):
-        return _extract_tar(archive, dest, limits)
+        return _extract_tar(archive, dest, limits, budgets)
     raise ArchiveError(f"not a zip or tar archive ({archive.suffix or 'no extension'})")
 
 
-def _check_sizes(sizes: list, limits: Limits) -> None:
+def _check_sizes(sizes: list, limits: Limits, budgets: tuple = ()) -> None:
     if len(sizes) > limits.max_members:
         raise ArchiveError(f"{len(sizes)} members, more than the limit of {limits.max_members}")
     total = sum(sizes)
@@ -172,9 +227,11 @@ def _check_sizes(sizes: list, limits: Limits) -> None:
     if big > limits.max_file_bytes:
         raise ArchiveError(f"a member of {big / 1e6:.0f} MB, more than the limit of "
                            f"{limits.max_file_bytes / 1e6:.0f} MB per file")
+    for what, budget in budgets:
+        budget.take(sizes, what)
 
 
-def _extract_zip(archive: Path, dest: Path, limits: Limits) -> list:
+def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
     try:
         zf = zipfile.ZipFile(archive)
@@ -196,20 +253,26 @@ def _extract_zip(archive: Path, dest: Path, limits: Limits) -> list:
                 continue
             rel = safe_relative(shown)
             if rel is None:
-                notes.append(f"member {shown!r} would land outside the folder: left out")
+                notes.append(f"member {_short(shown)} would land outside the folder: left out")
+                continue
+            if not _name_fits(rel):
+                notes.append(f"member {_short(shown)}: a name too long to write, left out")
                 continue
             files.append((info, rel))
-        _check_sizes([i.file_size for i, _ in files], limits)
+        _check_sizes([i.file_size for i, _ in files], limits, budgets)
         try:
             for info, rel in files:
-                _write_member(dest, rel, lambda info=info: zf.open(info), info.file_size)
+                try:
+                    _write_member(dest, rel, lambda info=info: zf.open(info), info.file_size)
+                except _LeftOut as exc:
+                    notes.append(str(exc))
         except (zipfile.BadZipFile, EOFError, OSError, ValueError,
                 NotImplementedError) as exc:
             raise ArchiveError(f"damaged zip archive ({type(exc).__name__}: {exc})") from None
     return notes
 
 
-def _extract_tar(archive: Path, dest: Path, limits: Limits) -> list:
+def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
     try:
         tf = tarfile.open(archive)
@@ -230,13 +293,19 @@ def _extract_tar(archive: Path, dest: Path, limits: Limits) -> list:
                 continue
             rel = safe_relative(m.name)
             if rel is None:
-                notes.append(f"member {m.name!r} would land outside the folder: left out")
+                notes.append(f"member {_short(m.name)} would land outside the folder: left out")
+                continue
+            if not _name_fits(rel):
+                notes.append(f"member {_short(m.name)}: a name too long to write, left out")
                 continue
             files.append((m, rel))
-        _check_sizes([m.size for m, _ in files], limits)
+        _check_sizes([m.size for m, _ in files], limits, budgets)
         try:
             for m, rel in files:
-                _write_member(dest, rel, lambda m=m: tf.extractfile(m), m.size)
+                try:
+                    _write_member(dest, rel, lambda m=m: tf.extractfile(m), m.size)
+                except _LeftOut as exc:
+                    notes.append(str(exc))
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
     return notes
@@ -255,7 +324,8 @@ def _visible(folder: Path) -> list:
 
 
 def find_assignment_root(folder: Path, scratch: Path, depth: int = 0,
-                         limits: Limits = Limits(), notes: list | None = None) -> Path | None:
+                         limits: Limits = Limits(), notes: list | None = None,
+                         budgets: tuple = ()) -> Path | None:
     """The folder inside ``folder`` that is the learner's assignment folder.
 
     It is the first folder, looking through single wrapping folders (``sprint1/``,
@@ -277,10 +347,10 @@ def find_assignment_root(folder: Path, scratch: Path, depth: int = 0,
                          f"({', '.join(p.name for p in archives)}): unpacked them all")
         inner = Path(tempfile.mkdtemp(prefix="unpacked-", dir=scratch))
         for a in archives:
-            notes += safe_extract(a, inner, limits)
-        return find_assignment_root(inner, scratch, depth + 1, limits, notes)
+            notes += safe_extract(a, inner, limits, budgets)
+        return find_assignment_root(inner, scratch, depth + 1, limits, notes, budgets)
     if len(dirs) == 1 and not files:
-        return find_assignment_root(dirs[0], scratch, depth, limits, notes)
+        return find_assignment_root(dirs[0], scratch, depth, limits, notes, budgets)
     return None
 
 
@@ -379,6 +449,7 @@ def collect_zip(source: Path, assignment: str, out_dir: Path, *,
             source.is_dir() and source.is_relative_to(out_dir)):
         raise ValueError(f"{out_dir} and {source} overlap: collect into a separate folder")
     report = CollectReport(assignment, out_dir)
+    whole = ("the whole download", Budget.of(class_limits))
     with tempfile.TemporaryDirectory(prefix="course-collect-") as tmp:
         work = Path(tmp)
         if source.is_dir():
@@ -386,12 +457,13 @@ def collect_zip(source: Path, assignment: str, out_dir: Path, *,
         else:
             top = work / "download"
             try:
-                for note in safe_extract(source, top, class_limits):
+                for note in safe_extract(source, top, class_limits, (whole,)):
                     report.problems.append(f"{source.name}: {note}")
             except ArchiveError as exc:
                 report.problems.append(f"{source.name}: {exc}; nothing collected")
                 return report
-        _collect_entries(_top_entries(top, rx), rx, assignment, work, out_dir, limits, report)
+        _collect_entries(_top_entries(top, rx), rx, assignment, work, out_dir, limits, report,
+                         whole)
     if report.collected:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / REPORT_NAME).write_text(report.render() + "\n", encoding="utf-8")
@@ -404,7 +476,8 @@ class _Student:
     loose: list = field(default_factory=list)   # (entry, groups): single files
 
 
-def _collect_entries(entries, rx, assignment, work, out_dir, limits, report) -> None:
+def _collect_entries(entries, rx, assignment, work, out_dir, limits, report,
+                     whole=None) -> None:
     example = f"alice_{assignment}.zip"
     students: dict = {}
     for entry in entries:
@@ -440,11 +513,19 @@ def _collect_entries(entries, rx, assignment, work, out_dir, limits, report) -> 
                 continue
             st.loose.append((entry, groups))
     for sid in sorted(students):
-        _collect_student(sid, students[sid], assignment, work, out_dir, limits, report)
+        try:
+            _collect_student(sid, students[sid], assignment, work, out_dir, limits, report,
+                             whole)
+        except Exception as exc:  # noqa: BLE001 - this student only; the others are collected
+            report.problems.append(f"{sid}: could not be collected ({type(exc).__name__}: "
+                                   f"{_short(exc)}), not collected")
 
 
-def _collect_student(sid, st, assignment, work, out_dir, limits, report) -> None:
+def _collect_student(sid, st, assignment, work, out_dir, limits, report, whole=None,
+                     ) -> None:
     notes, sources = [], []
+    budgets = ((f"one student ({limits.max_total_bytes / 1e6:.0f} MB, "
+                f"{limits.max_members} files)", Budget.of(limits)),) + ((whole,) if whole else ())
     staging = work / "students" / sid
     dest = staging / "assignment"
     dest.mkdir(parents=True)
@@ -467,8 +548,8 @@ def _collect_student(sid, st, assignment, work, out_dir, limits, report) -> None
                 content = entry
             else:
                 content = staging / "unpacked"
-                notes += safe_extract(entry, content, limits)
-            root = find_assignment_root(content, staging, 0, limits, notes)
+                notes += safe_extract(entry, content, limits, budgets)
+            root = find_assignment_root(content, staging, 0, limits, notes, budgets)
         except ArchiveError as exc:
             report.problems.append(f"{entry.name}: {exc}; not collected")
             continue
@@ -498,3 +579,96 @@ def _collect_student(sid, st, assignment, work, out_dir, limits, report) -> None
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(dest, final)
     report.collected.append(Collected(sid, final, sources, notes))
+
+
+# --------------------------------------------------------------------------- nbgrader's exchange
+def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectReport:
+    """Collect ``assignment`` from nbgrader's exchange ``inbound`` folder into ``out_dir``.
+
+    The same as ``nbgrader collect`` (each student's latest submission, by the timestamp in
+    ``<student>+<assignment>+<timestamp>[+<random>]``), but **nothing is followed**: nbgrader
+    copies the inbound tree with ``shutil.copytree``, which follows symbolic links, as the
+    instructor; a learner who replaces a file of her submission by a link to the reference
+    (or to any file the instructor may read) would have it collected as her work. Here only
+    folders and regular files are copied (checked with ``lstat``, opened with
+    ``O_NOFOLLOW``), anything else is left out with a note, and a submission folder whose
+    student id is not a safe one is not collected.
+    """
+    from .grading import SAFE_ID
+
+    inbound, out_dir = Path(inbound), Path(out_dir)
+    if not inbound.is_dir():
+        raise FileNotFoundError(f"no exchange inbound folder {inbound}")
+    report = CollectReport(assignment, out_dir)
+    latest: dict = {}
+    for entry in sorted(os.scandir(inbound), key=lambda e: os.fsencode(e.name)):
+        shown = os.fsdecode(entry.name).encode("utf-8", "backslashreplace").decode()[:100]
+        parts = entry.name.rsplit("+", 3)
+        if len(parts) < 3 or parts[1] != assignment:
+            continue
+        if not stat.S_ISDIR(entry.stat(follow_symlinks=False).st_mode):
+            report.problems.append(f"{shown}: not a folder (a link?), not collected")
+            continue
+        student, timestamp = parts[0], parts[2]
+        if not SAFE_ID.match(student):
+            report.problems.append(f"{shown}: not a safe student id, not collected")
+            continue
+        if student not in latest or timestamp > latest[student][0]:
+            latest[student] = (timestamp, Path(entry.path))
+    for student, (timestamp, folder) in sorted(latest.items()):
+        notes: list = []
+        final = out_dir / student / assignment
+        if final.exists():
+            shutil.rmtree(final)
+        _copy_regular(folder, final, notes)
+        if not (final / "timestamp.txt").is_file():
+            (final / "timestamp.txt").write_text(timestamp)
+        report.collected.append(Collected(student, final, [folder.name], notes))
+    return report
+
+
+def _copy_regular(src: Path, dest: Path, notes: list, copy_file=None, rel: str = "",
+                  dir_fd: int | None = None) -> None:
+    """Copy the folders and regular files under ``src`` to ``dest``, nothing else.
+
+    The exchange is live (its learner may change her folder while it is copied): every
+    folder and file is opened relative to its parent's descriptor with ``O_NOFOLLOW``, so a
+    folder or file swapped for a link after it was looked at is refused, never followed. A
+    file with other hard links is left out too (it may be someone else's file).
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW
+    try:
+        fd = os.open(src if dir_fd is None else src.name, flags | os.O_DIRECTORY,
+                     dir_fd=dir_fd)
+    except OSError:
+        notes.append(f"{rel or '.'}: not a folder (a link?), left out")
+        return
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in sorted(os.listdir(fd), key=os.fsencode):
+            here = f"{rel}/{name}" if rel else name
+            shown = _one_line(here)
+            if name in JUNK:
+                continue
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                _copy_regular(src / name, dest / name, notes, None, here, fd)
+                continue
+            if not stat.S_ISREG(mode):
+                kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+                notes.append(f"{shown}: {kind}, left out")
+                continue
+            try:
+                ffd = os.open(name, flags | os.O_NONBLOCK, dir_fd=fd)
+            except OSError:
+                notes.append(f"{shown}: changed while collected (a link?), left out")
+                continue
+            with open(ffd, "rb") as fin:
+                info = os.fstat(fin.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+                    notes.append(f"{shown}: not a file of its own (hard links), left out")
+                    continue
+                with open(dest / name, "xb") as fout:
+                    shutil.copyfileobj(fin, fout, 1024 * 1024)
+    finally:
+        os.close(fd)

@@ -22,6 +22,7 @@ known-mistake outputs), never hidden cases, generators or reference code.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -67,8 +68,38 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.course.SanitizeMarkdown",
 ]
+# The learner's HTML (rich outputs here, markdown and raw cells above: nbgrader's feedback
+# template renders them unsanitised) is sanitised in the feedback: no live <script>, no
+# onerror= handlers (nbconvert's clean_html, bleach).
+c.HTMLExporter.sanitize_html = True
 '''
+
+
+def _sanitize_markdown_class():
+    from nbconvert.filters.strings import clean_html
+    from nbconvert.preprocessors import Preprocessor
+
+    class SanitizeMarkdown(Preprocessor):
+        """Markdown and raw cells through bleach (nbconvert's ``clean_html``) before the
+        feedback renders them: HTML a learner typed is shown as text, not run."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.enabled = True   # nbconvert's preprocessors are off unless enabled
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type in ("markdown", "raw"):
+                cell.source = clean_html(cell.source)
+            return cell, resources
+    return SanitizeMarkdown
+
+
+def __getattr__(name):   # nbgrader imports the preprocessor by name; nbconvert only then
+    if name == "SanitizeMarkdown":
+        return _sanitize_markdown_class()
+    raise AttributeError(name)
 
 
 class CourseError(RuntimeError):
@@ -158,6 +189,31 @@ def exclude_overwriting(source_root: Path) -> dict:
     for folder in sorted(p for p in Path(source_root).iterdir() if p.is_dir()):
         out[folder.name] = sorted(f"helpers/{f.name}" for f in (folder / "helpers").glob("*.py"))
     return out
+
+
+SALT_FILE = ".course_salt"   # the course folder's own salt: never released
+
+
+def course_salt(course_dir: Path, salt: str | None = None) -> str:
+    """The salt of the hidden cases: ``salt`` when one is given, else the course folder's own
+    (a random one written to ``course_dir/.course_salt``, mode 0600, on first use and kept:
+    later runs grade the same hidden cases). It is never part of a release."""
+    if salt is not None:
+        return salt
+    import secrets
+
+    path = Path(course_dir) / SALT_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        text = path.read_text(encoding="utf-8").strip()
+        if not text:
+            raise CourseError(f"{path} is empty: delete it (a new salt changes the hidden "
+                              "cases) or pass --salt") from None
+        return text
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_hex(16) + "\n")
+    return path.read_text(encoding="utf-8").strip()
 
 
 def write_config(course_dir: Path, db_url: str | None = None) -> Path:
@@ -277,6 +333,7 @@ def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
     for sprint in chosen:
         write_source(course_dir / "source" / sprint.id, sprint, repo=repo)
     write_config(course_dir, db_url)
+    course_salt(course_dir)   # made once, on the course's first build
     api = nbgrader_api(course_dir)
     for sprint in chosen:
         result = api.generate_assignment(sprint.id, force=True, create=True)

@@ -160,11 +160,17 @@ def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
     return added
 
 
-def build_bundle(out_zip: Path, sprint: str, *, salt: str = "", timeout: float | None = None,
-                 repo: Path = ROOT) -> Path:
-    """Write the Gradescope autograder zip for ``sprint`` to ``out_zip``."""
+def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
+                 timeout: float | None = None, repo: Path = ROOT) -> Path:
+    """Write the Gradescope autograder zip for ``sprint`` to ``out_zip``.
+
+    Without a ``salt`` the bundle gets a random one: its hidden cases differ from every
+    other bundle's (pass the same ``salt`` to grade two classes alike)."""
+    import secrets
+
     from . import course
 
+    salt = secrets.token_hex(16) if salt is None else salt
     repo = Path(repo)
     specs = _sprint_specs(sprint)
     course._check_stubs(repo / "helpers")
@@ -362,21 +368,88 @@ def grade_submission(root: Path, log=print) -> dict:
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
+OUTER_TIMEOUT = 540.0   # seconds for one submission in all (Gradescope's default is 600)
+ENV_OUTER_TIMEOUT = "AUTOGRADER_OUTER_TIMEOUT"
+
+
+def _outer_timeout(root: Path) -> float:
+    try:
+        config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    value = os.environ.get(ENV_OUTER_TIMEOUT) or config.get("outer_timeout") or OUTER_TIMEOUT
+    return float(value)
+
+
+def _failed(text: str) -> dict:
+    return {"score": 0.0, "output": text, "tests": []}
+
+
 def run(root: Path) -> int:
-    """What ``run_autograder`` does: grade, then write ``root/results/results.json``."""
+    """What ``run_autograder`` does: grade, then write ``root/results/results.json``.
+
+    The grading runs in a forked process of its own session with an outer wall-clock limit
+    (:data:`OUTER_TIMEOUT`, ``config.json``'s ``outer_timeout`` or ``$AUTOGRADER_OUTER_TIMEOUT``):
+    whatever learner code does to the grader (a result file that blocks, an endless
+    read), a results.json is written in time.
+    """
+    import signal
+    import traceback
+
     root = Path(root)
     results_dir = root / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        results = grade_submission(root)
-        code = 0
-    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json
-        import traceback
-
-        traceback.print_exc()   # the instructor sees it (stdout is hidden from learners)
-        results = {"score": 0.0, "output": "The autograder could not grade this submission "
-                   f"({type(exc).__name__}). Please tell your instructor.", "tests": []}
+    limit = _outer_timeout(root)
+    fd, inner = tempfile.mkstemp(prefix="results-", suffix=".json")
+    os.close(fd)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:   # the grading process
         code = 1
+        try:
+            os.setsid()
+            try:
+                results, code = grade_submission(root), 0
+            except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json
+                traceback.print_exc()   # the instructor sees it (stdout is hidden)
+                results = _failed("The autograder could not grade this submission "
+                                  f"({type(exc).__name__}). Please tell your instructor.")
+            Path(inner).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    deadline = time.monotonic() + limit
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        os.waitpid(pid, 0)
+        status = None
+    try:
+        results = json.loads(Path(inner).read_text(encoding="utf-8")) if status is not None \
+            else None
+    except (OSError, ValueError):
+        results = None
+    finally:
+        Path(inner).unlink(missing_ok=True)
+    if results is None:
+        why = (f"took longer than {limit:g} s" if status is None
+               else "ended without a result")
+        print(f"grading {why}", file=sys.stderr)
+        results = _failed(f"The autograder could not grade this submission (grading {why}). "
+                          "Please tell your instructor.")
+        code = 1
+    else:
+        code = 0 if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 1
     tmp = results_dir / "results.json.part"
     tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     tmp.replace(results_dir / "results.json")

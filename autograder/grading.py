@@ -3,17 +3,22 @@
 ``python -m autograder grade SUBMITTED --out OUT`` takes nbgrader's collected layout
 ``SUBMITTED/<student>/<assignment>/`` (an assignment is a sprint: ``sprint1``...) and:
 
-1. builds the nbgrader course in ``OUT`` (:func:`autograder.course.build`; rerunning on the
-   same ``OUT`` rebuilds and regrades) and copies the submissions to ``OUT/submitted/``;
-2. pre-flights each submission: a missing or unreadable notebook is replaced by the released
-   one (so nbgrader grades the rest and the helper code still counts), symbolic links are
-   dropped, ``helpers/`` syntax errors and missing modules are noted;
+1. refuses student folders whose names are not safe ids (:data:`SAFE_ID`), builds the
+   nbgrader course in ``OUT`` (:func:`autograder.course.build`; rerunning on the same ``OUT``
+   rebuilds and regrades) and copies each submission to ``OUT/submitted/``: folders and
+   regular files only, checked with ``lstat``, with safe names, within size caps
+   (:func:`_copy_tree`; what is left out is noted);
+2. pre-flights each submission: a missing, unreadable or oversized notebook is replaced by
+   the released one (so nbgrader grades the rest and the helper code still counts),
+   ``helpers/`` syntax errors and missing modules are noted;
 3. grades the helper code *outside* the notebook kernel: each exercise's public and hidden
    cases (prepared once per exercise) run against a copy of the student's ``helpers/*.py`` in
    sandboxed children of :mod:`autograder.sandbox` (one for every public case, another for
    every hidden case, so only the grader's own words about hidden cases reach the feedback),
    compared in this process. This happens before any of the students' notebooks runs;
-4. runs ``nbgrader autograde`` per student and assignment (a failure is noted and retried with
+4. runs ``nbgrader autograde`` per student and assignment, its kernel jailed on a private
+   copy of the folder (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods
+   or copies afterwards was written by learner code; a failure is noted and retried with
    the released notebook when that runs other code; the batch never stops), with
    ``COURSE_QUICK=1`` so long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the
    check cells do not grade a second time;
@@ -21,7 +26,8 @@
    manual grade needed), overriding whatever the kernel reported (learner code in the kernel
    can patch ``numpy.allclose``, builtins, add cells printing "PASS"...), and puts the trusted
    result in each check cell's output of the autograded notebook;
-6. generates the feedback (HTML only: nbgrader's copies of other files are removed) and
+6. generates the feedback (sanitised HTML, exactly the notebook's page: nbgrader's copies of
+   other files are removed; outputs capped by bytes) and
    writes ``OUT/grades.csv`` (one row per student, assignment and exercise) and a summary
    with each student's total and problems.
 
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import signal
 import stat
@@ -62,6 +69,20 @@ from .verdict import render
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
                *CSV_EXTRA_COLUMNS]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
+MAX_FILE_BYTES = 50 * 1024 ** 2          # a larger submitted file is left out
+MAX_SUBMISSION_BYTES = 200 * 1024 ** 2   # files past this total are left out
+MAX_FILES = 2000                         # files past this count are left out
+MAX_DEPTH = 8                            # folders nested deeper are left out
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2      # a larger notebook is replaced by the released one
+MAX_MESSAGE_CHARS = 2000                 # of one grades.csv message
+MAX_OUTPUT_CHARS = 20_000                # of one output of the autograded notebook
+MAX_OUTPUT_DATA = 2 * 1024 ** 2          # of one rich output (an image) of it
+MAX_OUTPUTS = 100                        # outputs of one cell of it
+# A student id is a folder name nbgrader uses in paths and as a glob pattern: letters of any
+# script, digits, "_", "." and "-" only (no "*", "?", "[": they would select other students).
+SAFE_ID = re.compile(r"^\w[\w.-]{0,63}$")
+# A submitted file or folder name (spaces and brackets, as desktops name copies, are fine).
+SAFE_NAME = re.compile(r"^[\w.][\w .+()-]{0,99}$")
 NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
 STUDENT_TIMEOUT = 600.0        # wall-clock seconds for grading one submission
 
@@ -132,20 +153,75 @@ def _env(**values):
                 os.environ[k] = v
 
 
-def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None) -> None:
-    """Copy a submission folder; symbolic links and caches are left out."""
+def printable(text: str, keep: str = "\n\t") -> str:
+    """``text`` with control characters (terminal escapes), format characters and the
+    undecodable bytes of a file name shown as escapes (``\\x1b``), but those in ``keep``."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in keep or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+                   else ascii(ch)[1:-1] for ch in text)
+
+
+def shown(name) -> str:
+    """A file or folder name as one line of the summary (newlines escaped too)."""
+    return printable(os.fsdecode(name), keep="")
+
+
+@dataclass
+class _Budget:
+    """What is left of a submission's file count and bytes while it is copied."""
+
+    files: int = MAX_FILES
+    bytes: int = MAX_SUBMISSION_BYTES
+
+
+def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None,
+               budget: _Budget | None = None, depth: int = 0) -> None:
+    """Copy a submission folder: regular files and folders only, each checked with ``lstat``.
+
+    A symbolic link, a FIFO, a socket or a device, a name outside :data:`SAFE_NAME`, a file
+    past the size caps and folders nested too deep are left out with a note; nothing is
+    followed or read but regular files (opened with ``O_NOFOLLOW``).
+    """
+    from .jail import copy_regular_file
+
     root = root or src
+    budget = budget or _Budget()
     dest.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(src.iterdir(), key=lambda p: p.name):
+    for entry in sorted(os.scandir(src), key=lambda e: os.fsencode(e.name)):
         if entry.name in ("__pycache__", ".ipynb_checkpoints"):
             continue
-        if entry.is_symlink():
-            sub.note(f"symbolic link {entry.relative_to(root)} ignored (submit real files)")
+        rel = shown(os.path.relpath(entry.path, root))
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            sub.note(f"symbolic link {rel} ignored (submit real files)")
             continue
-        if entry.is_dir():
-            _copy_tree(entry, dest / entry.name, sub, root)
-        elif entry.is_file():
-            shutil.copyfile(entry, dest / entry.name)
+        if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            sub.note(f"{rel} is not a regular file (a FIFO, socket or device): ignored")
+            continue
+        if not SAFE_NAME.match(entry.name):
+            sub.note(f"{rel}: a file name with characters other than letters, digits and "
+                     "' ._-+()', or longer than 100: ignored")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            if depth >= MAX_DEPTH:
+                sub.note(f"{rel}: folders nested deeper than {MAX_DEPTH}: ignored")
+                continue
+            _copy_tree(Path(entry.path), dest / entry.name, sub, root, budget, depth + 1)
+            continue
+        if info.st_size > MAX_FILE_BYTES or info.st_size > budget.bytes or budget.files <= 0:
+            sub.note(f"{rel}: larger than {MAX_FILE_BYTES // 1024 ** 2} MB, or past the "
+                     f"submission's {MAX_FILES} files / {MAX_SUBMISSION_BYTES // 1024 ** 2} MB:"
+                     " ignored")
+            continue
+        try:
+            budget.bytes -= copy_regular_file(Path(entry.path), dest / entry.name,
+                                              MAX_FILE_BYTES)
+            budget.files -= 1
+        except OSError as exc:
+            sub.note(f"{rel} could not be copied ({type(exc).__name__}): ignored")
 
 
 def _read_notebook(path: Path):
@@ -158,28 +234,45 @@ def _read_notebook(path: Path):
 
 # --------------------------------------------------------------------------- the steps
 def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
-    """``(submissions, skipped)``: the student/assignment folders to grade and the others."""
+    """``(submissions, skipped)``: the student/assignment folders to grade and the others.
+
+    Nothing is followed: links are skipped, and so is a student folder whose name is not a
+    safe student id (:data:`SAFE_ID`; nbgrader would read ``victim*`` as a pattern selecting
+    another student's work), each with a note for the summary.
+    """
     found, skipped = [], []
-    for student_dir in sorted(p for p in submitted_dir.iterdir() if p.is_dir()):
-        if student_dir.name.startswith("."):
+    for student_dir in sorted(submitted_dir.iterdir(), key=lambda p: os.fsencode(p.name)):
+        name = shown(student_dir.name)
+        if student_dir.name.startswith(".") or not _is_dir(student_dir):
+            if student_dir.is_symlink():
+                skipped.append(f"{name}: a symbolic link, not graded")
             continue
-        if student_dir.is_symlink():
-            skipped.append(f"{student_dir.name}: a symbolic link, not graded")
+        if not SAFE_ID.match(student_dir.name):
+            skipped.append(f"{name[:80]}: not a safe student id (letters, digits, '_', '.', "
+                           "'-', at most 64 characters), not graded: rename the folder")
             continue
-        for adir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-            if adir.name.startswith("."):
+        for adir in sorted(student_dir.iterdir(), key=lambda p: os.fsencode(p.name)):
+            if adir.name.startswith(".") or not (_is_dir(adir) or adir.is_symlink()):
                 continue
             if adir.is_symlink():
-                skipped.append(f"{student_dir.name}/{adir.name}: a symbolic link, not graded")
+                skipped.append(f"{name}/{shown(adir.name)}: a symbolic link, not graded")
                 continue
             if wanted and adir.name not in wanted:
                 continue
             if adir.name not in sprints:
-                skipped.append(f"{student_dir.name}/{adir.name}: not an assignment of the "
+                skipped.append(f"{name}/{shown(adir.name)[:80]}: not an assignment of the "
                                f"course (sprints: {', '.join(sprints)}), not graded")
                 continue
             found.append(Submission(student_dir.name, adir.name, sprints[adir.name]))
     return found, skipped
+
+
+def _is_dir(path: Path) -> bool:
+    """A real folder (not a link to one)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def preflight(sub: Submission, folder: Path, released: bytes) -> None:
@@ -187,10 +280,12 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
     nb_name = sub.sprint.notebook.name
     nb_path = folder / nb_name
     problem = None
-    if not nb_path.is_file():
-        others = sorted(p.name for p in folder.glob("*.ipynb"))
+    if not nb_path.is_file() or nb_path.is_symlink():
+        others = sorted(shown(p.name) for p in folder.glob("*.ipynb"))
         problem = (f"notebook {nb_name} missing" +
                    (f" (found {', '.join(others)})" if others else ""))
+    elif nb_path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        problem = f"notebook larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
     else:
         try:
             _read_notebook(nb_path)
@@ -249,7 +344,9 @@ def same_code(path: Path, released: bytes) -> bool:
 def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -> None:
     """Put the released notebook (its bytes, read before any learner code ran) in place."""
     target = folder / sub.sprint.notebook.name
-    if target.exists() or target.is_symlink():
+    if _is_dir(target):
+        shutil.rmtree(target)
+    elif target.exists() or target.is_symlink():
         target.unlink()
     target.write_bytes(released)
     sub.notebook_replaced = True
@@ -352,17 +449,25 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
     from nbformat.v4 import new_code_cell, new_output
 
     path = out_dir / "autograded" / sub.student / sub.assignment / sub.sprint.notebook.name
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return
     mode = _writable(path)
     nb = nbformat.read(str(path), as_version=4)
     by_id = {spec.grade_id: t for spec, t in zip(sub.sprint.exercises, sub.trusted)}
     seen = set()
+    cut = 0
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.cell_type == "code" and gid in by_id:
-            cell.outputs = [new_output("stream", name="stdout", text=trusted_text(by_id[gid]))]
+            cell.outputs = [new_output("stream", name="stdout",
+                                       text=capped(trusted_text(by_id[gid]),
+                                                   MAX_OUTPUT_CHARS))]
             seen.add(gid)
+        elif cell.cell_type == "code":
+            cut += _cap_outputs(cell)
+    if cut:
+        sub.note(f"{cut} output(s) of the notebook cut to {MAX_OUTPUT_CHARS} characters "
+                 "in the feedback")
     missing = [spec for spec in sub.sprint.exercises if spec.grade_id not in seen]
     if missing:  # a deleted check cell: put it back at the end, with its result
         for spec in missing:
@@ -372,7 +477,8 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
                                          "solution": False, "task": False,
                                          "schema_version": 3}
             cell.outputs = [new_output("stream", name="stdout",
-                                       text=trusted_text(by_id[spec.grade_id]))]
+                                       text=capped(trusted_text(by_id[spec.grade_id]),
+                                                   MAX_OUTPUT_CHARS))]
             nb.cells.append(cell)
         sub.note("check cell(s) deleted from the notebook: "
                  f"{', '.join(s.id for s in missing)} (put back at the end of the feedback; "
@@ -381,30 +487,76 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
     path.chmod(mode)
 
 
+def _cap_outputs(cell) -> int:
+    """Cut a cell's long outputs (nbgrader limits lines, not bytes); returns how many."""
+    cut = 0
+    if len(cell.get("outputs", [])) > MAX_OUTPUTS:
+        cut += len(cell.outputs) - MAX_OUTPUTS
+        cell.outputs = cell.outputs[:MAX_OUTPUTS]
+    for out in cell.get("outputs", []):
+        if isinstance(out.get("text"), str) and len(out["text"]) > MAX_OUTPUT_CHARS:
+            out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n[... output cut by the grader]\n"
+            cut += 1
+        if "traceback" in out and sum(map(len, out["traceback"])) > MAX_OUTPUT_CHARS:
+            out["traceback"] = [line[:MAX_OUTPUT_CHARS // 20] for line in out["traceback"][-20:]]
+            cut += 1
+        if isinstance(out.get("evalue"), str) and len(out["evalue"]) > MAX_OUTPUT_CHARS:
+            out["evalue"] = out["evalue"][:MAX_OUTPUT_CHARS] + "…"
+            cut += 1
+        data = out.get("data") or {}
+        for mime in list(data):
+            value = data[mime]
+            size = len(value) if isinstance(value, str) else len(str(value))
+            if size > (MAX_OUTPUT_DATA if mime.startswith("image/") else MAX_OUTPUT_CHARS):
+                data[mime] = ("[output cut by the grader]" if mime.startswith("text/") or
+                              not mime.startswith("image/") else "")
+                if not data[mime]:
+                    del data[mime]
+                cut += 1
+        if "data" in out and not data:
+            data["text/plain"] = "[output cut by the grader]"
+    return cut
+
+
 # nbgrader's release_feedback reads these two beside the HTML to find the submission
 FEEDBACK_KEEP = ("timestamp.txt", "submission_secret.txt")
 
 
-def clean_feedback(folder: Path) -> None:
-    """Keep only the HTML in a feedback folder (nbgrader copies the assignment's files).
-
-    The submission's ``timestamp.txt`` and ``submission_secret.txt`` stay too: nbgrader's
-    ``release_feedback`` needs them.
+def clean_feedback(folder: Path, html_name: str) -> None:
+    """Keep exactly the notebook's HTML in a feedback folder (nbgrader copies the
+    assignment's files there), with the submission's ``timestamp.txt`` and
+    ``submission_secret.txt`` (nbgrader's ``release_feedback`` needs them). Anything else,
+    and anything that is not a regular file, goes; nothing is followed.
     """
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         return
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        for name in filenames:
-            p = Path(dirpath) / name
-            if p.is_symlink() or (p.suffix.lower() != ".html"
-                                  and not (Path(dirpath) == folder and name in FEEDBACK_KEEP)):
-                p.unlink()
-        for name in dirnames:
-            d = Path(dirpath) / name
-            if d.is_symlink():
-                d.unlink()
-            elif not any(d.iterdir()):
-                d.rmdir()
+    keep = {html_name, *FEEDBACK_KEEP}
+    for entry in os.scandir(folder):
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISDIR(info.st_mode):
+            shutil.rmtree(entry.path)
+        elif entry.name not in keep or not stat.S_ISREG(info.st_mode):
+            os.unlink(entry.path)
+
+
+def regular_only(folder: Path, sub: Submission) -> None:
+    """Remove from ``folder`` whatever is not a folder or a regular file, with a note."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            if not (stat.S_ISDIR(os.lstat(path).st_mode) or stat.S_ISREG(os.lstat(path).st_mode)):
+                os.unlink(path)
+                sub.note(f"{shown(os.path.relpath(path, folder))} in the autograded folder was "
+                         "not a regular file: removed before feedback")
+        dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]
+
+
+def capped(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` printable (:func:`printable`) and at most ``limit`` characters."""
+    text = printable(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def write_csv(path: Path, subs: list) -> None:
@@ -414,7 +566,8 @@ def write_csv(path: Path, subs: list) -> None:
         for sub in sorted(subs, key=lambda s: (s.student, course._sprint_number(s.assignment))):
             for r in sub.results:
                 writer.writerow([sub.student, sub.assignment, r.id, f"{r.score:g}",
-                                 f"{r.points:g}", r.status, csv_message(r), *csv_extra(r)])
+                                 f"{r.points:g}", r.status, capped(csv_message(r)),
+                                 *csv_extra(r)])
 
 
 def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
@@ -521,42 +674,100 @@ def _kernel_runtime(api, out_dir: Path, log_path: Path | None = None):
             km.pop("ip", None)
         else:
             km.ip = saved_ip
-        kernel_log = folder / "kernel.log"
-        if log_path is not None and kernel_log.is_file():
+        tail = _read_tail(folder / "kernel.log", 20000)   # the kernel could replace it
+        if log_path is not None and tail is not None:
             with open(log_path, "a", encoding="utf-8") as fh:
                 fh.write("--- the kernel's own output\n")
-                fh.write(kernel_log.read_text(encoding="utf-8", errors="replace")[-20000:])
+                fh.write(printable(tail.decode("utf-8", errors="replace")))
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def fingerprint(folder: Path, salt: str, released: bytes) -> str:
-    """What a submission's grade depends on: its files, the salt and the released notebook."""
+def _read_tail(path: Path, limit: int) -> bytes | None:
+    """The last ``limit`` bytes of a regular file, never following a link (None if not)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        os.lseek(fd, max(0, info.st_size - limit), os.SEEK_SET)
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def fingerprint(folder: Path, salt: str, released: bytes, version: str = "") -> str:
+    """What a submission's grade depends on: its files, the salt, the released notebook and
+    the grader's ``version`` (:func:`grader_version`: a fix to the grader regrades).
+
+    Files are hashed in chunks, links and special files by name only, and files past
+    :data:`MAX_FILE_BYTES` by name and size (they are not graded either).
+    """
     import hashlib
 
     h = hashlib.sha256()
-    h.update(salt.encode() + b"\0" + hashlib.sha256(released).digest())
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(folder)).encode() + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+    h.update(salt.encode() + b"\0" + hashlib.sha256(released).digest() + b"\0" +
+             version.encode())
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames, key=os.fsencode):
+            path = os.path.join(dirpath, name)
+            h.update(os.fsencode(os.path.relpath(path, folder)) + b"\0")
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                h.update(f"{stat.S_IFMT(info.st_mode)}:{info.st_size}".encode())
+                continue
+            h.update(_file_digest(path))
     return h.hexdigest()
+
+
+def _file_digest(path) -> bytes:
+    import hashlib
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        return f"unreadable:{type(exc).__name__}".encode()
+    with open(fd, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
+
+
+def grader_version(repo: Path | None = None) -> str:
+    """A hash of what grading depends on besides the submission: the grader's code with the
+    exercise declarations (``autograder/``) and the reference (``solutions/``)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    roots = [Path(__file__).resolve().parent, Path(repo or course.ROOT).resolve() / "solutions"]
+    if repo is not None:
+        roots.append(Path(repo).resolve() / "autograder")
+    for root in dict.fromkeys(roots):
+        for path in sorted(root.rglob("*.py")):
+            if "__pycache__" not in path.parts and path.is_file():
+                h.update(str(path.relative_to(root)).encode() + b"\0")
+                h.update(_file_digest(path))
+    return h.hexdigest()[:16]
 
 
 def state_path(out_dir: Path, student: str, assignment: str) -> Path:
     return out_dir / "state" / f"{student}-{assignment}.json"
 
 
-def write_state(out_dir: Path, sub: Submission, fp: str, status: str) -> None:
+def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: str = "",
+                ) -> None:
     """``OUT/state/<student>-<assignment>.json``, written atomically (rename)."""
     import json
 
     path = state_path(out_dir, sub.student, sub.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
-           "fingerprint": fp, "reason": sub.reason, "problems": sub.problems,
-           "autograded": sub.autograded, "results": [r.as_row() | {"title": r.title,
-                                                                   "seconds": r.seconds}
-                                                     for r in sub.results]}
+           "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
+           "autograded": sub.autograded,
+           "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
+                                     "message": capped(r.message, 4 * MAX_MESSAGE_CHARS)}
+                       for r in sub.results]}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     os.replace(tmp, path)
@@ -581,6 +792,13 @@ def restore(sub: Submission, doc: dict) -> None:
         sub.trusted.append(Trusted(ExerciseResult.from_row(row), 0, 0))
 
 
+def _restore_or_not_graded(sub: Submission, doc: dict) -> None:
+    try:
+        restore(sub, doc)
+    except Exception as exc:  # noqa: BLE001 - a damaged state file: this submission only
+        not_graded(sub, f"its state file could not be read ({type(exc).__name__})")
+
+
 def not_graded(sub: Submission, reason: str) -> None:
     """Every exercise of ``sub`` scores 0, with ``reason``."""
     sub.reason = reason
@@ -602,6 +820,7 @@ class Context:
     prepared: dict          # {assignment: [(spec, public, hidden)]}
     jail: object
     timeout: float | None
+    version: str = ""       # grader_version(): recorded in each state file
 
 
 def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
@@ -614,9 +833,9 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
     preflight(sub, dest, ctx.released[sub.assignment])
     grade_prepared(sub, ctx.prepared[sub.assignment], ctx.timeout)
     run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment])
-    work = out_dir / "autograded" / sub.student / sub.assignment
-    if ctx.jail.isolated and work.is_dir():
-        ctx.jail.take_back(work, inside=out_dir / "autograded")
+    # The kernel worked on a private copy (jail.kernel_main): this folder holds what the
+    # grader and nbgrader wrote. Checked all the same before nbgrader copies it to feedback.
+    regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
     problems = write_gradebook(ctx.api, [sub])
     for p in problems:
         sub.note(f"course problem: {p}")
@@ -628,11 +847,11 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write((result.get("log") or "") + (result.get("error") or ""))
         folder = out_dir / "feedback" / sub.student / sub.assignment
-        clean_feedback(folder)
+        clean_feedback(folder, f"{sub.sprint.notebook_id}.html")
         if not (folder / f"{sub.sprint.notebook_id}.html").is_file():
             sub.note("nbgrader generate_feedback wrote no feedback "
                      f"({course.failure_text(result)[:200]})")
-    write_state(out_dir, sub, fp, "failed" if problems else "graded")
+    write_state(out_dir, sub, fp, "failed" if problems else "graded", ctx.version)
 
 
 def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
@@ -687,7 +906,7 @@ def record_not_graded(ctx: Context, sub: Submission, fp: str) -> None:
         write_gradebook(ctx.api, [sub])
     except Exception as exc:  # noqa: BLE001 - the state file still says why
         sub.note(f"the gradebook could not be written ({type(exc).__name__}: {exc})")
-    write_state(ctx.out_dir, sub, fp, "not graded")
+    write_state(ctx.out_dir, sub, fp, "not graded", ctx.version)
 
 
 def _kill(pid: int) -> None:
@@ -786,20 +1005,31 @@ def kernel_overrides(jail, out_dir: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- entry point
-def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float | None = None,
-          sprints=None, repo: Path | None = None, stream=None, workers: int | None = None,
-          student_timeout: float | None = None, db_url: str | None = None,
-          regrade=None, progress: bool | None = None) -> int:
+UNJAILED = 3   # grade's exit status when learner code ran without the jail (asked for)
+
+
+def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
+          timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
+          workers: int | None = None, student_timeout: float | None = None,
+          db_url: str | None = None, regrade=None, progress: bool | None = None,
+          no_jail: bool = False) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
     each within ``student_timeout`` seconds (default :data:`STUDENT_TIMEOUT`). A submission
     already graded with the same files and salt (``OUT/state/``) is not graded again, so a
     killed run resumes; ``regrade=[students]`` grades those students again and nobody else.
-    ``db_url``: the gradebook's database (default SQLite ``OUT/gradebook.db``).
+    ``db_url``: the gradebook's database (default SQLite ``OUT/gradebook.db``). ``salt``:
+    varies the hidden cases; by default the course folder's own random salt
+    (:func:`course.course_salt`, made on the first run and kept there).
+
+    Learner code runs in the jail of :mod:`autograder.jail`. Where it cannot (no
+    bubblewrap), grading **refuses to start** unless ``no_jail`` (``--no-jail``) or
+    ``COURSE_JAIL=none`` says to run learner code unjailed; the summary then says so first.
 
     Returns 0 when every submission was graded or recorded with the reason it could not be
-    (the summary lists them), 1 when the grader itself failed.
+    (the summary lists them), 1 when the grader itself failed or refused to start, and
+    :data:`UNJAILED` (3) when grading finished but learner code ran without the jail.
     """
     from . import jail as jail_mod
 
@@ -816,6 +1046,21 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
               "submitted/ folder, so collect into another folder (or pass a copy), and keep "
               "--out outside the submissions", file=sys.stderr)
         return 1
+    if no_jail:
+        jail = jail_mod.Jail("none", "--no-jail: learner code ran WITHOUT isolation (it "
+                                     "could read the reference and write wherever the grader "
+                                     "can)")
+    else:
+        try:
+            jail = jail_mod.detect()
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if not jail.isolated and os.environ.get("COURSE_JAIL", "").strip().lower() != "none":
+            print(f"error: refusing to grade: {jail.warning}. To run learner code unjailed "
+                  "anyway (only on a machine and data you can afford to lose), pass "
+                  "--no-jail or set COURSE_JAIL=none.", file=sys.stderr)
+            return 1
     try:
         available = {s.id: s for s in course.discover_sprints(repo=repo)}
         if sprints:
@@ -837,9 +1082,11 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
             return 1
         wanted = sorted({s.assignment for s in subs}, key=course._sprint_number)
         out_dir, _, built = course.build(out_dir, wanted, repo=repo, db_url=db_url)
-        jail = jail_mod.detect()
         if not jail.isolated:
             print(f"WARNING: {jail.warning}", file=sys.stderr)
+        salt_given = salt is not None
+        salt = course.course_salt(out_dir, salt)
+        version = grader_version(repo)
         api = course.nbgrader_api(out_dir, kernel_overrides(jail, out_dir))
         sprint_of = {s.id: s for s in built}
         released = {s.id: (out_dir / "release" / s.id / s.notebook.name).read_bytes()
@@ -848,14 +1095,23 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
             sub.sprint = sprint_of[sub.assignment]
         (out_dir / "logs").mkdir(parents=True, exist_ok=True)
 
-        fps = {s.key: fingerprint(submitted_dir / s.student / s.assignment, salt,
-                                  released[s.assignment]) for s in subs}
-        todo, resumed = [], 0
+        fps = {}
+        for sub in list(subs):
+            try:
+                fps[sub.key] = fingerprint(submitted_dir / sub.student / sub.assignment, salt,
+                                           released[sub.assignment], version)
+            except Exception as exc:  # noqa: BLE001 - this submission only
+                subs.remove(sub)
+                skipped.append(f"{sub.key}: could not be read ({type(exc).__name__}), "
+                               "not graded")
+        todo, resumed, stale = [], 0, 0
         for sub in subs:
             doc = None if regrade else read_state(out_dir, sub)
+            stale += bool(doc and doc.get("version") != version and
+                          doc.get("fingerprint") != fps[sub.key])
             if doc and doc.get("fingerprint") == fps[sub.key] and \
                     doc.get("status") in ("graded", "not graded"):
-                restore(sub, doc)
+                _restore_or_not_graded(sub, doc)
                 resumed += 1
             else:
                 todo.append(sub)
@@ -867,7 +1123,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
         prepared = {sid: [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
                           for spec in sprint_of[sid].exercises]
                     for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
-        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout)
+        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version)
         workers = max(1, workers or os.cpu_count() or 1)
         limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
         run_pool(ctx, units, fps, workers, limit or None,
@@ -877,7 +1133,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
             if doc is None:
                 not_graded(sub, "no result was recorded")
             else:
-                restore(sub, doc)
+                _restore_or_not_graded(sub, doc)
 
         course_problems = sorted({p.split("course problem: ", 1)[1] for s in subs
                                   for p in s.problems if p.startswith("course problem: ")})
@@ -887,15 +1143,40 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str = "", timeout: float 
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
         extra = []
         if resumed:
-            extra.append(f"{resumed} submission(s) already graded with the same files: "
-                         f"kept from {out_dir / 'state'}/ (use --regrade STUDENT to regrade)")
+            extra.append(f"{resumed} submission(s) already graded with the same files and "
+                         f"grader: kept from {out_dir / 'state'}/ (use --regrade STUDENT to "
+                         "regrade)")
+        if stale:
+            extra.append(f"{stale} submission(s) graded again: the grader (its code, the "
+                         "exercises or the reference) changed since they were graded")
+        extra.append(f"Grader version {version} (a hash of autograder/ and solutions/).")
+        if not salt_given:
+            extra.append(f"Hidden cases: the course's own salt ({course.SALT_FILE} in "
+                         f"{out_dir}; keep it private)")
         if not jail.isolated:
+            text = (f"LEARNER CODE RAN UNJAILED: {jail.warning}\n\n" + text)
             extra.append(f"WARNING: {jail.warning}")
         if extra:
             text = text + "\n\n" + "\n".join(extra)
+        text = printable(text)
         (out_dir / "summary.txt").write_text(text + "\n", encoding="utf-8")
         print(text, file=stream)
-        return 1 if course_problems else 0
+        if course_problems:
+            return 1
+        return 0 if jail.isolated else UNJAILED
     except (course.CourseError, jail_mod.JailError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - said plainly, with the traceback in the logs
+        import traceback
+
+        log = out_dir / "logs" / "grader.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(traceback.format_exc())
+        except OSError:
+            pass
+        print(f"error: the grader failed ({type(exc).__name__}: {printable(str(exc))[:300]});"
+              f" details in {log}", file=sys.stderr)
         return 1

@@ -7,14 +7,16 @@ for the notebook. Both go through a :class:`Jail`:
 * **bubblewrap** (``bwrap``, Debian package ``bubblewrap``), when it is installed and works:
   new mount, PID, network, IPC and UTS namespaces; a file system that holds only the system's
   read-only folders (``/usr``, the Python installation and the course's virtual environment)
-  and the one folder the code may write (the job folder, or the student's autograded
-  folder). The repository (``solutions/``, ``autograder/exercises/``), the gradebook, the
-  grading folder and the other students' files are simply not there. No network, not even
+  and the one folder the code may write (the job folder, or a private copy of the student's
+  autograded folder, shown at its path: see :func:`kernel_main`). The repository
+  (``solutions/``, ``autograder/exercises/``), the gradebook, the grading folder and the
+  other students' files are simply not there. No network, not even
   the machine's loopback (the kernel talks to nbgrader over Unix sockets). When the grader
   runs as root, the code runs as an unprivileged user id of its own (``setpriv``), so the
   process limit ``RLIMIT_NPROC`` holds and nothing root-only is reachable;
-* **none** (no bubblewrap, or it fails here): the resource limits only, and a loud warning
-  in the summary and on standard error. ``COURSE_JAIL=none`` chooses it on purpose,
+* **none** (no bubblewrap, or it fails here): the resource limits only. ``grade`` refuses to
+  run with it unless told (``--no-jail`` or ``COURSE_JAIL=none``, which chooses it on
+  purpose), and then says so first in the summary and in its exit status.
   ``COURSE_JAIL=bwrap`` insists on bubblewrap (an error if it does not work).
 
 Every learner process gets resource limits (:func:`Limits.apply`): address space, CPU time,
@@ -103,32 +105,38 @@ class Jail:
                 pass
 
     def command(self, argv: list, *, writable=(), readable=(), cwd: Path | None = None,
-                ) -> list:
+                mounts: dict | None = None) -> list:
         """``argv`` wrapped so it runs in the jail, seeing only ``writable`` and ``readable``.
 
-        Paths keep their names inside. ``/tmp`` is a fresh, private, empty folder.
+        Paths keep their names inside; ``mounts`` = ``{path inside: folder outside}`` shows a
+        writable folder under another name (a private copy in place of the original).
+        ``/tmp`` is a fresh, private, empty folder. The program (``argv[0]``) is given by a
+        path whose folders are resolved (a relative or linked ``.venv/bin/python`` is found
+        inside too).
         """
+        argv = [program_path(argv[0]), *argv[1:]] if argv else []
         if not self.isolated:
             return list(argv)
         cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                "--hostname", "grading"]
-        binds = [(p, "--ro-bind") for p in _runtime_paths()]
-        binds += [(Path(p), "--ro-bind") for p in readable]
-        binds += [(Path(p), "--bind") for p in writable]
-        targets = {str(p) for p, _ in binds} | {"/tmp", "/proc", "/dev"}
+        binds = [(p, p, "--ro-bind") for p in _runtime_paths()]
+        binds += [(Path(p), Path(p), "--ro-bind") for p in readable]
+        binds += [(Path(p), Path(p), "--bind") for p in writable]
+        binds += [(Path(inside), Path(src), "--bind") for inside, src in (mounts or {}).items()]
+        targets = {str(p) for p, _, _ in binds} | {"/tmp", "/proc", "/dev"}
         for link in SYSTEM_LINKS:
             if os.path.islink(link):
                 cmd += ["--symlink", os.readlink(link), link]
                 targets.add(link)
         cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
-        parents = sorted({str(a) for p, _ in binds for a in Path(p).parents
+        parents = sorted({str(a) for p, _, _ in binds for a in Path(p).parents
                           if str(a) != "/" and str(a) not in targets},
                          key=lambda s: (s.count("/"), s))
         for d in parents:
             cmd += ["--perms", "0755", "--dir", d]
-        for p, how in sorted(binds, key=lambda b: (str(b[0]).count("/"), str(b[0]))):
-            cmd += [how, str(p), str(p)]
+        for p, src, how in sorted(binds, key=lambda b: (str(b[0]).count("/"), str(b[0]))):
+            cmd += [how, str(src), str(p)]
         if cwd is not None:
             cmd += ["--chdir", str(cwd)]
         uid = self.uid()
@@ -155,6 +163,21 @@ class Jail:
 
 class JailError(RuntimeError):
     """The jail was asked for something unsafe (giving away a folder it does not own)."""
+
+
+def program_path(program) -> str:
+    """``program`` as an absolute path with its folders resolved, the file's name kept.
+
+    A virtual environment's ``bin/python`` is a link to the system's Python: resolving it
+    too would lose the environment. Resolving its folders finds it inside the jail, which
+    shows only resolved paths (``../venv/bin/python`` or a linked ``.venv`` would not be
+    found there). A bare name (``bwrap``, ``python3``) is left as it is.
+    """
+    program = os.fspath(program)
+    if os.sep not in program:
+        return program
+    path = Path(os.path.abspath(program))
+    return str(path.parent.resolve() / path.name)
 
 
 def _checked(path: Path, inside: Path) -> Path:
@@ -295,9 +318,12 @@ def write_kernelspec(jupyter_dir: Path, jail: Jail, work_root: Path, runtime_roo
 def kernel_main(connection_file: str) -> None:
     """Start ``ipykernel`` for ``connection_file`` in the jail (replaces this process).
 
-    The kernel sees the notebook's folder (the working directory, writable) and the folder of
-    the connection file (its Unix sockets, writable), a private ``/tmp``, and the read-only
-    runtime; its environment is a clean one.
+    The kernel works on a **private copy** of the notebook's folder (regular files only),
+    shown at the folder's own path: nbgrader, which runs outside the jail and afterwards
+    converts, chmods and copies the real folder, never sees a file the kernel made (a link
+    to the reference or the gradebook, a FIFO...). The kernel sees that copy (writable), the
+    folder of its connection file (its Unix sockets, writable), a private ``/tmp``, and the
+    read-only runtime; its environment is a clean one.
     """
     jail = detect()
     cwd = Path.cwd()
@@ -306,6 +332,8 @@ def kernel_main(connection_file: str) -> None:
     runtime_root = Path(os.environ.get("COURSE_JAIL_RUNTIME", "/nonexistent"))
     _checked(cwd, work_root)
     _checked(runtime, runtime_root)
+    scratch = runtime / "work"
+    copy_regular_tree(cwd, scratch)
     mpl = runtime / "matplotlib"
     mpl.mkdir(exist_ok=True)
     _seed_matplotlib_cache(mpl)
@@ -313,12 +341,13 @@ def kernel_main(connection_file: str) -> None:
     env.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME="/tmp", MPLCONFIGDIR=str(mpl),
                OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONDONTWRITEBYTECODE="1", LANG=os.environ.get("LANG", "C.UTF-8"))
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file)]
+    argv = [program_path(sys.executable), "-m", "ipykernel_launcher", "-f",
+            str(connection_file)]
     if jail.isolated:
-        jail.give(cwd, inside=work_root)
         jail.give(runtime, inside=runtime_root)
-        argv = jail.command(argv, writable=[cwd, runtime], cwd=cwd)
+        argv = jail.command(argv, writable=[runtime], mounts={cwd: scratch}, cwd=cwd)
     else:
+        os.chdir(scratch)
         print(f"WARNING: {jail.warning}", file=sys.stderr, flush=True)
     KERNEL_LIMITS.apply(processes=jail.uid() is not None)
     # What the kernel prints outside a cell (its start-up notes) goes to a log beside its
@@ -328,6 +357,46 @@ def kernel_main(connection_file: str) -> None:
     os.dup2(log, 2)
     os.close(log)
     os.execvpe(argv[0], argv, env)
+
+
+def copy_regular_tree(src: Path, dest: Path) -> list:
+    """Copy the folders and regular files of ``src`` to ``dest``; returns what was left out.
+
+    Nothing is followed: every entry is checked with ``lstat`` and opened with
+    ``O_NOFOLLOW``, so a symbolic link, a FIFO or a device is listed, never read.
+    """
+    import stat
+
+    left_out = []
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(os.scandir(src), key=lambda e: e.name):
+        info = entry.stat(follow_symlinks=False)
+        target = dest / entry.name
+        if stat.S_ISDIR(info.st_mode):
+            left_out += [f"{entry.name}/{x}" for x in copy_regular_tree(Path(entry.path), target)]
+        elif stat.S_ISREG(info.st_mode):
+            copy_regular_file(Path(entry.path), target)
+        else:
+            left_out.append(entry.name)
+    return left_out
+
+
+def copy_regular_file(src: Path, dest: Path, max_bytes: int | None = None) -> int:
+    """Copy one regular file without following a link; returns its size (OSError if not)."""
+    import stat
+
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{src} is not a regular file")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise OSError(f"{src} is larger than {max_bytes} bytes")
+        with open(fd, "rb", closefd=False) as fin, open(dest, "xb") as fout:
+            shutil.copyfileobj(fin, fout, 1024 * 1024)
+        return info.st_size
+    finally:
+        os.close(fd)
 
 
 def _seed_matplotlib_cache(dest: Path) -> None:

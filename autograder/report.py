@@ -40,6 +40,9 @@ HINT_PREFIX = "Hint: "
 TOP_HINTS = 3
 
 
+MAX_MESSAGE_CHARS = 2000   # of one message, as grades.csv holds them
+
+
 class ReportError(RuntimeError):
     """The grading folder has no usable ``grades.csv``."""
 
@@ -51,7 +54,10 @@ def load_grades(path: Path) -> list:
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
                           "first (its --out folder is the grading folder)")
-    with open(path, newline="", encoding="utf-8") as fh:
+    # a message may be long (a grades.csv of an older grader kept them whole): no field
+    # size limit while reading, and each message cut to MAX_MESSAGE_CHARS
+    csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
@@ -65,6 +71,9 @@ def load_grades(path: Path) -> list:
             except ValueError:
                 raise ReportError(f"{path}, line {number}: score {row['score']!r} or "
                                   f"max_score {row['max_score']!r} is not a number") from None
+            message = row.get("message") or ""
+            if len(message) > MAX_MESSAGE_CHARS:
+                row["message"] = message[:MAX_MESSAGE_CHARS - 1] + "…"
             rows.append(row)
     if not rows:
         raise ReportError(f"{path} has no grades in it")

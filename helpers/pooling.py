@@ -93,7 +93,12 @@ class MaxPool2D:
     first maximum of each window (or: first the maximum, then, offset by offset, the first
     position equal to it). In backward, send ``dout`` only where ``arg_max`` is the offset's
     index. Speed: ``arr[mask] = value`` and ``np.where`` branch on every element and are slow
-    on large random masks; a product with the mask, ``dout * (arg_max == k)``, is not.
+    on large random masks; a product with the mask, ``dout * (arg_max == k)``, is not. Since
+    the offsets come in increasing order, "``k`` where strictly larger, else keep" is
+    ``np.maximum(arg_max, larger * k)``; ``arg_max`` fits in one byte (``np.uint8``) for
+    windows up to 16×16, a quarter of the memory traffic of ``int32``. When the windows tile
+    the input exactly (2×2, stride 2, even size) every pixel of ``dx`` is written once, so
+    ``np.empty`` can replace ``np.zeros``.
     """
 
     def __init__(self, pool_h, pool_w, stride=None, pad=0):

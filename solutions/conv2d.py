@@ -75,10 +75,17 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0):
 
 
 def _pad_hw(x, pad):
-    """Zero-pad the last two axes (height, width) of ``x: (N, C, H, W)`` by ``pad`` each side."""
+    """Zero-pad the last two axes (height, width) of ``x: (N, C, H, W)`` by ``pad`` each side.
+
+    The same as ``np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))``, which is general and
+    slow on small arrays; an array of zeros and one slice assignment take a third of its time.
+    """
     if pad == 0:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    N, C, H, W = x.shape
+    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=x.dtype)
+    x_pad[:, :, pad:pad + H, pad:pad + W] = x
+    return x_pad
 
 
 def conv2d_forward_loops(x, W, b, stride=1, pad=0):
@@ -292,7 +299,8 @@ class Conv2d:
         N, C, OH, OW = windows.shape[:4]
         self.cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * FH * FW, OH * OW)
         self.x_shape = x.shape
-        out = self.W.reshape(F, -1) @ self.cols + self.b[:, None]   # (N, F, OH*OW)
+        out = self.W.reshape(F, -1) @ self.cols                     # (N, F, OH*OW)
+        out += self.b[:, None]          # in place: no second array of the output's size
         return out.reshape(N, F, OH, OW)
         ### END SOLUTION
 

@@ -54,3 +54,64 @@ def reference_helpers(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def stub_helpers() -> Path:
     return HELPERS
+
+
+# --------------------------------------------------------------------------- the quick selection
+#: Tests marked ``slow`` here, besides those marked in their files (notebooks, real nbgrader):
+#: ``./course test -m "not slow"`` leaves them out for a fast inner loop, ``./course test``
+#: runs everything. One entry per test function (all its parameters) or per file, with why.
+SLOW_TESTS = {
+    # one jailed check (a new sandboxed process) per known mistake: 236 cases
+    "tests/test_exercises.py::test_each_hint_fires_on_the_mistake_it_names":
+        "a jailed check per known mistake",
+    # one jailed check per exercise, twice over (68 each); the reference's own pass of every
+    # public and hidden case stays in the quick selection
+    "tests/test_exercises.py::test_a_hard_coded_answer_to_the_worked_examples_fails":
+        "a jailed check per exercise",
+    "tests/test_exercises.py::test_untouched_stub_reports_not_implemented":
+        "a jailed check per exercise",
+    # grades the whole accuracy corpus (every alternative answer and mistake) once per session,
+    # whichever of its tests is selected; the check that the corpus is complete stays quick
+    "tests/test_corpus.py::test_a_correct_implementation_gets_full_marks":
+        "grades the whole corpus",
+    "tests/test_corpus.py::test_a_mistake_loses_points_with_its_hint": "grades the whole corpus",
+    "tests/test_corpus.py::test_a_mistake_no_output_reveals_gets_full_marks_and_is_documented":
+        "grades the whole corpus",
+    # `check --hidden` grades public and hidden cases in child processes; its refusal in a
+    # learner release stays in the quick selection
+    "tests/test_check_hidden.py::test_the_reference_passes_every_public_and_hidden_case":
+        "check --hidden three times",
+    "tests/test_check_hidden.py::"
+    "test_a_mistake_only_hidden_cases_reveal_fails_with_hidden_and_passes_without":
+        "check and check --hidden",
+    "tests/test_check_hidden.py::test_the_salt_changes_the_hidden_cases": "check --hidden",
+    # the speed benchmark's smoke run: worker processes, PyTorch imported twice
+    "tests/test_benchmarks.py::test_quick_run_writes_a_well_formed_table":
+        "runs the benchmark",
+    # builds a learner release of every sprint
+    "tests/test_release.py::test_every_sprint_with_a_notebook_is_released":
+        "a release of every sprint",
+    # render slides with nbconvert, every sprint
+    "tests/test_slides.py::test_the_command_renders_into_a_folder": "renders every sprint",
+    "tests/test_slides.py::test_slides_render_with_every_part_and_problem":
+        "renders every sprint",
+    # trains a network for the notebook's number of steps
+    "tests/test_sprint7_conv1d.py::test_the_network_learns_the_signals_with_the_notebook_settings":
+        "trains a network",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark :data:`SLOW_TESTS` slow; an entry naming a function its collected test file does not
+    define is an error (the list must not silently go stale when a test is renamed)."""
+    modules = {}
+    for item in items:
+        path, _, rest = item.nodeid.partition("::")
+        modules.setdefault(path, getattr(item, "module", None))
+        if path in SLOW_TESTS or f"{path}::{rest.split('[')[0]}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+    stale = [entry for entry in SLOW_TESTS if "::" in entry
+             and entry.split("::")[0] in modules
+             and not hasattr(modules[entry.split("::")[0]], entry.split("::")[1])]
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py SLOW_TESTS names no test: {stale}")

@@ -180,6 +180,39 @@ def test_tar_links_and_a_zip_bomb_are_refused(tmp_path):
         collect.safe_extract(many, tmp_path / "m", collect.Limits(max_members=10))
 
 
+def test_nested_archives_count_together_against_the_limits(tmp_path):
+    """A zip of zips, each under the per-archive limit, must not expand without bound."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{SPRINT}/helpers/a.py", b"0" * 400_000)   # 0.4 MB of zeros
+    nested = zip_bytes({f"part{i}.zip": inner.getvalue() for i in range(5)})   # 2 MB in all
+    limits = collect.Limits(max_total_bytes=1_000_000, max_file_bytes=1_000_000)
+    download = write_download(tmp_path / "d.zip", {f"alice_{SPRINT}.zip": nested,
+                                                    f"bob_{SPRINT}.zip": zip_bytes(submission())})
+    report = collect.collect_zip(download, SPRINT, tmp_path / "out", limits=limits)
+    assert [c.student for c in report.collected] == ["bob"]
+    assert "archives inside archives count together" in problem_for(report, f"alice_{SPRINT}.zip")
+    unpacked = sum(p.stat().st_size for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert unpacked < 1_000_000
+
+
+def test_one_unwritable_member_name_does_not_stop_the_others(tmp_path):
+    """A 300-byte file name (past the file system's 255) in the download or a student's zip:
+    that member is left out with a note, everyone else is collected."""
+    long_name = "x" * 300 + ".py"
+    download = write_download(tmp_path / "d.zip", {
+        long_name: b"junk",
+        f"alice_{SPRINT}.zip": zip_bytes(submission() | {f"{SPRINT}/helpers/{long_name}": ""}),
+        f"bob_{SPRINT}.zip": zip_bytes(submission()),
+    })
+    report = collect.collect_zip(download, SPRINT, tmp_path / "out")
+    assert [c.student for c in report.collected] == ["alice", "bob"]
+    assert any("a name too long" in p for p in report.problems), report.problems
+    alice = next(c for c in report.collected if c.student == "alice")
+    assert any("a name too long" in n for n in alice.notes)
+    assert (tmp_path / "out" / "alice" / SPRINT / "helpers" / "perceptron.py").is_file()
+
+
 def test_a_whole_download_that_is_not_a_zip_is_reported(tmp_path):
     bad = tmp_path / "download.zip"
     bad.write_bytes(b"PK\x03\x04 truncated")
@@ -274,8 +307,27 @@ def class_graded(tmp_path_factory):
     # (the student id is the login name; an explicit --student stands in for another login)
     nbgrader(["submit", SPRINT, f"--course={course.COURSE_ID}", "--student=kenji"], home,
              "kenji", exchange)
+    # another learner submits the stubs, then turns her submitted copy (hers to write in the
+    # exchange) into links to the reference and to a file only the instructor may read
+    mallory = tmp / "mallory"
+    mallory.mkdir()
+    nbgrader(["fetch_assignment", SPRINT, f"--course={course.COURSE_ID}"], mallory, "mallory",
+             exchange)
+    nbgrader(["submit", SPRINT, f"--course={course.COURSE_ID}", "--student=mallory"], mallory,
+             "mallory", exchange)
+    secret = tmp / "instructor-only.txt"
+    secret.write_text("INSTRUCTOR-ONLY")
+    secret.chmod(0o600)
+    inbound = exchange / course.COURSE_ID / "inbound"
+    planted = next(inbound.glob(f"mallory+{SPRINT}+*"))
+    for module in {s.module for s in specs}:
+        (planted / "helpers" / f"{module}.py").unlink()
+        (planted / "helpers" / f"{module}.py").symlink_to(repo / "solutions" / f"{module}.py")
+    (planted / "notes.txt").symlink_to(secret)
     nbgrader(["collect", SPRINT], course_dir, "teacher", exchange)
     collected = course_dir / "submitted" / "kenji" / SPRINT
+    # the course's own collect of the same exchange: links are not followed
+    exchanged = collect.collect_exchange(inbound, SPRINT, tmp / "exchanged")
 
     # a platform's download for another: a zip of the assignment folder, one mistake in it
     release = course_dir / "release" / SPRINT
@@ -297,6 +349,7 @@ def class_graded(tmp_path_factory):
     download = write_download(tmp / "download.zip", entries)
     submitted = tmp / "submitted"
     shutil.copytree(collected, submitted / "kenji" / SPRINT)
+    shutil.copytree(tmp / "exchanged" / "mallory" / SPRINT, submitted / "mallory" / SPRINT)
     report = collect.collect_zip(download, SPRINT, submitted)
 
     out = tmp / "grading"
@@ -305,6 +358,7 @@ def class_graded(tmp_path_factory):
                          stream=summary)
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     return {"tmp": tmp, "specs": specs, "collected": collected, "report": report,
+            "course_dir": course_dir, "exchanged": exchanged, "repo": repo,
             "out": out, "code": code, "summary": summary.getvalue(), "rows": rows,
             "wrong": wrong, "hint": mistake.hint}
 
@@ -320,10 +374,35 @@ def test_exchange_and_zip_submissions_are_graded_together(class_graded):
         scores.setdefault(r["student"], {})[r["exercise"]] = float(r["score"])
     full = {s.id: s.points for s in g["specs"]}
     assert scores["kenji"] == full
+    assert sum(scores["mallory"].values()) == 0   # her links to the reference were left out
     bob = scores["bob"]   # a known mistake: that exercise only loses points (partial credit)
     assert bob[g["wrong"].id] < full[g["wrong"].id]
     assert {k: v for k, v in bob.items() if k != g["wrong"].id} == \
         {k: v for k, v in full.items() if k != g["wrong"].id}
+
+
+@pytest.mark.slow
+def test_nbgraders_collect_follows_links_the_courses_does_not(class_graded):
+    """Why the course has its own collect: nbgrader's copies the reference as her work."""
+    g = class_graded
+    module = g["specs"][0].module
+    theirs = g["course_dir"] / "submitted" / "mallory" / SPRINT
+    reference = (g["repo"] / "solutions" / f"{module}.py").read_bytes()
+    assert (theirs / "helpers" / f"{module}.py").read_bytes() == reference
+    assert (theirs / "notes.txt").read_text() == "INSTRUCTOR-ONLY"
+    ours = {c.student: c for c in g["exchanged"].collected}
+    assert set(ours) == {"kenji", "mallory"}
+    mine = ours["mallory"].folder
+    assert not (mine / "helpers" / f"{module}.py").exists()
+    assert not (mine / "notes.txt").exists()
+    assert any(f"helpers/{module}.py: a symbolic link" in n for n in ours["mallory"].notes)
+    assert (mine / "timestamp.txt").is_file()
+    assert _tree(ours["kenji"].folder) == _tree(g["collected"])
+
+
+def _tree(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
 
 
 @pytest.mark.slow
@@ -344,10 +423,52 @@ def test_report_of_the_graded_class(class_graded):
     g = class_graded
     written = report.write_report(g["out"])
     stats = written["stats"]
-    assert [s.student for s in stats.students] == ["bob", "kenji"]
+    assert [s.student for s in stats.students] == ["bob", "kenji", "mallory"]
     wrong = next(e for e in stats.exercises if e.exercise == g["wrong"].id)
-    assert (wrong.passed, wrong.submissions) == (1, 2)   # kenji passed it
+    assert (wrong.passed, wrong.submissions) == (1, 3)   # kenji passed it
     assert wrong.hints.most_common(1) == [(g["hint"], 1)]
     page = (g["out"] / "results" / "bob" / f"{SPRINT}.html").read_text(encoding="utf-8")
     import html as html_lib
     assert html_lib.escape(g["hint"], quote=True) in page
+
+
+def test_the_report_escapes_terminal_control_in_learners_names(tmp_path):
+    download = write_download(tmp_path / "d.zip", {
+        f"\x1b[2J\x1b]0;owned\x07eve_{SPRINT}.zip": b"not a zip",
+        f"bob_{SPRINT}.zip": zip_bytes(submission()),
+    })
+    text = collect.collect_zip(download, SPRINT, tmp_path / "out").render()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[2J" in text
+
+
+def test_collect_exchange_takes_the_latest_and_follows_nothing(tmp_path):
+    inbound = tmp_path / "inbound"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    old = inbound / f"ann+{SPRINT}+2026-01-01 10:00:00.000000 UTC+abc"
+    new = inbound / f"ann+{SPRINT}+2026-01-02 10:00:00.000000 UTC+def"
+    for folder, text in ((old, "old"), (new, "new")):
+        (folder / "helpers").mkdir(parents=True)
+        (folder / "helpers" / "perceptron.py").write_text(text)
+        (folder / "timestamp.txt").write_text(folder.name.split("+")[2])
+    (new / "helpers" / "layers.py").symlink_to(secret)
+    (new / "data").symlink_to(tmp_path)
+    os.link(secret, new / "hard.txt")
+    os.mkfifo(new / "pipe")
+    (inbound / f"glob*+{SPRINT}+2026-01-03 10:00:00.000000 UTC").mkdir()
+    (inbound / f"ben+{SPRINT}+2026-01-03 10:00:00.000000 UTC").symlink_to(old)
+    (inbound / f"cat+sprint2+2026-01-03 10:00:00.000000 UTC").mkdir()
+    report = collect.collect_exchange(inbound, SPRINT, tmp_path / "out")
+    assert [c.student for c in report.collected] == ["ann"]
+    ann = tmp_path / "out" / "ann" / SPRINT
+    assert sorted(str(p.relative_to(ann)) for p in ann.rglob("*")) == \
+        ["helpers", "helpers/perceptron.py", "timestamp.txt"]
+    assert (ann / "helpers" / "perceptron.py").read_text() == "new"
+    notes = "\n".join(report.collected[0].notes)
+    for what in ("helpers/layers.py: a symbolic link", "data: a symbolic link",
+                 "hard.txt: not a file of its own", "pipe: not a regular file"):
+        assert what in notes, (what, notes)
+    problems = "\n".join(report.problems)
+    assert "glob*" in problems and "ben+" in problems and "cat+" not in problems
+    assert secret.read_text() == "SECRET"

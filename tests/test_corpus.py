@@ -14,7 +14,7 @@ import pytest
 from autograder.grading import grade_exercises
 from autograder.registry import load_exercises
 
-from .conftest import make_helpers
+from .conftest import ROOT, make_helpers
 from .corpus import all_entries, packages
 
 SALT = "corpus"
@@ -54,12 +54,23 @@ def test_every_exercise_has_two_correct_implementations_and_a_mistake():
     wrong = {i: 0 for i in SPECS}
     for e in ENTRIES:
         assert e.exercise in SPECS, f"{e.key}: no such exercise"
-        (correct if e.correct else wrong)[e.exercise] += 1
+        if not e.undetectable:
+            (correct if e.correct else wrong)[e.exercise] += 1
     thin = [i for i in SPECS if correct[i] < 2 or wrong[i] < 1]
     assert not thin, f"exercises with fewer than 2 correct and 1 wrong implementations: {thin}"
 
 
-@pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if e.correct])
+@pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if e.undetectable])
+def test_a_mistake_no_output_reveals_gets_full_marks_and_is_documented(entry, verdicts):
+    r = verdicts[entry.key].result
+    assert r.ok, ("the harness now catches this mistake: make it a @mistake and drop it from "
+                  f"the list in docs/authoring.md ({r.message})")
+    doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert entry.implementation.__name__ in doc, "list it, with how a human catches it"
+
+
+@pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES
+                                   if e.correct and not e.undetectable])
 def test_a_correct_implementation_gets_full_marks(entry, verdicts):
     r = verdicts[entry.key].result
     assert r.ok and r.score == r.points, f"{r.status} {r.score}/{r.points}: {r.message} {r.hints}"

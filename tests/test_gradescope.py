@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -300,3 +301,35 @@ def test_a_broken_bundle_still_writes_results(bundle, tmp_path):
     assert proc.returncode != 0
     validate(results)
     assert results["score"] == 0 and "failed before grading" in results["output"]
+
+
+@pytest.mark.slow
+def test_an_outer_time_limit_ends_any_grading_with_a_result(bundle, tmp_path):
+    """Whatever holds the grader (here: an exercise limit far above the outer one and code
+    that never returns), results.json is written when the outer limit is up."""
+    root = tmp_path / "autograder"
+
+    def fill(sub):
+        config_path = root / "source" / "config.json"
+        config = json.loads(config_path.read_text())
+        config["timeout"] = 300
+        config_path.write_text(json.dumps(config))
+        shutil.copytree(HELPERS, sub / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+        for f in (sub / "helpers").glob("*.py"):
+            f.write_text(f.read_text() + "\nimport time\nwhile True:\n    time.sleep(1)\n")
+    started = time.monotonic()
+    results, proc = run_harness(bundle, root, fill, AUTOGRADER_OUTER_TIMEOUT="8")
+    assert time.monotonic() - started < 120
+    assert proc.returncode != 0
+    validate(results)
+    assert results["score"] == 0
+    assert "took longer than 8 s" in results["output"]
+
+
+def test_a_bundle_without_a_salt_gets_a_random_one(tmp_path):
+    salts = set()
+    for name in ("a.zip", "b.zip"):
+        assert main(["gradescope", str(tmp_path / name), "--sprint", SPRINT]) == 0
+        with zipfile.ZipFile(tmp_path / name) as zf:
+            salts.add(json.loads(zf.read("config.json"))["salt"])
+    assert len(salts) == 2 and all(len(s) >= 16 for s in salts)

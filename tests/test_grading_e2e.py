@@ -482,9 +482,139 @@ def test_feedback_cleaning_keeps_the_html_and_what_release_feedback_needs(tmp_pa
     folder = tmp_path / "feedback" / "alice" / "sprint1"
     (folder / "helpers").mkdir(parents=True)
     for name in ("sprint1_perceptron.html", "timestamp.txt", "submission_secret.txt",
-                 "helpers/perceptron.py", "autograder.py"):
+                 "helpers/perceptron.py", "autograder.py", "mine.html", "helpers/x.html"):
         (folder / name).write_text("x")
     (folder / "helpers" / "timestamp.txt").write_text("x")
-    clean_feedback(folder)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (folder / "leak.html").symlink_to(secret)
+    os.mkfifo(folder / "pipe.html")
+    clean_feedback(folder, "sprint1_perceptron.html")
     left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
     assert left == ["sprint1_perceptron.html", "submission_secret.txt", "timestamp.txt"]
+    assert secret.read_text() == "secret"
+
+
+def test_intake_refuses_unsafe_student_ids_and_follows_no_link(tmp_path):
+    sub = tmp_path / "submitted"
+    names = ["alice", "山田_太郎", "victim*", "a" * 65, "-rf", "b[c]", "d?"]
+    for name in names:
+        (sub / name / SPRINT).mkdir(parents=True)
+    (sub / os.fsdecode(b"bad\xff") / SPRINT).mkdir(parents=True)
+    (sub / "linked").symlink_to(sub / "alice")
+    (sub / "carol").mkdir()
+    (sub / "carol" / SPRINT).symlink_to(sub / "alice" / SPRINT)
+    sprints = {SPRINT: object()}
+    found, skipped = grading.find_submissions(sub, sprints)
+    assert [s.student for s in found] == ["alice", "山田_太郎"]
+    text = "\n".join(skipped)
+    for name in ("victim*", "-rf", "b[c]", "d?", "bad\\udcff", "linked", "carol/" + SPRINT):
+        assert name in text, (name, text)
+    assert all(ch.isprintable() for ch in text.replace("\n", ""))
+
+
+def test_printable_escapes_terminal_control_and_undecodable_bytes():
+    assert grading.printable("ok\tfine\nnext") == "ok\tfine\nnext"
+    assert grading.printable("\x1b[2J\x1b]0;t\x07x") == "\\x1b[2J\\x1b]0;t\\x07x"
+    assert grading.printable("\u202eevil") == "\\u202eevil"
+    assert grading.shown(b"a\xffb") == "a\\udcffb"
+    assert grading.shown("x\nhonest/sprint1: fine") == "x\\nhonest/sprint1: fine"
+    assert len(grading.capped("x" * 10_000)) == grading.MAX_MESSAGE_CHARS
+
+
+def test_copy_keeps_regular_files_only_with_notes(tmp_path):
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    (src / "helpers").mkdir(parents=True)
+    (src / "helpers" / "perceptron.py").write_text("x = 1\n")
+    (src / "helpers" / "ref.py").symlink_to(tmp_path / "outside.py")
+    (tmp_path / "outside.py").write_text("SECRET")
+    os.mkfifo(src / "pipe.txt")
+    with open(src / "sparse.bin", "wb") as fh:
+        fh.truncate(grading.MAX_FILE_BYTES + 1)
+    (src / os.fsdecode(b"\xff.py")).write_text("")
+    sub = grading.Submission("alice", SPRINT, None)
+    grading._copy_tree(src, dest, sub)
+    assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == \
+        ["helpers", "helpers/perceptron.py"]
+    notes = "\n".join(sub.problems)
+    for what in ("helpers/ref.py", "pipe.txt", "sparse.bin", "\\udcff.py"):
+        assert what in notes, (what, notes)
+
+
+def test_grade_refuses_to_start_without_a_jail_unless_told(tmp_path, monkeypatch, capsys):
+    from autograder import jail
+
+    (tmp_path / "submitted" / "alice" / SPRINT).mkdir(parents=True)
+    broken = jail.Jail("none", "bubblewrap (bwrap) is not installed")
+    monkeypatch.setattr(jail, "detect", lambda: broken)
+    monkeypatch.delenv("COURSE_JAIL", raising=False)
+    assert grading.grade(tmp_path / "submitted", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "refusing to grade" in err and "--no-jail" in err
+    assert not (tmp_path / "out").exists()   # nothing was built, nothing ran
+
+
+def test_the_course_salt_is_random_kept_and_private(tmp_path):
+    first = course.course_salt(tmp_path)
+    assert len(first) >= 32 and course.course_salt(tmp_path) == first
+    assert (tmp_path / course.SALT_FILE).stat().st_mode & 0o777 == 0o600
+    other = tmp_path / "other"
+    other.mkdir()
+    assert course.course_salt(other) != first
+    assert course.course_salt(other, "given") == "given"
+
+
+def test_the_grader_version_changes_with_the_reference(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(SOLUTIONS, repo / "solutions",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = grading.grader_version(repo)
+    (repo / "solutions" / "perceptron.py").write_text(
+        (repo / "solutions" / "perceptron.py").read_text() + "\n# a fix\n")
+    assert grading.grader_version(repo) != before
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "a.py").write_text("x")
+    assert grading.fingerprint(folder, "s", b"nb", "v1") != \
+        grading.fingerprint(folder, "s", b"nb", "v2")
+
+
+def test_the_interpreter_is_handed_to_the_jail_by_a_resolved_path(tmp_path, monkeypatch):
+    """A relative or linked ``venv/bin/python`` is not found inside the jail, which shows
+    only resolved paths: its folders are resolved, its name (a link into the venv) kept."""
+    from autograder import jail
+
+    real = tmp_path / "real" / "venv" / "bin"
+    real.mkdir(parents=True)
+    (real / "python").symlink_to(sys.executable)
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    expected = str(real / "python")
+    assert jail.program_path("../linked/venv/bin/python") == expected
+    assert jail.program_path("python3") == "python3"
+    cmd = jail.Jail("bwrap").command(["../linked/venv/bin/python", "-c", "1"], cwd=work)
+    assert cmd[cmd.index("--") + 1:][:1] == [expected]
+
+
+@pytest.mark.slow
+def test_grading_unjailed_when_told_says_so_in_the_summary_and_exit_status(tmp_path,
+                                                                          monkeypatch):
+    from autograder import jail
+
+    repo = course_repo(tmp_path)
+    release = course.release(tmp_path / "release", [SPRINT], repo=repo)
+    submitted = tmp_path / "submitted"
+    shutil.copytree(release / SPRINT, submitted / "alice" / SPRINT)
+    make_helpers(submitted / "alice" / SPRINT)
+    monkeypatch.setattr(jail, "detect", lambda: jail.Jail("none", "no bubblewrap here"))
+    monkeypatch.setenv("COURSE_JAIL", "none")   # the kernel's own detect() agrees
+    summary = io.StringIO()
+    code = grading.grade(submitted, tmp_path / "out", sprints=[SPRINT], repo=repo,
+                         stream=summary, progress=False, no_jail=True)
+    assert code == grading.UNJAILED, summary.getvalue()
+    text = (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8")
+    assert text.startswith("LEARNER CODE RAN UNJAILED")
+    assert "Hidden cases: the course's own salt" in text
+    assert (tmp_path / "out" / course.SALT_FILE).is_file()

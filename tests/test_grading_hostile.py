@@ -2,8 +2,9 @@
 
 All attacks are graded in one batch, beside an honest student (full marks) and a victim whose
 files the attacks try to overwrite, on a copy of the repository (an attack that escaped would
-damage the copy, not the course). The grader must isolate learner code for this: where
-bubblewrap cannot run, the module skips and says why.
+damage the copy, not the course), with the grading folder inside that copy as the docs
+suggest, and a root-only file outside both. The grader must isolate learner code for this:
+where bubblewrap cannot run, the module skips and says why.
 """
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import csv
 import hashlib
 import importlib.util
 import io
+import os
+import re
 import shutil
 import sqlite3
+import stat
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from autograder import course, grading, jail
 
@@ -25,7 +30,10 @@ from .conftest import ROOT, make_helpers
 from .test_release import SPRINT, sprint_specs
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
-ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py"))
+# HOSTILE_ONLY=name,name grades only those attacks (while working on one)
+ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py")
+                 if not os.environ.get("HOSTILE_ONLY")
+                 or p.stem in os.environ["HOSTILE_ONLY"].split(","))
 STUDENT_TIMEOUT = 300.0   # wall clock per student: generous, the machine may be shared
 CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 60 s)
 
@@ -37,6 +45,9 @@ def _load(name: str):
     return module
 
 
+SECRET_TEXT = "OUTSIDE-FILE-CONTENT-ONLY-ROOT-MAY-READ"
+
+
 def _repo_copy(dest: Path) -> Path:
     for name in ("helpers", "autograder", "solutions", "notebooks", "data"):
         if (ROOT / name).is_dir():
@@ -45,32 +56,68 @@ def _repo_copy(dest: Path) -> Path:
     return dest
 
 
-def _digest(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+def _digest(folder: Path, skip: str = "") -> dict:
+    """Content and mode of every file under ``folder`` but ``skip`` (links not followed)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if skip and p.relative_to(folder).parts[:1] == (skip,):
+            continue
+        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:
+            out[str(p.relative_to(folder))] = (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                               stat.S_IMODE(p.lstat().st_mode))
+    return out
 
 
-def make_attack(release: Path, dest: Path, attack, fill) -> None:
-    """A submission: the released stubs with the attack applied."""
+def student_folder(name: str, attack) -> str | bytes:
+    return getattr(attack, "STUDENT", name)
+
+
+def make_attack(release: Path, dest, attack, fill) -> None:
+    """A submission: the released stubs with the attack applied (see hostile/README.md)."""
     shutil.copytree(release, dest)
+    dest = os.fsencode(dest)
+    at = lambda rel: os.path.join(dest, os.fsencode(rel))   # noqa: E731 - str or bytes
     code = fill(getattr(attack, "HELPER_CODE", ""))
     if code:
-        for f in (dest / "helpers").glob("*.py"):
+        for f in Path(os.fsdecode(dest), "helpers").glob("*.py"):
             if f.name != "__init__.py":
                 f.write_text(f.read_text() + "\n" + code)
-    for rel, text in getattr(attack, "FILES", {}).items():
-        p = dest / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(fill(text))
-    cells = [fill(c) for c in getattr(attack, "CELLS", [])]
-    if cells:
-        nb_path = next(dest.glob("sprint*_*.ipynb"))   # the sprint of `release`
+    for rel, data in (getattr(attack, "FILES", {}) | getattr(attack, "RAW_FILES", {})).items():
+        os.makedirs(os.path.dirname(at(rel)), exist_ok=True)
+        with open(at(rel), "wb") as fh:
+            fh.write(fill(data).encode() if isinstance(data, str) else data)
+    for rel, size in getattr(attack, "SPARSE", {}).items():
+        with open(at(rel), "wb") as fh:
+            fh.truncate(size)
+    for rel, target in getattr(attack, "LINKS", {}).items():
+        path = at(rel)
+        if os.path.lexists(path):
+            os.remove(path)
+        os.symlink(fill(target), path)
+    for rel in getattr(attack, "FIFOS", []):
+        os.mkfifo(at(rel))
+    cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
+    cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
+    metadata = getattr(attack, "METADATA", {})
+    if cells or metadata:
+        nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
         nb = nbformat.read(str(nb_path), as_version=4)
-        at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                   and "from autograder import check" in c.source), 0)
-        for i, source in enumerate(cells):
-            nb.cells.insert(at + 1 + i, new_code_cell(source))
+        pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                    and "from autograder import check" in c.source), 0)
+        for i, cell in enumerate(cells):
+            nb.cells.insert(pos + 1 + i, cell)
+        nb.metadata.update(metadata)
         nbformat.write(nb, str(nb_path))
+
+
+def reference_lines(repo: Path) -> set:
+    """Lines of the reference solutions that no released stub holds (the answers)."""
+    stubs = {ln.strip() for f in (repo / "helpers").glob("*.py")
+             for ln in f.read_text().splitlines()}
+    return {ln.strip() for f in (repo / "solutions").glob("*.py")
+            for ln in f.read_text().splitlines()
+            if len(ln.strip()) >= 30 and ln.strip() not in stubs and not ln.strip().startswith("#")
+            and not ln.strip().startswith(("def ", '"""', "from ", "import ", "class "))}
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +128,16 @@ def hostile(tmp_path_factory):
     repo = _repo_copy(tmp / "repo")
     if not list((repo / "notebooks").glob(f"{SPRINT}_*.ipynb")):
         pytest.skip(f"no {SPRINT} notebook")
-    out = tmp / "course"
+    out = repo / "grading"              # inside the course, as docs/grading.md suggests
+    secret = tmp / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET_TEXT)
+    secret.chmod(0o600)
     release = course.release(tmp / "release", [SPRINT], repo=repo) / SPRINT
 
     def fill(text: str) -> str:
-        return text.replace("{ROOT}", str(repo)).replace("{OUT}", str(out))
+        return (text.replace("{ROOT}", str(repo)).replace("{OUT}", str(out))
+                .replace("{SECRET}", str(secret)))
 
     submitted = tmp / "submitted"
     shutil.copytree(release, submitted / "honest" / SPRINT)
@@ -93,24 +145,27 @@ def hostile(tmp_path_factory):
     shutil.copytree(release, submitted / "victim" / SPRINT)
     make_helpers(submitted / "victim" / SPRINT, repo / "solutions")
     for name in ATTACKS:
-        make_attack(release, submitted / name / SPRINT, _load(name), fill)
-    repo_before = _digest(repo)
+        attack = _load(name)
+        folder = os.path.join(os.fsencode(submitted), os.fsencode(student_folder(name, attack)),
+                              SPRINT.encode())
+        make_attack(release, os.fsdecode(folder), attack, fill)
+    repo_before = _digest(repo, skip="grading")
     victim_before = _digest(submitted / "victim")
+    secret_before = _digest(secret.parent)
     summary = io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
+        started = time.perf_counter()
         code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
                              repo=repo, stream=summary, workers=2,
                              student_timeout=STUDENT_TIMEOUT, progress=False)
+        seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     return {"code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
             "repo": repo, "repo_before": repo_before, "submitted": submitted,
-            "victim_before": victim_before, "specs": sprint_specs()}
-
-
-def _scores(rows, student):
-    return {r["exercise"]: float(r["score"]) for r in rows if r["student"] == student}
+            "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
+            "specs": sprint_specs(), "seconds": seconds}
 
 
 @pytest.mark.slow
@@ -119,27 +174,111 @@ def test_the_batch_finishes_and_the_honest_student_gets_full_marks(hostile):
     full = {s.id: s.points for s in hostile["specs"]}
     assert _scores(hostile["rows"], "honest") == full, hostile["summary"]
     assert _scores(hostile["rows"], "victim") == full, hostile["summary"]
+    # their notebooks ran (in the jail) and have feedback: the kernel works
+    for student in ("honest", "victim"):
+        assert not [ln for ln in hostile["summary"].splitlines()
+                    if ln.strip().startswith(f"{student}/")], hostile["summary"]
+        assert list((hostile["out"] / "feedback" / student / SPRINT).glob("*.html"))
+
+
+def _scores(rows, student):
+    return {r["exercise"]: float(r["score"]) for r in rows if r["student"] == student}
+
+
+def _refused(name: str) -> bool:
+    return bool(getattr(_load(name), "REFUSED", False))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_every_attack_scores_zero(hostile, attack):
     scores = _scores(hostile["rows"], attack)
+    if _refused(attack):   # its folder never reaches nbgrader: refused, and said so
+        assert not scores, (attack, scores)
+        assert any("not graded" in ln and ln.lstrip().startswith(attack[:6]) or
+                   "not a safe student id" in ln for ln in hostile["summary"].splitlines())
+        return
     assert list(scores) == [s.id for s in hostile["specs"]], (attack, hostile["summary"])
     assert sum(scores.values()) == 0, (attack, scores)
 
 
 @pytest.mark.slow
 def test_nothing_outside_the_learners_folder_was_touched(hostile):
-    assert _digest(hostile["repo"]) == hostile["repo_before"]
+    assert _digest(hostile["repo"], skip="grading") == hostile["repo_before"]
     assert not (hostile["repo"] / "PWNED_BY_A_LEARNER").exists()
+    assert not (hostile["out"] / "PWNED_BY_A_LEARNER").exists()
     assert _digest(hostile["submitted"] / "victim") == hostile["victim_before"]
+    assert _digest(hostile["secret"].parent) == hostile["secret_before"]
     out = hostile["out"]
     for folder in ("submitted", "autograded"):
         for f in (out / folder / "victim").rglob("helpers/*.py"):
             assert b"PWNED" not in f.read_bytes(), f
     for f in (out / "state").glob("*.json"):
         assert not f.read_bytes().startswith(b"PWNED"), f
+    assert (out / "gradebook.db").read_bytes().startswith(b"SQLite format 3")
+
+
+@pytest.mark.slow
+def test_no_reference_or_outside_content_anywhere_under_the_grading_folder(hostile):
+    """Every file nbgrader or the grader left, but the honest students' own copies."""
+    out = hostile["out"]
+    answers = reference_lines(hostile["repo"])
+    assert answers
+    links, leaks = [], []
+    for dirpath, dirnames, filenames in os.walk(out):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            if p.is_symlink() or not (p.is_dir() or p.is_file()):
+                links.append(str(p.relative_to(out)))
+        for name in filenames:
+            p = Path(dirpath) / name
+            if p.is_symlink() or not p.is_file():
+                continue
+            data = p.read_bytes()
+            if SECRET_TEXT.encode() in data or b"LEAKED" in data:
+                leaks.append(str(p.relative_to(out)))
+            rel = p.relative_to(out).parts
+            if len(rel) > 1 and rel[1] in ("honest", "victim"):
+                continue   # their helpers are the reference modules
+            lines = {ln.strip() for ln in data.decode("utf-8", "replace").splitlines()}
+            if lines & answers:
+                leaks.append((str(p.relative_to(out)), sorted(lines & answers)[:3]))
+    assert not links, links
+    assert not leaks, leaks
+
+
+@pytest.mark.slow
+def test_gradebook_and_grades_csv_agree_for_every_student(hostile):
+    db = sqlite3.connect(hostile["out"] / "gradebook.db")
+    rows = db.execute("""
+        SELECT st.id, bc.name, g.auto_score, g.manual_score FROM grade g
+        JOIN base_cell bc ON g.cell_id = bc.id
+        JOIN submitted_notebook sn ON g.notebook_id = sn.id
+        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+        JOIN student st ON sa.student_id = st.id""").fetchall()
+    db.close()
+    by_grade_id = {s.grade_id: s.id for s in hostile["specs"]}
+    book = {(st, by_grade_id[cell]): (manual if manual is not None else auto)
+            for st, cell, auto, manual in rows if cell in by_grade_id}
+    csv_scores = {(r["student"], r["exercise"]): float(r["score"]) for r in hostile["rows"]}
+    assert book == csv_scores
+
+
+@pytest.mark.slow
+def test_the_class_report_builds(hostile, tmp_path):
+    from autograder import report
+
+    written = report.write_report(hostile["out"], tmp_path / "report.html")
+    assert written["report"].is_file()
+    text = written["report"].read_text(encoding="utf-8")
+    assert "\x1b" not in text
+
+
+@pytest.mark.slow
+def test_no_terminal_escape_reaches_the_summary(hostile):
+    text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
+    print(f"hostile batch: {hostile['seconds']:.0f} s")
 
 
 @pytest.mark.slow
@@ -158,6 +297,9 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
         if cell in check_ids:
             by_student.setdefault(student, {})[cell] = auto
     for attack in ATTACKS:
+        if _refused(attack):
+            assert student_folder(attack, _load(attack)) not in by_student, attack
+            continue
         assert set(by_student.get(attack, {})) == check_ids, attack
         assert sum(by_student[attack].values()) == 0, attack
     assert sum(by_student["honest"].values()) == sum(s.points for s in hostile["specs"])
@@ -165,6 +307,8 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
 
 @pytest.mark.slow
 def test_hangs_are_cut_by_the_student_time_limit_and_said_so(hostile):
+    if "hang_forever" not in ATTACKS:
+        pytest.skip("HOSTILE_ONLY leaves hang_forever out")
     lines = [ln for ln in hostile["summary"].splitlines() if "hang_forever/" in ln]
     assert lines, hostile["summary"]
     assert any("did not finish in time" in ln or "longer than the limit" in ln
@@ -175,6 +319,27 @@ def test_hangs_are_cut_by_the_student_time_limit_and_said_so(hostile):
 def test_no_leak_of_hidden_cases_or_reference_in_feedback(hostile):
     out = hostile["out"]
     texts = [(out / "grades.csv").read_text(encoding="utf-8")]
-    texts += [p.read_text(encoding="utf-8") for p in (out / "feedback").rglob("*.html")]
+    texts += [p.read_bytes().decode("utf-8", "replace")
+              for p in (out / "feedback").rglob("*.html")]
     for text in texts:
         assert "LEAKED" not in text
+
+
+@pytest.mark.slow
+def test_feedback_html_runs_no_learner_script(hostile):
+    pages = list((hostile["out"] / "feedback").rglob("*.html"))
+    assert any("feedback_script" in p.parts for p in pages)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        live = re.findall(r"<script[^>]*>[^<]*LEARNER_SCRIPT", text, flags=re.I)
+        assert not live, (page, live)
+        assert not re.search(r"<[^>]*\sonerror\s*=", text, flags=re.I), page
+
+
+@pytest.mark.slow
+def test_long_learner_text_is_capped(hostile):
+    out = hostile["out"]
+    assert (out / "grades.csv").stat().st_size < 1_000_000
+    for page in (out / "feedback").rglob("*.html"):
+        assert page.stat().st_size < 10_000_000, page
+    assert max(len(r["message"]) for r in hostile["rows"]) <= grading.MAX_MESSAGE_CHARS

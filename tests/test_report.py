@@ -231,3 +231,15 @@ def test_command_line_writes_everything_where_asked(grading_dir, tmp_path, capsy
     assert out.is_file() and out.with_suffix(".csv").is_file()
     assert (out.parent / "results" / "ben" / "sprint2.html").is_file()
     assert "students who need help: ben, dan" in printed
+
+
+def test_a_huge_message_in_grades_csv_is_read_and_cut(tmp_path):
+    """A 20 MB message (past the csv module's 128 kB field limit) does not stop the report."""
+    grading = write_grading_dir(tmp_path)
+    rows = list(csv.reader(open(grading / "grades.csv", encoding="utf-8")))
+    rows[1][-1] = "M" * 20_000_000
+    with open(grading / "grades.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    loaded = report.load_grades(grading / "grades.csv")
+    assert len(loaded[0]["message"]) == report.MAX_MESSAGE_CHARS
+    assert len(loaded) == len(ROWS)

@@ -345,6 +345,13 @@ class _PoolOverlapAssigned(MaxPool1D):
         return dx
 
 
+class _PoolStrideOne(MaxPool1D):
+    """The stride defaults to 1 (overlapping windows) instead of the window size."""
+
+    def __init__(self, pool_size, stride=1):
+        super().__init__(pool_size, stride)
+
+
 class _PoolAverageGrad(MaxPool1D):
     def backward(self, dout):
         dout = np.asarray(dout)
@@ -511,6 +518,8 @@ EXERCISES = [
                        label="overlapping windows (pool 3, stride 1): one input is the max twice"),
             _pool_case(2, np.arange(24.0).reshape(2, 3, 4)[:, :, ::-1] % 7,
                        np.arange(12.0).reshape(2, 3, 2) - 5.0, label="a batch (2, 3, 4)"),
+            class_case((3,), steps=[("forward", (np.array([[[1.0, 5.0, 2.0, 0.0, 3.0, 1.0]]]),))],
+                       label="MaxPool1D(3) without a stride: windows side by side"),
         ],
         generate=_random_pool_case,
         edge_cases=[
@@ -534,6 +543,9 @@ EXERCISES = [
             Mistake(_PoolOverlapAssigned,
                     "With overlapping windows (stride < pool_size) one input can be the max of "
                     "two windows: *add* the gradients (np.add.at, or +=), do not overwrite."),
+            Mistake(_PoolStrideOne,
+                    "Without a stride the windows sit side by side: the default stride is "
+                    "pool_size (stride=None in the signature, then stride = pool_size), not 1."),
             Mistake(_PoolAverageGrad,
                     "That is average pooling's backward (dout / P to every position): max "
                     "pooling sends all of dout to the window's maximum."),

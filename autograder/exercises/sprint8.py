@@ -386,6 +386,13 @@ class _AveragePoolBackwardNotDivided(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
+class _AveragePoolStrideOne(AveragePool2D):
+    """The stride defaults to 1 (overlapping windows) instead of the window size."""
+
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+
+
 class _AveragePoolSum(AveragePool2D):
     def forward(self, x):
         return super().forward(x) * (self.pool_h * self.pool_w)
@@ -655,8 +662,9 @@ EXERCISES = [
         generate=_random_max_pool_case, n_public=2, n_hidden=12,
         edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
                                      "negative values and padding: pad with -inf, not 0"),
-                    class_case((2, 3), steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
-                                              ("backward", (np.ones((1, 2, 1, 2)),))],
+                    class_case((2, 3),
+                               steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
+                                      ("backward", (np.ones((1, 2, 1, 2)),))],
                                label="no stride given: forward and backward"),
                     _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
                                      "all ties"),
@@ -689,8 +697,9 @@ EXERCISES = [
         examples=_average_pool_examples(),
         generate=_random_average_pool_case, n_public=2, n_hidden=10,
         edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
-                    class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
-                                              ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
+                    class_case((2, 2),
+                               steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
+                                      ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
                                label="no stride given: forward and backward"),
                     _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]],
                                               dtype=np.float32), 2, 2, None, 0,
@@ -701,6 +710,9 @@ EXERCISES = [
             Mistake(_AveragePoolBackwardNotDivided,
                     "Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area "
                     "in backward too."),
+            Mistake(_AveragePoolStrideOne,
+                    "stride=None means windows side by side: the stride is the window size "
+                    "(pool_strides(pool_h, pool_w, stride) gives it), not 1."),
             Mistake(_AveragePoolSum, "Average, do not sum: divide by the window's area PH·PW."),
         ],
     ),

@@ -51,6 +51,8 @@ class Entry:
     correct: bool
     hint: str | None = None  # a substring of a hint the mistake must get
     xfail: object = None     # a Gap, or a str: why the harness misjudges it ("harness: ...")
+    #: for a mistake no output reveals: (why no case can show it, how a human catches it)
+    undetectable: tuple | None = None
 
     def expected_failure(self, exercise) -> str | None:
         """Why this entry is expected to be misjudged by the harness here, or ``None``."""
@@ -111,6 +113,12 @@ def _float_labels_accepted(exercise) -> bool:
     return compare(np.array([1, 0]), np.array([1.0, 0.0])) is None
 
 
+def _empty_answer_dtype_compared(exercise) -> bool:
+    from autograder.compare import Tolerance, compare
+
+    return compare(np.zeros(0, int), np.zeros(0), Tolerance(dtype="int")) is not None
+
+
 def _float32_not_kept(exercise) -> bool:
     """float32 answers are compared as float64 unless the exercise asks for the same dtype."""
     from autograder.compare import compare
@@ -137,8 +145,10 @@ MUTATION = Gap("harness: method arguments mutated in place are not detected (#14
                "_mutated_method_argument_missed")
 DTYPE = Gap("harness: the float dtype kind is never compared (bool or int for floats) (#14)",
             "_float_kind_not_compared")
-INT_LABELS = Gap("harness: floats are accepted where integers (labels) are promised (#14)",
-                 "_float_labels_accepted")
+INT_LABELS = Gap("harness: floats are accepted where integers are promised (labels, counts) "
+                 "(#14)", "_float_labels_accepted")
+EMPTY_DTYPE = Gap("harness: an empty answer (N = 0) is rejected for its dtype (#14)",
+                  "_empty_answer_dtype_compared")
 FLOAT32 = Gap("harness: float32 answers are not required to stay float32 (declare "
               "same_dtype on the exercise's tolerance) (#14)", "_float32_not_kept")
 RETURN_SELF = Gap("harness: a method that returns self where None is documented is rejected "
@@ -157,6 +167,18 @@ def mistake(exercise: str, *, hint: str | None = None, xfail: str | None = None)
     """Register a wrong implementation of ``exercise``: it must lose points (and get ``hint``)."""
     def register(impl):
         ENTRIES.append(Entry(exercise, impl, False, hint=hint, xfail=xfail))
+        return impl
+    return register
+
+
+def undetectable(exercise: str, *, why: str, human: str):
+    """Register a mistake that no output can reveal: it gets full marks, and the test says so.
+
+    ``why`` says why no case can show it, ``human`` how a person catches it; both are listed
+    in ``docs/authoring.md``.
+    """
+    def register(impl):
+        ENTRIES.append(Entry(exercise, impl, True, undetectable=(why, human)))
         return impl
     return register
 
@@ -206,16 +228,47 @@ class Package:
                             f"\n\n{e.source()}\n{ex.name} = {e.implementation.__name__}\n")
 
 
+def _mentioned(source: str, names: set) -> set:
+    """The module-level ``names`` that ``source`` refers to."""
+    return {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)} & names
+
+
+def name_dependencies() -> dict:
+    """``{module: {name: names of that module it uses, transitively}}`` for the reference."""
+    out = {}
+    for f in SOLUTIONS.glob("*.py"):
+        src = f.read_text()
+        tree = ast.parse(src)
+        defs = {n.name: ast.get_source_segment(src, n) for n in tree.body
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        defs.update({t.id: ast.get_source_segment(src, n) for n in tree.body
+                     if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)})
+        direct = {name: _mentioned(seg, set(defs)) for name, seg in defs.items()}
+        out[f.stem] = {name: _closure(direct, {name}) for name in defs}
+    return out
+
+
+def _closure(direct: dict, start: set) -> set:
+    seen, todo = set(), list(start)
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            todo.extend(direct.get(n, ()))
+    return seen
+
+
 def packages(entries: list, exercises: dict) -> list:
     """Group ``entries`` into as few :class:`Package` objects as keep their verdicts apart.
 
     The k-th correct implementation of every exercise share a package (correct code cannot
-    spoil another exercise's verdict). A mistake shares a package only with mistakes in
-    modules unrelated to its own (not the same module, neither imports the other), and with
-    no other entry of its exercise, so each mistake is the only wrong code its exercise's
-    cases can reach.
+    spoil another exercise's verdict). A mistake shares a package only with mistakes that
+    cannot reach each other: other exercises and names, in modules that do not import each
+    other, and, in the same module, names that neither the reference nor the two entries use
+    from one another (``sigmoid_grad`` calls ``sigmoid``: a wrong ``sigmoid`` would spoil it).
     """
     deps = module_dependencies()
+    names = name_dependencies()
     out = []
     by_exercise: dict = {}
     for e in entries:
@@ -225,18 +278,37 @@ def packages(entries: list, exercises: dict) -> list:
     for k in range(slots):
         out.append(Package(f"correct-{k + 1}",
                            [v[k] for v in by_exercise.values() if len(v) > k]))
-    groups: list = []   # [(modules, entries)]
+
+    reached: dict = {}
+
+    def reach(e) -> tuple:
+        """(module, the names of it that grading e can touch)."""
+        if e.key not in reached:
+            reached[e.key] = _reach(e)
+        return reached[e.key]
+
+    def _reach(e) -> tuple:
+        ex = exercises[e.exercise]
+        module_names = names.get(ex.module, {})
+        used = _mentioned(e.source(), set(module_names)) | {ex.name}
+        return ex.module, _closure({n: module_names.get(n, set()) for n in module_names}, used)
+
+    def conflict(a, b) -> bool:
+        (ma, ra), (mb, rb) = reach(a), reach(b)
+        if a.exercise == b.exercise or ma in deps.get(mb, ()) or mb in deps.get(ma, ()):
+            return True
+        na, nb = exercises[a.exercise].name, exercises[b.exercise].name
+        return ma == mb and (na in rb or nb in ra)
+
+    groups: list = []
     for e in entries:
         if e.correct:
             continue
-        mod = exercises[e.exercise].module
-        related = {mod} | deps.get(mod, set()) | {m for m, d in deps.items() if mod in d}
-        for mods, members in groups:
-            if not mods & related:
-                mods.add(mod)
+        for members in groups:
+            if not any(conflict(e, m) for m in members):
                 members.append(e)
                 break
         else:
-            groups.append(({mod}, [e]))
-    out += [Package(f"mistakes-{i + 1}", members) for i, (_, members) in enumerate(groups)]
+            groups.append([e])
+    out += [Package(f"mistakes-{i + 1}", members) for i, members in enumerate(groups)]
     return out

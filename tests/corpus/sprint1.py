@@ -3,7 +3,7 @@ import numpy as np
 
 from solutions.perceptron import AND, NAND, OR, Perceptron, perceptron_output, step_function
 
-from . import INT_LABELS, correct, mistake
+from . import EMPTY_DTYPE, INT_LABELS, correct, mistake, undetectable
 
 
 # --------------------------------------------------------------------------- step_function
@@ -48,6 +48,14 @@ def output_dot(x, w, b):
 def output_sum(x, w, b):
     s = np.sum(x * w, axis=-1) + b
     return (s > 0).astype(int)
+
+
+@correct("sprint1.perceptron_output", xfail=EMPTY_DTYPE)
+def output_loop(x, w, b):
+    # One sample at a time; for N = 0 the list is empty and np.array([]) is float64.
+    if np.ndim(x) == 1:
+        return step_function(np.dot(x, w) + b)
+    return np.array([step_function(np.dot(row, w) + b) for row in x])
 
 
 @mistake("sprint1.perceptron_output", hint="The bias is missing")
@@ -232,3 +240,12 @@ class PerceptronReturnsSelf(Perceptron):
     def fit(self, X, y, epochs=10):
         super().fit(X, y, epochs)
         return self
+
+
+@undetectable("sprint1.xor_gate",
+              why="np.logical_xor gives the same table: the docstring forbids it because the "
+                  "exercise is stacking the gates, which no output can show",
+              human="read the XOR cell (or grep the submissions for logical_xor, `!=`, `^`)")
+def XOR_logical_xor(x):
+    x = np.asarray(x)
+    return np.logical_xor(x[..., 0], x[..., 1]).astype(int)

@@ -6,7 +6,7 @@ from solutions.classifier import (HISTORY_KEYS, GetMiniBatch, ScratchNeuralNetCl
                                   _softmax)
 from solutions.layers import Affine
 
-from . import FLOAT32, INT_LABELS, RETURN_SELF, correct, mistake
+from . import FLOAT32, INT_LABELS, RETURN_SELF, correct, mistake, undetectable
 
 
 # --------------------------------------------------------------------------- GetMiniBatch
@@ -356,7 +356,7 @@ class FitHistoryLoop(ScratchNeuralNetClassifier):
         n_classes = max(int(np.max(v)) for v in labels) + 1
         self._initialize(X[0].size, n_classes, X.dtype)
         self.history = {key: [] for key in HISTORY_KEYS}
-        for epoch in range(self.epochs):
+        for epoch in tqdm(range(self.epochs), disable=not self.verbose):
             for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed + epoch):
                 self._gradient(X_batch, y_batch)
                 self._update()
@@ -433,3 +433,35 @@ class FitFloat64Always(ScratchNeuralNetClassifier):
     # float32 data trained in float64: the parameters come back float64.
     def fit(self, X, y, X_val=None, y_val=None):
         return super().fit(np.asarray(X, dtype=np.float64), y, X_val, y_val)
+
+
+@undetectable("sprint5.update",
+              why="no case can pass an optimizer: only values cross to the learner's process, "
+                  "and an object with an update method is not a value",
+              human="sprint 6's notebook trains the classifier with each optimizer: identical "
+                    "curves for SGD and Adam mean _update ignores self.optimizer")
+class UpdateIgnoresOptimizer(ScratchNeuralNetClassifier):
+    def _update(self):
+        for key in self.params:
+            self.params[key] -= self.lr * self.grads[key]
+
+
+@undetectable("sprint5.fit",
+              why="every case trains with verbose=False: the progress bar is console output, "
+                  "not a value",
+              human="run the notebook's training cell: no tqdm bar appears")
+class FitWithoutProgressBar(ScratchNeuralNetClassifier):
+    def fit(self, X, y, X_val=None, y_val=None):
+        labels = [y] if y_val is None else [y, y_val]
+        self._initialize(X[0].size, max(int(np.max(v)) for v in labels) + 1, X.dtype)
+        self.history = {key: [] for key in HISTORY_KEYS}
+        for epoch in range(self.epochs):
+            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed + epoch):
+                self._gradient(X_batch, y_batch)
+                self._update()
+            for name, X_set, y_set in [("train", X, y), ("val", X_val, y_val)]:
+                if X_set is not None:
+                    loss, acc = self._loss_and_accuracy(X_set, y_set)
+                    self.history[f"{name}_loss"].append(loss)
+                    self.history[f"{name}_acc"].append(acc)
+        return self

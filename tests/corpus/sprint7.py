@@ -305,7 +305,7 @@ class MaxPool1DOverlapAssigned(MaxPool1D):
         return dx
 
 
-@mistake("sprint7.max_pool1d")
+@mistake("sprint7.max_pool1d", hint="the default stride is pool_size")
 class MaxPool1DStrideOne(MaxPool1D):
     # The default stride is pool_size (windows side by side), not 1.
     def __init__(self, pool_size, stride=1):

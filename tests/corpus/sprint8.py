@@ -2,10 +2,10 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from solutions.conv2d import Conv2d, conv_output_size
+from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops, conv_output_size
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
-from . import FLOAT32, correct, mistake
+from . import FLOAT32, correct, mistake, undetectable
 
 
 # --------------------------------------------------------------------------- conv_output_size
@@ -466,7 +466,7 @@ class AveragePoolBackwardNotDivided(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
-@mistake("sprint8.average_pool2d")
+@mistake("sprint8.average_pool2d", hint="stride=None means windows side by side")
 class AveragePoolStrideDefaultsToOne(AveragePool2D):
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
         super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
@@ -601,3 +601,22 @@ def count_parameters_pool_stride_one(layers, input_shape):
             shape = (M,)
             out.append((shape, D * M + M))
     return out
+
+
+@undetectable("sprint8.conv2d",
+              why="the vectorised layer written with four Python loops gives the same numbers; "
+                  "the cases are small, so it finishes long before the time limit",
+              human="the notebook's timing cell (Conv2d against conv2d_forward_loops on MNIST "
+                    "batches) shows no speed-up")
+class Conv2dWithLoops:
+    def __init__(self, W, b, stride=1, pad=0):
+        self.W, self.b, self.stride, self.pad = W, b, stride, pad
+        self.needs_dx = True
+
+    def forward(self, x):
+        self.x = x
+        return conv2d_forward_loops(x, self.W, self.b, self.stride, self.pad)
+
+    def backward(self, dout):
+        dx, self.dW, self.db = conv2d_backward_loops(dout, self.x, self.W, self.stride, self.pad)
+        return dx

@@ -1,0 +1,8 @@
+"""Live script in the feedback HTML: a <script> output and an <img onerror> handler from a
+notebook cell, the same in a markdown cell. The feedback is sanitised."""
+CELLS = ['''
+from IPython.display import HTML, Javascript, display
+display(HTML('<script>LEARNER_SCRIPT()</script><img src="x" onerror="LEARNER_SCRIPT()">'))
+display(Javascript("LEARNER_SCRIPT()"))
+''']
+MARKDOWN = ['<script>LEARNER_SCRIPT()</script>\n\n<img src="x" onerror="LEARNER_SCRIPT()">']
