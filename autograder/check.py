@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
+from .evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
 from .registry import load_exercises, select
 
 #: Set by the course's grader for the notebook's kernel: checks are graded outside it.
 GRADED_OUTSIDE = "COURSE_GRADED_OUTSIDE"
 
-SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR"}
+SYMBOL = {PASSED: "✔ PASS", FAILED: "✘ FAIL", NOT_IMPLEMENTED: "… TODO", ERROR: "✘ ERROR",
+          BLOCKED: "⧖ BLOCKED"}
 
 
 def find_helpers(start: Path | None = None) -> Path:
@@ -36,13 +37,25 @@ def find_helpers(start: Path | None = None) -> Path:
 @dataclass
 class CheckReport:
     results: list = field(default_factory=list)
+    #: ``{sprint: number of exercises}`` of the whole course (the footer's totals); found
+    #: from the registry (or the release's stored cases) when not given
+    sprint_sizes: dict = field(default_factory=dict)
+
+    def _sizes(self) -> dict:
+        if not self.sprint_sizes:
+            try:
+                for s in load_exercises():
+                    self.sprint_sizes[s.sprint] = self.sprint_sizes.get(s.sprint, 0) + 1
+            except (FileNotFoundError, ImportError):
+                pass
+        return self.sprint_sizes
 
     @property
     def ok(self) -> bool:
         return bool(self.results) and all(r.ok for r in self.results)
 
     def progress(self) -> dict:
-        """``{sprint: (done, total)}`` in course order."""
+        """``{sprint: (passed, checked)}`` of this check, in course order."""
         out: dict = {}
         for r in self.results:
             sprint = r.id.split(".", 1)[0]
@@ -61,9 +74,11 @@ class CheckReport:
                 for h in r.hints:
                     lines.append(f"      Hint: {h}")
         lines.append("")
-        for sprint, (done, total) in self.progress().items():
-            bar = "█" * done + "░" * (total - done)
-            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed")
+        for sprint, (done, checked) in self.progress().items():
+            total = max(self._sizes().get(sprint, checked), checked)
+            bar = "█" * done + "▒" * (checked - done) + "░" * (total - checked)
+            part = f" ({checked} checked now)" if checked < total else ""
+            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed{part}")
         return "\n".join(lines)
 
 

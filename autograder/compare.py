@@ -9,9 +9,11 @@ batch size); exercise-specific hints come from known mistakes (see ``registry.Mi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+
+from .sandbox_child import SELF
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,25 @@ class Tolerance:
     rtol: float = 1e-6
     atol: float = 1e-8
     dtype: str | None = None   # "int", "float" or "bool": the kind the answer must have
+    #: The answer must have the expected dtype exactly (float32 stays float32): for helpers
+    #: whose docstring promises to keep the input's dtype.
+    same_dtype: bool = False
+    #: Floats pass where integers are expected: set by the harness for a case whose inputs
+    #: hold integer arrays (``X @ W + b`` of integers is integers, of a loop into
+    #: ``np.zeros`` floats, and the docstring allows both); integers computed from float
+    #: inputs (labels, counts) must stay integers.
+    float_for_int: bool = False
+    #: The kind of some outputs, by the call that gives them: ``(("predict()", "int"),)``
+    #: for labels beside float outputs (``dtype`` is for every output).
+    output_dtypes: tuple = ()
+
+    def for_output(self, name: str) -> "Tolerance":
+        """This tolerance for the output ``name`` (``"predict() [step 3]"``)."""
+        call = name.split(" [", 1)[0]
+        for prefix, kind in self.output_dtypes:
+            if call == prefix:
+                return replace(self, dtype=kind)
+        return self
 
 
 @dataclass
@@ -28,9 +49,21 @@ class Mismatch:
     where: str
     message: str
     kind: str          # "type", "shape", "dtype", "nonfinite", "value", "length", "keys"
+    learner_text: bool = False   # the message quotes text the learner's code returned
 
 
 _KINDS = {"int": "iu", "float": "f", "bool": "b"}
+_KIND_NAMES = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+
+
+def _what(value) -> str:
+    if value is None:
+        return "None"
+    if value is SELF:
+        return "the object itself"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
 
 
 def _fmt(x) -> str:
@@ -56,20 +89,30 @@ def _as_array(value):
 
 def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return"):
     """``None`` if ``actual`` agrees with ``expected``, else the first :class:`Mismatch`."""
-    if expected is None:
-        if actual is None:
+    if expected is SELF:
+        if actual is SELF:
             return None
-        return Mismatch(where, f"{where}: expected None, got {type(actual).__name__}", "type")
+        return Mismatch(where, f"{where}: expected the object itself (`return self`), got "
+                               f"{_what(actual)}", "type")
+    if expected is None:
+        if actual is None or actual is SELF:   # returning self where nothing is expected: fine
+            return None
+        return Mismatch(where, f"{where}: expected None (nothing returned), got "
+                               f"{_what(actual)}", "type")
+    if actual is SELF:
+        return Mismatch(where, f"{where}: expected {_what(expected)}, got the object itself "
+                               "(`return self`)", "type")
     if isinstance(expected, str):
         if actual == expected:
             return None
-        return Mismatch(where, f"{where}: expected {expected!r}, got {actual!r}", "value")
+        return Mismatch(where, f"{where}: expected {expected!r}, got {actual!r}", "value",
+                        learner_text=True)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return Mismatch(where, f"{where}: expected a dict, got {type(actual).__name__}", "type")
         if set(expected) != set(actual):
             return Mismatch(where, f"{where}: expected keys {sorted(expected)}, "
-                                   f"got {sorted(actual)}", "keys")
+                                   f"got {sorted(map(str, actual))}", "keys", learner_text=True)
         for k in expected:
             m = compare(expected[k], actual[k], tol, f"{where}[{k!r}]")
             if m:
@@ -111,12 +154,11 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
         elif act.size == exp.size:
             msg += " (same number of values: a reshape or an axis in the wrong place?)"
         return Mismatch(where, msg, "shape")
-    if tol.dtype and act.dtype.kind not in _KINDS[tol.dtype]:
-        if not (tol.dtype == "int" and act.dtype.kind == "b"):
-            return Mismatch(where, f"{where}: expected {tol.dtype} values, got dtype "
-                                   f"{act.dtype}", "dtype")
     if act.dtype.kind not in "biuf":
         return Mismatch(where, f"{where}: expected numbers, got dtype {act.dtype}", "dtype")
+    problem = _dtype_problem(exp, act, actual, tol) if act.size else None  # N = 0: any dtype
+    if problem:
+        return Mismatch(where, f"{where}: {problem}", "dtype")
     exp_f = exp.astype(np.float64)
     act_f = act.astype(np.float64)
     bad_nf = ~np.isfinite(act_f) & np.isfinite(exp_f)
@@ -141,8 +183,53 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     return Mismatch(where, msg, "value")
 
 
+def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> str | None:
+    """What is wrong with the answer's dtype, or ``None``.
+
+    The *kind* is always checked where it changes the meaning: bool where numbers are
+    expected or numbers where bool is, floats where integers (labels, counts) are. An integer
+    answer where floats are expected passes unless the exercise declares ``dtype="float"``
+    (``np.array([0, 1])`` is a fine 0/1 answer); a single float number where an integer is
+    expected passes too (a size of ``24.0`` is the size 24) unless it declares ``"int"``, and
+    so does a float array from integer inputs (``tol.float_for_int``). ``same_dtype`` asks
+    for the exact dtype (float32 kept); ``tol.dtype`` for a kind.
+    """
+    ek, ak = exp.dtype.kind, act.dtype.kind
+    got = f"got dtype {act.dtype}"
+    if tol.dtype and ak not in _KINDS[tol.dtype] and not (
+            tol.dtype == "int" and ak == "b" and isinstance(actual, bool)):   # True is 1
+        hint = " (x > 0 gives bools: .astype(int))" if ak == "b" else ""
+        return f"expected {tol.dtype} values, {got}{hint}"
+    if ek == "b" and ak != "b":
+        return f"expected bool values (True/False), {got}"
+    if ak == "b" and ek != "b" and isinstance(actual, (np.ndarray, np.generic)) and \
+            not (ek in "iu" and tol.dtype == "int"):
+        return (f"expected {_KIND_NAMES.get(ek, ek)} values, {got} (convert the comparison: "
+                ".astype(float), or np.where(cond, 1.0, 0.0))")
+    if ek in "iu" and ak == "f" and isinstance(actual, np.ndarray) and actual.ndim and \
+            not tol.float_for_int:
+        return f"expected integers, {got} (labels and counts are integers: .astype(int))"
+    if tol.same_dtype and isinstance(actual, (np.ndarray, np.generic)) and \
+            act.dtype != exp.dtype:
+        return (f"expected dtype {exp.dtype} (the input's dtype is kept), {got}: an operation "
+                "with a float64 array or a Python float converted it")
+    return None
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A hint and whether it quotes a number of the case (a ratio, a batch size)."""
+
+    text: str
+    numeric: bool = False
+
+
 def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | None = None):
-    """Hints for mistakes any numeric answer can show. Returns a list of strings."""
+    """Hints for mistakes any numeric answer can show: a list of :class:`Hint`.
+
+    The constant-factor hint needs at least two nonzero expected values with one common,
+    nonzero ratio (a single number, or a single nonzero entry, is a multiple of anything).
+    """
     exp = _as_array(expected)
     act = _as_array(actual)
     if exp is None or act is None or exp.dtype.kind not in "biuf" or act.dtype.kind not in "biuf":
@@ -150,27 +237,29 @@ def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | N
     hints = []
     if act.shape == exp.shape and exp.size and np.any(exp != 0):
         e, a = exp.astype(float), act.astype(float)
+        nz = np.abs(e) > 1e-12
         if np.allclose(a, -e, rtol=tol.rtol, atol=tol.atol):
-            hints.append("Your answer is the expected one with the sign flipped.")
-        else:
-            nz = np.abs(e) > 1e-12
+            hints.append(Hint("Your answer is the expected one with the sign flipped."))
+        elif int(nz.sum()) >= 2 and np.all(np.isfinite(a)):
             ratio = a[nz] / e[nz]
-            if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-6) and np.all(
-                    np.abs(a[~nz]) <= tol.atol) and not np.isclose(ratio[0], 1.0):
-                k = float(ratio[0])
-                if batch and np.isclose(k, batch):
-                    hints.append(f"Your answer is {batch}× the expected one, and {batch} is the "
-                                 "batch size: divide by the number of samples (average, "
-                                 "don't sum, over the batch).")
-                elif batch and np.isclose(k, 1 / batch):
-                    hints.append(f"Your answer is the expected one divided by {batch}, the batch "
-                                 "size: this quantity is not averaged over the batch.")
+            k = float(ratio[0])
+            if np.allclose(ratio, k, rtol=1e-6) and np.all(np.abs(a[~nz]) <= tol.atol) \
+                    and not np.isclose(k, 1.0) and abs(k) > 1e-9:
+                if batch and batch > 1 and np.isclose(k, batch):
+                    hints.append(Hint(
+                        f"Your answer is {batch}× the expected one, and {batch} is the batch "
+                        "size: divide by the number of samples (average, don't sum, over the "
+                        "batch).", numeric=True))
+                elif batch and batch > 1 and np.isclose(k, 1 / batch):
+                    hints.append(Hint(
+                        f"Your answer is the expected one divided by {batch}, the batch size: "
+                        "this quantity is not averaged over the batch.", numeric=True))
                 else:
-                    hints.append(f"Your answer is the expected one times {k:.4g}: a constant "
-                                 "factor is missing or extra.")
+                    hints.append(Hint(f"Your answer is the expected one times {k:.4g}: a "
+                                      "constant factor is missing or extra.", numeric=True))
     if exp.ndim == 2 and act.shape == exp.shape[::-1] and act.shape != exp.shape and np.allclose(
             act.T.astype(float), exp.astype(float), rtol=tol.rtol, atol=tol.atol):
-        hints.append("Your answer is the transpose of the expected one.")
+        hints.append(Hint("Your answer is the transpose of the expected one."))
     return hints
 
 

@@ -59,10 +59,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import course
-from .check import GRADED_OUTSIDE, SYMBOL
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult, evaluate_many
+from .check import GRADED_OUTSIDE
+from .evaluate import ERROR, ExerciseResult
+from .trusted import (  # noqa: F401 - public API of the grading module
+    CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, grade_exercise,
+    grade_exercises, hidden_message, trusted_text)
+from .verdict import render
 
-CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
+CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
+               *CSV_EXTRA_COLUMNS]
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 MAX_FILE_BYTES = 50 * 1024 ** 2          # a larger submitted file is left out
 MAX_SUBMISSION_BYTES = 200 * 1024 ** 2   # files past this total are left out
@@ -227,117 +232,6 @@ def _read_notebook(path: Path):
     return nb
 
 
-def _first_line(text: str, limit: int = 300) -> str:
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def hidden_message(result: ExerciseResult) -> str:
-    """The message of a run on hidden cases, without anything the learner's code wrote.
-
-    The grader's own wording is kept (which hidden case failed and how: wrong shape, wrong
-    value, not implemented, the exception's type) but not the exception's text or the output
-    of a crashed run: learner code sees the hidden inputs and could print them there.
-    """
-    msg = result.message or ""
-    if msg.startswith("hidden case"):
-        where, _, rest = msg.partition(": ")
-        if "(the public cases may pass" in rest:
-            kind = rest.split(" (the public cases may pass", 1)[0]
-            if "'" in kind or '"' in kind:   # a returned string or dict key: the learner's
-                kind = "wrong answer"
-            return f"{where}: {kind} (the public cases may pass: think of edge cases)"
-        return f"{where}: {rest.split(': ', 1)[0]}".rstrip(": ")
-    if result.status == NOT_IMPLEMENTED:
-        return "not implemented yet"
-    return _first_line(msg).rstrip(":")
-
-
-@dataclass
-class Trusted:
-    """An exercise graded on public and hidden cases, each set in a child of its own."""
-
-    result: ExerciseResult   # the combined result (score, status, message, hints)
-    n_public: int
-    n_hidden: int
-
-
-def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=None,
-                   ) -> Trusted:
-    """Grade one exercise on its public and hidden cases (see :func:`grade_exercises`)."""
-    return grade_exercises([(spec, public, hidden)], helpers_dir, timeout)[0]
-
-
-def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
-    """Grade ``prepared = [(spec, public, hidden), ...]``: one :class:`Trusted` per exercise.
-
-    Two child processes do the work: one runs every exercise's public cases, the other every
-    hidden case. The public child never sees a hidden input, so what the learner's code writes
-    there (a traceback, an exception's text) may be shown in full; of the hidden run only the
-    grader's own wording is kept (:func:`hidden_message`). Each exercise keeps its own time
-    limit, and one that ends a child costs no other exercise its result
-    (:func:`autograder.sandbox.run_jobs`).
-    """
-    def run(which: int) -> list:   # 1: the public cases, 2: the hidden ones
-        work = [(item[0], item[which]) for item in prepared if item[which]]
-        results = iter(evaluate_many(work, helpers_dir, timeout=timeout) if work else [])
-        return [next(results) if item[which] else None for item in prepared]
-
-    publics, hiddens = run(1), run(2)
-    return [combine(spec, pub, hid, len(public), len(hidden))
-            for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
-
-
-def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_public: int,
-            n_hidden: int) -> Trusted:
-    """One exercise's result from its public run and its hidden run (either may be None)."""
-    runs = [r for r in (pub, hid) if r is not None]
-    total = sum(r.total for r in runs)
-    passed = sum(r.passed for r in runs)
-    kinds = {r.status for r in runs}
-    if total and passed == total:
-        status = PASSED
-    elif len(kinds) == 1:
-        status = kinds.pop()
-    elif ERROR in kinds:
-        status = ERROR
-    else:
-        status = FAILED
-    if pub is not None and not pub.ok:
-        message = ("public " if pub.message.startswith("case ") else "") + pub.message
-    elif hid is not None and not hid.ok:
-        message = hidden_message(hid)
-        if not message.startswith("hidden case"):
-            message = f"hidden cases: {message}"
-    else:
-        message = ""
-    hints = []
-    for r in runs:
-        hints += [h for h in r.hints if h not in hints]
-    score = round(spec.points * passed / total, 2) if total else 0.0
-    result = ExerciseResult(id=spec.id, title=spec.title, status=status, passed=passed,
-                            total=total, points=spec.points, score=score, message=message,
-                            hints=hints, seconds=sum(r.seconds for r in runs))
-    return Trusted(result, n_public, n_hidden)
-
-
-def trusted_text(t: Trusted) -> str:
-    """What a check cell shows in the autograded notebook and the feedback."""
-    r = t.result
-    lines = [f"{SYMBOL[r.status]}  {r.id}  {r.title}",
-             f"Graded by the course's grader, outside the notebook: {r.score:g} of "
-             f"{r.points:g} point{'s' if r.points != 1 else ''}, {r.passed} of {r.total} cases "
-             f"passed ({t.n_public} public, {t.n_hidden} hidden)."]
-    if not r.ok:
-        lines += [f"    {text}" for text in r.message.splitlines()]
-        lines += [f"    Hint: {hint}" for hint in r.hints]
-    return "\n".join(lines) + "\n"
-
-
-def csv_message(r: ExerciseResult) -> str:
-    return "\n".join(([r.message] if r.message else []) + [f"Hint: {h}" for h in r.hints])
-
-
 # --------------------------------------------------------------------------- the steps
 def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
     """``(submissions, skipped)``: the student/assignment folders to grade and the others.
@@ -459,17 +353,16 @@ def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -
     sub.note(f"{why}; {NOTEBOOK_FALLBACK}")
 
 
-def _note_error(sub: Submission, spec, msg: str) -> None:
+def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
     """A problem for the summary: a module that does not import, a crash, a timeout."""
     module = f"helpers/{spec.module}.py"
-    marker = "could not import the module: "
-    if marker in msg:
+    if result.outcome is not None and result.outcome.kind == "import_error":
         if any(p.startswith(f"{module} has a syntax error") for p in sub.problems):
             return
-        detail = _first_line(msg.split(marker, 1)[1], 200)
+        detail = _first_line(render(result.outcome, graded=True), 200)
         sub.note(f"{module} could not be imported ({detail}): its exercises score 0")
     else:
-        sub.note(f"{spec.id}: {_first_line(msg, 200)}")
+        sub.note(f"{spec.id}: {_first_line(render(result.outcome, graded=True), 200)}")
 
 
 def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
@@ -673,7 +566,8 @@ def write_csv(path: Path, subs: list) -> None:
         for sub in sorted(subs, key=lambda s: (s.student, course._sprint_number(s.assignment))):
             for r in sub.results:
                 writer.writerow([sub.student, sub.assignment, r.id, f"{r.score:g}",
-                                 f"{r.points:g}", r.status, capped(csv_message(r))])
+                                 f"{r.points:g}", r.status, capped(csv_message(r)),
+                                 *csv_extra(r)])
 
 
 def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
@@ -895,11 +789,7 @@ def restore(sub: Submission, doc: dict) -> None:
     sub.autograded = doc.get("autograded", False)
     sub.trusted = []
     for row in doc.get("results", []):
-        r = ExerciseResult(id=row["id"], title=row.get("title", ""), status=row["status"],
-                           passed=row["passed"], total=row["total"], points=row["points"],
-                           score=row["score"], message=row.get("message", ""),
-                           hints=list(row.get("hints", [])), seconds=row.get("seconds", 0.0))
-        sub.trusted.append(Trusted(r, 0, 0))
+        sub.trusted.append(Trusted(ExerciseResult.from_row(row), 0, 0))
 
 
 def _restore_or_not_graded(sub: Submission, doc: dict) -> None:
@@ -977,7 +867,7 @@ def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
             sub.trusted.append(trusted)
             if trusted.result.status == ERROR and sub.helpers is not None and \
                     f"{spec.module}.py" in sub.helpers:
-                _note_error(sub, spec, trusted.result.message)
+                _note_error(sub, spec, trusted.result)
 
 
 def _worker(ctx: Context, subs: list, fps: dict) -> None:

@@ -9,7 +9,8 @@ one small JSON file per sprint. Nothing to do on your side: the progress is ther
 - ``progress()`` in a notebook: the same as a table (rich HTML output).
 
 Each exercise is *done* (its last check passed), *failing* (its last check failed: what was
-wrong and the hint), or *not started* (never checked, or still ``NotImplementedError``). When
+wrong and the hint), *blocked* (it needs an exercise of an earlier sprint that is not done
+yet: the row names it), or *not started* (never checked, or still ``NotImplementedError``). When
 you have edited the helper file since the last check, the row says so ("edited since").
 """
 from __future__ import annotations
@@ -23,12 +24,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+from .evaluate import BLOCKED as BLOCKED_STATUS, ERROR, FAILED, NOT_IMPLEMENTED, PASSED
 
 FOLDER = ".course_progress"
 VERSION = 1
-DONE, FAILING, NOT_STARTED = "done", "failing", "not started"
-MARK = {DONE: "✔", FAILING: "✘", NOT_STARTED: "·"}
+DONE, FAILING, BLOCKED, NOT_STARTED = "done", "failing", "blocked", "not started"
+MARK = {DONE: "✔", FAILING: "✘", BLOCKED: "⧖", NOT_STARTED: "·"}
 
 
 def progress_dir(helpers_dir: Path) -> Path:
@@ -108,6 +109,8 @@ def _state(saved: dict | None) -> str:
         return NOT_STARTED
     if saved.get("status") == PASSED:
         return DONE
+    if saved.get("status") == BLOCKED_STATUS:
+        return BLOCKED
     return FAILING if saved.get("status") in (FAILED, ERROR) else NOT_STARTED
 
 
@@ -132,7 +135,7 @@ def rows(helpers_dir: Path | None = None, specs=None) -> list:
             digest = saved.get("digest")
             row.edited_since = bool(digest) and digest != file_digest(
                 helpers_dir / f"{s.module}.py")
-            if state == FAILING:
+            if state in (FAILING, BLOCKED):
                 row.detail = (saved.get("message") or "").splitlines()[0] if saved.get(
                     "message") else ""
                 row.hint = (saved.get("hints") or [""])[0]
@@ -141,10 +144,12 @@ def rows(helpers_dir: Path | None = None, specs=None) -> list:
 
 
 def summary(all_rows: list) -> dict:
-    """``{sprint: {"done": n, "failing": n, "not started": n, "total": n}}`` in course order."""
+    """``{sprint: {"done": n, "failing": n, "blocked": n, "not started": n, "total": n}}`` in
+    course order."""
     out: dict = {}
     for r in all_rows:
-        counts = out.setdefault(r.sprint, {DONE: 0, FAILING: 0, NOT_STARTED: 0, "total": 0})
+        counts = out.setdefault(r.sprint, {DONE: 0, FAILING: 0, BLOCKED: 0, NOT_STARTED: 0,
+                                           "total": 0})
         counts[r.state] += 1
         counts["total"] += 1
     return out
@@ -161,15 +166,16 @@ class Progress:
         lines = [f"{'sprint':<9}{'progress':<14}{'done':>6}{'failing':>9}{'not started':>13}",
                  "-" * 51]
         for sprint, c in summary(self.rows).items():
-            bar = "█" * c[DONE] + "▒" * c[FAILING] + "░" * c[NOT_STARTED]
+            bar = "█" * c[DONE] + "▒" * c[FAILING] + "░" * (c[BLOCKED] + c[NOT_STARTED])
             lines.append(f"{sprint:<9}{bar:<14}{c[DONE]:>6}{c[FAILING]:>9}{c[NOT_STARTED]:>13}")
-        shown = self.rows if self.show_all else [r for r in self.rows if r.state == FAILING]
+        shown = self.rows if self.show_all else [r for r in self.rows
+                                                 if r.state in (FAILING, BLOCKED)]
         if shown:
-            lines += ["", "all exercises:" if self.show_all else "failing:"]
+            lines += ["", "all exercises:" if self.show_all else "failing or blocked:"]
         for r in shown:
             edited = "  (edited since)" if r.edited_since else ""
             lines.append(f"  {MARK[r.state]} {r.state:<12}{r.id:<32} {r.title}{edited}")
-            if r.state == FAILING:
+            if r.state in (FAILING, BLOCKED):
                 if r.detail:
                     lines.append(f"        {r.detail}")
                 if r.hint:
@@ -185,7 +191,7 @@ class Progress:
         return self.text()
 
     def _repr_html_(self) -> str:
-        colour = {DONE: "#2e7d32", FAILING: "#c62828", NOT_STARTED: "#757575"}
+        colour = {DONE: "#2e7d32", FAILING: "#c62828", BLOCKED: "#ef6c00", NOT_STARTED: "#757575"}
         e = html.escape
         parts = ['<table class="course-progress"><thead><tr><th>sprint</th><th>progress</th>'
                  '<th>done</th><th>failing</th><th>not started</th></tr></thead><tbody>']
@@ -194,11 +200,13 @@ class Progress:
             segs = "".join(
                 f'<span style="display:inline-block;height:10px;'
                 f'width:{width * c[k] / c["total"]:.0f}px;'
-                f'background:{colour[k]}"></span>' for k in (DONE, FAILING, NOT_STARTED) if c[k])
+                f'background:{colour[k]}"></span>' for k in (DONE, FAILING, BLOCKED, NOT_STARTED)
+                if c[k])
             parts.append(f"<tr><td>{e(sprint)}</td><td>{segs}</td><td>{c[DONE]}</td>"
                          f"<td>{c[FAILING]}</td><td>{c[NOT_STARTED]}</td></tr>")
         parts.append("</tbody></table>")
-        shown = self.rows if self.show_all else [r for r in self.rows if r.state == FAILING]
+        shown = self.rows if self.show_all else [r for r in self.rows
+                                                 if r.state in (FAILING, BLOCKED)]
         if shown:
             parts.append('<table class="course-progress-detail" style="margin-top:0.8em">'
                          '<thead><tr><th></th>'

@@ -30,24 +30,41 @@ PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
 
 # --------------------------------------------------------------------------- declaring
-def case(*args, label: str = "", **kwargs) -> dict:
+#: The key of a prepared case's expected outputs that says "this call raises".
+RAISES = "!raises"
+
+
+def case(*args, label: str = "", raises: str = "", **kwargs) -> dict:
     """A case that calls the helper as ``helper(*args, **kwargs)``.
 
     Arguments are arrays, numbers, strings, lists, tuples and dicts of these, or a named test
     function ``Fn("race")`` / ``Fn("quadratic", A=A, c=c)`` (see ``sandbox_child.FUNCTIONS``)
-    for helpers that take a function.
+    for helpers that take a function. ``raises="ValueError"``: the docstring's ``Raises``; the
+    call must raise that exception (or a subclass), as the reference does.
     """
-    return {"args": list(args), "kwargs": kwargs, "label": label}
+    out = {"args": list(args), "kwargs": kwargs, "label": label}
+    if raises:
+        out["raises"] = raises
+    return out
 
 
-def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "") -> dict:
+def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "",
+               in_place=(), raises: str = "") -> dict:
     """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
 
-    ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``.
+    ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``. Every
+    argument of every call must come back unchanged (the harness compares it with a copy),
+    except the arguments of the methods named in ``in_place``, whose docstring says they
+    update them (an optimizer's ``record(params, grads_sequence)``).
     """
     norm = [[s[0], list(s[1]), dict(s[2]) if len(s) > 2 else {}] for s in steps]
-    return {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
-            "attrs": list(attrs), "label": label}
+    out = {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
+           "attrs": list(attrs), "label": label}
+    if in_place:
+        out["in_place"] = list(in_place)
+    if raises:   # the last step (or the constructor) must raise this exception
+        out["raises"] = raises
+    return out
 
 
 @dataclass
@@ -72,12 +89,16 @@ class Exercise:
     title: str                   # "Problem 2: the AND gate"
     generate: Callable[[np.random.Generator], dict] | None = None
     examples: list = field(default_factory=list)     # worked examples (public)
-    edge_cases: list = field(default_factory=list)   # hidden only
+    #: hidden only: cases, or functions of a salt-seeded ``np.random.Generator`` giving a case
+    edge_cases: list = field(default_factory=list)
     n_public: int = 3
     n_hidden: int = 12
     tol: Tolerance = field(default_factory=Tolerance)
     mistakes: list = field(default_factory=list)
     batch_size: Callable[[dict], int] | None = None  # the case's batch size, for hints
+    #: the calls whose docstring promises a new array (``("return",)`` for a function,
+    #: ``("forward()",)`` for a method): returning an input array itself there fails
+    returns_new: tuple = ()
     reference: Callable | None = None                # default: solutions.<module>.<name>
 
     @property
@@ -101,12 +122,29 @@ class Exercise:
     def public_inputs(self) -> list:
         rng = np.random.default_rng(self._seed("public"))
         randoms = [self.generate(rng) for _ in range(self.n_public)] if self.generate else []
-        return [dict(c, hidden=False) for c in [*self.examples, *randoms]]
+        return [self._mark(c, hidden=False) for c in [*self.examples, *randoms]]
+
+    def _mark(self, c: dict, hidden: bool) -> dict:
+        out = dict(c, hidden=hidden)
+        if self.returns_new:
+            out["fresh"] = list(self.returns_new)
+        return out
 
     def hidden_inputs(self, salt: str = "") -> list:
+        """The hidden cases for ``salt``: every one depends on it.
+
+        The random cases come from a salt-seeded generator; an edge case declared as a
+        function gets its own salt-seeded generator (a perturbation that keeps the edge);
+        and the order of all of them is a salt-seeded permutation, so "hidden case 3" names
+        a different case in every course.
+        """
         rng = np.random.default_rng(self._seed(f"hidden/{salt}"))
+        edges = [e(np.random.default_rng(self._seed(f"edge/{i}/{salt}"))) if callable(e) else e
+                 for i, e in enumerate(self.edge_cases)]
         randoms = [self.generate(rng) for _ in range(self.n_hidden)] if self.generate else []
-        return [dict(c, hidden=True) for c in [*self.edge_cases, *randoms]]
+        every = [*edges, *randoms]
+        order = np.random.default_rng(self._seed(f"order/{salt}")).permutation(len(every))
+        return [self._mark(every[i], hidden=True) for i in order]
 
 
 @dataclass
@@ -136,6 +174,16 @@ def describe_inputs(case: dict) -> str:
 
 
 def _run_trusted(target, c: dict):
+    if c.get("raises"):
+        try:
+            sandbox_child.run_case(target, c)
+        except Exception as exc:  # noqa: BLE001 - the documented exception, checked below
+            names = [k.__name__ for k in type(exc).__mro__]
+            if c["raises"] not in names:
+                raise
+            return {RAISES: c["raises"]}
+        raise ValueError(f"the case {c.get('label')!r} declares raises={c['raises']!r}, "
+                         "but the call returned")
     return sandbox_child.run_case(target, c)["outputs"]
 
 
@@ -149,8 +197,8 @@ def prepare(ex: Exercise, cases: list) -> list:
         for m in ex.mistakes:
             try:
                 with np.errstate(all="ignore"):
-                    mistake_outputs.append({"hint": m.hint,
-                                            "outputs": _run_trusted(m.implementation, c)})
+                    outputs = sandbox_child.run_case(m.implementation, c)["outputs"]
+                mistake_outputs.append({"hint": m.hint, "outputs": outputs})
             except Exception:  # noqa: BLE001 - a mistake may well crash on some inputs
                 pass
         clean = {k: v for k, v in c.items() if k != "hidden"}
@@ -216,6 +264,140 @@ def _sprint_key(name: str):
     return (int(digits) if digits else 999, name)
 
 
+def sprint_number(sprint: str) -> int:
+    digits = "".join(ch for ch in sprint if ch.isdigit())
+    return int(digits) if digits else 999
+
+
+_INDEX: list | None = None
+INDEX_FILE = "index.json"
+
+
+def exercise_index() -> list:
+    """``[{"id", "module", "name"}]`` of every exercise of the course (not only the released
+    sprints': a release keeps this index of ids and names, never cases or reference)."""
+    global _INDEX
+    if _INDEX is None:
+        if has_live_registry():
+            _INDEX = [{"id": e.id, "module": e.module, "name": e.name} for e in live_exercises()]
+        else:
+            import json
+
+            try:
+                _INDEX = json.loads((PUBLIC_DIR / INDEX_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                _INDEX = []
+    return _INDEX
+
+
+def module_sprints(index: list | None = None) -> dict:
+    """``{module: sprint}``: a helper module belongs to the sprint whose exercises it holds."""
+    out: dict = {}
+    for e in index if index is not None else exercise_index():
+        sprint = e["id"].split(".", 1)[0]
+        if e["module"] not in out or sprint_number(sprint) < sprint_number(out[e["module"]]):
+            out[e["module"]] = sprint
+    return out
+
+
+def blocking_exercise(spec, module: str, qualname: str) -> str:
+    """The earlier sprint's exercise whose stub stopped ``spec``'s code, or ``""``.
+
+    ``module`` and ``qualname`` say where the ``NotImplementedError`` was raised
+    (``layers``, ``Affine.forward``): a module of an earlier sprint than ``spec``'s blocks it.
+    """
+    index = exercise_index()
+    owner = module_sprints(index).get(module)
+    if not owner or module == spec.module or \
+            sprint_number(owner) >= sprint_number(spec.sprint):
+        return ""
+    mine = [e for e in index if e["module"] == module]
+    top = (qualname or "").split(".", 1)[0]
+    return next((e["id"] for e in mine if e["name"] == top), mine[0]["id"])
+
+
+def _reference_dir() -> Path:
+    return Path(importlib.import_module("solutions").__file__).resolve().parent
+
+
+def helper_imports(source: bytes | str) -> set:
+    """The helper modules a module's source imports: ``from .layers import Affine``,
+    ``from . import layers``, ``from helpers.layers import ...``, ``import helpers.layers``.
+    Unparsable source imports nothing (it will not import in the child either)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 or (node.level == 0 and node.module == "helpers"):
+                if node.module and node.level == 1:
+                    found.add(node.module.split(".")[0])
+                else:
+                    found.update(a.name.split(".")[0] for a in node.names)
+            elif node.level == 0 and (node.module or "").startswith("helpers."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith("helpers."))
+    return found
+
+
+def _reference_imports(module: str) -> set:
+    try:
+        return helper_imports((_reference_dir() / f"{module}.py").read_bytes())
+    except OSError:
+        return set()
+
+
+def earlier_reference(sprint: str, roots) -> dict:
+    """``{module: reference source}``: the modules of sprints before ``sprint`` among
+    ``roots`` and everything their reference imports, transitively."""
+    ref = _reference_dir()
+    owners = module_sprints()
+    mine = sprint_number(sprint)
+    seen, todo, out = set(), list(roots), {}
+    while todo:
+        module = todo.pop()
+        if module in seen or not (ref / f"{module}.py").is_file():
+            continue
+        seen.add(module)
+        if module in owners and sprint_number(owners[module]) < mine:
+            out[module] = (ref / f"{module}.py").read_bytes()
+        todo.extend(_reference_imports(module))
+    return dict(sorted(out.items()))
+
+
+def reference_overlay(ex: "Exercise", learner_source: dict | None = None) -> dict:
+    """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
+
+    Found from the imports of the reference (``from .layers import Affine``) and, given
+    ``learner_source`` (``{module: source}`` of the learner's helpers), of the learner's
+    modules of ``ex``'s own sprint, followed transitively; only modules that belong to an
+    *earlier* sprint (:func:`module_sprints`) are included, never one of ``ex``'s own sprint.
+    The trusted grader puts these in place of the learner's, so an exercise is graded on its
+    own sprint's code only, whichever earlier helper the learner chose to call.
+    """
+    owners = module_sprints()
+    mine = sprint_number(ex.sprint)
+    roots = set(_reference_imports(ex.module))
+    learner_source = learner_source or {}
+    seen, todo = set(), [ex.module]
+    while todo:   # the learner's own modules of this sprint (or provided ones), transitively
+        module = todo.pop()
+        if module in seen or module not in learner_source:
+            continue
+        seen.add(module)
+        for dep in helper_imports(learner_source[module]):
+            roots.add(dep)
+            if dep not in owners or sprint_number(owners[dep]) >= mine:
+                todo.append(dep)
+    return earlier_reference(ex.sprint, roots - {ex.module})
+
+
 def has_live_registry() -> bool:
     try:
         importlib.import_module("autograder.exercises")
@@ -271,12 +453,18 @@ def write_store(directory: Path, specs: list) -> list:
         js, npz = directory / f"{sprint}.json", directory / f"{sprint}.npz"
         sandbox_child.save(js, npz, doc)
         written += [js, npz]
+    if has_live_registry():   # ids and names only: what "blocked by sprint4.affine" needs
+        import json
+
+        index = directory / INDEX_FILE
+        index.write_text(json.dumps(exercise_index(), indent=1), encoding="utf-8")
+        written.append(index)
     return written
 
 
 def load_store(directory: Path) -> list:
     specs = []
-    for js in sorted(Path(directory).glob("*.json"), key=lambda p: _sprint_key(p.stem)):
+    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: _sprint_key(p.stem)):
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
             cases = [Prepared(c["case"], c["expected"], c["mistakes"], False, c["batch"])

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .trusted import hints_from_row
+
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
                     "message")
 DEFAULT_THRESHOLD = 0.5
@@ -169,7 +171,8 @@ def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
         ex.passed += r["status"] == "passed"
         ex.score_sum += r["score"]
         ex.statuses[r["status"]] += 1
-        for h in dict.fromkeys(hints_of(r["message"])):
+        structured = hints_from_row(r)   # the hints column; older files: the message
+        for h in dict.fromkeys(hints_of(r["message"]) if structured is None else structured):
             ex.hints[h] += 1
         st = students.setdefault(r["student"], StudentStats(r["student"]))
         got, top = st.scores.get(r["assignment"], (0.0, 0.0))

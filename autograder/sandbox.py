@@ -18,6 +18,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,15 @@ def set_launcher(launcher):
     return old
 
 
+MAX_RESULT_JSON = 64 * 1024 ** 2    # bytes of one job's result tree
+MAX_RESULT_ARRAYS = 256 * 1024 ** 2  # bytes of one job's arrays, once loaded
+MAX_LOG_TAIL = 4000
+
+
+class UnreadableResult(Exception):
+    """A result file the grader refuses to read; the message is the grader's own words."""
+
+
 @dataclass
 class RunResult:
     """What came back from one run of the child: one entry per case, or a crash."""
@@ -56,6 +66,121 @@ class RunResult:
     results: list = field(default_factory=list)
     crashed: str | None = None     # why no result came back (timeout, killed, exit code)
     seconds: float = 0.0
+    #: what kind of crash: "timeout", "crashed" (the process ended) or "unreadable"
+    crash_kind: str = ""
+
+
+def _open_regular(path: Path, limit: int):
+    """A file object for ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened without following a symbolic link and without blocking on a FIFO, then checked
+    with ``fstat`` on what was opened: a link, a FIFO, a device or a file too large is
+    refused with :class:`UnreadableResult`.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        raise UnreadableResult("a result file could not be opened (replaced by a link?)") \
+            from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UnreadableResult("a result file is not a regular file (a link, a FIFO or a "
+                               "device was put in its place)")
+    if info.st_size > limit:
+        os.close(fd)
+        raise UnreadableResult(f"a result file is larger than {limit // 1024 ** 2} MiB")
+    return os.fdopen(fd, "rb")
+
+
+def _read_capped(fh, limit: int) -> bytes:
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableResult(f"a result file is larger than {limit // 1024 ** 2} MiB")
+    return data
+
+
+def _check_npy_header(member, limit: int) -> int:
+    """The bytes one ``.npy`` member of an archive will take, from its header (not loaded)."""
+    import numpy as np
+    from numpy.lib import format as npy
+
+    try:
+        version = npy.read_magic(member)
+        header = (npy.read_array_header_1_0 if version == (1, 0) else
+                  npy.read_array_header_2_0)(member, max_header_size=10000)
+        shape, _, dtype = header
+        count = 1
+        for n in shape:
+            count *= int(n)
+    except Exception:  # noqa: BLE001 - a malformed header: refused below in our words
+        raise UnreadableResult("an array in the result is malformed") from None
+    if dtype.hasobject or dtype.kind not in "biuf":
+        raise UnreadableResult("an array in the result has a dtype the checker does not read")
+    size = count * max(dtype.itemsize, 1)
+    if size > limit or count < 0:
+        raise UnreadableResult(f"an array in the result would take more than "
+                               f"{limit // 1024 ** 2} MiB")
+    return size
+
+
+def read_result(job_dir: Path, index: int):
+    """Job ``index``'s results as written by the child, read defensively.
+
+    Only regular files, opened without following links, at most :data:`MAX_RESULT_JSON` for
+    the tree; every ``.npy`` header of the archive is checked (shape × itemsize, and the
+    member's stored size) before anything is loaded, the arrays together at most
+    :data:`MAX_RESULT_ARRAYS`. Raises :class:`UnreadableResult` (the grader's own words, never
+    text of the files) otherwise.
+    """
+    import io
+    import json
+    import zipfile
+
+    import numpy as np
+
+    path_json, path_npz = sandbox_child.result_paths(job_dir, index)
+    with _open_regular(path_json, MAX_RESULT_JSON) as fh:
+        raw = _read_capped(fh, MAX_RESULT_JSON)
+    with _open_regular(path_npz, MAX_RESULT_ARRAYS) as fh:
+        blob = _read_capped(fh, MAX_RESULT_ARRAYS)
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise UnreadableResult("the result is not valid JSON") from None
+    if not isinstance(doc, dict) or doc.get("wire") != sandbox_child.WIRE_VERSION:
+        raise UnreadableResult("the result is not in the checker's format")
+    arrays, total = {}, 0
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(blob))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableResult("the result's arrays are not a valid archive") from None
+    if len(infos) > 100_000:
+        raise UnreadableResult("the result holds too many arrays")
+    for info in infos:
+        if not info.filename.endswith(".npy"):
+            raise UnreadableResult("the result's archive holds a file that is not an array")
+        total += info.file_size
+        if total > MAX_RESULT_ARRAYS:
+            raise UnreadableResult(f"the result's arrays take more than "
+                                   f"{MAX_RESULT_ARRAYS // 1024 ** 2} MiB")
+        try:
+            with archive.open(info) as member:
+                size = _check_npy_header(member, MAX_RESULT_ARRAYS)
+                if size > info.file_size:   # the stored data must hold what the header says
+                    raise UnreadableResult("an array in the result is truncated")
+            with archive.open(info) as member:
+                arrays[info.filename[:-4]] = np.lib.format.read_array(
+                    member, allow_pickle=False, max_header_size=10000)
+        except UnreadableResult:
+            raise
+        except Exception:  # noqa: BLE001 - bad CRC, truncated data...
+            raise UnreadableResult("an array in the result could not be read") from None
+    try:
+        return sandbox_child.unpack(doc["tree"], arrays)
+    except Exception:  # noqa: BLE001 - a tree that does not match its arrays
+        raise UnreadableResult("the result is not in the checker's format") from None
 
 
 def _limits(memory: int, cpu_seconds: int, file_size: int):
@@ -70,14 +195,20 @@ def _limits(memory: int, cpu_seconds: int, file_size: int):
     return apply
 
 
-def copy_learner_package(helpers_dir: Path, dest_pkg: Path) -> None:
-    """Copy the learner's ``.py`` files (only those) into ``dest_pkg/helpers``."""
+def copy_learner_package(helpers_dir: Path, dest_pkg: Path, overlay: dict | None = None,
+                         ) -> None:
+    """Copy the learner's ``.py`` files (only those) into ``dest_pkg/helpers``.
+
+    ``overlay`` (``{module: source bytes}``) replaces those modules by the course's own.
+    """
     target = dest_pkg / "helpers"
     target.mkdir(parents=True)
     for src in sorted(Path(helpers_dir).glob("*.py")):
-        if src.name == "__init__.py" or not src.is_file():
+        if src.name == "__init__.py" or src.is_symlink() or not src.is_file():
             continue
         shutil.copyfile(src, target / src.name)
+    for module, source in (overlay or {}).items():
+        (target / f"{module}.py").write_bytes(source)
     (target / "__init__.py").write_text(_TRUSTED_INIT)
 
 
@@ -100,33 +231,36 @@ def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *
 
 
 def run_jobs(helpers_dir: Path, jobs: list, *, memory: int = DEFAULT_MEMORY,
-             file_size: int = DEFAULT_FILE_SIZE) -> list:
+             file_size: int = DEFAULT_FILE_SIZE, overlay: dict | None = None) -> list:
     """Run several jobs (a :class:`Job` per exercise) in as few child processes as possible.
 
     One child runs the jobs in order; each job keeps its own time limit. When a job ends the
     child (a hang past its limit, ``os._exit``, a crash, out of memory), that job gets the
     reason as its result and the jobs after it run in a fresh child: one exercise's crash
-    never costs another exercise its result. Returns one :class:`RunResult` per job.
+    never costs another exercise its result. ``overlay``: modules put in place of the
+    learner's (:func:`copy_learner_package`). Returns one :class:`RunResult` per job.
     """
     results: list = [None] * len(jobs)
     first = 0
     while first < len(jobs):
-        done, crashed, spent = _run_batch(Path(helpers_dir), jobs[first:], memory, file_size)
+        done, crashed, spent = _run_batch(Path(helpers_dir), jobs[first:], memory, file_size,
+                                          overlay)
         for i, (res, seconds) in enumerate(zip(done, spent)):
             results[first + i] = RunResult(results=res, seconds=seconds)
         first += len(done)
         if crashed is not None:
-            results[first] = RunResult(crashed=crashed, seconds=spent[len(done)])
+            results[first] = RunResult(crashed=crashed[0], crash_kind=crashed[1],
+                                       seconds=spent[len(done)])
             first += 1
     return results
 
 
-def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int):
+def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overlay=None):
     """One child for ``jobs``: ``(results of the jobs that finished, why the next did not
     (or None), seconds per job)``."""
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
         job_dir = Path(tmp)
-        copy_learner_package(helpers_dir, job_dir / "pkg")
+        copy_learner_package(helpers_dir, job_dir / "pkg", overlay)
         sandbox_child.save(job_dir / "job.json", job_dir / "inputs.npz",
                            {"jobs": [{"module": j.module, "name": j.name, "cases": j.cases}
                                      for j in jobs]})
@@ -139,46 +273,55 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int):
             preexec = _limits(memory, cpu, file_size)
         else:
             cmd, preexec = _launcher(cmd, job_dir, memory=memory, cpu=cpu, file_size=file_size)
-        log_path = job_dir / "child.log"
+        # The grader keeps the log's file object: what it reads back is what the child
+        # wrote there, whatever the child did to the name ``child.log`` afterwards.
+        log = tempfile.TemporaryFile(prefix="course-check-log-")
         start = time.perf_counter()
-        with open(log_path, "wb") as log:
+        with log:
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
-        done, spent, crashed = [], [], None
-        job_start = start
-        while crashed is None:
-            exited = proc.poll() is not None
-            # Each job's results are read as soon as they are there (written atomically).
-            while len(done) < len(jobs) and \
-                    sandbox_child.result_paths(job_dir, len(done))[0].exists():
-                now = time.perf_counter()
-                try:
-                    doc = sandbox_child.load(*sandbox_child.result_paths(job_dir, len(done)))
-                    done.append(doc["results"])
-                except Exception as exc:  # noqa: BLE001 - whatever the child left behind
-                    crashed = f"the result could not be read ({type(exc).__name__}: {exc})"
+            done, spent, crashed, kind = [], [], None, ""
+            job_start = start
+            while crashed is None:
+                exited = proc.poll() is not None
+                # Each job's results are read as soon as they are there (written atomically;
+                # the JSON last). ``lexists``: a link planted under the name counts, and is
+                # refused by the reader.
+                while len(done) < len(jobs) and os.path.lexists(
+                        sandbox_child.result_paths(job_dir, len(done))[0]):
+                    now = time.perf_counter()
+                    try:
+                        doc = read_result(job_dir, len(done))
+                        if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
+                            raise UnreadableResult("the result is not in the checker's format")
+                        done.append(doc["results"])
+                    except UnreadableResult as exc:
+                        crashed, kind = f"the result could not be read: {exc}", "unreadable"
+                        break
+                    spent.append(now - job_start)
+                    job_start = now
+                if crashed is not None or exited or len(done) == len(jobs):
                     break
-                spent.append(now - job_start)
-                job_start = now
-            if crashed is not None or exited or len(done) == len(jobs):
-                break
-            if time.perf_counter() - job_start > jobs[len(done)].timeout:
-                crashed = (f"stopped after {jobs[len(done)].timeout:g} s: the code did not "
-                           "finish in time (an endless loop, or far too slow?)")
-                break
-            time.sleep(0.01)
-        # Whatever the learner's code started (forked children) ends with the check.
-        _kill_group(proc)
-        proc.wait()
-        if crashed is None and len(done) < len(jobs):
-            out = log_path.read_bytes()[-4000:]
-            tail = out.decode("utf-8", "replace").strip().splitlines()[-5:]
-            crashed = (f"the checker's process ended without a result "
-                       f"({_describe_exit(proc.returncode)})" +
-                       (":\n  " + "\n  ".join(tail) if tail else ""))
+                if time.perf_counter() - job_start > jobs[len(done)].timeout:
+                    crashed = (f"stopped after {jobs[len(done)].timeout:g} s: the code did not "
+                               "finish in time (an endless loop, or far too slow?)")
+                    kind = "timeout"
+                    break
+                time.sleep(0.01)
+            # Whatever the learner's code started (forked children) ends with the check.
+            _kill_group(proc)
+            proc.wait()
+            if crashed is None and len(done) < len(jobs):
+                log.seek(max(0, log.seek(0, os.SEEK_END) - MAX_LOG_TAIL))
+                out = log.read(MAX_LOG_TAIL)
+                tail = out.decode("utf-8", "replace").strip().splitlines()[-5:]
+                crashed = (f"the checker's process ended without a result "
+                           f"({_describe_exit(proc.returncode)})" +
+                           (":\n  " + "\n  ".join(tail) if tail else ""))
+                kind = "crashed"
         if crashed is not None:
             spent.append(time.perf_counter() - job_start)   # the time of the job that failed
-        return done, crashed, spent
+        return done, (crashed, kind) if crashed is not None else None, spent
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

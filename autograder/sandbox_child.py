@@ -74,6 +74,27 @@ class Fn:
 
 
 # --------------------------------------------------------------------------- wire format
+class _Self:
+    """The object itself, returned by one of its methods (``fit`` returns ``self``)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "self"
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+#: What crosses the wire for "the method returned its own object".
+SELF = _Self()
+
+
 class UnsupportedValue(TypeError):
     """A value that cannot cross between the grader and the child."""
 
@@ -82,6 +103,8 @@ def pack(value, arrays: dict, path: str = "v"):
     """Turn ``value`` into a JSON-able tree; arrays are stored in ``arrays`` by key."""
     if value is None or isinstance(value, (bool, str)):
         return value
+    if value is SELF:
+        return {"__self__": True}
     if isinstance(value, (int,)) and not isinstance(value, bool):
         return {"__int__": str(value)}
     if isinstance(value, float) and not isinstance(value, np.generic):  # np.float64 is a float
@@ -116,6 +139,8 @@ def unpack(tree, arrays):
     if isinstance(tree, list):
         return [unpack(v, arrays) for v in tree]
     if isinstance(tree, dict):
+        if "__self__" in tree:
+            return SELF
         if "__int__" in tree:
             return int(tree["__int__"])
         if "__float__" in tree:
@@ -151,46 +176,83 @@ def load(path_json: Path, path_npz: Path):
 
 
 # --------------------------------------------------------------------------- running a case
+def step_name(method: str, args, index: int) -> str:
+    """The name of a step's output, as the learner would write the call."""
+    if method == "__getitem__" and len(args) == 1 and isinstance(args[0], (int, str)):
+        call = f"obj[{args[0]!r}]"
+    elif method == "__len__":
+        call = "len(obj)"
+    elif method == "__call__":
+        call = "obj()"
+    else:
+        call = f"{method}()"
+    return f"{call} [step {index + 1}]"
+
+
 def run_case(target, case: dict) -> dict:
     """Run one case against ``target`` (a function or a class) and collect its outputs.
 
     A case is a dict with ``args`` and ``kwargs`` for the call of ``target``, and for a class
     ``steps`` (a list of ``[method, args, kwargs]`` called in order on the instance) and
     ``attrs`` (attribute names read at the end). Inputs are deep-copied first, so a helper that
-    modifies its input in place is noticed and does not spoil later cases.
+    modifies its input in place is noticed and does not spoil later cases: every argument of
+    every call (the constructor's, each method's) is compared with its copy at the end of the
+    case, except the arguments of the methods listed in ``in_place`` (meant to update them).
 
-    Returns ``{"outputs": {name: value}, "mutated": [input names changed in place]}``.
+    Returns ``{"outputs": {name: value}, "mutated": [input names changed in place]}``. A
+    method that returns its own object gives :data:`SELF`.
     """
     args = copy.deepcopy(list(case.get("args", [])))
     kwargs = copy.deepcopy(dict(case.get("kwargs", {})))
-    originals = copy.deepcopy((args, kwargs))
+    watched = [("argument", args, kwargs, copy.deepcopy((args, kwargs)))]
     outputs: dict = {}
+    aliased: list = []
     result = target(*args, **kwargs)
     steps = case.get("steps") or []
     attrs = case.get("attrs") or []
+    in_place = set(case.get("in_place") or ())
     if not steps and not attrs:
         outputs["return"] = result
+        if _returns_argument(result, args, kwargs):
+            aliased.append("return")
     else:
         obj = result
         for i, (method, s_args, s_kwargs) in enumerate(steps):
             s_args = copy.deepcopy(list(s_args))
             s_kwargs = copy.deepcopy(dict(s_kwargs))
+            name = step_name(method, s_args, i)
+            if method not in in_place:
+                watched.append((f"{name.split(' [')[0]} argument", s_args, s_kwargs,
+                                copy.deepcopy((s_args, s_kwargs))))
             returned = getattr(obj, method)(*s_args, **s_kwargs)
-            # A method returning the object itself (``fit`` returns self) is recorded as the
-            # string "self": the object cannot cross the wire, the fact that it was returned can.
-            outputs[f"{method}() [step {i + 1}]"] = "self" if returned is obj else returned
+            outputs[name] = SELF if returned is obj and obj is not None else returned
+            if _returns_argument(returned, s_args, s_kwargs):
+                aliased.append(name)
         for name in attrs:
             outputs[name] = copy.deepcopy(getattr(obj, name))
-    mutated = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(originals[0], args))
-               if not _same(a, b)]
-    mutated += [f"argument {k!r}" for k in kwargs if not _same(originals[1][k], kwargs[k])]
-    return {"outputs": outputs, "mutated": mutated}
+    mutated = []
+    for what, a_now, k_now, (a_then, k_then) in watched:
+        mutated += [f"{what} {i + 1}" for i, (a, b) in enumerate(zip(a_then, a_now))
+                    if not _same(a, b)]
+        mutated += [f"{what} {k!r}" for k in k_now if not _same(k_then[k], k_now[k])]
+    return {"outputs": outputs, "mutated": mutated, "aliased": aliased}
+
+
+def _returns_argument(returned, args, kwargs) -> bool:
+    """Whether ``returned`` (or an item of a returned tuple or list) is one of the call's
+    array arguments itself, the very object (a view is a new object)."""
+    items = returned if isinstance(returned, (tuple, list)) else (returned,)
+    inputs = [a for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray)]
+    return any(item is a for item in items for a in inputs)
 
 
 def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        return a.shape == b.shape and a.dtype == b.dtype and bool(
-            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
+            a.shape == b.shape and a.dtype == b.dtype and bool(
+                np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if type(a) is not type(b):   # 1 became 1.0, a tuple a list: changed in place
+        return False
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -212,11 +274,28 @@ def _learner_traceback(exc: BaseException, pkg_dir: str) -> str:
     return head if not lines else head + "\n" + "\n".join(lines)
 
 
+def _raised_in(exc: BaseException, pkg_dir: str) -> dict:
+    """Which helper module and function raised ``exc``: ``{"raised_in": "layers",
+    "raised_by": "Affine.forward"}`` (the innermost frame in a helper file), or ``{}``."""
+    tb, found = exc.__traceback__, {}
+    helpers = os.path.join(pkg_dir, "helpers") + os.sep
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(helpers):
+            found = {"raised_in": os.path.splitext(os.path.basename(code.co_filename))[0],
+                     "raised_by": getattr(code, "co_qualname", code.co_name)}
+        tb = tb.tb_next
+    return found
+
+
 def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
     """Status for an exception raised by learner code."""
     if isinstance(exc, NotImplementedError):
-        return {"status": "not_implemented", "message": str(exc) or "not implemented yet"}
+        out = {"status": "not_implemented", "message": str(exc) or "not implemented yet"}
+        out.update(_raised_in(exc, pkg_dir))
+        return out
     return {"status": "error", "error_type": type(exc).__name__,
+            "error_bases": [k.__name__ for k in type(exc).__mro__],
             "message": _learner_traceback(exc, pkg_dir)}
 
 
@@ -258,7 +337,7 @@ def run_job(job: dict, pkg_dir: str) -> list:
             pack(r.get("outputs", {}), {})
             packed.append(r)
         except UnsupportedValue as exc:
-            packed.append({"status": "error", "error_type": "UnsupportedValue",
+            packed.append({"status": "unreadable",
                            "message": f"returned {exc} that the checker cannot read"})
     return packed
 

@@ -24,7 +24,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from autograder import course, grading
+from autograder import course, grading, sandbox
 from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
 from .conftest import SOLUTIONS, make_helpers
@@ -434,8 +434,12 @@ def test_hidden_case_messages_never_carry_the_learners_text(tmp_path):
     }
     for what, source in leaks.items():
         (pkg / f"{spec.module}.py").write_text(source)
-        raw = evaluate(spec, hidden, pkg)
-        assert "LEAK" in raw.message or raw.status == ERROR, what   # the attack is real
+        # the attack is real: the learner's text is in what the child sent back
+        (raw,) = sandbox.run_jobs(pkg, [sandbox.Job(spec.module, spec.name,
+                                                    [p.case for p in hidden])])
+        assert "LEAK" in repr(raw.results) or raw.crashed, what
+        graded = evaluate(spec, hidden, pkg)   # ... and none of it is kept, even as data
+        assert "LEAK" not in repr(graded), what
         only_hidden = grading.grade_exercise(spec, [], hidden, pkg)
         assert only_hidden.result.score == 0
         assert "LEAK" not in grading.trusted_text(only_hidden), what

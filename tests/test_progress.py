@@ -63,7 +63,7 @@ def test_states_of_a_partly_solved_course(course):
     assert not any(r.edited_since for r in rows.values())
 
     counts = progress.summary(list(rows.values()))
-    assert counts["sprint0"] == {"done": len(SPRINT0), "failing": 0, "not started": 0,
+    assert counts["sprint0"] == {"done": len(SPRINT0), "failing": 0, "blocked": 0, "not started": 0,
                                  "total": len(SPRINT0)}
     assert counts["sprint1"]["failing"] == 1 and counts["sprint1"]["done"] == len(SPRINT1) - 1
 
@@ -117,3 +117,15 @@ def test_an_unwritable_progress_folder_never_breaks_a_check(tmp_path):
     report = run_checks([SPRINT0[0]], pkg)
     assert report.results[0].status == "not implemented"
     assert progress.rows(pkg)[0].state == "not started"
+
+
+def test_an_exercise_waiting_for_an_earlier_sprint_is_blocked_not_failing(tmp_path):
+    pkg = tmp_path / "helpers"
+    shutil.copytree(HELPERS, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    for module in ("numerical_net", "gradients", "losses"):   # sprint 3 solved, sprint 2 not
+        shutil.copyfile(SOLUTIONS / f"{module}.py", pkg / f"{module}.py")
+    run_checks(["sprint3.two_layer_net"], pkg)
+    row = next(r for r in progress.rows(pkg) if r.id == "sprint3.two_layer_net")
+    assert row.state == "blocked" and "needs sprint2.sigmoid" in row.detail, row
+    text = progress.Progress(progress.rows(pkg)).text()
+    assert "blocked" in text and "needs sprint2.sigmoid" in text

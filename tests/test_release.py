@@ -198,7 +198,7 @@ def test_release_holds_the_stub_package_and_the_learner_checker(released):
     assert sorted(p.name for p in learner.glob("*.py")) == sorted(
         f"{m}.py" for m in course.LEARNER_MODULES)
     assert sorted(p.name for p in (learner / "public").iterdir()) == [
-        f"{SPRINT}.json", f"{SPRINT}.npz"]
+        "index.json", f"{SPRINT}.json", f"{SPRINT}.npz"]
     if (ROOT / "data").is_dir():  # the bundled data sets, without their build scripts
         want = sorted(p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")
                       if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts)

@@ -124,7 +124,8 @@ def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
     pkg = _pkg(tmp_path, "import numpy as np\ndef f():\n    return np.__file__.endswith("
                          "'numpy/__init__.py') and 'site-packages' in np.__file__\n", fake)
     (out,) = _run(pkg, [case()]).results
-    assert out == {"status": "ok", "outputs": {"return": True}, "mutated": []}
+    assert out == {"status": "ok", "outputs": {"return": True}, "mutated": [],
+                   "aliased": []}
 
 
 def test_child_cannot_import_the_reference_or_the_grader(tmp_path):
@@ -185,7 +186,7 @@ def test_forked_children_do_not_outlive_the_check(tmp_path):
 def test_unsupported_return_values_are_reported_not_unpickled(tmp_path):
     pkg = _pkg(tmp_path, "def f():\n    return object()\n")
     (out,) = _run(pkg, [case()]).results
-    assert out["status"] == "error" and "cannot read" in out["message"]
+    assert out["status"] == "unreadable" and "cannot read" in out["message"]
 
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path):

@@ -11,7 +11,7 @@ from solutions.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxW
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
-FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10)
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"
 
 
 # --------------------------------------------------------------------------- generators
@@ -528,7 +528,7 @@ EXERCISES = [
                     class_case(steps=[("forward", (RELU_X_ZEROS.astype(np.float32),)),
                                       ("backward", (np.full((2, 3), 1.5, dtype=np.float32),))],
                                label="float32 x and dout: the outputs stay float32")],
-        tol=Tolerance(rtol=1e-12, atol=0),
+        tol=Tolerance(rtol=1e-12, atol=0, same_dtype=True),
         mistakes=[
             Mistake(_ReluMaskAfterInPlace,
                     "Your backward lets the gradient through where the input was negative: "
@@ -594,6 +594,10 @@ EXERCISES = [
             _affine_case(np.random.default_rng(4).normal(size=(6, 1)), np.zeros(1),
                          np.random.default_rng(5).normal(size=(1, 2, 3, 1)), np.array([[2.0]]),
                          "one image, one output"),
+            # float32 x, W, b and dout (values drawn from the salt): every output stays float32
+            lambda rng: _affine_case(*(rng.normal(size=s).astype(np.float32)
+                                       for s in ((3, 2), (2,), (4, 3), (4, 2))),
+                                     "float32 x, W, b and dout"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[

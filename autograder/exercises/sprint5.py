@@ -4,9 +4,12 @@ The classifier is graded piece by piece, so that each part earns its points on i
 mini-batch iterator, the initial weights, and the classifier's ``_forward``, ``_gradient``,
 ``_update``, ``predict_proba``/``predict`` and ``fit``. The class cases of the single steps
 give the network its parameters through the provided ``_build_layers(params)``, so they do not
-depend on the learner's ``init_params``; they do use the learner's sprint-4 layers (the
-classifier is built from them).
+depend on the learner's ``init_params``. The classifier is built from sprint 4's layers: the
+grader runs it on the reference layers (``autograder.trusted``), the learner's check on the
+learner's own (blocked while they are stubs).
 """
+from dataclasses import replace
+
 import numpy as np
 
 from solutions.classifier import (  # noqa: F401 - names the mistakes below use
@@ -15,7 +18,7 @@ from solutions.classifier import (  # noqa: F401 - names the mistakes below use
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
-FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
 
 
@@ -77,7 +80,8 @@ def _net_case(sizes, activation, params, steps, attrs=(), init=None, label=""):
     kwargs = {"hidden_sizes": tuple(sizes[1:-1]), "activation": activation, "verbose": False}
     kwargs.update(init or {})
     return class_case(init_kwargs=kwargs, steps=[("_build_layers", (params,)), *steps],
-                      attrs=attrs, label=label)
+                      attrs=attrs, label=label,
+                      in_place=("_build_layers",))   # the network adopts params (and updates them)
 
 
 def _describe(sizes, activation, X):
@@ -416,10 +420,17 @@ EXERCISES = [
                              "6 samples, batch_size=3, seed=1 (two full batches)"),
             _mini_batch_case(np.arange(12.0).reshape(3, 1, 2, 2), np.array([1, 0, 1]), 5, 7,
                              "3 images (3, 1, 2, 2), batch_size=5 > N: one batch"),
+            class_case((_MB_X, _MB_Y), {"batch_size": 2, "seed": 0},
+                       steps=[("__getitem__", (3,))], raises="IndexError",
+                       label="the docstring's example, batches[3] past the last batch: "
+                             "IndexError"),
         ],
         generate=_random_mini_batch_case, n_public=2, n_hidden=10,
         edge_cases=[_mini_batch_case(np.ones((1, 2)), np.array([3]), 1, 0),
-                    _mini_batch_case(np.arange(7.0)[:, None], np.arange(7), 1, 123)],
+                    _mini_batch_case(np.arange(7.0)[:, None], np.arange(7), 1, 123),
+                    class_case((np.arange(7.0)[:, None], np.arange(7)),
+                               {"batch_size": 3, "seed": 5},
+                               steps=[("__getitem__", (-4,))], raises="IndexError")],
         tol=Tolerance(rtol=0, atol=0),
         mistakes=[
             Mistake(_MiniBatchDropsLast,
@@ -568,7 +579,7 @@ EXERCISES = [
         edge_cases=[_net_case([1, 2], "relu", {"W1": np.array([[1.0, 1.0]]), "b1": np.zeros(2)},
                               [("predict_proba", (np.array([[5.0]]),)),
                                ("predict", (np.array([[5.0]]),))])],
-        tol=FLOAT_TOL,
+        tol=replace(FLOAT_TOL, output_dtypes=(("predict()", "int"),)),   # labels
         mistakes=[
             Mistake(_PredictNoMax,
                     "exp of large scores overflows (inf / inf = nan): subtract each row's "
@@ -609,7 +620,8 @@ EXERCISES = [
                       label="float32 data: the parameters stay float32"),
         ],
         generate=_random_fit_case, n_public=1, n_hidden=8,
-        tol=Tolerance(rtol=1e-6, atol=1e-8),
+        tol=Tolerance(rtol=1e-6, atol=1e-8, same_dtype=True,   # float32 data trains in float32
+                      output_dtypes=(("predict()", "int"),)),
         mistakes=[
             Mistake(_FitSameShuffle,
                     "Shuffle differently every epoch: GetMiniBatch(X, y, self.batch_size, "

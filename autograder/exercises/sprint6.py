@@ -24,7 +24,8 @@ FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
 
 # --------------------------------------------------------------------------- optimizer cases
 def _opt_case(init_kwargs, params, grads_sequence, label):
-    return class_case((), init_kwargs, steps=[("record", (params, grads_sequence))], label=label)
+    return class_case((), init_kwargs, steps=[("record", (params, grads_sequence))], label=label,
+                      in_place=("record",))   # record updates params in place, by design
 
 
 # A worked example shared by the optimizers: two parameters, three steps of gradients.
@@ -818,7 +819,7 @@ EXERCISES = [
         edge_cases=[case(np.array([[0.0, 0.0], [1.0, 1.0]]), 0.5),
                     case(np.array([[3.0, 4.0]]), 1.0),
                     case(np.array([[2.0, 0.0], [0.0, -1.0], [0.0, 0.5]]), 1.0)],
-        tol=Tolerance(rtol=0, atol=0),
+        tol=Tolerance(rtol=0, atol=0, dtype="int"),   # "as an int"
         mistakes=[
             Mistake(_reach_strict, "Within the radius includes the border: distance <= radius."),
             Mistake(_reach_squared, "Compare the distance itself, sqrt(x² + y²), with the "
@@ -887,6 +888,7 @@ EXERCISES = [
                   _dropout_case(0.2, 7, np.arange(12.0).reshape(3, 4) - 5.0,
                                 np.linspace(-1, 1, 12).reshape(3, 4), "ratio 0.2, seed 7")],
         generate=_random_dropout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
+        returns_new=("forward()",),   # inference returns x "as a new array"
         mistakes=[
             Mistake(_DropoutNotInverted, "This course uses inverted dropout: in training divide "
                                          "what is kept by 1 - ratio, and at inference return x "

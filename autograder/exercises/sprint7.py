@@ -6,6 +6,8 @@ draw shapes, strides and paddings; max-pooling cases use small integers so that 
 Several known mistakes are written as subclasses of the reference that change one thing (a
 flipped kernel, a missing sum, an uncropped padding): each is one slip a learner makes.
 """
+from dataclasses import replace
+
 import numpy as np
 
 from solutions.conv1d import (Conv1d, MaxPool1D, SimpleConv1d,  # noqa: F401
@@ -14,7 +16,7 @@ from solutions.conv1d import (Conv1d, MaxPool1D, SimpleConv1d,  # noqa: F401
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
-FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
 EXACT = Tolerance(rtol=0, atol=0)
 
@@ -440,7 +442,8 @@ EXERCISES = [
                     case(np.arange(6, dtype=np.float32).reshape(1, 2, 3), 1,
                          label="float32 stays float32"),
                     case(np.arange(4).reshape(2, 2), 2, label="integers stay integers")],
-        tol=EXACT,
+        tol=replace(EXACT, same_dtype=True),   # "the same dtype as x"
+        returns_new=("return",),                # "a new array even when pad is 0"
         mistakes=[
             Mistake(_pad_every_axis,
                     "np.pad(x, pad) pads *every* axis: a batch (N, C, L) must keep N and C. Pad "

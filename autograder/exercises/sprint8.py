@@ -17,6 +17,7 @@ from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
+KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
 INT_TOL = Tolerance(rtol=0, atol=0, dtype="int")
 EXACT = Tolerance(rtol=0, atol=0)      # a float 24.0 is the size 24; a 3.5 is not
 
@@ -536,10 +537,13 @@ EXERCISES = [
                   case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
                   case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
                   case(227, 11, stride=4, pad=0, label="AlexNet: 227, filter 11, stride 4"),
-                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)")],
+                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)"),
+                  case(3, 5, raises="ValueError",
+                       label="3, filter 5: the filter does not fit, ValueError")],
         generate=_random_output_size_case, n_public=2, n_hidden=12,
         edge_cases=[case(1, 1), case(5, 5), case(3, 5, stride=1, pad=1),
-                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7)],
+                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7),
+                    case(2, 4, stride=1, pad=0, raises="ValueError")],
         tol=EXACT,
         mistakes=[
             Mistake(_size_no_plus_one, "Off by one: count the first position too, "
@@ -566,7 +570,7 @@ EXERCISES = [
                          label="float32 x, W and b: the output stays float32"),
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
-        tol=FLOAT_TOL,
+        tol=KEEPS_DTYPE,
         mistakes=[
             Mistake(partial(_forward_loops_mistaken, mistake="flipped"),
                     "You flipped the filter (the convolution of signal processing). CNNs use the "
@@ -628,7 +632,7 @@ EXERCISES = [
                                      np.array([0.5], dtype=np.float32), 1, 1,
                                      np.ones((1, 1, 5, 5), dtype=np.float32),
                                      "float32 x, W, b and dout: every output stays float32")],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=KEEPS_DTYPE, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[
             Mistake(_Conv2dFlipped,
                     "You flipped the filter (true convolution). CNNs use the cross-correlation: "

@@ -5,8 +5,6 @@ from solutions.perceptron import AND, NAND, OR, Perceptron, perceptron_output, s
 
 from . import EMPTY_DTYPE, INT_LABELS, correct, mistake, undetectable
 
-BOOL = "harness: booleans are accepted where ints are promised (#14)"
-
 
 # --------------------------------------------------------------------------- step_function
 @correct("sprint1.step_function")
@@ -30,7 +28,7 @@ def step_ge(x):
     return (x >= 0).astype(int)
 
 
-@mistake("sprint1.step_function", xfail=BOOL)
+@mistake("sprint1.step_function")
 def step_bool(x):
     return x > 0
 

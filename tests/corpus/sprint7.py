@@ -6,9 +6,6 @@ from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size
 
 from . import FLOAT32, INT_LABELS, correct, mistake
 
-ALIAS = ("harness: returning the argument object itself where a new array is promised is "
-         "not detected (#14)")
-
 
 # --------------------------------------------------------------------------- output size
 @correct("sprint7.conv1d_output_size")
@@ -124,7 +121,7 @@ def pad1d_concatenate_float_zeros(x, pad):
     return np.concatenate([zeros, x, zeros], axis=-1)
 
 
-@mistake("sprint7.pad1d", xfail=ALIAS)
+@mistake("sprint7.pad1d")
 def pad1d_returns_x_when_no_pad(x, pad):
     if pad == 0:
         return x

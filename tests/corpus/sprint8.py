@@ -7,8 +7,6 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from . import FLOAT32, correct, mistake, undetectable
 
-RAISES = "harness: no case can expect an exception (a documented Raises) (#14)"
-
 
 # --------------------------------------------------------------------------- conv_output_size
 @correct("sprint8.conv_output_size")
@@ -36,7 +34,7 @@ def conv_size_true_division(input_size, filter_size, stride=1, pad=0):
     return (input_size + 2 * pad - filter_size) / stride + 1
 
 
-@mistake("sprint8.conv_output_size", xfail=RAISES)
+@mistake("sprint8.conv_output_size")
 def conv_size_never_raises(input_size, filter_size, stride=1, pad=0):
     # A filter larger than the padded input gives a size <= 0 instead of a ValueError.
     return (input_size + 2 * pad - filter_size) // stride + 1
