@@ -80,12 +80,14 @@ CORE_TESTS = {
 }
 
 #: Parts of the checker core that are not mutated: the named test functions a case may pass
-#: (sprint data, not checking logic), the child's ``__main__`` entry and file plumbing that the
-#: end-to-end grading tests cover, and plain descriptions.
+#: (sprint data, not checking logic), the child's entry point, constants both sides share
+#: (the wire version, the store's folder), file plumbing that the end-to-end grading tests
+#: cover, and plain descriptions. (Every module's ``if __name__ == "__main__":`` is skipped.)
 CORE_SKIP = {
     "autograder/sandbox_child.py": {"_softmax_cross_entropy", "FUNCTIONS", "Fn.__repr__",
+                                    "WIRE_VERSION",
                                     "child_main", "result_paths", "_learner_traceback"},
-    "autograder/registry.py": {"write_store", "live_exercises", "_sprint_key",
+    "autograder/registry.py": {"PUBLIC_DIR", "write_store", "live_exercises", "_sprint_key",
                                "has_live_registry", "Spec.as_row", "describe_inputs",
                                "Exercise.grade_id", "Spec.grade_id", "Exercise.sprint",
                                "Spec.sprint", "case", "class_case"},
@@ -220,6 +222,8 @@ class _Finder(ast.NodeVisitor):
         self.add(node, "delete", "pass")
 
     def visit_If(self, node):
+        if not self.stack and "__name__" in ast.unparse(node.test):
+            return  # the script entry point (`if __name__ == "__main__":`)
         self.add(node.test, "if-false", ast.Constant(False))
         self.generic_visit(node)
 
@@ -345,6 +349,7 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict:
 _PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.strategies", "_pytest.python",
             "matplotlib", "matplotlib.pyplot", "scipy", "nbformat")
 _WORKDIR: Path | None = None
+_CHILD = 0                 # the worker's running pytest child, if any
 _PROJECT = ("autograder", "solutions", "tests", "helpers", "benchmarks")
 
 
@@ -395,6 +400,7 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
 
     Exit code ``None`` means the run took longer than ``timeout`` and was killed.
     """
+    global _CHILD
     start = time.monotonic()
     if timeout <= 0:
         return None, 0.0
@@ -402,6 +408,8 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
     if pid == 0:  # the child: a fresh import of the project from the copy
         try:
             os.setpgid(0, 0)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.chdir(workdir)
             sys.path[:] = [str(workdir)] + [p for p in sys.path
                                             if p not in ("", ".", str(ROOT))]
@@ -417,10 +425,12 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
             os._exit(int(rc))
         except BaseException:  # noqa: BLE001 - never return into the parent's code
             os._exit(99)
+    _CHILD = pid
     deadline = start + timeout
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
+            _CHILD = 0
             return os.waitstatus_to_exitcode(status), time.monotonic() - start
         if time.monotonic() > deadline:
             try:
@@ -428,12 +438,25 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
             except ProcessLookupError:
                 pass
             os.waitpid(pid, 0)
+            _CHILD = 0
             return None, time.monotonic() - start
         time.sleep(0.05)
 
 
+def _stop_worker(*_):
+    """A worker told to stop takes its running pytest child (and what that started) along."""
+    if _CHILD:
+        try:
+            os.killpg(_CHILD, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    os._exit(1)
+
+
 def _worker_setup(root: str, base: str):
     global _WORKDIR
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops the pool
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     sys.dont_write_bytecode = True
     _WORKDIR = _copy_repo(Path(root), Path(base))
@@ -475,27 +498,29 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print) -> tuple:
 
     base = Path(tempfile.mkdtemp(prefix="mutation-work-"))
     _preload()
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        # Baseline: each selection must pass unmutated; its time sets the mutants' time limit.
-        _worker_setup(str(root), str(base))
-        baseline = {}
-        for t in selected:
-            rc, secs = _run_stages(_WORKDIR, t.tests, 900)
-            if rc != 0:
-                raise SystemExit(f"the tests for {t.path} fail without any mutant "
-                                 f"(pytest exit {rc}): fix them first: {' '.join(t.tests)}")
-            baseline[t.path] = secs
-            progress(f"baseline {t.path}: {secs:.1f} s, {len(t.mutants)} mutants")
-        work, index = [], []
-        for t in selected:
-            limit = 3 * baseline[t.path] + 15
-            for m in t.mutants:
-                index.append(m)
-                work.append((len(work), m.path, m.source, t.tests, limit))
-        outcomes: list = [None] * len(work)
         ctx = mp.get_context("fork")
-        with ctx.Pool(jobs, initializer=_worker_setup, initargs=(str(root), str(base)),
-                      maxtasksperchild=None) as pool:
+        with ctx.Pool(jobs, initializer=_worker_setup, initargs=(str(root), str(base))) as pool:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up when killed
+            # Baseline: each selection must pass unmutated; its time sets the mutants' limit.
+            checks = [(i, t.path, (root / t.path).read_text(), t.tests, 900)
+                      for i, t in enumerate(selected)]
+            baseline = {}
+            for i, rc, secs in pool.imap_unordered(_run_mutant, checks):
+                t = selected[i]
+                if rc != 0:
+                    raise SystemExit(f"the tests for {t.path} fail without any mutant "
+                                     f"(pytest exit {rc}): fix them first: {' '.join(t.tests)}")
+                baseline[t.path] = secs
+                progress(f"baseline {t.path}: {secs:.1f} s, {len(t.mutants)} mutants")
+            work, index = [], []
+            for t in selected:
+                limit = 3 * baseline[t.path] + 15
+                for m in t.mutants:
+                    index.append(m)
+                    work.append((len(work), m.path, m.source, t.tests, limit))
+            outcomes: list = [None] * len(work)
             for n, (i, rc, secs) in enumerate(pool.imap_unordered(_run_mutant, work), 1):
                 m = index[i]
                 outcomes[i] = Outcome(m, _verdict(rc), secs)
@@ -503,6 +528,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print) -> tuple:
                          f"{m.operator}: {m.before} -> {m.after} ({secs:.1f} s)")
         return outcomes, baseline
     finally:
+        signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(base, ignore_errors=True)
 
 

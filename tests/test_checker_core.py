@@ -445,3 +445,77 @@ def test_select_by_sprint_or_id_and_unknown_names_are_refused():
     assert registry.select(specs, []) == specs
     with pytest.raises(KeyError, match="sprint3"):
         registry.select(specs, ["sprint3"])
+
+
+def test_default_case_counts_three_public_and_twelve_hidden():
+    ex = _exercise(generate=lambda rng: case(rng.normal(size=1)))
+    assert len(ex.public_inputs()) == 3
+    assert len(ex.hidden_inputs()) == 12
+
+
+def test_stored_cases_round_trip_in_sprint_order(tmp_path):
+    specs = []
+    for sid in ("sprint10.f", "sprint2.f"):
+        ex = Exercise(sid, 2.0, "mod", "f", f"title {sid}", reference=_f,
+                      examples=[case(np.array([1.0, 2.0]), label="ex")],
+                      tol=Tolerance(rtol=1e-3, dtype="float"),
+                      mistakes=[Mistake(_wrong, "times 3")], batch_size=lambda c: 2)
+        specs.append(Spec(ex.id, ex.points, ex.module, ex.name, ex.title, ex.tol, exercise=ex))
+    registry.write_store(tmp_path, specs)
+    back = registry.load_store(tmp_path)
+    assert [s.id for s in back] == ["sprint2.f", "sprint10.f"], "sprints in number order"
+    s = back[0]
+    assert (s.points, s.title, s.tol) == (2.0, "title sprint2.f", Tolerance(rtol=1e-3,
+                                                                             dtype="float"))
+    assert s.exercise is None
+    [p] = s.public_cases()
+    assert p.hidden is False and p.batch == 2 and p.label == "ex"
+    np.testing.assert_array_equal(p.expected["return"], [2.0, 4.0])
+    assert p.mistakes[0]["hint"] == "times 3"
+    with pytest.raises(RuntimeError):
+        s.hidden_cases()
+    with pytest.raises(FileNotFoundError):
+        registry.load_store(tmp_path / "empty")
+
+
+def test_a_case_without_label_is_described_by_its_inputs():
+    p = Prepared({"args": [np.array([1.0, 2.0])], "kwargs": {"k": 3}}, {}, [])
+    assert p.label == "inputs ([1., 2.], k=3)"
+
+
+def test_a_mistake_is_prepared_with_numpy_warnings_silenced():
+    def noisy(x):
+        return np.log(x - x)          # log(0): a RuntimeWarning that must not escape
+    ex = Exercise("sprint9.f", 1.0, "mod", "f", "f", reference=_f,
+                  mistakes=[Mistake(noisy, "log of zero")])
+    with np.errstate(all="raise"):
+        [p] = prepare(ex, [case(np.array([1.0]))])
+    assert [m["hint"] for m in p.mistakes] == ["log of zero"]
+
+
+def test_run_job_reports_a_missing_name_and_an_unreadable_output(tmp_path):
+    res = sandbox_child.run_job({"module": "warmup", "name": "no_such_function",
+                                 "cases": [case(1), case(2)]}, str(tmp_path))
+    assert [r["status"] for r in res] == ["missing", "missing"]
+    assert "has no `no_such_function`" in res[0]["message"]
+    res = sandbox_child.run_job({"module": "no_such_module", "name": "f", "cases": [case(1)]},
+                                str(tmp_path))
+    assert res[0]["status"] == "import_error"
+
+
+def test_classify_exception_not_implemented_and_errors(tmp_path):
+    assert sandbox_child.classify_exception(NotImplementedError(), str(tmp_path)) == \
+        {"status": "not_implemented", "message": "not implemented yet"}
+    assert sandbox_child.classify_exception(NotImplementedError("todo"), str(tmp_path))[
+        "message"] == "todo"
+    r = sandbox_child.classify_exception(ValueError("bad"), str(tmp_path))
+    assert r["status"] == "error" and r["error_type"] == "ValueError" and "bad" in r["message"]
+
+
+def test_test_functions_compare_by_name_and_parameters():
+    Fn = sandbox_child.Fn
+    assert Fn("poly", coef=np.array([1.0])) == Fn("poly", coef=np.array([1.0]))
+    assert Fn("poly", coef=np.array([1.0])) != Fn("poly", coef=np.array([2.0]))
+    assert Fn("race") != Fn("book_2d") and Fn("race") != "race"
+    with pytest.raises(sandbox_child.UnsupportedValue):
+        Fn("no_such_function")
