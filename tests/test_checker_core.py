@@ -8,6 +8,8 @@ test states the verdict a learner must get, so it holds for any implementation o
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,14 @@ def msg(expected, actual, **tol):
 
 
 # --------------------------------------------------------------------------- compare
+def test_a_tolerance_is_a_frozen_value_shared_safely_as_a_default():
+    tol = Tolerance()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tol.rtol = 1.0
+    assert len({Tolerance(), Tolerance()}) == 1, "equal tolerances hash alike"
+    assert (tol.rtol, tol.atol, tol.dtype) == (1e-6, 1e-8, None)
+
+
 @pytest.mark.parametrize("kind,good,bad", [
     ("float", np.array([0.5, 1.0]), np.array([0, 1])),
     ("int", np.array([0, 1], dtype=np.uint8), np.array([0.0, 1.0])),
@@ -101,6 +111,13 @@ def test_tuple_and_list_paths_type_length_and_place():
     assert msg([1.0, 2.0], np.array([1.0, 2.0])) is None   # a list of numbers is an array
 
 
+def test_a_list_of_arrays_is_compared_item_by_item_and_a_list_of_strings_too():
+    assert "expected a list of 2 values, got ndarray" in msg([np.ones(2), np.ones(2)],
+                                                             np.ones((2, 2)))
+    assert msg(["a", "b"], ["a", "c"]) == "return[1]: expected 'b', got 'c'"
+    assert msg(("a", 1.0), ["a", 1.0]) is None
+
+
 def test_shape_hints_for_a_scalar_answer_and_a_reshape():
     assert "expected a single number" in msg(np.float64(1.0), np.ones(3))
     assert "same number of values" in msg(np.zeros((2, 3)), np.zeros((3, 1, 2, 1)))
@@ -151,6 +168,14 @@ def test_generic_hints_need_every_value_to_fit():
     assert any("sign" in h for h in generic_hints(2.0, -2.0))
     assert any("batch size" in h for h in generic_hints(e, 8 * e, batch=8))
     assert not any("batch" in h for h in generic_hints(e, 3 * e, batch=8))
+
+
+def test_a_factor_hint_allows_zeros_within_the_absolute_tolerance():
+    e = np.array([0.0, 1.0, 2.0])
+    assert any("times 3" in h for h in generic_hints(e, np.array([1e-8, 3.0, 6.0])))
+    assert generic_hints(e, np.array([2e-8, 3.0, 6.0])) == []
+    tiny = np.array([1e-13, 1.0])   # below 1e-12 counts as a zero of the expected answer
+    assert any("times 2" in h for h in generic_hints(tiny, np.array([0.0, 2.0])))
 
 
 def test_transpose_hint_only_for_the_values_transposed():

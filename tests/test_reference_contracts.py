@@ -100,7 +100,7 @@ def test_activations_of_integers_are_floats(name, fn):
     assert out.dtype == np.float64, f"{name} of a list of ints gives dtype {out.dtype}"
 
 
-def test_softmax_of_a_batch_normalises_each_row_with_its_own_maximum():
+def test_activations_softmax_of_a_batch_normalises_each_row_with_its_own_maximum():
     x = np.array([[1000.0, 1001.0], [-3.0, 5.0]])
     y = activations.softmax(x)
     assert np.isfinite(y).all(), "softmax overflows: the max is not subtracted"
@@ -110,13 +110,13 @@ def test_softmax_of_a_batch_normalises_each_row_with_its_own_maximum():
     assert one.shape == (3,), "softmax of one sample must keep its shape (keepdims)"
 
 
-def test_relu_returns_a_new_array():
+def test_activations_relu_returns_a_new_array():
     x = np.array([-1.0, 2.0])
     is_new("activations.relu", activations.relu(x), x)
     assert activations.relu(np.array([-1, 3])).tolist() == [0, 3]
 
 
-def test_step_function_and_perceptron_output_give_int_arrays():
+def test_perceptron_step_function_and_output_give_int_arrays():
     out = perceptron.step_function(np.array([-0.5, 0.0, 0.5]))
     assert out.dtype.kind == "i" and out.tolist() == [0, 0, 1], "step(0) is 0, ints"
     out = perceptron.perceptron_output([1, 1], [0.5, 0.5], -1.0)
@@ -126,7 +126,7 @@ def test_step_function_and_perceptron_output_give_int_arrays():
 @pytest.mark.parametrize("gate,table", [
     ("AND", [0, 0, 0, 1]), ("NAND", [1, 1, 1, 0]), ("OR", [0, 1, 1, 1]), ("XOR", [0, 1, 1, 0]),
 ])
-def test_gates_on_the_whole_truth_table_and_on_one_pair(gate, table):
+def test_perceptron_gates_on_the_whole_truth_table_and_on_one_pair(gate, table):
     fn = getattr(perceptron, gate)
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     assert fn(X).tolist() == table, f"perceptron.{gate} truth table"
@@ -199,7 +199,7 @@ def test_forward_accepts_lists_and_general_forward_defaults_match_the_three_laye
     same("forward_general with one layer applies only the output function", one, [1.0, -1.0])
 
 
-def test_predict_class_uses_the_hidden_activation_it_is_given():
+def test_forward_predict_class_uses_the_hidden_activation_it_is_given():
     net = {"W1": np.array([[1.0, -1.0]]), "b1": np.zeros(2),
            "W2": np.array([[1.0, 0.0], [0.0, 1.0]]), "b2": np.array([0.0, 0.0])}
     x = np.array([[-2.0]])
@@ -210,7 +210,7 @@ def test_predict_class_uses_the_hidden_activation_it_is_given():
 
 
 # --------------------------------------------------------------------------- losses
-def test_sum_squared_error_is_a_python_float_averaged_over_the_batch():
+def test_losses_sum_squared_error_is_a_python_float_averaged_over_the_batch():
     y = np.array([[0.1, 0.9], [0.5, 0.5]])
     t = np.array([[0, 1], [1, 0]])
     got = losses.sum_squared_error(y, t)
@@ -220,7 +220,7 @@ def test_sum_squared_error_is_a_python_float_averaged_over_the_batch():
     same("sum_squared_error of one sample", losses.sum_squared_error([0.1, 0.9], [0, 1]), 0.01)
 
 
-def test_cross_entropy_single_sample_batch_and_delta():
+def test_losses_cross_entropy_single_sample_batch_and_delta():
     y = np.array([0.1, 0.7, 0.2])
     got = losses.cross_entropy_error(y, 1)
     assert type(got) is float
@@ -236,7 +236,7 @@ def test_cross_entropy_single_sample_batch_and_delta():
          -np.log(1e-7), rtol=1e-12)
 
 
-def test_sample_batch_accepts_lists_returns_arrays_and_never_repeats():
+def test_losses_sample_batch_accepts_lists_returns_arrays_and_never_repeats():
     X = np.arange(20).reshape(10, 2)
     t = np.arange(10)
     Xb, tb = losses.sample_batch(X.tolist(), t.tolist(), 10, seed=1)
@@ -249,7 +249,7 @@ def test_sample_batch_accepts_lists_returns_arrays_and_never_repeats():
 
 
 # --------------------------------------------------------------------------- gradients
-def test_numerical_diff_is_central_with_the_default_h_and_a_float():
+def test_gradients_numerical_diff_is_central_with_the_default_h_and_a_float():
     got = gradients.numerical_diff(lambda x: x ** 3, 1.0)
     assert type(got) is float
     same("numerical_diff default h = 1e-4 (central)", got, 3.0 + 1e-8, rtol=1e-12)
@@ -257,7 +257,7 @@ def test_numerical_diff_is_central_with_the_default_h_and_a_float():
          3.0 + 0.01, rtol=1e-12)
 
 
-def test_numerical_gradient_uses_h_1e_4_copies_and_restores():
+def test_gradients_numerical_gradient_uses_h_1e_4_copies_and_restores():
     x = np.array([1.0, 2.0])
     seen = []
     g = gradients.numerical_gradient(lambda v: seen.append(v.copy()) or float(np.sum(v ** 3)), x)
@@ -273,7 +273,7 @@ def test_numerical_gradient_uses_h_1e_4_copies_and_restores():
          rtol=1e-6)
 
 
-def test_gradient_descent_defaults_history_copies_and_input():
+def test_gradients_gradient_descent_defaults_history_copies_and_input():
     x0 = np.array([3.0, 4.0])
     x, hist = gradients.gradient_descent(lambda v: float(np.sum(v ** 2)), x0)
     assert x0.tolist() == [3.0, 4.0], "gradient_descent modified init_x"
@@ -346,7 +346,7 @@ def test_layers_keep_float32_accept_lists_and_leave_inputs_alone(name, make, sha
     assert out64.dtype == np.float64, f"{name}.forward of a list of ints: {out64.dtype}"
 
 
-def test_relu_layer_masks_zero_and_negative_inputs():
+def test_layers_relu_masks_zero_and_negative_inputs():
     r = layers.Relu()
     out = r.forward(np.array([-1.0, 0.0, 2.0]))
     assert out.tolist() == [0.0, 0.0, 2.0]
@@ -355,7 +355,7 @@ def test_relu_layer_masks_zero_and_negative_inputs():
     assert r.backward([1, 1, 1]).dtype == np.float64
 
 
-def test_affine_flattens_and_restores_the_input_shape():
+def test_layers_affine_flattens_and_restores_the_input_shape():
     W, b = arr(6, 2), arr(2)
     a = layers.Affine(W, b)
     x = arr(3, 2, 3)
@@ -367,7 +367,7 @@ def test_affine_flattens_and_restores_the_input_shape():
     assert a.backward([[1, 1]] * 3).dtype == np.float64
 
 
-def test_softmax_with_loss_labels_onehot_dtype_and_dout():
+def test_layers_softmax_with_loss_labels_onehot_dtype_and_dout():
     s = layers.SoftmaxWithLoss()
     x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]], dtype=np.float32)
     loss = s.forward(x, np.array([2, 0]))
@@ -385,7 +385,7 @@ def test_softmax_with_loss_labels_onehot_dtype_and_dout():
     same("labels as floats and lists", s3.forward(x.tolist(), [2.0, 0.0]), loss, rtol=1e-6)
 
 
-def test_mul_and_add_layers():
+def test_layers_mul_and_add():
     m = layers.MulLayer()
     assert m.forward(3.0, 4.0) == 12.0
     assert m.backward(2.0) == (8.0, 6.0)
@@ -395,7 +395,7 @@ def test_mul_and_add_layers():
 
 
 # --------------------------------------------------------------------------- classifier
-def test_get_mini_batch_defaults_count_and_negative_index():
+def test_classifier_get_mini_batch_defaults_count_and_negative_index():
     X = np.arange(50).reshape(25, 2)
     y = np.arange(25)
     mb = classifier.GetMiniBatch(X, y)
@@ -414,7 +414,7 @@ def test_get_mini_batch_defaults_count_and_negative_index():
     assert sorted(first.tolist()) == list(range(25))
 
 
-def test_init_params_defaults_and_dtype():
+def test_classifier_init_params_defaults_and_dtype():
     p = classifier.init_params([4, 3, 2])
     assert set(p) == {"W1", "b1", "W2", "b2"} and p["W1"].dtype == np.float64
     rng = np.random.default_rng(0)
@@ -437,7 +437,7 @@ def _toy(n=60, dtype=np.float64):
     return X, y
 
 
-def test_scratch_classifier_keeps_float32_and_learns_with_lists():
+def test_classifier_keeps_float32_and_learns():
     X, y = _toy(dtype=np.float32)
     clf = classifier.ScratchNeuralNetClassifier(hidden_sizes=(8,), epochs=5, lr=0.1,
                                                 batch_size=10, seed=0, verbose=False)
@@ -466,7 +466,7 @@ def test_optimizers_update_in_place_and_keep_float32(name):
     untouched(f"{name}.update grads", [g_before], [grads["w"]])
 
 
-def test_optimizer_defaults_one_step_by_hand():
+def test_optimizers_defaults_one_step_by_hand():
     g = np.array([0.5])
     cases = {
         "SGD": 1.0 - 0.01 * 0.5,
@@ -481,7 +481,7 @@ def test_optimizer_defaults_one_step_by_hand():
         same(f"{name} default hyperparameters, one step", p["w"], [want], rtol=1e-9)
 
 
-def test_momentum_adagrad_rmsprop_adam_second_steps_by_hand():
+def test_optimizers_second_steps_by_hand():
     g = np.array([1.0])
     p = {"w": np.array([0.0])}
     m = optimizers.Momentum(lr=0.1, momentum=0.9)
@@ -509,7 +509,7 @@ def test_momentum_adagrad_rmsprop_adam_second_steps_by_hand():
 
 
 # --------------------------------------------------------------------------- race, init
-def test_steps_to_reach_boundary_and_never():
+def test_race_steps_to_reach_boundary_and_never():
     path = np.array([[2.0, 0.0], [1.0, 0.0], [0.0, 0.5]])
     assert race.steps_to_reach(path, 1.0) == 1, "a point at exactly the radius has reached it"
     assert type(race.steps_to_reach(path, 1.0)) is int
@@ -517,7 +517,7 @@ def test_steps_to_reach_boundary_and_never():
     assert race.steps_to_reach(path, 5.0) == 0
 
 
-def test_weight_std_names_numbers_and_case():
+def test_initializers_weight_std_names_numbers_and_case():
     assert initializers.weight_std(4, "xavier") == 0.5
     assert initializers.weight_std(4, "He") == np.sqrt(0.5)
     assert initializers.weight_std(4, "XAVIER") == 0.5
@@ -528,7 +528,7 @@ def test_weight_std_names_numbers_and_case():
         initializers.weight_std(4, "lecun")
 
 
-def test_forward_activations_returns_every_layer_and_accepts_lists():
+def test_initializers_forward_activations_returns_every_layer_and_accepts_lists():
     Ws = [np.eye(2), 2 * np.eye(2)]
     out = initializers.forward_activations([[1, -1]], Ws, "relu")
     assert len(out) == 2 and out[0].dtype == np.float64
@@ -537,7 +537,7 @@ def test_forward_activations_returns_every_layer_and_accepts_lists():
 
 
 # --------------------------------------------------------------------------- regularization
-def test_dropout_scales_copies_and_passes_through_at_test_time():
+def test_regularization_dropout_scales_copies_and_passes_through_at_test_time():
     d = regularization.Dropout(0.5, seed=0)
     x = np.ones((200, 10))
     out = d.forward(x)
@@ -560,7 +560,7 @@ def test_dropout_scales_copies_and_passes_through_at_test_time():
                                   err_msg="ratio 0 keeps everything (mask is >= ratio)")
 
 
-def test_dropconnect_masks_weights_and_scales_gradients():
+def test_regularization_dropconnect_masks_weights_and_scales_gradients():
     W = np.ones((3, 4))
     b = np.zeros(4)
     dc = regularization.DropConnect(W, b, 0.5, seed=0)
@@ -579,7 +579,7 @@ def test_dropconnect_masks_weights_and_scales_gradients():
     assert W.tolist() == np.ones((3, 4)).tolist(), "DropConnect modified W"
 
 
-def test_maxout_groups_channels_and_routes_gradients():
+def test_regularization_maxout_groups_channels_and_routes_gradients():
     m = regularization.Maxout(2)
     x = np.array([[[1.0], [3.0], [5.0], [4.0]]])        # (1, 4, 1): groups (1, 3), (5, 4)
     out = m.forward(x.tolist())
@@ -621,7 +621,7 @@ def test_simple_conv1d_dtype_lists_and_db_shape():
     assert c2.db.shape == (), "db has the shape of b"
 
 
-def test_pad1d_pads_the_last_axis_only_and_returns_a_new_array():
+def test_conv1d_pad1d_pads_the_last_axis_only_and_returns_a_new_array():
     x = np.array([1.0, 2.0], dtype=np.float32)
     out = conv1d.pad1d(x, 0)
     assert out.tolist() == [1.0, 2.0] and out.dtype == np.float32
@@ -650,7 +650,7 @@ def test_conv1d_layer_dtype_lists_stride_and_padding():
     assert default.forward(x).shape == (2, 3, 5), "defaults stride=1, pad=0"
 
 
-def test_maxpool1d_default_stride_ties_and_lists():
+def test_conv1d_maxpool1d_default_stride_ties_and_lists():
     p = conv1d.MaxPool1D(2)
     out = p.forward([[[1.0, 3.0, 2.0, 2.0, 5.0]]])
     assert out.tolist() == [[[3.0, 2.0]]]
@@ -693,7 +693,7 @@ def test_pooling_2d_keeps_float32_and_default_stride(cls):
     same(f"{cls}.backward sends every gradient somewhere", dx.sum(), out.size, rtol=1e-6)
 
 
-def test_maxpool2d_padding_uses_minus_infinity_and_overlap_adds():
+def test_pooling_maxpool2d_padding_uses_minus_infinity_and_overlap_adds():
     p = pooling.MaxPool2D(2, 2, stride=1, pad=1)
     x = -np.ones((1, 1, 2, 2))
     out = p.forward(x)
@@ -702,7 +702,7 @@ def test_maxpool2d_padding_uses_minus_infinity_and_overlap_adds():
     same("overlapping windows add up", dx.sum(), 9.0)
 
 
-def test_avgpool2d_padding_counts_zeros():
+def test_pooling_avgpool2d_padding_counts_zeros():
     p = pooling.AveragePool2D(2, 2, stride=2, pad=1)
     out = p.forward(np.ones((1, 1, 2, 2)))
     same("AvgPool2D averages over the whole window, padding included", out, np.full((1, 1, 2, 2),
@@ -732,3 +732,209 @@ def test_param_count_defaults_padding_and_int_results():
         assert type(n) is int and all(type(s) is int for s in shape), (shape, n)
     with pytest.raises(ValueError):
         param_count.count_parameters([{"type": "dense", "units": 3}], (1, 2, 2))
+
+
+def test_conv2d_output_size_edges_and_ints():
+    assert conv2d.conv_output_size(3, 3) == 1, "a filter as wide as the input fits once"
+    assert conv2d.conv_output_size(1, 3, pad=1) == 1
+    with pytest.raises(ValueError):
+        conv2d.conv_output_size(2, 3)
+    got = conv2d.conv_output_size(np.int64(28), 5.0, stride=1.0, pad=0.0)
+    assert got == 24 and type(got) is int, "conv_output_size returns an int"
+    assert conv2d.conv_output_size(8, 3, stride=2) == 3, "the floor"
+    assert conv2d.conv_output_size(5, 3) == 3, "defaults stride=1, pad=0"
+
+
+def _conv2d_by_hand(x, W, b, stride, pad):
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    N, _, H, Wd = xp.shape
+    F, _, FH, FW = W.shape
+    OH, OW = (H - FH) // stride + 1, (Wd - FW) // stride + 1
+    out = np.zeros((N, F, OH, OW))
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = xp[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
+                    out[n, f, i, j] = (patch * W[f]).sum() + b[f]
+    return out
+
+
+@pytest.mark.parametrize("stride,pad", [(1, 0), (2, 1), (3, 2)])
+def test_conv2d_loops_and_layer_agree_with_a_hand_written_convolution(stride, pad):
+    x, W, b = arr(2, 2, 7, 6), arr(3, 2, 3, 2), arr(3)
+    want = _conv2d_by_hand(x, W, b, stride, pad)
+    same("conv2d_forward_loops", conv2d.conv2d_forward_loops(x, W, b, stride, pad), want,
+         rtol=1e-10, atol=1e-12)
+    layer = conv2d.Conv2d(W, b, stride=stride, pad=pad)
+    same("Conv2d.forward", layer.forward(x), want, rtol=1e-10, atol=1e-12)
+    dout = arr(*want.shape)
+    dx, dW, db = conv2d.conv2d_backward_loops(dout, x, W, stride, pad)
+    dx2 = layer.backward(dout)
+    same("Conv2d.backward dx vs loops", dx2, dx, rtol=1e-10, atol=1e-12)
+    same("Conv2d.dW vs loops", layer.dW, dW, rtol=1e-10, atol=1e-12)
+    same("Conv2d.db vs loops", layer.db, db, rtol=1e-10, atol=1e-12)
+    same("db is dout summed over n, i, j", db, dout.sum(axis=(0, 2, 3)))
+    # dW by its definition, on the padded input
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    eps = np.zeros_like(W)
+    eps[1, 0, 2, 1] = 1e-6
+    up = _conv2d_by_hand(x, W + eps, b, stride, pad)
+    same("dW[1, 0, 2, 1] by a finite difference", dW[1, 0, 2, 1],
+         ((up - want) * dout).sum() / 1e-6, rtol=1e-4)
+    assert xp.shape[2:] == (7 + 2 * pad, 6 + 2 * pad)
+
+
+def test_conv2d_loops_defaults_dtype_and_first_layer_without_dx():
+    x, W, b = arr(1, 1, 4, 4, dtype=np.float32), arr(2, 1, 3, 3, dtype=np.float32), \
+        arr(2, dtype=np.float32)
+    out = conv2d.conv2d_forward_loops(x, W, b)
+    assert out.shape == (1, 2, 2, 2) and out.dtype == np.float32, "defaults stride 1, pad 0"
+    dx, dW, db = conv2d.conv2d_backward_loops(np.ones_like(out), x, W)
+    assert dx.shape == x.shape and dx.dtype == dW.dtype == db.dtype == np.float32
+    layer = conv2d.Conv2d(W, b)
+    assert layer.needs_dx is True
+    layer.forward(x)
+    layer.needs_dx = False
+    assert layer.backward(np.ones_like(out)) is None
+    same("dW is still computed without dx", layer.dW, dW, rtol=1e-5)
+
+
+def test_pooling_windows_of_more_than_256_positions_route_the_gradient_right():
+    x = np.zeros((1, 1, 1, 257))
+    x[0, 0, 0, 256] = 1.0                      # the maximum at position 256 of the window
+    p = pooling.MaxPool2D(1, 257)
+    assert p.forward(x).tolist() == [[[[1.0]]]]
+    dx = p.backward(np.full((1, 1, 1, 1), 5.0))
+    assert dx[0, 0, 0, 256] == 5.0 and dx.sum() == 5.0, \
+        "MaxPool2D: the argmax of a 257-position window does not fit in one byte"
+    y = np.zeros((1, 1, 16, 16))
+    y[0, 0, 15, 15] = 1.0                      # position 255 of a 16×16 window
+    q = pooling.MaxPool2D(16, 16)
+    q.forward(y)
+    assert q.backward(np.ones((1, 1, 1, 1)))[0, 0, 15, 15] == 1.0
+
+
+def _maxpool_by_hand(x, ph, pw, stride, dout):
+    N, C, H, W = x.shape
+    OH, OW = (H - ph) // stride + 1, (W - pw) // stride + 1
+    out, dx = np.zeros((N, C, OH, OW)), np.zeros_like(x)
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    win = x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw]
+                    out[n, c, i, j] = win.max()
+                    a, b = np.unravel_index(np.argmax(win), win.shape)
+                    dx[n, c, i * stride + a, j * stride + b] += dout[n, c, i, j]
+    return out, dx
+
+
+@pytest.mark.parametrize("ph,pw,stride", [(2, 1, 1), (1, 2, 1), (3, 2, 2), (2, 2, 2), (3, 3, 1)])
+def test_pooling_maxpool2d_matches_a_loop_for_overlap_in_one_direction(ph, pw, stride):
+    x = np.round(arr(2, 2, 5, 6), 1)           # rounding makes ties: the first one wins
+    p = pooling.MaxPool2D(ph, pw, stride=stride)
+    out = p.forward(x)
+    dout = arr(*out.shape)
+    want_out, want_dx = _maxpool_by_hand(x, ph, pw, stride, dout)
+    same("MaxPool2D.forward", out, want_out)
+    same(f"MaxPool2D.backward ({ph}×{pw}, stride {stride})", p.backward(dout), want_dx)
+
+
+@pytest.mark.parametrize("ph,pw,stride", [(2, 1, 1), (1, 2, 1), (3, 2, 2), (2, 2, None)])
+def test_pooling_average_matches_a_loop(ph, pw, stride):
+    x = arr(1, 2, 5, 6)
+    p = pooling.AveragePool2D(ph, pw, stride=stride)
+    out = p.forward(x)
+    s = (ph, pw) if stride is None else (stride, stride)
+    OH, OW = (5 - ph) // s[0] + 1, (6 - pw) // s[1] + 1
+    want = np.array([[[[x[0, c, i * s[0]:i * s[0] + ph, j * s[1]:j * s[1] + pw].mean()
+                        for j in range(OW)] for i in range(OH)] for c in range(2)]])
+    same("AveragePool2D.forward", out, want)
+    dout = arr(*out.shape)
+    dx = p.backward(dout)
+    want_dx = np.zeros_like(x)
+    for c in range(2):
+        for i in range(OH):
+            for j in range(OW):
+                want_dx[0, c, i * s[0]:i * s[0] + ph, j * s[1]:j * s[1] + pw] += \
+                    dout[0, c, i, j] / (ph * pw)
+    same("AveragePool2D.backward", dx, want_dx)
+
+
+def test_pooling_flatten_round_trip():
+    f = pooling.Flatten()
+    x = arr(2, 3, 2, 2)
+    out = f.forward(x)
+    assert out.shape == (2, 12)
+    np.testing.assert_array_equal(f.backward(out), x)
+
+
+def _clf(**kw):
+    args = dict(hidden_sizes=(6,), epochs=3, lr=0.1, batch_size=8, seed=0, verbose=False)
+    args.update(kw)
+    return classifier.ScratchNeuralNetClassifier(**args)
+
+
+def test_classifier_fit_is_plain_sgd_over_seeded_shuffles_epoch_by_epoch():
+    X, y = _toy(40)
+    clf = _clf().fit(X, y)
+    # the same training written out: init_params(seed), then epoch e shuffles with seed + e
+    by_hand = _clf()
+    by_hand._initialize(2, 2, "float64")
+    for epoch in range(3):
+        for xb, yb in classifier.GetMiniBatch(X, y, 8, seed=0 + epoch):
+            by_hand._gradient(xb, yb)
+            for key in by_hand.params:
+                by_hand.params[key] -= 0.1 * by_hand.grads[key]
+    for key in clf.params:
+        same(f"ScratchNeuralNetClassifier.fit params[{key!r}]", clf.params[key],
+             by_hand.params[key], rtol=1e-12)
+    assert set(clf.grads) == {"W1", "b1", "W2", "b2"}
+    same("grads hold the last batch's dW", clf.grads["W2"], clf.layers[-1].dW)
+
+
+def test_classifier_gradient_is_the_derivative_of_the_loss():
+    X, y = _toy(10)
+    clf = _clf()
+    clf._initialize(2, 2, "float64")
+    loss = clf._gradient(X, y)
+    assert type(loss) is float
+    key, idx, h = "W1", (1, 2), 1e-6
+    clf.params[key][idx] += h
+    up = clf.last_layer.forward(clf._forward(X), y)
+    clf.params[key][idx] -= 2 * h
+    down = clf.last_layer.forward(clf._forward(X), y)
+    clf.params[key][idx] += h
+    same("ScratchNeuralNetClassifier._gradient dW1 vs a finite difference",
+         clf.grads[key][idx], (up - down) / (2 * h), rtol=1e-5)
+
+
+def test_classifier_optimizer_replaces_plain_sgd():
+    X, y = _toy(40)
+    plain = _clf(lr=0.05).fit(X, y)
+    with_sgd = _clf(lr=123.0, optimizer=optimizers.SGD(lr=0.05)).fit(X, y)
+    for key in plain.params:
+        same(f"fit with optimizer=SGD(0.05) vs lr=0.05: {key}", with_sgd.params[key],
+             plain.params[key], rtol=1e-12)
+
+
+def test_classifier_accepts_lists_classes_from_validation_labels_and_float_batch_size():
+    X, y = _toy(30)
+    clf = _clf(batch_size=8.0).fit(X.tolist(), y.tolist(), X[:5].tolist(), [0, 1, 2, 0, 1])
+    assert clf.predict_proba(X).shape == (30, 3), "K = max(max(y), max(y_val)) + 1"
+    assert len(clf.history["val_acc"]) == 3 and len(clf.history["val_loss"]) == 3
+    mb = classifier.GetMiniBatch(X, y, batch_size=8.0)
+    assert len(mb) == 4 and len(mb[0][0]) == 8
+    ints = _clf().fit(np.array([[0, 1], [1, 0], [1, 1], [0, 0]]), np.array([1, 0, 1, 0]))
+    assert ints.params["W1"].dtype == np.float64, "integer data trains in float64"
+
+
+def test_classifier_progress_bar_only_when_verbose(capsys):
+    X, y = _toy(20)
+    _clf(verbose=False).fit(X, y, X, y)
+    assert capsys.readouterr().err == "", "verbose=False must print nothing"
+    _clf(verbose=True).fit(X, y, X, y)
+    err = capsys.readouterr().err
+    for word in ("epochs", "loss=", "acc=", "val_loss=", "val_acc="):
+        assert word in err, f"the progress bar shows {word!r}"
