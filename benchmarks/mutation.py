@@ -362,9 +362,10 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict:
 
 # --------------------------------------------------------------------------- running
 _PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.strategies", "_pytest.python",
-            "matplotlib", "matplotlib.pyplot", "scipy", "nbformat")
+            "matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto")
 _WORKDIR: Path | None = None
 _CHILD = 0                 # the worker's running pytest child, if any
+_MTIME_BASE = 2_000_000_000
 _PROJECT = ("autograder", "solutions", "tests", "helpers", "benchmarks")
 
 
@@ -472,21 +473,28 @@ def _worker_setup(root: str, base: str):
     global _WORKDIR
     signal.signal(signal.SIGTERM, _stop_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops the pool
-    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    sys.dont_write_bytecode = True
     _WORKDIR = _copy_repo(Path(root), Path(base))
 
 
 def _run_mutant(job) -> tuple:
-    """Worker: ``job = (index, path, source, tests, timeout)`` → ``(index, rc, seconds)``."""
+    """Worker: ``job = (index, path, source, tests, timeout)`` → ``(index, rc, seconds)``.
+
+    The mutated file gets a modification time of its own (``_MTIME_BASE + index``), so the
+    bytecode cached for any other version of the file (it records the source's time and size)
+    is never taken for it; the original comes back with its own time.
+    """
     index, path, source, tests, timeout = job
     target = _WORKDIR / path
-    original = target.read_text()
-    target.write_text(source)
+    original, stat = target.read_text(), target.stat()
+    if source != original:
+        target.write_text(source)
+        os.utime(target, (_MTIME_BASE + index, _MTIME_BASE + index))
     try:
         rc, secs = _run_stages(_WORKDIR, tests, timeout)
     finally:
-        target.write_text(original)
+        if source != original:
+            target.write_text(original)
+            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return index, rc, secs
 
 

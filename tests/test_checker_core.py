@@ -114,6 +114,8 @@ def test_tuple_and_list_paths_type_length_and_place():
 def test_a_list_of_arrays_is_compared_item_by_item_and_a_list_of_strings_too():
     assert "expected a list of 2 values, got ndarray" in msg([np.ones(2), np.ones(2)],
                                                              np.ones((2, 2)))
+    mixed = [np.float64(1.0), np.array(2.0)]   # one item is an array: a list of values
+    assert "expected a list of 2 values, got ndarray" in msg(mixed, np.array([1.0, 2.0]))
     assert msg(["a", "b"], ["a", "c"]) == "return[1]: expected 'b', got 'c'"
     assert msg(("a", 1.0), ["a", 1.0]) is None
 

@@ -211,12 +211,13 @@ def test_forward_predict_class_uses_the_hidden_activation_it_is_given():
 
 # --------------------------------------------------------------------------- losses
 def test_losses_sum_squared_error_is_a_python_float_averaged_over_the_batch():
-    y = np.array([[0.1, 0.9], [0.5, 0.5]])
-    t = np.array([[0, 1], [1, 0]])
+    y = np.array([[0.1, 0.9], [0.5, 0.5], [1.0, 0.0]])
+    t = np.array([[0, 1], [1, 0], [1, 0]])
     got = losses.sum_squared_error(y, t)
     assert type(got) is float
-    same("sum_squared_error", got, 0.5 * ((0.01 + 0.01) + (0.25 + 0.25)) / 2)
-    same("sum_squared_error with class indices", losses.sum_squared_error(y, [1, 0]), got)
+    same("sum_squared_error: half the squared error summed over classes, mean over samples",
+         got, 0.5 * ((0.01 + 0.01) + (0.25 + 0.25) + 0.0) / 3)
+    same("sum_squared_error with class indices", losses.sum_squared_error(y, [1, 0, 0]), got)
     same("sum_squared_error of one sample", losses.sum_squared_error([0.1, 0.9], [0, 1]), 0.01)
 
 
@@ -385,6 +386,12 @@ def test_layers_softmax_with_loss_labels_onehot_dtype_and_dout():
     same("labels as floats and lists", s3.forward(x.tolist(), [2.0, 0.0]), loss, rtol=1e-6)
 
 
+def test_layers_softmax_with_loss_shifts_each_row_by_its_own_maximum():
+    s = layers.SoftmaxWithLoss()
+    loss = s.forward(np.array([[1000.0, 1001.0], [-1000.0, -999.0]]), np.array([1, 1]))
+    same("SoftmaxWithLoss with rows far apart", loss, np.log(1 + np.exp(-1.0)), rtol=1e-12)
+
+
 def test_layers_mul_and_add():
     m = layers.MulLayer()
     assert m.forward(3.0, 4.0) == 12.0
@@ -546,6 +553,7 @@ def test_regularization_dropout_scales_copies_and_passes_through_at_test_time():
     assert 0.4 < kept.mean() < 0.6
     dx = d.backward(np.ones_like(x))
     np.testing.assert_array_equal(dx != 0, kept, err_msg="Dropout.backward uses the same mask")
+    same("Dropout.backward scales by 1 / (1 - ratio)", dx[kept], 2.0)
     test = d.forward(x, train_flg=False)
     np.testing.assert_array_equal(test, x)
     is_new("Dropout.forward(train_flg=False)", test, x)
@@ -569,6 +577,7 @@ def test_regularization_dropconnect_masks_weights_and_scales_gradients():
     mask = dc.mask
     same("DropConnect forward", out, x @ (W * mask / 0.5))
     dx = dc.backward(np.ones((2, 4)))
+    assert 0 < mask.sum() < mask.size
     same("DropConnect dW is masked and scaled", dc.dW, (x.T @ np.ones((2, 4))) * mask / 0.5)
     same("DropConnect db", dc.db, [2.0] * 4)
     same("DropConnect dx", dx, np.ones((2, 4)) @ (W * mask / 0.5).T)
@@ -587,8 +596,10 @@ def test_regularization_maxout_groups_channels_and_routes_gradients():
     dx = m.backward(np.array([[[10.0], [20.0]]]))
     assert dx.tolist() == [[[0.0], [10.0], [20.0], [0.0]]]
     assert m.backward([[[1], [1]]]).dtype == np.float64
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="multiple of pieces"):
         regularization.Maxout(3).forward(np.ones((1, 4, 1)))
+    assert regularization.Maxout(2).forward(np.array([[[1], [2]]])).dtype == np.float64, \
+        "Maxout of ints gives floats"
     x2 = np.arange(12.0).reshape(1, 6, 2)
     assert regularization.Maxout(3).forward(x2).shape == (1, 2, 2)
 
@@ -723,6 +734,12 @@ def test_param_count_defaults_padding_and_int_results():
     got = param_count.count_parameters([{"type": "conv", "filters": 1, "size": 2, "stride": 2}],
                                        (1, 5, 5))
     assert got == [((1, 2, 2), 5)], "floor division for sizes"
+    got = param_count.count_parameters([{"type": "conv", "filters": 1, "size": 2, "stride": 2},
+                                        {"type": "affine", "units": 1}], (1, 5, 5))
+    assert got == [((1, 2, 2), 5), ((1,), 5)], "the next layer sees the floored size"
+    got = param_count.count_parameters([{"type": "pool", "size": 2},
+                                        {"type": "affine", "units": 1}], (1, 5, 5))
+    assert got == [((1, 2, 2), 0), ((1,), 5)]
     got = param_count.count_parameters([{"type": "affine", "units": 3}], np.array([2, 2, 2]))
     assert got == [((3,), 27)]
     shape, n = got[0]
