@@ -30,6 +30,7 @@ import argparse
 import ast
 import os
 import platform
+import random
 import shutil
 import signal
 import sys
@@ -515,8 +516,12 @@ class Outcome:
     seconds: float
 
 
-def run(selected: list, jobs: int, root: Path = ROOT, progress=print) -> tuple:
-    """Run every mutant of ``selected`` targets; returns (outcomes, baseline seconds per file)."""
+def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=None) -> tuple:
+    """Run every mutant of ``selected`` targets; returns (outcomes, baseline seconds per file).
+
+    The mutants run in a shuffled (seeded) order, so a run stopped early has sampled every
+    file; ``partial(outcomes_so_far)`` is called every 20 mutants.
+    """
     import multiprocessing as mp
 
     base = Path(tempfile.mkdtemp(prefix="mutation-work-"))
@@ -547,11 +552,15 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print) -> tuple:
                     index.append(m)
                     work.append((len(work), m.path, m.source, t.tests, limit))
             outcomes: list = [None] * len(work)
-            for n, (i, rc, secs) in enumerate(pool.imap_unordered(_run_mutant, work), 1):
+            order = list(work)
+            random.Random(0).shuffle(order)
+            for n, (i, rc, secs) in enumerate(pool.imap_unordered(_run_mutant, order), 1):
                 m = index[i]
                 outcomes[i] = Outcome(m, _verdict(rc), secs)
                 progress(f"[{n}/{len(work)}] {outcomes[i].verdict:16} {m.path}:{m.line} "
                          f"{m.operator}: {m.before} -> {m.after} ({secs:.1f} s)")
+                if partial and n % 20 == 0 and n < len(work):
+                    partial([o for o in outcomes if o is not None], len(work))
         return outcomes, baseline
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -596,11 +605,14 @@ def score(killed: int, counted: int) -> str:
 
 
 def render(outcomes, equivalent, *, kinds: dict, command: str, started: str, seconds: float,
-           jobs: int, load_start: str, load_end: str) -> str:
+           jobs: int, load_start: str, load_end: str, planned: int | None = None) -> str:
     rows = summarize(outcomes, equivalent)
     lines = [
         "# Mutation testing: the bugs the tests miss",
         "",
+        *([f"**Partial: {len(outcomes)} of {planned} mutants run so far** (a random sample "
+           "of every file; the run was still going or was stopped).", ""]
+          if planned and len(outcomes) < planned else []),
         f"Written by `{command}` (see `benchmarks/README.md`; how to read it: "
         "`docs/authoring.md`, *Mutation testing*).",
         "",
@@ -614,7 +626,7 @@ def render(outcomes, equivalent, *, kinds: dict, command: str, started: str, sec
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     totals: dict = {}
-    for path, r in rows.items():
+    for path, r in sorted(rows.items(), key=lambda kv: (kinds[kv[0]], kv[0])):
         kind = kinds[path]
         lines.append(f"| `{path}` | {kind} | {r['mutants']} | {r['killed']} | {r['survived']} "
                      f"| {r['equivalent']} | {r['errors']} | "
@@ -681,11 +693,22 @@ def main(argv=None) -> int:
     out = args.out or (RESULTS if full else None)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
-    outcomes, _ = run(chosen, args.jobs, progress=lambda s: print(s, flush=True))
-    seconds = time.monotonic() - t0
     command = "python -m benchmarks.mutation" + ("" if argv is None and len(sys.argv) < 2
                                                  else " " + " ".join(argv or sys.argv[1:]))
-    text = render(outcomes, equivalent, kinds={t.path: t.kind for t in chosen},
+    kinds = {t.path: t.kind for t in chosen}
+
+    def write_partial(done, planned):
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(render(done, equivalent, kinds=kinds, command=command,
+                                  started=started, seconds=time.monotonic() - t0,
+                                  jobs=args.jobs, load_start=load_start, load_end=_load(),
+                                  planned=planned))
+
+    outcomes, _ = run(chosen, args.jobs, progress=lambda s: print(s, flush=True),
+                      partial=write_partial)
+    seconds = time.monotonic() - t0
+    text = render(outcomes, equivalent, kinds=kinds,
                   command=command, started=started, seconds=seconds, jobs=args.jobs,
                   load_start=load_start, load_end=_load())
     print(text)
