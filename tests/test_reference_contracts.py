@@ -110,6 +110,17 @@ def test_activations_softmax_of_a_batch_normalises_each_row_with_its_own_maximum
     assert one.shape == (3,), "softmax of one sample must keep its shape (keepdims)"
 
 
+def test_activations_values_at_known_points():
+    same("sigmoid(0), sigmoid(2)", activations.sigmoid(np.array([0.0, 2.0])),
+         [0.5, 1 / (1 + np.exp(-2.0))], rtol=1e-12)
+    same("sigmoid_grad(0) = 1/4", activations.sigmoid_grad(np.array([0.0, 2.0])),
+         [0.25, np.exp(-2.0) / (1 + np.exp(-2.0)) ** 2], rtol=1e-12)
+    same("tanh_grad = 1 - tanh^2", activations.tanh_grad(np.array([0.5])),
+         [1 - np.tanh(0.5) ** 2], rtol=1e-12)
+    g = activations.relu_grad(np.array([-1.0, 0.0, 2.0]))
+    assert g.tolist() == [0.0, 0.0, 1.0] and g.dtype == np.float64, "relu_grad(0) is 0"
+
+
 def test_activations_relu_returns_a_new_array():
     x = np.array([-1.0, 2.0])
     is_new("activations.relu", activations.relu(x), x)
@@ -295,6 +306,9 @@ def test_gradient_check_returns_the_largest_relative_error_and_its_index():
     err, idx = gradient_check.gradient_check(a, n)
     assert type(err) is float and idx == (0, 1) and all(type(i) is int for i in idx)
     same("gradient_check relative error", err, 0.2 / 4.2)
+    err_n, idx_n = gradient_check.gradient_check(np.array([-1.0, -3.0]), np.array([-1.5, -3.0]))
+    assert idx_n == (0,)
+    same("gradient_check with negative gradients: |a - n| / (|a| + |n|)", err_n, 0.5 / 2.5)
     err0, _ = gradient_check.gradient_check(np.zeros(3), np.zeros(3))
     assert err0 == 0.0, "0 where both are 0 (the eps floor)"
     err_small, _ = gradient_check.gradient_check(np.array([0.0]), np.array([1e-9]))
@@ -315,13 +329,25 @@ def test_numerical_net_predict_loss_accuracy_and_gradient():
     onehot = np.eye(2)[t]
     assert net.accuracy(x, onehot) == acc, "accuracy with one-hot labels"
     same("accuracy", acc, np.mean(np.argmax(p, axis=1) == t))
+    assert net.accuracy(x.tolist(), t.tolist()) == acc, "accuracy accepts lists"
     params = {k: v.copy() for k, v in net.params.items()}
+    objects = dict(net.params)
     grads = net.numerical_gradient(x, t)
     assert set(grads) == set(params)
     for k in params:
-        assert net.params[k] is not None and np.array_equal(net.params[k], params[k]), \
-            f"numerical_gradient left params[{k!r}] changed"
+        assert net.params[k] is objects[k] and np.array_equal(net.params[k], params[k]), \
+            f"numerical_gradient must put the original params[{k!r}] back"
         assert grads[k].shape == params[k].shape
+    h = 1e-4
+    b2 = net.params["b2"]
+    b2[1] += h
+    up = net.loss(x, t)
+    b2[1] -= 2 * h
+    down = net.loss(x, t)
+    b2[1] += h
+    same("TwoLayerNet.numerical_gradient of b2[1]", grads["b2"][1], (up - down) / (2 * h),
+         rtol=1e-6)
+    assert abs(grads["b2"][1]) > 1e-6
 
 
 # --------------------------------------------------------------------------- layers
@@ -526,6 +552,7 @@ def test_race_steps_to_reach_boundary_and_never():
 
 def test_initializers_weight_std_names_numbers_and_case():
     assert initializers.weight_std(4, "xavier") == 0.5
+    assert type(initializers.weight_std(3, "xavier")) is float
     assert initializers.weight_std(4, "He") == np.sqrt(0.5)
     assert initializers.weight_std(4, "XAVIER") == 0.5
     got = initializers.weight_std(4, np.float32(0.25))
@@ -629,7 +656,7 @@ def test_simple_conv1d_dtype_lists_and_db_shape():
     c2 = conv1d.SimpleConv1d(np.ones(2), np.array(0.5))
     c2.forward(np.ones(3))
     c2.backward(np.ones(2))
-    assert c2.db.shape == (), "db has the shape of b"
+    assert isinstance(c2.db, np.ndarray) and c2.db.shape == (), "db is an array shaped like b"
 
 
 def test_conv1d_pad1d_pads_the_last_axis_only_and_returns_a_new_array():
@@ -659,6 +686,25 @@ def test_conv1d_layer_dtype_lists_stride_and_padding():
     same("Conv1d.backward on lists", dx_list.backward(dout.tolist()), dx, rtol=1e-5, atol=1e-5)
     default = conv1d.Conv1d(W, b)
     assert default.forward(x).shape == (2, 3, 5), "defaults stride=1, pad=0"
+
+
+@pytest.mark.parametrize("size,stride", [(2, None), (3, 1), (2, 3)])
+def test_conv1d_maxpool1d_matches_a_loop_on_a_batch_with_channels(size, stride):
+    x = np.round(arr(2, 3, 8), 1)
+    p = conv1d.MaxPool1D(size, stride)
+    s = size if stride is None else stride
+    n_out = (8 - size) // s + 1
+    out = p.forward(x)
+    dout = arr(2, 3, n_out)
+    want, want_dx = np.zeros((2, 3, n_out)), np.zeros_like(x)
+    for n in range(2):
+        for c in range(3):
+            for i in range(n_out):
+                win = x[n, c, i * s:i * s + size]
+                want[n, c, i] = win.max()
+                want_dx[n, c, i * s + int(np.argmax(win))] += dout[n, c, i]
+    same("MaxPool1D.forward", out, want)
+    same("MaxPool1D.backward on (N, C, L) with N != C", p.backward(dout), want_dx)
 
 
 def test_conv1d_maxpool1d_default_stride_ties_and_lists():
@@ -696,8 +742,11 @@ def test_conv2d_keeps_float32_and_leaves_inputs_alone():
 def test_pooling_2d_keeps_float32_and_default_stride(cls):
     Pool = getattr(pooling, cls)
     x = arr(2, 3, 4, 6, dtype=np.float32)
+    before = x.copy()
     p = Pool(2, 2)
     out = p.forward(x)
+    untouched(f"{cls}.forward", [before], [x])
+    is_new(f"{cls}.forward", out, x)
     assert out.shape == (2, 3, 2, 3) and out.dtype == np.float32
     dx = p.backward(np.ones_like(out))
     assert dx.shape == x.shape and dx.dtype == np.float32
