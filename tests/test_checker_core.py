@@ -546,3 +546,93 @@ def test_test_functions_compare_by_name_and_parameters():
     assert Fn("race") != Fn("book_2d") and Fn("race") != "race"
     with pytest.raises(sandbox_child.UnsupportedValue):
         Fn("no_such_function")
+
+
+# --------------------------------------------------------------------------- more edges
+def test_result_defaults_and_ok():
+    from autograder.evaluate import ExerciseResult
+    r = ExerciseResult("sprint9.f", "f", PASSED, 1, 1, 1.0, 1.0)
+    assert r.ok and r.seconds == 0.0 and r.hints == [] and r.message == ""
+    assert not ExerciseResult("sprint9.f", "f", FAILED, 0, 1, 1.0, 0.0).ok
+
+
+def test_the_first_problem_of_a_case_is_reported_not_a_later_one():
+    cases = [prep({"dW": np.ones(2), "db": np.ones(2)})]
+    r = score(spec(), cases, RunResult([ok(db=np.zeros(2))]))
+    assert r.message == "case 1 of 1 (x=1): dW: no output"
+    r = score(spec(), cases, RunResult([ok(dW=np.zeros(2), db=np.zeros(2))]))
+    assert "dW: wrong value" in r.message and "db" not in r.message
+
+
+def test_no_cases_scores_nothing_and_import_and_missing_together_are_an_error():
+    assert score(spec(), [], RunResult([])).score == 0.0
+    res = [{"status": "import_error", "message": "a"}, {"status": "missing", "message": "b"}]
+    r = score(spec(), [prep({"return": 1.0}), prep({"return": 1.0})], RunResult(res))
+    assert r.status == ERROR
+
+
+class _Grumpy:
+    def __eq__(self, other):
+        raise RuntimeError("no comparing me")
+
+    def __deepcopy__(self, memo):
+        return _Grumpy()
+
+
+def test_in_place_check_on_two_keys_two_items_and_objects_that_refuse_comparison():
+    assert run(lambda d: d.__setitem__("b", 9), {"a": 1, "b": 2})["mutated"] == ["argument 1"]
+    assert run(lambda lst: lst.__setitem__(1, 9), [1, 2])["mutated"] == ["argument 1"]
+    assert run(lambda t: None, (np.zeros(2), [1, 2]))["mutated"] == []
+    assert run(lambda g: None, _Grumpy())["mutated"] == ["argument 1"], \
+        "a value that cannot be compared counts as changed"
+    swapped = run(lambda lst: lst.__setitem__(0, [1.0, 2.0]), [np.array([1.0, 2.0])])
+    assert swapped["mutated"] == ["argument 1"], "an array replaced by a list is a change"
+
+
+def test_class_cases_given_as_plain_dicts_without_steps_or_attrs():
+    out = sandbox_child.run_case(Counter, {"args": [4], "attrs": ["n"]})["outputs"]
+    assert out == {"n": 4}
+    out = sandbox_child.run_case(Counter, {"args": [1], "steps": [["add", [2], {}]]})["outputs"]
+    assert out == {"add() [step 1]": "self"}
+
+
+def test_wire_format_refuses_mixed_dict_keys_and_other_wire_versions(tmp_path):
+    with pytest.raises(sandbox_child.UnsupportedValue):
+        sandbox_child.save(tmp_path / "v.json", tmp_path / "v.npz", {"a": 1, 2: 3})
+    sandbox_child.save(tmp_path / "v.json", tmp_path / "v.npz", [1])
+    doc = (tmp_path / "v.json").read_text().replace('"wire": 1', '"wire": 99')
+    (tmp_path / "v.json").write_text(doc)
+    with pytest.raises(sandbox_child.UnsupportedValue, match="wire version"):
+        sandbox_child.load(tmp_path / "v.json", tmp_path / "v.npz")
+
+
+def test_run_job_reports_an_output_the_wire_cannot_carry(tmp_path, monkeypatch):
+    import sys
+    import types
+    fake = types.ModuleType("helpers.fake_for_core_tests")
+    fake.f = lambda x: object()
+    monkeypatch.setitem(sys.modules, "helpers.fake_for_core_tests", fake)
+    [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "f",
+                                 "cases": [case(1)]}, str(tmp_path))
+    assert r["status"] == "error" and r["error_type"] == "UnsupportedValue"
+    fake.g = lambda x: x + 1
+    [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "g",
+                                 "cases": [case(1)]}, str(tmp_path))
+    assert r["status"] == "ok" and r["outputs"] == {"return": 2}
+
+
+def test_prepared_cases_are_public_unless_marked_hidden():
+    [p] = prepare(_exercise(), [case(np.array([1.0]))])
+    assert p.hidden is False and p.batch is None
+    assert Prepared({"args": []}, {}, []).hidden is False
+
+
+def test_the_live_registry_is_loaded_with_its_exercises():
+    specs = registry.load_exercises()
+    assert specs and all(s.exercise is not None and s.stored_public is None for s in specs)
+
+
+def test_an_unknown_sprint_names_the_known_ones_in_order():
+    specs = [Spec(i, 1.0, "m", "n", "t", Tolerance()) for i in ("sprint2.a", "sprint1.b")]
+    with pytest.raises(KeyError, match="sprints are sprint1, sprint2"):
+        registry.select(specs, ["sprint7"])
