@@ -363,11 +363,15 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict:
 
 # --------------------------------------------------------------------------- running
 _PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.strategies", "_pytest.python",
-            "matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto")
+            "matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto", "_hypothesis_pytestplugin")
 _WORKDIR: Path | None = None
 _CHILD = 0                 # the worker's running pytest child, if any
 _MTIME_BASE = 2_000_000_000
 _PROJECT = ("autograder", "solutions", "tests", "helpers", "benchmarks")
+
+
+def _has(module: str) -> bool:
+    return module in sys.modules
 
 
 def _preload():
@@ -436,8 +440,13 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
+            # Only the plug-in the selected tests need: autoloading every installed pytest
+            # plug-in (nbval, anyio, ...) costs more CPU than a contract test run itself.
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+            plugins = ["-p", "_hypothesis_pytestplugin"] if _has("_hypothesis_pytestplugin") \
+                else []
             import pytest
-            rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--no-header",
+            rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", *plugins, "--no-header",
                               "-o", "addopts=", "--rootdir", str(workdir), *extra, *tests])
             os._exit(int(rc))
         except BaseException:  # noqa: BLE001 - never return into the parent's code
