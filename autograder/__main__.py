@@ -21,11 +21,40 @@ def _cmd_list(args) -> int:
     return 0
 
 
+def _hidden_report(selectors, helpers, timeout, salt):
+    """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
+
+    Needs the course repository (the reference prepares the hidden cases); in a learner's
+    release, which has neither, it stops with an explanation. Nothing is saved to the
+    learner's progress.
+    """
+    grading = _instructor_module("grading", "check --hidden")
+    from .check import CheckReport, find_helpers
+    from .registry import has_live_registry, load_exercises, select
+
+    if not has_live_registry():
+        raise SystemExit("error: `python -m autograder check --hidden` needs the course "
+                         "repository (the reference and the hidden cases): a learner's release "
+                         "has only the public cases; run `check` without --hidden there")
+    helpers_dir = Path(helpers) if helpers else find_helpers()
+    specs = select(load_exercises(), list(selectors))
+    prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
+    trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
+    return CheckReport(results=[t.result for t in trusted])
+
+
 def _cmd_check(args) -> int:
     from .check import run_checks
 
     try:
-        report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
+        if args.hidden:
+            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt)
+        else:
+            if args.salt:
+                print("error: --salt goes with --hidden (it varies the hidden cases)",
+                      file=sys.stderr)
+                return 2
+            report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
     except (KeyError, FileNotFoundError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
@@ -114,13 +143,14 @@ def _cmd_progress(args) -> int:
 
 def _cmd_slides(args) -> int:
     slides = _instructor_module("slides", "slides")
-    if args.fetch_assets:
+    if args.rise:
         try:
-            path = slides.fetch_assets(Path(args.fetch_assets))
-        except (OSError, RuntimeError) as exc:
+            path = slides.set_up_rise()
+        except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"slide assets (reveal.js, RequireJS, jQuery, MathJax) written to {path}")
+        print(f"RISE's defaults for the course written to {path}: in JupyterLab, open a sprint "
+              "notebook and press Alt+R (or the RISE button in its toolbar) to present it live")
         return 0
     if args.tag or args.reset:
         changed = slides.tag_all(reset=args.reset)
@@ -141,19 +171,23 @@ def _cmd_slides(args) -> int:
         print("every sprint notebook has slide metadata")
         return 0
     if not args.out_dir:
-        print("error: give OUT_DIR (or --tag, --check, --fetch-assets DIR)", file=sys.stderr)
+        print("error: give OUT_DIR (or --tag, --check, --rise)", file=sys.stderr)
         return 2
+    paths = None
+    if args.source:
+        paths = slides.sprint_notebooks(Path(args.source))
+        if not paths:
+            print(f"error: no sprintN_*.ipynb in {args.source}", file=sys.stderr)
+            return 2
     try:
-        written = slides.render_all(Path(args.out_dir),
-                                    assets_dir=Path(args.assets) if args.assets else None)
+        written = slides.render_all(Path(args.out_dir), paths)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for path in written:
         print(path)
-    if not args.assets:
-        print("(the slides load reveal.js and MathJax from their CDNs when opened; for a room "
-              "without network use --assets DIR, made once with --fetch-assets DIR)")
+    print(f"(reveal.js and MathJax are in {Path(args.out_dir) / slides.ASSETS}: open a file in a "
+          "browser, no network needed; keep the folder together)")
     return 0
 
 
@@ -234,6 +268,11 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
     p.add_argument("--quiet", action="store_true", help="one line per exercise")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--hidden", action="store_true",
+                   help="instructor: the hidden cases too, graded as `grade` grades (in the "
+                        "course repository only; exit 0 only when every case passes)")
+    p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
+                                              "cases of `grade --salt SALT`)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
@@ -277,15 +316,18 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print one row per exercise as JSON")
     p.set_defaults(func=_cmd_progress)
 
-    p = sub.add_parser("slides", help="reveal.js slides of every sprint (facilitator)")
+    p = sub.add_parser("slides", help="offline reveal.js slides of every sprint (facilitator)")
     p.add_argument("out_dir", nargs="?", help="where the .slides.html files go")
     p.add_argument("--tag", action="store_true",
                    help="set slide metadata on the cells that have none, in notebooks/")
     p.add_argument("--reset", action="store_true",
                    help="re-tag every cell by the rule, dropping hand-set slide types")
     p.add_argument("--check", action="store_true", help="only report untagged cells")
-    p.add_argument("--assets", help="a local folder of reveal.js, RequireJS, jQuery, MathJax")
-    p.add_argument("--fetch-assets", metavar="DIR", help="make such a folder with npm (online)")
+    p.add_argument("--rise", action="store_true",
+                   help="set RISE (live slides in JupyterLab) up for the course's notebooks")
+    p.add_argument("--from", dest="source", metavar="DIR",
+                   help="render the sprint notebooks of DIR (e.g. ones you ran, with their "
+                        "plots) instead of the course's notebooks/")
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",

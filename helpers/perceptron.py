@@ -48,7 +48,7 @@ def perceptron_output(x, w, b):
 
     Parameters
     ----------
-    x : ndarray, shape (D,) for one sample or (N, D) for N samples
+    x : ndarray, shape (D,) for one sample or (N, D) for N samples (N may be 0), ints or floats
     w : ndarray, shape (D,), the weights
     b : float, the bias
 
@@ -89,7 +89,8 @@ def AND(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -122,7 +123,8 @@ def NAND(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -156,7 +158,8 @@ def OR(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -193,7 +196,8 @@ def XOR(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -283,7 +287,7 @@ class Perceptron:
         ----------
         X : ndarray, shape (N, D), the inputs
         y : ndarray of 0s and 1s, shape (N,), the targets
-        epochs : int, the number of passes over the data
+        epochs : int >= 0, the number of passes over the data (0: no pass, no update)
 
         Returns
         -------

@@ -219,7 +219,7 @@ class ScratchNeuralNetClassifier:
         softmax regression (no hidden layer)
     activation : ``"relu"`` or ``"sigmoid"``, the hidden layers' activation
     lr : float, the learning rate (学習率) of plain SGD, used when ``optimizer`` is None
-    epochs : int, the number of passes over the training data
+    epochs : int, the number of passes over the training data (each ``fit`` starts afresh)
     batch_size : int, the samples per mini-batch
     optimizer : None (plain SGD, ``W ← W - lr · ∂L/∂W``) or any object with
         ``update(params, grads)`` that updates the dicts' arrays in place (sprint 6's Adam ...)

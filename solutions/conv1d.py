@@ -156,7 +156,8 @@ def pad1d(x, pad):
 
     Returns
     -------
-    ndarray, shape (..., L + 2 * pad), the same dtype as ``x`` (a new array)
+    ndarray, shape (..., L + 2 * pad), the same dtype as ``x`` (integers stay integers,
+    float32 stays float32), a new array even when ``pad`` is 0
 
     Example
     -------

@@ -34,7 +34,7 @@ def numerical_diff(f, x, h=1e-4):
     Parameters
     ----------
     f : function of one number, returning a number
-    x : float, where to take the derivative
+    x : float (or int), where to take the derivative
     h : float, the small step (default ``1e-4``)
 
     Returns
@@ -135,7 +135,8 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
     Parameters
     ----------
     f : function of an array shaped like ``init_x``, returning a number
-    init_x : ndarray, shape (D,): the starting point (not modified)
+    init_x : ndarray, shape (D,): the starting point (not modified; integers are allowed,
+        the points visited are floats)
     lr : float, the learning rate
     step_num : int, the number of updates (0 is allowed: then nothing moves)
 
@@ -160,8 +161,10 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
            [-2.4 ,  3.2 ],
            [-1.92,  2.56]])
 
-    Hint: store a *copy* of ``x`` in the history (``x.copy()``): ``x -= lr * grad`` changes
-    the array in place, and every stored reference to it would change too.
+    Hint: start from a float copy, ``x = np.array(init_x, dtype=float)`` (an integer array
+    cannot hold ``x - lr * grad``), and store a *copy* of ``x`` in the history
+    (``x.copy()``): ``x -= lr * grad`` changes the array in place, and every stored reference
+    to it would change too.
     """
     ### BEGIN SOLUTION
     x = np.array(init_x, dtype=float)

@@ -20,7 +20,8 @@ to the first, gives the gradient of the loss with respect to everything, in one 
 Every ``backward`` returns arrays of the same shape as the corresponding input of ``forward``;
 a layer with parameters (``Affine``) also stores their gradients (``dW``, ``db``, the same
 shapes as ``W`` and ``b``). Call ``forward`` before ``backward``: backward uses what forward
-kept. No method modifies its arguments in place.
+kept. No method modifies its arguments in place. Float inputs keep their dtype (float32 in,
+float32 out); ints become float64.
 """
 import numpy as np
 

@@ -48,7 +48,7 @@ def perceptron_output(x, w, b):
 
     Parameters
     ----------
-    x : ndarray, shape (D,) for one sample or (N, D) for N samples
+    x : ndarray, shape (D,) for one sample or (N, D) for N samples (N may be 0), ints or floats
     w : ndarray, shape (D,), the weights
     b : float, the bias
 
@@ -90,7 +90,8 @@ def AND(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -125,7 +126,8 @@ def NAND(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -161,7 +163,8 @@ def OR(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -200,7 +203,8 @@ def XOR(x):
 
     Parameters
     ----------
-    x : ndarray, shape (2,) for one pair of inputs, or (N, 2) for N pairs
+    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
+        for N pairs
 
     Returns
     -------
@@ -297,7 +301,7 @@ class Perceptron:
         ----------
         X : ndarray, shape (N, D), the inputs
         y : ndarray of 0s and 1s, shape (N,), the targets
-        epochs : int, the number of passes over the data
+        epochs : int >= 0, the number of passes over the data (0: no pass, no update)
 
         Returns
         -------

@@ -11,7 +11,9 @@ Shapes::
     x   : (N, C, H, W)
     out : (N, C, OH, OW)     OH = (H + 2·pad − pool_h) // stride_h + 1, the same for OW
 
-``stride=None`` means "as large as the window": windows side by side, no overlap
+The dtype of the input is kept (float32 in, float32 out).
+
+``stride=None`` (the default) means "as large as the window": windows side by side, no overlap
 (``stride_h = pool_h``, ``stride_w = pool_w``).
 
 Both layers loop only over the few offsets *inside* a window (4 for 2×2), never over the

@@ -24,7 +24,7 @@ def as_column(v):
 
     Parameters
     ----------
-    v : ndarray, shape (D,)
+    v : ndarray, shape (D,), ints or floats (D may be 0: an empty vector gives shape (0, 1))
 
     Returns
     -------
@@ -62,7 +62,7 @@ def add_bias(X, b):
 
     Parameters
     ----------
-    X : ndarray, shape (N, D)
+    X : ndarray, shape (N, D), ints or floats (integer X plus float b gives floats)
     b : ndarray, shape (D,)
 
     Returns
@@ -101,6 +101,7 @@ def affine(X, W, b):
     X : ndarray, shape (N, D)   inputs, one sample per row
     W : ndarray, shape (D, M)   weights (重み)
     b : ndarray, shape (M,)     bias (バイアス)
+    (ints or floats, all three)
 
     Returns
     -------
@@ -144,7 +145,7 @@ def row_means(X):
 
     Parameters
     ----------
-    X : ndarray, shape (N, D)
+    X : ndarray, shape (N, D), ints or floats
 
     Returns
     -------

@@ -3,8 +3,13 @@ never show reference code (the solution regions of ``solutions/*.py``) or a hidd
 from __future__ import annotations
 
 import html
+import importlib.util
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,7 +17,7 @@ import pytest
 from autograder import slides
 from autograder.registry import live_exercises
 
-from .conftest import HELPERS, SOLUTIONS
+from .conftest import HELPERS, ROOT, SOLUTIONS
 
 NOTEBOOKS = slides.sprint_notebooks()
 
@@ -111,10 +116,16 @@ def _normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("slides")
-    files = slides.render_all(out, progress=False)
-    return {p.name.replace(".slides.html", ""): p.read_text(encoding="utf-8") for p in files}
+    slides.render_all(out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(rendered_dir):
+    return {p.name.replace(".slides.html", ""): p.read_text(encoding="utf-8")
+            for p in rendered_dir.glob("*.slides.html")}
 
 
 def test_the_rule_tags_headings_problems_and_hides_setup_checks_and_answers():
@@ -215,17 +226,171 @@ def test_the_command_renders_into_a_folder(tmp_path):
     assert names == sorted(f"{p.stem}.slides.html" for p in NOTEBOOKS)
 
 
-def test_an_assets_folder_is_checked_and_used(tmp_path):
-    assets = tmp_path / "assets-src"
-    with pytest.raises(FileNotFoundError, match="reveal.js/dist/reveal.js"):
-        slides.render_all(tmp_path / "out", NOTEBOOKS[:1], assets_dir=assets, progress=False)
-    for rel in ("reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", "require.js",
-                "jquery.min.js", "mathjax/MathJax.js"):
-        (assets / rel).parent.mkdir(parents=True, exist_ok=True)
-        (assets / rel).write_text("// stand-in\n")
-    [page] = slides.render_all(tmp_path / "out", NOTEBOOKS[:1], assets_dir=assets,
-                               progress=False)
-    body = page.read_text(encoding="utf-8")
-    assert 'src="assets/require.js"' in body and "assets/reveal.js/dist/reveal.js" in body
-    assert "assets/mathjax/MathJax.js" in body and "unpkg.com" not in body
-    assert (tmp_path / "out" / "assets" / "require.js").is_file()
+# Hosts that serve JavaScript, CSS or fonts to web pages: none of them may appear in a deck.
+CDN_HOSTS = ("unpkg.com", "cdnjs.cloudflare.com", "cdn.jsdelivr.net", "jsdelivr.net",
+             "fonts.googleapis.com", "fonts.gstatic.com", "ajax.googleapis.com",
+             "code.jquery.com", "cdn.mathjax.org", "polyfill.io", "esm.sh", "skypack.dev")
+
+
+class _Loads(HTMLParser):
+    """Every URL an HTML page *loads* (scripts, style sheets, images, frames, CSS ``url()`` and
+    ``@import``, JavaScript ``import``), as opposed to the links a reader may follow."""
+
+    ATTRS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+             "video": "src", "audio": "src", "embed": "src", "object": "data"}
+    CSS_URL = re.compile(r"""(?:url\(|@import\s+(?!url\())\s*['"]?([^'")\s]+)""")
+    JS_IMPORT = re.compile(r"""\bimport\s*(?:\(\s*|[\w{},*\s]+from\s*)['"]([^'"]+)['"]""")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls, self._in = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get(self.ATTRS.get(tag, "")):
+            self.urls.append(attrs[self.ATTRS[tag]])
+        for value in (attrs.get("style") or "",):
+            self.urls += self.CSS_URL.findall(value)
+        self._in = tag if tag in ("style", "script") else None
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "style":
+            self.urls += self.CSS_URL.findall(re.sub(r"/\*.*?\*/", "", data, flags=re.S))
+        elif self._in == "script":
+            self.urls += self.JS_IMPORT.findall(data)
+
+
+def loaded_urls(page: str) -> list:
+    parser = _Loads()
+    parser.feed(page)
+    return parser.urls
+
+
+def remote_loads(page: str) -> list:
+    """What ``page`` would fetch from the network: loaded URLs that are not relative or data:,
+    and any mention of a CDN host."""
+    remote = [u for u in loaded_urls(page) if re.match(r"(?i)(https?:)?//", u)]
+    return remote + [h for h in CDN_HOSTS if h in page]
+
+
+def test_the_network_check_finds_what_nbconvert_loads_from_cdns():
+    """The check can fail: nbconvert's own slides template loads reveal.js, RequireJS, jQuery,
+    MathJax and mermaid from CDNs, and the check names them."""
+    from nbconvert import SlidesExporter
+
+    page, _ = SlidesExporter().from_notebook_node(slides.slide_deck(
+        nbformat.read(NOTEBOOKS[0], as_version=4)))
+    found = " ".join(remote_loads(page))
+    for what in ("reveal.js", "require", "jquery", "mathjax", "mermaid"):
+        assert what in found.lower(), what
+    assert remote_loads('<p><a href="https://example.org/paper">a paper</a></p>') == []
+    assert remote_loads('<style>@import url(https://x.org/a.css);</style>') == [
+        "https://x.org/a.css"]
+    assert remote_loads('<script type="module">import m from "//x.org/m.js";</script>') == [
+        "//x.org/m.js"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_deck_loads_nothing_from_the_network_and_everything_it_loads_is_beside_it(
+        path, rendered_dir):
+    page = (rendered_dir / f"{path.stem}.slides.html").read_text(encoding="utf-8")
+    assert remote_loads(page) == []
+    local = {u.split("?")[0].split("#")[0] for u in loaded_urls(page)
+             if not u.startswith("data:")}
+    assert {"assets/reveal.js/dist/reveal.js", "assets/reveal.js/plugin/notes/notes.js",
+            "assets/mathjax/MathJax.js", "assets/reveal.js/dist/theme/white.css"} <= local
+    for rel in local:
+        assert (rendered_dir / rel).is_file(), f"{path.name} loads {rel}, which is not there"
+
+
+def test_the_assets_hold_what_mathjax_and_the_theme_load(rendered_dir):
+    """MathJax loads its configuration and web fonts, the theme its fonts, by relative URL."""
+    assets = rendered_dir / slides.ASSETS
+    config = slides.MATHJAX_CONFIG.split(",")[0]
+    assert (assets / "mathjax" / "config" / f"{config}.js").is_file()
+    assert list((assets / "mathjax" / "fonts" / "HTML-CSS" / "STIX-Web").rglob("*.woff"))
+    theme = (assets / "reveal.js" / "dist" / "theme" / "white.css").read_text()
+    for rel in re.findall(r"@import url\(([^)]+)\)", theme):
+        css = assets / "reveal.js" / "dist" / "theme" / rel
+        assert css.is_file(), rel
+        for font in re.findall(r"url\('?\./([^'?#)]+)", css.read_text()):
+            assert (css.parent / font).is_file(), font
+    for css in assets.rglob("*.css"):  # what a style sheet loads, comments left out
+        assert remote_loads(f"<style>{css.read_text(errors='replace')}</style>") == [], css
+
+
+def test_without_the_packages_rendering_says_what_to_install(tmp_path, monkeypatch):
+    gone = slides.AssetSource("reveal.js", "no_such_module_here", "sphinx-revealjs", "x", ("y",))
+    monkeypatch.setattr(slides, "ASSET_SOURCES", (gone,))
+    with pytest.raises(FileNotFoundError, match="sphinx-revealjs.*pip install -r requirements"):
+        slides.render_all(tmp_path / "out", NOTEBOOKS[:1], progress=False)
+
+
+def _pinned(name: str) -> str:
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.split("==")[0].strip().lower() == name:
+            return line.split("==")[1].split("#")[0].strip()
+    raise AssertionError(f"{name} is not pinned in requirements.txt")
+
+
+def test_the_asset_packages_are_pinned_requirements():
+    for source in slides.ASSET_SOURCES:
+        assert _pinned(source.distribution)
+
+
+def _jupyter(*args) -> str:
+    done = subprocess.run([sys.executable, "-m", "jupyter", *args], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    return re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+
+
+def test_rise_is_installed_and_enabled_in_jupyterlab():
+    """Live slides: RISE's JupyterLab extension and its server extension (the slide-show page)
+    are installed and enabled, at the pinned version; MathJax is served by the server too."""
+    if importlib.util.find_spec("jupyterlab_rise") is None:
+        pytest.skip("RISE (jupyterlab-rise) is not installed: pip install -r requirements.txt")
+    version = _pinned("jupyterlab-rise")
+    lab = _jupyter("labextension", "list")
+    assert re.search(rf"jupyterlab-rise v{re.escape(version)} enabled\s+OK", lab), lab
+    server = _jupyter("server", "extension", "list")
+    for ext in ("jupyterlab_rise", "jupyter_server_mathjax"):
+        assert re.search(rf"{ext} enabled", server), server
+
+
+def test_rise_set_up_writes_the_course_defaults_where_jupyterlab_reads_them(tmp_path,
+                                                                           monkeypatch):
+    import json
+
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    if importlib.util.find_spec("jupyterlab_rise") is None:
+        pytest.skip("RISE (jupyterlab-rise) is not installed: pip install -r requirements.txt")
+    target = tmp_path / "lab" / "settings" / "overrides.d" / slides.RISE_OVERRIDES
+    monkeypatch.setattr(slides, "rise_overrides_file", lambda: target)
+    assert slides.set_up_rise() == target
+    overrides, error = _get_overrides(str(tmp_path / "lab" / "settings"))
+    assert not error
+    assert overrides["jupyterlab-rise:plugin"] == {"theme": "white", "scroll": True}
+    schema = json.loads((Path(sys.prefix) / "share" / "jupyter" / "labextensions" /
+                         "jupyterlab-rise" / "schemas" / "jupyterlab-rise" / "plugin.json")
+                        .read_text())
+    assert "white" in schema["properties"]["theme"]["enum"]
+    assert schema["properties"]["scroll"]["type"] == "boolean"
+
+
+def test_an_inline_formula_over_a_line_break_is_joined_as_jupyterlab_reads_it():
+    """A formula whose second line starts with ``+`` is a list item to nbconvert's markdown (and
+    the cell's later formulas stay raw TeX); on the slides it is one line, as in JupyterLab."""
+    cell = ("- then $\\partial L / \\partial x_1 = \\delta_0 w_1\n  + \\delta_1 w_0$. In general"
+            " $a$ over\n- next\n\n```\ncosts $5\n+ $6\n```\n$$\na\n+ b\n$$\nprice `$x\n$`")
+    joined = slides.join_inline_math(cell)
+    assert "$\\partial L / \\partial x_1 = \\delta_0 w_1 + \\delta_1 w_0$" in joined
+    assert joined.split("- next", 1)[1] == cell.split("- next", 1)[1]  # code and $$ untouched
+    assert slides.join_inline_math("$a$ costs $5\n\nand $6") == "$a$ costs $5\n\nand $6"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell(cell)]
+    text = _visible_text(slides.render(nb))
+    assert "\\delta_0 w_1 + \\delta_1 w_0" in text    # one formula for MathJax, not a list item

@@ -306,6 +306,12 @@ def _batch_legacy_global(X, t, batch_size, seed):
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
+def _batch_book(X, t, batch_size, seed):
+    np.random.seed(seed)
+    idx = np.random.choice(len(X), batch_size)
+    return np.asarray(X)[idx], np.asarray(t)[idx]
+
+
 # --------------------------------------------------------------------------- mistakes: gradients
 def _diff_forward(f, x, h=1e-4):
     return float((f(x + h) - f(x)) / h)
@@ -584,6 +590,11 @@ EXERCISES = [
                     "Use the new Generator, rng = np.random.default_rng(seed), and "
                     "rng.choice(N, batch_size, replace=False), not the legacy np.random.seed "
                     "/ np.random.choice / RandomState."),
+            Mistake(_batch_book,
+                    "This is the book's np.random.choice(train_size, batch_size): the legacy "
+                    "global generator, drawing *with* replacement. Use "
+                    "rng = np.random.default_rng(seed) and rng.choice(N, batch_size, "
+                    "replace=False)."),
         ],
     ),
     Exercise(

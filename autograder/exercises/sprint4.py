@@ -366,6 +366,13 @@ class _AffineDxFlat:
         return dout @ self.W.T                     # (N, D), not the input's shape
 
 
+class _SoftmaxLossIgnoresDout(SoftmaxWithLoss):
+    """Right with the default dout = 1, wrong for any other dout."""
+
+    def backward(self, dout=1):
+        return (self.y - self.t) / self.y.shape[0]
+
+
 class _SoftmaxLossNotAveraged:
     """The right loss, but backward forgets to divide by the batch size."""
 
@@ -517,7 +524,10 @@ EXERCISES = [
                     class_case(steps=[("forward", (np.array([-1e-300, 1e-300, -0.0]),)),
                                       ("backward", (np.array([1.0, 2.0, 3.0]),))]),
                     class_case(steps=[("forward", (-np.ones((2, 1, 2, 2)),)),
-                                      ("backward", (np.ones((2, 1, 2, 2)),))])],
+                                      ("backward", (np.ones((2, 1, 2, 2)),))]),
+                    class_case(steps=[("forward", (RELU_X_ZEROS.astype(np.float32),)),
+                                      ("backward", (np.full((2, 3), 1.5, dtype=np.float32),))],
+                               label="float32 x and dout: the outputs stay float32")],
         tol=Tolerance(rtol=1e-12, atol=0),
         mistakes=[
             Mistake(_ReluMaskAfterInPlace,
@@ -542,7 +552,12 @@ EXERCISES = [
         edge_cases=[class_case(steps=[("forward", (np.array([-800.0, 800.0, 0.0]),)),
                                       ("backward", (np.ones(3),))]),
                     class_case(steps=[("forward", (np.full((2, 2), 40.0),)),
-                                      ("backward", (np.full((2, 2), 1e6),))])],
+                                      ("backward", (np.full((2, 2), 1e6),))]),
+                    class_case(steps=[("forward", (np.array([[-1.0, 0.0], [0.5, 0.25]],
+                                                            dtype=np.float32),)),
+                                      ("backward", (np.array([[1.0, -2.0], [0.5, 1.0]],
+                                                             dtype=np.float32),))],
+                               label="float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_SigmoidBackwardFromInput,
@@ -615,6 +630,8 @@ EXERCISES = [
             class_case(steps=[("forward", (np.array([[10.0, -30.0, 5.0], [0.0, 1.0, 2.0]]),
                                            np.array([1, 2]))), ("backward", ())],
                        label="a right class with probability ≈ 4e-18 (a log of almost 0)"),
+            class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", (2.0,))],
+                       label="backward(dout=2.0): the gradient scales with dout"),
         ],
         generate=_random_softmax_loss_case,
         edge_cases=[
@@ -626,9 +643,19 @@ EXERCISES = [
                               ("backward", ())]),
             class_case(steps=[("forward", (np.array([[2.0, -1.0]]), np.array([0]))),
                               ("backward", ())]),
+            class_case(steps=[("forward", (np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 0.0]]),
+                                           np.array([0, 2]))), ("backward", (0.25,))],
+                       label="backward(dout=0.25)"),
+            class_case(steps=[("forward", (np.array([[0.5, -0.5, 0.25], [0.0, 0.25, -0.25]],
+                                                    dtype=np.float32), np.array([1, 0]))),
+                              ("backward", (np.float32(1.0),))],
+                       label="float32 scores: the gradient stays float32"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[
+            Mistake(_SoftmaxLossIgnoresDout,
+                    "backward(dout) must use dout: return dout * (y - t) / N (dout is 1 for the "
+                    "last layer, but the loss may be scaled)."),
             Mistake(_SoftmaxLossNotAveraged, "The loss is a mean over the batch, so its gradient "
                                              "is (y - t) / N: divide by the batch size N."),
             Mistake(_SoftmaxLossSummed, "Average over the batch: the loss is the *mean* "

@@ -264,6 +264,13 @@ class _GradientNotAveraged(ScratchNeuralNetClassifier):
         return loss
 
 
+class _GradientAveragedTwice(ScratchNeuralNetClassifier):
+    def _gradient(self, X, y):
+        loss = super()._gradient(X, y)          # as if dout = backward(1) / N
+        self.grads = {key: grad / len(X) for key, grad in self.grads.items()}
+        return loss
+
+
 class _GradientSoftmaxTwice(ScratchNeuralNetClassifier):
     def _gradient(self, X, y):
         loss = self.last_layer.forward(self._forward(X), y)
@@ -384,6 +391,12 @@ class _FitLastBatchLoss(ScratchNeuralNetClassifier):
         return self
 
 
+class _FitKeepsWeights(ScratchNeuralNetClassifier):
+    def _initialize(self, n_features, n_classes, dtype="float64"):
+        if not self.params:                     # a second fit continues from the old weights
+            super()._initialize(n_features, n_classes, dtype)
+
+
 class _FitReturnsNothing(ScratchNeuralNetClassifier):
     def fit(self, X, y, X_val=None, y_val=None):
         super().fit(X, y, X_val, y_val)
@@ -500,6 +513,10 @@ EXERCISES = [
                     "Your gradients are N times too large (N = the batch size): the loss is a "
                     "mean over the batch, so its gradient is (softmax - t) / N. "
                     "self.last_layer.backward(1) already divides by N: use what it returns."),
+            Mistake(_GradientAveragedTwice,
+                    "Your gradients are N times too small (N = the batch size): "
+                    "self.last_layer.backward(1) already divides by N, so do not divide dout "
+                    "(or the gradients) by N again."),
             Mistake(_GradientSoftmaxTwice,
                     "The gradient of SoftmaxWithLoss, (y - t) / N, already goes through the "
                     "softmax: do not multiply it by the softmax's derivative y(1 - y) again."),
@@ -574,6 +591,22 @@ EXERCISES = [
             _fit_case(_FIT_X, _FIT_Y, None, None, hidden_sizes=(), lr=0.5, epochs=2,
                       batch_size=4, seed=0, weight_init=0.1,
                       label="no hidden layer, no validation set: val lists stay empty"),
+            class_case(init_kwargs={"verbose": False, "hidden_sizes": (3,), "lr": 0.3,
+                                    "epochs": 2, "batch_size": 4, "seed": 2},
+                       steps=[("fit", (_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV)),
+                              ("fit", (_FIT_X[:8], _FIT_Y[:8], None, None)),
+                              ("predict", (_FIT_X,))],
+                       attrs=["params", "history"],
+                       label="fit twice: the second fit starts afresh (new weights, empty "
+                             "history)"),
+        ],
+        edge_cases=[
+            _fit_case(_FIT_X[:6], np.array([0, 1, 0, 1, 0, 1]), _FIT_XV, np.array([2, 0, 3, 1]),
+                      hidden_sizes=(4,), lr=0.2, epochs=2, batch_size=3, seed=4,
+                      label="validation labels 2 and 3 that the training labels never use"),
+            _fit_case(_FIT_X.astype(np.float32), _FIT_Y, None, None, hidden_sizes=(2,),
+                      lr=0.1, epochs=1, batch_size=12, seed=3,
+                      label="float32 data: the parameters stay float32"),
         ],
         generate=_random_fit_case, n_public=1, n_hidden=8,
         tol=Tolerance(rtol=1e-6, atol=1e-8),
@@ -588,6 +621,10 @@ EXERCISES = [
             Mistake(_FitLastBatchLoss,
                     "history['train_loss'] is the loss on the whole training set after the epoch, "
                     "self._loss_and_accuracy(X, y), not the loss of the epoch's last mini-batch."),
+            Mistake(_FitKeepsWeights,
+                    "Every fit starts afresh: call self._initialize(...) and empty "
+                    "self.history at the start of fit, even when the model was trained "
+                    "before."),
             Mistake(_FitReturnsNothing,
                     "fit must end with `return self`, so that "
                     "ScratchNeuralNetClassifier(...).fit(X, y).predict(X) works."),

@@ -171,6 +171,17 @@ class _RMSPropSwapped(RMSProp):
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
 
 
+class _RMSPropNotSquared(RMSProp):
+    """h = ρh + (1 - ρ) g: the gradient itself averaged, not its square."""
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params:
+            self.h[key] = self.decay_rate * self.h[key] + (1 - self.decay_rate) * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+
+
 class _RMSPropEpsInside(RMSProp):
     def update(self, params, grads):
         if self.h is None:
@@ -210,6 +221,21 @@ class _AdamNoBiasCorrection(Adam):
             self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
             self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
             params[key] -= self.lr * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
+
+
+class _AdamBookLrT(Adam):
+    """The book's Adam: the bias correction folded into lr_t, eps added to sqrt(v)."""
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        self.t += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.t) / (1.0 - self.beta1 ** self.t)
+        for key in params:
+            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
+            self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
 
 
 class _AdamEpsInside(Adam):
@@ -417,6 +443,19 @@ class _DropoutNotInverted(Dropout):
 
     def backward(self, dout):
         return dout * (self.mask if self.train_flg else 1.0 - self.dropout_ratio)
+
+
+class _DropoutBook(Dropout):
+    """The book's Dropout verbatim: backward always multiplies by the last training mask."""
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = self.rng.random(x.shape) >= self.dropout_ratio
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout):
+        return dout * self.mask
 
 
 class _DropoutNoScale(Dropout):
@@ -726,6 +765,9 @@ EXERCISES = [
         mistakes=[
             Mistake(_RMSPropSwapped, "The old average keeps weight decay_rate and the new square "
                                      "gets 1 - decay_rate: h ← ρh + (1 - ρ) grad²."),
+            Mistake(_RMSPropNotSquared, "h averages the *squared* gradients: "
+                                        "h ← ρh + (1 - ρ) grad * grad (element-wise), not "
+                                        "the gradients themselves."),
             Mistake(_RMSPropEpsInside, "eps goes outside the square root: "
                                        "lr * grad / (np.sqrt(h) + eps)."),
             Mistake(_RMSPropAccumulates, "Weight the new square by 1 - decay_rate: "
@@ -748,6 +790,11 @@ EXERCISES = [
                                            "v̂ = v / (1 - β2^t), and step with "
                                            "lr * m̂ / (sqrt(v̂) + eps). Without it the early "
                                            "steps are several times lr."),
+            Mistake(_AdamBookLrT,
+                    "This is the book's Adam, with the bias correction folded into lr_t: it "
+                    "equals the formula only while eps is negligible (it adds eps to sqrt(v), "
+                    "not to sqrt(v̂)). Compute m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t) and step "
+                    "with lr * m̂ / (np.sqrt(v̂) + eps)."),
             Mistake(_AdamEpsInside, "eps goes outside the square root: "
                                     "lr * m̂ / (np.sqrt(v̂) + eps)."),
             Mistake(_AdamStepPerKey, "Increase t once per call of update (before the loop over "
@@ -844,6 +891,9 @@ EXERCISES = [
             Mistake(_DropoutNotInverted, "This course uses inverted dropout: in training divide "
                                          "what is kept by 1 - ratio, and at inference return x "
                                          "unchanged (no multiplication by 1 - ratio)."),
+            Mistake(_DropoutBook, "This course uses inverted dropout: in training divide "
+                                  "what is kept by 1 - ratio, and at inference return x "
+                                  "unchanged (no multiplication by 1 - ratio)."),
             Mistake(_DropoutNoScale, "Scale the kept values in training: x * mask / (1 - ratio), "
                                      "so that their expected value is x."),
             Mistake(_DropoutAtInference, "At inference (train_flg=False) nothing is dropped: "

@@ -396,6 +396,9 @@ EXERCISES = [
                          np.array([1.0, 2.0, 3.0]), np.array([4.0]), "K = L: one output"),
             _simple_case(np.array([3.0]), np.array([-1.0]), np.array([1.0, -2.0, 5.0]),
                          np.array([1.0, 1.0, 2.0]), "K = 1"),
+            _simple_case(EX_W.astype(np.float32), EX_B.astype(np.float32),
+                         EX_X.astype(np.float32), EX_DOUT.astype(np.float32),
+                         "float32 x, W, b and dout: the outputs stay float32"),
         ],
         tol=FLOAT_TOL,
         mistakes=[
@@ -426,7 +429,10 @@ EXERCISES = [
             case(np.array([[1.0, -1.0]]), 0, label="pad=0 changes nothing"),
         ],
         generate=_random_pad_case,
-        edge_cases=[case(np.ones((1, 1, 1)), 3), case(np.arange(5.0), 0)],
+        edge_cases=[case(np.ones((1, 1, 1)), 3), case(np.arange(5.0), 0),
+                    case(np.arange(6, dtype=np.float32).reshape(1, 2, 3), 1,
+                         label="float32 stays float32"),
+                    case(np.arange(4).reshape(2, 2), 2, label="integers stay integers")],
         tol=EXACT,
         mistakes=[
             Mistake(_pad_every_axis,
@@ -455,6 +461,9 @@ EXERCISES = [
                        label="K = 1, stride 2"),
             _conv_case(np.ones((1, 1, 3)), np.zeros(1), np.ones((1, 1, 8)),
                        np.arange(2.0).reshape(1, 1, 2), stride=5, label="stride larger than K"),
+            _conv_case(CH_W.astype(np.float32), CH_B.astype(np.float32), CH_X.astype(np.float32),
+                       np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
+                       label="float32 x, W, b and dout: every output stays float32"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[
@@ -506,6 +515,9 @@ EXERCISES = [
             _pool_case(4, np.full((1, 2, 4), 7.0), np.array([[[1.0], [2.0]]])),
             _pool_case(2, np.array([[[-5.0, -1.0, -3.0, -2.0]]]), np.array([[[1.0, 1.0]]]),
                        stride=2),
+            _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]], dtype=np.float32),
+                       np.array([[[10.0, 20.0]]], dtype=np.float32),
+                       label="float32 x and dout: the outputs stay float32"),
         ],
         tol=FLOAT_TOL,
         mistakes=[

@@ -240,6 +240,39 @@ class _Conv2dFlipped(Conv2d):
         return dx
 
 
+class _Conv2dStrideIgnoredInBackward(Conv2d):
+    """col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1."""
+
+    def backward(self, dout):
+        super().backward(dout)
+        N, C, H, Wd = self.x_shape
+        F, _, FH, FW = self.W.shape
+        _, _, OH, OW = dout.shape
+        p = self.pad
+        dcols = (self.W.reshape(F, -1).T @ dout.reshape(N, F, OH * OW)).reshape(
+            N, C, FH, FW, OH, OW)
+        dx_pad = np.zeros((N, C, H + 2 * p, Wd + 2 * p), dtype=dcols.dtype)
+        for i in range(FH):
+            for j in range(FW):
+                dx_pad[:, :, i:i + OH, j:j + OW] += dcols[:, :, i, j]
+        return dx_pad[:, :, p:p + H, p:p + Wd]
+
+
+class _Conv2dIm2colOrder(Conv2d):
+    """Each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)."""
+
+    def forward(self, x):
+        F, C, FH, FW = self.W.shape
+        s, p = self.stride, self.pad
+        x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+        windows = np.lib.stride_tricks.sliding_window_view(x_pad, (FH, FW), axis=(2, 3))
+        windows = windows[:, :, ::s, ::s]                           # (N, C, OH, OW, FH, FW)
+        N, _, OH, OW = windows.shape[:4]
+        self.cols = windows.transpose(0, 4, 5, 1, 2, 3).reshape(N, FH * FW * C, OH * OW)
+        self.x_shape = x.shape
+        return (self.W.reshape(F, -1) @ self.cols + self.b[:, None]).reshape(N, F, OH, OW)
+
+
 class _Conv2dDwMean(Conv2d):
     """dW and db averaged over the positions instead of summed."""
 
@@ -324,6 +357,13 @@ class _MaxPoolOverlapAssigned(MaxPool2D):
             hit = self.arg_max == k
             view[hit] = dout[hit]
         return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _MaxPoolStrideOne(MaxPool2D):
+    """The stride defaults to 1 (overlapping windows) instead of the window size."""
+
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
 
 
 class _MaxPoolShared(MaxPool2D):
@@ -451,6 +491,8 @@ def _max_pool_examples():
                          "overlapping 3×3 windows, stride 2: the 9 in the middle wins all four"),
         _pool_class_case(x_rect, 2, 3, None, 0, rng.normal(size=(2, 2, 2, 2)).round(2),
                          "2 images, 2 channels, 2×3 windows, integer values (ties)"),
+        class_case((2, 2), steps=[("forward", (x_overlap[:, :, :4, :4],))],
+                   label="MaxPool2D(2, 2) without a stride: windows side by side"),
     ]
 
 
@@ -462,6 +504,8 @@ def _average_pool_examples():
         _pool_class_case(rng.normal(size=(2, 3, 5, 5)).round(2), 3, 3, 2, 1,
                          rng.normal(size=(2, 3, 3, 3)).round(2),
                          "3×3 windows, stride 2, padding 1 (overlaps, zeros counted)"),
+        class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),))],
+                   label="AveragePool2D(2, 2) without a stride: windows side by side"),
     ]
 
 
@@ -510,6 +554,9 @@ EXERCISES = [
                   case(X_C2, W_C2, B_C2, label="the same, stride 1, no padding")],
         generate=_random_forward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((1, 1, 1, 1)), np.full((2, 1, 1, 1), 3.0), np.array([1.0, -1.0])),
+                    case(X44.astype(np.float32), W_DIAG.astype(np.float32),
+                         np.array([0.5], dtype=np.float32), pad=1,
+                         label="float32 x, W and b: the output stays float32"),
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
         tol=FLOAT_TOL,
@@ -569,12 +616,24 @@ EXERCISES = [
         edge_cases=[_conv_class_case(np.ones((1, 2, 1, 1)), np.ones((3, 2, 1, 1)), np.arange(3.0),
                                      1, 0, np.ones((1, 3, 1, 1)), "1×1 everything"),
                     _conv_class_case(np.arange(24.0).reshape(1, 2, 3, 4), np.ones((1, 2, 3, 1)),
-                                     np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2")],
+                                     np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2"),
+                    _conv_class_case(X44.astype(np.float32), W_DIAG.astype(np.float32),
+                                     np.array([0.5], dtype=np.float32), 1, 1,
+                                     np.ones((1, 1, 5, 5), dtype=np.float32),
+                                     "float32 x, W, b and dout: every output stays float32")],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
         mistakes=[
             Mistake(_Conv2dFlipped,
                     "You flipped the filter (true convolution). CNNs use the cross-correlation: "
                     "the patch times W as it is, in forward and in backward."),
+            Mistake(_Conv2dStrideIgnoredInBackward,
+                    "With stride s, filter offset (p, q) of output (i, j) read the input at "
+                    "(i·s + p, j·s + q): add its gradient back there, "
+                    "dx_pad[:, :, p:p + s·OH:s, q:q + s·OW:s] += ..., not at (i + p, j + q)."),
+            Mistake(_Conv2dIm2colOrder,
+                    "The rows of cols must follow W.reshape(F, -1), which is ordered (C, FH, "
+                    "FW): transpose the windows to (N, C, FH, FW, OH, OW) before the reshape, "
+                    "not (N, FH, FW, C, ...)."),
             Mistake(_Conv2dDwMean,
                     "dW and db sum over all output positions (the filter is shared by all of "
                     "them): do not divide by OH·OW."),
@@ -592,8 +651,15 @@ EXERCISES = [
         generate=_random_max_pool_case, n_public=2, n_hidden=12,
         edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
                                      "negative values and padding: pad with -inf, not 0"),
+                    class_case((2, 3), steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
+                                              ("backward", (np.ones((1, 2, 1, 2)),))],
+                               label="no stride given: forward and backward"),
                     _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
-                                     "all ties")],
+                                     "all ties"),
+                    _pool_class_case(np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0]]]],
+                                              dtype=np.float32), 2, 2, None, 0,
+                                     np.array([[[[10.0, 20.0]]]], dtype=np.float32),
+                                     "float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_MaxPoolEveryPosition,
@@ -605,6 +671,9 @@ EXERCISES = [
             Mistake(_MaxPoolOverlapAssigned,
                     "Overlapping windows can share a maximum: add their gradients (+=) instead "
                     "of overwriting them."),
+            Mistake(_MaxPoolStrideOne,
+                    "stride=None means windows side by side: the stride is the window size "
+                    "(pool_strides(pool_h, pool_w, stride) gives it), not 1."),
             Mistake(_MaxPoolShared,
                     "That is average pooling's backward. Max pooling routes the whole gradient "
                     "to the maximum of the window."),
@@ -615,7 +684,14 @@ EXERCISES = [
         title="Problem 6: average pooling (AveragePool2D)",
         examples=_average_pool_examples(),
         generate=_random_average_pool_case, n_public=2, n_hidden=10,
-        edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3)))],
+        edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
+                    class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
+                                              ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
+                               label="no stride given: forward and backward"),
+                    _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]],
+                                              dtype=np.float32), 2, 2, None, 0,
+                                     np.array([[[[8.0, 4.0]]]], dtype=np.float32),
+                                     "float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_AveragePoolBackwardNotDivided,
@@ -652,6 +728,10 @@ EXERCISES = [
                         {"type": "affine", "units": 10}], (1, 28, 28),
                        label="LeNet-5 on 28×28 digits")],
         generate=_random_architecture_case, n_public=2, n_hidden=10,
+        edge_cases=[case([{"type": "conv", "filters": 4, "size": 3},
+                          {"type": "pool", "size": 2},
+                          {"type": "affine", "units": 5}], (2, 10, 10),
+                         label="the defaults: conv stride 1 and pad 0, pool stride = size")],
         tol=INT_TOL,
         mistakes=[
             Mistake(_count_no_bias, "Count the biases too: one per filter (F) and one per "

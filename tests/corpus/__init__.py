@@ -1,0 +1,242 @@
+"""The accuracy corpus: implementations a learner could write, each with the verdict it deserves.
+
+Every exercise has alternative *correct* implementations written from its stub's docstring
+(the book's style, loops, einsum, ``sliding_window_view``, float32, lists...) and *classic
+mistakes* (the book's in-place ``dout[mask] = 0``, CS231n habits, beginners' slips). Each is
+registered with a decorator in ``tests/corpus/sprintN.py``::
+
+    @correct("sprint2.sigmoid")
+    def sigmoid_via_tanh(x):
+        return 0.5 * (1 + np.tanh(x / 2))
+
+    @mistake("sprint2.relu_grad", hint="float")      # a substring of the hint it must get
+    def relu_grad_bool(x):
+        return x > 0
+
+The source of each (without its decorator) is pasted at the end of a copy of the reference
+module, and the exercise's name is bound to it, as a learner's file would hold it
+(``conftest.plant_mistake`` does the same for the registry's known mistakes). A class entry
+usually subclasses the reference and overrides the method the exercise grades.
+
+``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
+hidden cases, :func:`autograder.grading.grade_exercises`) in as few helper packages as the
+entries allow (:func:`packages`), and asserts every correct entry gets full marks and every
+mistake loses points (with its hint, where one is named). An entry the harness misjudges for
+a reason outside the declarations is marked with a :class:`Gap` (``xfail=MUTATION``): a strict
+expected failure while a probe finds that gap in the harness, an ordinary test once it is
+fixed.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+
+@dataclass
+class Entry:
+    """One implementation of one exercise and the verdict it deserves."""
+
+    exercise: str            # "sprint2.sigmoid"
+    implementation: object   # a function or a class, pasted into the learner's module
+    correct: bool
+    hint: str | None = None  # a substring of a hint the mistake must get
+    xfail: object = None     # a Gap, or a str: why the harness misjudges it ("harness: ...")
+
+    def expected_failure(self, exercise) -> str | None:
+        """Why this entry is expected to be misjudged by the harness here, or ``None``."""
+        if isinstance(self.xfail, Gap):
+            return self.xfail.reason if self.xfail.open_for(exercise) else None
+        return self.xfail
+
+    @property
+    def key(self) -> str:
+        return f"{self.exercise}:{self.implementation.__name__}"
+
+    def source(self) -> str:
+        """The implementation's source without its decorator lines."""
+        src = textwrap.dedent(inspect.getsource(self.implementation))
+        node = ast.parse(src).body[0]
+        return "\n".join(src.splitlines()[node.lineno - 1:]) + "\n"
+
+
+ENTRIES: list = []
+
+
+# --------------------------------------------------------------------------- harness gaps
+@dataclass(frozen=True)
+class Gap:
+    """A class of misjudgement the harness had (``reason``), and a probe that says whether
+    the harness in this checkout still has it. An entry marked with a gap is an expected
+    failure only while the probe finds the gap, so the marks fall away as the harness is
+    fixed, and an entry that still fails then is a real failure."""
+
+    reason: str
+    probe: str   # the name of a function below: True while the gap is there
+
+    def open_for(self, exercise) -> bool:
+        return globals()[self.probe](exercise)
+
+
+def _mutated_method_argument_missed(exercise) -> bool:
+    from autograder import sandbox_child
+    from autograder.registry import class_case
+
+    class Probe:
+        def step(self, a):
+            a[0] = 1.0
+
+    out = sandbox_child.run_case(Probe, class_case(steps=[("step", (np.zeros(2),))]))
+    return not out["mutated"]
+
+
+def _float_kind_not_compared(exercise) -> bool:
+    from autograder.compare import compare
+
+    return compare(np.array([1.0, 0.0]), np.array([True, False])) is None
+
+
+def _float_labels_accepted(exercise) -> bool:
+    from autograder.compare import compare
+
+    return compare(np.array([1, 0]), np.array([1.0, 0.0])) is None
+
+
+def _float32_not_kept(exercise) -> bool:
+    """float32 answers are compared as float64 unless the exercise asks for the same dtype."""
+    from autograder.compare import compare
+
+    if compare(np.zeros(2, np.float32), np.zeros(2), exercise.tol) is not None:
+        return False
+    return True
+
+
+def _returned_self_rejected(exercise) -> bool:
+    from autograder import sandbox_child
+    from autograder.compare import compare
+    from autograder.registry import class_case
+
+    class Probe:
+        def step(self):
+            return self
+
+    out = sandbox_child.run_case(Probe, class_case(steps=[("step", ())]))["outputs"]
+    return compare(None, next(iter(out.values()))) is not None
+
+
+MUTATION = Gap("harness: method arguments mutated in place are not detected (#14)",
+               "_mutated_method_argument_missed")
+DTYPE = Gap("harness: the float dtype kind is never compared (bool or int for floats) (#14)",
+            "_float_kind_not_compared")
+INT_LABELS = Gap("harness: floats are accepted where integers (labels) are promised (#14)",
+                 "_float_labels_accepted")
+FLOAT32 = Gap("harness: float32 answers are not required to stay float32 (declare "
+              "same_dtype on the exercise's tolerance) (#14)", "_float32_not_kept")
+RETURN_SELF = Gap("harness: a method that returns self where None is documented is rejected "
+                  "(#14)", "_returned_self_rejected")
+
+
+def correct(exercise: str, *, xfail: str | None = None):
+    """Register a correct implementation of ``exercise``: it must get full marks."""
+    def register(impl):
+        ENTRIES.append(Entry(exercise, impl, True, xfail=xfail))
+        return impl
+    return register
+
+
+def mistake(exercise: str, *, hint: str | None = None, xfail: str | None = None):
+    """Register a wrong implementation of ``exercise``: it must lose points (and get ``hint``)."""
+    def register(impl):
+        ENTRIES.append(Entry(exercise, impl, False, hint=hint, xfail=xfail))
+        return impl
+    return register
+
+
+def all_entries() -> list:
+    """Every entry of ``tests/corpus/sprint*.py``, in course order."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("sprint"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    keys = [e.key for e in ENTRIES]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, f"corpus entries with the same name: {dupes}"
+    return list(ENTRIES)
+
+
+# --------------------------------------------------------------------------- packages
+def module_dependencies() -> dict:
+    """``{module: modules it imports from solutions, transitively}``."""
+    direct = {}
+    for f in SOLUTIONS.glob("*.py"):
+        direct[f.stem] = set(re.findall(r"^\s*from \.(\w+) import", f.read_text(), re.M))
+    closed = {}
+    for m in direct:
+        seen, todo = set(), list(direct[m])
+        while todo:
+            d = todo.pop()
+            if d not in seen:
+                seen.add(d)
+                todo.extend(direct.get(d, ()))
+        closed[m] = seen
+    return closed
+
+
+@dataclass
+class Package:
+    """Entries that can share one helper package: each is graded on its own exercise."""
+
+    name: str
+    entries: list
+
+    def plant(self, pkg: Path, modules: dict) -> None:
+        """Append each entry to its module in ``pkg`` (a copy of the reference)."""
+        for e in self.entries:
+            ex = modules[e.exercise]
+            path = pkg / f"{ex.module}.py"
+            path.write_text(path.read_text() +
+                            f"\n\n{e.source()}\n{ex.name} = {e.implementation.__name__}\n")
+
+
+def packages(entries: list, exercises: dict) -> list:
+    """Group ``entries`` into as few :class:`Package` objects as keep their verdicts apart.
+
+    The k-th correct implementation of every exercise share a package (correct code cannot
+    spoil another exercise's verdict). A mistake shares a package only with mistakes in
+    modules unrelated to its own (not the same module, neither imports the other), and with
+    no other entry of its exercise, so each mistake is the only wrong code its exercise's
+    cases can reach.
+    """
+    deps = module_dependencies()
+    out = []
+    by_exercise: dict = {}
+    for e in entries:
+        if e.correct:
+            by_exercise.setdefault(e.exercise, []).append(e)
+    slots = max((len(v) for v in by_exercise.values()), default=0)
+    for k in range(slots):
+        out.append(Package(f"correct-{k + 1}",
+                           [v[k] for v in by_exercise.values() if len(v) > k]))
+    groups: list = []   # [(modules, entries)]
+    for e in entries:
+        if e.correct:
+            continue
+        mod = exercises[e.exercise].module
+        related = {mod} | deps.get(mod, set()) | {m for m, d in deps.items() if mod in d}
+        for mods, members in groups:
+            if not mods & related:
+                mods.add(mod)
+                members.append(e)
+                break
+        else:
+            groups.append(({mod}, [e]))
+    out += [Package(f"mistakes-{i + 1}", members) for i, (_, members) in enumerate(groups)]
+    return out

@@ -1,0 +1,236 @@
+"""Sprint 1 (the perceptron): implementations a learner could write."""
+import numpy as np
+
+from solutions.perceptron import AND, NAND, OR, Perceptron, perceptron_output, step_function
+
+from . import INT_LABELS, correct, mistake
+
+BOOL = "harness: booleans are accepted where ints are promised (#14)"
+
+
+# --------------------------------------------------------------------------- step_function
+@correct("sprint1.step_function")
+def step_where(x):
+    return np.where(x > 0, 1, 0)
+
+
+@correct("sprint1.step_function")
+def step_book(x):
+    y = x > 0
+    return y.astype(np.int64)
+
+
+@correct("sprint1.step_function")
+def step_heaviside(x):
+    return np.heaviside(x, 0).astype(int)
+
+
+@mistake("sprint1.step_function", hint="use `x > 0`, not `x >= 0`")
+def step_ge(x):
+    return (x >= 0).astype(int)
+
+
+@mistake("sprint1.step_function", xfail=BOOL)
+def step_bool(x):
+    return x > 0
+
+
+@mistake("sprint1.step_function")
+def step_float(x):
+    return np.where(x > 0, 1.0, 0.0)
+
+
+# --------------------------------------------------------------------------- perceptron_output
+@correct("sprint1.perceptron_output")
+def output_dot(x, w, b):
+    return step_function(np.dot(x, w) + b)
+
+
+@correct("sprint1.perceptron_output")
+def output_sum(x, w, b):
+    s = np.sum(x * w, axis=-1) + b
+    return (s > 0).astype(int)
+
+
+@mistake("sprint1.perceptron_output", hint="The bias is missing")
+def output_no_bias(x, w, b):
+    return step_function(x @ w)
+
+
+@mistake("sprint1.perceptron_output", hint="The bias is added, not subtracted")
+def output_minus_bias(x, w, b):
+    return step_function(x @ w - b)
+
+
+@mistake("sprint1.perceptron_output")
+def output_per_sample_loop(x, w, b):
+    # Works for one sample; a batch of N is summed into one number.
+    return step_function(np.sum(x * w) + b)
+
+
+# --------------------------------------------------------------------------- gates
+@correct("sprint1.and_gate")
+def AND_book(x):
+    w, b = np.array([0.5, 0.5]), -0.7
+    return perceptron_output(x, w, b)
+
+
+@correct("sprint1.and_gate")
+def AND_other_weights(x):
+    return step_function(np.asarray(x) @ np.array([1.0, 1.0]) - 1.5)
+
+
+@mistake("sprint1.and_gate", hint="that is OR")
+def AND_as_or(x):
+    return perceptron_output(x, np.array([0.5, 0.5]), -0.2)
+
+
+@correct("sprint1.nand_gate")
+def NAND_book(x):
+    return perceptron_output(x, np.array([-0.5, -0.5]), 0.7)
+
+
+@correct("sprint1.nand_gate")
+def NAND_one_minus_and(x):
+    return 1 - AND(x)
+
+
+@mistake("sprint1.nand_gate", hint="positive weights")
+def NAND_positive(x):
+    return perceptron_output(x, np.array([0.5, 0.5]), 0.7)
+
+
+@mistake("sprint1.nand_gate")
+def NAND_as_and(x):
+    return AND(x)
+
+
+@correct("sprint1.or_gate")
+def OR_book(x):
+    return perceptron_output(x, np.array([0.5, 0.5]), -0.2)
+
+
+@correct("sprint1.or_gate")
+def OR_large_weights(x):
+    return step_function(np.asarray(x) @ np.array([2, 2]) - 1)
+
+
+@mistake("sprint1.or_gate", hint="that is AND")
+def OR_as_and(x):
+    return perceptron_output(x, np.array([0.5, 0.5]), -0.7)
+
+
+@mistake("sprint1.or_gate", hint="(0, 0) must give 0")
+def OR_bias_positive(x):
+    return perceptron_output(x, np.array([0.5, 0.5]), 0.2)
+
+
+@correct("sprint1.xor_gate")
+def XOR_book(x):
+    s1 = NAND(x)
+    s2 = OR(x)
+    return AND(np.stack([s1, s2], axis=-1))
+
+
+@correct("sprint1.xor_gate")
+def XOR_column_stack(x):
+    x = np.asarray(x)
+    if x.ndim == 1:
+        return AND(np.array([NAND(x), OR(x)]))
+    return AND(np.column_stack([NAND(x), OR(x)]))
+
+
+@mistake("sprint1.xor_gate", hint="like OR")
+def XOR_as_or(x):
+    return OR(x)
+
+
+@mistake("sprint1.xor_gate", hint="XNOR")
+def XOR_upside_down(x):
+    return NAND(np.stack([NAND(x), OR(x)], axis=-1))
+
+
+@mistake("sprint1.xor_gate")
+def XOR_batch_only(x):
+    # np.column_stack on a single pair makes shape (1, 2): one answer in an array.
+    return AND(np.column_stack([NAND(x), OR(x)]))
+
+
+# --------------------------------------------------------------------------- Perceptron
+@correct("sprint1.perceptron")
+class PerceptronLoops:
+    def __init__(self, n_inputs=2, lr=0.1):
+        self.lr = lr
+        self.w = np.zeros(n_inputs)
+        self.b = 0.0
+
+    def predict(self, X):
+        return step_function(X @ self.w + self.b)
+
+    def fit(self, X, y, epochs=10):
+        errors = []
+        for _ in range(epochs):
+            count = 0
+            for i in range(len(X)):
+                update = self.lr * (y[i] - self.predict(X[i]))
+                self.w = self.w + update * X[i]
+                self.b = self.b + update
+                count += int(update != 0)
+            errors.append(count)
+        return np.array(errors, dtype=int)
+
+
+@correct("sprint1.perceptron")
+class PerceptronInPlaceFloats:
+    def __init__(self, n_inputs=2, lr=0.1):
+        self.lr = float(lr)
+        self.w = np.zeros(n_inputs, dtype=float)
+        self.b = 0.0
+
+    def predict(self, X):
+        return np.where(np.asarray(X) @ self.w + self.b > 0, 1, 0)
+
+    def fit(self, X, y, epochs=10):
+        X = np.asarray(X, dtype=float)
+        errors = np.zeros(epochs, dtype=int)
+        for epoch in range(epochs):
+            for xi, ti in zip(X, y):
+                err = ti - self.predict(xi)
+                if err:
+                    self.w += self.lr * err * xi
+                    self.b += self.lr * err
+                    errors[epoch] += 1
+        return errors
+
+
+@mistake("sprint1.perceptron", hint="The bias learns too")
+class PerceptronNoBias(Perceptron):
+    def fit(self, X, y, epochs=10):
+        errors = np.zeros(epochs, dtype=int)
+        for epoch in range(epochs):
+            for xi, ti in zip(X, y):
+                err = ti - self.predict(xi)
+                self.w = self.w + self.lr * err * xi
+                errors[epoch] += int(err != 0)
+        return errors
+
+
+@mistake("sprint1.perceptron")
+class PerceptronRestartsInFit(Perceptron):
+    def fit(self, X, y, epochs=10):
+        self.w = np.zeros(np.shape(X)[1])
+        self.b = 0.0
+        return super().fit(X, y, epochs)
+
+
+@mistake("sprint1.perceptron", xfail=INT_LABELS)
+class PerceptronFloatPredictions(Perceptron):
+    def predict(self, X):
+        return np.where(np.asarray(X) @ self.w + self.b > 0, 1.0, 0.0)
+
+
+@mistake("sprint1.perceptron")
+class PerceptronReturnsSelf(Perceptron):
+    def fit(self, X, y, epochs=10):
+        super().fit(X, y, epochs)
+        return self

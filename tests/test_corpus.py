@@ -1,0 +1,74 @@
+"""The accuracy corpus, graded as the course grades: every correct answer gets full marks,
+every mistake loses points and, where its hint is known, gets it (see ``tests/corpus``).
+
+The whole corpus is graded once per session, in a few helper packages
+(:func:`tests.corpus.packages`), each through :func:`autograder.grading.grade_exercises`
+(public and hidden cases, two child processes per package).
+"""
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from autograder.grading import grade_exercises
+from autograder.registry import load_exercises
+
+from .conftest import make_helpers
+from .corpus import all_entries, packages
+
+SALT = "corpus"
+SPECS = {s.id: s for s in load_exercises()}
+ENTRIES = all_entries()
+
+
+@functools.lru_cache(maxsize=None)
+def _prepared(ex_id: str):
+    spec = SPECS[ex_id]
+    return spec, spec.public_cases(), spec.hidden_cases(SALT)
+
+
+@pytest.fixture(scope="session")
+def verdicts(tmp_path_factory) -> dict:
+    """``{entry key: Trusted}`` for every corpus entry."""
+    modules = {k: s.exercise for k, s in SPECS.items()}
+    out = {}
+    for package in packages(ENTRIES, modules):
+        pkg = make_helpers(tmp_path_factory.mktemp(package.name))
+        package.plant(pkg, modules)
+        ids = list(dict.fromkeys(e.exercise for e in package.entries))
+        trusted = dict(zip(ids, grade_exercises([_prepared(i) for i in ids], pkg)))
+        for e in package.entries:
+            out[e.key] = trusted[e.exercise]
+    return out
+
+
+def _param(e):
+    reason = e.expected_failure(SPECS[e.exercise].exercise)
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(e, id=e.key, marks=marks)
+
+
+def test_every_exercise_has_two_correct_implementations_and_a_mistake():
+    correct = {i: 0 for i in SPECS}
+    wrong = {i: 0 for i in SPECS}
+    for e in ENTRIES:
+        assert e.exercise in SPECS, f"{e.key}: no such exercise"
+        (correct if e.correct else wrong)[e.exercise] += 1
+    thin = [i for i in SPECS if correct[i] < 2 or wrong[i] < 1]
+    assert not thin, f"exercises with fewer than 2 correct and 1 wrong implementations: {thin}"
+
+
+@pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if e.correct])
+def test_a_correct_implementation_gets_full_marks(entry, verdicts):
+    r = verdicts[entry.key].result
+    assert r.ok and r.score == r.points, f"{r.status} {r.score}/{r.points}: {r.message} {r.hints}"
+
+
+@pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if not e.correct])
+def test_a_mistake_loses_points_with_its_hint(entry, verdicts):
+    r = verdicts[entry.key].result
+    assert "NameError" not in r.message, f"the entry uses a name its module lacks: {r.message}"
+    assert not r.ok and r.score < r.points, "the mistake gets full marks"
+    if entry.hint:
+        assert any(entry.hint in h for h in r.hints), (r.message, r.hints)
