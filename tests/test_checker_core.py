@@ -352,6 +352,16 @@ def test_in_place_changes_of_values_dtype_or_shape_are_noticed(body, name):
     assert out["mutated"] == [name]
 
 
+def test_a_dtype_change_with_equal_values_is_an_in_place_change():
+    # zeros read as int64 are still zeros: only the dtype tells the change
+    assert run(lambda v: setattr(v, "dtype", np.int64), np.zeros(3))["mutated"] == \
+        ["argument 1"], "an in-place dtype change (values still equal) must be reported"
+    to32 = run(lambda lst: lst.__setitem__(0, lst[0].astype(np.float32)), [np.array([1.0, 2.0])])
+    assert to32["mutated"] == ["argument 1"], "float64 replaced by equal float32 values"
+    d = run(lambda d: d.__setitem__("W", d["W"].astype(np.float32)), {"W": np.ones(2)})
+    assert d["mutated"] == ["argument 1"]
+
+
 def test_in_place_changes_of_keyword_dict_and_list_arguments_are_noticed():
     assert run(lambda x=None: x.__setitem__(0, 1.0), x=np.zeros(2))["mutated"] == \
         ["argument 'x'"]

@@ -664,7 +664,8 @@ def test_conv1d_pad1d_pads_the_last_axis_only_and_returns_a_new_array():
     out = conv1d.pad1d(x, 0)
     assert out.tolist() == [1.0, 2.0] and out.dtype == np.float32
     is_new("pad1d(x, 0)", out, x)
-    assert conv1d.pad1d(np.ones((2, 3, 4)), 1).shape == (2, 3, 6)
+    assert conv1d.pad1d(np.ones((2, 3, 4)), 1).shape == (2, 3, 6), \
+        "pad1d pads the length axis only, not the batch or channel axes"
 
 
 def test_conv1d_layer_dtype_lists_stride_and_padding():
