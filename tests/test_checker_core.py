@@ -143,6 +143,8 @@ def test_value_messages_exact_numbers():
     text = msg(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 3.0]))
     assert text == ("return: wrong value at index (1,): expected 2, got 2.5; 1 of 3 values "
                     "differ, largest error 0.5")
+    assert msg(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == \
+        "return: wrong value at index (1,): expected 2, got 3; 1 of 2 values differ, largest error 1"
     assert msg(np.array([1.0]), np.array([1.5])) == \
         "return: wrong value at index (0,): expected 1, got 1.5"
 
@@ -176,8 +178,31 @@ def test_a_factor_hint_allows_zeros_within_the_absolute_tolerance():
     e = np.array([0.0, 1.0, 2.0])
     assert any("times 3" in h for h in generic_hints(e, np.array([1e-8, 3.0, 6.0])))
     assert generic_hints(e, np.array([2e-8, 3.0, 6.0])) == []
-    tiny = np.array([1e-13, 1.0])   # below 1e-12 counts as a zero of the expected answer
+    tiny = np.array([1e-13, 1.0])   # up to 1e-12 counts as a zero of the expected answer
     assert any("times 2" in h for h in generic_hints(tiny, np.array([0.0, 2.0])))
+    edge = np.array([1e-12, 1.0])
+    assert any("times 2" in h for h in generic_hints(edge, np.array([0.0, 2.0])))
+
+
+def test_a_factor_hint_needs_one_factor_to_a_millionth():
+    e = np.array([1.0, 2.0])
+    assert generic_hints(e, np.array([3.0, 6.0 * (1 + 5e-6)])) == []
+    assert any("times 3" in h for h in generic_hints(e, np.array([3.0, 6.0 * (1 + 5e-7)])))
+
+
+def test_sign_and_transpose_hints_use_the_exercise_tolerance():
+    loose_abs = Tolerance(atol=1e-5)
+    hints = generic_hints(np.array([0.0, 1.0]), np.array([-1e-6, -1.0]), loose_abs)
+    assert any("sign" in h for h in hints), hints
+    m = np.arange(6.0).reshape(2, 3)
+    assert any("transpose" in h for h in generic_hints(m, m.T + 1e-6, loose_abs))
+    assert not any("transpose" in h for h in generic_hints(m, m.T + 1e-6))
+    m1 = np.arange(1.0, 7.0).reshape(2, 3)
+    loose_rel = Tolerance(rtol=1e-3)
+    assert any("transpose" in h for h in generic_hints(m1, m1.T * (1 + 1e-4), loose_rel))
+    assert not any("transpose" in h for h in generic_hints(m1, m1.T * (1 + 1e-4)))
+    e = np.array([1.0, 2.0])
+    assert any("sign" in h for h in generic_hints(e, -e * (1 + 1e-4), loose_rel))
 
 
 def test_transpose_hint_only_for_the_values_transposed():
