@@ -345,7 +345,8 @@ def targets(root: Path = ROOT) -> list:
         rel = f"solutions/{module}.py"
         text = (root / rel).read_text()
         lines = solution_lines(text)
-        out.append(Target(rel, tests, "reference", mutants_of(rel, text, wanted_line=lines.__contains__)))
+        out.append(Target(rel, tests, "reference",
+                          mutants_of(rel, text, wanted_line=lines.__contains__)))
     for rel, tests in CORE_TESTS.items():
         text = (root / rel).read_text()
         out.append(Target(rel, tests, "checker core",

@@ -144,7 +144,8 @@ def test_value_messages_exact_numbers():
     assert text == ("return: wrong value at index (1,): expected 2, got 2.5; 1 of 3 values "
                     "differ, largest error 0.5")
     assert msg(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == \
-        "return: wrong value at index (1,): expected 2, got 3; 1 of 2 values differ, largest error 1"
+        ("return: wrong value at index (1,): expected 2, got 3; 1 of 2 values differ, "
+         "largest error 1")
     assert msg(np.array([1.0]), np.array([1.5])) == \
         "return: wrong value at index (0,): expected 1, got 1.5"
 
