@@ -150,6 +150,13 @@ def test_value_messages_exact_numbers():
         "return: wrong value at index (0,): expected 1, got 1.5"
 
 
+def test_bool_answers_are_shown_as_numbers_and_the_largest_error_is_absolute():
+    assert msg(np.array([0, 0]), np.array([False, True]), dtype="int").startswith(
+        "return: wrong value at index (1,): expected 0, got 1;")
+    assert msg(np.zeros(2), np.array([0.5, -2.0])).endswith(
+        "2 of 2 values differ, largest error 2")
+
+
 def test_tolerance_boundaries_absolute_and_relative():
     assert msg(0.0, 1e-9) is None            # within the default atol 1e-8
     assert msg(0.0, 1e-7) is not None

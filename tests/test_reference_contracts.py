@@ -264,6 +264,8 @@ def test_losses_sample_batch_accepts_lists_returns_arrays_and_never_repeats():
 def test_gradients_numerical_diff_is_central_with_the_default_h_and_a_float():
     got = gradients.numerical_diff(lambda x: x ** 3, 1.0)
     assert type(got) is float
+    assert type(gradients.numerical_diff(lambda x: np.float64(x) ** 3, 1.0)) is float, \
+        "numerical_diff returns a Python float even when f returns a NumPy number"
     same("numerical_diff default h = 1e-4 (central)", got, 3.0 + 1e-8, rtol=1e-12)
     same("numerical_diff h", gradients.numerical_diff(lambda x: x ** 3, 1.0, h=0.1),
          3.0 + 0.01, rtol=1e-12)
@@ -653,6 +655,11 @@ def test_simple_conv1d_dtype_lists_and_db_shape():
     dx = conv.backward(np.array([10.0, 20.0], dtype=np.float32))
     assert dx.dtype == np.float32 and conv.dW.dtype == np.float32 and conv.db.dtype == np.float32
     assert conv.db.shape == (1,) and conv.db.tolist() == [30.0]
+    mixed = conv1d.SimpleConv1d(np.array([1.0, 2.0]), np.array([0.0]))
+    mixed.forward(np.ones(3))
+    mixed.backward(np.ones(2, dtype=np.float32))
+    assert mixed.db.dtype == mixed.dW.dtype == np.float64, \
+        "SimpleConv1d: db has the dtype of dW (float32 dout, float64 W)"
     c2 = conv1d.SimpleConv1d(np.ones(2), np.array(0.5))
     c2.forward(np.ones(3))
     c2.backward(np.ones(2))
