@@ -153,6 +153,10 @@ def test_value_messages_exact_numbers():
 def test_bool_answers_are_shown_as_numbers_and_the_largest_error_is_absolute():
     assert msg(np.array([0, 0]), np.array([False, True]), dtype="int").startswith(
         "return: wrong value at index (1,): expected 0, got 1;")
+    assert msg(np.array([True, False]), np.array([True, True]), dtype="bool").startswith(
+        "return: wrong value at index (1,): expected 0, got 1;")
+    assert any("sign" in h for h in generic_hints(np.array([1, 2], dtype=np.uint8),
+                                                  np.array([-1, -2]))), "unsigned expected"
     assert msg(np.zeros(2), np.array([0.5, -2.0])).endswith(
         "2 of 2 values differ, largest error 2")
 
