@@ -182,6 +182,7 @@ def test_generic_hints_need_every_value_to_fit():
     assert generic_hints(np.eye(2), np.eye(2).T * 2) != []      # square: factor, not transpose
     assert not any("transpose" in h for h in generic_hints(np.eye(2), np.eye(2)))
     assert any("sign" in h for h in generic_hints(2.0, -2.0))
+    assert any("sign" in h for h in generic_hints(np.ones(3), -np.ones(3))), "all ones"
     assert any("batch size" in h for h in generic_hints(e, 8 * e, batch=8))
     assert not any("batch" in h for h in generic_hints(e, 3 * e, batch=8))
 
@@ -632,6 +633,8 @@ def test_in_place_check_on_two_keys_two_items_and_objects_that_refuse_comparison
     assert run(lambda t: None, (np.zeros(2), [1, 2]))["mutated"] == []
     assert run(lambda g: None, _Grumpy())["mutated"] == ["argument 1"], \
         "a value that cannot be compared counts as changed"
+    replaced = run(lambda lst: lst.__setitem__(0, 5), [{"a": 1}])
+    assert replaced["mutated"] == ["argument 1"], "a dict replaced by a number is a change"
     swapped = run(lambda lst: lst.__setitem__(0, [1.0, 2.0]), [np.array([1.0, 2.0])])
     assert swapped["mutated"] == ["argument 1"], "an array replaced by a list is a change"
 
@@ -641,6 +644,11 @@ def test_class_cases_given_as_plain_dicts_without_steps_or_attrs():
     assert out == {"n": 4}
     out = sandbox_child.run_case(Counter, {"args": [1], "steps": [["add", [2], {}]]})["outputs"]
     assert out == {"add() [step 1]": "self"}
+
+
+def test_complex_numbers_are_refused_by_name(tmp_path):
+    with pytest.raises(sandbox_child.UnsupportedValue, match="complex numbers"):
+        sandbox_child.save(tmp_path / "v.json", tmp_path / "v.npz", 1 + 2j)
 
 
 def test_wire_format_refuses_mixed_dict_keys_and_other_wire_versions(tmp_path):
