@@ -672,6 +672,8 @@ def main(argv=None) -> int:
     ap.add_argument("--only", action="append", default=[], metavar="TEXT",
                     help="only the files whose path contains TEXT (repeatable)")
     ap.add_argument("--part", choices=["reference", "core"], help="only one part")
+    ap.add_argument("--key", action="append", default=[], metavar="TEXT",
+                    help="only the mutants whose key (see --list) contains TEXT (repeatable)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes (default: one per core)")
     ap.add_argument("--limit", type=int, help="at most N mutants per file (a smoke run)")
@@ -688,6 +690,10 @@ def main(argv=None) -> int:
                                                   else "checker core")]
     if args.only:
         chosen = [t for t in chosen if any(s in t.path for s in args.only)]
+    if args.key:
+        for t in chosen:
+            t.mutants = [m for m in t.mutants if any(k in m.key for k in args.key)]
+        chosen = [t for t in chosen if t.mutants]
     if args.limit is not None:
         for t in chosen:
             t.mutants = t.mutants[:args.limit]
@@ -699,7 +705,7 @@ def main(argv=None) -> int:
                 print(f"{m.path}:{m.line}  {m.key}{mark}")
         print(f"{sum(len(t.mutants) for t in chosen)} mutants in {len(chosen)} files")
         return 0
-    full = not (args.only or args.part or args.limit is not None)
+    full = not (args.only or args.part or args.key or args.limit is not None)
     out = args.out or (RESULTS if full else None)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
