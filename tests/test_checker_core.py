@@ -161,6 +161,14 @@ def test_bool_answers_are_shown_as_numbers_and_the_largest_error_is_absolute():
         "2 of 2 values differ, largest error 2")
 
 
+def test_comparing_infinities_emits_no_numpy_warning():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = msg(np.array([np.inf, 1.0]), np.array([np.inf, 2.0]))
+    assert text.startswith("return: wrong value at index (1,)")
+
+
 def test_tolerance_boundaries_absolute_and_relative():
     assert msg(0.0, 1e-9) is None            # within the default atol 1e-8
     assert msg(0.0, 1e-7) is not None
@@ -261,6 +269,13 @@ def test_the_first_failing_case_is_named_with_its_label():
     r = score(spec(), cases, RunResult([ok(**{"return": 1.0}), ok(**{"return": 5.0}),
                                         ok(**{"return": 7.0})]))
     assert r.message == "case 2 of 3 (b): return: wrong value: expected 1, got 5"
+
+
+def test_the_run_time_is_kept_in_the_result():
+    r = score(spec(), [prep({"return": 1.0})], RunResult([ok(**{"return": 1.0})], seconds=1.5))
+    assert r.seconds == 1.5
+    r = score(spec(), [prep({"return": 1.0})], RunResult(crashed="killed", seconds=2.5))
+    assert r.seconds == 2.5
 
 
 def test_a_crash_is_an_error_with_no_points():
