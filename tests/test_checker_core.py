@@ -286,7 +286,7 @@ def test_a_crash_is_an_error_with_no_points():
 def test_every_case_not_implemented_is_not_implemented():
     res = [{"status": "not_implemented", "message": "write f"}] * 2
     r = score(spec(), [prep({"return": 1.0})] * 2, RunResult(res))
-    assert (r.status, r.score, r.message) == (NOT_IMPLEMENTED, 0.0, "write f")
+    assert (r.status, r.score, r.passed, r.message) == (NOT_IMPLEMENTED, 0.0, 0, "write f")
     r = score(spec(), [prep({"return": 1.0})], RunResult([{"status": "not_implemented"}]))
     assert r.message == "not implemented yet"
 

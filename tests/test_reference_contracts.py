@@ -237,8 +237,9 @@ def test_losses_cross_entropy_single_sample_batch_and_delta():
     got = losses.cross_entropy_error(y, 1)
     assert type(got) is float
     same("cross_entropy_error of one sample, label", got, -np.log(0.7 + 1e-7))
-    same("cross_entropy_error of one sample, one-hot",
-         losses.cross_entropy_error(y, [0, 1, 0]), -np.log(0.7 + 1e-7))
+    onehot = losses.cross_entropy_error(y, [0, 1, 0])
+    assert type(onehot) is float, "cross_entropy_error with one-hot labels returns a float"
+    same("cross_entropy_error of one sample, one-hot", onehot, -np.log(0.7 + 1e-7))
     batch = np.array([[0.1, 0.9], [0.6, 0.4]])
     same("cross_entropy_error is averaged over the batch",
          losses.cross_entropy_error(batch, [1, 0]), -(np.log(0.9 + 1e-7) + np.log(0.6 + 1e-7)) / 2)
@@ -462,7 +463,7 @@ def test_classifier_init_params_defaults_and_dtype():
     for bad in ([4], []):
         with pytest.raises(ValueError):
             classifier.init_params(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="weight_init must be"):
         classifier.init_params([2, 2], weight_init="lecun")
 
 
@@ -1012,3 +1013,11 @@ def test_classifier_progress_bar_only_when_verbose(capsys):
     err = capsys.readouterr().err
     for word in ("epochs", "loss=", "acc=", "val_loss=", "val_acc="):
         assert word in err, f"the progress bar shows {word!r}"
+
+
+@pytest.mark.parametrize("cls", ["MaxPool2D", "AveragePool2D"])
+def test_pooling_output_size_counts_padding_on_both_sides(cls):
+    p = getattr(pooling, cls)(2, 3, stride=1, pad=1)
+    out = p.forward(np.ones((1, 1, 3, 4)))
+    assert out.shape == (1, 1, 4, 4), f"{cls}: (3 + 2·1 − 2) + 1 by (4 + 2·1 − 3) + 1"
+    assert p.backward(np.ones_like(out)).shape == (1, 1, 3, 4)
