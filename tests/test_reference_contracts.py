@@ -969,6 +969,19 @@ def test_classifier_fit_is_plain_sgd_over_seeded_shuffles_epoch_by_epoch():
     same("grads hold the last batch's dW", clf.grads["W2"], clf.layers[-1].dW)
 
 
+def test_classifier_each_fit_starts_afresh():
+    X, y = _toy(20)
+    clf = _clf()
+    clf.fit(X, y, X, y)
+    first = {k: v.copy() for k, v in clf.params.items()}
+    clf.fit(X, y, X, y)
+    assert len(clf.history["train_loss"]) == 3 and len(clf.history["val_acc"]) == 3, \
+        "fit starts a new history"
+    for key in first:
+        same(f"a second fit starts from the same initial weights: {key}", clf.params[key],
+             first[key], rtol=1e-12)
+
+
 def test_classifier_gradient_is_the_derivative_of_the_loss():
     X, y = _toy(10)
     clf = _clf()
