@@ -182,6 +182,7 @@ def test_generic_hints_need_every_value_to_fit():
     e = np.array([0.0, 1.0, 2.0])
     assert any("times 3" in h for h in generic_hints(e, 3 * e))
     assert generic_hints(e, np.array([0.5, 3.0, 6.0])) == []   # the zero is not zero
+    assert generic_hints(e, np.array([-0.5, 3.0, 6.0])) == []  # nor a negative one
     assert generic_hints(e, np.array([0.0, 3.0, 7.0])) == []   # not one constant factor
     assert generic_hints(e, e) == []
     assert generic_hints(np.zeros(3), np.ones(3)) == []
@@ -532,7 +533,8 @@ def test_select_by_sprint_or_id_and_unknown_names_are_refused():
     assert [s.id for s in registry.select(specs, ["sprint1"])] == ["sprint1.a", "sprint1.b"]
     assert [s.id for s in registry.select(specs, ["sprint2.c", "sprint1.b", "sprint2"])] == \
         ["sprint2.c", "sprint1.b"]
-    assert registry.select(specs, []) == specs
+    everything = registry.select(specs, [])
+    assert everything == specs and everything is not specs, "a new list: the caller may change it"
     with pytest.raises(KeyError, match="sprint3"):
         registry.select(specs, ["sprint3"])
 
