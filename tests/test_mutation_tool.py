@@ -1,0 +1,113 @@
+"""The mutation-testing command itself: the mutants it makes, its scope, and a tiny run.
+
+The full run (``python -m benchmarks.mutation``) takes many minutes and is not part of the
+suite; these tests check that the mutator makes the mutants it promises, only where it should,
+and that an end-to-end run of three mutants kills them.
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from benchmarks import mutation
+from benchmarks.mutation import mutants_of, solution_lines
+
+from .conftest import ROOT
+
+SOURCE = '''\
+import numpy as np
+
+
+def f(x, y):
+    """A docstring is never mutated."""
+    ### BEGIN SOLUTION
+    x = np.asarray(x)
+    if x.size < 3 and all(v > 0 for v in y):
+        y = y.copy()
+    return np.sum(x * 2, axis=0, keepdims=True), f"{x}"
+    ### END SOLUTION
+
+
+def g(z):
+    return z + 1
+'''
+
+
+def test_the_mutants_promised_for_conversions_copies_keywords_and_comparisons():
+    lines = solution_lines(SOURCE)
+    got = {(m.operator, m.before, m.after) for m in mutants_of("m.py", SOURCE,
+                                                                wanted_line=lines.__contains__)}
+    assert ("unwrap", "np.asarray(x)", "(x)") in got
+    assert ("unwrap", "y.copy()", "(y)") in got
+    assert ("cmp", "x.size < 3", "(x.size <= 3)") in got
+    assert ("all-any", "all", "(any)") in got
+    assert ("number", "3", "(4)") in got
+    assert ("if-false", "x.size < 3 and all(v > 0 for v in y)", "(False)") in got
+    assert ("boolop", "x.size < 3 and all(v > 0 for v in y)",
+            "(x.size < 3 or all((v > 0 for v in y)))") in got
+    assert ("binop", "x * 2", "(x / 2)") in got
+    call = "np.sum(x * 2, axis=0, keepdims=True)"
+    assert ("kwarg", call, "(np.sum(x * 2, axis=0))") in got
+    assert ("kwarg", call, "(np.sum(x * 2, keepdims=True))") in got
+
+
+def test_only_the_graded_region_is_mutated_and_never_a_docstring_or_f_string():
+    lines = solution_lines(SOURCE)
+    ms = mutants_of("m.py", SOURCE, wanted_line=lines.__contains__)
+    assert ms and all(m.line in lines for m in ms)
+    assert all(m.scope == "f" for m in ms)
+    assert not any("docstring" in m.before or "{x}" in m.before for m in ms)
+    every = mutants_of("m.py", SOURCE)
+    assert any(m.scope == "g" for m in every)
+    assert not any(m.scope == "g" for m in mutants_of("m.py", SOURCE, skip={"g"}))
+
+
+def test_each_mutant_changes_one_place_and_still_parses():
+    for m in mutants_of("m.py", SOURCE):
+        ast.parse(m.source)
+        assert m.source != SOURCE
+        kept = [a for a, b in zip(SOURCE.splitlines(), m.source.splitlines()) if a == b]
+        assert len(kept) >= len(SOURCE.splitlines()) - 3, m.key
+
+
+def test_keys_are_stable_and_unique():
+    ms = mutants_of("m.py", SOURCE)
+    keys = [m.key for m in ms]
+    assert len(keys) == len(set(keys))
+    moved = "\n\n\n" + SOURCE
+    assert [m.key for m in mutants_of("m.py", moved)] == keys, "keys must not hold line numbers"
+
+
+def test_every_module_and_test_file_of_the_configuration_exists():
+    for module, tests in mutation.REFERENCE_TESTS.items():
+        text = (ROOT / "solutions" / f"{module}.py").read_text()
+        assert solution_lines(text), f"solutions/{module}.py has no graded region"
+        for t in tests:
+            assert (ROOT / t.split()[0]).is_file(), t
+    for path, tests in mutation.CORE_TESTS.items():
+        assert (ROOT / path).is_file(), path
+        for t in tests:
+            assert (ROOT / t.split()[0]).is_file(), t
+    graded = {p.stem for p in (ROOT / "solutions").glob("*.py")
+              if p.name != "__init__.py" and solution_lines(p.read_text())}
+    assert graded == set(mutation.REFERENCE_TESTS), "every graded module has a test selection"
+
+
+def test_the_equivalent_baseline_names_real_mutants_with_reasons():
+    listed = mutation.load_equivalent()
+    known = {m.key for t in mutation.targets() for m in t.mutants}
+    for key, reason in listed.items():
+        assert key in known, f"baseline entry matches no mutant (code changed?): {key}"
+        assert len(reason.split()) >= 4, f"give the reason it is equivalent: {key}"
+
+
+def test_three_mutants_end_to_end(tmp_path):
+    out = tmp_path / "table.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.mutation", "--only", "param_count", "--limit", "3",
+         "--jobs", "1", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    table = out.read_text()
+    assert "| `solutions/param_count.py` | reference | 3 | 3 | 0 | 0 | 0 | 100.0 % |" in table
