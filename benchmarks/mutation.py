@@ -68,6 +68,12 @@ _SPRINT_TESTS = {
     "conv2d": ["tests/test_sprint8_cnn.py"],
     "pooling": ["tests/test_sprint8_cnn.py"],
     "param_count": ["tests/test_sprint8_cnn.py"],
+    "batchnorm": ["tests/test_sprint9_training.py"],
+    "weight_decay": ["tests/test_sprint9_training.py"],
+    "preprocessing": ["tests/test_sprint9_training.py"],
+    "checkpoint": ["tests/test_sprint9_training.py"],
+    "hyperparams": ["tests/test_sprint9_training.py"],
+    "framework": ["tests/test_sprint10_framework.py"],
 }
 REFERENCE_TESTS = {module: [f"tests/test_reference_contracts.py -k {module}", *sprint]
                    for module, sprint in _SPRINT_TESTS.items()}
