@@ -771,3 +771,26 @@ def test_an_unknown_sprint_names_the_known_ones_in_order():
     specs = [Spec(i, 1.0, "m", "n", "t", Tolerance()) for i in ("sprint2.a", "sprint1.b")]
     with pytest.raises(KeyError, match="sprints are sprint1, sprint2"):
         registry.select(specs, ["sprint7"])
+
+
+# --------------------------------------------------------------------------- verdict
+def test_learner_text_is_made_printable_and_cut_to_its_limit():
+    from autograder.verdict import MAX_DETAIL, cap
+    assert cap("a\nb\tc") == "a\nb\tc", "newlines and tabs stay"
+    assert cap("\x1b[31m") == "\\x1b[31m" and cap("\xad") == "\\xad"
+    assert cap("\u0100") == "\u0100" and cap("\u2028") == "\\u2028"
+    assert cap("x" * MAX_DETAIL) == "x" * 2000
+    assert cap("x" * 2001) == "x" * 1999 + "…"
+    assert cap("abcd", 3) == "ab…" and cap(12) == "12"
+
+
+def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
+    from autograder.verdict import Outcome
+    o = Outcome("value", case=2, of=3, where="return")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        o.kind = "shape"
+    assert (o.hidden, o.learner_text, o.sealed) == (False, True, False)
+    assert Outcome.from_dict(dict(o.as_dict(), extra=1)) == o
+    assert Outcome.from_dict(["value"]) is None and Outcome.from_dict({"kind": "?"}) is None
+    with pytest.raises(ValueError):
+        Outcome("no_such_kind")
