@@ -8,9 +8,10 @@ runs the tests that cover that file, and records whether some test failed (the m
 
 * the **reference**: the ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions of
   ``solutions/*.py`` (they compute every expected output), and
-* the **checker core**: ``autograder/compare.py``, ``evaluate.py``, ``sandbox_child.py`` and
-  ``registry.py`` (the comparison, the scoring, the child's case runner and the case
-  preparation), minus the parts listed in :data:`CORE_SKIP`.
+* the **checker core**: ``autograder/compare.py``, ``evaluate.py``, ``sandbox_child.py``,
+  ``registry.py``, ``verdict.py`` and ``trusted.py`` (the comparison, the scoring, the child's
+  case runner, the case preparation, the one rendering policy of an outcome and the trusted
+  grade of public and hidden cases), minus the parts listed in :data:`CORE_SKIP`.
 
 Each file is tested with its own selection of tests (:data:`REFERENCE_TESTS`,
 :data:`CORE_TESTS`), never the whole suite, so a full run takes minutes. Mutants known to be
@@ -68,6 +69,12 @@ _SPRINT_TESTS = {
     "conv2d": ["tests/test_sprint8_cnn.py"],
     "pooling": ["tests/test_sprint8_cnn.py"],
     "param_count": ["tests/test_sprint8_cnn.py"],
+    "batchnorm": ["tests/test_sprint9_training.py"],
+    "weight_decay": ["tests/test_sprint9_training.py"],
+    "preprocessing": ["tests/test_sprint9_training.py"],
+    "checkpoint": ["tests/test_sprint9_training.py"],
+    "hyperparams": ["tests/test_sprint9_training.py"],
+    "framework": ["tests/test_sprint10_framework.py"],
 }
 REFERENCE_TESTS = {module: [f"tests/test_reference_contracts.py -k {module}", *sprint]
                    for module, sprint in _SPRINT_TESTS.items()}
@@ -79,6 +86,8 @@ CORE_TESTS = {
     "autograder/evaluate.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
     "autograder/sandbox_child.py": ["tests/test_checker_core.py", "tests/test_sandbox.py"],
     "autograder/registry.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
+    "autograder/verdict.py": ["tests/test_checker_core.py", "tests/test_verdicts.py"],
+    "autograder/trusted.py": ["tests/test_verdicts.py", "tests/test_checker_core.py"],
 }
 
 #: Parts of the checker core that are not mutated: the named test functions a case may pass

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import registry, sandbox_child
-from autograder.compare import Tolerance, compare, generic_hints, matches
+from autograder.compare import Hint, Tolerance, compare, generic_hints, matches
 from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
 from autograder.registry import Exercise, Mistake, Prepared, Spec, case, class_case, prepare
 from autograder.sandbox import RunResult
@@ -23,6 +23,11 @@ from autograder.sandbox import RunResult
 def msg(expected, actual, **tol):
     m = compare(expected, actual, Tolerance(**tol))
     return None if m is None else m.message
+
+
+def hints(*args, **kwargs):
+    """The texts of :func:`generic_hints`."""
+    return [h.text for h in generic_hints(*args, **kwargs)]
 
 
 # --------------------------------------------------------------------------- compare
@@ -46,10 +51,21 @@ def test_the_requested_dtype_kind_is_enforced(kind, good, bad):
     assert text is not None and f"expected {kind} values" in text and str(bad.dtype) in text
 
 
-def test_bool_counts_as_int_but_not_as_float():
-    assert msg(np.array([0, 1]), np.array([False, True]), dtype="int") is None
+def test_bool_arrays_count_neither_as_int_nor_as_float():
+    # numpy bools fail where ints are declared (x > 0 gives bools: labels must be integers)
+    text = msg(np.array([0, 1]), np.array([False, True]), dtype="int")
+    assert text is not None and "expected int values, got dtype bool" in text
+    assert ".astype(int)" in text
     assert "expected float values" in msg(np.array([0.0, 1.0]), np.array([False, True]),
                                           dtype="float")
+    # bools against integer or float expected values fail without a declared kind too
+    assert "expected int values, got dtype bool" in msg(np.array([0, 1]),
+                                                         np.array([False, True]))
+    assert "expected float values, got dtype bool" in msg(np.array([0.0, 1.0]),
+                                                           np.array([False, True]))
+    # a Python bool is the number it means (True is 1), even where ints are declared
+    assert msg(np.int64(1), True, dtype="int") is None
+    assert msg(np.array([0, 1]), np.array([0, 1], dtype=np.int8), dtype="int") is None
 
 
 @pytest.mark.parametrize("actual", [np.array(["1", "2"]), np.array([1 + 0j, 2 + 0j]),
@@ -79,7 +95,11 @@ def test_python_and_numpy_scalars_compare_as_numbers():
 
 def test_none_expected_and_none_returned():
     assert msg(None, None) is None
-    assert "expected None, got int" in msg(None, 0)
+    assert msg(None, 0) == "return: expected None (nothing returned), got a int"
+    assert msg(None, sandbox_child.SELF) is None, "`return self` where nothing is promised"
+    assert msg(sandbox_child.SELF, sandbox_child.SELF) is None
+    assert "(`return self`)" in msg(sandbox_child.SELF, None)
+    assert "got the object itself" in msg(np.ones(2), sandbox_child.SELF)
     assert "forget to `return`" in msg(np.ones(2), None)
     assert "forget to `return`" in msg(1.5, None)
 
@@ -151,11 +171,11 @@ def test_value_messages_exact_numbers():
 
 
 def test_bool_answers_are_shown_as_numbers_and_the_largest_error_is_absolute():
-    assert msg(np.array([0, 0]), np.array([False, True]), dtype="int").startswith(
+    assert msg(np.array([0, 0]), [False, True]).startswith(
         "return: wrong value at index (1,): expected 0, got 1;")
     assert msg(np.array([True, False]), np.array([True, True]), dtype="bool").startswith(
         "return: wrong value at index (1,): expected 0, got 1;")
-    assert any("sign" in h for h in generic_hints(np.array([1, 2], dtype=np.uint8),
+    assert any("sign" in h for h in hints(np.array([1, 2], dtype=np.uint8),
                                                   np.array([-1, -2]))), "unsigned expected"
     assert msg(np.zeros(2), np.array([0.5, -2.0])).endswith(
         "2 of 2 values differ, largest error 2")
@@ -180,57 +200,70 @@ def test_tolerance_boundaries_absolute_and_relative():
 
 def test_generic_hints_need_every_value_to_fit():
     e = np.array([0.0, 1.0, 2.0])
-    assert any("times 3" in h for h in generic_hints(e, 3 * e))
-    assert generic_hints(e, np.array([0.5, 3.0, 6.0])) == []   # the zero is not zero
-    assert generic_hints(e, np.array([-0.5, 3.0, 6.0])) == []  # nor a negative one
-    assert generic_hints(e, np.array([0.0, 3.0, 7.0])) == []   # not one constant factor
-    assert generic_hints(e, e) == []
-    assert generic_hints(np.zeros(3), np.ones(3)) == []
-    assert generic_hints(e, np.array([0.0, -1.0])) == []       # other shape: no sign hint
-    assert generic_hints(np.array(["a"]), np.array(["b"])) == []
-    assert generic_hints(np.eye(2), np.eye(2).T * 2) != []      # square: factor, not transpose
-    assert not any("transpose" in h for h in generic_hints(np.eye(2), np.eye(2)))
-    assert any("sign" in h for h in generic_hints(2.0, -2.0))
-    assert any("sign" in h for h in generic_hints(np.ones(3), -np.ones(3))), "all ones"
-    assert any("batch size" in h for h in generic_hints(e, 8 * e, batch=8))
-    assert not any("batch" in h for h in generic_hints(e, 3 * e, batch=8))
+    assert any("times 3" in h for h in hints(e, 3 * e))
+    assert hints(e, np.array([0.5, 3.0, 6.0])) == []   # the zero is not zero
+    assert hints(e, np.array([-0.5, 3.0, 6.0])) == []  # nor a negative one
+    assert hints(e, np.array([0.0, 3.0, 7.0])) == []   # not one constant factor
+    assert hints(e, e) == []
+    assert hints(np.zeros(3), np.ones(3)) == []
+    assert hints(e, np.array([0.0, -1.0])) == []       # other shape: no sign hint
+    assert hints(np.array(["a"]), np.array(["b"])) == []
+    assert hints(np.eye(2), np.eye(2).T * 2) != []      # square: factor, not transpose
+    assert not any("transpose" in h for h in hints(np.eye(2), np.eye(2)))
+    assert any("sign" in h for h in hints(2.0, -2.0))
+    assert any("sign" in h for h in hints(np.ones(3), -np.ones(3))), "all ones"
+    assert any("batch size" in h for h in hints(e, 8 * e, batch=8))
+    assert not any("batch" in h for h in hints(e, 3 * e, batch=8))
 
 
 def test_a_factor_hint_allows_zeros_within_the_absolute_tolerance():
     e = np.array([0.0, 1.0, 2.0])
-    assert any("times 3" in h for h in generic_hints(e, np.array([1e-8, 3.0, 6.0])))
-    assert generic_hints(e, np.array([2e-8, 3.0, 6.0])) == []
-    tiny = np.array([1e-13, 1.0])   # up to 1e-12 counts as a zero of the expected answer
-    assert any("times 2" in h for h in generic_hints(tiny, np.array([0.0, 2.0])))
-    edge = np.array([1e-12, 1.0])
-    assert any("times 2" in h for h in generic_hints(edge, np.array([0.0, 2.0])))
+    assert any("times 3" in h for h in hints(e, np.array([1e-8, 3.0, 6.0])))
+    assert hints(e, np.array([2e-8, 3.0, 6.0])) == []
+    tiny = np.array([1e-13, 1.0, 2.0])   # up to 1e-12 counts as a zero of the expected answer
+    assert any("times 2" in h for h in hints(tiny, np.array([0.0, 2.0, 4.0])))
+    edge = np.array([1e-12, 1.0, 2.0])
+    assert any("times 2" in h for h in hints(edge, np.array([0.0, 2.0, 4.0])))
+    above = np.array([2e-12, 1.0, 2.0])   # a nonzero value with a ratio of 0: no factor
+    assert hints(above, np.array([0.0, 2.0, 4.0])) == []
 
 
 def test_a_factor_hint_needs_one_factor_to_a_millionth():
     e = np.array([1.0, 2.0])
-    assert generic_hints(e, np.array([3.0, 6.0 * (1 + 5e-6)])) == []
-    assert any("times 3" in h for h in generic_hints(e, np.array([3.0, 6.0 * (1 + 5e-7)])))
+    assert hints(e, np.array([3.0, 6.0 * (1 + 5e-6)])) == []
+    assert any("times 3" in h for h in hints(e, np.array([3.0, 6.0 * (1 + 5e-7)])))
 
 
 def test_sign_and_transpose_hints_use_the_exercise_tolerance():
     loose_abs = Tolerance(atol=1e-5)
-    hints = generic_hints(np.array([0.0, 1.0]), np.array([-1e-6, -1.0]), loose_abs)
-    assert any("sign" in h for h in hints), hints
+    found = hints(np.array([0.0, 1.0]), np.array([-1e-6, -1.0]), loose_abs)
+    assert any("sign" in h for h in found), found
     m = np.arange(6.0).reshape(2, 3)
-    assert any("transpose" in h for h in generic_hints(m, m.T + 1e-6, loose_abs))
-    assert not any("transpose" in h for h in generic_hints(m, m.T + 1e-6))
+    assert any("transpose" in h for h in hints(m, m.T + 1e-6, loose_abs))
+    assert not any("transpose" in h for h in hints(m, m.T + 1e-6))
     m1 = np.arange(1.0, 7.0).reshape(2, 3)
     loose_rel = Tolerance(rtol=1e-3)
-    assert any("transpose" in h for h in generic_hints(m1, m1.T * (1 + 1e-4), loose_rel))
-    assert not any("transpose" in h for h in generic_hints(m1, m1.T * (1 + 1e-4)))
+    assert any("transpose" in h for h in hints(m1, m1.T * (1 + 1e-4), loose_rel))
+    assert not any("transpose" in h for h in hints(m1, m1.T * (1 + 1e-4)))
     e = np.array([1.0, 2.0])
-    assert any("sign" in h for h in generic_hints(e, -e * (1 + 1e-4), loose_rel))
+    assert any("sign" in h for h in hints(e, -e * (1 + 1e-4), loose_rel))
 
 
 def test_transpose_hint_only_for_the_values_transposed():
     m = np.arange(6.0).reshape(2, 3)
-    assert generic_hints(m, m.T + 1) == []
-    assert generic_hints(m, m.T) == ["Your answer is the transpose of the expected one."]
+    assert hints(m, m.T + 1) == []
+    assert generic_hints(m, m.T) == [Hint("Your answer is the transpose of the expected one.")]
+    assert generic_hints(m, m.T)[0].numeric is False
+    [factor] = generic_hints(np.array([1.0, 2.0]), np.array([3.0, 6.0]))
+    assert factor.numeric is True, "a ratio is a number of the case: never on a hidden case"
+
+
+def test_a_factor_hint_needs_two_nonzero_expected_values():
+    assert hints(2.0, 6.0) == [], "a single number is a multiple of anything"
+    assert hints(np.array([0.0, 2.0]), np.array([0.0, 6.0])) == [], "one nonzero value"
+    assert any("times 3" in h for h in hints(np.array([1.0, 2.0]), np.array([3.0, 6.0])))
+    assert any("times 3" in h for h in hints(np.array([0.0, 1.0, 2.0]),
+                                             np.array([0.0, 3.0, 6.0])))
 
 
 # --------------------------------------------------------------------------- score
@@ -296,28 +329,48 @@ def test_some_cases_not_implemented_is_a_failure_naming_the_case():
     res = [ok(**{"return": 1.0}), {"status": "not_implemented", "message": "branch"}]
     r = score(spec(), [prep({"return": 1.0}), prep({"return": 1.0}, label="y")], RunResult(res))
     assert r.status == FAILED and r.passed == 1
-    assert r.message == "case 2 of 2 (y): not implemented yet: branch"
+    assert (r.outcome.kind, r.outcome.case, r.outcome.of) == ("not_implemented", 2, 2)
+    assert r.message == "case 2 of 2 (y): branch", "a public case shows the learner's text"
+    r = score(spec(), [prep({"return": 1.0}), prep({"return": 1.0}, hidden=True, label="y")],
+              RunResult(res))
+    assert r.status == FAILED and r.message == "hidden case 2 of 2: not implemented yet"
 
 
-@pytest.mark.parametrize("status,label,final", [
-    ("import_error", "could not import the module", ERROR),
-    ("missing", "missing", ERROR),
-    ("error", "ZeroDivisionError", FAILED),
+@pytest.mark.parametrize("status,message,final", [
+    ("import_error", "could not import helpers/mod.py: boom", ERROR),
+    ("missing", "helpers/mod.py has no `f`", ERROR),   # the grader's words, not the child's
+    ("error", "case 1 of 1 (z): boom", FAILED),
 ])
-def test_errors_are_labelled_and_import_problems_are_errors(status, label, final):
+def test_errors_are_labelled_and_import_problems_are_errors(status, message, final):
     res = {"status": status, "message": "boom"}
     if status == "error":
         res["error_type"] = "ZeroDivisionError"
     r = score(spec(), [prep({"return": 1.0}, label="z")], RunResult([res]))
     assert r.status == final and r.score == 0.0
-    assert r.message == f"case 1 of 1 (z): {label}: boom"
+    assert r.outcome.kind == status
+    assert r.message == message
+    if status == "error":
+        assert r.outcome.exception == "ZeroDivisionError" and r.outcome.case == 1
+    else:
+        assert r.outcome.case == 0, "an import problem concerns the whole run"
+
+
+def test_a_hidden_error_names_only_a_standard_exception_and_never_its_message():
+    def hidden_error(error_type):
+        res = {"status": "error", "message": "boom 0.04", "error_type": error_type}
+        return score(spec(), [prep({"return": 1.0}, hidden=True, label="z")],
+                     RunResult([res])).message
+    assert hidden_error("ZeroDivisionError") == \
+        "hidden case 1 of 1: raised an exception (ZeroDivisionError)"
+    assert hidden_error("Input_0_04_Error") == "hidden case 1 of 1: raised an exception"
 
 
 def test_an_output_that_is_missing_fails_the_case_by_name():
     cases = [prep({"forward() [step 1]": np.ones(2), "dW": np.ones(2)})]
     r = score(spec(), cases, RunResult([ok(**{"forward() [step 1]": np.ones(2)})]))
     assert r.status == FAILED and r.passed == 0
-    assert "dW: no output" in r.message
+    assert r.message == "case 1 of 1 (x=1): dW: an output is missing"
+    assert (r.outcome.kind, r.outcome.where) == ("no_output", "dW")
 
 
 def test_every_output_is_compared_not_only_the_first():
@@ -338,9 +391,11 @@ def test_a_hidden_case_says_what_kind_of_problem_never_the_values():
              prep({"return": np.array([123.0, 456.0])}, hidden=True, label="secret")]
     r = score(spec(), cases, RunResult([ok(**{"return": np.array([1.0, 2.0])}),
                                         ok(**{"return": np.array([789.0, 456.0])})]))
-    assert r.message == ("hidden case 2 of 2: wrong value at index (0,) "
+    # the output's name and the kind only: an index could tell the hidden case's size
+    assert r.message == ("hidden case 2 of 2: return: wrong value "
                          "(the public cases may pass: think of edge cases)")
-    for secret in ("123", "789", "secret"):
+    assert r.outcome.detail == "", "a hidden case keeps no detail, not even stored"
+    for secret in ("123", "789", "secret", "index"):
         assert secret not in r.message
 
 
@@ -457,8 +512,9 @@ def test_class_cases_record_each_step_and_the_attributes_at_the_end():
     c = class_case([1], steps=[("add", [2]), ("value", []), ("add", [], {"k": 5})],
                    attrs=["n", "seen"])
     out = sandbox_child.run_case(Counter, c)["outputs"]
-    assert out == {"add() [step 1]": "self", "value() [step 2]": 3, "add() [step 3]": "self",
-                   "n": 8, "seen": [2, 5]}
+    assert out == {"add() [step 1]": sandbox_child.SELF, "value() [step 2]": 3,
+                   "add() [step 3]": sandbox_child.SELF, "n": 8, "seen": [2, 5]}
+    assert out["add() [step 1]"] != "self", "`return self` is not the string 'self'"
 
 
 def test_attributes_only_class_case_has_no_return_output():
@@ -519,12 +575,19 @@ def test_cases_are_examples_first_then_seeded_randoms_stable_per_part():
     assert len(pub) == 3 and pub[0]["label"] == "ex" and not any(c["hidden"] for c in pub)
     hid = ex.hidden_inputs("ci")
     assert len(hid) == 4 and all(c["hidden"] for c in hid)
-    np.testing.assert_array_equal(hid[0]["args"][0], np.ones(2))
+    # the edge case is among the hidden ones, in a salt-seeded place
+    edge = [i for i, c in enumerate(hid) if np.array_equal(c["args"][0], np.ones(2))]
+    assert len(edge) == 1
     again = ex.public_inputs()
     np.testing.assert_array_equal(pub[1]["args"][0], again[1]["args"][0])
     assert not np.allclose(pub[1]["args"][0], pub[2]["args"][0])
-    assert not np.allclose(hid[1]["args"][0], ex.hidden_inputs("other")[1]["args"][0])
-    assert not np.allclose(hid[1]["args"][0], pub[1]["args"][0])
+    same = ex.hidden_inputs("ci")
+    assert all(np.array_equal(a["args"][0], b["args"][0]) for a, b in zip(hid, same))
+    other = ex.hidden_inputs("other")
+    randoms = [c["args"][0] for i, c in enumerate(hid) if i not in edge]
+    assert not any(np.allclose(r, o["args"][0]) for r in randoms for o in other), \
+        "the random hidden cases depend on the salt"
+    assert not any(np.allclose(r, p["args"][0]) for r in randoms for p in pub)
 
 
 def test_select_by_sprint_or_id_and_unknown_names_are_refused():
@@ -624,7 +687,7 @@ def test_result_defaults_and_ok():
 def test_the_first_problem_of_a_case_is_reported_not_a_later_one():
     cases = [prep({"dW": np.ones(2), "db": np.ones(2)})]
     r = score(spec(), cases, RunResult([ok(db=np.zeros(2))]))
-    assert r.message == "case 1 of 1 (x=1): dW: no output"
+    assert r.message == "case 1 of 1 (x=1): dW: an output is missing"
     r = score(spec(), cases, RunResult([ok(dW=np.zeros(2), db=np.zeros(2))]))
     assert "dW: wrong value" in r.message and "db" not in r.message
 
@@ -660,7 +723,7 @@ def test_class_cases_given_as_plain_dicts_without_steps_or_attrs():
     out = sandbox_child.run_case(Counter, {"args": [4], "attrs": ["n"]})["outputs"]
     assert out == {"n": 4}
     out = sandbox_child.run_case(Counter, {"args": [1], "steps": [["add", [2], {}]]})["outputs"]
-    assert out == {"add() [step 1]": "self"}
+    assert out == {"add() [step 1]": sandbox_child.SELF}
 
 
 def test_complex_numbers_are_refused_by_name(tmp_path):
@@ -686,7 +749,7 @@ def test_run_job_reports_an_output_the_wire_cannot_carry(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "helpers.fake_for_core_tests", fake)
     [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "f",
                                  "cases": [case(1)]}, str(tmp_path))
-    assert r["status"] == "error" and r["error_type"] == "UnsupportedValue"
+    assert r["status"] == "unreadable" and "cannot read" in r["message"]
     fake.g = lambda x: x + 1
     [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "g",
                                  "cases": [case(1)]}, str(tmp_path))
@@ -708,3 +771,26 @@ def test_an_unknown_sprint_names_the_known_ones_in_order():
     specs = [Spec(i, 1.0, "m", "n", "t", Tolerance()) for i in ("sprint2.a", "sprint1.b")]
     with pytest.raises(KeyError, match="sprints are sprint1, sprint2"):
         registry.select(specs, ["sprint7"])
+
+
+# --------------------------------------------------------------------------- verdict
+def test_learner_text_is_made_printable_and_cut_to_its_limit():
+    from autograder.verdict import MAX_DETAIL, cap
+    assert cap("a\nb\tc") == "a\nb\tc", "newlines and tabs stay"
+    assert cap("\x1b[31m") == "\\x1b[31m" and cap("\xad") == "\\xad"
+    assert cap("\u0100") == "\u0100" and cap("\u2028") == "\\u2028"
+    assert cap("x" * MAX_DETAIL) == "x" * 2000
+    assert cap("x" * 2001) == "x" * 1999 + "…"
+    assert cap("abcd", 3) == "ab…" and cap(12) == "12"
+
+
+def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
+    from autograder.verdict import Outcome
+    o = Outcome("value", case=2, of=3, where="return")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        o.kind = "shape"
+    assert (o.hidden, o.learner_text, o.sealed) == (False, True, False)
+    assert Outcome.from_dict(dict(o.as_dict(), extra=1)) == o
+    assert Outcome.from_dict(["value"]) is None and Outcome.from_dict({"kind": "?"}) is None
+    with pytest.raises(ValueError):
+        Outcome("no_such_kind")
