@@ -122,7 +122,7 @@ def _cmd_grade(args) -> int:
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
                  regrade=args.regrade or None, progress=not args.no_progress,
-                 no_jail=args.no_jail)
+                 no_jail=args.no_jail, execute_notebooks=args.execute_notebooks)
 
 
 def _cmd_progress(args) -> int:
@@ -399,6 +399,10 @@ def main(argv=None) -> int:
     p.add_argument("--no-jail", action="store_true", help="grade even where learner code "
                    "cannot be jailed (no bubblewrap): it then runs unisolated, and the "
                    "summary and exit status (3) say so")
+    p.add_argument("--execute-notebooks", action="store_true",
+                   help="also run each notebook in a jailed kernel: the feedback then shows "
+                   "that run's outputs instead of those the learner saved (same grades, "
+                   "several times slower)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")

@@ -54,7 +54,7 @@ import stat
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,7 @@ class Submission:
     notebook_replaced: bool = False
     autograded: bool = False
     reason: str = ""     # why the submission could not be graded (it then scores 0)
+    timing: dict = field(default_factory=dict)   # {step: StepTime.as_dict()} of this grading
 
     @property
     def results(self) -> list:
@@ -116,6 +117,42 @@ class Submission:
 
 
 # --------------------------------------------------------------------------- small helpers
+@dataclass
+class StepTime:
+    """What one step of grading a submission cost: wall seconds, and CPU seconds of the
+    worker itself and of the processes it waited for (trusted children, a kernel)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    children_cpu: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"wall": round(self.wall, 4), "cpu": round(self.cpu, 4),
+                "children_cpu": round(self.children_cpu, 4)}
+
+
+@contextmanager
+def _timed(sub: "Submission", step: str):
+    """Add the cost of the ``with`` block to ``sub.timing[step]``."""
+    import resource
+
+    def now():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (time.perf_counter(), own.ru_utime + own.ru_stime,
+                kids.ru_utime + kids.ru_stime)
+
+    start = now()
+    try:
+        yield
+    finally:
+        end = now()
+        t = StepTime(*(b - a for a, b in zip(start, end)))
+        old = sub.timing.get(step, {"wall": 0.0, "cpu": 0.0, "children_cpu": 0.0})
+        sub.timing[step] = StepTime(old["wall"] + t.wall, old["cpu"] + t.cpu,
+                                    old["children_cpu"] + t.children_cpu).as_dict()
+
+
 @contextmanager
 def _quiet(log_path: Path):
     """Send what nbgrader's kernels and libraries print (file descriptor 2) to ``log_path``."""
@@ -366,8 +403,13 @@ def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
 
 
 def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
-                  ) -> None:
-    """nbgrader autograde for one submission; never raises."""
+                  execute: bool = True) -> None:
+    """nbgrader autograde for one submission; never raises.
+
+    ``execute=False``: the api was made with :func:`nbgrader_overrides` ``(execute=False)``,
+    so nbgrader does its bookkeeping (restores the locked cells, scores the free-text cells,
+    writes the gradebook rows and the autograded notebook) without starting a kernel.
+    """
     folder = out_dir / "submitted" / sub.student / sub.assignment
     nb_out = out_dir / "autograded" / sub.student / sub.assignment / sub.sprint.notebook.name
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -378,7 +420,7 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
         attempt += 1
         try:
             with _env(COURSE_QUICK="1", **{GRADED_OUTSIDE: "1"}), _quiet(log_path), \
-                    _kernel_runtime(api, out_dir, log_path):
+                    (_kernel_runtime(api, out_dir, log_path) if execute else nullcontext()):
                 result = api.autograde(sub.assignment, sub.student, force=True, create=True)
         except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
@@ -764,7 +806,7 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
            "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
-           "autograded": sub.autograded,
+           "autograded": sub.autograded, "timing": sub.timing,
            "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
                                      "message": capped(r.message, 4 * MAX_MESSAGE_CHARS)}
                        for r in sub.results]}
@@ -821,25 +863,39 @@ class Context:
     jail: object
     timeout: float | None
     version: str = ""       # grader_version(): recorded in each state file
+    execute: bool = False   # run each notebook in a jailed kernel (``--execute-notebooks``)
 
 
 def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
     """Grade one submission end to end and record it (gradebook rows and state file)."""
     out_dir = ctx.out_dir
     dest = out_dir / "submitted" / sub.student / sub.assignment
-    if dest.exists():
-        shutil.rmtree(dest)
-    _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
-    preflight(sub, dest, ctx.released[sub.assignment])
-    grade_prepared(sub, ctx.prepared[sub.assignment], ctx.timeout)
-    run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment])
-    # The kernel worked on a private copy (jail.kernel_main): this folder holds what the
-    # grader and nbgrader wrote. Checked all the same before nbgrader copies it to feedback.
-    regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
-    problems = write_gradebook(ctx.api, [sub])
-    for p in problems:
-        sub.note(f"course problem: {p}")
-    rewrite_check_cells(sub, out_dir)
+    with _timed(sub, "intake"):
+        if dest.exists():
+            shutil.rmtree(dest)
+        _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
+        preflight(sub, dest, ctx.released[sub.assignment])
+    with _timed(sub, "trusted"):
+        grade_prepared(sub, ctx.prepared[sub.assignment], ctx.timeout)
+    with _timed(sub, "autograde"):
+        run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment],
+                      execute=ctx.execute)
+    with _timed(sub, "gradebook"):
+        # No kernel ran, or it worked on a private copy (jail.kernel_main): this folder holds
+        # what the grader and nbgrader wrote. Checked all the same before the feedback.
+        regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
+        problems = write_gradebook(ctx.api, [sub])
+        for p in problems:
+            sub.note(f"course problem: {p}")
+        rewrite_check_cells(sub, out_dir)
+    with _timed(sub, "feedback"):
+        _feedback(ctx, sub)
+    write_state(out_dir, sub, fp, "failed" if problems else "graded", ctx.version)
+
+
+def _feedback(ctx: Context, sub: Submission) -> None:
+    """nbgrader's feedback page of ``sub``, and nothing else in its feedback folder."""
+    out_dir = ctx.out_dir
     if sub.autograded:
         log = out_dir / "logs" / f"{sub.assignment}__{sub.student}.feedback.log"
         with _quiet(log):
@@ -851,7 +907,6 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
         if not (folder / f"{sub.sprint.notebook_id}.html").is_file():
             sub.note("nbgrader generate_feedback wrote no feedback "
                      f"({course.failure_text(result)[:200]})")
-    write_state(out_dir, sub, fp, "failed" if problems else "graded", ctx.version)
 
 
 def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
@@ -921,6 +976,27 @@ def _kill(pid: int) -> None:
         pass
 
 
+def warm_up(notebooks) -> None:
+    """Import and initialise, once in the grading process, what every worker needs.
+
+    Workers are forked from this process, one per submission: what is imported and cached
+    here (nbformat's schema, nbconvert's HTML exporter and its Markdown, Pygments and
+    bleach machinery) is not paid again for each submission (about a second each).
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.strings import clean_html
+
+    for data in list(notebooks)[:1]:
+        try:
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
+            HTMLExporter(template_name="classic").from_notebook_node(nb)
+            clean_html("<p>warm</p>")
+        except Exception:  # noqa: BLE001 - only a cache: the workers do it for real
+            pass
+
+
 def run_pool(ctx: Context, units: list, fps: dict, workers: int,
              student_timeout: float | None, progress: bool) -> None:
     """Grade each unit ``(label, [submissions])`` in a forked worker, ``workers`` at a time.
@@ -988,6 +1064,27 @@ def _wait_text(status: int) -> str:
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
+def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
+    """nbgrader settings for grading: with ``execute``, each notebook runs in a kernel in
+    ``jail`` (:func:`kernel_overrides`); without, autograde runs no kernel at all.
+
+    Without a kernel, autograde keeps its bookkeeping (locked cells restored from the
+    gradebook, free-text cells scored, the gradebook rows, the autograded notebook) and the
+    notebook keeps the outputs the learner saved with it (capped and sanitised like a
+    kernel's); every check cell's output is then replaced by the trusted result.
+    """
+    if execute:
+        return kernel_overrides(jail, out_dir)
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import ClearOutput, Execute
+
+    traits = Autograde.class_traits()
+    return {"Autograde.sanitize_preprocessors":
+            [p for p in traits["sanitize_preprocessors"].default() if p is not ClearOutput],
+            "Autograde.autograde_preprocessors":
+            [p for p in traits["autograde_preprocessors"].default() if p is not Execute]}
+
+
 def kernel_overrides(jail, out_dir: Path) -> dict:
     """nbgrader settings that run each notebook's kernel in ``jail`` (see :mod:`.jail`)."""
     from . import jail as jail_mod
@@ -1012,7 +1109,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
           timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
           workers: int | None = None, student_timeout: float | None = None,
           db_url: str | None = None, regrade=None, progress: bool | None = None,
-          no_jail: bool = False) -> int:
+          no_jail: bool = False, execute_notebooks: bool = False) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
@@ -1086,8 +1183,10 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
             print(f"WARNING: {jail.warning}", file=sys.stderr)
         salt_given = salt is not None
         salt = course.course_salt(out_dir, salt)
-        version = grader_version(repo)
-        api = course.nbgrader_api(out_dir, kernel_overrides(jail, out_dir))
+        # the feedback of a run with kernels differs (its outputs): a switch regrades
+        version = grader_version(repo) + ("+executed" if execute_notebooks else "")
+        api = course.nbgrader_api(out_dir, nbgrader_overrides(jail, out_dir,
+                                                              execute_notebooks))
         sprint_of = {s.id: s for s in built}
         released = {s.id: (out_dir / "release" / s.id / s.notebook.name).read_bytes()
                     for s in built}
@@ -1123,7 +1222,9 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         prepared = {sid: [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
                           for spec in sprint_of[sid].exercises]
                     for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
-        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version)
+        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version,
+                      execute_notebooks)
+        warm_up(released.values())
         workers = max(1, workers or os.cpu_count() or 1)
         limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
         run_pool(ctx, units, fps, workers, limit or None,
