@@ -1,6 +1,8 @@
 """The tampering suite (tests/hostile/): every attack scores 0 and harms nothing.
 
-All attacks are graded in one batch, beside an honest student (full marks) and a victim whose
+All attacks are graded in one batch (the default: no notebook runs), and the attacks made
+through the notebook again in a second batch with ``execute_notebooks`` (each notebook in a
+jailed kernel), beside an honest student (full marks) and a victim whose
 files the attacks try to overwrite, on a copy of the repository (an attack that escaped would
 damage the copy, not the course), with the grading folder inside that copy as the docs
 suggest, and a root-only file outside both. The grader must isolate learner code for this:
@@ -97,11 +99,20 @@ def make_attack(release: Path, dest, attack, fill) -> None:
     for rel in getattr(attack, "FIFOS", []):
         os.mkfifo(at(rel))
     cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
+    outputs = [nbformat.from_dict(o) for o in getattr(attack, "OUTPUTS", [])]
+    if outputs:   # saved with the first added code cell, as if the learner had run it
+        if not cells:
+            cells.append(new_code_cell("print('my results')"))
+        cells[0].outputs = outputs
     cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
     metadata = getattr(attack, "METADATA", {})
-    if cells or metadata:
+    check_outputs = [nbformat.from_dict(o) for o in getattr(attack, "CHECK_OUTPUTS", [])]
+    if cells or metadata or check_outputs:
         nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
         nb = nbformat.read(str(nb_path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.outputs = list(check_outputs)
         pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                     and "from autograder import check" in c.source), 0)
         for i, cell in enumerate(cells):
@@ -120,8 +131,23 @@ def reference_lines(repo: Path) -> set:
             and not ln.strip().startswith(("def ", '"""', "from ", "import ", "class "))}
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def _in_the_notebook(name: str) -> bool:
+    """Whether the attack acts through the notebook (cells, outputs, metadata)."""
+    attack = _load(name)
+    return any(hasattr(attack, a) for a in ("CELLS", "MARKDOWN", "METADATA", "OUTPUTS",
+                                            "CHECK_OUTPUTS"))
+
+
+# The default grading runs no kernel: every attack is graded that way. With
+# --execute-notebooks each notebook also runs in a jailed kernel: the attacks made through the
+# notebook are graded that way too, in a second batch.
+MODES = {"not executed": ATTACKS,
+         "executed": [a for a in ATTACKS if _in_the_notebook(a)]}
+
+
+@pytest.fixture(scope="module", params=list(MODES))
+def hostile(request, tmp_path_factory):
+    mode, attacks = request.param, MODES[request.param]
     if not jail.detect().isolated:
         pytest.skip(f"learner code cannot be isolated here: {jail.detect().warning}")
     tmp = tmp_path_factory.mktemp("hostile")
@@ -144,7 +170,7 @@ def hostile(tmp_path_factory):
     make_helpers(submitted / "honest" / SPRINT, repo / "solutions")
     shutil.copytree(release, submitted / "victim" / SPRINT)
     make_helpers(submitted / "victim" / SPRINT, repo / "solutions")
-    for name in ATTACKS:
+    for name in attacks:
         attack = _load(name)
         folder = os.path.join(os.fsencode(submitted), os.fsencode(student_folder(name, attack)),
                               SPRINT.encode())
@@ -159,13 +185,14 @@ def hostile(tmp_path_factory):
         started = time.perf_counter()
         code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
                              repo=repo, stream=summary, workers=2,
-                             student_timeout=STUDENT_TIMEOUT, progress=False)
+                             student_timeout=STUDENT_TIMEOUT, progress=False,
+                             execute_notebooks=mode == "executed")
         seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     return {"code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
             "repo": repo, "repo_before": repo_before, "submitted": submitted,
             "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
-            "specs": sprint_specs(), "seconds": seconds}
+            "specs": sprint_specs(), "seconds": seconds, "mode": mode, "attacks": attacks}
 
 
 @pytest.mark.slow
@@ -192,6 +219,9 @@ def _refused(name: str) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_every_attack_scores_zero(hostile, attack):
+    if attack not in hostile["attacks"]:
+        pytest.skip(f"not an attack through the notebook: graded {hostile['mode']} only in "
+                    "the other batch")
     scores = _scores(hostile["rows"], attack)
     if _refused(attack):   # its folder never reaches nbgrader: refused, and said so
         assert not scores, (attack, scores)
@@ -278,7 +308,7 @@ def test_the_class_report_builds(hostile, tmp_path):
 def test_no_terminal_escape_reaches_the_summary(hostile):
     text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
-    print(f"hostile batch: {hostile['seconds']:.0f} s")
+    print(f"hostile batch, notebooks {hostile['mode']}: {hostile['seconds']:.0f} s")
 
 
 @pytest.mark.slow
@@ -296,7 +326,7 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
     for student, cell, auto in rows:
         if cell in check_ids:
             by_student.setdefault(student, {})[cell] = auto
-    for attack in ATTACKS:
+    for attack in hostile["attacks"]:
         if _refused(attack):
             assert student_folder(attack, _load(attack)) not in by_student, attack
             continue
@@ -307,7 +337,7 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
 
 @pytest.mark.slow
 def test_hangs_are_cut_by_the_student_time_limit_and_said_so(hostile):
-    if "hang_forever" not in ATTACKS:
+    if "hang_forever" not in hostile["attacks"]:
         pytest.skip("HOSTILE_ONLY leaves hang_forever out")
     lines = [ln for ln in hostile["summary"].splitlines() if "hang_forever/" in ln]
     assert lines, hostile["summary"]
