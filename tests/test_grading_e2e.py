@@ -33,7 +33,6 @@ from .test_release import SPRINT, course_repo, reference_secrets, sprint_specs
 STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
             "hostile_cell")
 HOSTILE = ("hostile_files", "hostile_cell")
-EXECUTED = ("full", "hostile_cell")   # graded again with --execute-notebooks
 SAVED_OUTPUT = "my own run: 42 of 42 digits right"
 
 PATCH_AT_IMPORT = '''
@@ -180,12 +179,6 @@ def graded(tmp_path_factory):
     return _grade_class(tmp_path_factory.mktemp("grading"), STUDENTS, execute=False)
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """``--execute-notebooks``: each notebook also runs in a jailed kernel (two students)."""
-    return _grade_class(tmp_path_factory.mktemp("executed"), EXECUTED, execute=True)
-
-
 def _grade_class(tmp: Path, students, execute: bool) -> dict:
     repo = course_repo(tmp)
     specs = sprint_specs()
@@ -325,33 +318,8 @@ def test_by_default_no_notebook_runs_and_the_feedback_shows_the_saved_outputs(gr
     assert SAVED_OUTPUT in full                          # the learner's own output...
     assert "checks graded outside: 1" not in full        # ... not one of a run of the grader
     assert "Graded by the course's grader, outside the notebook" in full
-    # free-text answers are still nbgrader's manually graded cells (test below)
-
-
-@pytest.mark.slow
-def test_the_kernels_notes_stay_out_of_the_terminal(executed):
-    assert "To connect another client" not in executed["terminal"]
-    assert "--existing" not in executed["terminal"]
-    log = (executed["out"] / "logs" / f"{SPRINT}__full.log").read_text(encoding="utf-8")
-    assert "--- the kernel's own output" in log   # kept in the submission's log instead
-
-
-@pytest.mark.slow
-def test_the_graders_kernel_is_told_the_checks_are_graded_outside(executed):
-    full = visible_text(next((executed["out"] / "feedback" / "full" / SPRINT).glob("*.html")))
-    assert "checks graded outside: 1" in full   # so check() is a no-op there (unit test below)
-    assert SAVED_OUTPUT not in full             # the outputs are those of the grader's run
-
-
-@pytest.mark.slow
-def test_running_the_notebooks_changes_no_grade(graded, executed):
-    assert executed["code"] == 0, executed["summary"]
-    for student in EXECUTED:
-        mine = [r for r in graded["rows"] if r["student"] == student]
-        assert mine and [r for r in executed["rows"] if r["student"] == student] == mine
-    fooled = visible_text(next((executed["out"] / "feedback" / "hostile_cell" / SPRINT)
-                               .glob("*.html")))
-    assert re.search(r"\(Score: 0(\.0)? / [\d.]+\)", fooled), fooled[:500]
+    # free-text answers are still nbgrader's manually graded cells (test below); the run
+    # with --execute-notebooks is checked by tests/test_grading_hostile.py's second batch
 
 
 def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):

@@ -1,9 +1,9 @@
 """The tampering suite (tests/hostile/): every attack scores 0 and harms nothing.
 
 All attacks are graded in one batch (the default: no notebook runs), and the attacks made
-through the notebook again in a second batch with ``execute_notebooks`` (each notebook in a
-jailed kernel), beside an honest student (full marks) and a victim whose
-files the attacks try to overwrite, on a copy of the repository (an attack that escaped would
+through the notebook's kernel again in a second batch with ``execute_notebooks`` (each
+notebook in a jailed kernel), beside an honest student (full marks) and a victim whose files
+the attacks try to overwrite, on a copy of the repository (an attack that escaped would
 damage the copy, not the course), with the grading folder inside that copy as the docs
 suggest, and a root-only file outside both. The grader must isolate learner code for this:
 where bubblewrap cannot run, the module skips and says why.
@@ -19,6 +19,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import sys
 import time
 from pathlib import Path
 
@@ -131,18 +132,17 @@ def reference_lines(repo: Path) -> set:
             and not ln.strip().startswith(("def ", '"""', "from ", "import ", "class "))}
 
 
-def _in_the_notebook(name: str) -> bool:
-    """Whether the attack acts through the notebook (cells, outputs, metadata)."""
+def _in_the_kernel(name: str) -> bool:
+    """Whether the attack acts through the notebook's kernel (its cells or kernelspec)."""
     attack = _load(name)
-    return any(hasattr(attack, a) for a in ("CELLS", "MARKDOWN", "METADATA", "OUTPUTS",
-                                            "CHECK_OUTPUTS"))
+    return hasattr(attack, "CELLS") or hasattr(attack, "METADATA")
 
 
 # The default grading runs no kernel: every attack is graded that way. With
 # --execute-notebooks each notebook also runs in a jailed kernel: the attacks made through the
-# notebook are graded that way too, in a second batch.
+# kernel are graded that way too, in a second batch.
 MODES = {"not executed": ATTACKS,
-         "executed": [a for a in ATTACKS if _in_the_notebook(a)]}
+         "executed": [a for a in ATTACKS if _in_the_kernel(a)]}
 
 
 @pytest.fixture(scope="module", params=list(MODES))
@@ -168,6 +168,7 @@ def hostile(request, tmp_path_factory):
     submitted = tmp / "submitted"
     shutil.copytree(release, submitted / "honest" / SPRINT)
     make_helpers(submitted / "honest" / SPRINT, repo / "solutions")
+    _add_saved_output_cell(submitted / "honest" / SPRINT)
     shutil.copytree(release, submitted / "victim" / SPRINT)
     make_helpers(submitted / "victim" / SPRINT, repo / "solutions")
     for name in attacks:
@@ -179,20 +180,89 @@ def hostile(request, tmp_path_factory):
     victim_before = _digest(submitted / "victim")
     secret_before = _digest(secret.parent)
     summary = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
+    terminal = tmp / "terminal.txt"
+    saved = [os.dup(1), os.dup(2)]   # what reaches the instructor's terminal, at the fd level
+    with pytest.MonkeyPatch.context() as mp, open(terminal, "wb") as fh:
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
         started = time.perf_counter()
-        code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
-                             repo=repo, stream=summary, workers=2,
-                             student_timeout=STUDENT_TIMEOUT, progress=False,
-                             execute_notebooks=mode == "executed")
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
+                                 repo=repo, stream=summary, workers=2,
+                                 student_timeout=STUDENT_TIMEOUT, progress=False,
+                                 execute_notebooks=mode == "executed")
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
         seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
-    return {"code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
-            "repo": repo, "repo_before": repo_before, "submitted": submitted,
-            "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
-            "specs": sprint_specs(), "seconds": seconds, "mode": mode, "attacks": attacks}
+    BATCHES[mode] = batch = {
+        "code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
+        "repo": repo, "repo_before": repo_before, "submitted": submitted,
+        "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
+        "specs": sprint_specs(), "seconds": seconds, "mode": mode, "attacks": attacks,
+        "terminal": terminal.read_text(encoding="utf-8", errors="replace")}
+    return batch
+
+
+BATCHES: dict = {}   # {mode: the batch}: the executed batch is compared with the other
+SAVED_OUTPUT = "my own run: 42 of 42 digits right"
+
+
+def _add_saved_output_cell(folder: Path) -> None:
+    """A last cell that says whether the grader's kernel ran it, saved with the learner's
+    own output (what the feedback shows when the notebook does not run)."""
+    from nbformat.v4 import new_output
+
+    nb_path = next(folder.glob(f"{SPRINT}_*.ipynb"))
+    nb = nbformat.read(str(nb_path), as_version=4)
+    cell = new_code_cell('import os\nprint("checks graded outside:", '
+                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
+    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
+    nb.cells.append(cell)
+    nbformat.write(nb, str(nb_path))
+
+
+def _visible(page: Path) -> str:
+    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
+    import html
+
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+@pytest.mark.slow
+def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(hostile):
+    assert "To connect another client" not in hostile["terminal"]
+    assert "--existing" not in hostile["terminal"]
+    log = (hostile["out"] / "logs" / f"{SPRINT}__honest.log").read_text(encoding="utf-8")
+    page = _visible(next((hostile["out"] / "feedback" / "honest" / SPRINT).glob("*.html")))
+    assert "Graded by the course's grader, outside the notebook" in page
+    if hostile["mode"] == "executed":
+        assert "--- the kernel's own output" in log   # kept in the submission's log
+        assert "checks graded outside: 1" in page     # so check() is a no-op in that kernel
+        assert SAVED_OUTPUT not in page               # the outputs are the grader's run's
+    else:
+        assert "--- the kernel's own output" not in log   # no kernel was started
+        assert SAVED_OUTPUT in page                   # the learner's own output is shown
+        assert "checks graded outside: 1" not in page
+
+
+@pytest.mark.slow
+def test_running_the_notebooks_changes_no_grade(hostile):
+    if hostile["mode"] != "executed" or "not executed" not in BATCHES:
+        pytest.skip("compares the executed batch with the other one")
+    other = BATCHES["not executed"]["rows"]
+    for student in {r["student"] for r in hostile["rows"]}:
+        mine = [r for r in hostile["rows"] if r["student"] == student]
+        assert mine == [r for r in other if r["student"] == student], student
 
 
 @pytest.mark.slow
@@ -220,8 +290,8 @@ def _refused(name: str) -> bool:
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_every_attack_scores_zero(hostile, attack):
     if attack not in hostile["attacks"]:
-        pytest.skip(f"not an attack through the notebook: graded {hostile['mode']} only in "
-                    "the other batch")
+        pytest.skip("not an attack through the notebook's kernel: graded in the other "
+                    "batch only")
     scores = _scores(hostile["rows"], attack)
     if _refused(attack):   # its folder never reaches nbgrader: refused, and said so
         assert not scores, (attack, scores)
