@@ -16,12 +16,16 @@
    sandboxed children of :mod:`autograder.sandbox` (one for every public case, another for
    every hidden case, so only the grader's own words about hidden cases reach the feedback),
    compared in this process. This happens before any of the students' notebooks runs;
-4. runs ``nbgrader autograde`` per student and assignment, its kernel jailed on a private
-   copy of the folder (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods
-   or copies afterwards was written by learner code; a failure is noted and retried with
-   the released notebook when that runs other code; the batch never stops), with
-   ``COURSE_QUICK=1`` so long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the
-   check cells do not grade a second time;
+4. runs ``nbgrader autograde`` per student and assignment for its bookkeeping (locked cells
+   restored, free-text cells scored, gradebook rows, the autograded notebook), **without a
+   kernel** by default: the notebook keeps the outputs the learner saved
+   (:func:`nbgrader_overrides`). With ``execute_notebooks`` (``--execute-notebooks``) the
+   notebook also runs, its kernel jailed on a private copy of the folder
+   (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods or copies
+   afterwards was written by learner code; a failure is noted and retried with the released
+   notebook when that runs other code; the batch never stops), with ``COURSE_QUICK=1`` so
+   long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the check cells do not grade
+   a second time;
 5. writes the trusted scores into the gradebook (each check cell's grade: ``auto_score``, no
    manual grade needed), overriding whatever the kernel reported (learner code in the kernel
    can patch ``numpy.allclose``, builtins, add cells printing "PASS"...), and puts the trusted
@@ -34,6 +38,7 @@
 Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
 
 At class scale (:func:`grade`): steps 2-6 run per submission in forked worker processes
+(forked after :func:`warm_up`), each step's cost recorded in the submission's state file
 (``workers`` at a time, a wall-clock limit per submission, a tqdm progress bar); learner code (the
 trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.jail`; each
 submission ends with a state record ``OUT/state/<student>-<assignment>.json`` and gradebook

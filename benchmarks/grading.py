@@ -3,7 +3,8 @@
     python -m benchmarks.grading --students 100              # sprints with a notebook
     python -m benchmarks.grading --students 20 --sprint sprint0 --sprint sprint1
     python -m benchmarks.grading --students 100 --baseline-students 10   # extrapolate
-    python -m benchmarks.grading --students 12 --baseline-seconds 1922   # grader only
+    python -m benchmarks.grading --students 12 --baseline-seconds 1922 --sprint sprint0 \
+        --sprint sprint1 ... --sprint sprint8   # grader only, the baseline of sprints 0-8
     python -m benchmarks.grading --students 12 --skip-baseline --execute-notebooks
 
 Makes ``--students`` submissions of every chosen sprint: a mix of the reference (full marks),
@@ -19,9 +20,13 @@ ones (the attacks of ``tests/hostile/`` that finish: no endless loops). Then tim
   ``--execute-notebooks`` it also runs every notebook in a jailed kernel, as it did by default
   before (``docs/grading.md``, "Does the notebook run?").
 
-Beside the wall time it reports the grader's CPU time (its own and its children's: workers,
-trusted children, kernels) and the load average before and after, so that a figure measured
-on a shared machine says how shared it was.
+Beside the wall time it reports the grader's CPU time (its own and its reaped children's:
+the workers, nbgrader, the feedback) and the load average before and after, so that a figure
+measured on a shared machine says how shared it was, and the mean cost of each step of a
+submission (from the ``timing`` of the state files). The jailed trusted children (and kernels)
+are not in the CPU time: bubblewrap's outer process exits before it reaps the process inside,
+so their time is never charged to the grader (``benchmarks/results/grading.md`` gives them
+measured apart).
 
 The goal is grader time ≤ baseline / cores. Prints the figures and appends a row to
 ``benchmarks/results/grading.md``.
