@@ -257,12 +257,17 @@ def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(h
 
 @pytest.mark.slow
 def test_running_the_notebooks_changes_no_grade(hostile):
-    if hostile["mode"] != "executed" or "not executed" not in BATCHES:
-        pytest.skip("compares the executed batch with the other one")
-    other = BATCHES["not executed"]["rows"]
-    for student in {r["student"] for r in hostile["rows"]}:
+    # whichever batch pytest grades second compares itself with the first
+    other_mode = next(m for m in MODES if m != hostile["mode"])
+    if other_mode not in BATCHES:
+        pytest.skip(f"compares with the batch graded {other_mode}, not graded yet")
+    other = BATCHES[other_mode]["rows"]
+    executed = BATCHES["executed"]["rows"] if hostile["mode"] != "executed" else hostile["rows"]
+    students = {r["student"] for r in executed}
+    assert {"honest", "victim"} <= students
+    for student in students:
         mine = [r for r in hostile["rows"] if r["student"] == student]
-        assert mine == [r for r in other if r["student"] == student], student
+        assert mine and mine == [r for r in other if r["student"] == student], student
 
 
 @pytest.mark.slow
