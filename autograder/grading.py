@@ -125,7 +125,9 @@ class Submission:
 @dataclass
 class StepTime:
     """What one step of grading a submission cost: wall seconds, and CPU seconds of the
-    worker itself and of the processes it waited for (trusted children, a kernel)."""
+    worker itself and of the processes it reaped. A jailed child or kernel is not among
+    them: bubblewrap's outer process exits before it reaps the process inside, so that CPU
+    time is never charged to the worker (``benchmarks/results/grading.md``)."""
 
     wall: float = 0.0
     cpu: float = 0.0
