@@ -78,20 +78,22 @@ def _instructor_module(name: str, command: str):
                          "it in the course repository, not in a learner's assignment folder")
 
 
-def _cmd_stubs(args) -> int:
-    stubs = _instructor_module("stubs", "stubs")
-
-    if args.check:
-        diff = stubs.differences()
-        if diff:
-            print("helpers/ is out of date with solutions/ in: " + ", ".join(diff) +
-                  "\nrun `python -m autograder stubs` and commit the result", file=sys.stderr)
-            return 1
-        print("helpers/ matches solutions/")
-        return 0
-    written = stubs.write_helpers()
-    print(f"wrote helpers/: {', '.join(written)}")
-    return 0
+def _cmd_sync(args) -> int:
+    sync = _instructor_module("sync", args.command)
+    report = sync.sync(check=args.check)
+    verb = "out of date" if args.check else "updated"
+    for finding in report.changes:
+        print(f"{verb}: {finding}", file=sys.stderr if args.check else sys.stdout)
+    for finding in report.problems:
+        print(f"problem: {finding}", file=sys.stderr)
+    if report.problems:
+        print("fix the problems above by hand (sync writes only generated parts)",
+              file=sys.stderr)
+    if args.check and report.changes:
+        print("run `python -m autograder sync` and commit the result", file=sys.stderr)
+    if report.clean:
+        print("everything generated matches solutions/ and the registry")
+    return 1 if report.problems or (args.check and report.changes) else 0
 
 
 def _cmd_course(args) -> int:
@@ -364,9 +366,13 @@ def main(argv=None) -> int:
                                               "folder's own salt is in GRADING/.course_salt)")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
-    p.add_argument("--check", action="store_true", help="only report whether helpers/ is current")
-    p.set_defaults(func=_cmd_stubs)
+    for name in ("sync", "stubs"):
+        p = sub.add_parser(name, help="regenerate what follows from solutions/ and the registry: "
+                                      "helpers/, check cells, facilitator guides' mistakes, slide "
+                                      "tags" + (" (the same as sync)" if name == "stubs" else ""))
+        p.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 when something is out of date or disagrees")
+        p.set_defaults(func=_cmd_sync)
 
     p = sub.add_parser("course", help="build the nbgrader course folder (instructor)")
     p.add_argument("course_dir")
