@@ -29,7 +29,7 @@ from autograder.evaluate import evaluate
 from autograder.__main__ import main
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers, plant_mistake
-from .test_release import SPRINT, reference_secrets, sprint_specs
+from .support import SPRINT, reference_secrets, sprint_specs, wrong_exercise
 
 SALT = "gradescope-salt"
 VISIBILITY = ["hidden", "after_due_date", "after_published", "visible"]
@@ -223,10 +223,9 @@ def test_stub_submission_scores_zero(bundle, tmp_path):
 
 @pytest.mark.slow
 def test_one_wrong_function_loses_only_its_points_and_shows_the_hint(bundle, tmp_path):
-    from .test_grading_e2e import _wrong_exercise
 
     specs = sprint_specs()
-    wrong = _wrong_exercise(specs)
+    wrong = wrong_exercise(specs)
     mistake = wrong.exercise.mistakes[0]
 
     def fill(sub):
