@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.perceptron import AND, NAND, OR, step_function
+from solutions.perceptron import NAND, OR, Perceptron, step_function
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
@@ -128,16 +128,8 @@ def _xor_output_nand(x):
     return NAND(np.stack([NAND(x), OR(x)], axis=-1))
 
 
-class _PerceptronNoBiasUpdate:
+class _PerceptronNoBiasUpdate(Perceptron):
     """Updates the weights but forgets the bias."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         errors = np.zeros(epochs, dtype=int)
@@ -150,16 +142,8 @@ class _PerceptronNoBiasUpdate:
         return errors
 
 
-class _PerceptronTargetUpdate:
+class _PerceptronTargetUpdate(Perceptron):
     """Moves the weights by the target t instead of the error t - y, so even when right."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         errors = np.zeros(epochs, dtype=int)
@@ -172,16 +156,8 @@ class _PerceptronTargetUpdate:
         return errors
 
 
-class _PerceptronBatchUpdate:
+class _PerceptronBatchUpdate(Perceptron):
     """Predicts the whole data set with the old weights, then applies all updates at once."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         X = np.asarray(X, dtype=float)
