@@ -95,7 +95,7 @@ def _check_id(cell) -> str | None:
 
 
 def _headings(nb) -> dict[int, tuple[int, str]]:
-    """``{k: (cell index, heading text)}`` of the notebook's 【問題k】 headings (the first of each)."""
+    """``{k: (cell index, heading text)}`` of the 【問題k】 headings (the first of each k)."""
     out: dict[int, tuple[int, str]] = {}
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
@@ -126,17 +126,18 @@ def sync_check_cells(nb, sprint: str, exercises: list) -> tuple[list, list]:
             changes.append(f"nbgrader metadata of the check cell of {ex_id}")
             cell.metadata["nbgrader"] = nbformat.from_dict(want)
 
+    declaring = f"autograder/exercises/{sprint}.py"
     for k, e in enumerate(exercises, start=1):
         if (m := TITLE_NUMBER.match(e.title)) and int(m.group(1)) != k:
-            problems.append(f"{e.id} is declared as problem {k} of {sprint} but its title says "
-                            f"{e.title!r}")
+            problems.append(f"{e.id} is problem {k} of {sprint} in the order of {declaring}, "
+                            f"but its title there says {e.title!r}")
         headings = _headings(nb)
         cells = [i for i, c in enumerate(nb.cells) if _check_id(c) == e.id]
         if len(cells) > 1:
             problems.append(f"{len(cells)} check cells for {e.id}")
         if k not in headings:
-            problems.append(f"no heading 【問題{k}】 for {e.id}, the {sprint}'s exercise number "
-                            f"{k} in declaration order")
+            problems.append(f"no heading 【問題{k}】 for {e.id}, problem {k} of {sprint} in the "
+                            f"order of {declaring}")
             continue
         start, text = headings[k]
         if f"helpers/{e.module}.py" not in text:
@@ -144,12 +145,18 @@ def sync_check_cells(nb, sprint: str, exercises: list) -> tuple[list, list]:
                             f"file of {e.id}: {text.strip()!r}")
         later = [i for j, (i, _) in headings.items() if j > k]
         end = min(later, default=len(nb.cells))
-        if not cells:
+        strangers = [x for i in range(start + 1, end)
+                     if (x := _check_id(nb.cells[i])) not in (None, e.id)]
+        if strangers:
+            problems.append(f"under 【問題{k}】 is the check cell of {strangers[0]}, but "
+                            f"problem {k} of {sprint} in the order of {declaring} is {e.id}: "
+                            "renumber the headings, or reorder the declarations")
+        elif not cells:
             nb.cells.insert(start + 1, _new_check_cell(e))
             changes.append(f"a check cell for {e.id} under 【問題{k}】")
         elif not start < cells[0] < end:
-            problems.append(f"the check cell of {e.id} is not under 【問題{k}】 (its exercise number "
-                            "in declaration order): move the cell, or the declaration")
+            problems.append(f"the check cell of {e.id} is not under 【問題{k}】 (problem {k} "
+                            f"in the order of {declaring}): move the cell, or the declaration")
     return changes, problems
 
 
