@@ -109,7 +109,9 @@ def _literal(value) -> str:
         return f"_np.{value.dtype}({value.item()!r})"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(_literal(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner}{',' if len(value) == 1 else ''})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {_literal(v)}" for k, v in value.items()) + "}"
     return repr(value)
