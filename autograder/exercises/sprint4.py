@@ -10,6 +10,7 @@ from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxW
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"
 
@@ -327,10 +328,10 @@ def _check_signed(analytic, numeric, eps=1e-8):
 
 
 # --------------------------------------------------------------------------- exercises
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint4.mul_layer", points=1, module="layers", name="MulLayer",
-        title="Problem 1: the multiply node (MulLayer)",
+        title="the multiply node (MulLayer)",
         examples=_apple_cases("mul") + [
             class_case(steps=[("forward", (np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0]))),
                               ("backward", (np.array([1.0, 0.5, 2.0]),))],
@@ -350,7 +351,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.add_layer", points=1, module="layers", name="AddLayer",
-        title="Problem 2: the add node (AddLayer)",
+        title="the add node (AddLayer)",
         examples=_apple_cases("add") + [
             class_case(steps=[("forward", (np.array([1.0, 2.0]), np.array([-3.0, 0.5]))),
                               ("backward", (np.array([0.5, -1.0]),))],
@@ -367,7 +368,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.relu", points=2, module="layers", name="Relu",
-        title="Problem 3: the ReLU layer",
+        title="the ReLU layer",
         examples=[
             class_case(steps=[("forward", (RELU_X,)),
                               ("backward", (np.array([[10.0, 20.0], [30.0, 40.0]]),))],
@@ -401,7 +402,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.sigmoid_layer", points=2, module="layers", name="Sigmoid",
-        title="Problem 4: the Sigmoid layer",
+        title="the Sigmoid layer",
         examples=[class_case(steps=[("forward", (np.array([-1.0, 0.0, 2.0]),)),
                                     ("backward", (np.array([1.0, 1.0, 2.0]),))],
                              label="x = [-1, 0, 2], dout = [1, 1, 2]")],
@@ -429,7 +430,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.affine", points=3, module="layers", name="Affine",
-        title="Problem 5: the Affine layer",
+        title="the Affine layer",
         examples=[
             _affine_case(AFFINE_W, AFFINE_B, np.array([[1.0, 0.0], [0.0, 2.0]]),
                          np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]),
@@ -478,7 +479,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.softmax_with_loss", points=3, module="layers", name="SoftmaxWithLoss",
-        title="Problem 6: the Softmax-with-Loss layer",
+        title="the Softmax-with-Loss layer",
         examples=[
             class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", ())],
                        label="the docstring's example, labels as indices [2, 0]"),
@@ -535,7 +536,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.gradient_check", points=2, module="gradient_check", name="gradient_check",
-        title="Problem 7: the gradient check",
+        title="the gradient check",
         examples=[
             case(np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[1.0, -2.0], [0.4, 0.0]]),
                  label="the docstring's example"),
@@ -564,4 +565,4 @@ EXERCISES = [
                                    "negative error is as wrong as a positive one."),
         ],
     ),
-]
+])
