@@ -13,7 +13,11 @@ follows from those:
   declarations;
 - **facilitator guides**: the generated list of mistakes in ``docs/facilitator/sprintN.md``
   (:mod:`autograder.facilitator`);
-- **slide tags**: the slide type of every notebook cell that has none (:mod:`autograder.slides`).
+- **slide tags**: the slide type of every notebook cell that has none (:mod:`autograder.slides`);
+- **sample check output**: a notebook that demonstrates the checker (a code cell that sets
+  ``DEMO_HELPER = '...'`` and calls ``run_checks([...])``, as sprint 0 does) shows what it
+  prints in a markdown ```` ```text ```` block with a ``✘ FAIL``: sync writes that block from
+  the checker itself, so problem numbers and messages in it never go stale.
 
 It touches nothing else: a notebook's prose, its other cells and their metadata, and a hand-set
 slide type are the author's. ``sync --check`` writes nothing and exits 1 when a file would
@@ -30,8 +34,11 @@ The tests run ``sync --check`` (``tests/test_sync.py``).
 """
 from __future__ import annotations
 
+import ast
 import copy
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,6 +167,57 @@ def sync_check_cells(nb, sprint: str, exercises: list) -> tuple[list, list]:
     return changes, problems
 
 
+SAMPLE_BLOCK = re.compile(r"```text\n(.*?)\n```", re.S)
+
+
+def _demo(nb) -> tuple[str, list] | None:
+    """``(DEMO_HELPER source, selectors)`` of the notebook's checker demonstration, if any."""
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "DEMO_HELPER = " not in cell.source:
+            continue
+        try:
+            tree = ast.parse("\n".join(line for line in cell.source.splitlines()
+                                       if not line.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            return None
+        helper = next((ast.literal_eval(n.value) for n in ast.walk(tree)
+                       if isinstance(n, ast.Assign)
+                       and getattr(n.targets[0], "id", None) == "DEMO_HELPER"), None)
+        call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                     and getattr(n.func, "id", None) == "run_checks" and n.args), None)
+        if isinstance(helper, str) and call is not None:
+            return helper, ast.literal_eval(call.args[0])
+    return None
+
+
+def sync_sample_output(nb, root: Path) -> list:
+    """Rewrite the notebook's sample check output from the checker; returns the changes."""
+    demo = _demo(nb)
+    if demo is None:
+        return []
+    helper, selectors = demo
+    from .check import run_checks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pkg = Path(tmp) / "helpers"
+        pkg.mkdir()
+        for src in (root / "solutions").glob("*.py"):
+            if src.name != "__init__.py":
+                shutil.copyfile(src, pkg / src.name)
+        shutil.copyfile(root / "helpers" / "__init__.py", pkg / "__init__.py")
+        for module in {e.module for e in registry.live_exercises() if e.id in selectors}:
+            (pkg / f"{module}.py").write_text(helper, encoding="utf-8")   # the demo's file
+        printed = run_checks(selectors, helpers=pkg).render()
+    for cell in nb.cells:
+        m = SAMPLE_BLOCK.search(cell.source) if cell.cell_type == "markdown" else None
+        if m and "✘ FAIL" in m.group(1):
+            if m.group(1) != printed:
+                cell.source = cell.source[:m.start(1)] + printed + cell.source[m.end(1):]
+                return ["the sample check output"]
+            return []
+    return []
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))
@@ -193,6 +251,7 @@ def sync(root: Path | None = None, *, check: bool = False) -> Report:
         nb = nbformat.read(path, as_version=4)
         before = copy.deepcopy(nb)
         changes, problems = sync_check_cells(nb, sprint, by_sprint.get(sprint, []))
+        changes += sync_sample_output(nb, root)
         tagged = slides.tag_notebook(nb)
         if tagged:
             changes.append(f"slide types of {tagged} cell(s)")

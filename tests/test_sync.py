@@ -149,3 +149,15 @@ def test_check_exits_1_when_something_is_stale(tmp_path, monkeypatch):
     stale.problems.append(sync.Finding(tmp_path / "y", "needs an author"))
     assert main(["sync"]) == 1
 
+
+
+def test_the_sample_check_output_is_written_from_the_checker(scratch):
+    path = scratch / "notebooks/sprint0_start_here.ipynb"
+    original = path.read_text(encoding="utf-8")
+    assert original.count("Problem 1: a vector as a column  [") == 1  # in the sample only
+    path.write_text(original.replace("Problem 1: a vector as a column  [", "Problem 9: stale  ["),
+                    encoding="utf-8")
+    report = sync.sync(scratch, check=True)
+    assert [f.message for f in report.changes] == ["the sample check output"]
+    sync.sync(scratch)
+    assert path.read_text(encoding="utf-8") == original
