@@ -61,6 +61,7 @@ from pathlib import Path
 from . import course
 from .check import GRADED_OUTSIDE
 from .evaluate import ERROR, ExerciseResult
+from .policy import after_grading as apply_deadlines
 from .trusted import (  # noqa: F401 - public API of the grading module
     CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, grade_exercise,
     grade_exercises, hidden_message, trusted_text)
@@ -1012,7 +1013,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
           timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
           workers: int | None = None, student_timeout: float | None = None,
           db_url: str | None = None, regrade=None, progress: bool | None = None,
-          no_jail: bool = False) -> int:
+          no_jail: bool = False, policy: Path | None = None) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
@@ -1026,6 +1027,9 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
     Learner code runs in the jail of :mod:`autograder.jail`. Where it cannot (no
     bubblewrap), grading **refuses to start** unless ``no_jail`` (``--no-jail``) or
     ``COURSE_JAIL=none`` says to run learner code unjailed; the summary then says so first.
+
+    ``policy``: the course's deadlines (:mod:`autograder.policy`), applied to grades.csv and
+    kept in ``out_dir`` (a later run applies the kept copy again).
 
     Returns 0 when every submission was graded or recorded with the reason it could not be
     (the summary lists them), 1 when the grader itself failed or refused to start, and
@@ -1142,6 +1146,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         write_csv(out_dir / "grades.csv", subs)
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
         extra = []
+        # the course's deadlines: grades.csv's late columns (autograder/policy.py)
+        extra += [t for t in [apply_deadlines(out_dir, policy)] if t]
         if resumed:
             extra.append(f"{resumed} submission(s) already graded with the same files and "
                          f"grader: kept from {out_dir / 'state'}/ (use --regrade STUDENT to "
