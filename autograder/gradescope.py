@@ -383,8 +383,7 @@ def grade_submission(root: Path, log=print) -> dict:
                 notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
                              "(upload your helpers/ folder)")
         tests = []
-        prepared = [(spec, list(spec.public_cases()),
-                     list(spec.hidden_cases(config.get("salt") or ""))) for spec in specs]
+        prepared = bundle_cases(config, specs, read_metadata(root), log)
         for number, (spec, trusted) in enumerate(
                 zip(specs, grade_exercises(prepared, helpers, config.get("timeout"))), 1):
             tests.append(test_entry(number, spec, trusted))
@@ -402,6 +401,43 @@ def grade_submission(root: Path, log=print) -> dict:
 
 # --------------------------------------------------------------------------- deadlines
 METADATA_FILE = "submission_metadata.json"
+
+
+def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
+                 now=None) -> list:
+    """``[(spec, public, hidden)]`` for one submission, as the course's policy says:
+    hidden cases of the student's own when ``[hidden] per_student`` (the student named by
+    :func:`submission_student`), revealed after the deadline when ``[hidden]
+    reveal_after_deadline`` and the sprint is over for the whole class by *this machine's*
+    clock (never the submission's time)."""
+    from datetime import datetime, timezone
+
+    from .policy import parse_policy, parse_timestamp
+    from .trusted import for_student, prepare_sprint
+
+    salt = config.get("salt") or ""
+    rules = parse_policy(config["policy"]) if config.get("policy") else None
+    sprint = config["sprint"]
+    revealed = False
+    if rules is not None:
+        due = ((metadata or {}).get("assignment") or {}).get("due_date") \
+            if isinstance((metadata or {}).get("assignment"), dict) else None
+        if due:
+            try:
+                rules = rules.with_due(sprint, parse_timestamp(str(due), rules.zone))
+            except ValueError:
+                pass
+        revealed = rules.reveals(sprint, now or datetime.now(timezone.utc))
+    prepared = prepare_sprint(specs, salt, revealed)
+    if rules is not None and rules.hidden.per_student:
+        student = submission_student(config, metadata)
+        if student:
+            prepared = for_student(prepared, salt, student)
+            log(f"hidden cases of {student}'s own")
+        else:
+            log("per-student hidden cases asked, but the submission names no user: the "
+                "course's hidden cases")
+    return prepared
 
 
 def read_metadata(root: Path) -> dict | None:
@@ -464,7 +500,8 @@ def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print
                 pass   # the policy's own due date, or flagged for want of one
         stamp = metadata.get("created_at")
         rec = assess(policy, student or "?", sprint,
-                     stamp if isinstance(stamp, str) or stamp is None else "\ufffd")
+                     stamp if isinstance(stamp, str) or stamp is None else "\ufffd",
+                     source=f"created_at in {METADATA_FILE}")
     raw = float(results.get("score", 0.0))
     final = float(final_score(raw, rec.penalty))
     if rec.status == LATE:

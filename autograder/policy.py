@@ -56,6 +56,20 @@ class PolicyError(Exception):
 
 
 @dataclass(frozen=True)
+class HiddenCases:
+    """The course's ``[hidden]`` settings.
+
+    ``per_student``: every student gets hidden cases of their own (seeded from the course's
+    salt and their id, :func:`autograder.trusted.student_salt`), so answers passed around do
+    not carry. ``reveal_after_deadline``: once a sprint is over for the whole class
+    (:meth:`Policy.last_due`, by the grader's clock), feedback shows the failing hidden
+    case's inputs and expected output."""
+
+    per_student: bool = False
+    reveal_after_deadline: bool = False
+
+
+@dataclass(frozen=True)
 class SprintRule:
     due: datetime              # aware
     grace: timedelta
@@ -71,6 +85,27 @@ class Policy:
     accommodations: dict = field(default_factory=dict)  # student -> days
     #: the course-wide grace, penalty per day and cap (a sprint's rule may override them)
     default: SprintRule | None = None
+    hidden: "HiddenCases" = None
+
+    def __post_init__(self):
+        if self.hidden is None:
+            self.hidden = HiddenCases()
+
+    def last_due(self, sprint: str) -> datetime | None:
+        """The moment the sprint is over for the whole class: the latest due date any
+        student has (their extension, their accommodation) plus the grace; None when the
+        policy gives the sprint no due date."""
+        if sprint not in self.sprints:
+            return None
+        students = [""] + sorted(self.students_named())
+        return max(self.due_for(s, sprint)[0] for s in students) + self.sprints[sprint].grace
+
+    def reveals(self, sprint: str, now: datetime) -> bool:
+        """Whether feedback may show the sprint's hidden cases at ``now`` (the grader's
+        clock, never a submission's): only when the course says so and the sprint is over
+        for every student (:meth:`last_due`)."""
+        last = self.last_due(sprint)
+        return bool(self.hidden.reveal_after_deadline and last is not None and now > last)
 
     def with_due(self, sprint: str, due: datetime) -> "Policy":
         """This policy, with ``due`` as ``sprint``'s due date where it gives none (the
@@ -79,7 +114,7 @@ class Policy:
             return self
         rule = SprintRule(due, self.default.grace, self.default.per_day, self.default.cap)
         return Policy(self.zone, {**self.sprints, sprint: rule}, self.extensions,
-                      self.accommodations, self.default)
+                      self.accommodations, self.default, self.hidden)
 
     def students_named(self) -> set:
         return set(self.extensions) | set(self.accommodations)
@@ -158,7 +193,7 @@ def parse_policy(text: str) -> Policy:
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"not valid TOML: {exc}") from None
     known = {"timezone", "late_penalty_per_day", "max_penalty", "grace_minutes", "sprints",
-             "extensions", "accommodations"}
+             "extensions", "accommodations", "hidden"}
     unknown = sorted(set(doc) - known)
     if unknown:
         raise PolicyError(f"unknown key(s) {', '.join(unknown)} "
@@ -199,7 +234,20 @@ def parse_policy(text: str) -> Policy:
                       for s, v in doc.get("accommodations", {}).items()}
     default = SprintRule(datetime.min.replace(tzinfo=timezone.utc),
                          timedelta(minutes=grace), per_day, cap)
-    return Policy(zone, sprints, extensions, accommodations, default)
+    hidden = doc.get("hidden", {})
+    if not isinstance(hidden, dict):
+        raise PolicyError("[hidden]: a table of per_student = true/false and "
+                          "reveal_after_deadline = true/false")
+    extra = sorted(set(hidden) - {"per_student", "reveal_after_deadline"})
+    if extra:
+        raise PolicyError(f"[hidden]: unknown key(s) {', '.join(extra)} (known: per_student, "
+                          "reveal_after_deadline)")
+    for key, value in hidden.items():
+        if not isinstance(value, bool):
+            raise PolicyError(f"hidden.{key} = {value!r}: true or false")
+    return Policy(zone, sprints, extensions, accommodations, default,
+                  HiddenCases(hidden.get("per_student", False),
+                              hidden.get("reveal_after_deadline", False)))
 
 
 def load_policy(path: Path) -> Policy:
@@ -240,24 +288,25 @@ def parse_timestamp(text: str, zone: ZoneInfo) -> datetime:
 
 
 # --------------------------------------------------------------------------- applying
-def assess(policy: Policy, student: str, assignment: str, stamp: str | None) -> Lateness:
+def assess(policy: Policy, student: str, assignment: str, stamp: str | None,
+           source: str = TIMESTAMP_FILE) -> Lateness:
     """The policy applied to one submission whose ``timestamp.txt`` holds ``stamp``
-    (None: no such file)."""
+    (None: no such file); ``source`` names where the time comes from, for the notes."""
     if assignment not in policy.sprints:
         return Lateness(student, assignment, FLAGGED, None, None,
                         note=f"the policy gives no due date for {assignment}")
     due, why = policy.due_for(student, assignment)
     if stamp is None:
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"no {TIMESTAMP_FILE}: the submission time is unknown")
+                        note=f"no {source}: the submission time is unknown")
     if not stamp.strip():
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"empty {TIMESTAMP_FILE}: the submission time is unknown")
+                        note=f"empty {source}: the submission time is unknown")
     try:
         when = parse_timestamp(stamp, policy.zone)
     except ValueError as exc:
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"malformed {TIMESTAMP_FILE}: {exc}")
+                        note=f"malformed {source}: {exc}")
     rule = policy.sprints[assignment]
     over = when - (due + rule.grace)
     if over <= timedelta(0):
@@ -439,6 +488,15 @@ def write_late(grading_dir: Path, policy_path: Path, out: Path | None = None,
     """``python -m autograder late``: :func:`apply_policy` with this policy file."""
     return apply_policy(grading_dir, policy_path, times_path=times_path, out=out,
                         submitted_dir=submitted_dir)
+
+
+def course_policy(grading_dir: Path, policy_path: Path | None = None) -> Policy | None:
+    """The policy ``grade`` works with: ``policy_path``, else the grading folder's kept copy,
+    else None."""
+    kept = Path(grading_dir) / POLICY_FILE
+    if policy_path is not None:
+        return load_policy(policy_path)
+    return load_policy(kept) if kept.is_file() else None
 
 
 def after_grading(grading_dir: Path, policy_path: Path | None = None) -> str:
