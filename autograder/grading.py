@@ -62,8 +62,7 @@ from pathlib import Path
 from . import course
 from .check import GRADED_OUTSIDE
 from .evaluate import ERROR, ExerciseResult
-from .policy import PolicyError, course_policy
-from .policy import after_grading as apply_deadlines
+from .policy import PolicyError, after_grading, course_policy
 from .trusted import (  # noqa: F401 - public API of the grading module
     CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, for_student,
     grade_exercise, grade_exercises, hidden_message, prepare_sprint, student_salt, trusted_text)
@@ -1161,7 +1160,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
         extra = []
         # the course's deadlines: grades.csv's late columns (autograder/policy.py)
-        extra += [t for t in [apply_deadlines(out_dir, policy)] if t]
+        extra += [t for t in [after_grading(out_dir, policy)] if t]
         if resumed:
             extra.append(f"{resumed} submission(s) already graded with the same files and "
                          f"grader: kept from {out_dir / 'state'}/ (use --regrade STUDENT to "

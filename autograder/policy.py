@@ -85,7 +85,7 @@ class Policy:
     accommodations: dict = field(default_factory=dict)  # student -> days
     #: the course-wide grace, penalty per day and cap (a sprint's rule may override them)
     default: SprintRule | None = None
-    hidden: "HiddenCases" = None
+    hidden: HiddenCases = None
 
     def __post_init__(self):
         if self.hidden is None:
@@ -107,7 +107,7 @@ class Policy:
         last = self.last_due(sprint)
         return bool(self.hidden.reveal_after_deadline and last is not None and now > last)
 
-    def with_due(self, sprint: str, due: datetime) -> "Policy":
+    def with_due(self, sprint: str, due: datetime) -> Policy:
         """This policy, with ``due`` as ``sprint``'s due date where it gives none (the
         course-wide grace, penalty and cap apply): Gradescope's own due date, for one."""
         if sprint in self.sprints or self.default is None:

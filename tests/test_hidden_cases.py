@@ -18,8 +18,15 @@ import numpy as np
 import pytest
 
 from autograder import gradescope, policy
-from autograder.trusted import (RevealedCases, csv_message, for_student, grade_exercises,
-                                prepare_sprint, student_salt, trusted_text)
+from autograder.trusted import (
+    RevealedCases,
+    csv_message,
+    for_student,
+    grade_exercises,
+    prepare_sprint,
+    student_salt,
+    trusted_text,
+)
 
 from .conftest import make_helpers
 from .test_release import sprint_specs
