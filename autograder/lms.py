@@ -17,6 +17,10 @@ in the layout a gradebook import reads:
 * **generic**: ``student``, the roster's identifiers, one column per assignment, ``total`` and
   ``max_total`` (every graded assignment's points), for any other platform or a spreadsheet.
 
+Once the course's policy is applied (``grade --policy`` or ``late``), the scores exported are
+the final ones, after the late penalty (:func:`late_adjusted`; a flagged submission stops the
+export until someone decides); ``late=False`` exports them as graded.
+
 The roster (CSV) maps the course's student ids (the folder names of ``SUBMITTED/``) to the
 platform's identifiers; its columns are ``student`` and any of ``name``, ``canvas_id``,
 ``sis_user_id``, ``sis_login_id``, ``section``, ``email``, ``idnumber``, ``username``. A

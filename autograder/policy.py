@@ -1,4 +1,10 @@
-"""Deadlines, extensions and late penalties: ``python -m autograder late GRADING --policy P``.
+"""The course's policy: deadlines, extensions, late penalties, and how hidden cases are dealt.
+
+Applied by ``python -m autograder grade SUBMITTED --out GRADING --policy P`` once grades.csv
+is written, and again (without regrading) by ``python -m autograder late GRADING``: grades.csv
+gets the late columns (:data:`LATE_COLUMNS`), which the class report, the per-student pages
+(:mod:`autograder.late_report`) and the LMS exports (:mod:`autograder.lms`) read; the
+Gradescope bundle applies the same file to Gradescope's submission times.
 
 One policy file per course (TOML)::
 
@@ -18,6 +24,10 @@ One policy file per course (TOML)::
 
     [accommodations]               # standing: extra days on every sprint's due date
     bob = 2
+
+    [hidden]                       # optional (HiddenCases)
+    per_student = true             # hidden cases seeded from the salt and the student's id
+    reveal_after_deadline = true   # details of a failing hidden case once the sprint is over
 
 A student's due date is the sprint's, plus their standing accommodation's days, plus their
 extension's days for that sprint; an extension given as a date-time replaces the due date

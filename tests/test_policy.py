@@ -258,3 +258,24 @@ def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, 
     (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
     with pytest.raises(pol.PolicyError, match="assignment"):
         pol.load_times(tmp_path / "times.csv")
+
+
+def test_the_worked_example_in_class_md_is_what_the_policy_does():
+    """docs/class.md section 6: its policy file, and the sentence that works it out."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "class.md").read_text()
+    text = re.search(r"## 6\..*?```toml\n(.*?)```", doc, re.S).group(1)
+    rules = pol.parse_policy(text)
+    assert rules.hidden.per_student and rules.hidden.reveal_after_deadline
+    # due 2026-10-05 23:59 Tokyo, 10 minutes of grace, 0.1 a started day, capped at 0.5
+    for stamp, days, penalty in [("2026-10-06 00:09:00", 0, 0.0), ("2026-10-06 00:10:00", 1, 0.1),
+                                 ("2026-10-09 00:10:00", 4, 0.4),   # 3 days and a minute
+                                 ("2026-10-10 00:09:30", 5, 0.5),   # the fifth started day
+                                 ("2026-10-12 00:10:00", 7, 0.5)]:
+        rec = pol.assess(rules, "eve", "sprint1", stamp)
+        assert (rec.days_late, rec.penalty) == (days, pytest.approx(penalty)), stamp
+    assert "at 00:09 Tokyo time on 6 October is on time" in doc
+    assert "three days and a minute after the grace it is four days late (−40 %)" in \
+        " ".join(doc.split())
