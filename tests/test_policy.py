@@ -279,3 +279,36 @@ def test_the_worked_example_in_class_md_is_what_the_policy_does():
     assert "at 00:09 Tokyo time on 6 October is on time" in doc
     assert "three days and a minute after the grace it is four days late (−40 %)" in \
         " ".join(doc.split())
+
+
+def test_a_learners_own_timestamp_txt_never_becomes_the_submission_time(tmp_path, policy):
+    """Attack: the uploaded zip carries sprint1/timestamp.txt dated before the deadline (or a
+    loose alice_sprint1_timestamp.txt). collect-zip leaves it out: with no time from the
+    platform the submission is flagged, with one the platform's time stands."""
+    import zipfile
+
+    from autograder import collect
+
+    download = tmp_path / "download"
+    download.mkdir()
+    with zipfile.ZipFile(download / "alice_sprint1.zip", "w") as zf:
+        zf.writestr("sprint1/helpers/perceptron.py", "x = 1\n")
+        zf.writestr("sprint1/timestamp.txt", "2026-10-01 00:00:00 UTC")
+    (download / "bob_sprint1_timestamp.txt").write_text("2026-10-01 00:00:00 UTC")
+    (download / "bob_sprint1_perceptron.py").write_text("x = 1\n")
+    report = collect.collect_zip(download, "sprint1", tmp_path / "submitted")
+    assert {c.student for c in report.collected} == {"alice", "bob"}
+    for c in report.collected:
+        assert not (c.folder / "timestamp.txt").exists()
+        assert any("timestamp.txt in the upload was left out" in n for n in c.notes)
+        assert pol.assess(policy, c.student, "sprint1",
+                          pol.read_stamp(c.folder)).status == pol.FLAGGED
+    # a pattern with the platform's time: that time, not the learner's
+    pattern = r"^(?P<student_id>[^_]+)_(?P<assignment>sprint\d+)_(?P<timestamp>[^_]+)\.zip$"
+    (download / "alice_sprint1.zip").rename(download / "alice_sprint1_2026-10-09T12:00Z.zip")
+    for f in download.glob("bob_*"):
+        f.unlink()
+    report = collect.collect_zip(download, "sprint1", tmp_path / "again", pattern=pattern)
+    folder = report.collected[0].folder
+    assert (folder / "timestamp.txt").read_text() == "2026-10-09T12:00Z"
+    assert pol.assess(policy, "alice", "sprint1", pol.read_stamp(folder)).status == pol.LATE
