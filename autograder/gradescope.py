@@ -359,6 +359,7 @@ def grade_submission(root: Path, log=print) -> dict:
     source, submission = root / "source", root / "submission"
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     specs = _sprint_specs(config["sprint"])
+    metadata = read_metadata(root)   # read before any learner code runs, used as read here
     log(isolate(source))
     notes = []
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
@@ -383,7 +384,7 @@ def grade_submission(root: Path, log=print) -> dict:
                 notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
                              "(upload your helpers/ folder)")
         tests = []
-        prepared = bundle_cases(config, specs, read_metadata(root), log)
+        prepared = bundle_cases(config, specs, metadata, log)
         for number, (spec, trusted) in enumerate(
                 zip(specs, grade_exercises(prepared, helpers, config.get("timeout"))), 1):
             tests.append(test_entry(number, spec, trusted))
@@ -396,7 +397,7 @@ def grade_submission(root: Path, log=print) -> dict:
     results = {"score": score, "execution_time": round(time.perf_counter() - start, 1),
                "output": "\n".join(lines), "output_format": "text",
                "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
-    return apply_deadline(results, config, read_metadata(root), log)
+    return apply_deadline(results, config, metadata, log)
 
 
 # --------------------------------------------------------------------------- deadlines

@@ -463,3 +463,29 @@ def test_a_late_submission_through_the_harness(late_config, bundle, tmp_path):
     assert sum(t["score"] for t in results["tests"]) == full
     assert results["score"] == pytest.approx(round(full * 0.9, 4))
     assert results["extra_data"]["late"]["days_late"] == 1
+
+
+def test_the_submission_time_is_read_before_learner_code_runs(late_config, bundle, tmp_path,
+                                                              monkeypatch):
+    """Attack: learner code rewrites /autograder/submission_metadata.json while it is graded
+    (here: the grading itself does, standing in for code that could), dating the submission
+    before the deadline. The time read before grading stands."""
+    root = tmp_path / "autograder"
+    for name in ("source", "submission", "results"):
+        (root / name).mkdir(parents=True)
+    (root / "source" / "config.json").write_text(json.dumps(
+        {**late_config, "timeout": None}))
+    (root / "submission_metadata.json").write_text(json.dumps(
+        metadata("2026-10-09T00:00:00+00:00")))                 # 4 days late: -30 % (capped)
+    real = gradescope.bundle_cases
+
+    def tamper(*args, **kwargs):
+        (root / "submission_metadata.json").write_text(json.dumps(
+            metadata("2026-10-01T00:00:00+00:00")))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(gradescope, "bundle_cases", tamper)
+    monkeypatch.setenv("AUTOGRADER_ISOLATE", "none")
+    make_helpers(root / "submission")
+    results = gradescope.grade_submission(root, log=lambda *a: None)
+    assert results["extra_data"]["late"]["late_status"] == "late"
+    assert results["extra_data"]["late"]["penalty"] == "0.3"
