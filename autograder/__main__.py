@@ -21,7 +21,7 @@ def _cmd_list(args) -> int:
     return 0
 
 
-def _hidden_report(selectors, helpers, timeout, salt):
+def _hidden_report(selectors, helpers, timeout, salt, student=None):
     """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
 
     Needs the course repository (the reference prepares the hidden cases); in a learner's
@@ -38,6 +38,8 @@ def _hidden_report(selectors, helpers, timeout, salt):
                          "has only the public cases; run `check` without --hidden there")
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
+    if student:   # the course's [hidden] per_student: that student's own hidden cases
+        salt = grading.student_salt(salt, student)
     prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
     trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
     return CheckReport(results=[t.result for t in trusted])
@@ -48,11 +50,12 @@ def _cmd_check(args) -> int:
 
     try:
         if args.hidden:
-            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt)
+            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt,
+                                    args.student)
         else:
-            if args.salt:
-                print("error: --salt goes with --hidden (it varies the hidden cases)",
-                      file=sys.stderr)
+            if args.salt or args.student:
+                print("error: --salt and --student go with --hidden (they vary the hidden "
+                      "cases)", file=sys.stderr)
                 return 2
             report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
     except (KeyError, FileNotFoundError) as exc:
@@ -378,6 +381,8 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
                                               "cases of `grade --salt SALT`; a grading "
                                               "folder's own salt is in GRADING/.course_salt)")
+    p.add_argument("--student", help="with --hidden: that student's own hidden cases (a "
+                   "course whose policy has [hidden] per_student = true)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")

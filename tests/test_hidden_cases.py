@@ -152,10 +152,11 @@ def test_the_sprint_is_over_only_when_it_is_over_for_everyone():
 def _wrong_step(tmp_path):
     helpers = make_helpers(tmp_path)
     source = (helpers / "perceptron.py").read_text()
-    # wrong at exactly 0 (a hidden edge case is all zeros)
+    # wrong only when every input is 0: a hidden edge case, never a public case
     (helpers / "perceptron.py").write_text(
-        source + "\n\ndef step_function(x):\n    import numpy as np\n"
-                 "    return (np.asarray(x) >= 0).astype(int)\n")
+        source + "\n\ndef step_function(x):\n    import numpy as np\n    x = np.asarray(x)\n"
+                 "    if not np.any(x):\n        return np.ones(x.shape, dtype=int)\n"
+                 "    return (x > 0).astype(int)\n")
     return helpers
 
 
@@ -197,3 +198,24 @@ def test_a_future_submission_time_does_not_open_the_reveal_on_gradescope(specs):
     mine = for_student(prepare_sprint(specs[:1], SALT), SALT, "bob@uni.example")
     assert [_key(c) for c in after[0][2]] == [_key(c) for c in mine[0][2]]
     assert any("bob@uni.example's own" in line for line in logs)
+
+
+def test_the_instructor_checks_a_students_own_hidden_cases(specs, tmp_path, capsys):
+    """`check --hidden --salt S --student alice`: the case numbers of alice's own cases."""
+    from autograder.__main__ import main
+
+    spec = next(s for s in specs if s.id == "sprint1.step_function")
+    helpers = _wrong_step(tmp_path)
+    number = {}
+    for who in ("alice", None):
+        argv = ["check", spec.id, "--hidden", "--salt", SALT, "--helpers", str(helpers),
+                "--json"] + (["--student", who] if who else [])
+        assert main(argv) == 1
+        row = json.loads(capsys.readouterr().out)[0]
+        number[who] = row["outcome"]["case"]
+    for who, salt in (("alice", student_salt(SALT, "alice")), (None, SALT)):
+        cases = spec.hidden_cases(salt)
+        zeros = [i + 1 for i, c in enumerate(cases)
+                 if not np.any(c.case["args"][0])]
+        assert number[who] == zeros[0]
+    assert main(["check", spec.id, "--student", "alice"]) == 2
