@@ -501,11 +501,14 @@ def write_late(grading_dir: Path, policy_path: Path, out: Path | None = None,
 
 
 def course_policy(grading_dir: Path, policy_path: Path | None = None) -> Policy | None:
-    """The policy ``grade`` works with: ``policy_path``, else the grading folder's kept copy,
-    else None."""
+    """The policy ``grade`` works with: ``policy_path`` (then kept in the grading folder at
+    once, so that a run killed half-way resumes under the same policy), else the grading
+    folder's kept copy, else None."""
     kept = Path(grading_dir) / POLICY_FILE
     if policy_path is not None:
-        return load_policy(policy_path)
+        rules = load_policy(policy_path)
+        _keep(policy_path, kept)
+        return rules
     return load_policy(kept) if kept.is_file() else None
 
 

@@ -312,3 +312,16 @@ def test_a_learners_own_timestamp_txt_never_becomes_the_submission_time(tmp_path
     folder = report.collected[0].folder
     assert (folder / "timestamp.txt").read_text() == "2026-10-09T12:00Z"
     assert pol.assess(policy, "alice", "sprint1", pol.read_stamp(folder)).status == pol.LATE
+
+
+def test_grade_keeps_the_policy_before_grading_anything(tmp_path):
+    (tmp_path / "given.toml").write_text(POLICY)
+    (tmp_path / "grading").mkdir()
+    rules = pol.course_policy(tmp_path / "grading", tmp_path / "given.toml")
+    assert (tmp_path / "grading" / "policy.toml").read_text() == POLICY
+    assert pol.course_policy(tmp_path / "grading").sprints == rules.sprints
+    assert pol.course_policy(tmp_path / "empty") is None
+    (tmp_path / "bad.toml").write_text("due = [")
+    with pytest.raises(pol.PolicyError):
+        pol.course_policy(tmp_path / "grading", tmp_path / "bad.toml")
+    assert (tmp_path / "grading" / "policy.toml").read_text() == POLICY   # not replaced
