@@ -22,7 +22,7 @@ from autograder import grading, lms, policy, report
 from autograder.trusted import for_student, prepare_sprint
 
 from .conftest import make_helpers
-from .test_release import SPRINT, course_repo, sprint_specs
+from .support import SPRINT, course_repo, sprint_specs
 
 SALT = "deadlines-salt"
 POLICY = """

@@ -29,7 +29,7 @@ from autograder.trusted import (
 )
 
 from .conftest import make_helpers
-from .test_release import sprint_specs
+from .support import sprint_specs
 
 SALT = "course-secret"
 POLICY = """
