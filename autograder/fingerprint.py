@@ -40,9 +40,14 @@ def significant_digits(rtol: float) -> int:
     return int(min(DIGITS_MAX, max(DIGITS_MIN, math.floor(-math.log10(rtol)) - 1)))
 
 
-def _feed(h, value, digits: int | None, atol: float) -> None:
+MAX_DEPTH = 64      # nesting deeper than this is hashed as "deep" (learner data)
+
+
+def _feed(h, value, digits: int | None, atol: float, depth: int = 0) -> None:
     """Feed ``value``'s canonical form into the hash ``h`` (``digits=None``: exact)."""
-    if value is SELF:
+    if depth > MAX_DEPTH:
+        h.update(b"<deep>")
+    elif value is SELF:
         h.update(b"<self>")
     elif value is None:
         h.update(b"<none>")
@@ -52,14 +57,14 @@ def _feed(h, value, digits: int | None, atol: float) -> None:
         h.update(b"{")
         for k in sorted(value, key=repr):
             h.update(repr(k).encode("utf-8", "replace") + b"=")
-            _feed(h, value[k], digits, atol)
+            _feed(h, value[k], digits, atol, depth + 1)
         h.update(b"}")
     elif isinstance(value, (list, tuple)) and (not value or any(
             isinstance(v, (np.ndarray, list, tuple, dict, str)) or v is None or v is SELF
             for v in value)):
         h.update(b"[")
         for v in value:
-            _feed(h, v, digits, atol)
+            _feed(h, v, digits, atol, depth + 1)
         h.update(b"]")
     else:
         try:
@@ -113,9 +118,13 @@ def digest(value) -> str:
 
 
 def answer_digest(outputs: dict, rtol: float, atol: float) -> str:
-    """The digest of a case's outputs, rounded to :func:`significant_digits` of ``rtol``."""
+    """The digest of a case's outputs, rounded to :func:`significant_digits` of ``rtol``
+    (``unreadable`` for outputs that cannot be hashed: learner data, it never stops grading)."""
     h = hashlib.sha256()
-    _feed(h, outputs, significant_digits(rtol), atol)
+    try:
+        _feed(h, outputs, significant_digits(rtol), atol)
+    except Exception:  # noqa: BLE001 - a value of a form nobody foresaw
+        return "unreadable"
     return h.hexdigest()[:_LEN]
 
 

@@ -90,3 +90,33 @@ def module_names_used(text: str, name: str) -> list:
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
             and isinstance(n.ctx, ast.Load)}
     return sorted((used & top) - {name})
+
+
+def defined_names(text: str) -> set:
+    """The top-level functions and classes ``text`` defines (empty if it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    return {n.name for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def own_helpers(text: str, name: str, released: set, depth: int = 3) -> list:
+    """``[(helper, source)]``: the functions and classes of the learner's own (not in
+    ``released``, the names the stub module defines) that ``name`` uses, and those they use,
+    ``depth`` levels deep, in the order first met."""
+    out: dict = {}
+    todo = [name]
+    for _ in range(depth):
+        nxt = []
+        for current in todo:
+            for used in module_names_used(text, current):
+                if used in released or used in out or used == name:
+                    continue
+                source = function_source(text, used)
+                if source:
+                    out[used] = source
+                    nxt.append(used)
+        todo = nxt
+    return list(out.items())

@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fingerprint as fp
-from .learner_code import function_source, helper_text, module_names_used
+from .learner_code import (defined_names, function_source, helper_text, module_names_used,
+                           own_helpers)
 
 WRONG = ("failed", "error")
 
@@ -277,8 +278,13 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
     node.name = new_name
     body = ast.unparse(node)
     needs = module_names_used(module_text, spec.name)
+    stub = Path(__file__).resolve().parent.parent / "helpers" / f"{spec.module}.py"
+    released = defined_names(stub.read_text(encoding="utf-8")) if stub.is_file() else set()
+    own = own_helpers(module_text, spec.name, released)
+    for helper, _ in own:
+        needs = sorted(set(needs) | set(module_names_used(module_text, helper)))
     imports = ["import numpy as np"]
-    others = [n for n in needs if n not in ("np", "numpy")]
+    others = [n for n in needs if n not in ("np", "numpy") and n not in dict(own)]
     if others:
         imports.append(f"from solutions.{spec.module} import {', '.join(others)}  "
                        "# the reference's, not the learner's")
@@ -305,6 +311,8 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         "from autograder.registry import Mistake",
         "",
         "",
+        *[f"# the learner's own helper, used by the mistake below\n{src.rstrip()}\n\n"
+          for _, src in own],
         body,
         "",
         "",

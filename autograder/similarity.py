@@ -10,6 +10,9 @@ reordered statement breaks only the few fingerprints that straddle it.
 * **Boilerplate**: each function's docstring is left out, and every fingerprint of the
   released stub of the function (its signature and the code the course provides in it, such
   as an argument check) is discarded, so that what the course wrote counts for nobody.
+* **The learner's own helpers count**: a graded function is compared together with the
+  functions of the learner's own that it calls (not those the stub module defines), so code
+  moved into a helper function is compared too.
 * **Short exercises weigh less**: a pair's score is the mean of its per-exercise similarities,
   each weighted by the length of the reference's function (tokens after the boilerplate); a
   one-line exercise, whose right answers all look alike, weighs little, and a function shorter
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from .learner_code import function_source, helper_text
+from .learner_code import defined_names, function_source, helper_text, own_helpers
 
 NOISE = 20          # characters of tokenised code in a fingerprint (copydetect's k)
 WINDOW = 1          # winnowing window: every fingerprint kept (functions are short)
@@ -87,6 +90,21 @@ def _fingerprint(source: str, boilerplate=None):
 
     return CodeFingerprint("function.py", NOISE, WINDOW, boilerplate=boilerplate,
                            fp=io.StringIO(source), language="python")
+
+
+def graded_source(text: str, spec, released: set) -> str | None:
+    """The learner's function of ``spec`` followed by the learner's own helper functions it
+    calls (code moved into a helper of one's own is compared too); docstrings left out."""
+    source = function_source(text, spec.name) if text else None
+    if not source:
+        return None
+    extra = [src for _, src in own_helpers(text, spec.name, released)]
+    return "\n".join([source, *extra])
+
+
+def _released_names(repo: Path, module: str) -> set:
+    path = repo / "helpers" / f"{module}.py"
+    return defined_names(path.read_text(encoding="utf-8")) if path.is_file() else set()
 
 
 def _stub_source(repo: Path, spec) -> str:
@@ -155,9 +173,10 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
         if not weights[spec.id]:
             continue
         sources = {}
+        released = _released_names(repo, spec.module)
         for student in students:
             text = helper_text(submitted_dir, student, assignment, spec.module)
-            source = function_source(text, spec.name) if text else None
+            source = graded_source(text, spec, released)
             if source:
                 sources[student] = source
         boilerplate = _with_common(sources, boilerplate)
@@ -233,9 +252,10 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
     for m in pair.matches:
         spec = specs[m.exercise]
         sides = []
+        released = _released_names(Path(__file__).resolve().parent.parent, spec.module)
         for student in (pair.a, pair.b):
             text = helper_text(submitted_dir, student, pair.assignment, spec.module) or ""
-            sides.append(function_source(text, spec.name) or "")
+            sides.append(graded_source(text, spec, released) or "")
         boilerplate = None
         slices = (None, None)
         if all(sides):

@@ -285,3 +285,51 @@ def test_similarity_pages_say_for_review_and_show_both_sides(tmp_path, monkeypat
     assert "<mark>" in page and "ann" in page and "bo" in page
     for text in (index, page):
         assert not re.search(r"plagiar|cheat|guilty|copied", text, re.I)
+
+
+def test_a_digest_of_any_learner_value_never_raises():
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+
+    class Weird:
+        def __array__(self, *a, **k):
+            raise RuntimeError("no")
+
+    for value in (deep, {"a": deep}, [Weird()], Weird(), {1: "x", "1": "y"}, [None, "s"],
+                  np.array(["a", "b"]), np.zeros((0, 3)), (1, 2.5, True)):
+        assert re.fullmatch(r"[0-9a-f]{10}|unreadable",
+                            fp.answer_digest({"return": value}, 1e-6, 1e-10))
+
+
+def test_code_moved_into_a_helper_of_ones_own_is_compared_too(tmp_path):
+    submitted = tmp_path / "submitted"
+    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    body = LOOP.format(z="q", a="w", i="e")
+    moved = "    return _mine(network, x, output, hidden)\n"
+    _student(submitted, "bo", moved)
+    path = submitted / "bo" / "sprint2" / "helpers" / "forward.py"
+    path.write_text(path.read_text() + "\n\ndef _mine(network, x, output, hidden):\n" + body)
+    _student(submitted, "cy", OTHER)
+    specs = select(load_exercises(), ["sprint2.forward_general"])
+    pairs = similarity.compare_class(submitted, "sprint2", specs)
+    assert (pairs[0].a, pairs[0].b) == ("ann", "bo") and pairs[0].score > 0.6
+
+
+def test_a_declaration_carries_the_learners_own_helpers_and_imports_the_rest():
+    spec = select(load_exercises(), ["sprint2.forward"])[0]
+    module = ((ROOT / "helpers" / "forward.py").read_text()
+              + "\n\ndef _layer(x, w, b):\n    return sigmoid(x @ w + b)\n"
+              + "\n\ndef forward(network, x):\n"
+              + '    h = _layer(x, network["W1"], network["b1"])\n'
+              + '    return h @ network["W3"][: h.shape[-1]] + network["b3"]\n')
+    group = mg.MistakeGroup("sprint2.forward", "G2", ("ann", "bo"), first_case=1,
+                            source=function_source(module, "forward"), representative="ann")
+    text = mg.declaration(group, "A hint.", spec, module)
+    assert "def _layer(x, w, b):" in text and "def _forward_class_g2(network, x):" in text
+    assert "from solutions.forward import sigmoid" in text
+    namespace: dict = {}
+    exec(compile(text, "declaration.py", "exec"), namespace)
+    assert namespace["MISTAKE"].hint == "A hint."
+    # the helper runs: what it uses was imported (the reference's sigmoid)
+    assert np.allclose(namespace["_layer"](np.zeros(2), np.zeros((2, 2)), np.zeros(2)), 0.5)
