@@ -11,6 +11,12 @@ exactly the hints the checks print. The section sits between two marker lines::
 ``python -m autograder facilitator`` rewrites that section in every guide (and creates a guide
 from ``docs/facilitator/TEMPLATE.md`` for a sprint notebook that has none); ``--check`` only
 reports guides that are missing or out of date (the tests do the same).
+
+``python -m autograder facilitator --class GRADING`` writes the **facilitator view of a
+class**: ``GRADING/facilitator/sprintN.md``, each graded sprint's guide followed by the class's
+own groups of wrong answers (:mod:`autograder.mistake_groups`): sizes, hints, first differing
+cases, and no student names and no code (it is for the session, projected). The guides in
+``docs/facilitator/`` are not changed.
 """
 from __future__ import annotations
 

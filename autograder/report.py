@@ -327,7 +327,7 @@ def render_mistakes(mistakes: list) -> list:
 
 
 def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
-                  mistakes: list | None = None) -> str:
+                  mistakes: list | None = None, similarity: list | None = None) -> str:
     """The class report as one self-contained HTML page."""
     n = len(stats.students)
     helped = [s for s in stats.students if s.needs_help]
@@ -358,6 +358,13 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
                 else "<p>No hints: no known mistake was recognised.</p>")
     if mistakes is not None:
         body += render_mistakes(mistakes)
+    if similarity:
+        body.append("<h2>Code similarity, for review</h2>")
+        body.append("<p>Pairs of students ranked by how alike their graded functions are "
+                    "(<code>python -m autograder similarity</code>): for a person to read side "
+                    "by side, never a verdict. " + ", ".join(
+                        f'<a href="{_e(href)}">{_e(name)}</a>' for name, href in similarity)
+                    + "</p>")
     body.append(f"<h2>Students who need help ({len(helped)} of {n})</h2>")
     body.append(_table("needs-help", ["student", "score", "points", "percent", "why"],
                        [[s.student, s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num"),
@@ -452,9 +459,13 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
             mistakes = class_mistakes(grading_dir, submitted_dir)
         except MistakeError:
             mistakes = None
+    import os
+
+    sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"))
+    links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
-                                 problems=_problems(grading_dir), mistakes=mistakes),
-                   encoding="utf-8")
+                                 problems=_problems(grading_dir), mistakes=mistakes,
+                                 similarity=links), encoding="utf-8")
     csv_path = export_csv(out.with_suffix(".csv"), stats)
     pages = []
     by_key: dict = {}

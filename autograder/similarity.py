@@ -311,6 +311,9 @@ def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | No
     pairs = compare_class(submitted_dir, assignment, specs)
     out = Path(out) if out else grading_dir / "similarity"
     (out / "pairs").mkdir(parents=True, exist_ok=True)
+    for old in (out / "pairs").glob(f"{_safe(assignment)}-*.html"):   # an earlier run's
+        if old.is_file() and not old.is_symlink():
+            old.unlink()
     n = len({s for p in pairs for s in (p.a, p.b)})
     index = out / f"{_safe(assignment)}.html"
     index.write_text(render_index(pairs, top, assignment, n), encoding="utf-8")

@@ -125,8 +125,10 @@ def test_late_penalties_and_extensions_as_the_policy_says(graded):
 
 def test_the_report_and_the_facilitator_view_show_the_groups(graded):
     plan, out, _, _ = graded
+    similarity.write_report(out, SPRINT, submitted_dir=plan.submitted, top=2)
     written = write_report(out, submitted_dir=plan.submitted)
     html = written["report"].read_text()
+    assert '<a href="similarity/sprint2.html">sprint2</a>' in html
     section = html.split('id="class-mistakes"', 1)[1].split("</table>", 1)[0]
     for mistake, members in plan.planted.items():
         exercise = plan.exercise_of(mistake)
