@@ -333,3 +333,26 @@ def test_a_declaration_carries_the_learners_own_helpers_and_imports_the_rest():
     assert namespace["MISTAKE"].hint == "A hint."
     # the helper runs: what it uses was imported (the reference's sigmoid)
     assert np.allclose(namespace["_layer"](np.zeros(2), np.zeros((2, 2)), np.zeros(2)), 0.5)
+
+
+def test_the_command_prints_the_groups_and_their_json(tmp_path, capsys):
+    from autograder.__main__ import main
+
+    state = tmp_path / "grading" / "state"
+    state.mkdir(parents=True)
+    a = ["k1:=", "k2:aaaaaaaaaa"]
+    for student, prints, status in (("ann", a, "failed"), ("bo", a, "failed"),
+                                    ("cy", ["k1:=", "k2:="], "passed")):
+        doc = {"student": student, "assignment": "sprint2", "status": "graded",
+               "results": [_row(status, prints)]}
+        (state / f"{student}-sprint2.json").write_text(json.dumps(doc))
+    (state / "junk-sprint2.json").write_text("{not json")
+    assert main(["mistakes", str(tmp_path / "grading")]) == 0
+    out = capsys.readouterr().out
+    assert "G1  2 student(s)" in out and "ann, bo" in out and "NOT CATALOGUED" in out
+    assert main(["mistakes", str(tmp_path / "grading"), "--json"]) == 0
+    (em,) = json.loads(capsys.readouterr().out)
+    assert em["exercise"] == "sprint2.softmax" and em["groups"][0]["size"] == 2
+    assert main(["mistakes", "promote", str(tmp_path / "grading"), "sprint2.softmax"]) == 2
+    assert main(["mistakes", str(tmp_path / "nothing")]) == 1
+    assert "no state/ folder" in capsys.readouterr().err
