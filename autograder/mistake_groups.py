@@ -32,8 +32,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fingerprint as fp
-from .learner_code import (defined_names, function_source, helper_text, module_names_used,
-                           own_helpers)
+from .learner_code import (
+    defined_names,
+    function_source,
+    helper_text,
+    module_names_used,
+    own_helpers,
+)
 
 WRONG = ("failed", "error")
 

@@ -131,9 +131,9 @@ def _with_common(sources: dict, boilerplate):
     and in three at least (with fewer than :data:`MIN_CLASS` functions, none: a share of a
     few says nothing, and a pair must never make its own match common)."""
     import math
+    from collections import Counter
 
     import numpy as np
-    from collections import Counter
 
     if len(sources) < MIN_CLASS:
         return boilerplate

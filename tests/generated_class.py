@@ -10,8 +10,9 @@ students (``helpers/activations.py``, ``helpers/forward.py``, ``timestamp.txt``)
   not, ``@`` or ``np.dot``...), so two honest students rarely write the same code;
 * **blank** students: the stubs as released;
 * **late** students, with and without an extension or a standing accommodation in the policy;
-* **planted mistakes** the registry does not know (:data:`PLANTED`): each in its own exercise,
-  each written two ways by different students that give the same outputs;
+* **planted mistakes** the registry does not know (:data:`PLANTED`): four, in four exercises,
+  each written two ways by different students that give the same outputs; and one it knows
+  (:data:`KNOWN`), in the same exercise as an unknown one;
 * **two pairs of near-copies**: the second student of a pair took the first one's files,
   renamed every local variable and reordered independent statements.
 
@@ -261,10 +262,16 @@ PLANTED = {
         ['    h = sigmoid(np.dot(x, network["W1"]) + network["b1"])',
          '    return np.dot(np.dot(h, network["W2"]) + network["b2"], network["W3"]) '
          '+ network["b3"]']]),
+    # and one the registry knows (its hint: "Square tanh: ..."), beside an unknown one
+    "known_tanh_grad_unsquared": ("tanh_grad", [
+        ["    return 1 - np.tanh(x)"],
+        ["    t = np.tanh(np.asarray(x, dtype=float))", "    return 1.0 - t"]]),
 }
 #: planted mistake -> how many students make it
 PLANTED_COUNTS = {"leaky_relu": 4, "tanh_grad_squared_difference": 3, "log_softmax": 5,
-                  "forward_second_layer_linear": 3}
+                  "forward_second_layer_linear": 3, "known_tanh_grad_unsquared": 3}
+#: the planted mistakes autograder/exercises/sprint2.py declares (the others it does not)
+KNOWN = {"known_tanh_grad_unsquared": "_tanh_grad_unsquared"}
 
 
 @dataclass

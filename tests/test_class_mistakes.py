@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder import fingerprint as fp
-from autograder import grading, mistake_groups as mg, similarity
+from autograder import grading, similarity
+from autograder import mistake_groups as mg
 from autograder.learner_code import function_source, helper_text, module_names_used
 from autograder.registry import Mistake, Spec, load_exercises, select
 from autograder.trusted import csv_extra, csv_message, trusted_text
@@ -284,7 +284,7 @@ def test_similarity_pages_say_for_review_and_show_both_sides(tmp_path, monkeypat
             similarity.pair_file(written["pairs"][0])).read_text()
     assert "<mark>" in page and "ann" in page and "bo" in page
     for text in (index, page):
-        assert not re.search(r"plagiar|cheat|guilty|copied", text, re.I)
+        assert not re.search(r"plagiar|cheat|guilty|copied", text, re.IGNORECASE)
 
 
 def test_a_digest_of_any_learner_value_never_raises():

@@ -3,7 +3,7 @@ instructor would: the class's own mistakes, similarity, the late policy, the rep
 
 Grading is the trusted grader's path of ``python -m autograder grade`` (``grade_prepared``,
 the state files, grades.csv), without nbgrader's notebook run, which these tools do not read:
-83 to 121 s for the 42 submissions of sprint 2, measured on two cores shared with other work
+66 to 121 s for the 42 submissions of sprint 2, measured on two cores shared with other work
 (load average 14 to 20).
 """
 from __future__ import annotations
@@ -13,11 +13,12 @@ import re
 
 import pytest
 
-from autograder import course, grading, mistake_groups as mg, policy, similarity
+from autograder import course, grading, policy, similarity
+from autograder import mistake_groups as mg
 from autograder.facilitator import write_class_guides
 from autograder.registry import load_exercises
 from autograder.report import write_report
-from tests.generated_class import PLANTED, PLANTED_COUNTS, SPRINT, write_class
+from tests.generated_class import KNOWN, PLANTED, PLANTED_COUNTS, SPRINT, write_class
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +44,14 @@ def graded(tmp_path_factory):
     return plan, out, subs, mistakes
 
 
+def _known_hint(mistake):
+    """The registry's hint of a planted known mistake, by its implementation's name."""
+    exercise = f"{SPRINT}.{PLANTED[mistake][0]}"
+    spec = next(s for s in load_exercises() if s.id == exercise)
+    return next(m.hint for m in spec.exercise.mistakes
+                if m.implementation.__name__ == KNOWN[mistake])
+
+
 def _groups(mistakes, exercise):
     return next(em for em in mistakes if em.exercise == exercise).groups
 
@@ -60,11 +69,14 @@ def test_the_class_is_what_the_generator_says(graded):
         for student in members:
             wrong = {r.id for r in by[student].results if not r.ok}
             assert exercise in wrong, (mistake, student)
-            # uncatalogued: no known mistake's hint for it
+            # uncatalogued: no known mistake's hint for it; the known one: its hint
             known = {m.hint for s in load_exercises() if s.id == exercise
                      for m in s.exercise.mistakes}
             r = next(r for r in by[student].results if r.id == exercise)
-            assert not set(r.hints) & known
+            if mistake in KNOWN:
+                assert r.hints == [_known_hint(mistake)]
+            else:
+                assert not set(r.hints) & known
 
 
 def test_every_planted_mistake_is_one_group_of_its_size(graded):
@@ -76,8 +88,11 @@ def test_every_planted_mistake_is_one_group_of_its_size(graded):
         g = mine[0]
         # each is written two ways by different students: one group all the same
         assert g.students == tuple(members) and g.size == PLANTED_COUNTS[mistake]
-        assert not g.known and g.group == "G1"
+        assert g.known_hint == (_known_hint(mistake) if mistake in KNOWN else "")
         assert g.first_case and g.source.startswith(f"def {PLANTED[mistake][0]}(")
+    # tanh_grad: the known mistake and the unknown one are two groups of three
+    tg = _groups(mistakes, f"{SPRINT}.tanh_grad")
+    assert sorted((g.size, g.known) for g in tg) == [(3, False), (3, True)]
 
 
 def test_nothing_correct_is_grouped_as_wrong(graded):
@@ -133,10 +148,14 @@ def test_the_report_and_the_facilitator_view_show_the_groups(graded):
     section = html.split('id="class-mistakes"', 1)[1].split("</table>", 1)[0]
     for mistake, members in plan.planted.items():
         exercise = plan.exercise_of(mistake)
-        row = next(r for r in section.split("<tr>") if r.startswith(f"<td>{exercise}</td>"))
+        row = next(r for r in section.split("<tr>") if r.startswith(f"<td>{exercise}</td>")
+                   and ", ".join(members) in r)
         assert f'<td class="num">{len(members)}</td>' in row
-        assert "not catalogued" in row and ", ".join(members) in row
-        assert f"mistakes promote GRADING {exercise} G1" in row
+        if mistake in KNOWN:
+            assert "not catalogued" not in row and "Square tanh" in row
+        else:
+            assert "not catalogued" in row
+            assert re.search(rf"mistakes promote GRADING {re.escape(exercise)} G\d", row)
     # the learners' pages carry no group and no other learner's code
     for page in written["pages"]:
         text = page.read_text()
@@ -146,7 +165,7 @@ def test_the_report_and_the_facilitator_view_show_the_groups(graded):
     part = text.split("## This class's own mistakes", 1)[1]
     for mistake, members in plan.planted.items():
         assert re.search(rf"`{re.escape(plan.exercise_of(mistake))}`", part)
-        assert f"G1: {len(members)} students" in part
+        assert re.search(rf"G\d: {len(members)} students", part)
     # no names, no code in the facilitator view
     assert not any(re.search(rf"\b{s}\b", part) for s in plan.students)
     assert "def " not in part and "np." not in part
