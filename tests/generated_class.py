@@ -342,6 +342,9 @@ def _code(plan_for: dict) -> dict:
 
 def write_class(dest: Path, n_students: int = N_STUDENTS, seed: int = SEED) -> ClassPlan:
     """Write the class under ``dest`` (see the module's docstring); returns its plan."""
+    needed = 3 + sum(PLANTED_COUNTS.values()) + 4 + 6   # blank, planted, copies, late
+    if n_students < needed:
+        raise ValueError(f"a generated class has at least {needed} students")
     rng = random.Random(seed)
     dest = Path(dest)
     submitted = dest / "submitted"

@@ -356,3 +356,16 @@ def test_the_command_prints_the_groups_and_their_json(tmp_path, capsys):
     assert main(["mistakes", "promote", str(tmp_path / "grading"), "sprint2.softmax"]) == 2
     assert main(["mistakes", str(tmp_path / "nothing")]) == 1
     assert "no state/ folder" in capsys.readouterr().err
+
+
+def test_the_similarity_benchmark_runs_and_writes_its_table(tmp_path):
+    from benchmarks import similarity as bench
+    from tests.generated_class import write_class
+
+    with pytest.raises(ValueError, match="at least"):
+        write_class(tmp_path / "small", n_students=10)
+    out = tmp_path / "similarity.md"
+    assert bench.main(["--students", "34", "--repeat", "1", "--out", str(out)]) == 0
+    rows = [ln for ln in out.read_text().splitlines() if ln.startswith("| 34 |")]
+    assert len(rows) == 1 and rows[0].count("|") == 7
+    assert "| 561 |" in rows[0] and rows[0].rstrip().endswith("| yes |")
