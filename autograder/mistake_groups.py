@@ -166,7 +166,8 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
     buckets: dict = {}
     for student, assignment, row in printed:
         answers = dict(entries[student])
-        key = tuple(answers[k] for k in order)
+        # no case in common (results of different cases): nobody's answers compare
+        key = tuple(answers[k] for k in order) if order else ("alone", student)
         buckets.setdefault(key, []).append((student, assignment, row))
     labels = _public_labels(spec) if spec is not None else []
     n_public = len(labels)
@@ -178,8 +179,11 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
         student, assignment, row = members[0]
         number = next((i for i, (k, a) in enumerate(entries[student], 1)
                        if k in common and a != fp.PASSED), 0)
-        hidden = bool(number) and number > n_public if n_public else bool(
-            (row.get("outcome") or {}).get("hidden"))
+        # public cases come first (autograder.trusted.combine)
+        if n_public:
+            hidden = number > n_public
+        else:
+            hidden = bool((row.get("outcome") or {}).get("hidden"))
         source = ""
         if submitted_dir is not None and spec is not None:
             text = helper_text(submitted_dir, student, assignment, spec.module)
@@ -190,8 +194,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
             first_case_hidden=hidden,
             first_case_label=labels[number - 1] if number and not hidden and
             number <= len(labels) else "",
-            answer=dict(entries[student]).get(order[0], "") if not number else
-            entries[student][number - 1][1],
+            answer=entries[student][number - 1][1] if number else "",
             message=str(row.get("message") or ""), representative=student, source=source))
     groups.sort(key=lambda g: (-g.size, g.students))
     out.groups = [MistakeGroup(**(asdict(g) | {"group": f"G{i}", "students": g.students}))

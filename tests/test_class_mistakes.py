@@ -369,3 +369,11 @@ def test_the_similarity_benchmark_runs_and_writes_its_table(tmp_path):
     rows = [ln for ln in out.read_text().splitlines() if ln.startswith("| 34 |")]
     assert len(rows) == 1 and rows[0].count("|") == 7
     assert "| 561 |" in rows[0] and rows[0].rstrip().endswith("| yes |")
+
+
+def test_results_of_different_cases_are_never_grouped():
+    rows = [("ann", "sprint2", _row("failed", ["a1:aaaaaaaaaa", "a2:="])),
+            ("bo", "sprint2", _row("failed", ["b1:aaaaaaaaaa", "b2:="]))]
+    em = mg.group_exercise("sprint2.softmax", rows)
+    assert em.compared_cases == 0
+    assert sorted(g.students for g in em.groups) == [("ann",), ("bo",)]
