@@ -21,7 +21,7 @@ def _cmd_list(args) -> int:
     return 0
 
 
-def _hidden_report(selectors, helpers, timeout, salt):
+def _hidden_report(selectors, helpers, timeout, salt, student=None):
     """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
 
     Needs the course repository (the reference prepares the hidden cases); in a learner's
@@ -38,6 +38,8 @@ def _hidden_report(selectors, helpers, timeout, salt):
                          "has only the public cases; run `check` without --hidden there")
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
+    if student:   # the course's [hidden] per_student: that student's own hidden cases
+        salt = grading.student_salt(salt, student)
     prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
     trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
     return CheckReport(results=[t.result for t in trusted])
@@ -48,11 +50,12 @@ def _cmd_check(args) -> int:
 
     try:
         if args.hidden:
-            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt)
+            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt,
+                                    args.student)
         else:
-            if args.salt:
-                print("error: --salt goes with --hidden (it varies the hidden cases)",
-                      file=sys.stderr)
+            if args.salt or args.student:
+                print("error: --salt and --student go with --hidden (they vary the hidden "
+                      "cases)", file=sys.stderr)
                 return 2
             report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
     except (KeyError, FileNotFoundError) as exc:
@@ -118,11 +121,19 @@ def _cmd_release(args) -> int:
 
 def _cmd_grade(args) -> int:
     grade = _instructor_module("grading", "grade").grade
+    if args.policy:   # a bad policy stops here, before any grading
+        policy = _instructor_module("policy", "grade")
+        try:
+            policy.load_policy(Path(args.policy))
+        except policy.PolicyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
                  regrade=args.regrade or None, progress=not args.no_progress,
-                 no_jail=args.no_jail)
+                 no_jail=args.no_jail,
+                 **({"policy": Path(args.policy)} if args.policy else {}))
 
 
 def _cmd_progress(args) -> int:
@@ -338,7 +349,9 @@ def _cmd_gradescope(args) -> int:
     gradescope = _instructor_module("gradescope", "gradescope")
     try:
         path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
-                                       timeout=args.timeout)
+                                       timeout=args.timeout,
+                                       policy=Path(args.policy) if args.policy else None,
+                                       roster=Path(args.roster) if args.roster else None)
     except gradescope.GradescopeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -387,7 +400,8 @@ def _cmd_lms(args) -> int:
     try:
         path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
                                         Path(args.out) if args.out else None, columns=columns,
-                                        moodle_id=args.moodle_id, late=args.late)
+                                        moodle_id=args.moodle_id,
+                                        late=False if args.raw else (True if args.late else None))
     except (lms.LmsError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -401,12 +415,17 @@ def _cmd_late(args) -> int:
     policy = _instructor_module("policy", "late")
     report = _instructor_module("report", "late")
     try:
-        result = policy.write_late(Path(args.grading_dir), Path(args.policy),
-                                   Path(args.out) if args.out else None,
-                                   Path(args.submitted) if args.submitted else None,
-                                   Path(args.times) if args.times else None)
+        result = policy.apply_policy(Path(args.grading_dir),
+                                     Path(args.policy) if args.policy else None,
+                                     out=Path(args.out) if args.out else None,
+                                     submitted_dir=Path(args.submitted) if args.submitted else None,
+                                     times_path=Path(args.times) if args.times else None)
     except (policy.PolicyError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if result is None:
+        print(f"error: no --policy given and no {policy.POLICY_FILE} kept in "
+              f"{args.grading_dir}", file=sys.stderr)
         return 1
     print(result.render())
     return 0
@@ -433,6 +452,8 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
                                               "cases of `grade --salt SALT`; a grading "
                                               "folder's own salt is in GRADING/.course_salt)")
+    p.add_argument("--student", help="with --hidden: that student's own hidden cases (a "
+                   "course whose policy has [hidden] per_student = true)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
@@ -470,6 +491,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-jail", action="store_true", help="grade even where learner code "
                    "cannot be jailed (no bubblewrap): it then runs unisolated, and the "
                    "summary and exit status (3) say so")
+    p.add_argument("--policy", help="the course's deadline policy (TOML): grades.csv gets the "
+                   "late columns; kept as OUT/policy.toml and applied again by later runs")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
@@ -570,6 +593,10 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
                    "default: a random one, kept in the bundle)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
+    p.add_argument("--policy", help="the course's deadline policy (TOML), applied to each "
+                   "submission's time from Gradescope's submission_metadata.json")
+    p.add_argument("--roster", help="the course's roster (CSV with student and email): "
+                   "names each submission's student for extensions and accommodations")
     p.set_defaults(func=_cmd_gradescope)
 
     p = sub.add_parser("pack", help="check your assignment folder and write the zip to upload")
@@ -596,21 +623,25 @@ def main(argv=None) -> int:
     p.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
                    help="the column of an assignment, e.g. sprint1='Sprint 1 (4821)' for "
                         "Canvas assignment 4821 (repeatable; default: the assignment id)")
-    p.add_argument("--late", action="store_true", help="export the late-adjusted scores of "
-                   "GRADING_DIR/grades-late.csv (`python -m autograder late`)")
+    p.add_argument("--late", action="store_true", help="insist on the final scores after "
+                   "the late penalty (the default whenever grades.csv has the late columns)")
+    p.add_argument("--raw", action="store_true", help="export the scores as graded, without "
+                   "the late penalty")
     p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
     p.set_defaults(func=_cmd_lms)
 
     p = sub.add_parser("late", help="apply the course's deadlines, extensions and late "
                                     "penalties to grades.csv (instructor)")
     p.add_argument("grading_dir", help="the grading folder (its grades.csv and submitted/)")
-    p.add_argument("--policy", required=True, help="the course's policy file (TOML)")
+    p.add_argument("--policy", help="the course's policy file (TOML; default: the copy "
+                   "kept in GRADING_DIR/policy.toml)")
     p.add_argument("--submitted", help="where the submissions' timestamp.txt files are "
                                        "(default GRADING_DIR/submitted)")
     p.add_argument("--times", help="CSV of submission times (student, assignment, "
                                    "submitted_at), e.g. from the platform; it wins over "
                                    "timestamp.txt")
-    p.add_argument("--out", help="the CSV to write (default GRADING_DIR/grades-late.csv)")
+    p.add_argument("--out", help="write the CSV there instead of updating "
+                   "GRADING_DIR/grades.csv in place")
     p.set_defaults(func=_cmd_late)
 
     args = parser.parse_args(argv)

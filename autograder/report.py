@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import late_report
 from .trusted import hints_from_row
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
@@ -327,7 +328,8 @@ def render_mistakes(mistakes: list) -> list:
 
 
 def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
-                  mistakes: list | None = None, similarity: list | None = None) -> str:
+                  late: dict | None = None, mistakes: list | None = None,
+                  similarity: list | None = None) -> str:
     """The class report as one self-contained HTML page."""
     n = len(stats.students)
     helped = [s for s in stats.students if s.needs_help]
@@ -377,13 +379,14 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
                                       for a in stats.assignments],
                          s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num")]
                         for s in stats.students]))
+    body += late_report.report_section(late)   # the course's deadlines, if applied
     if problems:
         body.append("<h2>Problems the grader reported</h2>")
         body.append("<pre id=\"problems\">" + _e("\n".join(problems)) + "</pre>")
     return _page("Class report", body)
 
 
-def render_student(student: str, assignment: str, rows: list) -> str:
+def render_student(student: str, assignment: str, rows: list, late: dict | None = None) -> str:
     """One student's results for one assignment, exercise by exercise."""
     got = sum(r["score"] for r in rows)
     top = sum(r["max_score"] for r in rows)
@@ -394,6 +397,7 @@ def render_student(student: str, assignment: str, rows: list) -> str:
             "known mistakes it matches. Hidden cases show only their number and the kind of "
             "problem. Run <code>python -m autograder check</code> in your folder to see the "
             "public cases again.</p>"]
+    body.append(late_report.student_line(late, student, assignment))
     out = ['<table id="results">', "<tr><th>exercise</th><th>status</th><th>score</th>"
            "<th>what is wrong, and hints</th></tr>"]
     for r in rows:
@@ -406,18 +410,19 @@ def render_student(student: str, assignment: str, rows: list) -> str:
     return _page(f"{assignment}: {student}", body)
 
 
-def export_csv(path: Path, stats: ClassStats) -> Path:
+def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
     """One row per student: each assignment's score, total, percent and needs-help."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["student", *stats.assignments, "total", "max_total", "percent",
-                    "needs_help", "why"])
+                    "needs_help", "why", *late_report.csv_columns(late, stats.assignments)])
         for s in stats.students:
             w.writerow([s.student, *[_num(round(s.scores[a][0], 2)) if a in s.scores else ""
                                      for a in stats.assignments],
                         _num(round(s.score, 2)), _num(s.max_score),
                         f"{100 * s.fraction:.1f}", "yes" if s.needs_help else "no",
-                        "; ".join(s.reasons)])
+                        "; ".join(s.reasons),
+                        *late_report.csv_cells(late, s.student, stats.assignments)])
     return Path(path)
 
 
@@ -449,6 +454,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
         raise ReportError(f"the threshold is a fraction of the points, 0 to 1 (got {threshold})")
     rows = load_grades(grading_dir / "grades.csv")
     stats = class_stats(rows, threshold)
+    late = late_report.submissions(rows)   # None unless the course's policy was applied
     out = Path(out) if out else grading_dir / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     mistakes = None
@@ -464,9 +470,9 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"))
     links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
-                                 problems=_problems(grading_dir), mistakes=mistakes,
-                                 similarity=links), encoding="utf-8")
-    csv_path = export_csv(out.with_suffix(".csv"), stats)
+                                 problems=_problems(grading_dir), late=late,
+                                 mistakes=mistakes, similarity=links), encoding="utf-8")
+    csv_path = export_csv(out.with_suffix(".csv"), stats, late)
     pages = []
     by_key: dict = {}
     for r in rows:
@@ -474,7 +480,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     for (student, assignment), items in sorted(by_key.items()):
         page = out.parent / "results" / _safe_name(student) / f"{_safe_name(assignment)}.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(render_student(student, assignment, items), encoding="utf-8")
+        page.write_text(render_student(student, assignment, items, late), encoding="utf-8")
         pages.append(page)
     return {"report": out, "csv": csv_path, "pages": pages, "stats": stats,
             "mistakes": mistakes}
