@@ -136,7 +136,7 @@ def test_late_penalties_and_extensions_as_the_policy_says(graded):
     late_row = next(r for r in rows if r["student"] == min(
         s for s, v in plan.late.items() if v[2] == 0.5) and r["exercise"] ==
         f"{SPRINT}.forward")
-    assert float(late_row["adjusted_score"]) == pytest.approx(float(late_row["score"]) * 0.5)
+    assert float(late_row["final_score"]) == pytest.approx(float(late_row["score"]) * 0.5)
 
 
 def test_the_report_and_the_facilitator_view_show_the_groups(graded):
