@@ -221,6 +221,19 @@ def _cmd_slides(args) -> int:
 
 def _cmd_facilitator(args) -> int:
     facilitator = _instructor_module("facilitator", "facilitator")
+    if args.class_dir:
+        from .mistake_groups import MistakeError
+
+        try:
+            written = facilitator.write_class_guides(
+                Path(args.class_dir), Path(args.out) if args.out else None,
+                Path(args.submitted) if args.submitted else None)
+        except MistakeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(path)
+        return 0
     if args.check:
         stale = facilitator.stale_guides()
         for sprint, reason in stale:
@@ -259,12 +272,70 @@ def _cmd_collect_exchange(args) -> int:
     return 0 if report.collected else 1
 
 
+def _cmd_mistakes(args) -> int:
+    groups = _instructor_module("mistake_groups", "mistakes")
+    words = list(args.words)
+    promote = words[:1] == ["promote"]
+    if promote:
+        words = words[1:]
+    if (promote and len(words) != 3) or (not promote and len(words) != 1):
+        print("usage: python -m autograder mistakes GRADING  |  python -m autograder mistakes "
+              "promote GRADING EXERCISE GROUP --hint \"...\"", file=sys.stderr)
+        return 2
+    submitted = Path(args.submitted) if args.submitted else None
+    try:
+        if promote:
+            path = groups.promote(Path(words[0]), words[1], words[2], args.hint or "",
+                                  out=Path(args.out) if args.out else None,
+                                  submitted_dir=submitted)
+            print(f"wrote {path}: a learner's function as a known mistake with your hint.\n"
+                  "Read it line by line (it will run in the grader), then paste it as the "
+                  "file's comments say.")
+            return 0
+        found = groups.class_mistakes(Path(words[0]), submitted,
+                                      exercises=args.exercise or None)
+    except groups.MistakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(groups.as_json(found), indent=1, ensure_ascii=False))
+    else:
+        print(groups.render_text(found, sources=args.code))
+    return 0
+
+
+def _cmd_similarity(args) -> int:
+    similarity = _instructor_module("similarity", "similarity")
+    grading = Path(args.grading_dir)
+    submitted = Path(args.submitted) if args.submitted else grading / "submitted"
+    sprints = args.sprint or sorted({p.name for s in submitted.glob("*") if s.is_dir()
+                                     for p in s.glob("sprint*") if p.is_dir()},
+                                    key=lambda a: int(a[len("sprint"):] or 0))
+    if not sprints:
+        print(f"error: no submissions in {submitted}", file=sys.stderr)
+        return 1
+    for sprint in sprints:
+        try:
+            written = similarity.write_report(grading, sprint, submitted_dir=submitted,
+                                              out=Path(args.out) if args.out else None,
+                                              top=args.top)
+        except similarity.SimilarityError as exc:
+            print(f"{sprint}: {exc}", file=sys.stderr)
+            continue
+        top = written["pairs"][:3]
+        print(f"{sprint}: {written['index']} (for review, not a verdict); most alike: "
+              + ", ".join(f"{p.a}+{p.b} {100 * p.score:.0f}%" for p in top))
+    return 0
+
+
 def _cmd_report(args) -> int:
     report = _instructor_module("report", "report")
     try:
         written = report.write_report(Path(args.grading_dir),
                                       Path(args.out) if args.out else None,
-                                      threshold=args.threshold)
+                                      threshold=args.threshold,
+                                      submitted_dir=Path(args.submitted) if args.submitted
+                                      else None)
     except report.ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -459,7 +530,13 @@ def main(argv=None) -> int:
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",
-                       help="update the generated mistakes in docs/facilitator/sprintN.md")
+                       help="update the generated mistakes in docs/facilitator/sprintN.md; "
+                            "--class GRADING: the guides with this class's own mistakes")
+    p.add_argument("--class", dest="class_dir", metavar="GRADING",
+                   help="write GRADING/facilitator/sprintN.md: each graded sprint's guide with "
+                        "the class's groups of wrong answers (no names, no code)")
+    p.add_argument("--out", help="with --class: the folder to write")
+    p.add_argument("--submitted", help="with --class: where the learners' code is")
     p.add_argument("--check", action="store_true", help="only report missing or stale guides")
     p.set_defaults(func=_cmd_facilitator)
 
@@ -487,7 +564,33 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="the report's HTML file (default GRADING_DIR/report.html)")
     p.add_argument("--threshold", type=float, default=0.5,
                    help="a student needs help below this fraction of the points (0.5)")
+    p.add_argument("--submitted", help="where the learners' code is, for the class's own "
+                                       "mistakes (default GRADING_DIR/submitted)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("mistakes", help="the class's own mistakes: wrong answers grouped by "
+                       "what they output; `mistakes promote GRADING EXERCISE GROUP --hint ...` "
+                       "writes a known-mistake declaration to review (instructor)")
+    p.add_argument("words", nargs="+", metavar="[promote] GRADING [EXERCISE GROUP]")
+    p.add_argument("--exercise", action="append", help="only this exercise (repeatable)")
+    p.add_argument("--code", action="store_true", help="show each group's representative code")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--hint", help="promote: the hint of the new known mistake")
+    p.add_argument("--out", help="promote: the file to write (default "
+                                 "GRADING/mistakes/EXERCISE-GROUP.py)")
+    p.add_argument("--submitted", help="where the learners' code is (default GRADING/submitted)")
+    p.set_defaults(func=_cmd_mistakes)
+
+    p = sub.add_parser("similarity", help="code similarity of the graded functions, pairs "
+                                          "ranked with side-by-side pages, for review "
+                                          "(instructor)")
+    p.add_argument("grading_dir")
+    p.add_argument("--sprint", action="append", help="the sprint (repeatable; default: every "
+                                                     "sprint submitted)")
+    p.add_argument("--submitted", help="where the learners' code is (default GRADING/submitted)")
+    p.add_argument("--out", help="the folder to write (default GRADING_DIR/similarity)")
+    p.add_argument("--top", type=int, default=30, help="pairs listed and shown side by side")
+    p.set_defaults(func=_cmd_similarity)
 
     p = sub.add_parser("gradescope", help="build a Gradescope autograder zip for a sprint "
                                           "(instructor)")

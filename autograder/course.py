@@ -39,7 +39,8 @@ COURSE_ID = "dl-from-scratch"
 EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
-                   "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack")
+                   "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
+                   "fingerprint")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")

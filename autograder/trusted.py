@@ -210,7 +210,8 @@ def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_publ
     result = ExerciseResult(id=spec.id, title=spec.title, status=status, passed=passed,
                             total=total, points=spec.points, score=score,
                             message=render(outcome, graded=True), hints=hints,
-                            seconds=sum(r.seconds for r in runs), outcome=outcome)
+                            seconds=sum(r.seconds for r in runs), outcome=outcome,
+                            fingerprints=[f for r in runs for f in r.fingerprints])
     return Trusted(result, n_public, n_hidden)
 
 
