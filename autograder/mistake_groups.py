@@ -172,7 +172,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
     labels = _public_labels(spec) if spec is not None else []
     n_public = len(labels)
     groups = []
-    for key, members in buckets.items():
+    for members in buckets.values():
         members.sort(key=lambda m: m[0])
         hints = Counter(h for _, _, r in members for h in dict.fromkeys(r.get("hints") or [])
                         if h in known)
