@@ -253,9 +253,12 @@ class TranslationError(RuntimeError):
     """A notebook declared translated has a missing or stale translation."""
 
 
-def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None):
+def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None, *,
+                   target: Path | None = None):
     """The notebook in ``lang``: the English notebook with its markdown cells replaced from
-    the catalog (everything else is the English notebook's own)."""
+    the catalog (everything else is the English notebook's own). ``target``: apply the
+    translations to this copy of ``nb_path`` (a release's, with some cells left out) instead.
+    Raises :class:`TranslationError` when a cell of ``nb_path`` has no current translation."""
     import nbformat
 
     po_path = Path(po_path or TRANSLATIONS / lang / f"{Path(nb_path).stem}.po")
@@ -267,7 +270,7 @@ def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None):
             + "\n(update the catalog: python -m autograder translate update; then translate "
               f"the fuzzy and empty entries of {po_path})")
     catalog = read_catalog(po_path, lang)
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = nbformat.read(target or nb_path, as_version=4)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown" or not cell.source.strip():
             continue
@@ -301,7 +304,8 @@ def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None
 def localize_source(dest: Path, notebook: Path, lang: str | None) -> None:
     """A release's assignment folder ``dest`` in ``lang``: the message catalogs always (a
     learner may switch with ``COURSE_LANG``), and for a language other than English the
-    translated notebook (when there is one) and the release's language."""
+    notebook translated from the course's ``translations/`` (when it has a catalog) and the
+    release's language."""
     import nbformat
 
     learner = Path(dest) / "autograder"
@@ -312,10 +316,11 @@ def localize_source(dest: Path, notebook: Path, lang: str | None) -> None:
         return
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
-    if Path(notebook).stem in translated_notebooks(lang):
-        target = Path(dest) / Path(notebook).name
-        nbformat.write(build_notebook(target, lang,
-                                      TRANSLATIONS / lang / f"{Path(notebook).stem}.po"), target)
+    notebook = Path(notebook)
+    po_path = notebook.parent.parent / TRANSLATIONS.name / lang / f"{notebook.stem}.po"
+    if po_path.is_file():
+        target = Path(dest) / notebook.name
+        nbformat.write(build_notebook(notebook, lang, po_path, target=target), target)
     (learner / LOCALE.name).mkdir(exist_ok=True)
     (learner / LOCALE.name / RELEASE_LANGUAGE).write_text(lang + "\n", encoding="utf-8")
 
@@ -354,14 +359,19 @@ def update(lang: str, *, new: tuple = ()) -> list:
     jobs.append((extract_messages, catalog_path(lang)))
     for make_template, path in jobs:
         template = make_template()
-        catalog = read_catalog(path, lang) if path.is_file() else Catalog(locale=lang,
-                                                                            domain=template.domain)
-        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
-        catalog.project, catalog.version, catalog.fuzzy = "dl-from-scratch", "", False
+        catalog = merge(template, read_catalog(path, lang) if path.is_file() else
+                        Catalog(locale=lang, domain=template.domain))
         catalog.header_comment = HEADER.format(what=path.stem)
         _write_po(catalog, path)
         written.append(path)
     return written
+
+
+def merge(template, catalog):
+    """``catalog`` brought up to ``template`` (the English now), with Babel's ``update``."""
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+    catalog.project, catalog.version, catalog.fuzzy = "dl-from-scratch", "", False
+    return catalog
 
 
 def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None) -> int:
