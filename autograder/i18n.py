@@ -54,15 +54,21 @@ def _supported(value: str | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4)
+def _release_language(path: Path) -> str | None:
+    """The language a release was built in (read once per process)."""
+    try:
+        return _supported(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
 def language() -> str:
     """The language of messages now (see the module's docstring)."""
     chosen = _supported(os.environ.get(SWITCH))
     if chosen:
         return chosen
-    try:
-        chosen = _supported((LOCALE / RELEASE_LANGUAGE).read_text(encoding="utf-8"))
-    except OSError:
-        chosen = None
+    chosen = _release_language(LOCALE / RELEASE_LANGUAGE)
     if chosen:
         return chosen
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
