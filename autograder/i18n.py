@@ -375,8 +375,13 @@ def update(lang: str, *, new: tuple = ()) -> list:
 
 def merge(template, catalog):
     """``catalog`` brought up to ``template`` (the English now), with Babel's ``update``."""
+    created = catalog.creation_date if len(catalog) else template.creation_date
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+    catalog.creation_date = created          # an unchanged catalog stays byte for byte
     catalog.project, catalog.version, catalog.fuzzy = "dl-from-scratch", "", False
+    catalog.msgid_bugs_address = "the course's issue tracker"
+    catalog.last_translator = "the course's authors"
+    catalog.language_team = "Japanese (日本語)"
     return catalog
 
 
