@@ -409,8 +409,10 @@ def main(argv=None) -> int:
     p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
                    help="with update: start the catalog of this notebook (repeatable)")
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
+    p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
+                   "already there (they may hold a learner's answers)")
     p.set_defaults(func=lambda args: __import__("autograder.i18n").i18n.run(
-        args.action, args.lang, new=tuple(args.new), out=args.out))
+        args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force))
 
     p = sub.add_parser("grade", help="grade submitted/<student>/<assignment>/ with nbgrader")
     p.add_argument("submitted_dir")

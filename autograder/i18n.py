@@ -287,9 +287,12 @@ def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None, *,
     return nb
 
 
-def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None = None) -> list:
+def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None = None,
+                    force: bool = False) -> list:
     """Every sprint notebook in ``lang`` into ``out_dir`` (default ``notebooks/<lang>/``): the
-    translated ones built, the others copied in English. Returns the files written."""
+    translated ones built, the others copied in English. A notebook already there is the
+    learner's (their answers are in it) and is kept unless ``force``. Returns the files
+    written."""
     import nbformat
 
     repo = Path(repo or ROOT)
@@ -299,6 +302,8 @@ def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None
     written = []
     for nb_path in sorted((repo / "notebooks").glob("sprint*_*.ipynb")):
         dest = out_dir / nb_path.name
+        if dest.exists() and not force:
+            continue
         if nb_path.stem in done:
             nbformat.write(build_notebook(nb_path, lang), dest)
         else:
@@ -385,7 +390,8 @@ def merge(template, catalog):
     return catalog
 
 
-def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None) -> int:
+def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None,
+        force: bool = False) -> int:
     """``python -m autograder translate {check,update,build}`` (authors)."""
     if action == "update":
         for path in update(lang, new=tuple(new)):
@@ -401,6 +407,9 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
         return 1 if found else 0
     if found:
         return 1
-    for path in build_notebooks(lang, Path(out) if out else None):
+    written = build_notebooks(lang, Path(out) if out else None, force=force)
+    for path in written:
         print(path)
+    if not written:
+        print("every notebook was there already (kept: they hold your work; --force rebuilds)")
     return 0

@@ -269,6 +269,20 @@ def test_the_japanese_notebook_shares_everything_but_the_text():
         assert heading in text
 
 
+def test_build_never_overwrites_a_learners_notebook(tmp_path):
+    """`./course start --lang ja` builds the notebooks each time: answers written in one stay."""
+    first = i18n.build_notebooks("ja", tmp_path)
+    mine = tmp_path / SPRINT0.name
+    nb = nbformat.read(mine, as_version=4)
+    answer = next(c for c in nb.cells if c.get("id") == "sprint0-q1")
+    answer.source = "わたしの答え"
+    nbformat.write(nb, mine)
+    assert first and i18n.build_notebooks("ja", tmp_path) == []
+    assert "わたしの答え" in mine.read_text(encoding="utf-8")
+    assert mine in i18n.build_notebooks("ja", tmp_path, force=True)
+    assert "わたしの答え" not in mine.read_text(encoding="utf-8")
+
+
 def test_build_writes_every_notebook_translated_or_english(tmp_path):
     written = i18n.build_notebooks("ja", tmp_path)
     names = sorted(p.name for p in written)
