@@ -113,7 +113,7 @@ def _cmd_course(args) -> int:
 def _cmd_release(args) -> int:
     course = _instructor_module("course", "release")
     try:
-        path = course.release(Path(args.out_dir), sprints=args.sprint or None)
+        path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
     except course.CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -474,7 +474,22 @@ def main(argv=None) -> int:
     p = sub.add_parser("release", help="build the learner release, one folder per assignment")
     p.add_argument("out_dir")
     p.add_argument("--sprint", action="append", help="only this sprint (repeatable)")
+    p.add_argument("--lang", choices=("en", "ja"), default=None,
+                   help="the release's language: its notebooks and messages (default en)")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("translate", help="the Japanese edition's catalogs (authors)")
+    p.add_argument("action", choices=("check", "update", "build"),
+                   help="check: every translation current; update: merge the English into "
+                        "the catalogs; build: the translated notebooks into notebooks/LANG/")
+    p.add_argument("--lang", default="ja", choices=("ja",))
+    p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
+                   help="with update: start the catalog of this notebook (repeatable)")
+    p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
+    p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
+                   "already there (they may hold a learner's answers)")
+    p.set_defaults(func=lambda args: __import__("autograder.i18n").i18n.run(
+        args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force))
 
     p = sub.add_parser("grade", help="grade submitted/<student>/<assignment>/ with nbgrader")
     p.add_argument("submitted_dir")
