@@ -81,7 +81,7 @@ def catalog_path(lang: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations(lang: str):
     """The ``gettext`` translations of ``lang`` (``NullTranslations`` for English or when the
     catalog is absent), compiled from the ``.po`` with Babel; fuzzy entries are not used."""

@@ -27,7 +27,7 @@ from autograder.check import run_checks
 from autograder.verdict import Outcome, render
 
 from .conftest import ROOT
-from .test_glossary import glossary_terms, terms_in
+from .support import glossary_terms, terms_in
 
 JA_NOTEBOOKS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem in i18n.translated_notebooks("ja")]
 SPRINT0 = ROOT / "notebooks" / "sprint0_start_here.ipynb"
