@@ -31,6 +31,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .errors import CourseError
+
 DEFAULT_PATTERN = (r"^(?P<student_id>.+?)_(?P<assignment>sprint\d+)"
                    r"(?:_(?P<file_id>.+?))?(?:\.zip|\.tar\.gz|\.tgz|\.tar)?$")
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
@@ -39,7 +41,7 @@ JUNK = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini", "__pycache__",
 REPORT_NAME = "collect_report.txt"
 
 
-class ArchiveError(Exception):
+class ArchiveError(CourseError):
     """An archive that cannot be used at all (its reason is shown to the instructor)."""
 
 
@@ -66,7 +68,7 @@ class Budget:
     members: int
 
     @classmethod
-    def of(cls, limits: Limits) -> "Budget":
+    def of(cls, limits: Limits) -> Budget:
         return cls(limits.max_total_bytes, limits.max_members)
 
     def take(self, sizes: list, what: str) -> None:
