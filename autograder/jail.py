@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .errors import CourseError
+
 UID_BASE = 200_000          # learner code runs as UID_BASE + a slot (no passwd entry needed)
 SYSTEM_READONLY = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
                    "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/alternatives",
@@ -155,7 +157,7 @@ class Jail:
         return _preexec(limits, processes=self.uid() is not None)
 
 
-class JailError(RuntimeError):
+class JailError(CourseError):
     """The jail was asked for something unsafe (giving away a folder it does not own)."""
 
 
