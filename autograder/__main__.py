@@ -253,22 +253,15 @@ def _cmd_facilitator(args) -> int:
     return 0
 
 
-def _cmd_collect_zip(args) -> int:
-    collect = _instructor_module("collect", "collect-zip")
+def _cmd_collect(args) -> int:
+    collect = _instructor_module("collect", args.command)
     try:
-        report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
-                                     pattern=args.pattern or collect.DEFAULT_PATTERN)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(report.render())
-    return 0 if report.collected else 1
-
-
-def _cmd_collect_exchange(args) -> int:
-    collect = _instructor_module("collect", "collect-exchange")
-    try:
-        report = collect.collect_exchange(Path(args.inbound), args.assignment, Path(args.out))
+        if args.command == "collect-zip":
+            report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
+                                         pattern=args.pattern or collect.DEFAULT_PATTERN)
+        else:
+            report = collect.collect_exchange(Path(args.inbound), args.assignment,
+                                              Path(args.out))
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -555,7 +548,7 @@ def main(argv=None) -> int:
     p.add_argument("--pattern", help="regular expression with (?P<student_id>...) and "
                                      "optionally (?P<assignment>...), (?P<file_id>...), "
                                      "(?P<timestamp>...) groups, matched to each name")
-    p.set_defaults(func=_cmd_collect_zip)
+    p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("collect-exchange", help="collect nbgrader's exchange inbound folder "
                        "into SUBMITTED/<student>/<assignment>/ without following links "
@@ -563,7 +556,7 @@ def main(argv=None) -> int:
     p.add_argument("inbound", help="the exchange's EXCHANGE/<course>/inbound folder")
     p.add_argument("--assignment", required=True, help="the assignment (sprintN)")
     p.add_argument("--out", required=True, help="the SUBMITTED folder to write")
-    p.set_defaults(func=_cmd_collect_exchange)
+    p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("report", help="class report (HTML), CSV export and per-student pages "
                                       "from a grading folder (instructor)")

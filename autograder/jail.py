@@ -158,7 +158,8 @@ class Jail:
 
 
 class JailError(CourseError):
-    """The jail was asked for something unsafe (giving away a folder it does not own)."""
+    """The jail cannot be used as asked: something unsafe (giving away a folder it does not
+    own), or ``COURSE_JAIL=bwrap`` where bubblewrap does not work."""
 
 
 def program_path(program) -> str:
@@ -253,7 +254,7 @@ def detect() -> Jail:
                "isolation (it can read the reference solutions and write wherever the grader "
                "can); allow user namespaces or run the grader as root")
     if wanted == "bwrap":
-        raise RuntimeError(f"COURSE_JAIL=bwrap: {why}")
+        raise JailError(f"COURSE_JAIL=bwrap: {why}")
     return Jail("none", why)
 
 
