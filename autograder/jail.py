@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import CourseError
-
 UID_BASE = 200_000          # learner code runs as UID_BASE + a slot (no passwd entry needed)
 SYSTEM_READONLY = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
                    "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/alternatives",
@@ -157,7 +155,7 @@ class Jail:
         return _preexec(limits, processes=self.uid() is not None)
 
 
-class JailError(CourseError):
+class JailError(RuntimeError):   # not a CourseError: this file also runs as a script
     """The jail cannot be used as asked: something unsafe (giving away a folder it does not
     own), or ``COURSE_JAIL=bwrap`` where bubblewrap does not work."""
 

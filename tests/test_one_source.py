@@ -79,11 +79,10 @@ def test_the_size_limit_is_inclusive():
 def test_every_error_a_command_reports_is_a_course_error():
     from autograder.collect import ArchiveError
     from autograder.gradescope import GradescopeError
-    from autograder.jail import JailError
     from autograder.pack import PackError
     from autograder.stubs import MarkerError
 
-    for cls in (ArchiveError, GradescopeError, JailError, PackError, MarkerError):
+    for cls in (ArchiveError, GradescopeError, PackError, MarkerError):
         assert issubclass(cls, CourseError), cls
     assert issubclass(MarkerError, ValueError)      # callers that catch ValueError still do
     assert PackError.exit_code == 2 and GradescopeError.exit_code == 1
@@ -158,6 +157,16 @@ def test_run_as_refuses_a_folder_that_is_not_a_job_folder(tmp_path):
     with pytest.raises(jail.JailError):
         launch(cmd, tmp_path, memory=2 ** 30, cpu=10, file_size=2 ** 20)
     assert tmp_path.stat().st_uid == os.getuid()
+
+
+def test_the_jail_module_stays_a_standalone_script():
+    # the grading kernel runs autograder/jail.py by its path (`python .../jail.py kernel ...`),
+    # never as a package the submission's own autograder/ folder could shadow: no relative import
+    import ast
+
+    tree = ast.parse((ROOT / "autograder" / "jail.py").read_text(encoding="utf-8"))
+    relative = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
+    assert relative == []
 
 
 def test_without_a_jail_or_a_user_the_launcher_only_sets_limits(tmp_path):
