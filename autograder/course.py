@@ -40,7 +40,7 @@ EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
                    "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
-                   "fingerprint", "i18n")
+                   "fingerprint", "i18n", "errors", "sprints", "intake")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")
