@@ -64,18 +64,30 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import course
+from . import course, intake
 from .check import GRADED_OUTSIDE
 from .evaluate import ERROR, ExerciseResult
 from .policy import PolicyError, after_grading, course_policy
+from .sprints import sprint_key
 from .trusted import (  # noqa: F401 - public API of the grading module
-    CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, for_student,
-    grade_exercise, grade_exercises, hidden_message, prepare_sprint, student_salt, trusted_text)
+    CSV_EXTRA_COLUMNS,
+    Trusted,
+    _first_line,
+    combine,
+    csv_extra,
+    csv_message,
+    for_student,
+    grade_exercise,
+    grade_exercises,
+    hidden_message,
+    prepare_sprint,
+    student_salt,
+    trusted_text,
+)
 from .verdict import render
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
                *CSV_EXTRA_COLUMNS]
-MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 MAX_FILE_BYTES = 50 * 1024 ** 2          # a larger submitted file is left out
 MAX_SUBMISSION_BYTES = 200 * 1024 ** 2   # files past this total are left out
 MAX_FILES = 2000                         # files past this count are left out
@@ -352,18 +364,12 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
         if not f.is_file() or f.is_symlink():
             continue
         data = f.read_bytes()
-        if len(data) > MAX_HELPER_BYTES:
-            sub.note(f"helpers/{f.name} is larger than {MAX_HELPER_BYTES // 1000} kB: not graded")
+        if note := intake.size_note(f.name, data):
+            sub.note(note)
             continue
         files[f.name] = data
-        try:
-            compile(data, f"helpers/{f.name}", "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            sub.note(f"helpers/{f.name} has a syntax error (line {exc.lineno}: {exc.msg}): "
-                     "its exercises score 0")
-        except Exception as exc:  # noqa: BLE001 - null bytes, nesting too deep...
-            sub.note(f"helpers/{f.name} cannot be compiled ({type(exc).__name__}): its "
-                     "exercises score 0")
+        if note := intake.compile_note(f.name, data):
+            sub.note(note)
     sub.helpers = files
     for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
         if f"{module}.py" not in files:
@@ -614,7 +620,7 @@ def write_csv(path: Path, subs: list) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
-        for sub in sorted(subs, key=lambda s: (s.student, course._sprint_number(s.assignment))):
+        for sub in sorted(subs, key=lambda s: (s.student, sprint_key(s.assignment))):
             for r in sub.results:
                 writer.writerow([sub.student, sub.assignment, r.id, f"{r.score:g}",
                                  f"{r.points:g}", r.status, capped(csv_message(r)),
@@ -624,7 +630,7 @@ def write_csv(path: Path, subs: list) -> None:
 def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
             seconds: float) -> str:
     students = sorted({s.student for s in subs})
-    assignments = sorted({s.assignment for s in subs}, key=course._sprint_number)
+    assignments = sorted({s.assignment for s in subs}, key=sprint_key)
     table = {(s.student, s.assignment): s for s in subs}
     width = max([len("student"), *map(len, students)]) + 2
     lines = [f"Graded {len(subs)} submission(s) of {len(students)} student(s) "
@@ -946,7 +952,8 @@ def _worker(ctx: Context, subs: list, fps: dict) -> None:
         os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides
-        from . import jail as jail_mod, sandbox
+        from . import jail as jail_mod
+        from . import sandbox
 
         sandbox.set_launcher(jail_mod.child_launcher(ctx.jail))
         for sub in subs:
@@ -1195,7 +1202,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
             for p in skipped:
                 print(f"  {p}", file=sys.stderr)
             return 1
-        wanted = sorted({s.assignment for s in subs}, key=course._sprint_number)
+        wanted = sorted({s.assignment for s in subs}, key=sprint_key)
         out_dir, _, built = course.build(out_dir, wanted, repo=repo, db_url=db_url)
         if not jail.isolated:
             print(f"WARNING: {jail.warning}", file=sys.stderr)
@@ -1242,10 +1249,10 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         # One submission per worker, sprint by sprint: a slow or hanging student's sprints
         # spread over the workers instead of holding one of them to the end.
         units = [(sub.key, [sub]) for sub in sorted(
-            todo, key=lambda s: (course._sprint_number(s.assignment), s.student))]
+            todo, key=lambda s: (sprint_key(s.assignment), s.student))]
         ensure_students(api, sorted({s.student for s in todo}))
         prepared = {sid: prepare_sprint(sprint_of[sid].exercises, salt, sid in revealed)
-                    for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
+                    for sid in sorted({s.assignment for s in todo}, key=sprint_key)}
         ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version,
                       salt, per_student, execute_notebooks)
         warm_up(released.values())
@@ -1291,7 +1298,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         if course_problems:
             return 1
         return 0 if jail.isolated else UNJAILED
-    except (course.CourseError, jail_mod.JailError, RuntimeError, PolicyError) as exc:
+    except (RuntimeError, PolicyError) as exc:   # CourseError, JailError are RuntimeErrors
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - said plainly, with the traceback in the logs

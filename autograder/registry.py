@@ -25,6 +25,7 @@ import numpy as np
 from . import sandbox_child
 from .compare import Tolerance
 from .sandbox_child import FUNCTIONS, Fn  # noqa: F401 - for exercise declarations
+from .sprints import sprint_key, sprint_number
 
 PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
@@ -250,7 +251,7 @@ def live_exercises(sprints=None) -> list:
     from . import exercises as pkg
 
     found = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: _sprint_key(i.name)):
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: sprint_key(i.name)):
         if sprints is not None and info.name not in sprints:
             continue
         mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
@@ -262,14 +263,6 @@ def live_exercises(sprints=None) -> list:
     return found
 
 
-def _sprint_key(name: str):
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 999, name)
-
-
-def sprint_number(sprint: str) -> int:
-    digits = "".join(ch for ch in sprint if ch.isdigit())
-    return int(digits) if digits else 999
 
 
 _INDEX: list | None = None
@@ -473,7 +466,7 @@ def write_store(directory: Path, specs: list) -> list:
 
 def load_store(directory: Path, sprints=None) -> list:
     specs = []
-    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: _sprint_key(p.stem)):
+    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: sprint_key(p.stem)):
         if sprints is not None and js.stem not in sprints:
             continue
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
