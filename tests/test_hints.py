@@ -177,6 +177,8 @@ def solution_code_in_docstrings(source: str, min_length: int = 20, cover: float 
         if RANDOM_CONTRACT.search(fragment):
             continue
         for line, target in targets:
+            if not cover * len(target) <= len(squashed) <= len(target) / 0.6:
+                continue                      # too short to hold the line, or mostly other text
             matcher = difflib.SequenceMatcher(None, squashed, target, autojunk=False)
             matched = sum(block.size for block in matcher.get_matching_blocks())
             if matched >= cover * len(target) and matched >= 0.6 * len(squashed):
