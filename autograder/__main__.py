@@ -21,7 +21,7 @@ def _cmd_list(args) -> int:
     return 0
 
 
-def _hidden_report(selectors, helpers, timeout, salt):
+def _hidden_report(selectors, helpers, timeout, salt, student=None):
     """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
 
     Needs the course repository (the reference prepares the hidden cases); in a learner's
@@ -38,6 +38,8 @@ def _hidden_report(selectors, helpers, timeout, salt):
                          "has only the public cases; run `check` without --hidden there")
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
+    if student:   # the course's [hidden] per_student: that student's own hidden cases
+        salt = grading.student_salt(salt, student)
     prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
     trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
     return CheckReport(results=[t.result for t in trusted])
@@ -48,11 +50,12 @@ def _cmd_check(args) -> int:
 
     try:
         if args.hidden:
-            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt)
+            report = _hidden_report(args.selectors, args.helpers, args.timeout, args.salt,
+                                    args.student)
         else:
-            if args.salt:
-                print("error: --salt goes with --hidden (it varies the hidden cases)",
-                      file=sys.stderr)
+            if args.salt or args.student:
+                print("error: --salt and --student go with --hidden (they vary the hidden "
+                      "cases)", file=sys.stderr)
                 return 2
             report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
     except (KeyError, FileNotFoundError) as exc:
@@ -78,20 +81,22 @@ def _instructor_module(name: str, command: str):
                          "it in the course repository, not in a learner's assignment folder")
 
 
-def _cmd_stubs(args) -> int:
-    stubs = _instructor_module("stubs", "stubs")
-
-    if args.check:
-        diff = stubs.differences()
-        if diff:
-            print("helpers/ is out of date with solutions/ in: " + ", ".join(diff) +
-                  "\nrun `python -m autograder stubs` and commit the result", file=sys.stderr)
-            return 1
-        print("helpers/ matches solutions/")
-        return 0
-    written = stubs.write_helpers()
-    print(f"wrote helpers/: {', '.join(written)}")
-    return 0
+def _cmd_sync(args) -> int:
+    sync = _instructor_module("sync", args.command)
+    report = sync.sync(check=args.check)
+    verb = "out of date" if args.check else "updated"
+    for finding in report.changes:
+        print(f"{verb}: {finding}", file=sys.stderr if args.check else sys.stdout)
+    for finding in report.problems:
+        print(f"problem: {finding}", file=sys.stderr)
+    if report.problems:
+        print("fix the problems above by hand (sync writes only generated parts)",
+              file=sys.stderr)
+    if args.check and report.changes:
+        print("run `python -m autograder sync` and commit the result", file=sys.stderr)
+    if report.clean:
+        print("everything generated matches solutions/ and the registry")
+    return 1 if report.problems or (args.check and report.changes) else 0
 
 
 def _cmd_course(args) -> int:
@@ -108,7 +113,7 @@ def _cmd_course(args) -> int:
 def _cmd_release(args) -> int:
     course = _instructor_module("course", "release")
     try:
-        path = course.release(Path(args.out_dir), sprints=args.sprint or None)
+        path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
     except course.CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -118,11 +123,19 @@ def _cmd_release(args) -> int:
 
 def _cmd_grade(args) -> int:
     grade = _instructor_module("grading", "grade").grade
+    if args.policy:   # a bad policy stops here, before any grading
+        policy = _instructor_module("policy", "grade")
+        try:
+            policy.load_policy(Path(args.policy))
+        except policy.PolicyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
                  regrade=args.regrade or None, progress=not args.no_progress,
-                 no_jail=args.no_jail)
+                 no_jail=args.no_jail,
+                 **({"policy": Path(args.policy)} if args.policy else {}))
 
 
 def _cmd_progress(args) -> int:
@@ -208,6 +221,19 @@ def _cmd_slides(args) -> int:
 
 def _cmd_facilitator(args) -> int:
     facilitator = _instructor_module("facilitator", "facilitator")
+    if args.class_dir:
+        from .mistake_groups import MistakeError
+
+        try:
+            written = facilitator.write_class_guides(
+                Path(args.class_dir), Path(args.out) if args.out else None,
+                Path(args.submitted) if args.submitted else None)
+        except MistakeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(path)
+        return 0
     if args.check:
         stale = facilitator.stale_guides()
         for sprint, reason in stale:
@@ -246,12 +272,70 @@ def _cmd_collect_exchange(args) -> int:
     return 0 if report.collected else 1
 
 
+def _cmd_mistakes(args) -> int:
+    groups = _instructor_module("mistake_groups", "mistakes")
+    words = list(args.words)
+    promote = words[:1] == ["promote"]
+    if promote:
+        words = words[1:]
+    if (promote and len(words) != 3) or (not promote and len(words) != 1):
+        print("usage: python -m autograder mistakes GRADING  |  python -m autograder mistakes "
+              "promote GRADING EXERCISE GROUP --hint \"...\"", file=sys.stderr)
+        return 2
+    submitted = Path(args.submitted) if args.submitted else None
+    try:
+        if promote:
+            path = groups.promote(Path(words[0]), words[1], words[2], args.hint or "",
+                                  out=Path(args.out) if args.out else None,
+                                  submitted_dir=submitted)
+            print(f"wrote {path}: a learner's function as a known mistake with your hint.\n"
+                  "Read it line by line (it will run in the grader), then paste it as the "
+                  "file's comments say.")
+            return 0
+        found = groups.class_mistakes(Path(words[0]), submitted,
+                                      exercises=args.exercise or None)
+    except groups.MistakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(groups.as_json(found), indent=1, ensure_ascii=False))
+    else:
+        print(groups.render_text(found, sources=args.code))
+    return 0
+
+
+def _cmd_similarity(args) -> int:
+    similarity = _instructor_module("similarity", "similarity")
+    grading = Path(args.grading_dir)
+    submitted = Path(args.submitted) if args.submitted else grading / "submitted"
+    sprints = args.sprint or sorted({p.name for s in submitted.glob("*") if s.is_dir()
+                                     for p in s.glob("sprint*") if p.is_dir()},
+                                    key=lambda a: int(a[len("sprint"):] or 0))
+    if not sprints:
+        print(f"error: no submissions in {submitted}", file=sys.stderr)
+        return 1
+    for sprint in sprints:
+        try:
+            written = similarity.write_report(grading, sprint, submitted_dir=submitted,
+                                              out=Path(args.out) if args.out else None,
+                                              top=args.top)
+        except similarity.SimilarityError as exc:
+            print(f"{sprint}: {exc}", file=sys.stderr)
+            continue
+        top = written["pairs"][:3]
+        print(f"{sprint}: {written['index']} (for review, not a verdict); most alike: "
+              + ", ".join(f"{p.a}+{p.b} {100 * p.score:.0f}%" for p in top))
+    return 0
+
+
 def _cmd_report(args) -> int:
     report = _instructor_module("report", "report")
     try:
         written = report.write_report(Path(args.grading_dir),
                                       Path(args.out) if args.out else None,
-                                      threshold=args.threshold)
+                                      threshold=args.threshold,
+                                      submitted_dir=Path(args.submitted) if args.submitted
+                                      else None)
     except report.ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -267,7 +351,9 @@ def _cmd_gradescope(args) -> int:
     gradescope = _instructor_module("gradescope", "gradescope")
     try:
         path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
-                                       timeout=args.timeout)
+                                       timeout=args.timeout,
+                                       policy=Path(args.policy) if args.policy else None,
+                                       roster=Path(args.roster) if args.roster else None)
     except gradescope.GradescopeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -316,7 +402,8 @@ def _cmd_lms(args) -> int:
     try:
         path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
                                         Path(args.out) if args.out else None, columns=columns,
-                                        moodle_id=args.moodle_id, late=args.late)
+                                        moodle_id=args.moodle_id,
+                                        late=False if args.raw else (True if args.late else None))
     except (lms.LmsError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -330,12 +417,17 @@ def _cmd_late(args) -> int:
     policy = _instructor_module("policy", "late")
     report = _instructor_module("report", "late")
     try:
-        result = policy.write_late(Path(args.grading_dir), Path(args.policy),
-                                   Path(args.out) if args.out else None,
-                                   Path(args.submitted) if args.submitted else None,
-                                   Path(args.times) if args.times else None)
+        result = policy.apply_policy(Path(args.grading_dir),
+                                     Path(args.policy) if args.policy else None,
+                                     out=Path(args.out) if args.out else None,
+                                     submitted_dir=Path(args.submitted) if args.submitted else None,
+                                     times_path=Path(args.times) if args.times else None)
     except (policy.PolicyError, report.ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if result is None:
+        print(f"error: no --policy given and no {policy.POLICY_FILE} kept in "
+              f"{args.grading_dir}", file=sys.stderr)
         return 1
     print(result.render())
     return 0
@@ -362,11 +454,17 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default="", help="with --hidden: the grading salt (the hidden "
                                               "cases of `grade --salt SALT`; a grading "
                                               "folder's own salt is in GRADING/.course_salt)")
+    p.add_argument("--student", help="with --hidden: that student's own hidden cases (a "
+                   "course whose policy has [hidden] per_student = true)")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("stubs", help="generate helpers/ from solutions/")
-    p.add_argument("--check", action="store_true", help="only report whether helpers/ is current")
-    p.set_defaults(func=_cmd_stubs)
+    for name in ("sync", "stubs"):
+        p = sub.add_parser(name, help="regenerate what follows from solutions/ and the registry: "
+                                      "helpers/, check cells, facilitator guides' mistakes, slide "
+                                      "tags" + (" (the same as sync)" if name == "stubs" else ""))
+        p.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 when something is out of date or disagrees")
+        p.set_defaults(func=_cmd_sync)
 
     p = sub.add_parser("course", help="build the nbgrader course folder (instructor)")
     p.add_argument("course_dir")
@@ -376,7 +474,22 @@ def main(argv=None) -> int:
     p = sub.add_parser("release", help="build the learner release, one folder per assignment")
     p.add_argument("out_dir")
     p.add_argument("--sprint", action="append", help="only this sprint (repeatable)")
+    p.add_argument("--lang", choices=("en", "ja"), default=None,
+                   help="the release's language: its notebooks and messages (default en)")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("translate", help="the Japanese edition's catalogs (authors)")
+    p.add_argument("action", choices=("check", "update", "build"),
+                   help="check: every translation current; update: merge the English into "
+                        "the catalogs; build: the translated notebooks into notebooks/LANG/")
+    p.add_argument("--lang", default="ja", choices=("ja",))
+    p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
+                   help="with update: start the catalog of this notebook (repeatable)")
+    p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
+    p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
+                   "already there (they may hold a learner's answers)")
+    p.set_defaults(func=lambda args: __import__("autograder.i18n").i18n.run(
+        args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force))
 
     p = sub.add_parser("grade", help="grade submitted/<student>/<assignment>/ with nbgrader")
     p.add_argument("submitted_dir")
@@ -399,6 +512,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-jail", action="store_true", help="grade even where learner code "
                    "cannot be jailed (no bubblewrap): it then runs unisolated, and the "
                    "summary and exit status (3) say so")
+    p.add_argument("--policy", help="the course's deadline policy (TOML): grades.csv gets the "
+                   "late columns; kept as OUT/policy.toml and applied again by later runs")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
@@ -430,7 +545,13 @@ def main(argv=None) -> int:
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",
-                       help="update the generated mistakes in docs/facilitator/sprintN.md")
+                       help="update the generated mistakes in docs/facilitator/sprintN.md; "
+                            "--class GRADING: the guides with this class's own mistakes")
+    p.add_argument("--class", dest="class_dir", metavar="GRADING",
+                   help="write GRADING/facilitator/sprintN.md: each graded sprint's guide with "
+                        "the class's groups of wrong answers (no names, no code)")
+    p.add_argument("--out", help="with --class: the folder to write")
+    p.add_argument("--submitted", help="with --class: where the learners' code is")
     p.add_argument("--check", action="store_true", help="only report missing or stale guides")
     p.set_defaults(func=_cmd_facilitator)
 
@@ -458,7 +579,33 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="the report's HTML file (default GRADING_DIR/report.html)")
     p.add_argument("--threshold", type=float, default=0.5,
                    help="a student needs help below this fraction of the points (0.5)")
+    p.add_argument("--submitted", help="where the learners' code is, for the class's own "
+                                       "mistakes (default GRADING_DIR/submitted)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("mistakes", help="the class's own mistakes: wrong answers grouped by "
+                       "what they output; `mistakes promote GRADING EXERCISE GROUP --hint ...` "
+                       "writes a known-mistake declaration to review (instructor)")
+    p.add_argument("words", nargs="+", metavar="[promote] GRADING [EXERCISE GROUP]")
+    p.add_argument("--exercise", action="append", help="only this exercise (repeatable)")
+    p.add_argument("--code", action="store_true", help="show each group's representative code")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--hint", help="promote: the hint of the new known mistake")
+    p.add_argument("--out", help="promote: the file to write (default "
+                                 "GRADING/mistakes/EXERCISE-GROUP.py)")
+    p.add_argument("--submitted", help="where the learners' code is (default GRADING/submitted)")
+    p.set_defaults(func=_cmd_mistakes)
+
+    p = sub.add_parser("similarity", help="code similarity of the graded functions, pairs "
+                                          "ranked with side-by-side pages, for review "
+                                          "(instructor)")
+    p.add_argument("grading_dir")
+    p.add_argument("--sprint", action="append", help="the sprint (repeatable; default: every "
+                                                     "sprint submitted)")
+    p.add_argument("--submitted", help="where the learners' code is (default GRADING/submitted)")
+    p.add_argument("--out", help="the folder to write (default GRADING_DIR/similarity)")
+    p.add_argument("--top", type=int, default=30, help="pairs listed and shown side by side")
+    p.set_defaults(func=_cmd_similarity)
 
     p = sub.add_parser("gradescope", help="build a Gradescope autograder zip for a sprint "
                                           "(instructor)")
@@ -467,6 +614,10 @@ def main(argv=None) -> int:
     p.add_argument("--salt", default=None, help="varies the hidden cases (keep it private; "
                    "default: a random one, kept in the bundle)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per exercise")
+    p.add_argument("--policy", help="the course's deadline policy (TOML), applied to each "
+                   "submission's time from Gradescope's submission_metadata.json")
+    p.add_argument("--roster", help="the course's roster (CSV with student and email): "
+                   "names each submission's student for extensions and accommodations")
     p.set_defaults(func=_cmd_gradescope)
 
     p = sub.add_parser("pack", help="check your assignment folder and write the zip to upload")
@@ -493,21 +644,25 @@ def main(argv=None) -> int:
     p.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
                    help="the column of an assignment, e.g. sprint1='Sprint 1 (4821)' for "
                         "Canvas assignment 4821 (repeatable; default: the assignment id)")
-    p.add_argument("--late", action="store_true", help="export the late-adjusted scores of "
-                   "GRADING_DIR/grades-late.csv (`python -m autograder late`)")
+    p.add_argument("--late", action="store_true", help="insist on the final scores after "
+                   "the late penalty (the default whenever grades.csv has the late columns)")
+    p.add_argument("--raw", action="store_true", help="export the scores as graded, without "
+                   "the late penalty")
     p.add_argument("--out", help="the file to write (default GRADING_DIR/grades-FORMAT.csv)")
     p.set_defaults(func=_cmd_lms)
 
     p = sub.add_parser("late", help="apply the course's deadlines, extensions and late "
                                     "penalties to grades.csv (instructor)")
     p.add_argument("grading_dir", help="the grading folder (its grades.csv and submitted/)")
-    p.add_argument("--policy", required=True, help="the course's policy file (TOML)")
+    p.add_argument("--policy", help="the course's policy file (TOML; default: the copy "
+                   "kept in GRADING_DIR/policy.toml)")
     p.add_argument("--submitted", help="where the submissions' timestamp.txt files are "
                                        "(default GRADING_DIR/submitted)")
     p.add_argument("--times", help="CSV of submission times (student, assignment, "
                                    "submitted_at), e.g. from the platform; it wins over "
                                    "timestamp.txt")
-    p.add_argument("--out", help="the CSV to write (default GRADING_DIR/grades-late.csv)")
+    p.add_argument("--out", help="write the CSV there instead of updating "
+                   "GRADING_DIR/grades.csv in place")
     p.set_defaults(func=_cmd_late)
 
     args = parser.parse_args(argv)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
+from .i18n import _, pgettext
 from .registry import load_exercises, select
 
 #: Set by the course's grader for the notebook's kernel: checks are graded outside it.
@@ -30,8 +31,8 @@ def find_helpers(start: Path | None = None) -> Path:
         if (candidate / "__init__.py").is_file():
             return candidate
     raise FileNotFoundError(
-        f"no helpers/ package found in {here} or its parents: run the check from the course "
-        "folder (or an assignment folder), or pass helpers=PATH")
+        _("no helpers/ package found in {here} or its parents: run the check from the course "
+          "folder (or an assignment folder), or pass helpers=PATH").format(here=here))
 
 
 @dataclass
@@ -66,19 +67,20 @@ class CheckReport:
     def render(self, verbose: bool = True) -> str:
         lines = []
         for r in self.results:
-            lines.append(f"{SYMBOL[r.status]}  {r.id:<32} {r.title}  "
-                         f"[{r.passed}/{r.total} cases]")
+            lines.append(f"{SYMBOL[r.status]}  {r.id:<32} {pgettext(r.id, r.title)}  "
+                         + _("[{passed}/{total} cases]").format(passed=r.passed, total=r.total))
             if verbose and not r.ok:
                 for text in r.message.splitlines():
                     lines.append(f"      {text}")
                 for h in r.hints:
-                    lines.append(f"      Hint: {h}")
+                    lines.append("      " + _("Hint: {hint}").format(hint=pgettext(r.id, h)))
         lines.append("")
         for sprint, (done, checked) in self.progress().items():
             total = max(self._sizes().get(sprint, checked), checked)
             bar = "█" * done + "▒" * (checked - done) + "░" * (total - checked)
-            part = f" ({checked} checked now)" if checked < total else ""
-            lines.append(f"{sprint:<8} {bar} {done} of {total} exercises passed{part}")
+            part = _(" ({checked} checked now)").format(checked=checked) if checked < total else ""
+            lines.append(f"{sprint:<8} {bar} " + _("{done} of {total} exercises passed").format(
+                done=done, total=total) + part)
         return "\n".join(lines)
 
 
@@ -115,12 +117,13 @@ def check(*selectors: str, helpers: str | Path | None = None, verbose: bool = Tr
     that result into the cell. (Plain ``nbgrader autograde`` runs the check as usual.)
     """
     if os.environ.get(GRADED_OUTSIDE) == "1" and os.environ.get("NBGRADER_EXECUTION"):
-        print(f"{', '.join(selectors) or 'every exercise'}: graded by the course's grader, "
-              "outside this notebook (the result replaces this cell's output).")
+        print(_("{exercises}: graded by the course's grader, outside this notebook (the result "
+                "replaces this cell's output).").format(
+                    exercises=", ".join(selectors) or _("every exercise")))
         return
     report = run_checks(selectors, helpers)
     print(report.render(verbose))
     strict = os.environ.get("NBGRADER_EXECUTION") or os.environ.get("AUTOGRADER_STRICT")
     if not report.ok and strict:
         failing = [r.id for r in report.results if not r.ok]
-        raise AssertionError(f"not passed yet: {', '.join(failing)}")
+        raise AssertionError(_("not passed yet: {exercises}").format(exercises=", ".join(failing)))

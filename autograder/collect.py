@@ -571,6 +571,11 @@ def _collect_student(sid, st, assignment, work, out_dir, limits, report, whole=N
     if not any(dest.rglob("*")):
         report.problems.append(f"{sid}: the submission holds no files, not collected")
         return
+    uploaded = dest / "timestamp.txt"
+    if uploaded.exists():   # the learner's own file: never the submission time (the deadlines)
+        uploaded.unlink()
+        notes.append("the timestamp.txt in the upload was left out: the submission time is "
+                     "the platform's")
     if timestamps:
         (dest / "timestamp.txt").write_text(max(timestamps))
     final = out_dir / sid / assignment

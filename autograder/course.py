@@ -39,7 +39,8 @@ COURSE_ID = "dl-from-scratch"
 EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
-                   "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack")
+                   "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
+                   "fingerprint", "i18n")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")
@@ -163,8 +164,10 @@ def _check_stubs(helpers_dir: Path) -> None:
                               "solutions/)")
 
 
-def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Path:
-    """Write nbgrader's ``source/<sprint>/`` folder for ``sprint`` at ``dest``."""
+def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
+                 lang: str | None = None) -> Path:
+    """Write nbgrader's ``source/<sprint>/`` folder for ``sprint`` at ``dest`` (its notebook
+    and messages in ``lang``, :mod:`autograder.i18n`)."""
     repo = Path(repo or ROOT)
     if dest.exists():
         shutil.rmtree(dest)
@@ -187,6 +190,9 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None) -> Pat
 
     write_index(learner / INDEX.name, registry.load_exercises())
     ship_hints(learner, sprint.id)
+    from .i18n import localize_source
+
+    localize_source(dest, sprint.notebook, lang)
     if (repo / "data").is_dir():  # the bundled data sets (helpers/datasets.py looks beside helpers/)
         shutil.copytree(repo / "data", dest / "data", ignore=_ignore("*.py"))
     return dest
@@ -321,17 +327,17 @@ def failure_text(result: dict) -> str:
 
 
 def build_course(course_dir: Path, sprints=None, *, repo: Path | None = None,
-                 db_url: str | None = None) -> Path:
+                 db_url: str | None = None, lang: str | None = None) -> Path:
     """Write the nbgrader course at ``course_dir`` and generate each sprint's release.
 
     Rebuilding an existing course folder is fine: ``source/`` and ``release/`` of the chosen
     sprints are rewritten and the gradebook (with any grades in it) is kept.
     """
-    return build(course_dir, sprints, repo=repo, db_url=db_url)[0]
+    return build(course_dir, sprints, repo=repo, db_url=db_url, lang=lang)[0]
 
 
 def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
-          db_url: str | None = None):
+          db_url: str | None = None, lang: str | None = None):
     """:func:`build_course`, returning ``(course_dir, api, [Sprint])`` for further use."""
     course_dir = Path(course_dir).resolve()
     course_dir.mkdir(parents=True, exist_ok=True)
@@ -340,7 +346,7 @@ def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
         raise CourseError(f"no sprint notebooks (notebooks/sprintN_<slug>.ipynb) in "
                           f"{Path(repo or ROOT) / 'notebooks'}")
     for sprint in chosen:
-        write_source(course_dir / "source" / sprint.id, sprint, repo=repo)
+        write_source(course_dir / "source" / sprint.id, sprint, repo=repo, lang=lang)
     write_config(course_dir, db_url)
     course_salt(course_dir)   # made once, on the course's first build
     api = nbgrader_api(course_dir)
@@ -356,7 +362,8 @@ def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
     return course_dir, api, chosen
 
 
-def release(out_dir: Path, sprints=None, *, repo: Path | None = None) -> Path:
+def release(out_dir: Path, sprints=None, *, repo: Path | None = None,
+            lang: str | None = None) -> Path:
     """Build the course in a temporary folder and copy ``release/<sprint>/`` to ``out_dir``.
 
     ``out_dir/<sprint>/`` is nbgrader's release layout: the notebook, the whole ``helpers/``
@@ -365,7 +372,7 @@ def release(out_dir: Path, sprints=None, *, repo: Path | None = None) -> Path:
     """
     out_dir = Path(out_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
-        course_dir = build_course(Path(tmp) / "course", sprints, repo=repo)
+        course_dir = build_course(Path(tmp) / "course", sprints, repo=repo, lang=lang)
         out_dir.mkdir(parents=True, exist_ok=True)
         for folder in sorted((course_dir / "release").iterdir(), key=lambda p: p.name):
             dest = out_dir / folder.name

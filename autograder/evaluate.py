@@ -15,6 +15,7 @@ import numpy as np
 
 from . import sandbox
 from .compare import compare, generic_hints, matches
+from .fingerprint import PASSED as SAME, answer_digest, case_print
 from .registry import RAISES, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
@@ -38,6 +39,9 @@ class ExerciseResult:
     hints: list = field(default_factory=list)   # hints for the case the message shows
     seconds: float = 0.0
     outcome: Outcome | None = None
+    #: one ``"<case key>:<answer key>"`` per case, in case order (:mod:`autograder.fingerprint`):
+    #: what the code answered, as digests, for the class's own mistakes (instructor data)
+    fingerprints: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,7 +51,8 @@ class ExerciseResult:
         return {"id": self.id, "status": self.status, "passed": self.passed,
                 "total": self.total, "score": self.score, "points": self.points,
                 "message": self.message, "hints": self.hints,
-                "outcome": self.outcome.as_dict() if self.outcome else None}
+                "outcome": self.outcome.as_dict() if self.outcome else None,
+                "fingerprints": list(self.fingerprints)}
 
     @classmethod
     def from_row(cls, row: dict) -> "ExerciseResult":
@@ -56,7 +61,8 @@ class ExerciseResult:
                    passed=row["passed"], total=row["total"], points=row["points"],
                    score=row["score"], message=row.get("message", ""),
                    hints=list(row.get("hints", [])), seconds=row.get("seconds", 0.0),
-                   outcome=Outcome.from_dict(row.get("outcome")))
+                   outcome=Outcome.from_dict(row.get("outcome")),
+                   fingerprints=[f for f in row.get("fingerprints") or [] if isinstance(f, str)])
 
 
 def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_results: list) -> list:
@@ -163,10 +169,18 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 seconds=run.seconds)
     any_hidden = any(p.hidden for p in cases)
 
+    answers: list = []    # per case: its answer key (autograder.fingerprint)
+
     def result(status, passed, outcome, hints=()):
         pts = round(spec.points * passed / total, 2) if total else 0.0
+        keys = answers if len(answers) == total else [outcome.kind if outcome else "none"] * total
         return ExerciseResult(status=status, passed=passed, score=pts, message=render(outcome),
-                              hints=list(hints), outcome=outcome, **base)
+                              hints=list(hints), outcome=outcome,
+                              fingerprints=[case_print(p.case, a) for p, a in zip(cases, keys)],
+                              **base)
+
+    def answered(outputs) -> str:
+        return answer_digest(outputs, spec.tol.rtol, spec.tol.atol)
 
     if run.crashed:
         kind = run.crash_kind if run.crash_kind in ("timeout", "unreadable") else "crashed"
@@ -212,6 +226,7 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
             bases = r.get("error_bases") if isinstance(r.get("error_bases"), list) else []
             if raises in bases:
                 passed += 1
+                answers.append(SAME)
                 continue
         if raises and status == "ok":
             detail = (f"expected {raises} (the docstring's Raises), but the call returned: "
@@ -219,6 +234,7 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
             failing.append((Outcome("no_raise", detail=detail if keep else "",
                                     learner_text=False, **where),
                             _best_mistake_hint(p, r["outputs"], spec, cases, results), []))
+            answers.append(answered(r["outputs"]))
             continue
         if status != "ok":
             if number - 1 in blocked_by:
@@ -233,6 +249,8 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 outcome = Outcome(status, detail=_text(r.get("message")) if keep else "",
                                   **where)
             failing.append((outcome, [], []))
+            answers.append(f"error-{outcome.exception or 'other'}" if outcome.kind == "error"
+                           else outcome.kind)
             continue
         outputs = r["outputs"]
         mismatch = None
@@ -263,8 +281,11 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
             mismatch = (Outcome("aliased", detail=detail if keep else "", **where), [], [])
         if mismatch is None:
             passed += 1
+            answers.append(SAME)
         else:
             failing.append(mismatch)
+            kind = mismatch[0].kind
+            answers.append(kind if kind in ("mutated", "aliased") else answered(outputs))
     # The case shown: the first one a known mistake explains (its hint then explains what the
     # message shows), else the first failing case with its generic hints.
     explained = [f for f in failing if f[1]]

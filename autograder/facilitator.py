@@ -11,6 +11,12 @@ exactly the hints the checks print. The section sits between two marker lines::
 ``python -m autograder facilitator`` rewrites that section in every guide (and creates a guide
 from ``docs/facilitator/TEMPLATE.md`` for a sprint notebook that has none); ``--check`` only
 reports guides that are missing or out of date (the tests do the same).
+
+``python -m autograder facilitator --class GRADING`` writes the **facilitator view of a
+class**: ``GRADING/facilitator/sprintN.md``, each graded sprint's guide followed by the class's
+own groups of wrong answers (:mod:`autograder.mistake_groups`): sizes, hints, first differing
+cases, and no student names and no code (it is for the session, projected). The guides in
+``docs/facilitator/`` are not changed.
 """
 from __future__ import annotations
 
@@ -105,4 +111,65 @@ def write_guides(repo: Path | None = None) -> list:
         if new != text or not path.is_file():
             path.write_text(new, encoding="utf-8")
             written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------- a class's own
+CLASS_HEADING = "## This class's own mistakes (generated from the grading folder)"
+
+
+def class_section(mistakes: list) -> str:
+    """A sprint's groups of wrong answers as a guide section: for the session, so no student
+    names and no code — each group's size, whether it is a known mistake (its hint) or not
+    catalogued yet, and the first case where it differs."""
+    lines = [CLASS_HEADING, "",
+             "What this class's wrong answers have in common, grouped by what the code output "
+             "(`python -m autograder mistakes`). Worth a few minutes of the session: ask the "
+             "group what could give such an answer before showing the hint.", ""]
+    any_row = False
+    for em in mistakes:
+        shown = [g for g in em.groups if g.known or g.size > 1]
+        if not shown and not em.unique_unknown:
+            continue
+        any_row = True
+        lines.append(f"### `{em.exercise}` {em.title} — {em.wrong} of {em.submissions} "
+                     "submissions wrong")
+        lines.append("")
+        for g in shown:
+            what = (f"known mistake: {' '.join(g.known_hint.split())}" if g.known
+                    else "**not catalogued yet** (no hint: ask the class what could give it)")
+            lines.append(f"- {g.group}: {g.size} students, first wrong at {g.case_text()}; "
+                         f"{what}")
+        if em.unique_unknown:
+            lines.append(f"- and {em.unique_unknown} other wrong answer(s), each given by one "
+                         "student only")
+        lines.append("")
+    if not any_row:
+        lines += ["No wrong answers in this sprint.", ""]
+    return "\n".join(lines)
+
+
+def write_class_guides(grading_dir: Path, out_dir: Path | None = None,
+                       submitted_dir: Path | None = None, repo: Path | None = None) -> list:
+    """Write ``OUT/sprintN.md`` (default ``GRADING/facilitator/``) for every sprint graded in
+    ``grading_dir``: the sprint's guide followed by :func:`class_section` of its groups.
+    The guides of ``docs/facilitator/`` are not changed (a class's groups are not course
+    text)."""
+    from .mistake_groups import class_mistakes
+
+    grading_dir = Path(grading_dir)
+    out_dir = Path(out_dir) if out_dir else grading_dir / "facilitator"
+    mistakes = class_mistakes(grading_dir, submitted_dir)
+    by_sprint: dict = {}
+    for em in mistakes:
+        by_sprint.setdefault(em.exercise.split(".", 1)[0], []).append(em)
+    written = []
+    for sprint in sorted(by_sprint, key=lambda s: int(s[len("sprint"):] or 0)):
+        guide = guide_path(sprint, repo)
+        text = guide.read_text(encoding="utf-8") if guide.is_file() else f"# {sprint}\n"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{sprint}.md"
+        path.write_text(text.rstrip("\n") + "\n\n" + class_section(by_sprint[sprint]),
+                        encoding="utf-8")
+        written.append(path)
     return written

@@ -160,23 +160,54 @@ def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
     return added
 
 
+def bundle_students(roster: Path | None) -> dict:
+    """``{email (lower case): course student id}`` from the roster (:func:`lms.load_roster`):
+    how the bundle names the student of a Gradescope submission."""
+    if roster is None:
+        return {}
+    from .lms import load_roster
+
+    out = {}
+    for student, row in load_roster(roster).items():
+        email = (row.get("email") or "").strip().lower()
+        if email:
+            if email in out:
+                raise GradescopeError(f"{roster}: email {email} given to {out[email]} and "
+                                      f"{student}")
+            out[email] = student
+    return out
+
+
 def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
-                 timeout: float | None = None, repo: Path = ROOT) -> Path:
+                 timeout: float | None = None, repo: Path = ROOT,
+                 policy: Path | None = None, roster: Path | None = None) -> Path:
     """Write the Gradescope autograder zip for ``sprint`` to ``out_zip``.
 
     Without a ``salt`` the bundle gets a random one: its hidden cases differ from every
-    other bundle's (pass the same ``salt`` to grade two classes alike)."""
+    other bundle's (pass the same ``salt`` to grade two classes alike). ``policy``: the
+    course's deadline policy (:mod:`autograder.policy`), applied to each submission's time
+    from Gradescope's ``submission_metadata.json``; ``roster``: the course's roster, whose
+    ``email`` column names the student of a submission (else the email itself is the id)."""
     import secrets
 
     from . import course
+    from .policy import PolicyError, parse_policy
 
     salt = secrets.token_hex(16) if salt is None else salt
+    policy_text = None
+    if policy is not None:
+        try:
+            policy_text = Path(policy).read_text(encoding="utf-8")
+            parse_policy(policy_text)
+        except (OSError, PolicyError) as exc:
+            raise GradescopeError(f"{policy}: {exc}") from None
     repo = Path(repo)
     specs = _sprint_specs(sprint)
     course._check_stubs(repo / "helpers")
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
-    config = {"sprint": sprint, "salt": salt, "timeout": timeout,
+    config = {"sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
+              "students": bundle_students(Path(roster) if roster else None),
               "exercises": [s.id for s in specs],
               "modules": sorted({s.module for s in specs}),
               "built": time.strftime("%Y-%m-%d %H:%M:%S")}
@@ -328,6 +359,7 @@ def grade_submission(root: Path, log=print) -> dict:
     source, submission = root / "source", root / "submission"
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     specs = _sprint_specs(config["sprint"])
+    metadata = read_metadata(root)   # read before any learner code runs, used as read here
     log(isolate(source))
     notes = []
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
@@ -352,8 +384,7 @@ def grade_submission(root: Path, log=print) -> dict:
                 notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
                              "(upload your helpers/ folder)")
         tests = []
-        prepared = [(spec, list(spec.public_cases()),
-                     list(spec.hidden_cases(config.get("salt") or ""))) for spec in specs]
+        prepared = bundle_cases(config, specs, metadata, log)
         for number, (spec, trusted) in enumerate(
                 zip(specs, grade_exercises(prepared, helpers, config.get("timeout"))), 1):
             tests.append(test_entry(number, spec, trusted))
@@ -363,9 +394,136 @@ def grade_submission(root: Path, log=print) -> dict:
     lines = [f"{config['sprint']}: {score:g} of {top:g} points, graded on public and hidden "
              "cases by the course's grader."]
     lines += [f"- {n}" for n in notes]
-    return {"score": score, "execution_time": round(time.perf_counter() - start, 1),
-            "output": "\n".join(lines), "output_format": "text",
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+    results = {"score": score, "execution_time": round(time.perf_counter() - start, 1),
+               "output": "\n".join(lines), "output_format": "text",
+               "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+    return apply_deadline(results, config, metadata, log)
+
+
+# --------------------------------------------------------------------------- deadlines
+METADATA_FILE = "submission_metadata.json"
+
+
+def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
+                 now=None) -> list:
+    """``[(spec, public, hidden)]`` for one submission, as the course's policy says:
+    hidden cases of the student's own when ``[hidden] per_student`` (the student named by
+    :func:`submission_student`), revealed after the deadline when ``[hidden]
+    reveal_after_deadline`` and the sprint is over for the whole class by *this machine's*
+    clock (never the submission's time)."""
+    from datetime import datetime, timezone
+
+    from .policy import parse_policy, parse_timestamp
+    from .trusted import for_student, prepare_sprint
+
+    salt = config.get("salt") or ""
+    rules = parse_policy(config["policy"]) if config.get("policy") else None
+    sprint = config["sprint"]
+    revealed = False
+    if rules is not None:
+        due = ((metadata or {}).get("assignment") or {}).get("due_date") \
+            if isinstance((metadata or {}).get("assignment"), dict) else None
+        if due:
+            try:
+                rules = rules.with_due(sprint, parse_timestamp(str(due), rules.zone))
+            except ValueError:
+                pass
+        revealed = rules.reveals(sprint, now or datetime.now(timezone.utc))
+    prepared = prepare_sprint(specs, salt, revealed)
+    if rules is not None and rules.hidden.per_student:
+        student = submission_student(config, metadata)
+        if student:
+            prepared = for_student(prepared, salt, student)
+            log(f"hidden cases of {student}'s own")
+        else:
+            log("per-student hidden cases asked, but the submission names no user: the "
+                "course's hidden cases")
+    return prepared
+
+
+def read_metadata(root: Path) -> dict | None:
+    """Gradescope's ``/autograder/submission_metadata.json`` (None: absent or unreadable).
+
+    Its documented fields used here: ``created_at`` (the submission time, ISO 8601 with an
+    offset), ``assignment.due_date`` and ``users`` (``email``, ``id``, ``name``; several for a
+    group submission)."""
+    try:
+        doc = json.loads((Path(root) / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def submission_student(config: dict, metadata: dict | None) -> str | None:
+    """The course's student id of a submission: its (first) user's email, mapped through
+    the bundle's roster (``config["students"]``); the email itself when the roster has none."""
+    users = (metadata or {}).get("users")
+    if not isinstance(users, list) or not users or not isinstance(users[0], dict):
+        return None
+    email = str(users[0].get("email") or "").strip().lower()
+    if not email:
+        return None
+    return (config.get("students") or {}).get(email, email)
+
+
+def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print) -> dict:
+    """``results`` with the course's late policy applied (when the bundle has one).
+
+    The submission time is Gradescope's ``created_at``; the due date is the policy's for the
+    sprint (with the student's extensions and accommodation), or Gradescope's own
+    ``assignment.due_date`` where the policy gives none. A late submission's top-level
+    ``score`` is the tests' sum less the penalty (the tests keep their scores as graded); a
+    submission whose time or due date is missing or unreadable keeps its score and is
+    **flagged** in the output for the instructor, never taken as on time. ``extra_data`` holds
+    the record (:data:`autograder.policy.LATE_COLUMNS`)."""
+    from .policy import FLAGGED, LATE, Lateness, assess, final_score, parse_policy, \
+        parse_timestamp
+
+    if not config.get("policy"):
+        return results
+    policy = parse_policy(config["policy"])
+    sprint = config["sprint"]
+    student = submission_student(config, metadata)
+    if metadata is None:
+        rec = Lateness(student or "?", sprint, FLAGGED, None, None,
+                       note=f"no readable {METADATA_FILE}: the submission time is unknown")
+    elif config.get("students") and student not in config["students"].values():
+        # a roster was bundled: an unknown student might be owed an extension
+        rec = Lateness(student or "?", sprint, FLAGGED, None, None,
+                       note="the submission's user is not in the bundle's roster")
+    else:
+        due = (metadata.get("assignment") or {}).get("due_date") \
+            if isinstance(metadata.get("assignment"), dict) else None
+        if due:
+            try:
+                policy = policy.with_due(sprint, parse_timestamp(str(due), policy.zone))
+            except ValueError:
+                pass   # the policy's own due date, or flagged for want of one
+        stamp = metadata.get("created_at")
+        rec = assess(policy, student or "?", sprint,
+                     stamp if isinstance(stamp, str) or stamp is None else "\ufffd",
+                     source=f"created_at in {METADATA_FILE}")
+    raw = float(results.get("score", 0.0))
+    final = float(final_score(raw, rec.penalty))
+    if rec.status == LATE:
+        line = (f"Submitted {rec.submitted.isoformat()}, due {rec.due.isoformat()}"
+                f"{f' ({rec.note})' if rec.note else ''}: {rec.days_late} day(s) late, "
+                f"-{rec.penalty:.0%} by the course's late policy: {final:g} points "
+                f"(graded {raw:g}).")
+    elif rec.status == FLAGGED:
+        line = (f"The lateness of this submission is under review by your instructor "
+                f"({rec.note}); score as graded.")
+    else:
+        line = (f"Submitted {rec.submitted.isoformat()}, due {rec.due.isoformat()}"
+                f"{f' ({rec.note})' if rec.note else ''}: on time.")
+    log(f"deadline: {student}: {rec.status} {rec.note}")
+    out = dict(results)
+    out["score"] = final
+    out["output"] = (results.get("output") or "") + "\n" + line
+    out["extra_data"] = {**(results.get("extra_data") or {}),
+                         "late": {**rec.as_row(), "student": student or "",
+                                  "raw_score": raw, "final_score": final}}
+    return out
 
 
 OUTER_TIMEOUT = 540.0   # seconds for one submission in all (Gradescope's default is 600)

@@ -56,14 +56,16 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import course
 from .check import GRADED_OUTSIDE
 from .evaluate import ERROR, ExerciseResult
+from .policy import PolicyError, after_grading, course_policy
 from .trusted import (  # noqa: F401 - public API of the grading module
-    CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, grade_exercise,
-    grade_exercises, hidden_message, trusted_text)
+    CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, for_student,
+    grade_exercise, grade_exercises, hidden_message, prepare_sprint, student_salt, trusted_text)
 from .verdict import render
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
@@ -821,6 +823,8 @@ class Context:
     jail: object
     timeout: float | None
     version: str = ""       # grader_version(): recorded in each state file
+    salt: str = ""
+    per_student: bool = False   # hidden cases of each student's own (the course's policy)
 
 
 def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
@@ -831,7 +835,10 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
         shutil.rmtree(dest)
     _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
     preflight(sub, dest, ctx.released[sub.assignment])
-    grade_prepared(sub, ctx.prepared[sub.assignment], ctx.timeout)
+    prepared = ctx.prepared[sub.assignment]
+    if ctx.per_student:
+        prepared = for_student(prepared, ctx.salt, sub.student)
+    grade_prepared(sub, prepared, ctx.timeout)
     run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment])
     # The kernel worked on a private copy (jail.kernel_main): this folder holds what the
     # grader and nbgrader wrote. Checked all the same before nbgrader copies it to feedback.
@@ -1012,7 +1019,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
           timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
           workers: int | None = None, student_timeout: float | None = None,
           db_url: str | None = None, regrade=None, progress: bool | None = None,
-          no_jail: bool = False) -> int:
+          no_jail: bool = False, policy: Path | None = None) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
@@ -1026,6 +1033,9 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
     Learner code runs in the jail of :mod:`autograder.jail`. Where it cannot (no
     bubblewrap), grading **refuses to start** unless ``no_jail`` (``--no-jail``) or
     ``COURSE_JAIL=none`` says to run learner code unjailed; the summary then says so first.
+
+    ``policy``: the course's deadlines (:mod:`autograder.policy`), applied to grades.csv and
+    kept in ``out_dir`` (a later run applies the kept copy again).
 
     Returns 0 when every submission was graded or recorded with the reason it could not be
     (the summary lists them), 1 when the grader itself failed or refused to start, and
@@ -1086,6 +1096,10 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
             print(f"WARNING: {jail.warning}", file=sys.stderr)
         salt_given = salt is not None
         salt = course.course_salt(out_dir, salt)
+        rules = course_policy(out_dir, policy)       # the course's deadlines and [hidden]
+        now = datetime.now(timezone.utc)             # the grader's clock, never a submission's
+        revealed = {a for a in {s.assignment for s in subs} if rules and rules.reveals(a, now)}
+        per_student = bool(rules and rules.hidden.per_student)
         version = grader_version(repo)
         api = course.nbgrader_api(out_dir, kernel_overrides(jail, out_dir))
         sprint_of = {s.id: s for s in built}
@@ -1098,8 +1112,11 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         fps = {}
         for sub in list(subs):
             try:
-                fps[sub.key] = fingerprint(submitted_dir / sub.student / sub.assignment, salt,
-                                           released[sub.assignment], version)
+                fps[sub.key] = fingerprint(
+                    submitted_dir / sub.student / sub.assignment,
+                    (student_salt(salt, sub.student) if per_student else salt)
+                    + ("\0revealed" if sub.assignment in revealed else ""),
+                    released[sub.assignment], version)
             except Exception as exc:  # noqa: BLE001 - this submission only
                 subs.remove(sub)
                 skipped.append(f"{sub.key}: could not be read ({type(exc).__name__}), "
@@ -1120,10 +1137,10 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         units = [(sub.key, [sub]) for sub in sorted(
             todo, key=lambda s: (course._sprint_number(s.assignment), s.student))]
         ensure_students(api, sorted({s.student for s in todo}))
-        prepared = {sid: [(spec, list(spec.public_cases()), list(spec.hidden_cases(salt)))
-                          for spec in sprint_of[sid].exercises]
+        prepared = {sid: prepare_sprint(sprint_of[sid].exercises, salt, sid in revealed)
                     for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
-        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version)
+        ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version,
+                      salt, per_student)
         workers = max(1, workers or os.cpu_count() or 1)
         limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
         run_pool(ctx, units, fps, workers, limit or None,
@@ -1142,6 +1159,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         write_csv(out_dir / "grades.csv", subs)
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
         extra = []
+        # the course's deadlines: grades.csv's late columns (autograder/policy.py)
+        extra += [t for t in [after_grading(out_dir, policy)] if t]
         if resumed:
             extra.append(f"{resumed} submission(s) already graded with the same files and "
                          f"grader: kept from {out_dir / 'state'}/ (use --regrade STUDENT to "
@@ -1164,7 +1183,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         if course_problems:
             return 1
         return 0 if jail.isolated else UNJAILED
-    except (course.CourseError, jail_mod.JailError, RuntimeError) as exc:
+    except (course.CourseError, jail_mod.JailError, RuntimeError, PolicyError) as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - said plainly, with the traceback in the logs

@@ -17,6 +17,10 @@ in the layout a gradebook import reads:
 * **generic**: ``student``, the roster's identifiers, one column per assignment, ``total`` and
   ``max_total`` (every graded assignment's points), for any other platform or a spreadsheet.
 
+Once the course's policy is applied (``grade --policy`` or ``late``), the scores exported are
+the final ones, after the late penalty (:func:`late_adjusted`; a flagged submission stops the
+export until someone decides); ``late=False`` exports them as graded.
+
 The roster (CSV) maps the course's student ids (the folder names of ``SUBMITTED/``) to the
 platform's identifiers; its columns are ``student`` and any of ``name``, ``canvas_id``,
 ``sis_user_id``, ``sis_login_id``, ``section``, ``email``, ``idnumber``, ``username``. A
@@ -193,29 +197,34 @@ def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = No
 
 
 def late_adjusted(rows: list) -> list:
-    """Rows of ``grades-late.csv`` (``python -m autograder late``) with ``score`` replaced by
-    ``adjusted_score``; refuses a flagged submission (a human decides its lateness first)."""
-    if not rows or "adjusted_score" not in rows[0]:
-        raise LmsError("not a late-adjusted file: run `python -m autograder late` first")
+    """grades.csv rows with ``score`` replaced by ``final_score``, the score after the
+    course's late penalty (the columns ``grade --policy`` or ``late`` write); refuses while a
+    submission is flagged (a human decides its lateness first)."""
+    if not rows or "final_score" not in rows[0]:
+        raise LmsError("grades.csv has no late columns: give the course's policy (`python -m "
+                       "autograder late GRADING --policy policy.toml`), or export --raw scores")
     flagged = sorted({f"{r['student']}/{r['assignment']}" for r in rows
                       if r.get("late_status") == "flagged"})
     if flagged:
         raise LmsError(f"{len(flagged)} submission(s) flagged by the late policy "
-                       f"({', '.join(flagged)}): fix their timestamp or the policy first")
-    return [{**r, "score": float(r["adjusted_score"])} for r in rows]
+                       f"({', '.join(flagged)}): give their time (`late --times`), an "
+                       "extension or a due date in the policy first, or export --raw scores")
+    return [{**r, "score": float(r["final_score"])} for r in rows]
 
 
 def write_export(grading_dir: Path, roster_path: Path, fmt: str, out: Path | None = None, *,
                  columns: dict | None = None, moodle_id: str = "email",
-                 late: bool = False) -> tuple:
+                 late: bool | None = None) -> tuple:
     """Write GRADING_DIR/grades-<fmt>.csv (or ``out``); returns ``(path, Export)``.
 
-    ``late``: export the late-adjusted scores of GRADING_DIR/grades-late.csv instead.
+    ``late``: None (default) exports the final scores (after the late penalty) when
+    grades.csv carries the course's late columns, the scores as graded when it has none;
+    True insists on the final scores, False exports the raw scores as graded.
     """
-    if late:
-        book = gradebook(late_adjusted(load_grades(Path(grading_dir) / "grades-late.csv")))
-    else:
-        book = gradebook(load_grades(Path(grading_dir) / "grades.csv"))
+    rows = load_grades(Path(grading_dir) / "grades.csv")
+    if late is None:
+        late = "final_score" in rows[0]
+    book = gradebook(late_adjusted(rows) if late else rows)
     result = export(book, load_roster(roster_path), fmt, columns=columns, moodle_id=moodle_id)
     path = Path(out) if out else Path(grading_dir) / f"grades-{fmt}.csv"
     path.write_text(result.text, encoding="utf-8")

@@ -1,4 +1,10 @@
-"""Deadlines, extensions and late penalties: ``python -m autograder late GRADING --policy P``.
+"""The course's policy: deadlines, extensions, late penalties, and how hidden cases are dealt.
+
+Applied by ``python -m autograder grade SUBMITTED --out GRADING --policy P`` once grades.csv
+is written, and again (without regrading) by ``python -m autograder late GRADING``: grades.csv
+gets the late columns (:data:`LATE_COLUMNS`), which the class report, the per-student pages
+(:mod:`autograder.late_report`) and the LMS exports (:mod:`autograder.lms`) read; the
+Gradescope bundle applies the same file to Gradescope's submission times.
 
 One policy file per course (TOML)::
 
@@ -18,6 +24,10 @@ One policy file per course (TOML)::
 
     [accommodations]               # standing: extra days on every sprint's due date
     bob = 2
+
+    [hidden]                       # optional (HiddenCases)
+    per_student = true             # hidden cases seeded from the salt and the student's id
+    reveal_after_deadline = true   # details of a failing hidden case once the sprint is over
 
 A student's due date is the sprint's, plus their standing accommodation's days, plus their
 extension's days for that sprint; an extension given as a date-time replaces the due date
@@ -56,6 +66,20 @@ class PolicyError(Exception):
 
 
 @dataclass(frozen=True)
+class HiddenCases:
+    """The course's ``[hidden]`` settings.
+
+    ``per_student``: every student gets hidden cases of their own (seeded from the course's
+    salt and their id, :func:`autograder.trusted.student_salt`), so answers passed around do
+    not carry. ``reveal_after_deadline``: once a sprint is over for the whole class
+    (:meth:`Policy.last_due`, by the grader's clock), feedback shows the failing hidden
+    case's inputs and expected output."""
+
+    per_student: bool = False
+    reveal_after_deadline: bool = False
+
+
+@dataclass(frozen=True)
 class SprintRule:
     due: datetime              # aware
     grace: timedelta
@@ -69,6 +93,38 @@ class Policy:
     sprints: dict                                     # sprint -> SprintRule
     extensions: dict = field(default_factory=dict)    # student -> {sprint: days | datetime}
     accommodations: dict = field(default_factory=dict)  # student -> days
+    #: the course-wide grace, penalty per day and cap (a sprint's rule may override them)
+    default: SprintRule | None = None
+    hidden: HiddenCases = None
+
+    def __post_init__(self):
+        if self.hidden is None:
+            self.hidden = HiddenCases()
+
+    def last_due(self, sprint: str) -> datetime | None:
+        """The moment the sprint is over for the whole class: the latest due date any
+        student has (their extension, their accommodation) plus the grace; None when the
+        policy gives the sprint no due date."""
+        if sprint not in self.sprints:
+            return None
+        students = [""] + sorted(self.students_named())
+        return max(self.due_for(s, sprint)[0] for s in students) + self.sprints[sprint].grace
+
+    def reveals(self, sprint: str, now: datetime) -> bool:
+        """Whether feedback may show the sprint's hidden cases at ``now`` (the grader's
+        clock, never a submission's): only when the course says so and the sprint is over
+        for every student (:meth:`last_due`)."""
+        last = self.last_due(sprint)
+        return bool(self.hidden.reveal_after_deadline and last is not None and now > last)
+
+    def with_due(self, sprint: str, due: datetime) -> Policy:
+        """This policy, with ``due`` as ``sprint``'s due date where it gives none (the
+        course-wide grace, penalty and cap apply): Gradescope's own due date, for one."""
+        if sprint in self.sprints or self.default is None:
+            return self
+        rule = SprintRule(due, self.default.grace, self.default.per_day, self.default.cap)
+        return Policy(self.zone, {**self.sprints, sprint: rule}, self.extensions,
+                      self.accommodations, self.default, self.hidden)
 
     def students_named(self) -> set:
         return set(self.extensions) | set(self.accommodations)
@@ -147,7 +203,7 @@ def parse_policy(text: str) -> Policy:
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"not valid TOML: {exc}") from None
     known = {"timezone", "late_penalty_per_day", "max_penalty", "grace_minutes", "sprints",
-             "extensions", "accommodations"}
+             "extensions", "accommodations", "hidden"}
     unknown = sorted(set(doc) - known)
     if unknown:
         raise PolicyError(f"unknown key(s) {', '.join(unknown)} "
@@ -186,7 +242,22 @@ def parse_policy(text: str) -> Policy:
         extensions[student] = ext
     accommodations = {s: _days(v, f"accommodations.{s}")
                       for s, v in doc.get("accommodations", {}).items()}
-    return Policy(zone, sprints, extensions, accommodations)
+    default = SprintRule(datetime.min.replace(tzinfo=timezone.utc),
+                         timedelta(minutes=grace), per_day, cap)
+    hidden = doc.get("hidden", {})
+    if not isinstance(hidden, dict):
+        raise PolicyError("[hidden]: a table of per_student = true/false and "
+                          "reveal_after_deadline = true/false")
+    extra = sorted(set(hidden) - {"per_student", "reveal_after_deadline"})
+    if extra:
+        raise PolicyError(f"[hidden]: unknown key(s) {', '.join(extra)} (known: per_student, "
+                          "reveal_after_deadline)")
+    for key, value in hidden.items():
+        if not isinstance(value, bool):
+            raise PolicyError(f"hidden.{key} = {value!r}: true or false")
+    return Policy(zone, sprints, extensions, accommodations, default,
+                  HiddenCases(hidden.get("per_student", False),
+                              hidden.get("reveal_after_deadline", False)))
 
 
 def load_policy(path: Path) -> Policy:
@@ -227,24 +298,25 @@ def parse_timestamp(text: str, zone: ZoneInfo) -> datetime:
 
 
 # --------------------------------------------------------------------------- applying
-def assess(policy: Policy, student: str, assignment: str, stamp: str | None) -> Lateness:
+def assess(policy: Policy, student: str, assignment: str, stamp: str | None,
+           source: str = TIMESTAMP_FILE) -> Lateness:
     """The policy applied to one submission whose ``timestamp.txt`` holds ``stamp``
-    (None: no such file)."""
+    (None: no such file); ``source`` names where the time comes from, for the notes."""
     if assignment not in policy.sprints:
         return Lateness(student, assignment, FLAGGED, None, None,
                         note=f"the policy gives no due date for {assignment}")
     due, why = policy.due_for(student, assignment)
     if stamp is None:
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"no {TIMESTAMP_FILE}: the submission time is unknown")
+                        note=f"no {source}: the submission time is unknown")
     if not stamp.strip():
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"empty {TIMESTAMP_FILE}: the submission time is unknown")
+                        note=f"empty {source}: the submission time is unknown")
     try:
         when = parse_timestamp(stamp, policy.zone)
     except ValueError as exc:
         return Lateness(student, assignment, FLAGGED, None, due,
-                        note=f"malformed {TIMESTAMP_FILE}: {exc}")
+                        note=f"malformed {source}: {exc}")
     rule = policy.sprints[assignment]
     over = when - (due + rule.grace)
     if over <= timedelta(0):
@@ -297,19 +369,27 @@ def load_times(path: Path) -> dict:
     return times
 
 
-LATE_COLUMNS = ("late_status", "days_late", "penalty", "adjusted_score", "submitted_at",
+#: The columns the policy adds to grades.csv (each exercise's row repeats its submission's
+#: lateness; ``score`` stays the raw score, ``final_score`` = score x (1 - penalty)).
+LATE_COLUMNS = ("late_status", "days_late", "penalty", "final_score", "submitted_at",
                 "due_at", "late_note")
+POLICY_FILE = "policy.toml"               # the grading folder's copy of the course's policy
+TIMES_FILE = "submission_times.csv"       # ... and of the platform's submission times
+
+
+def final_score(score: float, penalty: float) -> str:
+    return f"{round(score * (1 - penalty), 4):g}"
 
 
 def apply_to_rows(rows: list, lateness: dict) -> list:
-    """grades.csv rows (scores as floats) with the late columns and ``adjusted_score`` =
-    ``score * (1 - penalty)``. A flagged submission keeps its score and says why."""
+    """grades.csv rows with the late columns (``score`` a float or its text). A flagged
+    submission keeps its score (``final_score`` = ``score``) and says why."""
     out = []
     for r in rows:
         rec = lateness[(r["student"], r["assignment"])]
         row = dict(r)
         row.update(rec.as_row())
-        row["adjusted_score"] = f"{r['score'] * (1 - rec.penalty):.6g}"
+        row["final_score"] = final_score(float(r["score"]), rec.penalty)
         out.append(row)
     return out
 
@@ -322,8 +402,8 @@ class LateReport:
 
     def render(self) -> str:
         counts = {s: sum(r.status == s for r in self.records) for s in (ON_TIME, LATE, FLAGGED)}
-        lines = [f"late-adjusted grades written to {self.path}",
-                 f"{counts[ON_TIME]} on time, {counts[LATE]} late, {counts[FLAGGED]} flagged"]
+        lines = [f"deadlines applied to {self.path}: {counts[ON_TIME]} on time, "
+                 f"{counts[LATE]} late, {counts[FLAGGED]} flagged"]
         for r in self.records:
             if r.status == LATE:
                 lines.append(f"  late     {r.student}/{r.assignment}: {r.days_late} day(s), "
@@ -336,29 +416,108 @@ class LateReport:
         return "\n".join(lines)
 
 
+def _read_csv(path: Path) -> tuple:
+    """``(columns, rows)`` of a grades.csv, every cell as written (nothing cut or rounded)."""
+    from .report import ReportError
+
+    csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
+    if not path.is_file():
+        raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
+                          "first (its --out folder is the grading folder)")
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        columns = list(reader.fieldnames or [])
+    missing = [c for c in ("student", "assignment", "score") if c not in columns]
+    if missing:
+        raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}")
+    if not rows:
+        raise ReportError(f"{path} has no grades in it")
+    for number, r in enumerate(rows, 2):
+        try:
+            float(r["score"])
+        except (TypeError, ValueError):
+            raise ReportError(f"{path}, line {number}: score {r['score']!r} is not a "
+                              "number") from None
+    return columns, rows
+
+
+def _keep(src: Path, dest: Path) -> None:
+    """Copy ``src`` to ``dest`` (the grading folder's copy), unless it is that file."""
+    src, dest = Path(src), Path(dest)
+    if not src.is_file():
+        raise PolicyError(f"no file {src}")
+    if not dest.exists() or not src.resolve().samefile(dest.resolve()):
+        dest.write_bytes(src.read_bytes())
+
+
+def apply_policy(grading_dir: Path, policy_path: Path | None = None, *,
+                 times_path: Path | None = None, out: Path | None = None,
+                 submitted_dir: Path | None = None) -> LateReport | None:
+    """Apply the course's deadlines to GRADING_DIR/grades.csv: its late columns
+    (:data:`LATE_COLUMNS`) are written (or replaced) in place, or into ``out``.
+
+    ``policy_path`` (and ``times_path``, :func:`load_times`) are kept in the grading folder
+    (:data:`POLICY_FILE`, :data:`TIMES_FILE`), so that a later ``grade`` of the same folder
+    applies them again; without ``policy_path`` the kept copy is used, and without one this
+    does nothing (returns None). The submission times are the ``timestamp.txt`` of
+    GRADING_DIR/submitted/<student>/<assignment>/ (the grader's copy of each submission),
+    unless the times CSV has the pair.
+    """
+    grading_dir = Path(grading_dir)
+    kept, kept_times = grading_dir / POLICY_FILE, grading_dir / TIMES_FILE
+    if policy_path is None and not kept.is_file():
+        return None
+    policy = load_policy(policy_path or kept)      # a bad policy is refused before any copy
+    times = load_times(times_path) if times_path else (
+        load_times(kept_times) if kept_times.is_file() else None)
+    if out is None:
+        if policy_path is not None:
+            _keep(policy_path, kept)
+        if times_path is not None:
+            _keep(times_path, kept_times)
+    path = grading_dir / "grades.csv"
+    columns, rows = _read_csv(path)
+    pairs = sorted({(r["student"], r["assignment"]) for r in rows})
+    lateness = assess_folder(policy, submitted_dir or grading_dir / "submitted", pairs, times)
+    columns = [c for c in columns if c not in LATE_COLUMNS] + list(LATE_COLUMNS)
+    target = Path(out) if out else path
+    part = target.with_name(target.name + ".part")
+    with open(part, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, columns, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(apply_to_rows(rows, lateness))
+    part.replace(target)
+    graded = {s for s, _ in pairs}
+    return LateReport(target, [lateness[p] for p in pairs],
+                      sorted(policy.students_named() - graded))
+
+
 def write_late(grading_dir: Path, policy_path: Path, out: Path | None = None,
                submitted_dir: Path | None = None, times_path: Path | None = None) -> LateReport:
-    """Write GRADING_DIR/grades-late.csv (or ``out``): grades.csv with the late columns.
+    """``python -m autograder late``: :func:`apply_policy` with this policy file."""
+    return apply_policy(grading_dir, policy_path, times_path=times_path, out=out,
+                        submitted_dir=submitted_dir)
 
-    ``times_path``: a CSV of submission times (:func:`load_times`) that takes precedence over
-    the submissions' ``timestamp.txt``.
-    """
-    from .report import load_grades
 
-    grading_dir = Path(grading_dir)
-    policy = load_policy(policy_path)
-    rows = load_grades(grading_dir / "grades.csv")
-    pairs = sorted({(r["student"], r["assignment"]) for r in rows})
-    times = load_times(times_path) if times_path else None
-    lateness = assess_folder(policy, submitted_dir or grading_dir / "submitted", pairs, times)
-    adjusted = apply_to_rows(rows, lateness)
-    path = Path(out) if out else grading_dir / "grades-late.csv"
-    columns = list(rows[0].keys()) + [c for c in LATE_COLUMNS if c not in rows[0]]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, columns)
-        w.writeheader()
-        for r in adjusted:
-            w.writerow({**r, "score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}"})
-    graded = {s for s, _ in pairs}
-    return LateReport(path, [lateness[p] for p in pairs],
-                      sorted(policy.students_named() - graded))
+def course_policy(grading_dir: Path, policy_path: Path | None = None) -> Policy | None:
+    """The policy ``grade`` works with: ``policy_path`` (then kept in the grading folder at
+    once, so that a run killed half-way resumes under the same policy), else the grading
+    folder's kept copy, else None."""
+    kept = Path(grading_dir) / POLICY_FILE
+    if policy_path is not None:
+        rules = load_policy(policy_path)
+        _keep(policy_path, kept)
+        return rules
+    return load_policy(kept) if kept.is_file() else None
+
+
+def after_grading(grading_dir: Path, policy_path: Path | None = None) -> str:
+    """What ``grade`` calls once grades.csv is written: the course's deadlines applied
+    (``policy_path``, or the grading folder's kept copy); the text for the summary ("" when
+    the course has no policy). A policy that cannot be read is said, never ignored."""
+    try:
+        report = apply_policy(grading_dir, policy_path)
+    except PolicyError as exc:
+        return f"DEADLINES NOT APPLIED: {exc}"
+    return report.render() if report else ""

@@ -11,6 +11,11 @@ link to the internet, so it opens offline and can be mailed):
   (``summary.txt``);
 * ``report.csv`` (beside it): one row per student, the score of each assignment, the total,
   the percentage and whether the student needs help: the table to import into a gradebook;
+* the **class's own mistakes** (when ``GRADING/state/`` holds the graded answers'
+  fingerprints, :mod:`autograder.mistake_groups`): each exercise's wrong answers grouped by
+  what they output, each group's size, whether it is a known mistake (its hint) or one
+  nobody catalogued, the first differing case, its members and one member's function (the
+  report is the instructor's: it names students and shows their code);
 * ``results/<student>/<assignment>.html``: one page per student and assignment listing each
   exercise's status, score, what is wrong with the first failing case and the hints. It is
   made only of ``grades.csv``, which holds the public case's message and, for a hidden case,
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import late_report
 from .trusted import hints_from_row
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
@@ -250,6 +256,7 @@ th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .passed { color: #1a7f37; } .failed, .error { color: #c62828; } .not-implemented { color: #777; }
 pre { white-space: pre-wrap; margin: 0; font-size: 0.9em; }
+details pre { background: #fafafa; border: 1px solid #eee; padding: 0.4em; }
 img { max-width: 100%; }
 """
 
@@ -286,7 +293,43 @@ def _table(table_id: str, header: list, rows: list) -> str:
     return "\n".join(out)
 
 
-def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None) -> str:
+def render_mistakes(mistakes: list) -> list:
+    """The section on the class's own mistakes (HTML parts): groups of two students or more
+    and the known mistakes, each with its first differing case, members and one function."""
+    body = ["<h2>This class's own mistakes (このクラスの間違い)</h2>",
+            "<p>The wrong answers of each exercise, grouped by what they output on the cases "
+            "every one of them was graded on (the same answers, case by case, up to the "
+            "exercise's tolerance). <em>Not catalogued</em> groups are mistakes the grader has "
+            "no hint for yet: to give the next class one, run the command shown (it writes a "
+            "declaration to review and paste, see docs/class.md). The code is one member's, "
+            "for you only: this section never reaches a learner's page.</p>"]
+    rows = []
+    for em in mistakes:
+        shown = [g for g in em.groups if g.known or g.size > 1]
+        for g in shown:
+            what = (_e(g.known_hint) if g.known else
+                    "<strong>not catalogued</strong><br><code>python -m autograder mistakes "
+                    f"promote GRADING {_e(em.exercise)} {_e(g.group)} --hint \"...\"</code>")
+            code = (f"<details><summary>{_e(g.representative)}'s code</summary><pre>"
+                    f"{_e(g.source)}</pre></details>" if g.source else "")
+            rows.append(f"<tr><td>{_e(em.exercise)}</td><td>{_e(g.group)}</td>"
+                        f"<td class=\"num\">{g.size}</td><td>{what}</td>"
+                        f"<td>{_e(g.case_text())}</td><td>{_e(', '.join(g.students))}{code}"
+                        "</td></tr>")
+        if em.unique_unknown:
+            rows.append(f"<tr><td>{_e(em.exercise)}</td><td></td><td class=\"num\">"
+                        f"{em.unique_unknown}</td><td>other wrong answers, each given by one "
+                        "student only</td><td></td><td></td></tr>")
+    if not rows:
+        return body + ["<p>No wrong answers to group.</p>"]
+    return body + ['<table id="class-mistakes">', "<tr><th>exercise</th><th>group</th>"
+                   "<th>students</th><th>known mistake (its hint)</th><th>first differing case"
+                   "</th><th>who, and one member's code</th></tr>", *rows, "</table>"]
+
+
+def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
+                  late: dict | None = None, mistakes: list | None = None,
+                  similarity: list | None = None) -> str:
     """The class report as one self-contained HTML page."""
     n = len(stats.students)
     helped = [s for s in stats.students if s.needs_help]
@@ -315,6 +358,15 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
                  for h, c in e.hints.most_common(TOP_HINTS)]
     body.append(_table("hints", ["exercise", "hint", "students"], hint_rows) if hint_rows
                 else "<p>No hints: no known mistake was recognised.</p>")
+    if mistakes is not None:
+        body += render_mistakes(mistakes)
+    if similarity:
+        body.append("<h2>Code similarity, for review</h2>")
+        body.append("<p>Pairs of students ranked by how alike their graded functions are "
+                    "(<code>python -m autograder similarity</code>): for a person to read side "
+                    "by side, never a verdict. " + ", ".join(
+                        f'<a href="{_e(href)}">{_e(name)}</a>' for name, href in similarity)
+                    + "</p>")
     body.append(f"<h2>Students who need help ({len(helped)} of {n})</h2>")
     body.append(_table("needs-help", ["student", "score", "points", "percent", "why"],
                        [[s.student, s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num"),
@@ -327,13 +379,14 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
                                       for a in stats.assignments],
                          s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num")]
                         for s in stats.students]))
+    body += late_report.report_section(late)   # the course's deadlines, if applied
     if problems:
         body.append("<h2>Problems the grader reported</h2>")
         body.append("<pre id=\"problems\">" + _e("\n".join(problems)) + "</pre>")
     return _page("Class report", body)
 
 
-def render_student(student: str, assignment: str, rows: list) -> str:
+def render_student(student: str, assignment: str, rows: list, late: dict | None = None) -> str:
     """One student's results for one assignment, exercise by exercise."""
     got = sum(r["score"] for r in rows)
     top = sum(r["max_score"] for r in rows)
@@ -344,6 +397,7 @@ def render_student(student: str, assignment: str, rows: list) -> str:
             "known mistakes it matches. Hidden cases show only their number and the kind of "
             "problem. Run <code>python -m autograder check</code> in your folder to see the "
             "public cases again.</p>"]
+    body.append(late_report.student_line(late, student, assignment))
     out = ['<table id="results">', "<tr><th>exercise</th><th>status</th><th>score</th>"
            "<th>what is wrong, and hints</th></tr>"]
     for r in rows:
@@ -356,18 +410,19 @@ def render_student(student: str, assignment: str, rows: list) -> str:
     return _page(f"{assignment}: {student}", body)
 
 
-def export_csv(path: Path, stats: ClassStats) -> Path:
+def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
     """One row per student: each assignment's score, total, percent and needs-help."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["student", *stats.assignments, "total", "max_total", "percent",
-                    "needs_help", "why"])
+                    "needs_help", "why", *late_report.csv_columns(late, stats.assignments)])
         for s in stats.students:
             w.writerow([s.student, *[_num(round(s.scores[a][0], 2)) if a in s.scores else ""
                                      for a in stats.assignments],
                         _num(round(s.score, 2)), _num(s.max_score),
                         f"{100 * s.fraction:.1f}", "yes" if s.needs_help else "no",
-                        "; ".join(s.reasons)])
+                        "; ".join(s.reasons),
+                        *late_report.csv_cells(late, s.student, stats.assignments)])
     return Path(path)
 
 
@@ -389,18 +444,35 @@ def _safe_name(name: str) -> str:
 
 
 def write_report(grading_dir: Path, out: Path | None = None, *,
-                 threshold: float = DEFAULT_THRESHOLD) -> dict:
-    """Write the report, the CSV export and the per-student pages; returns their paths."""
+                 threshold: float = DEFAULT_THRESHOLD, submitted_dir: Path | None = None,
+                 ) -> dict:
+    """Write the report, the CSV export and the per-student pages; returns their paths (and
+    ``mistakes``: the class's own mistakes, or ``None`` without state files).
+    ``submitted_dir``: where the learners' code is (default ``GRADING/submitted``)."""
     grading_dir = Path(grading_dir)
     if not 0 <= threshold <= 1:
         raise ReportError(f"the threshold is a fraction of the points, 0 to 1 (got {threshold})")
     rows = load_grades(grading_dir / "grades.csv")
     stats = class_stats(rows, threshold)
+    late = late_report.submissions(rows)   # None unless the course's policy was applied
     out = Path(out) if out else grading_dir / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
+    mistakes = None
+    if (grading_dir / "state").is_dir():
+        from .mistake_groups import MistakeError, class_mistakes
+
+        try:
+            mistakes = class_mistakes(grading_dir, submitted_dir)
+        except MistakeError:
+            mistakes = None
+    import os
+
+    sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"))
+    links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
-                                 problems=_problems(grading_dir)), encoding="utf-8")
-    csv_path = export_csv(out.with_suffix(".csv"), stats)
+                                 problems=_problems(grading_dir), late=late,
+                                 mistakes=mistakes, similarity=links), encoding="utf-8")
+    csv_path = export_csv(out.with_suffix(".csv"), stats, late)
     pages = []
     by_key: dict = {}
     for r in rows:
@@ -408,6 +480,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     for (student, assignment), items in sorted(by_key.items()):
         page = out.parent / "results" / _safe_name(student) / f"{_safe_name(assignment)}.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(render_student(student, assignment, items), encoding="utf-8")
+        page.write_text(render_student(student, assignment, items, late), encoding="utf-8")
         pages.append(page)
-    return {"report": out, "csv": csv_path, "pages": pages, "stats": stats}
+    return {"report": out, "csv": csv_path, "pages": pages, "stats": stats,
+            "mistakes": mistakes}

@@ -25,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-HEADER = "# Generated from solutions/{name} by `python -m autograder stubs`: edit the stubs below.\n"
+HEADER = ("# Generated from solutions/{name} by `python -m autograder stubs`: "
+          "edit the stubs below.\n")
 INIT = '''"""Your helper package: the functions and classes the course's notebooks ask you to write.
 
 Each module belongs to a sprint (``perceptron.py`` to sprint 1, ...). Replace each

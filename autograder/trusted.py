@@ -94,8 +94,92 @@ def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
             for i, r in zip(chosen, evaluate_many(work, helpers_dir, timeout=timeout,
                                                   overlay=overlay or None)):
                 out[i] = r
-    return [combine(spec, pub, hid, len(public), len(hidden))
-            for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
+    out = [combine(spec, pub, hid, len(public), len(hidden))
+           for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
+    for (_, _, hidden), t in zip(prepared, out):
+        if isinstance(hidden, RevealedCases):
+            reveal(t.result, hidden)
+    return out
+
+
+# --------------------------------------------------------------------------- per student
+def student_salt(salt: str, student: str) -> str:
+    """The salt of one student's hidden cases (course setting ``[hidden] per_student``):
+    derived from the course's secret salt and the student's id, so two students' hidden
+    cases differ and nobody can work out another's without the course's salt."""
+    import hashlib
+
+    return hashlib.sha256(f"per-student\0{salt}\0{student}".encode()).hexdigest()
+
+
+def for_student(prepared: list, salt: str, student: str) -> list:
+    """``prepared`` (``[(spec, public, hidden)]``) with hidden cases of ``student``'s own
+    (:func:`student_salt`); a :class:`RevealedCases` list stays one."""
+    out = []
+    for spec, public, hidden in prepared:
+        mine = list(spec.hidden_cases(student_salt(salt, student)))
+        out.append((spec, public, RevealedCases(mine) if isinstance(hidden, RevealedCases)
+                    else mine))
+    return out
+
+
+# --------------------------------------------------------------------------- staged reveal
+class RevealedCases(list):
+    """Hidden cases whose details the feedback may show: the grader decided, by its own
+    clock and the course's policy (:meth:`autograder.policy.Policy.reveals`), that their
+    sprint is over for every student. A plain list of hidden cases is never revealed."""
+
+
+REVEAL_LIMIT = 600   # characters of one revealed value
+
+
+def _describe_value(value) -> str:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        text = " ".join(np.array2string(value, separator=", ", threshold=24,
+                                        precision=6).split())
+        text = f"array{value.shape} {text}" if value.size > 6 else text
+    else:
+        text = repr(value)
+    return cap(text, REVEAL_LIMIT)
+
+
+def revealed_text(case) -> str:
+    """What a revealed hidden case shows: the inputs it asked and the expected output."""
+    from .registry import RAISES
+
+    expected = case.expected if isinstance(case.expected, dict) else {"return": case.expected}
+    if RAISES in expected:
+        wanted = f"raises {expected[RAISES]}"
+    else:
+        wanted = "; ".join(f"{k}: {_describe_value(v)}" for k, v in expected.items())
+    c = case.case
+    asked = [_describe_value(a) for a in c.get("args", [])]
+    asked += [f"{k}={_describe_value(v)}" for k, v in c.get("kwargs", {}).items()]
+    steps = [f"{step[0]}({', '.join(_describe_value(a) for a in step[1])})"
+             for step in c.get("steps", [])]
+    label = c.get("label")
+    text = ((f"{label}: " if label else "") + (f"inputs ({', '.join(asked)})" if asked
+                                              else "no inputs")
+            + (f", then {', '.join(steps)}" if steps else ""))
+    return (f"After the deadline, this hidden case is revealed: {cap(text, 2 * REVEAL_LIMIT)}"
+            f"\nExpected: {cap(wanted, 2 * REVEAL_LIMIT)}")
+
+
+def prepare_sprint(specs: list, salt: str, revealed: bool = False) -> list:
+    """``[(spec, public, hidden)]`` for a sprint's exercises, the hidden cases of ``salt``;
+    ``revealed``: as :class:`RevealedCases` (the grader decided the sprint is over)."""
+    kind = RevealedCases if revealed else list
+    return [(spec, list(spec.public_cases()), kind(spec.hidden_cases(salt))) for spec in specs]
+
+
+def reveal(result: ExerciseResult, hidden: list) -> None:
+    """Add the failing hidden case's details to ``result``'s message (after the deadline)."""
+    o = result.outcome
+    if o is None or not o.hidden or not o.case or not 0 < o.case <= len(hidden):
+        return
+    result.message = f"{result.message}\n{revealed_text(hidden[o.case - 1])}"
 
 
 def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_public: int,
@@ -126,7 +210,8 @@ def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_publ
     result = ExerciseResult(id=spec.id, title=spec.title, status=status, passed=passed,
                             total=total, points=spec.points, score=score,
                             message=render(outcome, graded=True), hints=hints,
-                            seconds=sum(r.seconds for r in runs), outcome=outcome)
+                            seconds=sum(r.seconds for r in runs), outcome=outcome,
+                            fingerprints=[f for r in runs for f in r.fingerprints])
     return Trusted(result, n_public, n_hidden)
 
 

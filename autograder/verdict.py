@@ -21,28 +21,30 @@ from __future__ import annotations
 import builtins
 from dataclasses import asdict, dataclass
 
+from .i18n import N_, _
+
 #: The kinds of outcome, with the words a hidden case may show.
 KINDS = {
-    "shape": "wrong shape",
-    "dtype": "wrong dtype",
-    "value": "wrong value",
-    "nonfinite": "nan or inf where a finite number was expected",
-    "type": "wrong type of result",
-    "length": "wrong number of values",
-    "keys": "wrong keys",
-    "no_output": "an output is missing",
-    "mutated": "the right answer, but an input was modified in place",
-    "aliased": "the right values, but the input array itself was returned (a new array is "
-               "promised)",
-    "no_raise": "returned where the docstring says it raises an exception",
-    "not_implemented": "not implemented yet",
-    "import_error": "the module could not be imported",
-    "missing": "the function or class is missing from the module",
-    "error": "raised an exception",
-    "unreadable": "returned a value the checker cannot read",
-    "timeout": "did not finish in time",
-    "crashed": "the checker's process ended without a result",
-    "blocked": "needs an exercise of an earlier sprint first",
+    "shape": N_("wrong shape"),
+    "dtype": N_("wrong dtype"),
+    "value": N_("wrong value"),
+    "nonfinite": N_("nan or inf where a finite number was expected"),
+    "type": N_("wrong type of result"),
+    "length": N_("wrong number of values"),
+    "keys": N_("wrong keys"),
+    "no_output": N_("an output is missing"),
+    "mutated": N_("the right answer, but an input was modified in place"),
+    "aliased": N_("the right values, but the input array itself was returned (a new array is "
+                  "promised)"),
+    "no_raise": N_("returned where the docstring says it raises an exception"),
+    "not_implemented": N_("not implemented yet"),
+    "import_error": N_("the module could not be imported"),
+    "missing": N_("the function or class is missing from the module"),
+    "error": N_("raised an exception"),
+    "unreadable": N_("returned a value the checker cannot read"),
+    "timeout": N_("did not finish in time"),
+    "crashed": N_("the checker's process ended without a result"),
+    "blocked": N_("needs an exercise of an earlier sprint first"),
 }
 #: Kinds where the code ran and answered: the public cases may pass and a hidden one not.
 ANSWER_KINDS = {"shape", "dtype", "value", "nonfinite", "type", "length", "keys", "no_output",
@@ -119,24 +121,26 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
     if o is None:
         return ""
     if o.kind == "blocked":
-        return f"blocked: needs {o.blocked_by or 'an exercise of an earlier sprint'} " \
-               "(not implemented yet)"
+        return _("blocked: needs {exercise} (not implemented yet)").format(
+            exercise=o.blocked_by or _("an exercise of an earlier sprint"))
     # A hidden case names the output only ("return", "backward()", "grads"): an index, a
     # key or a step number could tell how many values or calls the hidden case has.
     at = o.where.split("[", 1)[0].strip() if o.hidden else o.where
-    text = f"{at}: {KINDS[o.kind]}" if at else KINDS[o.kind]
+    text = f"{at}: {_(KINDS[o.kind])}" if at else _(KINDS[o.kind])
     if o.kind == "error" and o.exception:
         text = f"{text} ({o.exception})"
     if o.hidden:
-        where = f"hidden case {o.case} of {o.of}" if o.case else "hidden cases"
+        where = _("hidden case {case} of {of}").format(case=o.case, of=o.of) if o.case \
+            else _("hidden cases")
         if o.kind in ANSWER_KINDS:
-            text += " (the public cases may pass: think of edge cases)"
+            text += _(" (the public cases may pass: think of edge cases)")
         return f"{where}: {text}"
     if o.detail and not (o.sealed and o.learner_text):
         text = cap(o.detail)
     if not o.case:
         return text
-    where = f"{'public ' if graded else ''}case {o.case} of {o.of}"
+    where = (_("public case {case} of {of}") if graded else _("case {case} of {of}")).format(
+        case=o.case, of=o.of)
     if o.label:
         where += f" ({cap(o.label, 300)})"
     return f"{where}: {text}"

@@ -115,3 +115,7 @@ def pytest_collection_modifyitems(config, items):
              and not hasattr(modules[entry.split("::")[0]], entry.split("::")[1])]
     if stale:
         raise pytest.UsageError(f"tests/conftest.py SLOW_TESTS names no test: {stale}")
+
+
+# the fixtures of tests/support.py, for every test (imported last: support imports ROOT)
+from .support import torch  # noqa: E402, F401

@@ -16,90 +16,25 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT, make_helpers
+from .support import ROWS, browser_or_skip, free_port, js, wait, write_grading_dir
 
 NOTEBOOK = "sprint1_perceptron.ipynb"
 RUN_TIMEOUT = 420        # seconds for the whole notebook in the browser (2 shared cores)
 VALIDATE_TIMEOUT = 420   # nbgrader validate runs the notebook once more, server-side
 
 
-APT_PACKAGES = ("chromium", "chromium-driver")
-
-
-def _find_browser():
-    return (shutil.which("chromium") or shutil.which("chromium-browser"),
-            shutil.which("chromedriver"))
-
-
-def _try_apt_install() -> str:
-    """Install Debian's chromium and its driver when we may (root, apt-get, COURSE_APT != 0);
-    returns why not, or what went wrong."""
-    if os.environ.get("COURSE_APT") == "0":
-        return "COURSE_APT=0"
-    if not shutil.which("apt-get"):
-        return "no apt-get on this system"
-    if not hasattr(os, "getuid") or os.getuid() != 0:
-        return "not root, so apt-get cannot install them"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                           *APT_PACKAGES], env=env, capture_output=True, text=True, timeout=900)
-    if done.returncode:  # perhaps a stale package list: update it once and retry
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
-        done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                               *APT_PACKAGES], env=env, capture_output=True, text=True,
-                              timeout=900)
-    return "" if done.returncode == 0 else f"apt-get failed: {done.stderr.strip()[-300:]}"
-
-
-def _browser_or_skip():
-    chromium, driver = _find_browser()
-    if not chromium or not driver:
-        why = _try_apt_install()
-        chromium, driver = _find_browser()
-        if not chromium or not driver:
-            pytest.skip("the browser test needs Debian's chromium and chromium-driver, which "
-                        f"are not installed and could not be installed ({why})")
-    webdriver = pytest.importorskip(
-        "selenium.webdriver", reason="the browser test needs Selenium (requirements-dev.txt)")
-    return webdriver, chromium, driver
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(predicate, timeout: float, what: str, interval: float = 0.5, on_timeout=None):
-    deadline = time.monotonic() + timeout
-    last_exc = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except AssertionError:
-            raise  # a definite failure: no need to wait any longer
-        except Exception as exc:  # noqa: BLE001 - the page may not be ready yet
-            last_exc = exc
-        time.sleep(interval)
-    detail = on_timeout() if on_timeout else ""
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}"
-                         f"{f' ({last_exc!r})' if last_exc else ''}{detail}")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A running JupyterLab over a reference copy of the course: ``(url, token, folder)``."""
-    webdriver, chromium, driver = _browser_or_skip()
+    webdriver, chromium, driver = browser_or_skip()
     course = tmp_path_factory.mktemp("browser-course")
     make_helpers(course)
     for name in ("autograder", "solutions", "data"):
@@ -121,7 +56,7 @@ def lab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(value)
     token = secrets.token_hex(16)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots, as a learner
     env.update(COURSE_QUICK="1", HOME=str(home), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTER_CONFIG_DIR=str(home / "config"),
@@ -146,7 +81,7 @@ def lab(tmp_path_factory):
             return r.status == 200
 
     try:
-        _wait(server_up, 120, "JupyterLab to start")
+        wait(server_up, 120, "JupyterLab to start")
         browser = _chrome(webdriver, chromium, driver, home)
         try:
             yield browser, url, token, course, home
@@ -176,12 +111,8 @@ def _chrome(webdriver, chromium: str, driver: str, home: Path):
     return browser
 
 
-def _js(browser, script):
-    return browser.execute_script(script)
-
-
 def _output_text(browser) -> str:
-    return _js(browser, """
+    return js(browser, """
         return Array.from(document.querySelectorAll(
                 '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
             .map(e => e.innerText).join('\\n');""")
@@ -198,21 +129,22 @@ def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
         return f"\nscreenshot: {shots / name}.png; server log: {home / 'jupyter.log'}"
 
     browser.get(f"{url}/lab/tree/notebooks/{NOTEBOOK}?token={token}")
-    _wait(lambda: _js(browser, "return !!(window.jupyterapp && window.jupyterapp.shell)"), 120,
-          "JupyterLab's application object", on_timeout=lambda: shot("no-app"))
+    wait(lambda: js(browser, "return !!(window.jupyterapp && window.jupyterapp.shell)"), 120,
+         "JupyterLab's application object", on_timeout=lambda: shot("no-app"))
     kernel_state = """
         const w = window.jupyterapp.shell.currentWidget;
-        if (!w || !w.sessionContext || !w.context || !w.context.path.endsWith('%s')) return '';
+        if (!w || !w.sessionContext || !w.context
+            || !w.context.path.endsWith('NOTEBOOK')) return '';
         const k = w.sessionContext.session && w.sessionContext.session.kernel;
-        return k ? k.status : '';""" % NOTEBOOK
-    _wait(lambda: _js(browser, kernel_state) == "idle", 180, "the notebook's kernel",
-          on_timeout=lambda: shot("no-kernel"))
+        return k ? k.status : '';""".replace("NOTEBOOK", NOTEBOOK)
+    wait(lambda: js(browser, kernel_state) == "idle", 180, "the notebook's kernel",
+         on_timeout=lambda: shot("no-kernel"))
 
     # The learner's Run > Run All Cells.
-    _js(browser, "window.jupyterapp.commands.execute('notebook:run-all-cells');")
+    js(browser, "window.jupyterapp.commands.execute('notebook:run-all-cells');")
 
     def finished():
-        code, pending, errors = _js(browser, """
+        code, pending, errors = js(browser, """
             const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
             let code = 0, pending = 0, errors = 0;
             for (let i = 0; i < cells.length; i++) {
@@ -226,47 +158,47 @@ def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
         if errors:
             raise AssertionError(f"{errors} cell(s) raised an error:\n"
                                  f"{_output_text(browser)[-3000:]}{shot('cell-error')}")
-        return pending == 0 and _js(browser, kernel_state) == "idle" and code
+        return pending == 0 and js(browser, kernel_state) == "idle" and code
 
-    ran = _wait(finished, RUN_TIMEOUT, "every cell to run", interval=2,
-                on_timeout=lambda: shot("run-all"))
+    ran = wait(finished, RUN_TIMEOUT, "every cell to run", interval=2,
+               on_timeout=lambda: shot("run-all"))
     text = _output_text(browser)
     shot("after-run-all")
     assert "✔ PASS" in text, f"no PASS from the check cells:\n{text[-3000:]}"
     assert "FAIL" not in text and "Traceback" not in text, text[-3000:]
-    plots = _js(browser, """
+    plots = js(browser, """
         return document.querySelectorAll(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img').length;""")
     assert plots >= 1, "no plot (an <img> output) in the notebook"
     assert ran >= 10
 
     # nbgrader's lab extension: the Validate button in the notebook's toolbar.
-    button = _wait(lambda: browser.find_element("css selector", "button.validate-button, "
-                                                ".validate-button button, .validate-button"),
-                   60, "nbgrader's Validate button", on_timeout=lambda: shot("no-validate"))
+    button = wait(lambda: browser.find_element("css selector", "button.validate-button, "
+                                               ".validate-button button, .validate-button"),
+                  60, "nbgrader's Validate button", on_timeout=lambda: shot("no-validate"))
     button.click()
     dialog_text = """
         const d = document.querySelector('.jp-Dialog');
         return d ? d.innerText : '';"""
-    result = _wait(lambda: ("passes all the tests" in _js(browser, dialog_text)
-                            or "failed" in _js(browser, dialog_text).lower()
-                            or "error" in _js(browser, dialog_text).lower())
-                   and _js(browser, dialog_text), VALIDATE_TIMEOUT, "nbgrader's validation result",
-                   interval=2, on_timeout=lambda: shot("validate"))
+    result = wait(lambda: ("passes all the tests" in js(browser, dialog_text)
+                           or "failed" in js(browser, dialog_text).lower()
+                           or "error" in js(browser, dialog_text).lower())
+                  and js(browser, dialog_text), VALIDATE_TIMEOUT, "nbgrader's validation result",
+                  interval=2, on_timeout=lambda: shot("validate"))
     shot("validated")
     assert "Success! Your notebook passes all the tests" in result, result[:2000]
-    _js(browser, "document.querySelector('.jp-Dialog button.jp-mod-accept, .jp-Dialog button')"
-                 ".click();")
+    js(browser, "document.querySelector('.jp-Dialog button.jp-mod-accept, .jp-Dialog button')"
+                ".click();")
 
     # ... and its assignment list (Nbgrader > Assignment List).
-    commands = _js(browser, "return window.jupyterapp.commands.listCommands();")
+    commands = js(browser, "return window.jupyterapp.commands.listCommands();")
     assert "nbgrader:open-assignment-list" in commands
-    _js(browser, "window.jupyterapp.commands.execute('nbgrader:open-assignment-list');")
-    panel = _wait(lambda: _js(browser, """
+    js(browser, "window.jupyterapp.commands.execute('nbgrader:open-assignment-list');")
+    panel = wait(lambda: js(browser, """
         const p = document.querySelector(
             '.nbgrader-assignment-list, #nbgrader-assignment-list, .nbgrader-mainarea-widget');
         return p ? p.innerText : '';"""), 60, "the assignment list",
-                  on_timeout=lambda: shot("assignment-list"))
+                 on_timeout=lambda: shot("assignment-list"))
     shot("assignment-list")
     assert "Released assignments" in panel, panel[:2000]
 
@@ -276,16 +208,15 @@ def test_the_class_report_opens_in_a_browser_and_shows_its_plots(tmp_path):
     """The instructor's class report, as chromium renders it: every plot decodes and shows."""
     from autograder import report
 
-    from .test_report import ROWS, write_grading_dir
 
-    webdriver, chromium, driver = _browser_or_skip()
+    webdriver, chromium, driver = browser_or_skip()
     written = report.write_report(write_grading_dir(tmp_path))
     browser = _chrome(webdriver, chromium, driver, tmp_path)
     try:
         browser.get(written["report"].resolve().as_uri())
-        _wait(lambda: _js(browser, "return document.readyState") == "complete", 60,
-              "the report to load")
-        images = _js(browser, """
+        wait(lambda: js(browser, "return document.readyState") == "complete", 60,
+             "the report to load")
+        images = js(browser, """
             return Array.from(document.images).map(i => ({
                 complete: i.complete, width: i.naturalWidth, height: i.naturalHeight,
                 shown: i.getBoundingClientRect().width, alt: i.alt}));""")
@@ -293,9 +224,9 @@ def test_the_class_report_opens_in_a_browser_and_shows_its_plots(tmp_path):
         for img in images:
             assert img["complete"] and img["width"] > 100 and img["height"] > 100, img
             assert img["shown"] > 100 and img["alt"], img   # laid out on the page, described
-        text = _js(browser, "return document.body.innerText")
+        text = js(browser, "return document.body.innerText")
         for student in {r[0] for r in ROWS}:
             assert student in text, student
-        assert not _js(browser, "return document.querySelectorAll('script').length")
+        assert not js(browser, "return document.querySelectorAll('script').length")
     finally:
         browser.quit()

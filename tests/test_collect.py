@@ -24,7 +24,7 @@ from autograder import collect, course, grading
 from autograder.__main__ import main
 
 from .conftest import make_helpers, plant_mistake
-from .test_release import SPRINT, course_repo, sprint_specs
+from .support import SPRINT, course_repo, sprint_specs, visible_text, wrong_exercise
 
 NB = f"{SPRINT}_perceptron.ipynb"
 
@@ -331,8 +331,7 @@ def class_graded(tmp_path_factory):
 
     # a platform's download for another: a zip of the assignment folder, one mistake in it
     release = course_dir / "release" / SPRINT
-    from .test_grading_e2e import _wrong_exercise
-    wrong = _wrong_exercise(specs)
+    wrong = wrong_exercise(specs)
     mistake = wrong.exercise.mistakes[0]
     entries = {}
     for student in ("bob",):
@@ -407,7 +406,6 @@ def _tree(folder: Path) -> dict:
 
 @pytest.mark.slow
 def test_nbgraders_feedback_lists_every_exercise_with_its_result_and_hint(class_graded):
-    from .test_grading_e2e import visible_text
 
     g = class_graded
     page = visible_text(next((g["out"] / "feedback" / "bob" / SPRINT).glob("*.html")))
@@ -458,7 +456,7 @@ def test_collect_exchange_takes_the_latest_and_follows_nothing(tmp_path):
     os.mkfifo(new / "pipe")
     (inbound / f"glob*+{SPRINT}+2026-01-03 10:00:00.000000 UTC").mkdir()
     (inbound / f"ben+{SPRINT}+2026-01-03 10:00:00.000000 UTC").symlink_to(old)
-    (inbound / f"cat+sprint2+2026-01-03 10:00:00.000000 UTC").mkdir()
+    (inbound / "cat+sprint2+2026-01-03 10:00:00.000000 UTC").mkdir()
     report = collect.collect_exchange(inbound, SPRINT, tmp_path / "out")
     assert [c.student for c in report.collected] == ["ann"]
     ann = tmp_path / "out" / "ann" / SPRINT

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.evaluate import NOT_IMPLEMENTED, PASSED, evaluate
-from autograder.registry import RAISES, Fn, Spec, live_exercises, load_exercises
+from autograder.registry import RAISES, Exercise, Fn, Spec, live_exercises, load_exercises
 
 from .conftest import ROOT, make_helpers, plant_mistake
 
@@ -109,7 +109,9 @@ def _literal(value) -> str:
         return f"_np.{value.dtype}({value.item()!r})"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(_literal(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner}{',' if len(value) == 1 else ''})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {_literal(v)}" for k, v in value.items()) + "}"
     return repr(value)
@@ -166,3 +168,14 @@ def test_spec_without_registry_refuses_hidden_cases():
     spec = Spec("sprint9.x", 1, "m", "f", "t", SPECS[next(iter(SPECS))].tol, stored_public=[])
     with pytest.raises(RuntimeError, match="hidden cases"):
         spec.hidden_cases()
+
+
+def test_problem_numbers_are_the_order_of_the_declarations():
+    from autograder.exercises import numbered
+
+    a, b = (Exercise(id=f"s.{n}", points=1, module="m", name=n, title=t)
+            for n, t in (("a", "the first"), ("b", "Problem 2: the second")))
+    assert [e.title for e in numbered([a, b])] == ["Problem 1: the first", "Problem 2: the second"]
+    assert a.title == "the first", "the declaration itself is left as written"
+    with pytest.raises(ValueError, match="s.b is problem 1 in the list"):
+        numbered([b, a])

@@ -29,7 +29,7 @@ from autograder.evaluate import evaluate
 from autograder.__main__ import main
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers, plant_mistake
-from .test_release import SPRINT, reference_secrets, sprint_specs
+from .support import SPRINT, reference_secrets, sprint_specs, wrong_exercise
 
 SALT = "gradescope-salt"
 VISIBILITY = ["hidden", "after_due_date", "after_published", "visible"]
@@ -223,10 +223,9 @@ def test_stub_submission_scores_zero(bundle, tmp_path):
 
 @pytest.mark.slow
 def test_one_wrong_function_loses_only_its_points_and_shows_the_hint(bundle, tmp_path):
-    from .test_grading_e2e import _wrong_exercise
 
     specs = sprint_specs()
-    wrong = _wrong_exercise(specs)
+    wrong = wrong_exercise(specs)
     mistake = wrong.exercise.mistakes[0]
 
     def fill(sub):
@@ -333,3 +332,159 @@ def test_a_bundle_without_a_salt_gets_a_random_one(tmp_path):
         with zipfile.ZipFile(tmp_path / name) as zf:
             salts.add(json.loads(zf.read("config.json"))["salt"])
     assert len(salts) == 2 and all(len(s) >= 16 for s in salts)
+
+
+# --------------------------------------------------------------------------- deadlines
+# Tokyo is UTC+9: the policy's sprint1 is due 2026-10-05 23:59 Tokyo = 14:59 UTC, 10 minutes
+# of grace, 0.1 a started day, capped at 0.3; alice has 2 more days on sprint1.
+GS_POLICY = """
+timezone = "Asia/Tokyo"
+late_penalty_per_day = 0.1
+max_penalty = 0.3
+grace_minutes = 10
+[sprints.sprint1]
+due = 2026-10-05T23:59:00
+[extensions.alice]
+sprint1 = 2
+"""
+GS_ROSTER = "student,email\nalice,Alice@Uni.example\nbob,bob@uni.example\n"
+
+
+def metadata(created_at, email="bob@uni.example", due="2026-10-01T23:00:00.000000-07:00"):
+    """submission_metadata.json as Gradescope documents it (its due date is not the
+    policy's: the policy's wins where it has one)."""
+    return {"id": 123456, "created_at": created_at,
+            "assignment": {"due_date": due, "group_size": None, "group_submission": False,
+                           "id": 25828, "course_id": 1234, "late_due_date": None,
+                           "release_date": "2026-09-28T00:00:00.000000-07:00",
+                           "title": "Sprint 1", "total_points": "10.0"},
+            "submission_method": "upload",
+            "users": [{"email": email, "id": 1234, "name": "Student User"}],
+            "previous_submissions": []}
+
+
+@pytest.fixture(scope="module")
+def late_config(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("late-bundle")
+    (folder / "policy.toml").write_text(GS_POLICY)
+    (folder / "roster.csv").write_text(GS_ROSTER)
+    path = folder / "autograder.zip"
+    assert main(["gradescope", str(path), "--sprint", SPRINT, "--salt", SALT,
+                 "--policy", str(folder / "policy.toml"),
+                 "--roster", str(folder / "roster.csv")]) == 0
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("config.json"))
+
+
+def graded(score=10.0):
+    return {"score": score, "output": "sprint1: graded", "tests": [
+        {"name": "sprint1.x: X", "score": score, "max_score": 10.0}]}
+
+
+@pytest.mark.parametrize("created_at, email, status, final", [
+    ("2026-10-05T23:09:00.000000+09:00", "bob@uni.example", "on time", 10.0),
+    ("2026-10-06T00:09:00+09:00", "bob@uni.example", "on time", 10.0),      # grace edge
+    ("2026-10-06T00:09:01+09:00", "bob@uni.example", "late", 9.0),          # 1 day
+    ("2026-10-07T15:09:01.5+00:00", "bob@uni.example", "late", 7.0),        # 3 days: 0.3
+    ("2026-10-20T00:00:00+00:00", "bob@uni.example", "late", 7.0),          # capped
+    ("2026-10-07T15:00:00+00:00", "alice@uni.example", "on time", 10.0),    # her extension
+    ("2026-10-07T15:09:01+00:00", "ALICE@uni.example", "late", 9.0),        # ... then late
+])
+def test_gradescopes_submission_time_meets_the_course_policy(late_config, created_at, email,
+                                                             status, final):
+    out = gradescope.apply_deadline(graded(), late_config, metadata(created_at, email),
+                                    log=lambda *a: None)
+    validate(out)
+    assert out["extra_data"]["late"]["late_status"] == status
+    assert out["score"] == pytest.approx(final)
+    assert [t["score"] for t in out["tests"]] == [10.0]     # each test as graded
+    if status == "late":
+        assert "late" in out["output"] and f"{final:g} points" in out["output"]
+
+
+@pytest.mark.parametrize("meta, says", [
+    (None, "no readable submission_metadata.json"),
+    (metadata(None), "no created_at in submission_metadata.json"),
+    (metadata("yesterday"), "malformed"),
+    (metadata(12345), "malformed"),
+    (metadata("2026-10-05T10:00:00+00:00", email="stranger@uni.example"), "not in the bundle"),
+    ({**metadata("2026-10-05T10:00:00+00:00"), "users": []}, "not in the bundle"),
+])
+def test_an_unknown_time_or_student_is_flagged_never_on_time(late_config, meta, says):
+    out = gradescope.apply_deadline(graded(8.0), late_config, meta, log=lambda *a: None)
+    validate(out)
+    late = out["extra_data"]["late"]
+    assert late["late_status"] == "flagged" and says in late["late_note"]
+    assert out["score"] == 8.0 and "under review by your instructor" in out["output"]
+
+
+def test_gradescopes_due_date_serves_a_sprint_the_policy_does_not_date(late_config):
+    config = {**late_config, "sprint": "sprint2", "students": {}}
+    # Gradescope's due date 2026-10-12 23:00 -07:00 = 2026-10-13 06:00 UTC; 10 min grace
+    meta = metadata("2026-10-13T06:10:01+00:00", due="2026-10-12T23:00:00.000000-07:00")
+    out = gradescope.apply_deadline(graded(), config, meta, log=lambda *a: None)
+    assert (out["extra_data"]["late"]["late_status"], out["score"]) == ("late", 9.0)
+    assert out["extra_data"]["late"]["student"] == "bob@uni.example"   # no roster: the email
+    meta["assignment"]["due_date"] = None                              # no due date anywhere
+    out = gradescope.apply_deadline(graded(), config, meta, log=lambda *a: None)
+    assert out["extra_data"]["late"]["late_status"] == "flagged" and out["score"] == 10.0
+
+
+def test_a_bundle_without_a_policy_leaves_the_score_alone(late_config):
+    out = gradescope.apply_deadline(graded(), {**late_config, "policy": None},
+                                    metadata("2026-12-01T00:00:00+00:00"))
+    assert out == graded()
+
+
+def test_a_bad_policy_stops_the_bundle(tmp_path):
+    (tmp_path / "policy.toml").write_text("due = [")
+    assert main(["gradescope", str(tmp_path / "a.zip"), "--sprint", SPRINT,
+                 "--policy", str(tmp_path / "policy.toml")]) == 1
+    assert not (tmp_path / "a.zip").exists()
+
+
+@pytest.mark.slow
+def test_a_late_submission_through_the_harness(late_config, bundle, tmp_path):
+    """The bundle as Gradescope runs it: submission_metadata.json beside submission/."""
+    root = tmp_path / "autograder"
+
+    def fill(sub):
+        make_helpers(sub)
+        (root / "source" / "config.json").write_text(json.dumps(
+            {**json.loads((root / "source" / "config.json").read_text()),
+             "policy": late_config["policy"], "students": late_config["students"]}))
+        (root / "submission_metadata.json").write_text(json.dumps(
+            metadata("2026-10-06T00:09:01+09:00")))
+    results, proc = run_harness(bundle, root, fill)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    validate(results)
+    full = sum(s.points for s in sprint_specs())
+    assert sum(t["score"] for t in results["tests"]) == full
+    assert results["score"] == pytest.approx(round(full * 0.9, 4))
+    assert results["extra_data"]["late"]["days_late"] == 1
+
+
+def test_the_submission_time_is_read_before_learner_code_runs(late_config, bundle, tmp_path,
+                                                              monkeypatch):
+    """Attack: learner code rewrites /autograder/submission_metadata.json while it is graded
+    (here: the grading itself does, standing in for code that could), dating the submission
+    before the deadline. The time read before grading stands."""
+    root = tmp_path / "autograder"
+    for name in ("source", "submission", "results"):
+        (root / name).mkdir(parents=True)
+    (root / "source" / "config.json").write_text(json.dumps(
+        {**late_config, "timeout": None}))
+    (root / "submission_metadata.json").write_text(json.dumps(
+        metadata("2026-10-09T00:00:00+00:00")))                 # 4 days late: -30 % (capped)
+    real = gradescope.bundle_cases
+
+    def tamper(*args, **kwargs):
+        (root / "submission_metadata.json").write_text(json.dumps(
+            metadata("2026-10-01T00:00:00+00:00")))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(gradescope, "bundle_cases", tamper)
+    monkeypatch.setenv("AUTOGRADER_ISOLATE", "none")
+    make_helpers(root / "submission")
+    results = gradescope.grade_submission(root, log=lambda *a: None)
+    assert results["extra_data"]["late"]["late_status"] == "late"
+    assert results["extra_data"]["late"]["penalty"] == "0.3"

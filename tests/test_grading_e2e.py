@@ -6,9 +6,7 @@ folder checks that regrading gives the same grades.
 """
 from __future__ import annotations
 
-import ast
 import csv
-import html
 import inspect
 import io
 import os
@@ -16,7 +14,6 @@ import re
 import shutil
 import sqlite3
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -28,7 +25,8 @@ from autograder import course, grading, sandbox
 from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
 from .conftest import SOLUTIONS, make_helpers
-from .test_release import SPRINT, course_repo, reference_secrets, sprint_specs
+from .support import (SPRINT, course_repo, reference_secrets, sprint_specs, visible_text,
+                      wrong_exercise)
 
 STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
             "hostile_cell")
@@ -76,24 +74,6 @@ def isclose(*args, **kwargs):
 
 
 # --------------------------------------------------------------------------- the class
-def _names_used(obj) -> set:
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-
-def _wrong_exercise(specs: list):
-    """A function exercise that no other exercise of its module calls."""
-    for spec in specs:
-        target = spec.exercise.reference_target()
-        if not inspect.isfunction(target):
-            continue
-        others = [s.exercise.reference_target() for s in specs
-                  if s.module == spec.module and s.id != spec.id]
-        if not any(spec.name in _names_used(o) for o in others):
-            return spec
-    pytest.skip("no function exercise in sprint 1 that others do not call")
-
-
 def _notebook(folder: Path) -> Path:
     return next(folder.glob(f"{SPRINT}_*.ipynb"))
 
@@ -101,7 +81,7 @@ def _notebook(folder: Path) -> Path:
 def make_class(release: Path, submitted: Path, specs: list) -> dict:
     """``submitted/<student>/sprint1/`` for every scenario; returns facts the tests need."""
     src = release / SPRINT
-    facts = {"wrong": _wrong_exercise(specs).id,
+    facts = {"wrong": wrong_exercise(specs).id,
              "syntax_module": specs[0].module}
 
     def start(student: str) -> Path:
@@ -209,13 +189,6 @@ def scores(rows, student: str) -> dict:
 
 def statuses(rows, student: str) -> dict:
     return {r["exercise"]: r["status"] for r in rows if r["student"] == student}
-
-
-def visible_text(path: Path) -> str:
-    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 # --------------------------------------------------------------------------- the run

@@ -27,7 +27,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from autograder import course, grading, jail
 
 from .conftest import ROOT, make_helpers
-from .test_release import SPRINT, sprint_specs
+from .support import SPRINT, sprint_specs
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
 # HOSTILE_ONLY=name,name grades only those attacks (while working on one)

@@ -153,21 +153,49 @@ def test_the_command(grading, capsys):
                      "--column", "sprint1"]) == 2
 
 
-def test_late_adjusted_scores_are_exported_and_flags_stop_it(grading):
-    """grades-late.csv: alice's sprint1 lost 20 % (3 -> 2.4), the rest on time."""
-    graded = list(csv.DictReader(io.StringIO(GRADES)))
-    with open(grading / "grades-late.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, list(graded[0]) + ["late_status", "adjusted_score"])
-        w.writeheader()
-        for r in graded:
-            late = (r["student"], r["assignment"]) == ("alice", "sprint1")
-            w.writerow({**r, "late_status": "late" if late else "on time",
-                        "adjusted_score": float(r["score"]) * (0.8 if late else 1)})
-    _, result = lms.write_export(grading, grading / "roster.csv", "moodle", late=True)
+LATE_POLICY = """
+late_penalty_per_day = 0.2
+max_penalty = 0.5
+[sprints.sprint1]
+due = 2026-10-05T23:59:00Z
+[sprints.sprint2]
+due = 2026-10-12T23:59:00Z
+[extensions."山田"]
+sprint1 = 2
+"""
+STAMPS = {("alice", "sprint1"): "2026-10-06 10:00:00 UTC",   # 1 started day late: -20 %
+          ("alice", "sprint2"): "2026-10-12 10:00:00 UTC",   # on time
+          ("bob", "sprint1"): "2026-10-05 20:00:00 UTC",     # on time
+          ("山田", "sprint1"): "2026-10-07 12:00:00 UTC"}     # on time with 2 more days
+
+
+def test_final_scores_after_the_late_policy_are_exported_and_flags_stop_it(grading):
+    from autograder import policy
+
+    for (student, sprint), stamp in STAMPS.items():
+        folder = grading / "submitted" / student / sprint
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text(stamp)
+    (grading / "policy.toml").write_text(LATE_POLICY, encoding="utf-8")
+    policy.apply_policy(grading, grading / "policy.toml")
+    # by default the final scores: alice's sprint1 lost 20 % (3 -> 2.4)
+    _, result = lms.write_export(grading, grading / "roster.csv", "moodle")
     table = by_first_column(rows(result.text))
     assert table["alice@uni.example"] == ["alice@uni.example", "2.4", "0.5"]
     assert table["bob@uni.example"] == ["bob@uni.example", "2", ""]
-    text = (grading / "grades-late.csv").read_text().replace("on time", "flagged", 1)
-    (grading / "grades-late.csv").write_text(text)
-    with pytest.raises(lms.LmsError, match="flagged"):
+    assert table["yamada@uni.example"] == ["yamada@uni.example", "1", ""]
+    _, result = lms.write_export(grading, grading / "roster.csv", "moodle", late=False)
+    assert by_first_column(rows(result.text))["alice@uni.example"][1] == "3"
+    # a submission without a time: flagged, and the export refuses until a human decides
+    (grading / "submitted" / "山田" / "sprint1" / "timestamp.txt").unlink()
+    policy.apply_policy(grading)
+    with pytest.raises(lms.LmsError, match="山田/sprint1"):
+        lms.write_export(grading, grading / "roster.csv", "canvas")
+    assert cli.main(["lms", str(grading), "--roster", str(grading / "roster.csv")]) == 1
+    assert cli.main(["lms", str(grading), "--roster", str(grading / "roster.csv"),
+                     "--raw"]) == 0
+
+
+def test_late_insists_on_the_late_columns(grading):
+    with pytest.raises(lms.LmsError, match="no late columns"):
         lms.write_export(grading, grading / "roster.csv", "moodle", late=True)

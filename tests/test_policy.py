@@ -135,34 +135,111 @@ def test_penalties_apply_to_grades_rows(policy):
                                               "2026-10-07 15:09:00 UTC"),
                 ("eve", "sprint2"): pol.assess(policy, "eve", "sprint2", None)}
     out = pol.apply_to_rows(rows, lateness)
-    assert out[0]["adjusted_score"] == "1.6" and out[0]["late_status"] == "late"
-    assert out[1]["adjusted_score"] == "1" and out[1]["late_status"] == "flagged"
-    assert rows[0].get("adjusted_score") is None      # the input rows are not changed
+    assert out[0]["final_score"] == "1.6" and out[0]["late_status"] == "late"
+    assert out[1]["final_score"] == "1" and out[1]["late_status"] == "flagged"
+    assert rows[0].get("final_score") is None      # the input rows are not changed
 
 
-def test_the_command_writes_a_late_adjusted_csv(tmp_path, capsys):
+GRADES = ("student,assignment,exercise,score,max_score,status,message\n"
+          "alice,sprint1,sprint1.and_gate,1,1,passed,\n"
+          "alice,sprint1,sprint1.xor_gate,2,2,passed,\n"
+          "bob,sprint1,sprint1.xor_gate,1,2,failed,\n"
+          "eve,sprint1,sprint1.xor_gate,2,2,passed,\n"
+          'frank,sprint1,sprint1.xor_gate,2,2,passed,"hidden case 2 of 3: wrong value\n'
+          'Hint: a, with ""quotes"""\n')
+STAMPS = {"alice": "2026-10-09 15:10:00.000000 UTC",   # 2 days late after her extension
+          "bob": "2026-10-07 15:00:00.000000 UTC",     # on time with his accommodation
+          "frank": "2026-10-20 00:00:00 UTC"}          # 15 days late: capped at 0.3
+#                                                        eve: no timestamp.txt
+
+
+def grading_folder(tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "policy.toml").write_text(POLICY)
-    (tmp_path / "grades.csv").write_text(
-        "student,assignment,exercise,score,max_score,status,message\n"
-        "alice,sprint1,sprint1.xor_gate,2,2,passed,\n"
-        "bob,sprint1,sprint1.xor_gate,1,2,failed,\n"
-        "eve,sprint1,sprint1.xor_gate,2,2,passed,\n")
-    stamps = {"alice": "2026-10-09 15:10:00.000000 UTC",   # 2 days late after her extension
-              "bob": "2026-10-07 15:00:00.000000 UTC"}     # on time with his accommodation
-    for student, stamp in stamps.items():                  # eve has no timestamp.txt
+    (tmp_path / "grades.csv").write_text(GRADES)
+    for student in ("alice", "bob", "eve", "frank"):
         folder = tmp_path / "submitted" / student / "sprint1"
         folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text(stamp)
-    (tmp_path / "submitted" / "eve" / "sprint1").mkdir(parents=True)
-    assert cli.main(["late", str(tmp_path), "--policy", str(tmp_path / "policy.toml")]) == 0
+        if student in STAMPS:
+            (folder / "timestamp.txt").write_text(STAMPS[student])
+    return tmp_path
+
+
+def read_rows(path):
+    return list(csv.DictReader(open(path, newline="", encoding="utf-8")))
+
+
+def test_the_command_writes_the_late_columns_into_grades_csv(tmp_path, capsys):
+    grading = grading_folder(tmp_path / "grading")
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml")]) == 0
     shown = capsys.readouterr().out
-    assert "1 on time, 1 late, 1 flagged" in shown and "carol_typo" in shown
-    got = {r["student"]: r for r in csv.DictReader(open(tmp_path / "grades-late.csv"))}
-    assert (got["alice"]["late_status"], got["alice"]["days_late"],
-            got["alice"]["adjusted_score"]) == ("late", "2", "1.6")
-    assert (got["bob"]["late_status"], got["bob"]["adjusted_score"]) == ("on time", "1")
-    assert got["eve"]["late_status"] == "flagged" and got["eve"]["adjusted_score"] == "2"
-    assert cli.main(["late", str(tmp_path), "--policy", str(tmp_path / "none.toml")]) == 1
+    assert "2 on time" not in shown and "1 on time, 2 late, 1 flagged" in shown
+    assert "carol_typo" in shown
+    rows = read_rows(grading / "grades.csv")
+    assert list(rows[0])[:7] == ["student", "assignment", "exercise", "score", "max_score",
+                                 "status", "message"]
+    got = {(r["student"], r["exercise"]): r for r in rows}
+    alice = got[("alice", "sprint1.xor_gate")]
+    assert (alice["late_status"], alice["days_late"], alice["penalty"], alice["score"],
+            alice["final_score"]) == ("late", "2", "0.2", "2", "1.6")
+    assert got[("alice", "sprint1.and_gate")]["final_score"] == "0.8"
+    assert "extension +3 day(s)" in alice["late_note"]
+    bob = got[("bob", "sprint1.xor_gate")]
+    assert (bob["late_status"], bob["final_score"]) == ("on time", "1")
+    assert "accommodation +2 day(s)" in bob["late_note"]
+    eve = got[("eve", "sprint1.xor_gate")]
+    assert (eve["late_status"], eve["final_score"], eve["penalty"]) == ("flagged", "2", "0")
+    assert "no timestamp.txt" in eve["late_note"]
+    frank = got[("frank", "sprint1.xor_gate")]
+    assert (frank["days_late"], frank["penalty"], frank["final_score"]) == ("15", "0.3", "1.4")
+    assert frank["message"] == 'hidden case 2 of 3: wrong value\nHint: a, with "quotes"'
+    assert (grading / "policy.toml").read_text() == POLICY
+    assert cli.main(["late", str(grading), "--policy", str(grading / "none.toml")]) == 1
+
+
+def test_applying_again_replaces_the_columns_with_the_policys_new_word(tmp_path):
+    """An extension granted after grading: `late` again, and only the late columns change."""
+    grading = grading_folder(tmp_path / "grading")
+    elsewhere = tmp_path / "policy.toml"
+    elsewhere.write_text(POLICY)
+    pol.apply_policy(grading, elsewhere)
+    before = read_rows(grading / "grades.csv")
+    elsewhere.write_text(POLICY.replace("[extensions.alice]\nsprint1 = 3",
+                                        "[extensions.alice]\nsprint1 = 5"))
+    report = pol.apply_policy(grading, elsewhere)
+    after = read_rows(grading / "grades.csv")
+    assert list(after[0]) == list(before[0])          # the columns once, not twice
+    alice = [r for r in after if r["student"] == "alice"][0]
+    assert (alice["late_status"], alice["final_score"]) == ("on time", "1")
+    for b, a in zip(before, after):
+        assert {k: b[k] for k in b if k not in pol.LATE_COLUMNS} == \
+            {k: a[k] for k in a if k not in pol.LATE_COLUMNS}
+    # the grading folder keeps the policy it applied: a later run without --policy uses it
+    assert "sprint1 = 5" in (grading / "policy.toml").read_text()
+    assert [r.status for r in report.records] == [pol.ON_TIME, pol.ON_TIME, pol.FLAGGED,
+                                                  pol.LATE]
+    (grading / "grades.csv").write_text(GRADES)     # as a new `grade` run writes it
+    text = pol.after_grading(grading)
+    assert "2 on time, 1 late, 1 flagged" in text
+    assert read_rows(grading / "grades.csv")[0]["late_status"] == "on time"
+
+
+def test_a_course_without_a_policy_is_left_alone_and_a_bad_one_is_said(tmp_path):
+    (tmp_path / "grades.csv").write_text(GRADES)
+    assert pol.after_grading(tmp_path) == ""
+    assert "late_status" not in (tmp_path / "grades.csv").read_text()
+    (tmp_path / "policy.toml").write_text("due = [")
+    assert pol.after_grading(tmp_path).startswith("DEADLINES NOT APPLIED")
+    assert cli.main(["late", str(tmp_path / "nowhere")]) == 1
+
+
+def test_late_out_writes_elsewhere_and_leaves_grades_csv(tmp_path):
+    grading = grading_folder(tmp_path / "grading")
+    out = tmp_path / "copy.csv"
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml"),
+                     "--out", str(out)]) == 0
+    assert (grading / "grades.csv").read_text() == GRADES
+    assert read_rows(out)[0]["late_status"] == "late"
 
 
 def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, policy):
@@ -181,3 +258,70 @@ def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, 
     (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
     with pytest.raises(pol.PolicyError, match="assignment"):
         pol.load_times(tmp_path / "times.csv")
+
+
+def test_the_worked_example_in_class_md_is_what_the_policy_does():
+    """docs/class.md section 6: its policy file, and the sentence that works it out."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "class.md").read_text()
+    text = re.search(r"## 6\..*?```toml\n(.*?)```", doc, re.S).group(1)
+    rules = pol.parse_policy(text)
+    assert rules.hidden.per_student and rules.hidden.reveal_after_deadline
+    # due 2026-10-05 23:59 Tokyo, 10 minutes of grace, 0.1 a started day, capped at 0.5
+    for stamp, days, penalty in [("2026-10-06 00:09:00", 0, 0.0), ("2026-10-06 00:10:00", 1, 0.1),
+                                 ("2026-10-09 00:10:00", 4, 0.4),   # 3 days and a minute
+                                 ("2026-10-10 00:09:30", 5, 0.5),   # the fifth started day
+                                 ("2026-10-12 00:10:00", 7, 0.5)]:
+        rec = pol.assess(rules, "eve", "sprint1", stamp)
+        assert (rec.days_late, rec.penalty) == (days, pytest.approx(penalty)), stamp
+    assert "at 00:09 Tokyo time on 6 October is on time" in doc
+    assert "three days and a minute after the grace it is four days late (−40 %)" in \
+        " ".join(doc.split())
+
+
+def test_a_learners_own_timestamp_txt_never_becomes_the_submission_time(tmp_path, policy):
+    """Attack: the uploaded zip carries sprint1/timestamp.txt dated before the deadline (or a
+    loose alice_sprint1_timestamp.txt). collect-zip leaves it out: with no time from the
+    platform the submission is flagged, with one the platform's time stands."""
+    import zipfile
+
+    from autograder import collect
+
+    download = tmp_path / "download"
+    download.mkdir()
+    with zipfile.ZipFile(download / "alice_sprint1.zip", "w") as zf:
+        zf.writestr("sprint1/helpers/perceptron.py", "x = 1\n")
+        zf.writestr("sprint1/timestamp.txt", "2026-10-01 00:00:00 UTC")
+    (download / "bob_sprint1_timestamp.txt").write_text("2026-10-01 00:00:00 UTC")
+    (download / "bob_sprint1_perceptron.py").write_text("x = 1\n")
+    report = collect.collect_zip(download, "sprint1", tmp_path / "submitted")
+    assert {c.student for c in report.collected} == {"alice", "bob"}
+    for c in report.collected:
+        assert not (c.folder / "timestamp.txt").exists()
+        assert any("timestamp.txt in the upload was left out" in n for n in c.notes)
+        assert pol.assess(policy, c.student, "sprint1",
+                          pol.read_stamp(c.folder)).status == pol.FLAGGED
+    # a pattern with the platform's time: that time, not the learner's
+    pattern = r"^(?P<student_id>[^_]+)_(?P<assignment>sprint\d+)_(?P<timestamp>[^_]+)\.zip$"
+    (download / "alice_sprint1.zip").rename(download / "alice_sprint1_2026-10-09T12:00Z.zip")
+    for f in download.glob("bob_*"):
+        f.unlink()
+    report = collect.collect_zip(download, "sprint1", tmp_path / "again", pattern=pattern)
+    folder = report.collected[0].folder
+    assert (folder / "timestamp.txt").read_text() == "2026-10-09T12:00Z"
+    assert pol.assess(policy, "alice", "sprint1", pol.read_stamp(folder)).status == pol.LATE
+
+
+def test_grade_keeps_the_policy_before_grading_anything(tmp_path):
+    (tmp_path / "given.toml").write_text(POLICY)
+    (tmp_path / "grading").mkdir()
+    rules = pol.course_policy(tmp_path / "grading", tmp_path / "given.toml")
+    assert (tmp_path / "grading" / "policy.toml").read_text() == POLICY
+    assert pol.course_policy(tmp_path / "grading").sprints == rules.sprints
+    assert pol.course_policy(tmp_path / "empty") is None
+    (tmp_path / "bad.toml").write_text("due = [")
+    with pytest.raises(pol.PolicyError):
+        pol.course_policy(tmp_path / "grading", tmp_path / "bad.toml")
+    assert (tmp_path / "grading" / "policy.toml").read_text() == POLICY   # not replaced

@@ -18,34 +18,7 @@ import pytest
 from autograder import report
 from autograder.__main__ import main
 
-COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
-HINT_OR = "Your gate fires when *either* input is 1: that is OR."
-HINT_BIAS = "The bias is missing: add b."
-INJECTED = "<script>alert('x')</script>"
-
-# (student, assignment, exercise, score, max, status, message)
-ROWS = [
-    ("aiko", "sprint1", "sprint1.and_gate", 1, 1, "passed", ""),
-    ("aiko", "sprint1", "sprint1.perceptron", 2, 2, "passed", ""),
-    ("aiko", "sprint2", "sprint2.relu", 1, 1, "passed", ""),
-    ("ben", "sprint1", "sprint1.and_gate", 0, 1, "failed",
-     f"public case 1 of 3 (the truth table): wrong value\nHint: {HINT_OR}"),
-    ("ben", "sprint1", "sprint1.perceptron", 1, 2, "failed",
-     f"hidden case 3 of 9: wrong value (the public cases may pass: think of edge cases)\n"
-     f"Hint: {HINT_BIAS}"),
-    ("ben", "sprint2", "sprint2.relu", 0, 1, "not implemented", "not implemented yet"),
-    ("chie", "sprint1", "sprint1.and_gate", 0, 1, "failed",
-     f"public case 2 of 3 (x): wrong value {INJECTED}\nHint: {HINT_OR}"),
-    ("chie", "sprint1", "sprint1.perceptron", 2, 2, "passed", ""),
-    ("dan", "sprint1", "sprint1.and_gate", 0, 1, "error",
-     "could not import the module: SyntaxError"),
-    ("dan", "sprint1", "sprint1.perceptron", 0, 2, "error",
-     "could not import the module: SyntaxError"),
-    ("emi", "sprint1", "sprint1.and_gate", 1, 1, "passed", ""),
-    ("emi", "sprint1", "sprint1.perceptron", 1.5, 2, "failed",
-     f"public case 1 of 3 (lr=0.1): wrong value\nHint: {HINT_BIAS}\nHint: {HINT_OR}"),
-]
-PROBLEMS = ["dan/sprint1: helpers/perceptron.py has a syntax error (line 3: invalid syntax)"]
+from .support import HINT_BIAS, HINT_OR, INJECTED, ROWS, write_grading_dir
 
 
 class Page(HTMLParser):
@@ -92,17 +65,6 @@ def table(page: Page, table_id: str) -> list:
     """The table's rows as dicts keyed by its header."""
     header, *rows = page.tables[table_id]
     return [dict(zip(header, r)) for r in rows]
-
-
-def write_grading_dir(tmp_path: Path) -> Path:
-    with open(tmp_path / "grades.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(COLUMNS)
-        for r in ROWS:
-            w.writerow([*r[:3], f"{r[3]:g}", f"{r[4]:g}", *r[5:]])
-    (tmp_path / "summary.txt").write_text(
-        "Graded 9 submission(s)\n\nProblems:\n" + "".join(f"  {p}\n" for p in PROBLEMS))
-    return tmp_path
 
 
 @pytest.fixture

@@ -51,3 +51,17 @@ def test_no_generated_files_are_tracked():
         r"(^|/)(\.venv|__pycache__|\.ipynb_checkpoints|\.pytest_cache|autograded|feedback|"
         r"submitted)(/|$)|\.db$|\.pyc$", f)]
     assert junk == []
+
+
+def test_test_modules_share_through_the_support_module_only():
+    """Shared helpers and fixtures live in tests/support.py (fixtures reach every test through
+    conftest.py); no test module imports another, and PyTorch is skipped for one reason."""
+    tests = ROOT / "tests"
+    for path in sorted(tests.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        imports = re.findall(r"^\s*(?:from\s+(?:\.|tests\.)(test_\w+)\s+import|import\s+"
+                             r"(?:tests\.)?(test_\w+))", text, flags=re.M)
+        assert not imports, f"{path.name} imports test modules {imports}: use tests/support.py"
+        if path.name != "support.py":
+            assert not re.search(r"importorskip\(\s*[\"']torch", text), (
+                f"{path.name}: take the `torch` fixture of tests/support.py instead")

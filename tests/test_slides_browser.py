@@ -35,7 +35,7 @@ import pytest
 from autograder import slides
 
 from .conftest import ROOT, make_helpers
-from .test_browser import _browser_or_skip, _free_port, _js, _wait
+from .support import browser_or_skip, free_port, js, wait
 
 NOTEBOOKS = slides.sprint_notebooks()
 RUN_FIRST = "sprint0_start_here"   # rendered from a copy run against the reference: real plots
@@ -69,7 +69,7 @@ def _cjk_font_or_skip():
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """One headless Chromium for the module, with the network cut off and its requests logged."""
-    webdriver, chromium, driver = _browser_or_skip()
+    webdriver, chromium, driver = browser_or_skip()
     _cjk_font_or_skip()
     from selenium.webdriver.chrome.service import Service
 
@@ -122,22 +122,11 @@ def _run_against_the_reference(path, folder):
             (folder / name).symlink_to(ROOT / name)
     (folder / "notebooks").mkdir()
     nb = nbformat.read(path, as_version=4)
-    env = {"COURSE_QUICK": "1", "MPLBACKEND": None}  # inline plots, short training runs
-    old = {k: os.environ.get(k) for k in env}
-
-    def put(values):
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-    put(env)
-    try:
+    with pytest.MonkeyPatch.context() as env:   # (the fixture using it is module-scoped)
+        env.setenv("COURSE_QUICK", "1")         # short training runs
+        env.delenv("MPLBACKEND", raising=False)  # inline plots
         NotebookClient(nb, timeout=600, kernel_name="python3",
                        resources={"metadata": {"path": str(folder / "notebooks")}}).execute()
-    finally:
-        put(old)
     out = folder / "notebooks" / path.name
     nbformat.write(nb, out)
     return out
@@ -202,7 +191,7 @@ def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, shot
     for stem, page in decks.items():
         browser.get(page.resolve().as_uri())
         assert browser.execute_async_script(WAIT_FOR_MATHJAX), stem
-        state = _js(browser, STATE)
+        state = js(browser, STATE)
         nb = slides.slide_deck(nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb",
                                              as_version=4))
         assert state["total"] >= 5 and state["indices"]["h"] == 0, (stem, state["total"])
@@ -210,11 +199,11 @@ def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, shot
         # Navigation: → goes to the next slide, ↓ into its sub-slides.
         body = browser.find_element("tag name", "body")
         body.send_keys(Keys.ARROW_RIGHT)
-        _wait(lambda: _js(browser, "return Reveal.getIndices().h") == 1, 10, f"{stem}: slide 2")
-        if _js(browser, "return Reveal.availableRoutes().down"):
+        wait(lambda: js(browser, "return Reveal.getIndices().h") == 1, 10, f"{stem}: slide 2")
+        if js(browser, "return Reveal.availableRoutes().down"):
             body.send_keys(Keys.ARROW_DOWN)
-            _wait(lambda: _js(browser, "return Reveal.getIndices().v") == 1, 10,
-                  f"{stem}: the first sub-slide")
+            wait(lambda: js(browser, "return Reveal.getIndices().v") == 1, 10,
+                 f"{stem}: the first sub-slide")
 
         # Formulas: every one typeset, no TeX left as text.
         has_math = any("$" in c.source for c in nb.cells if c.cell_type == "markdown")
@@ -232,7 +221,7 @@ def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, shot
             assert len(state["images"]) >= 2, f"{stem}: the run copy's plots are not shown"
 
         # The Japanese terms: a problem slide, drawn with a CJK font.
-        where = _js(browser, """
+        where = js(browser, """
             const h = Array.from(document.querySelectorAll(
                     '.reveal .slides h2, .reveal .slides h3'))
                 .find(e => e.textContent.includes('【問題'));
@@ -243,9 +232,9 @@ def test_every_sprint_presents_offline_from_the_slide_files(browser, decks, shot
             Reveal.slide(i.h, i.v);
             return i;""")
         assert where, f"{stem}: no 【問題N】 heading on the slides"
-        _wait(lambda: _js(browser, "return document.querySelector('[data-cjk-probe]')"
-                                   ".closest('section').classList.contains('present')"), 10,
-              f"{stem}: the problem slide")
+        wait(lambda: js(browser, "return document.querySelector('[data-cjk-probe]')"
+                                 ".closest('section').classList.contains('present')"), 10,
+             f"{stem}: the problem slide")
         fonts = _platform_fonts(browser, "[data-cjk-probe]")
         assert any("CJK" in f["familyName"] or "Noto Sans JP" in f["familyName"]
                    for f in fonts), f"{stem}: 【問題】 drawn with {fonts}"
@@ -292,7 +281,7 @@ def rise_lab(tmp_path_factory):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (app_dir / "settings" / "overrides.d" / slides.RISE_OVERRIDES).is_file()
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
            f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
            "--ServerApp.port_retries=0", "--LabApp.news_url=",
@@ -312,7 +301,7 @@ def rise_lab(tmp_path_factory):
             return r.status == 200
 
     try:
-        _wait(up, 120, "JupyterLab to start")
+        wait(up, 120, "JupyterLab to start")
         yield url, token
     finally:
         server.terminate()
@@ -334,29 +323,29 @@ def test_rise_presents_a_sprint_live_in_jupyterlab_offline(browser, rise_lab):
     present = """
         const s = Array.from(document.querySelectorAll('.reveal .slides > section'));
         return s.findIndex(e => e.classList.contains('present'));"""
-    _wait(lambda: _js(browser, present) == 0 and _js(
+    wait(lambda: js(browser, present) == 0 and js(
         browser, "return document.querySelectorAll('.reveal mjx-container').length"), 120,
           "RISE to present the notebook with typeset formulas")
-    sections = _js(browser, "return document.querySelectorAll('.reveal .slides > section').length")
+    sections = js(browser, "return document.querySelectorAll('.reveal .slides > section').length")
     nb = nbformat.read(ROOT / "notebooks" / RISE_NOTEBOOK, as_version=4)
     parts = sum(c.metadata.get("slideshow", {}).get("slide_type") == "slide" for c in nb.cells)
     assert sections == parts, (sections, parts)  # one slide per part, as the metadata says
-    assert "white" in _js(browser, "return document.body.className"), \
+    assert "white" in js(browser, "return document.body.className"), \
         "RISE is not using the course's theme (slides --rise)"
     browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
-    _wait(lambda: _js(browser, present) == 1, 20, "→ to move to the second slide")
+    wait(lambda: js(browser, present) == 1, 20, "→ to move to the second slide")
     sub = """
         const h = document.querySelector('.reveal .slides > section.present');
         const v = Array.from(h.querySelectorAll(':scope > section'));
         return [v.length, v.findIndex(e => e.classList.contains('present'))];"""
-    count, index = _js(browser, sub)
+    count, index = js(browser, sub)
     if count > 1:  # Space: the next sub-slide (in RISE, ↓ moves to the next cell as in Lab)
         browser.find_element("tag name", "body").send_keys(Keys.SPACE)
-        _wait(lambda: _js(browser, sub)[1] == index + 1, 20, "Space to move to the next sub-slide",
-              on_timeout=lambda: f" (at {_js(browser, sub)})")
-    math = _js(browser, "return document.querySelectorAll('.reveal mjx-container').length")
+        wait(lambda: js(browser, sub)[1] == index + 1, 20, "Space to move to the next sub-slide",
+             on_timeout=lambda: f" (at {js(browser, sub)})")
+    math = js(browser, "return document.querySelectorAll('.reveal mjx-container').length")
     assert math > 0
-    text = _js(browser, "return document.querySelector('.reveal .slides').innerText")
+    text = js(browser, "return document.querySelector('.reveal .slides').innerText")
     assert "$$" not in text
     sent = _requests(browser)
     assert not _off_machine(sent), f"RISE asked the network for {_off_machine(sent)}"
@@ -379,9 +368,9 @@ def test_a_facilitator_presents_live_and_runs_a_plot_on_a_slide(browser, rise_la
         const k = w && w.sessionContext && w.sessionContext.session
                   && w.sessionContext.session.kernel;
         return k ? k.status : '';"""
-    _wait(lambda: _js(browser, kernel) == "idle", 180, "the notebook's kernel")
+    wait(lambda: js(browser, kernel) == "idle", 180, "the notebook's kernel")
     # Run All Above the plot cell: the setup cell (skipped on the slides) and the imports.
-    above = _js(browser, """
+    above = js(browser, """
         const panel = window.jupyterapp.shell.currentWidget;
         const cells = panel.content.model.cells;
         for (let i = 0; i < cells.length; i++) {
@@ -393,21 +382,21 @@ def test_a_facilitator_presents_live_and_runs_a_plot_on_a_slide(browser, rise_la
         }
         return -1;""")
     assert above > 0, "no plot cell in the notebook"
-    _wait(lambda: _js(browser, f"""
+    wait(lambda: js(browser, f"""
         const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
         for (let i = 0; i < {above}; i++) {{
             const c = cells.get(i);
             if (c.type === 'code' && c.executionCount === null) return false;
         }}
-        return true;""") and _js(browser, kernel) == "idle", 180, "the cells above to run")
-    _js(browser, "window.jupyterapp.commands.execute('RISE:preview');")  # Alt+R
-    frame = _wait(lambda: browser.find_element("css selector", "iframe[src*='/rise/']"), 60,
-                  "RISE's slide show beside the notebook")
+        return true;""") and js(browser, kernel) == "idle", 180, "the cells above to run")
+    js(browser, "window.jupyterapp.commands.execute('RISE:preview');")  # Alt+R
+    frame = wait(lambda: browser.find_element("css selector", "iframe[src*='/rise/']"), 60,
+                 "RISE's slide show beside the notebook")
     browser.switch_to.frame(frame)
     try:
-        _wait(lambda: _js(browser, "return !!document.querySelector("
-                                   "'.reveal .slides > section.present')"), 120,
-              "the slide show")
+        wait(lambda: js(browser, "return !!document.querySelector("
+                                 "'.reveal .slides > section.present')"), 120,
+             "the slide show")
         # The slide with the plot of the step function and its derivative (sprint 2, 1.).
         found = """
             const cell = Array.from(document.querySelectorAll('.jp-CodeCell')).find(
@@ -416,13 +405,13 @@ def test_a_facilitator_presents_live_and_runs_a_plot_on_a_slide(browser, rise_la
             const v = cell.closest('section'), h = v.parentElement.closest('section') || v;
             return [h.classList.contains('present'), v.classList.contains('present')];"""
         for _ in range(40):
-            where = _js(browser, found)
+            where = js(browser, found)
             assert where is not None, "the plot cell is not on the slides"
             if where[1]:
                 break
             browser.find_element("tag name", "body").send_keys(Keys.SPACE)  # the next slide
             time.sleep(0.6)
-        assert _js(browser, found)[1], "Space did not reach the plot's slide"
+        assert js(browser, found)[1], "Space did not reach the plot's slide"
         editor = browser.execute_script("""
             return Array.from(document.querySelectorAll('.jp-CodeCell')).find(
                 c => c.textContent.includes('def step(x):')).querySelector('.cm-content');""")
@@ -436,14 +425,14 @@ def test_a_facilitator_presents_live_and_runs_a_plot_on_a_slide(browser, rise_la
             if (out && out.innerText.includes('Traceback')) return 'error: ' + out.innerText;
             const img = cell.querySelector('.jp-OutputArea-output img');
             return img && img.complete ? img.naturalWidth : 0;"""
-        width = _wait(lambda: _js(browser, plot), 120, "the plot on the slide",
-                      on_timeout=lambda: (browser.save_screenshot(str(shots / "rise-no-plot.png"))
-                                          and "") + _js(browser, """
+        width = wait(lambda: js(browser, plot), 120, "the plot on the slide",
+                     on_timeout=lambda: (browser.save_screenshot(str(shots / "rise-no-plot.png"))
+                                        and "") + js(browser, """
             return '\\n' + Array.from(document.querySelectorAll('.jp-CodeCell')).find(
                 c => c.textContent.includes('def step(x):')).outerHTML.slice(-1500);"""))
         assert width != 0 and not str(width).startswith("error"), width
         assert width > 100, width
-        _js(browser, """Array.from(document.querySelectorAll('.jp-CodeCell')).find(
+        js(browser, """Array.from(document.querySelectorAll('.jp-CodeCell')).find(
             c => c.textContent.includes('def step(x):')).querySelector('.jp-OutputArea-output img')
             .scrollIntoView();""")
         browser.switch_to.default_content()

@@ -43,8 +43,7 @@ def test_counterparts_table_is_read_from_the_classes():
 
 
 @pytest.mark.oracle
-def test_affine_to_linear_gives_torch_linear_the_same_function():
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_affine_to_linear_gives_torch_linear_the_same_function(torch):
     rng = np.random.default_rng(2)
     W, b, x = rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=(4, 5))
     weight, bias = framework.affine_to_linear(W, b)
@@ -56,8 +55,7 @@ def test_affine_to_linear_gives_torch_linear_the_same_function():
 
 
 @pytest.mark.oracle
-def test_conv2d_agrees_with_torch_and_flipped_filters_with_true_convolution():
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_conv2d_agrees_with_torch_and_flipped_filters_with_true_convolution(torch):
     rng = np.random.default_rng(3)
     x, W = rng.normal(size=(2, 3, 6, 7)), rng.normal(size=(4, 3, 3, 2))
     ours = Conv2d(W, np.zeros(4), stride=1, pad=1).forward(x)
@@ -76,8 +74,7 @@ def _trained_tiny_net(dropout=0.0, dtype="float64"):
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype,tol", [("float64", 1e-10), ("float32", 1e-4)])
-def test_torch_twin_predicts_like_the_scratch_network(dtype, tol):
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_torch_twin_predicts_like_the_scratch_network(dtype, tol, torch):
     net, rng = _trained_tiny_net(dropout=0.5, dtype=dtype)
     twin = framework.to_torch(net)
     x = rng.random((5, 1, 8, 8)).astype(dtype)
@@ -87,8 +84,7 @@ def test_torch_twin_predicts_like_the_scratch_network(dtype, tol):
 
 
 @pytest.mark.oracle
-def test_autograd_agrees_with_the_hand_written_backward_passes():
-    pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_autograd_agrees_with_the_hand_written_backward_passes(torch):
     net, rng = _trained_tiny_net()
     x, t = rng.random((6, 1, 8, 8)), rng.integers(0, 4, 6)
     loss, theirs = framework.torch_gradients(net, framework.to_torch(net), x, t)

@@ -222,12 +222,6 @@ def test_the_w_times_x_mistake_runs_only_where_the_shapes_are_square():
 
 
 # --------------------------------------------------------------------------- oracle: PyTorch
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip(
-        "torch", reason="PyTorch is not installed: the oracle tests need requirements-oracle.txt")
-
-
 def _oracle_inputs():
     rng = np.random.default_rng(2024)
     xs = [rng.normal(size=(6, 9)) * 4, rng.normal(size=11) * 30,

@@ -436,12 +436,6 @@ def test_notebook_runs_short_under_quick_and_labels_its_plots():
 
 
 # --------------------------------------------------------------------------- oracle: PyTorch
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip(
-        "torch", reason="PyTorch is not installed: the oracle tests need requirements-oracle.txt")
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize("seed", range(5))
 def test_cross_entropy_matches_torch(torch, seed):

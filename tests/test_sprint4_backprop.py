@@ -342,12 +342,6 @@ def test_square_only_mistakes_run_on_the_square_worked_example():
 
 
 # --------------------------------------------------------------------------- oracle: PyTorch
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip(
-        "torch", reason="PyTorch is not installed: the oracle tests need requirements-oracle.txt")
-
-
 def _t(torch, a):
     return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 

@@ -126,8 +126,7 @@ def test_gradient_matches_central_differences(activation, hidden):
 # --------------------------------------------------------------------------- PyTorch oracle
 @pytest.mark.oracle
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
-def test_training_run_matches_pytorch_sgd_on_the_same_batches(activation):
-    torch = pytest.importorskip("torch", reason="PyTorch (the test-only oracle) is not installed")
+def test_training_run_matches_pytorch_sgd_on_the_same_batches(activation, torch):
     rng = np.random.default_rng(11)
     X, y = rng.normal(size=(45, 6)), rng.integers(0, 4, size=45)
     X_val, y_val = rng.normal(size=(9, 6)), rng.integers(0, 4, size=9)

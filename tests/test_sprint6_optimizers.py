@@ -63,8 +63,7 @@ HYPER = {
 @pytest.mark.oracle
 @pytest.mark.parametrize("name,kw", [(n, k) for n, ks in HYPER.items() for k in ks],
                          ids=[f"{n}-{i}" for n, ks in HYPER.items() for i in range(len(ks))])
-def test_twenty_steps_agree_with_torch_optim(name, kw):
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle for the optimizers")
+def test_twenty_steps_agree_with_torch_optim(name, kw, torch):
     params, grads = _params_and_grads(seed=len(name) + int(kw["lr"] * 1000), steps=20)
     tensors = {k: torch.tensor(v.copy(), dtype=torch.float64, requires_grad=True)
                for k, v in params.items()}

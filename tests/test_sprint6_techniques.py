@@ -41,8 +41,7 @@ def test_init_weights_have_the_requested_spread():
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
-def test_forward_activations_agree_with_torch(activation):
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_forward_activations_agree_with_torch(activation, torch):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(6, 5))
     Ws = [rng.normal(size=s) for s in [(5, 4), (4, 4), (4, 3)]]
@@ -126,8 +125,7 @@ def test_dropout_backward_matches_central_differences_with_the_mask_fixed():
 
 
 @pytest.mark.oracle
-def test_dropout_at_inference_is_torch_dropout_in_eval_mode():
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_dropout_at_inference_is_torch_dropout_in_eval_mode(torch):
     x = np.random.default_rng(3).normal(size=(5, 7))
     ref = torch.nn.Dropout(p=0.5).eval()(torch.tensor(x)).numpy()
     layer = Dropout(0.5, seed=0)
@@ -136,9 +134,8 @@ def test_dropout_at_inference_is_torch_dropout_in_eval_mode():
 
 
 @pytest.mark.oracle
-def test_dropout_training_is_torch_dropout_given_the_same_mask():
+def test_dropout_training_is_torch_dropout_given_the_same_mask(torch):
     """Torch draws its own mask; its values on the kept entries must equal ours there."""
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
     x = np.random.default_rng(4).normal(size=(50, 40))
     torch.manual_seed(0)
     ref = torch.nn.Dropout(p=0.25).train()(torch.tensor(x)).numpy()
@@ -177,8 +174,7 @@ def test_dropconnect_gradients_match_central_differences():
 
 
 @pytest.mark.oracle
-def test_dropconnect_agrees_with_torch_autograd_given_its_mask():
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_dropconnect_agrees_with_torch_autograd_given_its_mask(torch):
     rng = np.random.default_rng(6)
     W, b, x, dout = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(2, 3)), \
         rng.normal(size=(2, 4))
@@ -229,8 +225,7 @@ def test_maxout_backward_matches_central_differences(shape, k):
 
 
 @pytest.mark.oracle
-def test_maxout_agrees_with_torch_max_over_channel_groups():
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_maxout_agrees_with_torch_max_over_channel_groups(torch):
     rng = np.random.default_rng(10)
     x, dout = rng.normal(size=(2, 6, 3, 3)), rng.normal(size=(2, 2, 3, 3))
     layer = Maxout(3)

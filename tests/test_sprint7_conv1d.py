@@ -175,8 +175,7 @@ def test_conv1d_forward_agrees_with_a_naive_loop(seed):
 
 
 @pytest.mark.oracle
-def test_conv1d_and_max_pool_agree_with_pytorch_on_random_shapes():
-    torch = pytest.importorskip("torch", reason="PyTorch (the test-only oracle) is not installed")
+def test_conv1d_and_max_pool_agree_with_pytorch_on_random_shapes(torch):
     F = torch.nn.functional
     rng = np.random.default_rng(7)
     seen = set()
@@ -211,8 +210,7 @@ def test_conv1d_and_max_pool_agree_with_pytorch_on_random_shapes():
 
 
 @pytest.mark.oracle
-def test_simple_conv1d_agrees_with_pytorch():
-    torch = pytest.importorskip("torch", reason="PyTorch (the test-only oracle) is not installed")
+def test_simple_conv1d_agrees_with_pytorch(torch):
     rng = np.random.default_rng(11)
     for _ in range(10):
         length = int(rng.integers(1, 12))

@@ -287,15 +287,9 @@ def test_a_training_step_runs_one_forward_pass():
 
 
 # --------------------------------------------------------------------------- PyTorch oracle
-def _torch():
-    return pytest.importorskip("torch", reason="PyTorch (the test-only oracle) is not installed; "
-                                               "see requirements-oracle.txt")
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize("seed", range(10))
-def test_convolution_agrees_with_pytorch(seed):
-    torch = _torch()
+def test_convolution_agrees_with_pytorch(seed, torch):
     rng = np.random.default_rng(300 + seed)
     x, W, b, stride, pad = _random_conv_setup(rng, max_hw=10)
     if seed == 0:                                       # the case the issue names, for sure
@@ -319,8 +313,7 @@ def test_convolution_agrees_with_pytorch(seed):
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("seed", range(10))
-def test_pooling_agrees_with_pytorch_ties_included(seed):
-    torch = _torch()
+def test_pooling_agrees_with_pytorch_ties_included(seed, torch):
     rng = np.random.default_rng(400 + seed)
     N, C = (int(v) for v in rng.integers(1, 4, size=2))
     ph, pw = (int(v) for v in rng.integers(1, 4, size=2))
@@ -346,8 +339,7 @@ def test_pooling_agrees_with_pytorch_ties_included(seed):
 
 
 @pytest.mark.oracle
-def test_simple_convnet_agrees_with_the_same_network_in_pytorch():
-    torch = _torch()
+def test_simple_convnet_agrees_with_the_same_network_in_pytorch(torch):
     net = cnn_module.SimpleConvNet(input_dim=(1, 10, 9), filter_num=4, filter_size=3, hidden_size=6,
                                    output_size=5, dtype=np.float64, seed=5)
     p = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}

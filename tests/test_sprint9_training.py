@@ -96,8 +96,7 @@ def test_batchnorm_running_averages_converge_to_the_data_statistics():
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("shape", [(7, 3), (4, 3, 5, 2)], ids=["BatchNorm1d", "BatchNorm2d"])
-def test_batchnorm_agrees_with_torch(shape):
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
+def test_batchnorm_agrees_with_torch(shape, torch):
     rng = np.random.default_rng(5)
     x1, x2, dout = (rng.normal(size=shape) * 3 + 1 for _ in range(3))
     gamma, beta = rng.uniform(0.5, 2, 3), rng.normal(size=3)
@@ -330,9 +329,8 @@ def test_deep_cnn_without_batchnorm_has_no_gamma():
 
 
 @pytest.mark.oracle
-def test_deep_cnn_inference_agrees_with_the_same_network_in_torch():
+def test_deep_cnn_inference_agrees_with_the_same_network_in_torch(torch):
     """The deeper CNN's inference against torch.nn layers holding the same weights."""
-    torch = pytest.importorskip("torch", reason="PyTorch is the test oracle")
     from torch import nn
 
     net = _tiny_net(seed=4)

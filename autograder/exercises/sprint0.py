@@ -10,6 +10,7 @@ import numpy as np
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case
+from . import numbered
 
 EXACT = Tolerance(rtol=0, atol=0)
 CLOSE = Tolerance(rtol=1e-9, atol=1e-12)
@@ -111,10 +112,10 @@ SQUARE_X = np.array([[1.0, 2.0, 3.0],
                      [4.0, 5.0, 6.0],
                      [7.0, 8.0, 9.0]])
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint0.as_column", points=1, module="warmup", name="as_column",
-        title="Problem 1: a vector as a column",
+        title="a vector as a column",
         examples=[case(np.array([1.0, 2.0, 3.0]), label="as_column([1.0, 2.0, 3.0]) from the text")],
         generate=_gen_vector,
         edge_cases=[case(np.array([7.5]), label="one value"),
@@ -133,7 +134,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint0.add_bias", points=1, module="warmup", name="add_bias",
-        title="Problem 2: add a bias by broadcasting",
+        title="add a bias by broadcasting",
         examples=[
             case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([10.0, 20.0, 30.0]),
                  label="X (2, 3) + b (3,) from the text"),
@@ -155,7 +156,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint0.affine", points=1, module="warmup", name="affine",
-        title="Problem 3: the affine map X @ W + b",
+        title="the affine map X @ W + b",
         examples=[
             case(np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]]),
                  np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.5, -0.5]),
@@ -187,7 +188,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint0.row_means", points=1, module="warmup", name="row_means",
-        title="Problem 4: row means with keepdims",
+        title="row means with keepdims",
         examples=[
             case(np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]]), label="X (2, 3) from the text"),
             case(SQUARE_X, label="a square X (3, 3)"),
@@ -218,7 +219,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint0.normalize_rows", points=1, module="warmup", name="normalize_rows",
-        title="Problem 5: rows that sum to 1",
+        title="rows that sum to 1",
         examples=[
             case(np.array([[1.0, 1.0, 2.0], [0.0, 3.0, 1.0]]), label="X (2, 3) from the text"),
             case(SQUARE_X, label="a square X (3, 3)"),
@@ -242,4 +243,4 @@ EXERCISES = [
                     "row needs its own sum: `X.sum(axis=1, keepdims=True)`."),
         ],
     ),
-]
+])

@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.perceptron import AND, NAND, OR, step_function
+from solutions.perceptron import NAND, OR, Perceptron, step_function
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -128,16 +129,8 @@ def _xor_output_nand(x):
     return NAND(np.stack([NAND(x), OR(x)], axis=-1))
 
 
-class _PerceptronNoBiasUpdate:
+class _PerceptronNoBiasUpdate(Perceptron):
     """Updates the weights but forgets the bias."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         errors = np.zeros(epochs, dtype=int)
@@ -150,16 +143,8 @@ class _PerceptronNoBiasUpdate:
         return errors
 
 
-class _PerceptronTargetUpdate:
+class _PerceptronTargetUpdate(Perceptron):
     """Moves the weights by the target t instead of the error t - y, so even when right."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         errors = np.zeros(epochs, dtype=int)
@@ -172,16 +157,8 @@ class _PerceptronTargetUpdate:
         return errors
 
 
-class _PerceptronBatchUpdate:
+class _PerceptronBatchUpdate(Perceptron):
     """Predicts the whole data set with the old weights, then applies all updates at once."""
-
-    def __init__(self, n_inputs=2, lr=0.1):
-        self.lr = lr
-        self.w = np.zeros(n_inputs)
-        self.b = 0.0
-
-    def predict(self, X):
-        return step_function(np.asarray(X) @ self.w + self.b)
 
     def fit(self, X, y, epochs=10):
         X = np.asarray(X, dtype=float)
@@ -198,10 +175,10 @@ class _PerceptronBatchUpdate:
 _Y_AND, _Y_OR = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])
 _XOR_Y = np.array([0, 1, 1, 0])
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint1.step_function", points=1, module="perceptron", name="step_function",
-        title="Problem 1: the step function",
+        title="the step function",
         examples=[case(np.array([-1.0, 0.0, 2.5]), label="step_function([-1.0, 0.0, 2.5])")],
         generate=lambda rng: case(
             rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
@@ -212,7 +189,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
-        title="Problem 2: one perceptron's output",
+        title="one perceptron's output",
         examples=[
             case(np.array([0, 1]), np.array([0.5, 0.5]), -0.7,
                  label="x = (0, 1), w = (0.5, 0.5), b = -0.7 from the text"),
@@ -236,7 +213,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.and_gate", points=1, module="perceptron", name="AND",
-        title="Problem 3: the AND gate",
+        title="the AND gate",
         examples=[case(TRUTH_INPUTS, label="the truth table")],
         generate=_random_binary_pairs, n_public=2, n_hidden=8,
         edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs")],
@@ -246,7 +223,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.nand_gate", points=1, module="perceptron", name="NAND",
-        title="Problem 4: the NAND gate",
+        title="the NAND gate",
         examples=[case(TRUTH_INPUTS, label="the truth table")],
         generate=_random_binary_pairs, n_public=2, n_hidden=8,
         edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
@@ -265,7 +242,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.or_gate", points=1, module="perceptron", name="OR",
-        title="Problem 5: the OR gate",
+        title="the OR gate",
         examples=[case(TRUTH_INPUTS, label="the truth table")],
         generate=_random_binary_pairs, n_public=2, n_hidden=8,
         edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
@@ -281,7 +258,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.xor_gate", points=2, module="perceptron", name="XOR",
-        title="Problem 6: XOR from stacked gates",
+        title="XOR from stacked gates",
         examples=[case(TRUTH_INPUTS, label="the truth table")],
         generate=_random_binary_pairs, n_public=2, n_hidden=8,
         edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
@@ -298,7 +275,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
-        title="Problem 7: the perceptron learning rule",
+        title="the perceptron learning rule",
         examples=[
             class_case((2,), {"lr": 0.1}, attrs=["w", "b"],
                        label="a new Perceptron(2, lr=0.1) starts at w = (0, 0), b = 0"),
@@ -339,4 +316,4 @@ EXERCISES = [
                     "rule (a batch update)."),
         ],
     ),
-]
+])

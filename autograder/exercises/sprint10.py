@@ -7,6 +7,7 @@ import numpy as np
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case
+from . import numbered
 
 EXACT = Tolerance(rtol=0, atol=0)
 
@@ -69,10 +70,10 @@ def _random_flip_case(rng):
     return case(rng.normal(size=(F, C, FH, FW)).round(2), label=f"W ({F}, {C}, {FH}, {FW})")
 
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint10.affine_to_linear", points=1, module="framework", name="affine_to_linear",
-        title="Problem 1: an Affine layer's parameters for torch.nn.Linear",
+        title="an Affine layer's parameters for torch.nn.Linear",
         examples=[case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.zeros(3),
                        label="the docstring's example"),
                   case(np.arange(8.0).reshape(4, 2), np.array([0.5, -0.5]),
@@ -89,7 +90,7 @@ EXERCISES = [
     Exercise(
         id="sprint10.conv_weight_from_hwio", points=2, module="framework",
         name="conv_weight_from_hwio",
-        title="Problem 2: convolution filters from TensorFlow's layout",
+        title="convolution filters from TensorFlow's layout",
         examples=[case(np.arange(24.0).reshape(2, 3, 1, 4), label="the docstring's example"),
                   case(np.arange(60.0).reshape(1, 3, 4, 5) / 10,
                        label="1×3 filters, 4 channels, 5 filters")],
@@ -106,7 +107,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint10.flip_kernel", points=1, module="framework", name="flip_kernel",
-        title="Problem 3: from cross-correlation to convolution",
+        title="from cross-correlation to convolution",
         examples=[case(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), label="the docstring's example"),
                   case(np.arange(24.0).reshape(2, 2, 2, 3), label="2 filters, 2 channels, 2×3")],
         generate=_random_flip_case, n_public=2, n_hidden=8,
@@ -120,4 +121,4 @@ EXERCISES = [
                                         "swapping them (a transpose) is a reflection."),
         ],
     ),
-]
+])

@@ -6,6 +6,7 @@ from solutions.forward import forward_general, init_network
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")
 
@@ -261,10 +262,10 @@ def _predict_argmax_axis0(network, x, hidden="sigmoid"):
 
 
 # --------------------------------------------------------------------------- exercises
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint2.sigmoid", points=1, module="activations", name="sigmoid",
-        title="Problem 1: the sigmoid function",
+        title="the sigmoid function",
         examples=[case(np.array([-1.0, 1.0, 2.0]), label="sigmoid([-1.0, 1.0, 2.0]) from the text"),
                   case(np.array([[0.0, -3.0], [3.0, 10.0]]), label="a 2×2 array")],
         generate=_random_values,
@@ -280,7 +281,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.relu", points=1, module="activations", name="relu",
-        title="Problem 2: the ReLU function",
+        title="the ReLU function",
         examples=[case(np.array([-1.0, 0.0, 2.5]), label="relu([-1.0, 0.0, 2.5])")],
         generate=_random_values_with_zeros,
         edge_cases=[case(np.array([-1e300, 1e300])), case(np.zeros((2, 2))), case(np.array([-3.0]))],
@@ -294,7 +295,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.tanh", points=1, module="activations", name="tanh",
-        title="Problem 3: the tanh function",
+        title="the tanh function",
         examples=[case(np.array([-1.0, 0.0, 0.5]), label="tanh([-1.0, 0.0, 0.5])"),
                   case(np.array([-1000.0, -20.0, 20.0, 1000.0]),
                        label="tanh far from 0 (saturates at -1 and 1)")],
@@ -311,7 +312,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.sigmoid_grad", points=1, module="activations", name="sigmoid_grad",
-        title="Problem 4: the derivative of the sigmoid",
+        title="the derivative of the sigmoid",
         examples=[case(np.array([0.0, 2.0, -2.0]), label="sigmoid_grad([0.0, 2.0, -2.0])")],
         generate=_random_values,
         edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])), case(np.full((2, 2), -40.0))],
@@ -325,7 +326,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.relu_grad", points=1, module="activations", name="relu_grad",
-        title="Problem 5: the derivative of ReLU",
+        title="the derivative of ReLU",
         examples=[case(np.array([-2.0, 0.0, 3.0]), label="relu_grad([-2.0, 0.0, 3.0])")],
         generate=_random_values_with_zeros,
         edge_cases=[case(np.zeros((2, 3))), case(np.array([-1e-300, 1e-300])), case(np.array([0.0]))],
@@ -341,7 +342,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.tanh_grad", points=1, module="activations", name="tanh_grad",
-        title="Problem 6: the derivative of tanh",
+        title="the derivative of tanh",
         examples=[case(np.array([0.0, 1.0]), label="tanh_grad([0.0, 1.0])"),
                   case(np.array([[-2.0, 0.5], [3.0, -0.1]]), label="a 2×2 array")],
         generate=_random_values,
@@ -356,7 +357,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.softmax", points=2, module="activations", name="softmax",
-        title="Problem 7: the softmax function",
+        title="the softmax function",
         examples=[
             case(np.array([0.3, 2.9, 4.0]), label="softmax([0.3, 2.9, 4.0]) from the text"),
             case(np.array([1010.0, 1000.0, 990.0]),
@@ -393,7 +394,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.forward", points=2, module="forward", name="forward",
-        title="Problem 8: the 3-layer forward pass",
+        title="the 3-layer forward pass",
         examples=[
             case(init_network(), BOOK_X, label="the network of figure 3-15, x = [1.0, 0.5]"),
             case(init_network(), BOOK_BATCH, label="the network of figure 3-15, a batch of 4"),
@@ -418,7 +419,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.forward_general", points=2, module="forward", name="forward_general",
-        title="Problem 9: a forward pass for any network, regression or classification",
+        title="a forward pass for any network, regression or classification",
         examples=[
             case(init_network(), BOOK_X, label="figure 3-15, x = [1.0, 0.5], identity output"),
             case(init_network(), BOOK_BATCH, output="softmax",
@@ -455,7 +456,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint2.predict_class", points=1, module="forward", name="predict_class",
-        title="Problem 10: predicting a class",
+        title="predicting a class",
         examples=[case(CLASSIFIER, CLASSIFIER_POINTS, label="a 2→4→3 classifier, 5 points"),
                   case(CLASSIFIER, CLASSIFIER_POINTS[1], label="the same classifier, one point"),
                   case(DEEP_NETWORK, DEEP_BATCH, hidden="relu",
@@ -471,4 +472,4 @@ EXERCISES = [
                                            "axis=-1 for one class per sample (row)."),
         ],
     ),
-]
+])

@@ -15,6 +15,7 @@ from solutions.numerical_net import TwoLayerNet
 
 from ..compare import Tolerance
 from ..registry import Exercise, Fn, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-8, dtype="float")
 EXACT = Tolerance(rtol=0, atol=0)
@@ -462,10 +463,10 @@ class _NetGradientIgnoresItsArgument(TwoLayerNet):
 
 
 # --------------------------------------------------------------------------- exercises
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint3.sum_squared_error", points=1, module="losses", name="sum_squared_error",
-        title="Problem 1: the sum of squared errors",
+        title="the sum of squared errors",
         examples=[
             case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
             case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
@@ -502,7 +503,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.cross_entropy_error", points=2, module="losses", name="cross_entropy_error",
-        title="Problem 2: the cross-entropy error",
+        title="the cross-entropy error",
         examples=[
             case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
             case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
@@ -558,7 +559,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.sample_batch", points=1, module="losses", name="sample_batch",
-        title="Problem 3: a random mini-batch",
+        title="a random mini-batch",
         examples=[
             case(np.arange(20.0).reshape(10, 2), np.arange(10), 3, 0,
                  label="10 samples [2i, 2i + 1] with labels i, a batch of 3, seed 0"),
@@ -599,7 +600,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.numerical_diff", points=1, module="gradients", name="numerical_diff",
-        title="Problem 4: the numerical derivative (central difference)",
+        title="the numerical derivative (central difference)",
         examples=[
             case(Fn("book_1d"), 5.0, label="the book's f(x) = 0.01x² + 0.1x at x = 5"),
             case(Fn("book_1d"), 10.0, label="the book's f(x) = 0.01x² + 0.1x at x = 10"),
@@ -627,7 +628,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.numerical_gradient", points=2, module="gradients", name="numerical_gradient",
-        title="Problem 5: the numerical gradient",
+        title="the numerical gradient",
         examples=[
             case(Fn("book_2d"), np.array([3.0, 4.0]), label="x0² + x1² at (3, 4), from the text"),
             case(Fn("book_2d"), np.array([0.0, 2.0]), label="x0² + x1² at (0, 2), from the text"),
@@ -660,7 +661,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.gradient_descent", points=2, module="gradients", name="gradient_descent",
-        title="Problem 6: gradient descent",
+        title="gradient descent",
         examples=[
             case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=100,
                  label="x0² + x1² from (-3, 4), lr = 0.1, 100 steps (from the text)"),
@@ -693,7 +694,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.two_layer_net", points=1, module="numerical_net", name="TwoLayerNet",
-        title="Problem 7: a two-layer net: predict, loss, accuracy",
+        title="a two-layer net: predict, loss, accuracy",
         examples=[
             _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
                       "forward"),
@@ -719,7 +720,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint3.two_layer_net_gradient", points=2, module="numerical_net", name="TwoLayerNet",
-        title="Problem 8: the two-layer net's numerical gradient",
+        title="the two-layer net's numerical gradient",
         examples=[
             _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
                       "gradient"),
@@ -739,4 +740,4 @@ EXERCISES = [
                     "place of the parameter (and restore the parameter afterwards)."),
         ],
     ),
-]
+])

@@ -6,10 +6,11 @@ code: nothing here depends on the learner's sprint-2 or sprint-3 functions.
 """
 import numpy as np
 
-from solutions.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss  # noqa: F401
+from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"
 
@@ -129,240 +130,126 @@ SCORES = np.array([[0.3, 2.9, 4.0], [0.0, 0.0, 0.0]])
 
 
 # --------------------------------------------------------------------------- known mistakes
-class _MulSwapped:
+class _MulSwapped(MulLayer):
     """Sends each input its own value times dout instead of the other input's."""
-
-    def __init__(self):
-        self.x = None
-        self.y = None
-
-    def forward(self, x, y):
-        self.x, self.y = x, y
-        return x * y
 
     def backward(self, dout):
         return dout * self.x, dout * self.y
 
 
-class _MulLikeAdd:
+class _MulLikeAdd(MulLayer):
     """Passes dout through unchanged, as an add node would."""
-
-    def __init__(self):
-        self.x = None
-        self.y = None
-
-    def forward(self, x, y):
-        self.x, self.y = x, y
-        return x * y
 
     def backward(self, dout):
         return dout, dout
 
 
-class _AddSingle:
+class _AddSingle(AddLayer):
     """Returns one gradient instead of one per input."""
-
-    def __init__(self):
-        pass
-
-    def forward(self, x, y):
-        return x + y
 
     def backward(self, dout):
         return dout
 
 
-class _AddLikeMul:
+class _AddLikeMul(AddLayer):
     """Swaps and multiplies the inputs, as a multiply node would."""
-
-    def __init__(self):
-        self.x = None
-        self.y = None
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return x + y
+        return super().forward(x, y)
 
     def backward(self, dout):
         return dout * self.y, dout * self.x
 
 
-class _ReluMaskAfterInPlace:
+class _ReluMaskAfterInPlace(Relu):
     """Sets the negative inputs to 0 in place, then takes the mask x < 0: it is empty."""
-
-    def __init__(self):
-        self.mask = None
 
     def forward(self, x):
         x[x < 0] = 0.0
         self.mask = (x < 0)
         return x
 
-    def backward(self, dout):
-        dx = np.array(dout, dtype=float)
-        dx[self.mask] = 0.0
-        return dx
 
-
-class _ReluMaskStrict:
+class _ReluMaskStrict(Relu):
     """Blocks only x < 0: the gradient passes at exactly 0."""
 
-    def __init__(self):
-        self.mask = None
-
     def forward(self, x):
+        out = super().forward(x)
         self.mask = (x < 0)
-        return np.maximum(0.0, x)
-
-    def backward(self, dout):
-        dx = np.array(dout, dtype=float)
-        dx[self.mask] = 0.0
-        return dx
+        return out
 
 
-class _ReluBackwardNoDout:
+class _ReluBackwardNoDout(Relu):
     """Returns the 0/1 derivative of ReLU, forgetting to multiply it by dout."""
-
-    def __init__(self):
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = (x <= 0)
-        return np.maximum(0.0, x)
 
     def backward(self, dout):
         return (~self.mask).astype(float)
 
 
-class _SigmoidBackwardFromInput:
+class _SigmoidBackwardFromInput(Sigmoid):
     """Uses the input x in x (1 - x) instead of the output y."""
-
-    def __init__(self):
-        self.x = None
 
     def forward(self, x):
         self.x = np.asarray(x, dtype=float)
-        return np.exp(-np.logaddexp(0.0, -self.x))
+        return super().forward(x)
 
     def backward(self, dout):
         return dout * self.x * (1.0 - self.x)
 
 
-class _SigmoidBackwardNoDout:
+class _SigmoidBackwardNoDout(Sigmoid):
     """Returns y (1 - y), forgetting the upstream gradient."""
-
-    def __init__(self):
-        self.out = None
-
-    def forward(self, x):
-        self.out = np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
-        return self.out
 
     def backward(self, dout):
         return self.out * (1.0 - self.out)
 
 
-class _SigmoidGradOfOutput:
+class _SigmoidGradOfOutput(Sigmoid):
     """Applies sigmoid_grad (sprint 2) to the output: sigmoid(y) (1 - sigmoid(y))."""
-
-    def __init__(self):
-        self.out = None
-
-    def forward(self, x):
-        self.out = np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
-        return self.out
 
     def backward(self, dout):
         s = np.exp(-np.logaddexp(0.0, -self.out))
         return dout * s * (1.0 - s)
 
 
-class _AffineDwTransposed:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDwTransposed(Affine):
     def backward(self, dout):
+        dx = super().backward(dout)
         self.dW = dout.T @ self.x                  # (M, D): the transpose of dW
-        self.db = np.sum(dout, axis=0)
-        return (dout @ self.W.T).reshape(self.shape)
+        return dx
 
 
-class _AffineDwDoutXt:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDwDoutXt(Affine):
     def backward(self, dout):
+        dx = super().backward(dout)
         self.dW = dout @ self.x.T                  # runs only when M == D: shape (N, N)
-        self.db = np.sum(dout, axis=0)
-        return (dout @ self.W.T).reshape(self.shape)
+        return dx
 
 
-class _AffineDxNoTranspose:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDxNoTranspose(Affine):
     def backward(self, dout):
-        self.dW = self.x.T @ dout
-        self.db = np.sum(dout, axis=0)
-        return (dout @ self.W).reshape(self.shape)  # runs only when W is square
+        super().backward(dout)
+        return (dout @ self.W).reshape(self.original_x_shape)  # runs only when W is square
 
 
-class _AffineDbNotSummed:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDbNotSummed(Affine):
     def backward(self, dout):
-        self.dW = self.x.T @ dout
+        dx = super().backward(dout)
         self.db = dout                             # (N, M): one row per sample
-        return (dout @ self.W.T).reshape(self.shape)
+        return dx
 
 
-class _AffineDbMean:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDbMean(Affine):
     def backward(self, dout):
-        self.dW = self.x.T @ dout
+        dx = super().backward(dout)
         self.db = np.mean(dout, axis=0)
-        return (dout @ self.W.T).reshape(self.shape)
+        return dx
 
 
-class _AffineDxFlat:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
-    def forward(self, x):
-        self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
-
+class _AffineDxFlat(Affine):
     def backward(self, dout):
-        self.dW = self.x.T @ dout
-        self.db = np.sum(dout, axis=0)
+        super().backward(dout)
         return dout @ self.W.T                     # (N, D), not the input's shape
 
 
@@ -373,78 +260,47 @@ class _SoftmaxLossIgnoresDout(SoftmaxWithLoss):
         return (self.y - self.t) / self.y.shape[0]
 
 
-class _SoftmaxLossNotAveraged:
+class _SoftmaxLossNotAveraged(SoftmaxWithLoss):
     """The right loss, but backward forgets to divide by the batch size."""
-
-    def forward(self, x, t):
-        x, t = np.asarray(x, dtype=float), np.asarray(t)
-        self.t = t.astype(float) if t.shape == x.shape else np.eye(x.shape[1])[t]
-        shifted = x - np.max(x, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-        self.y = np.exp(log_y)
-        return float(-np.sum(self.t * log_y) / x.shape[0])
 
     def backward(self, dout=1):
         return dout * (self.y - self.t)
 
 
-class _SoftmaxLossSummed:
+class _SoftmaxLossSummed(SoftmaxWithLoss):
     """Sums the loss over the batch (and so the gradient) instead of averaging."""
 
     def forward(self, x, t):
-        x, t = np.asarray(x, dtype=float), np.asarray(t)
-        self.t = t.astype(float) if t.shape == x.shape else np.eye(x.shape[1])[t]
-        shifted = x - np.max(x, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-        self.y = np.exp(log_y)
-        return float(-np.sum(self.t * log_y))
+        return super().forward(x, t) * self.y.shape[0]
 
     def backward(self, dout=1):
         return dout * (self.y - self.t)
 
 
-class _SoftmaxLossJacobianAgain:
+class _SoftmaxLossJacobianAgain(SoftmaxWithLoss):
     """Multiplies (y - t) / N by the softmax's Jacobian a second time."""
 
-    def forward(self, x, t):
-        x, t = np.asarray(x, dtype=float), np.asarray(t)
-        self.t = t.astype(float) if t.shape == x.shape else np.eye(x.shape[1])[t]
-        shifted = x - np.max(x, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-        self.y = np.exp(log_y)
-        return float(-np.sum(self.t * log_y) / x.shape[0])
-
     def backward(self, dout=1):
-        g = dout * (self.y - self.t) / self.y.shape[0]
+        g = super().backward(dout)
         return self.y * (g - np.sum(g * self.y, axis=1, keepdims=True))
 
 
-class _SoftmaxLossNoMax:
+class _SoftmaxLossNoMax(SoftmaxWithLoss):
     """exp(x) without subtracting the row's maximum: inf / inf = nan for large scores."""
 
     def forward(self, x, t):
-        x, t = np.asarray(x, dtype=float), np.asarray(t)
-        self.t = t.astype(float) if t.shape == x.shape else np.eye(x.shape[1])[t]
-        e = np.exp(x)
+        super().forward(x, t)                      # keeps the one-hot labels self.t
+        e = np.exp(np.asarray(x, dtype=float))
         self.y = e / np.sum(e, axis=1, keepdims=True)
-        return float(-np.sum(self.t * np.log(self.y)) / x.shape[0])
-
-    def backward(self, dout=1):
-        return dout * (self.y - self.t) / self.y.shape[0]
+        return float(-np.sum(self.t * np.log(self.y)) / self.y.shape[0])
 
 
-class _SoftmaxLossLogDelta:
+class _SoftmaxLossLogDelta(SoftmaxWithLoss):
     """log(y + 1e-7): -log y is capped near 16.1 where the right class's y is tiny."""
 
     def forward(self, x, t):
-        x, t = np.asarray(x, dtype=float), np.asarray(t)
-        self.t = t.astype(float) if t.shape == x.shape else np.eye(x.shape[1])[t]
-        shifted = x - np.max(x, axis=1, keepdims=True)
-        self.y = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
-        return float(-np.sum(self.t * np.log(self.y + 1e-7)) / x.shape[0])
-
-    def backward(self, dout=1):
-        return dout * (self.y - self.t) / self.y.shape[0]
+        super().forward(x, t)
+        return float(-np.sum(self.t * np.log(self.y + 1e-7)) / self.y.shape[0])
 
 
 def _check_flat_index(analytic, numeric, eps=1e-8):
@@ -472,10 +328,10 @@ def _check_signed(analytic, numeric, eps=1e-8):
 
 
 # --------------------------------------------------------------------------- exercises
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint4.mul_layer", points=1, module="layers", name="MulLayer",
-        title="Problem 1: the multiply node (MulLayer)",
+        title="the multiply node (MulLayer)",
         examples=_apple_cases("mul") + [
             class_case(steps=[("forward", (np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0]))),
                               ("backward", (np.array([1.0, 0.5, 2.0]),))],
@@ -495,7 +351,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.add_layer", points=1, module="layers", name="AddLayer",
-        title="Problem 2: the add node (AddLayer)",
+        title="the add node (AddLayer)",
         examples=_apple_cases("add") + [
             class_case(steps=[("forward", (np.array([1.0, 2.0]), np.array([-3.0, 0.5]))),
                               ("backward", (np.array([0.5, -1.0]),))],
@@ -512,15 +368,17 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.relu", points=2, module="layers", name="Relu",
-        title="Problem 3: the ReLU layer",
+        title="the ReLU layer",
         examples=[
-            class_case(steps=[("forward", (RELU_X,)), ("backward", (np.array([[10.0, 20.0], [30.0, 40.0]]),))],
+            class_case(steps=[("forward", (RELU_X,)),
+                              ("backward", (np.array([[10.0, 20.0], [30.0, 40.0]]),))],
                        label="x = [[1, -0.5], [-2, 3]], dout = [[10, 20], [30, 40]]"),
             class_case(steps=[("forward", (RELU_X_ZEROS,)), ("backward", (np.ones((2, 3)) * 2.0,))],
                        label="inputs exactly 0: the gradient there is 0"),
         ],
         generate=_random_relu_case,
-        edge_cases=[class_case(steps=[("forward", (np.zeros((3, 2)),)), ("backward", (np.ones((3, 2)),))]),
+        edge_cases=[class_case(steps=[("forward", (np.zeros((3, 2)),)),
+                                      ("backward", (np.ones((3, 2)),))]),
                     class_case(steps=[("forward", (np.array([-1e-300, 1e-300, -0.0]),)),
                                       ("backward", (np.array([1.0, 2.0, 3.0]),))]),
                     class_case(steps=[("forward", (-np.ones((2, 1, 2, 2)),)),
@@ -544,7 +402,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.sigmoid_layer", points=2, module="layers", name="Sigmoid",
-        title="Problem 4: the Sigmoid layer",
+        title="the Sigmoid layer",
         examples=[class_case(steps=[("forward", (np.array([-1.0, 0.0, 2.0]),)),
                                     ("backward", (np.array([1.0, 1.0, 2.0]),))],
                              label="x = [-1, 0, 2], dout = [1, 1, 2]")],
@@ -572,7 +430,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.affine", points=3, module="layers", name="Affine",
-        title="Problem 5: the Affine layer",
+        title="the Affine layer",
         examples=[
             _affine_case(AFFINE_W, AFFINE_B, np.array([[1.0, 0.0], [0.0, 2.0]]),
                          np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]),
@@ -621,7 +479,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.softmax_with_loss", points=3, module="layers", name="SoftmaxWithLoss",
-        title="Problem 6: the Softmax-with-Loss layer",
+        title="the Softmax-with-Loss layer",
         examples=[
             class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", ())],
                        label="the docstring's example, labels as indices [2, 0]"),
@@ -678,7 +536,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint4.gradient_check", points=2, module="gradient_check", name="gradient_check",
-        title="Problem 7: the gradient check",
+        title="the gradient check",
         examples=[
             case(np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[1.0, -2.0], [0.4, 0.0]]),
                  label="the docstring's example"),
@@ -707,4 +565,4 @@ EXERCISES = [
                                    "negative error is as wrong as a positive one."),
         ],
     ),
-]
+])

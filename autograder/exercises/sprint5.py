@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.classifier import (  # noqa: F401 - names the mistakes below use
-    Affine, GetMiniBatch, ScratchNeuralNetClassifier, init_params)
+from solutions.classifier import Affine, GetMiniBatch, ScratchNeuralNetClassifier, init_params  # noqa: F401 - names the mistakes below use
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
@@ -409,10 +409,10 @@ class _FitReturnsNothing(ScratchNeuralNetClassifier):
 # --------------------------------------------------------------------------- exercises
 _CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint5.get_mini_batch", points=2, module="classifier", name="GetMiniBatch",
-        title="Problem 1: the mini-batch iterator (GetMiniBatch)",
+        title="the mini-batch iterator (GetMiniBatch)",
         examples=[
             _mini_batch_case(_MB_X, _MB_Y, 2, 0, "the docstring's example: 5 samples, "
                                                  "batch_size=2 (the last batch holds 1)"),
@@ -450,7 +450,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.init_params", points=2, module="classifier", name="init_params",
-        title="Problem 2: the initial weights (init_params)",
+        title="the initial weights (init_params)",
         examples=[
             case([3, 2, 2], weight_init="he", seed=0,
                  label="the docstring's example: He, [3, 2, 2]"),
@@ -479,7 +479,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.forward", points=2, **_CLASS,
-        title="Problem 3: the forward pass to the scores (_forward)",
+        title="the forward pass to the scores (_forward)",
         examples=[
             _net_case([1, 2, 2], "relu", _DOC_PARAMS, [("_forward", (_DOC_X,))],
                       label="the docstring's example: 1 → 2 → 2, ReLU"),
@@ -503,7 +503,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.gradient", points=3, **_CLASS,
-        title="Problem 4: one forward and backward pass (_gradient)",
+        title="one forward and backward pass (_gradient)",
         examples=[
             _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_gradient", (_NET_X, _NET_Y))],
                       attrs=["grads"], label=_describe(_NET_SIZES, "relu", _NET_X)),
@@ -538,7 +538,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.update", points=2, **_CLASS,
-        title="Problem 5: the gradient-descent update (_update)",
+        title="the gradient-descent update (_update)",
         examples=[
             _net_case(_NET_SIZES, "relu", _NET_PARAMS, _update_steps(_NET_X, _NET_Y),
                       attrs=["params"], init={"lr": 0.5},
@@ -563,7 +563,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.predict", points=2, **_CLASS,
-        title="Problem 6: probabilities and predictions (predict_proba, predict)",
+        title="probabilities and predictions (predict_proba, predict)",
         examples=[
             _net_case([1, 2, 2], "relu", _DOC_PARAMS,
                       [("predict_proba", (_DOC_X,)), ("predict", (_DOC_X,))],
@@ -593,7 +593,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint5.fit", points=3, **_CLASS,
-        title="Problem 7: training (fit)",
+        title="training (fit)",
         examples=[
             _fit_case(_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV, hidden_sizes=(4,), lr=0.3, epochs=3,
                       batch_size=5, seed=1,
@@ -642,4 +642,4 @@ EXERCISES = [
                     "ScratchNeuralNetClassifier(...).fit(X, y).predict(X) works."),
         ],
     ),
-]
+])

@@ -17,6 +17,7 @@ from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistak
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)
 FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
@@ -697,10 +698,10 @@ _ADAM = lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),  # 
 
 RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint6.sgd", points=1, module="optimizers", name="SGD",
-        title="Problem 1: SGD",
+        title="SGD",
         examples=[_opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
                   _opt_case({"lr": 0.5}, _as32(P0), [_as32(g) for g in G3],
                             "float32 parameters stay float32")],
@@ -716,7 +717,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.momentum", points=2, module="optimizers", name="Momentum",
-        title="Problem 2: Momentum",
+        title="Momentum",
         examples=[_opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
                             "lr = 0.1, momentum = 0.9, three steps"),
                   _opt_case({"lr": 0.01, "momentum": 0.5}, _as32(P0), [_as32(g) for g in G3],
@@ -735,7 +736,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.adagrad", points=2, module="optimizers", name="AdaGrad",
-        title="Problem 3: AdaGrad",
+        title="AdaGrad",
         examples=[_opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
                   _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
                             "a large eps = 1, where its place shows"),
@@ -755,7 +756,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.rmsprop", points=2, module="optimizers", name="RMSProp",
-        title="Problem 4: RMSProp",
+        title="RMSProp",
         examples=[_opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
                             "lr = 0.01, decay_rate = 0.9, three steps"),
                   _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
@@ -779,7 +780,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.adam", points=3, module="optimizers", name="Adam",
-        title="Problem 5: Adam",
+        title="Adam",
         examples=[_opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
                   _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
                             "a large eps = 1, where its place shows"),
@@ -809,7 +810,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.steps_to_reach", points=1, module="race", name="steps_to_reach",
-        title="Problem 6: steps to reach the minimum",
+        title="steps to reach the minimum",
         examples=[case(np.array([[-7.0, 2.0], [-3.0, -1.0], [0.3, 0.4], [0.0, 0.1]]), 0.5,
                        label="the docstring's example"),
                   case(RACE_PATH, 5.0, label="a row exactly at the radius, (-3, 4): distance 5"),
@@ -834,7 +835,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.weight_std", points=1, module="initializers", name="weight_std",
-        title="Problem 7: the std of Xavier and He",
+        title="the std of Xavier and He",
         examples=[case(100, "xavier", label="Xavier, 100 inputs"),
                   case(100, "he", label="He, 100 inputs"),
                   case(784, "he", label="He, 784 inputs (an MNIST image)"),
@@ -856,7 +857,7 @@ EXERCISES = [
     Exercise(
         id="sprint6.forward_activations", points=2, module="initializers",
         name="forward_activations",
-        title="Problem 8: the activations of every layer",
+        title="the activations of every layer",
         examples=[case(np.array([[1.0, -2.0]]), [np.eye(2), 2 * np.eye(2)], "relu",
                        label="the docstring's example"),
                   case(np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]),
@@ -881,7 +882,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint6.dropout", points=3, module="regularization", name="Dropout",
-        title="Problem 9: Dropout",
+        title="Dropout",
         examples=[_dropout_case(0.5, 1, np.ones((2, 4)), np.full((2, 4), 3.0),
                                 "the docstring's example, then a second training step and "
                                 "inference"),
@@ -962,4 +963,4 @@ EXERCISES = [
                                            "argmax picks it) gets the gradient, not all of them."),
         ],
     ),
-]
+])

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.conv1d import (Conv1d, MaxPool1D, SimpleConv1d,  # noqa: F401
-                              conv1d_output_size, pad1d)
+from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size, pad1d  # noqa: F401
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -363,10 +363,10 @@ class _PoolAverageGrad(MaxPool1D):
 
 
 # --------------------------------------------------------------------------- exercises
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint7.conv1d_output_size", points=1, module="conv1d", name="conv1d_output_size",
-        title="Problem 1: the output size of a 1D convolution",
+        title="the output size of a 1D convolution",
         examples=[
             case(4, 3, label="the worked example: 4 inputs, a filter of 3"),
             case(4, 3, pad=1, label="pad=1 on each side"),
@@ -390,7 +390,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint7.simple_conv1d", points=3, module="conv1d", name="SimpleConv1d",
-        title="Problem 2: a single-channel 1D convolution (SimpleConv1d)",
+        title="a single-channel 1D convolution (SimpleConv1d)",
         examples=[
             _simple_case(EX_W, EX_B, EX_X, EX_DOUT,
                          "the worked example: x = [1, 2, 3, 4], w = [3, 5, 7], b = 1, "
@@ -430,7 +430,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint7.pad1d", points=1, module="conv1d", name="pad1d",
-        title="Problem 3: zero padding along the length (pad1d)",
+        title="zero padding along the length (pad1d)",
         examples=[
             case(np.array([1.0, 2.0, 3.0]), 1, label="x = [1, 2, 3], pad=1"),
             case(np.arange(12.0).reshape(2, 2, 3), 2,
@@ -458,7 +458,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint7.conv1d", points=4, module="conv1d", name="Conv1d",
-        title="Problem 4: a 1D convolution layer with channels, padding and stride (Conv1d)",
+        title="a 1D convolution layer with channels, padding and stride (Conv1d)",
         examples=_conv_examples(),
         generate=_random_conv_case, n_public=3, n_hidden=14,
         edge_cases=[
@@ -506,7 +506,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint7.max_pool1d", points=3, module="conv1d", name="MaxPool1D",
-        title="Problem 5: 1D max pooling (MaxPool1D)",
+        title="1D max pooling (MaxPool1D)",
         examples=[
             _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]]), np.array([[[10.0, 20.0]]]),
                        label="the docstring's example: a tie (2, 2) and a left-over 5"),
@@ -551,4 +551,4 @@ EXERCISES = [
                     "pooling sends all of dout to the window's maximum."),
         ],
     ),
-]
+])

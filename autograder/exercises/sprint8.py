@@ -15,6 +15,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -532,7 +533,7 @@ def _conv_examples():
 EXERCISES = [
     Exercise(
         id="sprint8.conv_output_size", points=1, module="conv2d", name="conv_output_size",
-        title="Problem 1: the output size of a convolution",
+        title="the output size of a convolution",
         examples=[case(28, 5, label="MNIST 28, filter 5"),
                   case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
                   case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
@@ -558,7 +559,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.conv2d_forward_loops", points=3, module="conv2d", name="conv2d_forward_loops",
-        title="Problem 2: Conv2d forward with loops",
+        title="Conv2d forward with loops",
         examples=[case(X44, W_DIAG, np.array([0.5]), label="the docstring's example"),
                   case(X_C2, W_C2, B_C2, stride=2, pad=1,
                        label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
@@ -590,7 +591,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
-        title="Problem 3: Conv2d backward with loops",
+        title="Conv2d backward with loops",
         examples=[case(np.ones((1, 1, 2, 2)), np.arange(9.0).reshape(1, 1, 3, 3),
                        np.ones((1, 1, 2, 2)),
                        label="the docstring's example"),
@@ -621,7 +622,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
-        title="Problem 4: the vectorised Conv2d layer",
+        title="the vectorised Conv2d layer",
         examples=_conv_examples(),
         generate=_random_conv_class_case, n_public=2, n_hidden=10,
         edge_cases=[_conv_class_case(np.ones((1, 2, 1, 1)), np.ones((3, 2, 1, 1)), np.arange(3.0),
@@ -657,7 +658,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.max_pool2d", points=3, module="pooling", name="MaxPool2D",
-        title="Problem 5: max pooling (MaxPool2D)",
+        title="max pooling (MaxPool2D)",
         examples=_max_pool_examples(),
         generate=_random_max_pool_case, n_public=2, n_hidden=12,
         edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
@@ -693,7 +694,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.average_pool2d", points=2, module="pooling", name="AveragePool2D",
-        title="Problem 6: average pooling (AveragePool2D)",
+        title="average pooling (AveragePool2D)",
         examples=_average_pool_examples(),
         generate=_random_average_pool_case, n_public=2, n_hidden=10,
         edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
@@ -718,7 +719,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.flatten", points=1, module="pooling", name="Flatten",
-        title="Problem 7: Flatten",
+        title="Flatten",
         examples=[class_case(steps=[("forward", (np.arange(12.0).reshape(2, 3, 2, 1),)),
                                     ("backward", (np.arange(12.0).reshape(2, 6) / 10,))],
                              label="x (2, 3, 2, 1)")],
@@ -733,7 +734,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
-        title="Problem 8: counting parameters (AlexNet's 62.3M)",
+        title="counting parameters (AlexNet's 62.3M)",
         examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
                   case(ALEXNET, ALEXNET_INPUT, label="AlexNet (62.3 million parameters, 6230万)"),
                   case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
@@ -788,7 +789,7 @@ def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=Fa
 
 EXERCISES.append(Exercise(
     id="sprint8.count_macs", points=2, module="param_count", name="count_macs",
-    title="Problem 9: counting multiply-adds (AlexNet's 1.1 billion)",
+    title="counting multiply-adds (AlexNet's 1.1 billion)",
     examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
               case(ALEXNET, ALEXNET_INPUT, label="AlexNet (about 1.1 billion multiply-adds)")],
     generate=_random_architecture_case, n_public=2, n_hidden=10,
@@ -803,3 +804,6 @@ EXERCISES.append(Exercise(
                 "Adding the bias is an addition, not a multiply-add: leave it out."),
     ],
 ))
+
+# the problem numbers follow the list, count_macs included
+EXERCISES = numbered(EXERCISES)

@@ -14,12 +14,12 @@ import json
 
 import numpy as np
 
-from solutions.batchnorm import (BatchNormalization, _as_float_array,  # noqa: F401
-                                 from_rows, to_rows)
+from solutions.batchnorm import BatchNormalization, _as_float_array, from_rows, to_rows  # noqa: F401
 from solutions.preprocessing import Standardizer  # noqa: F401 - the mistakes subclass it
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
+from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 BN_TOL = Tolerance(rtol=1e-5, atol=1e-6)       # float32 cases round in the 7th digit
@@ -453,10 +453,10 @@ _G_NET = {k: np.full_like(v, 0.1) for k, v in _P_NET.items()}
 _CONFIG = {"input_dim": [1, 28, 28], "filters": [16, 16, 32, 32], "hidden_size": 100,
            "use_batchnorm": True, "dropout_ratio": 0.5}
 
-EXERCISES = [
+EXERCISES = numbered([
     Exercise(
         id="sprint9.batchnorm_forward", points=3, module="batchnorm", name="BatchNormalization",
-        title="Problem 1: batch normalization, forward (training and inference)",
+        title="batch normalization, forward (training and inference)",
         examples=[_bn_forward_case(X_DOC, X_DOC2, np.ones(2), np.zeros(2),
                                    label="the docstring's batch, a second batch, then inference"),
                   _bn_forward_case(X_IMG, X_IMG2, np.array([1.0, 2.0, 0.5]),
@@ -492,7 +492,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.batchnorm_backward", points=3, module="batchnorm", name="BatchNormalization",
-        title="Problem 2: batch normalization, backward",
+        title="batch normalization, backward",
         examples=[_bn_backward_case(X_DOC, np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0],
                                                      [0.0, 0.0]]), np.ones(2), np.zeros(2),
                                     label="the docstring's example"),
@@ -525,7 +525,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.l2_penalty", points=1, module="weight_decay", name="l2_penalty",
-        title="Problem 3: the weight-decay term of the loss",
+        title="the weight-decay term of the loss",
         examples=[case(_P_DOC, 0.1, label="the docstring's example"),
                   case(_P_NET, 0.01, label="a batch-norm network's parameters, λ = 0.01")],
         generate=_random_penalty_case, n_public=2, n_hidden=8,
@@ -545,7 +545,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.add_weight_decay", points=2, module="weight_decay", name="add_weight_decay",
-        title="Problem 4: weight decay in the gradient",
+        title="weight decay in the gradient",
         examples=[case({"W1": np.array([[0.5, 0.5]]), "b1": np.array([1.0])},
                        {"W1": np.array([[1.0, -2.0]]), "b1": np.array([5.0])}, 0.1,
                        label="the docstring's example"),
@@ -562,7 +562,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.standardizer", points=2, module="preprocessing", name="Standardizer",
-        title="Problem 5: standardization fitted on the training data",
+        title="standardization fitted on the training data",
         examples=[_standardizer_case(np.array([[1.0, 5.0], [3.0, 5.0]]),
                                      np.array([[2.0, 6.0], [4.0, 5.0]]),
                                      label="the docstring's example"),
@@ -586,7 +586,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.shift_images", points=1, module="preprocessing", name="shift_images",
-        title="Problem 6: shifting images (data augmentation)",
+        title="shifting images (data augmentation)",
         examples=[case(np.arange(1.0, 10.0).reshape(1, 3, 3), 1, 0, label="one row down"),
                   case(np.arange(1.0, 10.0).reshape(1, 3, 3), 0, -1, label="one column left"),
                   case(np.arange(24.0).reshape(2, 1, 3, 4), -1, 2,
@@ -606,7 +606,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.train_val_split", points=1, module="hyperparams", name="train_val_split",
-        title="Problem 7: a validation split",
+        title="a validation split",
         examples=[case(np.arange(10.0).reshape(5, 2), np.array([0, 1, 2, 3, 4]), val_ratio=0.4,
                        seed=0, label="the docstring's example"),
                   case(np.arange(24.0).reshape(12, 2), np.arange(12) % 3, val_ratio=0.25,
@@ -627,7 +627,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.log_uniform", points=1, module="hyperparams", name="log_uniform",
-        title="Problem 8: random values on a log scale",
+        title="random values on a log scale",
         examples=[case(1e-6, 1e-2, 5, seed=0, label="five values in [1e-6, 1e-2]"),
                   case(1e-4, 1e-1, 3, seed=42, label="learning rates in [1e-4, 0.1], seed 42")],
         generate=_random_log_uniform_case, n_public=2, n_hidden=8,
@@ -644,7 +644,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.save_network", points=2, module="checkpoint", name="save_and_read_back",
-        title="Problem 9: saving a network (save_network)",
+        title="saving a network (save_network)",
         examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
                        label="the docstring's example"),
                   case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
@@ -660,7 +660,7 @@ EXERCISES = [
     ),
     Exercise(
         id="sprint9.load_network", points=1, module="checkpoint", name="write_and_load",
-        title="Problem 10: loading a network (load_network)",
+        title="loading a network (load_network)",
         examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
                        label="the docstring's example"),
                   case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
@@ -674,4 +674,4 @@ EXERCISES = [
                                           "gives the dict back."),
         ],
     ),
-]
+])

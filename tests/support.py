@@ -1,0 +1,341 @@
+"""What several test modules share: the sprint the release and grading tests use, course
+copies, the reference's secrets, a class's grades, a browser, and the PyTorch oracle.
+
+Import helpers from here (``from .support import course_repo``); the fixtures (``torch``) are
+made available to every test by ``tests/conftest.py``. A test module never imports another.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import html
+import inspect
+import os
+import re
+import shutil
+import socket
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import registry, stubs, sync
+
+from .conftest import ROOT, SOLUTIONS
+
+SPRINT = "sprint1"   # the sprint the release, collect, grading and Gradescope tests run on
+
+SETUP_SOURCE = '''# Setup: run this cell first. It finds the course folder and loads the checker.
+import os
+import sys
+from pathlib import Path
+
+COURSE_ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents)
+                   if (p / "helpers" / "__init__.py").is_file())
+sys.path.insert(0, str(COURSE_ROOT))
+QUICK = os.environ.get("COURSE_QUICK") == "1"  # the tests set it to run long cells short
+
+%load_ext autoreload
+%autoreload 2
+import numpy as np
+import matplotlib.pyplot as plt
+from autograder import check'''
+
+
+# --------------------------------------------------------------------------- the course
+def sprint_specs(sprint: str = SPRINT) -> list:
+    return [s for s in registry.load_exercises() if s.sprint == sprint]
+
+
+def minimal_notebook(sprint: str, specs: list):
+    """A notebook in the authoring format, for a sprint whose notebook is not written yet."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cells = [new_markdown_cell(f"# {sprint} (a minimal notebook made by the tests)"),
+             new_code_cell(SETUP_SOURCE)]
+    for s in specs:
+        cells.append(new_markdown_cell(f"## {s.title} — `helpers/{s.module}.py: {s.name}`"))
+        cell = new_code_cell(f'check("{s.id}")')
+        cell.metadata["nbgrader"] = sync.check_cell_metadata(s)
+        cells.append(cell)
+    cells.append(new_markdown_cell("**Discussion.** What did you learn?"))
+    answer = new_markdown_cell("YOUR ANSWER HERE")
+    answer.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False,
+                                   "grade_id": f"{sprint}-q1", "points": 1,
+                                   "schema_version": 3, "task": False}
+    cells.append(answer)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def course_repo(tmp_root: Path, sprint: str = SPRINT) -> Path:
+    """The repository, or a copy of it with a minimal notebook when ``sprint`` has none."""
+    if list((ROOT / "notebooks").glob(f"{sprint}_*.ipynb")):
+        return ROOT
+    repo = tmp_root / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    for name in ("helpers", "autograder", "solutions"):
+        (repo / name).symlink_to(ROOT / name)
+    for nb in (ROOT / "notebooks").glob("sprint*.ipynb"):
+        shutil.copyfile(nb, repo / "notebooks" / nb.name)
+    nbformat.write(minimal_notebook(sprint, sprint_specs(sprint)),
+                   str(repo / "notebooks" / f"{sprint}_tests.ipynb"))
+    return repo
+
+
+def reference_secrets() -> dict:
+    """``{line: module}``: the substantive lines of every solution region of ``solutions/``.
+
+    A line counts when it is code (not a comment), at least 24 characters long (shorter
+    lines such as ``return out`` or ``grads = {}`` are everyone's) and not also a line of the
+    generated stub (a docstring may quote it on purpose). Up to 3 lines of a region that a
+    provided module also gives the learner (``for layer in self.layers:`` in the network of
+    sprint 4) are everyone's too; a provided module holding more of one region is a leak.
+    """
+    given = set()
+    for f in SOLUTIONS.glob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        if stubs.BEGIN not in text:
+            given |= {ln.split("  #")[0].strip() for ln in text.splitlines()}
+    secrets = {}
+    for f in sorted(SOLUTIONS.glob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        if f.name == "__init__.py" or stubs.BEGIN not in text:
+            continue
+        stub_lines = {ln.strip() for ln in stubs.strip_solutions(text).splitlines()}
+        inside, region = False, []
+        for line in text.splitlines():
+            s = line.strip()
+            if s == stubs.BEGIN:
+                inside, region = True, []
+            elif s == stubs.END:
+                inside = False
+                shared = set(region) & given
+                for x in region:
+                    if len(shared) > 3 or x not in shared:
+                        secrets[x] = f.name
+            elif inside and len(s) >= 24 and not s.startswith("#") and s not in stub_lines:
+                region.append(s)
+    return secrets
+
+
+# --------------------------------------------------------------------------- grading
+def names_used(obj) -> set:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def wrong_exercise(specs: list):
+    """A function exercise that no other exercise of its module calls."""
+    for spec in specs:
+        target = spec.exercise.reference_target()
+        if not inspect.isfunction(target):
+            continue
+        others = [s.exercise.reference_target() for s in specs
+                  if s.module == spec.module and s.id != spec.id]
+        if not any(spec.name in names_used(o) for o in others):
+            return spec
+    pytest.skip("no function exercise in sprint 1 that others do not call")
+
+
+def visible_text(path: Path) -> str:
+    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+
+# --------------------------------------------------------------------------- a class's grades
+COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
+HINT_OR = "Your gate fires when *either* input is 1: that is OR."
+HINT_BIAS = "The bias is missing: add b."
+INJECTED = "<script>alert('x')</script>"
+
+# (student, assignment, exercise, score, max, status, message)
+ROWS = [
+    ("aiko", "sprint1", "sprint1.and_gate", 1, 1, "passed", ""),
+    ("aiko", "sprint1", "sprint1.perceptron", 2, 2, "passed", ""),
+    ("aiko", "sprint2", "sprint2.relu", 1, 1, "passed", ""),
+    ("ben", "sprint1", "sprint1.and_gate", 0, 1, "failed",
+     f"public case 1 of 3 (the truth table): wrong value\nHint: {HINT_OR}"),
+    ("ben", "sprint1", "sprint1.perceptron", 1, 2, "failed",
+     f"hidden case 3 of 9: wrong value (the public cases may pass: think of edge cases)\n"
+     f"Hint: {HINT_BIAS}"),
+    ("ben", "sprint2", "sprint2.relu", 0, 1, "not implemented", "not implemented yet"),
+    ("chie", "sprint1", "sprint1.and_gate", 0, 1, "failed",
+     f"public case 2 of 3 (x): wrong value {INJECTED}\nHint: {HINT_OR}"),
+    ("chie", "sprint1", "sprint1.perceptron", 2, 2, "passed", ""),
+    ("dan", "sprint1", "sprint1.and_gate", 0, 1, "error",
+     "could not import the module: SyntaxError"),
+    ("dan", "sprint1", "sprint1.perceptron", 0, 2, "error",
+     "could not import the module: SyntaxError"),
+    ("emi", "sprint1", "sprint1.and_gate", 1, 1, "passed", ""),
+    ("emi", "sprint1", "sprint1.perceptron", 1.5, 2, "failed",
+     f"public case 1 of 3 (lr=0.1): wrong value\nHint: {HINT_BIAS}\nHint: {HINT_OR}"),
+]
+PROBLEMS = ["dan/sprint1: helpers/perceptron.py has a syntax error (line 3: invalid syntax)"]
+
+
+
+def write_grading_dir(tmp_path: Path) -> Path:
+    with open(tmp_path / "grades.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        for r in ROWS:
+            w.writerow([*r[:3], f"{r[3]:g}", f"{r[4]:g}", *r[5:]])
+    (tmp_path / "summary.txt").write_text(
+        "Graded 9 submission(s)\n\nProblems:\n" + "".join(f"  {p}\n" for p in PROBLEMS))
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- a browser
+APT_PACKAGES = ("chromium", "chromium-driver")
+
+
+def find_browser():
+    return (shutil.which("chromium") or shutil.which("chromium-browser"),
+            shutil.which("chromedriver"))
+
+
+def try_apt_install() -> str:
+    """Install Debian's chromium and its driver when we may (root, apt-get, COURSE_APT != 0);
+    returns why not, or what went wrong."""
+    if os.environ.get("COURSE_APT") == "0":
+        return "COURSE_APT=0"
+    if not shutil.which("apt-get"):
+        return "no apt-get on this system"
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        return "not root, so apt-get cannot install them"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                           *APT_PACKAGES], env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode:  # perhaps a stale package list: update it once and retry
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+        done = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                               *APT_PACKAGES], env=env, capture_output=True, text=True,
+                              timeout=900)
+    return "" if done.returncode == 0 else f"apt-get failed: {done.stderr.strip()[-300:]}"
+
+
+def browser_or_skip():
+    chromium, driver = find_browser()
+    if not chromium or not driver:
+        why = try_apt_install()
+        chromium, driver = find_browser()
+        if not chromium or not driver:
+            pytest.skip("the browser test needs Debian's chromium and chromium-driver, which "
+                        f"are not installed and could not be installed ({why})")
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="the browser test needs Selenium (requirements-dev.txt)")
+    return webdriver, chromium, driver
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait(predicate, timeout: float, what: str, interval: float = 0.5, on_timeout=None):
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except AssertionError:
+            raise  # a definite failure: no need to wait any longer
+        except Exception as exc:  # noqa: BLE001 - the page may not be ready yet
+            last_exc = exc
+        time.sleep(interval)
+    detail = on_timeout() if on_timeout else ""
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}"
+                         f"{f' ({last_exc!r})' if last_exc else ''}{detail}")
+
+
+def js(browser, script):
+    return browser.execute_script(script)
+
+
+# --------------------------------------------------------------------------- PyTorch, the oracle
+TORCH_REASON = ("PyTorch, the test-only oracle, is not installed (requirements-oracle.txt; "
+                "`./course test` installs it unless COURSE_ORACLE=0)")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """The ``torch`` module; the test skips, with one reason everywhere, where it is absent."""
+    return pytest.importorskip("torch", reason=TORCH_REASON)
+
+
+# --------------------------------------------------------------------------- the glossary
+GLOSSARY = ROOT / "docs" / "glossary.md"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆]")
+PARENS = re.compile(r"[（(]([^()（）\n]{1,80})[)）]")
+LENTICULAR = re.compile(r"【([^】\n]{1,40})】")
+COLUMNS = ("English", "日本語", "reading", "meaning", "sprint")
+
+
+def clean(term: str) -> str:
+    """A term as the glossary spells it: no markup, no blanks at the ends."""
+    term = re.sub(r"[`*_$]", "", term)
+    return term.strip(" 　:：.。")
+
+
+def _is_term(part: str) -> bool:
+    """Not a quotation (a sentence, a long phrase), a figure reference or a number."""
+    return (bool(JAPANESE.search(part)) and "。" not in part
+            and len(JAPANESE.findall(part)) <= 14
+            and not re.match(r"^図\s*\d", part) and not re.fullmatch(r"[\d,.]+[万億]", part))
+
+
+def terms_in(text: str, *, markdown: bool = True) -> set:
+    """The Japanese terms of ``text`` (see the module docstring).
+
+    In markdown, headings are titles (their Japanese is the section's title, often a phrase)
+    and are left out; the key terms they name appear in the text below them.
+    """
+    found = set()
+    for line in text.splitlines():
+        if markdown and re.match(r"^#{1,6}\s", line):
+            continue
+        for m in PARENS.finditer(line):
+            for part in re.split(r"[,、;/，；:：]| or | = ", m.group(1)):
+                part = clean(part)
+                if _is_term(part):
+                    found.add(part)
+        for m in LENTICULAR.finditer(line):
+            found.add(re.sub(r"[0-9０-９]+$", "", clean(m.group(1))))  # 【問題1】 -> 問題
+    return {t for t in found if t}
+
+
+def known(term: str, spellings: set) -> bool:
+    """``term`` is in the glossary, as it is or after English words in front of it
+    (``the gradient method 勾配法`` -> ``勾配法``)."""
+    words = term.split(" ")
+    return any(" ".join(words[i:]) in spellings for i in range(len(words))
+               if all(re.fullmatch(r"[A-Za-z-]+", w) for w in words[:i]))
+
+
+def glossary_rows() -> list:
+    """The rows of the glossary's tables, as dicts keyed by :data:`COLUMNS`."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if not line.startswith("|") or len(cells) != len(COLUMNS) or cells[0] == "English" \
+                or set(cells[0]) <= set("-: "):
+            continue
+        rows.append(dict(zip(COLUMNS, cells)))
+    return rows
+
+
+def glossary_terms() -> set:
+    """Every Japanese spelling in the glossary (variants are separated by " / ")."""
+    return {clean(v) for r in glossary_rows() for v in r["日本語"].split(" / ")}
