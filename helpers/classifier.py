@@ -48,11 +48,10 @@ class GetMiniBatch:
     one expensive exact one. Shuffling (シャッフル) makes every batch a random sample, and
     ``X`` and ``y`` must be shuffled **with the same order**, so that each image keeps its label.
 
-    The shuffle is exactly this (the checker compares the order)::
-
-        rng = np.random.default_rng(seed)
-        order = rng.permutation(N)          # N = len(X)
-        X_shuffled, y_shuffled = X[order], y[order]
+    The shuffle is a contract, because the checker compares the order: a permutation of the
+    ``N = len(X)`` row indices drawn by a new generator made from ``seed``
+    (``np.random.default_rng``, its ``permutation``); row ``k`` of the shuffled data is row
+    ``order[k]`` of ``X`` — and of ``y``.
 
     Batch ``i`` is rows ``i * batch_size`` up to (not including) ``(i + 1) * batch_size`` of the
     shuffled data; the **last batch is smaller** when ``batch_size`` does not divide ``N``, so
@@ -130,13 +129,11 @@ def init_params(layer_sizes, weight_init="he", seed=0, dtype="float64"):
     Too small, and the signal (and the gradient) fades layer after layer; too large, and
     sigmoids saturate. Sprint 6 looks at why these two are right.
 
-    The draws are exactly these (the checker compares the numbers): **one** generator for the
-    whole network, layers in order, the weights drawn in float64 then converted::
-
-        rng = np.random.default_rng(seed)
-        for each layer l = 1, ..., L:
-            W{l} = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
-            b{l} = np.zeros(n_out, dtype=dtype)
+    The draws are a contract, because the checker compares the numbers: **one** generator
+    (``np.random.default_rng(seed)``) for the whole network; layer 1's weights first, then layer
+    2's, ...; each ``W{l}`` is ``n_in × n_out`` standard normal numbers (its
+    ``standard_normal``, float64) times ``std``, then converted to ``dtype``. The biases are not
+    drawn.
 
     Parameters
     ----------
@@ -283,8 +280,10 @@ class ScratchNeuralNetClassifier:
     def _forward(self, X):
         r"""The scores (スコア, logits) of ``X: (N, ...)``: every layer's ``forward`` in order.
 
-        ``out = X``, then ``out = layer.forward(out)`` for each layer of ``self.layers``;
-        return ``(N, K)``. Softmax is **not** applied here: the last layer (``SoftmaxWithLoss``)
+        The network is the composition of its layers,
+        :math:`\text{scores} = f_L(\cdots f_2(f_1(X)))` with :math:`f_i` the ``forward`` of
+        ``self.layers[i-1]``: each layer's output is the next one's input. Returns ``(N, K)``.
+        Softmax is **not** applied here: the last layer (``SoftmaxWithLoss``)
         does it, together with the loss.
 
         Example
@@ -302,15 +301,15 @@ class ScratchNeuralNetClassifier:
     def _gradient(self, X, y):
         r"""One forward and one backward pass on a mini-batch; set ``self.grads``, return the loss.
 
-        1. ``loss = self.last_layer.forward(self._forward(X), y)`` — the mean loss of the batch;
-        2. ``dout = self.last_layer.backward(1)`` — this is already
-           :math:`\partial L / \partial\,\text{scores} = (\text{softmax} - t) / N`, divided by the
-           batch size ``N`` and through the softmax: use it as it is;
-        3. ``dout = layer.backward(dout)`` for every layer of ``self.layers`` in **reverse**
-           order;
-        4. ``self.grads = {"W1": dW, "b1": db, ...}`` from the Affine layers, in order (the
-           ``l``-th Affine layer gives ``W{l}``, ``b{l}``); their shapes are those of
-           ``self.params``.
+        * the loss :math:`L` is the mean cross-entropy of the batch, computed by
+          ``self.last_layer`` (``SoftmaxWithLoss``) from the scores of ``_forward``;
+        * backpropagation (誤差逆伝播法) is the chain rule from :math:`L` back to every
+          parameter: the last layer's ``backward`` (with ``dout = 1``) already gives
+          :math:`\partial L / \partial\,\text{scores} = (\text{softmax} - t) / N`, and each
+          layer, **last first**, turns the gradient of its output into that of its input;
+        * afterwards every Affine layer holds ``dW`` and ``db``: ``self.grads`` maps ``"W{l}"``,
+          ``"b{l}"`` to those of the ``l``-th Affine layer (counting from 1), the shapes of
+          ``self.params``.
 
         ``X: (N, ...)``, ``y: (N,)``. Returns the loss (a float).
 
@@ -361,20 +360,19 @@ class ScratchNeuralNetClassifier:
     def fit(self, X, y, X_val=None, y_val=None):
         r"""Train on ``X: (N, ...)``, ``y: (N,)``, measuring on ``X_val``, ``y_val``; return self.
 
-        1. ``self._initialize(D, K, dtype)`` with ``D`` the features per sample
-           (``int(np.prod(X.shape[1:]))``), ``K = max(y) + 1`` (the largest label of ``y`` and
-           ``y_val``, plus one) and ``dtype = X.dtype``; empty ``self.history`` lists;
-        2. for each epoch ``e = 0, 1, ..., epochs - 1``:
+        The contract (the checker replays it):
 
-           * for each ``(X_batch, y_batch)`` of ``GetMiniBatch(X, y, batch_size, seed=seed +
-             e)`` — a new shuffle every epoch —: ``self._gradient(X_batch, y_batch)``, then
-             ``self._update()``;
-           * then append ``self._loss_and_accuracy(X, y)`` to ``history["train_loss"]`` and
-             ``history["train_acc"]``, and, when ``X_val`` is given, the same on ``X_val``,
-             ``y_val`` to ``history["val_loss"]`` and ``history["val_acc"]``;
-
-        3. with ``verbose``, wrap the epochs in a progress bar: ``tqdm(range(epochs))``, and
-           show the latest numbers with ``bar.set_postfix(...)``.
+        * every ``fit`` starts afresh: new parameters from ``_initialize(D, K, dtype)`` — ``D``
+          the features per sample (the product of ``X.shape[1:]``), ``K`` the largest label of
+          ``y`` (and ``y_val``) plus one, ``dtype`` that of ``X`` — and empty ``history`` lists;
+        * ``epochs`` epochs; epoch ``e`` (counted from 0) visits every mini-batch of
+          ``GetMiniBatch`` with seed ``seed + e`` (a new shuffle every epoch), and every
+          mini-batch is one training step: the gradients (``_gradient``), then the update
+          (``_update``);
+        * after each epoch, the loss and accuracy on the whole training set
+          (``_loss_and_accuracy``) join ``history["train_loss"]``, ``history["train_acc"]``, and,
+          when ``X_val`` is given, those on the validation set join ``"val_loss"``, ``"val_acc"``;
+        * with ``verbose``, a tqdm progress bar over the epochs shows the latest numbers.
 
         Example
         -------

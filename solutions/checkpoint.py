@@ -45,8 +45,8 @@ def save_network(file, params, config):
     ...     sorted(f.files), str(f["config"])
     (['config', 'params/W1'], '{"hidden_size": 3}')
 
-    Hint: ``np.savez(file, **arrays)`` stores every keyword argument under its name; build the
-    dict of names and arrays first (keys with a ``/`` need the ``**dict`` form).
+    Hint: ``np.savez`` stores every keyword argument under its name; build the dict of names
+    and arrays first (names with a ``/`` can only be passed by unpacking a dict).
     """
     ### BEGIN SOLUTION
     arrays = {PREFIX + str(k): np.asarray(v) for k, v in params.items()}

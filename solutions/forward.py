@@ -138,8 +138,9 @@ def forward_general(network, x, output="identity", hidden="sigmoid"):
 def predict_class(network, x, hidden="sigmoid"):
     """The class (クラス) a classification network predicts: the index of its largest output.
 
-    Runs ``forward_general(network, x, output="softmax", hidden=hidden)`` and takes the
-    ``argmax`` of each row: the class with the highest probability.
+    The network's softmax output (``forward_general`` with the same ``hidden`` activation),
+    then, for each row, the index of its largest value (``argmax``): the class with the highest
+    probability.
 
     Parameters
     ----------

@@ -17,9 +17,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder import stubs
 from autograder.registry import live_exercises
 
-from .conftest import HELPERS, ROOT, make_helpers
+from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 EXERCISES = live_exercises()
@@ -225,6 +226,97 @@ def test_every_cell_calling_a_graded_helper_is_guarded_or_has_a_fallback(path):
         need = _needs_of(c.source)
         for call in sorted(calls & set(by_call)):
             assert by_call[call] & need, f"cell {i} calls {call} without needs({by_call[call]})"
+
+
+# --------------------------------------------------------------------------- one problem solved
+def _helpers_with_one_solved(dest, exercise):
+    """A ``helpers/`` source folder of stubs in which only ``exercise`` holds the reference code."""
+    dest.mkdir(parents=True)
+    for src in SOLUTIONS.glob("*.py"):
+        if src.name == "__init__.py":
+            continue
+        text = src.read_text()
+        if src.stem == exercise.module:
+            text = _unmark(text, exercise.name)     # its code stays; every other region a stub
+        (dest / src.name).write_text(stubs.strip_solutions(text, src.name))
+    return dest
+
+
+def _unmark(text, name):
+    """Drop the markers (not the code) of the regions inside ``name``."""
+    lines = text.splitlines(keepends=True)
+    out, skip_end = [], False
+    for i, line in enumerate(lines):
+        if line.strip() == stubs.BEGIN:
+            where = stubs._enclosing(lines, i, len(line) - len(line.lstrip()))
+            if where == name or where.startswith(name + "."):
+                skip_end = True
+                continue
+        elif line.strip() == stubs.END and skip_end:
+            skip_end = False
+            continue
+        out.append(line)
+    return "".join(out)
+
+
+def _changes_alone(path) -> set:
+    """The exercises that, solved alone, change which experiment cells of the notebook run:
+    those a cell needs on its own, and those a fallback cell asks ``done(...)`` about. (A cell
+    that needs two or more exercises stays skipped while only one is solved.)"""
+    ids = set()
+    for c in _read(path).cells:
+        if c.cell_type == "code":
+            need = _needs_of(c.source)
+            ids |= need if len(need) == 1 else set()
+            ids |= set(re.findall(r'done\("([\w.]+)"', c.source))
+    return ids
+
+
+_BY_ID = {e.id: e for e in EXERCISES}
+_ONE_SOLVED = [(p, i) for p in NOTEBOOKS for i in sorted(_changes_alone(p))]
+_EVERY_SINGLE = os.environ.get("COURSE_EVERY_SINGLE_PROBLEM") == "1"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path,exercise", _ONE_SOLVED,
+                         ids=[f"{p.stem}-{i}" for p, i in _ONE_SOLVED])
+def test_run_all_with_one_problem_solved_ends_without_an_error(path, exercise, tmp_path):
+    """A learner who solved one problem and pressed "Run All": the cells that need only that
+    problem run, and nothing they call reaches another problem's stub."""
+    source = _helpers_with_one_solved(tmp_path / "source", _BY_ID[exercise])
+    nb = _execute(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
+    assert not _errors(nb), _errors(nb)
+    # Solved alone, an exercise that builds on another (the Perceptron class on step_function)
+    # still fails its check: then its cells stay skipped. Either way the check cell decides.
+    check_out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                        and f'check("{exercise}")' in c.source for o in c.outputs)
+    passes = "✔ PASS" in check_out
+    for c in nb.cells:
+        if c.cell_type == "code" and _needs_of(c.source) == {exercise}:
+            skipped = any("Skipped:" in o.get("text", "") for o in c.outputs)
+            assert skipped != passes, (f"check {'passes' if passes else 'fails'} but the cell "
+                                       f"{'was skipped' if skipped else 'ran'}: {c.source[:80]}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _EVERY_SINGLE, reason="82 notebook runs: COURSE_EVERY_SINGLE_PROBLEM=1")
+@pytest.mark.parametrize("exercise", sorted(_BY_ID))
+def test_every_single_problem_solved_alone_runs_its_notebook_without_an_error(exercise, tmp_path):
+    """The exhaustive version of the test above, for a release: each exercise solved alone."""
+    path = next(p for p in NOTEBOOKS if p.stem.split("_")[0] == exercise.split(".")[0])
+    source = _helpers_with_one_solved(tmp_path / "source", _BY_ID[exercise])
+    nb = _execute(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
+    assert not _errors(nb), _errors(nb)
+
+
+def test_one_problem_solved_means_that_exercise_and_no_other(tmp_path):
+    source = _helpers_with_one_solved(tmp_path / "s", _BY_ID["sprint6.dropout"])
+    text = (source / "regularization.py").read_text()
+    assert "self.mask = self.rng.random(x.shape) >= self.dropout_ratio" in text
+    assert stubs.BEGIN not in text
+    assert 'raise NotImplementedError("DropConnect.forward: not implemented yet")' in text
+    assert (source / "optimizers.py").read_text() == stubs.strip_solutions(
+        (SOLUTIONS / "optimizers.py").read_text())
 
 
 # --------------------------------------------------------------------------- problem order
