@@ -162,9 +162,9 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
            [-1.92,  2.56]])
 
     Hint: start from a float copy of ``init_x`` (an integer array cannot hold
-    ``x - lr * grad``, and the caller's array must not change), and store a *copy* of ``x`` in the history
-    (``x.copy()``): ``x -= lr * grad`` changes the array in place, and every stored reference
-    to it would change too.
+    ``x - lr * grad``, and the caller's array must not change), and store a *copy* of ``x``
+    in the history (``x.copy()``): ``x -= lr * grad`` changes the array in place, and every
+    stored reference to it would change too.
     """
     ### BEGIN SOLUTION
     x = np.array(init_x, dtype=float)

@@ -339,3 +339,34 @@ def glossary_rows() -> list:
 def glossary_terms() -> set:
     """Every Japanese spelling in the glossary (variants are separated by " / ")."""
     return {clean(v) for r in glossary_rows() for v in r["日本語"].split(" / ")}
+
+
+# --------------------------------------------------------------------------- notebooks
+def execute_notebook(path: Path, tmp_path: Path, helpers_source: Path, env: dict):
+    """Run a copy of the notebook at ``path`` with ``helpers/`` made from ``helpers_source``.
+
+    ``env`` is set for the kernel (a value of ``None`` removes the variable); the kernel gets
+    the learner's environment otherwise: ``COURSE_QUICK=1`` and no ``MPLBACKEND``, so plots
+    render inline as in JupyterLab (the test runner itself may use Agg).
+    """
+    from nbclient import NotebookClient
+
+    from .conftest import make_helpers
+
+    make_helpers(tmp_path, helpers_source)
+    for name in ("autograder", "solutions", "data"):
+        if (ROOT / name).exists():
+            (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "notebooks").mkdir()
+    nb_path = tmp_path / "notebooks" / path.name
+    shutil.copyfile(path, nb_path)
+    nb = nbformat.read(nb_path, as_version=4)
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in {"COURSE_QUICK": "1", "MPLBACKEND": None, **env}.items():
+            if v is None:
+                mp.delenv(k, raising=False)
+            else:
+                mp.setenv(k, v)
+        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(nb_path.parent)}}).execute()
+    return nb

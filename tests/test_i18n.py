@@ -27,7 +27,7 @@ from autograder.check import run_checks
 from autograder.verdict import Outcome, render
 
 from .conftest import ROOT
-from .support import glossary_terms, terms_in
+from .support import execute_notebook, glossary_terms, terms_in
 
 JA_NOTEBOOKS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem in i18n.translated_notebooks("ja")]
 SPRINT0 = ROOT / "notebooks" / "sprint0_start_here.ipynb"
@@ -365,14 +365,13 @@ def test_the_glossary_checks_catch_a_second_rendering():
 
 # --------------------------------------------------------------------------- running it
 def _execute_built(tmp_path, helpers_source, env):
-    from .test_notebooks import _execute
 
     built = tmp_path / "built"
     built.mkdir()
     nbformat.write(i18n.build_notebook(SPRINT0, "ja"), built / SPRINT0.name)
     run = tmp_path / "run"
     run.mkdir()
-    return _execute(built / SPRINT0.name, run, helpers_source, {"COURSE_LANG": "ja", **env})
+    return execute_notebook(built / SPRINT0.name, run, helpers_source, {"COURSE_LANG": "ja", **env})
 
 
 def _errors(nb):

@@ -11,16 +11,15 @@ from __future__ import annotations
 import ast
 import os
 import re
-import shutil
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from autograder import stubs
 from autograder.registry import live_exercises
 
-from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers
+from .conftest import HELPERS, ROOT, SOLUTIONS
+from .support import execute_notebook
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 EXERCISES = live_exercises()
@@ -91,37 +90,6 @@ def test_notebook_follows_the_sprint_format(path):
     assert first_code.source.strip() == _setup_cell_from_the_authoring_guide()
 
 
-def _execute(path, tmp_path, helpers_source, env):
-    """Run a copy of the notebook at ``path`` with ``helpers/`` made from ``helpers_source``."""
-    make_helpers(tmp_path, helpers_source)
-    for name in ("autograder", "solutions", "data"):
-        if (ROOT / name).exists():
-            (tmp_path / name).symlink_to(ROOT / name)
-    (tmp_path / "notebooks").mkdir()
-    nb_path = tmp_path / "notebooks" / path.name
-    shutil.copyfile(path, nb_path)
-    nb = _read(nb_path)
-    # The kernel gets the learner's environment: no MPLBACKEND, so plots render inline as in
-    # JupyterLab (the test runner itself may use Agg).
-    env = {"COURSE_QUICK": "1", "MPLBACKEND": None, **env}
-    old = {k: os.environ.get(k) for k in env}
-    for k, v in env.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(nb_path.parent)}}).execute()
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return nb
-
-
 def _errors(nb) -> list:
     return [(i, o.ename, o.evalue[:200]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
             for o in c.outputs if o.output_type == "error"]
@@ -130,7 +98,7 @@ def _errors(nb) -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom_against_the_reference(path, tmp_path):
-    nb = _execute(path, tmp_path, ROOT / "solutions", {"AUTOGRADER_STRICT": "1"})
+    nb = execute_notebook(path, tmp_path, ROOT / "solutions", {"AUTOGRADER_STRICT": "1"})
     assert not _errors(nb), _errors(nb)
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs)
@@ -146,7 +114,7 @@ def test_notebook_runs_top_to_bottom_against_the_reference(path, tmp_path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_run_all_on_the_untouched_stubs_ends_without_a_single_error(path, tmp_path):
     """A new learner's "Run All": every check says TODO, every experiment says what to finish."""
-    nb = _execute(path, tmp_path, HELPERS, {"AUTOGRADER_STRICT": None})
+    nb = execute_notebook(path, tmp_path, HELPERS, {"AUTOGRADER_STRICT": None})
     assert not _errors(nb), _errors(nb)
     guarded = [c for c in nb.cells if c.cell_type == "code" and _needs_of(c.source)]
     assert guarded, "no experiment cell guards itself with needs(...)"
@@ -284,7 +252,7 @@ def test_run_all_with_one_problem_solved_ends_without_an_error(path, exercise, t
     """A learner who solved one problem and pressed "Run All": the cells that need only that
     problem run, and nothing they call reaches another problem's stub."""
     source = _helpers_with_one_solved(tmp_path / "source", _BY_ID[exercise])
-    nb = _execute(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
+    nb = execute_notebook(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
     assert not _errors(nb), _errors(nb)
     # Solved alone, an exercise that builds on another (the Perceptron class on step_function)
     # still fails its check: then its cells stay skipped. Either way the check cell decides.
@@ -305,7 +273,7 @@ def test_every_single_problem_solved_alone_runs_its_notebook_without_an_error(ex
     """The exhaustive version of the test above, for a release: each exercise solved alone."""
     path = next(p for p in NOTEBOOKS if p.stem.split("_")[0] == exercise.split(".")[0])
     source = _helpers_with_one_solved(tmp_path / "source", _BY_ID[exercise])
-    nb = _execute(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
+    nb = execute_notebook(path, tmp_path / "course", source, {"AUTOGRADER_STRICT": None})
     assert not _errors(nb), _errors(nb)
 
 
