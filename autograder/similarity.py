@@ -13,6 +13,9 @@ reordered statement breaks only the few fingerprints that straddle it.
 * **The learner's own helpers count**: a graded function is compared together with the
   functions of the learner's own that it calls (not those the stub module defines), so code
   moved into a helper function is compared too.
+* **Padding hides nothing**: an exercise's similarity is the larger of the two sides' shares
+  of matching code (how much of one function is found in the other), so dead code added to a
+  copy lowers only the copy's own share.
 * **Short exercises weigh less**: a pair's score is the mean of its per-exercise similarities,
   each weighted by the length of the reference's function (tokens after the boilerplate); a
   one-line exercise, whose right answers all look alike, weighs little, and a function shorter
@@ -60,7 +63,7 @@ class ExerciseMatch:
     """How alike two students' functions of one exercise are."""
 
     exercise: str
-    similarity: float      # mean of the two sides' shares of matching code, 0 to 1
+    similarity: float      # the larger of the two sides' shares of matching code, 0 to 1
     weight: float
 
 
@@ -148,7 +151,9 @@ def _compare(x: _Code, y: _Code) -> tuple:
     from copydetect import compare_files
 
     _, (sx, sy), slices = compare_files(x.print_, y.print_)
-    return (float(sx) + float(sy)) / 2, slices
+    # The larger share: a copy padded with dead code (or with helpers nobody calls) lowers
+    # only its own side's share, never the share of the original found in it.
+    return max(float(sx), float(sy)), slices
 
 
 def compare_class(submitted_dir: Path, assignment: str, specs: list, students: list | None

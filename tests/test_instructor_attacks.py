@@ -224,3 +224,20 @@ def test_a_timestamp_full_of_markup_or_formulas_stays_text_in_the_views(tmp_path
              "submitted_at": "", "due_at": "", "late_note": rec.note}]
     section = "\n".join(late_report.report_section(late_report.submissions(rows)) or [])
     assert not SCRIPT.search(section)
+
+
+# --------------------------------------------------------------------------- similarity ranking
+def test_a_copy_padded_with_dead_code_still_ranks_first(tmp_path):
+    """Sixty lines that never run, added to a copy, halve the copy's own share of matching
+    code; the share of the original found in the copy stays whole, and that is the figure."""
+    pad = "    if x is None:\n" + "".join(
+        f"        t{i} = np.sum(np.maximum(x, {i}) * network['W{i % 3 + 1}'].T) / (1 + {i})\n"
+        f"        q{i} = [k for k in network if len(k) > {i}]\n" for i in range(60))
+    submitted = tmp_path / "submitted"
+    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    _student(submitted, "cy", OTHER)
+    _student(submitted, "copier", pad + LOOP.format(z="h", a="s", i="k"))
+    specs = select(load_exercises(), ["sprint2.forward_general"])
+    pairs = similarity.compare_class(submitted, "sprint2", specs)
+    assert (pairs[0].a, pairs[0].b) == ("ann", "copier")
+    assert pairs[0].score > 0.8 > 0.3 > pairs[1].score       # the mean of shares gave 0.44
