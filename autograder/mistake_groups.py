@@ -258,7 +258,10 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
         if em.without_prints:
             lines.append(f"  ({em.without_prints} wrong result(s) graded before answers were "
                          "fingerprinted: regrade to include them)")
-    return "\n".join(lines) if lines else "No wrong answers: nothing to group."
+    from .grading import printable
+
+    # learner text reaches the instructor's terminal: escapes and bidi controls shown, inert
+    return printable("\n".join(lines)) if lines else "No wrong answers: nothing to group."
 
 
 def as_json(mistakes: list) -> list:

@@ -296,3 +296,16 @@ def test_a_huge_function_is_listed_for_a_person_not_fingerprinted_against_everyo
     page = (tmp_path / "grading" / "similarity" / "pairs" /
             similarity.pair_file(pairs[0])).read_text()
     assert re.search(r"\d+% of ann's code is found in bo's", page)
+
+
+def test_learner_code_printed_by_mistakes_code_cannot_drive_the_terminal():
+    source = ('def forward(network, x):\n    s = "\x1b]2;pwned\x07\x1b[2J\u202e"\n'
+              "    return x\n")
+    group = mg.MistakeGroup("sprint2.forward", "G1", ("ann", "bo"), first_case=1,
+                            representative="ann", source=source)
+    em = mg.ExerciseMistakes("sprint2.forward", submissions=3, wrong=2, compared_cases=1,
+                             groups=[group])
+    text = mg.render_text([em], sources=True)
+    assert "| def forward(network, x):" in text
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\x1b]2;pwned" in text                      # shown, escaped
