@@ -370,8 +370,12 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         carried.append((name, _stripped(node)))
     node = carried[0][1]
     node.name = new_name
-    body = ast.unparse(node)
-    own = [(name, ast.unparse(helper)) for name, helper in carried[1:]]
+    try:
+        body = ast.unparse(node)
+        own = [(name, ast.unparse(helper)) for name, helper in carried[1:]]
+    except (RecursionError, MemoryError, ValueError):
+        raise MistakeError(f"{group.exercise} {group.group}: the representative's code is "
+                           "nested too deep to print back; write this mistake by hand") from None
     needs = module_names_used(module_text, spec.name)
     for helper, _ in own:
         needs = sorted(set(needs) | set(module_names_used(module_text, helper)))
