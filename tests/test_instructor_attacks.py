@@ -309,3 +309,11 @@ def test_learner_code_printed_by_mistakes_code_cannot_drive_the_terminal():
     assert "| def forward(network, x):" in text
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\\x1b]2;pwned" in text                      # shown, escaped
+
+
+def test_two_pairs_never_share_a_side_by_side_page():
+    """Ids may hold '-': ("a--b", "c") and ("a", "b--c") must not write one file, or the
+    instructor would read one pair's code under the other pair's names."""
+    one = similarity.PairSimilarity("a--b", "c", "sprint2")
+    two = similarity.PairSimilarity("a", "b--c", "sprint2")
+    assert similarity.pair_file(one) != similarity.pair_file(two)
