@@ -21,7 +21,7 @@ reordered statement breaks only the few fingerprints that straddle it.
   one-line exercise, whose right answers all look alike, weighs little, and a function shorter
   than the fingerprint length contributes nothing.
 * Pairs are ranked by that score; ``similarity.html`` lists the top pairs and each pair has a
-  side-by-side page (``pairs/<sprint>-<a>+<b>.html``) with the matching passages highlighted.
+  side-by-side page (``pairs/<sprint>-<a>~<b>.html``) with the matching passages highlighted.
 
 The pages say what the figures are: how much of two students' code is the same after names
 are abstracted, for a person to read and judge, knowing that short and standard answers match
@@ -258,13 +258,15 @@ def _page(title: str, body: list) -> str:
 
 
 def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name).strip(".") or "_"
+    from .report import _safe_name
+
+    return _safe_name(name)
 
 
 def pair_file(pair: PairSimilarity) -> str:
-    # "+" is in no student id (nor in _safe's output): the students "a--b" and "c" never
+    # "~" is in no student id (nor in _safe's output): the students "a--b" and "c" never
     # share a page with "a" and "b--c"
-    return f"{_safe(pair.assignment)}-{_safe(pair.a)}+{_safe(pair.b)}.html"
+    return f"{_safe(pair.assignment)}-{_safe(pair.a)}~{_safe(pair.b)}.html"
 
 
 def _highlighted(source: str, slices) -> str:

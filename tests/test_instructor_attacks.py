@@ -317,3 +317,14 @@ def test_two_pairs_never_share_a_side_by_side_page():
     one = similarity.PairSimilarity("a--b", "c", "sprint2")
     two = similarity.PairSimilarity("a", "b--c", "sprint2")
     assert similarity.pair_file(one) != similarity.pair_file(two)
+
+
+@pytest.mark.parametrize("one, two", [("ann", "ann."), ("ann", "ann.."), ("jos\u00e9", "jos_")])
+def test_two_students_never_share_a_results_page_or_a_pair_page(one, two):
+    """Every id here passes the grader's intake (^\\w[\\w.-]{0,63}$); a shared file name would
+    give one learner the other's results page."""
+    assert re.fullmatch(r"\w[\w.-]{0,63}", one) and re.fullmatch(r"\w[\w.-]{0,63}", two)
+    assert report._safe_name(one) != report._safe_name(two)
+    x = similarity.PairSimilarity(one, "cy", "sprint2")
+    y = similarity.PairSimilarity(two, "cy", "sprint2")
+    assert similarity.pair_file(x) != similarity.pair_file(y)
