@@ -7,6 +7,9 @@ import signal
 import sys
 from pathlib import Path
 
+from .errors import CourseError
+from .sprints import sprint_key
+
 
 def _cmd_list(args) -> int:
     from .registry import load_exercises
@@ -78,7 +81,8 @@ def _instructor_module(name: str, command: str):
         if exc.name not in (f"{__package__}.{name}", "solutions", f"{__package__}.exercises"):
             raise
         raise SystemExit(f"error: `python -m autograder {command}` is an instructor command: run "
-                         "it in the course repository, not in a learner's assignment folder")
+                         "it in the course repository, not in a learner's assignment folder"
+                         ) from None
 
 
 def _cmd_sync(args) -> int:
@@ -134,7 +138,7 @@ def _cmd_grade(args) -> int:
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
                  regrade=args.regrade or None, progress=not args.no_progress,
-                 no_jail=args.no_jail,
+                 no_jail=args.no_jail, execute_notebooks=args.execute_notebooks,
                  **({"policy": Path(args.policy)} if args.policy else {}))
 
 
@@ -249,22 +253,15 @@ def _cmd_facilitator(args) -> int:
     return 0
 
 
-def _cmd_collect_zip(args) -> int:
-    collect = _instructor_module("collect", "collect-zip")
+def _cmd_collect(args) -> int:
+    collect = _instructor_module("collect", args.command)
     try:
-        report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
-                                     pattern=args.pattern or collect.DEFAULT_PATTERN)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(report.render())
-    return 0 if report.collected else 1
-
-
-def _cmd_collect_exchange(args) -> int:
-    collect = _instructor_module("collect", "collect-exchange")
-    try:
-        report = collect.collect_exchange(Path(args.inbound), args.assignment, Path(args.out))
+        if args.command == "collect-zip":
+            report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
+                                         pattern=args.pattern or collect.DEFAULT_PATTERN)
+        else:
+            report = collect.collect_exchange(Path(args.inbound), args.assignment,
+                                              Path(args.out))
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -310,7 +307,7 @@ def _cmd_similarity(args) -> int:
     submitted = Path(args.submitted) if args.submitted else grading / "submitted"
     sprints = args.sprint or sorted({p.name for s in submitted.glob("*") if s.is_dir()
                                      for p in s.glob("sprint*") if p.is_dir()},
-                                    key=lambda a: int(a[len("sprint"):] or 0))
+                                    key=sprint_key)
     if not sprints:
         print(f"error: no submissions in {submitted}", file=sys.stderr)
         return 1
@@ -349,17 +346,10 @@ def _cmd_report(args) -> int:
 
 def _cmd_gradescope(args) -> int:
     gradescope = _instructor_module("gradescope", "gradescope")
-    try:
-        path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
-                                       timeout=args.timeout,
-                                       policy=Path(args.policy) if args.policy else None,
-                                       roster=Path(args.roster) if args.roster else None)
-    except gradescope.GradescopeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - course.CourseError: stubs with solutions
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
+                                   timeout=args.timeout,
+                                   policy=Path(args.policy) if args.policy else None,
+                                   roster=Path(args.roster) if args.roster else None)
     print(f"Gradescope autograder for {args.sprint} written to {path} (it holds the reference: "
           "upload it to Gradescope, do not share it)")
     return 0
@@ -377,13 +367,8 @@ def _cmd_pack(args) -> int:
         raise SystemExit("error: this copy of the course has no pack command: zip your "
                          "assignment folder's notebook and helpers/ by hand, or ask for a "
                          "newer release") from None
-    try:
-        report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
-                           args.sprint, Path(args.out) if args.out else None,
-                           partial=args.partial)
-    except pack.PackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
+                       args.sprint, Path(args.out) if args.out else None, partial=args.partial)
     print(report.render())
     return 0 if report.written else 1
 
@@ -514,6 +499,10 @@ def main(argv=None) -> int:
                    "summary and exit status (3) say so")
     p.add_argument("--policy", help="the course's deadline policy (TOML): grades.csv gets the "
                    "late columns; kept as OUT/policy.toml and applied again by later runs")
+    p.add_argument("--execute-notebooks", action="store_true",
+                   help="also run each notebook in a jailed kernel: the feedback then shows "
+                   "that run's outputs instead of those the learner saved (same grades, "
+                   "several times slower)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("progress", help="your progress across the sprints, from your checks")
@@ -563,7 +552,7 @@ def main(argv=None) -> int:
     p.add_argument("--pattern", help="regular expression with (?P<student_id>...) and "
                                      "optionally (?P<assignment>...), (?P<file_id>...), "
                                      "(?P<timestamp>...) groups, matched to each name")
-    p.set_defaults(func=_cmd_collect_zip)
+    p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("collect-exchange", help="collect nbgrader's exchange inbound folder "
                        "into SUBMITTED/<student>/<assignment>/ without following links "
@@ -571,7 +560,7 @@ def main(argv=None) -> int:
     p.add_argument("inbound", help="the exchange's EXCHANGE/<course>/inbound folder")
     p.add_argument("--assignment", required=True, help="the assignment (sprintN)")
     p.add_argument("--out", required=True, help="the SUBMITTED folder to write")
-    p.set_defaults(func=_cmd_collect_exchange)
+    p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("report", help="class report (HTML), CSV export and per-student pages "
                                       "from a grading folder (instructor)")
@@ -668,7 +657,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CourseError as exc:   # every command's own errors: a message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .errors import CourseError
+
 DEFAULT_PATTERN = (r"^(?P<student_id>.+?)_(?P<assignment>sprint\d+)"
                    r"(?:_(?P<file_id>.+?))?(?:\.zip|\.tar\.gz|\.tgz|\.tar)?$")
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
@@ -39,7 +41,7 @@ JUNK = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini", "__pycache__",
 REPORT_NAME = "collect_report.txt"
 
 
-class ArchiveError(Exception):
+class ArchiveError(CourseError):
     """An archive that cannot be used at all (its reason is shown to the instructor)."""
 
 
@@ -66,7 +68,7 @@ class Budget:
     members: int
 
     @classmethod
-    def of(cls, limits: Limits) -> "Budget":
+    def of(cls, limits: Limits) -> Budget:
         return cls(limits.max_total_bytes, limits.max_members)
 
     def take(self, sizes: list, what: str) -> None:
@@ -191,6 +193,26 @@ def _short(name) -> str:
     return repr(text if len(text) <= 80 else text[:60] + "…" + text[-15:])
 
 
+def _placed(name: str, notes: list) -> PurePosixPath | None:
+    """Where the member ``name`` goes inside the folder; None (and a note) when it is left out."""
+    rel = safe_relative(name)
+    if rel is None:
+        notes.append(f"member {_short(name)} would land outside the folder: left out")
+    elif not _name_fits(rel):
+        notes.append(f"member {_short(name)}: a name too long to write, left out")
+        return None
+    return rel
+
+
+def _write_members(dest: Path, files: list, open_member, notes: list) -> None:
+    """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``."""
+    for member, rel, size in files:
+        try:
+            _write_member(dest, rel, lambda member=member: open_member(member), size)
+        except _LeftOut as exc:
+            notes.append(str(exc))
+
+
 def _name_fits(rel: PurePosixPath) -> bool:
     return all(len(part.encode("utf-8", "surrogateescape")) <= MAX_NAME_BYTES
                for part in rel.parts) and len(str(rel).encode("utf-8", "surrogateescape")) < 3000
@@ -251,21 +273,11 @@ def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 continue
             if info.is_dir():
                 continue
-            rel = safe_relative(shown)
-            if rel is None:
-                notes.append(f"member {_short(shown)} would land outside the folder: left out")
-                continue
-            if not _name_fits(rel):
-                notes.append(f"member {_short(shown)}: a name too long to write, left out")
-                continue
-            files.append((info, rel))
-        _check_sizes([i.file_size for i, _ in files], limits, budgets)
+            if (rel := _placed(shown, notes)) is not None:
+                files.append((info, rel, info.file_size))
+        _check_sizes([size for _, _, size in files], limits, budgets)
         try:
-            for info, rel in files:
-                try:
-                    _write_member(dest, rel, lambda info=info: zf.open(info), info.file_size)
-                except _LeftOut as exc:
-                    notes.append(str(exc))
+            _write_members(dest, files, zf.open, notes)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError,
                 NotImplementedError) as exc:
             raise ArchiveError(f"damaged zip archive ({type(exc).__name__}: {exc})") from None
@@ -291,21 +303,11 @@ def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 kind = "link" if (m.issym() or m.islnk()) else "special file"
                 notes.append(f"{kind} {m.name} left out")
                 continue
-            rel = safe_relative(m.name)
-            if rel is None:
-                notes.append(f"member {_short(m.name)} would land outside the folder: left out")
-                continue
-            if not _name_fits(rel):
-                notes.append(f"member {_short(m.name)}: a name too long to write, left out")
-                continue
-            files.append((m, rel))
-        _check_sizes([m.size for m, _ in files], limits, budgets)
+            if (rel := _placed(m.name, notes)) is not None:
+                files.append((m, rel, m.size))
+        _check_sizes([size for _, _, size in files], limits, budgets)
         try:
-            for m, rel in files:
-                try:
-                    _write_member(dest, rel, lambda m=m: tf.extractfile(m), m.size)
-                except _LeftOut as exc:
-                    notes.append(str(exc))
+            _write_members(dest, files, tf.extractfile, notes)
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
     return notes

@@ -23,13 +23,14 @@ known-mistake outputs), never hidden cases, generators or reference code.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import registry, stubs
+from .errors import CourseError
+from .sprints import notebook_sprint, sprint_key, sprint_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_ID = "dl-from-scratch"
@@ -40,11 +41,10 @@ EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
 LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
                    "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
-                   "fingerprint", "i18n")
+                   "fingerprint", "i18n", "errors", "sprints", "intake")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")
-NOTEBOOK_NAME = re.compile(r"^(sprint\d+)_[A-Za-z0-9][\w-]*\.ipynb$")
 
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration of the course, written by `python -m autograder course|grade`.
@@ -103,10 +103,6 @@ def __getattr__(name):   # nbgrader imports the preprocessor by name; nbconvert 
     raise AttributeError(name)
 
 
-class CourseError(RuntimeError):
-    """The course cannot be built (a missing notebook, a stub with a solution left in...)."""
-
-
 @dataclass
 class Sprint:
     """One nbgrader assignment: a sprint notebook and the exercises it grades."""
@@ -121,21 +117,14 @@ class Sprint:
         return self.notebook.stem
 
 
-def _sprint_number(sprint_id: str) -> int:
-    return int(sprint_id[len("sprint"):])
-
-
 def discover_sprints(sprints=None, *, repo: Path | None = None, specs: list | None = None,
                      ) -> list:
     """The sprints that have a notebook, in course order (only ``sprints`` when given)."""
     repo = Path(repo or ROOT)
     specs = registry.load_exercises() if specs is None else specs
     found: dict = {}
-    for nb in sorted((repo / "notebooks").glob("sprint*.ipynb")):
-        m = NOTEBOOK_NAME.match(nb.name)
-        if not m:
-            continue
-        sid = m.group(1)
+    for nb in sprint_notebooks(repo / "notebooks"):
+        sid = notebook_sprint(nb)
         if sid in found:
             raise CourseError(f"two notebooks for {sid}: {found[sid].notebook.name} and "
                               f"{nb.name} (one notebook per sprint)")
@@ -145,9 +134,9 @@ def discover_sprints(sprints=None, *, repo: Path | None = None, specs: list | No
         if unknown:
             raise CourseError(
                 f"no notebook for {', '.join(unknown)} in {repo / 'notebooks'}; sprints with a "
-                f"notebook: {', '.join(sorted(found, key=_sprint_number)) or 'none'}")
+                f"notebook: {', '.join(sorted(found, key=sprint_key)) or 'none'}")
         found = {s: found[s] for s in dict.fromkeys(sprints)}
-    return sorted(found.values(), key=lambda s: _sprint_number(s.id))
+    return sorted(found.values(), key=lambda s: sprint_key(s.id))
 
 
 def _ignore(*patterns):

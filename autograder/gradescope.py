@@ -42,14 +42,18 @@ import sys
 import tempfile
 import time
 import zipfile
+from datetime import UTC
 from pathlib import Path
+
+from .errors import CourseError
+from .intake import compile_note, size_note
+from .sprints import sprint_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_ROOT = "AUTOGRADER_ROOT"
 ENV_PYTHON = "AUTOGRADER_PYTHON"
 ENV_ISOLATE = "AUTOGRADER_ISOLATE"
 GRADER_PACKAGES = ("numpy", "matplotlib", "tqdm")   # what a learner's helper may import
-MAX_HELPER_BYTES = 1_000_000
 LEARNER_UID = 65534   # "nobody": learner code runs as this user when the grader is root
 
 SETUP_SH = r"""#!/usr/bin/env bash
@@ -111,7 +115,7 @@ Built with `python -m autograder gradescope` ({built}). See docs/class.md in the
 """
 
 
-class GradescopeError(RuntimeError):
+class GradescopeError(CourseError):
     """The bundle cannot be built (an unknown sprint, stubs with solutions in them...)."""
 
 
@@ -136,8 +140,7 @@ def _sprint_specs(sprint: str) -> list:
 
     specs = [s for s in load_exercises() if s.sprint == sprint]
     if not specs:
-        known = sorted({s.sprint for s in load_exercises()},
-                       key=lambda x: int("".join(c for c in x if c.isdigit()) or 0))
+        known = sorted({s.sprint for s in load_exercises()}, key=sprint_key)
         raise GradescopeError(f"no exercises for {sprint!r}; sprints: {', '.join(known)}")
     return specs
 
@@ -203,7 +206,10 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
             raise GradescopeError(f"{policy}: {exc}") from None
     repo = Path(repo)
     specs = _sprint_specs(sprint)
-    course._check_stubs(repo / "helpers")
+    try:
+        course._check_stubs(repo / "helpers")
+    except course.CourseError as exc:
+        raise GradescopeError(str(exc)) from None
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     config = {"sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
@@ -270,45 +276,21 @@ def learner_files(submission: Path, scratch: Path) -> tuple:
         if p.name == "__init__.py" or p.is_symlink() or not p.is_file():
             continue
         data = p.read_bytes()
-        if len(data) > MAX_HELPER_BYTES:
-            notes.append(f"helpers/{p.name} is larger than {MAX_HELPER_BYTES // 1000} kB: not "
-                         "graded")
+        if note := size_note(p.name, data):
+            notes.append(note)
             continue
         files[p.name] = data
     return files, notes
 
 
 # --------------------------------------------------------------------------- isolation
-def _drop_to(uid: int):
-    """A :func:`autograder.sandbox.set_launcher` launcher: the child runs as ``uid``.
-
-    The child's script is copied into its job folder, which ``uid`` then owns; the bundle's
-    ``source/`` folder (the reference) is readable by root only, so learner code cannot read
-    it. Limits as usual.
-    """
-    from . import sandbox
-
-    def launch(cmd, job_dir, *, memory, cpu, file_size):
-        job_dir = Path(job_dir)
-        cmd = list(cmd)
-        runner = job_dir / "runner"
-        runner.mkdir(exist_ok=True)
-        script = runner / Path(cmd[-2]).name
-        shutil.copyfile(cmd[-2], script)
-        cmd[-2] = str(script)
-        for p in [job_dir, *job_dir.rglob("*")]:
-            os.lchown(p, uid, uid)
-        cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--", *cmd]
-        return cmd, sandbox._limits(memory, cpu, file_size)
-    return launch
-
-
 def _can_run_as(uid: int) -> bool:
     """Whether this Python (and NumPy) starts for ``uid`` (it may live in root's home)."""
     import subprocess
 
-    cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
-           sys.executable, "-I", "-c", "import numpy"]
+    from .jail import drop_privileges
+
+    cmd = [*drop_privileges(uid), "--", sys.executable, "-I", "-c", "import numpy"]
     try:
         return subprocess.run(cmd, cwd="/", capture_output=True, timeout=60).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -317,22 +299,20 @@ def _can_run_as(uid: int) -> bool:
 
 def isolate(source: Path) -> str:
     """Keep learner code away from the reference; returns how (for the instructor's log)."""
-    from . import sandbox
+    from . import jail, sandbox
 
     if os.environ.get(ENV_ISOLATE, "").strip().lower() == "none":
         return f"{ENV_ISOLATE}=none: learner code is not isolated"
     try:
-        from . import jail
-
         j = jail.detect()
         if j.isolated:
             sandbox.set_launcher(jail.child_launcher(j))
             return "learner code runs in bubblewrap"
-    except Exception:  # noqa: BLE001 - no jail module, or bubblewrap unusable here
+    except Exception:  # noqa: BLE001 - bubblewrap unusable here
         pass
-    if os.geteuid() == 0 and shutil.which("setpriv") and _can_run_as(LEARNER_UID):
+    if os.geteuid() == 0 and shutil.which(jail.SETPRIV) and _can_run_as(LEARNER_UID):
         os.chmod(source, 0o700)
-        sandbox.set_launcher(_drop_to(LEARNER_UID))
+        sandbox.set_launcher(jail.child_launcher(jail.Jail("none"), run_as=LEARNER_UID))
         return f"learner code runs as user {LEARNER_UID}; {source} is readable by root only"
     return ("learner code is not isolated (not root, no setpriv, or this Python does not "
             f"start for user {LEARNER_UID})")
@@ -372,13 +352,8 @@ def grade_submission(root: Path, log=print) -> dict:
             shutil.copyfile(stub, helpers / stub.name)
         for name, data in files.items():
             (helpers / name).write_bytes(data)
-            try:
-                compile(data, f"helpers/{name}", "exec", dont_inherit=True)
-            except SyntaxError as exc:
-                notes.append(f"helpers/{name} has a syntax error (line {exc.lineno}: "
-                             f"{exc.msg}): its exercises score 0")
-            except Exception as exc:  # noqa: BLE001 - null bytes...
-                notes.append(f"helpers/{name} cannot be compiled ({type(exc).__name__})")
+            if note := compile_note(name, data):
+                notes.append(note)
         for module in dict.fromkeys(s.module for s in specs):
             if f"{module}.py" not in files:
                 notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
@@ -411,7 +386,7 @@ def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
     :func:`submission_student`), revealed after the deadline when ``[hidden]
     reveal_after_deadline`` and the sprint is over for the whole class by *this machine's*
     clock (never the submission's time)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .policy import parse_policy, parse_timestamp
     from .trusted import for_student, prepare_sprint
@@ -428,7 +403,7 @@ def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
                 rules = rules.with_due(sprint, parse_timestamp(str(due), rules.zone))
             except ValueError:
                 pass
-        revealed = rules.reveals(sprint, now or datetime.now(timezone.utc))
+        revealed = rules.reveals(sprint, now or datetime.now(UTC))
     prepared = prepare_sprint(specs, salt, revealed)
     if rules is not None and rules.hidden.per_student:
         student = submission_student(config, metadata)
@@ -476,8 +451,7 @@ def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print
     submission whose time or due date is missing or unreadable keeps its score and is
     **flagged** in the output for the instructor, never taken as on time. ``extra_data`` holds
     the record (:data:`autograder.policy.LATE_COLUMNS`)."""
-    from .policy import FLAGGED, LATE, Lateness, assess, final_score, parse_policy, \
-        parse_timestamp
+    from .policy import FLAGGED, LATE, Lateness, assess, final_score, parse_policy, parse_timestamp
 
     if not config.get("policy"):
         return results

@@ -16,12 +16,16 @@
    sandboxed children of :mod:`autograder.sandbox` (one for every public case, another for
    every hidden case, so only the grader's own words about hidden cases reach the feedback),
    compared in this process. This happens before any of the students' notebooks runs;
-4. runs ``nbgrader autograde`` per student and assignment, its kernel jailed on a private
-   copy of the folder (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods
-   or copies afterwards was written by learner code; a failure is noted and retried with
-   the released notebook when that runs other code; the batch never stops), with
-   ``COURSE_QUICK=1`` so long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the
-   check cells do not grade a second time;
+4. runs ``nbgrader autograde`` per student and assignment for its bookkeeping (locked cells
+   restored, free-text cells scored, gradebook rows, the autograded notebook), **without a
+   kernel** by default: the notebook keeps the outputs the learner saved
+   (:func:`nbgrader_overrides`). With ``execute_notebooks`` (``--execute-notebooks``) the
+   notebook also runs, its kernel jailed on a private copy of the folder
+   (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods or copies
+   afterwards was written by learner code; a failure is noted and retried with the released
+   notebook when that runs other code; the batch never stops), with ``COURSE_QUICK=1`` so
+   long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the check cells do not grade
+   a second time;
 5. writes the trusted scores into the gradebook (each check cell's grade: ``auto_score``, no
    manual grade needed), overriding whatever the kernel reported (learner code in the kernel
    can patch ``numpy.allclose``, builtins, add cells printing "PASS"...), and puts the trusted
@@ -34,6 +38,7 @@
 Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
 
 At class scale (:func:`grade`): steps 2-6 run per submission in forked worker processes
+(forked after :func:`warm_up`), each step's cost recorded in the submission's state file
 (``workers`` at a time, a wall-clock limit per submission, a tqdm progress bar); learner code (the
 trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.jail`; each
 submission ends with a state record ``OUT/state/<student>-<assignment>.json`` and gradebook
@@ -54,23 +59,35 @@ import stat
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import course
+from . import course, intake
 from .check import GRADED_OUTSIDE
 from .evaluate import ERROR, ExerciseResult
 from .policy import PolicyError, after_grading, course_policy
+from .sprints import sprint_key
 from .trusted import (  # noqa: F401 - public API of the grading module
-    CSV_EXTRA_COLUMNS, Trusted, _first_line, combine, csv_extra, csv_message, for_student,
-    grade_exercise, grade_exercises, hidden_message, prepare_sprint, student_salt, trusted_text)
+    CSV_EXTRA_COLUMNS,
+    Trusted,
+    _first_line,
+    combine,
+    csv_extra,
+    csv_message,
+    for_student,
+    grade_exercise,
+    grade_exercises,
+    hidden_message,
+    prepare_sprint,
+    student_salt,
+    trusted_text,
+)
 from .verdict import render
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
                *CSV_EXTRA_COLUMNS]
-MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 MAX_FILE_BYTES = 50 * 1024 ** 2          # a larger submitted file is left out
 MAX_SUBMISSION_BYTES = 200 * 1024 ** 2   # files past this total are left out
 MAX_FILES = 2000                         # files past this count are left out
@@ -102,6 +119,7 @@ class Submission:
     notebook_replaced: bool = False
     autograded: bool = False
     reason: str = ""     # why the submission could not be graded (it then scores 0)
+    timing: dict = field(default_factory=dict)   # {step: StepTime.as_dict()} of this grading
 
     @property
     def results(self) -> list:
@@ -118,6 +136,44 @@ class Submission:
 
 
 # --------------------------------------------------------------------------- small helpers
+@dataclass
+class StepTime:
+    """What one step of grading a submission cost: wall seconds, and CPU seconds of the
+    worker itself and of the processes it reaped. A jailed child or kernel is not among
+    them: bubblewrap's outer process exits before it reaps the process inside, so that CPU
+    time is never charged to the worker (``benchmarks/results/grading.md``)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    children_cpu: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"wall": round(self.wall, 4), "cpu": round(self.cpu, 4),
+                "children_cpu": round(self.children_cpu, 4)}
+
+
+@contextmanager
+def _timed(sub: "Submission", step: str):
+    """Add the cost of the ``with`` block to ``sub.timing[step]``."""
+    import resource
+
+    def now():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (time.perf_counter(), own.ru_utime + own.ru_stime,
+                kids.ru_utime + kids.ru_stime)
+
+    start = now()
+    try:
+        yield
+    finally:
+        end = now()
+        t = StepTime(*(b - a for a, b in zip(start, end)))
+        old = sub.timing.get(step, {"wall": 0.0, "cpu": 0.0, "children_cpu": 0.0})
+        sub.timing[step] = StepTime(old["wall"] + t.wall, old["cpu"] + t.cpu,
+                                    old["children_cpu"] + t.children_cpu).as_dict()
+
+
 @contextmanager
 def _quiet(log_path: Path):
     """Send what nbgrader's kernels and libraries print (file descriptor 2) to ``log_path``."""
@@ -308,18 +364,12 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
         if not f.is_file() or f.is_symlink():
             continue
         data = f.read_bytes()
-        if len(data) > MAX_HELPER_BYTES:
-            sub.note(f"helpers/{f.name} is larger than {MAX_HELPER_BYTES // 1000} kB: not graded")
+        if note := intake.size_note(f.name, data):
+            sub.note(note)
             continue
         files[f.name] = data
-        try:
-            compile(data, f"helpers/{f.name}", "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            sub.note(f"helpers/{f.name} has a syntax error (line {exc.lineno}: {exc.msg}): "
-                     "its exercises score 0")
-        except Exception as exc:  # noqa: BLE001 - null bytes, nesting too deep...
-            sub.note(f"helpers/{f.name} cannot be compiled ({type(exc).__name__}): its "
-                     "exercises score 0")
+        if note := intake.compile_note(f.name, data):
+            sub.note(note)
     sub.helpers = files
     for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
         if f"{module}.py" not in files:
@@ -368,8 +418,13 @@ def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
 
 
 def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
-                  ) -> None:
-    """nbgrader autograde for one submission; never raises."""
+                  execute: bool = True) -> None:
+    """nbgrader autograde for one submission; never raises.
+
+    ``execute=False``: the api was made with :func:`nbgrader_overrides` ``(execute=False)``,
+    so nbgrader does its bookkeeping (restores the locked cells, scores the free-text cells,
+    writes the gradebook rows and the autograded notebook) without starting a kernel.
+    """
     folder = out_dir / "submitted" / sub.student / sub.assignment
     nb_out = out_dir / "autograded" / sub.student / sub.assignment / sub.sprint.notebook.name
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -380,7 +435,7 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
         attempt += 1
         try:
             with _env(COURSE_QUICK="1", **{GRADED_OUTSIDE: "1"}), _quiet(log_path), \
-                    _kernel_runtime(api, out_dir, log_path):
+                    (_kernel_runtime(api, out_dir, log_path) if execute else nullcontext()):
                 result = api.autograde(sub.assignment, sub.student, force=True, create=True)
         except Exception as exc:  # noqa: BLE001 - nbgrader must not stop the batch
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
@@ -565,7 +620,7 @@ def write_csv(path: Path, subs: list) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
-        for sub in sorted(subs, key=lambda s: (s.student, course._sprint_number(s.assignment))):
+        for sub in sorted(subs, key=lambda s: (s.student, sprint_key(s.assignment))):
             for r in sub.results:
                 writer.writerow([sub.student, sub.assignment, r.id, f"{r.score:g}",
                                  f"{r.points:g}", r.status, capped(csv_message(r)),
@@ -575,7 +630,7 @@ def write_csv(path: Path, subs: list) -> None:
 def summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
             seconds: float) -> str:
     students = sorted({s.student for s in subs})
-    assignments = sorted({s.assignment for s in subs}, key=course._sprint_number)
+    assignments = sorted({s.assignment for s in subs}, key=sprint_key)
     table = {(s.student, s.assignment): s for s in subs}
     width = max([len("student"), *map(len, students)]) + 2
     lines = [f"Graded {len(subs)} submission(s) of {len(students)} student(s) "
@@ -766,7 +821,7 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
            "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
-           "autograded": sub.autograded,
+           "autograded": sub.autograded, "timing": sub.timing,
            "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
                                      "message": capped(r.message, 4 * MAX_MESSAGE_CHARS)}
                        for r in sub.results]}
@@ -825,28 +880,42 @@ class Context:
     version: str = ""       # grader_version(): recorded in each state file
     salt: str = ""
     per_student: bool = False   # hidden cases of each student's own (the course's policy)
+    execute: bool = False   # run each notebook in a jailed kernel (``--execute-notebooks``)
 
 
 def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
     """Grade one submission end to end and record it (gradebook rows and state file)."""
     out_dir = ctx.out_dir
     dest = out_dir / "submitted" / sub.student / sub.assignment
-    if dest.exists():
-        shutil.rmtree(dest)
-    _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
-    preflight(sub, dest, ctx.released[sub.assignment])
-    prepared = ctx.prepared[sub.assignment]
-    if ctx.per_student:
-        prepared = for_student(prepared, ctx.salt, sub.student)
-    grade_prepared(sub, prepared, ctx.timeout)
-    run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment])
-    # The kernel worked on a private copy (jail.kernel_main): this folder holds what the
-    # grader and nbgrader wrote. Checked all the same before nbgrader copies it to feedback.
-    regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
-    problems = write_gradebook(ctx.api, [sub])
-    for p in problems:
-        sub.note(f"course problem: {p}")
-    rewrite_check_cells(sub, out_dir)
+    with _timed(sub, "intake"):
+        if dest.exists():
+            shutil.rmtree(dest)
+        _copy_tree(ctx.submitted_dir / sub.student / sub.assignment, dest, sub)
+        preflight(sub, dest, ctx.released[sub.assignment])
+    with _timed(sub, "trusted"):
+        prepared = ctx.prepared[sub.assignment]
+        if ctx.per_student:
+            prepared = for_student(prepared, ctx.salt, sub.student)
+        grade_prepared(sub, prepared, ctx.timeout)
+    with _timed(sub, "autograde"):
+        run_autograde(ctx.api, sub, out_dir, out_dir / "logs", ctx.released[sub.assignment],
+                      execute=ctx.execute)
+    with _timed(sub, "gradebook"):
+        # No kernel ran, or it worked on a private copy (jail.kernel_main): this folder holds
+        # what the grader and nbgrader wrote. Checked all the same before the feedback.
+        regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
+        problems = write_gradebook(ctx.api, [sub])
+        for p in problems:
+            sub.note(f"course problem: {p}")
+        rewrite_check_cells(sub, out_dir)
+    with _timed(sub, "feedback"):
+        _feedback(ctx, sub)
+    write_state(out_dir, sub, fp, "failed" if problems else "graded", ctx.version)
+
+
+def _feedback(ctx: Context, sub: Submission) -> None:
+    """nbgrader's feedback page of ``sub``, and nothing else in its feedback folder."""
+    out_dir = ctx.out_dir
     if sub.autograded:
         log = out_dir / "logs" / f"{sub.assignment}__{sub.student}.feedback.log"
         with _quiet(log):
@@ -858,7 +927,6 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
         if not (folder / f"{sub.sprint.notebook_id}.html").is_file():
             sub.note("nbgrader generate_feedback wrote no feedback "
                      f"({course.failure_text(result)[:200]})")
-    write_state(out_dir, sub, fp, "failed" if problems else "graded", ctx.version)
 
 
 def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
@@ -884,7 +952,8 @@ def _worker(ctx: Context, subs: list, fps: dict) -> None:
         os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides
-        from . import jail as jail_mod, sandbox
+        from . import jail as jail_mod
+        from . import sandbox
 
         sandbox.set_launcher(jail_mod.child_launcher(ctx.jail))
         for sub in subs:
@@ -926,6 +995,27 @@ def _kill(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def warm_up(notebooks) -> None:
+    """Import and initialise, once in the grading process, what every worker needs.
+
+    Workers are forked from this process, one per submission: what is imported and cached
+    here (nbformat's schema, nbconvert's HTML exporter and its Markdown, Pygments and
+    bleach machinery) is not paid again for each submission (about a second each).
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.strings import clean_html
+
+    for data in list(notebooks)[:1]:
+        try:
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
+            HTMLExporter(template_name="classic").from_notebook_node(nb)
+            clean_html("<p>warm</p>")
+        except Exception:  # noqa: BLE001 - only a cache: the workers do it for real
+            pass
 
 
 def run_pool(ctx: Context, units: list, fps: dict, workers: int,
@@ -995,6 +1085,27 @@ def _wait_text(status: int) -> str:
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
+def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
+    """nbgrader settings for grading: with ``execute``, each notebook runs in a kernel in
+    ``jail`` (:func:`kernel_overrides`); without, autograde runs no kernel at all.
+
+    Without a kernel, autograde keeps its bookkeeping (locked cells restored from the
+    gradebook, free-text cells scored, the gradebook rows, the autograded notebook) and the
+    notebook keeps the outputs the learner saved with it (capped and sanitised like a
+    kernel's); every check cell's output is then replaced by the trusted result.
+    """
+    if execute:
+        return kernel_overrides(jail, out_dir)
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import ClearOutput, Execute
+
+    traits = Autograde.class_traits()
+    return {"Autograde.sanitize_preprocessors":
+            [p for p in traits["sanitize_preprocessors"].default() if p is not ClearOutput],
+            "Autograde.autograde_preprocessors":
+            [p for p in traits["autograde_preprocessors"].default() if p is not Execute]}
+
+
 def kernel_overrides(jail, out_dir: Path) -> dict:
     """nbgrader settings that run each notebook's kernel in ``jail`` (see :mod:`.jail`)."""
     from . import jail as jail_mod
@@ -1019,7 +1130,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
           timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
           workers: int | None = None, student_timeout: float | None = None,
           db_url: str | None = None, regrade=None, progress: bool | None = None,
-          no_jail: bool = False, policy: Path | None = None) -> int:
+          no_jail: bool = False, policy: Path | None = None,
+          execute_notebooks: bool = False) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.
 
     Submissions are graded in parallel (``workers`` processes, default: the machine's cores),
@@ -1090,7 +1202,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
             for p in skipped:
                 print(f"  {p}", file=sys.stderr)
             return 1
-        wanted = sorted({s.assignment for s in subs}, key=course._sprint_number)
+        wanted = sorted({s.assignment for s in subs}, key=sprint_key)
         out_dir, _, built = course.build(out_dir, wanted, repo=repo, db_url=db_url)
         if not jail.isolated:
             print(f"WARNING: {jail.warning}", file=sys.stderr)
@@ -1100,8 +1212,10 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         now = datetime.now(timezone.utc)             # the grader's clock, never a submission's
         revealed = {a for a in {s.assignment for s in subs} if rules and rules.reveals(a, now)}
         per_student = bool(rules and rules.hidden.per_student)
-        version = grader_version(repo)
-        api = course.nbgrader_api(out_dir, kernel_overrides(jail, out_dir))
+        # the feedback of a run with kernels differs (its outputs): a switch regrades
+        version = grader_version(repo) + ("+executed" if execute_notebooks else "")
+        api = course.nbgrader_api(out_dir, nbgrader_overrides(jail, out_dir,
+                                                              execute_notebooks))
         sprint_of = {s.id: s for s in built}
         released = {s.id: (out_dir / "release" / s.id / s.notebook.name).read_bytes()
                     for s in built}
@@ -1135,12 +1249,13 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         # One submission per worker, sprint by sprint: a slow or hanging student's sprints
         # spread over the workers instead of holding one of them to the end.
         units = [(sub.key, [sub]) for sub in sorted(
-            todo, key=lambda s: (course._sprint_number(s.assignment), s.student))]
+            todo, key=lambda s: (sprint_key(s.assignment), s.student))]
         ensure_students(api, sorted({s.student for s in todo}))
         prepared = {sid: prepare_sprint(sprint_of[sid].exercises, salt, sid in revealed)
-                    for sid in sorted({s.assignment for s in todo}, key=course._sprint_number)}
+                    for sid in sorted({s.assignment for s in todo}, key=sprint_key)}
         ctx = Context(submitted_dir, out_dir, api, released, prepared, jail, timeout, version,
-                      salt, per_student)
+                      salt, per_student, execute_notebooks)
+        warm_up(released.values())
         workers = max(1, workers or os.cpu_count() or 1)
         limit = STUDENT_TIMEOUT if student_timeout is None else student_timeout
         run_pool(ctx, units, fps, workers, limit or None,
@@ -1183,7 +1298,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         if course_problems:
             return 1
         return 0 if jail.isolated else UNJAILED
-    except (course.CourseError, jail_mod.JailError, RuntimeError, PolicyError) as exc:
+    except (RuntimeError, PolicyError) as exc:   # CourseError, JailError are RuntimeErrors
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - said plainly, with the traceback in the logs

@@ -32,6 +32,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .sprints import sprint_notebooks
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LOCALE = HERE / "locale"                  # message catalogs (shipped to learners)
@@ -300,7 +302,7 @@ def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None
     out_dir.mkdir(parents=True, exist_ok=True)
     done = set(translated_notebooks(lang))
     written = []
-    for nb_path in sorted((repo / "notebooks").glob("sprint*_*.ipynb")):
+    for nb_path in sprint_notebooks(repo / "notebooks"):
         dest = out_dir / nb_path.name
         if dest.exists() and not force:
             continue

@@ -31,13 +31,14 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 UID_BASE = 200_000          # learner code runs as UID_BASE + a slot (no passwd entry needed)
 SYSTEM_READONLY = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
                    "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/alternatives",
                    "/etc/fonts", "/etc/ssl/certs", "/etc/mime.types")
+SETPRIV = "/usr/bin/setpriv"   # util-linux: drops the grader's privileges (root only)
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 
@@ -141,9 +142,7 @@ class Jail:
             cmd += ["--chdir", str(cwd)]
         uid = self.uid()
         if uid is not None:
-            cmd += ["--", "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
-                    "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
-                    "--no-new-privs"]
+            cmd += ["--", *drop_privileges(uid)]
         return cmd + ["--", *map(str, argv)]
 
     def preexec(self, limits: Limits):
@@ -153,16 +152,12 @@ class Jail:
         user id (root itself is exempt from it, and ``setpriv`` switches to that id). Without
         root it would count the grader's own processes, so it is left out.
         """
-        with_nproc = self.uid() is not None
-
-        def apply():
-            os.setsid()
-            limits.apply(processes=with_nproc)
-        return apply
+        return _preexec(limits, processes=self.uid() is not None)
 
 
-class JailError(RuntimeError):
-    """The jail was asked for something unsafe (giving away a folder it does not own)."""
+class JailError(RuntimeError):   # not a CourseError: this file also runs as a script
+    """The jail cannot be used as asked: something unsafe (giving away a folder it does not
+    own), or ``COURSE_JAIL=bwrap`` where bubblewrap does not work."""
 
 
 def program_path(program) -> str:
@@ -199,7 +194,7 @@ def _walk(top: Path):
                 yield Path(dirpath) / name
 
 
-@lru_cache(maxsize=None)
+@cache
 def _runtime_paths() -> tuple:
     """Read-only folders learner code needs: the system's, Python's, the environment's."""
     paths = {Path(p) for p in SYSTEM_READONLY if os.path.lexists(p)}
@@ -237,7 +232,7 @@ def _probe(jail: Jail) -> str:
     return ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def detect() -> Jail:
     """The best isolation this machine offers (cached), chosen by ``COURSE_JAIL`` if set."""
     wanted = os.environ.get("COURSE_JAIL", "").strip().lower()
@@ -257,33 +252,58 @@ def detect() -> Jail:
                "isolation (it can read the reference solutions and write wherever the grader "
                "can); allow user namespaces or run the grader as root")
     if wanted == "bwrap":
-        raise RuntimeError(f"COURSE_JAIL=bwrap: {why}")
+        raise JailError(f"COURSE_JAIL=bwrap: {why}")
     return Jail("none", why)
 
 
 # --------------------------------------------------------------------------- launchers
-def child_launcher(jail: Jail, processes: int = 64):
-    """A launcher for :func:`autograder.sandbox.set_launcher`: the trusted child in ``jail``.
+def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None):
+    """A launcher for :func:`autograder.sandbox.set_launcher`: the trusted child, isolated.
 
-    The child's script is copied into the job folder (``runner/``): the course's
-    ``autograder/`` folder, which holds the hidden-case generators, stays out of sight.
+    In ``jail`` when it isolates (bubblewrap); else, given ``run_as`` (a grader running as
+    root, with no bubblewrap: Gradescope's containers), as that user id, which owns the job
+    folder and nothing else; else with the limits only. Isolated either way, the child's
+    script is copied into the job folder (``runner/``): the course's ``autograder/`` folder,
+    which holds the hidden-case generators, stays out of sight.
     """
     def launch(cmd, job_dir, *, memory, cpu, file_size):
         job_dir = Path(job_dir)
         cmd = list(cmd)
+        limits = Limits(memory=memory, cpu=cpu, file_size=file_size, processes=processes)
+        if not jail.isolated and run_as is None:
+            return cmd, jail.preexec(limits)
+        if not job_dir.name.startswith("course-check-"):
+            raise JailError(f"{job_dir} is not a checker's job folder")
+        runner = job_dir / "runner"
+        runner.mkdir(exist_ok=True)
+        script = runner / Path(cmd[-2]).name
+        shutil.copyfile(cmd[-2], script)
+        cmd[-2] = str(script)
         if jail.isolated:
-            if not job_dir.name.startswith("course-check-"):
-                raise JailError(f"{job_dir} is not a checker's job folder")
-            runner = job_dir / "runner"
-            runner.mkdir(exist_ok=True)
-            script = runner / Path(cmd[-2]).name
-            shutil.copyfile(cmd[-2], script)
-            cmd[-2] = str(script)
             jail.give(job_dir, inside=job_dir.parent)
-            cmd = jail.command(cmd, writable=[job_dir], cwd=job_dir)
-        return cmd, jail.preexec(Limits(memory=memory, cpu=cpu, file_size=file_size,
-                                        processes=processes))
+            return jail.command(cmd, writable=[job_dir], cwd=job_dir), jail.preexec(limits)
+        for p in _walk(_checked(job_dir, job_dir.parent)):
+            os.lchown(p, run_as, run_as)
+        # as in the jail, the process limit counts the processes of that user id
+        return [*drop_privileges(run_as), "--", *map(str, cmd)], _preexec(limits, processes=True)
     return launch
+
+
+def drop_privileges(uid: int) -> list:
+    """``setpriv`` switching to ``uid`` (group ``uid``, no other groups, no capabilities).
+
+    The program to run follows, after ``--``. Root only: a grader that is not root has no
+    privileges to drop, and gets the jail's own user namespace instead.
+    """
+    return [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs"]
+
+
+def _preexec(limits: Limits, *, processes: bool):
+    def apply():  # runs in the child between fork and exec
+        os.setsid()
+        limits.apply(processes=processes)
+    return apply
 
 
 KERNEL_NAME = "course-jail"

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry
+from .errors import CourseError
+from .intake import MAX_HELPER_BYTES, compile_failure
+from .sprints import sprint_ids, sprint_notebooks
 
-NOTEBOOK_NAME = re.compile(r"^(sprint\d+)_[A-Za-z0-9][\w-]*\.ipynb$")
 PLACEHOLDER = "YOUR ANSWER HERE"
-MAX_HELPER_BYTES = 1_000_000          # the grader does not grade a larger helpers/*.py
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2   # outputs with many plots; the platform's limits are near
 STUDENT_ID = re.compile(r"^[\w.-]+$")
 
@@ -43,8 +44,10 @@ ERROR = "error"            # the submission would be graded wrong or not at all:
 INCOMPLETE = "incomplete"  # looks unsaved or unfinished: nothing written unless --partial
 
 
-class PackError(Exception):
+class PackError(CourseError):
     """The folder is not an assignment folder, or the student id is unusable."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,7 @@ def locate(folder: Path, sprint: str | None = None) -> Assignment:
     ``sprintN/`` folders, or the course repository (``notebooks/`` and ``helpers/``)."""
     folder = Path(folder).resolve()
     if sprint is None:
-        found = sorted({m.group(1) for p in folder.glob("*.ipynb")
-                        if (m := NOTEBOOK_NAME.match(p.name))})
+        found = sprint_ids(folder)
         if len(found) != 1:
             raise PackError(f"say which sprint to pack (e.g. `pack sprint1`): {folder} "
                             + (f"holds notebooks of {', '.join(found)}" if found
@@ -114,8 +116,7 @@ def locate(folder: Path, sprint: str | None = None) -> Assignment:
     for nb_dir, helpers in ((folder, folder / "helpers"),
                             (folder / sprint, folder / sprint / "helpers"),
                             (folder / "notebooks", folder / "helpers")):
-        notebooks = sorted(p for p in nb_dir.glob(f"{sprint}_*.ipynb")
-                           if NOTEBOOK_NAME.match(p.name)) if nb_dir.is_dir() else []
+        notebooks = sprint_notebooks(nb_dir, sprint) if nb_dir.is_dir() else []
         if len(notebooks) > 1:
             raise PackError(f"{len(notebooks)} notebooks of {sprint} in {nb_dir} "
                             f"({', '.join(p.name for p in notebooks)}): keep only the one you "
@@ -238,14 +239,15 @@ def check_helpers(helpers: Path, specs: list) -> list:
             problems.append(Problem(ERROR, where, f"is {len(data) / 1e6:.1f} MB: the grader "
                                     f"does not read files over {MAX_HELPER_BYTES / 1e6:.0f} MB"))
             continue
-        try:
+        failure = compile_failure(data, where)
+        if failure is None:
             trees[path.stem] = ast.parse(data, where)
-            compile(data, where, "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            problems.append(Problem(ERROR, where, f"does not compile (line {exc.lineno}: "
-                                    f"{exc.msg}): every exercise of this file would score 0"))
-        except ValueError as exc:  # null bytes
-            problems.append(Problem(ERROR, where, f"does not compile ({exc})"))
+        elif failure.syntax:
+            problems.append(Problem(ERROR, where, f"does not compile (line {failure.line}: "
+                                    f"{failure.message}): every exercise of this file would "
+                                    "score 0"))
+        else:
+            problems.append(Problem(ERROR, where, f"does not compile ({failure.message})"))
     for spec in specs:
         where = f"helpers/{spec.module}.py"
         if not (helpers / f"{spec.module}.py").exists():

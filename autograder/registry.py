@@ -25,6 +25,7 @@ import numpy as np
 from . import sandbox_child
 from .compare import Tolerance
 from .sandbox_child import FUNCTIONS, Fn  # noqa: F401 - for exercise declarations
+from .sprints import sprint_key, sprint_number
 
 PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
@@ -244,12 +245,15 @@ class Spec:
                 "module": f"helpers/{self.module}.py", "name": self.name, "title": self.title}
 
 
-def live_exercises() -> list:
-    """All exercises declared in ``autograder/exercises/``, in course order."""
+def live_exercises(sprints=None) -> list:
+    """All exercises declared in ``autograder/exercises/``, in course order (only those of
+    ``sprints``, e.g. ``{"sprint1"}``, when given: the other modules are not imported)."""
     from . import exercises as pkg
 
     found = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: _sprint_key(i.name)):
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: sprint_key(i.name)):
+        if sprints is not None and info.name not in sprints:
+            continue
         mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
         found.extend(getattr(mod, "EXERCISES", []))
     ids = [e.id for e in found]
@@ -259,14 +263,6 @@ def live_exercises() -> list:
     return found
 
 
-def _sprint_key(name: str):
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 999, name)
-
-
-def sprint_number(sprint: str) -> int:
-    digits = "".join(ch for ch in sprint if ch.isdigit())
-    return int(digits) if digits else 999
 
 
 _INDEX: list | None = None
@@ -306,9 +302,11 @@ def blocking_exercise(spec, module: str, qualname: str) -> str:
     ``module`` and ``qualname`` say where the ``NotImplementedError`` was raised
     (``layers``, ``Affine.forward``): a module of an earlier sprint than ``spec``'s blocks it.
     """
+    if module == spec.module:    # the exercise's own stub (no need to load every sprint)
+        return ""
     index = exercise_index()
     owner = module_sprints(index).get(module)
-    if not owner or module == spec.module or \
+    if not owner or \
             sprint_number(owner) >= sprint_number(spec.sprint):
         return ""
     mine = [e for e in index if e["module"] == module]
@@ -407,12 +405,16 @@ def has_live_registry() -> bool:
     return True
 
 
-def load_exercises() -> list:
-    """The exercises as :class:`Spec` objects: live in the repository, stored in a release."""
+def load_exercises(sprints=None) -> list:
+    """The exercises as :class:`Spec` objects: live in the repository, stored in a release.
+
+    ``sprints`` (e.g. ``{"sprint1"}``): only those sprints' exercises, and only their
+    declarations (and the reference they use) are imported.
+    """
     if has_live_registry():
         return [Spec(e.id, e.points, e.module, e.name, e.title, e.tol, exercise=e)
-                for e in live_exercises()]
-    return load_store(PUBLIC_DIR)
+                for e in live_exercises(sprints)]
+    return load_store(PUBLIC_DIR, sprints)
 
 
 def select(specs: list, selectors) -> list:
@@ -462,9 +464,11 @@ def write_store(directory: Path, specs: list) -> list:
     return written
 
 
-def load_store(directory: Path) -> list:
+def load_store(directory: Path, sprints=None) -> list:
     specs = []
-    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: _sprint_key(p.stem)):
+    for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: sprint_key(p.stem)):
+        if sprints is not None and js.stem not in sprints:
+            continue
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
             cases = [Prepared(c["case"], c["expected"], c["mistakes"], False, c["batch"])

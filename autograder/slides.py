@@ -47,6 +47,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import sprints
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -57,9 +59,7 @@ ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
 
 def sprint_notebooks(folder: Path | None = None) -> list:
     """``notebooks/sprintN_<slug>.ipynb`` in course order."""
-    found = [p for p in Path(folder or NOTEBOOKS).glob("sprint*_*.ipynb")
-             if re.match(r"sprint\d+_", p.name)]
-    return sorted(found, key=lambda p: int(re.match(r"sprint(\d+)_", p.name).group(1)))
+    return sprints.sprint_notebooks(folder or NOTEBOOKS)
 
 
 def _is_check_cell(cell) -> bool:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import CourseError
+
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HEADER = ("# Generated from solutions/{name} by `python -m autograder stubs`: "
@@ -37,7 +39,7 @@ Each module belongs to a sprint (``perceptron.py`` to sprint 1, ...). Replace ea
 _DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+(\w+)")
 
 
-class MarkerError(ValueError):
+class MarkerError(CourseError, ValueError):
     pass
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 import nbformat
 
 from . import facilitator, registry, slides, stubs
+from .sprints import sprint_key
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_SOURCE = re.compile(r'check\("([\w.]+)"\)')
@@ -242,7 +243,7 @@ def sync(root: Path | None = None, *, check: bool = False) -> Report:
         by_sprint.setdefault(e.sprint, []).append(e)
     notebooks = slides.sprint_notebooks(root / "notebooks")
     have = {p.name.split("_", 1)[0] for p in notebooks}
-    for sprint in sorted(set(by_sprint) - have, key=registry.sprint_number):
+    for sprint in sorted(set(by_sprint) - have, key=sprint_key):
         report.problems.append(Finding(root / "notebooks",
                                        f"no notebook {sprint}_<slug>.ipynb for {sprint}'s "
                                        "exercises"))

@@ -3,7 +3,9 @@
     python -m benchmarks.grading --students 100              # sprints with a notebook
     python -m benchmarks.grading --students 20 --sprint sprint0 --sprint sprint1
     python -m benchmarks.grading --students 100 --baseline-students 10   # extrapolate
-    python -m benchmarks.grading --students 12 --baseline-seconds 1922   # grader only
+    python -m benchmarks.grading --students 12 --baseline-seconds 1922 --sprint sprint0 \
+        --sprint sprint1 ... --sprint sprint8   # grader only, the baseline of sprints 0-8
+    python -m benchmarks.grading --students 12 --skip-baseline --execute-notebooks
 
 Makes ``--students`` submissions of every chosen sprint: a mix of the reference (full marks),
 the untouched stubs, a wrong submission (the reference with one function broken) and hostile
@@ -13,8 +15,18 @@ ones (the attacks of ``tests/hostile/`` that finish: no endless loops). Then tim
   course folder holding the same submissions (with ``COURSE_QUICK=1``, as the grader runs the
   notebooks). ``--baseline-students K`` times it on the first K students only and scales the
   time linearly to the whole class (the report says so);
-* the **grader**: ``python -m autograder grade`` (trusted grading, jailed kernels, gradebook,
-  feedback) with ``--workers`` processes (default: the machine's cores).
+* the **grader**: ``python -m autograder grade`` (trusted grading in the jail, gradebook,
+  feedback) with ``--workers`` processes (default: the machine's cores); with
+  ``--execute-notebooks`` it also runs every notebook in a jailed kernel, as it did by default
+  before (``docs/grading.md``, "Does the notebook run?").
+
+Beside the wall time it reports the grader's CPU time (its own and its reaped children's:
+the workers, nbgrader, the feedback) and the load average before and after, so that a figure
+measured on a shared machine says how shared it was, and the mean cost of each step of a
+submission (from the ``timing`` of the state files). The jailed trusted children (and kernels)
+are not in the CPU time: bubblewrap's outer process exits before it reaps the process inside,
+so their time is never charged to the grader (``benchmarks/results/grading.md`` gives them
+measured apart).
 
 The goal is grader time ≤ baseline / cores. Prints the figures and appends a row to
 ``benchmarks/results/grading.md``.
@@ -117,6 +129,8 @@ def main(argv=None) -> int:
                         help="reuse a baseline measured by an earlier run on this machine with "
                         "the same --students and sprints (the class is the same every time); "
                         "the table marks it 'earlier run'")
+    parser.add_argument("--execute-notebooks", action="store_true",
+                        help="the grader also runs each notebook in a jailed kernel")
     parser.add_argument("--keep", help="keep the generated folders here")
     parser.add_argument("--results", default=str(RESULTS),
                         help="the table to append the row to (default: %(default)s)")
@@ -158,12 +172,20 @@ def main(argv=None) -> int:
 
     if out.exists():
         shutil.rmtree(out)
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     start = time.perf_counter()
     code = grading.grade(submitted, out, salt="bench", sprints=sprints, workers=workers,
-                         stream=io.StringIO(), progress=True)
+                         stream=io.StringIO(), progress=True,
+                         execute_notebooks=args.execute_notebooks)
     ours = time.perf_counter() - start
-    print(f"grader (python -m autograder grade, {workers} workers): {ours:.0f} s, "
-          f"exit {code}", flush=True)
+    cpu = _cpu_seconds() - cpu_before
+    load = f"{load_before:.1f} / {os.getloadavg()[0]:.1f}"
+    mode = "notebooks executed" if args.execute_notebooks else "notebooks not executed"
+    print(f"grader (python -m autograder grade, {workers} workers, {mode}): {ours:.0f} s, "
+          f"CPU {cpu:.0f} s ({cpu / n_sub:.2f} s per submission), load average before / "
+          f"after {load}, exit {code}", flush=True)
+    print(step_table(out / "state"), flush=True)
     verdict = ""
     if base is not None:
         goal = base / cores
@@ -176,16 +198,52 @@ def main(argv=None) -> int:
         results.write_text("# Grading benchmark\n\n`python -m benchmarks.grading`: serial "
                            "nbgrader autograde (baseline) against the parallel grader.\n\n"
                            "| date | students | sprints | submissions | cores | workers | "
-                           "baseline s | grader s | goal (baseline/cores) |\n"
-                           "|---|---|---|---|---|---|---|---|---|\n")
+                           "baseline s | grader s | goal (baseline/cores) | grader CPU s | "
+                           "load before / after | notebooks |\n"
+                           "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     with open(results, "a", encoding="utf-8") as fh:
         fh.write(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {len(students)} | "
                  f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
                  f"{'-' if base is None else f'{base:.0f}'}{base_note} | "
-                 f"{ours:.0f} | {verdict or '-'} |\n")
+                 f"{ours:.0f} | {verdict or '-'} | {cpu:.0f} | {load} | "
+                 f"{'executed' if args.execute_notebooks else 'not executed'} |\n")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return code
+
+
+def step_table(state_dir: Path) -> str:
+    """Per-submission cost of each grading step, from the state files (``timing``): mean wall
+    seconds, the worker's CPU seconds and its children's (trusted children, kernels)."""
+    import json
+
+    steps: dict = {}
+    docs = [json.loads(p.read_text("utf-8")) for p in sorted(state_dir.glob("*.json"))]
+    timed = [d for d in docs if d.get("timing")]
+    for doc in timed:
+        for step, t in doc["timing"].items():
+            total = steps.setdefault(step, {"wall": 0.0, "cpu": 0.0, "children_cpu": 0.0})
+            for key in total:
+                total[key] += t.get(key, 0.0)
+    n = max(1, len(timed))
+    lines = [f"per submission, mean of {len(timed)} (s): step | wall | worker CPU | "
+             "children CPU"]
+    for step, t in steps.items():
+        lines.append(f"  {step:<10} | {t['wall'] / n:6.2f} | {t['cpu'] / n:6.2f} | "
+                     f"{t['children_cpu'] / n:6.2f}")
+    all_ = {k: sum(t[k] for t in steps.values()) / n for k in ("wall", "cpu", "children_cpu")}
+    lines.append(f"  {'all':<10} | {all_['wall']:6.2f} | {all_['cpu']:6.2f} | "
+                 f"{all_['children_cpu']:6.2f}")
+    return "\n".join(lines)
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (and theirs)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

@@ -98,6 +98,31 @@ SLOW_TESTS = {
     # trains a network for the notebook's number of steps
     "tests/test_sprint7_conv1d.py::test_the_network_learns_the_signals_with_the_notebook_settings":
         "trains a network",
+    # the release of every sprint that these tests read (a module fixture: all of them, or it
+    # is built anyway)
+    "tests/test_release.py::test_release_holds_the_stub_package_and_the_learner_checker":
+        "a release of every sprint",
+    "tests/test_release.py::test_release_has_no_reference_solutions_or_hidden_material":
+        "a release of every sprint",
+    "tests/test_release.py::test_stored_cases_are_exactly_the_public_ones":
+        "a release of every sprint",
+    "tests/test_release.py::test_check_runs_inside_a_release_folder": "a release of every sprint",
+    # the slides of every sprint, rendered once for these tests (a module fixture)
+    "tests/test_slides.py::test_slides_show_no_solution_code_no_check_and_no_hidden_case":
+        "renders every sprint",
+    "tests/test_slides.py::"
+    "test_a_deck_loads_nothing_from_the_network_and_everything_it_loads_is_beside_it":
+        "renders every sprint",
+    "tests/test_slides.py::test_the_assets_hold_what_mathjax_and_the_theme_load":
+        "renders every sprint",
+    "tests/test_slides.py::test_rise_is_installed_and_enabled_in_jupyterlab":
+        "asks JupyterLab for its extensions (two jupyter commands)",
+    # the mutation tool: every mutant of the course generated, and a run on three of them
+    "tests/test_mutation_tool.py::test_the_equivalent_baseline_names_real_mutants_with_reasons":
+        "generates every mutant",
+    "tests/test_mutation_tool.py::test_three_mutants_end_to_end": "runs the mutation tool",
+    # the pack command twice in a learner release (two new processes, every check)
+    "tests/test_pack.py::test_the_command_in_a_learner_release": "the pack command twice",
 }
 
 

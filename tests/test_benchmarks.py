@@ -350,6 +350,15 @@ def test_grading_benchmark_grades_a_class_and_appends_a_row(tmp_path):
     assert row["baseline s"] == "100000 (earlier run)"
     assert float(row["grader s"]) > 0 and row["goal (baseline/cores)"] == "met"
     assert "grader (python -m autograder grade" in run.stdout
+    # the CPU time it took (workers and their children included) and how loaded the machine was
+    assert float(row["grader CPU s"]) > 0 and row["notebooks"] == "not executed"
+    before, after = (float(x) for x in row["load before / after"].split(" / "))
+    assert before >= 0 and after >= 0
+    steps = run.stdout.split("per submission, mean of 1 (s)", 1)[1].splitlines()[1:7]
+    names = [line.split("|")[0].strip() for line in steps]
+    assert names == ["intake", "trusted", "autograde", "gradebook", "feedback", "all"], steps
+    trusted = [float(x) for x in steps[1].split("|")[1:]]
+    assert trusted[0] > 0 and trusted[2] > 0   # the trusted children's CPU time is counted
 
 
 # --------------------------------------------------------------------------- the fast paths

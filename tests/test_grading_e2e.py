@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_output
 
 from autograder import course, grading, sandbox
 from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
@@ -31,6 +31,7 @@ from .support import (SPRINT, course_repo, reference_secrets, sprint_specs, visi
 STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
             "hostile_cell")
 HOSTILE = ("hostile_files", "hostile_cell")
+SAVED_OUTPUT = "my own run: 42 of 42 digits right"
 
 PATCH_AT_IMPORT = '''
 
@@ -96,8 +97,11 @@ def make_class(release: Path, submitted: Path, specs: list) -> dict:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "markdown":
             cell.source = "A perceptron draws one straight line, so XOR needs two layers."
-    nb.cells.append(new_code_cell('import os\nprint("checks graded outside:", '
-                                  'os.environ.get("COURSE_GRADED_OUTSIDE"))'))
+    cell = new_code_cell('import os\nprint("checks graded outside:", '
+                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
+    # what the learner's own run printed, saved with the notebook
+    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
+    nb.cells.append(cell)
     nbformat.write(nb, str(_notebook(full)))
 
     start("untouched")
@@ -151,12 +155,19 @@ def make_class(release: Path, submitted: Path, specs: list) -> dict:
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("grading")
+    """The default: no notebook runs (the feedback shows the outputs the learner saved)."""
+    return _grade_class(tmp_path_factory.mktemp("grading"), STUDENTS, execute=False)
+
+
+def _grade_class(tmp: Path, students, execute: bool) -> dict:
     repo = course_repo(tmp)
     specs = sprint_specs()
     release = course.release(tmp / "release", [SPRINT], repo=repo)
     submitted = tmp / "submitted"
     facts = make_class(release, submitted, specs)
+    for folder in submitted.iterdir():
+        if folder.name not in students:
+            shutil.rmtree(folder)
     out = tmp / "course"
     summary = io.StringIO()
     t0 = time.perf_counter()
@@ -167,7 +178,7 @@ def graded(tmp_path_factory):
         os.dup2(fh.fileno(), 2)
         try:
             code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
-                                 stream=summary, progress=False)
+                                 stream=summary, progress=False, execute_notebooks=execute)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -271,17 +282,17 @@ def test_summary_lists_each_student_total(graded):
 
 
 @pytest.mark.slow
-def test_the_kernels_notes_stay_out_of_the_terminal(graded):
-    assert "To connect another client" not in graded["terminal"]
-    assert "--existing" not in graded["terminal"]
+def test_by_default_no_notebook_runs_and_the_feedback_shows_the_saved_outputs(graded):
     log = (graded["out"] / "logs" / f"{SPRINT}__full.log").read_text(encoding="utf-8")
-    assert "--- the kernel's own output" in log   # kept in the submission's log instead
-
-
-@pytest.mark.slow
-def test_the_graders_kernel_is_told_the_checks_are_graded_outside(graded):
+    assert "--- the kernel's own output" not in log      # no kernel was started
+    runtime = graded["out"] / ".jail" / "runtime"            # where a kernel's sockets go
+    assert not runtime.exists() or not list(runtime.iterdir())
     full = visible_text(next((graded["out"] / "feedback" / "full" / SPRINT).glob("*.html")))
-    assert "checks graded outside: 1" in full   # so check() is a no-op there (unit test below)
+    assert SAVED_OUTPUT in full                          # the learner's own output...
+    assert "checks graded outside: 1" not in full        # ... not one of a run of the grader
+    assert "Graded by the course's grader, outside the notebook" in full
+    # free-text answers are still nbgrader's manually graded cells (test below); the run
+    # with --execute-notebooks is checked by tests/test_grading_hostile.py's second batch
 
 
 def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):

@@ -1,7 +1,9 @@
 """The tampering suite (tests/hostile/): every attack scores 0 and harms nothing.
 
-All attacks are graded in one batch, beside an honest student (full marks) and a victim whose
-files the attacks try to overwrite, on a copy of the repository (an attack that escaped would
+All attacks are graded in one batch (the default: no notebook runs), and the attacks made
+through the notebook's kernel again in a second batch with ``execute_notebooks`` (each
+notebook in a jailed kernel), beside an honest student (full marks) and a victim whose files
+the attacks try to overwrite, on a copy of the repository (an attack that escaped would
 damage the copy, not the course), with the grading folder inside that copy as the docs
 suggest, and a root-only file outside both. The grader must isolate learner code for this:
 where bubblewrap cannot run, the module skips and says why.
@@ -17,6 +19,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import sys
 import time
 from pathlib import Path
 
@@ -97,11 +100,20 @@ def make_attack(release: Path, dest, attack, fill) -> None:
     for rel in getattr(attack, "FIFOS", []):
         os.mkfifo(at(rel))
     cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
+    outputs = [nbformat.from_dict(o) for o in getattr(attack, "OUTPUTS", [])]
+    if outputs:   # saved with the first added code cell, as if the learner had run it
+        if not cells:
+            cells.append(new_code_cell("print('my results')"))
+        cells[0].outputs = outputs
     cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
     metadata = getattr(attack, "METADATA", {})
-    if cells or metadata:
+    check_outputs = [nbformat.from_dict(o) for o in getattr(attack, "CHECK_OUTPUTS", [])]
+    if cells or metadata or check_outputs:
         nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
         nb = nbformat.read(str(nb_path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.outputs = list(check_outputs)
         pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                     and "from autograder import check" in c.source), 0)
         for i, cell in enumerate(cells):
@@ -120,8 +132,22 @@ def reference_lines(repo: Path) -> set:
             and not ln.strip().startswith(("def ", '"""', "from ", "import ", "class "))}
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def _in_the_kernel(name: str) -> bool:
+    """Whether the attack acts through the notebook's kernel (its cells or kernelspec)."""
+    attack = _load(name)
+    return hasattr(attack, "CELLS") or hasattr(attack, "METADATA")
+
+
+# The default grading runs no kernel: every attack is graded that way. With
+# --execute-notebooks each notebook also runs in a jailed kernel: the attacks made through the
+# kernel are graded that way too, in a second batch.
+MODES = {"not executed": ATTACKS,
+         "executed": [a for a in ATTACKS if _in_the_kernel(a)]}
+
+
+@pytest.fixture(scope="module", params=list(MODES))
+def hostile(request, tmp_path_factory):
+    mode, attacks = request.param, MODES[request.param]
     if not jail.detect().isolated:
         pytest.skip(f"learner code cannot be isolated here: {jail.detect().warning}")
     tmp = tmp_path_factory.mktemp("hostile")
@@ -142,9 +168,10 @@ def hostile(tmp_path_factory):
     submitted = tmp / "submitted"
     shutil.copytree(release, submitted / "honest" / SPRINT)
     make_helpers(submitted / "honest" / SPRINT, repo / "solutions")
+    _add_saved_output_cell(submitted / "honest" / SPRINT)
     shutil.copytree(release, submitted / "victim" / SPRINT)
     make_helpers(submitted / "victim" / SPRINT, repo / "solutions")
-    for name in ATTACKS:
+    for name in attacks:
         attack = _load(name)
         folder = os.path.join(os.fsencode(submitted), os.fsencode(student_folder(name, attack)),
                               SPRINT.encode())
@@ -153,19 +180,94 @@ def hostile(tmp_path_factory):
     victim_before = _digest(submitted / "victim")
     secret_before = _digest(secret.parent)
     summary = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
+    terminal = tmp / "terminal.txt"
+    saved = [os.dup(1), os.dup(2)]   # what reaches the instructor's terminal, at the fd level
+    with pytest.MonkeyPatch.context() as mp, open(terminal, "wb") as fh:
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
         started = time.perf_counter()
-        code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
-                             repo=repo, stream=summary, workers=2,
-                             student_timeout=STUDENT_TIMEOUT, progress=False)
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
+                                 repo=repo, stream=summary, workers=2,
+                                 student_timeout=STUDENT_TIMEOUT, progress=False,
+                                 execute_notebooks=mode == "executed")
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
         seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
-    return {"code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
-            "repo": repo, "repo_before": repo_before, "submitted": submitted,
-            "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
-            "specs": sprint_specs(), "seconds": seconds}
+    BATCHES[mode] = batch = {
+        "code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
+        "repo": repo, "repo_before": repo_before, "submitted": submitted,
+        "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
+        "specs": sprint_specs(), "seconds": seconds, "mode": mode, "attacks": attacks,
+        "terminal": terminal.read_text(encoding="utf-8", errors="replace")}
+    return batch
+
+
+BATCHES: dict = {}   # {mode: the batch}: the executed batch is compared with the other
+SAVED_OUTPUT = "my own run: 42 of 42 digits right"
+
+
+def _add_saved_output_cell(folder: Path) -> None:
+    """A last cell that says whether the grader's kernel ran it, saved with the learner's
+    own output (what the feedback shows when the notebook does not run)."""
+    from nbformat.v4 import new_output
+
+    nb_path = next(folder.glob(f"{SPRINT}_*.ipynb"))
+    nb = nbformat.read(str(nb_path), as_version=4)
+    cell = new_code_cell('import os\nprint("checks graded outside:", '
+                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
+    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
+    nb.cells.append(cell)
+    nbformat.write(nb, str(nb_path))
+
+
+def _visible(page: Path) -> str:
+    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
+    import html
+
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+@pytest.mark.slow
+def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(hostile):
+    assert "To connect another client" not in hostile["terminal"]
+    assert "--existing" not in hostile["terminal"]
+    log = (hostile["out"] / "logs" / f"{SPRINT}__honest.log").read_text(encoding="utf-8")
+    page = _visible(next((hostile["out"] / "feedback" / "honest" / SPRINT).glob("*.html")))
+    assert "Graded by the course's grader, outside the notebook" in page
+    if hostile["mode"] == "executed":
+        assert "--- the kernel's own output" in log   # kept in the submission's log
+        assert "checks graded outside: 1" in page     # so check() is a no-op in that kernel
+        assert SAVED_OUTPUT not in page               # the outputs are the grader's run's
+    else:
+        assert "--- the kernel's own output" not in log   # no kernel was started
+        assert SAVED_OUTPUT in page                   # the learner's own output is shown
+        assert "checks graded outside: 1" not in page
+
+
+@pytest.mark.slow
+def test_running_the_notebooks_changes_no_grade(hostile):
+    # whichever batch pytest grades second compares itself with the first
+    other_mode = next(m for m in MODES if m != hostile["mode"])
+    if other_mode not in BATCHES:
+        pytest.skip(f"compares with the batch graded {other_mode}, not graded yet")
+    other = BATCHES[other_mode]["rows"]
+    executed = BATCHES["executed"]["rows"] if hostile["mode"] != "executed" else hostile["rows"]
+    students = {r["student"] for r in executed}
+    assert {"honest", "victim"} <= students
+    for student in students:
+        mine = [r for r in hostile["rows"] if r["student"] == student]
+        assert mine and mine == [r for r in other if r["student"] == student], student
 
 
 @pytest.mark.slow
@@ -192,6 +294,9 @@ def _refused(name: str) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_every_attack_scores_zero(hostile, attack):
+    if attack not in hostile["attacks"]:
+        pytest.skip("not an attack through the notebook's kernel: graded in the other "
+                    "batch only")
     scores = _scores(hostile["rows"], attack)
     if _refused(attack):   # its folder never reaches nbgrader: refused, and said so
         assert not scores, (attack, scores)
@@ -278,7 +383,7 @@ def test_the_class_report_builds(hostile, tmp_path):
 def test_no_terminal_escape_reaches_the_summary(hostile):
     text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
-    print(f"hostile batch: {hostile['seconds']:.0f} s")
+    print(f"hostile batch, notebooks {hostile['mode']}: {hostile['seconds']:.0f} s")
 
 
 @pytest.mark.slow
@@ -296,7 +401,7 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
     for student, cell, auto in rows:
         if cell in check_ids:
             by_student.setdefault(student, {})[cell] = auto
-    for attack in ATTACKS:
+    for attack in hostile["attacks"]:
         if _refused(attack):
             assert student_folder(attack, _load(attack)) not in by_student, attack
             continue
@@ -307,7 +412,7 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
 
 @pytest.mark.slow
 def test_hangs_are_cut_by_the_student_time_limit_and_said_so(hostile):
-    if "hang_forever" not in ATTACKS:
+    if "hang_forever" not in hostile["attacks"]:
         pytest.skip("HOSTILE_ONLY leaves hang_forever out")
     lines = [ln for ln in hostile["summary"].splitlines() if "hang_forever/" in ln]
     assert lines, hostile["summary"]
@@ -333,7 +438,7 @@ def test_feedback_html_runs_no_learner_script(hostile):
         text = page.read_text(encoding="utf-8")
         live = re.findall(r"<script[^>]*>[^<]*LEARNER_SCRIPT", text, flags=re.I)
         assert not live, (page, live)
-        assert not re.search(r"<[^>]*\sonerror\s*=", text, flags=re.I), page
+        assert not re.search(r"<[^>]*\son(error|load)\s*=", text, flags=re.I), page
 
 
 @pytest.mark.slow

@@ -319,3 +319,45 @@ def test_the_jail_never_hands_over_a_shared_folder(tmp_path):
                        (inside / "alice" / ".." / "..", inside), (inside / "nope", inside)]:
         with pytest.raises(jail.JailError):
             j.give(path, inside=root)
+
+
+# --------------------------------------------------------------------------- the check's start
+def test_a_check_of_one_sprint_imports_only_that_sprints_declarations(tmp_path):
+    """``./course check sprint1.and_gate`` must start fast: sprint 1's declarations and
+    reference only, not the other sprints' (nor what they import, such as tqdm)."""
+    import subprocess
+    import sys
+
+    import ast
+
+    from .conftest import ROOT
+
+    code = ("import sys\n"
+            "from autograder.check import run_checks\n"
+            f"report = run_checks(['sprint1.and_gate'], {str(HELPERS)!r}, save=False)\n"
+            "print(report.render())\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('autograder.exercises.', "
+            "'solutions.', 'tqdm'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    text, loaded = out.stdout.rsplit("\n", 2)[0], out.stdout.strip().splitlines()[-1]
+    assert "sprint1.and_gate" in text and "TODO" in text
+    from autograder.registry import load_exercises
+
+    size = sum(s.sprint == "sprint1" for s in load_exercises())
+    assert f"0 of {size} exercises passed (1 checked now)" in text   # the sprint's size
+    loaded = ast.literal_eval(loaded)   # the list of module names printed above
+    assert [m for m in loaded if m.startswith("autograder.")] == ["autograder.exercises.sprint1"]
+    assert "solutions.perceptron" in loaded
+    assert not {"solutions.classifier", "solutions.conv2d", "tqdm"} & set(loaded), loaded
+
+
+def test_an_unknown_exercise_still_lists_every_sprint():
+    from autograder.check import run_checks
+
+    with pytest.raises(KeyError, match="sprint0, sprint1, sprint10") as err:
+        run_checks(["sprint1.no_such_gate"], HELPERS, save=False)
+    assert "sprint8" in str(err.value)
+    with pytest.raises(KeyError, match="'sprint99'"):
+        run_checks(["sprint99"], HELPERS, save=False)
