@@ -122,6 +122,15 @@ class Export:
     ungraded: list = field(default_factory=list)   # roster students with no grade at all
 
 
+#: What a spreadsheet reads as a formula at the start of a cell (OWASP's "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading ``'`` before a formula start."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _number(x: float) -> str:
     return f"{round(x, 4):g}"
 
@@ -187,7 +196,18 @@ def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = No
         scores = graded[sid].scores if sid in graded else {}
         if not scores:
             ungraded.append(sid)
-        cells = [sid if c is None else r.get(c, "") for c in ident]
+        # Roster text can be a learner's own (a display name): no cell may start a formula
+        # when the instructor opens the file. The cell the platform matches the student on
+        # must stay exact, so such an identifier is refused instead.
+        match = {"canvas": ("canvas_id", "sis_user_id") if r.get("canvas_id") or
+                 r.get("sis_user_id") else ("name",),
+                 "moodle": (moodle_id,)}.get(fmt, ())
+        bad = [c for c in match if r.get(c, "").startswith(FORMULA_START)]
+        if bad:
+            raise LmsError(f"{sid}: the roster's {bad[0]} {r[bad[0]]!r} starts like a "
+                           "spreadsheet formula; identify this student by another column")
+        cells = [sid if c is None else r.get(c, "") if c in match else _inert(r.get(c, ""))
+                 for c in ident]
         cells += [_number(scores[a]) if a in scores else "" for a in book.assignments]
         if fmt == "generic":
             cells += [_number(sum(scores.values())),

@@ -258,7 +258,10 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
         if em.without_prints:
             lines.append(f"  ({em.without_prints} wrong result(s) graded before answers were "
                          "fingerprinted: regrade to include them)")
-    return "\n".join(lines) if lines else "No wrong answers: nothing to group."
+    from .grading import printable
+
+    # learner text reaches the instructor's terminal: escapes and bidi controls shown, inert
+    return printable("\n".join(lines)) if lines else "No wrong answers: nothing to group."
 
 
 def as_json(mistakes: list) -> list:
@@ -271,6 +274,71 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_")
 
 
+#: Builtins a known mistake never needs: a call to one of them in a learner's code that is to
+#: run in the grader is refused, not left for a reviewer to spot.
+UNSAFE_CALLS = frozenset({
+    "__import__", "breakpoint", "compile", "delattr", "eval", "exec", "exit", "getattr",
+    "globals", "input", "locals", "open", "quit", "setattr", "vars", "memoryview"})
+
+
+def _literal(node) -> bool:
+    import ast
+
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def unsafe_parts(node, module_level: set) -> list:
+    """Why the definition ``node`` may not be proposed as a known mistake as it stands:
+    what would run when the declaration is pasted (decorators, default values that are not
+    literals, a class body), and what a mistake has no use for when the grader calls it
+    (imports, dunder names, builtins such as ``exec`` or ``open``, changing a module's
+    attributes such as ``np.allclose``). Empty when none."""
+    import ast
+
+    why = []
+    if isinstance(node, ast.ClassDef):
+        return [f"line {node.lineno}: a class (its body runs when pasted)"]
+    if node.decorator_list:
+        why.append(f"line {node.lineno}: a decorator (it runs when pasted)")
+    for default in [*node.args.defaults, *node.args.kw_defaults]:
+        if default is not None and not _literal(default):
+            why.append(f"line {default.lineno}: a default value that is not a literal "
+                       "(it runs when pasted)")
+    for sub in ast.walk(node):
+        line = getattr(sub, "lineno", node.lineno)
+        if isinstance(sub, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)):
+            why.append(f"line {line}: {type(sub).__name__.lower()}")
+        elif isinstance(sub, ast.Name) and (sub.id.startswith("__") or sub.id in UNSAFE_CALLS):
+            why.append(f"line {line}: {sub.id}")
+        elif isinstance(sub, ast.Attribute) and sub.attr.startswith("__"):
+            why.append(f"line {line}: .{sub.attr}")
+        elif isinstance(sub, ast.Attribute) and isinstance(sub.ctx, (ast.Store, ast.Del)) \
+                and isinstance(sub.value, ast.Name) and sub.value.id in module_level:
+            why.append(f"line {line}: changes {sub.value.id}.{sub.attr}")
+        elif isinstance(sub, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                sub is not node and any(d is not None and not _literal(d) for d in
+                                        [*sub.args.defaults, *sub.args.kw_defaults]):
+            why.append(f"line {line}: a nested default value that is not a literal")
+    return sorted(set(why), key=lambda w: (int(w.split()[1].rstrip(":")), w))
+
+
+def _stripped(node):
+    """``node`` without annotations (they are evaluated when pasted, and a mistake needs
+    none)."""
+    import ast
+
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            sub.returns = None
+        if isinstance(sub, ast.arg):
+            sub.annotation = None
+    return node
+
+
 def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
     """A known-mistake declaration made from ``group``'s representative, ready to paste."""
     import ast
@@ -281,14 +349,34 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         raise MistakeError(f"{group.exercise} {group.group}: the representative's code could "
                            "not be read (is GRADING/submitted/ there?)")
     new_name = f"_{_slug(group.exercise.split('.', 1)[1])}_class_{group.group.lower()}"
-    tree = ast.parse(group.source)
-    node = tree.body[0]
-    node.name = new_name
-    body = ast.unparse(node)
-    needs = module_names_used(module_text, spec.name)
     stub = Path(__file__).resolve().parent.parent / "helpers" / f"{spec.module}.py"
     released = defined_names(stub.read_text(encoding="utf-8")) if stub.is_file() else set()
     own = own_helpers(module_text, spec.name, released)
+    # Every carried definition is re-printed from its syntax tree: no comment, no line that
+    # runs past the reviewer's screen, no annotation; what would run when pasted is refused.
+    carried = []
+    for name, source in [(spec.name, group.source), *own]:
+        try:
+            node = ast.parse(source).body[0]
+        except (SyntaxError, ValueError, RecursionError, MemoryError, IndexError):
+            raise MistakeError(f"{group.exercise} {group.group}: {name} could not be read "
+                               "back; write this mistake by hand") from None
+        why = unsafe_parts(node, {"np", "numpy", *module_names_used(module_text, name)})
+        if why:
+            raise MistakeError(
+                f"{group.exercise} {group.group}: the representative's {name} has code a "
+                "known mistake must not carry (" + "; ".join(why) + "): write this mistake "
+                "by hand from what the group's answers show")
+        carried.append((name, _stripped(node)))
+    node = carried[0][1]
+    node.name = new_name
+    try:
+        body = ast.unparse(node)
+        own = [(name, ast.unparse(helper)) for name, helper in carried[1:]]
+    except (RecursionError, MemoryError, ValueError):
+        raise MistakeError(f"{group.exercise} {group.group}: the representative's code is "
+                           "nested too deep to print back; write this mistake by hand") from None
+    needs = module_names_used(module_text, spec.name)
     for helper, _ in own:
         needs = sorted(set(needs) | set(module_names_used(module_text, helper)))
     imports = ["import numpy as np"]

@@ -47,7 +47,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -242,7 +242,7 @@ def parse_policy(text: str) -> Policy:
         extensions[student] = ext
     accommodations = {s: _days(v, f"accommodations.{s}")
                       for s, v in doc.get("accommodations", {}).items()}
-    default = SprintRule(datetime.min.replace(tzinfo=timezone.utc),
+    default = SprintRule(datetime.min.replace(tzinfo=UTC),
                          timedelta(minutes=grace), per_day, cap)
     hidden = doc.get("hidden", {})
     if not isinstance(hidden, dict):
@@ -289,7 +289,7 @@ def parse_timestamp(text: str, zone: ZoneInfo) -> datetime:
     if m["zone"]:
         name = m["zone"]
         if name.upper() in ("UTC", "GMT", "Z"):
-            return base.replace(tzinfo=timezone.utc)
+            return base.replace(tzinfo=UTC)
         try:
             return base.replace(tzinfo=ZoneInfo(name))
         except (ZoneInfoNotFoundError, ValueError):
@@ -326,14 +326,35 @@ def assess(policy: Policy, student: str, assignment: str, stamp: str | None,
     return Lateness(student, assignment, LATE, when, due, days, round(penalty, 10), why)
 
 
+MAX_STAMP_BYTES = 4096      # a timestamp is one short line; more is read as malformed
+
+
 def read_stamp(folder: Path) -> str | None:
+    """The text of ``folder``'s ``timestamp.txt``: ``None`` when there is no regular file
+    (a link is not followed, a FIFO or device is not opened), ``"\ufffd"`` (flagged as
+    malformed) when it is not UTF-8 or larger than :data:`MAX_STAMP_BYTES`."""
+    import os
+    import stat as stat_
+
     path = Path(folder) / TIMESTAMP_FILE
-    if not path.is_file() or path.is_symlink():
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
     try:
-        return path.read_text(encoding="utf-8", errors="strict")
+        if not stat_.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(MAX_STAMP_BYTES + 1)
+        if len(data) > MAX_STAMP_BYTES:
+            return "\ufffd"
+        return data.decode("utf-8", errors="strict")
     except (OSError, UnicodeDecodeError):
         return "\ufffd"   # unreadable: flagged as malformed
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def assess_folder(policy: Policy, submitted_dir: Path, pairs,

@@ -440,7 +440,17 @@ def _problems(grading_dir: Path) -> list:
 
 
 def _safe_name(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name).strip(".") or "_"
+    """``name`` as one file name: itself when it is plain, else its plain form followed by
+    ``+`` and a digest of the name (``+`` is in no id and in no plain form), so that two ids
+    never share a page (``ann.`` and ``ann``; ``a‿b`` and ``a_b``) — a learner would get the
+    other's results."""
+    import hashlib
+
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                    for ch in name).strip(".") or "_"
+    if plain == name:
+        return name
+    return f"{plain[:64]}+{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
 def write_report(grading_dir: Path, out: Path | None = None, *,

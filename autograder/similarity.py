@@ -13,12 +13,15 @@ reordered statement breaks only the few fingerprints that straddle it.
 * **The learner's own helpers count**: a graded function is compared together with the
   functions of the learner's own that it calls (not those the stub module defines), so code
   moved into a helper function is compared too.
+* **Padding hides nothing**: an exercise's similarity is the larger of the two sides' shares
+  of matching code (how much of one function is found in the other), so dead code added to a
+  copy lowers only the copy's own share.
 * **Short exercises weigh less**: a pair's score is the mean of its per-exercise similarities,
   each weighted by the length of the reference's function (tokens after the boilerplate); a
   one-line exercise, whose right answers all look alike, weighs little, and a function shorter
   than the fingerprint length contributes nothing.
 * Pairs are ranked by that score; ``similarity.html`` lists the top pairs and each pair has a
-  side-by-side page (``pairs/<a>--<b>.html``) with the matching passages highlighted.
+  side-by-side page (``pairs/<sprint>-<a>~<b>.html``) with the matching passages highlighted.
 
 The pages say what the figures are: how much of two students' code is the same after names
 are abstracted, for a person to read and judge, knowing that short and standard answers match
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import html
 import io
+import stat
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -43,6 +47,10 @@ TOP = 30            # pairs on the summary page
 #: most of the class writes it: discarded like the boilerplate (MOSS's "-m" idea).
 COMMON = 0.5
 MIN_CLASS = 6       # functions of an exercise needed before any fingerprint is "common"
+#: A graded function (with its own helpers) longer than this is not fingerprinted: it would
+#: cost every pair of the class seconds. Such students are listed on the index page, to be
+#: read by a person (the reference functions are a few thousand characters at most).
+MAX_CHARS = 50_000
 
 WORDING = ("For review, not a verdict. These figures say how much of two students' code is "
            "alike once names are abstracted and the code the course provides is left out. "
@@ -60,8 +68,9 @@ class ExerciseMatch:
     """How alike two students' functions of one exercise are."""
 
     exercise: str
-    similarity: float      # mean of the two sides' shares of matching code, 0 to 1
+    similarity: float      # the larger of the two sides' shares of matching code, 0 to 1
     weight: float
+    shares: tuple = (0.0, 0.0)   # each side's share of its code found in the other's
 
 
 @dataclass
@@ -148,12 +157,26 @@ def _compare(x: _Code, y: _Code) -> tuple:
     from copydetect import compare_files
 
     _, (sx, sy), slices = compare_files(x.print_, y.print_)
-    return (float(sx) + float(sy)) / 2, slices
+    # The larger share: a copy padded with dead code (or with helpers nobody calls) lowers
+    # only its own side's share, never the share of the original found in it.
+    return max(float(sx), float(sy)), slices, (round(float(sx), 4), round(float(sy), 4))
+
+
+def _oversized(path: Path) -> bool:
+    from .learner_code import MAX_SOURCE_BYTES
+
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size > MAX_SOURCE_BYTES
 
 
 def compare_class(submitted_dir: Path, assignment: str, specs: list, students: list | None
-                  = None, *, repo: Path | None = None) -> list:
-    """Every pair of students of ``assignment``, ranked by score (highest first)."""
+                  = None, *, repo: Path | None = None, too_long: dict | None = None) -> list:
+    """Every pair of students of ``assignment``, ranked by score (highest first).
+    ``too_long``, when given, is filled with ``{student: [exercise, ...]}``: the functions
+    longer than :data:`MAX_CHARS`, not compared (for a person to read)."""
     import numpy as np
 
     repo = Path(repo) if repo else Path(__file__).resolve().parent.parent
@@ -177,7 +200,14 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
         for student in students:
             text = helper_text(submitted_dir, student, assignment, spec.module)
             source = graded_source(text, spec, released)
-            if source:
+            if text is None and _oversized(submitted_dir / student / assignment / "helpers"
+                                           / f"{spec.module}.py"):
+                if too_long is not None:       # larger than the reader takes: listed too
+                    too_long.setdefault(student, []).append(spec.id)
+            elif source and len(source) > MAX_CHARS:
+                if too_long is not None:
+                    too_long.setdefault(student, []).append(spec.id)
+            elif source:
                 sources[student] = source
         boilerplate = _with_common(sources, boilerplate)
         mine = {}
@@ -192,8 +222,9 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
         for spec in specs:
             mine = codes.get(spec.id, {})
             if a in mine and b in mine:
-                sim, _ = _compare(mine[a], mine[b])
-                pair.matches.append(ExerciseMatch(spec.id, round(sim, 4), weights[spec.id]))
+                sim, _, shares = _compare(mine[a], mine[b])
+                pair.matches.append(ExerciseMatch(spec.id, round(sim, 4), weights[spec.id],
+                                                  shares))
         total = sum(m.weight for m in pair.matches)
         pair.score = round(sum(m.similarity * m.weight for m in pair.matches) / total, 4) \
             if total else 0.0
@@ -227,11 +258,15 @@ def _page(title: str, body: list) -> str:
 
 
 def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name).strip(".") or "_"
+    from .report import _safe_name
+
+    return _safe_name(name)
 
 
 def pair_file(pair: PairSimilarity) -> str:
-    return f"{_safe(pair.assignment)}-{_safe(pair.a)}--{_safe(pair.b)}.html"
+    # "~" is in no student id (nor in _safe's output): the students "a--b" and "c" never
+    # share a page with "a" and "b--c"
+    return f"{_safe(pair.assignment)}-{_safe(pair.a)}~{_safe(pair.b)}.html"
 
 
 def _highlighted(source: str, slices) -> str:
@@ -264,16 +299,21 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
             stub = _stub_source(Path(__file__).resolve().parent.parent, spec)
             boilerplate = np.unique(np.array(list(_fingerprint(stub).hashes))) if stub \
                 else None
-            _, slices = _compare(*(_Code(s, _fingerprint(s, boilerplate)) for s in sides))
+            _, slices, _ = _compare(*(_Code(s, _fingerprint(s, boilerplate)) for s in sides))
         body.append(f"<h2>{_e(m.exercise)}: {100 * m.similarity:.0f}% alike "
                     f"(weight {m.weight:g})</h2>")
+        body.append(f"<p>{100 * m.shares[0]:.0f}% of {_e(pair.a)}'s code is found in "
+                    f"{_e(pair.b)}'s, {100 * m.shares[1]:.0f}% of {_e(pair.b)}'s in "
+                    f"{_e(pair.a)}'s: a large gap means one side holds much more code "
+                    "(padding, or a longer answer that contains the shorter).</p>")
         body.append('<div class="side">' + "".join(
             f"<div><h3>{_e(student)}</h3><pre>{_highlighted(src, sl)}</pre></div>"
             for student, src, sl in zip((pair.a, pair.b), sides, slices)) + "</div>")
     return _page(f"{pair.assignment}: {pair.a} and {pair.b}", body)
 
 
-def render_index(pairs: list, top: int, assignment: str, n_students: int) -> str:
+def render_index(pairs: list, top: int, assignment: str, n_students: int,
+                 too_long: dict | None = None) -> str:
     rows = ["<tr><th>rank</th><th>students</th><th>weighted similarity</th>"
             "<th>exercises compared</th><th>most alike exercises</th><th>side by side</th></tr>"]
     for rank, p in enumerate(pairs[:top], 1):
@@ -292,6 +332,12 @@ def render_index(pairs: list, top: int, assignment: str, n_students: int) -> str
             "by the length of its reference solution, so short exercises count little. "
             "Docstrings and the stubs' code are left out.</p>",
             '<table id="pairs">', *rows, "</table>"]
+    if too_long:
+        body += [f"<h2>Not compared: functions longer than {MAX_CHARS:,} characters</h2>",
+                 "<p>Too long to fingerprint against the whole class; read them yourself "
+                 "(padding a function is also a way to hide what it holds).</p>",
+                 '<ul id="too-long">', *[f"<li>{_e(s)}: {_e(', '.join(ex))}</li>"
+                                         for s, ex in sorted(too_long.items())], "</ul>"]
     return _page(f"Similarity of {assignment}, for review", body)
 
 
@@ -308,7 +354,8 @@ def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | No
     specs = [s for s in load_exercises() if s.sprint == assignment]
     if not specs:
         raise SimilarityError(f"no graded exercise in {assignment!r}")
-    pairs = compare_class(submitted_dir, assignment, specs)
+    too_long: dict = {}
+    pairs = compare_class(submitted_dir, assignment, specs, too_long=too_long)
     out = Path(out) if out else grading_dir / "similarity"
     (out / "pairs").mkdir(parents=True, exist_ok=True)
     for old in (out / "pairs").glob(f"{_safe(assignment)}-*.html"):   # an earlier run's
@@ -316,7 +363,7 @@ def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | No
             old.unlink()
     n = len({s for p in pairs for s in (p.a, p.b)})
     index = out / f"{_safe(assignment)}.html"
-    index.write_text(render_index(pairs, top, assignment, n), encoding="utf-8")
+    index.write_text(render_index(pairs, top, assignment, n, too_long), encoding="utf-8")
     by_id = {s.id: s for s in specs}
     for p in pairs[:top]:
         (out / "pairs" / pair_file(p)).write_text(render_pair(p, submitted_dir, by_id),

@@ -152,7 +152,7 @@ def visible_text(path: Path) -> str:
 
 
 # --------------------------------------------------------------------------- a class's grades
-COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
+GRADES_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 HINT_OR = "Your gate fires when *either* input is 1: that is OR."
 HINT_BIAS = "The bias is missing: add b."
 INJECTED = "<script>alert('x')</script>"
@@ -186,7 +186,7 @@ PROBLEMS = ["dan/sprint1: helpers/perceptron.py has a syntax error (line 3: inva
 def write_grading_dir(tmp_path: Path) -> Path:
     with open(tmp_path / "grades.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(COLUMNS)
+        w.writerow(GRADES_COLUMNS)
         for r in ROWS:
             w.writerow([*r[:3], f"{r[3]:g}", f"{r[4]:g}", *r[5:]])
     (tmp_path / "summary.txt").write_text(
