@@ -105,22 +105,14 @@ def _cmd_sync(args) -> int:
 
 def _cmd_course(args) -> int:
     course = _instructor_module("course", "course")
-    try:
-        path = course.build_course(Path(args.course_dir), sprints=args.sprint or None)
-    except course.CourseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    path = course.build_course(Path(args.course_dir), sprints=args.sprint or None)
     print(f"nbgrader course written to {path}")
     return 0
 
 
 def _cmd_release(args) -> int:
     course = _instructor_module("course", "release")
-    try:
-        path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
-    except course.CourseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
     print(f"learner release written to {path}")
     return 0
 
@@ -128,12 +120,7 @@ def _cmd_release(args) -> int:
 def _cmd_grade(args) -> int:
     grade = _instructor_module("grading", "grade").grade
     if args.policy:   # a bad policy stops here, before any grading
-        policy = _instructor_module("policy", "grade")
-        try:
-            policy.load_policy(Path(args.policy))
-        except policy.PolicyError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        _instructor_module("policy", "grade").load_policy(Path(args.policy))
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
@@ -226,15 +213,9 @@ def _cmd_slides(args) -> int:
 def _cmd_facilitator(args) -> int:
     facilitator = _instructor_module("facilitator", "facilitator")
     if args.class_dir:
-        from .mistake_groups import MistakeError
-
-        try:
-            written = facilitator.write_class_guides(
-                Path(args.class_dir), Path(args.out) if args.out else None,
-                Path(args.submitted) if args.submitted else None)
-        except MistakeError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        written = facilitator.write_class_guides(
+            Path(args.class_dir), Path(args.out) if args.out else None,
+            Path(args.submitted) if args.submitted else None)
         for path in written:
             print(path)
         return 0
@@ -327,15 +308,10 @@ def _cmd_similarity(args) -> int:
 
 def _cmd_report(args) -> int:
     report = _instructor_module("report", "report")
-    try:
-        written = report.write_report(Path(args.grading_dir),
-                                      Path(args.out) if args.out else None,
-                                      threshold=args.threshold,
-                                      submitted_dir=Path(args.submitted) if args.submitted
-                                      else None)
-    except report.ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    written = report.write_report(Path(args.grading_dir),
+                                  Path(args.out) if args.out else None,
+                                  threshold=args.threshold,
+                                  submitted_dir=Path(args.submitted) if args.submitted else None)
     helped = [s.student for s in written["stats"].students if s.needs_help]
     print(f"class report: {written['report']}\ngrades per student (CSV): {written['csv']}\n"
           f"per-student result pages: {len(written['pages'])} in "
@@ -375,7 +351,6 @@ def _cmd_pack(args) -> int:
 
 def _cmd_lms(args) -> int:
     lms = _instructor_module("lms", "lms")
-    report = _instructor_module("report", "lms")
     columns = {}
     for item in args.column or []:
         key, sep, value = item.partition("=")
@@ -384,14 +359,10 @@ def _cmd_lms(args) -> int:
                   "sprint1='Sprint 1 (4821)'", file=sys.stderr)
             return 2
         columns[key.strip()] = value.strip()
-    try:
-        path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
-                                        Path(args.out) if args.out else None, columns=columns,
-                                        moodle_id=args.moodle_id,
-                                        late=False if args.raw else (True if args.late else None))
-    except (lms.LmsError, report.ReportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    path, result = lms.write_export(Path(args.grading_dir), Path(args.roster), args.format,
+                                    Path(args.out) if args.out else None, columns=columns,
+                                    moodle_id=args.moodle_id,
+                                    late=False if args.raw else (True if args.late else None))
     print(f"{args.format} grade import written to {path}")
     if result.ungraded:
         print(f"no grade (left empty) for: {', '.join(result.ungraded)}")
@@ -400,16 +371,11 @@ def _cmd_lms(args) -> int:
 
 def _cmd_late(args) -> int:
     policy = _instructor_module("policy", "late")
-    report = _instructor_module("report", "late")
-    try:
-        result = policy.apply_policy(Path(args.grading_dir),
-                                     Path(args.policy) if args.policy else None,
-                                     out=Path(args.out) if args.out else None,
-                                     submitted_dir=Path(args.submitted) if args.submitted else None,
-                                     times_path=Path(args.times) if args.times else None)
-    except (policy.PolicyError, report.ReportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    result = policy.apply_policy(Path(args.grading_dir),
+                                 Path(args.policy) if args.policy else None,
+                                 out=Path(args.out) if args.out else None,
+                                 submitted_dir=Path(args.submitted) if args.submitted else None,
+                                 times_path=Path(args.times) if args.times else None)
     if result is None:
         print(f"error: no --policy given and no {policy.POLICY_FILE} kept in "
               f"{args.grading_dir}", file=sys.stderr)

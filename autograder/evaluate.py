@@ -15,7 +15,8 @@ import numpy as np
 
 from . import sandbox
 from .compare import compare, generic_hints, matches
-from .fingerprint import PASSED as SAME, answer_digest, case_print
+from .fingerprint import PASSED as SAME
+from .fingerprint import answer_digest, case_print
 from .registry import RAISES, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 

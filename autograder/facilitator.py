@@ -20,10 +20,9 @@ cases, and no student names and no code (it is for the session, projected). The 
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from . import registry
+from . import registry, sprints
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = ROOT / "docs" / "facilitator"
@@ -34,9 +33,7 @@ END = "<!-- END GENERATED: mistakes -->"
 
 def sprint_ids(repo: Path | None = None) -> list:
     """``sprintN`` of every notebook ``notebooks/sprintN_<slug>.ipynb``, in course order."""
-    names = [p.name for p in (Path(repo or ROOT) / "notebooks").glob("sprint*_*.ipynb")]
-    ids = {m.group(1) for n in names if (m := re.match(r"(sprint\d+)_", n))}
-    return sorted(ids, key=lambda s: int(s[len("sprint"):]))
+    return sprints.sprint_ids(Path(repo or ROOT) / "notebooks")
 
 
 def mistakes_section(sprint: str, exercises=None) -> str:
@@ -164,7 +161,7 @@ def write_class_guides(grading_dir: Path, out_dir: Path | None = None,
     for em in mistakes:
         by_sprint.setdefault(em.exercise.split(".", 1)[0], []).append(em)
     written = []
-    for sprint in sorted(by_sprint, key=lambda s: int(s[len("sprint"):] or 0)):
+    for sprint in sorted(by_sprint, key=sprints.sprint_key):
         guide = guide_path(sprint, repo)
         text = guide.read_text(encoding="utf-8") if guide.is_file() else f"# {sprint}\n"
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CourseError
 from .sprints import sprint_notebooks
 
 HERE = Path(__file__).resolve().parent
@@ -257,7 +258,7 @@ def message_problems(lang: str, po_path: Path | None = None) -> list:
     return problems(extract_messages(), read_catalog(po_path, lang), po_path.name)
 
 
-class TranslationError(RuntimeError):
+class TranslationError(CourseError):
     """A notebook declared translated has a missing or stale translation."""
 
 

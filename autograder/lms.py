@@ -34,7 +34,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import CourseError
 from .report import load_grades
+from .sprints import sprint_key
 
 FORMATS = ("canvas", "moodle", "generic")
 ROSTER_COLUMNS = ("name", "canvas_id", "sis_user_id", "sis_login_id", "section", "email",
@@ -46,7 +48,7 @@ MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number",
                       "username": "Username"}
 
 
-class LmsError(Exception):
+class LmsError(CourseError):
     """The roster or the grades cannot make an import the platform would take."""
 
 
@@ -67,11 +69,6 @@ class Gradebook:
     students: list               # StudentTotals, by student id
 
 
-def _sprint_order(assignment: str):
-    digits = "".join(ch for ch in assignment if ch.isdigit())
-    return (int(digits) if digits else 10 ** 6, assignment)
-
-
 def gradebook(rows: list) -> Gradebook:
     """Sum ``grades.csv`` rows (as :func:`autograder.report.load_grades` reads them)."""
     scores: dict = {}
@@ -82,7 +79,7 @@ def gradebook(rows: list) -> Gradebook:
         scores[r["student"]][a] += r["score"]
         maxima.setdefault(a, {})[r["exercise"]] = max(r["max_score"],
                                                       maxima.get(a, {}).get(r["exercise"], 0))
-    assignments = sorted(maxima, key=_sprint_order)
+    assignments = sorted(maxima, key=sprint_key)
     return Gradebook(assignments, {a: sum(maxima[a].values()) for a in assignments},
                      [StudentTotals(s, scores[s]) for s in sorted(scores)])
 

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fingerprint as fp
+from .errors import CourseError
 from .learner_code import (
     defined_names,
     function_source,
@@ -43,7 +44,7 @@ from .learner_code import (
 WRONG = ("failed", "error")
 
 
-class MistakeError(RuntimeError):
+class MistakeError(CourseError):
     """The grading folder or the group asked for cannot be used."""
 
 

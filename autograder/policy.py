@@ -51,6 +51,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .errors import CourseError
+
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
 DAY = timedelta(days=1)
@@ -61,7 +63,7 @@ _STAMP = re.compile(
     r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][A-Za-z0-9_+/-]*))?$")
 
 
-class PolicyError(Exception):
+class PolicyError(CourseError):
     """The policy file cannot be used (its reason names the key)."""
 
 

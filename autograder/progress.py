@@ -24,7 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .evaluate import BLOCKED as BLOCKED_STATUS, ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+from .evaluate import BLOCKED as BLOCKED_STATUS
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
 
 FOLDER = ".course_progress"
 VERSION = 1

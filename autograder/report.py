@@ -37,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import late_report
+from .errors import CourseError
+from .sprints import sprint_key
 from .trusted import hints_from_row
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
@@ -49,7 +51,7 @@ TOP_HINTS = 3
 MAX_MESSAGE_CHARS = 2000   # of one message, as grades.csv holds them
 
 
-class ReportError(RuntimeError):
+class ReportError(CourseError):
     """The grading folder has no usable ``grades.csv``."""
 
 
@@ -102,11 +104,6 @@ def problem_of(message: str) -> str:
         if ln.strip() and not ln.startswith(HINT_PREFIX):
             return ln.strip()
     return ""
-
-
-def _assignment_key(name: str):
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 10 ** 6, name)
 
 
 # --------------------------------------------------------------------------- statistics
@@ -192,7 +189,7 @@ def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
         if st.errors:
             st.reasons.append(f"code that does not run (error) in {len(st.errors)} "
                               f"exercise(s): {', '.join(st.errors)}")
-    assignments = sorted({r["assignment"] for r in rows}, key=_assignment_key)
+    assignments = sorted({r["assignment"] for r in rows}, key=sprint_key)
     order = {a: i for i, a in enumerate(assignments)}
     first_seen = {e: i for i, e in enumerate(exercises)}
     ex_list = sorted(exercises.values(),
@@ -477,7 +474,8 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
             mistakes = None
     import os
 
-    sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"))
+    sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"),
+                       key=lambda p: sprint_key(p.stem))
     links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
                                  problems=_problems(grading_dir), late=late,

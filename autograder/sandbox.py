@@ -102,7 +102,6 @@ def _read_capped(fh, limit: int) -> bytes:
 
 def _check_npy_header(member, limit: int) -> int:
     """The bytes one ``.npy`` member of an archive will take, from its header (not loaded)."""
-    import numpy as np
     from numpy.lib import format as npy
 
     try:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from .errors import CourseError
 from .learner_code import defined_names, function_source, helper_text, own_helpers
 
 NOISE = 20          # characters of tokenised code in a fingerprint (copydetect's k)
@@ -59,7 +60,7 @@ WORDING = ("For review, not a verdict. These figures say how much of two student
            "the students before drawing any conclusion.")
 
 
-class SimilarityError(RuntimeError):
+class SimilarityError(CourseError):
     """Nothing to compare."""
 
 
