@@ -35,7 +35,7 @@ class Tolerance:
     #: for labels beside float outputs (``dtype`` is for every output).
     output_dtypes: tuple = ()
 
-    def for_output(self, name: str) -> "Tolerance":
+    def for_output(self, name: str) -> Tolerance:
         """This tolerance for the output ``name`` (``"predict() [step 3]"``)."""
         call = name.split(" [", 1)[0]
         for prefix, kind in self.output_dtypes:

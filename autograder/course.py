@@ -182,7 +182,8 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
     from .i18n import localize_source
 
     localize_source(dest, sprint.notebook, lang)
-    if (repo / "data").is_dir():  # the bundled data sets (helpers/datasets.py looks beside helpers/)
+    # the bundled data sets (helpers/datasets.py looks beside helpers/)
+    if (repo / "data").is_dir():
         shutil.copytree(repo / "data", dest / "data", ignore=_ignore("*.py"))
     return dest
 

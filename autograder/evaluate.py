@@ -56,7 +56,7 @@ class ExerciseResult:
                 "fingerprints": list(self.fingerprints)}
 
     @classmethod
-    def from_row(cls, row: dict) -> "ExerciseResult":
+    def from_row(cls, row: dict) -> ExerciseResult:
         """Inverse of :meth:`as_row` (plus ``title`` and ``seconds`` when present)."""
         return cls(id=row["id"], title=row.get("title", ""), status=row["status"],
                    passed=row["passed"], total=row["total"], points=row["points"],

@@ -61,7 +61,7 @@ import tempfile
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import course, intake
@@ -153,7 +153,7 @@ class StepTime:
 
 
 @contextmanager
-def _timed(sub: "Submission", step: str):
+def _timed(sub: Submission, step: str):
     """Add the cost of the ``with`` block to ``sub.timing[step]``."""
     import resource
 
@@ -1209,7 +1209,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         salt_given = salt is not None
         salt = course.course_salt(out_dir, salt)
         rules = course_policy(out_dir, policy)       # the course's deadlines and [hidden]
-        now = datetime.now(timezone.utc)             # the grader's clock, never a submission's
+        now = datetime.now(UTC)             # the grader's clock, never a submission's
         revealed = {a for a in {s.assignment for s in subs} if rules and rules.reveals(a, now)}
         per_student = bool(rules and rules.hidden.per_student)
         # the feedback of a run with kernels differs (its outputs): a switch regrades

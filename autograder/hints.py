@@ -1,4 +1,5 @@
-"""Hints on request (ヒント): ``hint("sprint8.conv2d")`` in a notebook, ``./course hint ...`` in a terminal.
+"""Hints on request (ヒント): ``hint("sprint8.conv2d")`` in a notebook, ``./course hint ...``
+in a terminal.
 
 A stub's docstring is the contract and the math; it does not give the code away. When you are
 stuck, ask for a hint: each call shows the next level, up to three:

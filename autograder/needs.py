@@ -52,7 +52,7 @@ class Need:
     why: str = ""       # "not started", "failing", ... when not done
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _checkable() -> dict:
     """``{id: registry.Spec}``: the exercises whose public cases this folder holds."""
     try:
@@ -63,7 +63,7 @@ def _checkable() -> dict:
         return {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _specs() -> dict:
     """``{id: (module, name, title)}`` for every exercise this folder knows about."""
     out: dict = {}

@@ -16,9 +16,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -369,7 +369,7 @@ def earlier_reference(sprint: str, roots) -> dict:
     return dict(sorted(out.items()))
 
 
-def reference_overlay(ex: "Exercise", learner_source: dict | None = None) -> dict:
+def reference_overlay(ex: Exercise, learner_source: dict | None = None) -> dict:
     """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
 
     Found from the imports of the reference (``from .layers import Affine``) and, given

@@ -105,7 +105,7 @@ class Outcome:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, doc) -> "Outcome | None":
+    def from_dict(cls, doc) -> Outcome | None:
         if not isinstance(doc, dict) or doc.get("kind") not in KINDS:
             return None
         known = cls.__dataclass_fields__

@@ -29,7 +29,6 @@ from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D
 
 from .conftest import ROOT
-
 from .numeric import central_difference
 
 _central_difference = partial(central_difference, h=1e-6)  # smooth functions: a finer step

@@ -22,7 +22,7 @@ SPECS = {s.id: s for s in load_exercises()}
 ENTRIES = all_entries()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _prepared(ex_id: str):
     spec = SPECS[ex_id]
     return spec, spec.public_cases(), spec.hidden_cases(SALT)

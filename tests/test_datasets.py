@@ -659,7 +659,7 @@ def test_without_download_the_server_is_never_asked(server, cache, mnist_online)
 
 
 def test_the_published_checksums_are_well_formed():
-    for name, info in ds.DATASETS.items():
+    for info in ds.DATASETS.values():
         assert info["mirrors"] and all(m.endswith("/") for m in info["mirrors"])
         assert sorted(info["files"]) == sorted(
             f"{stem}.gz" for split in ds.SPLIT_FILES.values() for stem in split)

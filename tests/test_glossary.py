@@ -17,9 +17,10 @@ from .support import COLUMNS, JAPANESE, glossary_rows, glossary_terms, known, te
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 # Terms the brief anticipates for the sprints still being written, so that their notebooks
 # find them in the glossary.
-ANTICIPATED = ("ミニバッチ", "学習曲線", "最適化手法", "確率的勾配降下法", "モーメンタム", "重みの初期値",
-               "ドロップアウト", "畳み込み", "パディング", "ストライド", "プーリング", "重み共有",
-               "特徴マップ", "フィルター", "過学習", "正則化", "混同行列", "正解率")
+ANTICIPATED = ("ミニバッチ", "学習曲線", "最適化手法", "確率的勾配降下法", "モーメンタム",
+               "重みの初期値", "ドロップアウト", "畳み込み", "パディング", "ストライド",
+               "プーリング", "重み共有", "特徴マップ", "フィルター", "過学習", "正則化",
+               "混同行列", "正解率")
 
 
 def notebook_terms() -> dict:

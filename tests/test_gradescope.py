@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from autograder import gradescope, stubs
-from autograder.evaluate import evaluate
 from autograder.__main__ import main
+from autograder.evaluate import evaluate
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers, plant_mistake
 from .support import SPRINT, reference_secrets, sprint_specs, wrong_exercise

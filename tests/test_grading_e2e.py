@@ -25,8 +25,14 @@ from autograder import course, grading, sandbox
 from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
 from .conftest import SOLUTIONS, make_helpers
-from .support import (SPRINT, course_repo, reference_secrets, sprint_specs, visible_text,
-                      wrong_exercise)
+from .support import (
+    SPRINT,
+    course_repo,
+    reference_secrets,
+    sprint_specs,
+    visible_text,
+    wrong_exercise,
+)
 
 STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
             "hostile_cell")
@@ -298,6 +304,7 @@ def test_by_default_no_notebook_runs_and_the_feedback_shows_the_saved_outputs(gr
 def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):
     """``COURSE_GRADED_OUTSIDE`` skips checks under nbgrader only; alone it changes nothing."""
     from autograder.check import check
+
     from .conftest import HELPERS
 
     shutil.copytree(HELPERS, tmp_path / "helpers")   # the stubs (progress is saved beside)
@@ -308,7 +315,7 @@ def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_pa
     assert "graded by the course's grader" in capsys.readouterr().out
     monkeypatch.delenv("COURSE_GRADED_OUTSIDE")
     with pytest.raises(AssertionError, match="not passed yet"):
-        check(ex, helpers=tmp_path / "helpers")                      # plain nbgrader: the check runs
+        check(ex, helpers=tmp_path / "helpers")   # plain nbgrader: the check runs
     monkeypatch.delenv("NBGRADER_EXECUTION")
     monkeypatch.setenv("COURSE_GRADED_OUTSIDE", "1")
     check(ex, helpers=tmp_path / "helpers")                          # a learner's machine: it runs

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -44,7 +44,7 @@ due = 2026-10-05T23:59:00
 sprint1 = 2
 """
 # sprint1 is over for everyone at 2026-10-07 23:59 + 30 min (slow's 2 days, then the grace)
-LAST = datetime(2026, 10, 8, 0, 29, tzinfo=timezone.utc)
+LAST = datetime(2026, 10, 8, 0, 29, tzinfo=UTC)
 
 
 def _plain(value):
@@ -139,12 +139,12 @@ def test_the_sprint_is_over_only_when_it_is_over_for_everyone():
     rules = policy.parse_policy(POLICY)
     assert rules.last_due("sprint1") == LAST
     assert not rules.reveals("sprint1", LAST)
-    assert not rules.reveals("sprint1", datetime(2026, 10, 6, 12, tzinfo=timezone.utc))
+    assert not rules.reveals("sprint1", datetime(2026, 10, 6, 12, tzinfo=UTC))
     assert rules.reveals("sprint1", LAST + timedelta(seconds=1))
-    assert not rules.reveals("sprint2", datetime(2099, 1, 1, tzinfo=timezone.utc))  # no due
+    assert not rules.reveals("sprint2", datetime(2099, 1, 1, tzinfo=UTC))  # no due
     quiet = policy.parse_policy(POLICY.replace("reveal_after_deadline = true",
                                                "reveal_after_deadline = false"))
-    assert not quiet.reveals("sprint1", datetime(2099, 1, 1, tzinfo=timezone.utc))
+    assert not quiet.reveals("sprint1", datetime(2099, 1, 1, tzinfo=UTC))
     with pytest.raises(policy.PolicyError, match="true or false"):
         policy.parse_policy(POLICY.replace("per_student = true", 'per_student = "yes"'))
 

@@ -224,9 +224,11 @@ def forward(self, x):
     ### END SOLUTION
 '''
     found = solution_code_in_docstrings(leaky)
-    assert [line for _, _, line in found] == ["col = im2col(x, FH, FW, self.stride, self.pad)",
-                                               "out = np.dot(col, self.W.reshape(FN, -1).T) + self.b"]
-    contract = leaky.replace("        col = im2col(x, FH, FW, self.stride, self.pad)\n", "").replace(
+    assert [line for _, _, line in found] == [
+        "col = im2col(x, FH, FW, self.stride, self.pad)",
+        "out = np.dot(col, self.W.reshape(FN, -1).T) + self.b"]
+    contract = leaky.replace(
+        "        col = im2col(x, FH, FW, self.stride, self.pad)\n", "").replace(
         "        out = np.dot(col, self.W.reshape(FN,-1).T)+self.b\n",
         "        out[n, f, i, j] = sum of W[f] * the window of x[n] at (i, j), plus b[f]\n")
     assert solution_code_in_docstrings(contract) == []

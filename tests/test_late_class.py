@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from autograder import lms, policy, report
 
-DUE = datetime(2026, 10, 5, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2026, 10, 5, 23, 59, tzinfo=UTC)
 GRACE = timedelta(minutes=30)
 RATE, CAP = 0.15, 0.6
 EXERCISES = [("sprint1.and_gate", 1.0), ("sprint1.xor_gate", 2.0), ("sprint1.perceptron", 2.0)]
@@ -35,14 +35,14 @@ def design(n: int = 40) -> list:
         days = [0, 0, 1, 2, 3, 4, 5, 9][i % 8]
         penalty = {0: 0.0, 1: 0.15, 2: 0.3, 3: 0.45, 4: 0.6, 5: 0.6, 9: 0.6}[days]
         out.append([student, extra, days, penalty, None, i not in (11, 23)])
-    out[13][4] = datetime(2026, 10, 20, 12, 0, tzinfo=timezone.utc)   # an extension to a date
+    out[13][4] = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)   # an extension to a date
     return out
 
 
 def policy_text(plan) -> str:
     lines = ['timezone = "UTC"', f"late_penalty_per_day = {RATE}", f"max_penalty = {CAP}",
              "grace_minutes = 30", "[sprints.sprint1]", "due = 2026-10-05T23:59:00Z"]
-    for student, extra, _, _, fixed, _ in plan:
+    for student, _extra, _, _, fixed, _ in plan:
         ext = 3 if int(student[1:]) % 7 == 0 else 0
         if fixed is not None:
             lines += [f"[extensions.{student}]", f"sprint1 = {fixed:%Y-%m-%dT%H:%M:%SZ}"]

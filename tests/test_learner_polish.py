@@ -41,7 +41,7 @@ class Marks:
     off: bool = False
     calls: set = field(default_factory=set)   # names of functions it calls
 
-    def absorb(self, other: "Marks") -> None:
+    def absorb(self, other: Marks) -> None:
         for k in ("draws", "title", "xlabel", "ylabel", "off"):
             setattr(self, k, getattr(self, k) or getattr(other, k))
 

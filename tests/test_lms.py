@@ -105,7 +105,7 @@ def test_generic_export_has_totals_out_of_every_assignment(grading):
 
 def test_a_graded_student_missing_from_the_roster_is_refused(grading):
     roster = grading / "roster.csv"
-    roster.write_text("\n".join(l for l in ROSTER.splitlines() if not l.startswith("bob")))
+    roster.write_text("\n".join(row for row in ROSTER.splitlines() if not row.startswith("bob")))
     with pytest.raises(lms.LmsError, match="bob"):
         lms.write_export(grading, roster, "canvas")
 

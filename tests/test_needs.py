@@ -11,7 +11,6 @@ from autograder.check import run_checks
 
 from .conftest import HELPERS, SOLUTIONS, make_helpers
 
-
 needs_mod = importlib.import_module("autograder.needs")  # (autograder.needs is the function)
 
 
@@ -48,9 +47,9 @@ def test_a_failing_check_is_not_done(stubs, capsys):
 def test_one_missing_exercise_is_enough_to_skip_and_only_it_is_named(stubs, capsys):
     _solve(stubs, "warmup")
     text = (stubs / "warmup.py").read_text()
-    (stubs / "warmup.py").write_text(text.replace("def affine(", "def _solved_affine(") +
-                                     "\n\ndef affine(X, W, b):\n"
-                                     "    raise NotImplementedError(\"affine: not implemented yet\")\n")
+    (stubs / "warmup.py").write_text(
+        text.replace("def affine(", "def _solved_affine(") + "\n\ndef affine(X, W, b):\n"
+        "    raise NotImplementedError(\"affine: not implemented yet\")\n")
     assert needs_mod.needs("sprint0.add_bias", "sprint0.affine", helpers=stubs) is False
     out = capsys.readouterr().out
     assert "sprint0.affine" in out and "sprint0.add_bias" not in out

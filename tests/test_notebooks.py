@@ -52,7 +52,8 @@ def test_notebook_is_valid_and_committed_without_outputs(path):
     nbformat.validate(nb)
     for c in nb.cells:
         if c.cell_type == "code":
-            assert not c.outputs and c.execution_count is None, "strip the outputs before committing"
+            assert not c.outputs and c.execution_count is None, (
+                "strip the outputs before committing")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -7,7 +7,7 @@ grace, a submission is late from 15:09:00 UTC on).
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -81,7 +81,7 @@ def test_the_policy_as_written(policy, student, sprint, stamp, status, days, pen
 
 def test_nbgraders_own_timestamp_format_is_read_to_the_instant(policy):
     """``nbgrader submit`` writes datetime.now(tz).strftime("%Y-%m-%d %H:%M:%S.%f %Z")."""
-    when = datetime(2026, 10, 5, 15, 9, 0, 250000, tzinfo=timezone.utc)
+    when = datetime(2026, 10, 5, 15, 9, 0, 250000, tzinfo=UTC)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     assert stamp == "2026-10-05 15:09:00.250000 UTC"
     assert pol.parse_timestamp(stamp, policy.zone) == when

@@ -15,7 +15,6 @@ from autograder.registry import case
 
 from .conftest import HELPERS
 
-
 # --------------------------------------------------------------------------- wire format
 _arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8, np.bool_]),
                      shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4))
@@ -107,7 +106,8 @@ def test_dict_arguments_are_compared_by_value_for_in_place_changes(tmp_path):
 
 
 def test_named_test_functions_cross_by_name_and_work_in_the_child(tmp_path):
-    pkg = _pkg(tmp_path, "import numpy as np\ndef f(fn, x):\n    h = 1e-4\n    g = np.zeros_like(x)\n"
+    pkg = _pkg(tmp_path, "import numpy as np\ndef f(fn, x):\n    h = 1e-4\n"
+                         "    g = np.zeros_like(x)\n"
                          "    for i in range(x.size):\n        e = np.zeros_like(x); e[i] = h\n"
                          "        g[i] = (fn(x + e) - fn(x - e)) / (2 * h)\n    return g\n")
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
@@ -130,7 +130,8 @@ def test_child_imports_the_real_numpy_not_a_shipped_numpy_folder(tmp_path):
 
 def test_child_cannot_import_the_reference_or_the_grader(tmp_path):
     pkg = _pkg(tmp_path, "import importlib\ndef f(name):\n"
-                         "    try:\n        importlib.import_module(name)\n        return 'imported'\n"
+                         "    try:\n        importlib.import_module(name)\n"
+                         "        return 'imported'\n"
                          "    except ImportError:\n        return 'refused'\n")
     results = _run(pkg, [case("solutions"), case("autograder.exercises"),
                          case("autograder")]).results
@@ -203,7 +204,7 @@ def test_learner_traceback_shows_the_learners_line(tmp_path):
     assert "ValueError" in out["message"] and "mod.py, line 2" in out["message"]
 
 
-# --------------------------------------------------------------------------- several jobs, one child
+# ------------------------------------------------------------------------ several jobs, one child
 _JOBS_SOURCE = ("import os, time\n"
                 "def ok(x):\n    return x + 1\n"
                 "def leaves():\n    os._exit(3)\n"
@@ -325,10 +326,9 @@ def test_the_jail_never_hands_over_a_shared_folder(tmp_path):
 def test_a_check_of_one_sprint_imports_only_that_sprints_declarations(tmp_path):
     """``./course check sprint1.and_gate`` must start fast: sprint 1's declarations and
     reference only, not the other sprints' (nor what they import, such as tqdm)."""
+    import ast
     import subprocess
     import sys
-
-    import ast
 
     from .conftest import ROOT
 

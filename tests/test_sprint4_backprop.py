@@ -22,10 +22,9 @@ from autograder.exercises import sprint4
 from autograder.registry import prepare
 from solutions import backprop_net as bn
 from solutions import gradient_check as gc
-from solutions.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from .numeric import central_difference, max_relative_error
-
 
 EXERCISES = {e.id: e for e in sprint4.EXERCISES}
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -112,12 +111,12 @@ def test_every_backward_matches_central_differences(seed):
         layer.forward(xa)
         dxa = layer.backward(ga)
         tag = f"affine {len(x_shape)}-D"
-        errors[f"{tag} dx"] = max_relative_error(
-            dxa, central_difference(lambda v: np.sum(Affine(W, b).forward(v) * ga), xa))
-        errors[f"{tag} dW"] = max_relative_error(
-            layer.dW, central_difference(lambda v: np.sum(Affine(v, b).forward(xa) * ga), W))
-        errors[f"{tag} db"] = max_relative_error(
-            layer.db, central_difference(lambda v: np.sum(Affine(W, v).forward(xa) * ga), b))
+        errors[f"{tag} dx"] = max_relative_error(dxa, central_difference(
+            lambda v, W=W, b=b, ga=ga: np.sum(Affine(W, b).forward(v) * ga), xa))
+        errors[f"{tag} dW"] = max_relative_error(layer.dW, central_difference(
+            lambda v, b=b, xa=xa, ga=ga: np.sum(Affine(v, b).forward(xa) * ga), W))
+        errors[f"{tag} db"] = max_relative_error(layer.db, central_difference(
+            lambda v, W=W, xa=xa, ga=ga: np.sum(Affine(W, v).forward(xa) * ga), b))
 
     c = int(rng.integers(2, 6))
     scores = rng.normal(size=(n, c)) * 3
@@ -312,7 +311,8 @@ def test_generators_cover_the_edge_cases():
     affine_dims = {first_arg(c).ndim for c in inputs("sprint4.affine")}
     assert {2, 3, 4} <= affine_dims
     relu_inputs = [first_arg(c) for c in inputs("sprint4.relu")]
-    assert any(np.any(x == 0) for x in relu_inputs) and {x.ndim for x in relu_inputs} >= {1, 2, 3, 4}
+    assert any(np.any(x == 0) for x in relu_inputs)
+    assert {x.ndim for x in relu_inputs} >= {1, 2, 3, 4}
     relu_public = [first_arg(c) for c in EXERCISES["sprint4.relu"].public_inputs()]
     assert all(np.any(x < 0) for x in relu_public)      # the in-place mistake shows on each
     labels = [c["steps"][0][1][1] for c in inputs("sprint4.softmax_with_loss")]

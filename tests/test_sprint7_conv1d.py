@@ -22,7 +22,6 @@ from solutions.signals import CLASS_NAMES, make_signals, waveform
 
 from .numeric import central_difference, max_relative_error
 
-
 EXERCISES = {e.id: e for e in sprint7.EXERCISES}
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from autograder import registry, sandbox, trusted
 from autograder.check import run_checks
-from autograder.evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+from autograder.evaluate import BLOCKED, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 from autograder.verdict import KINDS, Outcome, render
 
 from .conftest import HELPERS, make_helpers

@@ -116,7 +116,8 @@ EXERCISES = numbered([
     Exercise(
         id="sprint0.as_column", points=1, module="warmup", name="as_column",
         title="a vector as a column",
-        examples=[case(np.array([1.0, 2.0, 3.0]), label="as_column([1.0, 2.0, 3.0]) from the text")],
+        examples=[case(np.array([1.0, 2.0, 3.0]),
+                       label="as_column([1.0, 2.0, 3.0]) from the text")],
         generate=_gen_vector,
         edge_cases=[case(np.array([7.5]), label="one value"),
                     case(np.zeros(0), label="an empty vector"),

@@ -13,7 +13,8 @@ FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")
 
 # --------------------------------------------------------------------------- generators
 def _random_shape(rng, max_dims=3, max_size=6):
-    return tuple(int(n) for n in rng.integers(1, max_size + 1, size=int(rng.integers(1, max_dims + 1))))
+    n_dims = int(rng.integers(1, max_dims + 1))
+    return tuple(int(n) for n in rng.integers(1, max_size + 1, size=n_dims))
 
 
 def _random_values(rng):
@@ -284,7 +285,8 @@ EXERCISES = numbered([
         title="the ReLU function",
         examples=[case(np.array([-1.0, 0.0, 2.5]), label="relu([-1.0, 0.0, 2.5])")],
         generate=_random_values_with_zeros,
-        edge_cases=[case(np.array([-1e300, 1e300])), case(np.zeros((2, 2))), case(np.array([-3.0]))],
+        edge_cases=[case(np.array([-1e300, 1e300])), case(np.zeros((2, 2))),
+                    case(np.array([-3.0]))],
         tol=Tolerance(rtol=1e-12, atol=0),
         mistakes=[
             Mistake(_relu_minimum, "ReLU keeps the *positive* values: np.maximum(0, x), not "
@@ -300,7 +302,8 @@ EXERCISES = numbered([
                   case(np.array([-1000.0, -20.0, 20.0, 1000.0]),
                        label="tanh far from 0 (saturates at -1 and 1)")],
         generate=_random_values,
-        edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])), case(np.full((2, 3), 1e-9))],
+        edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])),
+                    case(np.full((2, 3), 1e-9))],
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_tanh_naive, "(e^x - e^-x) / (e^x + e^-x) overflows for |x| > 710 (inf / inf "
@@ -315,7 +318,8 @@ EXERCISES = numbered([
         title="the derivative of the sigmoid",
         examples=[case(np.array([0.0, 2.0, -2.0]), label="sigmoid_grad([0.0, 2.0, -2.0])")],
         generate=_random_values,
-        edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])), case(np.full((2, 2), -40.0))],
+        edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])),
+                    case(np.full((2, 2), -40.0))],
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_sigmoid_grad_of_x, "You applied s * (1 - s) to the input x: first compute "
@@ -329,7 +333,8 @@ EXERCISES = numbered([
         title="the derivative of ReLU",
         examples=[case(np.array([-2.0, 0.0, 3.0]), label="relu_grad([-2.0, 0.0, 3.0])")],
         generate=_random_values_with_zeros,
-        edge_cases=[case(np.zeros((2, 3))), case(np.array([-1e-300, 1e-300])), case(np.array([0.0]))],
+        edge_cases=[case(np.zeros((2, 3))), case(np.array([-1e-300, 1e-300])),
+                    case(np.array([0.0]))],
         tol=Tolerance(rtol=0, atol=0),
         mistakes=[
             Mistake(_relu_grad_at_zero, "At x = 0 the derivative of ReLU is 0 in this course: "

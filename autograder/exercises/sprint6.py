@@ -335,7 +335,7 @@ def _random_path(rng):
     start = np.array([np.cos(angle), np.sin(angle)]) * float(rng.uniform(2, 8))
     rot = float(rng.uniform(-2, 2))
     rows = [start]
-    for i in range(steps):
+    for _ in range(steps):
         c, s = np.cos(rot), np.sin(rot)
         rows.append(rate * np.array([[c, -s], [s, c]]) @ rows[-1] + rng.normal(size=2) * 0.05)
     path = np.array(rows)

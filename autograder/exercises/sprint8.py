@@ -71,8 +71,8 @@ def _random_conv(rng, max_hw=7):
 def _random_output_size_case(rng):
     F = int(rng.integers(1, 12))
     pad = int(rng.integers(0, 4))
-    I = int(rng.integers(max(F - 2 * pad, 1), 64))
-    return case(I, F, stride=int(rng.integers(1, 6)), pad=pad)
+    size = int(rng.integers(max(F - 2 * pad, 1), 64))
+    return case(size, F, stride=int(rng.integers(1, 6)), pad=pad)
 
 
 def _random_forward_loops_case(rng):
