@@ -85,13 +85,18 @@ REFERENCE_TESTS = {module: [f"tests/test_reference_contracts.py -k {module}", *s
 
 #: The checker core and the tests run against its mutants (in-process, fast first; the
 #: sandbox tests start real child processes).
+_CHILD_REGISTRY = "tests/test_core_child_registry.py"
 CORE_TESTS = {
-    "autograder/compare.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
+    "autograder/compare.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
+                              "tests/test_compare.py"],
     "autograder/evaluate.py": ["tests/test_checker_core.py tests/test_core_score_paths.py",
                                "tests/test_compare.py"],
-    "autograder/sandbox_child.py": ["tests/test_checker_core.py", "tests/test_sandbox.py"],
-    "autograder/registry.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
-    "autograder/verdict.py": ["tests/test_checker_core.py", "tests/test_verdicts.py"],
+    "autograder/sandbox_child.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
+                                    "tests/test_sandbox.py"],
+    "autograder/registry.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
+                               "tests/test_compare.py"],
+    "autograder/verdict.py": ["tests/test_checker_core.py tests/test_core_trusted.py",
+                              "tests/test_verdicts.py"],
     "autograder/trusted.py": ["tests/test_core_trusted.py", "tests/test_verdicts.py"],
 }
 

@@ -1,0 +1,187 @@
+"""The child's case runner, the wire format and the registry's import tracing, in process.
+
+Paths the other checker-core tests take only through a real child process (slow) or not at
+all: the object itself crossing the wire, the names of steps, the in-place check that spares
+the methods meant to update their arguments, ``_same`` on odd objects, a documented raise
+when the reference is run, which earlier-sprint modules a learner's imports pull in, and the
+shape hints of ``compare``. Mutation testing (``python -m benchmarks.mutation --part core``)
+runs this file among the first.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder import registry, sandbox_child
+from autograder.compare import compare, generic_hints
+from autograder.registry import RAISES
+from autograder.sandbox_child import SELF, pack, run_case, step_name, unpack
+
+
+# --------------------------------------------------------------------------- wire format
+@pytest.mark.parametrize("value", [SELF, {"a": SELF}, (SELF, 1), [None, True, "s"],
+                                   {"__self__": 1}, 3, 2.5, np.float32(1.5), np.arange(3)])
+def test_pack_and_unpack_round_trip(value):
+    arrays: dict = {}
+    back = unpack(pack(value, arrays), arrays)
+    if isinstance(value, np.ndarray):
+        assert np.array_equal(back, value) and back.dtype == value.dtype
+    else:
+        assert back == value and type(back) is type(value), \
+            f"the wire must give back {value!r} as it was, got {back!r}"
+    if value is SELF:
+        assert back is SELF, "the object itself crosses the wire as SELF"
+
+
+def test_unpack_refuses_an_unknown_tree():
+    with pytest.raises(sandbox_child.UnsupportedValue):
+        unpack({"__what__": 1}, {})
+    with pytest.raises(sandbox_child.UnsupportedValue):
+        unpack(3.5, {})
+
+
+# --------------------------------------------------------------------------- steps
+@pytest.mark.parametrize("method,args,index,name", [
+    ("__call__", [], 0, "obj() [step 1]"), ("__len__", [], 1, "len(obj) [step 2]"),
+    ("__getitem__", [2], 2, "obj[2] [step 3]"), ("__getitem__", ["W1"], 0, "obj['W1'] [step 1]"),
+    ("__getitem__", [slice(1)], 0, "__getitem__() [step 1]"), ("fit", [1, 2], 4, "fit() [step 5]")])
+def test_step_names_are_written_as_the_learner_writes_the_call(method, args, index, name):
+    assert step_name(method, args, index) == name
+
+
+class Counter:
+    def __init__(self, start):
+        self.n = np.array(start, dtype=float)
+
+    def update(self, params):           # meant to update its argument
+        params["W"] += 1.0
+        return self
+
+    def peek(self, x):                  # not meant to: a bug
+        x += 1.0
+        return float(self.n)
+
+    def __call__(self):
+        return self.n.copy()
+
+
+def test_only_the_methods_listed_in_place_may_update_their_arguments():
+    case = {"args": [1.0], "steps": [["update", [{"W": np.zeros(2)}], {}], ["__call__", [], {}]],
+            "in_place": ["update"]}
+    out = run_case(Counter, case)
+    assert out["mutated"] == [], "run_case: `update` is listed in_place: its change is fine"
+    assert out["outputs"]["update() [step 1]"] is SELF
+    assert np.array_equal(out["outputs"]["obj() [step 2]"], 1.0)
+    case["in_place"] = []
+    assert run_case(Counter, case)["mutated"] == ["update() argument 1"], \
+        "run_case: a method not listed in_place that changes its argument is reported"
+    bug = {"args": [1.0], "steps": [["peek", [np.zeros(2)], {}]], "in_place": ["update"]}
+    assert run_case(Counter, bug)["mutated"] == ["peek() argument 1"]
+
+
+class Odd:
+    def __eq__(self, other):
+        return np.array([True, False])   # the truth of this is an error
+
+
+def test_same_is_a_bool_even_for_objects_whose_equality_is_not():
+    assert sandbox_child._same(Odd(), Odd()) is False, \
+        "_same: an object whose == gives no truth value counts as changed"
+    assert sandbox_child._same(np.float64(1.0), np.float64(1.0)) is True
+    assert sandbox_child._same(1, 1.0) is False, "_same: 1 became 1.0 is a change"
+
+
+# --------------------------------------------------------------------------- registry
+def _raise_value_error(x):
+    if x < 0:
+        raise KeyError("negative")   # a subclass of LookupError
+    return x
+
+
+def test_the_reference_raising_as_documented_gives_the_raise_as_expected_output():
+    assert registry._run_trusted(_raise_value_error, {"args": [-1], "raises": "LookupError"}) \
+        == {RAISES: "LookupError"}
+    with pytest.raises(KeyError):
+        registry._run_trusted(_raise_value_error, {"args": [-1], "raises": "TypeError"})
+    with pytest.raises(ValueError, match="declares raises='LookupError', but the call returned"):
+        registry._run_trusted(_raise_value_error, {"args": [1], "raises": "LookupError",
+                                                   "label": "x=1"})
+    assert registry._run_trusted(_raise_value_error, {"args": [2]}) == {"return": 2}
+
+
+def test_helper_imports_finds_every_spelling_and_nothing_else():
+    src = ("from .layers import Affine\nfrom . import activations\nimport helpers.losses\n"
+           "from helpers.gradients import numerical_gradient\nfrom helpers import conv2d\n"
+           "import numpy as np\nfrom numpy import linalg\nfrom .pooling.sub import x\n"
+           "from os import path\nimport os.path\nfrom .. import up\n")
+    assert registry.helper_imports(src) == {"layers", "activations", "losses", "gradients",
+                                            "conv2d", "pooling"}
+    assert registry.helper_imports(b"from .layers import Affine\n") == {"layers"}
+    assert registry.helper_imports("def (:") == set()
+
+
+def test_blocking_exercise_is_an_earlier_sprints_exercise_by_function_name():
+    fit = registry.Spec("sprint5.fit", 1.0, "classifier", "X", "t", None)
+    assert registry.blocking_exercise(fit, "layers", "Affine.forward") == "sprint4.affine"
+    assert registry.blocking_exercise(fit, "layers", "Relu.backward") == "sprint4.relu"
+    first = [e["id"] for e in registry.exercise_index() if e["module"] == "layers"][0]
+    assert registry.blocking_exercise(fit, "layers", "no_such_name") == first, \
+        "blocking_exercise: an unknown function names the module's first exercise"
+    assert registry.blocking_exercise(fit, "layers", "") == first
+    assert registry.blocking_exercise(fit, "classifier", "x") == "", "its own module"
+    assert registry.blocking_exercise(fit, "no_module", "x") == ""
+    affine = registry.Spec("sprint4.affine", 1.0, "layers", "Affine", "t", None)
+    assert registry.blocking_exercise(affine, "classifier", "x") == "", "a later sprint"
+
+
+def test_module_sprints_give_each_module_its_earliest_sprint():
+    index = [{"id": "sprint7.b", "module": "m", "name": "b"},
+             {"id": "sprint3.a", "module": "m", "name": "a"},
+             {"id": "sprint10.c", "module": "m", "name": "c"},
+             {"id": "sprint10.d", "module": "n", "name": "d"}]
+    assert registry.module_sprints(index) == {"m": "sprint3", "n": "sprint10"}
+    assert registry.sprint_number("sprint10") == 10 and registry.sprint_number("x") == 999
+
+
+def test_the_overlay_follows_the_learner_s_own_imports_transitively():
+    ex = next(e for e in registry.live_exercises() if e.id == "sprint5.fit")
+    assert set(registry.reference_overlay(ex)) == {"layers"}
+    owners = registry.module_sprints()
+    sprint5 = sorted(m for m, s in owners.items() if s == "sprint5" and m != ex.module)
+    learner = {ex.module: b"from .activations import sigmoid\n"}
+    if sprint5:   # a module of the same sprint is followed, not overlaid
+        learner = {ex.module: f"from .{sprint5[0]} import x\n".encode(),
+                   sprint5[0]: b"from . import activations\n"}
+    got = registry.reference_overlay(ex, learner)
+    assert "activations" in got and "layers" in got, \
+        "reference_overlay: earlier modules the learner's code imports are overlaid"
+    assert ex.module not in got and not any(owners.get(m) == "sprint5" for m in got), \
+        "reference_overlay: never a module of the exercise's own sprint"
+    assert got["activations"] == (registry._reference_dir() / "activations.py").read_bytes()
+    later = {ex.module: b"from .conv2d import Conv2d\n"}
+    assert "conv2d" not in registry.reference_overlay(ex, later), "never a later sprint's"
+
+
+# --------------------------------------------------------------------------- compare
+def test_shape_messages_name_the_likely_mistake():
+    e2 = np.zeros((2, 3))
+    assert "(the transpose" in compare(e2, np.zeros((3, 2))).message
+    e3 = np.zeros((2, 3, 4))
+    m = compare(e3, np.zeros((4, 3, 2))).message
+    assert "transpose" not in m and "same number of values" in m, \
+        "compare: a reversed 3-d shape is a reshape, not the 2-d transpose"
+    assert "expected a single number" in compare(np.float64(1.0), np.zeros(3)).message
+    assert "one axis too few or too many" in compare(np.zeros(3), np.zeros((3, 1))).message
+
+
+def test_batch_hints_for_a_sum_and_for_a_mean_too_many():
+    e = np.array([1.0, 2.0, -3.0])
+    texts = [h.text for h in generic_hints(e, e / 4, batch=4)]
+    assert len(texts) == 1 and "divided by 4, the batch size" in texts[0]
+    texts = [h.text for h in generic_hints(e, e / 2, batch=4)]
+    assert len(texts) == 1 and "times 0.5" in texts[0], \
+        "generic_hints: a factor 1/2 is not the batch size 4"
+    texts = [h.text for h in generic_hints(e, e * 4, batch=4)]
+    assert "4× the expected one" in texts[0]
+    texts = [h.text for h in generic_hints(e, e * 2, batch=1)]
+    assert "times 2" in texts[0], "generic_hints: a batch of 1 is never the factor's cause"
