@@ -237,3 +237,71 @@ def test_float_labels_fail_per_output_while_other_outputs_stay_free():
                                                       "proba() [step 3]": np.array([0, 1])})]))
     assert r.status == FAILED and r.outcome.kind == "dtype" and \
         r.outcome.where == "predict() [step 2]"
+
+
+# --------------------------------------------------------------------------- choices and caps
+def test_of_mistakes_with_the_same_output_the_most_consistent_hint_wins():
+    def mistakes(*outs):
+        return [{"hint": h, "outputs": {"return": o}} for h, o in zip("AB", outs)]
+
+    def chosen(cases, outputs):
+        return score(spec(), cases, RunResult([ok(**{"return": o}) for o in outputs])).hints
+
+    # case 1: A and B both give the learner's 2.0; case 2: only B gives the learner's 5.0
+    cases = [prep({"return": 1.0}, mistakes=mistakes(2.0, 2.0)),
+             prep({"return": 1.0}, mistakes=mistakes(3.0, 5.0))]
+    assert chosen(cases, [2.0, 5.0]) == ["B"], \
+        "score: the mistake that explains more cases wins (+1 per case explained)"
+    # case 2: A gives another output than the learner's (-1), B the right answer as the
+    # learner does (0): B wins, although A is declared first
+    cases = [prep({"return": 1.0}, mistakes=mistakes(2.0, 2.0)),
+             prep({"return": 1.0}, mistakes=mistakes(3.0, 1.0))]
+    assert chosen(cases, [2.0, 1.0]) == ["B"], \
+        "score: a mistake that disagrees with the learner's output on a case loses a point"
+    # case 2: A gives the right answer as the learner does (0, not +1), B disagrees (-1)
+    cases = [prep({"return": 1.0}, mistakes=mistakes(2.0, 2.0)),
+             prep({"return": 1.0}, mistakes=mistakes(1.0, 7.0)),
+             prep({"return": 1.0}, mistakes=mistakes(4.0, 1.0))]
+    # A: +1, 0, -1 = 0; B: +1, -1, 0 = 0
+    assert chosen(cases, [2.0, 1.0, 1.0]) == ["A"], "score: on a tie the first declared wins"
+    cases = [prep({"return": 1.0}, mistakes=mistakes(2.0, 2.0)),
+             prep({"return": 1.0}, mistakes=mistakes(1.0, 7.0)),
+             prep({"return": 1.0}, mistakes=mistakes(1.0, 1.0))]
+    # A: +1, 0 (right like the learner), 0 = 1; B: +1, -1, 0 = 0
+    assert chosen(cases, [2.0, 1.0, 1.0]) == ["A"]
+    cases = [prep({"return": 1.0}, mistakes=mistakes(2.0, 2.0)),
+             prep({"return": 1.0}, mistakes=mistakes(1.0, 1.0)),
+             prep({"return": 1.0}, mistakes=mistakes(9.0, 1.0))]
+    # A: +1, 0, -1 = 0; B: +1, 0, 0 = 1 (a right answer explains nothing: 0, never +1)
+    assert chosen(cases, [2.0, 1.0, 1.0]) == ["B"], \
+        "score: a mistake that gives the right answer where the learner does scores 0"
+
+
+@pytest.mark.parametrize("field", ["mutated", "aliased"])
+def test_the_list_of_input_names_is_cut_at_500_characters(field):
+    names = [f"argument {i} " + "x" * 90 for i in range(1, 11)]
+    case = prep({"return": 1.0}, fresh=["argument"] if field == "aliased" else [])
+    case.case["fresh"] = [n.split(" [")[0] for n in names]
+    res = ok(**{"return": 1.0}, **{"mutated": names if field == "mutated" else []})
+    if field == "aliased":
+        res["aliased"] = names
+    r = score(spec(), [case], RunResult([res]))
+    listed = r.outcome.detail.split(" was modified" if field == "mutated" else " is the input")[0]
+    listed = listed.removeprefix("the right answer, but ").removeprefix("the right values, but ")
+    assert len(listed) == 500 and listed.endswith("…"), \
+        f"score: the names of the inputs ({field}) are cut to 500 characters, got {len(listed)}"
+
+
+def test_a_learner_message_is_kept_up_to_four_times_the_shown_limit():
+    long = "y" * 20_000
+    r = score(spec(), [prep({"return": 1.0})], RunResult([error(message=long)]))
+    assert len(r.outcome.detail) == 8000 and r.outcome.detail.endswith("…"), \
+        "score: a child's text is capped at 4 × MAX_DETAIL (8000) characters"
+    assert len(r.message) <= 2000 + len("case 1 of 1 (x=1): ")
+
+
+def test_a_sealed_run_still_says_a_documented_raise_did_not_happen():
+    r = score(spec(), [prep({RAISES: "ValueError"})], RunResult([ok(**{"return": 3.0})]),
+              sealed=True)
+    assert "expected ValueError (the docstring's Raises), but the call returned" in r.message, \
+        "score: the no-raise detail is the grader's words: shown in a sealed run too"
