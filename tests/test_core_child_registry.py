@@ -185,3 +185,41 @@ def test_batch_hints_for_a_sum_and_for_a_mean_too_many():
     assert "4× the expected one" in texts[0]
     texts = [h.text for h in generic_hints(e, e * 2, batch=1)]
     assert "times 2" in texts[0], "generic_hints: a batch of 1 is never the factor's cause"
+
+
+def test_earlier_reference_follows_the_reference_s_imports_transitively():
+    owners = registry.module_sprints()
+    assert owners["numerical_net"] == "sprint3" and owners["activations"] == "sprint2"
+    later = registry.earlier_reference("sprint99", {"numerical_net"})
+    assert {"numerical_net", "activations", "gradients", "losses"} <= set(later), \
+        "earlier_reference: the modules the reference of a root imports are followed"
+    same = registry.earlier_reference("sprint3", {"numerical_net"})
+    assert set(same) == {"activations"}, \
+        "earlier_reference: only modules of sprints before the one graded"
+    assert registry.earlier_reference("sprint99", {"no_such_module"}) == {}
+
+
+def test_returning_an_input_array_itself_is_noticed_and_a_view_is_not():
+    assert run_case(lambda x: x, {"args": [np.ones(2)]})["aliased"] == ["return"]
+    assert run_case(lambda x, y: (y, 1), {"args": [1.0], "kwargs": {"y": np.ones(2)}}
+                    )["aliased"] == ["return"], "an input inside a returned tuple is noticed"
+    assert run_case(lambda x: x[:], {"args": [np.ones(2)]})["aliased"] == [], \
+        "a view is a new object: not aliased"
+    assert run_case(lambda x: x.copy(), {"args": [np.ones(2)]})["aliased"] == []
+
+
+def test_a_hint_is_a_frozen_value():
+    from autograder.compare import Hint
+    h = Hint("text", numeric=True)
+    assert hash(h) == hash(Hint("text", numeric=True)), "Hint is frozen (hashable)"
+    with pytest.raises(AttributeError):
+        h.text = "other"
+
+
+def test_floats_where_integers_are_expected_fail_for_arrays_only():
+    m = compare(np.array([0, 1]), np.array([0.0, 1.0]))
+    assert m is not None and m.kind == "dtype" and "expected integers" in m.message
+    m = compare(np.array([0, 1], dtype=np.uint8), np.array([0.0, 1.0]))
+    assert m is not None and "expected integers" in m.message, "uint counts as integers"
+    assert compare(np.int64(24), 24.0) is None, "a single float number passes for an integer"
+    assert compare(np.array([0.0, 1.0]), np.array([0, 1])) is None, "ints for floats pass"

@@ -190,3 +190,10 @@ def test_learner_sources_are_regular_small_python_files_only(tmp_path):
 
 def test_an_exercise_without_registry_entry_has_no_overlay(tmp_path):
     assert trusted.overlay_of(spec(), tmp_path) == {}
+
+
+def test_hidden_message_words_a_public_failure_as_a_public_case():
+    o = Outcome("value", case=1, of=3, where="return", detail="return: wrong value")
+    assert trusted.hidden_message(result(FAILED, 2, 3, outcome=o)) == \
+        "public case 1 of 3: return: wrong value", \
+        "hidden_message renders with graded=True: 'public case'"
