@@ -89,7 +89,8 @@ _CHILD_REGISTRY = "tests/test_core_child_registry.py"
 CORE_TESTS = {
     "autograder/compare.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
                               "tests/test_compare.py"],
-    "autograder/evaluate.py": ["tests/test_checker_core.py tests/test_core_score_paths.py",
+    "autograder/evaluate.py": ["tests/test_checker_core.py tests/test_core_score_paths.py "
+                               f"{_CHILD_REGISTRY}",
                                "tests/test_compare.py"],
     "autograder/sandbox_child.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
                                     "tests/test_sandbox.py"],

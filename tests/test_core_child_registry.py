@@ -223,3 +223,76 @@ def test_floats_where_integers_are_expected_fail_for_arrays_only():
     assert m is not None and "expected integers" in m.message, "uint counts as integers"
     assert compare(np.int64(24), 24.0) is None, "a single float number passes for an integer"
     assert compare(np.array([0.0, 1.0]), np.array([0, 1])) is None, "ints for floats pass"
+
+
+def test_an_answer_of_almost_zeros_gets_no_factor_hint():
+    e = np.array([1.0, 2.0, 3.0])
+    assert [h.text for h in generic_hints(e, e * 1e-9)] == [], \
+        "generic_hints: a factor of 1e-9 or less is an answer of zeros, not a missing factor"
+    assert "times 1e-08" in generic_hints(e, e * 1e-8)[0].text
+
+
+# --------------------------------------------------------------------------- the child's job
+def test_a_stub_raising_in_a_helper_file_is_located_by_module_and_function():
+    from .conftest import ROOT
+
+    res = sandbox_child.run_job({"module": "warmup", "name": "affine",
+                                 "cases": [{"args": [np.ones((1, 2)), np.ones((2, 2)),
+                                                     np.ones(2)]}]}, str(ROOT))
+    assert res[0]["status"] == "not_implemented"
+    assert (res[0]["raised_in"], res[0]["raised_by"]) == ("warmup", "affine"), \
+        "_raised_in: the innermost frame in a helper file names the module and the function"
+    assert sandbox_child._raised_in(ValueError("no traceback"), str(ROOT)) == {}
+
+
+def test_an_import_that_fails_with_a_syntax_error_names_file_and_line(monkeypatch, tmp_path):
+    import importlib
+
+    def broken(name):
+        raise SyntaxError("invalid syntax", ("helpers/mod.py", 7, 3, "def (:\n"))
+    monkeypatch.setattr(importlib, "import_module", broken)
+    target, status = sandbox_child._load_target("mod", "f", str(tmp_path))
+    assert target is None and status["status"] == "import_error"
+    assert status["message"] == "SyntaxError in helpers/mod.py line 7: invalid syntax"
+
+
+def test_a_method_returning_its_argument_is_an_aliased_step():
+    class Layer:
+        def forward(self, x):
+            return x
+
+    out = run_case(Layer, {"steps": [["forward", [np.ones(2)], {}]]})
+    assert out["aliased"] == ["forward() [step 1]"]
+
+
+def test_evaluate_many_sends_each_job_with_its_time_limit_and_seals_an_overlaid_run(
+        monkeypatch, tmp_path):
+    from autograder import evaluate, sandbox
+    from autograder.compare import Tolerance
+    from autograder.registry import Prepared, Spec
+
+    sent = []
+
+    def fake_run_jobs(helpers_dir, jobs, overlay=None):
+        sent.append((helpers_dir, jobs, overlay))
+        return [sandbox.RunResult([{"status": "import_error", "message": "oops"}])
+                for _ in jobs]
+
+    monkeypatch.setattr(sandbox, "run_jobs", fake_run_jobs)
+    s = Spec("sprint9.f", 1.0, "mod", "f", "t", Tolerance())
+    cases = [Prepared({"args": [1]}, {"return": 1.0}, [])]
+    [r] = evaluate.evaluate_many([(s, cases)], str(tmp_path))
+    (where, [job], overlay), = sent
+    assert where == tmp_path and overlay is None
+    assert (job.module, job.name, job.cases, job.timeout) == \
+        ("mod", "f", [{"args": [1]}], sandbox.DEFAULT_TIMEOUT), \
+        "evaluate_many: no timeout given means the default limit"
+    assert "oops" in r.message and not r.outcome.sealed
+    sent.clear()
+    [r] = evaluate.evaluate_many([(s, cases)], tmp_path, timeout=3, overlay={"layers": b"x"})
+    (_, [job], overlay), = sent
+    assert job.timeout == 3 and overlay == {"layers": b"x"}
+    assert r.outcome.sealed and "oops" not in r.message, \
+        "evaluate_many: a run with an overlay is sealed (no learner text)"
+    assert evaluate.evaluate(s, cases, tmp_path, timeout=4).outcome.sealed is False
+    assert sent[-1][1][0].timeout == 4

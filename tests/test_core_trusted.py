@@ -197,3 +197,25 @@ def test_hidden_message_words_a_public_failure_as_a_public_case():
     assert trusted.hidden_message(result(FAILED, 2, 3, outcome=o)) == \
         "public case 1 of 3: return: wrong value", \
         "hidden_message renders with graded=True: 'public case'"
+
+
+def test_grade_exercises_runs_public_and_hidden_apart_grouped_by_overlay(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_evaluate_many(work, helpers_dir, *, timeout=None, overlay=None):
+        calls.append(([s.id for s, _ in work], [len(c) for _, c in work], timeout, overlay))
+        return [result(PASSED, len(c), len(c)) for _, c in work]
+
+    overlays = {"a.one": {"layers": b"x"}, "a.two": {"layers": b"x"}, "a.three": {}}
+    monkeypatch.setattr(trusted, "evaluate_many", fake_evaluate_many)
+    monkeypatch.setattr(trusted, "overlay_of", lambda s, h: overlays[s.id])
+    specs = [Spec(i, 1.0, "m", "f", "t", Tolerance()) for i in overlays]
+    prepared = [(specs[0], [1, 2, 3], [1] * 12), (specs[1], [1], []), (specs[2], [1, 2], [1])]
+    got = trusted.grade_exercises(prepared, tmp_path, timeout=7)
+    assert sorted(calls, key=str) == sorted([
+        (["a.one", "a.two"], [3, 1], 7, {"layers": b"x"}),   # public, with the overlay
+        (["a.one"], [12], 7, {"layers": b"x"}),              # hidden apart; a.two has none
+        (["a.three"], [2], 7, None),                         # no overlay: None, not {}
+        (["a.three"], [1], 7, None)], key=str), calls
+    assert [(t.n_public, t.n_hidden, t.result.total) for t in got] == \
+        [(3, 12, 15), (1, 0, 1), (2, 1, 3)], "one Trusted per exercise, in order"
