@@ -83,22 +83,19 @@ _SPRINT_TESTS = {
 REFERENCE_TESTS = {module: [f"tests/test_reference_contracts.py -k {module}", *sprint]
                    for module, sprint in _SPRINT_TESTS.items()}
 
+#: The in-process checker-core tests (a few seconds in all): the first run for every core file,
+#: so the coverage-guided selection can pick any of them for a mutant.
+_FAST_CORE = ("tests/test_checker_core.py tests/test_core_score_paths.py "
+              "tests/test_core_child_registry.py tests/test_core_trusted.py")
 #: The checker core and the tests run against its mutants (in-process, fast first; the
 #: sandbox tests start real child processes).
-_CHILD_REGISTRY = "tests/test_core_child_registry.py"
 CORE_TESTS = {
-    "autograder/compare.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
-                              "tests/test_compare.py"],
-    "autograder/evaluate.py": ["tests/test_checker_core.py tests/test_core_score_paths.py "
-                               f"{_CHILD_REGISTRY}",
-                               "tests/test_compare.py"],
-    "autograder/sandbox_child.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
-                                    "tests/test_sandbox.py"],
-    "autograder/registry.py": [f"tests/test_checker_core.py {_CHILD_REGISTRY}",
-                               "tests/test_compare.py"],
-    "autograder/verdict.py": ["tests/test_checker_core.py tests/test_core_trusted.py",
-                              "tests/test_verdicts.py"],
-    "autograder/trusted.py": ["tests/test_core_trusted.py", "tests/test_verdicts.py"],
+    "autograder/compare.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/evaluate.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/sandbox_child.py": [_FAST_CORE, "tests/test_sandbox.py"],
+    "autograder/registry.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/verdict.py": [_FAST_CORE, "tests/test_verdicts.py"],
+    "autograder/trusted.py": [_FAST_CORE, "tests/test_verdicts.py"],
 }
 
 #: Parts of the checker core that are not mutated: the named test functions a case may pass

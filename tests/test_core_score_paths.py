@@ -24,9 +24,9 @@ def spec(points=1.0, tol=Tolerance(), id="sprint9.f", module="mod", name="f"):
     return Spec(id, points, module, name, "Problem: f", tol)
 
 
-def prep(expected, *, hidden=False, mistakes=(), label="x=1", **case):
+def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, **case):
     return Prepared({"args": [], "kwargs": {}, "label": label, **case}, expected,
-                    list(mistakes), hidden, None)
+                    list(mistakes), hidden, batch)
 
 
 def ok(mutated=(), aliased=None, **outputs):
@@ -305,3 +305,30 @@ def test_a_sealed_run_still_says_a_documented_raise_did_not_happen():
               sealed=True)
     assert "expected ValueError (the docstring's Raises), but the call returned" in r.message, \
         "score: the no-raise detail is the grader's words: shown in a sealed run too"
+
+
+def test_a_sealed_run_shows_the_graders_numbers_but_no_returned_text():
+    r = score(spec(), [prep({"return": 1.0}, label="a")], RunResult([ok(**{"return": 5.0})]),
+              sealed=True)
+    assert r.message == "case 1 of 1 (a): return: wrong value: expected 1, got 5", \
+        "score: a value mismatch is the grader's words: shown in a sealed run"
+    r = score(spec(), [prep({"return": "relu"}, label="a")],
+              RunResult([ok(**{"return": "secret text"})]), sealed=True)
+    assert "secret" not in r.message and r.outcome.kind == "value", \
+        "score: a returned string is learner text: never shown in a sealed run"
+    r = score(spec(), [prep({"return": "relu"}, label="a")],
+              RunResult([ok(**{"return": "other"})]))
+    assert "'other'" in r.message, "score: a public run shows the returned string"
+
+
+def test_numeric_hints_are_kept_from_hidden_cases_and_others_are_not():
+    e = np.array([1.0, 2.0, -3.0])
+    for factor, what in ((4.0, "batch size"), (0.25, "batch size"), (3.0, "times 3")):
+        got = RunResult([ok(**{"return": e * factor})])
+        pub = score(spec(), [prep({"return": e}, label="a", batch=4)], got)
+        hid = score(spec(), [prep({"return": e}, hidden=True, batch=4)], got)
+        assert len(pub.hints) == 1 and what in pub.hints[0] and not hid.hints, \
+            f"score: a factor hint ({factor}) quotes a number of the case: never for a hidden case"
+    hid = score(spec(), [prep({"return": e}, hidden=True)], RunResult([ok(**{"return": -e})]))
+    assert hid.hints == ["Your answer is the expected one with the sign flipped."], \
+        "score: the sign hint quotes no number: kept for a hidden case"
