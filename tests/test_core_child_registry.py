@@ -296,3 +296,14 @@ def test_evaluate_many_sends_each_job_with_its_time_limit_and_seals_an_overlaid_
         "evaluate_many: a run with an overlay is sealed (no learner text)"
     assert evaluate.evaluate(s, cases, tmp_path, timeout=4).outcome.sealed is False
     assert sent[-1][1][0].timeout == 4
+
+
+def test_earlier_reference_stops_on_an_import_cycle(monkeypatch, tmp_path):
+    (tmp_path / "a.py").write_text("from .b import g\n")
+    (tmp_path / "b.py").write_text("from .a import f\n")
+    monkeypatch.setattr(registry, "_reference_dir", lambda: tmp_path)
+    monkeypatch.setattr(registry, "module_sprints", lambda index=None: {"a": "sprint1",
+                                                                        "b": "sprint1"})
+    got = registry.earlier_reference("sprint2", {"a"})
+    assert got == {"a": b"from .b import g\n", "b": b"from .a import f\n"}, \
+        "earlier_reference: each module once, even when two import each other"
