@@ -307,3 +307,16 @@ def test_earlier_reference_stops_on_an_import_cycle(monkeypatch, tmp_path):
     got = registry.earlier_reference("sprint2", {"a"})
     assert got == {"a": b"from .b import g\n", "b": b"from .a import f\n"}, \
         "earlier_reference: each module once, even when two import each other"
+
+
+def test_same_dtype_asks_for_the_exact_dtype_not_only_its_kind():
+    from autograder.compare import Tolerance
+    keep = Tolerance(same_dtype=True)
+    m = compare(np.ones(2, dtype=np.float32), np.ones(2), keep)
+    assert m is not None and "expected dtype float32" in m.message, \
+        "compare(same_dtype=True): float64 where float32 is expected must fail by its dtype"
+    assert compare(np.ones(2, dtype=np.float32), np.ones(2, dtype=np.float32), keep) is None
+    assert compare(np.ones(2, dtype=np.float32), np.ones(2)) is None, \
+        "without same_dtype, float64 for float32 passes"
+    assert compare(np.ones(2, dtype=np.float32), [1.0, 1.0], keep) is None, \
+        "same_dtype judges arrays and NumPy scalars, not a list of Python floats"
