@@ -1157,3 +1157,17 @@ def test_checkpoint_round_trip_keeps_dtypes_and_shapes_and_takes_lists(tmp_path)
     with np.load(tmp_path / "net.npz", allow_pickle=False) as f:
         assert f["config"].dtype.kind == "U" and f["config"].shape == (), \
             "save_network: the config is a 0-d string array (no pickle)"
+
+
+def test_param_count_count_macs_by_hand_with_padding_stride_and_ints():
+    layers = [{"type": "conv", "filters": 4, "size": 3, "pad": 2},    # (4, 10, 10)
+              {"type": "pool", "size": 2},                              # (4, 5, 5)
+              {"type": "conv", "filters": 2, "size": 3, "stride": 2},  # (2, 2, 2), pad 0
+              {"type": "affine", "units": 7}]                           # 8 -> 7
+    macs = param_count.count_macs(layers, (3, 8, 8))
+    assert macs == [4 * 10 * 10 * 3 * 3 * 3, 0, 2 * 2 * 2 * 4 * 3 * 3, 8 * 7], \
+        f"count_macs: F·OH·OW·C·K·K per conv (pad 2, then stride 2 and pad 0), 0 per pool, " \
+        f"D·M per affine; got {macs}"
+    assert all(type(m) is int for m in macs), "count_macs returns a list of ints"
+    assert param_count.count_macs(param_count.SIMPLE_CONVNET, param_count.SIMPLE_CONVNET_INPUT) \
+        == [432000, 0, 432000, 1000], "count_macs: the docstring's SIMPLE_CONVNET example"
