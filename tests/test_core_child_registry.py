@@ -320,3 +320,10 @@ def test_same_dtype_asks_for_the_exact_dtype_not_only_its_kind():
         "without same_dtype, float64 for float32 passes"
     assert compare(np.ones(2, dtype=np.float32), [1.0, 1.0], keep) is None, \
         "same_dtype judges arrays and NumPy scalars, not a list of Python floats"
+
+
+def test_the_overlay_stops_on_a_learner_module_that_imports_itself():
+    ex = next(e for e in registry.live_exercises() if e.id == "sprint5.fit")
+    own = {ex.module: f"from . import {ex.module}\nfrom .layers import Affine\n".encode()}
+    assert set(registry.reference_overlay(ex, own)) == {"layers"}, \
+        "reference_overlay: each learner module is read once (an import cycle ends)"

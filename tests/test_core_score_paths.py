@@ -332,3 +332,10 @@ def test_numeric_hints_are_kept_from_hidden_cases_and_others_are_not():
     hid = score(spec(), [prep({"return": e}, hidden=True)], RunResult([ok(**{"return": -e})]))
     assert hid.hints == ["Your answer is the expected one with the sign flipped."], \
         "score: the sign hint quotes no number: kept for a hidden case"
+
+
+def test_a_crash_of_a_sealed_run_is_sealed():
+    r = score(spec(), [prep({"return": 1.0})], RunResult(crashed="printed 0.123", crash_kind="crashed"),
+              sealed=True)
+    assert r.outcome.sealed and "0.123" not in r.message, \
+        "score: what a sealed run's crash left (learner output) is never shown"
