@@ -327,3 +327,15 @@ def test_the_overlay_stops_on_a_learner_module_that_imports_itself():
     own = {ex.module: f"from . import {ex.module}\nfrom .layers import Affine\n".encode()}
     assert set(registry.reference_overlay(ex, own)) == {"layers"}, \
         "reference_overlay: each learner module is read once (an import cycle ends)"
+
+
+def test_the_overlay_follows_a_learner_module_of_the_same_sprint_to_an_earlier_one():
+    ex = next(e for e in registry.live_exercises() if e.module == "losses")
+    assert registry.module_sprints()["gradients"] == ex.sprint == "sprint3"
+    assert "forward" not in registry.reference_overlay(ex)
+    learner = {"losses": b"from .gradients import numerical_diff\n",
+               "gradients": b"from .forward import forward_general\n"}
+    got = registry.reference_overlay(ex, learner)
+    assert "forward" in got and "activations" in got and "gradients" not in got, \
+        "reference_overlay: a learner module of the same sprint is followed to the earlier " \
+        f"modules it imports (and their reference's imports); got {sorted(got)}"

@@ -339,3 +339,13 @@ def test_a_crash_of_a_sealed_run_is_sealed():
               sealed=True)
     assert r.outcome.sealed and "0.123" not in r.message, \
         "score: what a sealed run's crash left (learner output) is never shown"
+
+
+def test_a_result_that_is_not_ok_never_counts_for_a_mistake_even_with_outputs():
+    mistakes = [{"hint": h, "outputs": {"return": o}} for h, o in (("A", 2.0), ("B", 2.0))]
+    later = [{"hint": "A", "outputs": {"return": 3.0}}, {"hint": "B", "outputs": {"return": 5.0}}]
+    cases = [prep({"return": 1.0}, mistakes=mistakes), prep({"return": 1.0}, mistakes=later)]
+    odd = dict(error(), outputs={"return": 5.0})   # an error that also sent outputs
+    r = score(spec(), cases, RunResult([ok(**{"return": 2.0}), odd]))
+    assert r.hints == ["A"], \
+        "score: a case that raised is not evidence for a mistake, whatever outputs it carries"
