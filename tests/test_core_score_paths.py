@@ -349,3 +349,13 @@ def test_a_result_that_is_not_ok_never_counts_for_a_mistake_even_with_outputs():
     r = score(spec(), cases, RunResult([ok(**{"return": 2.0}), odd]))
     assert r.hints == ["A"], \
         "score: a case that raised is not evidence for a mistake, whatever outputs it carries"
+
+
+def test_a_sealed_run_never_quotes_the_keys_the_learner_returned():
+    case = prep({"return": {"W1": np.ones(2)}}, label="a")
+    got = RunResult([ok(**{"return": {"secret_key": np.ones(2)}})])
+    public = score(spec(), [case], got)
+    assert public.outcome.kind == "keys" and "secret_key" in public.message
+    sealed = score(spec(), [case], got, sealed=True)
+    assert sealed.outcome.kind == "keys" and "secret_key" not in sealed.message, \
+        "score: dict keys the learner's code returned are learner text: hidden in a sealed run"
