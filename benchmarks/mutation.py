@@ -573,7 +573,9 @@ def _run_mutant(job) -> tuple:
         start = time.monotonic()
         if covering:
             rc, _ = _run_pytest(_WORKDIR, covering, covering_timeout)
-            if rc != 0 and rc != 5:
+            # 0: none failed; 5: none selected; 4: a node id not found (the mutant broke the
+            # test module's collection): the whole selection decides
+            if rc not in (0, 4, 5):
                 return index, rc, time.monotonic() - start, "covering"
         rc, _ = _run_stages(_WORKDIR, tests, timeout)
         return index, rc, time.monotonic() - start, "selection"
