@@ -1171,3 +1171,22 @@ def test_param_count_count_macs_by_hand_with_padding_stride_and_ints():
     assert all(type(m) is int for m in macs), "count_macs returns a list of ints"
     assert param_count.count_macs(param_count.SIMPLE_CONVNET, param_count.SIMPLE_CONVNET_INPUT) \
         == [432000, 0, 432000, 1000], "count_macs: the docstring's SIMPLE_CONVNET example"
+
+
+def test_batchnorm_documented_defaults_and_dtypes():
+    bn = batchnorm.BatchNormalization(np.ones(2), np.zeros(2))
+    assert (bn.momentum, bn.eps, bn.running_mean, bn.running_var) == (0.9, 1e-5, None, None), \
+        "BatchNormalization: documented defaults momentum=0.9, eps=1e-5, running stats None"
+    x = arr(5, 2, dtype=np.float32)
+    bn.forward(x)
+    assert bn.running_mean.dtype == np.float32 and bn.running_var.dtype == np.float32, \
+        "BatchNormalization: running stats start 'in the dtype of the first input'"
+    bn32 = batchnorm.BatchNormalization(np.ones(2, np.float32), np.zeros(2, np.float32))
+    assert bn32.forward(x).dtype == np.float32, \
+        "BatchNormalization.forward: float32 input and parameters give float32"
+    assert np.allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=0), rtol=1e-5), \
+        "BatchNormalization: running_var starts at 1 (0.9 · 1 + 0.1 · var)"
+    ints = batchnorm.BatchNormalization(np.ones(2), np.zeros(2)).forward([[1, 2], [3, 4]])
+    assert ints.dtype == np.float64, "BatchNormalization.forward: lists of ints become float64"
+    dx = bn32.backward(np.ones((5, 2), dtype=np.float32))
+    assert dx.dtype == np.float32 and dx.shape == (5, 2)
