@@ -339,3 +339,8 @@ def test_the_overlay_follows_a_learner_module_of_the_same_sprint_to_an_earlier_o
     assert "forward" in got and "activations" in got and "gradients" not in got, \
         "reference_overlay: a learner module of the same sprint is followed to the earlier " \
         f"modules it imports (and their reference's imports); got {sorted(got)}"
+
+
+def test_none_returned_where_the_object_itself_is_expected_is_named_none():
+    assert compare(SELF, None).message == \
+        "return: expected the object itself (`return self`), got None"

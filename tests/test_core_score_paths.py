@@ -359,3 +359,20 @@ def test_a_sealed_run_never_quotes_the_keys_the_learner_returned():
     sealed = score(spec(), [case], got, sealed=True)
     assert sealed.outcome.kind == "keys" and "secret_key" not in sealed.message, \
         "score: dict keys the learner's code returned are learner text: hidden in a sealed run"
+
+
+def test_a_mistake_that_explains_two_cases_but_disagrees_on_three_loses_to_a_steadier_one():
+    def case(a, b):
+        return prep({"return": 1.0}, mistakes=[{"hint": "A", "outputs": {"return": a}},
+                                               {"hint": "B", "outputs": {"return": b}}])
+    cases = [case(2.0, 2.0), case(3.0, 4.0), case(9.0, 1.0), case(9.0, 1.0), case(9.0, 1.0)]
+    r = score(spec(), cases, RunResult([ok(**{"return": v}) for v in (2.0, 3.0, 1.0, 1.0, 1.0)]))
+    assert r.hints == ["B"], \
+        "score: +1 per case a mistake explains, -1 per case it disagrees (A: 2 - 3, B: 1 - 1)"
+
+
+def test_a_sealed_not_implemented_shows_no_learner_text():
+    r = score(spec(), [prep({"return": 1.0})],
+              RunResult([{"status": "not_implemented", "message": "secret 0.5"}]), sealed=True)
+    assert r.outcome.sealed and "secret" not in r.message, \
+        "score: a sealed run's NotImplementedError message is learner text: not shown"
