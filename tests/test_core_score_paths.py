@@ -376,3 +376,15 @@ def test_a_sealed_not_implemented_shows_no_learner_text():
               RunResult([{"status": "not_implemented", "message": "secret 0.5"}]), sealed=True)
     assert r.outcome.sealed and "secret" not in r.message, \
         "score: a sealed run's NotImplementedError message is learner text: not shown"
+
+
+def test_a_mistake_right_where_the_learner_is_right_earns_nothing():
+    A = lambda v: {"hint": "A", "outputs": {"return": v}}   # noqa: E731
+    B = lambda v: {"hint": "B", "outputs": {"return": v}}   # noqa: E731
+    cases = [prep({"return": 1.0}, mistakes=[A(2.0), B(2.0)]),
+             prep({"return": 1.0}, mistakes=[A(3.0), B(4.0)]),
+             *[prep({"return": 1.0}, mistakes=[B(1.0)]) for _ in range(3)]]  # A crashed there
+    r = score(spec(), cases, RunResult([ok(**{"return": v}) for v in (2.0, 3.0, 1.0, 1.0, 1.0)]))
+    assert r.hints == ["A"], \
+        "score: A explains 2 cases (+2); B explains 1, disagrees on 1 and is merely right on 3 " \
+        "(0 each, never +1)"
