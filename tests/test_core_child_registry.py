@@ -351,3 +351,9 @@ def test_a_stub_of_the_same_sprint_never_blocks():
     assert registry.module_sprints()["layers"] == "sprint4"
     assert registry.blocking_exercise(check, "layers", "Affine.forward") == "", \
         "blocking_exercise: a stub of the same sprint is that sprint's own work (TODO, not blocked)"
+
+
+def test_a_batch_of_two_is_named_as_the_batch_size():
+    e = np.array([1.0, 2.0, -3.0])
+    assert "2× the expected one, and 2 is the batch size" in generic_hints(e, e * 2, batch=2)[0].text
+    assert "divided by 2, the batch size" in generic_hints(e, e / 2, batch=2)[0].text

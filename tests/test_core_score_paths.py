@@ -388,3 +388,10 @@ def test_a_mistake_right_where_the_learner_is_right_earns_nothing():
     assert r.hints == ["A"], \
         "score: A explains 2 cases (+2); B explains 1, disagrees on 1 and is merely right on 3 " \
         "(0 each, never +1)"
+
+
+def test_a_returned_result_with_forged_error_bases_is_still_no_raise():
+    forged = dict(ok(**{"return": 3.0}), error_bases=["ValueError"])
+    r = score(spec(), [prep({RAISES: "ValueError"})], RunResult([forged]))
+    assert (r.status, r.outcome.kind) == (FAILED, "no_raise"), \
+        "score: only a result that raised (status error) can pass a documented raise"
