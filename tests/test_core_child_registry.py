@@ -357,3 +357,13 @@ def test_a_batch_of_two_is_named_as_the_batch_size():
     e = np.array([1.0, 2.0, -3.0])
     assert "2× the expected one, and 2 is the batch size" in generic_hints(e, e * 2, batch=2)[0].text
     assert "divided by 2, the batch size" in generic_hints(e, e / 2, batch=2)[0].text
+
+
+def test_the_overlay_never_follows_an_earlier_module_s_learner_source():
+    ex = next(e for e in registry.live_exercises() if e.module == "losses")
+    learner = {"losses": b"from .activations import sigmoid\nfrom .mystuff import z\n",
+               "activations": b"from .forward import forward_general\n"}
+    got = registry.reference_overlay(ex, learner)
+    assert "activations" in got and "forward" not in got, \
+        "reference_overlay: an earlier sprint's module is taken from the reference, so the " \
+        f"learner's version of it (and what it imports) is not followed; got {sorted(got)}"

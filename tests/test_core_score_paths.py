@@ -395,3 +395,9 @@ def test_a_returned_result_with_forged_error_bases_is_still_no_raise():
     r = score(spec(), [prep({RAISES: "ValueError"})], RunResult([forged]))
     assert (r.status, r.outcome.kind) == (FAILED, "no_raise"), \
         "score: only a result that raised (status error) can pass a documented raise"
+
+
+def test_a_crash_of_a_run_with_hidden_cases_is_a_hidden_outcome():
+    r = score(spec(), [prep({"return": 1.0}), prep({"return": 1.0}, hidden=True)],
+              RunResult(crashed="killed", crash_kind="timeout"))
+    assert r.outcome.hidden and r.message.startswith("hidden cases:"), r.message

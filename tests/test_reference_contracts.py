@@ -1190,3 +1190,10 @@ def test_batchnorm_documented_defaults_and_dtypes():
     assert ints.dtype == np.float64, "BatchNormalization.forward: lists of ints become float64"
     dx = bn32.backward(np.ones((5, 2), dtype=np.float32))
     assert dx.dtype == np.float32 and dx.shape == (5, 2)
+
+
+def test_param_count_count_macs_floors_a_stride_that_does_not_divide():
+    macs = param_count.count_macs([{"type": "conv", "filters": 1, "size": 3, "stride": 2}],
+                                  (1, 6, 6))
+    assert macs == [2 * 2 * 9], \
+        f"count_macs: OH = (6 - 3) // 2 + 1 = 2 (floor division), so 1·2·2·1·3·3 = 36; got {macs}"
