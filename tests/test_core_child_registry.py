@@ -124,7 +124,7 @@ def test_blocking_exercise_is_an_earlier_sprints_exercise_by_function_name():
     fit = registry.Spec("sprint5.fit", 1.0, "classifier", "X", "t", None)
     assert registry.blocking_exercise(fit, "layers", "Affine.forward") == "sprint4.affine"
     assert registry.blocking_exercise(fit, "layers", "Relu.backward") == "sprint4.relu"
-    first = [e["id"] for e in registry.exercise_index() if e["module"] == "layers"][0]
+    first = next(e["id"] for e in registry.exercise_index() if e["module"] == "layers")
     assert registry.blocking_exercise(fit, "layers", "no_such_name") == first, \
         "blocking_exercise: an unknown function names the module's first exercise"
     assert registry.blocking_exercise(fit, "layers", "") == first

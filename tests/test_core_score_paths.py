@@ -13,15 +13,23 @@ import numpy as np
 import pytest
 
 from autograder.compare import Tolerance
-from autograder.evaluate import (BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED,
-                                 ExerciseResult, _case_tol, score)
+from autograder.evaluate import (
+    BLOCKED,
+    ERROR,
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    ExerciseResult,
+    _case_tol,
+    score,
+)
 from autograder.registry import RAISES, Prepared, Spec
 from autograder.sandbox import RunResult
 from autograder.verdict import Outcome
 
 
-def spec(points=1.0, tol=Tolerance(), id="sprint9.f", module="mod", name="f"):
-    return Spec(id, points, module, name, "Problem: f", tol)
+def spec(points=1.0, tol=None, id="sprint9.f", module="mod", name="f"):
+    return Spec(id, points, module, name, "Problem: f", tol or Tolerance())
 
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, **case):
@@ -282,7 +290,7 @@ def test_the_list_of_input_names_is_cut_at_500_characters(field):
     names = [f"argument {i} " + "x" * 90 for i in range(1, 11)]
     case = prep({"return": 1.0}, fresh=["argument"] if field == "aliased" else [])
     case.case["fresh"] = [n.split(" [")[0] for n in names]
-    res = ok(**{"return": 1.0}, **{"mutated": names if field == "mutated" else []})
+    res = ok(**{"return": 1.0}, mutated=names if field == "mutated" else [])
     if field == "aliased":
         res["aliased"] = names
     r = score(spec(), [case], RunResult([res]))
@@ -379,8 +387,8 @@ def test_a_sealed_not_implemented_shows_no_learner_text():
 
 
 def test_a_mistake_right_where_the_learner_is_right_earns_nothing():
-    A = lambda v: {"hint": "A", "outputs": {"return": v}}   # noqa: E731
-    B = lambda v: {"hint": "B", "outputs": {"return": v}}   # noqa: E731
+    A = lambda v: {"hint": "A", "outputs": {"return": v}}
+    B = lambda v: {"hint": "B", "outputs": {"return": v}}
     cases = [prep({"return": 1.0}, mistakes=[A(2.0), B(2.0)]),
              prep({"return": 1.0}, mistakes=[A(3.0), B(4.0)]),
              *[prep({"return": 1.0}, mistakes=[B(1.0)]) for _ in range(3)]]  # A crashed there
