@@ -21,9 +21,13 @@ table goes to ``benchmarks/results/mutation.md``. See ``benchmarks/README.md`` f
 and ``docs/authoring.md`` for how to read the table.
 
 How a mutant is run: each worker process copies the repository once to a scratch folder and
-imports NumPy, pytest and hypothesis once; for each mutant it writes the mutated file into its
-copy, forks, runs pytest in the child (``-x``: the first failure kills the mutant) and puts
-the file back. Bytecode caches are off, so no stale ``.pyc`` can hide a mutant.
+imports NumPy, pytest and hypothesis once. A baseline runs every selection once on the
+unmutated code under coverage, recording which test functions run each line. For each mutant
+the worker writes the mutated file into its copy, forks, runs pytest in the child (``-x``: the
+first failure kills the mutant) on the test functions that run the mutated line, fastest first;
+only if they all pass does it run the file's whole selection, so a *survivor* has passed every
+selected test. It then puts the file back. Bytecode caches are off, so no stale ``.pyc`` can
+hide a mutant.
 """
 from __future__ import annotations
 
@@ -79,15 +83,19 @@ _SPRINT_TESTS = {
 REFERENCE_TESTS = {module: [f"tests/test_reference_contracts.py -k {module}", *sprint]
                    for module, sprint in _SPRINT_TESTS.items()}
 
+#: The in-process checker-core tests (a few seconds in all): the first run for every core file,
+#: so the coverage-guided selection can pick any of them for a mutant.
+_FAST_CORE = ("tests/test_checker_core.py tests/test_core_score_paths.py "
+              "tests/test_core_child_registry.py tests/test_core_trusted.py")
 #: The checker core and the tests run against its mutants (in-process, fast first; the
 #: sandbox tests start real child processes).
 CORE_TESTS = {
-    "autograder/compare.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
-    "autograder/evaluate.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
-    "autograder/sandbox_child.py": ["tests/test_checker_core.py", "tests/test_sandbox.py"],
-    "autograder/registry.py": ["tests/test_checker_core.py", "tests/test_compare.py"],
-    "autograder/verdict.py": ["tests/test_checker_core.py", "tests/test_verdicts.py"],
-    "autograder/trusted.py": ["tests/test_verdicts.py", "tests/test_checker_core.py"],
+    "autograder/compare.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/evaluate.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/sandbox_child.py": [_FAST_CORE, "tests/test_sandbox.py"],
+    "autograder/registry.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/verdict.py": [_FAST_CORE, "tests/test_verdicts.py"],
+    "autograder/trusted.py": [_FAST_CORE, "tests/test_verdicts.py"],
 }
 
 #: Parts of the checker core that are not mutated: the named test functions a case may pass
@@ -130,6 +138,7 @@ class Mutant:
     after: str           # what replaced it
     source: str          # the whole mutated file
     occurrence: int = 0  # how many identical (scope, operator, before, after) came before it
+    lines: tuple = ()    # the line and its statement's first line: where coverage records it
 
     @property
     def key(self) -> str:
@@ -312,6 +321,7 @@ class _Finder(ast.NodeVisitor):
 def mutants_of(path: str, text: str, *, wanted_line=None, skip=()) -> list:
     """Every mutant of ``text`` (the file ``path``) on the lines ``wanted_line`` accepts."""
     tree = ast.parse(text)
+    statements = [(n.lineno, n.end_lineno) for n in ast.walk(tree) if isinstance(n, ast.stmt)]
     finder = _Finder(wanted_line or (lambda n: True), set(skip))
     finder.visit(tree)
     offsets = _line_offsets(text)
@@ -332,6 +342,9 @@ def mutants_of(path: str, text: str, *, wanted_line=None, skip=()) -> list:
             continue
         short = lambda s: " ".join(s.split())  # noqa: E731
         m = Mutant(path, node.lineno, scope, op, short(before), short(after), mutated)
+        # coverage.py records a multi-line statement on its first line
+        first = max((a for a, b in statements if a <= node.lineno <= b), default=node.lineno)
+        m.lines = tuple(sorted({node.lineno, first}))
         sig = (scope, op, m.before, m.after)
         m.occurrence = seen.get(sig, 0)
         seen[sig] = m.occurrence + 1
@@ -373,7 +386,8 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict:
 
 # --------------------------------------------------------------------------- running
 _PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.strategies", "_pytest.python",
-            "matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto", "_hypothesis_pytestplugin")
+            "matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto", "_hypothesis_pytestplugin",
+            "coverage")
 _WORKDIR: Path | None = None
 _CHILD = 0                 # the worker's running pytest child, if any
 _MTIME_BASE = 2_000_000_000
@@ -426,10 +440,31 @@ def _run_stages(workdir: Path, tests: list, timeout: float) -> tuple:
     return rc, time.monotonic() - start
 
 
-def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
+def _coverage_plugin(cov, durations: dict):
+    """A pytest plug-in that records which test runs each line: one coverage context per test
+    function (parametrized cases merged), and each test function's time."""
+    import pytest
+
+    class Contexts:
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_protocol(self, item, nextitem):
+            name = item.nodeid.split("[")[0]
+            cov.switch_context(name)
+            start = time.monotonic()
+            yield
+            durations[name] = durations.get(name, 0.0) + time.monotonic() - start
+            cov.switch_context("")
+
+    return Contexts()
+
+
+def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
+                coverage_out: Path | None = None) -> tuple:
     """Run pytest on ``tests`` in ``workdir`` in a forked child: ``(exit code, seconds)``.
 
-    Exit code ``None`` means the run took longer than ``timeout`` and was killed.
+    Exit code ``None`` means the run took longer than ``timeout`` and was killed. With
+    ``coverage_out``, the child records which test function runs which line of the mutated
+    files and writes ``{"lines": {path: {line: [test, ...]}}, "seconds": {test: s}}`` there.
     """
     global _CHILD
     start = time.monotonic()
@@ -456,8 +491,27 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=()) -> tuple:
             plugins = ["-p", "_hypothesis_pytestplugin"] if _has("_hypothesis_pytestplugin") \
                 else []
             import pytest
-            rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", *plugins, "--no-header",
-                              "-o", "addopts=", "--rootdir", str(workdir), *extra, *tests])
+            args = ["-x", "-q", "-p", "no:cacheprovider", *plugins, "--no-header",
+                    "-o", "addopts=", "--rootdir", str(workdir), *extra, *tests]
+            if coverage_out is None:
+                os._exit(int(pytest.main(args)))
+            import json
+
+            import coverage
+            cov = coverage.Coverage(data_file=None, include=[
+                str(workdir / part / "*.py") for part in ("solutions", "autograder")])
+            durations: dict = {}
+            cov.start()
+            try:
+                rc = pytest.main(args, plugins=[_coverage_plugin(cov, durations)])
+            finally:
+                cov.stop()
+            data, lines = cov.get_data(), {}
+            for name in data.measured_files():
+                rel = str(Path(name).relative_to(workdir))
+                lines[rel] = {n: sorted(c for c in ctx if c)
+                              for n, ctx in data.contexts_by_lineno(name).items()}
+            coverage_out.write_text(json.dumps({"lines": lines, "seconds": durations}))
             os._exit(int(rc))
         except BaseException:  # noqa: BLE001 - never return into the parent's code
             os._exit(99)
@@ -497,25 +551,51 @@ def _worker_setup(root: str, base: str):
 
 
 def _run_mutant(job) -> tuple:
-    """Worker: ``job = (index, path, source, tests, timeout)`` → ``(index, rc, seconds)``.
+    """Worker: run one mutant → ``(index, rc, seconds, how)``.
+
+    ``job = (index, path, source, covering, covering_timeout, tests, timeout)``. First the
+    test functions that run the mutated line (``covering``, node ids, fastest first) in one
+    pytest run; if none fails, the file's whole selection ``tests`` (so a survivor has passed
+    every selected test, not only the covering ones). ``how`` says which run decided:
+    ``"covering"`` or ``"selection"``.
 
     The mutated file gets a modification time of its own (``_MTIME_BASE + index``), so the
     bytecode cached for any other version of the file (it records the source's time and size)
     is never taken for it; the original comes back with its own time.
     """
-    index, path, source, tests, timeout = job
+    index, path, source, covering, covering_timeout, tests, timeout = job
     target = _WORKDIR / path
     original, stat = target.read_text(), target.stat()
     if source != original:
         target.write_text(source)
         os.utime(target, (_MTIME_BASE + index, _MTIME_BASE + index))
     try:
-        rc, secs = _run_stages(_WORKDIR, tests, timeout)
+        start = time.monotonic()
+        if covering:
+            rc, _ = _run_pytest(_WORKDIR, covering, covering_timeout)
+            # 0: none failed; 5: none selected; 4: a node id not found (the mutant broke the
+            # test module's collection): the whole selection decides
+            if rc not in (0, 4, 5):
+                return index, rc, time.monotonic() - start, "covering"
+        rc, _ = _run_stages(_WORKDIR, tests, timeout)
+        return index, rc, time.monotonic() - start, "selection"
     finally:
         if source != original:
             target.write_text(original)
             os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    return index, rc, secs
+
+
+def _baseline(job) -> tuple:
+    """Worker: one test run of a selection on the unmutated code, under coverage →
+    ``(index, rc, seconds, {"lines": ..., "seconds": ...})``."""
+    import json
+
+    index, spec = job
+    out = _WORKDIR.parent / f"coverage-{os.getpid()}-{index}.json"
+    rc, secs = _run_pytest(_WORKDIR, spec.split(), 900, coverage_out=out)
+    data = json.loads(out.read_text()) if out.is_file() else {"lines": {}, "seconds": {}}
+    out.unlink(missing_ok=True)
+    return index, rc, secs, data
 
 
 def _verdict(rc) -> str:
@@ -533,9 +613,24 @@ class Outcome:
     mutant: Mutant
     verdict: str
     seconds: float
+    how: str = "selection"     # the run that decided: "covering" tests only, or the selection
+    covered: bool = True       # did any selected test (in the tests' own process) run its line?
 
 
-def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=None) -> tuple:
+def covering_tests(mutant: Mutant, stages: list, coverage: dict) -> list:
+    """The test functions of ``stages`` that run a line of ``mutant``, fastest first."""
+    seconds: dict = {}
+    for stage in stages:
+        data = coverage.get(stage, {})
+        by_line = data.get("lines", {}).get(mutant.path, {})
+        for line in mutant.lines or (mutant.line,):
+            for test in by_line.get(str(line), ()):
+                seconds[test] = data["seconds"].get(test, 0.0)
+    return sorted(seconds, key=lambda t: (seconds[t], t))
+
+
+def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=None,
+        use_coverage: bool = True) -> tuple:
     """Run every mutant of ``selected`` targets; returns (outcomes, baseline seconds per file).
 
     The mutants run in a shuffled (seeded) order, so a run stopped early has sampled every
@@ -551,33 +646,41 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
         with ctx.Pool(jobs, initializer=_worker_setup, initargs=(str(root), str(base))) as pool:
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up when killed
             # Baseline: every test run of the selections must pass unmutated (each distinct
-            # run once: the sprint files are shared); their times set the mutants' limits.
+            # run once: the sprint files are shared); their times set the mutants' limits, and
+            # coverage records which test functions run each line.
             stages = sorted({stage for t in selected for stage in t.tests})
-            original = selected[0].path
-            checks = [(i, original, (root / original).read_text(), [stage], 900)
-                      for i, stage in enumerate(stages)]
-            took = {}
-            for i, rc, secs in pool.imap_unordered(_run_mutant, checks):
+            took, coverage, empty = {}, {}, set()
+            for i, rc, secs, data in pool.imap_unordered(_baseline, list(enumerate(stages))):
                 if rc not in (0, 5):
                     raise SystemExit(f"`pytest {stages[i]}` fails without any mutant "
                                      f"(exit {rc}): fix it first")
-                took[stages[i]] = secs
-                progress(f"baseline {stages[i]}: {secs:.1f} s")
+                took[stages[i]], coverage[stages[i]] = secs, data
+                if rc == 5:
+                    empty.add(stages[i])
+                progress(f"baseline {stages[i]}: {secs:.1f} s"
+                         + (" (selects no test: left out)" if rc == 5 else ""))
+            for t in selected:   # a stage that selects no test costs its collection only
+                t.tests = [stage for stage in t.tests if stage not in empty]
             baseline = {t.path: sum(took[stage] for stage in t.tests) for t in selected}
-            work, index = [], []
+            work, index, covered = [], [], []
             for t in selected:
                 limit = 3 * baseline[t.path] + 15
                 for m in t.mutants:
+                    tests = covering_tests(m, t.tests, coverage) if use_coverage else []
+                    seconds = sum(coverage[st]["seconds"].get(x, 0.0)
+                                  for st in t.tests for x in tests)
                     index.append(m)
-                    work.append((len(work), m.path, m.source, t.tests, limit))
+                    covered.append(bool(covering_tests(m, t.tests, coverage)))
+                    work.append((len(work), m.path, m.source, tests, 3 * seconds + 15,
+                                 t.tests, limit))
             outcomes: list = [None] * len(work)
             order = list(work)
             random.Random(0).shuffle(order)
-            for n, (i, rc, secs) in enumerate(pool.imap_unordered(_run_mutant, order), 1):
+            for n, (i, rc, secs, how) in enumerate(pool.imap_unordered(_run_mutant, order), 1):
                 m = index[i]
-                outcomes[i] = Outcome(m, _verdict(rc), secs)
+                outcomes[i] = Outcome(m, _verdict(rc), secs, how, covered[i])
                 progress(f"[{n}/{len(work)}] {outcomes[i].verdict:16} {m.path}:{m.line} "
-                         f"{m.operator}: {m.before} -> {m.after} ({secs:.1f} s)")
+                         f"{m.operator}: {m.before} -> {m.after} ({secs:.1f} s, {how})")
                 if partial and n % 20 == 0 and n < len(work):
                     partial([o for o in outcomes if o is not None], len(work))
         return outcomes, baseline
@@ -640,6 +743,9 @@ def render(outcomes, equivalent, *, kinds: dict, command: str, started: str, sec
         f"- Python {platform.python_version()}, {len(outcomes)} mutants; equivalent mutants "
         f"from `benchmarks/mutation_equivalent.toml` ({len(equivalent)} listed)",
         "- score = killed ÷ (mutants − equivalent); a timeout counts as killed",
+        f"- {sum(o.how == 'covering' for o in outcomes)} mutants were killed by the tests that "
+        "run their line alone (recorded by coverage on the unmutated code); the others ran "
+        "their file's whole selection",
         "",
         "| file | part | mutants | killed | survived | equivalent | errors | score |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -664,8 +770,9 @@ def render(outcomes, equivalent, *, kinds: dict, command: str, started: str, sec
         lines.append("")
         for o in survivors:
             m = o.mutant
-            lines.append(f"- `{m.path}:{m.line}` in `{m.scope}` ({m.operator}, {o.verdict}): "
-                         f"`{m.before}` → `{m.after}`")
+            note = "" if o.covered else "; no selected test runs this line in its own process"
+            lines.append(f"- `{m.path}:{m.line}` in `{m.scope}` ({m.operator}, {o.verdict}"
+                         f"{note}): `{m.before}` → `{m.after}`")
     else:
         lines.append("None.")
     stale = [o for r in rows.values() for o in r["stale"]]
@@ -687,6 +794,13 @@ def main(argv=None) -> int:
                     help="worker processes (default: one per core)")
     ap.add_argument("--limit", type=int, help="at most N mutants per file (a smoke run)")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    ap.add_argument("--screen", action="store_true",
+                    help="a quick screen: the covering tests and only the first (fast) test "
+                    "run of each file's selection; its survivors may still be killed by the "
+                    "slower runs")
+    ap.add_argument("--no-coverage", action="store_true",
+                    help="run each mutant against its file's whole selection, not the tests "
+                    "that run its line first (slower; for comparison)")
     ap.add_argument("--out", type=Path, help=f"write the table here (default {RESULTS}; "
                     "a run restricted by --only/--part/--limit writes nowhere unless given)")
     args = ap.parse_args(argv)
@@ -706,6 +820,9 @@ def main(argv=None) -> int:
     if args.limit is not None:
         for t in chosen:
             t.mutants = t.mutants[:args.limit]
+    if args.screen:
+        for t in chosen:
+            t.tests = t.tests[:1]
     equivalent = load_equivalent()
     if args.list:
         for t in chosen:
@@ -714,7 +831,7 @@ def main(argv=None) -> int:
                 print(f"{m.path}:{m.line}  {m.key}{mark}")
         print(f"{sum(len(t.mutants) for t in chosen)} mutants in {len(chosen)} files")
         return 0
-    full = not (args.only or args.part or args.key or args.limit is not None)
+    full = not (args.only or args.part or args.key or args.limit is not None or args.screen)
     out = args.out or (RESULTS if full else None)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
@@ -731,7 +848,7 @@ def main(argv=None) -> int:
                                   planned=planned))
 
     outcomes, _ = run(chosen, args.jobs, progress=lambda s: print(s, flush=True),
-                      partial=write_partial)
+                      partial=write_partial, use_coverage=not args.no_coverage)
     seconds = time.monotonic() - t0
     text = render(outcomes, equivalent, kinds=kinds,
                   command=command, started=started, seconds=seconds, jobs=args.jobs,

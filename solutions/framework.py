@@ -56,7 +56,7 @@ def affine_to_linear(W, b):
     """
     ### BEGIN SOLUTION
     W, b = np.asarray(W), np.asarray(b)
-    return np.ascontiguousarray(W.T), b.copy()
+    return W.T.copy(), b.copy()
     ### END SOLUTION
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solutions import (activations, classifier, conv1d, conv2d, forward, gradient_check,
-                       gradients, initializers, layers, losses, numerical_net, optimizers,
-                       param_count, perceptron, pooling, race, regularization, warmup)
+from solutions import (activations, batchnorm, checkpoint, classifier, conv1d, conv2d,
+                       forward, framework, gradient_check, gradients, hyperparams, initializers,
+                       layers, losses, numerical_net, optimizers, param_count, perceptron,
+                       pooling, preprocessing, race, regularization, warmup, weight_decay)
 
 RNG = np.random.default_rng(20261206)
 
@@ -1034,3 +1035,165 @@ def test_pooling_output_size_counts_padding_on_both_sides(cls):
     out = p.forward(np.ones((1, 1, 3, 4)))
     assert out.shape == (1, 1, 4, 4), f"{cls}: (3 + 2·1 − 2) + 1 by (4 + 2·1 − 3) + 1"
     assert p.backward(np.ones_like(out)).shape == (1, 1, 3, 4)
+
+
+# --------------------------------------------------------------------------- sprints 9 and 10
+def test_preprocessing_standardizer_keeps_the_dtype_of_what_it_transforms():
+    s = preprocessing.Standardizer().fit(arr(6, 3))           # fitted in float64
+    x32 = arr(4, 3, dtype=np.float32)
+    out = s.transform(x32)
+    assert out.dtype == np.float32, \
+        f"Standardizer.transform: 'the dtype of X is kept', float32 in gave {out.dtype}"
+    assert s.transform(x32.tolist()).shape == (4, 3), "Standardizer.transform accepts lists"
+    s32 = preprocessing.Standardizer().fit(x32)
+    assert s32.std.dtype == np.float32 and s32.mean.dtype == np.float32, \
+        "Standardizer.fit: float32 data gives a float32 mean and std"
+
+
+def test_preprocessing_standardizer_a_constant_feature_gets_std_one_and_fit_returns_self():
+    s = preprocessing.Standardizer()
+    assert s.fit([[1.0, 5.0], [5.0, 5.0]]) is s, "Standardizer.fit returns self (accepts lists)"
+    assert np.array_equal(s.std, [2.0, 1.0]), \
+        f"Standardizer.fit: a feature with std 0 gets std = 1 exactly, got {s.std}"
+    assert np.array_equal(s.mean, [3.0, 5.0])
+
+
+@pytest.mark.parametrize("dy,dx", [(5, 0), (-5, 0), (0, 5), (0, -5), (3, 0), (-3, -3), (7, -9)])
+def test_preprocessing_shift_images_as_far_as_the_image_or_further_leaves_zeros(dy, dx):
+    x = arr(2, 3, 3) + 5.0
+    out = preprocessing.shift_images(x, dy, dx)
+    assert out.shape == x.shape and not out.any(), \
+        f"shift_images(dy={dy}, dx={dx}) on 3×3 images: every pixel left, all must be 0"
+
+
+def test_preprocessing_shift_images_returns_a_new_array_of_the_same_dtype_and_accepts_lists():
+    x = arr(1, 2, 3, 3, dtype=np.float32)
+    before = snapshot(x)
+    out = preprocessing.shift_images(x, 0, 0)
+    untouched("shift_images", before, [x])
+    assert out.dtype == np.float32 and np.array_equal(out, x) and not np.shares_memory(out, x), \
+        "shift_images(x, 0, 0): a new array equal to x, same dtype"
+    assert np.array_equal(preprocessing.shift_images(x.tolist(), 1, 1),
+                          preprocessing.shift_images(x, 1, 1)), "shift_images accepts lists"
+    ints = np.arange(9).reshape(1, 3, 3)
+    got = preprocessing.shift_images(ints, np.int64(1), np.int64(-1))
+    assert got.dtype == ints.dtype and got[0, 1, 0] == 1, "shift_images keeps an int dtype"
+
+
+def test_framework_affine_to_linear_gives_new_contiguous_arrays_of_the_same_dtype():
+    for W in (arr(3, 4, dtype=np.float32), np.asfortranarray(arr(3, 4))):
+        b = arr(4, dtype=W.dtype)
+        weight, bias = framework.affine_to_linear(W, b)
+        assert np.array_equal(weight, W.T) and np.array_equal(bias, b)
+        assert weight.dtype == W.dtype and bias.dtype == b.dtype, "affine_to_linear keeps dtype"
+        assert not np.shares_memory(weight, W) and not np.shares_memory(bias, b), \
+            "affine_to_linear: 'new arrays', not views of W or b"
+        assert weight.flags.c_contiguous, "affine_to_linear: weight is a C-contiguous array"
+    weight, bias = framework.affine_to_linear([[1.0, 2.0]], [0.5, 0.5])
+    assert weight.shape == (2, 1) and bias.shape == (2,), "affine_to_linear accepts lists"
+
+
+def test_framework_kernel_conversions_accept_lists_and_give_new_arrays():
+    kernel = arr(2, 3, 1, 4)
+    W = framework.conv_weight_from_hwio(kernel)
+    assert np.array_equal(framework.conv_weight_from_hwio(kernel.tolist()), W), \
+        "conv_weight_from_hwio accepts lists"
+    x = arr(2, 1, 2, 2)
+    flipped = framework.flip_kernel(x)
+    assert not np.shares_memory(flipped, x), "flip_kernel: 'return a copy'"
+    assert np.array_equal(framework.flip_kernel(x.tolist()), flipped)
+
+
+def test_weight_decay_penalty_counts_weights_only_in_float64_and_returns_a_float():
+    params = {"W1": np.full((100, 100), 300.0, dtype=np.float16), "b1": np.ones(3)}
+    got = weight_decay.l2_penalty(params, 2.0)
+    assert type(got) is float, f"l2_penalty returns a float, got {type(got).__name__}"
+    assert got == 100 * 100 * 300.0 ** 2, \
+        "l2_penalty: squares summed in float64 (float16 would overflow), biases left out"
+
+
+def test_weight_decay_add_weight_decay_returns_new_arrays_and_leaves_its_inputs():
+    params = {"W1": arr(2, 2), "b1": arr(2)}
+    grads = {"W1": arr(2, 2), "b1": arr(2)}
+    before = snapshot(*params.values(), *grads.values())
+    new = weight_decay.add_weight_decay(grads, params, 0.5)
+    untouched("add_weight_decay", before, [*params.values(), *grads.values()])
+    assert new is not grads and set(new) == {"W1", "b1"}
+    assert not np.shares_memory(new["b1"], grads["b1"]), \
+        "add_weight_decay: a new dict of new arrays (the bias gradient copied, not shared)"
+    assert np.allclose(new["W1"], grads["W1"] + 0.5 * params["W1"])
+
+
+def test_hyperparams_train_val_split_accepts_lists_and_returns_new_arrays():
+    x, t = arr(10, 2), np.arange(10)
+    parts = hyperparams.train_val_split(x, t, 0.3, seed=1)
+    from_lists = hyperparams.train_val_split(x.tolist(), t.tolist(), 0.3, seed=1)
+    for a, b in zip(parts, from_lists):
+        assert isinstance(b, np.ndarray) and np.array_equal(a, b), \
+            "train_val_split accepts lists"
+    assert [len(p) for p in parts] == [7, 7, 3, 3]
+    assert not any(np.shares_memory(p, x) or np.shares_memory(p, t) for p in parts)
+    default = hyperparams.train_val_split(x, t)
+    assert len(default[2]) == 2 and np.array_equal(
+        default[3], t[np.random.default_rng(0).permutation(10)[:2]]), \
+        "train_val_split: documented defaults val_ratio=0.2, seed=0"
+
+
+def test_hyperparams_log_uniform_default_seed_and_shape():
+    v = hyperparams.log_uniform(1e-4, 1e-1, 5)
+    assert v.shape == (5,) and np.array_equal(v, hyperparams.log_uniform(1e-4, 1e-1, 5, seed=0))
+    assert np.allclose(v, 10.0 ** np.random.default_rng(0).uniform(-4, -1, 5))
+
+
+def test_checkpoint_round_trip_keeps_dtypes_and_shapes_and_takes_lists(tmp_path):
+    params = {"W1": arr(2, 3, dtype=np.float32), "b1": np.arange(3), "W2": [[1.0, 2.0]]}
+    config = {"hidden": [4, (5, 6)], "name": "net", "nested": {"a": 1.5}}
+    checkpoint.save_network(tmp_path / "net.npz", params, config)
+    back, cfg = checkpoint.load_network(tmp_path / "net.npz")
+    assert set(back) == {"W1", "b1", "W2"}
+    assert back["W1"].dtype == np.float32 and back["b1"].dtype == params["b1"].dtype
+    assert isinstance(back["W2"], np.ndarray) and back["W2"].shape == (1, 2)
+    assert cfg == {"hidden": [4, [5, 6]], "name": "net", "nested": {"a": 1.5}}
+    with np.load(tmp_path / "net.npz", allow_pickle=False) as f:
+        assert f["config"].dtype.kind == "U" and f["config"].shape == (), \
+            "save_network: the config is a 0-d string array (no pickle)"
+
+
+def test_param_count_count_macs_by_hand_with_padding_stride_and_ints():
+    layers = [{"type": "conv", "filters": 4, "size": 3, "pad": 2},    # (4, 10, 10)
+              {"type": "pool", "size": 2},                              # (4, 5, 5)
+              {"type": "conv", "filters": 2, "size": 3, "stride": 2},  # (2, 2, 2), pad 0
+              {"type": "affine", "units": 7}]                           # 8 -> 7
+    macs = param_count.count_macs(layers, (3, 8, 8))
+    assert macs == [4 * 10 * 10 * 3 * 3 * 3, 0, 2 * 2 * 2 * 4 * 3 * 3, 8 * 7], \
+        f"count_macs: F·OH·OW·C·K·K per conv (pad 2, then stride 2 and pad 0), 0 per pool, " \
+        f"D·M per affine; got {macs}"
+    assert all(type(m) is int for m in macs), "count_macs returns a list of ints"
+    assert param_count.count_macs(param_count.SIMPLE_CONVNET, param_count.SIMPLE_CONVNET_INPUT) \
+        == [432000, 0, 432000, 1000], "count_macs: the docstring's SIMPLE_CONVNET example"
+
+
+def test_batchnorm_documented_defaults_and_dtypes():
+    bn = batchnorm.BatchNormalization(np.ones(2), np.zeros(2))
+    assert (bn.momentum, bn.eps, bn.running_mean, bn.running_var) == (0.9, 1e-5, None, None), \
+        "BatchNormalization: documented defaults momentum=0.9, eps=1e-5, running stats None"
+    x = arr(5, 2, dtype=np.float32)
+    bn.forward(x)
+    assert bn.running_mean.dtype == np.float32 and bn.running_var.dtype == np.float32, \
+        "BatchNormalization: running stats start 'in the dtype of the first input'"
+    bn32 = batchnorm.BatchNormalization(np.ones(2, np.float32), np.zeros(2, np.float32))
+    assert bn32.forward(x).dtype == np.float32, \
+        "BatchNormalization.forward: float32 input and parameters give float32"
+    assert np.allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=0), rtol=1e-5), \
+        "BatchNormalization: running_var starts at 1 (0.9 · 1 + 0.1 · var)"
+    ints = batchnorm.BatchNormalization(np.ones(2), np.zeros(2)).forward([[1, 2], [3, 4]])
+    assert ints.dtype == np.float64, "BatchNormalization.forward: lists of ints become float64"
+    dx = bn32.backward(np.ones((5, 2), dtype=np.float32))
+    assert dx.dtype == np.float32 and dx.shape == (5, 2)
+
+
+def test_param_count_count_macs_floors_a_stride_that_does_not_divide():
+    macs = param_count.count_macs([{"type": "conv", "filters": 1, "size": 3, "stride": 2}],
+                                  (1, 6, 6))
+    assert macs == [2 * 2 * 9], \
+        f"count_macs: OH = (6 - 3) // 2 + 1 = 2 (floor division), so 1·2·2·1·3·3 = 36; got {macs}"
