@@ -370,3 +370,37 @@ def execute_notebook(path: Path, tmp_path: Path, helpers_source: Path, env: dict
         NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
                        resources={"metadata": {"path": str(nb_path.parent)}}).execute()
     return nb
+
+
+# ------------------------------------------------------------------ a class of forward passes
+# Two ways to write sprint 2's forward_general, with names to rename ({z}, {a}, {i}).
+LOOP = '''    n_layers = len([k for k in network if k.startswith("W")])
+    {z} = x
+    for {i} in range(1, n_layers + 1):
+        {a} = {z} @ network[f"W{{{i}}}"] + network[f"b{{{i}}}"]
+        if {i} < n_layers:
+            {z} = HIDDEN_ACTIVATIONS[hidden]({a})
+        else:
+            {z} = OUTPUT_FUNCTIONS[output]({a})
+    return {z}
+'''
+OTHER = '''    keys = sorted(k for k in network if k[0] == "W")
+    act = HIDDEN_ACTIVATIONS[hidden]
+    out = np.asarray(x, dtype=float)
+    for step, key in enumerate(keys):
+        pre = np.dot(out, network[key]) + network["b" + key[1:]]
+        out = OUTPUT_FUNCTIONS[output](pre) if step == len(keys) - 1 else act(pre)
+    return out
+'''
+
+
+def write_forward_general(submitted: Path, student: str, body: str | None) -> None:
+    """``student``'s sprint 2 submission: the released ``forward.py`` with ``body`` in
+    ``forward_general`` (the stub as released when ``body`` is None)."""
+    folder = submitted / student / "sprint2" / "helpers"
+    folder.mkdir(parents=True)
+    text = (ROOT / "helpers" / "forward.py").read_text()
+    if body is not None:
+        text = text.replace('    # YOUR CODE HERE\n    raise NotImplementedError('
+                            '"forward_general: not implemented yet")\n', body)
+    (folder / "forward.py").write_text(text)

@@ -20,6 +20,7 @@ from autograder.learner_code import function_source, helper_text, module_names_u
 from autograder.registry import Mistake, Spec, load_exercises, select
 from autograder.trusted import csv_extra, csv_message, trusted_text
 from tests.conftest import make_helpers
+from tests.support import LOOP, OTHER, write_forward_general
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = re.compile(r"^[0-9a-f]{10}:([0-9a-f]{10}|=|[a-z_]+(-[A-Za-z]+)?)$")
@@ -219,42 +220,12 @@ def test_a_promoted_group_becomes_a_known_mistake_that_names_it(tmp_path, monkey
 
 
 # --------------------------------------------------------------------------- similarity
-LOOP = '''    n_layers = len([k for k in network if k.startswith("W")])
-    {z} = x
-    for {i} in range(1, n_layers + 1):
-        {a} = {z} @ network[f"W{{{i}}}"] + network[f"b{{{i}}}"]
-        if {i} < n_layers:
-            {z} = HIDDEN_ACTIVATIONS[hidden]({a})
-        else:
-            {z} = OUTPUT_FUNCTIONS[output]({a})
-    return {z}
-'''
-OTHER = '''    keys = sorted(k for k in network if k[0] == "W")
-    act = HIDDEN_ACTIVATIONS[hidden]
-    out = np.asarray(x, dtype=float)
-    for step, key in enumerate(keys):
-        pre = np.dot(out, network[key]) + network["b" + key[1:]]
-        out = OUTPUT_FUNCTIONS[output](pre) if step == len(keys) - 1 else act(pre)
-    return out
-'''
-
-
-def _student(submitted: Path, student: str, body: str | None) -> None:
-    folder = submitted / student / "sprint2" / "helpers"
-    folder.mkdir(parents=True)
-    text = (ROOT / "helpers" / "forward.py").read_text()
-    if body is not None:
-        text = text.replace('    # YOUR CODE HERE\n    raise NotImplementedError('
-                            '"forward_general: not implemented yet")\n', body)
-    (folder / "forward.py").write_text(text)
-
-
 def test_similarity_sees_through_renaming_and_not_the_provided_code(tmp_path):
     submitted = tmp_path / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
-    _student(submitted, "bo", LOOP.format(z="hidden_out", a="pre_act", i="layer"))
-    _student(submitted, "cy", OTHER)
-    _student(submitted, "di", None)                  # the stub: nothing of hers compared
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "bo", LOOP.format(z="hidden_out", a="pre_act", i="layer"))
+    write_forward_general(submitted, "cy", OTHER)
+    write_forward_general(submitted, "di", None)   # the stub: nothing of hers compared
     specs = select(load_exercises(), ["sprint2.forward_general"])
     pairs = similarity.compare_class(submitted, "sprint2", specs)
     by = {(p.a, p.b): p for p in pairs}
@@ -272,9 +243,9 @@ def test_similarity_sees_through_renaming_and_not_the_provided_code(tmp_path):
 
 def test_similarity_pages_say_for_review_and_show_both_sides(tmp_path, monkeypatch):
     submitted = tmp_path / "grading" / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
-    _student(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
-    _student(submitted, "cy", OTHER)
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
+    write_forward_general(submitted, "cy", OTHER)
     written = similarity.write_report(tmp_path / "grading", "sprint2", top=2)
     index = written["index"].read_text()
     assert "for review" in index.lower() and "not a verdict" in index.lower()
@@ -304,13 +275,13 @@ def test_a_digest_of_any_learner_value_never_raises():
 
 def test_code_moved_into_a_helper_of_ones_own_is_compared_too(tmp_path):
     submitted = tmp_path / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
     body = LOOP.format(z="q", a="w", i="e")
     moved = "    return _mine(network, x, output, hidden)\n"
-    _student(submitted, "bo", moved)
+    write_forward_general(submitted, "bo", moved)
     path = submitted / "bo" / "sprint2" / "helpers" / "forward.py"
     path.write_text(path.read_text() + "\n\ndef _mine(network, x, output, hidden):\n" + body)
-    _student(submitted, "cy", OTHER)
+    write_forward_general(submitted, "cy", OTHER)
     specs = select(load_exercises(), ["sprint2.forward_general"])
     pairs = similarity.compare_class(submitted, "sprint2", specs)
     assert (pairs[0].a, pairs[0].b) == ("ann", "bo") and pairs[0].score > 0.6

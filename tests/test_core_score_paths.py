@@ -343,8 +343,8 @@ def test_numeric_hints_are_kept_from_hidden_cases_and_others_are_not():
 
 
 def test_a_crash_of_a_sealed_run_is_sealed():
-    r = score(spec(), [prep({"return": 1.0})], RunResult(crashed="printed 0.123", crash_kind="crashed"),
-              sealed=True)
+    r = score(spec(), [prep({"return": 1.0})],
+              RunResult(crashed="printed 0.123", crash_kind="crashed"), sealed=True)
     assert r.outcome.sealed and "0.123" not in r.message, \
         "score: what a sealed run's crash left (learner output) is never shown"
 
@@ -387,8 +387,12 @@ def test_a_sealed_not_implemented_shows_no_learner_text():
 
 
 def test_a_mistake_right_where_the_learner_is_right_earns_nothing():
-    A = lambda v: {"hint": "A", "outputs": {"return": v}}
-    B = lambda v: {"hint": "B", "outputs": {"return": v}}
+    def A(v):
+        return {"hint": "A", "outputs": {"return": v}}
+
+    def B(v):
+        return {"hint": "B", "outputs": {"return": v}}
+
     cases = [prep({"return": 1.0}, mistakes=[A(2.0), B(2.0)]),
              prep({"return": 1.0}, mistakes=[A(3.0), B(4.0)]),
              *[prep({"return": 1.0}, mistakes=[B(1.0)]) for _ in range(3)]]  # A crashed there

@@ -22,7 +22,7 @@ from autograder import mistake_groups as mg
 from autograder import policy as pol
 from autograder.learner_code import MAX_HELPERS, function_source, own_helpers
 from autograder.registry import load_exercises, select
-from tests.test_class_mistakes import LOOP, OTHER, _student
+from tests.support import LOOP, OTHER, write_forward_general
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = re.compile(r"<\s*/?\s*(script|img|svg|iframe)\b", re.IGNORECASE)   # a live tag
@@ -55,10 +55,10 @@ def test_ten_thousand_helpers_do_not_stall_the_class_commands():
 
 def test_one_unparsable_submission_leaves_the_similarity_of_the_others(tmp_path):
     submitted = tmp_path / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
-    _student(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
-    _student(submitted, "cy", OTHER)
-    _student(submitted, "mallory", "    return x" + "+x" * 100_000 + "\n")
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
+    write_forward_general(submitted, "cy", OTHER)
+    write_forward_general(submitted, "mallory", "    return x" + "+x" * 100_000 + "\n")
     specs = select(load_exercises(), ["sprint2.forward_general"])
     pairs = similarity.compare_class(submitted, "sprint2", specs)
     assert (pairs[0].a, pairs[0].b) == ("ann", "bo") and pairs[0].score > 0.9
@@ -71,9 +71,9 @@ def test_learner_code_in_the_similarity_pages_is_inert(tmp_path):
     submitted = tmp_path / "grading" / "submitted"
     evil = LOOP.format(z="z", a="a", i="i").replace(
         "    n_layers", f"    note = {PAYLOAD}\n    n_layers")
-    _student(submitted, "ann", evil)
-    _student(submitted, "bo", evil.replace("note", "other"))
-    _student(submitted, "cy", OTHER)
+    write_forward_general(submitted, "ann", evil)
+    write_forward_general(submitted, "bo", evil.replace("note", "other"))
+    write_forward_general(submitted, "cy", OTHER)
     written = similarity.write_report(tmp_path / "grading", "sprint2", top=3)
     page = (tmp_path / "grading" / "similarity" / "pairs" /
             similarity.pair_file(written["pairs"][0])).read_text()
@@ -236,9 +236,9 @@ def test_a_copy_padded_with_dead_code_still_ranks_first(tmp_path):
         f"        t{i} = np.sum(np.maximum(x, {i}) * network['W{i % 3 + 1}'].T) / (1 + {i})\n"
         f"        q{i} = [k for k in network if len(k) > {i}]\n" for i in range(60))
     submitted = tmp_path / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
-    _student(submitted, "cy", OTHER)
-    _student(submitted, "copier", pad + LOOP.format(z="h", a="s", i="k"))
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "cy", OTHER)
+    write_forward_general(submitted, "copier", pad + LOOP.format(z="h", a="s", i="k"))
     specs = select(load_exercises(), ["sprint2.forward_general"])
     pairs = similarity.compare_class(submitted, "sprint2", specs)
     assert (pairs[0].a, pairs[0].b) == ("ann", "copier")
@@ -278,11 +278,11 @@ def test_a_huge_function_is_listed_for_a_person_not_fingerprinted_against_everyo
         + LOOP.format(z="z", a="a", i="i")
     bigger = big + "".join(f"    w{i} = np.sum(x * {i}) + {i % 7}\n" for i in range(20_000))
     submitted = tmp_path / "grading" / "submitted"
-    _student(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
-    _student(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
-    _student(submitted, "cy", OTHER)
-    _student(submitted, "mallory", big)
-    _student(submitted, "trent", bigger)           # past the reader's 1 MB: listed too
+    write_forward_general(submitted, "ann", LOOP.format(z="z", a="a", i="i"))
+    write_forward_general(submitted, "bo", LOOP.format(z="h", a="s", i="k"))
+    write_forward_general(submitted, "cy", OTHER)
+    write_forward_general(submitted, "mallory", big)
+    write_forward_general(submitted, "trent", bigger)           # past the reader's 1 MB: listed too
     start = time.process_time()
     written = similarity.write_report(tmp_path / "grading", "sprint2", top=3)
     assert time.process_time() - start < 30
