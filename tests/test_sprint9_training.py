@@ -386,6 +386,39 @@ def test_accuracy_benchmark_trains_the_deep_cnn(monkeypatch):
     assert model.predict(X[:7]).shape == (7,) and "DeepConvNet" in settings
 
 
+def test_accuracy_benchmark_holds_out_validation_and_flips(monkeypatch, capsys):
+    """Fashion-MNIST has no validation split: ``val_split`` training images are held out for the
+    per-epoch curve (so they are not trained on), and ``flip`` mirrors images left-right."""
+    from benchmarks import accuracy
+    from solutions import cnn
+
+    seen = []
+    real_train = cnn.train
+
+    def spy(net, x, t, optimizer, **kwargs):
+        seen.append((x.copy(), kwargs["x_val"]))
+        return real_train(net, x, t, optimizer, **kwargs)
+
+    monkeypatch.setattr(cnn, "train", spy)
+    monkeypatch.setitem(accuracy.DEEP_CNN_SETTINGS, "fashion-mnist",
+                        dict(blocks=(2, 2), hidden_size=8, dropout_ratio=0.5, epochs=2,
+                             batch_size=10, lr=0.001, lr_decay=0.5, max_shift=0,
+                             max_degrees=0, flip=True, val_split=10, seed=0))
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
+    accuracy.train_deep_cnn("fashion-mnist", X, y, None, None)
+    images = X.reshape(40, 1, 28, 28)
+    assert len(seen) == 2
+    for x_train, x_val in seen:
+        assert len(x_train) == 30 and np.array_equal(x_val, images[30:])
+        mirrored = [np.array_equal(a, b[..., ::-1]) for a, b in zip(x_train, images[:30])]
+        kept = [np.array_equal(a, b) for a, b in zip(x_train, images[:30])]
+        assert all(m != k for m, k in zip(mirrored, kept))     # each image one or the other
+        assert 0 < sum(mirrored) < 30                           # a random share, not all or none
+    assert not np.array_equal(seen[0][0], seen[1][0])           # a new draw every epoch
+    assert "epoch 2/2: validation accuracy" in capsys.readouterr().out
+
+
 # --------------------------------------------------------------------------- alternative answers
 class _GraphBatchNorm:
     """A learner's alternative: statistics over axes (no to_rows), backward node by node."""
