@@ -323,6 +323,29 @@ def test_deep_cnn_saved_and_loaded_predicts_identically(tmp_path):
         assert "params/running_mean1" in f.files
 
 
+def test_deep_cnn_stays_float32_through_every_layer_both_ways():
+    """A float32 network on float32 images keeps float32 in every layer's output and gradient
+    (one float64 layer, as Dropout was, makes every later array twice as large: the step took
+    twice as long), and its gradients are float32 like its parameters."""
+    from solutions.deep_cnn import DeepConvNet
+
+    net = DeepConvNet(input_dim=(1, 8, 8), blocks=(2, 3), hidden_size=5, output_size=4, seed=3)
+    seen = []
+    for name, layer in net.layers.items():
+        for way in ("forward", "backward"):
+            def spy(*args, _f=getattr(layer, way), _key=f"{name} {way}", **kwargs):
+                out = _f(*args, **kwargs)
+                if out is not None:
+                    seen.append((_key, out.dtype))
+                return out
+            setattr(layer, way, spy)
+    grads = net.gradient(np.random.default_rng(0).random((6, 1, 8, 8), dtype=np.float32),
+                         np.arange(6) % 4)
+    assert len(seen) == 2 * len(net.layers) - 1          # every layer but Conv1's backward
+    assert [key for key, dtype in seen if dtype != np.float32] == []
+    assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
+
+
 def test_deep_cnn_without_batchnorm_has_no_gamma():
     net = _tiny_net(use_batchnorm=False)
     assert not any(k.startswith(("gamma", "beta")) for k in net.params)
