@@ -8,8 +8,9 @@ of :data:`DATASETS`:
 * ``mnist-small`` — the bundled digits: trains on the 8,000 training images (the 1,000
   validation images are the learning curve's), reports accuracy on the 1,000 test images;
 * ``fashion-mnist`` — full Fashion-MNIST (Debian's ``dataset-fashion-mnist``, a folder in
-  ``$COURSE_DATA_DIR`` or the cache): trains on the 60,000 training images, reports accuracy on
-  the 10,000 test images.
+  ``$COURSE_DATA_DIR`` or the cache): trains on the 60,000 training images (``deep_cnn`` holds
+  the last 2,000 of them out for its per-epoch validation curve), reports accuracy on the
+  10,000 test images.
 
 The test images are held out: nothing is tuned on them. The run prints the accuracy and the
 wall time and appends one row to ``benchmarks/results/accuracy.md`` (unless ``--no-record``).
