@@ -310,6 +310,8 @@ POOL_SHAPES = [
     ("after conv2: N=64, C=32, 14×14, 2×2 stride 2", 64, 32, 14, 14),
 ]
 STEP_NET = dict(C=1, H=28, W=28, F=30, K=5, hidden=100, classes=10)
+#: Sprint 9's DeepConvNet as its notebook and `benchmarks.accuracy deep_cnn mnist-small` train it.
+DEEP_NET = dict(blocks=(16, 32), hidden_size=100, dropout_ratio=0.5)
 
 
 def _quick_batch(N, label, quick):
@@ -339,6 +341,20 @@ def _step_flops(batch):
     return 2 * conv + 3 * affine
 
 
+def _deep_step_flops(batch):
+    """Multiply-adds ×2 of one DeepConvNet training step: every 3×3 convolution forward, dW
+    and dx (the first one no dx), the two affine layers forward, dW and dx."""
+    c, hw, conv = 1, 28, 0.0
+    for filters in DEEP_NET["blocks"]:
+        for k in range(2):
+            passes = 2 if (c == 1 and k == 0) else 3
+            conv += passes * 2.0 * batch * filters * c * 9 * hw * hw
+            c = filters
+        hw //= 2
+    hidden = DEEP_NET["hidden_size"]
+    return conv + 3 * 2.0 * batch * (c * hw * hw * hidden + hidden * 10)
+
+
 def cases(quick=False) -> list[Case]:
     """Everything the library sides time, in order."""
     n = _matmul_size(quick)
@@ -349,6 +365,11 @@ def cases(quick=False) -> list[Case]:
     batch = _batch(quick)
     out.append(Case("step", "training", f"SimpleConvNet training step, batch {batch}, Adam",
                     flops=_step_flops(batch), goal_ratio=GOAL_STEP_RATIO))
+    out.append(Case("deep-step", "training",
+                    f"DeepConvNet training step (sprint 9: 3×3 convolutions {DEEP_NET['blocks'][0]}"
+                    f"/{DEEP_NET['blocks'][1]} filters, batch norm, dropout), batch {batch}, Adam",
+                    flops=_deep_step_flops(batch), repeats=7,
+                    note="PyTorch: `solutions.framework.to_torch`'s twin in training mode"))
     for i, (label, N, C, H, W, F, K, pad, first) in enumerate(CONV_SHAPES):
         N, label = _quick_batch(N, label, quick)
         OH, OW = H + 2 * pad - K + 1, W + 2 * pad - K + 1
@@ -403,6 +424,12 @@ def _reference_net(quick):
     return SimpleConvNet(dtype=np.float32, seed=0), x, t
 
 
+def _deep_net(quick):
+    from solutions.deep_cnn import DeepConvNet
+    x, t = _digits(_batch(quick))
+    return DeepConvNet(dtype="float32", seed=0, **DEEP_NET), x, t
+
+
 def _torch_twin(torch, net):
     """The reference network's twin in PyTorch, with the same initial weights."""
     nn = torch.nn
@@ -440,6 +467,12 @@ def numpy_side(quick):
     def step():
         optimizer.update(net.params, net.gradient(x, t))
     fns["step"] = (step, None)
+    deep, _, _ = _deep_net(quick)
+    deep_optimizer = Adam(lr=0.001)
+
+    def deep_step():
+        deep_optimizer.update(deep.params, deep.gradient(x, t))
+    fns["deep-step"] = (deep_step, None)
     for i in range(len(CONV_SHAPES)):
         cx, W, b, dout, pad, first = _conv_data(i, quick)
         layer = Conv2d(W, b, stride=1, pad=pad)
@@ -476,6 +509,15 @@ def torch_side(torch, quick):
         loss_fn(model(tx), tt).backward()
         optimizer.step()
     fns["step"] = (step, None)
+    from solutions.framework import to_torch
+    deep_model = to_torch(_deep_net(quick)[0]).train()
+    deep_optimizer = torch.optim.Adam(deep_model.parameters(), lr=0.001)
+
+    def deep_step():
+        deep_optimizer.zero_grad()
+        loss_fn(deep_model(tx), tt).backward()
+        deep_optimizer.step()
+    fns["deep-step"] = (deep_step, None)
     graph = {}
     for i in range(len(CONV_SHAPES)):
         cx, W, b, dout, pad, first = _conv_data(i, quick)
@@ -519,6 +561,16 @@ def verify_twins(torch, quick) -> list[str]:
         raise AssertionError(f"the twins disagree before training: loss {ours} (reference) "
                              f"vs {theirs} (PyTorch)")
     notes.append(f"same initial weights, same loss: {ours:.4f} (PyTorch {theirs:.4f})")
+    from solutions.framework import to_torch
+    deep, x, t = _deep_net(quick)
+    deep.gradient(x, t)                 # one training pass: batch norm's running averages move
+    deep_model = to_torch(deep)         # eval mode, with those running averages
+    with torch.no_grad():
+        theirs = deep_model(torch.from_numpy(x)).numpy()
+    ours = deep.predict(x)
+    if not np.allclose(ours, theirs, rtol=1e-3, atol=1e-4 * float(np.abs(theirs).max())):
+        raise AssertionError("the DeepConvNet twins disagree on their scores (inference mode)")
+    notes.append("DeepConvNet and its twin give the same scores (inference mode)")
     from solutions.conv2d import Conv2d
     from solutions.pooling import MaxPool2D
     for i, (label, *_rest) in enumerate(CONV_SHAPES):

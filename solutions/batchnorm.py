@@ -152,16 +152,19 @@ class BatchNormalization:
         if train_flg:
             mu = rows.mean(axis=0)
             xc = rows - mu
-            var = np.mean(xc ** 2, axis=0)
+            var = np.einsum("ij,ij->j", xc, xc) / len(xc)   # mean of xc ** 2, no temporary
             self.std = np.sqrt(var + self.eps)
-            self.x_hat = xc / self.std
+            xc /= self.std                  # in place: xc becomes x_hat, no second array
+            self.x_hat = xc
             m = self.momentum
             self.running_mean = m * self.running_mean + (1 - m) * mu
             self.running_var = m * self.running_var + (1 - m) * var
         else:
             self.std = np.sqrt(self.running_var + self.eps)
             self.x_hat = (rows - self.running_mean) / self.std
-        return from_rows(self.gamma * self.x_hat + self.beta, x.shape)
+        out = self.x_hat * self.gamma
+        out += self.beta
+        return from_rows(out, x.shape)
         ### END SOLUTION
 
     def backward(self, dout):
@@ -169,9 +172,14 @@ class BatchNormalization:
         ### BEGIN SOLUTION
         dout = to_rows(_as_float_array(dout))
         self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(dout * self.x_hat, axis=0)
-        g = self.gamma * dout
-        if self.train_flg:
-            g = g - g.mean(axis=0) - self.x_hat * np.mean(g * self.x_hat, axis=0)
-        return from_rows(g / self.std, self.input_shape)
+        self.dgamma = np.einsum("ij,ij->j", dout, self.x_hat)  # Σ dout·x̂, no temporary
+        scale = self.gamma / self.std
+        if not self.train_flg:
+            return from_rows(dout * scale, self.input_shape)
+        # g = γ·dout: its mean is γ·dbeta / N, the mean of g·x̂ is γ·dgamma / N
+        n = len(dout)
+        dx = self.x_hat * (self.dgamma * (-scale / n))
+        dx += dout * scale
+        dx -= self.dbeta * (scale / n)
+        return from_rows(dx, self.input_shape)
         ### END SOLUTION

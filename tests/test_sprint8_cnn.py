@@ -186,6 +186,25 @@ def test_loop_and_vectorised_convolution_agree(seed):
     np.testing.assert_allclose(layer.db, db, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("N, C, H, stride, pad, chunk", [(3, 4, 48, 1, 2, 2),   # 2, then 1 left
+                                                         (3, 16, 99, 2, 2, 1)])
+def test_vectorised_backward_in_chunks_of_samples_agrees_with_the_loops(N, C, H, stride, pad,
+                                                                        chunk):
+    """Conv2d's col2im runs a few samples at a time (its dcols at most 4 MB): inputs large
+    enough for several chunks, and a last chunk shorter than the others, give the loops' dx."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(N, C, H, H))
+    W, b = rng.normal(size=(2, C, 5, 5)), rng.normal(size=2)
+    layer = Conv2d(W, b, stride, pad)
+    out = layer.forward(x)
+    OH = out.shape[2]
+    assert max(1, 2 ** 22 // (C * 25 * OH * OH * x.itemsize)) == chunk    # samples per chunk
+    g = rng.normal(size=out.shape)
+    dx, dW, db = conv2d_backward_loops(g, x, W, stride, pad)
+    np.testing.assert_allclose(layer.backward(g), dx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(layer.dW, dW, rtol=1e-10, atol=1e-10)
+
+
 # --------------------------------------------------------------------------- max pooling's ties
 def test_max_pool_sends_a_tied_window_gradient_to_the_first_maximum_only():
     x = np.zeros((1, 1, 2, 4))

@@ -322,6 +322,29 @@ def test_deep_cnn_saved_and_loaded_predicts_identically(tmp_path):
         assert "params/running_mean1" in f.files
 
 
+def test_deep_cnn_stays_float32_through_every_layer_both_ways():
+    """A float32 network on float32 images keeps float32 in every layer's output and gradient
+    (one float64 layer, as Dropout was, makes every later array twice as large: the step took
+    twice as long), and its gradients are float32 like its parameters."""
+    from solutions.deep_cnn import DeepConvNet
+
+    net = DeepConvNet(input_dim=(1, 8, 8), blocks=(2, 3), hidden_size=5, output_size=4, seed=3)
+    seen = []
+    for name, layer in net.layers.items():
+        for way in ("forward", "backward"):
+            def spy(*args, _f=getattr(layer, way), _key=f"{name} {way}", **kwargs):
+                out = _f(*args, **kwargs)
+                if out is not None:
+                    seen.append((_key, out.dtype))
+                return out
+            setattr(layer, way, spy)
+    grads = net.gradient(np.random.default_rng(0).random((6, 1, 8, 8), dtype=np.float32),
+                         np.arange(6) % 4)
+    assert len(seen) == 2 * len(net.layers) - 1          # every layer but Conv1's backward
+    assert [key for key, dtype in seen if dtype != np.float32] == []
+    assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
+
+
 def test_deep_cnn_without_batchnorm_has_no_gamma():
     net = _tiny_net(use_batchnorm=False)
     assert not any(k.startswith(("gamma", "beta")) for k in net.params)
@@ -382,6 +405,39 @@ def test_accuracy_benchmark_trains_the_deep_cnn(monkeypatch):
     X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
     model, settings = accuracy.train_deep_cnn("mnist-small", X, y, X[:10], y[:10])
     assert model.predict(X[:7]).shape == (7,) and "DeepConvNet" in settings
+
+
+def test_accuracy_benchmark_holds_out_validation_and_flips(monkeypatch, capsys):
+    """Fashion-MNIST has no validation split: ``val_split`` training images are held out for the
+    per-epoch curve (so they are not trained on), and ``flip`` mirrors images left-right."""
+    from benchmarks import accuracy
+    from solutions import cnn
+
+    seen = []
+    real_train = cnn.train
+
+    def spy(net, x, t, optimizer, **kwargs):
+        seen.append((x.copy(), kwargs["x_val"]))
+        return real_train(net, x, t, optimizer, **kwargs)
+
+    monkeypatch.setattr(cnn, "train", spy)
+    monkeypatch.setitem(accuracy.DEEP_CNN_SETTINGS, "fashion-mnist",
+                        dict(blocks=(2, 2), hidden_size=8, dropout_ratio=0.5, epochs=2,
+                             batch_size=10, lr=0.001, lr_decay=0.5, max_shift=0,
+                             max_degrees=0, flip=True, val_split=10, seed=0))
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
+    accuracy.train_deep_cnn("fashion-mnist", X, y, None, None)
+    images = X.reshape(40, 1, 28, 28)
+    assert len(seen) == 2
+    for x_train, x_val in seen:
+        assert len(x_train) == 30 and np.array_equal(x_val, images[30:])
+        mirrored = [np.array_equal(a, b[..., ::-1]) for a, b in zip(x_train, images[:30])]
+        kept = [np.array_equal(a, b) for a, b in zip(x_train, images[:30])]
+        assert all(m != k for m, k in zip(mirrored, kept))     # each image one or the other
+        assert 0 < sum(mirrored) < 30                           # a random share, not all or none
+    assert not np.array_equal(seen[0][0], seen[1][0])           # a new draw every epoch
+    assert "epoch 2/2: validation accuracy" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- alternative answers
