@@ -182,7 +182,8 @@ class Flatten:
     >>> flat.backward(np.ones((2, 6))).shape
     (2, 3, 2, 1)
 
-    Hint: keep ``x.shape`` in forward; ``x.reshape(x.shape[0], -1)`` keeps the batch axis.
+    Hint: keep ``x.shape`` in forward (backward needs it); the batch axis N stays, and
+    every other axis is laid out into one (NumPy can work out its length, C · H · W).
     """
 
     def __init__(self):

@@ -192,15 +192,8 @@ ACCEPTED = {
     ("perceptron.py", "AND"): "the exercise is choosing w and b; the call is the given perceptron",
     ("perceptron.py", "NAND"): "the exercise is choosing w and b; the call is the given perceptron",
 }
-#: Modules whose docstrings another change is rewriting (pooling.py: Flatten's hint gives its
-#: one line); audited by the test below once done.
-PENDING = {"pooling.py"}
-
-
 @pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.py")), ids=lambda p: p.name)
 def test_no_stub_docstring_carries_solution_code(path):
-    if path.name in PENDING:
-        pytest.skip("docstrings being rewritten")
     found = [f for f in solution_code_in_docstrings(path.read_text())
              if (path.name, f[0]) not in ACCEPTED]
     assert not found, "\n".join(f"{path.name}: {where}: docstring {frag!r} ~ solution {line!r}"
