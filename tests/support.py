@@ -7,6 +7,7 @@ made available to every test by ``tests/conftest.py``. A test module never impor
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import html
 import inspect
@@ -15,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -404,3 +406,35 @@ def write_forward_general(submitted: Path, student: str, body: str | None) -> No
         text = text.replace('    # YOUR CODE HERE\n    raise NotImplementedError('
                             '"forward_general: not implemented yet")\n', body)
     (folder / "forward.py").write_text(text)
+
+
+# --------------------------------------------------------------------------- shared test plumbing
+@contextlib.contextmanager
+def terminal_to(path: Path):
+    """File descriptors 1 and 2 (what reaches the instructor's terminal, below Python's
+    ``sys.stdout``) go to ``path`` inside the block, and back afterwards."""
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "wb") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
+def sample_check_call(nb) -> tuple[str, list]:
+    """``(DEMO_HELPER, selectors)`` of sprint 0's cell that shows a check's output: the
+    helper source it checks and what it passes to ``run_checks``."""
+    demo = next(c for c in nb.cells if c.cell_type == "code" and "DEMO_HELPER = " in c.source)
+    tree = ast.parse(demo.source)
+    helper = next(ast.literal_eval(n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", None) == "DEMO_HELPER")
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                and getattr(n.func, "id", None) == "run_checks")
+    return helper, ast.literal_eval(call.args[0])

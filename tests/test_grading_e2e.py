@@ -30,6 +30,7 @@ from .support import (
     course_repo,
     reference_secrets,
     sprint_specs,
+    terminal_to,
     visible_text,
     wrong_exercise,
 )
@@ -178,20 +179,9 @@ def _grade_class(tmp: Path, students, execute: bool) -> dict:
     summary = io.StringIO()
     t0 = time.perf_counter()
     terminal = tmp / "terminal.txt"
-    saved = [os.dup(1), os.dup(2)]   # what reaches the instructor's terminal, at the fd level
-    with open(terminal, "wb") as fh:
-        os.dup2(fh.fileno(), 1)
-        os.dup2(fh.fileno(), 2)
-        try:
-            code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
-                                 stream=summary, progress=False, execute_notebooks=execute)
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
+    with terminal_to(terminal):   # what reaches the instructor's terminal, at the fd level
+        code = grading.grade(submitted, out, salt="test-salt", sprints=[SPRINT], repo=repo,
+                             stream=summary, progress=False, execute_notebooks=execute)
     seconds = time.perf_counter() - t0
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     return {"tmp": tmp, "repo": repo, "specs": specs, "release": release,

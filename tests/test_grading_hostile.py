@@ -19,7 +19,6 @@ import re
 import shutil
 import sqlite3
 import stat
-import sys
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from autograder import course, grading, jail
 
 from .conftest import ROOT, make_helpers
-from .support import SPRINT, sprint_specs
+from .support import SPRINT, sprint_specs, terminal_to
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
 # HOSTILE_ONLY=name,name grades only those attacks (while working on one)
@@ -181,25 +180,15 @@ def hostile(request, tmp_path_factory):
     secret_before = _digest(secret.parent)
     summary = io.StringIO()
     terminal = tmp / "terminal.txt"
-    saved = [os.dup(1), os.dup(2)]   # what reaches the instructor's terminal, at the fd level
-    with pytest.MonkeyPatch.context() as mp, open(terminal, "wb") as fh:
+    # what reaches the instructor's terminal, at the fd level, goes to `terminal`
+    with pytest.MonkeyPatch.context() as mp, terminal_to(terminal):
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
         started = time.perf_counter()
-        os.dup2(fh.fileno(), 1)
-        os.dup2(fh.fileno(), 2)
-        try:
-            code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
-                                 repo=repo, stream=summary, workers=2,
-                                 student_timeout=STUDENT_TIMEOUT, progress=False,
-                                 execute_notebooks=mode == "executed")
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
+        code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
+                             repo=repo, stream=summary, workers=2,
+                             student_timeout=STUDENT_TIMEOUT, progress=False,
+                             execute_notebooks=mode == "executed")
         seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
     BATCHES[mode] = batch = {

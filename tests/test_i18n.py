@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from autograder.check import run_checks
 from autograder.verdict import Outcome, render
 
 from .conftest import ROOT
-from .support import execute_notebook, glossary_terms, terms_in
+from .support import execute_notebook, glossary_terms, sample_check_call, terms_in
 
 JA_NOTEBOOKS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem in i18n.translated_notebooks("ja")]
 SPRINT0 = ROOT / "notebooks" / "sprint0_start_here.ipynb"
@@ -141,14 +140,9 @@ def _printed_check(helper_source: str, selectors, tmp_path) -> str:
 def test_the_japanese_sample_check_output_is_what_the_checker_prints(lang, tmp_path):
     """Sprint 0 shows a check's output in its text: the Japanese text shows the Japanese."""
     nb = i18n.build_notebook(SPRINT0, "ja")
-    demo = next(c for c in nb.cells if c.cell_type == "code" and "DEMO_HELPER = " in c.source)
-    tree = ast.parse(demo.source)
-    helper = next(ast.literal_eval(n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
-                  and getattr(n.targets[0], "id", None) == "DEMO_HELPER")
-    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
-                and getattr(n.func, "id", None) == "run_checks")
+    helper, selectors = sample_check_call(nb)
     lang("ja")
-    printed = _printed_check(helper, ast.literal_eval(call.args[0]), tmp_path)
+    printed = _printed_check(helper, selectors, tmp_path)
     shown = next(m.group(1) for c in nb.cells if c.cell_type == "markdown"
                  for m in [re.search(r"```text\n(.*?)\n```", c.source, re.S)] if m)
     assert shown == printed, "update the sample in translations/ja/sprint0_start_here.po to:\n" \

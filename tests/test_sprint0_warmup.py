@@ -9,7 +9,6 @@ output is what the checker really prints, and the properties of the reference it
 """
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 import textwrap
@@ -27,6 +26,7 @@ from autograder.registry import live_exercises, load_exercises
 from solutions import warmup
 
 from .conftest import ROOT, make_helpers
+from .support import sample_check_call
 
 NOTEBOOK = ROOT / "notebooks" / "sprint0_start_here.ipynb"
 EXERCISES = [e for e in live_exercises() if e.sprint == "sprint0"]
@@ -242,13 +242,7 @@ def _notebook():
 
 def test_the_sample_check_output_in_the_notebook_is_what_the_checker_prints(tmp_path):
     nb = _notebook()
-    demo = next(c for c in nb.cells if c.cell_type == "code" and "DEMO_HELPER = " in c.source)
-    tree = ast.parse(demo.source)
-    helper = next(ast.literal_eval(n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
-                  and getattr(n.targets[0], "id", None) == "DEMO_HELPER")
-    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
-                and getattr(n.func, "id", None) == "run_checks")
-    selectors = ast.literal_eval(call.args[0])
+    helper, selectors = sample_check_call(nb)
     pkg = _helpers_with(tmp_path, helper)
     printed = run_checks(selectors, helpers=pkg).render()
 
