@@ -219,3 +219,24 @@ def test_grade_exercises_runs_public_and_hidden_apart_grouped_by_overlay(monkeyp
         (["a.three"], [1], 7, None)], key=str), calls
     assert [(t.n_public, t.n_hidden, t.result.total) for t in got] == \
         [(3, 12, 15), (1, 0, 1), (2, 1, 3)], "one Trusted per exercise, in order"
+
+
+def test_grade_exercises_starts_no_child_for_a_set_without_cases(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_evaluate_many(work, helpers_dir, *, timeout=None, overlay=None):
+        calls.append([len(c) for _, c in work])
+        return [result(PASSED, len(c), len(c)) for _, c in work]
+
+    monkeypatch.setattr(trusted, "evaluate_many", fake_evaluate_many)
+    monkeypatch.setattr(trusted, "overlay_of", lambda s, h: {})
+    [t] = trusted.grade_exercises([(spec(), [1, 2], [])], tmp_path)
+    assert calls == [[2]], f"grade_exercises: only the public set has cases to run, got {calls}"
+    assert (t.n_public, t.n_hidden, t.result.total, t.result.status) == (2, 0, 2, PASSED)
+
+
+def test_combine_every_case_passed_is_a_pass_whatever_a_run_without_cases_says():
+    crashed_empty = result(ERROR, 0, 0, outcome=Outcome("crashed"))
+    t = trusted.combine(spec(), result(PASSED, 3, 3), crashed_empty, 3, 0)
+    assert (t.result.status, t.result.score) == (PASSED, 2.0), \
+        "combine: the status follows the cases (3 of 3 passed), not the status of a run with none"
