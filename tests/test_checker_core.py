@@ -267,8 +267,8 @@ def test_a_factor_hint_needs_two_nonzero_expected_values():
 
 
 # --------------------------------------------------------------------------- score
-def spec(points=1.0, tol=Tolerance()):
-    return Spec("sprint9.f", points, "mod", "f", "Problem: f", tol)
+def spec(points=1.0, tol=None):
+    return Spec("sprint9.f", points, "mod", "f", "Problem: f", tol or Tolerance())
 
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None):
@@ -794,3 +794,33 @@ def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
     assert Outcome.from_dict(["value"]) is None and Outcome.from_dict({"kind": "?"}) is None
     with pytest.raises(ValueError):
         Outcome("no_such_kind")
+
+
+def test_the_cases_of_an_exercise_promising_a_new_array_name_its_outputs_as_a_list():
+    fresh = _exercise(examples=[case(np.array([1.0]))], n_public=0, returns_new=("return",))
+    marked = [*fresh.public_inputs(), *fresh.hidden_inputs("s")]
+    assert marked and all(c["fresh"] == ["return"] for c in marked), \
+        "Exercise._mark: every case of an exercise with returns_new carries 'fresh' (a list, " \
+        "as it crosses to the child), or returning the input array itself is never noticed"
+    plain = _exercise(examples=[case(np.array([1.0]))], n_public=0)
+    assert "fresh" not in plain.public_inputs()[0], \
+        "Exercise._mark: no 'fresh' without returns_new"
+
+
+def test_an_unknown_selector_lists_the_sprints_sorted():
+    specs = [Spec(f"sprint{n}.f", 1.0, "m", "n", "t", Tolerance()) for n in range(12)]
+    with pytest.raises(KeyError) as err:
+        registry.select(specs, ["sprint99"])
+    listed = str(err.value).split("sprints are ", 1)[1].split(" (", 1)[0].split(", ")
+    assert listed == sorted(f"sprint{n}" for n in range(12)), \
+        f"select: the known sprints are listed in a stable, sorted order, got {listed}"
+
+
+def test_a_release_reads_the_exercise_index_from_its_public_folder(monkeypatch, tmp_path):
+    (tmp_path / registry.INDEX_FILE).write_text(
+        '[{"id": "sprint1.a", "module": "m", "name": "a"}]', encoding="utf-8")
+    monkeypatch.setattr(registry, "has_live_registry", lambda: False)
+    monkeypatch.setattr(registry, "PUBLIC_DIR", tmp_path)
+    monkeypatch.setattr(registry, "_INDEX", None)
+    assert registry.exercise_index() == [{"id": "sprint1.a", "module": "m", "name": "a"}], \
+        "exercise_index: without the live registry, the index is PUBLIC_DIR / INDEX_FILE"

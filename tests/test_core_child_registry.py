@@ -370,3 +370,17 @@ def test_the_overlay_never_follows_an_earlier_module_s_learner_source():
     assert "activations" in got and "forward" not in got, \
         "reference_overlay: an earlier sprint's module is taken from the reference, so the " \
         f"learner's version of it (and what it imports) is not followed; got {sorted(got)}"
+
+
+def test_an_array_where_none_or_the_object_itself_is_expected_is_named_by_its_shape():
+    arr = np.array([1.0, 2.0])
+    assert compare(SELF, arr).message == \
+        "return: expected the object itself (`return self`), got an array of shape (2,)"
+    assert compare(None, arr).message == \
+        "return: expected None (nothing returned), got an array of shape (2,)"
+
+
+def test_a_negative_constant_factor_gets_the_factor_hint():
+    hints = [h.text for h in generic_hints(np.array([1.0, 2.0]), np.array([-2.0, -4.0]))]
+    assert hints == ["Your answer is the expected one times -2: a constant factor is missing "
+                     "or extra."], f"generic_hints: a factor of -2 is a factor too, got {hints}"

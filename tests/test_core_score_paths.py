@@ -23,6 +23,8 @@ from autograder.evaluate import (
     _case_tol,
     score,
 )
+from autograder.fingerprint import PASSED as SAME
+from autograder.fingerprint import answer_digest, case_print
 from autograder.registry import RAISES, Prepared, Spec
 from autograder.sandbox import RunResult
 from autograder.verdict import Outcome
@@ -413,3 +415,76 @@ def test_a_crash_of_a_run_with_hidden_cases_is_a_hidden_outcome():
     r = score(spec(), [prep({"return": 1.0}), prep({"return": 1.0}, hidden=True)],
               RunResult(crashed="killed", crash_kind="timeout"))
     assert r.outcome.hidden and r.message.startswith("hidden cases:"), r.message
+
+
+# --------------------------------------------------------------------------- more paths
+def test_a_result_read_from_a_row_owns_its_hints_as_a_list():
+    row = {"id": "a.b", "status": FAILED, "passed": 0, "total": 1, "points": 1.0,
+           "score": 0.0, "hints": ["h"]}
+    r = ExerciseResult.from_row(row)
+    row["hints"].append("added to the row later")
+    assert r.hints == ["h"], "from_row: the result's hints are a copy, not the row's list"
+    assert ExerciseResult.from_row(dict(row, hints=("h",))).hints == ["h"], \
+        "from_row: hints read back as a list whatever sequence the row held"
+
+
+def test_a_passing_result_has_an_empty_list_of_hints():
+    r = score(spec(), [prep({"return": 1.0})], RunResult([ok(**{"return": 1.0})]))
+    assert r.status == PASSED and r.hints == [] and isinstance(r.hints, list), \
+        f"score: ExerciseResult.hints is a list, got {r.hints!r}"
+
+
+def test_a_mistake_matches_whatever_dtype_the_exercise_asks_for():
+    # the mistake's output plays the expected one: its own dtype, not the exercise's
+    twice = {"hint": "Doubled.", "outputs": {"return": np.array([2.0, 4.0], np.float32)}}
+    kept = spec(tol=Tolerance(same_dtype=True))
+    r = score(kept, [prep({"return": np.array([1.0, 2.0], np.float32)}, mistakes=[twice])],
+              RunResult([ok(**{"return": np.array([2.0, 4.0])})]))
+    assert r.status == FAILED and r.hints == ["Doubled."], \
+        f"_best_mistake_hint: same_dtype must not stop a float64 answer matching, got {r.hints}"
+    flipped = {"hint": "Flipped labels.", "outputs": {"return": np.array([0.0, 1.0])}}
+    ints = spec(tol=Tolerance(dtype="int"))
+    r = score(ints, [prep({"return": np.array([1, 0])}, mistakes=[flipped])],
+              RunResult([ok(**{"return": np.array([0.0, 1.0])})]))
+    assert r.status == FAILED and r.hints == ["Flipped labels."], \
+        f"_best_mistake_hint: the exercise's dtype must not stop a mistake matching, got {r.hints}"
+
+
+def test_integer_arrays_among_other_keyword_arguments_allow_floats_for_integers():
+    assert _case_tol(spec(), {"kwargs": {"x": np.array([1, 2]), "lr": 0.5}}).float_for_int, \
+        "_has_int_array: one integer array among a dict's values is enough (any, not all)"
+
+
+def test_a_blocked_or_missing_run_of_hidden_cases_is_a_hidden_outcome():
+    s = spec(id="sprint5.fit", module="classifier", name="ScratchNeuralNetClassifier")
+    r = score(s, [prep({"return": 1.0}, hidden=True)], RunResult([blocked()]))
+    assert r.status == BLOCKED and r.outcome.hidden, "score: a blocked hidden run is hidden"
+    r = score(spec(), [prep({"return": 1.0}, hidden=True)], RunResult([{"status": "missing"}]))
+    assert r.status == ERROR and r.outcome.kind == "missing" and r.outcome.hidden, \
+        "score: a missing name in a hidden run is a hidden outcome"
+
+
+def test_a_crash_is_an_outcome_of_the_whole_run_case_0_of_0():
+    r = score(spec(), [prep({"return": 1.0})] * 2, RunResult(crashed="it ended",
+                                                             crash_kind="timeout"))
+    assert (r.outcome.case, r.outcome.of) == (0, 0), \
+        f"Outcome: a whole-run outcome has case 0 and of 0 (the defaults), got {r.outcome}"
+
+
+def test_a_case_that_raises_as_documented_is_passed_once_and_never_shown_as_failing():
+    cases = [prep({RAISES: "ValueError"}), prep({"return": 1.0}, label="b")]
+    r = score(spec(), cases, RunResult([error(), ok(**{"return": 2.0})]))
+    assert (r.passed, r.outcome.kind, r.outcome.case) == (1, "value", 2), \
+        f"score: the documented raise of case 1 passed; case 2 is the failure, got {r.outcome}"
+    assert r.fingerprints[0] == case_print(cases[0].case, SAME), \
+        "score: a documented raise is fingerprinted as passed"
+
+
+def test_a_missing_raise_is_fingerprinted_by_what_the_call_returned():
+    cases = [prep({RAISES: "ValueError"}), prep({"return": 1.0}, label="b")]
+    r = score(spec(), cases, RunResult([ok(**{"return": 3.0}), ok(**{"return": 1.0})]))
+    tol = spec().tol
+    assert r.fingerprints == [
+        case_print(cases[0].case, answer_digest({"return": 3.0}, tol.rtol, tol.atol)),
+        case_print(cases[1].case, SAME)], \
+        "score: one fingerprint per case, the no_raise case's by its returned answer"

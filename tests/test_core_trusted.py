@@ -219,3 +219,117 @@ def test_grade_exercises_runs_public_and_hidden_apart_grouped_by_overlay(monkeyp
         (["a.three"], [1], 7, None)], key=str), calls
     assert [(t.n_public, t.n_hidden, t.result.total) for t in got] == \
         [(3, 12, 15), (1, 0, 1), (2, 1, 3)], "one Trusted per exercise, in order"
+
+
+def test_grade_exercises_starts_no_child_for_a_set_without_cases(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_evaluate_many(work, helpers_dir, *, timeout=None, overlay=None):
+        calls.append([len(c) for _, c in work])
+        return [result(PASSED, len(c), len(c)) for _, c in work]
+
+    monkeypatch.setattr(trusted, "evaluate_many", fake_evaluate_many)
+    monkeypatch.setattr(trusted, "overlay_of", lambda s, h: {})
+    [t] = trusted.grade_exercises([(spec(), [1, 2], [])], tmp_path)
+    assert calls == [[2]], f"grade_exercises: only the public set has cases to run, got {calls}"
+    assert (t.n_public, t.n_hidden, t.result.total, t.result.status) == (2, 0, 2, PASSED)
+
+
+def test_combine_every_case_passed_is_a_pass_whatever_a_run_without_cases_says():
+    crashed_empty = result(ERROR, 0, 0, outcome=Outcome("crashed"))
+    t = trusted.combine(spec(), result(PASSED, 3, 3), crashed_empty, 3, 0)
+    assert (t.result.status, t.result.score) == (PASSED, 2.0), \
+        "combine: the status follows the cases (3 of 3 passed), not the status of a run with none"
+
+
+# --------------------------------------------------------------------------- staged reveal
+def hidden_case(expected, label="", **inputs):
+    from autograder.registry import Prepared
+
+    return Prepared({"args": [], "kwargs": {}, "label": label, **inputs}, expected, [], True,
+                    None)
+
+
+def test_a_revealed_case_shows_its_inputs_keywords_steps_and_expected_output():
+    import numpy as np
+
+    from autograder.registry import RAISES
+
+    case = hidden_case({"return": 4.0}, label="two", args=[np.array([1.0, 2.0])],
+                       kwargs={"k": 3}, steps=[["fit", [np.array([5.0])], {}]])
+    assert trusted.revealed_text(case) == (
+        "After the deadline, this hidden case is revealed: two: inputs ([1., 2.], k=3), "
+        "then fit([5.])\nExpected: return: 4.0")
+    raising = hidden_case({RAISES: "ValueError"})
+    assert trusted.revealed_text(raising) == (
+        "After the deadline, this hidden case is revealed: no inputs\nExpected: raises ValueError")
+
+
+def test_a_revealed_value_is_an_array_with_its_shape_past_six_values_and_capped():
+    import numpy as np
+
+    assert trusted._describe_value(np.arange(6)) == "[0, 1, 2, 3, 4, 5]"
+    assert trusted._describe_value(np.arange(7)) == "array(7,) [0, 1, 2, 3, 4, 5, 6]"
+    assert trusted._describe_value(np.arange(25)) == "array(25,) [ 0, 1, 2, ..., 22, 23, 24]", \
+        "_describe_value: more than 24 values are summarised"
+    assert trusted._describe_value(np.array([1 / 3])) == "[0.333333]", "six decimals"
+    long = trusted._describe_value("x" * 1000)
+    assert len(long) == 600 and long.endswith("…"), "_describe_value: capped at 600 characters"
+
+
+def test_reveal_adds_the_failing_hidden_case_only_when_its_number_is_one_of_them():
+    cases = [hidden_case({"return": 1.0}, label="one"), hidden_case({"return": 2.0}, label="two")]
+    for number in (1, 2):
+        r = result(FAILED, 0, 2, outcome=Outcome("value", case=number, of=2, hidden=True))
+        before = r.message
+        trusted.reveal(r, cases)
+        assert r.message == f"{before}\n{trusted.revealed_text(cases[number - 1])}", \
+            f"reveal: hidden case {number} of 2 is shown"
+    for outcome in (None, Outcome("value", case=1, of=2), Outcome("crashed", hidden=True),
+                    Outcome("value", case=3, of=3, hidden=True)):
+        r = result(FAILED, 0, 2, outcome=outcome) if outcome else result(PASSED, 2, 2)
+        before = r.message
+        trusted.reveal(r, cases)
+        assert r.message == before, f"reveal: nothing to reveal for {outcome}"
+
+
+def test_grade_exercises_reveals_a_failing_hidden_case_of_revealed_cases_only(monkeypatch,
+                                                                             tmp_path):
+    failing = Outcome("value", case=1, of=1, hidden=True)
+    monkeypatch.setattr(trusted, "evaluate_many", lambda work, h, **kw: [
+        result(FAILED, 0, len(c), outcome=failing) for _, c in work])
+    monkeypatch.setattr(trusted, "overlay_of", lambda s, h: {})
+    cases = [hidden_case({"return": 1.0}, label="secret one")]
+    [shown] = trusted.grade_exercises([(spec(), [], trusted.RevealedCases(cases))], tmp_path)
+    assert "secret one" in shown.result.message, "grade_exercises: RevealedCases are revealed"
+    [kept] = trusted.grade_exercises([(spec(), [], list(cases))], tmp_path)
+    assert "secret one" not in kept.result.message, "grade_exercises: a plain list never is"
+
+
+def test_prepare_sprint_copies_the_public_cases_and_marks_revealed_ones(monkeypatch):
+    s = Spec("sprint9.thing", 1.0, "things", "thing", "A thing", Tolerance(),
+             stored_public=["p"])
+    monkeypatch.setattr(Spec, "hidden_cases", lambda self, salt="": [f"h-{salt}"])
+    [(got, public, hidden)] = trusted.prepare_sprint([s], "salt")
+    assert got is s and public == ["p"] and public is not s.stored_public, \
+        "prepare_sprint: the public cases are a copy (a caller may change its list)"
+    assert hidden == ["h-salt"] and not isinstance(hidden, trusted.RevealedCases), \
+        "prepare_sprint: hidden cases are not revealed by default"
+    [(_, _, revealed)] = trusted.prepare_sprint([s], "salt", revealed=True)
+    assert isinstance(revealed, trusted.RevealedCases)
+
+
+def test_for_student_gives_each_exercise_the_student_s_own_hidden_cases(monkeypatch):
+    monkeypatch.setattr(Spec, "hidden_cases", lambda self, salt="": [f"h-{salt}"])
+    s = spec()
+    mine = [f"h-{trusted.student_salt('salt', 'ana')}"]
+    out = trusted.for_student([(s, ["p"], ["old"]), (s, ["p"], trusted.RevealedCases(["old"]))],
+                              "salt", "ana")
+    assert out == [(s, ["p"], mine), (s, ["p"], mine)], f"for_student: one per exercise, got {out}"
+    assert [isinstance(h, trusted.RevealedCases) for _, _, h in out] == [False, True]
+
+
+def test_combine_keeps_the_fingerprints_of_both_runs_public_first():
+    pub, hid = result(PASSED, 1, 1), result(FAILED, 0, 1)
+    pub.fingerprints, hid.fingerprints = ["a:1"], ["b:2"]
+    assert trusted.combine(spec(), pub, hid, 1, 1).result.fingerprints == ["a:1", "b:2"]
