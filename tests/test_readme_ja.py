@@ -53,6 +53,17 @@ def test_every_link_of_the_japanese_guide_resolves():
     assert _broken("README.md#日本語版-the-japanese-edition") is None
 
 
+def test_the_files_the_japanese_guide_names_exist():
+    """A path in backquotes (`helpers/conv1d.py`, `autograder/locale/...`) is one of the
+    repository's; built folders (notebooks/ja/), placeholders (<...>, sprintN) are left out."""
+    text = README_JA.read_text(encoding="utf-8")
+    named = {p for p in re.findall(r"`((?:autograder|data|docs|helpers|notebooks|translations)"
+                                   r"/[^`\s]*)`", text)
+             if not re.search(r"<|sprintN|^notebooks/ja/", p)}
+    assert {"helpers/conv1d.py", "docs/glossary.md", "translations/ja/variants.toml"} <= named
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []
+
+
 def test_the_commands_the_japanese_guide_shows_exist():
     text = README_JA.read_text(encoding="utf-8")
     assert "./course start --lang ja" in text and "COURSE_LANG=ja" in text
