@@ -25,6 +25,7 @@ import pytest
 from autograder import hints, i18n
 from autograder.check import run_checks
 from autograder.compare import Tolerance, compare, generic_hints
+from autograder.sandbox_child import SELF
 
 from .conftest import ROOT, make_helpers, plant_mistake
 from .support import glossary_terms
@@ -313,3 +314,74 @@ def test_every_message_literal_reaches_the_catalog():
     assert not missing, "\n".join(missing)
     assert {"wrong shape: expected {expected}, got {actual}", "the idea", "not started",
             "Nothing written: fix the problems above and run pack again."} <= ids
+
+
+A = np.arange(6.0).reshape(2, 3)
+#: (expected, actual, tolerance): one of each message compare() can write
+EVERY_MISMATCH = [
+    (SELF, None, Tolerance()), (SELF, A, Tolerance()), (SELF, 3, Tolerance()),
+    (None, A, Tolerance()), (A, SELF, Tolerance()), ("abc", "abd", Tolerance()),
+    ({"a": 1}, [1], Tolerance()), ({"a": 1}, {"b": 1}, Tolerance()), ((A, A), A, Tolerance()),
+    ((A, A), (A,), Tolerance()), (A, None, Tolerance()), (A, "s", Tolerance()),
+    (A, A.T, Tolerance()), (np.float64(3), A, Tolerance()), (A, A[0], Tolerance()),
+    (A, A.reshape(1, 6), Tolerance()), (A, np.zeros((5, 5)), Tolerance()),
+    (A, np.array([["a"] * 3] * 2), Tolerance()), (A, A > 1, Tolerance()),
+    (A, A.astype(int), Tolerance(dtype="float")), (A, A > 1, Tolerance(dtype="float")),
+    (A > 1, A, Tolerance()), (A.astype(int), A, Tolerance()),
+    (A.astype(np.float32), A, Tolerance(same_dtype=True)), (A, A * np.nan, Tolerance()),
+    (A, A * 2, Tolerance()), (np.float64(2.5), np.float64(3.5), Tolerance()),
+]
+ENGLISH_WORDS = re.compile(
+    r"\b(expected|got|wrong|values?|shape|Your|answer|index|the|check|of|or|and|in|is)\b")
+
+
+@pytest.mark.parametrize("case", range(len(EVERY_MISMATCH)))
+def test_every_detail_of_compare_reads_in_japanese(case, lang):
+    expected, actual, tol = EVERY_MISMATCH[case]
+    lang("en")
+    en = compare(expected, actual, tol)
+    lang("ja")
+    ja = compare(expected, actual, tol)
+    assert en.message.startswith(en.where + ": ") and ja.message.startswith(ja.where + ": ")
+    assert (en.kind, en.where, en.learner_text) == (ja.kind, ja.where, ja.learner_text)
+    said = ja.message[len(ja.where) + 2:]
+    assert JAPANESE.search(said), ja.message
+    assert not ENGLISH_WORDS.search(re.sub(r"'[^']*'|`[^`]*`", "", said)), ja.message
+
+
+def test_every_generic_hint_reads_in_japanese(lang):
+    lang("ja")
+    texts = [h.text for e, a, b in [(A + 1, -(A + 1), None), (A + 1, 4 * (A + 1), 4),
+                                    (A + 1, (A + 1) / 4, 4), (A + 1, 3.3 * (A + 1), None),
+                                    (A, A.T, None)]
+             for h in generic_hints(e, a, Tolerance(), b)]
+    assert len(texts) == 5 and len(set(texts)) == 5
+    for text in texts:
+        assert JAPANESE.search(text) and not ENGLISH_WORDS.search(text), text
+    assert "3.3 倍" in texts[3] and "4" in texts[1] and "4" in texts[2]
+
+
+def test_the_details_evaluate_writes_read_in_japanese(lang):
+    from autograder.evaluate import score
+    from autograder.registry import RAISES
+    from autograder.sandbox import RunResult
+
+    from .test_core_score_paths import error, ok, prep, spec
+
+    runs = {
+        "no_raise": ([prep({RAISES: "ValueError"})], [ok(**{"return": 1.0})]),
+        "error": ([prep({RAISES: "ValueError"})], [error("TypeError", ["TypeError"])]),
+        "mutated": ([prep({"return": 1.0})], [ok(mutated=["x"], **{"return": 1.0})]),
+        "aliased": ([prep({"return": 1.0}, fresh=["return"])],
+                    [ok(aliased=["return"], **{"return": 1.0})]),
+        "import_error": ([prep({"return": 1.0})], [{"status": "import_error", "message": "E"}]),
+        "missing": ([prep({"return": 1.0})], [{"status": "missing"}]),
+    }
+    for kind, (cases, results) in runs.items():
+        lang("en")
+        en = score(spec(), cases, RunResult(results))
+        lang("ja")
+        ja = score(spec(), cases, RunResult(results))
+        assert en.outcome.kind == ja.outcome.kind == kind
+        assert not JAPANESE.search(en.outcome.detail), en.outcome.detail
+        assert JAPANESE.search(ja.outcome.detail), (kind, ja.outcome.detail)
