@@ -38,10 +38,14 @@ STATE_WORDS = {DONE: N_("done"), FAILING: N_("failing"), BLOCKED: N_("blocked"),
                NOT_STARTED: N_("not started")}
 
 
+def _width(text: str) -> int:
+    """The terminal columns ``text`` takes (a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` terminal columns (a CJK character takes two)."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    fill = " " * max(width - used, 0)
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    fill = " " * max(width - _width(text), 0)
     return fill + text if right else text + fill
 
 
@@ -176,12 +180,15 @@ class Progress:
         self.show_all = show_all
 
     def text(self) -> str:
-        lines = [_pad(_("sprint"), 9) + _pad(_("progress"), 14)
-                 + _pad(_("done"), 6, right=True) + _pad(_("failing"), 9, right=True)
-                 + _pad(_("not started"), 13, right=True), "-" * 51]
+        heads = [_("sprint"), _("progress"), _("done"), _("failing"), _("not started")]
+        # each column as wide as its heading in this language, plus a space
+        w = [max(least, _width(h) + 1) for least, h in zip((9, 14, 6, 9, 13), heads)]
+        lines = ["".join(_pad(h, n, right=k > 1) for k, (h, n) in enumerate(zip(heads, w))),
+                 "-" * sum(w)]
         for sprint, c in summary(self.rows).items():
             bar = "█" * c[DONE] + "▒" * c[FAILING] + "░" * (c[BLOCKED] + c[NOT_STARTED])
-            lines.append(f"{sprint:<9}{bar:<14}{c[DONE]:>6}{c[FAILING]:>9}{c[NOT_STARTED]:>13}")
+            lines.append(f"{sprint:<{w[0]}}{bar:<{w[1]}}{c[DONE]:>{w[2]}}{c[FAILING]:>{w[3]}}"
+                         f"{c[NOT_STARTED]:>{w[4]}}")
         shown = self.rows if self.show_all else [r for r in self.rows
                                                  if r.state in (FAILING, BLOCKED)]
         if shown:

@@ -385,3 +385,51 @@ def test_the_details_evaluate_writes_read_in_japanese(lang):
         assert en.outcome.kind == ja.outcome.kind == kind
         assert not JAPANESE.search(en.outcome.detail), en.outcome.detail
         assert JAPANESE.search(ja.outcome.detail), (kind, ja.outcome.detail)
+
+
+def test_the_progress_view_reads_in_japanese_with_its_columns_lined_up(lang):
+    from autograder.progress import Progress, Row, _width
+
+    hint = ("You returned X @ W: add the bias b (shape (M,)), `X @ W + b`.")
+    rows = [Row("sprint0.as_column", "sprint0", "Problem 1: a vector as a column", 1, "done",
+                checked_at="now"),
+            Row("sprint0.affine", "sprint0", "Problem 3: the affine map X @ W + b", 1, "failing",
+                detail="ケース 4 件中 1 件目: return: 値が違います", hint=hint, checked_at="now")]
+    lang("ja")
+    text = Progress(rows).text()
+    head, rule, first = text.splitlines()[:3]
+    assert head.split() == ["スプリント", "進捗", "完了", "不合格", "未着手"]
+    assert _width(head) == len(rule) == _width(first), text    # the numbers under their heads
+    def ends(line):          # the column where each word of the line ends
+        return [_width(line[:m.end()]) for m in re.finditer(r"\S+", line)]
+    assert ends(head)[2:] == ends(first)[2:], text          # right-aligned under their heads
+    assert ends(head)[0] < _width(first[:first.index("█")])   # the bar starts after a space
+    assert "✘ 不合格" in text and "問題3: アフィン変換 X @ W + b" in text
+    assert "ヒント: " + i18n.pgettext("sprint0.affine", hint) in text and \
+        "バイアス b" in text
+    html = Progress(rows)._repr_html_()
+    assert "<th>完了</th>" in html and "<b>ヒント:</b>" in html
+    assert "違っているところとヒント" in html
+    lang("en")
+    assert Progress(rows).text().splitlines()[0] == \
+        "sprint   progress        done  failing  not started"
+
+
+def test_pack_explains_in_japanese(tmp_path, lang):
+    from autograder import pack
+
+    shutil.copytree(ROOT / "helpers", tmp_path / "helpers")
+    shutil.copyfile(ROOT / "notebooks" / "sprint0_start_here.ipynb",
+                    tmp_path / "sprint0_start_here.ipynb")
+    lang("ja")
+    report = pack.pack(tmp_path, "alice", "sprint0", tmp_path / "out")
+    text = report.render()
+    assert report.written is None and len(report.incomplete) == 7 and not report.errors
+    assert text.splitlines()[0].startswith("sprint0 を確認しました: sprint0_start_here.ipynb と")
+    assert "helpers/warmup.py, as_column: まだ NotImplementedError を送出しています" in text
+    assert "何も書き出していません" in text and "--partial" in text
+    with pytest.raises(pack.PackError, match="学生の id 'a b' はファイル名に使えません"):
+        pack.check_student("a b")
+    lang("en")
+    assert re.fullmatch(r"Checked sprint0: sprint0_start_here\.ipynb and \d+ file\(s\) in helpers/",
+                        pack.pack(tmp_path, "alice", "sprint0").render().splitlines()[0])
