@@ -28,8 +28,10 @@ from autograder.compare import Tolerance, compare, generic_hints
 from autograder.sandbox_child import SELF
 
 from .conftest import ROOT, make_helpers, plant_mistake
-from .support import glossary_terms
-from .test_i18n import JAPANESE, LOCALE_VARS, missing_terms, second_renderings
+from .support import glossary_terms, missing_terms, second_renderings
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 AND_AS_OR_HINT = ("Your gate fires when *either* input is 1: that is OR. Make the bias more "
                   "negative, so only two 1s overcome it.")
@@ -363,10 +365,23 @@ def test_every_generic_hint_reads_in_japanese(lang):
 
 def test_the_details_evaluate_writes_read_in_japanese(lang):
     from autograder.evaluate import score
-    from autograder.registry import RAISES
+    from autograder.registry import RAISES, Prepared, Spec
     from autograder.sandbox import RunResult
 
-    from .test_core_score_paths import error, ok, prep, spec
+    def prep(expected, **case):
+        return Prepared({"args": [], "kwargs": {}, "label": "x=1", **case}, expected, [],
+                        False, None)
+
+    def ok(mutated=(), aliased=None, **outputs):
+        return {"status": "ok", "outputs": outputs, "mutated": list(mutated),
+                **({"aliased": aliased} if aliased is not None else {})}
+
+    def error(kind, bases):
+        return {"status": "error", "error_type": kind, "message": "bad input",
+                "error_bases": bases}
+
+    def spec():
+        return Spec("sprint9.f", 1.0, "mod", "f", "Problem: f", Tolerance())
 
     runs = {
         "no_raise": ([prep({RAISES: "ValueError"})], [ok(**{"return": 1.0})]),
