@@ -31,7 +31,7 @@ from .support import glossary_terms, missing_terms, second_renderings
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 #: The sprints whose graded helper modules must be translated (the other sprints' may be).
-TRANSLATED_SPRINTS = ()
+TRANSLATED_SPRINTS = ("sprint0",)
 
 
 def _modules_of(sprints) -> list:
@@ -93,7 +93,7 @@ def test_one_entry_per_docstring_of_the_stub_keyed_by_qualname(module):
 
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?", re.ASCII)
-CODE_SPAN = re.compile(r"`[^`]+`")
+CODE_SPAN = re.compile(r"``[^`\n]+``|:\w+:`[^`]+`")        # ``x @ w``, :func:`f`
 IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|\b\w*_\w*\b", re.ASCII)
 SECTION = re.compile(r"^(\S[^\n]*)\n(-{3,})$", re.MULTILINE)          # numpydoc: Parameters
 PARAMETER = re.compile(r"^(\w+(?:, \w+)*) : ", re.MULTILINE)           # x : ndarray ...
