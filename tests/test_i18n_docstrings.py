@@ -337,30 +337,49 @@ def test_every_helper_survives_rewriting_all_its_docstrings(module):
     assert docstrings._code(out) == docstrings._code(source)
 
 
-def test_doctests_of_a_rewritten_module_still_run(tmp_catalogs, tmp_path):
-    """The reference with its docstrings rewritten: its examples (kept) still pass."""
-    import doctest
-    import importlib.util
+@pytest.fixture(scope="module")
+def japanese_reference(tmp_path_factory):
+    """The reference package with the Japanese docstrings of every translated module, as
+    the importable package ``ja_solutions`` (the code is the reference's)."""
+    tmp = tmp_path_factory.mktemp("ja-reference")
+    pkg = tmp / "ja_solutions"
+    shutil.copytree(ROOT / "solutions", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    find = docstrings.lookup("ja")
+    for module in docstrings.translated_modules("ja"):
+        path = pkg / f"{module}.py"
+        path.write_text(docstrings.translate_source(path.read_text("utf-8"), module, find),
+                        encoding="utf-8")
+    sys.path.insert(0, str(tmp))
+    yield pkg
+    sys.path.remove(str(tmp))
+    for name in [n for n in sys.modules if n == "ja_solutions" or n.startswith("ja_solutions.")]:
+        del sys.modules[name]
 
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    for name in ("perceptron", "layers", "activations"):
-        src = ROOT / "solutions" / f"{name}.py"
-        if src.is_file():
-            text = docstrings.translate_source(src.read_text("utf-8"), name,
-                                               docstrings.lookup("ja", tmp_catalogs))
-            (pkg / f"{name}.py").write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        spec = importlib.util.spec_from_file_location("pkg.perceptron", pkg / "perceptron.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        assert mod.step_function.__doc__.startswith("【訳】The step function")
-        result = doctest.testmod(mod, extraglobs={"np": __import__("numpy")})
-        assert result.attempted > 3 and result.failed == 0
-    finally:
-        sys.path.remove(str(tmp_path))
+
+@pytest.mark.parametrize("module", docstrings.translated_modules("ja"))
+def test_the_japanese_docstrings_examples_still_pass(module, japanese_reference):
+    """Every example kept: the doctests of the Japanese module run as the English ones do,
+    and ``help()`` shows the translation."""
+    import doctest
+    import importlib
+    import pydoc
+
+    flags = doctest.NORMALIZE_WHITESPACE
+    numpy = {"np": importlib.import_module("numpy")}
+    english = importlib.import_module(f"solutions.{module}")
+    japanese = importlib.import_module(f"ja_solutions.{module}")
+    en = doctest.testmod(english, optionflags=flags, extraglobs=numpy)
+    ja = doctest.testmod(japanese, optionflags=flags, extraglobs=numpy)
+    assert ja.failed == 0 and ja.attempted == en.attempted > 0
+    catalog = {c: j for c, _e, j in _entries(module)}
+    assert pydoc.getdoc(japanese) == catalog[module] != pydoc.getdoc(english)
+    for context, text in catalog.items():
+        obj = japanese
+        for part in context.split(".")[1:]:
+            obj = getattr(obj, part, None)
+        if obj is not None and context != module:
+            assert pydoc.getdoc(obj) == text, context
+            assert text.splitlines()[0] in pydoc.render_doc(obj, renderer=pydoc.plaintext)
 
 
 # --------------------------------------------------------------------------- a learner's clone
@@ -431,15 +450,23 @@ def _clean_env(**env):
 def test_a_japanese_release_ships_the_japanese_docstrings(releases):
     en, ja = releases["en"] / "helpers", releases["ja"] / "helpers"
     assert sorted(p.name for p in en.glob("*.py")) == sorted(p.name for p in ja.glob("*.py"))
+    declared = set(docstrings.translated_modules("ja"))
+    assert declared
     for f in en.glob("*.py"):
         assert f.read_bytes() == (ROOT / "helpers" / f.name).read_bytes(), f.name
-        if f.name not in ("perceptron.py", "layers.py"):
+        if f.stem not in declared | {"perceptron", "layers"}:
             assert (ja / f.name).read_bytes() == f.read_bytes(), f.name
             continue
         text = (ja / f.name).read_text("utf-8")
         compile(text, f.name, "exec")
         assert docstrings._code(text) == docstrings._code(f.read_text("utf-8"))
-        assert "【訳】" in text and "raise NotImplementedError" in text
+        assert text.count("raise NotImplementedError") == f.read_text("utf-8").count(
+            "raise NotImplementedError")
+        shipped = {d.context: d.text for d in docstrings.docstrings(text, f.stem)}
+        if f.stem in ("perceptron", "layers"):                   # the tmp catalog's
+            assert all(t.startswith("【訳】") for t in shipped.values())
+        else:                                                    # the course's own
+            assert shipped == {c: ja for c, _en, ja in _entries(f.stem)}
 
     # help() shows it
     code = ("import pydoc, helpers.perceptron as p; "
