@@ -497,3 +497,25 @@ def test_a_japanese_release_checks_exactly_as_the_english_one(releases):
     en, ja = check(releases["en"]), check(releases["ja"])
     assert en == ja and en[0] == 0 and "exercises passed" in en[1], en
     assert "【訳】" in (releases["ja"] / "helpers" / "perceptron.py").read_text("utf-8")
+
+
+def test_the_command_switches_a_clone_and_back(tmp_path):
+    """``python -m autograder translate docstrings --lang ja`` (what ``./course start --lang
+    ja`` runs) in a copy of the course, then ``--lang en``: the English stubs again."""
+    clone = tmp_path / "course"
+    for name in ("autograder", "solutions", "helpers", "translations"):
+        shutil.copytree(ROOT / name, clone / name, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {p.name: p.read_bytes() for p in (clone / "helpers").glob("*.py")}
+
+    def run(lang):
+        return subprocess.run([sys.executable, "-m", "autograder", "translate", "docstrings",
+                               "--lang", lang], cwd=clone, env=_clean_env(COURSE_LANG="ja"),
+                              capture_output=True, text=True, timeout=300)
+
+    ja = run("ja")
+    assert ja.returncode == 0 and "helpers/ の docstring を ja にしました" in ja.stdout, ja.stderr
+    text = (clone / "helpers" / "warmup.py").read_text("utf-8")
+    assert '"""スプリント 0: NumPy の準備運動' in text
+    en = run("en")
+    assert en.returncode == 0 and "warmup.py" in en.stdout
+    assert {p.name: p.read_bytes() for p in (clone / "helpers").glob("*.py")} == before
