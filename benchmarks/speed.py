@@ -1011,7 +1011,7 @@ def main(argv=None) -> int:
                              "threadpoolctl) into this Python, then run")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the Markdown table goes (default: benchmarks/results/"
-                             "speed.md, speed-quick.md with --quick)")
+                             "speed.md; speed-quick.md with --quick, speed-only.md with --only)")
     parser.add_argument("--worker", choices=("numpy", "torch", "both", "verify"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1077,7 +1077,9 @@ def main(argv=None) -> int:
     info["load1"] = _load()
 
     text = render(rows, breakdown, info, ceilings)
-    out = args.out or RESULTS_DIR / ("speed-quick.md" if args.quick else "speed.md")
+    # a smoke run or a selection of rows never overwrites the full table
+    default = "speed-quick.md" if args.quick else "speed-only.md" if args.only else "speed.md"
+    out = args.out or RESULTS_DIR / default
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print()
