@@ -43,7 +43,7 @@ import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -376,6 +376,13 @@ def targets(root: Path = ROOT) -> list:
     return out
 
 
+def sample_keys(chosen: list, n: int, seed: int = 0) -> set:
+    """The keys of a seeded random sample of ``n`` mutants of ``chosen`` (all of them when there
+    are fewer): every mutant equally likely, so each file is sampled in proportion to its size."""
+    keys = sorted(m.key for t in chosen for m in t.mutants)
+    return set(random.Random(seed).sample(keys, min(n, len(keys))))
+
+
 def load_equivalent(path: Path = EQUIVALENT) -> dict:
     """``{mutant key: reason}`` from the baseline of equivalent mutants."""
     if not path.is_file():
@@ -459,7 +466,7 @@ def _coverage_plugin(cov, durations: dict):
 
 
 def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
-                coverage_out: Path | None = None) -> tuple:
+                coverage_out: Path | None = None, log: Path | None = None) -> tuple:
     """Run pytest on ``tests`` in ``workdir`` in a forked child: ``(exit code, seconds)``.
 
     Exit code ``None`` means the run took longer than ``timeout`` and was killed. With
@@ -482,9 +489,9 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
             for name in list(sys.modules):
                 if name.split(".")[0] in _PROJECT:
                     del sys.modules[name]
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            out = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
             # Only the plug-in the selected tests need: autoloading every installed pytest
             # plug-in (nbval, anyio, ...) costs more CPU than a contract test run itself.
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -592,9 +599,14 @@ def _baseline(job) -> tuple:
 
     index, spec = job
     out = _WORKDIR.parent / f"coverage-{os.getpid()}-{index}.json"
-    rc, secs = _run_pytest(_WORKDIR, spec.split(), 900, coverage_out=out)
+    log = _WORKDIR.parent / f"baseline-{os.getpid()}-{index}.log"
+    rc, secs = _run_pytest(_WORKDIR, spec.split(), 900, coverage_out=out, log=log)
     data = json.loads(out.read_text()) if out.is_file() else {"lines": {}, "seconds": {}}
     out.unlink(missing_ok=True)
+    if rc not in (0, 5):   # what failed, for the message: pytest's last lines
+        data["log"] = "\n".join(log.read_text(errors="replace").splitlines()[-15:]) \
+            if log.is_file() else ""
+    log.unlink(missing_ok=True)
     return index, rc, secs, data
 
 
@@ -653,7 +665,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             for i, rc, secs, data in pool.imap_unordered(_baseline, list(enumerate(stages))):
                 if rc not in (0, 5):
                     raise SystemExit(f"`pytest {stages[i]}` fails without any mutant "
-                                     f"(exit {rc}): fix it first")
+                                     f"(exit {rc}): fix it first\n{data.get('log', '')}")
                 took[stages[i]], coverage[stages[i]] = secs, data
                 if rc == 5:
                     empty.add(stages[i])
@@ -793,6 +805,10 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes (default: one per core)")
     ap.add_argument("--limit", type=int, help="at most N mutants per file (a smoke run)")
+    ap.add_argument("--sample", type=int, metavar="N",
+                    help="a seeded random sample of N mutants over every chosen file (the "
+                         "timed quick run: a score on a sample, not on every mutant)")
+    ap.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--screen", action="store_true",
                     help="a quick screen: the covering tests and only the first (fast) test "
@@ -820,6 +836,11 @@ def main(argv=None) -> int:
     if args.limit is not None:
         for t in chosen:
             t.mutants = t.mutants[:args.limit]
+    if args.sample is not None:
+        keep = sample_keys(chosen, args.sample, args.seed)
+        for t in chosen:
+            t.mutants = [m for m in t.mutants if m.key in keep]
+        chosen = [t for t in chosen if t.mutants]
     if args.screen:
         for t in chosen:
             t.tests = t.tests[:1]
@@ -831,9 +852,10 @@ def main(argv=None) -> int:
                 print(f"{m.path}:{m.line}  {m.key}{mark}")
         print(f"{sum(len(t.mutants) for t in chosen)} mutants in {len(chosen)} files")
         return 0
-    full = not (args.only or args.part or args.key or args.limit is not None or args.screen)
+    full = not (args.only or args.part or args.key or args.limit is not None or args.screen
+                or args.sample is not None)
     out = args.out or (RESULTS if full else None)
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
     command = "python -m benchmarks.mutation" + ("" if argv is None and len(sys.argv) < 2
                                                  else " " + " ".join(argv or sys.argv[1:]))
