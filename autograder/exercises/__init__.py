@@ -42,33 +42,37 @@ _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.M)
 _REWRITES: Counter = Counter()
 
 
-def rewritten(method, *changes: tuple[str, str]) -> type:
-    """A subclass of ``method``'s class (a reference class) whose ``method`` is the
-    reference's own source with each ``(old, new)`` change made: a known mistake that
-    differs from the reference by a line or two, written as that difference.
+def rewritten(reference, *changes: tuple[str, str]):
+    """A known mistake written as its difference from the reference: ``reference`` (a
+    reference function, or a method of a reference class) with each ``(old, new)`` change
+    made to its own source. A function gives a function; a method gives a subclass of its
+    class that overrides that method.
 
-    Each ``old`` must stand exactly once in the reference method: when the reference is
-    edited so that it no longer does, the import stops here and names the mistake to update,
-    instead of a copied method silently drifting away from the reference. The class keeps
-    its source in ``rewritten_source``, so that a test can paste it into a learner's module.
+    Each ``old`` must stand exactly once in the reference: when the reference is edited so
+    that it no longer does, the import stops here and names the mistake to update, instead
+    of a copied method silently drifting away from the reference. The result keeps its source
+    in ``rewritten_source``, so that a test can paste it into a learner's module.
 
     >>> from solutions.optimizers import SGD
     >>> Uphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
     """
-    owner = sys.modules[method.__module__]
-    base = method.__qualname__.split(".")[0]
-    src = _MARKERS.sub("", textwrap.dedent(inspect.getsource(method)))
+    owner = sys.modules[reference.__module__]
+    src = _MARKERS.sub("", textwrap.dedent(inspect.getsource(reference)))
     for old, new in changes:
         if src.count(old) != 1:
-            raise ValueError(f"{method.__qualname__} in {owner.__name__} holds {old!r} "
+            raise ValueError(f"{reference.__qualname__} in {owner.__name__} holds {old!r} "
                              f"{src.count(old)} times, not once: the reference changed, "
                              "update the known mistake that rewrites it")
         src = src.replace(old, new)
+    base, _, method = reference.__qualname__.partition(".")
     _REWRITES[base] += 1
-    name = f"{base}Rewritten{_REWRITES[base]}"
-    class_src = f"class {name}({base}):\n{textwrap.indent(src, '    ')}"
+    name = f"_{base}_rewritten_{_REWRITES[base]}"
+    if method:
+        src = f"class {name}({base}):\n{textwrap.indent(src, '    ')}"
+    else:
+        src = src.replace(f"def {base}(", f"def {name}(", 1)
     namespace = dict(vars(owner))
-    exec(compile(class_src, f"<{name}>", "exec"), namespace)   # noqa: S102 - the reference's own source
-    cls = namespace[name]
-    cls.rewritten_source = class_src
-    return cls
+    exec(compile(src, f"<{name}>", "exec"), namespace)   # the reference's own source, changed
+    made = namespace[name]
+    made.rewritten_source = src
+    return made
