@@ -15,7 +15,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -242,37 +242,13 @@ class _Conv2dFlipped(Conv2d):
         return dx
 
 
-class _Conv2dStrideIgnoredInBackward(Conv2d):
-    """col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1."""
-
-    def backward(self, dout):
-        super().backward(dout)
-        N, C, H, Wd = self.x_shape
-        F, _, FH, FW = self.W.shape
-        _, _, OH, OW = dout.shape
-        p = self.pad
-        dcols = (self.W.reshape(F, -1).T @ dout.reshape(N, F, OH * OW)).reshape(
-            N, C, FH, FW, OH, OW)
-        dx_pad = np.zeros((N, C, H + 2 * p, Wd + 2 * p), dtype=dcols.dtype)
-        for i in range(FH):
-            for j in range(FW):
-                dx_pad[:, :, i:i + OH, j:j + OW] += dcols[:, :, i, j]
-        return dx_pad[:, :, p:p + H, p:p + Wd]
-
-
-class _Conv2dIm2colOrder(Conv2d):
-    """Each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)."""
-
-    def forward(self, x):
-        F, C, FH, FW = self.W.shape
-        s, p = self.stride, self.pad
-        x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-        windows = np.lib.stride_tricks.sliding_window_view(x_pad, (FH, FW), axis=(2, 3))
-        windows = windows[:, :, ::s, ::s]                           # (N, C, OH, OW, FH, FW)
-        N, _, OH, OW = windows.shape[:4]
-        self.cols = windows.transpose(0, 4, 5, 1, 2, 3).reshape(N, FH * FW * C, OH * OW)
-        self.x_shape = x.shape
-        return (self.W.reshape(F, -1) @ self.cols + self.b[:, None]).reshape(N, F, OH, OW)
+# col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1
+_Conv2dStrideIgnoredInBackward = rewritten(Conv2d.backward,
+                                           ("dx_chunk[:, :, i:i + s * OH:s, j:j + s * OW:s]",
+                                            "dx_chunk[:, :, i:i + OH, j:j + OW]"))
+# each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)
+_Conv2dIm2colOrder = rewritten(Conv2d.forward, ("windows.transpose(0, 1, 4, 5, 2, 3)",
+                                                "windows.transpose(0, 4, 5, 1, 2, 3)"))
 
 
 class _Conv2dDwMean(Conv2d):
