@@ -42,8 +42,8 @@ def plain_source(obj) -> str:
 
 
 def private_helpers(target) -> list:
-    """The private functions and classes of ``target``'s module that ``target`` uses (a base
-    class, a shared step), transitively, each after what it uses."""
+    """The functions and classes defined in ``target``'s own module that ``target`` uses (a
+    base class, a shared step), transitively, each after what it uses."""
     module = sys.modules[target.__module__]
     seen, order = set(), []
 
@@ -51,7 +51,7 @@ def private_helpers(target) -> list:
         tree = ast.parse(plain_source(obj))
         for name in sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}):
             dep = vars(module).get(name)
-            if (name.startswith("_") and name not in seen
+            if (name not in seen and name != target.__name__
                     and (inspect.isfunction(dep) or inspect.isclass(dep))
                     and dep.__module__ == module.__name__):
                 seen.add(name)
@@ -63,8 +63,8 @@ def private_helpers(target) -> list:
 
 
 def pasted_source(target) -> str:
-    """What a learner's module must hold for ``target`` to run there: the source of the
-    private helpers it uses from its own module, then its own (decorators left out)."""
+    """What a learner's module must hold for ``target`` to run there: the source of what it
+    uses from its own module, then its own (decorators left out)."""
     return "\n\n".join(plain_source(obj) for obj in [*private_helpers(target), target])
 
 
@@ -72,8 +72,8 @@ def plant_mistake(pkg: Path, module: str, name: str, implementation) -> None:
     """Replace ``name`` in ``pkg/<module>.py`` by a known-mistake implementation.
 
     ``implementation`` is a function or class, or a ``functools.partial`` of one with keyword
-    arguments (one implementation of several mistakes, chosen by a keyword). A private base
-    class or step of the declaring module that it uses is planted with it.
+    arguments (one implementation of several mistakes, chosen by a keyword). A base class or
+    step of the declaring module that it uses is planted with it.
     """
     target, bind = implementation, ""
     if isinstance(implementation, functools.partial):

@@ -121,24 +121,29 @@ def forward_loops_always_float64(x, W, b, stride=1, pad=0):
 
 
 # --------------------------------------------------------------------------- backward loops
-@correct("sprint8.conv2d_backward_loops")
-def backward_loops_book(dout, x, W, stride=1, pad=0):
+def _book_backward_loops(dout, x, W, stride, pad, *, assign=False, crop=True):
+    """The book's four loops (``assign``: ``=`` instead of ``+=`` for dW and db; ``crop``:
+    cut the padding off dx)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     _, _, OH, OW = dout.shape
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros_like(x_pad)
-    dW = np.zeros_like(W)
-    db = np.zeros(F)
+    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
     for n in range(N):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
                     hs, ws = i * stride, j * stride
-                    dW[f] += dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] += dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad[:, :, pad:pad + H, pad:pad + Wd], dW, db
+                    g = dout[n, f, i, j]
+                    dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW] + (0 if assign else dW[f])
+                    db[f] = g + (0 if assign else db[f])
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W[f]
+    return (dx_pad[:, :, pad:pad + H, pad:pad + Wd] if crop else dx_pad), dW, db
+
+
+@correct("sprint8.conv2d_backward_loops")
+def backward_loops_book(dout, x, W, stride=1, pad=0):
+    return _book_backward_loops(dout, x, W, stride, pad)
 
 
 @correct("sprint8.conv2d_backward_loops")
@@ -161,37 +166,12 @@ def backward_loops_per_offset(dout, x, W, stride=1, pad=0):
 
 @mistake("sprint8.conv2d_backward_loops", hint="*sum* the contributions")
 def backward_loops_assign(dout, x, W, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    dW[f] = dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad[:, :, pad:pad + H, pad:pad + Wd], dW, db
+    return _book_backward_loops(dout, x, W, stride, pad, assign=True)
 
 
 @mistake("sprint8.conv2d_backward_loops", hint="cut the padding away")
 def backward_loops_keeps_padding(dout, x, W, stride=1, pad=0):
-    F, C, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    dW[f] += dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] += dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad, dW, db
+    return _book_backward_loops(dout, x, W, stride, pad, crop=False)
 
 
 # --------------------------------------------------------------------------- Conv2d
@@ -508,27 +488,33 @@ class FlattenColumnMajor(Flatten):
 
 
 # --------------------------------------------------------------------------- count_parameters
-@correct("sprint8.count_parameters")
-def count_parameters_walk(layers, input_shape):
+def _per_layer(layers, input_shape, conv, affine, pool_stride=None):
+    """``[(output shape, n)]`` down the network: ``n = conv(F, C, k, OH, OW)`` for a conv layer,
+    ``affine(D, M)`` for an affine one, 0 for a pool (its default stride ``pool_stride``, or
+    its size when ``None``)."""
     shape, out = tuple(input_shape), []
     for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append((shape, F * C * k * k + F))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
+        if layer["type"] == "affine":
             D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M + M))
+            shape, n = (M,), affine(D, M)
+        else:
+            C, H, W = shape
+            k, p = layer["size"], layer.get("pad", 0)
+            s = layer.get("stride", 1 if layer["type"] == "conv" else pool_stride or k)
+            OH, OW = conv_output_size(H, k, s, p), conv_output_size(W, k, s, p)
+            if layer["type"] == "conv":
+                F = layer["filters"]
+                shape, n = (F, OH, OW), conv(F, C, k, OH, OW)
+            else:
+                shape, n = (C, OH, OW), 0
+        out.append((shape, n))
     return out
+
+
+@correct("sprint8.count_parameters")
+def count_parameters_walk(layers, input_shape):
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k + F,
+                      affine=lambda D, M: D * M + M)
 
 
 @correct("sprint8.count_parameters")
@@ -559,48 +545,15 @@ def count_parameters_branches(layers, input_shape):
 
 @mistake("sprint8.count_parameters", hint="Count the biases too")
 def count_parameters_no_bias(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1)
-            out.append((shape, F * C * k * k))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M))
-    return out
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k,
+                      affine=lambda D, M: D * M)
 
 
 @mistake("sprint8.count_parameters")
 def count_parameters_pool_stride_one(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1)
-            out.append((shape, F * C * k * k + F))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", 1)              # the default is the window size, not 1
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M + M))
-    return out
+    # the default stride of a pool is the window size, not 1
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k + F,
+                      affine=lambda D, M: D * M + M, pool_stride=1)
 
 
 @undetectable("sprint8.conv2d",
@@ -625,25 +578,9 @@ class Conv2dWithLoops:
 # --------------------------------------------------------------------------- count_macs
 @correct("sprint8.count_macs")
 def count_macs_walk(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * shape[1] * shape[2] * C * k * k)
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * OH * OW * C * k * k,
+                                     affine=lambda D, M: D * M)]
 
 
 @correct("sprint8.count_macs")
@@ -672,45 +609,13 @@ def count_macs_from_the_parameter_counts(layers, input_shape):
 
 @mistake("sprint8.count_macs", hint="used at every output position")
 def count_macs_weights_only(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * C * k * k)
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * C * k * k,
+                                     affine=lambda D, M: D * M)]
 
 
 @mistake("sprint8.count_macs", hint="not a multiply-add")
 def count_macs_with_the_bias(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * shape[1] * shape[2] * (C * k * k + 1))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M + M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * OH * OW * (C * k * k + 1),
+                                     affine=lambda D, M: D * M + M)]
