@@ -187,24 +187,9 @@ def numerical_gradient_flat(f, x):
     return grad.reshape(x.shape)
 
 
-@mistake("sprint3.numerical_gradient", hint="Restore each element")
-def numerical_gradient_not_restored(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        tmp = x[idx]
-        x[idx] = tmp + h
-        fxh1 = f(x)
-        x[idx] = tmp - h
-        fxh2 = f(x)
-        grad[idx] = (fxh1 - fxh2) / (2 * h)
-    return grad
-
-
-@mistake("sprint3.numerical_gradient")
-def numerical_gradient_book_in_place(f, x):
-    # The book's code as printed: it moves the caller's array, and on integers 3 + 1e-4 is 3.
+def _book_gradient_loop(f, x, restore=True):
+    """The book's loop over the elements of ``x``, moving ``x`` itself (``restore``: put each
+    element back after measuring it)."""
     h = 1e-4
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
@@ -214,8 +199,20 @@ def numerical_gradient_book_in_place(f, x):
         x[idx] = tmp_val - h
         fxh2 = f(x)
         grad[idx] = (fxh1 - fxh2) / (2 * h)
-        x[idx] = tmp_val
+        if restore:
+            x[idx] = tmp_val
     return grad
+
+
+@mistake("sprint3.numerical_gradient", hint="Restore each element")
+def numerical_gradient_not_restored(f, x):
+    return _book_gradient_loop(f, np.array(x, dtype=float), restore=False)
+
+
+@mistake("sprint3.numerical_gradient")
+def numerical_gradient_book_in_place(f, x):
+    # The book's code as printed: it moves the caller's array, and on integers 3 + 1e-4 is 3.
+    return _book_gradient_loop(f, x)
 
 
 # --------------------------------------------------------------------------- gradient_descent
@@ -223,7 +220,7 @@ def numerical_gradient_book_in_place(f, x):
 def gradient_descent_book(f, init_x, lr=0.01, step_num=100):
     x = init_x.astype(float)
     x_history = []
-    for i in range(step_num):
+    for _ in range(step_num):
         x_history.append(x.copy())
         grad = numerical_gradient(f, x)
         x -= lr * grad
@@ -256,7 +253,7 @@ def gradient_descent_book_history(f, init_x, lr=0.01, step_num=100):
     # The book's history: the points before each update, without the last one.
     x = np.array(init_x, dtype=float)
     x_history = []
-    for i in range(step_num):
+    for _ in range(step_num):
         x_history.append(x.copy())
         x -= lr * numerical_gradient(f, x)
     return x, np.array(x_history)
