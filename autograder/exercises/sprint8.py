@@ -15,7 +15,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from . import numbered, rewritten, slips
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -502,22 +502,18 @@ EXERCISES = [
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
         tol=KEEPS_DTYPE,
-        mistakes=[
-            Mistake(partial(_forward_loops_mistaken, mistake="flipped"),
-                    "You flipped the filter (the convolution of signal processing). CNNs use the "
-                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1]."),
-            Mistake(partial(_forward_loops_mistaken, mistake="no_plus_one"),
-                    "Your output is one row and one column short: OH = (H + 2·pad − FH) // stride "
-                    "+ 1 (use conv_output_size)."),
-            Mistake(partial(_forward_loops_mistaken, mistake="pad_height_only"),
-                    "Pad both spatial axes, height and width, and nothing else: "
-                    "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))."),
-            Mistake(partial(_forward_loops_mistaken, mistake="stride_ignored"),
-                    "Output position (i, j) starts at row i·stride and column j·stride of the "
-                    "padded input, not at (i, j)."),
-            Mistake(partial(_forward_loops_mistaken, mistake="no_bias"),
-                    "Add the filter's bias b[f] to each output value."),
-        ],
+        mistakes=slips(
+            _forward_loops_mistaken,
+            flipped="You flipped the filter (the convolution of signal processing). CNNs use the "
+                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1].",
+            no_plus_one="Your output is one row and one column short: "
+                        "OH = (H + 2·pad − FH) // stride + 1 (use conv_output_size).",
+            pad_height_only="Pad both spatial axes, height and width, and nothing else: "
+                            "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))).",
+            stride_ignored="Output position (i, j) starts at row i·stride and column j·stride "
+                           "of the padded input, not at (i, j).",
+            no_bias="Add the filter's bias b[f] to each output value.",
+        ),
     ),
     Exercise(
         id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
@@ -532,23 +528,19 @@ EXERCISES = [
         generate=_random_backward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
-        mistakes=[
-            Mistake(partial(_backward_loops_mistaken, mistake="assign"),
-                    "dW and db must *sum* the contributions of every position and every sample "
-                    "(the filter is shared): dW[f] += g * patch, db[f] += g, not =."),
-            Mistake(partial(_backward_loops_mistaken, mistake="first_sample"),
-                    "Sum dW and db over the whole batch: every sample used the same filter "
-                    "(loop over n for the gradients too)."),
-            Mistake(partial(_backward_loops_mistaken, mistake="db_per_position"),
-                    "db has one value per filter, shape (F,): sum dout over the batch *and* "
-                    "every position, np.sum(dout, axis=(0, 2, 3))."),
-            Mistake(partial(_backward_loops_mistaken, mistake="keep_padding"),
-                    "dx has the shape of x: cut the padding away at the end, "
-                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
-            Mistake(partial(_backward_loops_mistaken, mistake="flip_dx"),
-                    "In the loop form the backward pass needs no flipping: add g * W[f] to the "
-                    "same patch position the forward pass read from."),
-        ],
+        mistakes=slips(
+            _backward_loops_mistaken,
+            assign="dW and db must *sum* the contributions of every position and every sample "
+                   "(the filter is shared): dW[f] += g * patch, db[f] += g, not =.",
+            first_sample="Sum dW and db over the whole batch: every sample used the same filter "
+                         "(loop over n for the gradients too).",
+            db_per_position="db has one value per filter, shape (F,): sum dout over the batch "
+                            "*and* every position, np.sum(dout, axis=(0, 2, 3)).",
+            keep_padding="dx has the shape of x: cut the padding away at the end, "
+                         "dx_pad[:, :, pad:pad + H, pad:pad + W].",
+            flip_dx="In the loop form the backward pass needs no flipping: add g * W[f] to the "
+                    "same patch position the forward pass read from.",
+        ),
     ),
     Exercise(
         id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
