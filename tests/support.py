@@ -129,6 +129,17 @@ def reference_secrets() -> dict:
 
 
 # --------------------------------------------------------------------------- grading
+#: the joins from an nbgrader gradebook's grades to their student, assignment and cell
+#: (``g``, ``a``, ``bc``, ``st``): ``f"SELECT st.id, g.auto_score {GRADEBOOK_JOINS}"``
+GRADEBOOK_JOINS = """
+    FROM grade g
+    JOIN base_cell bc ON g.cell_id = bc.id
+    JOIN submitted_notebook sn ON g.notebook_id = sn.id
+    JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+    JOIN assignment a ON sa.assignment_id = a.id
+    JOIN student st ON sa.student_id = st.id"""
+
+
 def names_used(obj) -> set:
     tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
