@@ -41,19 +41,23 @@ def plain_source(obj) -> str:
     return "\n".join(src.splitlines()[node.lineno - 1:]) + "\n"
 
 
+#: where the code a pasted implementation may use is declared, besides the reference
+DECLARING_MODULES = ("autograder.exercises.", "tests.")
+
+
 def private_helpers(target) -> list:
-    """The functions and classes defined in ``target``'s own module that ``target`` uses (a
-    base class, a shared step), transitively, each after what it uses."""
-    module = sys.modules[target.__module__]
-    seen, order = set(), []
+    """The functions and classes of the declaring modules (the exercises files, the corpus)
+    that ``target`` uses (a base class, a shared step), transitively, each after what it
+    uses: what a learner's module needs besides the reference for ``target`` to run there."""
+    seen, order = {target.__name__}, []
 
     def visit(obj):
+        names = vars(sys.modules[obj.__module__])
         tree = ast.parse(plain_source(obj))
         for name in sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}):
-            dep = vars(module).get(name)
-            if (name not in seen and name != target.__name__
-                    and (inspect.isfunction(dep) or inspect.isclass(dep))
-                    and dep.__module__ == module.__name__):
+            dep = names.get(name)
+            if (name not in seen and (inspect.isfunction(dep) or inspect.isclass(dep))
+                    and dep.__module__.startswith(DECLARING_MODULES)):
                 seen.add(name)
                 visit(dep)
                 order.append(dep)

@@ -214,11 +214,15 @@ class GradientIndexArithmetic(ScratchNeuralNetClassifier):
         return float(loss)
 
 
-@mistake("sprint5.gradient", hint="N times too small")
-class GradientDividedTwice(ScratchNeuralNetClassifier):
+class _GradientFromDout(ScratchNeuralNetClassifier):
+    """_gradient with the loss's gradient as a step, for the slips below to change."""
+
+    def _dout(self, X):
+        return self.last_layer.backward(1)
+
     def _gradient(self, X, y):
         loss = self.last_layer.forward(self._forward(X), y)
-        dout = self.last_layer.backward(1) / X.shape[0]
+        dout = self._dout(X)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         affine = [layer for layer in self.layers if isinstance(layer, Affine)]
@@ -226,20 +230,18 @@ class GradientDividedTwice(ScratchNeuralNetClassifier):
         for i, layer in enumerate(affine, 1):
             self.grads[f"W{i}"], self.grads[f"b{i}"] = layer.dW, layer.db
         return loss
+
+
+@mistake("sprint5.gradient", hint="N times too small")
+class GradientDividedTwice(_GradientFromDout):
+    def _dout(self, X):
+        return self.last_layer.backward(1) / X.shape[0]
 
 
 @mistake("sprint5.gradient", hint="N times too large")
-class GradientNotAveraged(ScratchNeuralNetClassifier):
-    def _gradient(self, X, y):
-        loss = self.last_layer.forward(self._forward(X), y)
-        dout = self.last_layer.y - self.last_layer.t
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        affine = [layer for layer in self.layers if isinstance(layer, Affine)]
-        self.grads = {}
-        for i, layer in enumerate(affine, 1):
-            self.grads[f"W{i}"], self.grads[f"b{i}"] = layer.dW, layer.db
-        return loss
+class GradientNotAveraged(_GradientFromDout):
+    def _dout(self, X):
+        return self.last_layer.y - self.last_layer.t
 
 
 # --------------------------------------------------------------------------- _update

@@ -41,21 +41,30 @@ def conv_size_never_raises(input_size, filter_size, stride=1, pad=0):
 
 
 # --------------------------------------------------------------------------- forward loops
-@correct("sprint8.conv2d_forward_loops")
-def forward_loops_book(x, W, b, stride=1, pad=0):
+def _book_forward_loops(x, W, b, stride, pad, *, flip=False, step=None, dtype=None):
+    """The book's four loops over samples, filters and output positions (``flip``: the
+    filter flipped; ``step``: the windows' step, ``stride`` unless given; ``dtype``: the
+    output's, ``x``'s unless given)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     OH = conv_output_size(H, FH, stride, pad)
     OW = conv_output_size(Wd, FW, stride, pad)
     x_pad = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], "constant")
-    out = np.zeros((N, F, OH, OW), dtype=x.dtype)
+    step = stride if step is None else step
+    out = np.zeros((N, F, OH, OW), dtype=x.dtype if dtype is None else dtype)
     for n in range(N):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+                    patch = x_pad[n, :, i * step:i * step + FH, j * step:j * step + FW]
+                    out[n, f, i, j] = np.sum(patch * (np.flip(W[f], axis=(1, 2)) if flip
+                                                      else W[f])) + b[f]
     return out
+
+
+@correct("sprint8.conv2d_forward_loops")
+def forward_loops_book(x, W, b, stride=1, pad=0):
+    return _book_forward_loops(x, W, b, stride, pad)
 
 
 @correct("sprint8.conv2d_forward_loops")
@@ -75,49 +84,17 @@ def forward_loops_einsum_per_position(x, W, b, stride=1, pad=0):
 @mistake("sprint8.conv2d_forward_loops", hint="You flipped the filter")
 def forward_loops_flipped(x, W, b, stride=1, pad=0):
     # np.flip of the filter: the convolution of signal processing.
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW), dtype=x.dtype)
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * np.flip(W[f], axis=(1, 2))) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, flip=True)
 
 
 @mistake("sprint8.conv2d_forward_loops", hint="not at (i, j)")
 def forward_loops_stride_ignored(x, W, b, stride=1, pad=0):
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW))
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    out[n, f, i, j] = np.sum(x_pad[n, :, i:i + FH, j:j + FW] * W[f]) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, step=1, dtype=float)
 
 
 @mistake("sprint8.conv2d_forward_loops", xfail=FLOAT32)
 def forward_loops_always_float64(x, W, b, stride=1, pad=0):
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW))          # float64 whatever x is
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, dtype=float)   # float64 whatever x is
 
 
 # --------------------------------------------------------------------------- backward loops
