@@ -1,9 +1,12 @@
 """Shared fixtures: learner packages made from the reference, the stubs, or a mistake."""
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import shutil
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -28,18 +31,60 @@ def make_helpers(dest: Path, source: Path = SOLUTIONS) -> Path:
     return pkg
 
 
+def plain_source(obj) -> str:
+    """``obj``'s source, dedented, without its decorator lines (a class made by
+    :func:`autograder.exercises.rewritten` keeps its own)."""
+    if "rewritten_source" in getattr(obj, "__dict__", {}):
+        return obj.rewritten_source
+    src = textwrap.dedent(inspect.getsource(obj))
+    node = ast.parse(src).body[0]
+    return "\n".join(src.splitlines()[node.lineno - 1:]) + "\n"
+
+
+#: where the code a pasted implementation may use is declared, besides the reference
+DECLARING_MODULES = ("autograder.exercises.", "tests.")
+
+
+def private_helpers(target) -> list:
+    """The functions and classes of the declaring modules (the exercises files, the corpus)
+    that ``target`` uses (a base class, a shared step), transitively, each after what it
+    uses: what a learner's module needs besides the reference for ``target`` to run there."""
+    seen, order = {target.__name__}, []
+
+    def visit(obj):
+        names = vars(sys.modules[obj.__module__])
+        tree = ast.parse(plain_source(obj))
+        for name in sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}):
+            dep = names.get(name)
+            if (name not in seen and (inspect.isfunction(dep) or inspect.isclass(dep))
+                    and dep.__module__.startswith(DECLARING_MODULES)):
+                seen.add(name)
+                visit(dep)
+                order.append(dep)
+
+    visit(target)
+    return order
+
+
+def pasted_source(target) -> str:
+    """What a learner's module must hold for ``target`` to run there: the source of what it
+    uses from its own module, then its own (decorators left out)."""
+    return "\n\n".join(plain_source(obj) for obj in [*private_helpers(target), target])
+
+
 def plant_mistake(pkg: Path, module: str, name: str, implementation) -> None:
     """Replace ``name`` in ``pkg/<module>.py`` by a known-mistake implementation.
 
     ``implementation`` is a function or class, or a ``functools.partial`` of one with keyword
-    arguments (one implementation of several mistakes, chosen by a keyword).
+    arguments (one implementation of several mistakes, chosen by a keyword). A base class or
+    step of the declaring module that it uses is planted with it.
     """
     target, bind = implementation, ""
     if isinstance(implementation, functools.partial):
         assert not implementation.args, "bind keyword arguments only"
         target = implementation.func
         bind = "".join(f", {k}={v!r}" for k, v in implementation.keywords.items())
-    src = inspect.getsource(target)
+    src = pasted_source(target)
     alias = (f"__import__('functools').partial({target.__name__}{bind})" if bind
              else target.__name__)
     path = pkg / f"{module}.py"

@@ -53,94 +53,69 @@ def _arr(c, n, var="x"):
     return [f"    {var} = np.asarray({var}, dtype=float)"] if c["asarray"] else []
 
 
+def _form(c, n, forms: list) -> list:
+    """The lines of the student's form ``c["form"]`` of ``forms``, after their ``asarray``."""
+    return _arr(c, n) + forms[c["form"]]
+
+
 def sigmoid(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += ["    return 1 / (1 + np.exp(-x))"] if not c["var"] else [
-            f"    {n['e']} = np.exp(-x)", f"    return 1.0 / (1.0 + {n['e']})"]
-    elif v == 1:
-        body += ["    return np.exp(-np.logaddexp(0, -x))"]
-    elif v == 2:
-        body += ["    return 0.5 * (1 + np.tanh(0.5 * x))"]
-    else:
-        body += [f"    {n['e']} = np.exp(-np.abs(x))",
-                 f"    return np.where(x >= 0, 1 / (1 + {n['e']}), {n['e']} / (1 + {n['e']}))"]
-    return body
+    return _form(c, n, [
+        ["    return 1 / (1 + np.exp(-x))"] if not c["var"] else [
+            f"    {n['e']} = np.exp(-x)", f"    return 1.0 / (1.0 + {n['e']})"],
+        ["    return np.exp(-np.logaddexp(0, -x))"],
+        ["    return 0.5 * (1 + np.tanh(0.5 * x))"],
+        [f"    {n['e']} = np.exp(-np.abs(x))",
+         f"    return np.where(x >= 0, 1 / (1 + {n['e']}), {n['e']} / (1 + {n['e']}))"],
+    ])
 
 
 def relu(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += ["    return np.maximum(0, x)" if c["var"] else "    return np.maximum(x, 0.0)"]
-    elif v == 1:
-        body += ["    return np.where(x > 0, x, 0.0)"]
-    elif v == 2:
-        body += ["    return x * (x > 0)"]
-    else:
-        body += [f"    {n['s']} = np.array(x, dtype=float, copy=True)",
-                 f"    {n['s']}[{n['s']} < 0] = 0.0", f"    return {n['s']}"]
-    return body
+    return _form(c, n, [
+        ["    return np.maximum(0, x)" if c["var"] else "    return np.maximum(x, 0.0)"],
+        ["    return np.where(x > 0, x, 0.0)"],
+        ["    return x * (x > 0)"],
+        [f"    {n['s']} = np.array(x, dtype=float, copy=True)",
+         f"    {n['s']}[{n['s']} < 0] = 0.0", f"    return {n['s']}"],
+    ])
 
 
 def tanh(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += ["    return np.tanh(x)"]
-    elif v == 1:
-        body += ["    return 2 * sigmoid(2 * x) - 1"]
-    elif v == 2:
-        body += [f"    {n['e']} = np.exp(-2 * np.abs(x))",
-                 f"    return np.sign(x) * (1 - {n['e']}) / (1 + {n['e']})"]
-    else:
-        body += ["    return 2.0 / (1.0 + np.exp(-2.0 * x)) - 1.0"]
-    return body
+    return _form(c, n, [
+        ["    return np.tanh(x)"],
+        ["    return 2 * sigmoid(2 * x) - 1"],
+        [f"    {n['e']} = np.exp(-2 * np.abs(x))",
+         f"    return np.sign(x) * (1 - {n['e']}) / (1 + {n['e']})"],
+        ["    return 2.0 / (1.0 + np.exp(-2.0 * x)) - 1.0"],
+    ])
 
 
 def sigmoid_grad(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} * (1 - {n['s']})"]
-    elif v == 1:
-        body += ["    return sigmoid(x) * (1.0 - sigmoid(x))"]
-    elif v == 2:
-        body += [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} - {n['s']} ** 2"]
-    else:
-        body += [f"    {n['s']} = 1 / (1 + np.exp(-x))",
-                 f"    {n['g']} = {n['s']} * (1 - {n['s']})", f"    return {n['g']}"]
-    return body
+    return _form(c, n, [
+        [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} * (1 - {n['s']})"],
+        ["    return sigmoid(x) * (1.0 - sigmoid(x))"],
+        [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} - {n['s']} ** 2"],
+        [f"    {n['s']} = 1 / (1 + np.exp(-x))",
+         f"    {n['g']} = {n['s']} * (1 - {n['s']})", f"    return {n['g']}"],
+    ])
 
 
 def relu_grad(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += ["    return (x > 0).astype(float)"]
-    elif v == 1:
-        body += ["    return np.where(x > 0, 1.0, 0.0)"]
-    elif v == 2:
-        body += ["    return np.heaviside(x, 0.0)"]
-    else:
-        body += [f"    {n['g']} = np.zeros(np.shape(x))", f"    {n['g']}[np.asarray(x) > 0] = 1",
-                 f"    return {n['g']}"]
-    return body
+    return _form(c, n, [
+        ["    return (x > 0).astype(float)"],
+        ["    return np.where(x > 0, 1.0, 0.0)"],
+        ["    return np.heaviside(x, 0.0)"],
+        [f"    {n['g']} = np.zeros(np.shape(x))", f"    {n['g']}[np.asarray(x) > 0] = 1",
+         f"    return {n['g']}"],
+    ])
 
 
 def tanh_grad(c, n):
-    body = _arr(c, n)
-    v = c["form"]
-    if v == 0:
-        body += ["    return 1 - np.tanh(x) ** 2"]
-    elif v == 1:
-        body += [f"    {n['t']} = np.tanh(x)", f"    return 1.0 - {n['t']} * {n['t']}"]
-    elif v == 2:
-        body += [f"    {n['t']} = tanh(x)", f"    return (1 - {n['t']}) * (1 + {n['t']})"]
-    else:
-        body += ["    return 1.0 / np.cosh(np.clip(x, -300, 300)) ** 2"]
-    return body
+    return _form(c, n, [
+        ["    return 1 - np.tanh(x) ** 2"],
+        [f"    {n['t']} = np.tanh(x)", f"    return 1.0 - {n['t']} * {n['t']}"],
+        [f"    {n['t']} = tanh(x)", f"    return (1 - {n['t']}) * (1 + {n['t']})"],
+        ["    return 1.0 / np.cosh(np.clip(x, -300, 300)) ** 2"],
+    ])
 
 
 def softmax(c, n):

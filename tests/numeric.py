@@ -24,3 +24,16 @@ def max_relative_error(a, n):
     a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
     assert a.shape == n.shape, (a.shape, n.shape)
     return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)))
+
+
+def loss_of_param(net, key, *batch):
+    """``f(value)``: ``net.loss(*batch)`` with ``net.params[key]`` set to ``value`` (and put
+    back after), the function of one parameter that :func:`central_difference` takes."""
+    def f(value):
+        saved = net.params[key].copy()
+        net.params[key][...] = value
+        try:
+            return net.loss(*batch)
+        finally:
+            net.params[key][...] = saved
+    return f

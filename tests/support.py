@@ -13,12 +13,14 @@ import html
 import inspect
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -26,7 +28,7 @@ import pytest
 
 from autograder import registry, stubs, sync
 
-from .conftest import ROOT, SOLUTIONS
+from .conftest import ROOT, SOLUTIONS, make_helpers
 
 SPRINT = "sprint1"   # the sprint the release, collect, grading and Gradescope tests run on
 
@@ -127,6 +129,17 @@ def reference_secrets() -> dict:
 
 
 # --------------------------------------------------------------------------- grading
+#: the joins from an nbgrader gradebook's grades to their student, assignment and cell
+#: (``g``, ``a``, ``bc``, ``st``): ``f"SELECT st.id, g.auto_score {GRADEBOOK_JOINS}"``
+GRADEBOOK_JOINS = """
+    FROM grade g
+    JOIN base_cell bc ON g.cell_id = bc.id
+    JOIN submitted_notebook sn ON g.notebook_id = sn.id
+    JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+    JOIN assignment a ON sa.assignment_id = a.id
+    JOIN student st ON sa.student_id = st.id"""
+
+
 def names_used(obj) -> set:
     tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
@@ -242,6 +255,51 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def lab_course(dest: Path, notebook: str) -> Path:
+    """A course folder at ``dest`` as a facilitator's would be: ``helpers/`` solved, the
+    course's code linked, and ``notebooks/<notebook>``."""
+    make_helpers(dest)
+    for name in ("autograder", "solutions", "data"):
+        if (ROOT / name).exists():
+            (dest / name).symlink_to(ROOT / name)
+    (dest / "notebooks").mkdir()
+    shutil.copyfile(ROOT / "notebooks" / notebook, dest / "notebooks" / notebook)
+    return dest
+
+
+@contextlib.contextmanager
+def jupyter_lab(course: Path, home: Path, env: dict):
+    """``jupyter lab`` serving ``course`` on a free 127.0.0.1 port with ``env``, its log in
+    ``home/jupyter.log``: yields ``(url, token)`` once it answers, and stops it after."""
+    token, port = secrets.token_hex(16), free_port()
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
+           "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    url = f"http://127.0.0.1:{port}"
+    with open(home / "jupyter.log", "w") as log:
+        server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def up():
+            if server.poll() is not None:
+                log_text = (home / "jupyter.log").read_text()
+                raise AssertionError(f"jupyter lab exited: {log_text[-2000:]}")
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
+                return r.status == 200
+
+        try:
+            wait(up, 120, "JupyterLab to start")
+            yield url, token
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def wait(predicate, timeout: float, what: str, interval: float = 0.5, on_timeout=None):

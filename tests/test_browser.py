@@ -14,17 +14,11 @@ missing, the test is skipped with the reason (pytest's ``-ra`` summary shows it)
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
-import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_helpers
-from .support import ROWS, browser_or_skip, free_port, js, wait, write_grading_dir
+from .support import ROWS, browser_or_skip, js, jupyter_lab, lab_course, wait, write_grading_dir
 
 NOTEBOOK = "sprint1_perceptron.ipynb"
 RUN_TIMEOUT = 420        # seconds for the whole notebook in the browser (2 shared cores)
@@ -35,13 +29,7 @@ VALIDATE_TIMEOUT = 420   # nbgrader validate runs the notebook once more, server
 def lab(tmp_path_factory):
     """A running JupyterLab over a reference copy of the course: ``(url, token, folder)``."""
     webdriver, chromium, driver = browser_or_skip()
-    course = tmp_path_factory.mktemp("browser-course")
-    make_helpers(course)
-    for name in ("autograder", "solutions", "data"):
-        if (ROOT / name).exists():
-            (course / name).symlink_to(ROOT / name)
-    (course / "notebooks").mkdir()
-    shutil.copyfile(ROOT / "notebooks" / NOTEBOOK, course / "notebooks" / NOTEBOOK)
+    course = lab_course(tmp_path_factory.mktemp("browser-course"), NOTEBOOK)
     (course / "exchange").mkdir()
     (course / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
@@ -55,45 +43,18 @@ def lab(tmp_path_factory):
         path = home / "settings" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(value)
-    token = secrets.token_hex(16)
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline plots, as a learner
     env.update(COURSE_QUICK="1", HOME=str(home), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), PYTHONUNBUFFERED="1")
     env.pop("AUTOGRADER_STRICT", None)
-    log = open(home / "jupyter.log", "w")  # noqa: SIM115 - closed at teardown
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-           f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
-           "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
-    server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def server_up():
-        if server.poll() is not None:
-            log_text = (home / "jupyter.log").read_text()
-            raise AssertionError(f"jupyter lab exited: {log_text[-2000:]}")
-        with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
-            return r.status == 200
-
-    try:
-        wait(server_up, 120, "JupyterLab to start")
+    with jupyter_lab(course, home, env) as (url, token):
         browser = _chrome(webdriver, chromium, driver, home)
         try:
             yield browser, url, token, course, home
         finally:
             browser.quit()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _chrome(webdriver, chromium: str, driver: str, home: Path):

@@ -59,6 +59,33 @@ def test_each_hint_fires_on_the_mistake_it_names(ex_id, index, tmp_path):
     assert mistake.hint in result.hints, (result.message, result.hints)
 
 
+def test_a_mistake_rewritten_from_the_reference_stops_when_its_line_is_gone():
+    from autograder.exercises import rewritten
+    from solutions.optimizers import SGD
+
+    Uphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
+    params = {"W": np.array([1.0])}
+    Uphill(lr=0.5).update(params, {"W": np.array([2.0])})
+    assert issubclass(Uphill, SGD) and params["W"][0] == 2.0
+    assert "params[key] += " in Uphill.rewritten_source
+    assert "params[key] -= " not in Uphill.rewritten_source
+    with pytest.raises(ValueError, match="SGD.update .* 0 times"):
+        rewritten(SGD.update, ("params[key] *= ", "params[key] += "))
+    with pytest.raises(ValueError, match="2 times"):          # once in code, once in a hint
+        rewritten(SGD.update, ("params[key]", "p"))
+
+
+def test_a_function_rewritten_from_the_reference_is_a_function():
+    from autograder.exercises import rewritten
+    from solutions.gradients import numerical_gradient
+
+    forward = rewritten(numerical_gradient, ("x[idx] = tmp - h\n", "x[idx] = tmp\n"),
+                        ("(fxh1 - fxh2) / (2 * h)", "(fxh1 - fxh2) / h"))
+    got = forward(lambda x: np.sum(x ** 2), np.array([3.0]))
+    assert got[0] == pytest.approx(6.0001)         # (f(3 + h) - f(3)) / h, not 6
+    assert numerical_gradient(lambda x: np.sum(x ** 2), np.array([3.0]))[0] == pytest.approx(6)
+
+
 @pytest.mark.parametrize("ex_id", SPECS)
 def test_a_hard_coded_answer_to_the_worked_examples_fails(ex_id, tmp_path):
     """Answering the public cases from a table must not pass the hidden ones."""

@@ -27,16 +27,11 @@ import pytest
 from autograder import course, grading
 
 from .conftest import ROOT, make_helpers
+from .support import GRADEBOOK_JOINS
 
 SPRINT = "sprint0"
-GRADE_ROWS = """
-    SELECT st.id, a.name, bc.name, g.auto_score, g.manual_score, g.id
-    FROM grade g
-    JOIN base_cell bc ON g.cell_id = bc.id
-    JOIN submitted_notebook sn ON g.notebook_id = sn.id
-    JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-    JOIN assignment a ON sa.assignment_id = a.id
-    JOIN student st ON sa.student_id = st.id
+GRADE_ROWS = f"""
+    SELECT st.id, a.name, bc.name, g.auto_score, g.manual_score, g.id {GRADEBOOK_JOINS}
     ORDER BY st.id, bc.name"""
 
 

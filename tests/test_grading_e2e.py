@@ -26,6 +26,7 @@ from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
 from .conftest import SOLUTIONS, make_helpers
 from .support import (
+    GRADEBOOK_JOINS,
     SPRINT,
     course_repo,
     reference_secrets,
@@ -351,14 +352,8 @@ def test_no_reference_source_or_hidden_case_in_feedback_or_csv(graded):
 @pytest.mark.slow
 def test_gradebook_agrees_with_grades_csv(graded):
     db = sqlite3.connect(graded["out"] / "gradebook.db")
-    query = """
-        SELECT st.id, a.name, bc.name, g.auto_score, g.manual_score, g.needs_manual_grade
-        FROM grade g
-        JOIN base_cell bc ON g.cell_id = bc.id
-        JOIN submitted_notebook sn ON g.notebook_id = sn.id
-        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-        JOIN assignment a ON sa.assignment_id = a.id
-        JOIN student st ON sa.student_id = st.id"""
+    query = ("SELECT st.id, a.name, bc.name, g.auto_score, g.manual_score, "
+             f"g.needs_manual_grade {GRADEBOOK_JOINS}")
     rows = db.execute(query).fetchall()
     db.close()
     by_key = {(s, a, cell): (auto, manual, need) for s, a, cell, auto, manual, need in rows}

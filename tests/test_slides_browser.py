@@ -22,12 +22,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 
 import nbformat
 import pytest
@@ -35,7 +33,7 @@ import pytest
 from autograder import slides
 
 from .conftest import ROOT, make_helpers
-from .support import browser_or_skip, free_port, js, wait
+from .support import browser_or_skip, js, jupyter_lab, lab_course, wait
 
 NOTEBOOKS = slides.sprint_notebooks()
 RUN_FIRST = "sprint0_start_here"   # rendered from a copy run against the reference: real plots
@@ -253,13 +251,7 @@ def rise_lab(tmp_path_factory):
         pytest.skip("RISE (jupyterlab-rise) is not installed: pip install -r requirements.txt")
     from jupyterlab.commands import get_app_dir
 
-    course = tmp_path_factory.mktemp("rise-course")
-    make_helpers(course)  # a facilitator's course folder: their helpers/ solved
-    for name in ("autograder", "solutions", "data"):
-        if (ROOT / name).exists():
-            (course / name).symlink_to(ROOT / name)
-    (course / "notebooks").mkdir()
-    shutil.copyfile(ROOT / "notebooks" / RISE_NOTEBOOK, course / "notebooks" / RISE_NOTEBOOK)
+    course = lab_course(tmp_path_factory.mktemp("rise-course"), RISE_NOTEBOOK)
     home = tmp_path_factory.mktemp("rise-home")
     # A JupyterLab application folder of our own (its settings are what `slides --rise` writes),
     # the rest of it the installed one's.
@@ -281,35 +273,8 @@ def rise_lab(tmp_path_factory):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (app_dir / "settings" / "overrides.d" / slides.RISE_OVERRIDES).is_file()
-    token, port = secrets.token_hex(16), free_port()
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-           f"--port={port}", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}",
-           "--ServerApp.port_retries=0", "--LabApp.news_url=",
-           "--LabApp.expose_app_in_browser=True",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(home / "jupyter.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def up():
-        if server.poll() is not None:
-            log_text = (home / "jupyter.log").read_text()
-            raise AssertionError(f"jupyter lab exited: {log_text[-2000:]}")
-        with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
-            return r.status == 200
-
-    try:
-        wait(up, 120, "JupyterLab to start")
+    with jupyter_lab(course, home, env) as (url, token):
         yield url, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.mark.slow

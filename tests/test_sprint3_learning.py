@@ -292,19 +292,7 @@ def test_two_layer_net_gradient_matches_the_analytic_one(seed):
 def test_two_layer_net_works_with_an_in_place_numerical_gradient(monkeypatch):
     """A learner's numerical_gradient may perturb the caller's array and restore it (the
     book's way): the net's gradient must be the same."""
-
-    def in_place(f, x):
-        h = 1e-4
-        grad = np.zeros_like(x)
-        for idx in np.ndindex(x.shape):
-            tmp = x[idx]
-            x[idx] = tmp + h
-            fxh1 = f(x)
-            x[idx] = tmp - h
-            fxh2 = f(x)
-            grad[idx] = (fxh1 - fxh2) / (2 * h)
-            x[idx] = tmp
-        return grad
+    from .corpus.sprint3 import numerical_gradient_book_in_place as in_place
 
     net = nn.TwoLayerNet(2, 4, 3, weight_init_std=1.0, seed=1)
     x, t = sprint3.NET_X, sprint3.NET_T

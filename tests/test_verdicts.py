@@ -20,10 +20,16 @@ from autograder.check import run_checks
 from autograder.evaluate import BLOCKED, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 from autograder.verdict import KINDS, Outcome, render
 
-from .conftest import HELPERS, make_helpers
+from .conftest import HELPERS, make_helpers, pasted_source
+from .corpus.sprint4 import ReluBookInPlaceBackward, ReluBookWithCopies
 
 SPECS = {s.id: s for s in registry.load_exercises()}
 HIDDEN_WORDS = re.compile(r"^hidden case \d+ of \d+: [^0-9]*$|^hidden cases: [^0-9]*$")
+
+
+def _as_learners(implementation, name: str) -> str:
+    """A corpus entry as a learner's module would hold it, bound to ``name``."""
+    return f"{pasted_source(implementation)}\n{name} = {implementation.__name__}"
 
 
 def _pkg(tmp_path: Path, module: str, extra: str) -> Path:
@@ -179,21 +185,7 @@ def test_the_grader_words_an_unreadable_result_without_the_learners_bytes(tmp_pa
 
 # --------------------------------------------------------------------------- the harness
 def test_the_books_relu_backward_that_edits_dout_fails_as_modified_in_place(tmp_path):
-    pkg = _pkg(tmp_path, "layers", '''
-class _BookRelu:
-    def __init__(self):
-        self.mask = None
-    def forward(self, x):
-        self.mask = (x <= 0)
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-    def backward(self, dout):
-        dout[self.mask] = 0
-        dx = dout
-        return dx
-Relu = _BookRelu
-''')
+    pkg = _pkg(tmp_path, "layers", _as_learners(ReluBookInPlaceBackward, "Relu"))
     r = evaluate(SPECS["sprint4.relu"], SPECS["sprint4.relu"].public_cases(), pkg)
     assert r.status == FAILED and r.outcome.kind == "mutated", r.message
     assert "backward() argument 1" in r.message and "modified in place" in r.message
@@ -410,19 +402,7 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0):
         raise ValueError("the filter is larger than the padded input")
     return np.floor((input_size + 2 * pad - filter_size) / stride) + 1   # a float 24.0
 '''),
-    ("sprint4.relu", "layers", '''
-class _BookRelu:
-    def forward(self, x):
-        self.mask = (x <= 0)
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-    def backward(self, dout):
-        dx = dout.copy()
-        dx[self.mask] = 0
-        return dx
-Relu = _BookRelu
-'''),
+    ("sprint4.relu", "layers", _as_learners(ReluBookWithCopies, "Relu")),
     ("sprint5.fit", "classifier", '''
 class _FitChained(ScratchNeuralNetClassifier):
     def fit(self, X, y, X_val=None, y_val=None):

@@ -3,11 +3,22 @@
 import the reference solutions and generate hidden cases, and never ship to learners.
 
 The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in
-:func:`numbered` and write each title without its number."""
+:func:`numbered` and write each title without its number.
+
+A known mistake in a class subclasses the reference and overrides only what it gets wrong;
+where that is a line or two inside a reference method, :func:`rewritten` makes the subclass
+from the reference's own source with those lines changed."""
 from __future__ import annotations
 
+import inspect
 import re
+import sys
+import textwrap
+from collections import Counter
 from dataclasses import replace
+from functools import partial
+
+from ..registry import Mistake
 
 _NUMBERED = re.compile(r"^Problem (\d+)\b")
 
@@ -28,3 +39,49 @@ def numbered(exercises: list) -> list:
         else:
             out.append(replace(e, title=f"Problem {k}: {e.title}"))
     return out
+
+
+_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.M)
+_REWRITES: Counter = Counter()
+
+
+def rewritten(reference, *changes: tuple[str, str]):
+    """A known mistake written as its difference from the reference: ``reference`` (a
+    reference function, or a method of a reference class) with each ``(old, new)`` change
+    made to its own source. A function gives a function; a method gives a subclass of its
+    class that overrides that method.
+
+    Each ``old`` must stand exactly once in the reference: when the reference is edited so
+    that it no longer does, the import stops here and names the mistake to update, instead
+    of a copied method silently drifting away from the reference. The result keeps its source
+    in ``rewritten_source``, so that a test can paste it into a learner's module.
+
+    >>> from solutions.optimizers import SGD
+    >>> Uphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
+    """
+    owner = sys.modules[reference.__module__]
+    src = _MARKERS.sub("", textwrap.dedent(inspect.getsource(reference)))
+    for old, new in changes:
+        if src.count(old) != 1:
+            raise ValueError(f"{reference.__qualname__} in {owner.__name__} holds {old!r} "
+                             f"{src.count(old)} times, not once: the reference changed, "
+                             "update the known mistake that rewrites it")
+        src = src.replace(old, new)
+    base, _, method = reference.__qualname__.partition(".")
+    _REWRITES[base] += 1
+    name = f"_{base}_rewritten_{_REWRITES[base]}"
+    if method:
+        src = f"class {name}({base}):\n{textwrap.indent(src, '    ')}"
+    else:
+        src = src.replace(f"def {base}(", f"def {name}(", 1)
+    namespace = dict(vars(owner))
+    exec(compile(src, f"<{name}>", "exec"), namespace)   # the reference's own source, changed
+    made = namespace[name]
+    made.rewritten_source = src
+    return made
+
+
+def slips(implementation, **hints: str) -> list:
+    """The known mistakes of one implementation that makes each of several slips, chosen by
+    its keyword ``mistake``: one :class:`Mistake` per keyword of ``hints``, with its hint."""
+    return [Mistake(partial(implementation, mistake=slip), hint) for slip, hint in hints.items()]

@@ -13,7 +13,7 @@ from solutions.perceptron import NAND, OR, Perceptron, step_function
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -129,18 +129,9 @@ def _xor_output_nand(x):
     return NAND(np.stack([NAND(x), OR(x)], axis=-1))
 
 
-class _PerceptronNoBiasUpdate(Perceptron):
-    """Updates the weights but forgets the bias."""
-
-    def fit(self, X, y, epochs=10):
-        errors = np.zeros(epochs, dtype=int)
-        for epoch in range(epochs):
-            for xi, target in zip(np.asarray(X, dtype=float), np.asarray(y)):
-                error = target - self.predict(xi)
-                if error != 0:
-                    self.w = self.w + self.lr * error * xi
-                    errors[epoch] += 1
-        return errors
+# updates the weights but forgets the bias
+_PerceptronNoBiasUpdate = rewritten(Perceptron.fit, ("self.b = self.b + self.lr * error",
+                                                     "self.b = self.b"))
 
 
 class _PerceptronTargetUpdate(Perceptron):

@@ -15,7 +15,7 @@ from solutions.numerical_net import TwoLayerNet
 
 from ..compare import Tolerance
 from ..registry import Exercise, Fn, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-8, dtype="float")
 EXACT = Tolerance(rtol=0, atol=0)
@@ -330,31 +330,12 @@ def _diff_ignores_h(f, x, h=1e-4):
     return float((f(x + 1e-4) - f(x - 1e-4)) / (2 * 1e-4))
 
 
-def _gradient_forward(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    fx = f(x)
-    for idx in np.ndindex(x.shape):
-        tmp = x[idx]
-        x[idx] = tmp + h
-        grad[idx] = (f(x) - fx) / h
-        x[idx] = tmp
-    return grad
-
-
-def _gradient_not_restored(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        tmp = x[idx]
-        x[idx] = tmp + h
-        fxh1 = f(x)
-        x[idx] = tmp - h
-        fxh2 = f(x)
-        grad[idx] = (fxh1 - fxh2) / (2 * h)
-    return grad
+# the forward difference: the second point is x itself, and the gap h
+_gradient_forward = rewritten(numerical_gradient, ("x[idx] = tmp - h\n", "x[idx] = tmp\n"),
+                              ("(fxh1 - fxh2) / (2 * h)", "(fxh1 - fxh2) / h"))
+# x[idx] is left at tmp - h: every later element is measured off the point
+_gradient_not_restored = rewritten(numerical_gradient,
+                                   ("x[idx] = tmp                    # restore", "# no restore"))
 
 
 def _gradient_all_at_once(f, x):

@@ -12,11 +12,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.classifier import Affine, GetMiniBatch, ScratchNeuralNetClassifier, init_params  # noqa: F401 - names the mistakes below use
+from solutions.classifier import (  # noqa: F401 - the names the mistakes use
+    Affine,
+    GetMiniBatch,
+    ScratchNeuralNetClassifier,
+    _softmax,
+    init_params,
+)
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
@@ -197,68 +203,25 @@ class _MiniBatchLegacySeed(GetMiniBatch):
         self._X, self._y = X[order], y[order]
 
 
-def _init_xavier_for_he(layer_sizes, weight_init="he", seed=0, dtype="float64"):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        std = np.sqrt(1.0 / n_in) if isinstance(weight_init, str) else float(weight_init)
-        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
-        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
-    return params
-
-
-def _init_std_from_n_out(layer_sizes, weight_init="he", seed=0, dtype="float64"):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        gain = {"he": 2.0, "xavier": 1.0}
-        std = np.sqrt(gain[weight_init] / n_out) if isinstance(weight_init, str) \
-            else float(weight_init)
-        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
-        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
-    return params
-
-
-def _init_rng_per_layer(layer_sizes, weight_init="he", seed=0, dtype="float64"):
-    params = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        rng = np.random.default_rng(seed)
-        gain = {"he": 2.0, "xavier": 1.0}
-        std = np.sqrt(gain[weight_init] / n_in) if isinstance(weight_init, str) \
-            else float(weight_init)
-        params[f"W{i}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
-        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
-    return params
-
-
-def _init_drawn_transposed(layer_sizes, weight_init="he", seed=0, dtype="float64"):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        gain = {"he": 2.0, "xavier": 1.0}
-        std = np.sqrt(gain[weight_init] / n_in) if isinstance(weight_init, str) \
-            else float(weight_init)
-        params[f"W{i}"] = (std * rng.standard_normal((n_out, n_in))).T.astype(dtype)
-        params[f"b{i}"] = np.zeros(n_out, dtype=dtype)
-    return params
+_init_xavier_for_he = rewritten(init_params, ("std = np.sqrt(2.0 / n_in)",
+                                                "std = np.sqrt(1.0 / n_in)"))
+_init_std_from_n_out = rewritten(init_params, ("np.sqrt(2.0 / n_in)", "np.sqrt(2.0 / n_out)"),
+                                 ("np.sqrt(1.0 / n_in)", "np.sqrt(1.0 / n_out)"))
+# a new generator with the same seed for every layer: the layers' weights are alike
+_init_rng_per_layer = rewritten(init_params, ("* rng.standard_normal(",
+                                              "* np.random.default_rng(seed).standard_normal("))
+_init_drawn_transposed = rewritten(init_params, ("rng.standard_normal((n_in, n_out))",
+                                                 "rng.standard_normal((n_out, n_in)).T"))
 
 
 class _ForwardSoftmax(ScratchNeuralNetClassifier):
     def _forward(self, X):
-        out = X
-        for layer in self.layers:
-            out = layer.forward(out)
-        shifted = out - np.max(out, axis=1, keepdims=True)
-        return np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
+        return _softmax(super()._forward(X))
 
 
-class _ForwardAffineOnly(ScratchNeuralNetClassifier):
-    def _forward(self, X):
-        out = X
-        for layer in self.layers:
-            if isinstance(layer, Affine):
-                out = layer.forward(out)
-        return out
+_ForwardAffineOnly = rewritten(ScratchNeuralNetClassifier._forward,
+                               ("out = layer.forward(out)",
+                                "out = layer.forward(out) if isinstance(layer, Affine) else out"))
 
 
 class _GradientNotAveraged(ScratchNeuralNetClassifier):
@@ -275,19 +238,10 @@ class _GradientAveragedTwice(ScratchNeuralNetClassifier):
         return loss
 
 
-class _GradientSoftmaxTwice(ScratchNeuralNetClassifier):
-    def _gradient(self, X, y):
-        loss = self.last_layer.forward(self._forward(X), y)
-        probabilities = self.last_layer.y
-        dout = self.last_layer.backward(1) * probabilities * (1 - probabilities)
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        affine_layers = [layer for layer in self.layers if isinstance(layer, Affine)]
-        self.grads = {}
-        for i, layer in enumerate(affine_layers, start=1):
-            self.grads[f"W{i}"] = layer.dW
-            self.grads[f"b{i}"] = layer.db
-        return loss
+_GradientSoftmaxTwice = rewritten(ScratchNeuralNetClassifier._gradient,
+                                  ("dout = self.last_layer.backward(1)",
+                                   "dout = self.last_layer.backward(1) * self.last_layer.y "
+                                   "* (1 - self.last_layer.y)"))
 
 
 class _GradientTransposedDW(ScratchNeuralNetClassifier):
@@ -298,23 +252,15 @@ class _GradientTransposedDW(ScratchNeuralNetClassifier):
         return loss
 
 
-class _UpdateRebinds(ScratchNeuralNetClassifier):
-    def _update(self):
-        for key in self.params:
-            self.params[key] = self.params[key] - self.lr * self.grads[key]
-
-
-class _UpdateAscends(ScratchNeuralNetClassifier):
-    def _update(self):
-        for key in self.params:
-            self.params[key] += self.lr * self.grads[key]
-
-
-class _UpdateWeightsOnly(ScratchNeuralNetClassifier):
-    def _update(self):
-        for key in self.params:
-            if key.startswith("W"):
-                self.params[key] -= self.lr * self.grads[key]
+_UpdateRebinds = rewritten(ScratchNeuralNetClassifier._update,
+                           ("self.params[key] -= self.lr * self.grads[key]",
+                            "self.params[key] = self.params[key] - self.lr * self.grads[key]"))
+_UpdateAscends = rewritten(ScratchNeuralNetClassifier._update,
+                           ("self.params[key] -= self.lr * self.grads[key]",
+                            "self.params[key] += self.lr * self.grads[key]"))
+_UpdateWeightsOnly = rewritten(ScratchNeuralNetClassifier._update,
+                               ("for key in self.params:",
+                                "for key in [k for k in self.params if k.startswith(\"W\")]:"))
 
 
 class _PredictNoMax(ScratchNeuralNetClassifier):
@@ -333,66 +279,18 @@ class _PredictMaxProbability(ScratchNeuralNetClassifier):
         return np.max(self.predict_proba(X), axis=1)
 
 
-class _FitSameShuffle(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
-        n_classes = int(np.max(y)) + 1
-        if y_val is not None:
-            n_classes = max(n_classes, int(np.max(y_val)) + 1)
-        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
-        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
-        for _ in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, seed=self.seed):
-                self._gradient(X_batch, y_batch)
-                self._update()
-            loss, acc = self._loss_and_accuracy(X, y)
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(acc)
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
-        return self
-
-
-class _FitNoShuffle(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
-        n_classes = int(np.max(y)) + 1
-        if y_val is not None:
-            n_classes = max(n_classes, int(np.max(y_val)) + 1)
-        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
-        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
-        for _ in range(self.epochs):
-            for start in range(0, len(X), self.batch_size):
-                self._gradient(X[start:start + self.batch_size], y[start:start + self.batch_size])
-                self._update()
-            loss, acc = self._loss_and_accuracy(X, y)
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(acc)
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
-        return self
-
-
-class _FitLastBatchLoss(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
-        n_classes = int(np.max(y)) + 1
-        if y_val is not None:
-            n_classes = max(n_classes, int(np.max(y_val)) + 1)
-        self._initialize(int(np.prod(X.shape[1:])), n_classes, X.dtype)
-        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
-        for epoch in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, seed=self.seed + epoch):
-                loss = self._gradient(X_batch, y_batch)
-                self._update()
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(self._loss_and_accuracy(X, y)[1])
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
-        return self
+_FitSameShuffle = rewritten(ScratchNeuralNetClassifier.fit,
+                            ("seed=self.seed + epoch", "seed=self.seed"))
+_FitNoShuffle = rewritten(ScratchNeuralNetClassifier.fit,
+                          ("GetMiniBatch(X, y, self.batch_size, seed=self.seed + epoch)",
+                           "((X[i:i + self.batch_size], y[i:i + self.batch_size])"
+                           " for i in range(0, len(X), self.batch_size))"))
+# the loss of the epoch's last mini-batch in history["train_loss"], not that of the whole set
+_FitLastBatchLoss = rewritten(ScratchNeuralNetClassifier.fit,
+                              ("self._gradient(X_batch, y_batch)",
+                               "loss = self._gradient(X_batch, y_batch)"),
+                              ('self.history["train_loss"].append(train_loss)',
+                               'self.history["train_loss"].append(loss)'))
 
 
 class _FitKeepsWeights(ScratchNeuralNetClassifier):

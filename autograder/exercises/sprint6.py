@@ -17,7 +17,7 @@ from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistak
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)
 FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
@@ -77,24 +77,11 @@ def _lr(rng):
 
 
 # --------------------------------------------------------------------------- optimizer mistakes
-class _SGDRebinds(SGD):
-    """The right numbers, but each parameter is replaced by a new array."""
-
-    def update(self, params, grads):
-        for key in params:
-            params[key] = params[key] - self.lr * grads[key]
-
-
-class _SGDUphill(SGD):
-    def update(self, params, grads):
-        for key in params:
-            params[key] += self.lr * grads[key]
-
-
-class _SGDNoLr(SGD):
-    def update(self, params, grads):
-        for key in params:
-            params[key] -= grads[key]
+# the right numbers, but each parameter is replaced by a new array
+_SGDRebinds = rewritten(SGD.update, ("params[key] -= self.lr * grads[key]",
+                                     "params[key] = params[key] - self.lr * grads[key]"))
+_SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
+_SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"))
 
 
 class _MomentumForgets(Momentum):
@@ -105,44 +92,16 @@ class _MomentumForgets(Momentum):
         super().update(params, grads)
 
 
-class _MomentumSubtracts(Momentum):
-    """v = αv - ηg, then W -= v: the velocity already points downhill."""
-
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] -= self.v[key]
-
-
-class _MomentumRebinds(Momentum):
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] = params[key] + self.v[key]
-
-
-class _AdaGradSumsGradients(AdaGrad):
-    """h += g instead of h += g * g."""
-
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] += grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
-
-
-class _AdaGradEpsInside(AdaGrad):
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / np.sqrt(self.h[key] + self.eps)
+# v = αv - ηg, then W -= v: the velocity already points downhill
+_MomentumSubtracts = rewritten(Momentum.update, ("params[key] += self.v[key]",
+                                                 "params[key] -= self.v[key]"))
+_MomentumRebinds = rewritten(Momentum.update, ("params[key] += self.v[key]",
+                                               "params[key] = params[key] + self.v[key]"))
+# h += g instead of h += g * g
+_AdaGradSumsGradients = rewritten(AdaGrad.update, ("self.h[key] += grads[key] * grads[key]",
+                                                   "self.h[key] += grads[key]"))
+_AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
+                                               "np.sqrt(self.h[key] + self.eps)"))
 
 
 class _AdaGradForgets(AdaGrad):
@@ -153,55 +112,20 @@ class _AdaGradForgets(AdaGrad):
         super().update(params, grads)
 
 
-class _AdaGradNoSqrt(AdaGrad):
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (self.h[key] + self.eps)
-
-
-class _RMSPropSwapped(RMSProp):
-    """h = (1 - ρ) h + ρ g²: the weights of the moving average swapped."""
-
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] = (1 - self.decay_rate) * self.h[key] + self.decay_rate * grads[key] ** 2
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
-
-
-class _RMSPropNotSquared(RMSProp):
-    """h = ρh + (1 - ρ) g: the gradient itself averaged, not its square."""
-
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] = self.decay_rate * self.h[key] + (1 - self.decay_rate) * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
-
-
-class _RMSPropEpsInside(RMSProp):
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] = self.decay_rate * self.h[key] + (1 - self.decay_rate) * grads[key] ** 2
-            params[key] -= self.lr * grads[key] / np.sqrt(self.h[key] + self.eps)
-
-
-class _RMSPropAccumulates(RMSProp):
-    """h = ρ h + g²: the new square is not weighted by 1 - ρ."""
-
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.h[key] = self.decay_rate * self.h[key] + grads[key] ** 2
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+_AdaGradNoSqrt = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
+                                            "(self.h[key] + self.eps)"))
+# h = (1 - ρ) h + ρ g²: the weights of the moving average swapped
+_RMSPropSwapped = rewritten(RMSProp.update,
+                            ("*= self.decay_rate", "*= 1 - self.decay_rate"),
+                            ("+= (1 - self.decay_rate) * grads", "+= self.decay_rate * grads"))
+# h = ρh + (1 - ρ) g: the gradient itself averaged, not its square
+_RMSPropNotSquared = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
+                                                "(1 - self.decay_rate) * grads[key]"))
+_RMSPropEpsInside = rewritten(RMSProp.update, ("(np.sqrt(self.h[key]) + self.eps)",
+                                               "np.sqrt(self.h[key] + self.eps)"))
+# h = ρ h + g²: the new square is not weighted by 1 - ρ
+_RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
+                                                 "grads[key] * grads[key]"))
 
 
 class _RMSPropForgets(RMSProp):
@@ -212,17 +136,9 @@ class _RMSPropForgets(RMSProp):
         super().update(params, grads)
 
 
-class _AdamNoBiasCorrection(Adam):
-    def update(self, params, grads):
-        if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        self.t += 1
-        for key in params:
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
-            params[key] -= self.lr * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
+_AdamNoBiasCorrection = rewritten(Adam.update,
+                                  ("self.m[key] / (1 - self.beta1 ** self.t)", "self.m[key]"),
+                                  ("self.v[key] / (1 - self.beta2 ** self.t)", "self.v[key]"))
 
 
 class _AdamBookLrT(Adam):
@@ -240,36 +156,11 @@ class _AdamBookLrT(Adam):
             params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
 
 
-class _AdamEpsInside(Adam):
-    def update(self, params, grads):
-        if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        self.t += 1
-        for key in params:
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
-            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
-            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
-            params[key] -= self.lr * m_hat / np.sqrt(v_hat + self.eps)
-
-
-class _AdamStepPerKey(Adam):
-    """Counts t once per parameter instead of once per update call."""
-
-    def update(self, params, grads):
-        if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.t += 1
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
-            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
-            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
-            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+_AdamEpsInside = rewritten(Adam.update, ("(np.sqrt(v_hat) + self.eps)",
+                                         "np.sqrt(v_hat + self.eps)"))
+# counts t once per parameter instead of once per update call
+_AdamStepPerKey = rewritten(Adam.update, ("self.t += 1\n    for key in params:",
+                                          "for key in params:\n        self.t += 1"))
 
 
 class _AdamForgets(Adam):
@@ -280,21 +171,9 @@ class _AdamForgets(Adam):
         super().update(params, grads)
 
 
-class _AdamSquaresMean(Adam):
-    """v from the square of the mean, m * m, instead of the mean of the squares."""
-
-    def update(self, params, grads):
-        if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        self.t += 1
-        for key in params:
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * self.m[key] ** 2
-            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
-            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
-            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+# v from the square of the mean, m * m, instead of the mean of the squares
+_AdamSquaresMean = rewritten(Adam.update, ("(1 - self.beta2) * g * g",
+                                           "(1 - self.beta2) * self.m[key] ** 2"))
 
 
 # --------------------------------------------------------------------------- race mistakes

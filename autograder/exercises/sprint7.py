@@ -14,7 +14,7 @@ from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -232,20 +232,8 @@ class _Conv1dPadOneSide(Conv1d):
         return dx[:, :, :self._length]
 
 
-class _Conv1dDxUncropped(Conv1d):
-    def backward(self, dout):
-        super().backward(dout)
-        dout = np.asarray(dout)
-        n_filters, c, size = self.W.shape
-        n, _, length = self.x_shape
-        n_out = dout.shape[2]
-        d2 = dout.transpose(0, 2, 1).reshape(n * n_out, n_filters)
-        dcols = (d2 @ self.W.reshape(n_filters, c * size)).reshape(n, n_out, c, size)
-        dx_p = np.zeros((n, c, length + 2 * self.pad))
-        last = self.stride * (n_out - 1) + 1
-        for k in range(size):
-            dx_p[:, :, k:k + last:self.stride] += dcols[:, :, :, k].transpose(0, 2, 1)
-        return dx_p
+_Conv1dDxUncropped = rewritten(Conv1d.backward,
+                               ("return dx_p[:, :, self.pad:self.pad + length]", "return dx_p"))
 
 
 class _Conv1dGradMean(Conv1d):
@@ -275,19 +263,9 @@ class _Conv1dDbPerPosition(Conv1d):
         return dx
 
 
-class _Conv1dStrideIgnoredInBackward(Conv1d):
-    def backward(self, dout):
-        super().backward(dout)
-        dout = np.asarray(dout)
-        n_filters, c, size = self.W.shape
-        n, _, length = self.x_shape
-        n_out = dout.shape[2]
-        d2 = dout.transpose(0, 2, 1).reshape(n * n_out, n_filters)
-        dcols = (d2 @ self.W.reshape(n_filters, c * size)).reshape(n, n_out, c, size)
-        dx_p = np.zeros((n, c, length + 2 * self.pad))
-        for k in range(size):
-            dx_p[:, :, k:k + n_out] += dcols[:, :, :, k].transpose(0, 2, 1)
-        return dx_p[:, :, self.pad:self.pad + length]
+_Conv1dStrideIgnoredInBackward = rewritten(Conv1d.backward,
+                                           ("dx_p[:, :, k:k + last:self.stride] +=",
+                                            "dx_p[:, :, k:k + n_out] +="))
 
 
 # --------------------------------------------------------------------------- MaxPool1D

@@ -15,7 +15,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten, slips
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -242,37 +242,13 @@ class _Conv2dFlipped(Conv2d):
         return dx
 
 
-class _Conv2dStrideIgnoredInBackward(Conv2d):
-    """col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1."""
-
-    def backward(self, dout):
-        super().backward(dout)
-        N, C, H, Wd = self.x_shape
-        F, _, FH, FW = self.W.shape
-        _, _, OH, OW = dout.shape
-        p = self.pad
-        dcols = (self.W.reshape(F, -1).T @ dout.reshape(N, F, OH * OW)).reshape(
-            N, C, FH, FW, OH, OW)
-        dx_pad = np.zeros((N, C, H + 2 * p, Wd + 2 * p), dtype=dcols.dtype)
-        for i in range(FH):
-            for j in range(FW):
-                dx_pad[:, :, i:i + OH, j:j + OW] += dcols[:, :, i, j]
-        return dx_pad[:, :, p:p + H, p:p + Wd]
-
-
-class _Conv2dIm2colOrder(Conv2d):
-    """Each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)."""
-
-    def forward(self, x):
-        F, C, FH, FW = self.W.shape
-        s, p = self.stride, self.pad
-        x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-        windows = np.lib.stride_tricks.sliding_window_view(x_pad, (FH, FW), axis=(2, 3))
-        windows = windows[:, :, ::s, ::s]                           # (N, C, OH, OW, FH, FW)
-        N, _, OH, OW = windows.shape[:4]
-        self.cols = windows.transpose(0, 4, 5, 1, 2, 3).reshape(N, FH * FW * C, OH * OW)
-        self.x_shape = x.shape
-        return (self.W.reshape(F, -1) @ self.cols + self.b[:, None]).reshape(N, F, OH, OW)
+# col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1
+_Conv2dStrideIgnoredInBackward = rewritten(Conv2d.backward,
+                                           ("dx_chunk[:, :, i:i + s * OH:s, j:j + s * OW:s]",
+                                            "dx_chunk[:, :, i:i + OH, j:j + OW]"))
+# each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)
+_Conv2dIm2colOrder = rewritten(Conv2d.forward, ("windows.transpose(0, 1, 4, 5, 2, 3)",
+                                                "windows.transpose(0, 4, 5, 1, 2, 3)"))
 
 
 class _Conv2dDwMean(Conv2d):
@@ -309,45 +285,9 @@ class _Conv2dDxPadded(Conv2d):
         return np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
 
 
-class _MaxPoolEveryPosition(MaxPool2D):
-    """backward sends each window's gradient to every position of the window."""
-
-    def backward(self, dout):
-        N, C, H, W = self.x_shape
-        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        _, _, OH, OW = dout.shape
-        p = self.pad
-        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
-        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
-            view += dout
-        return dx_pad[:, :, p:p + H, p:p + W]
-
-
-class _MaxPoolAllTies(MaxPool2D):
-    """backward sends the gradient to every entry equal to the window's maximum (all ties)."""
-
-    def forward(self, x):
-        self._x = x
-        self._out = super().forward(x)
-        return self._out
-
-    def backward(self, dout):
-        N, C, H, W = self.x_shape
-        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        _, _, OH, OW = dout.shape
-        p = self.pad
-        x_pad = np.pad(self._x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
-        out = self._out
-        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
-        offsets = zip(window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW),
-                      window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, OH, OW))
-        for (_, _, _, view), (_, _, _, xv) in offsets:
-            view += np.where(xv == out, dout, 0.0)
-        return dx_pad[:, :, p:p + H, p:p + W]
-
-
-class _MaxPoolOverlapAssigned(MaxPool2D):
-    """backward *assigns* each window's gradient: overlapping windows overwrite each other."""
+class _MaxPoolRouting(MaxPool2D):
+    """MaxPool2D whose backward hands each window offset's gradient to ``_route``, the step
+    the mistakes below get wrong (the reference routes it where ``arg_max == k``)."""
 
     def backward(self, dout):
         N, C, H, W = self.x_shape
@@ -356,9 +296,39 @@ class _MaxPoolOverlapAssigned(MaxPool2D):
         p = self.pad
         dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
         for k, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
-            hit = self.arg_max == k
-            view[hit] = dout[hit]
+            self._route(k, view, dout)
         return dx_pad[:, :, p:p + H, p:p + W]
+
+
+class _MaxPoolEveryPosition(_MaxPoolRouting):
+    """backward sends each window's gradient to every position of the window."""
+
+    def _route(self, k, view, dout):
+        view += dout
+
+
+class _MaxPoolAllTies(_MaxPoolRouting):
+    """backward sends the gradient to every entry equal to the window's maximum (all ties)."""
+
+    def forward(self, x):
+        out = super().forward(x)
+        p = self.pad
+        x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
+        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
+        self._ties = [xv == out for _, _, _, xv in
+                      window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, *out.shape[2:])]
+        return out
+
+    def _route(self, k, view, dout):
+        view += np.where(self._ties[k], dout, 0.0)
+
+
+class _MaxPoolOverlapAssigned(_MaxPoolRouting):
+    """backward *assigns* each window's gradient: overlapping windows overwrite each other."""
+
+    def _route(self, k, view, dout):
+        hit = self.arg_max == k
+        view[hit] = dout[hit]
 
 
 class _MaxPoolStrideOne(MaxPool2D):
@@ -372,14 +342,7 @@ class _MaxPoolShared(MaxPool2D):
     """backward shares the gradient equally over the window (the average pool's backward)."""
 
     def backward(self, dout):
-        N, C, H, W = self.x_shape
-        sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        _, _, OH, OW = dout.shape
-        p = self.pad
-        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
-        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
-            view += dout / (self.pool_h * self.pool_w)
-        return dx_pad[:, :, p:p + H, p:p + W]
+        return AveragePool2D.backward(self, dout)
 
 
 class _AveragePoolBackwardNotDivided(AveragePool2D):
@@ -413,72 +376,39 @@ class _FlattenEverything(Flatten):
         return x.reshape(-1)
 
 
-def _count_no_bias(layers, input_shape):
-    shape, result = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            F, K = layer["filters"], layer["size"]
-            S, P = layer.get("stride", 1), layer.get("pad", 0)
-            shape = (F, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
-            n = F * C * K * K
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            K = layer["size"]
-            S, P = layer.get("stride", K), layer.get("pad", 0)
-            shape = (C, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
-            n = 0
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape, n = (M,), D * M
-        result.append((shape, n))
-    return result
-
-
-def _count_no_channels(layers, input_shape):
-    shape, result = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            F, K = layer["filters"], layer["size"]
-            S, P = layer.get("stride", 1), layer.get("pad", 0)
-            shape = (F, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
-            n = F * K * K + F
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            K = layer["size"]
-            S, P = layer.get("stride", K), layer.get("pad", 0)
-            shape = (C, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
-            n = 0
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape, n = (M,), D * M + M
-        result.append((shape, n))
-    return result
-
-
-def _count_no_plus_one(layers, input_shape):
+def _layer_shapes(layers, input_shape, plus_one=True):
+    """Yield ``(layer, input shape, output shape)`` down the network, as count_parameters and
+    count_macs walk it (``plus_one=False``: the sizes' off-by-one slip)."""
     def size(i, k, s, p):
-        return (i + 2 * p - k) // s
+        return (i + 2 * p - k) // s + (1 if plus_one else 0)
 
-    shape, result = tuple(input_shape), []
+    shape = tuple(int(s) for s in input_shape)
     for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            F, K = layer["filters"], layer["size"]
-            S, P = layer.get("stride", 1), layer.get("pad", 0)
-            shape = (F, size(H, K, S, P), size(W, K, S, P))
-            n = F * C * K * K + F
-        elif layer["type"] == "pool":
+        if layer["type"] in ("conv", "pool"):
             C, H, W = shape
             K = layer["size"]
-            S, P = layer.get("stride", K), layer.get("pad", 0)
-            shape = (C, size(H, K, S, P), size(W, K, S, P))
+            S = layer.get("stride", 1 if layer["type"] == "conv" else K)
+            P = layer.get("pad", 0)
+            out = (layer.get("filters", C), size(H, K, S, P), size(W, K, S, P))
+        else:
+            out = (layer["units"],)
+        yield layer, shape, out
+        shape = out
+
+
+def _count_variant(layers, input_shape, *, channels=True, bias=True, plus_one=True):
+    """count_parameters with one of its classic slips (see the mistakes below)."""
+    result = []
+    for layer, shape, out in _layer_shapes(layers, input_shape, plus_one):
+        if layer["type"] == "conv":
+            F, K = layer["filters"], layer["size"]
+            n = F * (shape[0] if channels else 1) * K * K + (F if bias else 0)
+        elif layer["type"] == "pool":
             n = 0
         else:
             D, M = int(np.prod(shape)), layer["units"]
-            shape, n = (M,), D * M + M
-        result.append((shape, n))
+            n = D * M + (M if bias else 0)
+        result.append((out, n))
     return result
 
 
@@ -572,22 +502,18 @@ EXERCISES = [
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
         tol=KEEPS_DTYPE,
-        mistakes=[
-            Mistake(partial(_forward_loops_mistaken, mistake="flipped"),
-                    "You flipped the filter (the convolution of signal processing). CNNs use the "
-                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1]."),
-            Mistake(partial(_forward_loops_mistaken, mistake="no_plus_one"),
-                    "Your output is one row and one column short: OH = (H + 2·pad − FH) // stride "
-                    "+ 1 (use conv_output_size)."),
-            Mistake(partial(_forward_loops_mistaken, mistake="pad_height_only"),
-                    "Pad both spatial axes, height and width, and nothing else: "
-                    "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))."),
-            Mistake(partial(_forward_loops_mistaken, mistake="stride_ignored"),
-                    "Output position (i, j) starts at row i·stride and column j·stride of the "
-                    "padded input, not at (i, j)."),
-            Mistake(partial(_forward_loops_mistaken, mistake="no_bias"),
-                    "Add the filter's bias b[f] to each output value."),
-        ],
+        mistakes=slips(
+            _forward_loops_mistaken,
+            flipped="You flipped the filter (the convolution of signal processing). CNNs use the "
+                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1].",
+            no_plus_one="Your output is one row and one column short: "
+                        "OH = (H + 2·pad − FH) // stride + 1 (use conv_output_size).",
+            pad_height_only="Pad both spatial axes, height and width, and nothing else: "
+                            "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))).",
+            stride_ignored="Output position (i, j) starts at row i·stride and column j·stride "
+                           "of the padded input, not at (i, j).",
+            no_bias="Add the filter's bias b[f] to each output value.",
+        ),
     ),
     Exercise(
         id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
@@ -602,23 +528,19 @@ EXERCISES = [
         generate=_random_backward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
-        mistakes=[
-            Mistake(partial(_backward_loops_mistaken, mistake="assign"),
-                    "dW and db must *sum* the contributions of every position and every sample "
-                    "(the filter is shared): dW[f] += g * patch, db[f] += g, not =."),
-            Mistake(partial(_backward_loops_mistaken, mistake="first_sample"),
-                    "Sum dW and db over the whole batch: every sample used the same filter "
-                    "(loop over n for the gradients too)."),
-            Mistake(partial(_backward_loops_mistaken, mistake="db_per_position"),
-                    "db has one value per filter, shape (F,): sum dout over the batch *and* "
-                    "every position, np.sum(dout, axis=(0, 2, 3))."),
-            Mistake(partial(_backward_loops_mistaken, mistake="keep_padding"),
-                    "dx has the shape of x: cut the padding away at the end, "
-                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
-            Mistake(partial(_backward_loops_mistaken, mistake="flip_dx"),
-                    "In the loop form the backward pass needs no flipping: add g * W[f] to the "
-                    "same patch position the forward pass read from."),
-        ],
+        mistakes=slips(
+            _backward_loops_mistaken,
+            assign="dW and db must *sum* the contributions of every position and every sample "
+                   "(the filter is shared): dW[f] += g * patch, db[f] += g, not =.",
+            first_sample="Sum dW and db over the whole batch: every sample used the same filter "
+                         "(loop over n for the gradients too).",
+            db_per_position="db has one value per filter, shape (F,): sum dout over the batch "
+                            "*and* every position, np.sum(dout, axis=(0, 2, 3)).",
+            keep_padding="dx has the shape of x: cut the padding away at the end, "
+                         "dx_pad[:, :, pad:pad + H, pad:pad + W].",
+            flip_dx="In the loop form the backward pass needs no flipping: add g * W[f] to the "
+                    "same patch position the forward pass read from.",
+        ),
     ),
     Exercise(
         id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
@@ -751,12 +673,14 @@ EXERCISES = [
                          label="the defaults: conv stride 1 and pad 0, pool stride = size")],
         tol=INT_TOL,
         mistakes=[
-            Mistake(_count_no_bias, "Count the biases too: one per filter (F) and one per "
-                                    "affine unit (M)."),
-            Mistake(_count_no_channels, "A filter spans every input channel: a conv layer has "
-                                        "F · C · K · K weights (plus F biases)."),
-            Mistake(_count_no_plus_one, "The output sizes are off by one: use "
-                                        "conv_output_size, (I + 2P − K) // S + 1."),
+            Mistake(partial(_count_variant, bias=False),
+                    "Count the biases too: one per filter (F) and one per affine unit (M)."),
+            Mistake(partial(_count_variant, channels=False),
+                    "A filter spans every input channel: a conv layer has F · C · K · K weights "
+                    "(plus F biases)."),
+            Mistake(partial(_count_variant, plus_one=False),
+                    "The output sizes are off by one: use conv_output_size, "
+                    "(I + 2P − K) // S + 1."),
         ],
     ),
 ]
@@ -765,24 +689,17 @@ EXERCISES = [
 # --------------------------------------------------------------------------- count_macs
 def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=False):
     """count_macs with one of its classic slips (see the mistakes below)."""
-    shape, result = tuple(int(s) for s in input_shape), []
-    for layer in layers:
-        if layer["type"] in ("conv", "pool"):
-            C, H, W = shape
-            K = layer["size"]
-            S = layer.get("stride", 1 if layer["type"] == "conv" else K)
-            P = layer.get("pad", 0)
-            OH, OW = conv_output_size(H, K, S, P), conv_output_size(W, K, S, P)
-            if layer["type"] == "pool":
-                shape, macs = (C, OH, OW), 0
-            else:
-                F = layer["filters"]
-                shape = (F, OH, OW)
-                macs = F * K * K * (C if channels else 1) * (OH * OW if positions else 1)
-                macs += F * OH * OW if bias else 0
+    result = []
+    for layer, shape, out in _layer_shapes(layers, input_shape):
+        if layer["type"] == "conv":
+            (F, OH, OW), K = out, layer["size"]
+            macs = F * K * K * (shape[0] if channels else 1) * (OH * OW if positions else 1)
+            macs += F * OH * OW if bias else 0
+        elif layer["type"] == "pool":
+            macs = 0
         else:
             D, M = int(np.prod(shape)), layer["units"]
-            shape, macs = (M,), D * M + (M if bias else 0)
+            macs = D * M + (M if bias else 0)
         result.append(int(macs))
     return result
 

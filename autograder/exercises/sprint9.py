@@ -14,12 +14,12 @@ import json
 
 import numpy as np
 
-from solutions.batchnorm import BatchNormalization, _as_float_array, from_rows, to_rows  # noqa: F401
-from solutions.preprocessing import Standardizer  # noqa: F401 - the mistakes subclass it
+from solutions.batchnorm import BatchNormalization, from_rows, to_rows
+from solutions.preprocessing import Standardizer, shift_images  # noqa: F401 - for the mistakes
 
 from ..compare import Tolerance
 from ..registry import Exercise, Mistake, case, class_case
-from . import numbered
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 BN_TOL = Tolerance(rtol=1e-5, atol=1e-6)       # float32 cases round in the 7th digit
@@ -84,28 +84,10 @@ def _random_bn_backward_case(rng):
 
 
 # --------------------------------------------------------------------------- batch norm mistakes
-class _BNUnbiasedVar(BatchNormalization):
-    """The variance with N - 1 (ddof=1), in the normalization and the running average."""
-
-    def forward(self, x, train_flg=True):
-        x = _as_float_array(x)
-        self.input_shape, self.train_flg = x.shape, train_flg
-        rows = to_rows(x)
-        if self.running_mean is None:
-            self.running_mean = np.zeros(rows.shape[1], dtype=rows.dtype)
-            self.running_var = np.ones(rows.shape[1], dtype=rows.dtype)
-        if train_flg:
-            mu = rows.mean(axis=0)
-            var = rows.var(axis=0, ddof=1) if len(rows) > 1 else np.zeros_like(mu)
-            self.std = np.sqrt(var + self.eps)
-            self.x_hat = (rows - mu) / self.std
-            m = self.momentum
-            self.running_mean = m * self.running_mean + (1 - m) * mu
-            self.running_var = m * self.running_var + (1 - m) * var
-        else:
-            self.std = np.sqrt(self.running_var + self.eps)
-            self.x_hat = (rows - self.running_mean) / self.std
-        return from_rows(self.gamma * self.x_hat + self.beta, x.shape)
+# the variance with N - 1 (ddof=1), in the normalization and the running average
+_BNUnbiasedVar = rewritten(BatchNormalization.forward,
+                           ('np.einsum("ij,ij->j", xc, xc) / len(xc)',
+                            'np.einsum("ij,ij->j", xc, xc) / max(len(xc) - 1, 1)'))
 
 
 class _BNNoRunningUpdate(BatchNormalization):
@@ -359,28 +341,9 @@ def _shift_roll(images, dy, dx):
     return np.roll(np.asarray(images), (int(dy), int(dx)), axis=(-2, -1))
 
 
-def _shift_swapped(images, dy, dx):
-    images = np.asarray(images)
-    out = np.zeros_like(images)
-    H, W = images.shape[-2:]
-    dy, dx = int(dx), int(dy)
-    if abs(dy) >= H or abs(dx) >= W:
-        return out
-    out[..., max(dy, 0):H - max(-dy, 0), max(dx, 0):W - max(-dx, 0)] = \
-        images[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
-    return out
-
-
-def _shift_opposite(images, dy, dx):
-    images = np.asarray(images)
-    out = np.zeros_like(images)
-    H, W = images.shape[-2:]
-    dy, dx = -int(dy), -int(dx)
-    if abs(dy) >= H or abs(dx) >= W:
-        return out
-    out[..., max(dy, 0):H - max(-dy, 0), max(dx, 0):W - max(-dx, 0)] = \
-        images[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
-    return out
+_shift_swapped = rewritten(shift_images, ("dy, dx = int(dy), int(dx)", "dy, dx = int(dx), int(dy)"))
+_shift_opposite = rewritten(shift_images, ("dy, dx = int(dy), int(dx)",
+                                           "dy, dx = -int(dy), -int(dx)"))
 
 
 def _random_shift_case(rng):

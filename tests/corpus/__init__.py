@@ -16,7 +16,9 @@ registered with a decorator in ``tests/corpus/sprintN.py``::
 The source of each (without its decorator) is pasted at the end of a copy of the reference
 module, and the exercise's name is bound to it, as a learner's file would hold it
 (``conftest.plant_mistake`` does the same for the registry's known mistakes). A class entry
-usually subclasses the reference and overrides the method the exercise grades.
+usually subclasses the reference and overrides the method the exercise grades. Code that
+several entries share is a helper of the corpus module, pasted with each entry that uses it;
+each correct entry stays its own way of writing the answer.
 
 ``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
 hidden cases, :func:`autograder.grading.grade_exercises`) in as few helper packages as the
@@ -30,14 +32,14 @@ from __future__ import annotations
 
 import ast
 import importlib
-import inspect
 import pkgutil
 import re
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ..conftest import pasted_source
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
@@ -65,10 +67,9 @@ class Entry:
         return f"{self.exercise}:{self.implementation.__name__}"
 
     def source(self) -> str:
-        """The implementation's source without its decorator lines."""
-        src = textwrap.dedent(inspect.getsource(self.implementation))
-        node = ast.parse(src).body[0]
-        return "\n".join(src.splitlines()[node.lineno - 1:]) + "\n"
+        """The implementation's source without its decorator lines, after that of the
+        helpers (or other entries) of its corpus module that it uses."""
+        return pasted_source(self.implementation)
 
 
 ENTRIES: list = []

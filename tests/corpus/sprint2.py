@@ -7,7 +7,6 @@ from solutions.forward import HIDDEN_ACTIVATIONS, OUTPUT_FUNCTIONS, forward_gene
 from . import DTYPE, correct, mistake
 
 
-
 # --------------------------------------------------------------------------- sigmoid
 @correct("sprint2.sigmoid")
 def sigmoid_via_tanh(x):
@@ -230,7 +229,7 @@ def forward_book(network, x):
 def forward_loop(network, x):
     z = x
     for i in (1, 2, 3):
-        a = z @ network["W%d" % i] + network["b%d" % i]
+        a = z @ network[f"W{i}"] + network[f"b{i}"]
         z = sigmoid(a) if i < 3 else a
     return z
 

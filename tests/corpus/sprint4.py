@@ -1,10 +1,9 @@
 """Sprint 4 (layers for backpropagation): implementations a learner could write."""
 import numpy as np
 
-from solutions.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from . import FLOAT32, MUTATION, correct, mistake
-
 
 
 # --------------------------------------------------------------------------- MulLayer

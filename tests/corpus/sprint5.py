@@ -2,8 +2,7 @@
 import numpy as np
 from tqdm.auto import tqdm
 
-from solutions.classifier import (HISTORY_KEYS, GetMiniBatch, ScratchNeuralNetClassifier,
-                                  _softmax)
+from solutions.classifier import HISTORY_KEYS, GetMiniBatch, ScratchNeuralNetClassifier, _softmax
 from solutions.layers import Affine
 
 from . import FLOAT32, INT_LABELS, RETURN_SELF, correct, mistake, undetectable
@@ -102,7 +101,7 @@ def init_params_gains(layer_sizes, weight_init="he", seed=0, dtype="float64"):
 def init_params_branches(layer_sizes, weight_init="he", seed=0, dtype="float64"):
     rng = np.random.default_rng(seed)
     params = {}
-    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:]), 1):
+    for k, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:]), 1):
         if weight_init == "he":
             std = (2 / n_in) ** 0.5
         elif weight_init == "xavier":
@@ -110,21 +109,21 @@ def init_params_branches(layer_sizes, weight_init="he", seed=0, dtype="float64")
         else:
             std = weight_init
         W = std * rng.standard_normal(size=(n_in, n_out))
-        params[f"W{l}"] = np.asarray(W, dtype=dtype)
-        params[f"b{l}"] = np.zeros(n_out, dtype=dtype)
+        params[f"W{k}"] = np.asarray(W, dtype=dtype)
+        params[f"b{k}"] = np.zeros(n_out, dtype=dtype)
     return params
 
 
 @mistake("sprint5.init_params", hint="Create the generator once, before the loop")
 def init_params_rng_per_layer(layer_sizes, weight_init="he", seed=0, dtype="float64"):
     params = {}
-    for l in range(1, len(layer_sizes)):
+    for k in range(1, len(layer_sizes)):
         rng = np.random.default_rng(seed)
-        n_in, n_out = layer_sizes[l - 1], layer_sizes[l]
+        n_in, n_out = layer_sizes[k - 1], layer_sizes[k]
         std = {"he": np.sqrt(2 / n_in), "xavier": np.sqrt(1 / n_in)}.get(weight_init,
                                                                          weight_init)
-        params[f"W{l}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
-        params[f"b{l}"] = np.zeros(n_out, dtype=dtype)
+        params[f"W{k}"] = (std * rng.standard_normal((n_in, n_out))).astype(dtype)
+        params[f"b{k}"] = np.zeros(n_out, dtype=dtype)
     return params
 
 
@@ -132,13 +131,13 @@ def init_params_rng_per_layer(layer_sizes, weight_init="he", seed=0, dtype="floa
 def init_params_ignores_dtype(layer_sizes, weight_init="he", seed=0, dtype="float64"):
     rng = np.random.default_rng(seed)
     params = {}
-    for l in range(1, len(layer_sizes)):
-        n_in, n_out = layer_sizes[l - 1], layer_sizes[l]
+    for k in range(1, len(layer_sizes)):
+        n_in, n_out = layer_sizes[k - 1], layer_sizes[k]
         std = {"he": np.sqrt(2 / n_in), "xavier": np.sqrt(1 / n_in)}.get(weight_init,
                                                                          weight_init)
         # float64 always, although the docstring's own example shows float32
-        params[f"W{l}"] = std * rng.standard_normal((n_in, n_out)).astype(dtype)
-        params[f"b{l}"] = np.zeros(n_out)
+        params[f"W{k}"] = std * rng.standard_normal((n_in, n_out)).astype(dtype)
+        params[f"b{k}"] = np.zeros(n_out)
     return params
 
 
@@ -215,11 +214,15 @@ class GradientIndexArithmetic(ScratchNeuralNetClassifier):
         return float(loss)
 
 
-@mistake("sprint5.gradient", hint="N times too small")
-class GradientDividedTwice(ScratchNeuralNetClassifier):
+class _GradientFromDout(ScratchNeuralNetClassifier):
+    """_gradient with the loss's gradient as a step, for the slips below to change."""
+
+    def _dout(self, X):
+        return self.last_layer.backward(1)
+
     def _gradient(self, X, y):
         loss = self.last_layer.forward(self._forward(X), y)
-        dout = self.last_layer.backward(1) / X.shape[0]
+        dout = self._dout(X)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         affine = [layer for layer in self.layers if isinstance(layer, Affine)]
@@ -227,20 +230,18 @@ class GradientDividedTwice(ScratchNeuralNetClassifier):
         for i, layer in enumerate(affine, 1):
             self.grads[f"W{i}"], self.grads[f"b{i}"] = layer.dW, layer.db
         return loss
+
+
+@mistake("sprint5.gradient", hint="N times too small")
+class GradientDividedTwice(_GradientFromDout):
+    def _dout(self, X):
+        return self.last_layer.backward(1) / X.shape[0]
 
 
 @mistake("sprint5.gradient", hint="N times too large")
-class GradientNotAveraged(ScratchNeuralNetClassifier):
-    def _gradient(self, X, y):
-        loss = self.last_layer.forward(self._forward(X), y)
-        dout = self.last_layer.y - self.last_layer.t
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        affine = [layer for layer in self.layers if isinstance(layer, Affine)]
-        self.grads = {}
-        for i, layer in enumerate(affine, 1):
-            self.grads[f"W{i}"], self.grads[f"b{i}"] = layer.dW, layer.db
-        return loss
+class GradientNotAveraged(_GradientFromDout):
+    def _dout(self, X):
+        return self.last_layer.y - self.last_layer.t
 
 
 # --------------------------------------------------------------------------- _update
@@ -368,64 +369,51 @@ class FitHistoryLoop(ScratchNeuralNetClassifier):
         return self
 
 
-@mistake("sprint5.fit", hint="Shuffle differently every epoch")
-class FitSameShuffle(ScratchNeuralNetClassifier):
+class _FitInSteps(ScratchNeuralNetClassifier):
+    """fit with its steps named, so that a mistake below changes one of them (and no
+    progress bar)."""
+
+    def _n_classes(self, y, y_val):
+        return max(int(np.max(v)) for v in ([y] if y_val is None else [y, y_val])) + 1
+
+    def _start(self, X, y, y_val):
+        self._initialize(X[0].size, self._n_classes(y, y_val), X.dtype)
+
+    def _epoch_seed(self, epoch):
+        return self.seed + epoch
+
     def fit(self, X, y, X_val=None, y_val=None):
-        labels = [y] if y_val is None else [y, y_val]
-        self._initialize(X[0].size, max(int(np.max(v)) for v in labels) + 1, X.dtype)
+        self._start(X, y, y_val)
         self.history = {key: [] for key in HISTORY_KEYS}
         for epoch in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed):
+            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self._epoch_seed(epoch)):
                 self._gradient(X_batch, y_batch)
                 self._update()
-            loss, acc = self._loss_and_accuracy(X, y)
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(acc)
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
+            for name, X_set, y_set in [("train", X, y), ("val", X_val, y_val)]:
+                if X_set is not None:
+                    loss, acc = self._loss_and_accuracy(X_set, y_set)
+                    self.history[f"{name}_loss"].append(loss)
+                    self.history[f"{name}_acc"].append(acc)
         return self
+
+
+@mistake("sprint5.fit", hint="Shuffle differently every epoch")
+class FitSameShuffle(_FitInSteps):
+    def _epoch_seed(self, epoch):
+        return self.seed
 
 
 @mistake("sprint5.fit")
-class FitClassesFromTrainingOnly(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
-        self._initialize(X[0].size, int(np.max(y)) + 1, X.dtype)
-        self.history = {key: [] for key in HISTORY_KEYS}
-        for epoch in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed + epoch):
-                self._gradient(X_batch, y_batch)
-                self._update()
-            loss, acc = self._loss_and_accuracy(X, y)
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(acc)
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
-        return self
+class FitClassesFromTrainingOnly(_FitInSteps):
+    def _n_classes(self, y, y_val):
+        return int(np.max(y)) + 1
 
 
 @mistake("sprint5.fit", hint="Every fit starts afresh")
-class FitInitialisesOnce(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
+class FitInitialisesOnce(_FitInSteps):
+    def _start(self, X, y, y_val):
         if not self.params:
-            labels = [y] if y_val is None else [y, y_val]
-            self._initialize(X[0].size, max(int(np.max(v)) for v in labels) + 1, X.dtype)
-        self.history = {key: [] for key in HISTORY_KEYS}
-        for epoch in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed + epoch):
-                self._gradient(X_batch, y_batch)
-                self._update()
-            loss, acc = self._loss_and_accuracy(X, y)
-            self.history["train_loss"].append(loss)
-            self.history["train_acc"].append(acc)
-            if X_val is not None:
-                loss, acc = self._loss_and_accuracy(X_val, y_val)
-                self.history["val_loss"].append(loss)
-                self.history["val_acc"].append(acc)
-        return self
+            super()._start(X, y, y_val)
 
 
 @mistake("sprint5.fit", xfail=FLOAT32)
@@ -450,18 +438,5 @@ class UpdateIgnoresOptimizer(ScratchNeuralNetClassifier):
               why="every case trains with verbose=False: the progress bar is console output, "
                   "not a value",
               human="run the notebook's training cell: no tqdm bar appears")
-class FitWithoutProgressBar(ScratchNeuralNetClassifier):
-    def fit(self, X, y, X_val=None, y_val=None):
-        labels = [y] if y_val is None else [y, y_val]
-        self._initialize(X[0].size, max(int(np.max(v)) for v in labels) + 1, X.dtype)
-        self.history = {key: [] for key in HISTORY_KEYS}
-        for epoch in range(self.epochs):
-            for X_batch, y_batch in GetMiniBatch(X, y, self.batch_size, self.seed + epoch):
-                self._gradient(X_batch, y_batch)
-                self._update()
-            for name, X_set, y_set in [("train", X, y), ("val", X_val, y_val)]:
-                if X_set is not None:
-                    loss, acc = self._loss_and_accuracy(X_set, y_set)
-                    self.history[f"{name}_loss"].append(loss)
-                    self.history[f"{name}_acc"].append(acc)
-        return self
+class FitWithoutProgressBar(_FitInSteps):
+    """Trains and records as it should, with no tqdm bar."""

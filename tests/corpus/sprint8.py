@@ -41,21 +41,30 @@ def conv_size_never_raises(input_size, filter_size, stride=1, pad=0):
 
 
 # --------------------------------------------------------------------------- forward loops
-@correct("sprint8.conv2d_forward_loops")
-def forward_loops_book(x, W, b, stride=1, pad=0):
+def _book_forward_loops(x, W, b, stride, pad, *, flip=False, step=None, dtype=None):
+    """The book's four loops over samples, filters and output positions (``flip``: the
+    filter flipped; ``step``: the windows' step, ``stride`` unless given; ``dtype``: the
+    output's, ``x``'s unless given)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     OH = conv_output_size(H, FH, stride, pad)
     OW = conv_output_size(Wd, FW, stride, pad)
     x_pad = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], "constant")
-    out = np.zeros((N, F, OH, OW), dtype=x.dtype)
+    step = stride if step is None else step
+    out = np.zeros((N, F, OH, OW), dtype=x.dtype if dtype is None else dtype)
     for n in range(N):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+                    patch = x_pad[n, :, i * step:i * step + FH, j * step:j * step + FW]
+                    out[n, f, i, j] = np.sum(patch * (np.flip(W[f], axis=(1, 2)) if flip
+                                                      else W[f])) + b[f]
     return out
+
+
+@correct("sprint8.conv2d_forward_loops")
+def forward_loops_book(x, W, b, stride=1, pad=0):
+    return _book_forward_loops(x, W, b, stride, pad)
 
 
 @correct("sprint8.conv2d_forward_loops")
@@ -75,70 +84,43 @@ def forward_loops_einsum_per_position(x, W, b, stride=1, pad=0):
 @mistake("sprint8.conv2d_forward_loops", hint="You flipped the filter")
 def forward_loops_flipped(x, W, b, stride=1, pad=0):
     # np.flip of the filter: the convolution of signal processing.
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW), dtype=x.dtype)
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * np.flip(W[f], axis=(1, 2))) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, flip=True)
 
 
 @mistake("sprint8.conv2d_forward_loops", hint="not at (i, j)")
 def forward_loops_stride_ignored(x, W, b, stride=1, pad=0):
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW))
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    out[n, f, i, j] = np.sum(x_pad[n, :, i:i + FH, j:j + FW] * W[f]) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, step=1, dtype=float)
 
 
 @mistake("sprint8.conv2d_forward_loops", xfail=FLOAT32)
 def forward_loops_always_float64(x, W, b, stride=1, pad=0):
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    F, C, FH, FW = W.shape
-    OH = (x_pad.shape[2] - FH) // stride + 1
-    OW = (x_pad.shape[3] - FW) // stride + 1
-    out = np.zeros((x.shape[0], F, OH, OW))          # float64 whatever x is
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * stride:i * stride + FH, j * stride:j * stride + FW]
-                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
-    return out
+    return _book_forward_loops(x, W, b, stride, pad, dtype=float)   # float64 whatever x is
 
 
 # --------------------------------------------------------------------------- backward loops
-@correct("sprint8.conv2d_backward_loops")
-def backward_loops_book(dout, x, W, stride=1, pad=0):
+def _book_backward_loops(dout, x, W, stride, pad, *, assign=False, crop=True):
+    """The book's four loops (``assign``: ``=`` instead of ``+=`` for dW and db; ``crop``:
+    cut the padding off dx)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     _, _, OH, OW = dout.shape
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros_like(x_pad)
-    dW = np.zeros_like(W)
-    db = np.zeros(F)
+    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
     for n in range(N):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
                     hs, ws = i * stride, j * stride
-                    dW[f] += dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] += dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad[:, :, pad:pad + H, pad:pad + Wd], dW, db
+                    g = dout[n, f, i, j]
+                    dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW] + (0 if assign else dW[f])
+                    db[f] = g + (0 if assign else db[f])
+                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W[f]
+    return (dx_pad[:, :, pad:pad + H, pad:pad + Wd] if crop else dx_pad), dW, db
+
+
+@correct("sprint8.conv2d_backward_loops")
+def backward_loops_book(dout, x, W, stride=1, pad=0):
+    return _book_backward_loops(dout, x, W, stride, pad)
 
 
 @correct("sprint8.conv2d_backward_loops")
@@ -161,37 +143,12 @@ def backward_loops_per_offset(dout, x, W, stride=1, pad=0):
 
 @mistake("sprint8.conv2d_backward_loops", hint="*sum* the contributions")
 def backward_loops_assign(dout, x, W, stride=1, pad=0):
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    dW[f] = dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad[:, :, pad:pad + H, pad:pad + Wd], dW, db
+    return _book_backward_loops(dout, x, W, stride, pad, assign=True)
 
 
 @mistake("sprint8.conv2d_backward_loops", hint="cut the padding away")
 def backward_loops_keeps_padding(dout, x, W, stride=1, pad=0):
-    F, C, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
-    for n in range(x.shape[0]):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    dW[f] += dout[n, f, i, j] * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                    db[f] += dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += dout[n, f, i, j] * W[f]
-    return dx_pad, dW, db
+    return _book_backward_loops(dout, x, W, stride, pad, crop=False)
 
 
 # --------------------------------------------------------------------------- Conv2d
@@ -508,27 +465,33 @@ class FlattenColumnMajor(Flatten):
 
 
 # --------------------------------------------------------------------------- count_parameters
-@correct("sprint8.count_parameters")
-def count_parameters_walk(layers, input_shape):
+def _per_layer(layers, input_shape, conv, affine, pool_stride=None):
+    """``[(output shape, n)]`` down the network: ``n = conv(F, C, k, OH, OW)`` for a conv layer,
+    ``affine(D, M)`` for an affine one, 0 for a pool (its default stride ``pool_stride``, or
+    its size when ``None``)."""
     shape, out = tuple(input_shape), []
     for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append((shape, F * C * k * k + F))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
+        if layer["type"] == "affine":
             D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M + M))
+            shape, n = (M,), affine(D, M)
+        else:
+            C, H, W = shape
+            k, p = layer["size"], layer.get("pad", 0)
+            s = layer.get("stride", 1 if layer["type"] == "conv" else pool_stride or k)
+            OH, OW = conv_output_size(H, k, s, p), conv_output_size(W, k, s, p)
+            if layer["type"] == "conv":
+                F = layer["filters"]
+                shape, n = (F, OH, OW), conv(F, C, k, OH, OW)
+            else:
+                shape, n = (C, OH, OW), 0
+        out.append((shape, n))
     return out
+
+
+@correct("sprint8.count_parameters")
+def count_parameters_walk(layers, input_shape):
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k + F,
+                      affine=lambda D, M: D * M + M)
 
 
 @correct("sprint8.count_parameters")
@@ -559,48 +522,15 @@ def count_parameters_branches(layers, input_shape):
 
 @mistake("sprint8.count_parameters", hint="Count the biases too")
 def count_parameters_no_bias(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1)
-            out.append((shape, F * C * k * k))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M))
-    return out
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k,
+                      affine=lambda D, M: D * M)
 
 
 @mistake("sprint8.count_parameters")
 def count_parameters_pool_stride_one(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1)
-            out.append((shape, F * C * k * k + F))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", 1)              # the default is the window size, not 1
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append((shape, 0))
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append((shape, D * M + M))
-    return out
+    # the default stride of a pool is the window size, not 1
+    return _per_layer(layers, input_shape, conv=lambda F, C, k, OH, OW: F * C * k * k + F,
+                      affine=lambda D, M: D * M + M, pool_stride=1)
 
 
 @undetectable("sprint8.conv2d",
@@ -625,25 +555,9 @@ class Conv2dWithLoops:
 # --------------------------------------------------------------------------- count_macs
 @correct("sprint8.count_macs")
 def count_macs_walk(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * shape[1] * shape[2] * C * k * k)
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * OH * OW * C * k * k,
+                                     affine=lambda D, M: D * M)]
 
 
 @correct("sprint8.count_macs")
@@ -672,45 +586,13 @@ def count_macs_from_the_parameter_counts(layers, input_shape):
 
 @mistake("sprint8.count_macs", hint="used at every output position")
 def count_macs_weights_only(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * C * k * k)
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * C * k * k,
+                                     affine=lambda D, M: D * M)]
 
 
 @mistake("sprint8.count_macs", hint="not a multiply-add")
 def count_macs_with_the_bias(layers, input_shape):
-    shape, out = tuple(input_shape), []
-    for layer in layers:
-        if layer["type"] == "conv":
-            C, H, W = shape
-            k, s, p = layer["size"], layer.get("stride", 1), layer.get("pad", 0)
-            F = layer["filters"]
-            shape = (F, conv_output_size(H, k, s, p), conv_output_size(W, k, s, p))
-            out.append(F * shape[1] * shape[2] * (C * k * k + 1))
-        elif layer["type"] == "pool":
-            C, H, W = shape
-            k = layer["size"]
-            s = layer.get("stride", k)
-            shape = (C, (H - k) // s + 1, (W - k) // s + 1)
-            out.append(0)
-        else:
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            out.append(D * M + M)
-    return out
+    return [n for _, n in _per_layer(layers, input_shape,
+                                     conv=lambda F, C, k, OH, OW: F * OH * OW * (C * k * k + 1),
+                                     affine=lambda D, M: D * M + M)]

@@ -282,16 +282,21 @@ def log_uniform_linear(low, high, size, seed=0):
 # --------------------------------------------------------------------------- checkpoints
 # The checks grade save_network and load_network through the given wrappers (in memory); each
 # entry is such a wrapper around a learner's own save or load.
-@correct("sprint9.save_network")
-def save_and_read_back_compressed(params, config):
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, config=np.array(json.dumps(config, indent=1)),
-                        **{"params/" + k: v for k, v in params.items()})
+def _read_back(buffer):
+    """What the file in ``buffer`` holds, its config parsed: the exercise's reading side."""
     buffer.seek(0)
     with np.load(buffer, allow_pickle=False) as f:
         out = {name: f[name] for name in f.files}
     out["config"] = json.loads(str(out["config"]))
     return out
+
+
+@correct("sprint9.save_network")
+def save_and_read_back_compressed(params, config):
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, config=np.array(json.dumps(config, indent=1)),
+                        **{"params/" + k: v for k, v in params.items()})
+    return _read_back(buffer)
 
 
 @correct("sprint9.save_network")
@@ -313,11 +318,7 @@ def save_and_read_back_in_a_loop(params, config):
 def save_and_read_back_bare_keys(params, config):
     buffer = io.BytesIO()
     np.savez(buffer, config=np.array(json.dumps(config)), **params)
-    buffer.seek(0)
-    with np.load(buffer, allow_pickle=False) as f:
-        out = {name: f[name] for name in f.files}
-    out["config"] = json.loads(str(out["config"]))
-    return out
+    return _read_back(buffer)
 
 
 @correct("sprint9.load_network")
