@@ -43,7 +43,7 @@ import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -850,7 +850,7 @@ def main(argv=None) -> int:
     full = not (args.only or args.part or args.key or args.limit is not None or args.screen
                 or args.sample is not None)
     out = args.out or (RESULTS if full else None)
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
     command = "python -m benchmarks.mutation" + ("" if argv is None and len(sys.argv) < 2
                                                  else " " + " ".join(argv or sys.argv[1:]))
