@@ -24,7 +24,7 @@ NOT_YET_CLEAN = frozenset({
     "notebooks/sprint1_perceptron.ipynb", "notebooks/sprint2_forward_pass.ipynb",
     "notebooks/sprint3_learning_from_data.ipynb", "notebooks/sprint4_backpropagation.ipynb",
     "notebooks/sprint5_scratch_classifier.ipynb", "notebooks/sprint6_optimizers.ipynb",
-    "notebooks/sprint7_conv1d.ipynb", "notebooks/sprint8_cnn.ipynb",
+    "notebooks/sprint8_cnn.ipynb",
     "notebooks/sprint9_training_deeper.ipynb", "solutions/cnn.py", "solutions/conv1d.py",
     "solutions/datasets.py", "solutions/layers.py", "tests/corpus/sprint2.py",
     "tests/corpus/sprint3.py", "tests/corpus/sprint4.py", "tests/corpus/sprint5.py",
