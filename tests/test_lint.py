@@ -20,7 +20,7 @@ from .conftest import ROOT
 NOT_YET_CLEAN = frozenset({
     "benchmarks/speed.py", "helpers/cnn.py",
     "helpers/conv1d.py", "helpers/datasets.py", "helpers/layers.py",
-    "notebooks/sprint9_training_deeper.ipynb", "solutions/cnn.py", "solutions/conv1d.py",
+    "solutions/cnn.py", "solutions/conv1d.py",
     "solutions/datasets.py", "solutions/layers.py", "tests/corpus/sprint2.py",
     "tests/corpus/sprint3.py", "tests/corpus/sprint4.py", "tests/corpus/sprint5.py",
     "tests/corpus/sprint6.py",
