@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +202,7 @@ def main(argv=None) -> int:
                            "load before / after | notebooks |\n"
                            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     with open(results, "a", encoding="utf-8") as fh:
-        fh.write(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {len(students)} | "
+        fh.write(f"| {datetime.now(UTC):%Y-%m-%d} | {len(students)} | "
                  f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
                  f"{'-' if base is None else f'{base:.0f}'}{base_note} | "
                  f"{ours:.0f} | {verdict or '-'} | {cpu:.0f} | {load} | "

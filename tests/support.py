@@ -44,8 +44,9 @@ QUICK = os.environ.get("COURSE_QUICK") == "1"  # the tests set it to run long ce
 
 %load_ext autoreload
 %autoreload 2
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from autograder import check'''
 
 

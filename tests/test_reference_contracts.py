@@ -13,10 +13,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solutions import (activations, batchnorm, checkpoint, classifier, conv1d, conv2d,
-                       forward, framework, gradient_check, gradients, hyperparams, initializers,
-                       layers, losses, numerical_net, optimizers, param_count, perceptron,
-                       pooling, preprocessing, race, regularization, warmup, weight_decay)
+from solutions import (
+    activations,
+    batchnorm,
+    checkpoint,
+    classifier,
+    conv1d,
+    conv2d,
+    forward,
+    framework,
+    gradient_check,
+    gradients,
+    hyperparams,
+    initializers,
+    layers,
+    losses,
+    numerical_net,
+    optimizers,
+    param_count,
+    perceptron,
+    pooling,
+    preprocessing,
+    race,
+    regularization,
+    warmup,
+    weight_decay,
+)
 
 RNG = np.random.default_rng(20261206)
 

@@ -25,8 +25,8 @@ _central_difference = partial(central_difference, h=1e-6)
 
 def _bn(D, seed=0, dtype=np.float64):
     rng = np.random.default_rng(seed)
-    return (BatchNormalization(rng.uniform(0.5, 2, D).astype(dtype), rng.normal(size=D).astype(dtype)),
-            rng)
+    gamma, beta = rng.uniform(0.5, 2, D).astype(dtype), rng.normal(size=D).astype(dtype)
+    return BatchNormalization(gamma, beta), rng
 
 
 # --------------------------------------------------------------------------- batch norm
@@ -128,7 +128,8 @@ def test_batchnorm_agrees_with_torch(shape, torch):
 # --------------------------------------------------------------------------- weight decay
 def test_weight_decay_gradient_is_the_derivative_of_the_penalty():
     rng = np.random.default_rng(2)
-    params = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=2), "W2": rng.normal(size=(2, 2))}
+    params = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=2),
+              "W2": rng.normal(size=(2, 2))}
     zero = {k: np.zeros_like(v) for k, v in params.items()}
     grads = weight_decay.add_weight_decay(zero, params, 0.3)
     for key, value in params.items():
@@ -330,14 +331,19 @@ def test_deep_cnn_stays_float32_through_every_layer_both_ways():
 
     net = DeepConvNet(input_dim=(1, 8, 8), blocks=(2, 3), hidden_size=5, output_size=4, seed=3)
     seen = []
+
+    def spy(method, key):
+        """``method``, recording the dtype of what it returns under ``key``."""
+        def recorded(*args, **kwargs):
+            out = method(*args, **kwargs)
+            if out is not None:
+                seen.append((key, out.dtype))
+            return out
+        return recorded
+
     for name, layer in net.layers.items():
         for way in ("forward", "backward"):
-            def spy(*args, _f=getattr(layer, way), _key=f"{name} {way}", **kwargs):
-                out = _f(*args, **kwargs)
-                if out is not None:
-                    seen.append((_key, out.dtype))
-                return out
-            setattr(layer, way, spy)
+            setattr(layer, way, spy(getattr(layer, way), f"{name} {way}"))
     grads = net.gradient(np.random.default_rng(0).random((6, 1, 8, 8), dtype=np.float32),
                          np.arange(6) % 4)
     assert len(seen) == 2 * len(net.layers) - 1          # every layer but Conv1's backward
