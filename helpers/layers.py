@@ -76,7 +76,7 @@ class MulLayer:
 class AddLayer:
     r"""The add node (加算ノード) of a computational graph: ``out = x + y``.
 
-    .. math:: \frac{\partial\,(x + y)}{\partial x} = 1, \qquad \frac{\partial\,(x + y)}{\partial y} = 1
+    .. math:: \frac{\partial (x+y)}{\partial x} = 1, \qquad \frac{\partial (x+y)}{\partial y} = 1
 
     so the backward pass passes the upstream derivative on, unchanged, to *both* inputs:
     ``(dx, dy) = (dout, dout)``. It needs nothing from the forward pass.

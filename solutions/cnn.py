@@ -23,7 +23,6 @@ images (``needs_dx = False``); the training loop reuses the loss and the scores 
 pass it needed anyway (no extra evaluation per step).
 """
 import numpy as np
-
 from tqdm.auto import tqdm
 
 from .conv2d import Conv2d, conv_output_size

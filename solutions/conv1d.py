@@ -197,7 +197,7 @@ class Conv1d:
         \qquad
         \frac{\partial L}{\partial b_f} = \sum_{n} \sum_{i} \delta_{n,f,i}
         \qquad
-        \frac{\partial L}{\partial x^{p}_{n,c,iS+k}} \mathrel{+}= \sum_{f} \delta_{n,f,i}\, w_{f,c,k}
+        \frac{\partial L}{\partial x^{p}_{n,c,iS+k}} \mathrel{+}= \sum_{f} \delta_{n,f,i} w_{f,c,k}
 
     and ``dx`` is ``dx_p`` with the padding cut off again: ``(N, C, L)``.
 
@@ -220,7 +220,7 @@ class Conv1d:
     array([[[16., 22.],
             [17., 23.],
             [18., 24.]]])
-    >>> conv.backward(np.ones((1, 3, 2)))           # dx: each input fed 3 filters × (1 or 2) outputs
+    >>> conv.backward(np.ones((1, 3, 2)))           # dx: each input fed 3 filters × 1 or 2 outputs
     array([[[3., 6., 6., 3.],
             [3., 6., 6., 3.]]])
     >>> conv.db

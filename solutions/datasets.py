@@ -63,7 +63,8 @@ import numpy as np
 
 __all__ = [
     "load_mnist_small", "load_mnist", "load_fashion_mnist", "read_idx", "write_idx",
-    "idx_bytes", "bundle_dir", "cache_dir", "find_files", "download_file", "MNIST_CLASSES", "FASHION_MNIST_CLASSES",
+    "idx_bytes", "bundle_dir", "cache_dir", "find_files", "download_file", "MNIST_CLASSES",
+    "FASHION_MNIST_CLASSES",
     "DATASETS", "DatasetNotFoundError", "DownloadError", "ChecksumError",
 ]
 

@@ -17,13 +17,7 @@ import pytest
 
 from .conftest import ROOT
 
-NOT_YET_CLEAN = frozenset({
-    "helpers/cnn.py",
-    "helpers/conv1d.py", "helpers/datasets.py", "helpers/layers.py",
-    "solutions/cnn.py", "solutions/conv1d.py",
-    "solutions/datasets.py", "solutions/layers.py",
-    "tests/test_sprint8_cnn.py",
-})
+NOT_YET_CLEAN: frozenset = frozenset()
 
 
 def _ruff(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ the notebook runs, doctests) live elsewhere. Here: hand-derived worked examples 
 output-size formula, AlexNet's 62.3M of DIVE INTO CODE's CNN deck), every backward pass against
 float64 central differences, the loop and the vectorised convolution against each other and
 against PyTorch (random shapes with stride > 1, padding > 0, non-square inputs and kernels,
-C > 1), max pooling's ties, dtypes kept (float32 stays float32), no input modified, the first layer's
-skipped input gradient, the case generators' coverage, and the CNN learning from the bundled
+C > 1), max pooling's ties, dtypes kept (float32 stays float32), no input modified, the first
+layer's skipped input gradient, the case generators' coverage, and the CNN learning from the bundled
 digits.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D
 
 from .numeric import central_difference, max_relative_error
-
 
 EXERCISES = {e.id: e for e in sprint8.EXERCISES}
 
@@ -142,7 +141,7 @@ def test_pooling_backward_matches_central_differences(seed):
         out = layer.forward(x)
         g = rng.normal(size=out.shape)
         numeric = central_difference(
-            lambda v, cls=cls: np.sum(cls(ph, pw, stride, pad).forward(v) * g), x)
+            lambda v, cls=cls, g=g: np.sum(cls(ph, pw, stride, pad).forward(v) * g), x)
         assert max_relative_error(layer.backward(g), numeric) < 1e-6, \
             (cls.__name__, x.shape, ph, pw, stride, pad)
     flat = Flatten()
