@@ -1,9 +1,6 @@
-"""ruff, the linter (rules in pyproject.toml, version pinned in requirements-dev.txt), passes.
-
-Files written before ruff ran in the suite and not yet cleaned are listed in NOT_YET_CLEAN: they
-are left out of the first test, and the second fails as soon as one of them is clean, so the list
-only shrinks. To clean one: ``.venv/bin/ruff check --fix FILE`` (then fix the rest by hand), and
-take it off the list.
+"""ruff, the linter (rules in pyproject.toml, version pinned in requirements-dev.txt), passes on
+every file of the repository: code, tests, benchmarks and the notebooks' code cells. To fix a
+finding: ``.venv/bin/ruff check --fix FILE``, then the rest by hand.
 """
 from __future__ import annotations
 
@@ -16,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-
-NOT_YET_CLEAN: frozenset = frozenset()
 
 
 def _ruff(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -42,14 +37,8 @@ def findings() -> dict:
 
 
 def test_ruff_passes(findings):
-    new = {f: rows for f, rows in findings.items() if f not in NOT_YET_CLEAN}
-    assert not new, "ruff finds (`.venv/bin/ruff check FILE`):\n" + "\n".join(
-        f"{f}:{row}" for f, rows in sorted(new.items()) for row in rows)
-
-
-def test_the_list_of_files_not_yet_clean_only_shrinks(findings):
-    clean = sorted(f for f in NOT_YET_CLEAN if f not in findings)
-    assert not clean, f"clean now, take them off NOT_YET_CLEAN in tests/test_lint.py: {clean}"
+    assert not findings, "ruff finds (`.venv/bin/ruff check FILE`):\n" + "\n".join(
+        f"{f}:{row}" for f, rows in sorted(findings.items()) for row in rows)
 
 
 def test_ruff_reads_the_projects_rules():
