@@ -13,11 +13,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from autograder import registry, sandbox_child
-from autograder.compare import Hint, Tolerance, compare, generic_hints, matches
-from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
-from autograder.registry import Exercise, Mistake, Prepared, Spec, case, class_case, prepare
-from autograder.sandbox import RunResult
+from autograder.learner import registry, sandbox_child
+from autograder.learner.compare import Hint, Tolerance, compare, generic_hints, matches
+from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
+from autograder.learner.registry import Exercise, Mistake, Prepared, Spec, case, class_case, prepare
+from autograder.learner.sandbox import RunResult
 
 
 def msg(expected, actual, **tol):
@@ -678,7 +678,7 @@ def test_test_functions_compare_by_name_and_parameters():
 
 # --------------------------------------------------------------------------- more edges
 def test_result_defaults_and_ok():
-    from autograder.evaluate import ExerciseResult
+    from autograder.learner.evaluate import ExerciseResult
     r = ExerciseResult("sprint9.f", "f", PASSED, 1, 1, 1.0, 1.0)
     assert r.ok and r.seconds == 0.0 and r.hints == [] and r.message == ""
     assert not ExerciseResult("sprint9.f", "f", FAILED, 0, 1, 1.0, 0.0).ok
@@ -775,7 +775,7 @@ def test_an_unknown_sprint_names_the_known_ones_in_order():
 
 # --------------------------------------------------------------------------- verdict
 def test_learner_text_is_made_printable_and_cut_to_its_limit():
-    from autograder.verdict import MAX_DETAIL, cap
+    from autograder.learner.verdict import MAX_DETAIL, cap
     assert cap("a\nb\tc") == "a\nb\tc", "newlines and tabs stay"
     assert cap("\x1b[31m") == "\\x1b[31m" and cap("\xad") == "\\xad"
     assert cap("\u0100") == "\u0100" and cap("\u2028") == "\\u2028"
@@ -785,7 +785,7 @@ def test_learner_text_is_made_printable_and_cut_to_its_limit():
 
 
 def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
-    from autograder.verdict import Outcome
+    from autograder.learner.verdict import Outcome
     o = Outcome("value", case=2, of=3, where="return")
     with pytest.raises(dataclasses.FrozenInstanceError):
         o.kind = "shape"

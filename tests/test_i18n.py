@@ -21,9 +21,9 @@ import tomllib
 import nbformat
 import pytest
 
-from autograder import i18n
-from autograder.check import run_checks
-from autograder.verdict import Outcome, render
+from autograder.learner import i18n
+from autograder.learner.check import run_checks
+from autograder.learner.verdict import Outcome, render
 
 from .conftest import ROOT
 from .support import execute_notebook, glossary_terms, sample_check_call, terms_in
@@ -395,7 +395,7 @@ def test_the_japanese_sprint0_runs_on_the_untouched_stubs_without_an_error(tmp_p
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     """Sprint 0 released in English and in Japanese from one course repository."""
-    from autograder import course
+    from autograder.instructor import course
 
     tmp = tmp_path_factory.mktemp("i18n-release")
     repo = tmp / "repo"
@@ -429,10 +429,12 @@ def test_a_japanese_release_has_the_japanese_notebook_and_speaks_japanese(releas
     assert "add a bias by broadcasting" not in ja_text
     assert "add a bias by broadcasting" in en_text
     for folder in releases.values():     # both ship the catalogs: a learner may switch
-        assert (folder / "autograder" / "i18n.py").is_file()
-        assert (folder / "autograder" / "locale" / "ja" / "LC_MESSAGES" / "course.po").is_file()
-    assert (releases["ja"] / "autograder" / "locale" / "LANGUAGE").read_text().strip() == "ja"
-    assert not (releases["en"] / "autograder" / "locale" / "LANGUAGE").exists()
+        shipped = folder / "autograder" / "learner"
+        assert (shipped / "i18n.py").is_file()
+        assert (shipped / "locale" / "ja" / "LC_MESSAGES" / "course.po").is_file()
+    locale = ("autograder", "learner", "locale", "LANGUAGE")
+    assert releases["ja"].joinpath(*locale).read_text().strip() == "ja"
+    assert not releases["en"].joinpath(*locale).exists()
 
     ja = _learner_check(releases["ja"])
     assert ja.returncode == 1 and "5 問中 0 問 合格" in ja.stdout, ja.stdout + ja.stderr

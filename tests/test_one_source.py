@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import intake, jail, sprints
 from autograder.__main__ import main
-from autograder.errors import CourseError
+from autograder.instructor import jail
+from autograder.learner import intake, sprints
+from autograder.learner.errors import CourseError
 
 from .conftest import ROOT
 
@@ -77,10 +78,10 @@ def test_the_size_limit_is_inclusive():
 
 # --------------------------------------------------------------------------- errors
 def test_every_error_a_command_reports_is_a_course_error():
-    from autograder.collect import ArchiveError
-    from autograder.gradescope import GradescopeError
-    from autograder.pack import PackError
-    from autograder.stubs import MarkerError
+    from autograder.authoring.stubs import MarkerError
+    from autograder.instructor.collect import ArchiveError
+    from autograder.instructor.gradescope import GradescopeError
+    from autograder.learner.pack import PackError
 
     for cls in (ArchiveError, GradescopeError, PackError, MarkerError):
         assert issubclass(cls, CourseError), cls
@@ -100,7 +101,7 @@ def test_the_command_line_reports_a_course_error_without_a_traceback(tmp_path, c
 
 def test_stubs_with_solutions_stop_the_gradescope_bundle_with_a_message(tmp_path, monkeypatch,
                                                                         capsys):
-    from autograder import course
+    from autograder.instructor import course
 
     def leaked(helpers):
         raise course.CourseError(f"{helpers}/layers.py still has ### BEGIN SOLUTION")
@@ -111,7 +112,7 @@ def test_stubs_with_solutions_stop_the_gradescope_bundle_with_a_message(tmp_path
 
 
 def test_a_bug_is_not_hidden_as_a_course_error(monkeypatch):
-    from autograder import pack
+    from autograder.learner import pack
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")
@@ -160,11 +161,12 @@ def test_run_as_refuses_a_folder_that_is_not_a_job_folder(tmp_path):
 
 
 def test_the_jail_module_stays_a_standalone_script():
-    # the grading kernel runs autograder/jail.py by its path (`python .../jail.py kernel ...`),
-    # never as a package the submission's own autograder/ folder could shadow: no relative import
+    # the grading kernel runs autograder/instructor/jail.py by its path (`python .../jail.py
+    # kernel ...`), never as a package the submission's own autograder/ folder could shadow: no
+    # relative import
     import ast
 
-    tree = ast.parse((ROOT / "autograder" / "jail.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "autograder" / "instructor" / "jail.py").read_text(encoding="utf-8"))
     relative = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
     assert relative == []
 

@@ -32,7 +32,7 @@ import urllib.request
 import nbformat
 import pytest
 
-from autograder import slides
+from autograder.authoring import slides
 
 from .conftest import ROOT, make_helpers
 from .support import browser_or_skip, free_port, js, wait

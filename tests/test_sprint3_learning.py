@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from autograder.exercises import sprint3
-from autograder.registry import prepare
-from autograder.sandbox_child import FUNCTIONS
+from autograder.learner.registry import prepare
+from autograder.learner.sandbox_child import FUNCTIONS
 from solutions import gradients as gr
 from solutions import losses as ls
 from solutions import numerical_net as nn

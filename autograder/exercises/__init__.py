@@ -1,5 +1,5 @@
 """Exercise declarations, one module per sprint (``sprint1.py`` ...), each with a list
-``EXERCISES`` of :class:`autograder.registry.Exercise`. Grader side only: these modules
+``EXERCISES`` of :class:`autograder.learner.registry.Exercise`. Grader side only: these modules
 import the reference solutions and generate hidden cases, and never ship to learners.
 
 The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in

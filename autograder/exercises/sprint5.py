@@ -5,8 +5,8 @@ mini-batch iterator, the initial weights, and the classifier's ``_forward``, ``_
 ``_update``, ``predict_proba``/``predict`` and ``fit``. The class cases of the single steps
 give the network its parameters through the provided ``_build_layers(params)``, so they do not
 depend on the learner's ``init_params``. The classifier is built from sprint 4's layers: the
-grader runs it on the reference layers (``autograder.trusted``), the learner's check on the
-learner's own (blocked while they are stubs).
+grader runs it on the reference layers (``autograder.instructor.trusted``), the learner's check on
+the learner's own (blocked while they are stubs).
 """
 from dataclasses import replace
 
@@ -14,8 +14,8 @@ import numpy as np
 
 from solutions.classifier import Affine, GetMiniBatch, ScratchNeuralNetClassifier, init_params  # noqa: F401 - names the mistakes below use
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"

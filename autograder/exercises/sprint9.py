@@ -17,8 +17,8 @@ import numpy as np
 from solutions.batchnorm import BatchNormalization, _as_float_array, from_rows, to_rows  # noqa: F401
 from solutions.preprocessing import Standardizer  # noqa: F401 - the mistakes subclass it
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)

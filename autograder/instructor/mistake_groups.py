@@ -2,10 +2,10 @@
 
 ``python -m autograder mistakes GRADING`` reads the state files ``grade`` wrote
 (``GRADING/state/<student>-<assignment>.json``): each exercise's result holds one fingerprint
-per case (:mod:`autograder.fingerprint`: the case's key and a digest of what the code answered,
-rounded coarser than the exercise's tolerance). For each exercise, the results that are wrong
-(status ``failed`` or ``error``) are grouped by their answers on the cases every one of them was
-graded on (public cases, and hidden cases when the whole class had the same ones): two
+per case (:mod:`autograder.learner.fingerprint`: the case's key and a digest of what the code
+answered, rounded coarser than the exercise's tolerance). For each exercise, the results that
+are wrong (status ``failed`` or ``error``) are grouped by their answers on the cases every one
+of them was graded on (public cases, and hidden cases when the whole class had the same ones): two
 students are in one group when their code gave the same answers, case by case, whatever
 their code looks like. Each :class:`MistakeGroup` says
 
@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import fingerprint as fp
-from .errors import CourseError
+from ..learner import fingerprint as fp
+from ..learner.errors import CourseError
 from .learner_code import (
     defined_names,
     function_source,
@@ -127,7 +127,7 @@ def load_results(grading_dir: Path) -> list:
 
 
 def _specs() -> dict:
-    from .registry import has_live_registry, load_exercises
+    from ..learner.registry import has_live_registry, load_exercises
 
     if not has_live_registry():
         raise MistakeError("the class's mistakes need the course repository (the exercises "
@@ -180,7 +180,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
         student, assignment, row = members[0]
         number = next((i for i, (k, a) in enumerate(entries[student], 1)
                        if k in common and a != fp.PASSED), 0)
-        # public cases come first (autograder.trusted.combine)
+        # public cases come first (autograder.instructor.trusted.combine)
         if n_public:
             hidden = number > n_public
         else:
@@ -350,7 +350,7 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         raise MistakeError(f"{group.exercise} {group.group}: the representative's code could "
                            "not be read (is GRADING/submitted/ there?)")
     new_name = f"_{_slug(group.exercise.split('.', 1)[1])}_class_{group.group.lower()}"
-    stub = Path(__file__).resolve().parent.parent / "helpers" / f"{spec.module}.py"
+    stub = Path(__file__).resolve().parents[2] / "helpers" / f"{spec.module}.py"
     released = defined_names(stub.read_text(encoding="utf-8")) if stub.is_file() else set()
     own = own_helpers(module_text, spec.name, released)
     # Every carried definition is re-printed from its syntax tree: no comment, no line that
@@ -405,7 +405,7 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         "#    and: .venv/bin/python -m autograder facilitator   (the guides list the new hint)",
         *[f"{ln}" for ln in imports],
         "",
-        "from autograder.registry import Mistake",
+        "from autograder.learner.registry import Mistake",
         "",
         "",
         *[f"# the learner's own helper, used by the mistake below\n{src.rstrip()}\n\n"

@@ -1,9 +1,10 @@
 """Read a graded learner's code back from a grading folder, for the instructor's eyes only.
 
-The class's own mistakes (:mod:`autograder.mistake_groups`) show one function of each group,
-and the similarity report (:mod:`autograder.similarity`) compares the graded functions. Both
-read the copies ``grade`` kept in ``GRADING/submitted/<student>/<assignment>/helpers/``
-(regular files only, checked with ``lstat``; a file too large or not UTF-8 is skipped).
+The class's own mistakes (:mod:`autograder.instructor.mistake_groups`) show one function of each
+group, and the similarity report (:mod:`autograder.instructor.similarity`) compares the graded
+functions. Both read the copies ``grade`` kept in
+``GRADING/submitted/<student>/<assignment>/helpers/`` (regular files only, checked with
+``lstat``; a file too large or not UTF-8 is skipped).
 Nothing here runs learner code: the source is parsed with :mod:`ast`, never imported.
 """
 from __future__ import annotations

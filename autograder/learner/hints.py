@@ -11,7 +11,7 @@ stuck, ask for a hint: each call shows the next level, up to three:
 How many levels you used is kept in ``.course_progress/hints.json`` beside ``helpers/`` (never
 part of a submission); ``hint_usage()`` or ``python -m autograder hint`` shows it.
 
-The texts live in ``autograder/hint_texts/<sprint>.toml``, keyed by exercise id. A class can
+The texts live in ``autograder/learner/hint_texts/<sprint>.toml``, keyed by exercise id. A class can
 turn hints off: build its release with ``COURSE_HINTS=0`` (the texts are then left out of the
 assignment folders), or set ``COURSE_HINTS=0`` in the learners' environment.
 """

@@ -14,17 +14,17 @@ reports guides that are missing or out of date (the tests do the same).
 
 ``python -m autograder facilitator --class GRADING`` writes the **facilitator view of a
 class**: ``GRADING/facilitator/sprintN.md``, each graded sprint's guide followed by the class's
-own groups of wrong answers (:mod:`autograder.mistake_groups`): sizes, hints, first differing
-cases, and no student names and no code (it is for the session, projected). The guides in
+own groups of wrong answers (:mod:`autograder.instructor.mistake_groups`): sizes, hints, first
+differing cases, and no student names and no code (it is for the session, projected). The guides in
 ``docs/facilitator/`` are not changed.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import registry, sprints
+from ..learner import registry, sprints
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "facilitator"
 TEMPLATE = GUIDES / "TEMPLATE.md"
 BEGIN = "<!-- BEGIN GENERATED: mistakes (python -m autograder facilitator) -->"
@@ -152,7 +152,7 @@ def write_class_guides(grading_dir: Path, out_dir: Path | None = None,
     ``grading_dir``: the sprint's guide followed by :func:`class_section` of its groups.
     The guides of ``docs/facilitator/`` are not changed (a class's groups are not course
     text)."""
-    from .mistake_groups import class_mistakes
+    from ..instructor.mistake_groups import class_mistakes
 
     grading_dir = Path(grading_dir)
     out_dir = Path(out_dir) if out_dir else grading_dir / "facilitator"

@@ -12,8 +12,8 @@ link to the internet, so it opens offline and can be mailed):
 * ``report.csv`` (beside it): one row per student, the score of each assignment, the total,
   the percentage and whether the student needs help: the table to import into a gradebook;
 * the **class's own mistakes** (when ``GRADING/state/`` holds the graded answers'
-  fingerprints, :mod:`autograder.mistake_groups`): each exercise's wrong answers grouped by
-  what they output, each group's size, whether it is a known mistake (its hint) or one
+  fingerprints, :mod:`autograder.instructor.mistake_groups`): each exercise's wrong answers grouped
+  by what they output, each group's size, whether it is a known mistake (its hint) or one
   nobody catalogued, the first differing case, its members and one member's function (the
   report is the instructor's: it names students and shows their code);
 * ``results/<student>/<assignment>.html``: one page per student and assignment listing each
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..learner.errors import CourseError
+from ..learner.sprints import sprint_key
 from . import late_report
-from .errors import CourseError
-from .sprints import sprint_key
 from .trusted import hints_from_row
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",

@@ -1,9 +1,9 @@
 """The course's deadlines as the class report, the per-student pages and report.csv show them.
 
 grades.csv carries the late columns once the course's policy is applied (``grade --policy``
-or ``late``, :mod:`autograder.policy`): every exercise row repeats its submission's lateness.
-:func:`submissions` reads them back into one :class:`SubmissionLate` per student and
-assignment; the renderers below are what :mod:`autograder.report` adds to its pages. A
+or ``late``, :mod:`autograder.instructor.policy`): every exercise row repeats its submission's
+lateness. :func:`submissions` reads them back into one :class:`SubmissionLate` per student and
+assignment; the renderers below are what :mod:`autograder.instructor.report` adds to its pages. A
 grades.csv without the late columns gives ``None`` and the reports are as before.
 """
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _float(text, default: float = 0.0) -> float:
 
 def submissions(rows: list) -> dict | None:
     """``{(student, assignment): SubmissionLate}`` from grades.csv rows
-    (:func:`autograder.report.load_grades`), or None when they carry no late columns."""
+    (:func:`autograder.instructor.report.load_grades`), or None when they carry no late columns."""
     if not rows or any(c not in rows[0] for c in LATE_COLUMNS):
         return None
     totals: dict = {}

@@ -47,9 +47,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import sprints
+from ..learner import sprints
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),

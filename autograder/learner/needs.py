@@ -13,8 +13,8 @@ the skipped cell would have defined needs the same exercises, so it is skipped t
 Deciding is cheap. ``needs`` does not run the checks again on every cell:
 
 1. it reads the result of the exercise's last check, saved in ``.course_progress/`` by every
-   check cell (:mod:`autograder.progress`); the result counts only if the helper file has not
-   been edited since (the saved digest of the file still matches);
+   check cell (:mod:`autograder.learner.progress`); the result counts only if the helper file has
+   not been edited since (the saved digest of the file still matches);
 2. only when there is no such result (never checked, or edited since) does it run that one
    exercise's public check (about 0.2 s), which saves its result for the next cells.
 

@@ -1,6 +1,6 @@
 """Isolate learner code on the grading machine: its own user, its own view of the files.
 
-The grader runs learner code in two places: the trusted child of :mod:`autograder.sandbox`
+The grader runs learner code in two places: the trusted child of :mod:`autograder.learner.sandbox`
 (the helper functions on the cases) and the Jupyter kernel that ``nbgrader autograde`` starts
 for the notebook. Both go through a :class:`Jail`:
 
@@ -258,7 +258,7 @@ def detect() -> Jail:
 
 # --------------------------------------------------------------------------- launchers
 def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None):
-    """A launcher for :func:`autograder.sandbox.set_launcher`: the trusted child, isolated.
+    """A launcher for :func:`autograder.learner.sandbox.set_launcher`: the trusted child, isolated.
 
     In ``jail`` when it isolates (bubblewrap); else, given ``run_as`` (a grader running as
     root, with no bubblewrap: Gradescope's containers), as that user id, which owns the job

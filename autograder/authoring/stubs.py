@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import CourseError
+from ..learner.errors import CourseError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HEADER = ("# Generated from solutions/{name} by `python -m autograder stubs`: "
           "edit the stubs below.\n")

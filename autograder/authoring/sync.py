@@ -5,15 +5,16 @@ exercises (points, cases, mistakes, their order) in ``autograder/exercises/``, a
 the notebooks. ``python -m autograder sync`` writes every file, or every part of a file, that
 follows from those:
 
-- **stubs**: ``helpers/`` from ``solutions/`` (:mod:`autograder.stubs`);
+- **stubs**: ``helpers/`` from ``solutions/`` (:mod:`autograder.authoring.stubs`);
 - **check cells**: in ``notebooks/sprintN_<slug>.ipynb``, one cell ``check("sprintN.name")`` per
   declared exercise, with the nbgrader metadata of a locked grade cell whose ``grade_id`` and
   ``points`` come from the registry. A missing check cell is inserted right under the heading
   of its problem, ``## 【問題k】`` where *k* is the exercise's place among the sprint's
   declarations;
 - **facilitator guides**: the generated list of mistakes in ``docs/facilitator/sprintN.md``
-  (:mod:`autograder.facilitator`);
-- **slide tags**: the slide type of every notebook cell that has none (:mod:`autograder.slides`);
+  (:mod:`autograder.authoring.facilitator`);
+- **slide tags**: the slide type of every notebook cell that has none
+  (:mod:`autograder.authoring.slides`);
 - **sample check output**: a notebook that demonstrates the checker (a code cell that sets
   ``DEMO_HELPER = '...'`` and calls ``run_checks([...])``, as sprint 0 does) shows what it
   prints in a markdown ```` ```text ```` block with a ``✘ FAIL``: sync writes that block from
@@ -44,10 +45,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import facilitator, registry, slides, stubs
-from .sprints import sprint_key
+from ..learner import registry
+from ..learner.sprints import sprint_key
+from . import facilitator, slides, stubs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHECK_SOURCE = re.compile(r'check\("([\w.]+)"\)')
 PROBLEM_HEADING = re.compile(r"^#+\s*【問題(\d+)】(.*)$", re.M)
 TITLE_NUMBER = re.compile(r"^Problem (\d+)\b")
@@ -197,7 +199,7 @@ def sync_sample_output(nb, root: Path) -> list:
     if demo is None:
         return []
     helper, selectors = demo
-    from .check import run_checks
+    from ..learner.check import run_checks
 
     with tempfile.TemporaryDirectory() as tmp:
         pkg = Path(tmp) / "helpers"

@@ -3,8 +3,8 @@
 Every discussion question (考察) of a notebook is followed by a collapsible markdown cell tagged
 ``answer-notes``: "what a good answer mentions", for a learner working alone to compare with
 *after* writing their own answer. In a class the instructor grades these answers by hand, so
-the course's nbgrader source (:func:`autograder.course.write_source`, hence every release)
-leaves the notes out. A class that does not grade the questions can keep them: build the
+the course's nbgrader source (:func:`autograder.instructor.course.write_source`, hence every
+release) leaves the notes out. A class that does not grade the questions can keep them: build the
 course with ``COURSE_ANSWER_NOTES=1``.
 """
 from __future__ import annotations

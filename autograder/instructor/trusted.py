@@ -3,12 +3,12 @@
 The grader (``python -m autograder grade``, the Gradescope runner) calls
 :func:`grade_exercises`; every renderer of the result (the check cell in the feedback,
 grades.csv, Gradescope's output) uses :func:`trusted_text` / :func:`csv_message`, which only
-show :func:`autograder.verdict.render` of the result's outcome and its hints.
+show :func:`autograder.learner.verdict.render` of the result's outcome and its hints.
 
 **Each sprint graded on its own work.** An exercise whose reference runs code of an earlier
 sprint (sprint 5's classifier on sprint 4's layers, sprint 3's ``TwoLayerNet`` on sprint 2's
 activations) is graded with that earlier code taken from the reference
-(:func:`autograder.registry.reference_overlay`): the grade depends on this sprint's code
+(:func:`autograder.learner.registry.reference_overlay`): the grade depends on this sprint's code
 only. Learner code then runs beside reference code it could read, so such a run is *sealed*:
 no text of the learner's code (exception messages, tracebacks, returned strings, printed
 output) reaches any message, public cases included — only the grader's own words and
@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .evaluate import BLOCKED, ERROR, FAILED, PASSED, ExerciseResult, evaluate_many
-from .verdict import cap, render
+from ..learner.evaluate import BLOCKED, ERROR, FAILED, PASSED, ExerciseResult, evaluate_many
+from ..learner.verdict import cap, render
 
 #: Columns grades.csv gets after its first seven: the outcome as data (for the class report
 #: and other tools; nobody parses the message).
@@ -56,7 +56,7 @@ def overlay_of(spec, helpers_dir: Path | None = None) -> dict:
     its reference imports, and those the learner's modules of its sprint import."""
     if getattr(spec, "exercise", None) is None:
         return {}
-    from .registry import reference_overlay
+    from ..learner.registry import reference_overlay
 
     return reference_overlay(spec.exercise,
                              _learner_sources(helpers_dir) if helpers_dir else None)
@@ -75,9 +75,9 @@ def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
     (:func:`overlay_of`; one group for most sprints); each group runs its public cases in one
     child process and its hidden cases in another. The public child never sees a hidden
     input, so what the learner's code writes there may be shown (unless the run is sealed);
-    of the hidden run only the kind of problem is shown (:func:`autograder.verdict.render`).
+    of the hidden run only the kind of problem is shown (:func:`autograder.learner.verdict.render`).
     Each exercise keeps its own time limit, and one that ends a child costs no other
-    exercise its result (:func:`autograder.sandbox.run_jobs`).
+    exercise its result (:func:`autograder.learner.sandbox.run_jobs`).
     """
     groups: dict = {}
     for i, item in enumerate(prepared):
@@ -126,7 +126,7 @@ def for_student(prepared: list, salt: str, student: str) -> list:
 # --------------------------------------------------------------------------- staged reveal
 class RevealedCases(list):
     """Hidden cases whose details the feedback may show: the grader decided, by its own
-    clock and the course's policy (:meth:`autograder.policy.Policy.reveals`), that their
+    clock and the course's policy (:meth:`autograder.instructor.policy.Policy.reveals`), that their
     sprint is over for every student. A plain list of hidden cases is never revealed."""
 
 
@@ -147,7 +147,7 @@ def _describe_value(value) -> str:
 
 def revealed_text(case) -> str:
     """What a revealed hidden case shows: the inputs it asked and the expected output."""
-    from .registry import RAISES
+    from ..learner.registry import RAISES
 
     expected = case.expected if isinstance(case.expected, dict) else {"return": case.expected}
     if RAISES in expected:
@@ -217,7 +217,7 @@ def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_publ
 
 def trusted_text(t: Trusted) -> str:
     """What a check cell shows in the autograded notebook and the feedback."""
-    from .check import SYMBOL
+    from ..learner.check import SYMBOL
 
     r = t.result
     lines = [f"{SYMBOL.get(r.status, r.status)}  {r.id}  {r.title}",

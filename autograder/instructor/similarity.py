@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from .errors import CourseError
+from ..learner.errors import CourseError
 from .learner_code import defined_names, function_source, helper_text, own_helpers
 
 NOISE = 20          # characters of tokenised code in a fingerprint (copydetect's k)
@@ -180,7 +180,7 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
     longer than :data:`MAX_CHARS`, not compared (for a person to read)."""
     import numpy as np
 
-    repo = Path(repo) if repo else Path(__file__).resolve().parent.parent
+    repo = Path(repo) if repo else Path(__file__).resolve().parents[2]
     submitted_dir = Path(submitted_dir)
     if students is None:
         students = sorted(p.name for p in submitted_dir.iterdir()
@@ -288,7 +288,7 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
     for m in pair.matches:
         spec = specs[m.exercise]
         sides = []
-        released = _released_names(Path(__file__).resolve().parent.parent, spec.module)
+        released = _released_names(Path(__file__).resolve().parents[2], spec.module)
         for student in (pair.a, pair.b):
             text = helper_text(submitted_dir, student, pair.assignment, spec.module) or ""
             sides.append(graded_source(text, spec, released) or "")
@@ -297,7 +297,7 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
         if all(sides):
             import numpy as np
 
-            stub = _stub_source(Path(__file__).resolve().parent.parent, spec)
+            stub = _stub_source(Path(__file__).resolve().parents[2], spec)
             boilerplate = np.unique(np.array(list(_fingerprint(stub).hashes))) if stub \
                 else None
             _, slices, _ = _compare(*(_Code(s, _fingerprint(s, boilerplate)) for s in sides))
@@ -346,7 +346,7 @@ def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | No
                  out: Path | None = None, top: int = TOP) -> dict:
     """Compare the class's functions of ``assignment`` and write the pages; returns
     ``{"index": path, "pairs": [PairSimilarity, ...]}``."""
-    from .registry import has_live_registry, load_exercises
+    from ..learner.registry import has_live_registry, load_exercises
 
     if not has_live_registry():
         raise SimilarityError("the similarity report needs the course repository")

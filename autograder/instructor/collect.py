@@ -31,7 +31,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import CourseError
+from ..learner.errors import CourseError
 
 DEFAULT_PATTERN = (r"^(?P<student_id>.+?)_(?P<assignment>sprint\d+)"
                    r"(?:_(?P<file_id>.+?))?(?:\.zip|\.tar\.gz|\.tgz|\.tar)?$")

@@ -1,10 +1,10 @@
 """Evaluate one exercise: run the learner's helper on prepared cases and score it.
 
-The learner's code runs in a child process (:mod:`autograder.sandbox`); the comparison with
+The learner's code runs in a child process (:mod:`autograder.learner.sandbox`); the comparison with
 the reference outputs and the search for known mistakes happen here, in the grader. What
-went wrong is an :class:`~autograder.verdict.Outcome` (data); its words come from
-:func:`autograder.verdict.render` only. Everything the child sent back is learner data: it is
-checked for its form here and never shown for a hidden case.
+went wrong is an :class:`~autograder.learner.verdict.Outcome` (data); its words come from
+:func:`autograder.learner.verdict.render` only. Everything the child sent back is learner data: it
+is checked for its form here and never shown for a hidden case.
 """
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ class ExerciseResult:
     hints: list = field(default_factory=list)   # hints for the case the message shows
     seconds: float = 0.0
     outcome: Outcome | None = None
-    #: one ``"<case key>:<answer key>"`` per case, in case order (:mod:`autograder.fingerprint`):
-    #: what the code answered, as digests, for the class's own mistakes (instructor data)
+    #: one ``"<case key>:<answer key>"`` per case, in case order
+    #: (:mod:`autograder.learner.fingerprint`): what the code answered, as digests, for the
+    #: class's own mistakes (instructor data)
     fingerprints: list = field(default_factory=list)
 
     @property
@@ -115,8 +116,8 @@ def evaluate_many(work: list, helpers_dir: Path, *, timeout: float | None = None
     Each exercise keeps its own time limit (``timeout`` seconds for its cases), and one that
     ends the child does not cost the others their results (:func:`sandbox.run_jobs`).
     ``overlay`` (``{module: source}``): course modules put in place of the learner's (the
-    reference of earlier sprints, :mod:`autograder.trusted`); the run is then *sealed*: no
-    text of the learner's code in its messages. Returns one :class:`ExerciseResult` per
+    reference of earlier sprints, :mod:`autograder.instructor.trusted`); the run is then *sealed*:
+    no text of the learner's code in its messages. Returns one :class:`ExerciseResult` per
     item of ``work``, in order.
     """
     jobs = [sandbox.Job(spec.module, spec.name, [p.case for p in cases],
@@ -170,7 +171,7 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 seconds=run.seconds)
     any_hidden = any(p.hidden for p in cases)
 
-    answers: list = []    # per case: its answer key (autograder.fingerprint)
+    answers: list = []    # per case: its answer key (autograder.learner.fingerprint)
 
     def result(status, passed, outcome, hints=()):
         pts = round(spec.points * passed / total, 2) if total else 0.0

@@ -8,12 +8,12 @@ nbgrader ``grade_id`` = ``Spec.grade_id``). :func:`build_course` writes::
     COURSE/source/sprintN/sprintN_<slug>.ipynb
     COURSE/source/sprintN/helpers/                 the whole stub package (every sprint's)
     COURSE/source/sprintN/autograder/              the learner's checker, no exercises/
-    COURSE/source/sprintN/autograder/public/sprintN.json + .npz   public cases only
+    COURSE/source/sprintN/autograder/learner/public/sprintN.json + .npz   public cases only
     COURSE/source/sprintN/data/                    the bundled data sets, if the repo has data/
 
 and runs ``nbgrader generate_assignment`` for each sprint, so ``COURSE/release/sprintN/`` is the
 learner's assignment folder and the gradebook (``COURSE/gradebook.db``) knows the assignment.
-:func:`release` copies those folders out. Grading is :mod:`autograder.grading`.
+:func:`release` copies those folders out. Grading is :mod:`autograder.instructor.grading`.
 
 Nothing here ships the reference: ``helpers/`` is the generated stub package (a module with a
 solution marker left in it stops the build), the learner's ``autograder/`` holds only the
@@ -28,18 +28,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import registry, stubs
-from .errors import CourseError
-from .sprints import notebook_sprint, sprint_key, sprint_notebooks
+from ..authoring import stubs
+from ..learner import registry
+from ..learner.errors import CourseError
+from ..learner.sprints import notebook_sprint, sprint_key, sprint_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COURSE_ID = "dl-from-scratch"
 # Seconds per notebook cell under nbgrader (autograde, validate). The slowest cell of any
 # notebook takes under 5 s at COURSE_QUICK on a 2-core laptop; 60 s leaves room for slow
 # learner code on a busy grading machine, and a hang costs a minute, not two.
 EXECUTE_TIMEOUT = 60
 # The checker's modules a learner gets (never exercises/, stubs, course, grading).
-LEARNER_MODULES = ("__init__", "__main__", "check", "compare", "evaluate", "progress",
+LEARNER_MODULES = ("__init__", "check", "compare", "evaluate", "progress",
                    "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
                    "fingerprint", "i18n", "errors", "sprints", "intake")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
@@ -48,7 +49,7 @@ IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
 
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration of the course, written by `python -m autograder course|grade`.
-# It is rewritten on every build: change autograder/course.py, not this file.
+# It is rewritten on every build: change autograder/instructor/course.py, not this file.
 import os
 
 c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
@@ -69,7 +70,7 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.course.SanitizeMarkdown",
+    "autograder.instructor.course.SanitizeMarkdown",
 ]
 # The learner's HTML (rich outputs here, markdown and raw cells above: nbgrader's feedback
 # template renders them unsanitised) is sanitised in the feedback: no live <script>, no
@@ -156,7 +157,7 @@ def _check_stubs(helpers_dir: Path) -> None:
 def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
                  lang: str | None = None) -> Path:
     """Write nbgrader's ``source/<sprint>/`` folder for ``sprint`` at ``dest`` (its notebook
-    and messages in ``lang``, :mod:`autograder.i18n`)."""
+    and messages in ``lang``, :mod:`autograder.learner.i18n`)."""
     repo = Path(repo or ROOT)
     if dest.exists():
         shutil.rmtree(dest)
@@ -167,19 +168,22 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
     strip_answer_notes(dest / sprint.notebook.name)
     _check_stubs(repo / "helpers")
     shutil.copytree(repo / "helpers", dest / "helpers", ignore=_ignore())
-    learner = dest / "autograder"
+    (dest / "autograder").mkdir()
+    for name in ("__init__", "__main__"):
+        shutil.copyfile(repo / "autograder" / f"{name}.py", dest / "autograder" / f"{name}.py")
+    learner = dest / "autograder" / "learner"
     learner.mkdir()
     for name in LEARNER_MODULES:
-        shutil.copyfile(repo / "autograder" / f"{name}.py", learner / f"{name}.py")
+        shutil.copyfile(repo / "autograder" / "learner" / f"{name}.py", learner / f"{name}.py")
     if sprint.exercises:
         registry.write_store(learner / "public", sprint.exercises)
     # needs() names (and probes) earlier sprints' exercises; hint texts unless COURSE_HINTS=0
-    from .hints import ship as ship_hints
-    from .needs import INDEX, write_index
+    from ..learner.hints import ship as ship_hints
+    from ..learner.needs import INDEX, write_index
 
     write_index(learner / INDEX.name, registry.load_exercises())
     ship_hints(learner, sprint.id)
-    from .i18n import localize_source
+    from ..learner.i18n import localize_source
 
     localize_source(dest, sprint.notebook, lang)
     # the bundled data sets (helpers/datasets.py looks beside helpers/)

@@ -92,7 +92,7 @@ def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float |
     """Run the public cases of the selected exercises; returns a :class:`CheckReport`.
 
     With ``save`` (the default) the results are kept in ``.course_progress/`` beside
-    ``helpers/`` for the progress view (:mod:`autograder.progress`).
+    ``helpers/`` for the progress view (:mod:`autograder.learner.progress`).
     """
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs, sizes = _selected(list(selectors))

@@ -11,7 +11,7 @@ nothing else, so one place decides what a learner may see:
   exception's message, or its class name when it is not a standard one: code can name a class
   after the hidden inputs it read), never an expected value, never a ratio;
 * a public case of a **sealed** run (learner code that ran beside course code it must not
-  read, :mod:`autograder.trusted`) shows its description and the grader's numbers, but no
+  read, :mod:`autograder.instructor.trusted`) shows its description and the grader's numbers, but no
   text of the learner's code either.
 
 Nothing here parses a sentence back: the fields are the data.

@@ -4,8 +4,8 @@
 ``SUBMITTED/<student>/<assignment>/`` (an assignment is a sprint: ``sprint1``...) and:
 
 1. refuses student folders whose names are not safe ids (:data:`SAFE_ID`), builds the
-   nbgrader course in ``OUT`` (:func:`autograder.course.build`; rerunning on the same ``OUT``
-   rebuilds and regrades) and copies each submission to ``OUT/submitted/``: folders and
+   nbgrader course in ``OUT`` (:func:`autograder.instructor.course.build`; rerunning on the same
+   ``OUT`` rebuilds and regrades) and copies each submission to ``OUT/submitted/``: folders and
    regular files only, checked with ``lstat``, with safe names, within size caps
    (:func:`_copy_tree`; what is left out is noted);
 2. pre-flights each submission: a missing, unreadable or oversized notebook is replaced by
@@ -13,7 +13,7 @@
    ``helpers/`` syntax errors and missing modules are noted;
 3. grades the helper code *outside* the notebook kernel: each exercise's public and hidden
    cases (prepared once per exercise) run against a copy of the student's ``helpers/*.py`` in
-   sandboxed children of :mod:`autograder.sandbox` (one for every public case, another for
+   sandboxed children of :mod:`autograder.learner.sandbox` (one for every public case, another for
    every hidden case, so only the grader's own words about hidden cases reach the feedback),
    compared in this process. This happens before any of the students' notebooks runs;
 4. runs ``nbgrader autograde`` per student and assignment for its bookkeeping (locked cells
@@ -21,7 +21,7 @@
    kernel** by default: the notebook keeps the outputs the learner saved
    (:func:`nbgrader_overrides`). With ``execute_notebooks`` (``--execute-notebooks``) the
    notebook also runs, its kernel jailed on a private copy of the folder
-   (:func:`autograder.jail.kernel_main`: nothing nbgrader converts, chmods or copies
+   (:func:`autograder.instructor.jail.kernel_main`: nothing nbgrader converts, chmods or copies
    afterwards was written by learner code; a failure is noted and retried with the released
    notebook when that runs other code; the batch never stops), with ``COURSE_QUICK=1`` so
    long experiments run short and ``COURSE_GRADED_OUTSIDE=1`` so the check cells do not grade
@@ -40,7 +40,7 @@ Free-text discussion cells stay nbgrader manually graded cells (grade them in fo
 At class scale (:func:`grade`): steps 2-6 run per submission in forked worker processes
 (forked after :func:`warm_up`), each step's cost recorded in the submission's state file
 (``workers`` at a time, a wall-clock limit per submission, a tqdm progress bar); learner code (the
-trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.jail`; each
+trusted child and the notebook's kernel) runs in the jail of :mod:`autograder.instructor.jail`; each
 submission ends with a state record ``OUT/state/<student>-<assignment>.json`` and gradebook
 rows (its score, or 0 and the reason it could not be graded), so a killed run resumes and
 ``regrade=[student]`` touches only that student. Public API: :func:`grade`,
@@ -64,11 +64,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import course, intake
-from .check import GRADED_OUTSIDE
-from .evaluate import ERROR, ExerciseResult
+from ..learner import intake
+from ..learner.check import GRADED_OUTSIDE
+from ..learner.evaluate import ERROR, ExerciseResult
+from ..learner.sprints import sprint_key
+from ..learner.verdict import render
+from . import course
 from .policy import PolicyError, after_grading, course_policy
-from .sprints import sprint_key
 from .trusted import (  # noqa: F401 - public API of the grading module
     CSV_EXTRA_COLUMNS,
     Trusted,
@@ -84,7 +86,6 @@ from .trusted import (  # noqa: F401 - public API of the grading module
     student_salt,
     trusted_text,
 )
-from .verdict import render
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
                *CSV_EXTRA_COLUMNS]
@@ -797,7 +798,7 @@ def grader_version(repo: Path | None = None) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    roots = [Path(__file__).resolve().parent, Path(repo or course.ROOT).resolve() / "solutions"]
+    roots = [Path(__file__).resolve().parents[1], Path(repo or course.ROOT).resolve() / "solutions"]
     if repo is not None:
         roots.append(Path(repo).resolve() / "autograder")
     for root in dict.fromkeys(roots):
@@ -952,8 +953,8 @@ def _worker(ctx: Context, subs: list, fps: dict) -> None:
         os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides
+        from ..learner import sandbox
         from . import jail as jail_mod
-        from . import sandbox
 
         sandbox.set_launcher(jail_mod.child_launcher(ctx.jail))
         for sub in subs:
@@ -1142,12 +1143,12 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
     varies the hidden cases; by default the course folder's own random salt
     (:func:`course.course_salt`, made on the first run and kept there).
 
-    Learner code runs in the jail of :mod:`autograder.jail`. Where it cannot (no
+    Learner code runs in the jail of :mod:`autograder.instructor.jail`. Where it cannot (no
     bubblewrap), grading **refuses to start** unless ``no_jail`` (``--no-jail``) or
     ``COURSE_JAIL=none`` says to run learner code unjailed; the summary then says so first.
 
-    ``policy``: the course's deadlines (:mod:`autograder.policy`), applied to grades.csv and
-    kept in ``out_dir`` (a later run applies the kept copy again).
+    ``policy``: the course's deadlines (:mod:`autograder.instructor.policy`), applied to grades.csv
+    and kept in ``out_dir`` (a later run applies the kept copy again).
 
     Returns 0 when every submission was graded or recorded with the reason it could not be
     (the summary lists them), 1 when the grader itself failed or refused to start, and
@@ -1274,7 +1275,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         write_csv(out_dir / "grades.csv", subs)
         text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
         extra = []
-        # the course's deadlines: grades.csv's late columns (autograder/policy.py)
+        # the course's deadlines: grades.csv's late columns (autograder/instructor/policy.py)
         extra += [t for t in [after_grading(out_dir, policy)] if t]
         if resumed:
             extra.append(f"{resumed} submission(s) already graded with the same files and "

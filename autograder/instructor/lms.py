@@ -34,9 +34,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CourseError
+from ..learner.errors import CourseError
+from ..learner.sprints import sprint_key
 from .report import load_grades
-from .sprints import sprint_key
 
 FORMATS = ("canvas", "moodle", "generic")
 ROSTER_COLUMNS = ("name", "canvas_id", "sis_user_id", "sis_login_id", "section", "email",
@@ -70,7 +70,7 @@ class Gradebook:
 
 
 def gradebook(rows: list) -> Gradebook:
-    """Sum ``grades.csv`` rows (as :func:`autograder.report.load_grades` reads them)."""
+    """Sum ``grades.csv`` rows (as :func:`autograder.instructor.report.load_grades` reads them)."""
     scores: dict = {}
     maxima: dict = {}      # assignment -> {exercise: max_score}
     for r in rows:

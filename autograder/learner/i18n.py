@@ -2,14 +2,14 @@
 
 **Choosing the language.** :func:`language` is, in order: ``COURSE_LANG`` (``en`` or ``ja``),
 the language a release was built in (``python -m autograder release --lang ja`` writes
-``autograder/locale/LANGUAGE``), the machine's locale (``LANGUAGE``, ``LC_ALL``,
+``autograder/learner/locale/LANGUAGE``), the machine's locale (``LANGUAGE``, ``LC_ALL``,
 ``LC_MESSAGES``, ``LANG``: ``ja_JP.UTF-8`` means Japanese), else English. It is read at
 every message, so ``COURSE_LANG`` switches the check's language at any time.
 
 **Messages** (the check's output, the learner-side CLI): a message literal is wrapped in
 :func:`_` (or marked with :func:`N_` where it is stored and translated later); exercise titles
 and known-mistake hints go through :func:`pgettext` with the exercise id as context. The
-catalog is ``autograder/locale/<lang>/LC_MESSAGES/course.po``; it ships with the learner's
+catalog is ``autograder/learner/locale/<lang>/LC_MESSAGES/course.po``; it ships with the learner's
 ``autograder/`` and is compiled in memory with Babel when first needed (no compiled ``.mo``
 is committed, so nothing can disagree with the ``.po``; English never reads a catalog).
 
@@ -36,14 +36,15 @@ from .errors import CourseError
 from .sprints import sprint_notebooks
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parents[1]
 LOCALE = HERE / "locale"                  # message catalogs (shipped to learners)
 TRANSLATIONS = ROOT / "translations"      # notebook catalogs (authors; built into releases)
 DOMAIN = "course"
 LANGUAGES = ("en", "ja")
 DEFAULT = "en"
 SWITCH = "COURSE_LANG"
-RELEASE_LANGUAGE = "LANGUAGE"             # autograder/locale/LANGUAGE in a release built --lang
+# autograder/learner/locale/LANGUAGE in a release built --lang
+RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("check.py", "verdict.py")
 
@@ -134,7 +135,7 @@ def extract_messages(specs=None):
     for name in MESSAGE_MODULES:
         for lineno, message, comments, context in extract_from_file(
                 "python", HERE / name, keywords={"_": None, "N_": None}):
-            template.add(message, locations=[(f"autograder/{name}", lineno)],
+            template.add(message, locations=[(f"autograder/learner/{name}", lineno)],
                          auto_comments=comments, context=context)
     for spec in _translated_specs(specs):
         where = [(f"autograder/exercises/{spec.sprint}.py", 0)]
@@ -322,7 +323,7 @@ def localize_source(dest: Path, notebook: Path, lang: str | None) -> None:
     release's language."""
     import nbformat
 
-    learner = Path(dest) / "autograder"
+    learner = Path(dest) / "autograder" / "learner"
     if LOCALE.is_dir():
         shutil.copytree(LOCALE, learner / LOCALE.name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(RELEASE_LANGUAGE, "*.mo", "*~"))

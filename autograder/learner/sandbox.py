@@ -2,7 +2,7 @@
 
 The grader never imports a learner's module. It copies the learner's ``helpers/*.py`` files
 into a fresh job folder (with a trusted ``helpers/__init__.py``), writes the case inputs with
-:mod:`autograder.sandbox_child`'s wire format, and starts::
+:mod:`autograder.learner.sandbox_child`'s wire format, and starts::
 
     python -I sandbox_child.py JOB_DIR
 
@@ -37,8 +37,8 @@ _TRUSTED_INIT = '"""Your helper package (a copy made by the course checker)."""\
 
 #: How the child is started. ``None``: ``python -I`` with the limits of :func:`_limits` (the
 #: learner's own checker). The instructor's grader installs a launcher with
-#: :func:`set_launcher` that isolates the child further (``autograder.jail``): it gets the
-#: command, the job folder and the limits, and returns ``(command, preexec_fn)``.
+#: :func:`set_launcher` that isolates the child further (``autograder.instructor.jail``): it gets
+#: the command, the job folder and the limits, and returns ``(command, preexec_fn)``.
 _launcher = None
 
 

@@ -29,7 +29,7 @@ and "hidden case N of M: kind of problem"). Never a hidden input or reference co
 ``AUTOGRADER_PYTHON`` is the Python ``run_autograder`` uses (default the ``venv`` that
 ``setup.sh`` made). Learner code runs as an unprivileged user that cannot read
 ``/autograder/source`` (the reference) when the grader is root and ``setpriv`` exists (as
-in Gradescope's images), or in bubblewrap when :mod:`autograder.jail` finds it working;
+in Gradescope's images), or in bubblewrap when :mod:`autograder.instructor.jail` finds it working;
 ``AUTOGRADER_ISOLATE=none`` turns this off.
 """
 from __future__ import annotations
@@ -45,11 +45,11 @@ import zipfile
 from datetime import UTC
 from pathlib import Path
 
-from .errors import CourseError
-from .intake import compile_note, size_note
-from .sprints import sprint_key
+from ..learner.errors import CourseError
+from ..learner.intake import compile_note, size_note
+from ..learner.sprints import sprint_key
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENV_ROOT = "AUTOGRADER_ROOT"
 ENV_PYTHON = "AUTOGRADER_PYTHON"
 ENV_ISOLATE = "AUTOGRADER_ISOLATE"
@@ -96,7 +96,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PY="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 mkdir -p "$ROOT/results"
 if cd "$ROOT/source"; then
-  "$PY" -m autograder.gradescope --root "$ROOT"
+  "$PY" -m autograder.instructor.gradescope --root "$ROOT"
   status=$?
 else
   status=1
@@ -136,7 +136,7 @@ def grader_requirements(repo: Path = ROOT) -> list:
 
 
 def _sprint_specs(sprint: str) -> list:
-    from .registry import load_exercises
+    from ..learner.registry import load_exercises
 
     specs = [s for s in load_exercises() if s.sprint == sprint]
     if not specs:
@@ -156,7 +156,7 @@ def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
     added = []
     for path in sorted(folder.rglob("*.py")):
         rel = path.relative_to(folder)
-        if "__pycache__" in rel.parts or (rel.parts and rel.parts[0] in skip):
+        if "__pycache__" in rel.parts or any(rel.is_relative_to(s) for s in skip):
             continue
         _add_file(zf, f"{prefix}/{rel.as_posix()}", path.read_bytes())
         added.append(f"{prefix}/{rel.as_posix()}")
@@ -188,8 +188,8 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
 
     Without a ``salt`` the bundle gets a random one: its hidden cases differ from every
     other bundle's (pass the same ``salt`` to grade two classes alike). ``policy``: the
-    course's deadline policy (:mod:`autograder.policy`), applied to each submission's time
-    from Gradescope's ``submission_metadata.json``; ``roster``: the course's roster, whose
+    course's deadline policy (:mod:`autograder.instructor.policy`), applied to each submission's
+    time from Gradescope's ``submission_metadata.json``; ``roster``: the course's roster, whose
     ``email`` column names the student of a submission (else the email itself is the id)."""
     import secrets
 
@@ -226,7 +226,7 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
         _add_file(zf, "config.json", json.dumps(config, indent=2).encode())
         _add_file(zf, "README.txt", BUNDLE_README.format(sprint=sprint,
                                                          built=config["built"]).encode())
-        _add_tree(zf, repo / "autograder", "autograder", skip=("public",))
+        _add_tree(zf, repo / "autograder", "autograder", skip=("learner/public",))
         _add_tree(zf, repo / "solutions", "solutions")
         for stub in sorted((repo / "helpers").glob("*.py")):
             _add_file(zf, f"stubs/helpers/{stub.name}", stub.read_bytes())
@@ -246,7 +246,8 @@ def learner_files(submission: Path, scratch: Path) -> tuple:
 
     Learners upload their ``helpers/`` folder, their whole assignment folder, a zip of it,
     or just the ``.py`` files: the shallowest ``helpers/`` folder wins, else the ``.py``
-    files at the top. Archives are unpacked safely (:func:`autograder.collect.safe_extract`).
+    files at the top. Archives are unpacked safely
+    (:func:`autograder.instructor.collect.safe_extract`).
     """
     from .collect import ArchiveError, is_archive, safe_extract
 
@@ -299,7 +300,8 @@ def _can_run_as(uid: int) -> bool:
 
 def isolate(source: Path) -> str:
     """Keep learner code away from the reference; returns how (for the instructor's log)."""
-    from . import jail, sandbox
+    from ..learner import sandbox
+    from . import jail
 
     if os.environ.get(ENV_ISOLATE, "").strip().lower() == "none":
         return f"{ENV_ISOLATE}=none: learner code is not isolated"
@@ -450,7 +452,7 @@ def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print
     ``score`` is the tests' sum less the penalty (the tests keep their scores as graded); a
     submission whose time or due date is missing or unreadable keeps its score and is
     **flagged** in the output for the instructor, never taken as on time. ``extra_data`` holds
-    the record (:data:`autograder.policy.LATE_COLUMNS`)."""
+    the record (:data:`autograder.instructor.policy.LATE_COLUMNS`)."""
     from .policy import FLAGGED, LATE, Lateness, assess, final_score, parse_policy, parse_timestamp
 
     if not config.get("policy"):
@@ -591,7 +593,7 @@ def run(root: Path) -> int:
 def main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope",
+    parser = argparse.ArgumentParser(prog="python -m autograder.instructor.gradescope",
                                      description="Grade one Gradescope submission.")
     parser.add_argument("--root", default=os.environ.get(ENV_ROOT, "/autograder"),
                         help="the /autograder folder (default: $AUTOGRADER_ROOT or /autograder)")

@@ -248,7 +248,7 @@ class Spec:
 def live_exercises(sprints=None) -> list:
     """All exercises declared in ``autograder/exercises/``, in course order (only those of
     ``sprints``, e.g. ``{"sprint1"}``, when given: the other modules are not imported)."""
-    from . import exercises as pkg
+    from .. import exercises as pkg
 
     found = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: sprint_key(i.name)):

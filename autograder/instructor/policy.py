@@ -3,8 +3,8 @@
 Applied by ``python -m autograder grade SUBMITTED --out GRADING --policy P`` once grades.csv
 is written, and again (without regrading) by ``python -m autograder late GRADING``: grades.csv
 gets the late columns (:data:`LATE_COLUMNS`), which the class report, the per-student pages
-(:mod:`autograder.late_report`) and the LMS exports (:mod:`autograder.lms`) read; the
-Gradescope bundle applies the same file to Gradescope's submission times.
+(:mod:`autograder.instructor.late_report`) and the LMS exports (:mod:`autograder.instructor.lms`)
+read; the Gradescope bundle applies the same file to Gradescope's submission times.
 
 One policy file per course (TOML)::
 
@@ -51,7 +51,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import CourseError
+from ..learner.errors import CourseError
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -72,8 +72,8 @@ class HiddenCases:
     """The course's ``[hidden]`` settings.
 
     ``per_student``: every student gets hidden cases of their own (seeded from the course's
-    salt and their id, :func:`autograder.trusted.student_salt`), so answers passed around do
-    not carry. ``reveal_after_deadline``: once a sprint is over for the whole class
+    salt and their id, :func:`autograder.instructor.trusted.student_salt`), so answers passed around
+    do not carry. ``reveal_after_deadline``: once a sprint is over for the whole class
     (:meth:`Policy.last_due`, by the grader's clock), feedback shows the failing hidden
     case's inputs and expected output."""
 
