@@ -100,10 +100,15 @@ def test_release_holds_the_stub_package_and_the_learner_checker(released):
             assert "raise NotImplementedError" in stub and "not implemented yet" in stub
     assert sorted(p.name for p in (folder / "autograder").glob("*.py")) == [
         "__init__.py", "__main__.py"]
-    learner = folder / "autograder" / "learner"
-    assert sorted(p.name for p in learner.glob("*.py")) == sorted(
-        f"{m}.py" for m in course.LEARNER_MODULES)
-    assert sorted(p.name for p in (learner / "public").iterdir()) == [
+    assert sorted(p.name for p in (folder / "autograder").iterdir()) == [
+        "__init__.py", "__main__.py", "learner"]            # no instructor/, authoring/, exercises/
+    shipped = folder / "autograder" / "learner"
+    assert sorted(p.name for p in shipped.glob("*.py")) == sorted(
+        p.name for p in (ROOT / "autograder" / "learner").glob("*.py")), \
+        "the release ships the learner folder's modules, all of them"
+    for f in shipped.glob("*.py"):
+        assert f.read_bytes() == (ROOT / "autograder" / "learner" / f.name).read_bytes(), f.name
+    assert sorted(p.name for p in (shipped / "public").iterdir()) == [
         "index.json", f"{SPRINT}.json", f"{SPRINT}.npz"]
     if (ROOT / "data").is_dir():  # the bundled data sets, without their build scripts
         want = sorted(p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")

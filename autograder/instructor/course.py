@@ -7,7 +7,9 @@ nbgrader ``grade_id`` = ``Spec.grade_id``). :func:`build_course` writes::
     COURSE/nbgrader_config.py
     COURSE/source/sprintN/sprintN_<slug>.ipynb
     COURSE/source/sprintN/helpers/                 the whole stub package (every sprint's)
-    COURSE/source/sprintN/autograder/              the learner's checker, no exercises/
+    COURSE/source/sprintN/autograder/              the learner's checker: __init__, __main__,
+                                                   learner/ (never instructor/, authoring/,
+                                                   exercises/)
     COURSE/source/sprintN/autograder/learner/public/sprintN.json + .npz   public cases only
     COURSE/source/sprintN/data/                    the bundled data sets, if the repo has data/
 
@@ -39,10 +41,12 @@ COURSE_ID = "dl-from-scratch"
 # notebook takes under 5 s at COURSE_QUICK on a 2-core laptop; 60 s leaves room for slow
 # learner code on a busy grading machine, and a hang costs a minute, not two.
 EXECUTE_TIMEOUT = 60
-# The checker's modules a learner gets (never exercises/, stubs, course, grading).
-LEARNER_MODULES = ("__init__", "check", "compare", "evaluate", "progress",
-                   "registry", "sandbox", "sandbox_child", "verdict", "needs", "hints", "pack",
-                   "fingerprint", "i18n", "errors", "sprints", "intake")
+# What a learner gets of the package: its front door and the learner/ folder as it is (never
+# instructor/, authoring/ or exercises/). The learner folder's generated parts are written per
+# release (the public cases, the exercise index, the sprint's hint texts, the catalogs).
+CHECKER_FILES = ("__init__.py", "__main__.py")
+LEARNER_DIR = "learner"
+LEARNER_WRITTEN = ("public", "exercise_index.json", "hint_texts", "locale")
 # (.course_progress/ is the learner's saved check results: never part of a release or submission)
 IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store",
           ".course_progress")
@@ -154,6 +158,17 @@ def _check_stubs(helpers_dir: Path) -> None:
                               "solutions/)")
 
 
+def copy_checker(package: Path, dest: Path) -> Path:
+    """Copy the learner's checker of ``package`` (the course's ``autograder/``) to ``dest``: its
+    :data:`CHECKER_FILES` and its ``learner/`` folder, without the parts each release writes
+    itself (:data:`LEARNER_WRITTEN`). Returns ``dest/learner``."""
+    dest.mkdir(parents=True)
+    for name in CHECKER_FILES:
+        shutil.copyfile(package / name, dest / name)
+    return Path(shutil.copytree(package / LEARNER_DIR, dest / LEARNER_DIR,
+                                ignore=_ignore(*LEARNER_WRITTEN)))
+
+
 def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
                  lang: str | None = None) -> Path:
     """Write nbgrader's ``source/<sprint>/`` folder for ``sprint`` at ``dest`` (its notebook
@@ -168,13 +183,7 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
     strip_answer_notes(dest / sprint.notebook.name)
     _check_stubs(repo / "helpers")
     shutil.copytree(repo / "helpers", dest / "helpers", ignore=_ignore())
-    (dest / "autograder").mkdir()
-    for name in ("__init__", "__main__"):
-        shutil.copyfile(repo / "autograder" / f"{name}.py", dest / "autograder" / f"{name}.py")
-    learner = dest / "autograder" / "learner"
-    learner.mkdir()
-    for name in LEARNER_MODULES:
-        shutil.copyfile(repo / "autograder" / "learner" / f"{name}.py", learner / f"{name}.py")
+    learner = copy_checker(repo / "autograder", dest / "autograder")
     if sprint.exercises:
         registry.write_store(learner / "public", sprint.exercises)
     # needs() names (and probes) earlier sprints' exercises; hint texts unless COURSE_HINTS=0
