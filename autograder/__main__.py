@@ -31,7 +31,7 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     release, which has neither, it stops with an explanation. Nothing is saved to the
     learner's progress.
     """
-    grading = _instructor_module("instructor.grading", "check --hidden")
+    trusted = _instructor_module("instructor.trusted", "check --hidden")
     from .learner.check import CheckReport, find_helpers
     from .learner.registry import has_live_registry, load_exercises, select
 
@@ -42,10 +42,10 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
     if student:   # the course's [hidden] per_student: that student's own hidden cases
-        salt = grading.student_salt(salt, student)
+        salt = trusted.student_salt(salt, student)
     prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
-    trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
-    return CheckReport(results=[t.result for t in trusted])
+    graded = trusted.grade_exercises(prepared, helpers_dir, timeout)
+    return CheckReport(results=[t.result for t in graded])
 
 
 def _cmd_check(args) -> int:

@@ -2,7 +2,7 @@
 every mistake loses points and, where its hint is known, gets it (see ``tests/corpus``).
 
 The whole corpus is graded once per session, in a few helper packages
-(:func:`tests.corpus.packages`), each through :func:`autograder.instructor.grading.grade_exercises`
+(:func:`tests.corpus.packages`), each through :func:`autograder.instructor.trusted.grade_exercises`
 (public and hidden cases, two child processes per package).
 """
 from __future__ import annotations

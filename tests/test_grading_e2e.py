@@ -22,6 +22,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 
 from autograder.instructor import course, grading
+from autograder.instructor.grading.submitted import _copy_tree
 from autograder.learner import sandbox
 from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
@@ -515,7 +516,7 @@ def test_copy_keeps_regular_files_only_with_notes(tmp_path):
         fh.truncate(grading.MAX_FILE_BYTES + 1)
     (src / os.fsdecode(b"\xff.py")).write_text("")
     sub = grading.Submission("alice", SPRINT, None)
-    grading._copy_tree(src, dest, sub)
+    _copy_tree(src, dest, sub)
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == \
         ["helpers", "helpers/perceptron.py"]
     notes = "\n".join(sub.problems)

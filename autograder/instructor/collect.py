@@ -601,7 +601,7 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
     ``O_NOFOLLOW``), anything else is left out with a note, and a submission folder whose
     student id is not a safe one is not collected.
     """
-    from .grading import SAFE_ID
+    from .grading.submitted import SAFE_ID
 
     inbound, out_dir = Path(inbound), Path(out_dir)
     if not inbound.is_dir():

@@ -323,7 +323,7 @@ def isolate(source: Path) -> str:
 # --------------------------------------------------------------------------- grading
 def test_entry(number: int, spec, trusted) -> dict:
     """One exercise as a Gradescope test (the output is the check cell's feedback text)."""
-    from .grading import trusted_text
+    from .trusted import trusted_text
 
     r = trusted.result
     return {"name": f"{spec.id}: {spec.title}", "number": str(number),
@@ -335,7 +335,7 @@ def test_entry(number: int, spec, trusted) -> dict:
 
 def grade_submission(root: Path, log=print) -> dict:
     """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict."""
-    from .grading import grade_exercises
+    from .trusted import grade_exercises
 
     start = time.perf_counter()
     source, submission = root / "source", root / "submission"

@@ -259,7 +259,7 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
         if em.without_prints:
             lines.append(f"  ({em.without_prints} wrong result(s) graded before answers were "
                          "fingerprinted: regrade to include them)")
-    from .grading import printable
+    from .grading.text import printable
 
     # learner text reaches the instructor's terminal: escapes and bidi controls shown, inert
     return printable("\n".join(lines)) if lines else "No wrong answers: nothing to group."

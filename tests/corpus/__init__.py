@@ -19,7 +19,7 @@ module, and the exercise's name is bound to it, as a learner's file would hold i
 usually subclasses the reference and overrides the method the exercise grades.
 
 ``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
-hidden cases, :func:`autograder.instructor.grading.grade_exercises`) in as few helper packages as
+hidden cases, :func:`autograder.instructor.trusted.grade_exercises`) in as few helper packages as
 the entries allow (:func:`packages`), and asserts every correct entry gets full marks and every
 mistake loses points (with its hint, where one is named). An entry the harness misjudges for
 a reason outside the declarations is marked with a :class:`Gap` (``xfail=MUTATION``): a strict
