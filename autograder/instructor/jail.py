@@ -19,14 +19,13 @@ for the notebook. Both go through a :class:`Jail`:
   purpose), and then says so first in the summary and in its exit status.
   ``COURSE_JAIL=bwrap`` insists on bubblewrap (an error if it does not work).
 
-Every learner process gets resource limits (:func:`Limits.apply`): address space, CPU time,
-file size, processes, no core files; and its own session, so the grader kills whatever it
-started.
+Every learner process gets resource limits (:mod:`autograder.learner.limits`, the same as the
+learner's own check child): address space, CPU time, file size, processes, no core files; and
+its own session, so the grader kills whatever it started.
 """
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,34 +33,19 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+if not __package__:
+    # Run by path (the grading kernel: ``python .../jail.py kernel``), never with ``-m``: the
+    # checker's own package comes from the grader's tree, ahead of anything on the search path
+    # (the kernel's working folder, a submission, is not on it either).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from autograder.learner.limits import Limits, preexec  # noqa: E402
+
 UID_BASE = 200_000          # learner code runs as UID_BASE + a slot (no passwd entry needed)
 SYSTEM_READONLY = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
                    "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/alternatives",
                    "/etc/fonts", "/etc/ssl/certs", "/etc/mime.types")
 SETPRIV = "/usr/bin/setpriv"   # util-linux: drops the grader's privileges (root only)
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one learner process tree (bytes, seconds, processes)."""
-
-    memory: int = 4 * 1024 ** 3        # RLIMIT_AS: address space of each process
-    cpu: int = 60                      # RLIMIT_CPU: CPU seconds of each process
-    file_size: int = 256 * 1024 ** 2   # RLIMIT_FSIZE: the largest file it may write
-    processes: int = 64                # RLIMIT_NPROC: processes and threads of its user
-
-    def apply(self, *, processes: bool = True) -> None:
-        """Set the limits on the calling process (between fork and exec, or before exec)."""
-        pairs = [(resource.RLIMIT_AS, self.memory), (resource.RLIMIT_CPU, self.cpu),
-                 (resource.RLIMIT_FSIZE, self.file_size), (resource.RLIMIT_CORE, 0)]
-        if processes:
-            pairs.append((resource.RLIMIT_NPROC, self.processes))
-        for what, value in pairs:
-            try:
-                resource.setrlimit(what, (value, value))
-            except (ValueError, OSError):
-                pass
 
 
 @dataclass(frozen=True)
@@ -152,7 +136,7 @@ class Jail:
         user id (root itself is exempt from it, and ``setpriv`` switches to that id). Without
         root it would count the grader's own processes, so it is left out.
         """
-        return _preexec(limits, processes=self.uid() is not None)
+        return preexec(limits, processes=self.uid() is not None)
 
 
 class JailError(RuntimeError):   # not a CourseError: this file also runs as a script
@@ -285,7 +269,7 @@ def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None
         for p in _walk(_checked(job_dir, job_dir.parent)):
             os.lchown(p, run_as, run_as)
         # as in the jail, the process limit counts the processes of that user id
-        return [*drop_privileges(run_as), "--", *map(str, cmd)], _preexec(limits, processes=True)
+        return [*drop_privileges(run_as), "--", *map(str, cmd)], preexec(limits, processes=True)
     return launch
 
 
@@ -297,13 +281,6 @@ def drop_privileges(uid: int) -> list:
     """
     return [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
             "--bounding-set=-all", "--no-new-privs"]
-
-
-def _preexec(limits: Limits, *, processes: bool):
-    def apply():  # runs in the child between fork and exec
-        os.setsid()
-        limits.apply(processes=processes)
-    return apply
 
 
 KERNEL_NAME = "course-jail"

@@ -15,7 +15,6 @@ values cross back, read without unpickling.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
 import stat
@@ -26,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sandbox_child
+from . import limits, sandbox_child
 
 CHILD_SCRIPT = Path(sandbox_child.__file__).resolve()
 DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise (one job)
@@ -35,7 +34,7 @@ DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 
 _TRUSTED_INIT = '"""Your helper package (a copy made by the course checker)."""\n'
 
-#: How the child is started. ``None``: ``python -I`` with the limits of :func:`_limits` (the
+#: How the child is started. ``None``: ``python -I`` with the limits of :mod:`.limits` (the
 #: learner's own checker). The instructor's grader installs a launcher with
 #: :func:`set_launcher` that isolates the child further (``autograder.instructor.jail``): it gets
 #: the command, the job folder and the limits, and returns ``(command, preexec_fn)``.
@@ -182,18 +181,6 @@ def read_result(job_dir: Path, index: int):
         raise UnreadableResult("the result is not in the checker's format") from None
 
 
-def _limits(memory: int, cpu_seconds: int, file_size: int):
-    def apply():  # runs in the child between fork and exec
-        os.setsid()
-        for what, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
-                            (resource.RLIMIT_FSIZE, file_size), (resource.RLIMIT_CORE, 0)):
-            try:
-                resource.setrlimit(what, (value, value))
-            except (ValueError, OSError):
-                pass
-    return apply
-
-
 def copy_learner_package(helpers_dir: Path, dest_pkg: Path, overlay: dict | None = None,
                          ) -> None:
     """Copy the learner's ``.py`` files (only those) into ``dest_pkg/helpers``.
@@ -269,7 +256,8 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
         cmd = [sys.executable, "-I", "-X", "utf8", str(CHILD_SCRIPT), str(job_dir)]
         cpu = int(sum(j.timeout for j in jobs)) + 2
         if _launcher is None:
-            preexec = _limits(memory, cpu, file_size)
+            preexec = limits.preexec(limits.Limits(memory=memory, cpu=cpu, file_size=file_size),
+                                     processes=False)
         else:
             cmd, preexec = _launcher(cmd, job_dir, memory=memory, cpu=cpu, file_size=file_size)
         # The grader keeps the log's file object: what it reads back is what the child
