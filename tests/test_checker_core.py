@@ -16,7 +16,16 @@ import pytest
 from autograder.learner import registry, sandbox_child
 from autograder.learner.compare import Hint, Tolerance, compare, generic_hints, matches
 from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
-from autograder.learner.registry import Exercise, Mistake, Prepared, Spec, case, class_case, prepare
+from autograder.learner.registry import (
+    Exercise,
+    Mistake,
+    MistakeOutputs,
+    Prepared,
+    Spec,
+    case,
+    class_case,
+    prepare,
+)
 from autograder.learner.sandbox import RunResult
 
 
@@ -272,8 +281,8 @@ def spec(points=1.0, tol=None):
 
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None):
-    return Prepared({"args": [], "kwargs": {}, "label": label}, expected, list(mistakes),
-                    hidden, batch)
+    return Prepared({"args": [], "kwargs": {}, "label": label}, expected,
+                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
 
 
 def ok(**outputs):
@@ -562,8 +571,8 @@ def test_prepare_runs_the_reference_and_each_mistake_that_runs():
     ex = _exercise(batch_size=lambda c: 7)
     [p] = prepare(ex, [dict(case(np.array([1.0])), hidden=True)])
     np.testing.assert_array_equal(p.expected["return"], [2.0])
-    assert [m["hint"] for m in p.mistakes] == ["times 3"]
-    np.testing.assert_array_equal(p.mistakes[0]["outputs"]["return"], [3.0])
+    assert [m.hint for m in p.mistakes] == ["times 3"]
+    np.testing.assert_array_equal(p.mistakes[0].outputs["return"], [3.0])
     assert p.hidden is True and p.batch == 7 and "hidden" not in p.case
 
 
@@ -626,7 +635,7 @@ def test_stored_cases_round_trip_in_sprint_order(tmp_path):
     [p] = s.public_cases()
     assert p.hidden is False and p.batch == 2 and p.label == "ex"
     np.testing.assert_array_equal(p.expected["return"], [2.0, 4.0])
-    assert p.mistakes[0]["hint"] == "times 3"
+    assert p.mistakes[0].hint == "times 3"
     with pytest.raises(RuntimeError):
         s.hidden_cases()
     with pytest.raises(FileNotFoundError):
@@ -645,7 +654,7 @@ def test_a_mistake_is_prepared_with_numpy_warnings_silenced():
                   mistakes=[Mistake(noisy, "log of zero")])
     with np.errstate(all="raise"):
         [p] = prepare(ex, [case(np.array([1.0]))])
-    assert [m["hint"] for m in p.mistakes] == ["log of zero"]
+    assert [m.hint for m in p.mistakes] == ["log of zero"]
 
 
 def test_run_job_reports_a_missing_name_and_an_unreadable_output(tmp_path):

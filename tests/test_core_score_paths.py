@@ -25,7 +25,7 @@ from autograder.learner.evaluate import (
 )
 from autograder.learner.fingerprint import PASSED as SAME
 from autograder.learner.fingerprint import answer_digest, case_print
-from autograder.learner.registry import RAISES, Prepared, Spec
+from autograder.learner.registry import RAISES, MistakeOutputs, Prepared, Spec
 from autograder.learner.sandbox import RunResult
 from autograder.learner.verdict import Outcome
 
@@ -36,7 +36,7 @@ def spec(points=1.0, tol=None, id="sprint9.f", module="mod", name="f"):
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, **case):
     return Prepared({"args": [], "kwargs": {}, "label": label, **case}, expected,
-                    list(mistakes), hidden, batch)
+                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
 
 
 def ok(mutated=(), aliased=None, **outputs):

@@ -114,7 +114,7 @@ class Sprint:
 
     id: str              # "sprint1"
     notebook: Path       # notebooks/sprint1_perceptron.ipynb
-    exercises: list      # registry.Spec, in course order
+    exercises: list[registry.Spec]   # in course order
 
     @property
     def notebook_id(self) -> str:

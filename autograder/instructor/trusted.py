@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..learner.evaluate import BLOCKED, ERROR, FAILED, PASSED, ExerciseResult, evaluate_many
+from ..learner.registry import Prepared, Spec
 from ..learner.verdict import cap, render
 
 #: Columns grades.csv gets after its first seven: the outcome as data (for the class report
@@ -62,13 +64,24 @@ def overlay_of(spec, helpers_dir: Path | None = None) -> dict:
                              _learner_sources(helpers_dir) if helpers_dir else None)
 
 
-def grade_exercise(spec, public: list, hidden: list, helpers_dir: Path, timeout=None,
-                   ) -> Trusted:
+class PreparedExercise(NamedTuple):
+    """An exercise with its cases prepared once (the reference's and the known mistakes'
+    outputs), ready to grade any number of submissions. A plain ``(spec, public, hidden)``
+    tuple is one too."""
+
+    spec: Spec
+    public: list[Prepared]
+    hidden: list[Prepared]      # a :class:`RevealedCases` once the sprint is over
+
+
+def grade_exercise(spec: Spec, public: list[Prepared], hidden: list[Prepared],
+                   helpers_dir: Path, timeout=None) -> Trusted:
     """Grade one exercise on its public and hidden cases (see :func:`grade_exercises`)."""
     return grade_exercises([(spec, public, hidden)], helpers_dir, timeout)[0]
 
 
-def grade_exercises(prepared: list, helpers_dir: Path, timeout=None) -> list:
+def grade_exercises(prepared: list[PreparedExercise], helpers_dir: Path, timeout=None,
+                    ) -> list[Trusted]:
     """Grade ``prepared = [(spec, public, hidden), ...]``: one :class:`Trusted` per exercise.
 
     Exercises are grouped by the earlier sprints' modules they are graded with
@@ -112,14 +125,15 @@ def student_salt(salt: str, student: str) -> str:
     return hashlib.sha256(f"per-student\0{salt}\0{student}".encode()).hexdigest()
 
 
-def for_student(prepared: list, salt: str, student: str) -> list:
+def for_student(prepared: list[PreparedExercise], salt: str, student: str,
+                ) -> list[PreparedExercise]:
     """``prepared`` (``[(spec, public, hidden)]``) with hidden cases of ``student``'s own
     (:func:`student_salt`); a :class:`RevealedCases` list stays one."""
     out = []
     for spec, public, hidden in prepared:
         mine = list(spec.hidden_cases(student_salt(salt, student)))
-        out.append((spec, public, RevealedCases(mine) if isinstance(hidden, RevealedCases)
-                    else mine))
+        out.append(PreparedExercise(spec, public, RevealedCases(mine)
+                                    if isinstance(hidden, RevealedCases) else mine))
     return out
 
 
@@ -167,11 +181,13 @@ def revealed_text(case) -> str:
             f"\nExpected: {cap(wanted, 2 * REVEAL_LIMIT)}")
 
 
-def prepare_sprint(specs: list, salt: str, revealed: bool = False) -> list:
+def prepare_sprint(specs: list[Spec], salt: str, revealed: bool = False,
+                   ) -> list[PreparedExercise]:
     """``[(spec, public, hidden)]`` for a sprint's exercises, the hidden cases of ``salt``;
     ``revealed``: as :class:`RevealedCases` (the grader decided the sprint is over)."""
     kind = RevealedCases if revealed else list
-    return [(spec, list(spec.public_cases()), kind(spec.hidden_cases(salt))) for spec in specs]
+    return [PreparedExercise(spec, list(spec.public_cases()), kind(spec.hidden_cases(salt)))
+            for spec in specs]
 
 
 def reveal(result: ExerciseResult, hidden: list) -> None:

@@ -17,7 +17,7 @@ from . import sandbox
 from .compare import compare, generic_hints, matches
 from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
-from .registry import RAISES, Spec, blocking_exercise
+from .registry import RAISES, MistakeOutputs, Prepared, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
@@ -37,13 +37,13 @@ class ExerciseResult:
     points: float
     score: float
     message: str = ""            # render(outcome): what is wrong, for the first failing case
-    hints: list = field(default_factory=list)   # hints for the case the message shows
+    hints: list[str] = field(default_factory=list)   # for the case the message shows
     seconds: float = 0.0
     outcome: Outcome | None = None
     #: one ``"<case key>:<answer key>"`` per case, in case order
     #: (:mod:`autograder.learner.fingerprint`): what the code answered, as digests, for the
     #: class's own mistakes (instructor data)
-    fingerprints: list = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -76,14 +76,14 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
     one off for each case where it gives another output than the learner's code (the first
     declared on a tie) — and only its hint is given.
     """
-    def agrees(prepared, m: dict, got: dict) -> bool:
-        mo = m["outputs"]   # the mistake's output plays the expected one: its own dtype
+    def agrees(prepared: Prepared, m: MistakeOutputs, got: dict) -> bool:
+        mo = m.outputs   # the mistake's output plays the expected one: its own dtype
         return set(mo) == set(got) and all(matches(mo[k], got[k], replace(
             _case_tol(spec, prepared.case, k), dtype=None, same_dtype=False)) for k in mo)
 
-    def wrong(prepared, m: dict) -> bool:
+    def wrong(prepared: Prepared, m: MistakeOutputs) -> bool:
         return not all(matches(prepared.expected.get(k), v, _case_tol(spec, prepared.case, k))
-                       for k, v in m["outputs"].items())
+                       for k, v in m.outputs.items())
 
     candidates = [m for m in p.mistakes if agrees(p, m, outputs) and wrong(p, m)]
     if not candidates:
@@ -95,12 +95,12 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
             if r.get("status") != "ok" or not isinstance(r.get("outputs"), dict):
                 continue
             for m in q.mistakes:
-                if m["hint"] == hint:
+                if m.hint == hint:
                     n += (1 if wrong(q, m) else 0) if agrees(q, m, r["outputs"]) else -1
         return n
 
-    best = max(candidates, key=lambda m: consistency(m["hint"]))  # the first one on a tie
-    return [best["hint"]]
+    best = max(candidates, key=lambda m: consistency(m.hint))  # the first one on a tie
+    return [best.hint]
 
 
 def evaluate(spec: Spec, cases: list, helpers_dir: Path, *, timeout: float | None = None,

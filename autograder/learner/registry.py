@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,13 +149,22 @@ class Exercise:
         return [self._mark(every[i], hidden=True) for i in order]
 
 
+@dataclass(frozen=True)
+class MistakeOutputs:
+    """What one known mistake outputs on a case: a learner's code with these outputs gets
+    ``hint``."""
+
+    hint: str
+    outputs: dict[str, Any]     # output name ("return", "forward() [step 1]") -> value
+
+
 @dataclass
 class Prepared:
     """A case with the reference's outputs and those of each known mistake."""
 
-    case: dict
-    expected: dict
-    mistakes: list      # [{"hint": str, "outputs": dict}]
+    case: dict[str, Any]        # args, kwargs, steps, label... (:func:`case`, :func:`class_case`)
+    expected: dict[str, Any]    # output name -> the reference's value (or ``{RAISES: name}``)
+    mistakes: list[MistakeOutputs]
     hidden: bool = False
     batch: int | None = None
 
@@ -199,7 +209,7 @@ def prepare(ex: Exercise, cases: list) -> list:
             try:
                 with np.errstate(all="ignore"):
                     outputs = sandbox_child.run_case(m.implementation, c)["outputs"]
-                mistake_outputs.append({"hint": m.hint, "outputs": outputs})
+                mistake_outputs.append(MistakeOutputs(m.hint, outputs))
             except Exception:  # noqa: BLE001 - a mistake may well crash on some inputs
                 pass
         clean = {k: v for k, v in c.items() if k != "hidden"}
@@ -449,7 +459,9 @@ def write_store(directory: Path, specs: list) -> list:
             doc["exercises"].append({
                 "id": s.id, "points": s.points, "module": s.module, "name": s.name,
                 "title": s.title, "tol": asdict(s.tol),
-                "cases": [{"case": p.case, "expected": p.expected, "mistakes": p.mistakes,
+                "cases": [{"case": p.case, "expected": p.expected,
+                           "mistakes": [{"hint": m.hint, "outputs": m.outputs}
+                                        for m in p.mistakes],
                            "batch": p.batch} for p in s.public_cases()],
             })
         js, npz = directory / f"{sprint}.json", directory / f"{sprint}.npz"
@@ -471,7 +483,9 @@ def load_store(directory: Path, sprints=None) -> list:
             continue
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
-            cases = [Prepared(c["case"], c["expected"], c["mistakes"], False, c["batch"])
+            cases = [Prepared(c["case"], c["expected"],
+                              [MistakeOutputs(m["hint"], m["outputs"]) for m in c["mistakes"]],
+                              False, c["batch"])
                      for c in e["cases"]]
             specs.append(Spec(e["id"], e["points"], e["module"], e["name"], e["title"],
                               Tolerance(**e["tol"]), stored_public=cases))

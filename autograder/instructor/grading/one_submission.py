@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import course
-from ..trusted import for_student
+from ..trusted import PreparedExercise, for_student
 from .feedback import clean_feedback, regular_only, rewrite_check_cells
 from .gradebook import write_gradebook
 from .nbgrader_run import _quiet, run_autograde
@@ -24,8 +24,8 @@ class Context:
     submitted_dir: Path
     out_dir: Path
     api: object
-    released: dict          # {assignment: notebook bytes}
-    prepared: dict          # {assignment: [(spec, public, hidden)]}
+    released: dict[str, bytes]                       # assignment: its released notebook
+    prepared: dict[str, list[PreparedExercise]]      # assignment: its exercises' cases
     jail: object
     timeout: float | None
     version: str = ""       # grader_version(): recorded in each state file

@@ -5,7 +5,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ...learner.evaluate import ExerciseResult
 from .. import course
+from ..trusted import Trusted
 
 
 @dataclass
@@ -15,16 +17,16 @@ class Submission:
     student: str
     assignment: str
     sprint: course.Sprint
-    problems: list = field(default_factory=list)
-    helpers: dict | None = None          # {file name: bytes} of helpers/*.py; None: no helpers/
-    trusted: list = field(default_factory=list)   # Trusted per exercise, course order
+    problems: list[str] = field(default_factory=list)   # for the summary
+    helpers: dict[str, bytes] | None = None   # helpers/*.py by file name; None: no helpers/
+    trusted: list[Trusted] = field(default_factory=list)   # per exercise, course order
     notebook_replaced: bool = False
     autograded: bool = False
     reason: str = ""     # why the submission could not be graded (it then scores 0)
-    timing: dict = field(default_factory=dict)   # {step: StepTime.as_dict()} of this grading
+    timing: dict[str, dict[str, float]] = field(default_factory=dict)   # step: StepTime.as_dict()
 
     @property
-    def results(self) -> list:
+    def results(self) -> list[ExerciseResult]:
         """The :class:`ExerciseResult` of each exercise, in course order."""
         return [t.result for t in self.trusted]
 
