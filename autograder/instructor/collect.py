@@ -85,8 +85,8 @@ class Collected:
 
     student: str
     folder: Path
-    sources: list = field(default_factory=list)   # the entries it came from
-    notes: list = field(default_factory=list)     # what was left out or changed
+    sources: list[str] = field(default_factory=list)   # the entries it came from
+    notes: list[str] = field(default_factory=list)     # what was left out or changed
 
 
 @dataclass
@@ -95,8 +95,8 @@ class CollectReport:
 
     assignment: str
     out_dir: Path
-    collected: list = field(default_factory=list)   # Collected, by student
-    problems: list = field(default_factory=list)    # "entry: reason"
+    collected: list[Collected] = field(default_factory=list)   # by student
+    problems: list[str] = field(default_factory=list)    # "entry: reason"
 
     def render(self) -> str:
         lines = [f"Collected {len(self.collected)} submission(s) of {self.assignment} into "

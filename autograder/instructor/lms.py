@@ -57,16 +57,16 @@ class StudentTotals:
     """One student's score per assignment (absent: not graded in that assignment)."""
 
     student: str
-    scores: dict                 # assignment -> points scored
+    scores: dict[str, float]     # assignment -> points scored
 
 
 @dataclass
 class Gradebook:
     """The class's totals per assignment, ready to be written in a platform's layout."""
 
-    assignments: list            # assignment ids, course order
-    max_points: dict             # assignment -> points possible
-    students: list               # StudentTotals, by student id
+    assignments: list[str]            # course order
+    max_points: dict[str, float]      # assignment -> points possible
+    students: list[StudentTotals]     # by student id
 
 
 def gradebook(rows: list) -> Gradebook:
@@ -116,7 +116,7 @@ class Export:
     """The file's text and what a human should know before importing it."""
 
     text: str
-    ungraded: list = field(default_factory=list)   # roster students with no grade at all
+    ungraded: list[str] = field(default_factory=list)   # roster students with no grade at all
 
 
 #: What a spreadsheet reads as a formula at the start of a cell (OWASP's "CSV injection").

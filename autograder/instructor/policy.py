@@ -92,7 +92,7 @@ class SprintRule:
 @dataclass
 class Policy:
     zone: ZoneInfo
-    sprints: dict                                     # sprint -> SprintRule
+    sprints: dict[str, SprintRule]
     extensions: dict = field(default_factory=dict)    # student -> {sprint: days | datetime}
     accommodations: dict = field(default_factory=dict)  # student -> days
     #: the course-wide grace, penalty per day and cap (a sprint's rule may override them)
@@ -420,8 +420,8 @@ def apply_to_rows(rows: list, lateness: dict) -> list:
 @dataclass
 class LateReport:
     path: Path
-    records: list                  # Lateness, by student and assignment
-    unknown_students: list         # named in the policy, graded nowhere (a typo?)
+    records: list[Lateness]        # by student and assignment
+    unknown_students: list[str]    # named in the policy, graded nowhere (a typo?)
 
     def render(self) -> str:
         counts = {s: sum(r.status == s for r in self.records) for s in (ON_TIME, LATE, FLAGGED)}

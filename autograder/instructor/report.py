@@ -134,9 +134,9 @@ class StudentStats:
     """One student's scores per assignment and why they may need help."""
 
     student: str
-    scores: dict = field(default_factory=dict)     # assignment -> (score, max)
-    errors: list = field(default_factory=list)     # exercises that ended in "error"
-    reasons: list = field(default_factory=list)
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # assignment: (score, max)
+    errors: list[str] = field(default_factory=list)     # exercises that ended in "error"
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -157,9 +157,9 @@ class StudentStats:
 
 @dataclass
 class ClassStats:
-    assignments: list
-    exercises: list    # ExerciseStats, course order
-    students: list     # StudentStats, by name
+    assignments: list[str]
+    exercises: list[ExerciseStats]    # course order
+    students: list[StudentStats]      # by name
     threshold: float
 
 

@@ -71,7 +71,7 @@ class ExerciseMatch:
     exercise: str
     similarity: float      # the larger of the two sides' shares of matching code, 0 to 1
     weight: float
-    shares: tuple = (0.0, 0.0)   # each side's share of its code found in the other's
+    shares: tuple[float, float] = (0.0, 0.0)   # each side's share of its code in the other's
 
 
 @dataclass
@@ -82,7 +82,7 @@ class PairSimilarity:
     b: str
     assignment: str
     score: float = 0.0                      # weighted mean of the exercises' similarities
-    matches: list = field(default_factory=list)   # ExerciseMatch, course order
+    matches: list[ExerciseMatch] = field(default_factory=list)   # course order
 
     @property
     def compared(self) -> int:

@@ -69,7 +69,7 @@ class Assignment:
 @dataclass
 class PackReport:
     assignment: Assignment
-    problems: list = field(default_factory=list)   # Problem
+    problems: list[Problem] = field(default_factory=list)
     written: Path | None = None
 
     @property
