@@ -87,6 +87,12 @@ def _instructor_module(name: str, command: str):
                          ) from None
 
 
+def _cmd_translate(args) -> int:
+    from .learner import i18n
+
+    return i18n.run(args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force)
+
+
 def _cmd_sync(args) -> int:
     sync = _instructor_module("authoring.sync", args.command)
     report = sync.sync(check=args.check)
@@ -441,8 +447,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
     p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
                    "already there (they may hold a learner's answers)")
-    p.set_defaults(func=lambda args: __import__("autograder.learner.i18n").i18n.run(
-        args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force))
+    p.set_defaults(func=_cmd_translate)
 
     p = sub.add_parser("grade", help="grade submitted/<student>/<assignment>/ with nbgrader")
     p.add_argument("submitted_dir")

@@ -113,3 +113,25 @@ def test_relative_imports_resolve_from_the_package_of_the_file():
         (1, "autograder.learner.check"), (1, "autograder.learner.check.check")]
     assert not forbidden_imports(PACKAGE / "learner" / "check.py",
                                  "from .instructor_notes import x\nimport autograder.instructors\n")
+
+
+def test_every_command_the_front_door_names_by_module_exists():
+    """``__main__`` reaches the instructor's and author's commands by a module name (absent
+    from a release): each name it gives is a module of the repository."""
+    import importlib
+
+    tree = ast.parse((PACKAGE / "__main__.py").read_text(encoding="utf-8"))
+    named = sorted({node.args[0].value for node in ast.walk(tree)
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "_instructor_module"
+                    and isinstance(node.args[0], ast.Constant)})
+    assert "instructor.grading" in named and "authoring.sync" in named
+    for name in named:
+        importlib.import_module(f"autograder.{name}")
+
+
+def test_the_translate_command_runs(capsys):
+    from autograder.__main__ import main
+
+    assert main(["translate", "check"]) in (0, 1)   # 1: a translation is out of date
+    assert capsys.readouterr().out.strip()
