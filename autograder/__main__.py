@@ -443,7 +443,8 @@ def main(argv=None) -> int:
                         "the catalogs; build: the translated notebooks into notebooks/LANG/")
     p.add_argument("--lang", default="ja", choices=("ja",))
     p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
-                   help="with update: start the catalog of this notebook (repeatable)")
+                   help="with update: start the catalog of this notebook, or of this sprint's "
+                        "tiered hints (sprint3) (repeatable)")
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
     p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
                    "already there (they may hold a learner's answers)")

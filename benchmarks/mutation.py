@@ -376,6 +376,13 @@ def targets(root: Path = ROOT) -> list:
     return out
 
 
+def sample_keys(chosen: list, n: int, seed: int = 0) -> set:
+    """The keys of a seeded random sample of ``n`` mutants of ``chosen`` (all of them when there
+    are fewer): every mutant equally likely, so each file is sampled in proportion to its size."""
+    keys = sorted(m.key for t in chosen for m in t.mutants)
+    return set(random.Random(seed).sample(keys, min(n, len(keys))))
+
+
 def load_equivalent(path: Path = EQUIVALENT) -> dict:
     """``{mutant key: reason}`` from the baseline of equivalent mutants."""
     if not path.is_file():
@@ -795,6 +802,10 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes (default: one per core)")
     ap.add_argument("--limit", type=int, help="at most N mutants per file (a smoke run)")
+    ap.add_argument("--sample", type=int, metavar="N",
+                    help="a seeded random sample of N mutants over every chosen file (the "
+                         "timed quick run: a score on a sample, not on every mutant)")
+    ap.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--screen", action="store_true",
                     help="a quick screen: the covering tests and only the first (fast) test "
@@ -822,6 +833,11 @@ def main(argv=None) -> int:
     if args.limit is not None:
         for t in chosen:
             t.mutants = t.mutants[:args.limit]
+    if args.sample is not None:
+        keep = sample_keys(chosen, args.sample, args.seed)
+        for t in chosen:
+            t.mutants = [m for m in t.mutants if m.key in keep]
+        chosen = [t for t in chosen if t.mutants]
     if args.screen:
         for t in chosen:
             t.tests = t.tests[:1]
@@ -833,7 +849,8 @@ def main(argv=None) -> int:
                 print(f"{m.path}:{m.line}  {m.key}{mark}")
         print(f"{sum(len(t.mutants) for t in chosen)} mutants in {len(chosen)} files")
         return 0
-    full = not (args.only or args.part or args.key or args.limit is not None or args.screen)
+    full = not (args.only or args.part or args.key or args.limit is not None or args.screen
+                or args.sample is not None)
     out = args.out or (RESULTS if full else None)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()

@@ -344,6 +344,25 @@ def glossary_terms() -> set:
     return {clean(v) for r in glossary_rows() for v in r["日本語"].split(" / ")}
 
 
+def second_renderings(texts, variants: dict) -> list:
+    """``where: variant`` for each text of ``[(where, English, Japanese)]`` that writes a term
+    another way than the glossary (the term itself is taken out first: ``ファシリテータ`` is
+    inside ``ファシリテーター``)."""
+    found = []
+    for where, _, ja in texts:
+        for term, others in variants.items():
+            rest = ja.replace(term, "\0")
+            found += [f"{where}: {other!r} (the glossary's term is {term!r})"
+                      for other in others if other in rest]
+    return found
+
+
+def missing_terms(texts, have: set) -> list:
+    """``where: term`` for each Japanese term an English text names that its translation lacks."""
+    return [f"{where}: {term}" for where, en, ja in texts
+            for term in sorted(terms_in(en) & have) if term not in ja]
+
+
 # --------------------------------------------------------------------------- notebooks
 def execute_notebook(path: Path, tmp_path: Path, helpers_source: Path, env: dict):
     """Run a copy of the notebook at ``path`` with ``helpers/`` made from ``helpers_source``.

@@ -74,7 +74,8 @@ def test_hints_can_be_turned_off_by_the_environment(tmp_path, monkeypatch):
 def test_ship_copies_the_sprints_hints_unless_switched_off(tmp_path, monkeypatch):
     monkeypatch.delenv(hints.SWITCH, raising=False)
     written = hints.ship(tmp_path / "on", "sprint7")
-    assert [p.name for p in written] == ["sprint7.toml"]
+    assert [p.relative_to(tmp_path / "on" / "hint_texts").as_posix() for p in written] == [
+        "sprint7.toml", "ja/sprint7.po"]              # the English texts and their translation
     monkeypatch.setenv(hints.SWITCH, "0")
     assert hints.ship(tmp_path / "off", "sprint7") == []
     assert not (tmp_path / "off").exists()
@@ -107,7 +108,9 @@ def test_a_release_folder_ships_its_sprints_hints_and_the_exercise_index(tmp_pat
     monkeypatch.delenv(hints.SWITCH, raising=False)
     on = course.write_source(tmp_path / "on" / "sprint7", sprint)
     shipped = on / "autograder" / "learner"
-    assert sorted(p.name for p in (shipped / "hint_texts").iterdir()) == ["sprint7.toml"]
+    texts = shipped / "hint_texts"
+    assert sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*") if p.is_file()) == [
+        "ja/sprint7.po", "sprint7.toml"]
     index = json.loads((shipped / "exercise_index.json").read_text(encoding="utf-8"))
     assert index["sprint4.affine"] == ["layers", "Affine", "Problem 5: the Affine layer"]
     out = subprocess.run([sys.executable, "-m", "autograder", "hint", "sprint7.conv1d"], cwd=on,

@@ -26,7 +26,13 @@ from autograder.learner.check import run_checks
 from autograder.learner.verdict import Outcome, render
 
 from .conftest import ROOT
-from .support import execute_notebook, glossary_terms, sample_check_call, terms_in
+from .support import (
+    execute_notebook,
+    glossary_terms,
+    missing_terms,
+    sample_check_call,
+    second_renderings,
+)
 
 JA_NOTEBOOKS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem in i18n.translated_notebooks("ja")]
 SPRINT0 = ROOT / "notebooks" / "sprint0_start_here.ipynb"
@@ -307,25 +313,6 @@ def test_the_variants_file_names_glossary_terms():
     assert variants and not [t for t in variants if t not in have]
     for term, others in variants.items():
         assert term not in others and all(o not in have for o in others), term
-
-
-def second_renderings(texts, variants: dict) -> list:
-    """``where: variant`` for each text of ``[(where, English, Japanese)]`` that writes a term
-    another way than the glossary (the term itself is taken out first: ``ファシリテータ`` is
-    inside ``ファシリテーター``)."""
-    found = []
-    for where, _, ja in texts:
-        for term, others in variants.items():
-            rest = ja.replace(term, "\0")
-            found += [f"{where}: {other!r} (the glossary's term is {term!r})"
-                      for other in others if other in rest]
-    return found
-
-
-def missing_terms(texts, have: set) -> list:
-    """``where: term`` for each Japanese term an English text names that its translation lacks."""
-    return [f"{where}: {term}" for where, en, ja in texts
-            for term in sorted(terms_in(en) & have) if term not in ja]
 
 
 def test_a_glossary_term_is_rendered_one_way():

@@ -134,3 +134,17 @@ def test_three_mutants_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     table = out.read_text()
     assert "| `solutions/param_count.py` | reference | 3 | 3 | 0 | 0 | 0 | 100.0 % |" in table
+
+
+def test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion():
+    """`--sample N`: the timed quick run scores N mutants drawn alike from every file."""
+    chosen = mutation.targets()
+    total = sum(len(t.mutants) for t in chosen)
+    first = mutation.sample_keys(chosen, 400, seed=0)
+    assert len(first) == 400 and first == mutation.sample_keys(chosen, 400, seed=0)
+    assert first != mutation.sample_keys(chosen, 400, seed=1)
+    assert mutation.sample_keys(chosen, total + 10) == {m.key for t in chosen for m in t.mutants}
+    by_file = {t.path: sum(m.key in first for m in t.mutants) for t in chosen}
+    biggest = max(chosen, key=lambda t: len(t.mutants))
+    share = len(biggest.mutants) / total
+    assert 0.5 * share * 400 < by_file[biggest.path] < 1.5 * share * 400, by_file

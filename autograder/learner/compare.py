@@ -6,6 +6,10 @@ the problem (shape, dtype, ``nan``, value) and, for values, the first differing 
 expected and actual numbers and the largest error. :func:`generic_hints` adds hints for
 mistakes that show in any numeric answer (a transpose, a sign, a constant factor such as the
 batch size); exercise-specific hints come from known mistakes (see ``registry.Mistake``).
+
+The sentences are in the course's language (:mod:`autograder.learner.i18n`: ``_()`` with ``{name}``
+placeholders, English unchanged); the data (``Mismatch.kind``, ``Hint.numeric``) is what other
+modules read, never the words.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .i18n import _
 from .sandbox_child import SELF
 
 
@@ -60,10 +65,10 @@ def _what(value) -> str:
     if value is None:
         return "None"
     if value is SELF:
-        return "the object itself"
+        return _("the object itself")
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
+        return _("an array of shape {shape}").format(shape=value.shape)
+    return _("a {type}").format(type=type(value).__name__)
 
 
 def _fmt(x) -> str:
@@ -92,27 +97,32 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
     if expected is SELF:
         if actual is SELF:
             return None
-        return Mismatch(where, f"{where}: expected the object itself (`return self`), got "
-                               f"{_what(actual)}", "type")
+        return Mismatch(where, f"{where}: " + _(
+            "expected the object itself (`return self`), got {what}").format(what=_what(actual)),
+            "type")
     if expected is None:
         if actual is None or actual is SELF:   # returning self where nothing is expected: fine
             return None
-        return Mismatch(where, f"{where}: expected None (nothing returned), got "
-                               f"{_what(actual)}", "type")
+        return Mismatch(where, f"{where}: " + _(
+            "expected None (nothing returned), got {what}").format(what=_what(actual)), "type")
     if actual is SELF:
-        return Mismatch(where, f"{where}: expected {_what(expected)}, got the object itself "
-                               "(`return self`)", "type")
+        return Mismatch(where, f"{where}: " + _(
+            "expected {what}, got the object itself (`return self`)").format(
+                what=_what(expected)), "type")
     if isinstance(expected, str):
         if actual == expected:
             return None
-        return Mismatch(where, f"{where}: expected {expected!r}, got {actual!r}", "value",
-                        learner_text=True)
+        return Mismatch(where, f"{where}: " + _("expected {expected}, got {actual}").format(
+            expected=repr(expected), actual=repr(actual)), "value", learner_text=True)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return Mismatch(where, f"{where}: expected a dict, got {type(actual).__name__}", "type")
+            return Mismatch(where, f"{where}: " + _("expected a dict, got {type}").format(
+                type=type(actual).__name__), "type")
         if set(expected) != set(actual):
-            return Mismatch(where, f"{where}: expected keys {sorted(expected)}, "
-                                   f"got {sorted(map(str, actual))}", "keys", learner_text=True)
+            return Mismatch(where, f"{where}: " + _(
+                "expected keys {expected}, got {actual}").format(
+                    expected=sorted(expected), actual=sorted(map(str, actual))), "keys",
+                learner_text=True)
         for k in expected:
             m = compare(expected[k], actual[k], tol, f"{where}[{k!r}]")
             if m:
@@ -122,11 +132,13 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
             _as_array(expected) is None or any(
                 isinstance(v, (np.ndarray, tuple, list, dict)) for v in expected))):
         if not isinstance(actual, (tuple, list)):
-            return Mismatch(where, f"{where}: expected a {type(expected).__name__} of "
-                                   f"{len(expected)} values, got {type(actual).__name__}", "type")
+            return Mismatch(where, f"{where}: " + _(
+                "expected a {kind} of {count} values, got {type}").format(
+                    kind=type(expected).__name__, count=len(expected),
+                    type=type(actual).__name__), "type")
         if len(actual) != len(expected):
-            return Mismatch(where, f"{where}: expected {len(expected)} values, got "
-                                   f"{len(actual)}", "length")
+            return Mismatch(where, f"{where}: " + _("expected {count} values, got {got}").format(
+                count=len(expected), got=len(actual)), "length")
         for i, (e, a) in enumerate(zip(expected, actual)):
             m = compare(e, a, tol, f"{where}[{i}]")
             if m:
@@ -137,25 +149,28 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
 
 def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     if actual is None:
-        return Mismatch(where, f"{where}: got None. Did the function forget to `return` "
-                               "its result?", "type")
+        return Mismatch(where, f"{where}: " + _(
+            "got None. Did the function forget to `return` its result?"), "type")
     act = _as_array(actual)
     if act is None:
-        return Mismatch(where, f"{where}: expected a number or NumPy array, got "
-                               f"{type(actual).__name__}", "type")
+        return Mismatch(where, f"{where}: " + _(
+            "expected a number or NumPy array, got {type}").format(type=type(actual).__name__),
+            "type")
     if act.shape != exp.shape:
-        msg = f"{where}: wrong shape: expected {exp.shape}, got {act.shape}"
+        msg = f"{where}: " + _("wrong shape: expected {expected}, got {actual}").format(
+            expected=exp.shape, actual=act.shape)
         if exp.ndim == 2 and act.shape == exp.shape[::-1]:
-            msg += " (the transpose: check the order of the matrix product or a missing .T)"
+            msg += _(" (the transpose: check the order of the matrix product or a missing .T)")
         elif exp.ndim == 0 and act.ndim > 0:
-            msg += " (expected a single number: sum or average over all the values?)"
+            msg += _(" (expected a single number: sum or average over all the values?)")
         elif abs(act.ndim - exp.ndim) == 1:
-            msg += " (one axis too few or too many: check `axis=` and `keepdims=`)"
+            msg += _(" (one axis too few or too many: check `axis=` and `keepdims=`)")
         elif act.size == exp.size:
-            msg += " (same number of values: a reshape or an axis in the wrong place?)"
+            msg += _(" (same number of values: a reshape or an axis in the wrong place?)")
         return Mismatch(where, msg, "shape")
     if act.dtype.kind not in "biuf":
-        return Mismatch(where, f"{where}: expected numbers, got dtype {act.dtype}", "dtype")
+        return Mismatch(where, f"{where}: " + _("expected numbers, got dtype {dtype}").format(
+            dtype=act.dtype), "dtype")
     problem = _dtype_problem(exp, act, actual, tol) if act.size else None  # N = 0: any dtype
     if problem:
         return Mismatch(where, f"{where}: {problem}", "dtype")
@@ -164,10 +179,11 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     bad_nf = ~np.isfinite(act_f) & np.isfinite(exp_f)
     if bad_nf.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nf)[0])
-        return Mismatch(where, f"{where}: got {_fmt(act_f[idx])} at index {idx} where "
-                               f"{_fmt(exp_f[idx])} was expected "
-                               f"({int(bad_nf.sum())} non-finite values in all: an overflow in "
-                               "exp, a log of 0 or a division by 0?)", "nonfinite")
+        return Mismatch(where, f"{where}: " + _(
+            "got {actual} at index {index} where {expected} was expected ({count} non-finite "
+            "values in all: an overflow in exp, a log of 0 or a division by 0?)").format(
+                actual=_fmt(act_f[idx]), index=idx, expected=_fmt(exp_f[idx]),
+                count=int(bad_nf.sum())), "nonfinite")
     close = np.isclose(act_f, exp_f, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
     if close.all():
         return None
@@ -175,11 +191,13 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     idx = tuple(int(i) for i in np.argwhere(wrong)[0]) if exp.ndim else ()
     with np.errstate(invalid="ignore"):
         err = np.abs(act_f - exp_f)
-    loc = f" at index {idx}" if exp.ndim else ""
-    msg = (f"{where}: wrong value{loc}: expected {_fmt(exp_f[idx])}, got {_fmt(act_f[idx])}")
+    msg = f"{where}: " + (_("wrong value at index {index}: expected {expected}, got {actual}")
+                          if exp.ndim else _("wrong value: expected {expected}, got {actual}")
+                          ).format(index=idx, expected=_fmt(exp_f[idx]), actual=_fmt(act_f[idx]))
     if exp.size > 1:
-        msg += (f"; {int(wrong.sum())} of {exp.size} values differ, largest error "
-                f"{float(np.fmax.reduce(err.ravel())):.3g}")   # fmax: NaN ignored, no warning
+        msg += _("; {wrong} of {size} values differ, largest error {error}").format(
+            wrong=int(wrong.sum()), size=exp.size,
+            error=f"{float(np.fmax.reduce(err.ravel())):.3g}")   # fmax: NaN ignored, no warning
     return Mismatch(where, msg, "value")
 
 
@@ -195,24 +213,28 @@ def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> 
     for the exact dtype (float32 kept); ``tol.dtype`` for a kind.
     """
     ek, ak = exp.dtype.kind, act.dtype.kind
-    got = f"got dtype {act.dtype}"
+    got = act.dtype
     if tol.dtype and ak not in _KINDS[tol.dtype] and not (
             tol.dtype == "int" and ak == "b" and isinstance(actual, bool)):   # True is 1
-        hint = " (x > 0 gives bools: .astype(int))" if ak == "b" else ""
-        return f"expected {tol.dtype} values, {got}{hint}"
+        hint = _(" (x > 0 gives bools: .astype(int))") if ak == "b" else ""
+        return _("expected {kind} values, got dtype {dtype}").format(
+            kind=tol.dtype, dtype=got) + hint
     if ek == "b" and ak != "b":
-        return f"expected bool values (True/False), {got}"
+        return _("expected bool values (True/False), got dtype {dtype}").format(dtype=got)
     if ak == "b" and ek != "b" and isinstance(actual, (np.ndarray, np.generic)) and \
             not (ek in "iu" and tol.dtype == "int"):
-        return (f"expected {_KIND_NAMES.get(ek, ek)} values, {got} (convert the comparison: "
-                ".astype(float), or np.where(cond, 1.0, 0.0))")
+        return _("expected {kind} values, got dtype {dtype} (convert the comparison: "
+                 ".astype(float), or np.where(cond, 1.0, 0.0))").format(
+                     kind=_KIND_NAMES.get(ek, ek), dtype=got)
     if ek in "iu" and ak == "f" and isinstance(actual, np.ndarray) and actual.ndim and \
             not tol.float_for_int:
-        return f"expected integers, {got} (labels and counts are integers: .astype(int))"
+        return _("expected integers, got dtype {dtype} (labels and counts are integers: "
+                 ".astype(int))").format(dtype=got)
     if tol.same_dtype and isinstance(actual, (np.ndarray, np.generic)) and \
             act.dtype != exp.dtype:
-        return (f"expected dtype {exp.dtype} (the input's dtype is kept), {got}: an operation "
-                "with a float64 array or a Python float converted it")
+        return _("expected dtype {expected} (the input's dtype is kept), got dtype {dtype}: an "
+                 "operation with a float64 array or a Python float converted it").format(
+                     expected=exp.dtype, dtype=got)
     return None
 
 
@@ -239,27 +261,29 @@ def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | N
         e, a = exp.astype(float), act.astype(float)
         nz = np.abs(e) > 1e-12
         if np.allclose(a, -e, rtol=tol.rtol, atol=tol.atol):
-            hints.append(Hint("Your answer is the expected one with the sign flipped."))
+            hints.append(Hint(_("Your answer is the expected one with the sign flipped.")))
         elif int(nz.sum()) >= 2 and np.all(np.isfinite(a)):
             ratio = a[nz] / e[nz]
             k = float(ratio[0])
             if np.allclose(ratio, k, rtol=1e-6) and np.all(np.abs(a[~nz]) <= tol.atol) \
                     and not np.isclose(k, 1.0) and abs(k) > 1e-9:
                 if batch and batch > 1 and np.isclose(k, batch):
-                    hints.append(Hint(
-                        f"Your answer is {batch}× the expected one, and {batch} is the batch "
+                    hints.append(Hint(_(
+                        "Your answer is {batch}× the expected one, and {batch} is the batch "
                         "size: divide by the number of samples (average, don't sum, over the "
-                        "batch).", numeric=True))
+                        "batch).").format(batch=batch), numeric=True))
                 elif batch and batch > 1 and np.isclose(k, 1 / batch):
-                    hints.append(Hint(
-                        f"Your answer is the expected one divided by {batch}, the batch size: "
-                        "this quantity is not averaged over the batch.", numeric=True))
+                    hints.append(Hint(_(
+                        "Your answer is the expected one divided by {batch}, the batch size: "
+                        "this quantity is not averaged over the batch.").format(batch=batch),
+                        numeric=True))
                 else:
-                    hints.append(Hint(f"Your answer is the expected one times {k:.4g}: a "
-                                      "constant factor is missing or extra.", numeric=True))
+                    hints.append(Hint(_("Your answer is the expected one times {factor}: a "
+                                        "constant factor is missing or extra.").format(
+                                            factor=f"{k:.4g}"), numeric=True))
     if exp.ndim == 2 and act.shape == exp.shape[::-1] and act.shape != exp.shape and np.allclose(
             act.T.astype(float), exp.astype(float), rtol=tol.rtol, atol=tol.atol):
-        hints.append(Hint("Your answer is the transpose of the expected one."))
+        hints.append(Hint(_("Your answer is the transpose of the expected one.")))
     return hints
 
 

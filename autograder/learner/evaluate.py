@@ -17,6 +17,7 @@ from . import sandbox
 from .compare import compare, generic_hints, matches
 from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
+from .i18n import _
 from .registry import RAISES, MistakeOutputs, Prepared, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
@@ -209,12 +210,14 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
     if statuses & {"import_error", "missing"} and statuses <= {"import_error", "missing"}:
         first = results[0]
         if first["status"] == "import_error":
-            detail = "" if any_hidden else (f"could not import helpers/{spec.module}.py: "
-                                            f"{_text(first.get('message'))}")
+            detail = "" if any_hidden else _(
+                "could not import helpers/{module}.py: {error}").format(
+                    module=spec.module, error=_text(first.get("message")))
             outcome = Outcome("import_error", hidden=any_hidden, detail=detail, sealed=sealed)
         else:
             outcome = Outcome("missing", hidden=any_hidden, learner_text=False, sealed=sealed,
-                              detail=f"helpers/{spec.module}.py has no `{spec.name}`")
+                              detail=_("helpers/{module}.py has no `{name}`").format(
+                                  module=spec.module, name=spec.name))
         return result(ERROR, 0, outcome)
 
     passed, failing = 0, []    # failing: (outcome, mistake hints, generic hints)
@@ -231,8 +234,9 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 answers.append(SAME)
                 continue
         if raises and status == "ok":
-            detail = (f"expected {raises} (the docstring's Raises), but the call returned: "
-                      f"check the inputs and raise {raises}(...) as documented")
+            detail = _("expected {exception} (the docstring's Raises), but the call returned: "
+                       "check the inputs and raise {exception}(...) as documented").format(
+                           exception=raises)
             failing.append((Outcome("no_raise", detail=detail if keep else "",
                                     learner_text=False, **where),
                             _best_mistake_hint(p, r["outputs"], spec, cases, results), []))
@@ -244,7 +248,8 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
             elif status == "error":
                 text = _text(r.get("message"))
                 if raises:
-                    text = f"expected {raises} (the docstring's Raises), got {text}"
+                    text = _("expected {exception} (the docstring's Raises), got {error}").format(
+                        exception=raises, error=text)
                 outcome = Outcome("error", exception=standard_exception(r.get("error_type")),
                                   detail=text if keep else "", **where)
             else:
@@ -271,15 +276,16 @@ def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = Fal
                 break
         if mismatch is None and r.get("mutated"):
             names = cap(", ".join(_text(n) for n in r["mutated"][:10]), 500)
-            detail = (f"the right answer, but {names} was modified in place: work on a copy "
-                      "(x = x.copy()) or build a new array")
+            detail = _("the right answer, but {names} was modified in place: work on a copy "
+                       "(x = x.copy()) or build a new array").format(names=names)
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
         fresh = set(p.case.get("fresh") or ())
         aliased = [n for n in r.get("aliased") or () if _text(n).split(" [", 1)[0] in fresh]
         if mismatch is None and aliased:
             names = cap(", ".join(_text(n) for n in aliased[:10]), 500)
-            detail = (f"the right values, but {names} is the input array itself: the docstring "
-                      "promises a new array (return x.copy(), or build the result)")
+            detail = _("the right values, but {names} is the input array itself: the docstring "
+                       "promises a new array (return x.copy(), or build the result)").format(
+                           names=names)
             mismatch = (Outcome("aliased", detail=detail if keep else "", **where), [], [])
         if mismatch is None:
             passed += 1

@@ -11,9 +11,12 @@ stuck, ask for a hint: each call shows the next level, up to three:
 How many levels you used is kept in ``.course_progress/hints.json`` beside ``helpers/`` (never
 part of a submission); ``hint_usage()`` or ``python -m autograder hint`` shows it.
 
-The texts live in ``autograder/learner/hint_texts/<sprint>.toml``, keyed by exercise id. A class can
-turn hints off: build its release with ``COURSE_HINTS=0`` (the texts are then left out of the
-assignment folders), or set ``COURSE_HINTS=0`` in the learners' environment.
+The texts live in ``autograder/learner/hint_texts/<sprint>.toml``, keyed by exercise id, in
+English; their translations in ``autograder/learner/hint_texts/<lang>/<sprint>.po``
+(:mod:`autograder.learner.i18n`: a hint shows in Japanese when the course's language is
+Japanese). A class can turn hints off: build its release with ``COURSE_HINTS=0`` (the texts
+are then left out of the assignment folders), or set ``COURSE_HINTS=0`` in the learners'
+environment.
 """
 from __future__ import annotations
 
@@ -25,10 +28,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_, _, hint_text, pgettext
+
 TEXTS = Path(__file__).resolve().parent / "hint_texts"
 USAGE_FILE = "hints.json"
 SWITCH = "COURSE_HINTS"          # "0": hints are off (at release time, or in the learner's env)
-LEVEL_NAMES = ("the idea", "the steps and shapes", "nearly the code")
+LEVEL_NAMES = (N_("the idea"), N_("the steps and shapes"), N_("nearly the code"))
 
 
 @dataclass(frozen=True)
@@ -45,16 +50,30 @@ def enabled() -> bool:
 
 
 def load(directory: Path = TEXTS) -> dict:
-    """``{exercise id: Hint}`` from every ``<sprint>.toml`` of ``directory``."""
+    """``{exercise id: Hint}`` (in English) from every ``<sprint>.toml`` of ``directory``."""
     out = {}
     for path in sorted(Path(directory).glob("*.toml")):
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-        for ex_id, entry in doc.items():
-            levels = tuple(str(t).strip() for t in entry.get("levels", ()))
-            if levels:
-                out[ex_id] = Hint(ex_id, levels)
+        out.update(load_file(path))
     return out
+
+
+def load_file(path: Path) -> dict:
+    """``{exercise id: Hint}`` (in English) of one ``<sprint>.toml``."""
+    with Path(path).open("rb") as fh:
+        doc = tomllib.load(fh)
+    out = {}
+    for ex_id, entry in doc.items():
+        levels = tuple(str(t).strip() for t in entry.get("levels", ()))
+        if levels:
+            out[ex_id] = Hint(ex_id, levels)
+    return out
+
+
+def localized(h: Hint) -> Hint:
+    """``h`` in the course's language (:mod:`autograder.learner.i18n`): each level's current
+    translation from ``hint_texts/<lang>/<sprint>.po``, else its English."""
+    return Hint(h.id, tuple(hint_text(h.id, k, text, TEXTS)
+                            for k, text in enumerate(h.levels, 1)))
 
 
 def _usage_path(helpers: str | Path | None = None) -> Path:
@@ -98,31 +117,37 @@ def _title(ex_id: str) -> str:
 def next_hint(ex_id: str, helpers: str | Path | None = None) -> str:
     """Record one more level of ``ex_id``'s hints as shown and return the text to show."""
     if not enabled():
-        return ("Hints are turned off for this course (your instructor's choice): the docstring "
-                "and the check's messages are your guides.")
+        return _("Hints are turned off for this course (your instructor's choice): the "
+                 "docstring and the check's messages are your guides.")
     hints = load()
     if ex_id not in hints:
         known = sorted(hints)
         sprint = ex_id.split(".", 1)[0]
         same = [k for k in known if k.startswith(sprint + ".")]
-        return (f"No hints for {ex_id!r}. Exercises with hints"
-                + (f" in {sprint}: {', '.join(same)}" if same else f": {', '.join(known)}"))
-    levels = hints[ex_id].levels
+        if same:
+            return _("No hints for {exercise}. Exercises with hints in {sprint}: "
+                     "{exercises}").format(exercise=repr(ex_id), sprint=sprint,
+                                           exercises=", ".join(same))
+        return _("No hints for {exercise}. Exercises with hints: {exercises}").format(
+            exercise=repr(ex_id), exercises=", ".join(known))
+    levels = localized(hints[ex_id]).levels
     used = usage(helpers)
     shown = min(used.get(ex_id, 0) + 1, len(levels))
     used[ex_id] = shown
     _save_usage(used, helpers)
     title = _title(ex_id)
-    lines = [f"Hints for {ex_id}" + (f" ({title})" if title else "") +
-             f": level {shown} of {len(levels)}", ""]
+    heading = (_("Hints for {exercise} ({title}): level {shown} of {levels}") if title else
+               _("Hints for {exercise}: level {shown} of {levels}"))
+    lines = [heading.format(exercise=ex_id, title=pgettext(ex_id, title), shown=shown,
+                            levels=len(levels)), ""]
     for k in range(shown):
-        name = LEVEL_NAMES[k] if k < len(LEVEL_NAMES) else f"level {k + 1}"
-        lines.append(f"{k + 1}. {name.capitalize()}:" if k + 1 == shown else
-                     f"{k + 1}. {name.capitalize()} (shown before):")
+        name = (_(LEVEL_NAMES[k]) if k < len(LEVEL_NAMES) else
+                _("level {number}").format(number=k + 1)).capitalize()
+        lines.append(f"{k + 1}. {name}" + (":" if k + 1 == shown else _(" (shown before):")))
         lines += ["   " + ln if ln else "" for ln in levels[k].splitlines()]
         lines.append("")
-    lines.append("That was the last level." if shown == len(levels) else
-                 f"Still stuck? Ask again for level {shown + 1}.")
+    lines.append(_("That was the last level.") if shown == len(levels) else
+                 _("Still stuck? Ask again for level {level}.").format(level=shown + 1))
     return "\n".join(lines)
 
 
@@ -135,14 +160,15 @@ def usage_text(helpers: str | Path | None = None) -> str:
     """How many hint levels were used, per exercise (for ``python -m autograder hint``)."""
     used = usage(helpers)
     if not enabled():
-        return "Hints are turned off for this course."
+        return _("Hints are turned off for this course.")
     if not used:
-        return ("No hint used yet. Ask for one with `python -m autograder hint EXERCISE_ID` "
-                "(in a notebook: `hint(\"sprint8.conv2d\")`).")
+        return _("No hint used yet. Ask for one with `python -m autograder hint EXERCISE_ID` "
+                 "(in a notebook: `hint(\"sprint8.conv2d\")`).")
     total = {k: len(h.levels) for k, h in load().items()}
-    lines = ["hint levels used:"]
+    lines = [_("hint levels used:")]
     for ex_id in sorted(used):
-        lines.append(f"  {ex_id:<32} {used[ex_id]} of {total.get(ex_id, '?')}")
+        lines.append(f"  {ex_id:<32} " + _("{used} of {total}").format(
+            used=used[ex_id], total=total.get(ex_id, "?")))
     return "\n".join(lines)
 
 
@@ -152,7 +178,8 @@ def hint_usage(helpers: str | Path | None = None) -> None:
 
 
 def ship(dest_autograder: Path, sprint: str | None = None) -> list:
-    """Copy the hint texts (``sprint``'s only, when given) into a release's ``autograder/``.
+    """Copy the hint texts (``sprint``'s only, when given) and their translations into a
+    release's ``autograder/``.
 
     Nothing is copied when the release is built with ``COURSE_HINTS=0``: hints are then off
     in that class. Returns the files written.
@@ -166,4 +193,8 @@ def ship(dest_autograder: Path, sprint: str | None = None) -> list:
         if sprint is None or path.stem == sprint:
             shutil.copyfile(path, out_dir / path.name)
             written.append(out_dir / path.name)
+            for po in sorted(TEXTS.glob(f"*/{path.stem}.po")):      # <lang>/<sprint>.po
+                (out_dir / po.parent.name).mkdir(exist_ok=True)
+                shutil.copyfile(po, out_dir / po.parent.name / po.name)
+                written.append(out_dir / po.parent.name / po.name)
     return written

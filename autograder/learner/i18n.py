@@ -22,6 +22,14 @@ edited. A notebook with a catalog is *declared translated*: the build, and the t
 cell whose translation is missing or stale (its English changed since it was translated).
 ``python -m autograder translate update`` merges changed English into the catalogs with
 Babel (a changed cell becomes ``#, fuzzy`` with its previous English kept as ``#| msgid``).
+
+**Tiered hints** (:mod:`autograder.learner.hints`): ``hint_texts/<sprint>.toml`` stays their English
+source; ``hint_texts/<lang>/<sprint>.po`` holds their translations, one entry per level
+(``msgctxt`` = ``<exercise id> level <n>``, ``msgid`` the English level as it is). They sit
+beside the texts, not in ``course.po``, so that a release ships a sprint's hints (and their
+translations) with that sprint only, and none when hints are off (``COURSE_HINTS=0``). A
+changed English level makes its translation stale: the hint then shows in English, and the
+tests name the entry.
 """
 from __future__ import annotations
 
@@ -38,6 +46,7 @@ from .sprints import sprint_notebooks
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 LOCALE = HERE / "locale"                  # message catalogs (shipped to learners)
+HINTS = HERE / "hint_texts"               # tiered hints: <sprint>.toml, <lang>/<sprint>.po
 TRANSLATIONS = ROOT / "translations"      # notebook catalogs (authors; built into releases)
 DOMAIN = "course"
 LANGUAGES = ("en", "ja")
@@ -46,7 +55,8 @@ SWITCH = "COURSE_LANG"
 # autograder/learner/locale/LANGUAGE in a release built --lang
 RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
-MESSAGE_MODULES = ("check.py", "verdict.py")
+MESSAGE_MODULES = ("check.py", "verdict.py", "compare.py", "evaluate.py", "hints.py",
+                   "progress.py", "pack.py")
 
 
 def _supported(value: str | None) -> str | None:
@@ -91,14 +101,24 @@ def translations(lang: str):
     catalog is absent), compiled from the ``.po`` with Babel; fuzzy entries are not used."""
     import gettext
 
-    path = catalog_path(lang)
-    if lang == DEFAULT or not path.is_file():
+    if lang == DEFAULT:
+        return gettext.NullTranslations()
+    return compiled(catalog_path(lang), lang)
+
+
+@functools.cache
+def compiled(path: Path, lang: str):
+    """The catalog at ``path`` as ``gettext`` translations (``NullTranslations`` when it is
+    absent), compiled in memory with Babel; fuzzy (stale) entries are left out."""
+    import gettext
+
+    if not Path(path).is_file():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    with Path(path).open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
@@ -123,6 +143,25 @@ def pgettext(context: str, message: str) -> str:
         translations(lang).pgettext(context, message)
 
 
+def hint_context(ex_id: str, level: int) -> str:
+    """The ``msgctxt`` of level ``level`` (1-based) of ``ex_id``'s tiered hints."""
+    return f"{ex_id} level {level}"
+
+
+def hint_catalog_path(lang: str, sprint: str, directory: Path | None = None) -> Path:
+    return Path(directory or HINTS) / lang / f"{sprint}.po"
+
+
+def hint_text(ex_id: str, level: int, text: str, directory: Path | None = None) -> str:
+    """Level ``level`` of ``ex_id``'s hints (English ``text``) in the current language: its
+    translation when current, else the English."""
+    lang = language()
+    if lang == DEFAULT or not text:
+        return text
+    path = hint_catalog_path(lang, ex_id.split(".", 1)[0], directory)
+    return compiled(path, lang).pgettext(hint_context(ex_id, level), text)
+
+
 # --------------------------------------------------------------------------- messages
 def extract_messages(specs=None):
     """The message template (a Babel ``Catalog``): every ``_()``/``N_()`` literal of
@@ -145,6 +184,41 @@ def extract_messages(specs=None):
             template.add(m.hint, locations=where, context=spec.id,
                          auto_comments=["the hint of a known mistake"])
     return template
+
+
+def extract_hints(toml_path: Path):
+    """The template of one sprint's tiered hints: one entry per level (see the module)."""
+    from babel.messages.catalog import Catalog
+
+    from .hints import load_file
+
+    toml_path = Path(toml_path)
+    template = Catalog(domain=toml_path.stem, project="dl-from-scratch", fuzzy=False)
+    for ex_id, hint in load_file(toml_path).items():
+        for level, text in enumerate(hint.levels, 1):
+            template.add(text, context=hint_context(ex_id, level),
+                         locations=[(f"autograder/learner/{HINTS.name}/{toml_path.name}", 0)])
+    return template
+
+
+def hint_sprints(directory: Path | None = None) -> list:
+    """The sprints with hint texts (``hint_texts/<sprint>.toml``), in file-name order."""
+    return sorted(p.stem for p in Path(directory or HINTS).glob("*.toml"))
+
+
+def translated_hints(lang: str, directory: Path | None = None) -> list:
+    """The sprints whose hints are declared translated into ``lang`` (a catalog exists)."""
+    return [s for s in hint_sprints(directory)
+            if hint_catalog_path(lang, s, directory).is_file()]
+
+
+def hint_problems(lang: str, sprint: str, directory: Path | None = None,
+                  po_path: Path | None = None) -> list:
+    """What keeps ``sprint``'s hint catalog from translating each level as it is now."""
+    directory = Path(directory or HINTS)
+    po_path = Path(po_path or hint_catalog_path(lang, sprint, directory))
+    return problems(extract_hints(directory / f"{sprint}.toml"), read_catalog(po_path, lang),
+                    f"{HINTS.name}/{lang}/{po_path.name}", by_context=True)
 
 
 def _translated_specs(specs=None) -> list:
@@ -214,14 +288,18 @@ def read_catalog(po_path: Path, lang: str = "ja"):
         return read_po(fh, locale=lang)
 
 
-def problems(template, catalog, where: str) -> list:
-    """What keeps ``catalog`` from translating every entry of ``template`` as it is now."""
+def problems(template, catalog, where: str, *, by_context: bool | None = None) -> list:
+    """What keeps ``catalog`` from translating every entry of ``template`` as it is now.
+    ``by_context``: name an entry by its context alone (a cell id, a hint's level); by
+    default for notebooks."""
+    if by_context is None:
+        by_context = where.endswith(".ipynb")
     out = []
     current = set()
-    by_context: dict = {}
+    contexts: dict = {}
     for m in catalog:
         if m.id:
-            by_context.setdefault(m.context, []).append(m)
+            contexts.setdefault(m.context, []).append(m)
     for m in template:
         if not m.id:
             continue
@@ -229,7 +307,7 @@ def problems(template, catalog, where: str) -> list:
         current.add((m.id, m.context))
         have = catalog.get(m.id, context=m.context)
         if have is None:
-            kind = "stale" if m.context is not None and by_context.get(m.context) else "missing"
+            kind = "stale" if m.context is not None and contexts.get(m.context) else "missing"
         elif have.fuzzy:
             kind = "stale"
         elif not have.string:
@@ -237,7 +315,7 @@ def problems(template, catalog, where: str) -> list:
         else:
             continue
         out.append(Problem(where, key if m.context is None else
-                           (m.context if where.endswith(".ipynb") else f"{m.context}: {m.id}"),
+                           (m.context if by_context else f"{m.context}: {m.id}"),
                            kind))
     for m in catalog:
         if m.id and (m.id, m.context) not in current:
@@ -360,11 +438,17 @@ def update(lang: str, *, new: tuple = ()) -> list:
     """Merge the English as it is now into ``lang``'s catalogs (Babel's ``update``: a changed
     text becomes fuzzy, with the English it translated kept as ``#| msgid``; a new one empty;
     a removed one obsolete ``#~``). ``new``: notebook stems to start translating (an empty
-    catalog). Returns the files written."""
+    catalog), or sprint ids (``sprint3``) whose tiered hints to start translating. Returns the
+    files written."""
     from babel.messages.catalog import Catalog
 
     written = []
     jobs = []
+    new_hints = {n for n in new if n in hint_sprints()}       # `--new sprint3`: its hints
+    new = tuple(n for n in new if n not in new_hints)
+    for sprint in sorted(set(translated_hints(lang)) | new_hints):
+        jobs.append((lambda s=sprint: extract_hints(HINTS / f"{s}.toml"),
+                     hint_catalog_path(lang, sprint)))
     for stem in sorted(set(translated_notebooks(lang)) | set(new)):
         nb = ROOT / "notebooks" / f"{stem}.ipynb"
         if not nb.is_file():
@@ -402,6 +486,8 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
             print(f"updated {path.relative_to(ROOT)}")
         return 0
     found = message_problems(lang)
+    for sprint in translated_hints(lang):
+        found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):
         found += notebook_problems(ROOT / "notebooks" / f"{stem}.ipynb", lang)
     for f in found:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import registry
 from .errors import CourseError
+from .i18n import _, pgettext
 from .intake import MAX_HELPER_BYTES, compile_failure
 from .sprints import sprint_ids, sprint_notebooks
 
@@ -82,20 +83,22 @@ class PackReport:
 
     def render(self) -> str:
         a = self.assignment
-        lines = [f"Checked {a.sprint}: {a.notebook.name} and {len(list(a.helpers.glob('*.py')))} "
-                 f"file(s) in helpers/"]
-        for title, items in (("Must be fixed before packing", self.errors),
-                             ("Looks unsaved or unfinished", self.incomplete)):
+        lines = [_("Checked {sprint}: {notebook} and {count} file(s) in helpers/").format(
+            sprint=a.sprint, notebook=a.notebook.name, count=len(list(a.helpers.glob("*.py"))))]
+        for title, items in ((_("Must be fixed before packing ({count}):"), self.errors),
+                             (_("Looks unsaved or unfinished ({count}):"), self.incomplete)):
             if items:
-                lines.append(f"{title} ({len(items)}):")
+                lines.append(title.format(count=len(items)))
                 lines += [f"  - {p.where}: {p.what}" for p in items]
         if self.written:
-            lines.append(f"Wrote {self.written}: upload this file, as it is, to your course.")
+            lines.append(_("Wrote {file}: upload this file, as it is, to your course.").format(
+                file=self.written))
         elif self.errors:
-            lines.append("Nothing written: fix the problems above and run pack again.")
+            lines.append(_("Nothing written: fix the problems above and run pack again."))
         else:
-            lines.append("Nothing written: save your work (in JupyterLab: File > Save, Ctrl+S) "
-                         "and run pack again, or add --partial to submit it unfinished.")
+            lines.append(_("Nothing written: save your work (in JupyterLab: File > Save, "
+                           "Ctrl+S) and run pack again, or add --partial to submit it "
+                           "unfinished."))
         return "\n".join(lines)
 
 
@@ -107,24 +110,31 @@ def locate(folder: Path, sprint: str | None = None) -> Assignment:
     if sprint is None:
         found = sprint_ids(folder)
         if len(found) != 1:
-            raise PackError(f"say which sprint to pack (e.g. `pack sprint1`): {folder} "
-                            + (f"holds notebooks of {', '.join(found)}" if found
-                               else "is not an assignment folder"))
+            raise PackError((_("say which sprint to pack (e.g. `pack sprint1`): {folder} holds "
+                               "notebooks of {sprints}") if found else
+                             _("say which sprint to pack (e.g. `pack sprint1`): {folder} is not "
+                               "an assignment folder")).format(folder=folder,
+                                                               sprints=", ".join(found)))
         sprint = found[0]
     if not re.fullmatch(r"sprint\d+", sprint):
-        raise PackError(f"{sprint!r} is not a sprint name (sprint0, sprint1, ...)")
+        raise PackError(_("{sprint} is not a sprint name (sprint0, sprint1, ...)").format(
+            sprint=repr(sprint)))
     for nb_dir, helpers in ((folder, folder / "helpers"),
                             (folder / sprint, folder / sprint / "helpers"),
                             (folder / "notebooks", folder / "helpers")):
         notebooks = sprint_notebooks(nb_dir, sprint) if nb_dir.is_dir() else []
         if len(notebooks) > 1:
-            raise PackError(f"{len(notebooks)} notebooks of {sprint} in {nb_dir} "
-                            f"({', '.join(p.name for p in notebooks)}): keep only the one you "
-                            "were given (rename your copies without the sprint prefix)")
+            raise PackError(_("{count} notebooks of {sprint} in {folder} ({names}): keep only "
+                              "the one you were given (rename your copies without the sprint "
+                              "prefix)").format(count=len(notebooks), sprint=sprint,
+                                                folder=nb_dir,
+                                                names=", ".join(p.name for p in notebooks)))
         if notebooks:
             return Assignment(sprint, notebooks[0], helpers)
-    raise PackError(f"no notebook {sprint}_*.ipynb in {folder}, {folder / sprint} or "
-                    f"{folder / 'notebooks'}: run pack in your assignment folder")
+    raise PackError(_("no notebook {sprint}_*.ipynb in {folder}, {sprint_folder} or "
+                      "{notebooks}: run pack in your assignment folder").format(
+                          sprint=sprint, folder=folder, sprint_folder=folder / sprint,
+                          notebooks=folder / "notebooks"))
 
 
 # --------------------------------------------------------------------------- the checks
@@ -140,26 +150,29 @@ def check_notebook(path: Path, specs: list) -> list:
 
     name = path.name
     if path.is_symlink():
-        return [Problem(ERROR, name, "is a symbolic link: put the notebook itself here")]
+        return [Problem(ERROR, name, _("is a symbolic link: put the notebook itself here"))]
     size = path.stat().st_size
     if size > MAX_NOTEBOOK_BYTES:
-        return [Problem(ERROR, name, f"is {size / 1e6:.0f} MB (limit "
-                        f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB): clear the outputs "
-                        "(Edit > Clear Outputs of All Cells), save, and pack again")]
+        return [Problem(ERROR, name, _(
+            "is {size} MB (limit {limit} MB): clear the outputs (Edit > Clear Outputs of All "
+            "Cells), save, and pack again").format(size=f"{size / 1e6:.0f}",
+                                                   limit=f"{MAX_NOTEBOOK_BYTES / 1e6:.0f}"))]
     try:
         text = path.read_text(encoding="utf-8")
         json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [Problem(ERROR, name, f"is not a readable notebook ({exc}); it may have been "
-                        "cut short while saving: open it in JupyterLab, save it, pack again")]
+        return [Problem(ERROR, name, _(
+            "is not a readable notebook ({error}); it may have been cut short while saving: "
+            "open it in JupyterLab, save it, pack again").format(error=exc))]
     try:
         nb = nbformat.reads(text, as_version=4)  # joins the sources' lines
         nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001 - nbformat's ValidationError and friends
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return [Problem(ERROR, name, f"is not a valid notebook ({first[:160]}): open it in "
-                        "JupyterLab and save it, or start again from the notebook you were "
-                        "given and copy your answers in")]
+        return [Problem(ERROR, name, _(
+            "is not a valid notebook ({error}): open it in JupyterLab and save it, or start "
+            "again from the notebook you were given and copy your answers in").format(
+                error=first[:160]))]
     problems = []
     cells = nb.get("cells", [])
     by_id: dict = {}
@@ -169,45 +182,50 @@ def check_notebook(path: Path, specs: list) -> list:
             by_id.setdefault(gid, []).append((i, cell))
     for gid, hits in by_id.items():
         if len(hits) > 1:
-            cells_at = ", ".join(str(i + 1) for i, _ in hits)
-            problems.append(Problem(ERROR, f"{name}, cells {cells_at}",
-                                    f"{len(hits)} cells carry the same nbgrader id {gid!r} (a "
-                                    "copied cell): delete the copies you made, keep the "
-                                    "original"))
+            cells_at = ", ".join(str(i + 1) for i, _hit in hits)
+            problems.append(Problem(ERROR, _("{notebook}, cells {cells}").format(
+                notebook=name, cells=cells_at), _(
+                    "{count} cells carry the same nbgrader id {id} (a copied cell): delete the "
+                    "copies you made, keep the original").format(count=len(hits), id=repr(gid))))
     for spec in specs:
-        where = f"{name}, check cell of {spec.title!r}"
+        where = _("{notebook}, check cell of {title}").format(
+            notebook=name, title=repr(pgettext(spec.id, spec.title)))
         hits = by_id.get(spec.grade_id, [])
         if not hits:
-            problems.append(Problem(ERROR, where, f"is missing (nbgrader id {spec.grade_id}): "
-                                    f"put back a code cell with check(\"{spec.id}\") from the "
-                                    "notebook you were given (copy it with its cell, not only "
-                                    "its text)"))
+            problems.append(Problem(ERROR, where, _(
+                "is missing (nbgrader id {id}): put back a code cell with {call} from the "
+                "notebook you were given (copy it with its cell, not only its text)").format(
+                    id=spec.grade_id, call=f'check("{spec.id}")')))
             continue
         i, cell = hits[0]
         meta = cell.get("metadata", {}).get("nbgrader", {})
         wrong = []
         if cell.get("cell_type") != "code":
-            wrong.append("it is no longer a code cell")
+            wrong.append(_("it is no longer a code cell"))
         if _source(cell).strip() != f'check("{spec.id}")':
-            wrong.append(f"its text was changed (it must read check(\"{spec.id}\") alone)")
+            wrong.append(_("its text was changed (it must read {call} alone)").format(
+                call=f'check("{spec.id}")'))
         if not meta.get("grade") or not meta.get("locked"):
-            wrong.append("its nbgrader settings were changed")
+            wrong.append(_("its nbgrader settings were changed"))
         elif float(meta.get("points", -1)) != float(spec.points):
-            wrong.append(f"its points were changed ({meta.get('points')}, not {spec.points})")
+            wrong.append(_("its points were changed ({points}, not {expected})").format(
+                points=meta.get("points"), expected=spec.points))
         elif "checksum" in meta and not wrong and compute_checksum(cell) != meta["checksum"]:
-            wrong.append("it no longer matches the checksum it was released with")
+            wrong.append(_("it no longer matches the checksum it was released with"))
         if wrong:
-            problems.append(Problem(ERROR, f"{where} (cell {i + 1})",
-                                    "; ".join(wrong) + ": copy the cell back from the "
-                                    "notebook you were given"))
+            problems.append(Problem(ERROR, _("{where} (cell {number})").format(
+                where=where, number=i + 1), _(
+                    "{problems}: copy the cell back from the notebook you were given").format(
+                        problems="; ".join(wrong))))
     for gid, hits in by_id.items():
         for i, cell in hits[:1]:
             meta = cell["metadata"]["nbgrader"]
             if meta.get("solution") and _source(cell).strip() == PLACEHOLDER:
-                problems.append(Problem(INCOMPLETE, f"{name}, written answer {gid} "
-                                        f"(cell {i + 1})",
-                                        f"still reads {PLACEHOLDER}: if you answered it, "
-                                        "your notebook is not saved"))
+                problems.append(Problem(
+                    INCOMPLETE, _("{notebook}, written answer {id} (cell {number})").format(
+                        notebook=name, id=gid, number=i + 1),
+                    _("still reads {placeholder}: if you answered it, your notebook is not "
+                      "saved").format(placeholder=PLACEHOLDER)))
     return problems
 
 
@@ -223,37 +241,39 @@ def _is_stub(node: ast.AST) -> bool:
 def check_helpers(helpers: Path, specs: list) -> list:
     """The helpers' problems: missing, links, too large, not compiling, exercises unfinished."""
     if not helpers.is_dir() or helpers.is_symlink():
-        return [Problem(ERROR, "helpers/", "is missing: it holds your code, pack the "
-                        "assignment folder you were given")]
+        return [Problem(ERROR, "helpers/", _("is missing: it holds your code, pack the "
+                                             "assignment folder you were given"))]
     problems, trees = [], {}
     for path in sorted(helpers.iterdir()):
         where = f"helpers/{path.name}"
         if path.is_symlink():
-            problems.append(Problem(ERROR, where, "is a symbolic link: the grader reads real "
-                                    "files only, copy the file here"))
+            problems.append(Problem(ERROR, where, _("is a symbolic link: the grader reads real "
+                                                    "files only, copy the file here")))
             continue
         if path.suffix != ".py" or not path.is_file():
             continue
         data = path.read_bytes()
         if len(data) > MAX_HELPER_BYTES:
-            problems.append(Problem(ERROR, where, f"is {len(data) / 1e6:.1f} MB: the grader "
-                                    f"does not read files over {MAX_HELPER_BYTES / 1e6:.0f} MB"))
+            problems.append(Problem(ERROR, where, _(
+                "is {size} MB: the grader does not read files over {limit} MB").format(
+                    size=f"{len(data) / 1e6:.1f}", limit=f"{MAX_HELPER_BYTES / 1e6:.0f}")))
             continue
         failure = compile_failure(data, where)
         if failure is None:
             trees[path.stem] = ast.parse(data, where)
         elif failure.syntax:
-            problems.append(Problem(ERROR, where, f"does not compile (line {failure.line}: "
-                                    f"{failure.message}): every exercise of this file would "
-                                    "score 0"))
+            problems.append(Problem(ERROR, where, _(
+                "does not compile (line {line}: {error}): every exercise of this file would "
+                "score 0").format(line=failure.line, error=failure.message)))
         else:
-            problems.append(Problem(ERROR, where, f"does not compile ({failure.message})"))
+            problems.append(Problem(ERROR, where, _("does not compile ({error})").format(
+                error=failure.message)))
     for spec in specs:
         where = f"helpers/{spec.module}.py"
         if not (helpers / f"{spec.module}.py").exists():
             if not any(p.where == where for p in problems):
-                problems.append(Problem(ERROR, where, "is missing: put back the file you were "
-                                        "given (with your code in it)"))
+                problems.append(Problem(ERROR, where, _(
+                    "is missing: put back the file you were given (with your code in it)")))
             continue
         tree = trees.get(spec.module)
         if tree is None:
@@ -262,23 +282,24 @@ def check_helpers(helpers: Path, specs: list) -> list:
                                                        ast.AsyncFunctionDef))
                 and n.name == spec.name]
         if not defs:
-            problems.append(Problem(ERROR, f"{where}, {spec.name}", "is not defined any more: "
-                                    f"the grader calls {spec.name} for {spec.title!r}"))
+            problems.append(Problem(ERROR, f"{where}, {spec.name}", _(
+                "is not defined any more: the grader calls {name} for {title}").format(
+                    name=spec.name, title=repr(pgettext(spec.id, spec.title)))))
         elif _is_stub(defs[-1]):
-            problems.append(Problem(INCOMPLETE, f"{where}, {spec.name}",
-                                    "still raises NotImplementedError: if you wrote it, the "
-                                    "file is not saved"))
+            problems.append(Problem(INCOMPLETE, f"{where}, {spec.name}", _(
+                "still raises NotImplementedError: if you wrote it, the file is not saved")))
     return problems
 
 
 def check_student(student: str) -> str:
     student = (student or "").strip()
     if not student:
-        raise PackError("say who you are: --student YOUR_ID (the id your course gave you), "
-                        "or set COURSE_STUDENT")
+        raise PackError(_("say who you are: --student YOUR_ID (the id your course gave you), "
+                          "or set COURSE_STUDENT"))
     if not STUDENT_ID.match(student) or re.search(r"_sprint\d", student):
-        raise PackError(f"the student id {student!r} cannot name the file: use letters, "
-                        "digits, '.', '-' and '_' only (no spaces, no '_sprintN')")
+        raise PackError(_("the student id {student} cannot name the file: use letters, "
+                          "digits, '.', '-' and '_' only (no spaces, no '_sprintN')").format(
+                              student=repr(student)))
     return student
 
 

@@ -21,16 +21,32 @@ import json
 import os
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .evaluate import BLOCKED as BLOCKED_STATUS
 from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+from .i18n import N_, _, pgettext
 
 FOLDER = ".course_progress"
 VERSION = 1
 DONE, FAILING, BLOCKED, NOT_STARTED = "done", "failing", "blocked", "not started"
 MARK = {DONE: "✔", FAILING: "✘", BLOCKED: "⧖", NOT_STARTED: "·"}
+#: The states' words as shown (the states themselves are data: saved, compared, in --json).
+STATE_WORDS = {DONE: N_("done"), FAILING: N_("failing"), BLOCKED: N_("blocked"),
+               NOT_STARTED: N_("not started")}
+
+
+def _width(text: str) -> int:
+    """The terminal columns ``text`` takes (a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    fill = " " * max(width - _width(text), 0)
+    return fill + text if right else text + fill
 
 
 def progress_dir(helpers_dir: Path) -> Path:
@@ -164,26 +180,32 @@ class Progress:
         self.show_all = show_all
 
     def text(self) -> str:
-        lines = [f"{'sprint':<9}{'progress':<14}{'done':>6}{'failing':>9}{'not started':>13}",
-                 "-" * 51]
+        heads = [_("sprint"), _("progress"), _("done"), _("failing"), _("not started")]
+        # each column as wide as its heading in this language, plus a space
+        w = [max(least, _width(h) + 1) for least, h in zip((9, 14, 6, 9, 13), heads)]
+        lines = ["".join(_pad(h, n, right=k > 1) for k, (h, n) in enumerate(zip(heads, w))),
+                 "-" * sum(w)]
         for sprint, c in summary(self.rows).items():
             bar = "█" * c[DONE] + "▒" * c[FAILING] + "░" * (c[BLOCKED] + c[NOT_STARTED])
-            lines.append(f"{sprint:<9}{bar:<14}{c[DONE]:>6}{c[FAILING]:>9}{c[NOT_STARTED]:>13}")
+            lines.append(f"{sprint:<{w[0]}}{bar:<{w[1]}}{c[DONE]:>{w[2]}}{c[FAILING]:>{w[3]}}"
+                         f"{c[NOT_STARTED]:>{w[4]}}")
         shown = self.rows if self.show_all else [r for r in self.rows
                                                  if r.state in (FAILING, BLOCKED)]
         if shown:
-            lines += ["", "all exercises:" if self.show_all else "failing or blocked:"]
+            lines += ["", _("all exercises:") if self.show_all else _("failing or blocked:")]
         for r in shown:
-            edited = "  (edited since)" if r.edited_since else ""
-            lines.append(f"  {MARK[r.state]} {r.state:<12}{r.id:<32} {r.title}{edited}")
+            edited = _("  (edited since)") if r.edited_since else ""
+            lines.append(f"  {MARK[r.state]} {_pad(_(STATE_WORDS[r.state]), 12)}{r.id:<32} "
+                         f"{pgettext(r.id, r.title)}{edited}")
             if r.state in (FAILING, BLOCKED):
                 if r.detail:
                     lines.append(f"        {r.detail}")
                 if r.hint:
-                    lines.append(f"        Hint: {r.hint}")
+                    lines.append("        " + _("Hint: {hint}").format(
+                        hint=pgettext(r.id, r.hint)))
         if not any(r.checked_at for r in self.rows):
-            lines += ["", "No check has been run yet in this course folder: run a check cell, "
-                      "or `python -m autograder progress --run`."]
+            lines += ["", _("No check has been run yet in this course folder: run a check "
+                            "cell, or `python -m autograder progress --run`.")]
         return "\n".join(lines)
 
     __str__ = text
@@ -194,8 +216,10 @@ class Progress:
     def _repr_html_(self) -> str:
         colour = {DONE: "#2e7d32", FAILING: "#c62828", BLOCKED: "#ef6c00", NOT_STARTED: "#757575"}
         e = html.escape
-        parts = ['<table class="course-progress"><thead><tr><th>sprint</th><th>progress</th>'
-                 '<th>done</th><th>failing</th><th>not started</th></tr></thead><tbody>']
+        parts = ['<table class="course-progress"><thead><tr>' + "".join(
+            f"<th>{e(_(word))}</th>" for word in (N_("sprint"), N_("progress"), N_("done"),
+                                                  N_("failing"), N_("not started")))
+                 + '</tr></thead><tbody>']
         for sprint, c in summary(self.rows).items():
             width = 160
             segs = "".join(
@@ -209,17 +233,20 @@ class Progress:
         shown = self.rows if self.show_all else [r for r in self.rows
                                                  if r.state in (FAILING, BLOCKED)]
         if shown:
+            heads = [_("exercise"), _("state"), _("what is wrong, and the hint")]
             parts.append('<table class="course-progress-detail" style="margin-top:0.8em">'
-                         '<thead><tr><th></th>'
-                         '<th>exercise</th><th>state</th><th>what is wrong, and the hint</th>'
-                         '</tr></thead><tbody>')
+                         '<thead><tr><th></th>' + "".join(f"<th>{e(h)}</th>" for h in heads)
+                         + '</tr></thead><tbody>')
+            hint_word, edited = _("Hint:"), _("(edited since this check)")
             for r in shown:
-                note = e(r.detail) + (f"<br><b>Hint:</b> {e(r.hint)}" if r.hint else "")
+                note = e(r.detail) + (f"<br><b>{e(hint_word)}</b> {e(pgettext(r.id, r.hint))}"
+                                      if r.hint else "")
                 if r.edited_since:
-                    note += "<br><i>(edited since this check)</i>"
+                    note += f"<br><i>{e(edited)}</i>"
                 parts.append(f'<tr><td style="color:{colour[r.state]}">{MARK[r.state]}</td>'
-                             f"<td><code>{e(r.id)}</code><br>{e(r.title)}</td>"
-                             f"<td>{e(r.state)}</td><td style='text-align:left'>{note}</td></tr>")
+                             f"<td><code>{e(r.id)}</code><br>{e(pgettext(r.id, r.title))}</td>"
+                             f"<td>{e(_(STATE_WORDS[r.state]))}</td>"
+                             f"<td style='text-align:left'>{note}</td></tr>")
             parts.append("</tbody></table>")
         return "\n".join(parts)
 
