@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate_many
+from .evaluate import (
+    BLOCKED,
+    ERROR,
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    ExerciseResult,
+    evaluate_many,
+)
 from .i18n import _, pgettext
 from .registry import load_exercises, select
 
@@ -40,10 +48,10 @@ def find_helpers(start: Path | None = None) -> Path:
 
 @dataclass
 class CheckReport:
-    results: list = field(default_factory=list)
+    results: list[ExerciseResult] = field(default_factory=list)
     #: ``{sprint: number of exercises}`` of the whole course (the footer's totals); found
     #: from the registry (or the release's stored cases) when not given
-    sprint_sizes: dict = field(default_factory=dict)
+    sprint_sizes: dict[str, int] = field(default_factory=dict)
 
     def _sizes(self) -> dict:
         if not self.sprint_sizes:

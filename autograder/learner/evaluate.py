@@ -104,14 +104,15 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
     return [best.hint]
 
 
-def evaluate(spec: Spec, cases: list, helpers_dir: Path, *, timeout: float | None = None,
-             ) -> ExerciseResult:
+def evaluate(spec: Spec, cases: list[Prepared], helpers_dir: Path, *,
+             timeout: float | None = None) -> ExerciseResult:
     """Run ``cases`` (a list of ``registry.Prepared``) against ``helpers_dir``."""
     return evaluate_many([(spec, cases)], helpers_dir, timeout=timeout)[0]
 
 
-def evaluate_many(work: list, helpers_dir: Path, *, timeout: float | None = None,
-                  overlay: dict | None = None) -> list:
+def evaluate_many(work: list[tuple[Spec, list[Prepared]]], helpers_dir: Path, *,
+                  timeout: float | None = None, overlay: dict[str, str] | None = None,
+                  ) -> list[ExerciseResult]:
     """Evaluate several exercises, ``work = [(spec, cases), ...]``, in one child process.
 
     Each exercise keeps its own time limit (``timeout`` seconds for its cases), and one that
@@ -164,7 +165,7 @@ def _text(value) -> str:
     return cap(value, 4 * MAX_DETAIL) if isinstance(value, str) else ""
 
 
-def score(spec: Spec, cases: list, run: sandbox.RunResult, *, sealed: bool = False,
+def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: bool = False,
           ) -> ExerciseResult:
     """Compare what the learner's code gave (``run``) with the expected outputs of ``cases``."""
     total = len(cases)

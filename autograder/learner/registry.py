@@ -89,15 +89,16 @@ class Exercise:
     module: str                  # "perceptron" -> helpers/perceptron.py
     name: str                    # the function or class graded
     title: str                   # "Problem 2: the AND gate"
-    generate: Callable[[np.random.Generator], dict] | None = None
-    examples: list = field(default_factory=list)     # worked examples (public)
+    generate: Callable[[np.random.Generator], dict[str, Any]] | None = None
+    examples: list[dict[str, Any]] = field(default_factory=list)     # worked examples (public)
     #: hidden only: cases, or functions of a salt-seeded ``np.random.Generator`` giving a case
-    edge_cases: list = field(default_factory=list)
+    edge_cases: list[dict[str, Any] | Callable[[np.random.Generator], dict[str, Any]]] = field(
+        default_factory=list)
     n_public: int = 3
     n_hidden: int = 12
     tol: Tolerance = field(default_factory=Tolerance)
-    mistakes: list = field(default_factory=list)
-    batch_size: Callable[[dict], int] | None = None  # the case's batch size, for hints
+    mistakes: list[Mistake] = field(default_factory=list)
+    batch_size: Callable[[dict[str, Any]], int] | None = None  # the case's batch size, for hints
     #: the calls whose docstring promises a new array (``("return",)`` for a function,
     #: ``("forward()",)`` for a method): returning an input array itself there fails
     returns_new: tuple = ()
@@ -121,7 +122,7 @@ class Exercise:
     def _seed(self, part: str) -> int:
         return zlib.crc32(f"{self.id}/{part}".encode())
 
-    def public_inputs(self) -> list:
+    def public_inputs(self) -> list[dict[str, Any]]:
         rng = np.random.default_rng(self._seed("public"))
         randoms = [self.generate(rng) for _ in range(self.n_public)] if self.generate else []
         return [self._mark(c, hidden=False) for c in [*self.examples, *randoms]]
@@ -132,7 +133,7 @@ class Exercise:
             out["fresh"] = list(self.returns_new)
         return out
 
-    def hidden_inputs(self, salt: str = "") -> list:
+    def hidden_inputs(self, salt: str = "") -> list[dict[str, Any]]:
         """The hidden cases for ``salt``: every one depends on it.
 
         The random cases come from a salt-seeded generator; an edge case declared as a
@@ -198,7 +199,7 @@ def _run_trusted(target, c: dict):
     return sandbox_child.run_case(target, c)["outputs"]
 
 
-def prepare(ex: Exercise, cases: list) -> list:
+def prepare(ex: Exercise, cases: list[dict[str, Any]]) -> list[Prepared]:
     """Run the reference (and each mistake) on ``cases`` in this process."""
     target = ex.reference_target()
     out = []
@@ -230,7 +231,7 @@ class Spec:
     title: str
     tol: Tolerance
     exercise: Exercise | None = None    # present in the full repository only
-    stored_public: list | None = None   # present in a learner release
+    stored_public: list[Prepared] | None = None   # present in a learner release
 
     @property
     def sprint(self) -> str:
@@ -240,12 +241,12 @@ class Spec:
     def grade_id(self) -> str:
         return self.id.replace(".", "-")
 
-    def public_cases(self) -> list:
+    def public_cases(self) -> list[Prepared]:
         if self.stored_public is not None:
             return self.stored_public
         return prepare(self.exercise, self.exercise.public_inputs())
 
-    def hidden_cases(self, salt: str = "") -> list:
+    def hidden_cases(self, salt: str = "") -> list[Prepared]:
         if self.exercise is None:
             raise RuntimeError("hidden cases exist only in the full course repository")
         return prepare(self.exercise, self.exercise.hidden_inputs(salt))
@@ -255,7 +256,7 @@ class Spec:
                 "module": f"helpers/{self.module}.py", "name": self.name, "title": self.title}
 
 
-def live_exercises(sprints=None) -> list:
+def live_exercises(sprints=None) -> list[Exercise]:
     """All exercises declared in ``autograder/exercises/``, in course order (only those of
     ``sprints``, e.g. ``{"sprint1"}``, when given: the other modules are not imported)."""
     from .. import exercises as pkg
@@ -415,7 +416,7 @@ def has_live_registry() -> bool:
     return True
 
 
-def load_exercises(sprints=None) -> list:
+def load_exercises(sprints=None) -> list[Spec]:
     """The exercises as :class:`Spec` objects: live in the repository, stored in a release.
 
     ``sprints`` (e.g. ``{"sprint1"}``): only those sprints' exercises, and only their
@@ -427,7 +428,7 @@ def load_exercises(sprints=None) -> list:
     return load_store(PUBLIC_DIR, sprints)
 
 
-def select(specs: list, selectors) -> list:
+def select(specs: list[Spec], selectors) -> list[Spec]:
     """Exercises matching any selector: ``sprint1`` or ``sprint1.and_gate``."""
     if not selectors:
         return list(specs)
@@ -445,7 +446,7 @@ def select(specs: list, selectors) -> list:
 
 
 # --------------------------------------------------------------------------- stored cases
-def write_store(directory: Path, specs: list) -> list:
+def write_store(directory: Path, specs: list[Spec]) -> list[Path]:
     """Store the public cases of ``specs`` (one file pair per sprint); returns the files."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -476,7 +477,7 @@ def write_store(directory: Path, specs: list) -> list:
     return written
 
 
-def load_store(directory: Path, sprints=None) -> list:
+def load_store(directory: Path, sprints=None) -> list[Spec]:
     specs = []
     for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: sprint_key(p.stem)):
         if sprints is not None and js.stem not in sprints:

@@ -24,6 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import limits, sandbox_child
 
@@ -62,7 +63,8 @@ class UnreadableResult(Exception):
 class RunResult:
     """What came back from one run of the child: one entry per case, or a crash."""
 
-    results: list = field(default_factory=list)
+    #: per case, the child's report as it sent it (learner data: checked by ``evaluate.score``)
+    results: list[dict[str, Any]] = field(default_factory=list)
     crashed: str | None = None     # why no result came back (timeout, killed, exit code)
     seconds: float = 0.0
     #: what kind of crash: "timeout", "crashed" (the process ended) or "unreadable"
@@ -204,7 +206,7 @@ class Job:
 
     module: str
     name: str
-    cases: list
+    cases: list[dict[str, Any]]    # each Prepared's case
     timeout: float = DEFAULT_TIMEOUT   # seconds for all the cases of this job
 
 
