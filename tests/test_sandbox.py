@@ -250,7 +250,7 @@ def _slow_starting_child(tmp_path, monkeypatch, delay):
     machine would), and is then the real child."""
     script = tmp_path / "slow_child.py"
     script.write_text(f"import sys, time\ntime.sleep({delay})\nsys.path.insert(0, {str(ROOT)!r})\n"
-                      "from autograder.sandbox_child import child_main\n"
+                      "from autograder.learner.sandbox_child import child_main\n"
                       "import os\nos._exit(child_main(sys.argv[1]))\n")
     monkeypatch.setattr(sandbox, "CHILD_SCRIPT", script)
 
