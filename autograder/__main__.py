@@ -7,12 +7,12 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import CourseError
-from .sprints import sprint_key
+from .learner.errors import CourseError
+from .learner.sprints import sprint_key
 
 
 def _cmd_list(args) -> int:
-    from .registry import load_exercises
+    from .learner.registry import load_exercises
 
     rows = [s.as_row() for s in load_exercises()]
     if args.json:
@@ -31,9 +31,9 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     release, which has neither, it stops with an explanation. Nothing is saved to the
     learner's progress.
     """
-    grading = _instructor_module("grading", "check --hidden")
-    from .check import CheckReport, find_helpers
-    from .registry import has_live_registry, load_exercises, select
+    trusted = _instructor_module("instructor.trusted", "check --hidden")
+    from .learner.check import CheckReport, find_helpers
+    from .learner.registry import has_live_registry, load_exercises, select
 
     if not has_live_registry():
         raise SystemExit("error: `python -m autograder check --hidden` needs the course "
@@ -42,14 +42,14 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
     if student:   # the course's [hidden] per_student: that student's own hidden cases
-        salt = grading.student_salt(salt, student)
+        salt = trusted.student_salt(salt, student)
     prepared = [(s, s.public_cases(), s.hidden_cases(salt)) for s in specs]
-    trusted = grading.grade_exercises(prepared, helpers_dir, timeout)
-    return CheckReport(results=[t.result for t in trusted])
+    graded = trusted.grade_exercises(prepared, helpers_dir, timeout)
+    return CheckReport(results=[t.result for t in graded])
 
 
 def _cmd_check(args) -> int:
-    from .check import run_checks
+    from .learner.check import run_checks
 
     try:
         if args.hidden:
@@ -78,15 +78,23 @@ def _instructor_module(name: str, command: str):
     try:
         return importlib.import_module(f"{__package__}.{name}")
     except ModuleNotFoundError as exc:
-        if exc.name not in (f"{__package__}.{name}", "solutions", f"{__package__}.exercises"):
+        parts = f"{__package__}.{name}".split(".")
+        absent = {".".join(parts[:i]) for i in range(2, len(parts) + 1)}
+        if exc.name not in (*absent, "solutions", f"{__package__}.exercises"):
             raise
         raise SystemExit(f"error: `python -m autograder {command}` is an instructor command: run "
                          "it in the course repository, not in a learner's assignment folder"
                          ) from None
 
 
+def _cmd_translate(args) -> int:
+    translate = _instructor_module("authoring.translate", "translate")
+    return translate.run(args.action, args.lang, new=tuple(args.new), out=args.out,
+                         force=args.force)
+
+
 def _cmd_sync(args) -> int:
-    sync = _instructor_module("sync", args.command)
+    sync = _instructor_module("authoring.sync", args.command)
     report = sync.sync(check=args.check)
     verb = "out of date" if args.check else "updated"
     for finding in report.changes:
@@ -104,23 +112,23 @@ def _cmd_sync(args) -> int:
 
 
 def _cmd_course(args) -> int:
-    course = _instructor_module("course", "course")
+    course = _instructor_module("instructor.course", "course")
     path = course.build_course(Path(args.course_dir), sprints=args.sprint or None)
     print(f"nbgrader course written to {path}")
     return 0
 
 
 def _cmd_release(args) -> int:
-    course = _instructor_module("course", "release")
+    course = _instructor_module("instructor.course", "release")
     path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
     print(f"learner release written to {path}")
     return 0
 
 
 def _cmd_grade(args) -> int:
-    grade = _instructor_module("grading", "grade").grade
+    grade = _instructor_module("instructor.grading", "grade").grade
     if args.policy:   # a bad policy stops here, before any grading
-        _instructor_module("policy", "grade").load_policy(Path(args.policy))
+        _instructor_module("instructor.policy", "grade").load_policy(Path(args.policy))
     return grade(Path(args.submitted_dir), Path(args.out), salt=args.salt,
                  timeout=args.timeout, sprints=args.sprint or None, workers=args.workers,
                  student_timeout=args.student_timeout, db_url=args.db_url,
@@ -130,7 +138,7 @@ def _cmd_grade(args) -> int:
 
 
 def _cmd_progress(args) -> int:
-    from .progress import progress
+    from .learner.progress import progress
 
     try:
         view = progress(*args.sprints, run=args.run, show_all=args.all, helpers=args.helpers)
@@ -147,7 +155,7 @@ def _cmd_progress(args) -> int:
 
 
 def _cmd_hint(args) -> int:
-    from . import hints
+    from .learner import hints
 
     try:
         if args.exercise:
@@ -161,7 +169,7 @@ def _cmd_hint(args) -> int:
 
 
 def _cmd_slides(args) -> int:
-    slides = _instructor_module("slides", "slides")
+    slides = _instructor_module("authoring.slides", "slides")
     if args.rise:
         try:
             path = slides.set_up_rise()
@@ -211,7 +219,7 @@ def _cmd_slides(args) -> int:
 
 
 def _cmd_facilitator(args) -> int:
-    facilitator = _instructor_module("facilitator", "facilitator")
+    facilitator = _instructor_module("authoring.facilitator", "facilitator")
     if args.class_dir:
         written = facilitator.write_class_guides(
             Path(args.class_dir), Path(args.out) if args.out else None,
@@ -235,7 +243,7 @@ def _cmd_facilitator(args) -> int:
 
 
 def _cmd_collect(args) -> int:
-    collect = _instructor_module("collect", args.command)
+    collect = _instructor_module("instructor.collect", args.command)
     try:
         if args.command == "collect-zip":
             report = collect.collect_zip(Path(args.source), args.assignment, Path(args.out),
@@ -251,7 +259,7 @@ def _cmd_collect(args) -> int:
 
 
 def _cmd_mistakes(args) -> int:
-    groups = _instructor_module("mistake_groups", "mistakes")
+    groups = _instructor_module("instructor.mistake_groups", "mistakes")
     words = list(args.words)
     promote = words[:1] == ["promote"]
     if promote:
@@ -283,7 +291,7 @@ def _cmd_mistakes(args) -> int:
 
 
 def _cmd_similarity(args) -> int:
-    similarity = _instructor_module("similarity", "similarity")
+    similarity = _instructor_module("instructor.similarity", "similarity")
     grading = Path(args.grading_dir)
     submitted = Path(args.submitted) if args.submitted else grading / "submitted"
     sprints = args.sprint or sorted({p.name for s in submitted.glob("*") if s.is_dir()
@@ -307,7 +315,7 @@ def _cmd_similarity(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    report = _instructor_module("report", "report")
+    report = _instructor_module("instructor.report", "report")
     written = report.write_report(Path(args.grading_dir),
                                   Path(args.out) if args.out else None,
                                   threshold=args.threshold,
@@ -321,7 +329,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_gradescope(args) -> int:
-    gradescope = _instructor_module("gradescope", "gradescope")
+    gradescope = _instructor_module("instructor.gradescope", "gradescope")
     path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
                                    timeout=args.timeout,
                                    policy=Path(args.policy) if args.policy else None,
@@ -336,9 +344,9 @@ def _cmd_pack(args) -> int:
     import os
 
     try:
-        pack = importlib.import_module(f"{__package__}.pack")
+        pack = importlib.import_module(f"{__package__}.learner.pack")
     except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.pack":
+        if exc.name != f"{__package__}.learner.pack":
             raise
         raise SystemExit("error: this copy of the course has no pack command: zip your "
                          "assignment folder's notebook and helpers/ by hand, or ask for a "
@@ -350,7 +358,7 @@ def _cmd_pack(args) -> int:
 
 
 def _cmd_lms(args) -> int:
-    lms = _instructor_module("lms", "lms")
+    lms = _instructor_module("instructor.lms", "lms")
     columns = {}
     for item in args.column or []:
         key, sep, value = item.partition("=")
@@ -370,7 +378,7 @@ def _cmd_lms(args) -> int:
 
 
 def _cmd_late(args) -> int:
-    policy = _instructor_module("policy", "late")
+    policy = _instructor_module("instructor.policy", "late")
     result = policy.apply_policy(Path(args.grading_dir),
                                  Path(args.policy) if args.policy else None,
                                  out=Path(args.out) if args.out else None,
@@ -443,8 +451,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
     p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
                    "already there (they may hold a learner's answers)")
-    p.set_defaults(func=lambda args: __import__("autograder.i18n").i18n.run(
-        args.action, args.lang, new=tuple(args.new), out=args.out, force=args.force))
+    p.set_defaults(func=_cmd_translate)
 
     p = sub.add_parser("grade", help="grade submitted/<student>/<assignment>/ with nbgrader")
     p.add_argument("submitted_dir")

@@ -137,7 +137,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
-    from autograder import course, grading
+    from autograder.instructor import course, grading
 
     cores = os.cpu_count() or 1
     workers = args.workers or cores

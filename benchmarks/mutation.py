@@ -8,7 +8,7 @@ runs the tests that cover that file, and records whether some test failed (the m
 
 * the **reference**: the ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions of
   ``solutions/*.py`` (they compute every expected output), and
-* the **checker core**: ``autograder/compare.py``, ``evaluate.py``, ``sandbox_child.py``,
+* the **checker core**: ``autograder/learner/compare.py``, ``evaluate.py``, ``sandbox_child.py``,
   ``registry.py``, ``verdict.py`` and ``trusted.py`` (the comparison, the scoring, the child's
   case runner, the case preparation, the one rendering policy of an outcome and the trusted
   grade of public and hidden cases), minus the parts listed in :data:`CORE_SKIP`.
@@ -90,12 +90,12 @@ _FAST_CORE = ("tests/test_checker_core.py tests/test_core_score_paths.py "
 #: The checker core and the tests run against its mutants (in-process, fast first; the
 #: sandbox tests start real child processes).
 CORE_TESTS = {
-    "autograder/compare.py": [_FAST_CORE, "tests/test_compare.py"],
-    "autograder/evaluate.py": [_FAST_CORE, "tests/test_compare.py"],
-    "autograder/sandbox_child.py": [_FAST_CORE, "tests/test_sandbox.py"],
-    "autograder/registry.py": [_FAST_CORE, "tests/test_compare.py"],
-    "autograder/verdict.py": [_FAST_CORE, "tests/test_verdicts.py"],
-    "autograder/trusted.py": [_FAST_CORE, "tests/test_verdicts.py"],
+    "autograder/learner/compare.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/learner/evaluate.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/learner/sandbox_child.py": [_FAST_CORE, "tests/test_sandbox.py"],
+    "autograder/learner/registry.py": [_FAST_CORE, "tests/test_compare.py"],
+    "autograder/learner/verdict.py": [_FAST_CORE, "tests/test_verdicts.py"],
+    "autograder/instructor/trusted.py": [_FAST_CORE, "tests/test_verdicts.py"],
 }
 
 #: Parts of the checker core that are not mutated: the named test functions a case may pass
@@ -103,15 +103,15 @@ CORE_TESTS = {
 #: (the wire version, the store's folder), file plumbing that the end-to-end grading tests
 #: cover, and plain descriptions. (Every module's ``if __name__ == "__main__":`` is skipped.)
 CORE_SKIP = {
-    "autograder/sandbox_child.py": {"_softmax_cross_entropy", "FUNCTIONS", "Fn.__repr__",
+    "autograder/learner/sandbox_child.py": {"_softmax_cross_entropy", "FUNCTIONS", "Fn.__repr__",
                                     "WIRE_VERSION",
                                     "child_main", "result_paths", "_learner_traceback"},
-    "autograder/registry.py": {"PUBLIC_DIR", "write_store", "live_exercises", "_sprint_key",
+    "autograder/learner/registry.py": {"PUBLIC_DIR", "write_store", "live_exercises", "_sprint_key",
                                "has_live_registry", "Spec.as_row", "describe_inputs",
                                "Exercise.grade_id", "Spec.grade_id", "Exercise.sprint",
                                "Spec.sprint", "case", "class_case"},
-    "autograder/evaluate.py": {"ExerciseResult.as_row", "evaluate", "evaluate_many"},
-    "autograder/compare.py": {"_fmt"},
+    "autograder/learner/evaluate.py": {"ExerciseResult.as_row", "evaluate", "evaluate_many"},
+    "autograder/learner/compare.py": {"_fmt"},
 }
 
 #: Calls whose removal (``np.asarray(x)`` → ``x``) is a mutant: conversions and copies.
@@ -506,7 +506,9 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
 
             import coverage
             cov = coverage.Coverage(data_file=None, include=[
-                str(workdir / part / "*.py") for part in ("solutions", "autograder")])
+                str(workdir / part / "*.py")
+                for part in ("solutions", "autograder", "autograder/learner",
+                             "autograder/instructor")])
             durations: dict = {}
             cov.start()
             try:

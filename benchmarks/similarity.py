@@ -2,8 +2,8 @@
 
 For each class size (``--students 42 120``) it writes the generated class of
 ``tests/generated_class.py`` (sprint 2, two pairs of near-copies), then times
-:func:`autograder.similarity.compare_class` (every pair of students, every exercise, without
-the HTML pages) in a fresh process per run, the sizes interleaved (``--repeat`` rounds), and
+:func:`autograder.instructor.similarity.compare_class` (every pair of students, every exercise,
+without the HTML pages) in a fresh process per run, the sizes interleaved (``--repeat`` rounds), and
 writes ``benchmarks/results/similarity.md``: the median and the spread of each size, the
 machine's load average beside each run, and whether the copied pairs ranked first.
 """
@@ -25,8 +25,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "similarity.md"
 _CHILD = """
 import json, sys, time
 from pathlib import Path
-from autograder import similarity
-from autograder.registry import load_exercises
+from autograder.instructor import similarity
+from autograder.learner.registry import load_exercises
 from tests.generated_class import SPRINT
 submitted, copies = Path(sys.argv[1]), json.loads(sys.argv[2])
 specs = [s for s in load_exercises() if s.sprint == SPRINT]

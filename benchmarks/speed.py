@@ -783,7 +783,7 @@ def _with_cpu_time(fn, cpu: list):
 
 def bench_check(repeats, quick=False, exercise="sprint1.and_gate"):
     """The latency of one learner check: a new ``python -m autograder`` process, and in-process."""
-    from autograder.check import run_checks
+    from autograder.learner.check import run_checks
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="speed-check-") as tmp:
@@ -823,8 +823,8 @@ def bench_check(repeats, quick=False, exercise="sprint1.and_gate"):
 
 def slowest_check(helpers: Path) -> Row:
     """Every exercise checked once in-process; the row of the slowest."""
-    from autograder.check import run_checks
-    from autograder.registry import load_exercises
+    from autograder.learner.check import run_checks
+    from autograder.learner.registry import load_exercises
 
     times = {}
     for spec in load_exercises():

@@ -26,7 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry, stubs, sync
+from autograder.authoring import stubs, sync
+from autograder.learner import registry
 
 from .conftest import ROOT, SOLUTIONS, make_helpers
 

@@ -167,7 +167,7 @@ def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
 @pytest.mark.slow
 def test_the_class_report_opens_in_a_browser_and_shows_its_plots(tmp_path):
     """The instructor's class report, as chromium renders it: every plot decodes and shows."""
-    from autograder import report
+    from autograder.instructor import report
 
 
     webdriver, chromium, driver = browser_or_skip()

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
-from autograder.course import LEARNER_MODULES
+from autograder.instructor.course import copy_checker
 
 from .conftest import ROOT, make_helpers
 
@@ -51,10 +50,7 @@ def test_the_salt_changes_the_hidden_cases(reference_helpers):
 
 
 def test_in_a_learner_release_hidden_is_refused_with_an_explanation(tmp_path):
-    learner = tmp_path / "autograder"
-    learner.mkdir()
-    for name in LEARNER_MODULES:
-        shutil.copyfile(ROOT / "autograder" / f"{name}.py", learner / f"{name}.py")
+    copy_checker(ROOT / "autograder", tmp_path / "autograder")   # as a release has it
     make_helpers(tmp_path)
     proc = _run("--hidden", cwd=tmp_path)
     assert proc.returncode != 0

@@ -13,11 +13,20 @@ import dataclasses
 import numpy as np
 import pytest
 
-from autograder import registry, sandbox_child
-from autograder.compare import Hint, Tolerance, compare, generic_hints, matches
-from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
-from autograder.registry import Exercise, Mistake, Prepared, Spec, case, class_case, prepare
-from autograder.sandbox import RunResult
+from autograder.learner import registry, sandbox_child
+from autograder.learner.compare import Hint, Tolerance, compare, generic_hints, matches
+from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
+from autograder.learner.registry import (
+    Exercise,
+    Mistake,
+    MistakeOutputs,
+    Prepared,
+    Spec,
+    case,
+    class_case,
+    prepare,
+)
+from autograder.learner.sandbox import RunResult
 
 
 def msg(expected, actual, **tol):
@@ -272,8 +281,8 @@ def spec(points=1.0, tol=None):
 
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None):
-    return Prepared({"args": [], "kwargs": {}, "label": label}, expected, list(mistakes),
-                    hidden, batch)
+    return Prepared({"args": [], "kwargs": {}, "label": label}, expected,
+                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
 
 
 def ok(**outputs):
@@ -562,8 +571,8 @@ def test_prepare_runs_the_reference_and_each_mistake_that_runs():
     ex = _exercise(batch_size=lambda c: 7)
     [p] = prepare(ex, [dict(case(np.array([1.0])), hidden=True)])
     np.testing.assert_array_equal(p.expected["return"], [2.0])
-    assert [m["hint"] for m in p.mistakes] == ["times 3"]
-    np.testing.assert_array_equal(p.mistakes[0]["outputs"]["return"], [3.0])
+    assert [m.hint for m in p.mistakes] == ["times 3"]
+    np.testing.assert_array_equal(p.mistakes[0].outputs["return"], [3.0])
     assert p.hidden is True and p.batch == 7 and "hidden" not in p.case
 
 
@@ -626,7 +635,7 @@ def test_stored_cases_round_trip_in_sprint_order(tmp_path):
     [p] = s.public_cases()
     assert p.hidden is False and p.batch == 2 and p.label == "ex"
     np.testing.assert_array_equal(p.expected["return"], [2.0, 4.0])
-    assert p.mistakes[0]["hint"] == "times 3"
+    assert p.mistakes[0].hint == "times 3"
     with pytest.raises(RuntimeError):
         s.hidden_cases()
     with pytest.raises(FileNotFoundError):
@@ -645,7 +654,7 @@ def test_a_mistake_is_prepared_with_numpy_warnings_silenced():
                   mistakes=[Mistake(noisy, "log of zero")])
     with np.errstate(all="raise"):
         [p] = prepare(ex, [case(np.array([1.0]))])
-    assert [m["hint"] for m in p.mistakes] == ["log of zero"]
+    assert [m.hint for m in p.mistakes] == ["log of zero"]
 
 
 def test_run_job_reports_a_missing_name_and_an_unreadable_output(tmp_path):
@@ -678,7 +687,7 @@ def test_test_functions_compare_by_name_and_parameters():
 
 # --------------------------------------------------------------------------- more edges
 def test_result_defaults_and_ok():
-    from autograder.evaluate import ExerciseResult
+    from autograder.learner.evaluate import ExerciseResult
     r = ExerciseResult("sprint9.f", "f", PASSED, 1, 1, 1.0, 1.0)
     assert r.ok and r.seconds == 0.0 and r.hints == [] and r.message == ""
     assert not ExerciseResult("sprint9.f", "f", FAILED, 0, 1, 1.0, 0.0).ok
@@ -775,7 +784,7 @@ def test_an_unknown_sprint_names_the_known_ones_in_order():
 
 # --------------------------------------------------------------------------- verdict
 def test_learner_text_is_made_printable_and_cut_to_its_limit():
-    from autograder.verdict import MAX_DETAIL, cap
+    from autograder.learner.verdict import MAX_DETAIL, cap
     assert cap("a\nb\tc") == "a\nb\tc", "newlines and tabs stay"
     assert cap("\x1b[31m") == "\\x1b[31m" and cap("\xad") == "\\xad"
     assert cap("\u0100") == "\u0100" and cap("\u2028") == "\\u2028"
@@ -785,7 +794,7 @@ def test_learner_text_is_made_printable_and_cut_to_its_limit():
 
 
 def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
-    from autograder.verdict import Outcome
+    from autograder.learner.verdict import Outcome
     o = Outcome("value", case=2, of=3, where="return")
     with pytest.raises(dataclasses.FrozenInstanceError):
         o.kind = "shape"

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import fingerprint as fp
-from autograder import grading, similarity
-from autograder import mistake_groups as mg
-from autograder.learner_code import function_source, helper_text, module_names_used
-from autograder.registry import Mistake, Spec, load_exercises, select
-from autograder.trusted import csv_extra, csv_message, trusted_text
+from autograder.instructor import grading, similarity
+from autograder.instructor import mistake_groups as mg
+from autograder.instructor.learner_code import function_source, helper_text, module_names_used
+from autograder.instructor.trusted import csv_extra, csv_message, trusted_text
+from autograder.learner import fingerprint as fp
+from autograder.learner.registry import Mistake, Spec, load_exercises, select
 from tests.conftest import make_helpers
 from tests.support import LOOP, OTHER, write_forward_general
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import collect, course, grading
 from autograder.__main__ import main
+from autograder.instructor import collect, course, grading
 
 from .conftest import make_helpers, plant_mistake
 from .support import SPRINT, course_repo, sprint_specs, visible_text, wrong_exercise
@@ -416,7 +416,7 @@ def test_nbgraders_feedback_lists_every_exercise_with_its_result_and_hint(class_
 
 @pytest.mark.slow
 def test_report_of_the_graded_class(class_graded):
-    from autograder import report
+    from autograder.instructor import report
 
     g = class_graded
     written = report.write_report(g["out"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.compare import Tolerance, compare, generic_hints
+from autograder.learner.compare import Tolerance, compare, generic_hints
 
 
 def msg(expected, actual, **tol):
@@ -117,8 +117,8 @@ def test_same_dtype_keeps_float32():
 
 
 def test_returning_self_where_nothing_is_documented_is_accepted_and_the_reverse_is_named():
-    from autograder.compare import compare
-    from autograder.sandbox_child import SELF
+    from autograder.learner.compare import compare
+    from autograder.learner.sandbox_child import SELF
 
     assert compare(None, SELF) is None                  # a correct _update ending `return self`
     assert compare(SELF, SELF) is None

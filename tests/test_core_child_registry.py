@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import registry, sandbox_child
-from autograder.compare import compare, generic_hints
-from autograder.registry import RAISES
-from autograder.sandbox_child import SELF, pack, run_case, step_name, unpack
+from autograder.learner import registry, sandbox_child
+from autograder.learner.compare import compare, generic_hints
+from autograder.learner.registry import RAISES
+from autograder.learner.sandbox_child import SELF, pack, run_case, step_name, unpack
 
 
 # --------------------------------------------------------------------------- wire format
@@ -211,7 +211,7 @@ def test_returning_an_input_array_itself_is_noticed_and_a_view_is_not():
 
 
 def test_a_hint_is_a_frozen_value():
-    from autograder.compare import Hint
+    from autograder.learner.compare import Hint
     h = Hint("text", numeric=True)
     assert hash(h) == hash(Hint("text", numeric=True)), "Hint is frozen (hashable)"
     with pytest.raises(AttributeError):
@@ -269,9 +269,9 @@ def test_a_method_returning_its_argument_is_an_aliased_step():
 
 def test_evaluate_many_sends_each_job_with_its_time_limit_and_seals_an_overlaid_run(
         monkeypatch, tmp_path):
-    from autograder import evaluate, sandbox
-    from autograder.compare import Tolerance
-    from autograder.registry import Prepared, Spec
+    from autograder.learner import evaluate, sandbox
+    from autograder.learner.compare import Tolerance
+    from autograder.learner.registry import Prepared, Spec
 
     sent = []
 
@@ -312,7 +312,7 @@ def test_earlier_reference_stops_on_an_import_cycle(monkeypatch, tmp_path):
 
 
 def test_same_dtype_asks_for_the_exact_dtype_not_only_its_kind():
-    from autograder.compare import Tolerance
+    from autograder.learner.compare import Tolerance
     keep = Tolerance(same_dtype=True)
     m = compare(np.ones(2, dtype=np.float32), np.ones(2), keep)
     assert m is not None and "expected dtype float32" in m.message, \

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.compare import Tolerance
-from autograder.evaluate import (
+from autograder.learner.compare import Tolerance
+from autograder.learner.evaluate import (
     BLOCKED,
     ERROR,
     FAILED,
@@ -23,11 +23,11 @@ from autograder.evaluate import (
     _case_tol,
     score,
 )
-from autograder.fingerprint import PASSED as SAME
-from autograder.fingerprint import answer_digest, case_print
-from autograder.registry import RAISES, Prepared, Spec
-from autograder.sandbox import RunResult
-from autograder.verdict import Outcome
+from autograder.learner.fingerprint import PASSED as SAME
+from autograder.learner.fingerprint import answer_digest, case_print
+from autograder.learner.registry import RAISES, MistakeOutputs, Prepared, Spec
+from autograder.learner.sandbox import RunResult
+from autograder.learner.verdict import Outcome
 
 
 def spec(points=1.0, tol=None, id="sprint9.f", module="mod", name="f"):
@@ -36,7 +36,7 @@ def spec(points=1.0, tol=None, id="sprint9.f", module="mod", name="f"):
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, **case):
     return Prepared({"args": [], "kwargs": {}, "label": label, **case}, expected,
-                    list(mistakes), hidden, batch)
+                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
 
 
 def ok(mutated=(), aliased=None, **outputs):

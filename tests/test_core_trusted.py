@@ -1,6 +1,6 @@
 """The trusted grade's arithmetic and texts, in process: combine, the check-cell text, the CSV.
 
-``autograder.trusted`` joins an exercise's public run and hidden run into one result and
+``autograder.instructor.trusted`` joins an exercise's public run and hidden run into one result and
 words it for the check cell and grades.csv. These tests build the two runs' results by hand
 (no child process), so each rule is checked on its own and fast: the status of a mix of runs,
 the score's sum and rounding, which run's outcome and hints are shown, the texts' plural and
@@ -13,11 +13,18 @@ import json
 
 import pytest
 
-from autograder import trusted
-from autograder.compare import Tolerance
-from autograder.evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult
-from autograder.registry import Spec
-from autograder.verdict import Outcome, render
+from autograder.instructor import trusted
+from autograder.learner.compare import Tolerance
+from autograder.learner.evaluate import (
+    BLOCKED,
+    ERROR,
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    ExerciseResult,
+)
+from autograder.learner.registry import Spec
+from autograder.learner.verdict import Outcome, render
 
 
 def spec(points=2.0):
@@ -244,7 +251,7 @@ def test_combine_every_case_passed_is_a_pass_whatever_a_run_without_cases_says()
 
 # --------------------------------------------------------------------------- staged reveal
 def hidden_case(expected, label="", **inputs):
-    from autograder.registry import Prepared
+    from autograder.learner.registry import Prepared
 
     return Prepared({"args": [], "kwargs": {}, "label": label, **inputs}, expected, [], True,
                     None)
@@ -253,7 +260,7 @@ def hidden_case(expected, label="", **inputs):
 def test_a_revealed_case_shows_its_inputs_keywords_steps_and_expected_output():
     import numpy as np
 
-    from autograder.registry import RAISES
+    from autograder.learner.registry import RAISES
 
     case = hidden_case({"return": 4.0}, label="two", args=[np.array([1.0, 2.0])],
                        kwargs={"k": 3}, steps=[["fit", [np.array([5.0])], {}]])

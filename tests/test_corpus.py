@@ -2,7 +2,7 @@
 every mistake loses points and, where its hint is known, gets it (see ``tests/corpus``).
 
 The whole corpus is graded once per session, in a few helper packages
-(:func:`tests.corpus.packages`), each through :func:`autograder.grading.grade_exercises`
+(:func:`tests.corpus.packages`), each through :func:`autograder.instructor.trusted.grade_exercises`
 (public and hidden cases, two child processes per package).
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import functools
 
 import pytest
 
-from autograder.grading import grade_exercises
-from autograder.registry import load_exercises
+from autograder.instructor.grading import grade_exercises
+from autograder.learner.registry import load_exercises
 
 from .conftest import ROOT, make_helpers
 from .corpus import all_entries, packages

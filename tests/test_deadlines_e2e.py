@@ -18,8 +18,8 @@ import re
 import numpy as np
 import pytest
 
-from autograder import grading, lms, policy, report
-from autograder.trusted import for_student, prepare_sprint
+from autograder.instructor import grading, lms, policy, report
+from autograder.instructor.trusted import for_student, prepare_sprint
 
 from .conftest import make_helpers
 from .support import SPRINT, course_repo, sprint_specs

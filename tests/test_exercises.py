@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from autograder.evaluate import NOT_IMPLEMENTED, PASSED, evaluate
-from autograder.registry import RAISES, Exercise, Fn, Spec, live_exercises, load_exercises
+from autograder.learner.evaluate import NOT_IMPLEMENTED, PASSED, evaluate
+from autograder.learner.registry import RAISES, Exercise, Fn, Spec, live_exercises, load_exercises
 
 from .conftest import ROOT, make_helpers, plant_mistake
 

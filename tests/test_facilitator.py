@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from autograder import facilitator
-from autograder.registry import live_exercises
+from autograder.authoring import facilitator
+from autograder.learner.registry import live_exercises
 
 from .conftest import ROOT
 

@@ -13,11 +13,11 @@ import re
 
 import pytest
 
-from autograder import course, grading, policy, similarity
-from autograder import mistake_groups as mg
-from autograder.facilitator import write_class_guides
-from autograder.registry import load_exercises
-from autograder.report import write_report
+from autograder.authoring.facilitator import write_class_guides
+from autograder.instructor import course, grading, policy, similarity
+from autograder.instructor import mistake_groups as mg
+from autograder.instructor.report import write_report
+from autograder.learner.registry import load_exercises
 from tests.generated_class import KNOWN, PLANTED, PLANTED_COUNTS, SPRINT, write_class
 
 pytestmark = pytest.mark.slow

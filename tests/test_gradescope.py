@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradescope, stubs
 from autograder.__main__ import main
-from autograder.evaluate import evaluate
+from autograder.authoring import stubs
+from autograder.instructor import gradescope
+from autograder.learner.evaluate import evaluate
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers, plant_mistake
 from .support import SPRINT, reference_secrets, sprint_specs, wrong_exercise
@@ -146,7 +147,7 @@ def test_bundle_follows_gradescopes_layout(bundle, tmp_path):
             pins[line.split("==")[0].strip().lower()] = line.strip()
     assert requirements == [pins["numpy"], pins["matplotlib"], pins["tqdm"]]
     assert "solutions/perceptron.py" in infos and "autograder/exercises/sprint1.py" in infos
-    assert not [n for n in infos if "__pycache__" in n or n.startswith("autograder/public")]
+    assert not [n for n in infos if "__pycache__" in n or n.startswith("autograder/learner/public")]
     assert stub_text and all(stubs.BEGIN not in t for t in stub_text.values())
 
 

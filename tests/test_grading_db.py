@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course, grading
+from autograder.instructor import course, grading
 
 from .conftest import ROOT, make_helpers
 from .support import GRADEBOOK_JOINS

@@ -21,8 +21,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from autograder import course, grading, sandbox
-from autograder.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+from autograder.instructor import course, grading
+from autograder.instructor.grading.submitted import _copy_tree
+from autograder.learner import sandbox
+from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
 
 from .conftest import SOLUTIONS, make_helpers
 from .support import (
@@ -294,7 +296,7 @@ def test_by_default_no_notebook_runs_and_the_feedback_shows_the_saved_outputs(gr
 
 def test_check_is_a_no_op_only_in_the_graders_kernel(monkeypatch, capsys, tmp_path):
     """``COURSE_GRADED_OUTSIDE`` skips checks under nbgrader only; alone it changes nothing."""
-    from autograder.check import check
+    from autograder.learner.check import check
 
     from .conftest import HELPERS
 
@@ -454,7 +456,7 @@ def test_grade_refuses_overlapping_folders(tmp_path, capsys):
 
 
 def test_feedback_cleaning_keeps_the_html_and_what_release_feedback_needs(tmp_path):
-    from autograder.grading import clean_feedback
+    from autograder.instructor.grading import clean_feedback
     folder = tmp_path / "feedback" / "alice" / "sprint1"
     (folder / "helpers").mkdir(parents=True)
     for name in ("sprint1_perceptron.html", "timestamp.txt", "submission_secret.txt",
@@ -509,7 +511,7 @@ def test_copy_keeps_regular_files_only_with_notes(tmp_path):
         fh.truncate(grading.MAX_FILE_BYTES + 1)
     (src / os.fsdecode(b"\xff.py")).write_text("")
     sub = grading.Submission("alice", SPRINT, None)
-    grading._copy_tree(src, dest, sub)
+    _copy_tree(src, dest, sub)
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == \
         ["helpers", "helpers/perceptron.py"]
     notes = "\n".join(sub.problems)
@@ -518,7 +520,7 @@ def test_copy_keeps_regular_files_only_with_notes(tmp_path):
 
 
 def test_grade_refuses_to_start_without_a_jail_unless_told(tmp_path, monkeypatch, capsys):
-    from autograder import jail
+    from autograder.instructor import jail
 
     (tmp_path / "submitted" / "alice" / SPRINT).mkdir(parents=True)
     broken = jail.Jail("none", "bubblewrap (bwrap) is not installed")
@@ -558,7 +560,7 @@ def test_the_grader_version_changes_with_the_reference(tmp_path):
 def test_the_interpreter_is_handed_to_the_jail_by_a_resolved_path(tmp_path, monkeypatch):
     """A relative or linked ``venv/bin/python`` is not found inside the jail, which shows
     only resolved paths: its folders are resolved, its name (a link into the venv) kept."""
-    from autograder import jail
+    from autograder.instructor import jail
 
     real = tmp_path / "real" / "venv" / "bin"
     real.mkdir(parents=True)
@@ -577,7 +579,7 @@ def test_the_interpreter_is_handed_to_the_jail_by_a_resolved_path(tmp_path, monk
 @pytest.mark.slow
 def test_grading_unjailed_when_told_says_so_in_the_summary_and_exit_status(tmp_path,
                                                                           monkeypatch):
-    from autograder import jail
+    from autograder.instructor import jail
 
     repo = course_repo(tmp_path)
     release = course.release(tmp_path / "release", [SPRINT], repo=repo)

@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from autograder import course, grading, jail
+from autograder.instructor import course, grading, jail
 
 from .conftest import ROOT, make_helpers
 from .support import SPRINT, sprint_specs, terminal_to
@@ -360,7 +360,7 @@ def test_gradebook_and_grades_csv_agree_for_every_student(hostile):
 
 @pytest.mark.slow
 def test_the_class_report_builds(hostile, tmp_path):
-    from autograder import report
+    from autograder.instructor import report
 
     written = report.write_report(hostile["out"], tmp_path / "report.html")
     assert written["report"].is_file()

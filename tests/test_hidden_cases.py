@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from autograder import gradescope, policy
-from autograder.trusted import (
+from autograder.instructor import gradescope, policy
+from autograder.instructor.trusted import (
     RevealedCases,
     csv_message,
     for_student,

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from autograder import hints, stubs
-from autograder.registry import live_exercises
+from autograder.authoring import stubs
+from autograder.learner import hints
+from autograder.learner.registry import live_exercises
 
 from .conftest import ROOT, SOLUTIONS, make_helpers
 
@@ -101,22 +102,23 @@ def test_level_three_is_nearly_the_code_with_a_gap_left():
 
 def test_a_release_folder_ships_its_sprints_hints_and_the_exercise_index(tmp_path, monkeypatch):
     """What write_source puts in an assignment's autograder/ for hint() and needs()."""
-    from autograder import course
+    from autograder.instructor import course
 
     sprint = next(s for s in course.discover_sprints() if s.id == "sprint7")
     monkeypatch.delenv(hints.SWITCH, raising=False)
     on = course.write_source(tmp_path / "on" / "sprint7", sprint)
-    texts = on / "autograder" / "hint_texts"
+    shipped = on / "autograder" / "learner"
+    texts = shipped / "hint_texts"
     assert sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*") if p.is_file()) == [
         "ja/sprint7.po", "sprint7.toml"]
-    index = json.loads((on / "autograder" / "exercise_index.json").read_text(encoding="utf-8"))
+    index = json.loads((shipped / "exercise_index.json").read_text(encoding="utf-8"))
     assert index["sprint4.affine"] == ["layers", "Affine", "Problem 5: the Affine layer"]
     out = subprocess.run([sys.executable, "-m", "autograder", "hint", "sprint7.conv1d"], cwd=on,
                          capture_output=True, text=True, check=True).stdout
     assert "level 1 of 3" in out
     monkeypatch.setenv(hints.SWITCH, "0")           # a class that grades without hints
     off = course.write_source(tmp_path / "off" / "sprint7", sprint)
-    assert not (off / "autograder" / "hint_texts").exists()
+    assert not (off / "autograder" / "learner" / "hint_texts").exists()
     monkeypatch.delenv(hints.SWITCH)
     out = subprocess.run([sys.executable, "-m", "autograder", "hint", "sprint7.conv1d"], cwd=off,
                          capture_output=True, text=True, check=True).stdout

@@ -21,9 +21,10 @@ import tomllib
 import nbformat
 import pytest
 
-from autograder import i18n
-from autograder.check import run_checks
-from autograder.verdict import Outcome, render
+from autograder.authoring import translate
+from autograder.learner import i18n
+from autograder.learner.check import run_checks
+from autograder.learner.verdict import Outcome, render
 
 from .conftest import ROOT
 from .support import (
@@ -235,14 +236,14 @@ def test_update_keeps_the_old_english_beside_a_stale_translation(tmp_path):
     def edit(nb):
         _cell(nb, "sprint0-cell-12").source += "\n\nOne more sentence in English."
     path = _edited_copy(tmp_path, edit)
-    catalog = i18n.merge(i18n.extract_notebook(path), i18n.read_catalog(SPRINT0_PO))
+    catalog = translate.merge(i18n.extract_notebook(path), i18n.read_catalog(SPRINT0_PO))
     changed = [m for m in catalog if m.id and m.context == "sprint0-cell-12"]
     assert len(changed) == 1 and changed[0].fuzzy
     assert changed[0].previous_id and "One more sentence" not in changed[0].previous_id[0]
     assert changed[0].string                       # the old translation, to revise
     assert sum(1 for m in catalog if m.id and m.fuzzy) == 1
     po = tmp_path / "updated.po"
-    i18n._write_po(catalog, po)
+    translate._write_po(catalog, po)
     assert "#| msgid" in po.read_text(encoding="utf-8")
     assert [(p.unit, p.kind) for p in i18n.notebook_problems(path, "ja", po)] == [
         ("sprint0-cell-12", "stale")]
@@ -382,7 +383,7 @@ def test_the_japanese_sprint0_runs_on_the_untouched_stubs_without_an_error(tmp_p
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     """Sprint 0 released in English and in Japanese from one course repository."""
-    from autograder import course
+    from autograder.instructor import course
 
     tmp = tmp_path_factory.mktemp("i18n-release")
     repo = tmp / "repo"
@@ -416,10 +417,12 @@ def test_a_japanese_release_has_the_japanese_notebook_and_speaks_japanese(releas
     assert "add a bias by broadcasting" not in ja_text
     assert "add a bias by broadcasting" in en_text
     for folder in releases.values():     # both ship the catalogs: a learner may switch
-        assert (folder / "autograder" / "i18n.py").is_file()
-        assert (folder / "autograder" / "locale" / "ja" / "LC_MESSAGES" / "course.po").is_file()
-    assert (releases["ja"] / "autograder" / "locale" / "LANGUAGE").read_text().strip() == "ja"
-    assert not (releases["en"] / "autograder" / "locale" / "LANGUAGE").exists()
+        shipped = folder / "autograder" / "learner"
+        assert (shipped / "i18n.py").is_file()
+        assert (shipped / "locale" / "ja" / "LC_MESSAGES" / "course.po").is_file()
+    locale = ("autograder", "learner", "locale", "LANGUAGE")
+    assert releases["ja"].joinpath(*locale).read_text().strip() == "ja"
+    assert not releases["en"].joinpath(*locale).exists()
 
     ja = _learner_check(releases["ja"])
     assert ja.returncode == 1 and "5 問中 0 問 合格" in ja.stdout, ja.stdout + ja.stderr

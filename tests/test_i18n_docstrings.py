@@ -22,8 +22,9 @@ from collections import Counter
 
 import pytest
 
-from autograder import docstrings, i18n, stubs
-from autograder.registry import load_exercises
+from autograder.authoring import docstrings, stubs, translate
+from autograder.learner import i18n
+from autograder.learner.registry import load_exercises
 
 from .conftest import ROOT
 from .support import glossary_terms, missing_terms, second_renderings
@@ -192,11 +193,11 @@ def tmp_catalogs(tmp_path):
 
     directory = tmp_path / "translations"
     for module in ("perceptron", "layers"):
-        catalog = i18n.merge(docstrings.extract(module), Catalog(locale="ja", domain=module))
+        catalog = translate.merge(docstrings.extract(module), Catalog(locale="ja", domain=module))
         for m in catalog:
             if m.id:
                 m.string = _fake_translation(m.id)
-        i18n._write_po(catalog, docstrings.catalog_path("ja", module, directory))
+        translate._write_po(catalog, docstrings.catalog_path("ja", module, directory))
     return directory
 
 
@@ -222,11 +223,11 @@ def test_a_changed_english_docstring_names_the_stale_translation(tmp_catalogs, t
 
     # merging marks it fuzzy with its old English; the release refuses it, a clone keeps it
     po = docstrings.catalog_path("ja", "layers", tmp_catalogs)
-    catalog = i18n.merge(docstrings.extract("layers", tmp_solutions), i18n.read_catalog(po))
+    catalog = translate.merge(docstrings.extract("layers", tmp_solutions), i18n.read_catalog(po))
     fuzzy = [m for m in catalog if m.id and m.fuzzy]
     assert [m.context for m in fuzzy] == ["layers.Affine.backward"]
     assert "(逆伝播)" not in fuzzy[0].previous_id[0] and fuzzy[0].string.startswith("【訳】")
-    i18n._write_po(catalog, po)
+    translate._write_po(catalog, po)
     helpers = tmp_solutions.parent / "helpers"
     stubs.write_helpers(helpers, tmp_solutions)
     with pytest.raises(i18n.TranslationError, match="layers.Affine.backward"):
@@ -421,7 +422,7 @@ def releases(tmp_path_factory):
     """Sprint 1 released in English and in Japanese, its docstrings from a tmp catalog."""
     from babel.messages.catalog import Catalog
 
-    from autograder import course
+    from autograder.instructor import course
 
     tmp = tmp_path_factory.mktemp("docstrings-release")
     repo = tmp / "repo"
@@ -430,11 +431,11 @@ def releases(tmp_path_factory):
         (repo / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "translations", repo / "translations")
     for module in ("perceptron", "layers"):
-        catalog = i18n.merge(docstrings.extract(module), Catalog(locale="ja", domain=module))
+        catalog = translate.merge(docstrings.extract(module), Catalog(locale="ja", domain=module))
         for m in catalog:
             if m.id:
                 m.string = _fake_translation(m.id)
-        i18n._write_po(catalog, docstrings.catalog_path("ja", module, repo / "translations"))
+        translate._write_po(catalog, docstrings.catalog_path("ja", module, repo / "translations"))
     nb = next((ROOT / "notebooks").glob("sprint1_*.ipynb"))
     shutil.copyfile(nb, repo / "notebooks" / nb.name)
     return {lang: course.release(tmp / lang, ["sprint1"], repo=repo, lang=lang) / "sprint1"

@@ -1,6 +1,6 @@
 """The Japanese edition of the tiered hints and of the check's per-case details.
 
-* every sprint's hints (``autograder/hint_texts/<sprint>.toml``, the English source) have a
+* every sprint's hints (``autograder/learner/hint_texts/<sprint>.toml``, the English source) have a
   current Japanese translation (``hint_texts/ja/<sprint>.po``, one entry per level); a changed
   English level is named as stale, and shows in English until it is translated again;
 * a translated level keeps the English level's code: its numbers, its `code`, its identifiers;
@@ -22,10 +22,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from autograder import hints, i18n
-from autograder.check import run_checks
-from autograder.compare import Tolerance, compare, generic_hints
-from autograder.sandbox_child import SELF
+from autograder.authoring import translate
+from autograder.learner import hints, i18n
+from autograder.learner.check import run_checks
+from autograder.learner.compare import Tolerance, compare, generic_hints
+from autograder.learner.sandbox_child import SELF
 
 from .conftest import ROOT, make_helpers, plant_mistake
 from .support import glossary_terms, missing_terms, second_renderings
@@ -72,7 +73,7 @@ def test_every_hint_level_has_a_current_translation(sprint):
     found = i18n.hint_problems("ja", sprint)
     assert not found, "\n".join(map(str, found)) + (
         "\nrun `python -m autograder translate update`, then translate the fuzzy and empty "
-        f"entries of autograder/hint_texts/ja/{sprint}.po")
+        f"entries of autograder/learner/hint_texts/ja/{sprint}.po")
 
 
 def test_one_entry_per_level_keyed_by_exercise_and_level():
@@ -153,11 +154,11 @@ def test_update_marks_a_changed_hint_fuzzy_with_its_old_english(hint_copy):
     toml.write_text(toml.read_text(encoding="utf-8").replace(
         "a new shape.", "a new shape (a view, not a copy)."), encoding="utf-8")
     po = i18n.hint_catalog_path("ja", "sprint0", hint_copy)
-    catalog = i18n.merge(i18n.extract_hints(toml), i18n.read_catalog(po))
+    catalog = translate.merge(i18n.extract_hints(toml), i18n.read_catalog(po))
     changed = [m for m in catalog if m.id and m.fuzzy]
     assert [m.context for m in changed] == ["sprint0.as_column level 1"]
     assert "a view, not a copy" not in changed[0].previous_id[0] and changed[0].string
-    i18n._write_po(catalog, po)
+    translate._write_po(catalog, po)
     assert [p.unit for p in i18n.hint_problems("ja", "sprint0", hint_copy)] == [
         "sprint0.as_column level 1"]
 
@@ -283,7 +284,7 @@ def test_the_known_mistakes_hint_shows_its_translation(tmp_path, lang, monkeypat
     else:
         ja_hint = catalog.get(AND_AS_OR_HINT, context="sprint1.and_gate").string
     po = tmp_path / "locale" / "ja" / "LC_MESSAGES" / "course.po"
-    i18n._write_po(catalog, po)
+    translate._write_po(catalog, po)
     monkeypatch.setattr(i18n, "LOCALE", tmp_path / "locale")
     i18n.translations.cache_clear()
     try:
@@ -306,7 +307,7 @@ def test_every_message_literal_reaches_the_catalog():
     ids = {m.id for m in i18n.extract_messages([]) if m.id}
     missing = []
     for name in i18n.MESSAGE_MODULES:
-        tree = ast.parse((i18n.HERE / name).read_text(encoding="utf-8"))
+        tree = ast.parse((i18n.HERE.parent / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                     node.func.id in ("_", "N_") and node.args and \
@@ -364,9 +365,9 @@ def test_every_generic_hint_reads_in_japanese(lang):
 
 
 def test_the_details_evaluate_writes_read_in_japanese(lang):
-    from autograder.evaluate import score
-    from autograder.registry import RAISES, Prepared, Spec
-    from autograder.sandbox import RunResult
+    from autograder.learner.evaluate import score
+    from autograder.learner.registry import RAISES, Prepared, Spec
+    from autograder.learner.sandbox import RunResult
 
     def prep(expected, **case):
         return Prepared({"args": [], "kwargs": {}, "label": "x=1", **case}, expected, [],
@@ -403,7 +404,7 @@ def test_the_details_evaluate_writes_read_in_japanese(lang):
 
 
 def test_the_progress_view_reads_in_japanese_with_its_columns_lined_up(lang):
-    from autograder.progress import Progress, Row, _width
+    from autograder.learner.progress import Progress, Row, _width
 
     hint = ("You returned X @ W: add the bias b (shape (M,)), `X @ W + b`.")
     rows = [Row("sprint0.as_column", "sprint0", "Problem 1: a vector as a column", 1, "done",
@@ -431,7 +432,7 @@ def test_the_progress_view_reads_in_japanese_with_its_columns_lined_up(lang):
 
 
 def test_pack_explains_in_japanese(tmp_path, lang):
-    from autograder import pack
+    from autograder.learner import pack
 
     shutil.copytree(ROOT / "helpers", tmp_path / "helpers")
     shutil.copyfile(ROOT / "notebooks" / "sprint0_start_here.ipynb",

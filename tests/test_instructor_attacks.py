@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import facilitator, late_report, report, similarity
-from autograder import mistake_groups as mg
-from autograder import policy as pol
-from autograder.learner_code import MAX_HELPERS, function_source, own_helpers
-from autograder.registry import load_exercises, select
+from autograder.authoring import facilitator
+from autograder.instructor import late_report, report, similarity
+from autograder.instructor import mistake_groups as mg
+from autograder.instructor import policy as pol
+from autograder.instructor.learner_code import MAX_HELPERS, function_source, own_helpers
+from autograder.learner.registry import load_exercises, select
 from tests.support import LOOP, OTHER, write_forward_general
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +248,7 @@ def test_a_copy_padded_with_dead_code_still_ranks_first(tmp_path):
 
 # --------------------------------------------------------------------------- LMS exports
 def test_no_export_cell_starts_a_formula_from_a_learners_display_name():
-    from autograder import lms
+    from autograder.instructor import lms
 
     book = lms.Gradebook(["sprint1"], {"sprint1": 10.0},
                          [lms.StudentTotals("ann", {"sprint1": 7.0}),

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from autograder import lms, policy, report
+from autograder.instructor import lms, policy, report
 
 DUE = datetime(2026, 10, 5, 23, 59, tzinfo=UTC)
 GRACE = timedelta(minutes=30)

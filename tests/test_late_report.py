@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 
-from autograder import policy, report
+from autograder.instructor import policy, report
 
 POLICY = """
 late_penalty_per_day = 0.25

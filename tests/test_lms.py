@@ -19,7 +19,7 @@ import io
 import pytest
 
 from autograder import __main__ as cli
-from autograder import lms
+from autograder.instructor import lms
 
 GRADES = """student,assignment,exercise,score,max_score,status,message
 alice,sprint1,sprint1.and_gate,1,1,passed,
@@ -170,7 +170,7 @@ STAMPS = {("alice", "sprint1"): "2026-10-06 10:00:00 UTC",   # 1 started day lat
 
 
 def test_final_scores_after_the_late_policy_are_exported_and_flags_stop_it(grading):
-    from autograder import policy
+    from autograder.instructor import policy
 
     for (student, sprint), stamp in STAMPS.items():
         folder = grading / "submitted" / student / sprint

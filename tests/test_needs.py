@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from autograder.check import run_checks
+from autograder.learner.check import run_checks
 
 from .conftest import HELPERS, SOLUTIONS, make_helpers
 
-needs_mod = importlib.import_module("autograder.needs")  # (autograder.needs is the function)
+needs_mod = importlib.import_module("autograder.learner.needs")  # (autograder.needs: the function)
 
 
 @pytest.fixture()
@@ -62,7 +62,7 @@ def test_the_saved_check_decides_without_running_the_check_again(stubs, monkeypa
     def no_check(*a, **k):
         raise AssertionError("needs() ran a check although a fresh result was saved")
 
-    monkeypatch.setattr(sys.modules["autograder.check"], "run_checks", no_check)
+    monkeypatch.setattr(sys.modules["autograder.learner.check"], "run_checks", no_check)
     assert needs_mod.done("sprint1.and_gate", helpers=stubs) is True
 
 
@@ -86,7 +86,7 @@ def test_under_the_course_grader_the_source_decides_and_no_check_runs(stubs, mon
     def no_check(*a, **k):
         raise AssertionError("no check may run inside the grader's kernel")
 
-    monkeypatch.setattr(sys.modules["autograder.check"], "run_checks", no_check)
+    monkeypatch.setattr(sys.modules["autograder.learner.check"], "run_checks", no_check)
     monkeypatch.syspath_prepend(str(stubs.parent))
     for name in [m for m in list(sys.modules) if m.split(".")[0] == "helpers"]:
         monkeypatch.delitem(sys.modules, name)
@@ -98,7 +98,7 @@ def test_in_a_release_folder_earlier_sprints_are_named_and_probed(tmp_path):
     """A sprint's assignment holds only its own public cases: needs() still knows the others."""
     import subprocess
 
-    from autograder import course
+    from autograder.instructor import course
 
     sprint = next(s for s in course.discover_sprints() if s.id == "sprint7")
     folder = course.write_source(tmp_path / "sprint7", sprint)

@@ -15,8 +15,8 @@ import re
 import nbformat
 import pytest
 
-from autograder import stubs
-from autograder.registry import live_exercises
+from autograder.authoring import stubs
+from autograder.learner.registry import live_exercises
 
 from .conftest import HELPERS, ROOT, SOLUTIONS
 from .support import execute_notebook
@@ -316,7 +316,7 @@ def test_problems_are_numbered_in_order_and_each_check_follows_its_heading(path)
 # --------------------------------------------------------------------------- answer notes
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_discussion_question_has_collapsible_notes_right_under_its_answer(path):
-    from autograder.answer_notes import is_note
+    from autograder.instructor.answer_notes import is_note
 
     nb = _read(path)
     for i, c in enumerate(nb.cells):
@@ -331,7 +331,7 @@ def test_every_discussion_question_has_collapsible_notes_right_under_its_answer(
 
 
 def test_a_class_release_leaves_the_answer_notes_out_unless_asked(tmp_path, monkeypatch):
-    from autograder import answer_notes, course
+    from autograder.instructor import answer_notes, course
 
     sprint = course.discover_sprints(["sprint1"])[0]
     monkeypatch.delenv(answer_notes.SWITCH, raising=False)

@@ -1,6 +1,7 @@
 """The grader's repeated facts, each in one place: sprint order and notebooks (sprints.py), what
-the grader takes of a helper file (intake.py), the course's base error (errors.py), and the one
-launcher that drops the grader's privileges (jail.child_launcher)."""
+the grader takes of a helper file (intake.py), the course's base error (errors.py), the one
+launcher that drops the grader's privileges (jail.child_launcher), and the resource limits of
+every process that runs learner code (limits.py)."""
 from __future__ import annotations
 
 import os
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import intake, jail, sprints
 from autograder.__main__ import main
-from autograder.errors import CourseError
+from autograder.instructor import jail
+from autograder.learner import intake, sprints
+from autograder.learner.errors import CourseError
 
 from .conftest import ROOT
 
@@ -77,10 +79,10 @@ def test_the_size_limit_is_inclusive():
 
 # --------------------------------------------------------------------------- errors
 def test_every_error_a_command_reports_is_a_course_error():
-    from autograder.collect import ArchiveError
-    from autograder.gradescope import GradescopeError
-    from autograder.pack import PackError
-    from autograder.stubs import MarkerError
+    from autograder.authoring.stubs import MarkerError
+    from autograder.instructor.collect import ArchiveError
+    from autograder.instructor.gradescope import GradescopeError
+    from autograder.learner.pack import PackError
 
     for cls in (ArchiveError, GradescopeError, PackError, MarkerError):
         assert issubclass(cls, CourseError), cls
@@ -100,7 +102,7 @@ def test_the_command_line_reports_a_course_error_without_a_traceback(tmp_path, c
 
 def test_stubs_with_solutions_stop_the_gradescope_bundle_with_a_message(tmp_path, monkeypatch,
                                                                         capsys):
-    from autograder import course
+    from autograder.instructor import course
 
     def leaked(helpers):
         raise course.CourseError(f"{helpers}/layers.py still has ### BEGIN SOLUTION")
@@ -111,7 +113,7 @@ def test_stubs_with_solutions_stop_the_gradescope_bundle_with_a_message(tmp_path
 
 
 def test_a_bug_is_not_hidden_as_a_course_error(monkeypatch):
-    from autograder import pack
+    from autograder.learner import pack
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")
@@ -160,13 +162,63 @@ def test_run_as_refuses_a_folder_that_is_not_a_job_folder(tmp_path):
 
 
 def test_the_jail_module_stays_a_standalone_script():
-    # the grading kernel runs autograder/jail.py by its path (`python .../jail.py kernel ...`),
-    # never as a package the submission's own autograder/ folder could shadow: no relative import
+    # the grading kernel runs autograder/instructor/jail.py by its path (`python .../jail.py
+    # kernel ...`), never as a package the submission's own autograder/ folder could shadow: no
+    # relative import
     import ast
 
-    tree = ast.parse((ROOT / "autograder" / "jail.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "autograder" / "instructor" / "jail.py").read_text(encoding="utf-8"))
     relative = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
     assert relative == []
+
+
+def test_the_jail_run_by_path_takes_the_graders_limits_not_a_planted_copy(tmp_path):
+    """The kernel's launcher imports the limits from the grader's tree, whatever the working
+    folder (a submission) or PYTHONPATH hold: a planted ``autograder/learner/limits.py`` that
+    would write a file when imported is never imported."""
+    import subprocess
+
+    planted = tmp_path / "autograder" / "learner"
+    planted.mkdir(parents=True)
+    for init in (tmp_path / "autograder" / "__init__.py", planted / "__init__.py"):
+        init.write_text("")
+    (planted / "limits.py").write_text(
+        "open(__file__ + '.imported', 'w').close()\nclass Limits: pass\n"
+        "def preexec(*a, **k): pass\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, str(ROOT / "autograder" / "instructor" / "jail.py")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert "usage: jail.py kernel CONNECTION_FILE" in proc.stderr, proc.stderr
+    assert not (planted / "limits.py.imported").exists()
+
+
+def test_one_implementation_sets_resource_limits():
+    """``setrlimit`` is called in one module; the checker's child and the jail share it."""
+    import ast
+
+    from autograder.learner import limits, sandbox
+
+    callers = sorted(
+        str(path.relative_to(ROOT)) for path in (ROOT / "autograder").rglob("*.py")
+        if any(isinstance(n, ast.Attribute) and n.attr == "setrlimit"
+               for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+    assert callers == ["autograder/learner/limits.py"]
+    assert jail.Limits is limits.Limits and jail.preexec is limits.preexec
+    assert sandbox.limits is limits
+
+
+@pytest.mark.parametrize("processes", [False, True])
+def test_the_limits_hold_in_the_child(processes):
+    import resource
+    import subprocess
+
+    probe = ("import resource as r; print(*(r.getrlimit(x)[0] for x in (r.RLIMIT_AS, "
+             "r.RLIMIT_CPU, r.RLIMIT_FSIZE, r.RLIMIT_CORE, r.RLIMIT_NPROC)))")
+    want = jail.Limits(memory=2 ** 31, cpu=7, file_size=2 ** 20, processes=4096)
+    out = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True,
+                         preexec_fn=jail.preexec(want, processes=processes), timeout=60)
+    nproc = 4096 if processes else resource.getrlimit(resource.RLIMIT_NPROC)[0]
+    assert out.stdout.split() == [str(v) for v in (2 ** 31, 7, 2 ** 20, 0, nproc)], out.stderr
 
 
 def test_without_a_jail_or_a_user_the_launcher_only_sets_limits(tmp_path):

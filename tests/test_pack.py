@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import collect, course, grading, pack, registry
+from autograder.instructor import collect, course, grading
+from autograder.learner import pack, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SPRINT = "sprint1"
@@ -46,7 +47,7 @@ def folder(release, tmp_path) -> Path:
 
 @pytest.fixture
 def specs(release):
-    return registry.load_store(release / "autograder" / "public")
+    return registry.load_store(release / "autograder" / "learner" / "public")
 
 
 def notebook(folder: Path) -> Path:
@@ -281,8 +282,8 @@ def test_the_command_in_a_learner_release(release, tmp_path):
     explanation for the untouched release, exit 0 and the zip with --partial."""
     dest = tmp_path / SPRINT
     shutil.copytree(release, dest)
-    for name in ("pack.py", "__main__.py"):   # until the release ships them
-        shutil.copyfile(ROOT / "autograder" / name, dest / "autograder" / name)
+    for sub, name in (("learner", "pack.py"), ("", "__main__.py")):   # until the release ships them
+        shutil.copyfile(ROOT / "autograder" / sub / name, dest / "autograder" / sub / name)
     env = {**os.environ, "COURSE_STUDENT": "carol"}
     env.pop("PYTHONPATH", None)
     run = subprocess.run([sys.executable, "-m", "autograder", "pack"], cwd=dest, env=env,
@@ -300,7 +301,7 @@ def test_pack_collect_grade_then_the_lms_and_late_exports(folder, specs, tmp_pat
     """The whole path of one class of two: a learner who saved everything (full marks) and
     one who packed the untouched release with --partial (0), through real nbgrader grading,
     then the Canvas import and the late-adjusted CSV from the grading folder."""
-    from autograder import lms, policy
+    from autograder.instructor import lms, policy
 
     upload = tmp_path / "upload"
     pack.pack(folder, "alice", None, upload, specs=specs)

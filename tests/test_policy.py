@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from autograder import __main__ as cli
-from autograder import policy as pol
+from autograder.instructor import policy as pol
 
 POLICY = """
 timezone = "Asia/Tokyo"
@@ -287,7 +287,7 @@ def test_a_learners_own_timestamp_txt_never_becomes_the_submission_time(tmp_path
     platform the submission is flagged, with one the platform's time stands."""
     import zipfile
 
-    from autograder import collect
+    from autograder.instructor import collect
 
     download = tmp_path / "download"
     download.mkdir()

@@ -9,9 +9,10 @@ import sys
 
 import pytest
 
-from autograder import progress, run_checks
+from autograder import run_checks
 from autograder.exercises import sprint1
-from autograder.registry import live_exercises
+from autograder.learner import progress
+from autograder.learner.registry import live_exercises
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, plant_mistake
 

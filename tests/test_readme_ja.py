@@ -54,7 +54,7 @@ def test_every_link_of_the_japanese_guide_resolves():
 
 
 def test_the_files_the_japanese_guide_names_exist():
-    """A path in backquotes (`helpers/conv1d.py`, `autograder/locale/...`) is one of the
+    """A path in backquotes (`helpers/conv1d.py`, `autograder/learner/locale/...`) is one of the
     repository's; built folders (notebooks/ja/), placeholders (<...>, sprintN) are left out."""
     text = README_JA.read_text(encoding="utf-8")
     named = {p for p in re.findall(r"`((?:autograder|data|docs|helpers|notebooks|translations)"

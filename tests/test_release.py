@@ -1,7 +1,7 @@
 """The learner release: what it holds, what it must never hold, and that its checker works.
 
-The release is built once (``autograder.course.release``) for every sprint that has a notebook.
-Sprint 1 is the sprint the checks run on; if its notebook is not in ``notebooks/`` yet, a
+The release is built once (``autograder.instructor.course.release``) for every sprint that has a
+notebook. Sprint 1 is the sprint the checks run on; if its notebook is not in ``notebooks/`` yet, a
 minimal one in the authoring format (setup cell, one check cell per exercise, a discussion
 question) is made in a temporary copy of the repository, so the release is still tested.
 """
@@ -18,7 +18,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import course, registry, stubs
+from autograder.authoring import stubs
+from autograder.instructor import course
+from autograder.learner import registry
 
 from .conftest import ROOT, SOLUTIONS
 from .support import SPRINT, course_repo, reference_secrets, sprint_specs
@@ -96,10 +98,17 @@ def test_release_holds_the_stub_package_and_the_learner_checker(released):
         if f.name != "__init__.py" and stubs.BEGIN in f.read_text(encoding="utf-8"):
             stub = (folder / "helpers" / f.name).read_text(encoding="utf-8")
             assert "raise NotImplementedError" in stub and "not implemented yet" in stub
-    learner = folder / "autograder"
-    assert sorted(p.name for p in learner.glob("*.py")) == sorted(
-        f"{m}.py" for m in course.LEARNER_MODULES)
-    assert sorted(p.name for p in (learner / "public").iterdir()) == [
+    assert sorted(p.name for p in (folder / "autograder").glob("*.py")) == [
+        "__init__.py", "__main__.py"]
+    assert sorted(p.name for p in (folder / "autograder").iterdir()) == [
+        "__init__.py", "__main__.py", "learner"]            # no instructor/, authoring/, exercises/
+    shipped = folder / "autograder" / "learner"
+    assert sorted(p.name for p in shipped.glob("*.py")) == sorted(
+        p.name for p in (ROOT / "autograder" / "learner").glob("*.py")), \
+        "the release ships the learner folder's modules, all of them"
+    for f in shipped.glob("*.py"):
+        assert f.read_bytes() == (ROOT / "autograder" / "learner" / f.name).read_bytes(), f.name
+    assert sorted(p.name for p in (shipped / "public").iterdir()) == [
         "index.json", f"{SPRINT}.json", f"{SPRINT}.npz"]
     if (ROOT / "data").is_dir():  # the bundled data sets, without their build scripts
         want = sorted(p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")
@@ -129,7 +138,7 @@ def test_release_has_no_reference_solutions_or_hidden_material(released):
 
 
 def test_stored_cases_are_exactly_the_public_ones(released):
-    stored = registry.load_store(released / SPRINT / "autograder" / "public")
+    stored = registry.load_store(released / SPRINT / "autograder" / "learner" / "public")
     live = sprint_specs()
     assert [s.id for s in stored] == [s.id for s in live]
     for st, lv in zip(stored, live):
@@ -140,7 +149,8 @@ def test_stored_cases_are_exactly_the_public_ones(released):
         for a, b in zip(st.stored_public, public):
             assert same_value(a.case, b.case) and same_value(a.expected, b.expected), st.id
             assert not a.hidden
-    doc = json.loads((released / SPRINT / "autograder" / "public" / f"{SPRINT}.json").read_text())
+    public = released / SPRINT / "autograder" / "learner" / "public"
+    doc = json.loads((public / f"{SPRINT}.json").read_text())
 
     def keys(tree):
         if isinstance(tree, dict):

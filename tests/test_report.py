@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import report
 from autograder.__main__ import main
+from autograder.instructor import report
 
 from .support import HINT_BIAS, HINT_OR, INJECTED, ROWS, write_grading_dir
 

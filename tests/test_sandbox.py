@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder import sandbox, sandbox_child
-from autograder.compare import compare
-from autograder.registry import case
+from autograder.learner import sandbox, sandbox_child
+from autograder.learner.compare import compare
+from autograder.learner.registry import case
 
 from .conftest import HELPERS, ROOT
 
@@ -250,7 +250,7 @@ def _slow_starting_child(tmp_path, monkeypatch, delay):
     machine would), and is then the real child."""
     script = tmp_path / "slow_child.py"
     script.write_text(f"import sys, time\ntime.sleep({delay})\nsys.path.insert(0, {str(ROOT)!r})\n"
-                      "from autograder.sandbox_child import child_main\n"
+                      "from autograder.learner.sandbox_child import child_main\n"
                       "import os\nos._exit(child_main(sys.argv[1]))\n")
     monkeypatch.setattr(sandbox, "CHILD_SCRIPT", script)
 
@@ -289,7 +289,7 @@ def test_a_module_that_does_not_import_spoils_only_its_own_jobs(tmp_path):
 
 # --------------------------------------------------------------------------- the jail
 def _jailed():
-    from autograder import jail
+    from autograder.instructor import jail
 
     j = jail.detect()
     if not j.isolated:
@@ -298,7 +298,7 @@ def _jailed():
 
 
 def test_jailed_child_sees_only_its_job_folder(tmp_path):
-    from autograder import jail
+    from autograder.instructor import jail
 
     j = _jailed()
     secret = tmp_path / "secret.txt"
@@ -322,7 +322,7 @@ def test_jailed_child_sees_only_its_job_folder(tmp_path):
 
 
 def test_jailed_child_has_a_process_limit_and_no_network(tmp_path):
-    from autograder import jail
+    from autograder.instructor import jail
 
     j = _jailed()
     if j.uid() is None:
@@ -344,7 +344,7 @@ def test_jailed_child_has_a_process_limit_and_no_network(tmp_path):
 
 
 def test_the_jail_never_hands_over_a_shared_folder(tmp_path):
-    from autograder import jail
+    from autograder.instructor import jail
 
     j = jail.Jail("bwrap", as_root=True)
     inside = tmp_path / "work"
@@ -366,7 +366,7 @@ def test_a_check_of_one_sprint_imports_only_that_sprints_declarations(tmp_path):
     from .conftest import ROOT
 
     code = ("import sys\n"
-            "from autograder.check import run_checks\n"
+            "from autograder.learner.check import run_checks\n"
             f"report = run_checks(['sprint1.and_gate'], {str(HELPERS)!r}, save=False)\n"
             "print(report.render())\n"
             "print(sorted(m for m in sys.modules if m.startswith(('autograder.exercises.', "
@@ -376,7 +376,7 @@ def test_a_check_of_one_sprint_imports_only_that_sprints_declarations(tmp_path):
     assert out.returncode == 0, out.stderr
     text, loaded = out.stdout.rsplit("\n", 2)[0], out.stdout.strip().splitlines()[-1]
     assert "sprint1.and_gate" in text and "TODO" in text
-    from autograder.registry import load_exercises
+    from autograder.learner.registry import load_exercises
 
     size = sum(s.sprint == "sprint1" for s in load_exercises())
     assert f"0 of {size} exercises passed (1 checked now)" in text   # the sprint's size
@@ -387,7 +387,7 @@ def test_a_check_of_one_sprint_imports_only_that_sprints_declarations(tmp_path):
 
 
 def test_an_unknown_exercise_still_lists_every_sprint():
-    from autograder.check import run_checks
+    from autograder.learner.check import run_checks
 
     with pytest.raises(KeyError, match="sprint0, sprint1, sprint10") as err:
         run_checks(["sprint1.no_such_gate"], HELPERS, save=False)

@@ -15,8 +15,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import slides
-from autograder.registry import live_exercises
+from autograder.authoring import slides
+from autograder.learner.registry import live_exercises
 
 from .conftest import HELPERS, ROOT, SOLUTIONS
 

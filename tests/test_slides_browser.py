@@ -30,7 +30,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import slides
+from autograder.authoring import slides
 
 from .conftest import ROOT, make_helpers
 from .support import browser_or_skip, js, jupyter_lab, lab_course, wait

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder import run_checks
-from autograder.evaluate import FAILED, PASSED, evaluate
-from autograder.registry import live_exercises, load_exercises
+from autograder.learner.evaluate import FAILED, PASSED, evaluate
+from autograder.learner.registry import live_exercises, load_exercises
 from solutions import warmup
 
 from .conftest import ROOT, make_helpers

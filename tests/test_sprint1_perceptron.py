@@ -18,9 +18,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from autograder import sandbox_child  # noqa: E402
-from autograder.compare import matches  # noqa: E402
 from autograder.exercises import sprint1  # noqa: E402
+from autograder.learner import sandbox_child  # noqa: E402
+from autograder.learner.compare import matches  # noqa: E402
 from solutions import perceptron as P  # noqa: E402
 from solutions import plotting  # noqa: E402
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from autograder.exercises import sprint2
-from autograder.registry import prepare
+from autograder.learner.registry import prepare
 from solutions import activations as act
 from solutions import forward as fw
 

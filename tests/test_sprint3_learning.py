@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from autograder.exercises import sprint3
-from autograder.registry import prepare
-from autograder.sandbox_child import FUNCTIONS
+from autograder.learner.registry import prepare
+from autograder.learner.sandbox_child import FUNCTIONS
 from solutions import gradients as gr
 from solutions import losses as ls
 from solutions import numerical_net as nn
@@ -388,8 +388,8 @@ def test_the_not_restored_mistake_shows_only_on_non_separable_functions():
     ex = EXERCISES["sprint3.numerical_gradient"]
     public = prepare(ex, ex.public_inputs())
     hint = next(m.hint for m in ex.mistakes if m.implementation is sprint3._gradient_not_restored)
-    differs = [p.label for p in public for m in p.mistakes if m["hint"] == hint
-               and not np.allclose(m["outputs"]["return"], p.expected["return"], rtol=1e-6,
+    differs = [p.label for p in public for m in p.mistakes if m.hint == hint
+               and not np.allclose(m.outputs["return"], p.expected["return"], rtol=1e-6,
                                    atol=1e-8)]
     assert any("quadratic" in label for label in differs)
     assert not any("x0² + x1²" in label for label in differs)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from autograder.exercises import sprint4
-from autograder.registry import prepare
+from autograder.learner.registry import prepare
 from solutions import backprop_net as bn
 from solutions import gradient_check as gc
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss

@@ -346,11 +346,11 @@ def test_case_generators_cover_partial_batches_both_activations_and_validation_s
 
 
 def test_the_fit_case_records_that_fit_returns_self():
-    from autograder.registry import prepare
+    from autograder.learner.registry import prepare
 
     ex = EXERCISES["sprint5.fit"]
     prepared = prepare(ex, ex.public_inputs()[:1])[0]
-    from autograder.sandbox_child import SELF
+    from autograder.learner.sandbox_child import SELF
 
     assert prepared.expected["fit() [step 1]"] is SELF
     assert len(prepared.expected["history"]["val_acc"]) == 3

@@ -500,8 +500,8 @@ class _GraphBatchNorm:
 @pytest.mark.parametrize("ex_id", ["sprint9.batchnorm_forward", "sprint9.batchnorm_backward"])
 def test_an_alternative_batchnorm_passes_every_case(ex_id, tmp_path):
     """Statistics over axes instead of to_rows, and the node-by-node backward, are right too."""
-    from autograder.evaluate import PASSED, evaluate
-    from autograder.registry import load_exercises
+    from autograder.learner.evaluate import PASSED, evaluate
+    from autograder.learner.registry import load_exercises
 
     from .conftest import make_helpers, plant_mistake
 

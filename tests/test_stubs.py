@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from autograder import stubs
+from autograder.authoring import stubs
 
 from .conftest import HELPERS, ROOT, SOLUTIONS
 

@@ -10,8 +10,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder import facilitator, sync
-from autograder.registry import Exercise, live_exercises
+from autograder.authoring import facilitator, sync
+from autograder.learner.registry import Exercise, live_exercises
 
 from .conftest import ROOT
 

@@ -2,8 +2,8 @@
 sprint graded on its own work — every attack and alternative implementation run for real.
 
 Each test writes a learner's ``helpers/`` (the reference with one piece replaced) and runs it
-through the learner's check (:func:`autograder.check.run_checks`) or the trusted grader
-(:func:`autograder.trusted.grade_exercise`), as a learner or an instructor would.
+through the learner's check (:func:`autograder.learner.check.run_checks`) or the trusted grader
+(:func:`autograder.instructor.trusted.grade_exercise`), as a learner or an instructor would.
 """
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import registry, sandbox, trusted
-from autograder.check import run_checks
-from autograder.evaluate import BLOCKED, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
-from autograder.verdict import KINDS, Outcome, render
+from autograder.instructor import trusted
+from autograder.learner import registry, sandbox
+from autograder.learner.check import run_checks
+from autograder.learner.evaluate import BLOCKED, FAILED, NOT_IMPLEMENTED, PASSED, evaluate
+from autograder.learner.verdict import KINDS, Outcome, render
 
 from .conftest import HELPERS, make_helpers, pasted_source
 from .corpus.sprint4 import ReluBookInPlaceBackward, ReluBookWithCopies
@@ -237,7 +238,7 @@ ScratchNeuralNetClassifier = _FloatLabels
 
 
 def test_a_loop_that_returns_an_empty_float_array_for_no_sample_passes():
-    from autograder.compare import compare
+    from autograder.learner.compare import compare
 
     assert compare(np.zeros(0, dtype=np.int64), np.array([])) is None
 
@@ -354,7 +355,7 @@ def test_a_release_without_reference_still_names_the_blocking_exercise(tmp_path,
 
 
 def test_the_report_reads_the_hints_as_data_not_from_the_message():
-    from autograder import report
+    from autograder.instructor import report
 
     row = {"student": "a", "assignment": "sprint1", "exercise": "sprint1.xor_gate",
            "score": 0.0, "max_score": 2.0, "status": "failed",
@@ -370,7 +371,7 @@ def test_csv_columns_carry_the_outcome_as_data(tmp_path):
     t = _graded("sprint2.sigmoid", pkg)
     kind, case, hidden, hints = trusted.csv_extra(t.result)
     assert kind == "value" and case == "1" and hidden == "no" and hints.startswith("[")
-    from autograder.grading import CSV_COLUMNS
+    from autograder.instructor.grading import CSV_COLUMNS
 
     assert CSV_COLUMNS[-4:] == trusted.CSV_EXTRA_COLUMNS
 
@@ -462,8 +463,8 @@ def test_helper_imports_finds_every_spelling():
 
 
 def test_floats_for_integers_pass_only_when_the_inputs_are_integers():
-    from autograder.compare import compare
-    from autograder.evaluate import _case_tol
+    from autograder.learner.compare import compare
+    from autograder.learner.evaluate import _case_tol
 
     spec = SPECS["sprint0.affine"]
     ints = registry.case(np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4), np.arange(4))

@@ -1,5 +1,5 @@
 """Exercise declarations, one module per sprint (``sprint1.py`` ...), each with a list
-``EXERCISES`` of :class:`autograder.registry.Exercise`. Grader side only: these modules
+``EXERCISES`` of :class:`autograder.learner.registry.Exercise`. Grader side only: these modules
 import the reference solutions and generate hidden cases, and never ship to learners.
 
 The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in
@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import partial
 
-from ..registry import Mistake
+from ..learner.registry import Mistake
 
 _NUMBERED = re.compile(r"^Problem (\d+)\b")
 

@@ -8,8 +8,8 @@ exactly when a learner needs the hint. On the other shapes the generic shape mes
 """
 import numpy as np
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case
 from . import numbered
 
 EXACT = Tolerance(rtol=0, atol=0)

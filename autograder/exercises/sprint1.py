@@ -11,8 +11,8 @@ import numpy as np
 
 from solutions.perceptron import NAND, OR, Perceptron, step_function
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])

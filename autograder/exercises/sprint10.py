@@ -5,8 +5,8 @@ wrong transpose that happens to give the right shape gives the wrong numbers.
 """
 import numpy as np
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case
 from . import numbered
 
 EXACT = Tolerance(rtol=0, atol=0)

@@ -4,8 +4,8 @@ import numpy as np
 from solutions.activations import sigmoid
 from solutions.forward import forward_general, init_network
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case
 from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")

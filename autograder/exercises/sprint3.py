@@ -13,8 +13,8 @@ from solutions.gradients import numerical_gradient
 from solutions.losses import DELTA
 from solutions.numerical_net import TwoLayerNet
 
-from ..compare import Tolerance
-from ..registry import Exercise, Fn, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Fn, Mistake, case, class_case
 from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-8, dtype="float")

@@ -8,8 +8,8 @@ import numpy as np
 
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"

@@ -20,8 +20,8 @@ from solutions.classifier import (  # noqa: F401 - the names the mistakes use
     init_params,
 )
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"

@@ -15,8 +15,8 @@ from solutions.initializers import _activate  # noqa: F401 - used by the mistake
 from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: F401
 from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)

@@ -12,8 +12,8 @@ import numpy as np
 
 from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size, pad1d  # noqa: F401
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"

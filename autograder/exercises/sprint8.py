@@ -13,8 +13,8 @@ from solutions.conv2d import Conv2d, conv_output_size
 from solutions.param_count import ALEXNET, ALEXNET_INPUT, SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten, slips
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)

@@ -17,8 +17,8 @@ import numpy as np
 from solutions.batchnorm import BatchNormalization, from_rows, to_rows
 from solutions.preprocessing import Standardizer, shift_images  # noqa: F401 - for the mistakes
 
-from ..compare import Tolerance
-from ..registry import Exercise, Mistake, case, class_case
+from ..learner.compare import Tolerance
+from ..learner.registry import Exercise, Mistake, case, class_case
 from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)

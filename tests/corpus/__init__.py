@@ -21,8 +21,8 @@ several entries share is a helper of the corpus module, pasted with each entry t
 each correct entry stays its own way of writing the answer.
 
 ``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
-hidden cases, :func:`autograder.grading.grade_exercises`) in as few helper packages as the
-entries allow (:func:`packages`), and asserts every correct entry gets full marks and every
+hidden cases, :func:`autograder.instructor.trusted.grade_exercises`) in as few helper packages as
+the entries allow (:func:`packages`), and asserts every correct entry gets full marks and every
 mistake loses points (with its hint, where one is named). An entry the harness misjudges for
 a reason outside the declarations is marked with a :class:`Gap` (``xfail=MUTATION``): a strict
 expected failure while a probe finds that gap in the harness, an ordinary test once it is
@@ -91,8 +91,8 @@ class Gap:
 
 
 def _mutated_method_argument_missed(exercise) -> bool:
-    from autograder import sandbox_child
-    from autograder.registry import class_case
+    from autograder.learner import sandbox_child
+    from autograder.learner.registry import class_case
 
     class Probe:
         def step(self, a):
@@ -103,26 +103,26 @@ def _mutated_method_argument_missed(exercise) -> bool:
 
 
 def _float_kind_not_compared(exercise) -> bool:
-    from autograder.compare import compare
+    from autograder.learner.compare import compare
 
     return compare(np.array([1.0, 0.0]), np.array([True, False])) is None
 
 
 def _float_labels_accepted(exercise) -> bool:
-    from autograder.compare import compare
+    from autograder.learner.compare import compare
 
     return compare(np.array([1, 0]), np.array([1.0, 0.0])) is None
 
 
 def _empty_answer_dtype_compared(exercise) -> bool:
-    from autograder.compare import Tolerance, compare
+    from autograder.learner.compare import Tolerance, compare
 
     return compare(np.zeros(0, int), np.zeros(0), Tolerance(dtype="int")) is not None
 
 
 def _float32_not_kept(exercise) -> bool:
     """float32 answers are compared as float64 unless the exercise asks for the same dtype."""
-    from autograder.compare import compare
+    from autograder.learner.compare import compare
 
     if compare(np.zeros(2, np.float32), np.zeros(2), exercise.tol) is not None:
         return False
@@ -130,9 +130,9 @@ def _float32_not_kept(exercise) -> bool:
 
 
 def _returned_self_rejected(exercise) -> bool:
-    from autograder import sandbox_child
-    from autograder.compare import compare
-    from autograder.registry import class_case
+    from autograder.learner import sandbox_child
+    from autograder.learner.compare import compare
+    from autograder.learner.registry import class_case
 
     class Probe:
         def step(self):

@@ -8,5 +8,5 @@ def array_equal(*a, **k):
 '''
 FILES = {"numpy/__init__.py": _FAKE, "helpers/numpy/__init__.py": _FAKE,
          "helpers/numpy.py": _FAKE,
-         "autograder/check.py": "def check(*a, **k):\n    print('\\u2714 PASS')\n",
+         "autograder/learner/check.py": "def check(*a, **k):\n    print('\\u2714 PASS')\n",
          "autograder/evil.py": "print('\\u2714 PASS everything')\n"}

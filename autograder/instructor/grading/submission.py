@@ -1,0 +1,77 @@
+"""One student's submission of one assignment, what grading found, and what each step cost."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ...learner.evaluate import ExerciseResult
+from .. import course
+from ..trusted import Trusted
+
+
+@dataclass
+class Submission:
+    """One student's submission of one assignment, and what grading found."""
+
+    student: str
+    assignment: str
+    sprint: course.Sprint
+    problems: list[str] = field(default_factory=list)   # for the summary
+    helpers: dict[str, bytes] | None = None   # helpers/*.py by file name; None: no helpers/
+    trusted: list[Trusted] = field(default_factory=list)   # per exercise, course order
+    notebook_replaced: bool = False
+    autograded: bool = False
+    reason: str = ""     # why the submission could not be graded (it then scores 0)
+    timing: dict[str, dict[str, float]] = field(default_factory=dict)   # step: StepTime.as_dict()
+
+    @property
+    def results(self) -> list[ExerciseResult]:
+        """The :class:`ExerciseResult` of each exercise, in course order."""
+        return [t.result for t in self.trusted]
+
+    @property
+    def key(self) -> str:
+        return f"{self.student}/{self.assignment}"
+
+    def note(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+
+
+@dataclass
+class StepTime:
+    """What one step of grading a submission cost: wall seconds, and CPU seconds of the
+    worker itself and of the processes it reaped. A jailed child or kernel is not among
+    them: bubblewrap's outer process exits before it reaps the process inside, so that CPU
+    time is never charged to the worker (``benchmarks/results/grading.md``)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    children_cpu: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"wall": round(self.wall, 4), "cpu": round(self.cpu, 4),
+                "children_cpu": round(self.children_cpu, 4)}
+
+
+@contextmanager
+def _timed(sub: Submission, step: str):
+    """Add the cost of the ``with`` block to ``sub.timing[step]``."""
+    import resource
+
+    def now():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (time.perf_counter(), own.ru_utime + own.ru_stime,
+                kids.ru_utime + kids.ru_stime)
+
+    start = now()
+    try:
+        yield
+    finally:
+        end = now()
+        t = StepTime(*(b - a for a, b in zip(start, end)))
+        old = sub.timing.get(step, {"wall": 0.0, "cpu": 0.0, "children_cpu": 0.0})
+        sub.timing[step] = StepTime(old["wall"] + t.wall, old["cpu"] + t.cpu,
+                                    old["children_cpu"] + t.children_cpu).as_dict()

@@ -1,0 +1,494 @@
+"""The class report and per-student result pages, from a grading folder's ``grades.csv``.
+
+``python -m autograder report GRADING [--out GRADING/report.html] [--threshold 0.5]`` reads
+``GRADING/grades.csv`` (written by ``python -m autograder grade``: one row per student,
+assignment and exercise) and writes, all self-contained (plots as inline PNG, no script, no
+link to the internet, so it opens offline and can be mailed):
+
+* ``report.html``, for the instructor or the study group's facilitator: the score
+  distribution, the pass rate of each exercise, the most common mistake hints of each exercise,
+  the students who need help, each student's score, and the grader's list of problems
+  (``summary.txt``);
+* ``report.csv`` (beside it): one row per student, the score of each assignment, the total,
+  the percentage and whether the student needs help: the table to import into a gradebook;
+* the **class's own mistakes** (when ``GRADING/state/`` holds the graded answers'
+  fingerprints, :mod:`autograder.instructor.mistake_groups`): each exercise's wrong answers grouped
+  by what they output, each group's size, whether it is a known mistake (its hint) or one
+  nobody catalogued, the first differing case, its members and one member's function (the
+  report is the instructor's: it names students and shows their code);
+* ``results/<student>/<assignment>.html``: one page per student and assignment listing each
+  exercise's status, score, what is wrong with the first failing case and the hints. It is
+  made only of ``grades.csv``, which holds the public case's message and, for a hidden case,
+  only its number and the kind of problem: never a hidden input or reference code.
+
+A student **needs help** when their score is below ``threshold`` (default 50 %) of the points
+of the assignments they submitted, or when any of their exercises ends in ``error`` (the code
+does not import, crashes or times out: usually a setup problem worth a minute in person).
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..learner.errors import CourseError
+from ..learner.sprints import sprint_key
+from . import late_report
+from .trusted import hints_from_row
+
+REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
+                    "message")
+DEFAULT_THRESHOLD = 0.5
+HINT_PREFIX = "Hint: "
+TOP_HINTS = 3
+
+
+MAX_MESSAGE_CHARS = 2000   # of one message, as grades.csv holds them
+
+
+class ReportError(CourseError):
+    """The grading folder has no usable ``grades.csv``."""
+
+
+# --------------------------------------------------------------------------- reading
+def load_grades(path: Path) -> list:
+    """The rows of a ``grades.csv`` with ``score`` and ``max_score`` as floats."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
+                          "first (its --out folder is the grading folder)")
+    # a message may be long (a grades.csv of an older grader kept them whole): no field
+    # size limit while reading, and each message cut to MAX_MESSAGE_CHARS
+    csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}: is it the "
+                              "grades.csv of `python -m autograder grade`?")
+        rows = []
+        for number, row in enumerate(reader, 2):
+            try:
+                row["score"] = float(row["score"])
+                row["max_score"] = float(row["max_score"])
+            except ValueError:
+                raise ReportError(f"{path}, line {number}: score {row['score']!r} or "
+                                  f"max_score {row['max_score']!r} is not a number") from None
+            message = row.get("message") or ""
+            if len(message) > MAX_MESSAGE_CHARS:
+                row["message"] = message[:MAX_MESSAGE_CHARS - 1] + "…"
+            rows.append(row)
+    if not rows:
+        raise ReportError(f"{path} has no grades in it")
+    return rows
+
+
+def hints_of(message: str) -> list:
+    """The ``Hint: ...`` lines of a grades.csv message, without the prefix.
+
+    >>> hints_of("public case 1 of 3 (x=1): wrong value\\nHint: use np.maximum")
+    ['use np.maximum']
+    """
+    return [ln[len(HINT_PREFIX):].strip() for ln in (message or "").splitlines()
+            if ln.startswith(HINT_PREFIX)]
+
+
+def problem_of(message: str) -> str:
+    """The first line of a message that is not a hint: what went wrong."""
+    for ln in (message or "").splitlines():
+        if ln.strip() and not ln.startswith(HINT_PREFIX):
+            return ln.strip()
+    return ""
+
+
+# --------------------------------------------------------------------------- statistics
+@dataclass
+class ExerciseStats:
+    """How the class did on one exercise."""
+
+    exercise: str
+    assignment: str
+    points: float
+    submissions: int = 0
+    passed: int = 0
+    score_sum: float = 0.0
+    statuses: Counter = field(default_factory=Counter)
+    hints: Counter = field(default_factory=Counter)   # hint -> students who got it
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.submissions if self.submissions else 0.0
+
+    @property
+    def mean_score(self) -> float:
+        return self.score_sum / self.submissions if self.submissions else 0.0
+
+
+@dataclass
+class StudentStats:
+    """One student's scores per assignment and why they may need help."""
+
+    student: str
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # assignment: (score, max)
+    errors: list[str] = field(default_factory=list)     # exercises that ended in "error"
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(s for s, _ in self.scores.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(m for _, m in self.scores.values())
+
+    @property
+    def fraction(self) -> float:
+        return self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def needs_help(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class ClassStats:
+    assignments: list[str]
+    exercises: list[ExerciseStats]    # course order
+    students: list[StudentStats]      # by name
+    threshold: float
+
+
+def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
+    """Per-exercise and per-student figures of a class, from grades.csv rows."""
+    exercises: dict = {}
+    students: dict = {}
+    for r in rows:
+        ex = exercises.setdefault(r["exercise"], ExerciseStats(r["exercise"], r["assignment"],
+                                                               r["max_score"]))
+        ex.submissions += 1
+        ex.passed += r["status"] == "passed"
+        ex.score_sum += r["score"]
+        ex.statuses[r["status"]] += 1
+        structured = hints_from_row(r)   # the hints column; older files: the message
+        for h in dict.fromkeys(hints_of(r["message"]) if structured is None else structured):
+            ex.hints[h] += 1
+        st = students.setdefault(r["student"], StudentStats(r["student"]))
+        got, top = st.scores.get(r["assignment"], (0.0, 0.0))
+        st.scores[r["assignment"]] = (got + r["score"], top + r["max_score"])
+        if r["status"] == "error":
+            st.errors.append(r["exercise"])
+    for st in students.values():
+        if st.fraction < threshold:
+            st.reasons.append(f"{100 * st.fraction:.0f}% of the points, below "
+                              f"{100 * threshold:.0f}%")
+        if st.errors:
+            st.reasons.append(f"code that does not run (error) in {len(st.errors)} "
+                              f"exercise(s): {', '.join(st.errors)}")
+    assignments = sorted({r["assignment"] for r in rows}, key=sprint_key)
+    order = {a: i for i, a in enumerate(assignments)}
+    first_seen = {e: i for i, e in enumerate(exercises)}
+    ex_list = sorted(exercises.values(),
+                     key=lambda e: (order[e.assignment], first_seen[e.exercise]))
+    return ClassStats(assignments, ex_list, [students[s] for s in sorted(students)], threshold)
+
+
+# --------------------------------------------------------------------------- plots
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def plot_distribution(stats: ClassStats) -> str:
+    """A histogram of the students' percentages, one series per assignment (a PNG data URI)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 3.6))
+    ax = fig.subplots()
+    series = [[100 * s / m for st in stats.students
+               for (a, (s, m)) in st.scores.items() if a == assignment and m]
+              for assignment in stats.assignments]
+    ax.hist(series, bins=list(range(0, 101, 10)), label=stats.assignments, stacked=True,
+            edgecolor="white")
+    ax.axvline(100 * stats.threshold, color="tab:red", linestyle="--",
+               label=f"needs help below {100 * stats.threshold:.0f}%")
+    ax.set_xlabel("score (% of the assignment's points)")
+    ax.set_ylabel("students")
+    ax.set_title("Score distribution")
+    ax.set_xlim(0, 100)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize="small")
+    return _png(fig)
+
+
+def plot_pass_rates(stats: ClassStats) -> str:
+    """A horizontal bar per exercise: the share of students who passed it (a PNG data URI)."""
+    from matplotlib.figure import Figure
+
+    names = [e.exercise for e in stats.exercises]
+    fig = Figure(figsize=(7, 0.9 + 0.32 * len(names)))
+    ax = fig.subplots()
+    rates = [100 * e.pass_rate for e in stats.exercises]
+    ax.barh(range(len(names)), rates, color="tab:green")
+    ax.set_yticks(range(len(names)), names, fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("students who passed (%)")
+    ax.set_ylabel("exercise")
+    ax.set_title("Pass rate per exercise")
+    return _png(fig)
+
+
+# --------------------------------------------------------------------------- HTML
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.passed { color: #1a7f37; } .failed, .error { color: #c62828; } .not-implemented { color: #777; }
+pre { white-space: pre-wrap; margin: 0; font-size: 0.9em; }
+details pre { background: #fafafa; border: 1px solid #eee; padding: 0.4em; }
+img { max-width: 100%; }
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _page(title: str, body: list) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _table(table_id: str, header: list, rows: list) -> str:
+    """A table; a cell is text, or ``(text, css class)``; numbers are right-aligned."""
+    out = [f'<table id="{table_id}">', "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header)
+           + "</tr>"]
+    for row in rows:
+        cells = []
+        for c in row:
+            css = ""
+            if isinstance(c, tuple):
+                c, css = c
+            elif isinstance(c, (int, float)):
+                css = "num"
+            cells.append(f'<td class="{css}">{_e(c)}</td>' if css else f"<td>{_e(c)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render_mistakes(mistakes: list) -> list:
+    """The section on the class's own mistakes (HTML parts): groups of two students or more
+    and the known mistakes, each with its first differing case, members and one function."""
+    body = ["<h2>This class's own mistakes (このクラスの間違い)</h2>",
+            "<p>The wrong answers of each exercise, grouped by what they output on the cases "
+            "every one of them was graded on (the same answers, case by case, up to the "
+            "exercise's tolerance). <em>Not catalogued</em> groups are mistakes the grader has "
+            "no hint for yet: to give the next class one, run the command shown (it writes a "
+            "declaration to review and paste, see docs/class.md). The code is one member's, "
+            "for you only: this section never reaches a learner's page.</p>"]
+    rows = []
+    for em in mistakes:
+        shown = [g for g in em.groups if g.known or g.size > 1]
+        for g in shown:
+            what = (_e(g.known_hint) if g.known else
+                    "<strong>not catalogued</strong><br><code>python -m autograder mistakes "
+                    f"promote GRADING {_e(em.exercise)} {_e(g.group)} --hint \"...\"</code>")
+            code = (f"<details><summary>{_e(g.representative)}'s code</summary><pre>"
+                    f"{_e(g.source)}</pre></details>" if g.source else "")
+            rows.append(f"<tr><td>{_e(em.exercise)}</td><td>{_e(g.group)}</td>"
+                        f"<td class=\"num\">{g.size}</td><td>{what}</td>"
+                        f"<td>{_e(g.case_text())}</td><td>{_e(', '.join(g.students))}{code}"
+                        "</td></tr>")
+        if em.unique_unknown:
+            rows.append(f"<tr><td>{_e(em.exercise)}</td><td></td><td class=\"num\">"
+                        f"{em.unique_unknown}</td><td>other wrong answers, each given by one "
+                        "student only</td><td></td><td></td></tr>")
+    if not rows:
+        return body + ["<p>No wrong answers to group.</p>"]
+    return body + ['<table id="class-mistakes">', "<tr><th>exercise</th><th>group</th>"
+                   "<th>students</th><th>known mistake (its hint)</th><th>first differing case"
+                   "</th><th>who, and one member's code</th></tr>", *rows, "</table>"]
+
+
+def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
+                  late: dict | None = None, mistakes: list | None = None,
+                  similarity: list | None = None) -> str:
+    """The class report as one self-contained HTML page."""
+    n = len(stats.students)
+    helped = [s for s in stats.students if s.needs_help]
+    body = ["<h1>Class report (クラスの成績)</h1>",
+            f"<p>{n} student(s), assignment(s) {_e(', '.join(stats.assignments))}; from "
+            f"<code>{_e(source)}</code>, {datetime.now():%Y-%m-%d %H:%M}. A student needs help "
+            f"below {100 * stats.threshold:.0f}% of the points or when some of their code does "
+            "not run (status <em>error</em>).</p>",
+            "<h2>Score distribution (得点分布)</h2>",
+            f'<img id="distribution" alt="histogram of the students\' scores" '
+            f'src="{plot_distribution(stats)}">',
+            "<h2>Pass rate per exercise (正答率)</h2>",
+            f'<img id="pass-rate-plot" alt="pass rate per exercise" '
+            f'src="{plot_pass_rates(stats)}">',
+            _table("pass-rate", ["exercise", "points", "students", "passed", "pass rate",
+                                 "mean score", "failed", "not implemented", "error"],
+                   [[e.exercise, e.points, e.submissions, e.passed,
+                     (f"{100 * e.pass_rate:.1f}%", "num"), round(e.mean_score, 2),
+                     e.statuses.get("failed", 0), e.statuses.get("not implemented", 0),
+                     e.statuses.get("error", 0)] for e in stats.exercises]),
+            "<h2>Most common mistakes (よくある間違い)</h2>",
+            "<p>The hints the grader gave, by how many students got each (at most "
+            f"{TOP_HINTS} per exercise): each is a known mistake worth a minute of "
+            "discussion.</p>"]
+    hint_rows = [[e.exercise, h, c] for e in stats.exercises
+                 for h, c in e.hints.most_common(TOP_HINTS)]
+    body.append(_table("hints", ["exercise", "hint", "students"], hint_rows) if hint_rows
+                else "<p>No hints: no known mistake was recognised.</p>")
+    if mistakes is not None:
+        body += render_mistakes(mistakes)
+    if similarity:
+        body.append("<h2>Code similarity, for review</h2>")
+        body.append("<p>Pairs of students ranked by how alike their graded functions are "
+                    "(<code>python -m autograder similarity</code>): for a person to read side "
+                    "by side, never a verdict. " + ", ".join(
+                        f'<a href="{_e(href)}">{_e(name)}</a>' for name, href in similarity)
+                    + "</p>")
+    body.append(f"<h2>Students who need help ({len(helped)} of {n})</h2>")
+    body.append(_table("needs-help", ["student", "score", "points", "percent", "why"],
+                       [[s.student, s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num"),
+                         "; ".join(s.reasons)] for s in helped])
+                if helped else "<p>Nobody: every student is above the threshold and their "
+                               "code runs.</p>")
+    body.append("<h2>Scores</h2>")
+    body.append(_table("scores", ["student", *stats.assignments, "total", "points", "percent"],
+                       [[s.student, *[(_num(s.scores[a][0]) if a in s.scores else "-", "num")
+                                      for a in stats.assignments],
+                         s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num")]
+                        for s in stats.students]))
+    body += late_report.report_section(late)   # the course's deadlines, if applied
+    if problems:
+        body.append("<h2>Problems the grader reported</h2>")
+        body.append("<pre id=\"problems\">" + _e("\n".join(problems)) + "</pre>")
+    return _page("Class report", body)
+
+
+def render_student(student: str, assignment: str, rows: list, late: dict | None = None) -> str:
+    """One student's results for one assignment, exercise by exercise."""
+    got = sum(r["score"] for r in rows)
+    top = sum(r["max_score"] for r in rows)
+    body = [f"<h1>{_e(assignment)}: results of {_e(student)}</h1>",
+            f"<p>Graded by the course's grader on public and hidden cases: <strong>"
+            f"{_num(got)} of {_num(top)} points</strong>. For each exercise that is not "
+            "passed: what is wrong with the first failing case and the hints (ヒント) of the "
+            "known mistakes it matches. Hidden cases show only their number and the kind of "
+            "problem. Run <code>python -m autograder check</code> in your folder to see the "
+            "public cases again.</p>"]
+    body.append(late_report.student_line(late, student, assignment))
+    out = ['<table id="results">', "<tr><th>exercise</th><th>status</th><th>score</th>"
+           "<th>what is wrong, and hints</th></tr>"]
+    for r in rows:
+        css = r["status"].replace(" ", "-")
+        out.append(f"<tr><td>{_e(r['exercise'])}</td><td class=\"{css}\">{_e(r['status'])}"
+                   f"</td><td class=\"num\">{_num(r['score'])} / {_num(r['max_score'])}</td>"
+                   f"<td><pre>{_e(r['message'])}</pre></td></tr>")
+    out.append("</table>")
+    body.append("\n".join(out))
+    return _page(f"{assignment}: {student}", body)
+
+
+def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
+    """One row per student: each assignment's score, total, percent and needs-help."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["student", *stats.assignments, "total", "max_total", "percent",
+                    "needs_help", "why", *late_report.csv_columns(late, stats.assignments)])
+        for s in stats.students:
+            w.writerow([s.student, *[_num(round(s.scores[a][0], 2)) if a in s.scores else ""
+                                     for a in stats.assignments],
+                        _num(round(s.score, 2)), _num(s.max_score),
+                        f"{100 * s.fraction:.1f}", "yes" if s.needs_help else "no",
+                        "; ".join(s.reasons),
+                        *late_report.csv_cells(late, s.student, stats.assignments)])
+    return Path(path)
+
+
+def _problems(grading_dir: Path) -> list:
+    """The ``Problems:`` lines of the grader's ``summary.txt``, if there is one."""
+    path = grading_dir / "summary.txt"
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        start = next(i for i, ln in enumerate(lines) if ln.startswith("Problems:"))
+    except StopIteration:
+        return []
+    return [ln.strip() for ln in lines[start + 1:] if ln.startswith("  ")]
+
+
+def _safe_name(name: str) -> str:
+    """``name`` as one file name: itself when it is plain, else its plain form followed by
+    ``+`` and a digest of the name (``+`` is in no id and in no plain form), so that two ids
+    never share a page (``ann.`` and ``ann``; ``a‿b`` and ``a_b``) — a learner would get the
+    other's results."""
+    import hashlib
+
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                    for ch in name).strip(".") or "_"
+    if plain == name:
+        return name
+    return f"{plain[:64]}+{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def write_report(grading_dir: Path, out: Path | None = None, *,
+                 threshold: float = DEFAULT_THRESHOLD, submitted_dir: Path | None = None,
+                 ) -> dict:
+    """Write the report, the CSV export and the per-student pages; returns their paths (and
+    ``mistakes``: the class's own mistakes, or ``None`` without state files).
+    ``submitted_dir``: where the learners' code is (default ``GRADING/submitted``)."""
+    grading_dir = Path(grading_dir)
+    if not 0 <= threshold <= 1:
+        raise ReportError(f"the threshold is a fraction of the points, 0 to 1 (got {threshold})")
+    rows = load_grades(grading_dir / "grades.csv")
+    stats = class_stats(rows, threshold)
+    late = late_report.submissions(rows)   # None unless the course's policy was applied
+    out = Path(out) if out else grading_dir / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    mistakes = None
+    if (grading_dir / "state").is_dir():
+        from .mistake_groups import MistakeError, class_mistakes
+
+        try:
+            mistakes = class_mistakes(grading_dir, submitted_dir)
+        except MistakeError:
+            mistakes = None
+    import os
+
+    sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"),
+                       key=lambda p: sprint_key(p.stem))
+    links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
+    out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
+                                 problems=_problems(grading_dir), late=late,
+                                 mistakes=mistakes, similarity=links), encoding="utf-8")
+    csv_path = export_csv(out.with_suffix(".csv"), stats, late)
+    pages = []
+    by_key: dict = {}
+    for r in rows:
+        by_key.setdefault((r["student"], r["assignment"]), []).append(r)
+    for (student, assignment), items in sorted(by_key.items()):
+        page = out.parent / "results" / _safe_name(student) / f"{_safe_name(assignment)}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(render_student(student, assignment, items, late), encoding="utf-8")
+        pages.append(page)
+    return {"report": out, "csv": csv_path, "pages": pages, "stats": stats,
+            "mistakes": mistakes}
