@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from . import parallel
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 HELPERS = ROOT / "helpers"
@@ -109,12 +111,10 @@ SLOW_TESTS = {
     # one jailed check (a new sandboxed process) per known mistake: 236 cases
     "tests/test_exercises.py::test_each_hint_fires_on_the_mistake_it_names":
         "a jailed check per known mistake",
-    # one jailed check per exercise, twice over (68 each); the reference's own pass of every
-    # public and hidden case stays in the quick selection
+    # two jailed checks per exercise (68 each); the reference's pass of every public and
+    # hidden case and the untouched stubs (one jailed check per sprint) stay quick
     "tests/test_exercises.py::test_a_hard_coded_answer_to_the_worked_examples_fails":
-        "a jailed check per exercise",
-    "tests/test_exercises.py::test_untouched_stub_reports_not_implemented":
-        "a jailed check per exercise",
+        "two jailed checks per exercise",
     # grades the whole accuracy corpus (every alternative answer and mistake) once per session,
     # whichever of its tests is selected; the check that the corpus is complete stays quick
     "tests/test_corpus.py::test_a_correct_implementation_gets_full_marks":
@@ -171,20 +171,30 @@ SLOW_TESTS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     """Mark :data:`SLOW_TESTS` slow; an entry naming a function its collected test file does not
-    define is an error (the list must not silently go stale when a test is renamed)."""
+    define is an error (the list must not silently go stale when a test is renamed).
+
+    With several workers (``./course test``: pytest-xdist, ``--dist loadgroup``), the tests
+    that share a fixture of their module run on one worker (:mod:`tests.parallel`).
+    """
     modules = {}
     for item in items:
         path, _, rest = item.nodeid.partition("::")
         modules.setdefault(path, getattr(item, "module", None))
         if path in SLOW_TESTS or f"{path}::{rest.split('[')[0]}" in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+    parallel.group_tests_sharing_a_module_fixture(items)
     stale = [entry for entry in SLOW_TESTS if "::" in entry
              and entry.split("::")[0] in modules
              and not hasattr(modules[entry.split("::")[0]], entry.split("::")[1])]
     if stale:
         raise pytest.UsageError(f"tests/conftest.py SLOW_TESTS names no test: {stale}")
+
+
+def pytest_runtest_setup(item):
+    parallel.fail_if_the_group_was_lost(item)
 
 
 # the fixtures of tests/support.py, for every test (imported last: support imports ROOT)
