@@ -199,7 +199,9 @@ def _cmd_slides(args) -> int:
             print(f"error: no sprintN_*.ipynb in {args.source}", file=sys.stderr)
             return 2
     try:
-        written = slides.render_all(Path(args.out_dir), paths)
+        from .i18n import language
+
+        written = slides.render_all(Path(args.out_dir), paths, lang=args.lang or language())
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -498,6 +500,9 @@ def main(argv=None) -> int:
     p.add_argument("--from", dest="source", metavar="DIR",
                    help="render the sprint notebooks of DIR (e.g. ones you ran, with their "
                         "plots) instead of the course's notebooks/")
+    p.add_argument("--lang", choices=("en", "ja"), default=None,
+                   help="the slides' language (default: the course's, COURSE_LANG or the "
+                        "locale): ja renders each translated notebook's Japanese text")
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",
