@@ -480,8 +480,12 @@ def merge(template, catalog):
 def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None,
         force: bool = False) -> int:
     """``python -m autograder translate {check,update,build}`` (authors)."""
+    from . import guide_translation     # the facilitator guides: their own module
+
+    guides = tuple(n.split("/", 1)[1] for n in new if n.startswith(guide_translation.FOLDER + "/"))
+    new = tuple(n for n in new if not n.startswith(guide_translation.FOLDER + "/"))
     if action == "update":
-        for path in update(lang, new=tuple(new)):
+        for path in update(lang, new=tuple(new)) + guide_translation.update(lang, new=guides):
             print(f"updated {path.relative_to(ROOT)}")
         return 0
     found = message_problems(lang)
@@ -489,13 +493,16 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
         found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):
         found += notebook_problems(ROOT / "notebooks" / f"{stem}.ipynb", lang)
+    found += guide_translation.problems(lang)
     for f in found:
         print(f)
     if action == "check":
         print(f"{len(found)} translation problem(s)" if found else "every translation is current")
         return 1 if found else 0
-    if found:
-        return 1
+    if [f for f in found if not isinstance(f, guide_translation.OutOfDate)]:
+        return 1                            # (an out-of-date guide is what build rewrites)
+    for path in guide_translation.build_guides(lang):
+        print(path)
     written = build_notebooks(lang, Path(out) if out else None, force=force)
     for path in written:
         print(path)
