@@ -352,6 +352,8 @@ def render(nb) -> str:
     exporter.reveal_theme = THEME
     exporter.mathjax_url = f"{ASSETS}/mathjax/MathJax.js?config={MATHJAX_CONFIG}"
     exporter.reveal_scroll = True  # long cells scroll instead of being cut off
+    # <html lang="ja"> for a Japanese deck: browsers then draw kanji with Japanese glyph shapes
+    exporter.language_code = nb.metadata.get("course_language", "en")
     html, _ = exporter.from_notebook_node(slide_deck(nb))
     return html
 

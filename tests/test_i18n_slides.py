@@ -52,6 +52,7 @@ def test_the_japanese_deck_reads_in_japanese(decks):
     japanese_line = " ".join(first.string.split("\n", 1)[0].lstrip("# ").split())
     assert english_line in en and english_line not in ja
     assert japanese_line in ja
+    assert '<html lang="ja">' in decks["ja"] and '<html lang="en">' in decks["en"]
 
 
 def test_the_japanese_deck_has_the_english_decks_slides_and_code(decks):
