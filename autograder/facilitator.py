@@ -12,6 +12,9 @@ exactly the hints the checks print. The section sits between two marker lines::
 from ``docs/facilitator/TEMPLATE.md`` for a sprint notebook that has none); ``--check`` only
 reports guides that are missing or out of date (the tests do the same).
 
+The Japanese guides (``docs/facilitator/ja/``) are built from these and their catalogs by
+:mod:`autograder.guide_translation`; writing the guides here rebuilds them too.
+
 ``python -m autograder facilitator --class GRADING`` writes the **facilitator view of a
 class**: ``GRADING/facilitator/sprintN.md``, each graded sprint's guide followed by the class's
 own groups of wrong answers (:mod:`autograder.mistake_groups`): sizes, hints, first differing
