@@ -121,7 +121,7 @@ def write_guides(repo: Path | None = None) -> list:
         if new != text or not path.is_file():
             path.write_text(new, encoding="utf-8")
             written.append(path)
-    from . import guide_translation           # the translated guides follow the English ones
+    from . import guide_translation  # the translated guides follow the English ones
 
     for lang in i18n.LANGUAGES:
         if lang != i18n.DEFAULT:
