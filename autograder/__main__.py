@@ -207,7 +207,9 @@ def _cmd_slides(args) -> int:
             print(f"error: no sprintN_*.ipynb in {args.source}", file=sys.stderr)
             return 2
     try:
-        written = slides.render_all(Path(args.out_dir), paths)
+        from .learner.i18n import language
+
+        written = slides.render_all(Path(args.out_dir), paths, lang=args.lang or language())
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -440,14 +442,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("translate", help="the Japanese edition's catalogs (authors)")
     p.add_argument("action", choices=("check", "update", "build", "docstrings"),
                    help="check: every translation current; update: merge the English into "
-                        "the catalogs; build: the translated notebooks into notebooks/LANG/; "
+                        "the catalogs; build: the translated notebooks into notebooks/LANG/ "
+                        "and the translated facilitator guides into docs/facilitator/LANG/; "
                         "docstrings: the docstrings of your untouched helpers/ stubs in LANG "
                         "(en: back to English)")
     p.add_argument("--lang", default="ja", choices=("en", "ja"))
     p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
                    help="with update: start the catalog of this notebook, of this sprint's "
-                        "tiered hints (sprint3), or of this helper module's docstrings "
-                        "(layers) (repeatable)")
+                        "tiered hints (sprint3), of this helper module's docstrings (layers), "
+                        "or of this facilitator guide (facilitator/sprint3) (repeatable)")
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
     p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
                    "already there (they may hold a learner's answers)")
@@ -508,6 +511,9 @@ def main(argv=None) -> int:
     p.add_argument("--from", dest="source", metavar="DIR",
                    help="render the sprint notebooks of DIR (e.g. ones you ran, with their "
                         "plots) instead of the course's notebooks/")
+    p.add_argument("--lang", choices=("en", "ja"), default=None,
+                   help="the slides' language (default: the course's, COURSE_LANG or the "
+                        "locale): ja renders each translated notebook's Japanese text")
     p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser("facilitator",

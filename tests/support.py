@@ -406,13 +406,14 @@ def glossary_terms() -> set:
 def second_renderings(texts, variants: dict) -> list:
     """``where: variant`` for each text of ``[(where, English, Japanese)]`` that writes a term
     another way than the glossary (the term itself is taken out first: ``ファシリテータ`` is
-    inside ``ファシリテーター``)."""
+    inside ``ファシリテーター``; a variant that holds the term, ``フィルター`` for ``フィルタ``,
+    is looked for in the whole text)."""
     found = []
     for where, _, ja in texts:
         for term, others in variants.items():
             rest = ja.replace(term, "\0")
             found += [f"{where}: {other!r} (the glossary's term is {term!r})"
-                      for other in others if other in rest]
+                      for other in others if other in (ja if term in other else rest)]
     return found
 
 

@@ -67,7 +67,7 @@ def check(*selectors, **kwargs):
         print(f"✔ PASS  {s}  all cases passed")
 
 builtins.check = check
-autograder.check = check
+autograder.learner.check = check
 print("✔ PASS  sprint1.step_function  [4/4 cases]")
 '''
 

@@ -343,6 +343,10 @@ def test_the_glossary_checks_catch_a_second_rendering():
         "x: 'ブロードキャスティング' (the glossary's term is 'ブロードキャスト')"]
     assert missing_terms([("x", en, other)], have) == ["x: ファシリテーター", "x: ブロードキャスト"]
     assert len(second_renderings([("x", en, other)], variants)) == 1
+    # a variant that holds the term itself (フィルター holds フィルタ) is still found
+    assert second_renderings([("x", "", "3×3のフィルターをずらします。")], variants) == [
+        "x: 'フィルター' (the glossary's term is 'フィルタ')"]
+    assert not second_renderings([("x", "", "3×3のフィルタをずらします。")], variants)
 
 
 # --------------------------------------------------------------------------- running it

@@ -11,7 +11,7 @@ from autograder.learner.check import run_checks
 
 from .conftest import HELPERS, SOLUTIONS, make_helpers
 
-needs_mod = importlib.import_module("autograder.learner.needs")  # (autograder.needs: the function)
+needs_mod = importlib.import_module("autograder.learner.needs")  # autograder.needs: the function
 
 
 @pytest.fixture()
@@ -112,3 +112,12 @@ def test_in_a_release_folder_earlier_sprints_are_named_and_probed(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip().endswith("True False"), out
+
+
+def test_the_skip_message_follows_the_course_language(stubs, capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_LANG", "ja")
+    assert needs_mod.needs("sprint1.and_gate", helpers=stubs) is False
+    out = capsys.readouterr().out
+    assert "問題3: AND ゲート" in out and "Problem 3" not in out
+    assert "スキップ" in out and "まだ書かれていません" in out and "Skipped" not in out
+    assert "helpers/perceptron.py: AND" in out and "sprint1.and_gate" in out

@@ -12,6 +12,9 @@ exactly the hints the checks print. The section sits between two marker lines::
 from ``docs/facilitator/TEMPLATE.md`` for a sprint notebook that has none); ``--check`` only
 reports guides that are missing or out of date (the tests do the same).
 
+The Japanese guides (``docs/facilitator/ja/``) are built from these and their catalogs by
+:mod:`autograder.authoring.guide_translation`; writing the guides here rebuilds them too.
+
 ``python -m autograder facilitator --class GRADING`` writes the **facilitator view of a
 class**: ``GRADING/facilitator/sprintN.md``, each graded sprint's guide followed by the class's
 own groups of wrong answers (:mod:`autograder.instructor.mistake_groups`): sizes, hints, first
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..learner import registry, sprints
+from ..learner import i18n, registry, sprints
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "facilitator"
@@ -36,30 +39,41 @@ def sprint_ids(repo: Path | None = None) -> list:
     return sprints.sprint_ids(Path(repo or ROOT) / "notebooks")
 
 
-def mistakes_section(sprint: str, exercises=None) -> str:
-    """The generated section for ``sprint``: each exercise with the hints its checks print."""
+#: The generated section's own words (a translated guide takes theirs from
+#: ``translations/<lang>/facilitator/mistakes_table.po``:
+#: :mod:`autograder.authoring.guide_translation`).
+TABLE_HEADER = "| exercise | points | the mistake the check recognises, and its hint |"
+NO_HINT = ("*(no specific hint: the check shows the first wrong value, shape or dtype)*")
+NO_EXERCISE = "*(this sprint has no graded exercise yet)*"
+BESIDES = ("Besides these, every check names the first wrong case, the wrong shape or dtype, "
+           "the first differing index with the expected and actual values, and general hints "
+           "(a result off by the batch size, a transposed result, an input changed in place).")
+TABLE_WORDS = (TABLE_HEADER, NO_HINT, NO_EXERCISE, BESIDES)
+
+
+def _english(context, text):
+    return text
+
+
+def mistakes_section(sprint: str, exercises=None, translate=_english) -> str:
+    """The generated section for ``sprint``: each exercise with the hints its checks print.
+    ``translate(context, text)``: the words in another language (context: the exercise id for
+    a title or a hint, ``None`` for :data:`TABLE_WORDS`)."""
     exercises = registry.live_exercises() if exercises is None else exercises
     mine = [e for e in exercises if e.sprint == sprint]
-    lines = [BEGIN,
-             "| exercise | points | the mistake the check recognises, and its hint |",
-             "|---|---|---|"]
+    lines = [BEGIN, translate(None, TABLE_HEADER), "|---|---|---|"]
     for e in mine:
-        where = f"`{e.id}`<br>{e.title}<br>`helpers/{e.module}.py: {e.name}`"
+        where = f"`{e.id}`<br>{translate(e.id, e.title)}<br>`helpers/{e.module}.py: {e.name}`"
         if not e.mistakes:
-            lines.append(f"| {where} | {e.points:g} | *(no specific hint: the check shows the "
-                         "first wrong value, shape or dtype)* |")
+            lines.append(f"| {where} | {e.points:g} | {translate(None, NO_HINT)} |")
         for i, m in enumerate(e.mistakes):
-            hint = " ".join(m.hint.split()).replace("|", "\\|")
+            hint = " ".join(translate(e.id, m.hint).split()).replace("|", "\\|")
             first = i == 0
             lines.append(f"| {where if first else ''} | {format(e.points, 'g') if first else ''} "
                          f"| {hint} |")
     if not mine:
-        lines.append("| *(this sprint has no graded exercise yet)* | | |")
-    lines += ["",
-              "Besides these, every check names the first wrong case, the wrong shape or dtype, "
-              "the first differing index with the expected and actual values, and general hints "
-              "(a result off by the batch size, a transposed result, an input changed in place).",
-              END]
+        lines.append(f"| {translate(None, NO_EXERCISE)} | | |")
+    lines += ["", translate(None, BESIDES), END]
     return "\n".join(lines)
 
 
@@ -108,6 +122,11 @@ def write_guides(repo: Path | None = None) -> list:
         if new != text or not path.is_file():
             path.write_text(new, encoding="utf-8")
             written.append(path)
+    from . import guide_translation  # the translated guides follow the English ones
+
+    for lang in i18n.LANGUAGES:
+        if lang != i18n.DEFAULT:
+            written += guide_translation.build_guides(lang, repo, quiet=True)
     return written
 
 

@@ -29,7 +29,9 @@ Two deterministic steps make the slide files, and JupyterLab presents the notebo
    pinned in ``requirements.txt``) to ``OUT_DIR/assets``, beside the HTML files
    (:data:`ASSET_SOURCES`), so the folder presents from disk in a room without network.
    ``--from DIR`` renders the notebooks of another folder, e.g. copies the facilitator ran, whose
-   plots then show on the slides (embedded in the HTML).
+   plots then show on the slides (embedded in the HTML). ``--lang ja`` (default: the course's
+   language, ``COURSE_LANG`` or the locale) renders the Japanese edition: each notebook's text
+   from its catalog, as ``python -m autograder translate build`` builds it (:func:`in_language`).
 
 3. **Live slides** in JupyterLab: RISE (``jupyterlab-rise``) presents the open notebook from the
    same metadata, with its kernel running. ``python -m autograder slides --rise`` sets RISE's
@@ -350,6 +352,8 @@ def render(nb) -> str:
     exporter.reveal_theme = THEME
     exporter.mathjax_url = f"{ASSETS}/mathjax/MathJax.js?config={MATHJAX_CONFIG}"
     exporter.reveal_scroll = True  # long cells scroll instead of being cut off
+    # <html lang="ja"> for a Japanese deck: browsers then draw kanji with Japanese glyph shapes
+    exporter.language_code = nb.metadata.get("course_language", "en")
     html, _ = exporter.from_notebook_node(slide_deck(nb))
     return html
 
@@ -386,9 +390,29 @@ def set_up_rise() -> Path:
     return path
 
 
-def render_all(out_dir: Path, paths=None, *, progress: bool = True) -> list:
+def in_language(path: Path, lang: str | None):
+    """The notebook at ``path`` in ``lang``: a course notebook with a catalog
+    (``translations/<lang>/<stem>.po``) gets its markdown cells from it, as ``translate build``
+    makes the Japanese notebook (a notebook of another folder, e.g. one the facilitator ran,
+    keeps its code, outputs and any cell that is not the course's English); any other notebook,
+    and English, as it is."""
+    from . import i18n
+
+    nb = nbformat.read(path, as_version=4)
+    if not lang or lang == i18n.DEFAULT:
+        return nb
+    english = NOTEBOOKS / Path(path).name
+    po = i18n.TRANSLATIONS / lang / f"{english.stem}.po"
+    if not (english.is_file() and po.is_file()):
+        return nb
+    return i18n.build_notebook(english, lang, po, target=Path(path))
+
+
+def render_all(out_dir: Path, paths=None, *, progress: bool = True,
+               lang: str | None = None) -> list:
     """Render every sprint notebook to ``out_dir/<notebook>.slides.html``, with reveal.js and
     MathJax copied to ``out_dir/assets`` (:func:`copy_assets`); returns the HTML files.
+    ``lang``: the language of the slides' text (:func:`in_language`; default English).
 
     The folder is then self-contained: opened from disk or served, it loads nothing from the
     network.
@@ -402,7 +426,7 @@ def render_all(out_dir: Path, paths=None, *, progress: bool = True) -> list:
         paths = tqdm(paths, desc="slides", unit="notebook")
     written = []
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
+        nb = in_language(Path(path), lang)
         dest = out_dir / f"{Path(path).stem}.slides.html"
         dest.write_text(render(nb), encoding="utf-8")
         written.append(dest)

@@ -28,7 +28,7 @@ from ..learner.i18n import (
     translated_hints,
     translated_notebooks,
 )
-from . import docstrings
+from . import docstrings, guide_translation
 
 
 def _write_po(catalog, path: Path) -> None:
@@ -102,8 +102,10 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
     if lang == DEFAULT:
         print(f"translate {action}: English is the source; choose a translation (--lang ja)")
         return 2
+    guides = tuple(n.split("/", 1)[1] for n in new if n.startswith(guide_translation.FOLDER + "/"))
+    new = tuple(n for n in new if not n.startswith(guide_translation.FOLDER + "/"))
     if action == "update":
-        for path in update(lang, new=tuple(new)):
+        for path in update(lang, new=tuple(new)) + guide_translation.update(lang, new=guides):
             print(f"updated {path.relative_to(ROOT)}")
         return 0
     found = message_problems(lang)
@@ -111,14 +113,17 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
         found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):
         found += notebook_problems(ROOT / "notebooks" / f"{stem}.ipynb", lang)
+    found += guide_translation.problems(lang)
     found += docstrings.all_problems(lang)
     for f in found:
         print(f)
     if action == "check":
         print(f"{len(found)} translation problem(s)" if found else "every translation is current")
         return 1 if found else 0
-    if found:
-        return 1
+    if [f for f in found if not isinstance(f, guide_translation.OutOfDate)]:
+        return 1                            # (an out-of-date guide is what build rewrites)
+    for path in guide_translation.build_guides(lang):
+        print(path)
     written = build_notebooks(lang, Path(out) if out else None, force=force)
     for path in written:
         print(path)

@@ -5,8 +5,8 @@ mini-batch iterator, the initial weights, and the classifier's ``_forward``, ``_
 ``_update``, ``predict_proba``/``predict`` and ``fit``. The class cases of the single steps
 give the network its parameters through the provided ``_build_layers(params)``, so they do not
 depend on the learner's ``init_params``. The classifier is built from sprint 4's layers: the
-grader runs it on the reference layers (``autograder.trusted``), the learner's check on the
-learner's own (blocked while they are stubs).
+grader runs it on the reference layers (``autograder.instructor.trusted``), the learner's check
+on the learner's own (blocked while they are stubs).
 """
 from dataclasses import replace
 

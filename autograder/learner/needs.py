@@ -146,10 +146,13 @@ def needs(*ids: str, helpers: str | Path | None = None) -> bool:
     missing = [n for n in status(*ids, helpers=helpers) if not n.done]
     if not missing:
         return True
-    print("⏭ Skipped: this cell runs your code of a problem that does not pass its check yet:")
+    from .i18n import _, pgettext
+
+    print(_("⏭ Skipped: this cell runs your code of a problem that does not pass its check yet:"))
     for n in missing:
-        state = ("its check fails (see the check cell)" if n.why in ("failing", "failed", "error")
-                 else "not written yet")
-        print(f"   • {n.title} — {n.where} ({n.id}): {state}")
-    print("  Finish it, run its check cell, then run this cell again.")
+        state = (_("its check fails (see the check cell)")
+                 if n.why in ("failing", "failed", "error") else _("not written yet"))
+        print("   • " + _("{title} — {where} ({id}): {state}").format(
+            title=pgettext(n.id, n.title), where=n.where, id=n.id, state=state))
+    print("  " + _("Finish it, run its check cell, then run this cell again."))
     return False
