@@ -396,7 +396,7 @@ def in_language(path: Path, lang: str | None):
     makes the Japanese notebook (a notebook of another folder, e.g. one the facilitator ran,
     keeps its code, outputs and any cell that is not the course's English); any other notebook,
     and English, as it is."""
-    from . import i18n
+    from ..learner import i18n
 
     nb = nbformat.read(path, as_version=4)
     if not lang or lang == i18n.DEFAULT:
