@@ -2,7 +2,7 @@
 
 A stub's docstring is the lesson's contract (what to compute, the shapes, the formula, an
 example). Its Japanese is a third kind of catalog beside the notebooks' and the messages'
-(:mod:`autograder.i18n`): ``translations/<lang>/docstrings/<module>.po``, one per helper
+(:mod:`autograder.learner.i18n`): ``translations/<lang>/docstrings/<module>.po``, one per helper
 module, one entry per docstring::
 
     msgctxt "layers.Affine.backward"        # <module> for the module's own docstring,
@@ -11,7 +11,7 @@ module, one entry per docstring::
 
 ``msgid`` is the docstring exactly as ``ast.get_docstring(node, clean=True)`` returns it from
 ``solutions/<module>.py`` with its solution regions stripped (the stub's docstrings are the
-reference's: :mod:`autograder.stubs` copies them). A module with a catalog is *declared
+reference's: :mod:`autograder.authoring.stubs` copies them). A module with a catalog is *declared
 translated*; ``python -m autograder translate update`` merges a changed English docstring into
 it (the entry becomes fuzzy, and the tests name ``<module>.<qualname>`` as stale), and
 ``translate update --new <module>`` starts a module's catalog.
@@ -126,7 +126,7 @@ def helper_modules(solutions_dir: Path | None = None) -> list[str]:
 
 
 def stub_source(module: str, solutions_dir: Path | None = None) -> str:
-    """The text of ``helpers/<module>.py`` as :mod:`autograder.stubs` generates it."""
+    """The text of ``helpers/<module>.py`` as :mod:`autograder.authoring.stubs` generates it."""
     return stubs.expected_helpers(Path(solutions_dir or SOLUTIONS))[f"{module}.py"]
 
 

@@ -144,7 +144,7 @@ def extract_table():
 
     template = Catalog(domain=TABLE, project="dl-from-scratch", fuzzy=False)
     for words in facilitator.TABLE_WORDS:
-        template.add(words, locations=[("autograder/facilitator.py", 0)])
+        template.add(words, locations=[("autograder/authoring/facilitator.py", 0)])
     return template
 
 
