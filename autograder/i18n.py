@@ -55,7 +55,7 @@ SWITCH = "COURSE_LANG"
 RELEASE_LANGUAGE = "LANGUAGE"             # autograder/locale/LANGUAGE in a release built --lang
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("check.py", "verdict.py", "compare.py", "evaluate.py", "hints.py",
-                   "progress.py", "pack.py")
+                   "progress.py", "pack.py", "trusted.py", "report.py")
 
 
 def _supported(value: str | None) -> str | None:

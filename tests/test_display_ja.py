@@ -39,7 +39,7 @@ from matplotlib.figure import Figure
 from autograder import i18n, plot_fonts
 
 from .conftest import ROOT
-from .support import missing_glyphs
+from .support import missing_glyphs, write_grading_dir
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 PLOTTING_MODULES = [p for p in sorted((ROOT / "solutions").glob("*.py"))
@@ -243,6 +243,20 @@ def test_missing_glyphs_finds_the_warning_in_a_cells_output():
     assert missing_glyphs(nbformat.v4.new_notebook(cells=[clean])) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_class_reports_plots_draw_without_a_missing_glyph(lang, tmp_path, monkeypatch):
+    """The figures the course's tools draw (the class report's), in both languages."""
+    from autograder import report
+
+    monkeypatch.setenv("COURSE_LANG", lang)
+    stats = report.class_stats(report.load_grades(write_grading_dir(tmp_path) / "grades.csv"))
+    with matplotlib.rc_context({"font.family": matplotlib.rcParamsDefault["font.family"]}), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("error", message=MISSING, category=UserWarning)
+        for plot in (report.plot_distribution, report.plot_pass_rates):
+            assert plot(stats).startswith("data:image/png;base64,")
+
+
 # --------------------------------------------------------------------------- JupyterLab's menus
 LAB_LOCALE = "@jupyterlab/translation-extension:plugin"
 
@@ -284,6 +298,7 @@ def _start(tmp_path, *args, **env) -> tuple:
                               **env})
     assert out.returncode == 0, out.stderr[-3000:]
     command = json.loads(record.read_text())
+    command.append(out.stderr)                                  # for the assertions' messages
     assert not (home / "lab-user-settings").exists(), "the learner's own settings are theirs"
     return command, app_dir
 
@@ -322,7 +337,7 @@ def test_the_japanese_language_pack_fits_the_pinned_jupyterlab():
 @pytest.mark.slow
 def test_course_start_in_japanese_gives_jupyterlab_the_japanese_locale(tmp_path):
     command, app_dir = _start(tmp_path, "--lang", "ja")
-    assert command[-1] == "notebooks/ja/sprint0_start_here.ipynb"
+    assert command[-2] == "notebooks/ja/sprint0_start_here.ipynb", command[-1]
     assert _locale_default(command) == "ja_JP"
     overrides = json.loads((app_dir / "settings-ja" / "overrides.d" /
                             "course-language.json").read_text())
@@ -332,7 +347,7 @@ def test_course_start_in_japanese_gives_jupyterlab_the_japanese_locale(tmp_path)
 @pytest.mark.slow
 def test_course_start_in_english_leaves_jupyterlab_in_english(tmp_path):
     command, app_dir = _start(tmp_path)
-    assert command[-1] == "notebooks/sprint0_start_here.ipynb"
+    assert command[-2] == "notebooks/sprint0_start_here.ipynb", command[-1]
     assert not any("app_settings_dir" in a for a in command)
     assert _locale_default(command) == "default"                 # JupyterLab's own: English
     assert not app_dir.exists()
