@@ -430,13 +430,16 @@ def main(argv=None) -> int:
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("translate", help="the Japanese edition's catalogs (authors)")
-    p.add_argument("action", choices=("check", "update", "build"),
+    p.add_argument("action", choices=("check", "update", "build", "docstrings"),
                    help="check: every translation current; update: merge the English into "
-                        "the catalogs; build: the translated notebooks into notebooks/LANG/")
-    p.add_argument("--lang", default="ja", choices=("ja",))
+                        "the catalogs; build: the translated notebooks into notebooks/LANG/; "
+                        "docstrings: the docstrings of your untouched helpers/ stubs in LANG "
+                        "(en: back to English)")
+    p.add_argument("--lang", default="ja", choices=("en", "ja"))
     p.add_argument("--new", action="append", default=[], metavar="NOTEBOOK_STEM",
-                   help="with update: start the catalog of this notebook, or of this sprint's "
-                        "tiered hints (sprint3) (repeatable)")
+                   help="with update: start the catalog of this notebook, of this sprint's "
+                        "tiered hints (sprint3), or of this helper module's docstrings "
+                        "(layers) (repeatable)")
     p.add_argument("--out", help="with build: the folder (default notebooks/LANG/)")
     p.add_argument("--force", action="store_true", help="with build: replace the notebooks "
                    "already there (they may hold a learner's answers)")

@@ -55,7 +55,7 @@ SWITCH = "COURSE_LANG"
 RELEASE_LANGUAGE = "LANGUAGE"             # autograder/locale/LANGUAGE in a release built --lang
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("check.py", "verdict.py", "compare.py", "evaluate.py", "hints.py",
-                   "progress.py", "pack.py", "trusted.py", "report.py")
+                   "progress.py", "pack.py", "docstrings.py", "trusted.py", "report.py")
 
 
 def _supported(value: str | None) -> str | None:
@@ -413,6 +413,12 @@ def localize_source(dest: Path, notebook: Path, lang: str | None) -> None:
     if po_path.is_file():
         target = Path(dest) / notebook.name
         nbformat.write(build_notebook(notebook, lang, po_path, target=target), target)
+    if (Path(dest) / "helpers").is_dir():                     # the stubs' docstrings
+        from .docstrings import localize_helpers
+
+        localize_helpers(Path(dest) / "helpers", lang,
+                         directory=notebook.parent.parent / TRANSLATIONS.name,
+                         solutions_dir=notebook.parent.parent / "solutions")
     (learner / LOCALE.name).mkdir(exist_ok=True)
     (learner / LOCALE.name / RELEASE_LANGUAGE).write_text(lang + "\n", encoding="utf-8")
 
@@ -445,6 +451,10 @@ def update(lang: str, *, new: tuple = ()) -> list:
     jobs = []
     new_hints = {n for n in new if n in hint_sprints()}       # `--new sprint3`: its hints
     new = tuple(n for n in new if n not in new_hints)
+    from .docstrings import update_jobs as docstring_jobs  # the helpers' docstrings
+
+    jobs += docstring_jobs(lang, new)
+    new = tuple(n for n in new if n not in {p.stem for _, p in jobs})
     for sprint in sorted(set(translated_hints(lang)) | new_hints):
         jobs.append((lambda s=sprint: extract_hints(HINTS / f"{s}.toml"),
                      hint_catalog_path(lang, sprint)))
@@ -479,7 +489,15 @@ def merge(template, catalog):
 
 def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None,
         force: bool = False) -> int:
-    """``python -m autograder translate {check,update,build}`` (authors)."""
+    """``python -m autograder translate {check,update,build}`` (authors); ``translate
+    docstrings --lang LANG``: a clone's untouched ``helpers/`` stubs in LANG (learners)."""
+    from . import docstrings
+
+    if action == "docstrings":
+        return docstrings.run_switch(lang)
+    if lang == DEFAULT:
+        print(f"translate {action}: English is the source; choose a translation (--lang ja)")
+        return 2
     if action == "update":
         for path in update(lang, new=tuple(new)):
             print(f"updated {path.relative_to(ROOT)}")
@@ -489,6 +507,7 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
         found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):
         found += notebook_problems(ROOT / "notebooks" / f"{stem}.ipynb", lang)
+    found += docstrings.all_problems(lang)
     for f in found:
         print(f)
     if action == "check":

@@ -30,6 +30,7 @@ from . import sandbox_child
 
 CHILD_SCRIPT = Path(sandbox_child.__file__).resolve()
 DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise (one job)
+STARTUP_LIMIT = 60.0            # seconds for the child's own start-up, before any learner code
 DEFAULT_MEMORY = 4 * 1024 ** 3  # bytes of address space
 DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 
@@ -280,9 +281,25 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
             done, spent, crashed, kind = [], [], None, ""
-            job_start = start
+            job_start, started = start, False
             while crashed is None:
                 exited = proc.poll() is not None
+                # The first job's clock starts when the child says its own start-up (Python,
+                # NumPy, the inputs) is done: on a busy machine that can take seconds, and
+                # they are not the learner's.
+                if not started:
+                    started = os.path.lexists(job_dir / sandbox_child.READY)
+                    if started:
+                        job_start = time.perf_counter()
+                    elif not exited:
+                        if time.perf_counter() - start > STARTUP_LIMIT:
+                            crashed = (f"the checker's own process did not start within "
+                                       f"{STARTUP_LIMIT:g} s, before any of your code ran: "
+                                       "the machine is too busy; run the check again")
+                            kind = "crashed"
+                            break
+                        time.sleep(0.01)
+                        continue
                 # Each job's results are read as soon as they are there (written atomically;
                 # the JSON last). ``lexists``: a link planted under the name counts, and is
                 # refused by the reader.

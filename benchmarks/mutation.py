@@ -43,7 +43,7 @@ import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -466,7 +466,7 @@ def _coverage_plugin(cov, durations: dict):
 
 
 def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
-                coverage_out: Path | None = None) -> tuple:
+                coverage_out: Path | None = None, log: Path | None = None) -> tuple:
     """Run pytest on ``tests`` in ``workdir`` in a forked child: ``(exit code, seconds)``.
 
     Exit code ``None`` means the run took longer than ``timeout`` and was killed. With
@@ -489,9 +489,9 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
             for name in list(sys.modules):
                 if name.split(".")[0] in _PROJECT:
                     del sys.modules[name]
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            out = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
             # Only the plug-in the selected tests need: autoloading every installed pytest
             # plug-in (nbval, anyio, ...) costs more CPU than a contract test run itself.
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -599,9 +599,14 @@ def _baseline(job) -> tuple:
 
     index, spec = job
     out = _WORKDIR.parent / f"coverage-{os.getpid()}-{index}.json"
-    rc, secs = _run_pytest(_WORKDIR, spec.split(), 900, coverage_out=out)
+    log = _WORKDIR.parent / f"baseline-{os.getpid()}-{index}.log"
+    rc, secs = _run_pytest(_WORKDIR, spec.split(), 900, coverage_out=out, log=log)
     data = json.loads(out.read_text()) if out.is_file() else {"lines": {}, "seconds": {}}
     out.unlink(missing_ok=True)
+    if rc not in (0, 5):   # what failed, for the message: pytest's last lines
+        data["log"] = "\n".join(log.read_text(errors="replace").splitlines()[-15:]) \
+            if log.is_file() else ""
+    log.unlink(missing_ok=True)
     return index, rc, secs, data
 
 
@@ -660,7 +665,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             for i, rc, secs, data in pool.imap_unordered(_baseline, list(enumerate(stages))):
                 if rc not in (0, 5):
                     raise SystemExit(f"`pytest {stages[i]}` fails without any mutant "
-                                     f"(exit {rc}): fix it first")
+                                     f"(exit {rc}): fix it first\n{data.get('log', '')}")
                 took[stages[i]], coverage[stages[i]] = secs, data
                 if rc == 5:
                     empty.add(stages[i])
@@ -850,7 +855,7 @@ def main(argv=None) -> int:
     full = not (args.only or args.part or args.key or args.limit is not None or args.screen
                 or args.sample is not None)
     out = args.out or (RESULTS if full else None)
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_start, t0 = _load(), time.monotonic()
     command = "python -m benchmarks.mutation" + ("" if argv is None and len(sys.argv) < 2
                                                  else " " + " ".join(argv or sys.argv[1:]))

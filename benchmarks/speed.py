@@ -5,6 +5,7 @@
     python -m benchmarks.speed --threads 1      # NumPy's BLAS and PyTorch both on 1 thread
     python -m benchmarks.speed --threads 1 --clock cpu   # CPU time: steady on a busy machine
     python -m benchmarks.speed --same-process   # the naive way, both libraries in one process
+    python -m benchmarks.speed --only MaxPool2D # only the rows whose name contains MaxPool2D
     python -m benchmarks.speed --test-suite     # also time the whole test suite (minutes)
 
 PyTorch is the yardstick, not a course dependency: ``pip install -r benchmarks/requirements.txt``
@@ -105,7 +106,7 @@ class Timing:
     rounds: list = field(default_factory=list)
 
     @classmethod
-    def of_rounds(cls, rounds) -> "Timing":
+    def of_rounds(cls, rounds) -> Timing:
         return cls([s for r in rounds for s in r], [list(r) for r in rounds])
 
     @property
@@ -355,7 +356,16 @@ def _deep_step_flops(batch):
     return conv + 3 * 2.0 * batch * (c * hw * hw * hidden + hidden * 10)
 
 
-def cases(quick=False) -> list[Case]:
+def cases(quick=False, only=()) -> list[Case]:
+    """The cases of one run; with ``only``, those whose id or description contains one of
+    its texts (case-sensitive: ``pool2`` is the id ``pool2-…``, not every ``MaxPool2D``)."""
+    plan = _all_cases(quick)
+    if not only:
+        return plan
+    return [c for c in plan if any(t in c.id or t in c.what for t in only)]
+
+
+def _all_cases(quick) -> list[Case]:
     """Everything the library sides time, in order."""
     n = _matmul_size(quick)
     out = [Case(f"matmul-{dt}", "ceiling", f"matmul {n}×{n} @ {n}×{n}", dt, 2.0 * n ** 3,
@@ -379,7 +389,7 @@ def cases(quick=False) -> list[Case]:
         out.append(Case(f"conv{i + 1}-backward", "layers", f"Conv2d backward — {label}",
                         flops=flops * (1 if first else 2),
                         note="dW, db only (first layer)" if first else "dx, dW, db"))
-    for i, (label, N, C, H, W) in enumerate(POOL_SHAPES):
+    for i, (label, N, *_) in enumerate(POOL_SHAPES):
         N, label = _quick_batch(N, label, quick)
         for part in ("forward", "backward"):
             out.append(Case(f"pool{i + 1}-{part}", "layers", f"MaxPool2D {part} — {label}",
@@ -477,13 +487,17 @@ def numpy_side(quick):
         cx, W, b, dout, pad, first = _conv_data(i, quick)
         layer = Conv2d(W, b, stride=1, pad=pad)
         layer.needs_dx = not first
-        forward = (lambda layer=layer, cx=cx: layer.forward(cx))
+
+        def forward(layer=layer, cx=cx):
+            return layer.forward(cx)
         fns[f"conv{i + 1}-forward"] = (forward, None)
         fns[f"conv{i + 1}-backward"] = ((lambda layer=layer, d=dout: layer.backward(d)), forward)
     for i in range(len(POOL_SHAPES)):
         px, dout = _pool_data(i, quick)
         pool = MaxPool2D(2, 2)
-        forward = (lambda pool=pool, px=px: pool.forward(px))
+
+        def forward(pool=pool, px=px):
+            return pool.forward(px)
         fns[f"pool{i + 1}-forward"] = (forward, None)
         fns[f"pool{i + 1}-backward"] = ((lambda pool=pool, d=dout: pool.backward(d)), forward)
     return fns, (net, optimizer, x, t)
@@ -528,9 +542,10 @@ def torch_side(torch, quick):
         def forward(key=f"conv{i}", cx=cx, W=W, b=b, pad=pad):
             graph[key] = F_.conv2d(cx, W, b, padding=pad)
         fns[f"conv{i + 1}-forward"] = (forward, None)
+        d = torch.from_numpy(dout)
         fns[f"conv{i + 1}-backward"] = (
-            (lambda key=f"conv{i}", inputs=inputs, d=torch.from_numpy(dout):
-             torch.autograd.grad(graph[key], inputs, d)), forward)
+            (lambda key=f"conv{i}", inputs=inputs, d=d: torch.autograd.grad(graph[key], inputs, d)),
+            forward)
     for i in range(len(POOL_SHAPES)):
         px, dout = _pool_data(i, quick)
         px = torch.from_numpy(px).requires_grad_(True)
@@ -538,9 +553,9 @@ def torch_side(torch, quick):
         def forward(key=f"pool{i}", px=px):      # with the indices its backward needs
             graph[key] = F_.max_pool2d(px, 2)
         fns[f"pool{i + 1}-forward"] = (forward, None)
+        d = torch.from_numpy(dout)
         fns[f"pool{i + 1}-backward"] = (
-            (lambda key=f"pool{i}", px=px, d=torch.from_numpy(dout):
-             torch.autograd.grad(graph[key], [px], d)), forward)
+            (lambda key=f"pool{i}", px=px, d=d: torch.autograd.grad(graph[key], [px], d)), forward)
     return fns
 
 
@@ -639,13 +654,14 @@ def step_breakdown(net, optimizer, x, t, repeats):
 
 
 # --------------------------------------------------------------------------- a worker process
-def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall") -> dict:
+def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall",
+           only=()) -> dict:
     """Time one side (``numpy``, ``torch``, or ``both`` in this one process) or, for
     ``verify``, check that the sides agree. Runs in a process of its own."""
     use_clock(clock)
     limit_blas_threads(threads)
     result = {"side": side, "load": _load(), "numpy": np.__version__,
-              "blas": "%d (%s)" % blas_threads(), "samples": {}}
+              "blas": "{} ({})".format(*blas_threads()), "samples": {}}
     torch = import_torch(threads) if side in ("torch", "both", "verify") else None
     if torch is not None:
         result["torch"] = torch.__version__
@@ -653,7 +669,7 @@ def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wal
     if side == "verify":
         result["notes"] = verify_twins(torch, quick) if torch is not None else []
         return result
-    plan = cases(quick)
+    plan = cases(quick, only)
     sides = {}
     if side in ("numpy", "both"):
         sides["numpy"], step_state = numpy_side(quick)
@@ -665,7 +681,7 @@ def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wal
         timings = measure(fns, case.repeats or repeats, warmup=case.warmup, before=before)
         for name, timing in zip(sides, timings):
             result["samples"].setdefault(name, {})[case.id] = timing.samples
-    if "numpy" in sides:
+    if "numpy" in sides and any(case.id == "step" for case in plan):
         result["breakdown"] = step_breakdown(*step_state, repeats)
     result["load_end"] = _load()
     result["libraries"] = sorted({"numpy", "torch"} & set(sys.modules))
@@ -675,12 +691,15 @@ def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wal
 RESULT_MARK = "BENCHMARK-RESULT "
 
 
-def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall") -> dict:
+def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall",
+               only=()) -> dict:
     """Start a worker process for ``side`` with ``threads`` threads; its result."""
     env = dict(os.environ, **{var: str(threads) for var in THREAD_VARIABLES})
     command = [sys.executable, "-m", "benchmarks.speed", "--worker", side,
                "--threads", str(threads), "--repeats", str(repeats),
                "--clock", clock] + (["--quick"] * quick)
+    for text in only:
+        command += ["--only", text]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith(RESULT_MARK)]
     if out.returncode != 0 or not lines:
@@ -689,7 +708,7 @@ def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = 
 
 
 def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="wall",
-                   log=print):
+                   log=print, only=()):
     """Time the library sides: ``rounds`` rounds, each side in its own process, taking turns.
 
     Returns ``(timings, breakdown, workers)``: ``timings[side][case id]`` a :class:`Timing`
@@ -700,12 +719,12 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
     workers = []
     if torch_here:
         log("… checking that both sides compute the same thing (own process, untimed)")
-        workers.append(run_worker("verify", threads, repeats, quick, clock))
+        workers.append(run_worker("verify", threads, repeats, quick, clock, only))
     per_side = {}
     for r in range(rounds):
         for side in order:
             start = time.perf_counter()
-            res = run_worker(side, threads, repeats, quick, clock)
+            res = run_worker(side, threads, repeats, quick, clock, only)
             log(f"  round {r + 1}/{rounds}, {side}: {time.perf_counter() - start:.1f} s "
                 f"(load {res['load']})")
             res["round"] = r + 1
@@ -720,9 +739,9 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
     return timings, breakdown, workers
 
 
-def library_rows(timings, quick):
+def library_rows(timings, quick, only=()):
     rows = []
-    for case in cases(quick):
+    for case in cases(quick, only):
         ours = timings.get("numpy", {}).get(case.id)
         theirs = timings.get("torch", {}).get(case.id)
         goal = f"≤ {case.goal_ratio:g}× PyTorch" if case.goal_ratio else ""
@@ -981,6 +1000,10 @@ def main(argv=None) -> int:
     parser.add_argument("--notebooks", default=None, metavar="PATTERN",
                         help="only notebooks whose name contains PATTERN ('none': skip them)")
     parser.add_argument("--no-check", action="store_true", help="skip the learner-check rows")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="only the library rows (matmul, training steps, layers) whose id or "
+                             "description contains TEXT (case-sensitive; repeatable); the "
+                             "learner-check, notebook and test-suite rows are then skipped")
     parser.add_argument("--test-suite", action="store_true",
                         help="also time the whole test suite (several minutes)")
     parser.add_argument("--install", action="store_true",
@@ -988,7 +1011,7 @@ def main(argv=None) -> int:
                              "threadpoolctl) into this Python, then run")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the Markdown table goes (default: benchmarks/results/"
-                             "speed.md, speed-quick.md with --quick)")
+                             "speed.md; speed-quick.md with --quick, speed-only.md with --only)")
     parser.add_argument("--worker", choices=("numpy", "torch", "both", "verify"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -996,8 +1019,11 @@ def main(argv=None) -> int:
     threads = args.threads or available_cores()
     repeats = args.repeats or (3 if args.quick else 15)
 
+    if args.only and not cases(args.quick, args.only):
+        parser.error(f"--only {' '.join(args.only)}: no row matches; the rows: "
+                     + ", ".join(c.id for c in cases(args.quick)))
     if args.worker:
-        result = worker(args.worker, threads, repeats, args.quick, args.clock)
+        result = worker(args.worker, threads, repeats, args.quick, args.clock, args.only)
         print(RESULT_MARK + json.dumps(result), flush=True)
         return 0
     if args.install:
@@ -1031,7 +1057,7 @@ def main(argv=None) -> int:
 
     timings, breakdown, workers = run(
         "library sides", library_rounds, threads, rounds, repeats, args.quick,
-        same_process=args.same_process, clock=args.clock)
+        same_process=args.same_process, clock=args.clock, only=args.only)
     timed = [w for w in workers if w["side"] != "verify"]
     info["verified"] = [n for w in workers for n in w.get("notes", [])]
     info["workers"] = timed
@@ -1040,18 +1066,20 @@ def main(argv=None) -> int:
     info["torch"] = next((w["torch"] for w in workers if "torch" in w), "not installed")
     info["torch_threads"] = next((w["torch_threads"] for w in workers if "torch_threads" in w),
                                  "—")
-    rows = library_rows(timings, args.quick)
+    rows = library_rows(timings, args.quick, args.only)
     ceilings = {r.dtype: r.flops / r.ours.best / 1e9 for r in rows if r.section == "ceiling"}
-    if not args.no_check:
+    if not (args.no_check or args.only):
         rows += run("learner check", bench_check, repeats, quick=args.quick)
-    if notebooks != "none":
+    if notebooks != "none" and not args.only:
         rows += run("notebooks", bench_notebooks, notebooks)
-    if args.test_suite:
+    if args.test_suite and not args.only:
         rows += run("test suite", bench_test_suite)
     info["load1"] = _load()
 
     text = render(rows, breakdown, info, ceilings)
-    out = args.out or RESULTS_DIR / ("speed-quick.md" if args.quick else "speed.md")
+    # a smoke run or a selection of rows never overwrites the full table
+    default = "speed-quick.md" if args.quick else "speed-only.md" if args.only else "speed.md"
+    out = args.out or RESULTS_DIR / default
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print()

@@ -128,6 +128,31 @@ def test_a_timed_side_loads_only_its_own_library():
     assert result["blas"].startswith("1 ")
 
 
+def test_only_selects_the_rows_whose_id_or_description_contains_a_text():
+    def ids(*only):
+        return [c.id for c in speed.cases(quick=True, only=only)]
+    assert ids("MaxPool2D backward") == ["pool1-backward", "pool2-backward"]   # description
+    assert ids("pool2") == ["pool2-forward", "pool2-backward"]     # id (case-sensitive: not Pool2D)
+    assert ids("maxpool2d backward") == []
+    assert ids("conv2-f", "step") == ["step", "deep-step", "conv2-forward"]    # the table's order
+    assert ids() == [c.id for c in speed.cases(quick=True)] and len(ids()) == 12
+    assert ids("no such row") == []
+
+
+def test_a_worker_times_only_the_selected_rows():
+    run = subprocess.run([sys.executable, "-m", "benchmarks.speed", "--worker", "numpy",
+                          "--quick", "--threads", "1", "--repeats", "1", "--only", "pool2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    line = [ln for ln in run.stdout.splitlines() if ln.startswith(speed.RESULT_MARK)][-1]
+    result = json.loads(line[len(speed.RESULT_MARK):])
+    assert set(result["samples"]["numpy"]) == {"pool2-forward", "pool2-backward"}
+    assert "breakdown" not in result            # no training step selected: no step breakdown
+    run = subprocess.run([sys.executable, "-m", "benchmarks.speed", "--only", "no such row"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 2 and "no row matches" in run.stderr
+
+
 def test_the_cpu_clock_does_not_charge_a_wait_and_the_wall_clock_does():
     import time
     try:

@@ -488,3 +488,36 @@ def test_a_missing_raise_is_fingerprinted_by_what_the_call_returned():
         case_print(cases[0].case, answer_digest({"return": 3.0}, tol.rtol, tol.atol)),
         case_print(cases[1].case, SAME)], \
         "score: one fingerprint per case, the no_raise case's by its returned answer"
+
+
+def test_an_error_is_fingerprinted_by_its_exception_and_another_failure_by_its_kind():
+    """Two learners whose code raises the same exception on a case share that case's
+    fingerprint (``error-<exception>``), and one that raises another does not; a case whose
+    module is missing is fingerprinted by the outcome's kind."""
+    cases = [prep({"return": 1.0}), prep({"return": 1.0}, label="b")]
+    r = score(spec(), cases, RunResult([error("ValueError"), ok(**{"return": 1.0})]))
+    assert r.fingerprints == [case_print(cases[0].case, "error-ValueError"),
+                              case_print(cases[1].case, SAME)], \
+        "score: an error is fingerprinted as error-<its standard exception>"
+    other = score(spec(), cases, RunResult([error("KeyError"), ok(**{"return": 1.0})]))
+    assert other.fingerprints[0] == case_print(cases[0].case, "error-KeyError")
+    missing = {"status": "missing", "message": "helpers/mod.py has no `f`"}
+    r = score(spec(), cases, RunResult([missing, missing]))
+    assert r.fingerprints == [case_print(c.case, "missing") for c in cases], \
+        "score: a case without an answer is fingerprinted by its outcome's kind"
+
+
+def test_an_in_place_change_or_an_alias_is_fingerprinted_by_its_kind_a_wrong_value_by_value():
+    """A right value reached by modifying the input (or returning it) is one answer whatever
+    the value, so such learners share the fingerprint `mutated` / `aliased`; a wrong value is
+    fingerprinted by the value itself."""
+    case = prep({"return": 1.0}, fresh=["return"])
+    tol = spec().tol
+    mutated = score(spec(), [case], RunResult([ok(mutated=["argument 1"], **{"return": 1.0})]))
+    aliased = score(spec(), [case], RunResult([ok(aliased=["return"], **{"return": 1.0})]))
+    wrong = score(spec(), [case], RunResult([ok(**{"return": 2.0})]))
+    assert mutated.fingerprints == [case_print(case.case, "mutated")]
+    assert aliased.fingerprints == [case_print(case.case, "aliased")]
+    assert wrong.fingerprints == [
+        case_print(case.case, answer_digest({"return": 2.0}, tol.rtol, tol.atol))], \
+        "score: a wrong value is fingerprinted by the value it returned"

@@ -1,6 +1,7 @@
 """The child process that runs learner code: wire format, isolation, limits."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from autograder import sandbox, sandbox_child
 from autograder.compare import compare
 from autograder.registry import case
 
-from .conftest import HELPERS
+from .conftest import HELPERS, ROOT
 
 # --------------------------------------------------------------------------- wire format
 _arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8, np.bool_]),
@@ -240,8 +241,40 @@ def test_a_job_that_ends_the_child_costs_only_its_own_result(tmp_path, bad, expe
 
 def test_each_job_has_its_own_time_limit(tmp_path):
     pkg = _pkg(tmp_path, "import time\ndef nap(s):\n    time.sleep(s)\n    return s\n")
-    runs = sandbox.run_jobs(pkg, [sandbox.Job("mod", "nap", [case(1.2)], timeout=2)] * 3)
-    assert [r.crashed for r in runs] == [None] * 3   # 3.6 s in all, but 1.2 s per job
+    runs = sandbox.run_jobs(pkg, [sandbox.Job("mod", "nap", [case(1.0)], timeout=2.5)] * 4)
+    assert [r.crashed for r in runs] == [None] * 4   # 4 s in all, but 1 s per job
+
+
+def _slow_starting_child(tmp_path, monkeypatch, delay):
+    """A child script that takes ``delay`` seconds before the real child's start-up (as a busy
+    machine would), and is then the real child."""
+    script = tmp_path / "slow_child.py"
+    script.write_text(f"import sys, time\ntime.sleep({delay})\nsys.path.insert(0, {str(ROOT)!r})\n"
+                      "from autograder.sandbox_child import child_main\n"
+                      "import os\nos._exit(child_main(sys.argv[1]))\n")
+    monkeypatch.setattr(sandbox, "CHILD_SCRIPT", script)
+
+
+def test_the_checker_s_own_start_up_is_not_counted_against_the_learner(tmp_path, monkeypatch):
+    """A learner's 1 s exercise with a 2 s limit passes even when the checker's process took
+    3 s to start (a loaded machine): the first job's clock starts once the child is ready."""
+    _slow_starting_child(tmp_path, monkeypatch, 3)
+    pkg = _pkg(tmp_path, "import time\ndef nap(s):\n    time.sleep(s)\n    return s\n")
+    (run,) = sandbox.run_jobs(pkg, [sandbox.Job("mod", "nap", [case(1.0)], timeout=2)])
+    assert run.crashed is None and run.results[0]["outputs"]["return"] == 1.0
+    assert run.seconds < 2.5, "the job's time is its own, without the start-up"
+
+
+def test_a_child_that_never_gets_ready_is_the_checker_s_failure_not_a_timeout(tmp_path,
+                                                                              monkeypatch):
+    _slow_starting_child(tmp_path, monkeypatch, 30)
+    monkeypatch.setattr(sandbox, "STARTUP_LIMIT", 1.0)
+    pkg = _pkg(tmp_path, "def f():\n    return 1\n")
+    start = time.monotonic()
+    (run,) = sandbox.run_jobs(pkg, [sandbox.Job("mod", "f", [case()], timeout=60)])
+    assert time.monotonic() - start < 20
+    assert run.crash_kind == "crashed" and "did not start" in run.crashed
+    assert "before any of your code ran" in run.crashed
 
 
 def test_a_module_that_does_not_import_spoils_only_its_own_jobs(tmp_path):

@@ -225,6 +225,44 @@ def test_overlapping_max_pool_windows_add_their_gradients():
     assert dx[0, 0, 1, 1] == 10.0 and dx.sum() == 10.0
 
 
+def _max_pool_one_window_at_a_time(x, ph, pw, stride, pad, rng):
+    """``(out, dout, dx)``: max pooling, a random ``dout`` and the backward pass, window by
+    window; ``np.argmax`` picks the first maximum."""
+    sh, sw = (ph, pw) if stride is None else (stride, stride)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=-np.inf)
+    oh, ow = (xp.shape[2] - ph) // sh + 1, (xp.shape[3] - pw) // sw + 1
+    out = np.zeros(x.shape[:2] + (oh, ow), x.dtype)
+    dout = rng.standard_normal(out.shape).astype(x.dtype)
+    dxp = np.zeros(xp.shape, x.dtype)
+    for n, c, i, j in np.ndindex(out.shape):
+        window = xp[n, c, i * sh:i * sh + ph, j * sw:j * sw + pw]
+        p, q = np.unravel_index(np.argmax(window), window.shape)
+        out[n, c, i, j] = window[p, q]
+        dxp[n, c, i * sh + p, j * sw + q] += dout[n, c, i, j]
+    return out, dout, dxp[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
+@pytest.mark.parametrize("ph, pw, stride, pad", [
+    (2, 2, None, 0),         # the LeNet case: windows side by side
+    (3, 2, 1, 1),            # overlapping windows (their gradients add up) and padding
+    (17, 16, None, 2),       # more than 256 positions: the index no longer fits in one byte
+])
+def test_max_pool_agrees_with_a_window_loop_on_ties_and_on_arrays_in_any_memory_order(
+        ph, pw, stride, pad):
+    """Small integers tie in most windows; the same values laid out in Fortran order (or any
+    strides) must give the same maxima and the same dx: a flat index is about positions in
+    the (N, C, H, W) array, never about where the numbers sit in memory."""
+    rng = np.random.default_rng(ph * 10 + pw)
+    x = rng.integers(0, 3, (2, 3, 35, 33)).astype(np.float32)
+    expected_out, dout, expected_dx = _max_pool_one_window_at_a_time(x, ph, pw, stride, pad, rng)
+    for order in ("C", "F"):
+        pool = MaxPool2D(ph, pw, stride, pad)
+        np.testing.assert_array_equal(pool.forward(np.asarray(x, order=order)), expected_out)
+        dx = pool.backward(np.asarray(dout, order=order))
+        np.testing.assert_allclose(dx, expected_dx, rtol=1e-6, atol=1e-6, err_msg=order)
+        assert dx.shape == x.shape and dx.dtype == np.float32
+
+
 def test_max_pool_padding_is_never_the_maximum():
     x = -np.ones((1, 1, 2, 2))
     out = MaxPool2D(2, 2, stride=2, pad=1).forward(x)
