@@ -272,7 +272,9 @@ def _start(tmp_path, *args, **env) -> tuple:
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "notebooks", course / "notebooks",
                     ignore=shutil.ignore_patterns("ja", ".ipynb_checkpoints"))
-    for name in ("translations", "solutions", "helpers"):
+    shutil.copytree(ROOT / "helpers", course / "helpers",    # the start rewrites docstrings
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("translations", "solutions"):
         (course / name).symlink_to(ROOT / name)
     venv = course / ".venv"
     (venv / "bin").mkdir(parents=True)
