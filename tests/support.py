@@ -454,6 +454,14 @@ def execute_notebook(path: Path, tmp_path: Path, helpers_source: Path, env: dict
     return nb
 
 
+def missing_glyphs(nb) -> list:
+    """``(cell index, warning)`` for every "Glyph ... missing from font(s) ..." matplotlib
+    printed while the notebook ran (a label drawn as empty boxes)."""
+    return [(i, m.group(0)) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.outputs if o.get("name") == "stderr"
+            for m in re.finditer(r"Glyph \d+ .*? missing from font\(s\) [^\n]*", o.get("text", ""))]
+
+
 # ------------------------------------------------------------------ a class of forward passes
 # Two ways to write sprint 2's forward_general, with names to rename ({z}, {a}, {i}).
 LOOP = '''    n_layers = len([k for k in network if k.startswith("W")])

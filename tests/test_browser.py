@@ -6,7 +6,9 @@ Starts ``jupyter lab`` on a free 127.0.0.1 port in a temporary copy of the cours
 both from ``requirements-apt.txt`` and ``requirements-dev.txt``, and the test itself tries
 ``apt-get install`` when it runs as root), runs every cell, and checks
 that the check cells print ``PASS`` and a plot appears; then that nbgrader's lab extension is
-there: its *Validate* button validates the notebook, and its assignment list opens.
+there: its *Validate* button validates the notebook, and its assignment list opens. With the
+Japanese locale (what ``./course start --lang ja`` sets), JupyterLab's menus read in Japanese
+from the language pack and draw real glyphs (Debian's fonts-noto-cjk), not empty boxes.
 
 Where the browser cannot be installed (not root, no apt-get, ``COURSE_APT=0``) or Selenium is
 missing, the test is skipped with the reason (pytest's ``-ra`` summary shows it).
@@ -14,6 +16,7 @@ missing, the test is skipped with the reason (pytest's ``-ra`` summary shows it)
 from __future__ import annotations
 
 import os
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -162,6 +165,56 @@ def test_a_sprint_notebook_runs_in_jupyterlab_and_nbgrader_validates_it(lab):
                  on_timeout=lambda: shot("assignment-list"))
     shot("assignment-list")
     assert "Released assignments" in panel, panel[:2000]
+
+
+# Glyph pictures of some characters in the menu bar's own font, drawn on a canvas: a character
+# no installed font has is drawn as the same empty box (tofu) as U+10FFFD (never assigned).
+GLYPHS = """
+    const label = document.querySelector('.lm-MenuBar-itemLabel');
+    const style = getComputedStyle(label);
+    const canvas = document.createElement('canvas');
+    canvas.width = 80; canvas.height = 80;
+    const g = canvas.getContext('2d');
+    g.font = '48px ' + style.fontFamily;
+    const draw = ch => { g.clearRect(0, 0, 80, 80); g.fillText(ch, 8, 60);
+                         return Array.from(g.getImageData(0, 0, 80, 80).data).join(','); };
+    return {missing: draw(String.fromCodePoint(0x10FFFD)),
+            glyphs: Array.from(arguments[0]).map(draw)};"""
+
+
+@pytest.mark.slow
+def test_jupyterlab_shows_its_menus_in_japanese_with_the_language_pack(lab):
+    """The Japanese edition's JupyterLab (``./course start --lang ja`` makes ``ja_JP`` its
+    locale): its menus read in Japanese and draw real glyphs (fonts-noto-cjk), not tofu."""
+    browser, url, token, course, home = lab
+    request = urllib.request.Request(
+        f"{url}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}",
+        data=b'{"raw": "{\\"locale\\": \\"ja_JP\\"}"}', method="PUT",
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.status == 204
+    try:
+        browser.get(f"{url}/lab?token={token}")
+        menu_labels = """
+            return Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel'))
+                .map(e => e.textContent);"""
+        wait(lambda: "ファイル" in js(browser, menu_labels)          # and the splash gone
+             and not js(browser, "return !!document.querySelector('#jupyterlab-splash')"),
+             180, "JupyterLab's menus in Japanese",
+             on_timeout=lambda: browser.save_screenshot(str(home / "screenshots-ja.png"))
+             and f"; menus: {js(browser, menu_labels)}")
+        browser.save_screenshot(str(home / "screenshots-ja.png"))
+        labels = js(browser, menu_labels)
+        assert {"ファイル", "編集", "表示"} <= set(labels), labels
+        drawn = browser.execute_script(GLYPHS, "ファイル編集表示")
+        distinct = len(set(drawn["glyphs"]))
+        tofu = f"install fonts-noto-cjk; screenshot {home}/screenshots-ja.png"
+        assert distinct == len("ファイル編集表示"), (
+            f"Japanese drawn as boxes: {distinct} distinct glyph(s) for 8 characters; {tofu}")
+        assert drawn["missing"] not in drawn["glyphs"], f"Japanese drawn as tofu; {tofu}"
+    finally:                                    # the module's other tests keep English menus
+        request.data = b'{"raw": "{}"}'
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 @pytest.mark.slow

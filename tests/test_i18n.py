@@ -30,6 +30,7 @@ from .conftest import ROOT
 from .support import (
     execute_notebook,
     glossary_terms,
+    missing_glyphs,
     missing_terms,
     sample_check_call,
     second_renderings,
@@ -369,6 +370,7 @@ def _errors(nb):
 def test_the_japanese_sprint0_runs_against_the_reference(tmp_path):
     nb = _execute_built(tmp_path, ROOT / "solutions", {"AUTOGRADER_STRICT": "1"})
     assert not _errors(nb), _errors(nb)
+    assert not missing_glyphs(nb), missing_glyphs(nb)   # its plots in the Japanese edition
     checks = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                        and c.source.startswith("check(") for o in c.outputs)
     assert "✔ PASS" in checks and "FAIL" not in checks and "問題1: ベクトルを列に" in checks

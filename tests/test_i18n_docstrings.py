@@ -1,4 +1,5 @@
-"""The Japanese docstrings of the learner's ``helpers/`` stubs (:mod:`autograder.authoring.docstrings`).
+"""The Japanese docstrings of the learner's ``helpers/`` stubs
+(:mod:`autograder.authoring.docstrings`).
 
 * every module declared translated (``translations/ja/docstrings/<module>.po``) has a current
   translation of each docstring, keyed ``<module>.<qualname>``; a changed English docstring is

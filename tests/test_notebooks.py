@@ -19,7 +19,7 @@ from autograder.authoring import stubs
 from autograder.learner.registry import live_exercises
 
 from .conftest import HELPERS, ROOT, SOLUTIONS
-from .support import execute_notebook
+from .support import execute_notebook, missing_glyphs
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 EXERCISES = live_exercises()
@@ -101,6 +101,7 @@ def _errors(nb) -> list:
 def test_notebook_runs_top_to_bottom_against_the_reference(path, tmp_path):
     nb = execute_notebook(path, tmp_path, ROOT / "solutions", {"AUTOGRADER_STRICT": "1"})
     assert not _errors(nb), _errors(nb)
+    assert not missing_glyphs(nb), missing_glyphs(nb)   # a label drawn as empty boxes
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs)
     assert images >= 1, "the notebook promises plots of the learner's results"

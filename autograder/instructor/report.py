@@ -37,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..learner.errors import CourseError
+from ..learner.i18n import N_, _, language
 from ..learner.sprints import sprint_key
 from . import late_report
 from .trusted import hints_from_row
@@ -258,6 +259,12 @@ img { max-width: 100%; }
 """
 
 
+#: A result's status as the per-student page words it (grades.csv keeps the English value).
+STATUS_WORDS = {"passed": N_("passed"), "failed": N_("failed"),
+                "not implemented": N_("not implemented"), "blocked": N_("blocked"),
+                "error": N_("error")}
+
+
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
@@ -267,7 +274,7 @@ def _num(x: float) -> str:
 
 
 def _page(title: str, body: list) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return (f"<!DOCTYPE html>\n<html lang=\"{language()}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
 
@@ -387,19 +394,24 @@ def render_student(student: str, assignment: str, rows: list, late: dict | None 
     """One student's results for one assignment, exercise by exercise."""
     got = sum(r["score"] for r in rows)
     top = sum(r["max_score"] for r in rows)
-    body = [f"<h1>{_e(assignment)}: results of {_e(student)}</h1>",
-            f"<p>Graded by the course's grader on public and hidden cases: <strong>"
-            f"{_num(got)} of {_num(top)} points</strong>. For each exercise that is not "
-            "passed: what is wrong with the first failing case and the hints (ヒント) of the "
-            "known mistakes it matches. Hidden cases show only their number and the kind of "
-            "problem. Run <code>python -m autograder check</code> in your folder to see the "
-            "public cases again.</p>"]
+    # The learner reads this page: its words are in the course's language (COURSE_LANG).
+    body = ["<h1>" + _e(_("{assignment}: results of {student}").format(
+                assignment=assignment, student=student)) + "</h1>",
+            "<p>" + _("Graded by the course's grader on public and hidden cases: "
+                      "<strong>{got} of {top} points</strong>. For each exercise that is not "
+                      "passed: what is wrong with the first failing case and the hints (ヒント) "
+                      "of the known mistakes it matches. Hidden cases show only their number "
+                      "and the kind of problem. Run <code>python -m autograder check</code> in "
+                      "your folder to see the public cases again.").format(
+                got=_num(got), top=_num(top)) + "</p>"]
     body.append(late_report.student_line(late, student, assignment))
-    out = ['<table id="results">', "<tr><th>exercise</th><th>status</th><th>score</th>"
-           "<th>what is wrong, and hints</th></tr>"]
+    out = ['<table id="results">', "<tr>" + "".join(
+        f"<th>{_e(h)}</th>" for h in (_("exercise"), _("status"), _("score"),
+                                      _("what is wrong, and hints"))) + "</tr>"]
     for r in rows:
         css = r["status"].replace(" ", "-")
-        out.append(f"<tr><td>{_e(r['exercise'])}</td><td class=\"{css}\">{_e(r['status'])}"
+        status = _(STATUS_WORDS[r["status"]]) if r["status"] in STATUS_WORDS else r["status"]
+        out.append(f"<tr><td>{_e(r['exercise'])}</td><td class=\"{css}\">{_e(status)}"
                    f"</td><td class=\"num\">{_num(r['score'])} / {_num(r['max_score'])}</td>"
                    f"<td><pre>{_e(r['message'])}</pre></td></tr>")
     out.append("</table>")

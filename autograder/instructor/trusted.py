@@ -234,15 +234,21 @@ def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_publ
 def trusted_text(t: Trusted) -> str:
     """What a check cell shows in the autograded notebook and the feedback."""
     from ..learner.check import SYMBOL
+    from ..learner.i18n import _, pgettext  # (local: a loop of this module names a variable _)
 
     r = t.result
-    lines = [f"{SYMBOL.get(r.status, r.status)}  {r.id}  {r.title}",
-             f"Graded by the course's grader, outside the notebook: {r.score:g} of "
-             f"{r.points:g} point{'s' if r.points != 1 else ''}, {r.passed} of {r.total} cases "
-             f"passed ({t.n_public} public, {t.n_hidden} hidden)."]
+    graded = (_("Graded by the course's grader, outside the notebook: {score} of {points} "
+                "points, {passed} of {total} cases passed ({public} public, {hidden} hidden).")
+              if r.points != 1 else
+              _("Graded by the course's grader, outside the notebook: {score} of {points} "
+                "point, {passed} of {total} cases passed ({public} public, {hidden} hidden)."))
+    lines = [f"{SYMBOL.get(r.status, r.status)}  {r.id}  {pgettext(r.id, r.title)}",
+             graded.format(score=f"{r.score:g}", points=f"{r.points:g}", passed=r.passed,
+                           total=r.total, public=t.n_public, hidden=t.n_hidden)]
     if not r.ok:
         lines += [f"    {text}" for text in r.message.splitlines()]
-        lines += [f"    Hint: {hint}" for hint in r.hints]
+        lines += ["    " + _("Hint: {hint}").format(hint=pgettext(r.id, hint))
+                  for hint in r.hints]
     return "\n".join(lines) + "\n"
 
 

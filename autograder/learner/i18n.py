@@ -57,7 +57,8 @@ RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py",
                    "learner/evaluate.py", "learner/hints.py", "learner/progress.py",
-                   "learner/pack.py", "learner/needs.py", "authoring/docstrings.py")
+                   "learner/pack.py", "learner/needs.py", "authoring/docstrings.py",
+                   "instructor/trusted.py", "instructor/report.py")
 
 
 def _supported(value: str | None) -> str | None:
