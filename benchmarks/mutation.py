@@ -617,6 +617,8 @@ def _verdict(rc) -> str:
         return "killed (timeout)"
     if rc in (1, 2, 3):     # tests failed / interrupted (an import error) / internal error
         return "killed"
+    if rc == 4:   # pytest could not load the tests (a conftest that no longer imports): the
+        return "killed (tests cannot load)"   # baseline loaded them, so the mutant broke it
     if rc == 0:
         return "survived"
     return f"error (pytest exit {rc})"

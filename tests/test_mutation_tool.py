@@ -148,3 +148,13 @@ def test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion():
     biggest = max(chosen, key=lambda t: len(t.mutants))
     share = len(biggest.mutants) / total
     assert 0.5 * share * 400 < by_file[biggest.path] < 1.5 * share * 400, by_file
+
+
+def test_a_mutant_the_tests_cannot_even_load_with_is_killed_not_an_error():
+    """pytest exits 4 when a conftest no longer imports: the baseline loaded the same tests, so
+    the mutant broke them, and `./course test` would fail on it: killed. Other codes stay
+    errors (they say the tool went wrong, not the code)."""
+    assert mutation._verdict(4).startswith("killed")
+    assert mutation._verdict(1) == "killed" and mutation._verdict(None).startswith("killed")
+    assert mutation._verdict(0) == "survived"
+    assert mutation._verdict(5).startswith("error")
