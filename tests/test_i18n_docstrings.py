@@ -33,7 +33,8 @@ from .support import glossary_terms, missing_terms, second_renderings
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 #: The sprints whose graded helper modules must be translated (the other sprints' may be).
-TRANSLATED_SPRINTS = ("sprint0", "sprint1", "sprint2", "sprint3", "sprint4", "sprint5")
+TRANSLATED_SPRINTS = ("sprint0", "sprint1", "sprint2", "sprint3", "sprint4", "sprint5", "sprint6",
+                      "sprint7", "sprint8", "sprint9", "sprint10")
 
 
 def _modules_of(sprints) -> list:
