@@ -53,10 +53,13 @@ def catalog_dir(lang: str, repo: Path | None = None) -> Path:
 
 
 def translated_guides(lang: str, repo: Path | None = None) -> list:
-    """The names (``README``, ``sprint0``...) of the guides declared translated into ``lang``."""
+    """The names (``README``, ``sprint0``...) of the guides declared translated into ``lang``.
+    None in a copy of the course without the English guides (a learner's folder may have no
+    ``docs/``): there is nothing to check or build there."""
     folder = catalog_dir(lang, repo)
-    return sorted(p.stem for p in folder.glob("*.po") if p.stem != TABLE) \
-        if folder.is_dir() else []
+    if not folder.is_dir() or not guides_dir(repo).is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.po") if p.stem != TABLE)
 
 
 def built_path(name: str, lang: str, repo: Path | None = None) -> Path:
