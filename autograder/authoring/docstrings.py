@@ -284,11 +284,8 @@ def localize_helpers(helpers_dir: Path, lang: str, *, directory: Path | None = N
         return []
     found = all_problems(lang, directory=directory, solutions_dir=solutions_dir)
     if found:
-        raise TranslationError(
-            f"{len(found)} docstring(s) cannot be translated into {lang}:\n  "
-            + "\n  ".join(map(str, found))
-            + "\n(python -m autograder translate update; then translate the fuzzy and empty "
-              f"entries of translations/{lang}/{FOLDER}/)")
+        raise TranslationError.listing(found, "docstring(s)", lang,
+                                       f"translations/{lang}/{FOLDER}/")
     find = lookup(lang, directory)
     written = []
     for module in translated_modules(lang, directory):

@@ -230,9 +230,8 @@ def build_guide(name: str, lang: str, repo: Path | None = None) -> str:
     :class:`i18n.TranslationError` when a block has no current translation."""
     found = catalog_problems(name, lang, repo) + table_problems(lang, repo)
     if found:
-        raise i18n.TranslationError(
-            f"{len(found)} block(s) of docs/{FOLDER}/{name}.md cannot be translated into "
-            f"{lang}:\n  " + "\n  ".join(map(str, found)))
+        raise i18n.TranslationError.listing(found, f"block(s) of docs/{FOLDER}/{name}.md", lang,
+                                            f"translations/{lang}/{FOLDER}/")
     catalog = i18n.read_catalog(catalog_dir(lang, repo) / f"{name}.po", lang)
     table = i18n.read_catalog(catalog_dir(lang, repo) / f"{TABLE}.po", lang)
     text = (guides_dir(repo) / f"{name}.md").read_text(encoding="utf-8")

@@ -340,7 +340,17 @@ def message_problems(lang: str, po_path: Path | None = None) -> list:
 
 
 class TranslationError(CourseError):
-    """A notebook declared translated has a missing or stale translation."""
+    """A text declared translated (a notebook, a guide, a docstring) has a missing or stale
+    translation."""
+
+    @classmethod
+    def listing(cls, found: list, what: str, lang: str, catalogs) -> TranslationError:
+        """The error naming every problem of ``found`` (``what``: e.g. "cell(s) of x.ipynb")
+        and the catalogs (a file or folder) to update."""
+        return cls(f"{len(found)} {what} cannot be translated into {lang}:\n  "
+                   + "\n  ".join(map(str, found))
+                   + "\n(update the catalogs: python -m autograder translate update; then "
+                     f"translate the fuzzy and empty entries of {catalogs})")
 
 
 def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None, *,
@@ -354,11 +364,7 @@ def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None, *,
     po_path = Path(po_path or TRANSLATIONS / lang / f"{Path(nb_path).stem}.po")
     found = notebook_problems(nb_path, lang, po_path)
     if found:
-        raise TranslationError(
-            f"{len(found)} cell(s) of {Path(nb_path).name} cannot be translated into {lang}:\n  "
-            + "\n  ".join(map(str, found))
-            + "\n(update the catalog: python -m autograder translate update; then translate "
-              f"the fuzzy and empty entries of {po_path})")
+        raise TranslationError.listing(found, f"cell(s) of {Path(nb_path).name}", lang, po_path)
     catalog = read_catalog(po_path, lang)
     nb = nbformat.read(target or nb_path, as_version=4)
     for i, cell in enumerate(nb.cells):
