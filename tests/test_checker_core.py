@@ -17,6 +17,7 @@ from autograder.learner import registry, sandbox_child
 from autograder.learner.compare import Hint, Tolerance, compare, generic_hints, matches
 from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, score
 from autograder.learner.registry import (
+    Case,
     Exercise,
     Mistake,
     MistakeOutputs,
@@ -281,8 +282,8 @@ def spec(points=1.0, tol=None):
 
 
 def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None):
-    return Prepared({"args": [], "kwargs": {}, "label": label}, expected,
-                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
+    return Prepared(Case(label=label, hidden=hidden), expected,
+                    [MistakeOutputs(**m) for m in mistakes], batch)
 
 
 def ok(**outputs):
@@ -500,7 +501,7 @@ def test_the_caller_s_case_is_never_modified():
     x = np.zeros(2)
     c = case(x)
     sandbox_child.run_case(lambda v: v.__setitem__(0, 1.0), c)
-    assert x[0] == 0.0 and c["args"][0] is x
+    assert x[0] == 0.0 and c.args[0] is x
 
 
 class Counter:
@@ -569,11 +570,11 @@ def _exercise(**kw):
 
 def test_prepare_runs_the_reference_and_each_mistake_that_runs():
     ex = _exercise(batch_size=lambda c: 7)
-    [p] = prepare(ex, [dict(case(np.array([1.0])), hidden=True)])
+    [p] = prepare(ex, [dataclasses.replace(case(np.array([1.0])), hidden=True)])
     np.testing.assert_array_equal(p.expected["return"], [2.0])
     assert [m.hint for m in p.mistakes] == ["times 3"]
     np.testing.assert_array_equal(p.mistakes[0].outputs["return"], [3.0])
-    assert p.hidden is True and p.batch == 7 and "hidden" not in p.case
+    assert p.hidden is True and p.batch == 7
 
 
 def test_cases_are_examples_first_then_seeded_randoms_stable_per_part():
@@ -581,22 +582,22 @@ def test_cases_are_examples_first_then_seeded_randoms_stable_per_part():
     ex = _exercise(generate=gen, examples=[case(np.zeros(2), label="ex")],
                    edge_cases=[case(np.ones(2))], n_public=2, n_hidden=3)
     pub = ex.public_inputs()
-    assert len(pub) == 3 and pub[0]["label"] == "ex" and not any(c["hidden"] for c in pub)
+    assert len(pub) == 3 and pub[0].label == "ex" and not any(c.hidden for c in pub)
     hid = ex.hidden_inputs("ci")
-    assert len(hid) == 4 and all(c["hidden"] for c in hid)
+    assert len(hid) == 4 and all(c.hidden for c in hid)
     # the edge case is among the hidden ones, in a salt-seeded place
-    edge = [i for i, c in enumerate(hid) if np.array_equal(c["args"][0], np.ones(2))]
+    edge = [i for i, c in enumerate(hid) if np.array_equal(c.args[0], np.ones(2))]
     assert len(edge) == 1
     again = ex.public_inputs()
-    np.testing.assert_array_equal(pub[1]["args"][0], again[1]["args"][0])
-    assert not np.allclose(pub[1]["args"][0], pub[2]["args"][0])
+    np.testing.assert_array_equal(pub[1].args[0], again[1].args[0])
+    assert not np.allclose(pub[1].args[0], pub[2].args[0])
     same = ex.hidden_inputs("ci")
-    assert all(np.array_equal(a["args"][0], b["args"][0]) for a, b in zip(hid, same))
+    assert all(np.array_equal(a.args[0], b.args[0]) for a, b in zip(hid, same))
     other = ex.hidden_inputs("other")
-    randoms = [c["args"][0] for i, c in enumerate(hid) if i not in edge]
-    assert not any(np.allclose(r, o["args"][0]) for r in randoms for o in other), \
+    randoms = [c.args[0] for i, c in enumerate(hid) if i not in edge]
+    assert not any(np.allclose(r, o.args[0]) for r in randoms for o in other), \
         "the random hidden cases depend on the salt"
-    assert not any(np.allclose(r, p["args"][0]) for r in randoms for p in pub)
+    assert not any(np.allclose(r, p.args[0]) for r in randoms for p in pub)
 
 
 def test_select_by_sprint_or_id_and_unknown_names_are_refused():
@@ -643,7 +644,7 @@ def test_stored_cases_round_trip_in_sprint_order(tmp_path):
 
 
 def test_a_case_without_label_is_described_by_its_inputs():
-    p = Prepared({"args": [np.array([1.0, 2.0])], "kwargs": {"k": 3}}, {}, [])
+    p = Prepared(case(np.array([1.0, 2.0]), k=3), {}, [])
     assert p.label == "inputs ([1., 2.], k=3)"
 
 
@@ -657,12 +658,17 @@ def test_a_mistake_is_prepared_with_numpy_warnings_silenced():
     assert [m.hint for m in p.mistakes] == ["log of zero"]
 
 
+def _wire(*cases):
+    """The cases as the grader sends them to the child."""
+    return [c.call().to_wire() for c in cases]
+
+
 def test_run_job_reports_a_missing_name_and_an_unreadable_output(tmp_path):
     res = sandbox_child.run_job({"module": "warmup", "name": "no_such_function",
-                                 "cases": [case(1), case(2)]}, str(tmp_path))
+                                 "cases": _wire(case(1), case(2))}, str(tmp_path))
     assert [r["status"] for r in res] == ["missing", "missing"]
     assert "has no `no_such_function`" in res[0]["message"]
-    res = sandbox_child.run_job({"module": "no_such_module", "name": "f", "cases": [case(1)]},
+    res = sandbox_child.run_job({"module": "no_such_module", "name": "f", "cases": _wire(case(1))},
                                 str(tmp_path))
     assert res[0]["status"] == "import_error"
 
@@ -728,10 +734,12 @@ def test_in_place_check_on_two_keys_two_items_and_objects_that_refuse_comparison
     assert swapped["mutated"] == ["argument 1"], "an array replaced by a list is a change"
 
 
-def test_class_cases_given_as_plain_dicts_without_steps_or_attrs():
-    out = sandbox_child.run_case(Counter, {"args": [4], "attrs": ["n"]})["outputs"]
+def test_class_cases_sent_as_plain_values_without_steps_or_attrs():
+    wire = sandbox_child.Call.from_wire
+    out = sandbox_child.run_case(Counter, wire({"args": [4], "attrs": ["n"]}))["outputs"]
     assert out == {"n": 4}
-    out = sandbox_child.run_case(Counter, {"args": [1], "steps": [["add", [2], {}]]})["outputs"]
+    out = sandbox_child.run_case(Counter, wire({"args": [1], "steps": [["add", [2], {}]]})
+                                 )["outputs"]
     assert out == {"add() [step 1]": sandbox_child.SELF}
 
 
@@ -757,18 +765,18 @@ def test_run_job_reports_an_output_the_wire_cannot_carry(tmp_path, monkeypatch):
     fake.f = lambda x: object()
     monkeypatch.setitem(sys.modules, "helpers.fake_for_core_tests", fake)
     [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "f",
-                                 "cases": [case(1)]}, str(tmp_path))
+                                 "cases": _wire(case(1))}, str(tmp_path))
     assert r["status"] == "unreadable" and "cannot read" in r["message"]
     fake.g = lambda x: x + 1
     [r] = sandbox_child.run_job({"module": "fake_for_core_tests", "name": "g",
-                                 "cases": [case(1)]}, str(tmp_path))
+                                 "cases": _wire(case(1))}, str(tmp_path))
     assert r["status"] == "ok" and r["outputs"] == {"return": 2}
 
 
 def test_prepared_cases_are_public_unless_marked_hidden():
     [p] = prepare(_exercise(), [case(np.array([1.0]))])
     assert p.hidden is False and p.batch is None
-    assert Prepared({"args": []}, {}, []).hidden is False
+    assert Prepared(case(), {}, []).hidden is False
 
 
 def test_the_live_registry_is_loaded_with_its_exercises():
@@ -808,11 +816,11 @@ def test_an_outcome_is_a_frozen_record_read_back_from_its_dict():
 def test_the_cases_of_an_exercise_promising_a_new_array_name_its_outputs_as_a_list():
     fresh = _exercise(examples=[case(np.array([1.0]))], n_public=0, returns_new=("return",))
     marked = [*fresh.public_inputs(), *fresh.hidden_inputs("s")]
-    assert marked and all(c["fresh"] == ["return"] for c in marked), \
-        "Exercise._mark: every case of an exercise with returns_new carries 'fresh' (a list, " \
-        "as it crosses to the child), or returning the input array itself is never noticed"
+    assert marked and all(c.fresh == ("return",) for c in marked), \
+        "Exercise._mark: every case of an exercise with returns_new carries 'fresh', " \
+        "or returning the input array itself is never noticed"
     plain = _exercise(examples=[case(np.array([1.0]))], n_public=0)
-    assert "fresh" not in plain.public_inputs()[0], \
+    assert plain.public_inputs()[0].fresh == (), \
         "Exercise._mark: no 'fresh' without returns_new"
 
 

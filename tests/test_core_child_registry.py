@@ -9,12 +9,14 @@ runs this file among the first.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from autograder.learner import registry, sandbox_child
 from autograder.learner.compare import compare, generic_hints
-from autograder.learner.registry import RAISES
+from autograder.learner.registry import RAISES, case, class_case
 from autograder.learner.sandbox_child import SELF, pack, run_case, step_name, unpack
 
 
@@ -66,16 +68,16 @@ class Counter:
 
 
 def test_only_the_methods_listed_in_place_may_update_their_arguments():
-    case = {"args": [1.0], "steps": [["update", [{"W": np.zeros(2)}], {}], ["__call__", [], {}]],
-            "in_place": ["update"]}
+    case = class_case([1.0], steps=[("update", [{"W": np.zeros(2)}]), ("__call__", [])],
+                      in_place=["update"])
     out = run_case(Counter, case)
     assert out["mutated"] == [], "run_case: `update` is listed in_place: its change is fine"
     assert out["outputs"]["update() [step 1]"] is SELF
     assert np.array_equal(out["outputs"]["obj() [step 2]"], 1.0)
-    case["in_place"] = []
+    case = dataclasses.replace(case, in_place=())
     assert run_case(Counter, case)["mutated"] == ["update() argument 1"], \
         "run_case: a method not listed in_place that changes its argument is reported"
-    bug = {"args": [1.0], "steps": [["peek", [np.zeros(2)], {}]], "in_place": ["update"]}
+    bug = class_case([1.0], steps=[("peek", [np.zeros(2)])], in_place=["update"])
     assert run_case(Counter, bug)["mutated"] == ["peek() argument 1"]
 
 
@@ -99,14 +101,13 @@ def _raise_value_error(x):
 
 
 def test_the_reference_raising_as_documented_gives_the_raise_as_expected_output():
-    assert registry._run_trusted(_raise_value_error, {"args": [-1], "raises": "LookupError"}) \
+    assert registry._run_trusted(_raise_value_error, case(-1, raises="LookupError")) \
         == {RAISES: "LookupError"}
     with pytest.raises(KeyError):
-        registry._run_trusted(_raise_value_error, {"args": [-1], "raises": "TypeError"})
+        registry._run_trusted(_raise_value_error, case(-1, raises="TypeError"))
     with pytest.raises(ValueError, match="declares raises='LookupError', but the call returned"):
-        registry._run_trusted(_raise_value_error, {"args": [1], "raises": "LookupError",
-                                                   "label": "x=1"})
-    assert registry._run_trusted(_raise_value_error, {"args": [2]}) == {"return": 2}
+        registry._run_trusted(_raise_value_error, case(1, raises="LookupError", label="x=1"))
+    assert registry._run_trusted(_raise_value_error, case(2)) == {"return": 2}
 
 
 def test_helper_imports_finds_every_spelling_and_nothing_else():
@@ -202,12 +203,12 @@ def test_earlier_reference_follows_the_reference_s_imports_transitively():
 
 
 def test_returning_an_input_array_itself_is_noticed_and_a_view_is_not():
-    assert run_case(lambda x: x, {"args": [np.ones(2)]})["aliased"] == ["return"]
-    assert run_case(lambda x, y: (y, 1), {"args": [1.0], "kwargs": {"y": np.ones(2)}}
+    assert run_case(lambda x: x, case(np.ones(2)))["aliased"] == ["return"]
+    assert run_case(lambda x, y: (y, 1), case(1.0, y=np.ones(2))
                     )["aliased"] == ["return"], "an input inside a returned tuple is noticed"
-    assert run_case(lambda x: x[:], {"args": [np.ones(2)]})["aliased"] == [], \
+    assert run_case(lambda x: x[:], case(np.ones(2)))["aliased"] == [], \
         "a view is a new object: not aliased"
-    assert run_case(lambda x: x.copy(), {"args": [np.ones(2)]})["aliased"] == []
+    assert run_case(lambda x: x.copy(), case(np.ones(2)))["aliased"] == []
 
 
 def test_a_hint_is_a_frozen_value():
@@ -240,7 +241,7 @@ def test_a_stub_raising_in_a_helper_file_is_located_by_module_and_function():
 
     res = sandbox_child.run_job({"module": "warmup", "name": "affine",
                                  "cases": [{"args": [np.ones((1, 2)), np.ones((2, 2)),
-                                                     np.ones(2)]}]}, str(ROOT))
+                                                     np.ones(2)]}]}, str(ROOT))  # as sent
     assert res[0]["status"] == "not_implemented"
     assert (res[0]["raised_in"], res[0]["raised_by"]) == ("warmup", "affine"), \
         "_raised_in: the innermost frame in a helper file names the module and the function"
@@ -263,7 +264,7 @@ def test_a_method_returning_its_argument_is_an_aliased_step():
         def forward(self, x):
             return x
 
-    out = run_case(Layer, {"steps": [["forward", [np.ones(2)], {}]]})
+    out = run_case(Layer, class_case(steps=[("forward", [np.ones(2)])]))
     assert out["aliased"] == ["forward() [step 1]"]
 
 
@@ -282,13 +283,14 @@ def test_evaluate_many_sends_each_job_with_its_time_limit_and_seals_an_overlaid_
 
     monkeypatch.setattr(sandbox, "run_jobs", fake_run_jobs)
     s = Spec("sprint9.f", 1.0, "mod", "f", "t", Tolerance())
-    cases = [Prepared({"args": [1]}, {"return": 1.0}, [])]
+    cases = [Prepared(case(1, label="one"), {"return": 1.0}, [])]
     [r] = evaluate.evaluate_many([(s, cases)], str(tmp_path))
     (where, [job], overlay), = sent
     assert where == tmp_path and overlay is None
     assert (job.module, job.name, job.cases, job.timeout) == \
-        ("mod", "f", [{"args": [1]}], sandbox.DEFAULT_TIMEOUT), \
-        "evaluate_many: no timeout given means the default limit"
+        ("mod", "f", [sandbox_child.Call((1,))], sandbox.DEFAULT_TIMEOUT), \
+        "evaluate_many: no timeout given means the default limit; the child gets the call " \
+        "only (no label)"
     assert "oops" in r.message and not r.outcome.sealed
     sent.clear()
     [r] = evaluate.evaluate_many([(s, cases)], tmp_path, timeout=3, overlay={"layers": b"x"})

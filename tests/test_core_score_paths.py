@@ -25,7 +25,15 @@ from autograder.learner.evaluate import (
 )
 from autograder.learner.fingerprint import PASSED as SAME
 from autograder.learner.fingerprint import answer_digest, case_print
-from autograder.learner.registry import RAISES, MistakeOutputs, Prepared, Spec
+from autograder.learner.registry import (
+    RAISES,
+    Case,
+    MistakeOutputs,
+    Prepared,
+    Spec,
+    case,
+    class_case,
+)
 from autograder.learner.sandbox import RunResult
 from autograder.learner.verdict import Outcome
 
@@ -34,9 +42,9 @@ def spec(points=1.0, tol=None, id="sprint9.f", module="mod", name="f"):
     return Spec(id, points, module, name, "Problem: f", tol or Tolerance())
 
 
-def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, **case):
-    return Prepared({"args": [], "kwargs": {}, "label": label, **case}, expected,
-                    [MistakeOutputs(**m) for m in mistakes], hidden, batch)
+def prep(expected, *, hidden=False, mistakes=(), label="x=1", batch=None, fresh=()):
+    return Prepared(Case(label=label, hidden=hidden, fresh=tuple(fresh)), expected,
+                    [MistakeOutputs(**m) for m in mistakes], batch)
 
 
 def ok(mutated=(), aliased=None, **outputs):
@@ -228,16 +236,16 @@ def test_a_result_reads_back_from_its_row():
 def test_integer_inputs_allow_floats_for_integers_unless_a_kind_is_declared():
     s = spec()
     ints = np.array([1, 2])
-    for case in ({"args": [ints]}, {"kwargs": {"x": [ints]}},
-                 {"steps": [["fit", [ints], {}]]}, {"args": [{"k": (1.0, ints)}]}):
-        assert _case_tol(s, case).float_for_int, f"_case_tol: integer array in {case}"
-    for case in ({"args": [np.array([1.0])]}, {"args": [3]}, {"steps": []}, {}):
-        assert not _case_tol(s, case).float_for_int, f"_case_tol: no integer array in {case}"
-    assert not _case_tol(spec(tol=Tolerance(dtype="int")), {"args": [ints]}).float_for_int
+    for c in (case(ints), case(x=[ints]), class_case(steps=[("fit", [ints])]),
+              case({"k": (1.0, ints)})):
+        assert _case_tol(s, c).float_for_int, f"_case_tol: integer array in {c}"
+    for c in (case(np.array([1.0])), case(3), class_case(), case()):
+        assert not _case_tol(s, c).float_for_int, f"_case_tol: no integer array in {c}"
+    assert not _case_tol(spec(tol=Tolerance(dtype="int")), case(ints)).float_for_int
     labels = spec(tol=Tolerance(output_dtypes=(("predict()", "int"),)))
-    assert _case_tol(labels, {}, "predict() [step 2]").dtype == "int"
-    assert _case_tol(labels, {"args": [ints]}, "predict() [step 2]").float_for_int is False
-    assert _case_tol(labels, {}, "fit() [step 1]").dtype is None
+    assert _case_tol(labels, case(), "predict() [step 2]").dtype == "int"
+    assert _case_tol(labels, case(ints), "predict() [step 2]").float_for_int is False
+    assert _case_tol(labels, case(), "fit() [step 1]").dtype is None
 
 
 def test_float_labels_fail_per_output_while_other_outputs_stay_free():
@@ -290,8 +298,7 @@ def test_of_mistakes_with_the_same_output_the_most_consistent_hint_wins():
 @pytest.mark.parametrize("field", ["mutated", "aliased"])
 def test_the_list_of_input_names_is_cut_at_500_characters(field):
     names = [f"argument {i} " + "x" * 90 for i in range(1, 11)]
-    case = prep({"return": 1.0}, fresh=["argument"] if field == "aliased" else [])
-    case.case["fresh"] = [n.split(" [")[0] for n in names]
+    case = prep({"return": 1.0}, fresh=[n.split(" [")[0] for n in names])
     res = ok(**{"return": 1.0}, mutated=names if field == "mutated" else [])
     if field == "aliased":
         res["aliased"] = names
@@ -451,7 +458,7 @@ def test_a_mistake_matches_whatever_dtype_the_exercise_asks_for():
 
 
 def test_integer_arrays_among_other_keyword_arguments_allow_floats_for_integers():
-    assert _case_tol(spec(), {"kwargs": {"x": np.array([1, 2]), "lr": 0.5}}).float_for_int, \
+    assert _case_tol(spec(), case(x=np.array([1, 2]), lr=0.5)).float_for_int, \
         "_has_int_array: one integer array among a dict's values is enough (any, not all)"
 
 

@@ -250,11 +250,12 @@ def test_combine_every_case_passed_is_a_pass_whatever_a_run_without_cases_says()
 
 
 # --------------------------------------------------------------------------- staged reveal
-def hidden_case(expected, label="", **inputs):
-    from autograder.learner.registry import Prepared
+def hidden_case(expected, label="", args=(), kwargs=None, steps=None):
+    from autograder.learner.registry import Case, Prepared, Step
 
-    return Prepared({"args": [], "kwargs": {}, "label": label, **inputs}, expected, [], True,
-                    None)
+    steps = None if steps is None else tuple(Step(m, tuple(a), k) for m, a, k in steps)
+    return Prepared(Case(tuple(args), kwargs or {}, steps, label=label, hidden=True),
+                    expected, [])
 
 
 def test_a_revealed_case_shows_its_inputs_keywords_steps_and_expected_output():

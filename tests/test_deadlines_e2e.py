@@ -100,12 +100,12 @@ def test_carols_own_hidden_case_is_revealed_after_the_deadline(graded):
     # hidden cases (seeded from the salt and her id)
     spec = next(s for s in sprint_specs() if s.id == "sprint1.step_function")
     mine = for_student(prepare_sprint([spec], SALT), SALT, "carol")[0][2]
-    zeros = [i + 1 for i, c in enumerate(mine) if not np.any(c.case["args"][0])]
+    zeros = [i + 1 for i, c in enumerate(mine) if not np.any(c.case.args[0])]
     number = int(re.search(r"hidden case (\d+) of", row["message"]).group(1))
     assert number == zeros[0]
     course_order = prepare_sprint([spec], SALT)[0][2]
-    assert [repr(c.case["args"][0]) for c in mine] != \
-        [repr(c.case["args"][0]) for c in course_order]
+    assert [repr(c.case.args[0]) for c in mine] != \
+        [repr(c.case.args[0]) for c in course_order]
     feedback = (graded["out"] / "feedback" / "carol" / SPRINT).glob("*.html")
     assert any("this hidden case is revealed" in f.read_text() for f in feedback)
 

@@ -113,12 +113,12 @@ def test_a_hard_coded_answer_to_the_worked_examples_fails(ex_id, tmp_path):
     """Answering the public cases from a table must not pass the hidden ones."""
     spec = SPECS[ex_id]
     ex = spec.exercise
-    if any(c.get("steps") or c.get("attrs") for c in ex.public_inputs()):
+    if any(c.steps or c.attrs for c in ex.public_inputs()):
         pytest.skip("a class is built afresh by every case; this test is for functions")
     if not (ex.generate and ex.n_hidden):
         pytest.skip("no random hidden cases: the answer is one fixed value by design")
     public = [p for p in spec.public_cases() if RAISES not in p.expected]  # answers only
-    table = [((p.case["args"], p.case["kwargs"]), p.expected["return"]) for p in public]
+    table = [((p.case.args, p.case.kwargs), p.expected["return"]) for p in public]
     pkg = make_helpers(tmp_path)
     src = ("import numpy as _np\n"
            "class _Fn:\n"

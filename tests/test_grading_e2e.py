@@ -414,7 +414,7 @@ def test_hidden_case_messages_never_carry_the_learners_text(tmp_path):
         (pkg / f"{spec.module}.py").write_text(source)
         # the attack is real: the learner's text is in what the child sent back
         (raw,) = sandbox.run_jobs(pkg, [sandbox.Job(spec.module, spec.name,
-                                                    [p.case for p in hidden])])
+                                                    [p.case.call() for p in hidden])])
         assert "LEAK" in repr(raw.results) or raw.crashed, what
         graded = evaluate(spec, hidden, pkg)   # ... and none of it is kept, even as data
         assert "LEAK" not in repr(graded), what

@@ -59,7 +59,8 @@ def _plain(value):
 
 def _key(case) -> str:
     """A case's inputs (arguments and, for a class, its steps) as text."""
-    return json.dumps(_plain({k: case.case.get(k) for k in ("args", "kwargs", "steps")}))
+    wire = case.case.call().to_wire()
+    return json.dumps(_plain({k: wire[k] for k in ("args", "kwargs", "steps")}))
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,7 @@ def test_an_answer_copied_from_anothers_hidden_cases_does_not_carry(specs, cours
                                                                     tmp_path):
     index = [s.id for s in specs].index("sprint1.step_function")
     alice = for_student(course_cases, SALT, "alice")[index]
-    answers = {repr(np.asarray(c.case["args"][0]).tolist()): c.expected["return"].tolist()
+    answers = {repr(np.asarray(c.case.args[0]).tolist()): c.expected["return"].tolist()
                for c in alice[2]}
     helpers = make_helpers(tmp_path)
     source = (helpers / "perceptron.py").read_text()
@@ -130,8 +131,8 @@ def test_an_answer_copied_from_anothers_hidden_cases_does_not_carry(specs, cours
         csv_message(on_bob)
     assert "hidden case" in shown
     for c in bob[2]:
-        assert repr(np.asarray(c.case["args"][0]).tolist())[:20] not in shown
-        assert np.array2string(np.asarray(c.case["args"][0]), separator=", ")[:20] not in shown
+        assert repr(np.asarray(c.case.args[0]).tolist())[:20] not in shown
+        assert np.array2string(np.asarray(c.case.args[0]), separator=", ")[:20] not in shown
 
 
 # --------------------------------------------------------------------------- staged reveal
@@ -216,6 +217,6 @@ def test_the_instructor_checks_a_students_own_hidden_cases(specs, tmp_path, caps
     for who, salt in (("alice", student_salt(SALT, "alice")), (None, SALT)):
         cases = spec.hidden_cases(salt)
         zeros = [i + 1 for i, c in enumerate(cases)
-                 if not np.any(c.case["args"][0])]
+                 if not np.any(c.case.args[0])]
         assert number[who] == zeros[0]
     assert main(["check", spec.id, "--student", "alice"]) == 2

@@ -366,12 +366,11 @@ def test_every_generic_hint_reads_in_japanese(lang):
 
 def test_the_details_evaluate_writes_read_in_japanese(lang):
     from autograder.learner.evaluate import score
-    from autograder.learner.registry import RAISES, Prepared, Spec
+    from autograder.learner.registry import RAISES, Case, Prepared, Spec
     from autograder.learner.sandbox import RunResult
 
-    def prep(expected, **case):
-        return Prepared({"args": [], "kwargs": {}, "label": "x=1", **case}, expected, [],
-                        False, None)
+    def prep(expected, fresh=()):
+        return Prepared(Case(label="x=1", fresh=tuple(fresh)), expected, [])
 
     def ok(mutated=(), aliased=None, **outputs):
         return {"status": "ok", "outputs": outputs, "mutated": list(mutated),

@@ -205,7 +205,7 @@ def test_slides_show_no_solution_code_no_check_and_no_hidden_case(path, rendered
         # hidden cases with a long enough label to be recognisable (a salted edge case is a
         # function of a generator: any seed gives its label)
         for c in (e(np.random.default_rng(0)) if callable(e) else e for e in ex.edge_cases):
-            label = c.get("label", "")
+            label = c.label
             if len(label) >= 30:
                 assert _normalise(label) not in text, f"hidden case {label!r} of {ex.id}"
 

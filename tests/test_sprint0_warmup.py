@@ -201,7 +201,7 @@ def test_missing_keepdims_in_normalize_rows_is_caught_even_where_it_runs(tmp_pat
     """)
     spec = SPECS["sprint0.normalize_rows"]
     square = [p for p in spec.public_cases()
-              if p.case["args"][0].shape[0] == p.case["args"][0].shape[1] > 1]
+              if p.case.args[0].shape[0] == p.case.args[0].shape[1] > 1]
     assert square, "no public square case: the keepdims mistake would go unexplained"
     result = evaluate(spec, square, pkg)
     assert result.status == FAILED and "wrong value" in result.message
@@ -210,7 +210,7 @@ def test_missing_keepdims_in_normalize_rows_is_caught_even_where_it_runs(tmp_pat
 
 # --------------------------------------------------------------------------- the cases
 def _shapes(c):
-    return tuple(np.shape(a) for a in c["args"])
+    return tuple(np.shape(a) for a in c.args)
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=[e.id for e in EXERCISES])
@@ -219,10 +219,10 @@ def test_cases_vary_their_shapes_and_hidden_ones_reach_the_edges(ex):
     assert len({_shapes(c) for c in public_random}) >= 2, "public random cases share one shape"
     hidden = ex.hidden_inputs("ci")
     assert len({_shapes(c) for c in hidden}) >= 6
-    first = [np.shape(c["args"][0]) for c in hidden]
+    first = [np.shape(c.args[0]) for c in hidden]
     assert any(1 in s for s in first), "no hidden case with an axis of length 1"
     assert any(len(s) == 2 and s[0] != s[1] for s in first) or ex.name == "as_column"
-    assert any(np.asarray(c["args"][0]).dtype.kind in "iu" for c in hidden), \
+    assert any(np.asarray(c.args[0]).dtype.kind in "iu" for c in hidden), \
         "no hidden integer input"
 
 

@@ -237,7 +237,7 @@ def test_graded_answers_do_not_depend_on_the_order_of_summation(ex_id, other):
         got = sandbox_child.run_case(other, c)["outputs"]
         assert set(want) == set(got)
         for k in want:
-            assert matches(want[k], got[k], ex.tol), (c.get("label"), k, want[k], got[k])
+            assert matches(want[k], got[k], ex.tol), (c.label, k, want[k], got[k])
 
 
 def test_sprint1_points_and_problem_numbers():

@@ -193,18 +193,18 @@ def test_generators_cover_single_samples_batches_and_depths():
         ex = EXERCISES[ex_id]
         return ex.public_inputs() + [c for s in salts for c in ex.hidden_inputs(s)]
 
-    softmax_ndims = {c["args"][0].ndim for c in inputs("sprint2.softmax")}
+    softmax_ndims = {c.args[0].ndim for c in inputs("sprint2.softmax")}
     assert softmax_ndims == {1, 2}
     for ex_id in ("sprint2.forward", "sprint2.forward_general", "sprint2.predict_class"):
         cases = inputs(ex_id)
-        assert {c["args"][1].ndim for c in cases} == {1, 2}, ex_id
-        assert len({c["args"][0]["W1"].shape for c in cases}) > 3, ex_id
+        assert {c.args[1].ndim for c in cases} == {1, 2}, ex_id
+        assert len({c.args[0]["W1"].shape for c in cases}) > 3, ex_id
     general = inputs("sprint2.forward_general")
-    depths = {sum(k.startswith("W") for k in c["args"][0]) for c in general}
+    depths = {sum(k.startswith("W") for k in c.args[0]) for c in general}
     assert {1, 2, 3, 4} <= depths
-    assert {c["kwargs"].get("output", "identity") for c in general} == {"identity", "softmax"}
-    assert {c["kwargs"].get("hidden", "sigmoid") for c in general} == {"sigmoid", "relu", "tanh"}
-    relu_grad_inputs = np.concatenate([c["args"][0].ravel() for c in inputs("sprint2.relu_grad")])
+    assert {c.kwargs.get("output", "identity") for c in general} == {"identity", "softmax"}
+    assert {c.kwargs.get("hidden", "sigmoid") for c in general} == {"sigmoid", "relu", "tanh"}
+    relu_grad_inputs = np.concatenate([c.args[0].ravel() for c in inputs("sprint2.relu_grad")])
     assert np.any(relu_grad_inputs == 0), "ReLU's corner at 0 must be graded"
 
 
@@ -214,8 +214,8 @@ def test_the_w_times_x_mistake_runs_only_where_the_shapes_are_square():
     ran = []
     for c in ex.public_inputs():
         try:
-            sprint2._forward_w_times_x(*c["args"])
-            ran.append(c["label"])
+            sprint2._forward_w_times_x(*c.args)
+            ran.append(c.label)
         except ValueError:
             pass
     assert ran and all("square" in label for label in ran)

@@ -359,27 +359,27 @@ def test_generators_cover_label_formats_shapes_and_edge_cases():
 
     for ex_id in ("sprint3.sum_squared_error", "sprint3.cross_entropy_error"):
         cases = inputs(ex_id)
-        ys = [np.asarray(c["args"][0]) for c in cases]
-        ts = [np.asarray(c["args"][1]) for c in cases]
+        ys = [np.asarray(c.args[0]) for c in cases]
+        ts = [np.asarray(c.args[1]) for c in cases]
         assert {y.ndim for y in ys} == {1, 2}, ex_id
         assert any(t.shape == y.shape for y, t in zip(ys, ts)), ex_id      # one-hot
         assert any(t.ndim == y.ndim - 1 for y, t in zip(ys, ts)), ex_id    # indices
     ce = inputs("sprint3.cross_entropy_error")
     zero_at_truth = 0
     for c in ce:
-        y, t = np.atleast_2d(c["args"][0]), np.asarray(c["args"][1])
+        y, t = np.atleast_2d(c.args[0]), np.asarray(c.args[1])
         idx = t.reshape(len(y), -1).argmax(1) if t.size == y.size else t.reshape(len(y))
         zero_at_truth += bool(np.any(y[np.arange(len(y)), idx] == 0))
     assert zero_at_truth >= 3, "log 0 at the correct class must be graded"
     descent = inputs("sprint3.gradient_descent")
-    assert {c["kwargs"]["step_num"] for c in descent} >= {0, 1}
-    diverging = [c for c in descent if c["args"][0].name == "quadratic"
-                 and c["kwargs"]["lr"] * np.linalg.eigvalsh(c["args"][0].params["A"]).max() > 2]
+    assert {c.kwargs["step_num"] for c in descent} >= {0, 1}
+    diverging = [c for c in descent if c.args[0].name == "quadratic"
+                 and c.kwargs["lr"] * np.linalg.eigvalsh(c.args[0].params["A"]).max() > 2]
     assert diverging, "a diverging learning rate must be graded"
     grads = inputs("sprint3.numerical_gradient")
-    assert {c["args"][1].ndim for c in grads} >= {1, 2, 3}
-    assert any(c["args"][1].dtype.kind == "i" for c in grads)
-    assert {c["args"][0].name for c in grads} >= {"quadratic", "softmax_cross_entropy",
+    assert {c.args[1].ndim for c in grads} >= {1, 2, 3}
+    assert any(c.args[1].dtype.kind == "i" for c in grads)
+    assert {c.args[0].name for c in grads} >= {"quadratic", "softmax_cross_entropy",
                                                   "sum_of_squares", "sin_mix"}
 
 
@@ -400,11 +400,11 @@ def test_the_onehot_only_mistake_needs_the_square_public_batch():
     ex = EXERCISES["sprint3.cross_entropy_error"]
     ran = []
     for c in ex.public_inputs():
-        y, t = np.asarray(c["args"][0]), np.asarray(c["args"][1])
+        y, t = np.asarray(c.args[0]), np.asarray(c.args[1])
         if y.ndim == 2 and t.ndim == 1:
             try:
                 sprint3._ce_onehot_only(y, t)
-                ran.append(c["label"])
+                ran.append(c.label)
             except ValueError:
                 pass
     assert any("3 samples over 3 classes" in label for label in ran)

@@ -306,7 +306,7 @@ def test_generators_cover_the_edge_cases():
         return ex.public_inputs() + [c for s in salts for c in ex.hidden_inputs(s)]
 
     def first_arg(c):
-        return c["steps"][0][1][0]
+        return c.steps[0].args[0]
 
     affine_dims = {first_arg(c).ndim for c in inputs("sprint4.affine")}
     assert {2, 3, 4} <= affine_dims
@@ -315,13 +315,13 @@ def test_generators_cover_the_edge_cases():
     assert {x.ndim for x in relu_inputs} >= {1, 2, 3, 4}
     relu_public = [first_arg(c) for c in EXERCISES["sprint4.relu"].public_inputs()]
     assert all(np.any(x < 0) for x in relu_public)      # the in-place mistake shows on each
-    labels = [c["steps"][0][1][1] for c in inputs("sprint4.softmax_with_loss")]
+    labels = [c.steps[0].args[1] for c in inputs("sprint4.softmax_with_loss")]
     assert {t.ndim for t in labels} == {1, 2}
     scores = [first_arg(c) for c in inputs("sprint4.softmax_with_loss")]
     assert any(np.max(np.abs(s)) > 710 for s in scores), "exp must overflow somewhere"
     pairs = inputs("sprint4.gradient_check")
-    assert {c["args"][0].ndim for c in pairs} >= {1, 2, 3}
-    assert any(np.any((c["args"][0] == 0) & (c["args"][1] == 0)) for c in pairs)
+    assert {c.args[0].ndim for c in pairs} >= {1, 2, 3}
+    assert any(np.any((c.args[0] == 0) & (c.args[1] == 0)) for c in pairs)
 
 
 def test_square_only_mistakes_run_on_the_square_worked_example():
@@ -331,11 +331,11 @@ def test_square_only_mistakes_run_on_the_square_worked_example():
     for mistake in (sprint4._AffineDwDoutXt, sprint4._AffineDxNoTranspose):
         ran = []
         for c in ex.examples:
-            layer = mistake(*c["args"])
+            layer = mistake(*c.args)
             try:
-                layer.forward(c["steps"][0][1][0])
-                layer.backward(c["steps"][1][1][0])
-                ran.append(c["label"])
+                layer.forward(c.steps[0].args[0])
+                layer.backward(c.steps[1].args[0])
+                ran.append(c.label)
             except ValueError:
                 pass
         assert ran and all("square" in label for label in ran), ran

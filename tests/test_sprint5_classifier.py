@@ -335,14 +335,14 @@ def test_accuracy_benchmark_runs_a_registered_model_and_appends_a_row(tmp_path, 
 def test_case_generators_cover_partial_batches_both_activations_and_validation_sets():
     rng = np.random.default_rng(0)
     batch_cases = [EXERCISES["sprint5.get_mini_batch"].generate(rng) for _ in range(40)]
-    partial = [c for c in batch_cases if len(c["args"][0]) % c["kwargs"]["batch_size"]]
+    partial = [c for c in batch_cases if len(c.args[0]) % c.kwargs["batch_size"]]
     assert partial and len(partial) < len(batch_cases)
     net_cases = [EXERCISES["sprint5.gradient"].generate(rng) for _ in range(40)]
-    assert {c["kwargs"]["activation"] for c in net_cases} == {"relu", "sigmoid"}
-    assert {len(c["kwargs"]["hidden_sizes"]) for c in net_cases} == {0, 1, 2}
+    assert {c.kwargs["activation"] for c in net_cases} == {"relu", "sigmoid"}
+    assert {len(c.kwargs["hidden_sizes"]) for c in net_cases} == {0, 1, 2}
     fit_cases = [EXERCISES["sprint5.fit"].generate(rng) for _ in range(30)]
-    assert {c["steps"][0][1][2] is None for c in fit_cases} == {True, False}
-    assert {c["kwargs"]["epochs"] for c in fit_cases} >= {1, 2, 3}
+    assert {c.steps[0].args[2] is None for c in fit_cases} == {True, False}
+    assert {c.kwargs["epochs"] for c in fit_cases} >= {1, 2, 3}
 
 
 def test_the_fit_case_records_that_fit_returns_self():

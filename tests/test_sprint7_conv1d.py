@@ -319,8 +319,8 @@ def test_the_random_conv_cases_cover_stride_padding_channels_and_batches():
     cases = ex.public_inputs() + ex.hidden_inputs("ci")
     kinds = set()
     for c in cases:
-        x = c["steps"][0][1][0]
-        kinds.add((c["kwargs"]["stride"] > 1, c["kwargs"]["pad"] > 0, x.shape[1] > 1,
+        x = c.steps[0].args[0]
+        kinds.add((c.kwargs["stride"] > 1, c.kwargs["pad"] > 0, x.shape[1] > 1,
                    x.shape[0] > 1))
     assert (True, True, True, True) in kinds
     assert any(not any(k[:2]) for k in kinds), "plain stride 1, no padding too"
@@ -330,9 +330,9 @@ def test_the_random_pool_cases_have_ties_and_overlapping_windows():
     ex = EXERCISES["sprint7.max_pool1d"]
     ties = overlaps = 0
     for c in ex.public_inputs() + ex.hidden_inputs("ci"):
-        pool = c["args"][0]
-        stride = c["kwargs"].get("stride", pool)
-        x = c["steps"][0][1][0]
+        pool = c.args[0]
+        stride = c.kwargs.get("stride", pool)
+        x = c.steps[0].args[0]
         overlaps += stride < pool
         windows = np.lib.stride_tricks.sliding_window_view(x, pool, axis=2)[:, :, ::stride]
         ties += int(np.any(np.sum(windows == windows.max(axis=3, keepdims=True), axis=3) > 1))

@@ -418,9 +418,9 @@ def test_random_cases_cover_strides_paddings_non_square_and_channels():
     rng = np.random.default_rng(0)
     for _ in range(60):
         c = EXERCISES["sprint8.conv2d"].generate(rng)
-        W = c["args"][0]
-        x = c["steps"][0][1][0]
-        kw = c["kwargs"]
+        W = c.args[0]
+        x = c.steps[0].args[0]
+        kw = c.kwargs
         seen |= {("stride>1", kw["stride"] > 1), ("pad>0", kw["pad"] > 0),
                  ("non-square x", x.shape[2] != x.shape[3]),
                  ("non-square W", W.shape[2] != W.shape[3]),
@@ -428,7 +428,7 @@ def test_random_cases_cover_strides_paddings_non_square_and_channels():
     assert all((name, True) in seen for name, _ in seen), seen
     ties = 0
     for _ in range(20):
-        x = EXERCISES["sprint8.max_pool2d"].generate(rng)["steps"][0][1][0]
+        x = EXERCISES["sprint8.max_pool2d"].generate(rng).steps[0].args[0]
         ties += bool(np.all(x == np.round(x)))
     assert 3 <= ties <= 17
 

@@ -143,7 +143,7 @@ def _channel_attack(tmp_path, body: str):
     (pkg / "__init__.py").write_text("")
     (pkg / "mod.py").write_text(_PLANT.replace("{body}", body))
     start = time.monotonic()
-    (run,) = sandbox.run_jobs(pkg, [sandbox.Job("mod", "f", [{"args": [], "kwargs": {}}],
+    (run,) = sandbox.run_jobs(pkg, [sandbox.Job("mod", "f", [registry.case()],
                                                 timeout=5)])
     return run, time.monotonic() - start
 
@@ -330,13 +330,13 @@ ScratchNeuralNetClassifier = _Reads
 def test_every_hidden_case_depends_on_the_salt():
     ex = SPECS["sprint5.get_mini_batch"].exercise
     one, two = ex.hidden_inputs("one"), ex.hidden_inputs("two")
-    assert [c["label"] for c in one] != [c["label"] for c in two]
+    assert [c.label for c in one] != [c.label for c in two]
     calls = []
     probe = registry.Exercise(id="sprint9.p", points=1, module="m", name="f", title="t",
-                              edge_cases=[lambda rng: calls.append(rng.random()) or {
-                                  "args": [calls[-1]], "kwargs": {}, "label": ""}])
+                              edge_cases=[lambda rng: calls.append(rng.random()) or
+                                          registry.case(calls[-1])])
     a, b = probe.hidden_inputs("one"), probe.hidden_inputs("two")
-    assert a[0]["args"] != b[0]["args"] and probe.hidden_inputs("one") == a
+    assert a[0].args != b[0].args and probe.hidden_inputs("one") == a
 
 
 def test_a_release_without_reference_still_names_the_blocking_exercise(tmp_path, monkeypatch):

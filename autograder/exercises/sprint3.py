@@ -176,7 +176,7 @@ def _net_case(x, t, label, steps, sizes=(2, 4, 3), std=1.0, seed=0):
 
 
 def _batch_of(c):
-    y = np.asarray(c["args"][0])
+    y = np.asarray(c.args[0])
     return y.shape[0] if y.ndim == 2 else None
 
 

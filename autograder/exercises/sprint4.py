@@ -457,7 +457,7 @@ EXERCISES = numbered([
                                        for s in ((3, 2), (2,), (4, 3), (4, 2))),
                                      "float32 x, W, b and dout"),
         ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_AffineDwTransposed, "dW has W's shape (D, M): dW = x.T @ dout "
                                          "((D, N) @ (N, M)), not dout.T @ x."),
@@ -513,7 +513,7 @@ EXERCISES = numbered([
                               ("backward", (np.float32(1.0),))],
                        label="float32 scores: the gradient stays float32"),
         ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_SoftmaxLossIgnoresDout,
                     "backward(dout) must use dout: return dout * (y - t) / N (dout is 1 for the "

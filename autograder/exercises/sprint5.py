@@ -416,7 +416,7 @@ EXERCISES = numbered([
         generate=_random_gradient_case, n_public=2, n_hidden=10,
         edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
                               [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][1][1][0]),
+        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[1].args[0]),
         mistakes=[
             Mistake(_GradientNotAveraged,
                     "Your gradients are N times too large (N = the batch size): the loss is a "

@@ -808,7 +808,7 @@ EXERCISES = numbered([
                                                    [2.0, -1.0, 0.0]]),
                                          "the same layer")],
         generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-        batch_size=lambda c: len(c["steps"][0][1][0]),
+        batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_DropConnectOnInputs, "DropConnect drops *weights*, not inputs: the mask has "
                                           "the shape of W (self.rng.random(self.W.shape))."),

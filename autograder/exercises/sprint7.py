@@ -453,7 +453,7 @@ EXERCISES = numbered([
                        np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
                        label="float32 x, W, b and dout: every output stays float32"),
         ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_Conv1dFlipped, FLIPPED_CONV),
             Mistake(_Conv1dFlippedForwardOnly,

@@ -527,7 +527,7 @@ EXERCISES = [
                        label="the same, stride 1, no padding")],
         generate=_random_backward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
+        tol=FLOAT_TOL, batch_size=lambda c: len(c.args[1]),
         mistakes=slips(
             _backward_loops_mistaken,
             assign="dW and db must *sum* the contributions of every position and every sample "
@@ -555,7 +555,7 @@ EXERCISES = [
                                      np.array([0.5], dtype=np.float32), 1, 1,
                                      np.ones((1, 1, 5, 5), dtype=np.float32),
                                      "float32 x, W, b and dout: every output stays float32")],
-        tol=KEEPS_DTYPE, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=KEEPS_DTYPE, batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_Conv2dFlipped,
                     "You flipped the filter (true convolution). CNNs use the cross-correlation: "

@@ -473,7 +473,7 @@ EXERCISES = numbered([
         generate=_random_bn_backward_case, n_public=2, n_hidden=10,
         edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
                                       np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
-        tol=BN_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
+        tol=BN_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
         mistakes=[
             Mistake(_BNBackwardNoMeanTerms, "After a training forward pass μ_B and σ_B depend "
                                             "on every x_i: dx = (g − mean(g) − x̂ · mean(g · x̂)) "

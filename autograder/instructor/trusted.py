@@ -169,11 +169,11 @@ def revealed_text(case) -> str:
     else:
         wanted = "; ".join(f"{k}: {_describe_value(v)}" for k, v in expected.items())
     c = case.case
-    asked = [_describe_value(a) for a in c.get("args", [])]
-    asked += [f"{k}={_describe_value(v)}" for k, v in c.get("kwargs", {}).items()]
-    steps = [f"{step[0]}({', '.join(_describe_value(a) for a in step[1])})"
-             for step in c.get("steps", [])]
-    label = c.get("label")
+    asked = [_describe_value(a) for a in c.args]
+    asked += [f"{k}={_describe_value(v)}" for k, v in c.kwargs.items()]
+    steps = [f"{step.method}({', '.join(_describe_value(a) for a in step.args)})"
+             for step in c.steps or ()]
+    label = c.label
     text = ((f"{label}: " if label else "") + (f"inputs ({', '.join(asked)})" if asked
                                               else "no inputs")
             + (f", then {', '.join(steps)}" if steps else ""))

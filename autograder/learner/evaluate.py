@@ -18,7 +18,7 @@ from .compare import compare, generic_hints, matches
 from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
 from .i18n import _
-from .registry import RAISES, MistakeOutputs, Prepared, Spec, blocking_exercise
+from .registry import RAISES, Case, MistakeOutputs, Prepared, Spec, blocking_exercise
 from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
@@ -122,7 +122,7 @@ def evaluate_many(work: list[tuple[Spec, list[Prepared]]], helpers_dir: Path, *,
     no text of the learner's code in its messages. Returns one :class:`ExerciseResult` per
     item of ``work``, in order.
     """
-    jobs = [sandbox.Job(spec.module, spec.name, [p.case for p in cases],
+    jobs = [sandbox.Job(spec.module, spec.name, [p.case.call() for p in cases],
                         timeout or sandbox.DEFAULT_TIMEOUT) for spec, cases in work]
     runs = sandbox.run_jobs(Path(helpers_dir), jobs, overlay=overlay)
     return [score(spec, cases, run, sealed=bool(overlay))
@@ -139,12 +139,12 @@ def _has_int_array(value) -> bool:
     return False
 
 
-def _case_tol(spec: Spec, case: dict, output: str = ""):
+def _case_tol(spec: Spec, case: Case, output: str = ""):
     """The exercise's tolerance for one output of a case (``Tolerance.for_output``), with
     floats allowed for integers when the case's inputs hold integer arrays and no kind is
     declared (see ``Tolerance.float_for_int``)."""
     tol = spec.tol.for_output(output) if output else spec.tol
-    inputs = [case.get("args"), case.get("kwargs"), [s[1:] for s in case.get("steps") or []]]
+    inputs = [case.args, case.kwargs, [(s.args, s.kwargs) for s in case.steps or ()]]
     if tol.dtype is None and _has_int_array(inputs):
         return replace(tol, float_for_int=True)
     return tol
@@ -280,7 +280,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
             detail = _("the right answer, but {names} was modified in place: work on a copy "
                        "(x = x.copy()) or build a new array").format(names=names)
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
-        fresh = set(p.case.get("fresh") or ())
+        fresh = set(p.case.fresh)
         aliased = [n for n in r.get("aliased") or () if _text(n).split(" [", 1)[0] in fresh]
         if mismatch is None and aliased:
             names = cap(", ".join(_text(n) for n in aliased[:10]), 500)

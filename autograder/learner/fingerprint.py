@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .sandbox_child import SELF
+from .sandbox_child import SELF, Call
 
 PASSED = "="
 DIGITS_MIN, DIGITS_MAX = 3, 12
@@ -128,12 +128,15 @@ def answer_digest(outputs: dict, rtol: float, atol: float) -> str:
     return h.hexdigest()[:_LEN]
 
 
-def case_key(case: dict) -> str:
+def case_key(case: Call) -> str:
     """The digest of a case's inputs: what makes two students' answers comparable."""
-    return digest({k: case.get(k) for k in ("args", "kwargs", "steps") if k in case})
+    inputs = {"args": case.args, "kwargs": case.kwargs}
+    if case.steps is not None:
+        inputs["steps"] = [(s.method, s.args, s.kwargs) for s in case.steps]
+    return digest(inputs)
 
 
-def case_print(case: dict, answer: str) -> str:
+def case_print(case: Call, answer: str) -> str:
     """One case's entry: ``"<case key>:<answer key>"``."""
     return f"{case_key(case)}:{answer}"
 

@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from . import sandbox_child
 from .compare import Tolerance
-from .sandbox_child import FUNCTIONS, Fn  # noqa: F401 - for exercise declarations
+from .sandbox_child import FUNCTIONS, Call, Fn, Step  # noqa: F401 - for exercise declarations
 from .sprints import sprint_key, sprint_number
 
 PUBLIC_DIR = Path(__file__).resolve().parent / "public"
@@ -36,7 +36,42 @@ PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 RAISES = "!raises"
 
 
-def case(*args, label: str = "", raises: str = "", **kwargs) -> dict:
+@dataclass(frozen=True)
+class Case(Call):
+    """One case of an exercise: the :class:`Call` the child runs, and what only the grader
+    reads of it.
+
+    ``label`` describes the inputs to the learner (public cases); ``raises`` names the
+    exception the call must raise (the docstring's ``Raises``); ``hidden`` marks a hidden
+    case; ``fresh`` names the outputs that must be a new array, not an input itself. Declare
+    cases with :func:`case` and :func:`class_case`.
+    """
+
+    label: str = ""
+    raises: str = ""
+    hidden: bool = False
+    fresh: tuple[str, ...] = ()
+
+    def call(self) -> Call:
+        """What the child needs to run this case (never the label, the expected exception,
+        or whether it is hidden)."""
+        return Call(self.args, self.kwargs, self.steps, self.attrs, self.in_place)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The case as plain values, for the stored public cases (:func:`write_store`)."""
+        return {**self.call().to_wire(), "label": self.label, "raises": self.raises,
+                "fresh": list(self.fresh)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Case:
+        """Inverse of :meth:`as_dict`."""
+        call = Call.from_wire(d)
+        return cls(call.args, call.kwargs, call.steps, call.attrs, call.in_place,
+                   label=d.get("label", ""), raises=d.get("raises", ""),
+                   fresh=tuple(d.get("fresh") or ()))
+
+
+def case(*args, label: str = "", raises: str = "", **kwargs) -> Case:
     """A case that calls the helper as ``helper(*args, **kwargs)``.
 
     Arguments are arrays, numbers, strings, lists, tuples and dicts of these, or a named test
@@ -44,29 +79,22 @@ def case(*args, label: str = "", raises: str = "", **kwargs) -> dict:
     for helpers that take a function. ``raises="ValueError"``: the docstring's ``Raises``; the
     call must raise that exception (or a subclass), as the reference does.
     """
-    out = {"args": list(args), "kwargs": kwargs, "label": label}
-    if raises:
-        out["raises"] = raises
-    return out
+    return Case(tuple(args), kwargs, label=label, raises=raises)
 
 
 def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "",
-               in_place=(), raises: str = "") -> dict:
+               in_place=(), raises: str = "") -> Case:
     """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
 
     ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``. Every
     argument of every call must come back unchanged (the harness compares it with a copy),
     except the arguments of the methods named in ``in_place``, whose docstring says they
-    update them (an optimizer's ``record(params, grads_sequence)``).
+    update them (an optimizer's ``record(params, grads_sequence)``). ``raises``: the last step
+    (or the constructor) must raise this exception.
     """
-    norm = [[s[0], list(s[1]), dict(s[2]) if len(s) > 2 else {}] for s in steps]
-    out = {"args": list(init_args), "kwargs": dict(init_kwargs or {}), "steps": norm,
-           "attrs": list(attrs), "label": label}
-    if in_place:
-        out["in_place"] = list(in_place)
-    if raises:   # the last step (or the constructor) must raise this exception
-        out["raises"] = raises
-    return out
+    norm = tuple(Step(s[0], tuple(s[1]), dict(s[2]) if len(s) > 2 else {}) for s in steps)
+    return Case(tuple(init_args), dict(init_kwargs or {}), norm, tuple(attrs), tuple(in_place),
+                label=label, raises=raises)
 
 
 @dataclass
@@ -82,27 +110,10 @@ class Mistake:
     hint: str
 
 
-@dataclass
-class Exercise:
-    id: str                      # "sprint1.and_gate"
-    points: float
-    module: str                  # "perceptron" -> helpers/perceptron.py
-    name: str                    # the function or class graded
-    title: str                   # "Problem 2: the AND gate"
-    generate: Callable[[np.random.Generator], dict[str, Any]] | None = None
-    examples: list[dict[str, Any]] = field(default_factory=list)     # worked examples (public)
-    #: hidden only: cases, or functions of a salt-seeded ``np.random.Generator`` giving a case
-    edge_cases: list[dict[str, Any] | Callable[[np.random.Generator], dict[str, Any]]] = field(
-        default_factory=list)
-    n_public: int = 3
-    n_hidden: int = 12
-    tol: Tolerance = field(default_factory=Tolerance)
-    mistakes: list[Mistake] = field(default_factory=list)
-    batch_size: Callable[[dict[str, Any]], int] | None = None  # the case's batch size, for hints
-    #: the calls whose docstring promises a new array (``("return",)`` for a function,
-    #: ``("forward()",)`` for a method): returning an input array itself there fails
-    returns_new: tuple = ()
-    reference: Callable | None = None                # default: solutions.<module>.<name>
+class _Named:
+    """What an exercise's id says: ``"sprint1.and_gate"`` is of ``sprint1``."""
+
+    id: str
 
     @property
     def sprint(self) -> str:
@@ -113,6 +124,29 @@ class Exercise:
         """The nbgrader grade cell id of this exercise's check cell."""
         return self.id.replace(".", "-")
 
+
+@dataclass
+class Exercise(_Named):
+    id: str                      # "sprint1.and_gate"
+    points: float
+    module: str                  # "perceptron" -> helpers/perceptron.py
+    name: str                    # the function or class graded
+    title: str                   # "Problem 2: the AND gate"
+    generate: Callable[[np.random.Generator], Case] | None = None
+    examples: list[Case] = field(default_factory=list)     # worked examples (public)
+    #: hidden only: cases, or functions of a salt-seeded ``np.random.Generator`` giving a case
+    edge_cases: list[Case | Callable[[np.random.Generator], Case]] = field(
+        default_factory=list)
+    n_public: int = 3
+    n_hidden: int = 12
+    tol: Tolerance = field(default_factory=Tolerance)
+    mistakes: list[Mistake] = field(default_factory=list)
+    batch_size: Callable[[Case], int | None] | None = None  # the case's batch size, for hints
+    #: the calls whose docstring promises a new array (``("return",)`` for a function,
+    #: ``("forward()",)`` for a method): returning an input array itself there fails
+    returns_new: tuple[str, ...] = ()
+    reference: Callable | None = None                # default: solutions.<module>.<name>
+
     def reference_target(self):
         if self.reference is not None:
             return self.reference
@@ -122,18 +156,15 @@ class Exercise:
     def _seed(self, part: str) -> int:
         return zlib.crc32(f"{self.id}/{part}".encode())
 
-    def public_inputs(self) -> list[dict[str, Any]]:
+    def public_inputs(self) -> list[Case]:
         rng = np.random.default_rng(self._seed("public"))
         randoms = [self.generate(rng) for _ in range(self.n_public)] if self.generate else []
         return [self._mark(c, hidden=False) for c in [*self.examples, *randoms]]
 
-    def _mark(self, c: dict, hidden: bool) -> dict:
-        out = dict(c, hidden=hidden)
-        if self.returns_new:
-            out["fresh"] = list(self.returns_new)
-        return out
+    def _mark(self, c: Case, hidden: bool) -> Case:
+        return replace(c, hidden=hidden, fresh=tuple(self.returns_new))
 
-    def hidden_inputs(self, salt: str = "") -> list[dict[str, Any]]:
+    def hidden_inputs(self, salt: str = "") -> list[Case]:
         """The hidden cases for ``salt``: every one depends on it.
 
         The random cases come from a salt-seeded generator; an edge case declared as a
@@ -163,43 +194,46 @@ class MistakeOutputs:
 class Prepared:
     """A case with the reference's outputs and those of each known mistake."""
 
-    case: dict[str, Any]        # args, kwargs, steps, label... (:func:`case`, :func:`class_case`)
+    case: Case
     expected: dict[str, Any]    # output name -> the reference's value (or ``{RAISES: name}``)
     mistakes: list[MistakeOutputs]
-    hidden: bool = False
     batch: int | None = None
 
     @property
+    def hidden(self) -> bool:
+        return self.case.hidden
+
+    @property
     def label(self) -> str:
-        return self.case.get("label") or describe_inputs(self.case)
+        return self.case.label or describe_inputs(self.case)
 
 
-def describe_inputs(case: dict) -> str:
+def describe_inputs(case: Call) -> str:
     def one(v):
         if isinstance(v, np.ndarray):
             return f"array{v.shape}" if v.size > 6 else np.array2string(v, separator=", ")
         return repr(v)
-    parts = [one(a) for a in case.get("args", [])]
-    parts += [f"{k}={one(v)}" for k, v in case.get("kwargs", {}).items()]
+    parts = [one(a) for a in case.args]
+    parts += [f"{k}={one(v)}" for k, v in case.kwargs.items()]
     text = ", ".join(parts)
     return f"inputs ({text})" if text else "no inputs"
 
 
-def _run_trusted(target, c: dict):
-    if c.get("raises"):
+def _run_trusted(target, c: Case) -> dict[str, Any]:
+    if c.raises:
         try:
             sandbox_child.run_case(target, c)
         except Exception as exc:  # noqa: BLE001 - the documented exception, checked below
             names = [k.__name__ for k in type(exc).__mro__]
-            if c["raises"] not in names:
+            if c.raises not in names:
                 raise
-            return {RAISES: c["raises"]}
-        raise ValueError(f"the case {c.get('label')!r} declares raises={c['raises']!r}, "
+            return {RAISES: c.raises}
+        raise ValueError(f"the case {c.label!r} declares raises={c.raises!r}, "
                          "but the call returned")
     return sandbox_child.run_case(target, c)["outputs"]
 
 
-def prepare(ex: Exercise, cases: list[dict[str, Any]]) -> list[Prepared]:
+def prepare(ex: Exercise, cases: list[Case]) -> list[Prepared]:
     """Run the reference (and each mistake) on ``cases`` in this process."""
     target = ex.reference_target()
     out = []
@@ -213,15 +247,14 @@ def prepare(ex: Exercise, cases: list[dict[str, Any]]) -> list[Prepared]:
                 mistake_outputs.append(MistakeOutputs(m.hint, outputs))
             except Exception:  # noqa: BLE001 - a mistake may well crash on some inputs
                 pass
-        clean = {k: v for k, v in c.items() if k != "hidden"}
-        out.append(Prepared(clean, expected, mistake_outputs, bool(c.get("hidden")),
+        out.append(Prepared(c, expected, mistake_outputs,
                             ex.batch_size(c) if ex.batch_size else None))
     return out
 
 
 # --------------------------------------------------------------------------- loading
 @dataclass
-class Spec:
+class Spec(_Named):
     """What the checker needs of an exercise, live (repository) or stored (release)."""
 
     id: str
@@ -232,14 +265,6 @@ class Spec:
     tol: Tolerance
     exercise: Exercise | None = None    # present in the full repository only
     stored_public: list[Prepared] | None = None   # present in a learner release
-
-    @property
-    def sprint(self) -> str:
-        return self.id.split(".", 1)[0]
-
-    @property
-    def grade_id(self) -> str:
-        return self.id.replace(".", "-")
 
     def public_cases(self) -> list[Prepared]:
         if self.stored_public is not None:
@@ -460,7 +485,7 @@ def write_store(directory: Path, specs: list[Spec]) -> list[Path]:
             doc["exercises"].append({
                 "id": s.id, "points": s.points, "module": s.module, "name": s.name,
                 "title": s.title, "tol": asdict(s.tol),
-                "cases": [{"case": p.case, "expected": p.expected,
+                "cases": [{"case": p.case.as_dict(), "expected": p.expected,
                            "mistakes": [{"hint": m.hint, "outputs": m.outputs}
                                         for m in p.mistakes],
                            "batch": p.batch} for p in s.public_cases()],
@@ -484,9 +509,9 @@ def load_store(directory: Path, sprints=None) -> list[Spec]:
             continue
         doc = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
-            cases = [Prepared(c["case"], c["expected"],
+            cases = [Prepared(Case.from_dict(c["case"]), c["expected"],
                               [MistakeOutputs(m["hint"], m["outputs"]) for m in c["mistakes"]],
-                              False, c["batch"])
+                              c["batch"])
                      for c in e["cases"]]
             specs.append(Spec(e["id"], e["points"], e["module"], e["name"], e["title"],
                               Tolerance(**e["tol"]), stored_public=cases))

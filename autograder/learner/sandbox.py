@@ -207,11 +207,11 @@ class Job:
 
     module: str
     name: str
-    cases: list[dict[str, Any]]    # each Prepared's case
+    cases: list[sandbox_child.Call]    # what the child runs of each case (``Case.call()``)
     timeout: float = DEFAULT_TIMEOUT   # seconds for all the cases of this job
 
 
-def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[dict], *,
+def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[sandbox_child.Call], *,
                  timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY,
                  file_size: int = DEFAULT_FILE_SIZE) -> RunResult:
     """Run ``helpers.<module>.<name>`` on every case in a child process."""
@@ -251,7 +251,8 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
         job_dir = Path(tmp)
         copy_learner_package(helpers_dir, job_dir / "pkg", overlay)
         sandbox_child.save(job_dir / "job.json", job_dir / "inputs.npz",
-                           {"jobs": [{"module": j.module, "name": j.name, "cases": j.cases}
+                           {"jobs": [{"module": j.module, "name": j.name,
+                                      "cases": [c.to_wire() for c in j.cases]}
                                      for j in jobs]})
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(job_dir),
                "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",

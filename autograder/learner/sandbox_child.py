@@ -21,7 +21,9 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,6 +73,49 @@ class Fn:
 
     def __deepcopy__(self, memo):
         return Fn(self.name, **copy.deepcopy(self.params, memo))
+
+
+# --------------------------------------------------------------------------- what a case runs
+@dataclass(frozen=True)
+class Step:
+    """One method call of a class case: ``obj.<method>(*args, **kwargs)``."""
+
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the child runs for one case, and nothing more.
+
+    ``target(*args, **kwargs)``; for a class (``steps`` is not ``None``) then each
+    :class:`Step` in order on the instance, and the attributes ``attrs`` read at the end. The
+    arguments of the methods named in ``in_place`` may change (their docstring says they
+    update them); every other argument must come back unchanged.
+    """
+
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] | None = None    # None: a function's case
+    attrs: tuple[str, ...] = ()
+    in_place: tuple[str, ...] = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        """The call as plain values (:func:`pack` stores them)."""
+        steps = None if self.steps is None else [
+            [s.method, list(s.args), dict(s.kwargs)] for s in self.steps]
+        return {"args": list(self.args), "kwargs": dict(self.kwargs), "steps": steps,
+                "attrs": list(self.attrs), "in_place": list(self.in_place)}
+
+    @classmethod
+    def from_wire(cls, wire: dict[str, Any]) -> Call:
+        """Inverse of :meth:`to_wire`."""
+        steps = wire.get("steps")
+        return cls(tuple(wire.get("args") or ()), dict(wire.get("kwargs") or {}),
+                   None if steps is None else tuple(Step(m, tuple(a), dict(k))
+                                                    for m, a, k in steps),
+                   tuple(wire.get("attrs") or ()), tuple(wire.get("in_place") or ()))
 
 
 # --------------------------------------------------------------------------- wire format
@@ -189,37 +234,35 @@ def step_name(method: str, args, index: int) -> str:
     return f"{call} [step {index + 1}]"
 
 
-def run_case(target, case: dict) -> dict:
-    """Run one case against ``target`` (a function or a class) and collect its outputs.
+def run_case(target, call: Call) -> dict:
+    """Run one case's :class:`Call` against ``target`` (a function or a class) and collect
+    its outputs.
 
-    A case is a dict with ``args`` and ``kwargs`` for the call of ``target``, and for a class
-    ``steps`` (a list of ``[method, args, kwargs]`` called in order on the instance) and
-    ``attrs`` (attribute names read at the end). Inputs are deep-copied first, so a helper that
-    modifies its input in place is noticed and does not spoil later cases: every argument of
-    every call (the constructor's, each method's) is compared with its copy at the end of the
-    case, except the arguments of the methods listed in ``in_place`` (meant to update them).
+    Inputs are deep-copied first, so a helper that modifies its input in place is noticed and
+    does not spoil later cases: every argument of every call (the constructor's, each
+    method's) is compared with its copy at the end of the case, except the arguments of the
+    methods listed in ``in_place`` (meant to update them).
 
     Returns ``{"outputs": {name: value}, "mutated": [input names changed in place]}``. A
     method that returns its own object gives :data:`SELF`.
     """
-    args = copy.deepcopy(list(case.get("args", [])))
-    kwargs = copy.deepcopy(dict(case.get("kwargs", {})))
+    args = copy.deepcopy(list(call.args))
+    kwargs = copy.deepcopy(dict(call.kwargs))
     watched = [("argument", args, kwargs, copy.deepcopy((args, kwargs)))]
     outputs: dict = {}
     aliased: list = []
     result = target(*args, **kwargs)
-    steps = case.get("steps") or []
-    attrs = case.get("attrs") or []
-    in_place = set(case.get("in_place") or ())
+    steps, attrs, in_place = call.steps or (), call.attrs, set(call.in_place)
     if not steps and not attrs:
         outputs["return"] = result
         if _returns_argument(result, args, kwargs):
             aliased.append("return")
     else:
         obj = result
-        for i, (method, s_args, s_kwargs) in enumerate(steps):
-            s_args = copy.deepcopy(list(s_args))
-            s_kwargs = copy.deepcopy(dict(s_kwargs))
+        for i, step in enumerate(steps):
+            method = step.method
+            s_args = copy.deepcopy(list(step.args))
+            s_kwargs = copy.deepcopy(dict(step.kwargs))
             name = step_name(method, s_args, i)
             if method not in in_place:
                 watched.append((f"{name.split(' [')[0]} argument", s_args, s_kwargs,
@@ -323,12 +366,12 @@ def run_job(job: dict, pkg_dir: str) -> list:
     """Every case of one job (``module``, ``name``, ``cases``): a list of result dicts."""
     target, load_status = _load_target(job["module"], job["name"], pkg_dir)
     results = []
-    for case in job["cases"]:
+    for wire in job["cases"]:
         if load_status is not None:
             results.append(dict(load_status))
             continue
         try:
-            results.append({"status": "ok", **run_case(target, case)})
+            results.append({"status": "ok", **run_case(target, Call.from_wire(wire))})
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
             results.append(classify_exception(exc, pkg_dir))
     packed = []
