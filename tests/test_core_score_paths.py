@@ -34,7 +34,7 @@ from autograder.learner.registry import (
     case,
     class_case,
 )
-from autograder.learner.sandbox import RunResult
+from autograder.learner.sandbox import CaseReport, RunResult
 from autograder.learner.verdict import Outcome
 
 
@@ -163,6 +163,20 @@ def test_a_result_of_the_wrong_form_is_unreadable(bad):
     r = score(spec(), [prep({"return": 1.0})], RunResult([bad]))
     assert (r.status, r.passed) == (FAILED, 0) and r.outcome.kind == "unreadable", \
         f"score: a child's result {bad!r} is not trusted"
+
+
+def test_a_forged_report_s_texts_of_another_type_read_as_no_text():
+    """Learner code can write the child's result file itself: every field of a report is
+    read by its type, never used as it came."""
+    forged = {"status": "error", "message": {"x": 1}, "error_type": ["ValueError"],
+              "error_bases": ["ValueError", 7], "raised_in": 3, "outputs": "x"}
+    r = CaseReport.read(forged)
+    assert (r.status, r.message, r.error_type, r.error_bases, r.raised_in, r.outputs) == \
+        ("error", "", "", ("ValueError", ""), "", {}), "CaseReport.read: typed fields only"
+    names = CaseReport.read({"status": "ok", "outputs": {}, "mutated": [1, "argument 2"]})
+    assert names.mutated == ("", "argument 2"), \
+        "CaseReport.read: a name that is not text is kept as a blank (the input still changed)"
+    assert CaseReport.read({"status": "ok", "outputs": {"return": 1.0}}).mutated == ()
 
 
 def test_missing_results_are_unreadable_and_extra_ones_ignored():

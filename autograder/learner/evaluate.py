@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,8 +25,6 @@ from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 #: The exercise cannot run yet: it calls an exercise of an earlier sprint that is a stub.
 BLOCKED = "blocked"
-
-_CHILD_STATUSES = {"ok", "not_implemented", "import_error", "missing", "error", "unreadable"}
 
 
 @dataclass
@@ -68,7 +67,9 @@ class ExerciseResult:
                    fingerprints=[f for f in row.get("fingerprints") or [] if isinstance(f, str)])
 
 
-def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_results: list) -> list:
+def _best_mistake_hint(p: Prepared, outputs: dict[str, Any], spec: Spec,
+                       all_cases: list[Prepared], all_results: list[sandbox.CaseReport],
+                       ) -> list[str]:
     """The hint of the known mistake that explains the learner's output on case ``p``.
 
     A mistake explains it when it gives the learner's output on *every* output of the case
@@ -93,11 +94,11 @@ def _best_mistake_hint(p, outputs: dict, spec: Spec, all_cases: list, all_result
     def consistency(hint: str) -> int:
         n = 0
         for q, r in zip(all_cases, all_results):
-            if r.get("status") != "ok" or not isinstance(r.get("outputs"), dict):
+            if r.status != "ok":
                 continue
             for m in q.mistakes:
                 if m.hint == hint:
-                    n += (1 if wrong(q, m) else 0) if agrees(q, m, r["outputs"]) else -1
+                    n += (1 if wrong(q, m) else 0) if agrees(q, m, r.outputs) else -1
         return n
 
     best = max(candidates, key=lambda m: consistency(m.hint))  # the first one on a tie
@@ -150,16 +151,6 @@ def _case_tol(spec: Spec, case: Case, output: str = ""):
     return tol
 
 
-def _checked(r) -> dict:
-    """A child's result entry, or an ``unreadable`` one when it has not the expected form."""
-    if not isinstance(r, dict) or r.get("status") not in _CHILD_STATUSES:
-        return {"status": "unreadable"}
-    if r["status"] == "ok" and not (isinstance(r.get("outputs"), dict) and isinstance(
-            r.get("mutated", []), list) and isinstance(r.get("aliased", []), list)):
-        return {"status": "unreadable"}
-    return r
-
-
 def _text(value) -> str:
     """Text the child sent (learner data), made printable and capped."""
     return cap(value, 4 * MAX_DETAIL) if isinstance(value, str) else ""
@@ -190,30 +181,30 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
         kind = run.crash_kind if run.crash_kind in ("timeout", "unreadable") else "crashed"
         return result(ERROR, 0, Outcome(kind, hidden=any_hidden, sealed=sealed,
                                         detail="" if any_hidden else _text(run.crashed)))
-    results = [_checked(r) for r in run.results][:total]
-    results += [{"status": "unreadable"}] * (total - len(results))
+    results = [sandbox.CaseReport.read(r) for r in run.results][:total]
+    results += [sandbox.CaseReport("unreadable")] * (total - len(results))
 
     blocked_by = {}
     for i, r in enumerate(results):
-        if r["status"] == "not_implemented":
-            blocker = blocking_exercise(spec, _text(r.get("raised_in")), _text(r.get("raised_by")))
+        if r.status == "not_implemented":
+            blocker = blocking_exercise(spec, _text(r.raised_in), _text(r.raised_by))
             if blocker:
                 blocked_by[i] = blocker
-    statuses = {r["status"] for r in results}
+    statuses = {r.status for r in results}
     if statuses == {"not_implemented"} and not blocked_by:
         first = results[0]
         return result(NOT_IMPLEMENTED, 0, Outcome(
             "not_implemented", hidden=any_hidden, sealed=sealed,
-            detail="" if any_hidden else _text(first.get("message"))))
+            detail="" if any_hidden else _text(first.message)))
     if statuses == {"not_implemented"}:
         return result(BLOCKED, 0, Outcome("blocked", hidden=any_hidden,
                                           blocked_by=next(iter(blocked_by.values()))))
     if statuses & {"import_error", "missing"} and statuses <= {"import_error", "missing"}:
         first = results[0]
-        if first["status"] == "import_error":
+        if first.status == "import_error":
             detail = "" if any_hidden else _(
                 "could not import helpers/{module}.py: {error}").format(
-                    module=spec.module, error=_text(first.get("message")))
+                    module=spec.module, error=_text(first.message))
             outcome = Outcome("import_error", hidden=any_hidden, detail=detail, sealed=sealed)
         else:
             outcome = Outcome("missing", hidden=any_hidden, learner_text=False, sealed=sealed,
@@ -226,11 +217,10 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
         where = dict(case=number, of=total, hidden=p.hidden, sealed=sealed,
                      label="" if p.hidden else p.label)
         keep = not p.hidden   # a hidden case's outcome keeps no detail: not even stored
-        status = r["status"]
+        status = r.status
         raises = p.expected.get(RAISES) if isinstance(p.expected, dict) else None
         if raises and status == "error":
-            bases = r.get("error_bases") if isinstance(r.get("error_bases"), list) else []
-            if raises in bases:
+            if raises in r.error_bases:
                 passed += 1
                 answers.append(SAME)
                 continue
@@ -240,27 +230,27 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                            exception=raises)
             failing.append((Outcome("no_raise", detail=detail if keep else "",
                                     learner_text=False, **where),
-                            _best_mistake_hint(p, r["outputs"], spec, cases, results), []))
-            answers.append(answered(r["outputs"]))
+                            _best_mistake_hint(p, r.outputs, spec, cases, results), []))
+            answers.append(answered(r.outputs))
             continue
         if status != "ok":
             if number - 1 in blocked_by:
                 outcome = Outcome("blocked", blocked_by=blocked_by[number - 1], **where)
             elif status == "error":
-                text = _text(r.get("message"))
+                text = _text(r.message)
                 if raises:
                     text = _("expected {exception} (the docstring's Raises), got {error}").format(
                         exception=raises, error=text)
-                outcome = Outcome("error", exception=standard_exception(r.get("error_type")),
+                outcome = Outcome("error", exception=standard_exception(r.error_type),
                                   detail=text if keep else "", **where)
             else:
-                outcome = Outcome(status, detail=_text(r.get("message")) if keep else "",
+                outcome = Outcome(status, detail=_text(r.message) if keep else "",
                                   **where)
             failing.append((outcome, [], []))
             answers.append(f"error-{outcome.exception or 'other'}" if outcome.kind == "error"
                            else outcome.kind)
             continue
-        outputs = r["outputs"]
+        outputs = r.outputs
         mismatch = None
         for name, exp in p.expected.items():
             if name not in outputs:
@@ -275,13 +265,13 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                                     learner_text=m.learner_text, **where),
                             _best_mistake_hint(p, outputs, spec, cases, results), generic)
                 break
-        if mismatch is None and r.get("mutated"):
-            names = cap(", ".join(_text(n) for n in r["mutated"][:10]), 500)
+        if mismatch is None and r.mutated:
+            names = cap(", ".join(_text(n) for n in r.mutated[:10]), 500)
             detail = _("the right answer, but {names} was modified in place: work on a copy "
                        "(x = x.copy()) or build a new array").format(names=names)
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
         fresh = set(p.case.fresh)
-        aliased = [n for n in r.get("aliased") or () if _text(n).split(" [", 1)[0] in fresh]
+        aliased = [n for n in r.aliased if _text(n).split(" [", 1)[0] in fresh]
         if mismatch is None and aliased:
             names = cap(", ".join(_text(n) for n in aliased[:10]), 500)
             detail = _("the right values, but {names} is the input array itself: the docstring "

@@ -64,12 +64,57 @@ class UnreadableResult(Exception):
 class RunResult:
     """What came back from one run of the child: one entry per case, or a crash."""
 
-    #: per case, the child's report as it sent it (learner data: checked by ``evaluate.score``)
-    results: list[dict[str, Any]] = field(default_factory=list)
+    #: per case, the child's report as it sent it (learner data: read by
+    #: :meth:`CaseReport.read`)
+    results: list[Any] = field(default_factory=list)
     crashed: str | None = None     # why no result came back (timeout, killed, exit code)
     seconds: float = 0.0
     #: what kind of crash: "timeout", "crashed" (the process ended) or "unreadable"
     crash_kind: str = ""
+
+
+#: What the child may report on a case (:func:`sandbox_child.run_job`).
+CHILD_STATUSES = frozenset({"ok", "not_implemented", "import_error", "missing", "error",
+                            "unreadable"})
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """What the child reported on one case, read defensively: learner code ran in the child
+    and may have written anything in its place. Texts are the learner's (a traceback, a
+    stub's message): shown only through the one rendering policy (:mod:`.verdict`)."""
+
+    status: str                          # one of CHILD_STATUSES
+    outputs: dict[str, Any] = field(default_factory=dict)   # "ok": output name -> value
+    mutated: tuple[str, ...] = ()        # "ok": the inputs changed in place
+    aliased: tuple[str, ...] = ()        # "ok": the outputs that are an input array itself
+    message: str = ""                    # what the error or the stub said
+    error_type: str = ""                 # "error": the exception's class name ...
+    error_bases: tuple[str, ...] = ()    # ... and those of its bases
+    raised_in: str = ""                  # "not_implemented": the helper module ...
+    raised_by: str = ""                  # ... and the function that raised
+
+    @classmethod
+    def read(cls, raw: Any) -> CaseReport:
+        """The report in ``raw`` (one entry of :attr:`RunResult.results`), or an
+        ``unreadable`` one when it has not the form the child writes."""
+        if not isinstance(raw, dict) or raw.get("status") not in CHILD_STATUSES:
+            return cls("unreadable")
+        if raw["status"] == "ok" and not (isinstance(raw.get("outputs"), dict) and isinstance(
+                raw.get("mutated", []), list) and isinstance(raw.get("aliased", []), list)):
+            return cls("unreadable")
+
+        def text(value) -> str:
+            return value if isinstance(value, str) else ""
+
+        def texts(value) -> tuple[str, ...]:
+            return tuple(map(text, value)) if isinstance(value, list) else ()
+
+        outputs = raw.get("outputs")
+        return cls(raw["status"], outputs if isinstance(outputs, dict) else {},
+                   texts(raw.get("mutated")), texts(raw.get("aliased")), text(raw.get("message")),
+                   text(raw.get("error_type")), texts(raw.get("error_bases")),
+                   text(raw.get("raised_in")), text(raw.get("raised_by")))
 
 
 def _open_regular(path: Path, limit: int):
