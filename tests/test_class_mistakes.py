@@ -18,6 +18,7 @@ from autograder.instructor import mistake_groups as mg
 from autograder.instructor.learner_code import function_source, helper_text, module_names_used
 from autograder.instructor.trusted import csv_extra, csv_message, trusted_text
 from autograder.learner import fingerprint as fp
+from autograder.learner.evaluate import ExerciseResult
 from autograder.learner.registry import Mistake, Spec, load_exercises, select
 from tests.conftest import make_helpers
 from tests.support import LOOP, OTHER, write_forward_general
@@ -102,9 +103,10 @@ def test_hidden_cases_drawn_per_student_have_other_keys(tmp_path):
 
 # --------------------------------------------------------------------------- grouping
 def _row(status, prints, hints=(), total=None, message="m"):
-    return {"id": "sprint2.softmax", "status": status, "total": total or len(prints),
-            "passed": 0, "points": 2, "score": 0, "message": message, "hints": list(hints),
-            "fingerprints": prints}
+    return ExerciseResult.from_row({
+        "id": "sprint2.softmax", "status": status, "total": total or len(prints), "passed": 0,
+        "points": 2, "score": 0, "message": message, "hints": list(hints),
+        "fingerprints": prints})
 
 
 def test_groups_by_answers_on_shared_cases_with_known_mistakes_labelled():
@@ -315,7 +317,7 @@ def test_the_command_prints_the_groups_and_their_json(tmp_path, capsys):
     for student, prints, status in (("ann", a, "failed"), ("bo", a, "failed"),
                                     ("cy", ["k1:=", "k2:="], "passed")):
         doc = {"student": student, "assignment": "sprint2", "status": "graded",
-               "results": [_row(status, prints)]}
+               "results": [_row(status, prints).as_row()]}
         (state / f"{student}-sprint2.json").write_text(json.dumps(doc))
     (state / "junk-sprint2.json").write_text("{not json")
     assert main(["mistakes", str(tmp_path / "grading")]) == 0

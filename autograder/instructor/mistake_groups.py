@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..learner import fingerprint as fp
 from ..learner.errors import CourseError
+from ..learner.evaluate import ExerciseResult
 from .learner_code import (
     defined_names,
     function_source,
@@ -106,8 +107,9 @@ class ExerciseMistakes:
 
 
 # --------------------------------------------------------------------------- reading
-def load_results(grading_dir: Path) -> list:
-    """``[(student, assignment, result row), ...]`` of every state file (sorted)."""
+def load_results(grading_dir: Path) -> list[tuple[str, str, ExerciseResult]]:
+    """``[(student, assignment, result), ...]`` of every state file (sorted); a row that is
+    not a result is passed over."""
     state = Path(grading_dir) / "state"
     if not state.is_dir():
         raise MistakeError(f"no state/ folder in {grading_dir}: run `python -m autograder "
@@ -122,7 +124,11 @@ def load_results(grading_dir: Path) -> list:
             continue
         for row in doc.get("results") or []:
             if isinstance(row, dict) and isinstance(row.get("id"), str):
-                out.append((str(doc.get("student")), str(doc.get("assignment")), row))
+                try:
+                    result = ExerciseResult.from_row(row)
+                except (KeyError, TypeError, ValueError):
+                    continue
+                out.append((str(doc.get("student")), str(doc.get("assignment")), result))
     return out
 
 
@@ -148,17 +154,17 @@ def _public_labels(spec) -> list:
 
 
 # --------------------------------------------------------------------------- grouping
-def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | None = None,
-                   ) -> ExerciseMistakes:
-    """Group the wrong results ``rows = [(student, assignment, row)]`` of one exercise."""
+def group_exercise(exercise: str, rows: list[tuple[str, str, ExerciseResult]], spec=None,
+                   submitted_dir: Path | None = None) -> ExerciseMistakes:
+    """Group the wrong results ``rows = [(student, assignment, result)]`` of one exercise."""
     out = ExerciseMistakes(exercise, title=getattr(spec, "title", ""), submissions=len(rows))
-    wrong = [(s, a, r) for s, a, r in rows if r.get("status") in WRONG and r.get("total")]
+    wrong = [(s, a, r) for s, a, r in rows if r.status in WRONG and r.total]
     out.wrong = len(wrong)
-    printed = [(s, a, r) for s, a, r in wrong if r.get("fingerprints")]
+    printed = [(s, a, r) for s, a, r in wrong if r.fingerprints]
     out.without_prints = len(wrong) - len(printed)
     if not printed:
         return out
-    entries = {s: [fp.split(e) for e in r["fingerprints"]] for s, _, r in printed}
+    entries = {s: [fp.split(e) for e in r.fingerprints] for s, _, r in printed}
     common = set.intersection(*({k for k, _ in e} for e in entries.values()))
     order = [k for k, _ in entries[printed[0][0]] if k in common]
     out.compared_cases = len(order)
@@ -175,8 +181,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
     groups = []
     for members in buckets.values():
         members.sort(key=lambda m: m[0])
-        hints = Counter(h for _, _, r in members for h in dict.fromkeys(r.get("hints") or [])
-                        if h in known)
+        hints = Counter(h for _, _, r in members for h in dict.fromkeys(r.hints) if h in known)
         student, assignment, row = members[0]
         number = next((i for i, (k, a) in enumerate(entries[student], 1)
                        if k in common and a != fp.PASSED), 0)
@@ -184,7 +189,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
         if n_public:
             hidden = number > n_public
         else:
-            hidden = bool((row.get("outcome") or {}).get("hidden"))
+            hidden = bool(row.outcome and row.outcome.hidden)
         source = ""
         if submitted_dir is not None and spec is not None:
             text = helper_text(submitted_dir, student, assignment, spec.module)
@@ -196,7 +201,7 @@ def group_exercise(exercise: str, rows: list, spec=None, submitted_dir: Path | N
             first_case_label=labels[number - 1] if number and not hidden and
             number <= len(labels) else "",
             answer=entries[student][number - 1][1] if number else "",
-            message=str(row.get("message") or ""), representative=student, source=source))
+            message=str(row.message or ""), representative=student, source=source))
     groups.sort(key=lambda g: (-g.size, g.students))
     out.groups = [MistakeGroup(**(asdict(g) | {"group": f"G{i}", "students": g.students}))
                   for i, g in enumerate(groups, 1)]
@@ -213,7 +218,7 @@ def class_mistakes(grading_dir: Path, submitted_dir: Path | None = None, *,
     specs = _specs() if specs is None else specs
     by_exercise: dict = {}
     for student, assignment, row in load_results(grading_dir):
-        by_exercise.setdefault(row["id"], []).append((student, assignment, row))
+        by_exercise.setdefault(row.id, []).append((student, assignment, row))
     order = {eid: i for i, eid in enumerate(specs)}
     wanted = set(exercises) if exercises else None
     out = []
