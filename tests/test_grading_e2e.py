@@ -596,3 +596,23 @@ def test_grading_unjailed_when_told_says_so_in_the_summary_and_exit_status(tmp_p
     assert text.startswith("LEARNER CODE RAN UNJAILED")
     assert "Hidden cases: the course's own salt" in text
     assert (tmp_path / "out" / course.SALT_FILE).is_file()
+
+
+def test_a_step_run_twice_costs_the_sum_and_the_state_file_holds_it(tmp_path):
+    import json
+
+    from autograder.instructor.grading.submission import _timed
+
+    sub = grading.Submission("alice", SPRINT, None)
+    costs = []
+    for _ in range(2):
+        with _timed(sub, "trusted"):
+            sum(range(300_000))
+        costs.append(sub.timing["trusted"])
+    first, both = costs
+    assert isinstance(both, grading.StepTime) and both.wall > first.wall > 0 and \
+        both.cpu >= first.cpu > 0, "_timed: a step's cost adds up over its runs"
+    grading.write_state(tmp_path, sub, "fp", "graded")
+    doc = json.loads(next((tmp_path / "state").glob("*.json")).read_text(encoding="utf-8"))
+    assert doc["timing"] == {"trusted": both.as_dict()}, \
+        "write_state: each step's cost as plain numbers (benchmarks/grading.py reads them)"

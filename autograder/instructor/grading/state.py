@@ -80,7 +80,8 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
            "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
-           "autograded": sub.autograded, "timing": sub.timing,
+           "autograded": sub.autograded,
+           "timing": {step: t.as_dict() for step, t in sub.timing.items()},
            "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
                                      "message": capped(r.message, 4 * MAX_MESSAGE_CHARS)}
                        for r in sub.results]}

@@ -23,7 +23,7 @@ class Submission:
     notebook_replaced: bool = False
     autograded: bool = False
     reason: str = ""     # why the submission could not be graded (it then scores 0)
-    timing: dict[str, dict[str, float]] = field(default_factory=dict)   # step: StepTime.as_dict()
+    timing: dict[str, StepTime] = field(default_factory=dict)   # step name: what it cost
 
     @property
     def results(self) -> list[ExerciseResult]:
@@ -72,6 +72,6 @@ def _timed(sub: Submission, step: str):
     finally:
         end = now()
         t = StepTime(*(b - a for a, b in zip(start, end)))
-        old = sub.timing.get(step, {"wall": 0.0, "cpu": 0.0, "children_cpu": 0.0})
-        sub.timing[step] = StepTime(old["wall"] + t.wall, old["cpu"] + t.cpu,
-                                    old["children_cpu"] + t.children_cpu).as_dict()
+        old = sub.timing.get(step, StepTime())
+        sub.timing[step] = StepTime(old.wall + t.wall, old.cpu + t.cpu,
+                                    old.children_cpu + t.children_cpu)
