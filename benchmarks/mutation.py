@@ -108,8 +108,7 @@ CORE_SKIP = {
                                     "child_main", "result_paths", "_learner_traceback"},
     "autograder/learner/registry.py": {"PUBLIC_DIR", "write_store", "live_exercises", "_sprint_key",
                                "has_live_registry", "Spec.as_row", "describe_inputs",
-                               "Exercise.grade_id", "Spec.grade_id", "Exercise.sprint",
-                               "Spec.sprint", "case", "class_case"},
+                               "_Named.grade_id", "_Named.sprint", "case", "class_case"},
     "autograder/learner/evaluate.py": {"ExerciseResult.as_row", "evaluate", "evaluate_many"},
     "autograder/learner/compare.py": {"_fmt"},
 }
