@@ -363,7 +363,8 @@ def _load_target(module_name: str, name: str, pkg_dir: str):
 
 
 def run_job(job: dict, pkg_dir: str) -> list:
-    """Every case of one job (``module``, ``name``, ``cases``): a list of result dicts."""
+    """Every case of one job (``module``, ``name``, ``cases``: each a :meth:`Call.to_wire`):
+    a list of result dicts (read back by ``sandbox.CaseReport.read``)."""
     target, load_status = _load_target(job["module"], job["name"], pkg_dir)
     results = []
     for wire in job["cases"]:
