@@ -93,8 +93,7 @@ def test_learner_code_and_messages_in_the_class_report_are_inert():
                              compared_cases=1, groups=[group])
     html_ = "\n".join(report.render_mistakes([em]))
     assert "alert(document.cookie)" in html_ and not SCRIPT.search(html_)
-    row = {"exercise": "sprint2.forward", "status": "failed", "score": 0.0, "max_score": 1.0,
-           "message": PAYLOAD}
+    row = report.GradeRow("ann", "sprint2", "sprint2.forward", 0.0, 1.0, "failed", PAYLOAD)
     page = report.render_student("ann", "sprint2", [row])
     assert "alert(document.cookie)" in page and not SCRIPT.search(page)
 
@@ -225,6 +224,7 @@ def test_a_timestamp_full_of_markup_or_formulas_stays_text_in_the_views(tmp_path
              "final_score": 1.0, "penalty": "",
              "late_status": rec.status, "days_late": "", "late_penalty": "",
              "submitted_at": "", "due_at": "", "late_note": rec.note}]
+    rows = [report.GradeRow.from_csv(r) for r in rows]
     section = "\n".join(late_report.report_section(late_report.submissions(rows)) or [])
     assert not SCRIPT.search(section)
 

@@ -203,5 +203,5 @@ def test_a_huge_message_in_grades_csv_is_read_and_cut(tmp_path):
     with open(grading / "grades.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     loaded = report.load_grades(grading / "grades.csv")
-    assert len(loaded[0]["message"]) == report.MAX_MESSAGE_CHARS
+    assert len(loaded[0].message) == report.MAX_MESSAGE_CHARS
     assert len(loaded) == len(ROWS)

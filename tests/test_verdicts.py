@@ -361,7 +361,7 @@ def test_the_report_reads_the_hints_as_data_not_from_the_message():
            "score": 0.0, "max_score": 2.0, "status": "failed",
            "message": "case 1 of 4 (x): wrong value\nHint: Hint: a line the learner returned",
            "kind": "value", "case": "1", "hidden": "no", "hints": '["the real hint"]'}
-    stats = report.class_stats([row])
+    stats = report.class_stats([report.GradeRow.from_csv(row)])
     assert list(stats.exercises[0].hints) == ["the real hint"]
 
 

@@ -55,23 +55,27 @@ def _float(text, default: float = 0.0) -> float:
 
 def submissions(rows: list) -> dict | None:
     """``{(student, assignment): SubmissionLate}`` from grades.csv rows
-    (:func:`autograder.instructor.report.load_grades`), or None when they carry no late columns."""
-    if not rows or any(c not in rows[0] for c in LATE_COLUMNS):
+    (:class:`autograder.instructor.report.GradeRow`), or None when they carry no late
+    columns."""
+    if not rows or rows[0].late is None or any(c not in rows[0].late for c in LATE_COLUMNS):
         return None
     totals: dict = {}
     for r in rows:
-        key = (r["student"], r["assignment"])
+        key = (r.student, r.assignment)
         raw, final, top, first = totals.get(key, (0.0, 0.0, 0.0, r))
-        totals[key] = (raw + _float(r["score"]), final + _float(r["final_score"]),
-                       top + _float(r["max_score"]), first)
+        totals[key] = (raw + _float(r.score), final + _float((r.late or {}).get("final_score")),
+                       top + _float(r.max_score), first)
     out = {}
     for (student, assignment), (raw, final, top, r) in sorted(totals.items()):
-        status = r["late_status"] if r["late_status"] in (ON_TIME, LATE, FLAGGED) else FLAGGED
+        late = r.late
+        status = late["late_status"] if late["late_status"] in (ON_TIME, LATE, FLAGGED) \
+            else FLAGGED
         out[(student, assignment)] = SubmissionLate(
-            student, assignment, status, int(_float(r["days_late"])), _float(r["penalty"]),
-            round(raw, 4), round(final, 4), round(top, 4), r["submitted_at"], r["due_at"],
-            r["late_note"] if status == r["late_status"] else
-            f"unreadable late status {r['late_status']!r}")
+            student, assignment, status, int(_float(late["days_late"])),
+            _float(late["penalty"]), round(raw, 4), round(final, 4), round(top, 4),
+            late["submitted_at"], late["due_at"],
+            late["late_note"] if status == late["late_status"] else
+            f"unreadable late status {late['late_status']!r}")
     return out
 
 

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..learner.errors import CourseError
 from ..learner.sprints import sprint_key
-from .report import load_grades
+from .report import GradeRow, load_grades
 
 FORMATS = ("canvas", "moodle", "generic")
 ROSTER_COLUMNS = ("name", "canvas_id", "sis_user_id", "sis_login_id", "section", "email",
@@ -69,16 +69,16 @@ class Gradebook:
     students: list[StudentTotals]     # by student id
 
 
-def gradebook(rows: list) -> Gradebook:
+def gradebook(rows: list[GradeRow]) -> Gradebook:
     """Sum ``grades.csv`` rows (as :func:`autograder.instructor.report.load_grades` reads them)."""
     scores: dict = {}
     maxima: dict = {}      # assignment -> {exercise: max_score}
     for r in rows:
-        a = r["assignment"]
-        scores.setdefault(r["student"], {}).setdefault(a, 0.0)
-        scores[r["student"]][a] += r["score"]
-        maxima.setdefault(a, {})[r["exercise"]] = max(r["max_score"],
-                                                      maxima.get(a, {}).get(r["exercise"], 0))
+        a = r.assignment
+        scores.setdefault(r.student, {}).setdefault(a, 0.0)
+        scores[r.student][a] += r.score
+        maxima.setdefault(a, {})[r.exercise] = max(r.max_score,
+                                                   maxima.get(a, {}).get(r.exercise, 0))
     assignments = sorted(maxima, key=sprint_key)
     return Gradebook(assignments, {a: sum(maxima[a].values()) for a in assignments},
                      [StudentTotals(s, scores[s]) for s in sorted(scores)])
@@ -213,20 +213,20 @@ def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = No
     return Export(out.getvalue(), ungraded)
 
 
-def late_adjusted(rows: list) -> list:
+def late_adjusted(rows: list[GradeRow]) -> list[GradeRow]:
     """grades.csv rows with ``score`` replaced by ``final_score``, the score after the
     course's late penalty (the columns ``grade --policy`` or ``late`` write); refuses while a
     submission is flagged (a human decides its lateness first)."""
-    if not rows or "final_score" not in rows[0]:
+    if not rows or "final_score" not in (rows[0].late or {}):
         raise LmsError("grades.csv has no late columns: give the course's policy (`python -m "
                        "autograder late GRADING --policy policy.toml`), or export --raw scores")
-    flagged = sorted({f"{r['student']}/{r['assignment']}" for r in rows
-                      if r.get("late_status") == "flagged"})
+    flagged = sorted({f"{r.student}/{r.assignment}" for r in rows
+                      if (r.late or {}).get("late_status") == "flagged"})
     if flagged:
         raise LmsError(f"{len(flagged)} submission(s) flagged by the late policy "
                        f"({', '.join(flagged)}): give their time (`late --times`), an "
                        "extension or a due date in the policy first, or export --raw scores")
-    return [{**r, "score": float(r["final_score"])} for r in rows]
+    return [replace(r, score=float((r.late or {})["final_score"])) for r in rows]
 
 
 def write_export(grading_dir: Path, roster_path: Path, fmt: str, out: Path | None = None, *,
@@ -240,7 +240,7 @@ def write_export(grading_dir: Path, roster_path: Path, fmt: str, out: Path | Non
     """
     rows = load_grades(Path(grading_dir) / "grades.csv")
     if late is None:
-        late = "final_score" in rows[0]
+        late = "final_score" in (rows[0].late or {})
     book = gradebook(late_adjusted(rows) if late else rows)
     result = export(book, load_roster(roster_path), fmt, columns=columns, moodle_id=moodle_id)
     path = Path(out) if out else Path(grading_dir) / f"grades-{fmt}.csv"

@@ -40,6 +40,7 @@ from ..learner.errors import CourseError
 from ..learner.i18n import N_, _, language
 from ..learner.sprints import sprint_key
 from . import late_report
+from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
@@ -52,13 +53,43 @@ TOP_HINTS = 3
 MAX_MESSAGE_CHARS = 2000   # of one message, as grades.csv holds them
 
 
+@dataclass(frozen=True)
+class GradeRow:
+    """One row of ``grades.csv``: one student's result on one exercise, as graded."""
+
+    student: str
+    assignment: str
+    exercise: str
+    score: float
+    max_score: float
+    status: str
+    message: str = ""
+    #: the hints column (a JSON list); None for a grades.csv written before it existed
+    hints: list[str] | None = None
+    #: the late columns (``policy.LATE_COLUMNS``: column -> text) present, once the course's
+    #: policy is applied; None without them
+    late: dict[str, str] | None = None
+
+    @classmethod
+    def from_csv(cls, row: dict) -> GradeRow:
+        """The row as :class:`csv.DictReader` gives it; raises ``ValueError`` when
+        ``score`` or ``max_score`` is not a number."""
+        message = row.get("message") or ""
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS - 1] + "…"
+        late = {c: row[c] for c in LATE_COLUMNS if c in row}
+        return cls(row["student"], row["assignment"], row["exercise"], float(row["score"]),
+                   float(row["max_score"]), row["status"], message, hints_from_row(row),
+                   late or None)
+
+
 class ReportError(CourseError):
     """The grading folder has no usable ``grades.csv``."""
 
 
 # --------------------------------------------------------------------------- reading
-def load_grades(path: Path) -> list:
-    """The rows of a ``grades.csv`` with ``score`` and ``max_score`` as floats."""
+def load_grades(path: Path) -> list[GradeRow]:
+    """The rows of a ``grades.csv``."""
     path = Path(path)
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
@@ -75,15 +106,10 @@ def load_grades(path: Path) -> list:
         rows = []
         for number, row in enumerate(reader, 2):
             try:
-                row["score"] = float(row["score"])
-                row["max_score"] = float(row["max_score"])
+                rows.append(GradeRow.from_csv(row))
             except ValueError:
                 raise ReportError(f"{path}, line {number}: score {row['score']!r} or "
                                   f"max_score {row['max_score']!r} is not a number") from None
-            message = row.get("message") or ""
-            if len(message) > MAX_MESSAGE_CHARS:
-                row["message"] = message[:MAX_MESSAGE_CHARS - 1] + "…"
-            rows.append(row)
     if not rows:
         raise ReportError(f"{path} has no grades in it")
     return rows
@@ -164,25 +190,25 @@ class ClassStats:
     threshold: float
 
 
-def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
+def class_stats(rows: list[GradeRow], threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
     """Per-exercise and per-student figures of a class, from grades.csv rows."""
     exercises: dict = {}
     students: dict = {}
     for r in rows:
-        ex = exercises.setdefault(r["exercise"], ExerciseStats(r["exercise"], r["assignment"],
-                                                               r["max_score"]))
+        ex = exercises.setdefault(r.exercise, ExerciseStats(r.exercise, r.assignment,
+                                                            r.max_score))
         ex.submissions += 1
-        ex.passed += r["status"] == "passed"
-        ex.score_sum += r["score"]
-        ex.statuses[r["status"]] += 1
-        structured = hints_from_row(r)   # the hints column; older files: the message
-        for h in dict.fromkeys(hints_of(r["message"]) if structured is None else structured):
+        ex.passed += r.status == "passed"
+        ex.score_sum += r.score
+        ex.statuses[r.status] += 1
+        # the hints column; older files: the message's Hint lines
+        for h in dict.fromkeys(hints_of(r.message) if r.hints is None else r.hints):
             ex.hints[h] += 1
-        st = students.setdefault(r["student"], StudentStats(r["student"]))
-        got, top = st.scores.get(r["assignment"], (0.0, 0.0))
-        st.scores[r["assignment"]] = (got + r["score"], top + r["max_score"])
-        if r["status"] == "error":
-            st.errors.append(r["exercise"])
+        st = students.setdefault(r.student, StudentStats(r.student))
+        got, top = st.scores.get(r.assignment, (0.0, 0.0))
+        st.scores[r.assignment] = (got + r.score, top + r.max_score)
+        if r.status == "error":
+            st.errors.append(r.exercise)
     for st in students.values():
         if st.fraction < threshold:
             st.reasons.append(f"{100 * st.fraction:.0f}% of the points, below "
@@ -190,7 +216,7 @@ def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
         if st.errors:
             st.reasons.append(f"code that does not run (error) in {len(st.errors)} "
                               f"exercise(s): {', '.join(st.errors)}")
-    assignments = sorted({r["assignment"] for r in rows}, key=sprint_key)
+    assignments = sorted({r.assignment for r in rows}, key=sprint_key)
     order = {a: i for i, a in enumerate(assignments)}
     first_seen = {e: i for i, e in enumerate(exercises)}
     ex_list = sorted(exercises.values(),
@@ -390,10 +416,11 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
     return _page("Class report", body)
 
 
-def render_student(student: str, assignment: str, rows: list, late: dict | None = None) -> str:
+def render_student(student: str, assignment: str, rows: list[GradeRow],
+                   late: dict | None = None) -> str:
     """One student's results for one assignment, exercise by exercise."""
-    got = sum(r["score"] for r in rows)
-    top = sum(r["max_score"] for r in rows)
+    got = sum(r.score for r in rows)
+    top = sum(r.max_score for r in rows)
     # The learner reads this page: its words are in the course's language (COURSE_LANG).
     body = ["<h1>" + _e(_("{assignment}: results of {student}").format(
                 assignment=assignment, student=student)) + "</h1>",
@@ -409,11 +436,11 @@ def render_student(student: str, assignment: str, rows: list, late: dict | None 
         f"<th>{_e(h)}</th>" for h in (_("exercise"), _("status"), _("score"),
                                       _("what is wrong, and hints"))) + "</tr>"]
     for r in rows:
-        css = r["status"].replace(" ", "-")
-        status = _(STATUS_WORDS[r["status"]]) if r["status"] in STATUS_WORDS else r["status"]
-        out.append(f"<tr><td>{_e(r['exercise'])}</td><td class=\"{css}\">{_e(status)}"
-                   f"</td><td class=\"num\">{_num(r['score'])} / {_num(r['max_score'])}</td>"
-                   f"<td><pre>{_e(r['message'])}</pre></td></tr>")
+        css = r.status.replace(" ", "-")
+        status = _(STATUS_WORDS[r.status]) if r.status in STATUS_WORDS else r.status
+        out.append(f"<tr><td>{_e(r.exercise)}</td><td class=\"{css}\">{_e(status)}"
+                   f"</td><td class=\"num\">{_num(r.score)} / {_num(r.max_score)}</td>"
+                   f"<td><pre>{_e(r.message)}</pre></td></tr>")
     out.append("</table>")
     body.append("\n".join(out))
     return _page(f"{assignment}: {student}", body)
@@ -496,7 +523,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     pages = []
     by_key: dict = {}
     for r in rows:
-        by_key.setdefault((r["student"], r["assignment"]), []).append(r)
+        by_key.setdefault((r.student, r.assignment), []).append(r)
     for (student, assignment), items in sorted(by_key.items()):
         page = out.parent / "results" / _safe_name(student) / f"{_safe_name(assignment)}.html"
         page.parent.mkdir(parents=True, exist_ok=True)
