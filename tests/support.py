@@ -168,6 +168,31 @@ def visible_text(path: Path) -> str:
 
 
 
+# --------------------------------------------------------------------------- deadline policies
+#: The ``policy.toml`` the deadline tests start from (each adds its extensions, accommodations
+#: or sprints): sprint1 is due 2026-10-05 23:59 in Tokyo (UTC+9), that is 14:59 UTC; with 10
+#: minutes of grace a submission is late from 15:09:00 UTC on; 0.1 of the points a started
+#: day late, capped at 0.3.
+TOKYO_POLICY = """
+timezone = "Asia/Tokyo"
+late_penalty_per_day = 0.1
+max_penalty = 0.3
+grace_minutes = 10
+
+[sprints.sprint1]
+due = 2026-10-05T23:59:00
+"""
+#: One in UTC, without grace: sprint1 due 2026-10-05 23:59 UTC, 0.25 of the points a started
+#: day late, capped at 0.5.
+UTC_POLICY = """
+late_penalty_per_day = 0.25
+max_penalty = 0.5
+
+[sprints.sprint1]
+due = 2026-10-05T23:59:00Z
+"""
+
+
 # --------------------------------------------------------------------------- a class's grades
 GRADES_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 HINT_OR = "Your gate fires when *either* input is 1: that is OR."
