@@ -519,6 +519,36 @@ def test_copy_keeps_regular_files_only_with_notes(tmp_path):
         assert what in notes, (what, notes)
 
 
+def test_copy_notes_why_each_entry_is_left_out(tmp_path):
+    """One note per entry left out, naming it and the rule: a link, a FIFO, an unsafe name,
+    a folder too deep, a file too large, a file past the submission's file count."""
+    from autograder.instructor.grading import submitted
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    deep = src.joinpath(*[f"d{i}" for i in range(submitted.MAX_DEPTH + 1)])
+    deep.mkdir(parents=True)
+    (deep / "lost.py").write_text("")
+    (src / "a_link.py").symlink_to(tmp_path / "elsewhere.py")
+    os.mkfifo(src / "b_pipe")
+    (src / "c*.py").write_text("")
+    with open(src / "e_big.bin", "wb") as fh:
+        fh.truncate(submitted.MAX_FILE_BYTES + 1)
+    for name in ("f_kept.py", "g_one_too_many.py"):
+        (src / name).write_text("x = 1\n")
+    sub = grading.Submission("alice", SPRINT, None)
+    _copy_tree(src, dest, sub, budget=submitted._Budget(files=1))
+    kept = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())
+    assert kept == ["f_kept.py"], kept
+    why = {"a_link.py": "symbolic link", "b_pipe": "not a regular file",
+           "c*.py": "a file name with characters other than",
+           "/".join(deep.relative_to(src).parts): f"nested deeper than {submitted.MAX_DEPTH}",
+           "e_big.bin": "larger than 50 MB", "g_one_too_many.py": "past the submission's"}
+    assert len(sub.problems) == len(why), sub.problems
+    for name, reason in why.items():
+        assert any(name in note and reason in note for note in sub.problems), \
+            (name, reason, sub.problems)
+
+
 def test_grade_refuses_to_start_without_a_jail_unless_told(tmp_path, monkeypatch, capsys):
     from autograder.instructor import jail
 
