@@ -1,5 +1,6 @@
 """What several test modules share: the sprint the release and grading tests use, course
-copies, the reference's secrets, a class's grades, a browser, and the PyTorch oracle.
+copies, the reference's secrets, the deadline tests' policies, the tampering suite's attacks
+(``tests/hostile/``), a class's grades, a browser, and the PyTorch oracle.
 
 Import helpers from here (``from .support import course_repo``); the fixtures (``torch``) are
 made available to every test by ``tests/conftest.py``. A test module never imports another.
