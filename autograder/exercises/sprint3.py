@@ -336,27 +336,17 @@ _gradient_forward = rewritten(numerical_gradient, ("x[idx] = tmp - h\n", "x[idx]
 # x[idx] is left at tmp - h: every later element is measured off the point
 _gradient_not_restored = rewritten(numerical_gradient,
                                    ("x[idx] = tmp                    # restore", "# no restore"))
+# one loop over the first axis: a row of a matrix is nudged as a whole, into one number
+_gradient_first_axis_only = rewritten(numerical_gradient,
+                                      ("for idx in np.ndindex(x.shape):",
+                                       "for idx in range(len(x)):"),
+                                      ("tmp = x[idx]\n", "tmp = x[idx].copy()\n"))
 
 
 def _gradient_all_at_once(f, x):
     h = 1e-4
     x = np.array(x, dtype=float)
     return (f(x + h) - f(x - h)) / (2 * h)
-
-
-def _gradient_first_axis_only(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        tmp = x[i].copy()
-        x[i] = tmp + h
-        fxh1 = f(x)
-        x[i] = tmp - h
-        fxh2 = f(x)
-        grad[i] = (fxh1 - fxh2) / (2 * h)
-        x[i] = tmp
-    return grad
 
 
 def _descent_without_start(f, init_x, lr=0.01, step_num=100):

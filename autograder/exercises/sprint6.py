@@ -13,7 +13,7 @@ import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
 from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: F401
-from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
+from solutions.regularization import DropConnect, Dropout, Maxout  # noqa: F401 - mistakes subclass them
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, Mistake, case, class_case
@@ -84,12 +84,20 @@ _SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
 _SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"))
 
 
-class _MomentumForgets(Momentum):
-    """Re-creates the velocity on every call: plain SGD."""
+class _Forgets:
+    """An optimizer that re-creates its ``STATE`` (velocity, h, m and v) on every call:
+    each update sees its own gradient only. Put it before the reference in the bases."""
+
+    STATE: tuple = ()
 
     def update(self, params, grads):
-        self.v = None
+        for name in self.STATE:
+            setattr(self, name, None)
         super().update(params, grads)
+
+
+class _MomentumForgets(_Forgets, Momentum):    # no velocity carried over: plain SGD
+    STATE = ("v",)
 
 
 # v = αv - ηg, then W -= v: the velocity already points downhill
@@ -104,12 +112,8 @@ _AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps
                                                "np.sqrt(self.h[key] + self.eps)"))
 
 
-class _AdaGradForgets(AdaGrad):
-    """Re-creates h on every call: h is only this step's g²."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+class _AdaGradForgets(_Forgets, AdaGrad):      # h is only this step's g²
+    STATE = ("h",)
 
 
 _AdaGradNoSqrt = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
@@ -128,12 +132,8 @@ _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[
                                                  "grads[key] * grads[key]"))
 
 
-class _RMSPropForgets(RMSProp):
-    """Re-creates h on every call: no moving average."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+class _RMSPropForgets(_Forgets, RMSProp):      # no moving average
+    STATE = ("h",)
 
 
 _AdamNoBiasCorrection = rewritten(Adam.update,
@@ -163,12 +163,8 @@ _AdamStepPerKey = rewritten(Adam.update, ("self.t += 1\n    for key in params:",
                                           "for key in params:\n        self.t += 1"))
 
 
-class _AdamForgets(Adam):
-    """Re-creates m and v on every call."""
-
-    def update(self, params, grads):
-        self.m = self.v = None
-        super().update(params, grads)
+class _AdamForgets(_Forgets, Adam):
+    STATE = ("m", "v")
 
 
 # v from the square of the mean, m * m, instead of the mean of the squares
@@ -360,15 +356,9 @@ class _DropoutAtInference(Dropout):
         return super().forward(x, train_flg=True)
 
 
-class _DropoutKeepsRatio(Dropout):
-    """Keeps where random < ratio: a share ratio is kept instead of dropped."""
-
-    def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) < self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
+# keeps where random < ratio: a share ratio is kept instead of dropped
+_DropoutKeepsRatio = rewritten(Dropout.forward, ("self.rng.random(x.shape) >= self.dropout_ratio",
+                                                 "self.rng.random(x.shape) < self.dropout_ratio"))
 
 
 class _DropoutBackwardUnmasked(Dropout):
@@ -515,34 +505,18 @@ class _MaxoutStrided:
         return dx.reshape(self.x_shape)
 
 
-class _MaxoutBackwardToAll:
-    """Sends dout to every input of the group, not only the winner."""
-
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.argmax = pieces, None, None
-
-    def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(grouped, axis=2)
-
-    def backward(self, dout):
-        dx = np.repeat(np.expand_dims(dout, 2), self.pieces, axis=2)
-        return dx.reshape(self.x_shape)
+# dout to every input of the group, not only the winner
+_MaxoutBackwardToAll = rewritten(Maxout.backward,
+                                 ("dx = mask * np.expand_dims(dout, axis=2)",
+                                  "dx = np.ones_like(mask) * np.expand_dims(dout, axis=2)"))
 
 
-class _MaxoutBackwardToTies:
+class _MaxoutBackwardToTies(Maxout):
     """Sends dout to every input equal to the maximum: twice the gradient on a tie."""
 
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.grouped = pieces, None, None
-
     def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        self.grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(self.grouped, axis=2)
+        self.grouped = x.reshape(len(x), -1, self.pieces, *x.shape[2:])
+        return super().forward(x)
 
     def backward(self, dout):
         winners = self.grouped == np.max(self.grouped, axis=2, keepdims=True)
