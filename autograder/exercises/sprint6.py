@@ -549,16 +549,30 @@ _ADAM = lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),  # 
                      "beta2": float(rng.uniform(0.9, 0.9999)),
                      "eps": float(rng.choice([1e-8, 1e-3, 0.5]))}
 
+
+
+def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
+    """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
+    then the three steps of ``G3`` on float32 parameters with ``float32_settings`` (the dtype
+    must be kept), then random parameters and gradients with settings drawn by
+    ``random_settings(rng)``."""
+    float32 = _opt_case(float32_settings, _as32(P0), [_as32(g) for g in G3],
+                        "float32 parameters stay float32")
+    return Exercise(id=f"sprint6.{name.lower()}", points=points, module="optimizers", name=name,
+                    title=name, examples=[*examples, float32],
+                    generate=_random_opt_case(random_settings), n_public=2, n_hidden=8,
+                    tol=OPT_TOL, mistakes=mistakes)
+
+
 RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
 
 EXERCISES = numbered([
-    Exercise(
-        id="sprint6.sgd", points=1, module="optimizers", name="SGD",
-        title="SGD",
-        examples=[_opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
-                  _opt_case({"lr": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_SGD_LR), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "SGD", points=1, random_settings=_SGD_LR,
+        float32_settings={"lr": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
+        ],
         mistakes=[
             Mistake(_SGDRebinds, "Update the arrays in place: `params[key] -= self.lr * "
                                  "grads[key]`. `params[key] = params[key] - ...` puts a new "
@@ -568,14 +582,13 @@ EXERCISES = numbered([
             Mistake(_SGDNoLr, "Multiply the gradient by the learning rate: W ← W - lr · grad."),
         ],
     ),
-    Exercise(
-        id="sprint6.momentum", points=2, module="optimizers", name="Momentum",
-        title="Momentum",
-        examples=[_opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
-                            "lr = 0.1, momentum = 0.9, three steps"),
-                  _opt_case({"lr": 0.01, "momentum": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_MOMENTUM), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "Momentum", points=2, random_settings=_MOMENTUM,
+        float32_settings={"lr": 0.01, "momentum": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
+                      "lr = 0.1, momentum = 0.9, three steps"),
+        ],
         mistakes=[
             Mistake(_MomentumForgets, "Your first step is right but the next ones are plain SGD: "
                                       "create the velocity v only on the first call "
@@ -587,15 +600,14 @@ EXERCISES = numbered([
                                       "new array in the dict."),
         ],
     ),
-    Exercise(
-        id="sprint6.adagrad", points=2, module="optimizers", name="AdaGrad",
-        title="AdaGrad",
-        examples=[_opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
-                  _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.1}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAGRAD), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "AdaGrad", points=2, random_settings=_ADAGRAD,
+        float32_settings={"lr": 0.1},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
+            _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_AdaGradSumsGradients, "h sums the *squares* of the gradients: "
                                            "h += grad * grad (element-wise)."),
@@ -607,16 +619,15 @@ EXERCISES = numbered([
                                     "lr * grad / (np.sqrt(h) + eps)."),
         ],
     ),
-    Exercise(
-        id="sprint6.rmsprop", points=2, module="optimizers", name="RMSProp",
-        title="RMSProp",
-        examples=[_opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
-                            "lr = 0.01, decay_rate = 0.9, three steps"),
-                  _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.01}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_RMSPROP), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "RMSProp", points=2, random_settings=_RMSPROP,
+        float32_settings={"lr": 0.01},
+        examples=[
+            _opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
+                      "lr = 0.01, decay_rate = 0.9, three steps"),
+            _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_RMSPropSwapped, "The old average keeps weight decay_rate and the new square "
                                      "gets 1 - decay_rate: h ← ρh + (1 - ρ) grad²."),
@@ -631,15 +642,14 @@ EXERCISES = numbered([
                                      "create h only on the first call and keep it."),
         ],
     ),
-    Exercise(
-        id="sprint6.adam", points=3, module="optimizers", name="Adam",
-        title="Adam",
-        examples=[_opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
-                  _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.001}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAM), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "Adam", points=3, random_settings=_ADAM,
+        float32_settings={"lr": 0.001},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
+            _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_AdamNoBiasCorrection, "Correct the bias of m and v: m̂ = m / (1 - β1^t), "
                                            "v̂ = v / (1 - β2^t), and step with "
