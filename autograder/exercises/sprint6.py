@@ -336,17 +336,14 @@ class _DropoutBook(Dropout):
 
 
 class _DropoutNoScale(Dropout):
-    """Drops in training but never rescales."""
+    """Drops in training but never rescales by 1 / (1 - ratio)."""
 
     def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask
+        out = super().forward(x, train_flg)
+        return x * self.mask if train_flg else out
 
     def backward(self, dout):
-        return dout * self.mask if self.train_flg else dout.copy()
+        return dout * self.mask if self.train_flg else super().backward(dout)
 
 
 class _DropoutAtInference(Dropout):
