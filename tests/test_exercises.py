@@ -97,6 +97,34 @@ def test_a_mistake_rewritten_from_the_reference_stops_when_its_line_is_gone():
         rewritten(SGD.update, ("params[key]", "p"))
 
 
+def test_a_known_mistake_carries_its_own_hint_and_one_without_stops_the_import():
+    from autograder.exercises import hint, known, rewritten
+    from autograder.learner.registry import Mistake
+    from solutions.optimizers import SGD
+
+    @hint("Step against the gradient.")
+    class Uphill(SGD):
+        pass
+
+    class UphillAgain(Uphill):      # a subclass does not inherit its base's hint
+        pass
+
+    def no_hint(x):
+        return x
+
+    Slow = rewritten(SGD.update, ("self.lr * ", "0.5 * self.lr * "), hint="Use lr as it is.")
+    assert hint("Add b.")(no_hint) is no_hint and no_hint(3) == 3      # the object itself
+    assert known(Uphill, Slow, no_hint) == [Mistake(Uphill, "Step against the gradient."),
+                                            Mistake(Slow, "Use lr as it is."),
+                                            Mistake(no_hint, "Add b.")]
+    with pytest.raises(ValueError, match="UphillAgain has no hint"):
+        known(Uphill, UphillAgain)
+    with pytest.raises(ValueError, match="partial.* has no hint"):
+        known(functools.partial(no_hint))
+    with pytest.raises(ValueError, match="non-empty"):
+        hint("  ")
+
+
 def test_a_function_rewritten_from_the_reference_is_a_function():
     from autograder.exercises import rewritten
     from solutions.gradients import numerical_gradient
