@@ -125,6 +125,29 @@ def test_a_known_mistake_carries_its_own_hint_and_one_without_stops_the_import()
         hint("  ")
 
 
+def test_every_known_mistake_is_declared_under_its_exercise_id():
+    """The hint is read where the mistake is declared: each mistake's definition stands in
+    the section of its sprint's module headed by its exercise's id."""
+    import re
+
+    misplaced = []
+    for e in EXERCISES:
+        path = ROOT / "autograder" / "exercises" / f"{e.id.split('.')[0]}.py"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        names = {}
+        for m in e.mistakes:
+            impl = m.implementation
+            name = next(k for k, v in vars(sys.modules[f"autograder.exercises.{path.stem}"]).items()
+                        if v is impl)
+            at = next(i for i, line in enumerate(lines)
+                      if re.match(rf"(class |def )?{name}\b", line))
+            section = next((line.split()[-1] for line in reversed(lines[:at])
+                            if line.startswith("# ---")), None)
+            names[name] = section
+        misplaced += [f"{e.id}: {n} under {s}" for n, s in names.items() if s != e.id]
+    assert not misplaced, misplaced
+
+
 def test_a_function_rewritten_from_the_reference_is_a_function():
     from autograder.exercises import rewritten
     from solutions.gradients import numerical_gradient
