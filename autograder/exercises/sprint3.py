@@ -192,30 +192,32 @@ def _batch_of(c):
     return y.shape[0] if y.ndim == 2 else None
 
 
+# --------------------------------------------------------------------------- loss mistakes
+def _one_hot(y, t):
+    """y as floats and t one-hot (labels given as indices become rows of np.eye(C)), as the
+    loss mistakes below read them."""
+    y, t = np.asarray(y, dtype=float), np.asarray(t)
+    return y, (t if t.shape == y.shape else np.eye(y.shape[-1])[t])
+
+
 # ------------------------------------------------------------------------ sprint3.sum_squared_error
 @hint("Keep the ½ in front of the sum: E = 0.5 * Σ (y - t)².")
 def _sse_no_half(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(np.mean(np.sum((y - t) ** 2, axis=-1)))
 
 
 @hint("For a batch, average the per-sample errors: divide the sum by the number of samples N = "
       "y.shape[0].")
 def _sse_sum_over_batch(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.sum((y - t) ** 2))
 
 
 @hint("np.mean over the whole array divides by N × C: sum over the classes, then average over the "
       "N samples only (a single sample: no division).")
 def _sse_mean_of_everything(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.mean((y - t) ** 2))
 
 
@@ -231,9 +233,7 @@ def _sse_indices_as_targets(y, t):
 @hint("For one sample y has shape (C,) and y.shape[0] is the number of classes, not a batch size: "
       "divide by N only when y is a batch (y.ndim == 2).")
 def _sse_divides_by_shape0(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.sum((y - t) ** 2) / y.shape[0])
 
 
@@ -254,9 +254,7 @@ def _ce_no_delta_indices(y, t):
 @hint("np.log(0) is -inf, and 0 * -inf is nan even where t is 0: add a small delta inside the "
       "logarithm, np.log(y + 1e-7).")
 def _ce_no_delta_onehot(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     n = y.shape[0] if y.ndim == 2 else 1
     return float(-np.sum(t * np.log(y)) / n)
 
@@ -265,9 +263,7 @@ def _ce_no_delta_onehot(y, t):
       "clipping y at 1e-7, gives other numbers when a probability is tiny (here the correct class "
       "gets 1e-9).")
 def _ce_clipped(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     n = y.shape[0] if y.ndim == 2 else 1
     return float(-np.sum(t * np.log(np.clip(y, 1e-7, 1.0))) / n)
 
@@ -275,27 +271,21 @@ def _ce_clipped(y, t):
 @hint("For a batch, average over the samples: divide the sum by N = y.shape[0] (after turning a "
       "single sample into a batch of one).")
 def _ce_sum_over_batch(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.sum(t * np.log(y + DELTA)))
 
 
 @hint("np.mean of t * log(y) divides by N × C: sum over the classes, then divide by the number of "
       "samples N only.")
 def _ce_mean_of_everything(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.mean(t * np.log(y + DELTA)))
 
 
 @hint("For one sample y has shape (C,) and y.shape[0] is the number of classes, not a batch size: "
       "reshape one sample to (1, C) (and t to match) first.")
 def _ce_divides_by_shape0(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.sum(t * np.log(y + DELTA)) / y.shape[0])
 
 

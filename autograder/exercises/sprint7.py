@@ -318,34 +318,36 @@ def _random_pool_case(rng):
                       f"random: x {x.shape}, pool_size={pool}, stride={stride}")
 
 
-@hint("Only the maximum influenced the output: send dout to the argmax of each window and 0 to the "
-      "other positions (not to the whole window).")
-class _PoolGradToWholeWindow(MaxPool1D):
+class _PoolWindowRouting(MaxPool1D):
+    """MaxPool1D whose backward adds to each window what ``_route`` gives for it, the step the
+    mistakes below get wrong (the reference sends dout to the window's first maximum only)."""
+
     def backward(self, dout):
         dout = np.asarray(dout)
         dx = np.zeros(self.x_shape)
         for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += dout[:, :, i:i + 1]
+            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += self._route(i, dout)
         return dx
+
+
+@hint("Only the maximum influenced the output: send dout to the argmax of each window and 0 to the "
+      "other positions (not to the whole window).")
+class _PoolGradToWholeWindow(_PoolWindowRouting):
+    def _route(self, i, dout):
+        return dout[:, :, i:i + 1]
 
 
 @hint("When several values tie for the maximum, only the *first* gets the gradient (np.argmax): a "
       "mask x == max sends it to every tied position and so counts it twice.")
-class _PoolGradToAllTies(MaxPool1D):
+class _PoolGradToAllTies(_PoolWindowRouting):
     def forward(self, x):
-        self._x = np.asarray(x)
+        windows = np.lib.stride_tricks.sliding_window_view(
+            np.asarray(x), self.pool_size, axis=2)[:, :, ::self.stride]
+        self._top = windows == windows.max(axis=3, keepdims=True)
         return super().forward(x)
 
-    def backward(self, dout):
-        dout = np.asarray(dout)
-        windows = np.lib.stride_tricks.sliding_window_view(
-            self._x, self.pool_size, axis=2)[:, :, ::self.stride]
-        top = windows == windows.max(axis=3, keepdims=True)
-        dx = np.zeros(self.x_shape)
-        for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += \
-                top[:, :, i] * dout[:, :, i:i + 1]
-        return dx
+    def _route(self, i, dout):
+        return self._top[:, :, i] * dout[:, :, i:i + 1]
 
 
 @hint("With overlapping windows (stride < pool_size) one input can be the max of two windows: "
@@ -372,14 +374,9 @@ class _PoolStrideOne(MaxPool1D):
 
 @hint("That is average pooling's backward (dout / P to every position): max pooling sends all of "
       "dout to the window's maximum.")
-class _PoolAverageGrad(MaxPool1D):
-    def backward(self, dout):
-        dout = np.asarray(dout)
-        dx = np.zeros(self.x_shape)
-        for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += \
-                dout[:, :, i:i + 1] / self.pool_size
-        return dx
+class _PoolAverageGrad(_PoolWindowRouting):
+    def _route(self, i, dout):
+        return dout[:, :, i:i + 1] / self.pool_size
 
 
 # --------------------------------------------------------------------------- exercises
