@@ -57,8 +57,8 @@ RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py",
                    "learner/evaluate.py", "learner/hints.py", "learner/progress.py",
-                   "learner/pack.py", "learner/needs.py", "authoring/docstrings.py",
-                   "instructor/trusted.py", "instructor/report.py")
+                   "learner/pack.py", "learner/needs.py", "learner/registry.py",
+                   "authoring/docstrings.py", "instructor/trusted.py", "instructor/report.py")
 
 
 def _supported(value: str | None) -> str | None:
@@ -185,7 +185,31 @@ def extract_messages(specs=None):
         for m in getattr(spec.exercise, "mistakes", ()) or ():
             template.add(m.hint, locations=where, context=spec.id,
                          auto_comments=["the hint of a known mistake"])
+        for label in public_labels(spec):
+            template.add(label, locations=where, context=spec.id,
+                         auto_comments=[LABEL_COMMENT])
     return template
+
+
+#: The extracted comment of a public case's label in the message catalog.
+LABEL_COMMENT = "a public case's label, shown by the check (keep its code and numbers)"
+
+
+def case_label(c) -> str:
+    """The label a case declares (``case(..., label=...)``): a case record's ``label``, or
+    the ``"label"`` of a case given as a dict; empty when it declares none."""
+    label = c.get("label") if isinstance(c, dict) else getattr(c, "label", "")
+    return label or ""
+
+
+def public_labels(spec) -> list:
+    """The labels the public cases of ``spec`` declare, in order, once each. Only public
+    ones: a hidden case's label is never shown, and the catalog ships to learners."""
+    if spec.exercise is not None:
+        cases = spec.exercise.public_inputs()
+    else:                                     # a release: its stored public cases
+        cases = [p.case for p in spec.stored_public or ()]
+    return list(dict.fromkeys(label for c in cases if (label := case_label(c))))
 
 
 def extract_hints(toml_path: Path):
