@@ -138,6 +138,32 @@ def N_(message: str) -> str:
     return message
 
 
+#: The words of a stub's ``raise NotImplementedError("<where>: not implemented yet")``
+#: (:mod:`autograder.authoring.stubs` writes them; a release or a clone in another language has
+#: them in its language: :func:`not_yet`). The same words as the check's verdict.
+NOT_YET = N_("not implemented yet")
+
+
+def not_yet(lang: str) -> str:
+    """:data:`NOT_YET` in ``lang`` (a stub's message; English when it has no translation)."""
+    return translations(lang).gettext(NOT_YET)
+
+
+def stub_messages() -> frozenset:
+    """The words a stub's ``NotImplementedError`` says, in every language of the course."""
+    return frozenset(not_yet(lang) for lang in LANGUAGES)
+
+
+def stub_message(text: str) -> str:
+    """``text`` (a ``NotImplementedError``'s message) in the current language when it is a
+    generated stub's, ``"Affine.forward: not implemented yet"`` or its Japanese; any other
+    message (the learner's own) as it is."""
+    where, sep, words = (text or "").rpartition(": ")
+    if not sep or words not in stub_messages() or not where.replace(".", "").isidentifier():
+        return text
+    return f"{where}: {_(NOT_YET)}"
+
+
 def pgettext(context: str, message: str) -> str:
     """``message`` translated in ``context`` (an exercise id for titles and hints)."""
     lang = language()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import asdict, dataclass
 
-from .i18n import N_, _, pgettext
+from .i18n import N_, _, pgettext, stub_message
 
 #: The kinds of outcome, with the words a hidden case may show.
 KINDS = {
@@ -139,7 +139,8 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
             text += _(" (the public cases may pass: think of edge cases)")
         return f"{where}: {text}"
     if o.detail and not (o.sealed and o.learner_text):
-        text = cap(o.detail)
+        # a stub's own message says "not implemented yet" in the language shown now
+        text = cap(stub_message(o.detail) if o.kind == "not_implemented" else o.detail)
     if not o.case:
         return text
     where = (_("public case {case} of {of}") if graded else _("case {case} of {of}")).format(
