@@ -279,8 +279,9 @@ def localize_helpers(helpers_dir: Path, lang: str, *, directory: Path | None = N
                      solutions_dir: Path | None = None) -> list:
     """A release's ``helpers_dir`` (a copy of the generated stubs) with the docstrings of the
     modules declared translated into ``lang``, and every stub's ``NotImplementedError`` message
-    in ``lang`` (:func:`autograder.authoring.stubs.localize_messages`). Raises :class:`TranslationError` when one of
-    their docstrings has no current translation. Returns the files rewritten."""
+    in ``lang`` (:func:`autograder.authoring.stubs.localize_messages`). Raises
+    :class:`TranslationError` when one of their docstrings has no current translation.
+    Returns the files rewritten."""
     if lang == DEFAULT:
         return []
     found = all_problems(lang, directory=directory, solutions_dir=solutions_dir)
