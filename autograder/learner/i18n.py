@@ -58,7 +58,8 @@ RELEASE_LANGUAGE = "LANGUAGE"
 MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py",
                    "learner/evaluate.py", "learner/hints.py", "learner/progress.py",
                    "learner/pack.py", "learner/needs.py", "learner/registry.py",
-                   "authoring/docstrings.py", "instructor/trusted.py", "instructor/report.py")
+                   "learner/cli_i18n.py", "authoring/docstrings.py", "instructor/trusted.py",
+                   "instructor/report.py")
 
 
 def _supported(value: str | None) -> str | None:
@@ -204,6 +205,8 @@ def extract_messages(specs=None):
                 "python", HERE.parent / name, keywords={"_": None, "N_": None}):
             template.add(message, locations=[(f"autograder/{name}", lineno)],
                          auto_comments=comments, context=context)
+    for text, where, comment in command_line_texts():
+        template.add(text, locations=[(where, 0)], auto_comments=[comment])
     for spec in _translated_specs(specs):
         where = [(f"autograder/exercises/{spec.sprint}.py", 0)]
         template.add(spec.title, locations=where, context=spec.id,
@@ -215,6 +218,24 @@ def extract_messages(specs=None):
             template.add(label, locations=where, context=spec.id,
                          auto_comments=[LABEL_COMMENT])
     return template
+
+
+def command_line_texts() -> list:
+    """``[(text, file, comment)]``: what ``python -m autograder --help`` (every command's) and
+    ``./course help`` show (:mod:`autograder.learner.cli_i18n`)."""
+    from .cli_i18n import parser_texts, script_help
+
+    out = []
+    try:
+        from ..__main__ import build_parser
+    except ImportError:                     # (a copy without the command line)
+        pass
+    else:
+        out += [(t, "autograder/__main__.py", "--help") for t in parser_texts(build_parser())]
+    if (ROOT / "course").is_file():
+        out.append((script_help(ROOT / "course"), "course",
+                    "./course help (keep the commands and the alignment of the columns)"))
+    return out
 
 
 #: The extracted comment of a public case's label in the message catalog.
