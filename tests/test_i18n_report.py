@@ -1,0 +1,137 @@
+"""The instructor's class report in the course's language (COURSE_LANG=ja): report.html and the
+learners' result pages; report.csv is data (a gradebook import reads it, as grades.csv): its
+headers and values, the reasons in words included, are the same in every language."""
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+
+import pytest
+
+from autograder.instructor import policy, report
+from autograder.instructor.mistake_groups import MistakeGroup
+from autograder.learner.registry import live_exercises
+
+from .support import write_grading_dir
+from .test_late_report import make_grading
+from .test_report import Page
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture
+def lang(monkeypatch):
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    return lambda value: monkeypatch.setenv("COURSE_LANG", value)
+
+
+def _visible_text(page: str) -> str:
+    """The page's text as a reader sees it (no tags, no style, no image data)."""
+    page = re.sub(r"<style>.*?</style>|<code>.*?</code>|<pre.*?</pre>", " ", page, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+#: English words of the report's own text (not data: not the ids, names or hints)
+ENGLISH = re.compile(r"\b(Class report|Score distribution|Pass rate|Most common mistakes|"
+                     r"need help|Scores|Problems the grader|student\(s\)|exercise|points|"
+                     r"percent|total|why|hint|on time|late|flagged|Deadlines)\b")
+
+
+def test_the_japanese_class_report_has_no_english_of_its_own(lang, tmp_path):
+    grading = make_grading(tmp_path)
+    policy.apply_policy(grading, grading / "policy.toml")
+    lang("ja")
+    written = report.write_report(grading)
+    page = written["report"].read_text(encoding="utf-8")
+    text = _visible_text(page)
+    assert '<html lang="ja">' in page
+    for words in ("クラスの成績", "得点分布", "正答率", "よくある間違い", "手助けが必要な学習者",
+                  "提出期限", "遅延", "要確認"):
+        assert words in text, words
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+    tables = Page(page).tables
+    assert tables["pass-rate"][0][:3] == ["問題", "配点", "学習者数"]
+    assert [r[2] for r in tables["late"][1:]] == ["要確認", "遅延", "遅延"]
+
+
+def test_the_english_class_report_is_as_before(lang, tmp_path):
+    grading = make_grading(tmp_path)
+    policy.apply_policy(grading, grading / "policy.toml")
+    lang("en")
+    page = report.write_report(grading)["report"].read_text(encoding="utf-8")
+    text = _visible_text(page)
+    for words in ("Class report (クラスの成績)", "Score distribution (得点分布)",
+                  "Students who need help (", "Deadlines (提出期限)",
+                  "2 on time, 2 late, 1 flagged"):
+        assert words in text, words
+    # its only Japanese: the glosses of the English headings
+    assert set(JAPANESE.findall(text)) <= set("クラスの成績得点分布正答率よくある間違い提出期限")
+
+
+def test_report_csv_is_the_same_in_every_language(lang, tmp_path):
+    grading = make_grading(tmp_path)
+    policy.apply_policy(grading, grading / "policy.toml")
+    rows = {}
+    for value in ("en", "ja"):
+        lang(value)
+        path = report.write_report(grading, out=tmp_path / value / "report.html")["csv"]
+        with open(path, encoding="utf-8") as fh:
+            rows[value] = list(csv.DictReader(fh))
+    assert list(rows["en"][0]) == list(rows["ja"][0]) == [
+        "student", "sprint1", "total", "max_total", "percent", "needs_help", "why",
+        "sprint1_final", "final_total", "late"]
+    assert rows["en"] == rows["ja"]            # data, as grades.csv: the same in both
+    assert any("of the points" in r["why"] for r in rows["ja"])
+
+
+def test_a_learners_page_shows_the_hints_in_japanese(lang, tmp_path):
+    ex = next(e for e in live_exercises({"sprint0"}) if e.id == "sprint0.add_bias")
+    hint = ex.mistakes[0].hint
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message,hints\n"
+        f'ann,sprint0,sprint0.add_bias,0,1,failed,"case 1 of 5: wrong\nHint: {hint}",'
+        f'"[""{hint}""]"\n', encoding="utf-8")
+    lang("ja")
+    written = report.write_report(tmp_path)
+    page = (tmp_path / "results" / "ann" / "sprint0.html").read_text(encoding="utf-8")
+    assert "ヒント: b を行ごとに" in page and hint not in page
+    assert "b を行ごとに" in written["report"].read_text(encoding="utf-8")   # the common mistakes
+    lang("en")
+    report.write_report(tmp_path)
+    page = (tmp_path / "results" / "ann" / "sprint0.html").read_text(encoding="utf-8")
+    assert f"Hint: {hint}" in page
+
+
+def test_a_learners_deadline_line_is_in_japanese(lang, tmp_path):
+    grading = make_grading(tmp_path)
+    policy.apply_policy(grading, grading / "policy.toml")
+    lang("ja")
+    report.write_report(grading)
+    bob = (grading / "results" / "bob" / "sprint1.html").read_text(encoding="utf-8")
+    assert "1 日の遅れ、−25%: 最終得点は 3 点中 1.5 点（採点時は 2 点）" in bob
+    carol = (grading / "results" / "carol" / "sprint1.html").read_text(encoding="utf-8")
+    assert "期限内です。" in carol
+
+
+def test_the_report_plots_japanese_without_a_missing_glyph(lang, tmp_path):
+    grading = write_grading_dir(tmp_path)
+    lang("ja")
+    stats = report.class_stats(report.load_grades(grading / "grades.csv"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report.plot_distribution(stats)
+        report.plot_pass_rates(stats)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing
+
+
+def test_the_class_mistakes_case_is_worded_in_the_language(lang):
+    group = MistakeGroup("sprint0.add_bias", "G1", ("ann", "bob"), first_case=1,
+                         first_case_label="X (2, 3) + b (3,) from the text")
+    lang("ja")
+    assert group.case_text() == "公開テスト 1 件目 (本文の X (2, 3) + b (3,))"
+    lang("en")
+    assert group.case_text() == "public case 1 (X (2, 3) + b (3,) from the text)"
