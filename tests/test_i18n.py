@@ -337,6 +337,42 @@ def test_a_glossary_term_is_rendered_one_way():
     assert not found, "\n".join(found)
 
 
+def _every_japanese_text():
+    """``[(where, English, Japanese)]`` of every Japanese text of the course: the messages,
+    the notebooks', tiered hints', docstrings' and facilitator guides' catalogs (every
+    ``.po`` of the Japanese edition), and the hand-written README.ja.md."""
+    catalogs = [i18n.catalog_path("ja"), *sorted((i18n.TRANSLATIONS / "ja").rglob("*.po")),
+                *sorted((i18n.HINTS / "ja").glob("*.po"))]
+    out = []
+    for path in catalogs:
+        for m in i18n.read_catalog(path):
+            if m.id and m.string:
+                out.append((f"{path.relative_to(ROOT)}: {m.context or m.id[:40]}", m.id,
+                            m.string))
+    out.append(("README.ja.md", "", (ROOT / "README.ja.md").read_text(encoding="utf-8")))
+    return out
+
+
+def test_a_glossary_term_is_rendered_one_way_in_every_japanese_text():
+    texts = _every_japanese_text()
+    where = {w.split(":", 1)[0].rsplit("/", 1)[0] for w, _en, _ja in texts}
+    assert {"autograder/learner/locale/ja/LC_MESSAGES", "translations/ja",
+            "translations/ja/docstrings", "translations/ja/facilitator",
+            "autograder/learner/hint_texts/ja", "README.ja.md"} <= where, where
+    variants = tomllib.loads(VARIANTS.read_text(encoding="utf-8"))
+    found = second_renderings(texts, variants)
+    assert not found, "\n".join(found)
+
+
+def test_a_progress_bar_is_the_glossarys_shinchoku_bar():
+    """JupyterLab's Japanese language pack has no word for it; the glossary's progress is 進捗,
+    so tqdm's bar is 進捗バー, never プログレスバー."""
+    variants = tomllib.loads(VARIANTS.read_text(encoding="utf-8"))
+    assert "進捗バー" in glossary_terms() and "プログレスバー" in variants["進捗バー"]
+    assert any("進捗バー" in ja for _w, _en, ja in _every_japanese_text())
+    assert second_renderings([("x", "", "tqdm のプログレスバーを表示します")], variants)
+
+
 def test_the_japanese_terms_an_english_text_names_are_in_its_translation():
     found = missing_terms(_japanese_texts(), glossary_terms())
     assert not found, "translations without the glossary term their English names:\n" + \
