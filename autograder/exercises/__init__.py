@@ -16,9 +16,6 @@ import sys
 import textwrap
 from collections import Counter
 from dataclasses import replace
-from functools import partial
-
-from ..learner.registry import Mistake
 
 _NUMBERED = re.compile(r"^Problem (\d+)\b")
 
@@ -80,8 +77,3 @@ def rewritten(reference, *changes: tuple[str, str]):
     made.rewritten_source = src
     return made
 
-
-def slips(implementation, **hints: str) -> list:
-    """The known mistakes of one implementation that makes each of several slips, chosen by
-    its keyword ``mistake``: one :class:`Mistake` per keyword of ``hints``, with its hint."""
-    return [Mistake(partial(implementation, mistake=slip), hint) for slip, hint in hints.items()]

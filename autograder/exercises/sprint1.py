@@ -166,6 +166,17 @@ class _PerceptronBatchUpdate(Perceptron):
 _Y_AND, _Y_OR = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])
 _XOR_Y = np.array([0, 1, 1, 0])
 
+def _gate(name, title, edge_cases, mistakes, points=1):
+    """The exercise of the logic gate ``name`` (``AND`` ...): its truth table, then random
+    batches of 0/1 pairs or a single pair, with 0/1 integer outputs compared exactly."""
+    return Exercise(id=f"sprint1.{name.lower()}_gate", points=points, module="perceptron",
+                    name=name, title=title, examples=[case(TRUTH_INPUTS, label="the truth table")],
+                    generate=_random_binary_pairs, n_public=2, n_hidden=8, edge_cases=edge_cases,
+                    tol=EXACT_INT, mistakes=mistakes)
+
+
+_FLOAT_TABLE = case(TRUTH_INPUTS.astype(float), label="float inputs")
+
 EXERCISES = numbered([
     Exercise(
         id="sprint1.step_function", points=1, module="perceptron", name="step_function",
@@ -202,68 +213,43 @@ EXERCISES = numbered([
                     "subtracted, w · x - θ > 0; the bias is b = -θ.)"),
         ],
     ),
-    Exercise(
-        id="sprint1.and_gate", points=1, module="perceptron", name="AND",
-        title="the AND gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs")],
-        tol=EXACT_INT,
-        mistakes=[Mistake(_and_as_or, "Your gate fires when *either* input is 1: that is OR. "
-                                      "Make the bias more negative, so only two 1s overcome it.")],
-    ),
-    Exercise(
-        id="sprint1.nand_gate", points=1, module="perceptron", name="NAND",
-        title="the NAND gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
-                    case(np.array([1, 1]), label="a single pair (1, 1)")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_nand_weights_positive,
-                    "Your gate outputs 1 even for (1, 1): with positive weights the inputs can "
-                    "only push the sum up. NAND is AND with every sign flipped: negative "
-                    "weights (e.g. -0.5, -0.5) and a positive bias (e.g. 0.7)."),
-            Mistake(_nand_as_nor,
-                    "Your gate turns off as soon as one input is 1: that is NOR. Make the bias "
-                    "larger than one weight's pull (e.g. 0.7 with weights -0.5), so only two 1s "
-                    "bring the sum below 0."),
-        ],
-    ),
-    Exercise(
-        id="sprint1.or_gate", points=1, module="perceptron", name="OR",
-        title="the OR gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
-                    case(np.array([0, 0]), label="a single pair (0, 0)")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_or_as_and, "Your gate fires only when both inputs are 1: that is AND. "
-                                "Make the bias less negative, so a single 1 is enough."),
-            Mistake(_or_bias_positive,
-                    "(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias "
-                    "must not be positive (e.g. -0.2 with weights 0.5)."),
-        ],
-    ),
-    Exercise(
-        id="sprint1.xor_gate", points=2, module="perceptron", name="XOR",
-        title="XOR from stacked gates",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
-                    case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_xor_as_or,
-                    "(1, 1) must give 0, and your XOR gives 1 like OR. Use two layers: "
-                    "s1 = NAND(x), s2 = OR(x), then y = AND of the pairs (s1, s2)."),
-            Mistake(_xor_output_nand,
-                    "Your table is XOR upside down (XNOR): the second layer must be AND of "
-                    "(s1, s2), not NAND."),
-        ],
-    ),
+    _gate("AND", "the AND gate",
+          edge_cases=[_FLOAT_TABLE],
+          mistakes=[Mistake(_and_as_or, "Your gate fires when *either* input is 1: that is OR. "
+                                        "Make the bias more negative, so only two 1s overcome "
+                                        "it.")]),
+    _gate("NAND", "the NAND gate",
+          edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
+          mistakes=[
+              Mistake(_nand_weights_positive,
+                      "Your gate outputs 1 even for (1, 1): with positive weights the inputs can "
+                      "only push the sum up. NAND is AND with every sign flipped: negative "
+                      "weights (e.g. -0.5, -0.5) and a positive bias (e.g. 0.7)."),
+              Mistake(_nand_as_nor,
+                      "Your gate turns off as soon as one input is 1: that is NOR. Make the bias "
+                      "larger than one weight's pull (e.g. 0.7 with weights -0.5), so only two "
+                      "1s bring the sum below 0."),
+          ]),
+    _gate("OR", "the OR gate",
+          edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
+          mistakes=[
+              Mistake(_or_as_and, "Your gate fires only when both inputs are 1: that is AND. "
+                                  "Make the bias less negative, so a single 1 is enough."),
+              Mistake(_or_bias_positive,
+                      "(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias "
+                      "must not be positive (e.g. -0.2 with weights 0.5)."),
+          ]),
+    _gate("XOR", "XOR from stacked gates", points=2,
+          edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
+                      case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
+          mistakes=[
+              Mistake(_xor_as_or,
+                      "(1, 1) must give 0, and your XOR gives 1 like OR. Use two layers: "
+                      "s1 = NAND(x), s2 = OR(x), then y = AND of the pairs (s1, s2)."),
+              Mistake(_xor_output_nand,
+                      "Your table is XOR upside down (XNOR): the second layer must be AND of "
+                      "(s1, s2), not NAND."),
+          ]),
     Exercise(
         id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
         title="the perceptron learning rule",

@@ -175,6 +175,18 @@ def _net_case(x, t, label, steps, sizes=(2, 4, 3), std=1.0, seed=0):
                       label=label)
 
 
+def _net_examples(steps):
+    """The worked examples the two net exercises share, calling the net's ``steps``."""
+    return [_net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices", steps),
+            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels", steps)]
+
+
+def _net_edge_cases(steps):
+    """The hidden edge cases the two net exercises share, calling the net's ``steps``."""
+    return [_net_case(NET_X[:1], NET_T[:1], "one sample", steps),
+            _net_case(NET_X, NET_T, "one hidden neuron", steps, sizes=(2, 1, 3))]
+
+
 def _batch_of(c):
     y = np.asarray(c["args"][0])
     return y.shape[0] if y.ndim == 2 else None
@@ -336,27 +348,17 @@ _gradient_forward = rewritten(numerical_gradient, ("x[idx] = tmp - h\n", "x[idx]
 # x[idx] is left at tmp - h: every later element is measured off the point
 _gradient_not_restored = rewritten(numerical_gradient,
                                    ("x[idx] = tmp                    # restore", "# no restore"))
+# one loop over the first axis: a row of a matrix is nudged as a whole, into one number
+_gradient_first_axis_only = rewritten(numerical_gradient,
+                                      ("for idx in np.ndindex(x.shape):",
+                                       "for idx in range(len(x)):"),
+                                      ("tmp = x[idx]\n", "tmp = x[idx].copy()\n"))
 
 
 def _gradient_all_at_once(f, x):
     h = 1e-4
     x = np.array(x, dtype=float)
     return (f(x + h) - f(x - h)) / (2 * h)
-
-
-def _gradient_first_axis_only(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        tmp = x[i].copy()
-        x[i] = tmp + h
-        fxh1 = f(x)
-        x[i] = tmp - h
-        fxh2 = f(x)
-        grad[i] = (fxh1 - fxh2) / (2 * h)
-        x[i] = tmp
-    return grad
 
 
 def _descent_without_start(f, init_x, lr=0.01, step_num=100):
@@ -677,16 +679,12 @@ EXERCISES = numbered([
         id="sprint3.two_layer_net", points=1, module="numerical_net", name="TwoLayerNet",
         title="a two-layer net: predict, loss, accuracy",
         examples=[
-            _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
-                      "forward"),
-            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels",
-                      "forward"),
+            *_net_examples("forward"),
             _net_case(NET_X[:, :1] * 3, NET_T % 2, "TwoLayerNet(1, 3, 2), weights std 2",
                       "forward", sizes=(1, 3, 2), std=2.0, seed=5),
         ],
         generate=lambda rng: _random_net_case(rng, "forward"),
-        edge_cases=[_net_case(NET_X[:1], NET_T[:1], "one sample", "forward"),
-                    _net_case(NET_X, NET_T, "one hidden neuron", "forward", sizes=(2, 1, 3))],
+        edge_cases=_net_edge_cases("forward"),
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_NetReluHidden, "The book's TwoLayerNet uses the sigmoid in its hidden "
@@ -702,16 +700,10 @@ EXERCISES = numbered([
     Exercise(
         id="sprint3.two_layer_net_gradient", points=2, module="numerical_net", name="TwoLayerNet",
         title="the two-layer net's numerical gradient",
-        examples=[
-            _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
-                      "gradient"),
-            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels",
-                      "gradient"),
-        ],
+        examples=_net_examples("gradient"),
         generate=lambda rng: _random_net_case(rng, "gradient"),
         n_public=2,
-        edge_cases=[_net_case(NET_X[:1], NET_T[:1], "one sample", "gradient"),
-                    _net_case(NET_X, NET_T, "one hidden neuron", "gradient", sizes=(2, 1, 3))],
+        edge_cases=_net_edge_cases("gradient"),
         tol=FLOAT_TOL,
         mistakes=[
             Mistake(_NetGradientIgnoresItsArgument,

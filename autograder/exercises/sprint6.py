@@ -13,7 +13,7 @@ import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
 from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: F401
-from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
+from solutions.regularization import DropConnect, Dropout, Maxout  # noqa: F401 - mistakes subclass them
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, Mistake, case, class_case
@@ -84,12 +84,20 @@ _SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
 _SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"))
 
 
-class _MomentumForgets(Momentum):
-    """Re-creates the velocity on every call: plain SGD."""
+class _Forgets:
+    """An optimizer that re-creates its ``STATE`` (velocity, h, m and v) on every call:
+    each update sees its own gradient only. Put it before the reference in the bases."""
+
+    STATE: tuple = ()
 
     def update(self, params, grads):
-        self.v = None
+        for name in self.STATE:
+            setattr(self, name, None)
         super().update(params, grads)
+
+
+class _MomentumForgets(_Forgets, Momentum):    # no velocity carried over: plain SGD
+    STATE = ("v",)
 
 
 # v = αv - ηg, then W -= v: the velocity already points downhill
@@ -104,12 +112,8 @@ _AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps
                                                "np.sqrt(self.h[key] + self.eps)"))
 
 
-class _AdaGradForgets(AdaGrad):
-    """Re-creates h on every call: h is only this step's g²."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+class _AdaGradForgets(_Forgets, AdaGrad):      # h is only this step's g²
+    STATE = ("h",)
 
 
 _AdaGradNoSqrt = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
@@ -128,12 +132,8 @@ _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[
                                                  "grads[key] * grads[key]"))
 
 
-class _RMSPropForgets(RMSProp):
-    """Re-creates h on every call: no moving average."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+class _RMSPropForgets(_Forgets, RMSProp):      # no moving average
+    STATE = ("h",)
 
 
 _AdamNoBiasCorrection = rewritten(Adam.update,
@@ -163,12 +163,8 @@ _AdamStepPerKey = rewritten(Adam.update, ("self.t += 1\n    for key in params:",
                                           "for key in params:\n        self.t += 1"))
 
 
-class _AdamForgets(Adam):
-    """Re-creates m and v on every call."""
-
-    def update(self, params, grads):
-        self.m = self.v = None
-        super().update(params, grads)
+class _AdamForgets(_Forgets, Adam):
+    STATE = ("m", "v")
 
 
 # v from the square of the mean, m * m, instead of the mean of the squares
@@ -340,17 +336,14 @@ class _DropoutBook(Dropout):
 
 
 class _DropoutNoScale(Dropout):
-    """Drops in training but never rescales."""
+    """Drops in training but never rescales by 1 / (1 - ratio)."""
 
     def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask
+        out = super().forward(x, train_flg)
+        return x * self.mask if train_flg else out
 
     def backward(self, dout):
-        return dout * self.mask if self.train_flg else dout.copy()
+        return dout * self.mask if self.train_flg else super().backward(dout)
 
 
 class _DropoutAtInference(Dropout):
@@ -360,15 +353,9 @@ class _DropoutAtInference(Dropout):
         return super().forward(x, train_flg=True)
 
 
-class _DropoutKeepsRatio(Dropout):
-    """Keeps where random < ratio: a share ratio is kept instead of dropped."""
-
-    def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) < self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
+# keeps where random < ratio: a share ratio is kept instead of dropped
+_DropoutKeepsRatio = rewritten(Dropout.forward, ("self.rng.random(x.shape) >= self.dropout_ratio",
+                                                 "self.rng.random(x.shape) < self.dropout_ratio"))
 
 
 class _DropoutBackwardUnmasked(Dropout):
@@ -515,34 +502,18 @@ class _MaxoutStrided:
         return dx.reshape(self.x_shape)
 
 
-class _MaxoutBackwardToAll:
-    """Sends dout to every input of the group, not only the winner."""
-
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.argmax = pieces, None, None
-
-    def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(grouped, axis=2)
-
-    def backward(self, dout):
-        dx = np.repeat(np.expand_dims(dout, 2), self.pieces, axis=2)
-        return dx.reshape(self.x_shape)
+# dout to every input of the group, not only the winner
+_MaxoutBackwardToAll = rewritten(Maxout.backward,
+                                 ("dx = mask * np.expand_dims(dout, axis=2)",
+                                  "dx = np.ones_like(mask) * np.expand_dims(dout, axis=2)"))
 
 
-class _MaxoutBackwardToTies:
+class _MaxoutBackwardToTies(Maxout):
     """Sends dout to every input equal to the maximum: twice the gradient on a tie."""
 
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.grouped = pieces, None, None
-
     def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        self.grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(self.grouped, axis=2)
+        self.grouped = x.reshape(len(x), -1, self.pieces, *x.shape[2:])
+        return super().forward(x)
 
     def backward(self, dout):
         winners = self.grouped == np.max(self.grouped, axis=2, keepdims=True)
@@ -575,16 +546,30 @@ _ADAM = lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),  # 
                      "beta2": float(rng.uniform(0.9, 0.9999)),
                      "eps": float(rng.choice([1e-8, 1e-3, 0.5]))}
 
+
+
+def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
+    """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
+    then the three steps of ``G3`` on float32 parameters with ``float32_settings`` (the dtype
+    must be kept), then random parameters and gradients with settings drawn by
+    ``random_settings(rng)``."""
+    float32 = _opt_case(float32_settings, _as32(P0), [_as32(g) for g in G3],
+                        "float32 parameters stay float32")
+    return Exercise(id=f"sprint6.{name.lower()}", points=points, module="optimizers", name=name,
+                    title=name, examples=[*examples, float32],
+                    generate=_random_opt_case(random_settings), n_public=2, n_hidden=8,
+                    tol=OPT_TOL, mistakes=mistakes)
+
+
 RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
 
 EXERCISES = numbered([
-    Exercise(
-        id="sprint6.sgd", points=1, module="optimizers", name="SGD",
-        title="SGD",
-        examples=[_opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
-                  _opt_case({"lr": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_SGD_LR), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "SGD", points=1, random_settings=_SGD_LR,
+        float32_settings={"lr": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
+        ],
         mistakes=[
             Mistake(_SGDRebinds, "Update the arrays in place: `params[key] -= self.lr * "
                                  "grads[key]`. `params[key] = params[key] - ...` puts a new "
@@ -594,14 +579,13 @@ EXERCISES = numbered([
             Mistake(_SGDNoLr, "Multiply the gradient by the learning rate: W ← W - lr · grad."),
         ],
     ),
-    Exercise(
-        id="sprint6.momentum", points=2, module="optimizers", name="Momentum",
-        title="Momentum",
-        examples=[_opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
-                            "lr = 0.1, momentum = 0.9, three steps"),
-                  _opt_case({"lr": 0.01, "momentum": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_MOMENTUM), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "Momentum", points=2, random_settings=_MOMENTUM,
+        float32_settings={"lr": 0.01, "momentum": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
+                      "lr = 0.1, momentum = 0.9, three steps"),
+        ],
         mistakes=[
             Mistake(_MomentumForgets, "Your first step is right but the next ones are plain SGD: "
                                       "create the velocity v only on the first call "
@@ -613,15 +597,14 @@ EXERCISES = numbered([
                                       "new array in the dict."),
         ],
     ),
-    Exercise(
-        id="sprint6.adagrad", points=2, module="optimizers", name="AdaGrad",
-        title="AdaGrad",
-        examples=[_opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
-                  _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.1}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAGRAD), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "AdaGrad", points=2, random_settings=_ADAGRAD,
+        float32_settings={"lr": 0.1},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
+            _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_AdaGradSumsGradients, "h sums the *squares* of the gradients: "
                                            "h += grad * grad (element-wise)."),
@@ -633,16 +616,15 @@ EXERCISES = numbered([
                                     "lr * grad / (np.sqrt(h) + eps)."),
         ],
     ),
-    Exercise(
-        id="sprint6.rmsprop", points=2, module="optimizers", name="RMSProp",
-        title="RMSProp",
-        examples=[_opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
-                            "lr = 0.01, decay_rate = 0.9, three steps"),
-                  _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.01}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_RMSPROP), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "RMSProp", points=2, random_settings=_RMSPROP,
+        float32_settings={"lr": 0.01},
+        examples=[
+            _opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
+                      "lr = 0.01, decay_rate = 0.9, three steps"),
+            _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_RMSPropSwapped, "The old average keeps weight decay_rate and the new square "
                                      "gets 1 - decay_rate: h ← ρh + (1 - ρ) grad²."),
@@ -657,15 +639,14 @@ EXERCISES = numbered([
                                      "create h only on the first call and keep it."),
         ],
     ),
-    Exercise(
-        id="sprint6.adam", points=3, module="optimizers", name="Adam",
-        title="Adam",
-        examples=[_opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
-                  _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.001}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAM), n_public=2, n_hidden=8, tol=OPT_TOL,
+    _optimizer(
+        "Adam", points=3, random_settings=_ADAM,
+        float32_settings={"lr": 0.001},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
+            _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
+        ],
         mistakes=[
             Mistake(_AdamNoBiasCorrection, "Correct the bias of m and v: m̂ = m / (1 - β1^t), "
                                            "v̂ = v / (1 - β2^t), and step with "

@@ -203,14 +203,10 @@ class _Conv1dOffByOne(Conv1d):
         return super().forward(x)[:, :, :-1]
 
 
-class _Conv1dFlippedForwardOnly(Conv1d):
-    def forward(self, x):
-        given = self.W
-        self.W = given[:, :, ::-1]
-        try:
-            return super().forward(x)
-        finally:
-            self.W = given
+# the filter flipped in forward only (backward uses it as it is)
+_Conv1dFlippedForwardOnly = rewritten(Conv1d.forward,
+                                      ("self.W.reshape(n_filters, c * size)",
+                                       "self.W[:, :, ::-1].reshape(n_filters, c * size)"))
 
 
 class _Conv1dPadOneSide(Conv1d):
@@ -256,11 +252,9 @@ class _Conv1dDwPerSample(Conv1d):
         return dx
 
 
-class _Conv1dDbPerPosition(Conv1d):
-    def backward(self, dout):
-        dx = super().backward(dout)
-        self.db = np.sum(dout, axis=0)
-        return dx
+# db summed over the batch only: one value per filter *and* position
+_Conv1dDbPerPosition = rewritten(Conv1d.backward, ("self.db = np.sum(dout, axis=(0, 2))",
+                                                   "self.db = np.sum(dout, axis=0)"))
 
 
 _Conv1dStrideIgnoredInBackward = rewritten(Conv1d.backward,

@@ -9,13 +9,18 @@ from functools import partial
 
 import numpy as np
 
-from solutions.conv2d import Conv2d, conv_output_size
+from solutions.conv2d import (
+    Conv2d,
+    conv2d_backward_loops,
+    conv2d_forward_loops,
+    conv_output_size,
+)
 from solutions.param_count import ALEXNET, ALEXNET_INPUT, SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten, slips
+from . import numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -55,8 +60,9 @@ def _dout_for(x, W, stride, pad, seed):
 
 
 # --------------------------------------------------------------------------- generators
-def _random_conv(rng, max_hw=7):
-    """x, W, b, stride, pad with random shapes (non-square, C > 1 and F > 1 often)."""
+def random_conv(rng, max_hw=7):
+    """x, W, b, stride, pad with random shapes (non-square, C > 1 and F > 1 often); the
+    tests of sprint 8 draw their layers from it too."""
     N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
     FH, FW = (int(v) for v in rng.integers(1, 4, size=2))
     stride, pad = int(rng.integers(1, 4)), int(rng.integers(0, 3))
@@ -76,13 +82,13 @@ def _random_output_size_case(rng):
 
 
 def _random_forward_loops_case(rng):
-    x, W, b, stride, pad = _random_conv(rng)
+    x, W, b, stride, pad = random_conv(rng)
     return case(x, W, b, stride=stride, pad=pad,
                 label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
 
 
 def _random_backward_loops_case(rng):
-    x, W, _, stride, pad = _random_conv(rng)
+    x, W, _, stride, pad = random_conv(rng)
     dout = rng.normal(size=_conv_shape(x, W, stride, pad))
     return case(dout, x, W, stride=stride, pad=pad,
                 label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
@@ -95,7 +101,7 @@ def _conv_class_case(x, W, b, stride, pad, dout, label=""):
 
 
 def _random_conv_class_case(rng):
-    x, W, b, stride, pad = _random_conv(rng, max_hw=9)
+    x, W, b, stride, pad = random_conv(rng, max_hw=9)
     return _conv_class_case(x, W, b, stride, pad, rng.normal(size=_conv_shape(x, W, stride, pad)))
 
 
@@ -170,57 +176,31 @@ def _size_ceil(input_size, filter_size, stride=1, pad=0):
     return -(-(input_size + 2 * pad - filter_size) // stride) + 1
 
 
-def _forward_loops_mistaken(x, W, b, stride=1, pad=0, mistake=""):
-    """``conv2d_forward_loops`` with one known mistake (see the uses below)."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    pad_w = 0 if mistake == "pad_height_only" else pad
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad_w, pad_w)))
-    plus = 0 if mistake == "no_plus_one" else 1
-    OH = (x_pad.shape[2] - FH) // stride + plus
-    OW = (x_pad.shape[3] - FW) // stride + plus
-    step = 1 if mistake == "stride_ignored" else stride
-    W_used = W[:, :, ::-1, ::-1] if mistake == "flipped" else W
-    b_used = np.zeros_like(b) if mistake == "no_bias" else b
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * step:i * step + FH, j * step:j * step + FW]
-                    out[n, f, i, j] = np.sum(patch * W_used[f]) + b_used[f]
-    return out
+# the loop forms' known mistakes, each the reference with its one slip written in
+_loops_flipped = rewritten(conv2d_forward_loops, ("patch * W[f]", "patch * W[f, :, ::-1, ::-1]"))
+_loops_no_plus_one = rewritten(conv2d_forward_loops,
+                               ("OH = (H + 2 * pad - FH) // stride + 1",
+                                "OH = (H + 2 * pad - FH) // stride"),
+                               ("OW = (Wd + 2 * pad - FW) // stride + 1",
+                                "OW = (Wd + 2 * pad - FW) // stride"))
+_loops_pad_height_only = rewritten(conv2d_forward_loops,
+                                   ("OW = (Wd + 2 * pad - FW)", "OW = (Wd - FW)"),
+                                   ("x_pad = _pad_hw(x, pad)",
+                                    "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (0, 0)))"))
+_loops_stride_ignored = rewritten(conv2d_forward_loops,
+                                  ("hs, ws = i * stride, j * stride", "hs, ws = i, j"))
+_loops_no_bias = rewritten(conv2d_forward_loops, (" + b[f]", ""))
 
-
-def _backward_loops_mistaken(dout, x, W, stride=1, pad=0, mistake=""):
-    """``conv2d_backward_loops`` with one known mistake (see the uses below)."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
+_loops_assign = rewritten(conv2d_backward_loops, ("dW[f] += g", "dW[f] = g"),
+                          ("db[f] += g", "db[f] = g"))
+# the gradients of W and b from the first sample only: (n == 0) is 0 for the others
+_loops_first_sample = rewritten(conv2d_backward_loops, ("dW[f] += g", "dW[f] += (n == 0) * g"),
+                                ("db[f] += g", "db[f] += (n == 0) * g"))
+_loops_db_per_position = rewritten(conv2d_backward_loops,
+                                   ("return dx, dW, db", "return dx, dW, np.sum(dout, axis=0)"))
+_loops_keep_padding = rewritten(conv2d_backward_loops,
+                                ("dx = dx_pad[:, :, pad:pad + H, pad:pad + Wd]", "dx = dx_pad"))
+_loops_flip_dx = rewritten(conv2d_backward_loops, ("+= g * W[f]", "+= g * W[f, :, ::-1, ::-1]"))
 
 
 class _Conv2dFlipped(Conv2d):
@@ -502,18 +482,21 @@ EXERCISES = [
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
         tol=KEEPS_DTYPE,
-        mistakes=slips(
-            _forward_loops_mistaken,
-            flipped="You flipped the filter (the convolution of signal processing). CNNs use the "
-                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1].",
-            no_plus_one="Your output is one row and one column short: "
-                        "OH = (H + 2·pad − FH) // stride + 1 (use conv_output_size).",
-            pad_height_only="Pad both spatial axes, height and width, and nothing else: "
-                            "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))).",
-            stride_ignored="Output position (i, j) starts at row i·stride and column j·stride "
-                           "of the padded input, not at (i, j).",
-            no_bias="Add the filter's bias b[f] to each output value.",
-        ),
+        mistakes=[
+            Mistake(_loops_flipped,
+                    "You flipped the filter (the convolution of signal processing). CNNs use the "
+                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1]."),
+            Mistake(_loops_no_plus_one,
+                    "Your output is one row and one column short: OH = (H + 2·pad − FH) // "
+                    "stride + 1 (use conv_output_size)."),
+            Mistake(_loops_pad_height_only,
+                    "Pad both spatial axes, height and width, and nothing else: "
+                    "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))."),
+            Mistake(_loops_stride_ignored,
+                    "Output position (i, j) starts at row i·stride and column j·stride of the "
+                    "padded input, not at (i, j)."),
+            Mistake(_loops_no_bias, "Add the filter's bias b[f] to each output value."),
+        ],
     ),
     Exercise(
         id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
@@ -528,19 +511,23 @@ EXERCISES = [
         generate=_random_backward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
-        mistakes=slips(
-            _backward_loops_mistaken,
-            assign="dW and db must *sum* the contributions of every position and every sample "
-                   "(the filter is shared): dW[f] += g * patch, db[f] += g, not =.",
-            first_sample="Sum dW and db over the whole batch: every sample used the same filter "
-                         "(loop over n for the gradients too).",
-            db_per_position="db has one value per filter, shape (F,): sum dout over the batch "
-                            "*and* every position, np.sum(dout, axis=(0, 2, 3)).",
-            keep_padding="dx has the shape of x: cut the padding away at the end, "
-                         "dx_pad[:, :, pad:pad + H, pad:pad + W].",
-            flip_dx="In the loop form the backward pass needs no flipping: add g * W[f] to the "
-                    "same patch position the forward pass read from.",
-        ),
+        mistakes=[
+            Mistake(_loops_assign,
+                    "dW and db must *sum* the contributions of every position and every sample "
+                    "(the filter is shared): dW[f] += g * patch, db[f] += g, not =."),
+            Mistake(_loops_first_sample,
+                    "Sum dW and db over the whole batch: every sample used the same filter (loop "
+                    "over n for the gradients too)."),
+            Mistake(_loops_db_per_position,
+                    "db has one value per filter, shape (F,): sum dout over the batch *and* "
+                    "every position, np.sum(dout, axis=(0, 2, 3))."),
+            Mistake(_loops_keep_padding,
+                    "dx has the shape of x: cut the padding away at the end, "
+                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
+            Mistake(_loops_flip_dx,
+                    "In the loop form the backward pass needs no flipping: add g * W[f] to the "
+                    "same patch position the forward pass read from."),
+        ],
     ),
     Exercise(
         id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",

@@ -416,6 +416,12 @@ _G_NET = {k: np.full_like(v, 0.1) for k, v in _P_NET.items()}
 _CONFIG = {"input_dim": [1, 28, 28], "filters": [16, 16, 32, 32], "hidden_size": 100,
            "use_batchnorm": True, "dropout_ratio": 0.5}
 
+# save_network and load_network are graded on the same checkpoints, exactly
+_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
+                    tol=EXACT)
+_FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
+                    label="float32 parameters and a CNN's settings")
+
 EXERCISES = numbered([
     Exercise(
         id="sprint9.batchnorm_forward", points=3, module="batchnorm", name="BatchNormalization",
@@ -606,14 +612,10 @@ EXERCISES = numbered([
         ],
     ),
     Exercise(
-        id="sprint9.save_network", points=2, module="checkpoint", name="save_and_read_back",
+        id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
         title="saving a network (save_network)",
         examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
-                       label="the docstring's example"),
-                  case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
-                       label="float32 parameters and a CNN's settings")],
-        generate=_random_save_case, n_public=2, n_hidden=6,
-        tol=EXACT,
+                       label="the docstring's example"), _FLOAT32_CNN],
         mistakes=[
             Mistake(_save_without_prefix, "Store each parameter under \"params/\" + its key, "
                                           "so the loader can tell parameters from the config."),
@@ -622,14 +624,10 @@ EXERCISES = numbered([
         ],
     ),
     Exercise(
-        id="sprint9.load_network", points=1, module="checkpoint", name="write_and_load",
+        id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
         title="loading a network (load_network)",
         examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
-                       label="the docstring's example"),
-                  case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
-                       label="float32 parameters and a CNN's settings")],
-        generate=_random_save_case, n_public=2, n_hidden=6,
-        tol=EXACT,
+                       label="the docstring's example"), _FLOAT32_CNN],
         mistakes=[
             Mistake(_load_keeps_prefix, "Return the parameters under their own keys: strip the "
                                         "\"params/\" prefix (name[len(\"params/\"):])."),
