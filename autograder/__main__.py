@@ -322,11 +322,7 @@ def _cmd_report(args) -> int:
                                   Path(args.out) if args.out else None,
                                   threshold=args.threshold,
                                   submitted_dir=Path(args.submitted) if args.submitted else None)
-    helped = [s.student for s in written["stats"].students if s.needs_help]
-    print(f"class report: {written['report']}\ngrades per student (CSV): {written['csv']}\n"
-          f"per-student result pages: {len(written['pages'])} in "
-          f"{written['report'].parent / 'results'}/\n"
-          f"students who need help: {', '.join(helped) or 'none'}")
+    print(report.printed_summary(written))
     return 0
 
 

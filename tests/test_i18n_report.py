@@ -171,3 +171,24 @@ def test_the_class_mistakes_case_is_worded_in_the_language(lang):
     assert group.case_text() == "公開テスト 1 件目 (本文の X (2, 3) + b (3,))"
     lang("en")
     assert group.case_text() == "public case 1 (X (2, 3) + b (3,) from the text)"
+
+
+def test_the_report_command_prints_in_the_language(lang, tmp_path, capsys):
+    from autograder.__main__ import main
+
+    grading = make_grading(tmp_path)
+    lang("ja")
+    assert main(["report", str(grading)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        f"クラスの成績: {grading / 'report.html'}",
+        f"学習者ごとの成績（CSV）: {grading / 'report.csv'}",
+        f"学習者ごとの結果のページ: {grading / 'results'}/ に 5 件",
+        "手助けが必要な学習者: erin"]
+    lang("en")
+    assert main(["report", str(grading)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"class report: {grading / 'report.html'}",
+        f"grades per student (CSV): {grading / 'report.csv'}",
+        f"per-student result pages: 5 in {grading / 'results'}/",
+        "students who need help: erin"]

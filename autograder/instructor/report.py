@@ -510,6 +510,18 @@ def _safe_name(name: str) -> str:
     return f"{plain[:64]}+{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
+def printed_summary(written: dict) -> str:
+    """What ``python -m autograder report`` prints of :func:`write_report`'s ``written``."""
+    helped = [s.student for s in written["stats"].students if s.needs_help]
+    return "\n".join([
+        _("class report: {path}").format(path=written["report"]),
+        _("grades per student (CSV): {path}").format(path=written["csv"]),
+        _("per-student result pages: {count} in {folder}/").format(
+            count=len(written["pages"]), folder=written["report"].parent / "results"),
+        _("students who need help: {students}").format(
+            students=", ".join(helped) or _("none"))])
+
+
 def write_report(grading_dir: Path, out: Path | None = None, *,
                  threshold: float = DEFAULT_THRESHOLD, submitted_dir: Path | None = None,
                  ) -> dict:
