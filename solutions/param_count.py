@@ -132,8 +132,7 @@ def count_macs(layers, input_shape):
 
     Parameters
     ----------
-    layers : list of dicts, as described in the module's docstring
-    input_shape : tuple ``(C, H, W)``, one image (no batch axis)
+    layers, input_shape : as for ``count_parameters``
 
     Returns
     -------
