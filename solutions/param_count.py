@@ -148,16 +148,16 @@ def count_macs(layers, input_shape):
     """
     ### BEGIN SOLUTION
     outputs = [shape for shape, _ in count_parameters(layers, input_shape)]
-    inputs = [tuple(int(s) for s in input_shape)] + outputs[:-1]
+    inputs = [input_shape, *outputs[:-1]]
     result = []
     for layer, shape_in, shape_out in zip(layers, inputs, outputs):
         if layer["type"] == "conv":
             K = layer["size"]
-            macs = int(np.prod(shape_out)) * shape_in[0] * K * K   # F·OH·OW outputs, C·K·K each
+            macs = np.prod(shape_out) * shape_in[0] * K * K     # F·OH·OW outputs, C·K·K each
         elif layer["type"] == "affine":
-            macs = int(np.prod(shape_in)) * layer["units"]          # M outputs, D each
+            macs = np.prod(shape_in) * layer["units"]            # M outputs, D each
         else:
-            macs = 0                                                # pooling: no products
+            macs = 0                                             # pooling: no products
         result.append(int(macs))
     return result
     ### END SOLUTION
