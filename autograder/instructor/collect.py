@@ -21,6 +21,7 @@ assignment folder (wrapping folders such as ``sprint1/`` are looked through); lo
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -204,8 +205,11 @@ def _placed(name: str, notes: list) -> PurePosixPath | None:
     return rel
 
 
-def _write_members(dest: Path, files: list, open_member, notes: list) -> None:
-    """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``."""
+def _write_members(dest: Path, files: list, open_member, notes: list, limits: Limits,
+                   budgets: tuple) -> None:
+    """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``, once
+    their sizes are within ``limits`` and ``budgets``."""
+    _check_sizes([size for _, _, size in files], limits, budgets)
     for member, rel, size in files:
         try:
             _write_member(dest, rel, lambda member=member: open_member(member), size)
@@ -253,12 +257,24 @@ def _check_sizes(sizes: list, limits: Limits, budgets: tuple = ()) -> None:
         budget.take(sizes, what)
 
 
+@contextlib.contextmanager
+def _archive_errors(problem: str, errors: tuple):
+    """Any of ``errors`` raised in the block becomes an :class:`ArchiveError` saying
+    ``problem`` (``"damaged zip archive"``) and what went wrong."""
+    try:
+        yield
+    except errors as exc:
+        raise ArchiveError(f"{problem} ({type(exc).__name__}: {exc})") from None
+
+
+_ZIP_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError)
+_TAR_DAMAGED = (tarfile.TarError, OSError, EOFError)
+
+
 def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
-    try:
+    with _archive_errors("not a readable zip archive", (zipfile.BadZipFile, OSError, ValueError)):
         zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"not a readable zip archive ({type(exc).__name__}: {exc})") from None
     with zf:
         infos = zf.infolist()
         if any(i.flag_bits & 0x1 for i in infos):
@@ -275,26 +291,18 @@ def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 continue
             if (rel := _placed(shown, notes)) is not None:
                 files.append((info, rel, info.file_size))
-        _check_sizes([size for _, _, size in files], limits, budgets)
-        try:
-            _write_members(dest, files, zf.open, notes)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError,
-                NotImplementedError) as exc:
-            raise ArchiveError(f"damaged zip archive ({type(exc).__name__}: {exc})") from None
+        with _archive_errors("damaged zip archive", _ZIP_DAMAGED):
+            _write_members(dest, files, zf.open, notes, limits, budgets)
     return notes
 
 
 def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
-    try:
+    with _archive_errors("not a readable tar archive", _TAR_DAMAGED):
         tf = tarfile.open(archive)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"not a readable tar archive ({type(exc).__name__}: {exc})") from None
     with tf:
-        try:
+        with _archive_errors("damaged tar archive", _TAR_DAMAGED):
             members = tf.getmembers()
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
         files = []
         for m in members:
             if m.isdir():
@@ -305,11 +313,8 @@ def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 continue
             if (rel := _placed(m.name, notes)) is not None:
                 files.append((m, rel, m.size))
-        _check_sizes([size for _, _, size in files], limits, budgets)
-        try:
-            _write_members(dest, files, tf.extractfile, notes)
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
+        with _archive_errors("damaged tar archive", _TAR_DAMAGED):
+            _write_members(dest, files, tf.extractfile, notes, limits, budgets)
     return notes
 
 

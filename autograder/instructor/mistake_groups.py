@@ -19,7 +19,8 @@ their code looks like. Each :class:`MistakeGroup` says
 ``python -m autograder mistakes promote GRADING EXERCISE GROUP --hint "..."`` turns a group
 into a proposed known mistake: it writes ``GRADING/mistakes/<exercise>-<group>.py``, a
 declaration ready to paste into ``autograder/exercises/sprintN.py`` (the representative's
-function renamed, the ``Mistake(...)`` line with the hint) and changes nothing in the course.
+function renamed, under an ``@hint(...)`` line with the hint) and changes nothing in the
+course.
 The declaration holds a learner's code, and a known mistake runs *in the grader* (outside the
 jail, beside the reference): it must be read before it is pasted, which a separate file
 invites and a silent edit of the registry would not.
@@ -340,6 +341,21 @@ def _stripped(node):
     return node
 
 
+def _hint_decorator(hint: str, width: int = 92) -> list[str]:
+    """``@hint("...")`` lines for ``hint``, its string cut between words into pieces that
+    keep every line under ``width`` characters."""
+    pieces, current = [], ""
+    for word in hint.split(" "):
+        if current and len(repr(current + word)) > width - 7:
+            pieces.append(current)
+            current = ""
+        current += word + " "
+    pieces.append(current[:-1])
+    lines = [("@hint(" if i == 0 else "      ") + repr(piece) for i, piece in enumerate(pieces)]
+    lines[-1] += ")"
+    return lines
+
+
 def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
     """A known-mistake declaration made from ``group``'s representative, ready to paste."""
     import ast
@@ -396,24 +412,24 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         "# runs in the grader itself, outside the jail and beside the reference: read every "
         "line.",
         "#",
-        f"# 1. paste the function into autograder/exercises/{sprint}.py (beside the other "
-        "mistakes);",
-        f"# 2. add the Mistake(...) below to the mistakes=[...] of the exercise "
-        f"{group.exercise!r};",
+        f"# 1. paste the function, with its @hint line, into autograder/exercises/{sprint}.py,",
+        f"#    in the section headed {group.exercise} (beside the exercise's other mistakes);",
+        f"# 2. add {new_name} to the mistakes=known(...) of the exercise {group.exercise!r};",
         "# 3. run: .venv/bin/python -m pytest tests/test_hints.py tests/test_exercises.py -k "
         f"{spec.name}",
         "#    and: .venv/bin/python -m autograder facilitator   (the guides list the new hint)",
         *[f"{ln}" for ln in imports],
         "",
-        "from autograder.learner.registry import Mistake",
+        "from autograder.exercises import hint, known",
         "",
         "",
         *[f"# the learner's own helper, used by the mistake below\n{src.rstrip()}\n\n"
           for _, src in own],
+        *_hint_decorator(hint.strip()),
         body,
         "",
         "",
-        f"MISTAKE = Mistake({new_name}, {hint.strip()!r})",
+        f"MISTAKE = known({new_name})[0]   # what step 2 declares: not to paste",
         ""]
     text = "\n".join(header)
     ast.parse(text)     # the declaration is valid Python
