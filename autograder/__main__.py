@@ -327,11 +327,7 @@ def _cmd_report(args) -> int:
                                   Path(args.out) if args.out else None,
                                   threshold=args.threshold,
                                   submitted_dir=Path(args.submitted) if args.submitted else None)
-    helped = [s.student for s in written["stats"].students if s.needs_help]
-    print(f"class report: {written['report']}\ngrades per student (CSV): {written['csv']}\n"
-          f"per-student result pages: {len(written['pages'])} in "
-          f"{written['report'].parent / 'results'}/\n"
-          f"students who need help: {', '.join(helped) or 'none'}")
+    print(report.printed_summary(written))
     return 0
 
 
@@ -399,9 +395,12 @@ def _cmd_late(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder",
-                                     description="Checks, releases and grades the course.")
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (its help in the course's language: ``cli_i18n``)."""
+    from .learner.cli_i18n import ArgumentParser
+
+    parser = ArgumentParser(prog="python -m autograder",
+                            description="Checks, releases and grades the course.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("list", help="list the graded exercises")
@@ -641,8 +640,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="write the CSV there instead of updating "
                    "GRADING_DIR/grades.csv in place")
     p.set_defaults(func=_cmd_late)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:

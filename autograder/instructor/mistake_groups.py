@@ -35,6 +35,7 @@ from pathlib import Path
 from ..learner import fingerprint as fp
 from ..learner.errors import CourseError
 from ..learner.evaluate import ExerciseResult
+from ..learner.i18n import _, pgettext
 from .learner_code import (
     defined_names,
     function_source,
@@ -77,11 +78,12 @@ class MistakeGroup:
     def case_text(self) -> str:
         """The first differing case in words: ``public case 2 (softmax([1010, ...]))``."""
         if not self.first_case:
-            return "every case (the code did not run)"
+            return _("every case (the code did not run)")
         if self.first_case_hidden:
-            return f"hidden case {self.first_case}"
-        label = f" ({self.first_case_label})" if self.first_case_label else ""
-        return f"public case {self.first_case}{label}"
+            return _("hidden case {case}").format(case=self.first_case)
+        label = self.first_case_label and pgettext(self.exercise, self.first_case_label)
+        return _("public case {case}").format(case=self.first_case) + \
+            (f" ({label})" if label else "")
 
 
 @dataclass
@@ -399,7 +401,7 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         raise MistakeError(f"{group.exercise} {group.group}: the representative's code is "
                            "nested too deep to print back; write this mistake by hand") from None
     needs = module_names_used(module_text, spec.name)
-    for helper, _ in own:
+    for helper, _source in own:
         needs = sorted(set(needs) | set(module_names_used(module_text, helper)))
     imports = ["import numpy as np"]
     others = [n for n in needs if n not in ("np", "numpy") and n not in dict(own)]
