@@ -33,7 +33,7 @@ from autograder.instructor.grading.summary import (
     write_summary,
 )
 from autograder.instructor.mistake_groups import ExerciseMistakes, MistakeGroup, render_text
-from autograder.learner.registry import live_exercises
+from autograder.learner.registry import live_exercises, load_exercises
 
 from .support import write_grading_dir
 
@@ -103,12 +103,12 @@ def test_the_report_lists_the_records_problems_whatever_they_say(tmp_path):
                                     Problem("ann/sprint1", "Problems: none")],
                  course_problems=["sprint1: check cell c gives 2 points, not 1"])
     write_summary(grading, rec)
+    one_line = "ann/sprint1: " + forged.replace("\n", "\\n")
+    # one problem, one line, in the text and in the report (which reads the record)
     text = (grading / TEXT_FILE).read_text(encoding="utf-8")
-    assert "\n  eve/sprint1: forged" in text      # the text shows it as it came...
-    # ...the report takes the record's entries, one each, never a line of the text
-    shown = _report_problems(grading)
-    assert shown == [*f"ann/sprint1: {forged}".split("\n"), "ann/sprint1: Problems: none",
-                     "sprint1: check cell c gives 2 points, not 1"]
+    assert f"\n  {one_line}\n" in text and "eve/" not in text.replace(one_line, "")
+    assert _report_problems(grading) == [one_line, "ann/sprint1: Problems: none",
+                                         "sprint1: check cell c gives 2 points, not 1"]
 
 
 def test_a_folder_graded_before_the_record_reports_with_a_note(lang, tmp_path):
@@ -269,3 +269,32 @@ def test_an_old_grading_folder_resumes_and_gets_its_record(lang, tmp_path):
     assert "同じファイルと同じ採点器ですでに採点済みの提出 2 件" in printed.getvalue()
     assert (out / TEXT_FILE).read_text(encoding="utf-8").strip() == printed.getvalue().strip()
     assert _report_problems(out) == [f"bob/sprint0: {first.problems[0].text}"]
+
+
+def test_a_note_that_reads_like_a_syntax_error_hides_no_import_error(tmp_path):
+    """The intake's syntax-error note used to be recognised by its words: a FIFO in helpers/
+    named ``<module>.py has a syntax error`` (its note starts with those words) hid the note
+    that the real module does not import. The intake now records which files do not
+    compile."""
+    from autograder.instructor import grading
+    from autograder.instructor.grading.submission import Submission
+    from autograder.instructor.grading.trusted_run import _note_error
+
+    spec = load_exercises({"sprint0"})[0]
+    pkg = tmp_path / "helpers"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / f"{spec.module}.py").write_text("raise ImportError('missing a dependency')\n")
+    result = grading.grade_exercise(spec, spec.public_cases(), [], pkg).result
+    assert result.outcome.kind == "import_error"
+    sub = Submission("ann", spec.sprint, None)
+    forged = (f"helpers/{spec.module}.py has a syntax error is not a regular file (a FIFO, "
+              "socket or device): ignored")
+    sub.note(forged)
+    _note_error(sub, spec, result)
+    assert sub.problems[0] == forged
+    assert any("could not be imported" in p for p in sub.problems[1:]), sub.problems
+    # a module the intake found not to compile: its import error is not noted twice
+    sub = Submission("ann", spec.sprint, None, not_compiled={f"{spec.module}.py"})
+    _note_error(sub, spec, result)
+    assert sub.problems == []

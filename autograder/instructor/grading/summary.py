@@ -148,8 +148,9 @@ def load_summary(grading_dir: Path) -> GradingSummary | None:
 # --------------------------------------------------------------------------- the text
 def problem_lines(record: GradingSummary) -> list[str]:
     """Each problem as one line: ``ann/sprint1: <its text>``, or the text of a skipped
-    folder (it names the folder); control characters shown escaped (:func:`printable`)."""
-    return [printable(f"{p.where}: {p.text}" if p.where else p.text)
+    folder (it names the folder). One problem is one line, whatever its text holds: control
+    characters, newlines included, are shown escaped (:func:`printable`)."""
+    return [printable(f"{p.where}: {p.text}" if p.where else p.text, keep="")
             for p in record.problems]
 
 
@@ -190,7 +191,7 @@ def render_summary(record: GradingSummary) -> str:
         lines.append(_("Problems: none"))
     if record.course_problems:
         lines += ["", _("Course problems (the grader could not record every grade):")]
-        lines += [f"  {p}" for p in record.course_problems]
+        lines += [f"  {printable(p, keep='')}" for p in record.course_problems]
     notes = [record.deadlines] if record.deadlines else []
     if record.resumed:
         notes.append(_("{count} submission(s) already graded with the same files and grader: "
