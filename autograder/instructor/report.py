@@ -431,8 +431,8 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
         body.append("<p id=\"problems-unrecorded\">" + _(
             "This folder was graded by an earlier version of the grader, which kept its "
             "problems only as text: read them in <code>summary.txt</code>. To list them here, "
-            "grade the folder again with the same command (unchanged submissions are kept, "
-            "not graded again).") + "</p>")
+            "grade the folder again with the same command (it grades again only what changed "
+            "since, the grader included).") + "</p>")
     return _page(_("Class report"), body)
 
 

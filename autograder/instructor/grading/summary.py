@@ -11,7 +11,8 @@ A problem's own words (``helpers/x.py has a syntax error ...``) are data, like t
 ``grades.csv``: they stay as the grader noted them, in English; the rendering around them is
 translated. A grading folder made before the record existed has a ``summary.txt`` and no
 ``summary.json``: :func:`load_summary` returns ``None`` for it, and grading the folder again
-writes the record (unchanged submissions are resumed from ``OUT/state/``, not regraded).
+writes the record (as any run, it resumes from ``OUT/state/`` what neither the submission nor
+the grader changed since, and grades the rest again).
 """
 from __future__ import annotations
 
