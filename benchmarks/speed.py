@@ -115,8 +115,8 @@ class Timing:
     """Times of repeated runs of one thing, in seconds per call, grouped in rounds.
 
     ``samples`` holds every timed sample; ``rounds`` the samples of each round (one worker
-    process each), empty when they were not grouped; ``calls`` how many calls, back to back,
-    one sample timed (its time is divided by them).
+    process each), empty when they were not grouped; ``calls`` how many calls one sample
+    timed (its time is divided by them, see :func:`_clock`).
     """
     samples: list = field(default_factory=list)
     rounds: list = field(default_factory=list)
@@ -205,8 +205,8 @@ def measure(fns, repeats, warmup=2, before=None, calls=None):
     """Time each of ``fns`` ``repeats`` times, interleaved (a, b, a, b, ...), after warm-up.
 
     ``before``: a matching list of untimed set-up calls (or None), run before each call
-    (:func:`_clock`); ``calls``: a matching list of calls per sample (default 1 each), each sample's
-    time divided by its calls. Returns a list of :class:`Timing`, one per function.
+    (:func:`_clock`); ``calls``: a matching list of calls per sample (default 1 each), each
+    sample's time divided by its calls. Returns a list of :class:`Timing`, one per function.
     """
     before = before or [None] * len(fns)
     calls = calls or [1] * len(fns)
