@@ -74,12 +74,12 @@ def _inputs():
 
 def numpy_cases(data):
     """``{case id: (call, untimed set-up or None)}`` for the reference."""
+    import numpy as np
+
     from solutions.cnn import SimpleConvNet
     from solutions.conv2d import Conv2d
     from solutions.optimizers import Adam
     from solutions.pooling import MaxPool2D
-
-    import numpy as np
 
     x, t = data["digits"]
     net, adam = SimpleConvNet(dtype=np.float32, seed=0), Adam(lr=0.001)
@@ -135,7 +135,8 @@ def torch_cases(data):
         def forward(name=name, cx=cx, W=W, b=b, pad=pad):
             held[name] = F.conv2d(cx, W, b, padding=pad)
         out[f"{name}-forward"] = (forward, None)
-        out[f"{name}-backward"] = (lambda name=name, wrt=wrt, d=torch.tensor(dout):
+        d = torch.tensor(dout)
+        out[f"{name}-backward"] = (lambda name=name, wrt=wrt, d=d:
                                    torch.autograd.grad(held[name], wrt, d), forward)
     for name in ("pool1", "pool2"):
         px, dout = data[name]
@@ -144,7 +145,8 @@ def torch_cases(data):
         def forward(name=name, px=px):
             held[name] = F.max_pool2d(px, 2)
         out[f"{name}-forward"] = (forward, None)
-        out[f"{name}-backward"] = (lambda name=name, px=px, d=torch.tensor(dout):
+        d = torch.tensor(dout)
+        out[f"{name}-backward"] = (lambda name=name, px=px, d=d:
                                    torch.autograd.grad(held[name], [px], d), forward)
     return out
 

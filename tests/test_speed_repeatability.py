@@ -17,8 +17,14 @@ import numpy as np
 import pytest
 
 from benchmarks import side_by_side, speed, speed_compare
-from benchmarks.speed_results import (FORMAT, CaseResult, Results, SideResult, compare,
-                                      relative_difference)
+from benchmarks.speed_results import (
+    FORMAT,
+    CaseResult,
+    Results,
+    SideResult,
+    compare,
+    relative_difference,
+)
 
 from .conftest import ROOT
 
