@@ -47,12 +47,12 @@ least ``--min-sample`` milliseconds (20) of the clock; later rounds are given th
 backward pass gets a fresh forward pass (untimed) before each of its calls, and the sample adds
 up the backward calls' own times. Every time is per call: a sample's time divided by k.
 
-Every time is, per round, the **median** of ``--repeats`` samples; the table shows the **best
-round's median** and, in brackets, min–median–max of every sample of every round: the spread.
-Ratios are reference ÷ PyTorch of the best medians. Beside the Markdown goes the same run as
-data (``speed.json``, :mod:`benchmarks.speed_results`); ``python -m benchmarks.speed_compare
-A.json B.json`` says whether two runs agree, and ``python -m benchmarks.side_by_side`` is an
-independent check written apart from this module's timing code.
+Every time is, per round, the **median** of ``--repeats`` samples; the table shows the
+**median of the rounds' medians** and, in brackets, min–median–max of every sample of every
+round: the spread. Ratios are reference ÷ PyTorch of those medians. Beside the Markdown goes
+the same run as data (``speed.json``, :mod:`benchmarks.speed_results`); ``python -m
+benchmarks.speed_compare A.json B.json`` says whether two runs agree, and ``python -m
+benchmarks.side_by_side`` is an independent check written apart from this module's timing code.
 """
 from __future__ import annotations
 
@@ -132,12 +132,23 @@ class Timing:
         return float(np.median(self.samples))
 
     @property
-    def best(self) -> float:
-        """The lowest of the rounds' medians (the median of all runs when there are no rounds).
+    def figure(self) -> float:
+        """The time the table shows and ratios are taken of: the median of the rounds' medians
+        (the median of all runs when there are no rounds).
 
-        Load from other processes only ever adds time, so the quietest round is the closest
-        to what the code costs; within a round the median ignores single hiccups.
+        Within a round (a process) the median ignores a sample a hiccup hit; across rounds the
+        median ignores a process that was luckier or unluckier than the others (its memory
+        layout, what the other core was doing). The lowest round's median (:attr:`best`) was
+        the figure before: on the shared machine one lucky process moved it by up to 35 %
+        between two runs (``benchmarks/README.md``).
         """
+        if not self.rounds:
+            return self.median
+        return float(np.median([np.median(r) for r in self.rounds]))
+
+    @property
+    def best(self) -> float:
+        """The lowest of the rounds' medians (the median of all runs when there are no rounds)."""
         if not self.rounds:
             return self.median
         return min(float(np.median(r)) for r in self.rounds)
@@ -238,16 +249,16 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        if self.ours is None or self.torch is None or not self.torch.best:
+        if self.ours is None or self.torch is None or not self.torch.figure:
             return None
-        return self.ours.best / self.torch.best
+        return self.ours.figure / self.torch.figure
 
     @property
     def status(self) -> str:
         if self.goal_ratio is not None and self.ratio is not None:
             return "met" if self.ratio <= self.goal_ratio else "NOT met"
         if self.goal_seconds is not None and self.ours is not None:
-            return "met" if self.ours.best <= self.goal_seconds else "NOT met"
+            return "met" if self.ours.figure <= self.goal_seconds else "NOT met"
         return "n/a" if self.goal else ""
 
 
@@ -257,13 +268,13 @@ def _unit(seconds: float):
 
 
 def _fmt_time(t: Timing | None) -> str:
-    """``best`` in a readable unit, then ``(min–median–max)`` of every run when there are
+    """``figure`` in a readable unit, then ``(min–median–max)`` of every run when there are
     several, in the same unit."""
     if t is None:
         return "—"
-    scale, unit = _unit(t.best)
+    scale, unit = _unit(t.figure)
     digits = 0 if unit == "µs" else 2
-    text = f"{t.best * scale:.{digits}f} {unit}"
+    text = f"{t.figure * scale:.{digits}f} {unit}"
     if len(t.samples) < 3:
         return text
     lo, mid, hi = (f"{v * scale:.{digits}f}" for v in
@@ -274,7 +285,7 @@ def _fmt_time(t: Timing | None) -> str:
 def _gflops(row: Row, ceilings: dict) -> str:
     if row.flops is None or row.ours is None:
         return ""
-    rate = row.flops / row.ours.best / 1e9
+    rate = row.flops / row.ours.figure / 1e9
     ceiling = ceilings.get(row.dtype)
     share = f" ({rate / ceiling * 100:.0f}%)" if ceiling and row.section != "ceiling" else ""
     return f"{rate:.1f}{share}"
@@ -786,7 +797,8 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
     are given the same, so that every round times the same samples.
 
     Returns ``(timings, breakdown, workers)``: ``timings[side][case id]`` a :class:`Timing`
-    over the rounds, ``breakdown`` the reference step's parts (best round), ``workers`` what
+    over the rounds, ``breakdown`` the reference step's parts (the median of the rounds'
+    medians), ``workers`` what
     each worker process reported about itself."""
     torch_here = have_torch()
     order = ["both"] if same_process else (["numpy", "torch"] if torch_here else ["numpy"])
@@ -811,7 +823,7 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
     timings = {name: {cid: Timing.of_rounds(rs, calls[name][cid]) for cid, rs in c.items()}
                for name, c in per_side.items()}
     parts = [w["breakdown"] for w in workers if "breakdown" in w]
-    breakdown = {k: min(p[k] for p in parts) for k in parts[0]} if parts else {}
+    breakdown = {k: float(np.median([p[k] for p in parts])) for k in parts[0]} if parts else {}
     return timings, breakdown, workers
 
 
@@ -1002,7 +1014,7 @@ CLOCK_TEXT = {
 def _side_result(t: Timing | None) -> SideResult | None:
     if t is None:
         return None
-    return SideResult(t.best, t.median, min(t.samples), max(t.samples), t.calls,
+    return SideResult(t.figure, t.best, t.median, min(t.samples), max(t.samples), t.calls,
                       t.rounds or [t.samples])
 
 
@@ -1031,8 +1043,9 @@ def render(rows, breakdown, info, ceilings) -> str:
              "*calls per sample* column, reference / PyTorch), k chosen once per case and "
              "side, in the first round, so that a sample lasts at least "
              f"{info['min_sample'] * 1e3:g} ms; a time is per call. "
-             "A time is the best round's median; in brackets min–median–max of every sample "
-             "of every round. Ratio = reference ÷ PyTorch of the best medians (lower is better "
+             f"A time is the median of the {info['rounds']} rounds' medians; in brackets "
+             "min–median–max of every sample of every round. Ratio = reference ÷ PyTorch of "
+             "those times (lower is better "
              "for the reference). GFLOP/s in brackets: share of the same dtype's matmul "
              "ceiling measured in this run.", "",
              f"Machine: {info['cpu']}, {info['cores']} cores; {info['threads']} threads for "
@@ -1060,8 +1073,9 @@ def render(rows, breakdown, info, ceilings) -> str:
     if breakdown:
         total = sum(breakdown.values())
         lines += ["", "## Where the reference training step spends its time", "",
-                  "Each layer's forward and backward timed inside a step (medians of the best "
-                  f"round, float32, batch {info['batch']}); sum {total * 1e3:.1f} ms.", "",
+                  "Each layer's forward and backward timed inside a step (the median of the "
+                  f"rounds' medians, float32, batch {info['batch']}); sum {total * 1e3:.1f} ms.",
+                  "",
                   "| part | time | share |", "|---|---|---|"]
         for key, seconds in sorted(breakdown.items(), key=lambda kv: -kv[1]):
             lines.append(f"| {key} | {seconds * 1e3:.2f} ms | {seconds / total * 100:.0f}% |")
@@ -1176,7 +1190,7 @@ def main(argv=None) -> int:
     info["torch_threads"] = next((w["torch_threads"] for w in workers if "torch_threads" in w),
                                  "—")
     rows = library_rows(timings, args.quick, args.only)
-    ceilings = {r.dtype: r.flops / r.ours.best / 1e9 for r in rows if r.section == "ceiling"}
+    ceilings = {r.dtype: r.flops / r.ours.figure / 1e9 for r in rows if r.section == "ceiling"}
     if not (args.no_check or args.only):
         rows += run("learner check", bench_check, repeats, quick=args.quick)
     if notebooks != "none" and not args.only:

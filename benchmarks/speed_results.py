@@ -30,10 +30,12 @@ SIDE_BY_SIDE_TOLERANCE = 0.20
 class SideResult:
     """One library's time for one case, in seconds per call.
 
-    ``best`` is the figure the ratio is taken of (the benchmark's statistic, see its docs);
-    ``rounds`` holds every sample of every round (one worker process each), per call;
-    ``calls`` how many calls one timed sample held.
+    ``figure`` is the time the ratio is taken of: the median of the rounds' medians (one
+    worker process a round); ``best`` the lowest round's median; ``median``, ``min``, ``max``
+    of every sample; ``rounds`` every sample of every round, per call; ``calls`` how many calls
+    one timed sample held.
     """
+    figure: float
     best: float
     median: float
     min: float
@@ -53,10 +55,10 @@ class CaseResult:
 
     @property
     def ratio(self) -> float | None:
-        """Reference ÷ PyTorch of the ``best`` figures, or None when a side is missing."""
-        if self.ours is None or self.torch is None or not self.torch.best:
+        """Reference ÷ PyTorch of the ``figure`` times, or None when a side is missing."""
+        if self.ours is None or self.torch is None or not self.torch.figure:
             return None
-        return self.ours.best / self.torch.best
+        return self.ours.figure / self.torch.figure
 
 
 @dataclass

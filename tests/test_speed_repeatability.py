@@ -155,8 +155,9 @@ def test_every_pytorch_backward_of_a_sample_walks_a_graph_of_its_own():
 # --------------------------------------------------------------------------- results as data
 def _results(ratios, source="benchmarks.speed", **kw):
     cases = [CaseResult(cid, f"the {cid} case",
-                        SideResult(r, r, r * 0.9, r * 1.5, 10, [[r, r * 1.1], [r * 1.2, r]]),
-                        SideResult(1.0, 1.1, 0.9, 2.0, 200, [[1.0, 1.2]]), goal_ratio=1.5)
+                        SideResult(r, r * 0.95, r, r * 0.9, r * 1.5, 10,
+                                   [[r, r * 1.1], [r * 1.2, r]]),
+                        SideResult(1.0, 1.0, 1.1, 0.9, 2.0, 200, [[1.0, 1.2]]), goal_ratio=1.5)
              for cid, r in ratios.items()]
     return Results(source, "python -m benchmarks.speed --threads 1", "2026-12-06 15:00", "cpu",
                    1, "0.4 / 0.5 / 0.6", "0.7 / 0.5 / 0.6", cases, {"rounds": 5}, **kw)
@@ -164,7 +165,8 @@ def _results(ratios, source="benchmarks.speed", **kw):
 
 def test_results_survive_a_round_trip_through_json(tmp_path):
     results = _results({"step": 0.85, "pool2-backward": 0.97})
-    results.cases.append(CaseResult("matmul", "no PyTorch side", SideResult(2.0, 2.0, 2.0, 2.0)))
+    results.cases.append(CaseResult("matmul", "no PyTorch side",
+                                    SideResult(2.0, 2.0, 2.0, 2.0, 2.0)))
     path = tmp_path / "speed.json"
     results.write(path)
     again = Results.read(path)
@@ -186,7 +188,8 @@ def test_a_file_of_another_format_is_refused(tmp_path):
 
 
 def test_the_benchmarks_rows_become_results_with_their_ids_and_calls():
-    ours = speed.Timing.of_rounds([[0.2, 0.3, 0.4], [0.1, 0.5, 0.6]], calls=5)
+    ours = speed.Timing.of_rounds([[0.2, 0.3, 0.4], [0.1, 0.5, 0.6], [0.1, 0.2, 0.2]],
+                                  calls=5)
     theirs = speed.Timing.of_rounds([[0.5, 0.5, 0.5]], calls=2)
     rows = [speed.Row("layers", "pool", "float32", ours, theirs, goal_ratio=1.5, id="pool1-f"),
             speed.Row("check", "a check", ours=speed.Timing([1.0]))]     # no id: not a case
@@ -195,7 +198,8 @@ def test_the_benchmarks_rows_become_results_with_their_ids_and_calls():
     results = speed.results_of(rows, info)
     case, = results.cases
     assert case.id == "pool1-f" and case.ours.calls == 5 and case.torch.calls == 2
-    assert case.ours.best == pytest.approx(0.3) and case.ours.min == 0.1 and case.ours.max == 0.6
+    assert case.ours.figure == pytest.approx(0.3) and case.ours.best == pytest.approx(0.2)
+    assert case.ours.min == 0.1 and case.ours.max == 0.6
     assert case.ratio == pytest.approx(rows[0].ratio) == pytest.approx(0.6)
     assert results.settings == {"rounds": 2, "repeats": 3, "min_sample": 0.02}
 
@@ -265,12 +269,14 @@ def test_the_side_by_side_times_every_call_and_leaves_the_set_up_out():
     assert now[0] == pytest.approx(11 * 1.004)      # 2 warm-up + 9 timed, each after a set-up
 
 
-def test_the_side_by_side_keeps_the_lowest_rounds_median():
+def test_the_side_by_side_keeps_the_median_of_the_rounds_medians():
     rounds = [{"blocks": [0.3, 0.1, 0.2], "calls": [5, 6, 7]},
-              {"blocks": [0.25, 0.15, 0.9], "calls": [5, 5, 5]}]
+              {"blocks": [0.25, 0.15, 0.9], "calls": [5, 5, 5]},
+              {"blocks": [0.5, 0.6, 0.7], "calls": [4, 4, 4]}]
     side = side_by_side._side(rounds)
-    assert side.best == pytest.approx(0.2) and side.min == 0.1 and side.max == 0.9
-    assert side.calls == 5 and side.rounds == [[0.3, 0.1, 0.2], [0.25, 0.15, 0.9]]
+    assert side.figure == pytest.approx(0.25) and side.best == pytest.approx(0.2)
+    assert side.min == 0.1 and side.max == 0.9
+    assert side.calls == 5 and side.rounds == [r["blocks"] for r in rounds]
 
 
 def test_the_side_by_side_times_the_cases_the_benchmark_does():
