@@ -53,7 +53,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     a, b = Results.read(args.a), Results.read(args.b)
     comparison = compare(a, b, args.tolerance)
-    print(render(comparison, a, b, (args.a.name, args.b.name)), end="")
+    names = (args.a.name, args.b.name) if args.a.name != args.b.name else (str(args.a),
+                                                                            str(args.b))
+    print(render(comparison, a, b, names), end="")
     return 0 if comparison.all_within else 1
 
 
