@@ -288,3 +288,17 @@ def test_the_side_by_side_times_the_cases_the_benchmark_does():
     x, _, _, dout, pad, first = data["conv2"]
     assert x.shape == (64, 16, 14, 14) and dout.shape == (64, 32, 14, 14) and pad == 1
     assert data["pool1"][0].shape == (100, 30, 24, 24) and (data["pool1"][0] == 0).mean() > 0.4
+
+
+def test_the_compare_command_says_when_two_runs_measured_differently(tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    a, b = tmp_path / "x" / "speed.json", tmp_path / "y" / "speed.json"
+    _results({"step": 0.85}).write(a)
+    wall = _results({"step": 0.85})
+    wall.clock = "wall"
+    wall.write(b)
+    assert speed_compare.main([str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "**Not the same measurement**" in out
+    assert f"| case | ratio {a} | ratio {b} |" in out      # the same file name: whole paths
