@@ -295,7 +295,8 @@ def test_the_class_report_builds(hostile, tmp_path):
 
 @pytest.mark.slow
 def test_no_terminal_escape_reaches_the_summary(hostile):
-    text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
+    text = hostile["summary"] + "".join((hostile["out"] / name).read_text(encoding="utf-8")
+                                        for name in ("summary.txt", "summary.json"))
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
     print(f"hostile batch, notebooks {hostile['mode']}: {hostile['seconds']:.0f} s")
 
