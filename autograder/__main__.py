@@ -189,14 +189,10 @@ def _cmd_slides(args) -> int:
 
         bad = {p.name: slides.untagged_cells(nbformat.read(p, as_version=4))
                for p in slides.sprint_notebooks()}
-        bad = {k: v for k, v in bad.items() if v}
-        for name, cells in bad.items():
-            print(f"{name}: cells without a slide type: {cells}", file=sys.stderr)
-        if bad:
-            print("run `python -m autograder slides --tag`", file=sys.stderr)
-            return 1
-        print("every sprint notebook has slide metadata")
-        return 0
+        return _check_verdict([f"{name}: cells without a slide type: {cells}"
+                               for name, cells in bad.items() if cells],
+                              "python -m autograder slides --tag",
+                              "every sprint notebook has slide metadata")
     if not args.out_dir:
         print("error: give OUT_DIR (or --tag, --check, --rise)", file=sys.stderr)
         return 2
@@ -220,6 +216,18 @@ def _cmd_slides(args) -> int:
     return 0
 
 
+def _check_verdict(problems: list[str], fix: str, all_well: str) -> int:
+    """A ``--check``'s ending: each problem and the command that fixes them on stderr (1), or
+    ``all_well`` (0)."""
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"run `{fix}`", file=sys.stderr)
+        return 1
+    print(all_well)
+    return 0
+
+
 def _cmd_facilitator(args) -> int:
     facilitator = _instructor_module("authoring.facilitator", "facilitator")
     if args.class_dir:
@@ -230,14 +238,11 @@ def _cmd_facilitator(args) -> int:
             print(path)
         return 0
     if args.check:
-        stale = facilitator.stale_guides()
-        for sprint, reason in stale:
-            print(f"{sprint}: {reason}", file=sys.stderr)
-        if stale:
-            print("run `python -m autograder facilitator`", file=sys.stderr)
-            return 1
-        print("every sprint has a facilitator guide with a current list of mistakes")
-        return 0
+        return _check_verdict([f"{sprint}: {reason}" for sprint, reason in
+                               facilitator.stale_guides()],
+                              "python -m autograder facilitator",
+                              "every sprint has a facilitator guide with a current list of "
+                              "mistakes")
     written = facilitator.write_guides()
     print("updated: " + ", ".join(str(p) for p in written) if written
           else "every guide is up to date")
@@ -322,11 +327,7 @@ def _cmd_report(args) -> int:
                                   Path(args.out) if args.out else None,
                                   threshold=args.threshold,
                                   submitted_dir=Path(args.submitted) if args.submitted else None)
-    helped = [s.student for s in written["stats"].students if s.needs_help]
-    print(f"class report: {written['report']}\ngrades per student (CSV): {written['csv']}\n"
-          f"per-student result pages: {len(written['pages'])} in "
-          f"{written['report'].parent / 'results'}/\n"
-          f"students who need help: {', '.join(helped) or 'none'}")
+    print(report.printed_summary(written))
     return 0
 
 
@@ -394,9 +395,12 @@ def _cmd_late(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder",
-                                     description="Checks, releases and grades the course.")
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (its help in the course's language: ``cli_i18n``)."""
+    from .learner.cli_i18n import ArgumentParser
+
+    parser = ArgumentParser(prog="python -m autograder",
+                            description="Checks, releases and grades the course.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("list", help="list the graded exercises")
@@ -636,8 +640,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", help="write the CSV there instead of updating "
                    "GRADING_DIR/grades.csv in place")
     p.set_defaults(func=_cmd_late)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:

@@ -15,9 +15,10 @@ import numpy as np
 
 from .conv1d import Conv1d, MaxPool1D, conv1d_output_size
 from .layers import Affine, Relu, SoftmaxWithLoss
+from .networks import LayerNet
 
 
-class SimpleConvNet1D:
+class SimpleConvNet1D(LayerNet):
     r"""conv → ReLU → max-pool → affine → ReLU → affine → softmax, for signals ``(N, C, L)``.
 
     Parameters
@@ -41,6 +42,7 @@ class SimpleConvNet1D:
         (Affine); the layers hold the *same* arrays, so an optimizer updating ``params`` in
         place trains the network
     layers : OrderedDict of the layers in forward order; ``last_layer`` the Softmax-with-Loss
+        (``predict``, ``loss`` and ``accuracy`` come from ``LayerNet``, ``networks.py``)
 
     Example
     -------
@@ -81,27 +83,6 @@ class SimpleConvNet1D:
             ("Affine2", Affine(p["W3"], p["b3"])),
         ])
         self.last_layer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        """The class scores (before softmax) ``(N, n_classes)`` for signals ``x: (N, C, L)``."""
-        for layer in self.layers.values():
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        """The mean cross-entropy loss (a float) of ``x: (N, C, L)`` against labels ``t``."""
-        return self.last_layer.forward(self.predict(x), t)
-
-    def accuracy(self, x, t, batch_size=500):
-        """The fraction of ``x`` classified as ``t`` (labels ``(N,)`` or one-hot)."""
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        right = 0
-        for i in range(0, len(x), batch_size):
-            right += int(np.sum(np.argmax(self.predict(x[i:i + batch_size]), axis=1)
-                                == t[i:i + batch_size]))
-        return right / len(x)
 
     def gradient(self, x, t):
         """Backpropagation: the gradients of the loss, a dict with the keys of ``params``."""

@@ -30,11 +30,12 @@ from .batchnorm import BatchNormalization
 from .checkpoint import load_network, save_network
 from .conv2d import Conv2d
 from .layers import Affine, Relu, SoftmaxWithLoss
+from .networks import LayerNet
 from .pooling import Flatten, MaxPool2D
 from .regularization import Dropout
 
 
-class DeepConvNet:
+class DeepConvNet(LayerNet):
     r"""[conv-BN-ReLU ×2 → pool] × len(blocks) → affine-BN-ReLU-dropout → affine → softmax.
 
     Parameters
@@ -47,6 +48,9 @@ class DeepConvNet:
     use_batchnorm : False builds the same network without batch normalization
     seed : initial weights (He) and the dropout masks
     dtype : of the parameters, e.g. ``"float32"`` (a string, so ``config`` is plain JSON)
+
+    ``accuracy`` comes from ``LayerNet`` (``networks.py``): it calls ``predict``, which is in
+    inference mode unless told otherwise.
 
     Example
     -------
@@ -149,16 +153,6 @@ class DeepConvNet:
         for i, bn in self._norms:
             grads[f"gamma{i}"], grads[f"beta{i}"] = bn.dgamma, bn.dbeta
         return grads
-
-    def accuracy(self, x, t, batch_size=500):
-        """The fraction of ``x`` classified right, in inference mode, ``batch_size`` at a time."""
-        t = np.asarray(t)
-        labels = t if t.ndim == 1 else t.argmax(axis=1)
-        right = 0
-        for s in range(0, len(x), batch_size):
-            right += int(np.sum(self.predict(x[s:s + batch_size]).argmax(axis=1)
-                                == labels[s:s + batch_size]))
-        return right / len(x)
 
     # ------------------------------------------------------------------ seeing what it uses
     def saliency(self, x, labels):

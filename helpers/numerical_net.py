@@ -124,8 +124,7 @@ class TwoLayerNet:
 
         Parameters
         ----------
-        x : ndarray (N, input_size)
-        t : labels, class indices (N,) or one-hot (N, output_size)
+        x, t : as for ``loss``
 
         Returns
         -------
@@ -152,8 +151,7 @@ class TwoLayerNet:
 
         Parameters
         ----------
-        x : ndarray (N, input_size)
-        t : labels, class indices (N,) or one-hot (N, output_size)
+        x, t : as for ``loss``
 
         Returns
         -------

@@ -94,8 +94,9 @@ def count_macs(layers, input_shape):
     r"""The multiply-adds (積和演算, MACs) of every layer of a CNN, for one image.
 
     A multiply-add is one product added to a running sum, ``acc += w · x``: the unit of work
-    of a convolution or an affine layer. Walk through ``layers`` keeping the current shape, as
-    in ``count_parameters``:
+    of a convolution or an affine layer. Your ``count_parameters`` already walks the shapes:
+    a layer's input shape is the output shape of the layer before it (``input_shape`` for the
+    first), and then
 
     * ``conv``: every one of the ``F · OH · OW`` output values is a sum of ``C · K · K``
       products, so :math:`F \cdot OH \cdot OW \cdot C \cdot K \cdot K` multiply-adds (the
@@ -108,8 +109,7 @@ def count_macs(layers, input_shape):
 
     Parameters
     ----------
-    layers : list of dicts, as described in the module's docstring
-    input_shape : tuple ``(C, H, W)``, one image (no batch axis)
+    layers, input_shape : as for ``count_parameters``
 
     Returns
     -------

@@ -147,8 +147,7 @@ class AveragePool2D:
 
     Parameters
     ----------
-    pool_h, pool_w : int, the window size; stride : int or None (= the window size);
-    pad : int
+    pool_h, pool_w, stride, pad : as for ``MaxPool2D``
 
     Example
     -------

@@ -27,10 +27,11 @@ from tqdm.auto import tqdm
 
 from .conv2d import Conv2d, conv_output_size
 from .layers import Affine, Relu, SoftmaxWithLoss
+from .networks import LayerNet
 from .pooling import Flatten, MaxPool2D
 
 
-class SimpleConvNet:
+class SimpleConvNet(LayerNet):
     r"""conv → ReLU → max pool → flatten → affine → ReLU → affine → softmax-with-loss.
 
     Parameters
@@ -53,6 +54,9 @@ class SimpleConvNet:
     layers : dict of the layers in forward order, ``"Conv1"``, ``"Relu1"``, ``"Pool1"``,
         ``"Flatten"``, ``"Affine1"``, ``"Relu2"``, ``"Affine2"``
     last_layer : the ``SoftmaxWithLoss``
+
+    ``predict``, ``loss`` and ``accuracy`` come from ``LayerNet`` (``networks.py``), as in
+    sprint 7's 1D CNN.
 
     Example
     -------
@@ -105,26 +109,6 @@ class SimpleConvNet:
         self.layers["Conv1"].needs_dx = False    # nobody needs the gradient of the images
         self.last_layer = SoftmaxWithLoss()
         self.last_loss = None
-
-    def predict(self, x):
-        """Scores ``(N, output_size)`` of ``x: (N, C, H, W)`` (before softmax)."""
-        for layer in self.layers.values():
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        """The mean cross-entropy error (a float) of ``x``; labels ``t`` indices or one-hot."""
-        return self.last_layer.forward(self.predict(x), t)
-
-    def accuracy(self, x, t, batch_size=500):
-        """The fraction of ``x`` classified right (認識精度), computed ``batch_size`` at a time."""
-        t = np.asarray(t)
-        labels = t if t.ndim == 1 else t.argmax(axis=1)
-        right = 0
-        for start in range(0, len(x), batch_size):
-            scores = self.predict(x[start:start + batch_size])
-            right += int(np.sum(scores.argmax(axis=1) == labels[start:start + batch_size]))
-        return right / len(x)
 
     def gradient(self, x, t):
         """One forward and one backward pass: the gradients, a dict keyed like ``params``.

@@ -127,8 +127,7 @@ class TwoLayerNet:
 
         Parameters
         ----------
-        x : ndarray (N, input_size)
-        t : labels, class indices (N,) or one-hot (N, output_size)
+        x, t : as for ``loss``
 
         Returns
         -------
@@ -160,8 +159,7 @@ class TwoLayerNet:
 
         Parameters
         ----------
-        x : ndarray (N, input_size)
-        t : labels, class indices (N,) or one-hot (N, output_size)
+        x, t : as for ``loss``
 
         Returns
         -------

@@ -86,10 +86,6 @@ def count_parameters(layers, input_shape):
     the ``D`` of an affine layer.
     """
     ### BEGIN SOLUTION
-    def size(i, k, s, p):
-        """conv_output_size, inline."""
-        return (i + 2 * p - k) // s + 1
-
     shape = tuple(int(s) for s in input_shape)
     result = []
     for layer in layers:
@@ -98,13 +94,13 @@ def count_parameters(layers, input_shape):
             C, H, W = shape
             F, K = layer["filters"], layer["size"]
             S, P = layer.get("stride", 1), layer.get("pad", 0)
-            shape = (F, size(H, K, S, P), size(W, K, S, P))
+            shape = (F, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
             n_params = F * C * K * K + F
         elif kind == "pool":
             C, H, W = shape
             K = layer["size"]
             S, P = layer.get("stride", K), layer.get("pad", 0)
-            shape = (C, size(H, K, S, P), size(W, K, S, P))
+            shape = (C, conv_output_size(H, K, S, P), conv_output_size(W, K, S, P))
             n_params = 0
         elif kind == "affine":
             D, M = int(np.prod(shape)), layer["units"]
@@ -121,8 +117,9 @@ def count_macs(layers, input_shape):
     r"""The multiply-adds (積和演算, MACs) of every layer of a CNN, for one image.
 
     A multiply-add is one product added to a running sum, ``acc += w · x``: the unit of work
-    of a convolution or an affine layer. Walk through ``layers`` keeping the current shape, as
-    in ``count_parameters``:
+    of a convolution or an affine layer. Your ``count_parameters`` already walks the shapes:
+    a layer's input shape is the output shape of the layer before it (``input_shape`` for the
+    first), and then
 
     * ``conv``: every one of the ``F · OH · OW`` output values is a sum of ``C · K · K``
       products, so :math:`F \cdot OH \cdot OW \cdot C \cdot K \cdot K` multiply-adds (the
@@ -135,8 +132,7 @@ def count_macs(layers, input_shape):
 
     Parameters
     ----------
-    layers : list of dicts, as described in the module's docstring
-    input_shape : tuple ``(C, H, W)``, one image (no batch axis)
+    layers, input_shape : as for ``count_parameters``
 
     Returns
     -------
@@ -151,32 +147,17 @@ def count_macs(layers, input_shape):
     1135256096
     """
     ### BEGIN SOLUTION
-    def size(i, k, s, p):
-        """conv_output_size, inline."""
-        return (i + 2 * p - k) // s + 1
-
-    shape = tuple(int(s) for s in input_shape)
+    outputs = [shape for shape, _ in count_parameters(layers, input_shape)]
+    inputs = [input_shape, *outputs[:-1]]
     result = []
-    for layer in layers:
-        kind = layer["type"]
-        if kind == "conv":
-            C, H, W = shape
-            F, K = layer["filters"], layer["size"]
-            S, P = layer.get("stride", 1), layer.get("pad", 0)
-            shape = (F, size(H, K, S, P), size(W, K, S, P))
-            macs = shape[0] * shape[1] * shape[2] * C * K * K
-        elif kind == "pool":
-            C, H, W = shape
+    for layer, shape_in, shape_out in zip(layers, inputs, outputs):
+        if layer["type"] == "conv":
             K = layer["size"]
-            S, P = layer.get("stride", K), layer.get("pad", 0)
-            shape = (C, size(H, K, S, P), size(W, K, S, P))
-            macs = 0
-        elif kind == "affine":
-            D, M = int(np.prod(shape)), layer["units"]
-            shape = (M,)
-            macs = D * M
+            macs = np.prod(shape_out) * shape_in[0] * K * K     # F·OH·OW outputs, C·K·K each
+        elif layer["type"] == "affine":
+            macs = np.prod(shape_in) * layer["units"]            # M outputs, D each
         else:
-            raise ValueError(f"unknown layer type {kind!r}")
+            macs = 0                                             # pooling: no products
         result.append(int(macs))
     return result
     ### END SOLUTION

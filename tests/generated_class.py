@@ -53,69 +53,57 @@ def _arr(c, n, var="x"):
     return [f"    {var} = np.asarray({var}, dtype=float)"] if c["asarray"] else []
 
 
-def _form(c, n, forms: list) -> list:
-    """The lines of the student's form ``c["form"]`` of ``forms``, after their ``asarray``."""
-    return _arr(c, n) + forms[c["form"]]
+#: The element-wise functions as honest students write them: a list of forms (the student's
+#: ``c["form"]`` picks one), each form the lines of the body with ``{e}``, ``{s}``, ``{t}``,
+#: ``{g}`` for the student's own local names; a pair of forms is one way written two ways,
+#: chosen by the student's ``var`` habit (without, with).
+ELEMENTWISE = {
+    "sigmoid": [
+        (["return 1 / (1 + np.exp(-x))"], ["{e} = np.exp(-x)", "return 1.0 / (1.0 + {e})"]),
+        ["return np.exp(-np.logaddexp(0, -x))"],
+        ["return 0.5 * (1 + np.tanh(0.5 * x))"],
+        ["{e} = np.exp(-np.abs(x))", "return np.where(x >= 0, 1 / (1 + {e}), {e} / (1 + {e}))"],
+    ],
+    "relu": [
+        (["return np.maximum(x, 0.0)"], ["return np.maximum(0, x)"]),
+        ["return np.where(x > 0, x, 0.0)"],
+        ["return x * (x > 0)"],
+        ["{s} = np.array(x, dtype=float, copy=True)", "{s}[{s} < 0] = 0.0", "return {s}"],
+    ],
+    "tanh": [
+        ["return np.tanh(x)"],
+        ["return 2 * sigmoid(2 * x) - 1"],
+        ["{e} = np.exp(-2 * np.abs(x))", "return np.sign(x) * (1 - {e}) / (1 + {e})"],
+        ["return 2.0 / (1.0 + np.exp(-2.0 * x)) - 1.0"],
+    ],
+    "sigmoid_grad": [
+        ["{s} = sigmoid(x)", "return {s} * (1 - {s})"],
+        ["return sigmoid(x) * (1.0 - sigmoid(x))"],
+        ["{s} = sigmoid(x)", "return {s} - {s} ** 2"],
+        ["{s} = 1 / (1 + np.exp(-x))", "{g} = {s} * (1 - {s})", "return {g}"],
+    ],
+    "relu_grad": [
+        ["return (x > 0).astype(float)"],
+        ["return np.where(x > 0, 1.0, 0.0)"],
+        ["return np.heaviside(x, 0.0)"],
+        ["{g} = np.zeros(np.shape(x))", "{g}[np.asarray(x) > 0] = 1", "return {g}"],
+    ],
+    "tanh_grad": [
+        ["return 1 - np.tanh(x) ** 2"],
+        ["{t} = np.tanh(x)", "return 1.0 - {t} * {t}"],
+        ["{t} = tanh(x)", "return (1 - {t}) * (1 + {t})"],
+        ["return 1.0 / np.cosh(np.clip(x, -300, 300)) ** 2"],
+    ],
+}
 
 
-def sigmoid(c, n):
-    return _form(c, n, [
-        ["    return 1 / (1 + np.exp(-x))"] if not c["var"] else [
-            f"    {n['e']} = np.exp(-x)", f"    return 1.0 / (1.0 + {n['e']})"],
-        ["    return np.exp(-np.logaddexp(0, -x))"],
-        ["    return 0.5 * (1 + np.tanh(0.5 * x))"],
-        [f"    {n['e']} = np.exp(-np.abs(x))",
-         f"    return np.where(x >= 0, 1 / (1 + {n['e']}), {n['e']} / (1 + {n['e']}))"],
-    ])
-
-
-def relu(c, n):
-    return _form(c, n, [
-        ["    return np.maximum(0, x)" if c["var"] else "    return np.maximum(x, 0.0)"],
-        ["    return np.where(x > 0, x, 0.0)"],
-        ["    return x * (x > 0)"],
-        [f"    {n['s']} = np.array(x, dtype=float, copy=True)",
-         f"    {n['s']}[{n['s']} < 0] = 0.0", f"    return {n['s']}"],
-    ])
-
-
-def tanh(c, n):
-    return _form(c, n, [
-        ["    return np.tanh(x)"],
-        ["    return 2 * sigmoid(2 * x) - 1"],
-        [f"    {n['e']} = np.exp(-2 * np.abs(x))",
-         f"    return np.sign(x) * (1 - {n['e']}) / (1 + {n['e']})"],
-        ["    return 2.0 / (1.0 + np.exp(-2.0 * x)) - 1.0"],
-    ])
-
-
-def sigmoid_grad(c, n):
-    return _form(c, n, [
-        [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} * (1 - {n['s']})"],
-        ["    return sigmoid(x) * (1.0 - sigmoid(x))"],
-        [f"    {n['s']} = sigmoid(x)", f"    return {n['s']} - {n['s']} ** 2"],
-        [f"    {n['s']} = 1 / (1 + np.exp(-x))",
-         f"    {n['g']} = {n['s']} * (1 - {n['s']})", f"    return {n['g']}"],
-    ])
-
-
-def relu_grad(c, n):
-    return _form(c, n, [
-        ["    return (x > 0).astype(float)"],
-        ["    return np.where(x > 0, 1.0, 0.0)"],
-        ["    return np.heaviside(x, 0.0)"],
-        [f"    {n['g']} = np.zeros(np.shape(x))", f"    {n['g']}[np.asarray(x) > 0] = 1",
-         f"    return {n['g']}"],
-    ])
-
-
-def tanh_grad(c, n):
-    return _form(c, n, [
-        ["    return 1 - np.tanh(x) ** 2"],
-        [f"    {n['t']} = np.tanh(x)", f"    return 1.0 - {n['t']} * {n['t']}"],
-        [f"    {n['t']} = tanh(x)", f"    return (1 - {n['t']}) * (1 + {n['t']})"],
-        ["    return 1.0 / np.cosh(np.clip(x, -300, 300)) ** 2"],
-    ])
+def elementwise(name: str):
+    """The builder of the element-wise function ``name`` (:data:`ELEMENTWISE`)."""
+    def build(c, n):
+        form = ELEMENTWISE[name][c["form"]]
+        lines = form[c["var"]] if isinstance(form, tuple) else form
+        return _arr(c, n) + ["    " + line.format(**n) for line in lines]
+    return build
 
 
 def softmax(c, n):
@@ -207,9 +195,8 @@ def predict_class(c, n):
 
 #: exercise name -> (module, builder, number of forms)
 EXERCISES = {
-    "sigmoid": ("activations", sigmoid, 4), "relu": ("activations", relu, 4),
-    "tanh": ("activations", tanh, 4), "sigmoid_grad": ("activations", sigmoid_grad, 4),
-    "relu_grad": ("activations", relu_grad, 4), "tanh_grad": ("activations", tanh_grad, 4),
+    **{name: ("activations", elementwise(name), len(forms))
+       for name, forms in ELEMENTWISE.items()},
     "softmax": ("activations", softmax, 4), "forward": ("forward", forward, 3),
     "forward_general": ("forward", forward_general, 3),
     "predict_class": ("forward", predict_class, 3),

@@ -1,5 +1,6 @@
 """What several test modules share: the sprint the release and grading tests use, course
-copies, the reference's secrets, a class's grades, a browser, and the PyTorch oracle.
+copies, the reference's secrets, the deadline tests' policies, the tampering suite's attacks
+(``tests/hostile/``), a class's grades, a browser, and the PyTorch oracle.
 
 Import helpers from here (``from .support import course_repo``); the fixtures (``torch``) are
 made available to every test by ``tests/conftest.py``. A test module never imports another.
@@ -10,6 +11,7 @@ import ast
 import contextlib
 import csv
 import html
+import importlib.util
 import inspect
 import os
 import re
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from autograder.authoring import stubs, sync
 from autograder.learner import registry
@@ -168,6 +171,105 @@ def visible_text(path: Path) -> str:
 
 
 
+# --------------------------------------------------------------------------- deadline policies
+#: The ``policy.toml`` the deadline tests start from (each adds its extensions, accommodations
+#: or sprints): sprint1 is due 2026-10-05 23:59 in Tokyo (UTC+9), that is 14:59 UTC; with 10
+#: minutes of grace a submission is late from 15:09:00 UTC on; 0.1 of the points a started
+#: day late, capped at 0.3.
+TOKYO_POLICY = """
+timezone = "Asia/Tokyo"
+late_penalty_per_day = 0.1
+max_penalty = 0.3
+grace_minutes = 10
+
+[sprints.sprint1]
+due = 2026-10-05T23:59:00
+"""
+#: One in UTC, without grace: sprint1 due 2026-10-05 23:59 UTC, 0.25 of the points a started
+#: day late, capped at 0.5.
+UTC_POLICY = """
+late_penalty_per_day = 0.25
+max_penalty = 0.5
+
+[sprints.sprint1]
+due = 2026-10-05T23:59:00Z
+"""
+
+
+# --------------------------------------------------------------------------- hostile submissions
+#: The tampering suite: one file per attack on the grader (``tests/hostile/README.md``).
+HOSTILE_DIR = ROOT / "tests" / "hostile"
+#: What a learner's own run left in a notebook cell (the feedback shows it when no notebook runs)
+SAVED_OUTPUT = "my own run: 42 of 42 digits right"
+
+
+def load_attack(name: str):
+    """The attack ``tests/hostile/<name>.py``, as a module (its data)."""
+    spec = importlib.util.spec_from_file_location(f"hostile_{name}", HOSTILE_DIR / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def apply_attack(dest, attack, fill=lambda text: text) -> None:
+    """Apply ``attack`` (see ``tests/hostile/README.md``) to the submission folder ``dest`` (a
+    path, or bytes for a name that is not UTF-8); ``fill`` fills in its placeholders."""
+    dest = os.fsencode(dest)
+    at = lambda rel: os.path.join(dest, os.fsencode(rel))   # noqa: E731 - str or bytes
+    code = fill(getattr(attack, "HELPER_CODE", ""))
+    if code:
+        for f in Path(os.fsdecode(dest), "helpers").glob("*.py"):
+            if f.name != "__init__.py":
+                f.write_text(f.read_text() + "\n" + code)
+    for rel, data in (getattr(attack, "FILES", {}) | getattr(attack, "RAW_FILES", {})).items():
+        os.makedirs(os.path.dirname(at(rel)), exist_ok=True)
+        with open(at(rel), "wb") as fh:
+            fh.write(fill(data).encode() if isinstance(data, str) else data)
+    for rel, size in getattr(attack, "SPARSE", {}).items():
+        with open(at(rel), "wb") as fh:
+            fh.truncate(size)
+    for rel, target in getattr(attack, "LINKS", {}).items():
+        path = at(rel)
+        if os.path.lexists(path):
+            os.remove(path)
+        os.symlink(fill(target), path)
+    for rel in getattr(attack, "FIFOS", []):
+        os.mkfifo(at(rel))
+    cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
+    outputs = [nbformat.from_dict(o) for o in getattr(attack, "OUTPUTS", [])]
+    if outputs:   # saved with the first added code cell, as if the learner had run it
+        if not cells:
+            cells.append(new_code_cell("print('my results')"))
+        cells[0].outputs = outputs
+    cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
+    metadata = getattr(attack, "METADATA", {})
+    check_outputs = [nbformat.from_dict(o) for o in getattr(attack, "CHECK_OUTPUTS", [])]
+    if cells or metadata or check_outputs:
+        nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
+        nb = nbformat.read(str(nb_path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.outputs = list(check_outputs)
+        pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                    and "from autograder import check" in c.source), 0)
+        for i, cell in enumerate(cells):
+            nb.cells.insert(pos + 1 + i, cell)
+        nb.metadata.update(metadata)
+        nbformat.write(nb, str(nb_path))
+
+
+def add_saved_output_cell(folder: Path) -> None:
+    """A last cell that says whether the grader's kernel ran it, saved with the learner's
+    own output :data:`SAVED_OUTPUT` (what the feedback shows when the notebook does not run)."""
+    nb_path = next(folder.glob(f"{SPRINT}_*.ipynb"))
+    nb = nbformat.read(str(nb_path), as_version=4)
+    cell = new_code_cell('import os\nprint("checks graded outside:", '
+                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
+    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
+    nb.cells.append(cell)
+    nbformat.write(nb, str(nb_path))
+
+
 # --------------------------------------------------------------------------- a class's grades
 GRADES_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message"]
 HINT_OR = "Your gate fires when *either* input is 1: that is OR."
@@ -206,8 +308,13 @@ def write_grading_dir(tmp_path: Path) -> Path:
         w.writerow(GRADES_COLUMNS)
         for r in ROWS:
             w.writerow([*r[:3], f"{r[3]:g}", f"{r[4]:g}", *r[5:]])
-    (tmp_path / "summary.txt").write_text(
-        "Graded 9 submission(s)\n\nProblems:\n" + "".join(f"  {p}\n" for p in PROBLEMS))
+    from autograder.instructor.grading.summary import GradingSummary, Problem, write_summary
+
+    problems = [Problem(*p.split(": ", 1)) for p in PROBLEMS]
+    write_summary(tmp_path, GradingSummary(
+        submissions=9, students=sorted({r[0] for r in ROWS}),
+        assignments=sorted({r[1] for r in ROWS}), scores=[], problems=problems,
+        course_problems=[], seconds=1.0, out_dir=str(tmp_path)))
     return tmp_path
 
 

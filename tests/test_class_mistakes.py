@@ -195,11 +195,15 @@ def test_a_promoted_group_becomes_a_known_mistake_that_names_it(tmp_path, monkey
     assert path == state / "mistakes" / "sprint2.tanh_grad-G1.py"
     text = path.read_text()
     assert "REVIEW BEFORE PASTING" in text and "def _tanh_grad_class_g1(x):" in text
-    assert "autograder/exercises/sprint2.py" in text
+    assert "autograder/exercises/sprint2.py" in text and "headed sprint2.tanh_grad" in text
+    assert "add _tanh_grad_class_g1 to the mistakes=known(...)" in text
+    # the hint stands above the function, as in the exercises' modules
+    assert f"@hint({hint!r})\ndef _tanh_grad_class_g1(x):" in text
     namespace: dict = {}
     exec(compile(text, str(path), "exec"), namespace)      # our test's own code
     mistake = namespace["MISTAKE"]
     assert isinstance(mistake, Mistake) and mistake.hint == hint
+    assert mistake.implementation is namespace["_tanh_grad_class_g1"]
     # pasted: the exercise with the new mistake gives ann and bo the hint
     exercise = dataclasses.replace(spec.exercise, mistakes=[*spec.exercise.mistakes, mistake])
     new_spec = Spec(spec.id, spec.points, spec.module, spec.name, spec.title, spec.tol,
@@ -304,6 +308,22 @@ def test_a_declaration_carries_the_learners_own_helpers_and_imports_the_rest():
     assert namespace["MISTAKE"].hint == "A hint."
     # the helper runs: what it uses was imported (the reference's sigmoid)
     assert np.allclose(namespace["_layer"](np.zeros(2), np.zeros((2, 2)), np.zeros(2)), 0.5)
+
+
+def test_a_long_hint_is_cut_between_words_and_read_back_whole():
+    spec = select(load_exercises(), ["sprint2.tanh_grad"])[0]
+    module = "import numpy as np\n\n\ndef tanh_grad(x):\n    return (1 - np.tanh(x)) ** 2\n"
+    group = mg.MistakeGroup("sprint2.tanh_grad", "G1", ("ann", "bo"), first_case=1,
+                            source=function_source(module, "tanh_grad"), representative="ann")
+    hint = ("You squared (1 - tanh(x)):  the derivative is 1 - tanh(x)**2, "
+            "\"the square of the output\", " * 4 + "so write 1 - np.tanh(x) ** 2.")
+    text = mg.declaration(group, hint, spec, module)
+    decorator = text[text.index("@hint("):text.index("def _tanh_grad_class_g1")]
+    assert len(decorator.splitlines()) > 2          # cut into several pieces
+    assert max(len(line) for line in decorator.splitlines()) <= 92
+    namespace: dict = {}
+    exec(compile(text, "declaration.py", "exec"), namespace)
+    assert namespace["MISTAKE"].hint == hint        # every space and quote kept
 
 
 def test_the_command_prints_the_groups_and_their_json(tmp_path, capsys):

@@ -222,6 +222,29 @@ def test_a_whole_download_that_is_not_a_zip_is_reported(tmp_path):
                                "File is not a zip file); nothing collected"]
 
 
+def test_an_unreadable_or_damaged_archive_says_which_and_why(tmp_path):
+    """Not an archive at all, or one whose members cannot be read: an ArchiveError naming
+    the kind of archive and the library's reason, never a traceback."""
+    def refused(name: str, data: bytes) -> str:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(collect.ArchiveError) as caught:
+            collect.safe_extract(path, tmp_path / f"out-{name}")
+        return str(caught.value)
+
+    assert refused("junk.tar", b"not a tar at all" * 100).startswith(
+        "not a readable tar archive (ReadError: ")
+    noise = bytes(range(256)) * 40 + os.urandom(20_000)      # does not compress away
+    whole = tar_bytes({"helpers/a.py": noise, "helpers/b.py": noise})
+    assert refused("cut.tar.gz", whole[: len(whole) * 3 // 4]).startswith(
+        "damaged tar archive (")
+    good = zip_bytes({"helpers/a.py": "x = 1\n"})
+    at = good.index(b"x = 1")
+    flipped = good[:at] + b"y" + good[at + 1:]          # the member's data no longer its CRC
+    assert refused("crc.zip", flipped) == \
+        "damaged zip archive (BadZipFile: Bad CRC-32 for file 'helpers/a.py')"
+
+
 def test_platform_folders_custom_pattern_timestamps_and_duplicates(tmp_path):
     """A Moodle-style unpacked download: a folder per student with the zip inside."""
     src = tmp_path / "moodle"

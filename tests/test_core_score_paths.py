@@ -12,17 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from autograder.learner import evaluate
 from autograder.learner.compare import Tolerance
-from autograder.learner.evaluate import (
-    BLOCKED,
-    ERROR,
-    FAILED,
-    NOT_IMPLEMENTED,
-    PASSED,
-    ExerciseResult,
-    _case_tol,
-    score,
-)
+from autograder.learner.evaluate import ExerciseResult, _case_tol, score
 from autograder.learner.fingerprint import PASSED as SAME
 from autograder.learner.fingerprint import answer_digest, case_print
 from autograder.learner.registry import RAISES, MistakeOutputs, Prepared, Spec
@@ -55,9 +47,10 @@ def error(kind="ValueError", bases=None, message="bad input"):
 def test_a_documented_raise_passes_by_the_exception_or_a_subclass():
     case = prep({RAISES: "ValueError"})
     r = score(spec(), [case], RunResult([error()]))
-    assert (r.status, r.passed) == (PASSED, 1), "score: raising the documented error passes"
+    assert (r.status, r.passed) == (evaluate.PASSED, 1), \
+        "score: raising the documented error passes"
     sub = error("MyError", ["MyError", "ValueError", "Exception"])
-    assert score(spec(), [case], RunResult([sub])).status == PASSED, \
+    assert score(spec(), [case], RunResult([sub])).status == evaluate.PASSED, \
         "score: a subclass of the documented exception passes (error_bases)"
 
 
@@ -65,7 +58,7 @@ def test_a_documented_raise_passes_by_the_exception_or_a_subclass():
                                  error("ValueError", bases=[])])
 def test_a_documented_raise_fails_on_another_exception_naming_both(res):
     r = score(spec(), [prep({RAISES: "ValueError"}, label="n=-1")], RunResult([res]))
-    assert (r.status, r.passed) == (FAILED, 0), \
+    assert (r.status, r.passed) == (evaluate.FAILED, 0), \
         "score: an exception that is not the documented one (by error_bases) fails"
     assert r.outcome.kind == "error"
     assert r.message.startswith("case 1 of 1 (n=-1): expected ValueError (the docstring's "
@@ -75,7 +68,7 @@ def test_a_documented_raise_fails_on_another_exception_naming_both(res):
 def test_returning_where_a_raise_is_documented_fails_as_no_raise():
     r = score(spec(), [prep({RAISES: "ValueError"}, label="n=-1"), prep({"return": 1.0})],
               RunResult([ok(**{"return": 3.0}), ok(**{"return": 1.0})]))
-    assert (r.status, r.passed) == (FAILED, 1)
+    assert (r.status, r.passed) == (evaluate.FAILED, 1)
     assert r.outcome.kind == "no_raise" and r.outcome.case == 1
     assert "expected ValueError (the docstring's Raises), but the call returned" in r.message
     hidden = score(spec(), [prep({RAISES: "ValueError"}, hidden=True)],
@@ -86,7 +79,7 @@ def test_returning_where_a_raise_is_documented_fails_as_no_raise():
 
 def test_an_error_without_a_documented_raise_is_an_ordinary_failure():
     r = score(spec(), [prep({"return": 1.0}, label="z")], RunResult([error()]))
-    assert r.status == FAILED and r.message == "case 1 of 1 (z): bad input"
+    assert r.status == evaluate.FAILED and r.message == "case 1 of 1 (z): bad input"
 
 
 # --------------------------------------------------------------------------- blocked
@@ -98,12 +91,12 @@ def blocked(qualname="Affine.forward", module="layers"):
 def test_a_stub_of_an_earlier_sprint_blocks_and_names_the_exercise():
     s = spec(id="sprint5.fit", module="classifier", name="ScratchNeuralNetClassifier")
     r = score(s, [prep({"return": 1.0})] * 2, RunResult([blocked()] * 2))
-    assert r.status == BLOCKED and r.score == 0.0
+    assert r.status == evaluate.BLOCKED and r.score == 0.0
     assert r.outcome.blocked_by == "sprint4.affine", r.outcome
     assert r.message == "blocked: needs sprint4.affine (not implemented yet)"
     mixed = score(s, [prep({"return": 1.0}), prep({"return": 1.0}, label="b")],
                   RunResult([ok(**{"return": 1.0}), blocked()]))
-    assert (mixed.status, mixed.passed) == (FAILED, 1)
+    assert (mixed.status, mixed.passed) == (evaluate.FAILED, 1)
     assert (mixed.outcome.kind, mixed.outcome.case, mixed.outcome.blocked_by) == \
         ("blocked", 2, "sprint4.affine"), "score: a blocked case among passing ones is named"
 
@@ -111,7 +104,7 @@ def test_a_stub_of_an_earlier_sprint_blocks_and_names_the_exercise():
 def test_a_stub_of_the_same_module_is_not_implemented_not_blocked():
     s = spec(id="sprint4.affine", module="layers", name="Affine")
     r = score(s, [prep({"return": 1.0})], RunResult([blocked()]))
-    assert r.status == NOT_IMPLEMENTED and r.message == "stub"
+    assert r.status == evaluate.NOT_IMPLEMENTED and r.message == "stub"
 
 
 # --------------------------------------------------------------------------- new arrays
@@ -119,15 +112,15 @@ def test_returning_an_input_fails_only_for_an_output_promised_new():
     fresh = prep({"return": 1.0, "forward() [step 1]": 2.0}, fresh=["forward()"])
     bad = score(spec(), [fresh], RunResult([ok(aliased=["forward() [step 1]"], **{
         "return": 1.0, "forward() [step 1]": 2.0})]))
-    assert bad.status == FAILED and bad.outcome.kind == "aliased", \
+    assert bad.status == evaluate.FAILED and bad.outcome.kind == "aliased", \
         "score: forward() [step 1] is forward(), promised new: returning its input fails"
     assert "forward() [step 1] is the input array itself" in bad.message
     fine = score(spec(), [fresh], RunResult([ok(aliased=["return"], **{
         "return": 1.0, "forward() [step 1]": 2.0})]))
-    assert fine.status == PASSED, "score: an output not promised new may be the input"
+    assert fine.status == evaluate.PASSED, "score: an output not promised new may be the input"
     none = score(spec(), [prep({"return": 1.0})], RunResult([ok(aliased=["return"],
                                                                  **{"return": 1.0})]))
-    assert none.status == PASSED, "score: without `fresh`, returning an input passes"
+    assert none.status == evaluate.PASSED, "score: without `fresh`, returning an input passes"
 
 
 def test_a_wrong_value_is_reported_before_an_in_place_change_or_an_alias():
@@ -153,18 +146,18 @@ def test_the_names_of_modified_inputs_are_listed_up_to_ten():
     {"status": "ok", "outputs": {"return": 1.0}, "mutated": [], "aliased": "return"}])
 def test_a_result_of_the_wrong_form_is_unreadable(bad):
     r = score(spec(), [prep({"return": 1.0})], RunResult([bad]))
-    assert (r.status, r.passed) == (FAILED, 0) and r.outcome.kind == "unreadable", \
+    assert (r.status, r.passed) == (evaluate.FAILED, 0) and r.outcome.kind == "unreadable", \
         f"score: a child's result {bad!r} is not trusted"
 
 
 def test_missing_results_are_unreadable_and_extra_ones_ignored():
     cases = [prep({"return": 1.0}, label="a"), prep({"return": 1.0}, label="b")]
     r = score(spec(), cases, RunResult([ok(**{"return": 1.0})]))
-    assert (r.status, r.passed, r.total) == (FAILED, 1, 2), \
+    assert (r.status, r.passed, r.total) == (evaluate.FAILED, 1, 2), \
         "score: a case the child gave no result for fails"
     assert (r.outcome.kind, r.outcome.case) == ("unreadable", 2)
     r = score(spec(), cases[:1], RunResult([ok(**{"return": 1.0}), ok(**{"return": 5.0})]))
-    assert (r.status, r.passed, r.total) == (PASSED, 1, 1), \
+    assert (r.status, r.passed, r.total) == (evaluate.PASSED, 1, 1), \
         "score: results beyond the cases are not counted"
 
 
@@ -173,7 +166,7 @@ def test_missing_results_are_unreadable_and_extra_ones_ignored():
                                         ("other", "crashed")])
 def test_each_kind_of_crash(kind, shown):
     r = score(spec(), [prep({"return": 1.0})], RunResult(crashed="it ended", crash_kind=kind))
-    assert (r.status, r.outcome.kind) == (ERROR, shown)
+    assert (r.status, r.outcome.kind) == (evaluate.ERROR, shown)
     assert r.outcome.detail == "it ended"
     hidden = score(spec(), [prep({"return": 1.0}, hidden=True)],
                    RunResult(crashed="it ended 0.25", crash_kind=kind))
@@ -184,16 +177,16 @@ def test_each_kind_of_crash(kind, shown):
 def test_a_hidden_not_implemented_or_import_error_keeps_no_detail():
     r = score(spec(), [prep({"return": 1.0}, hidden=True)],
               RunResult([{"status": "not_implemented", "message": "secret 0.5"}]))
-    assert r.status == NOT_IMPLEMENTED and r.outcome.detail == "" and r.outcome.hidden
+    assert r.status == evaluate.NOT_IMPLEMENTED and r.outcome.detail == "" and r.outcome.hidden
     r = score(spec(), [prep({"return": 1.0}, hidden=True)],
               RunResult([{"status": "import_error", "message": "secret 0.5"}]))
-    assert r.status == ERROR and r.outcome.detail == "" and r.outcome.hidden
+    assert r.status == evaluate.ERROR and r.outcome.detail == "" and r.outcome.hidden
 
 
 def test_import_error_is_named_by_the_first_case_and_a_sealed_missing_still_names_it():
     cases = [prep({"return": 1.0}), prep({"return": 1.0})]
     r = score(spec(), cases, RunResult([{"status": "missing"}, {"status": "import_error"}]))
-    assert r.status == ERROR and r.outcome.kind == "missing", \
+    assert r.status == evaluate.ERROR and r.outcome.kind == "missing", \
         "score: the first case's problem is the one named"
     sealed = score(spec(), cases[:1], RunResult([{"status": "missing"}]), sealed=True)
     assert sealed.outcome.sealed and sealed.message == "helpers/mod.py has no `f`", \
@@ -213,11 +206,11 @@ def test_a_mistake_hint_counts_only_the_cases_that_ran():
 # --------------------------------------------------------------------------- the row
 def test_a_result_reads_back_from_its_row():
     o = Outcome("value", case=2, of=3, where="return", detail="d")
-    r = ExerciseResult("sprint9.f", "t", FAILED, 2, 3, 1.0, 0.67, message="m", hints=["h"],
+    r = ExerciseResult("sprint9.f", "t", evaluate.FAILED, 2, 3, 1.0, 0.67, message="m", hints=["h"],
                        seconds=1.5, outcome=o)
     row = dict(r.as_row(), title="t", seconds=1.5)
     assert ExerciseResult.from_row(row) == r
-    bare = ExerciseResult.from_row({"id": "a.b", "status": PASSED, "passed": 1, "total": 1,
+    bare = ExerciseResult.from_row({"id": "a.b", "status": evaluate.PASSED, "passed": 1, "total": 1,
                                     "points": 1.0, "score": 1.0})
     assert (bare.title, bare.message, bare.hints, bare.seconds, bare.outcome) == \
         ("", "", [], 0.0, None), "from_row: the documented defaults"
@@ -245,7 +238,7 @@ def test_float_labels_fail_per_output_while_other_outputs_stay_free():
     case = prep({"predict() [step 2]": np.array([0, 1]), "proba() [step 3]": np.array([0.0, 1.0])})
     r = score(spec(tol=tol), [case], RunResult([ok(**{"predict() [step 2]": np.array([0.0, 1.0]),
                                                       "proba() [step 3]": np.array([0, 1])})]))
-    assert r.status == FAILED and r.outcome.kind == "dtype" and \
+    assert r.status == evaluate.FAILED and r.outcome.kind == "dtype" and \
         r.outcome.where == "predict() [step 2]"
 
 
@@ -407,7 +400,7 @@ def test_a_mistake_right_where_the_learner_is_right_earns_nothing():
 def test_a_returned_result_with_forged_error_bases_is_still_no_raise():
     forged = dict(ok(**{"return": 3.0}), error_bases=["ValueError"])
     r = score(spec(), [prep({RAISES: "ValueError"})], RunResult([forged]))
-    assert (r.status, r.outcome.kind) == (FAILED, "no_raise"), \
+    assert (r.status, r.outcome.kind) == (evaluate.FAILED, "no_raise"), \
         "score: only a result that raised (status error) can pass a documented raise"
 
 
@@ -419,7 +412,7 @@ def test_a_crash_of_a_run_with_hidden_cases_is_a_hidden_outcome():
 
 # --------------------------------------------------------------------------- more paths
 def test_a_result_read_from_a_row_owns_its_hints_as_a_list():
-    row = {"id": "a.b", "status": FAILED, "passed": 0, "total": 1, "points": 1.0,
+    row = {"id": "a.b", "status": evaluate.FAILED, "passed": 0, "total": 1, "points": 1.0,
            "score": 0.0, "hints": ["h"]}
     r = ExerciseResult.from_row(row)
     row["hints"].append("added to the row later")
@@ -430,7 +423,7 @@ def test_a_result_read_from_a_row_owns_its_hints_as_a_list():
 
 def test_a_passing_result_has_an_empty_list_of_hints():
     r = score(spec(), [prep({"return": 1.0})], RunResult([ok(**{"return": 1.0})]))
-    assert r.status == PASSED and r.hints == [] and isinstance(r.hints, list), \
+    assert r.status == evaluate.PASSED and r.hints == [] and isinstance(r.hints, list), \
         f"score: ExerciseResult.hints is a list, got {r.hints!r}"
 
 
@@ -440,13 +433,13 @@ def test_a_mistake_matches_whatever_dtype_the_exercise_asks_for():
     kept = spec(tol=Tolerance(same_dtype=True))
     r = score(kept, [prep({"return": np.array([1.0, 2.0], np.float32)}, mistakes=[twice])],
               RunResult([ok(**{"return": np.array([2.0, 4.0])})]))
-    assert r.status == FAILED and r.hints == ["Doubled."], \
+    assert r.status == evaluate.FAILED and r.hints == ["Doubled."], \
         f"_best_mistake_hint: same_dtype must not stop a float64 answer matching, got {r.hints}"
     flipped = {"hint": "Flipped labels.", "outputs": {"return": np.array([0.0, 1.0])}}
     ints = spec(tol=Tolerance(dtype="int"))
     r = score(ints, [prep({"return": np.array([1, 0])}, mistakes=[flipped])],
               RunResult([ok(**{"return": np.array([0.0, 1.0])})]))
-    assert r.status == FAILED and r.hints == ["Flipped labels."], \
+    assert r.status == evaluate.FAILED and r.hints == ["Flipped labels."], \
         f"_best_mistake_hint: the exercise's dtype must not stop a mistake matching, got {r.hints}"
 
 
@@ -458,9 +451,10 @@ def test_integer_arrays_among_other_keyword_arguments_allow_floats_for_integers(
 def test_a_blocked_or_missing_run_of_hidden_cases_is_a_hidden_outcome():
     s = spec(id="sprint5.fit", module="classifier", name="ScratchNeuralNetClassifier")
     r = score(s, [prep({"return": 1.0}, hidden=True)], RunResult([blocked()]))
-    assert r.status == BLOCKED and r.outcome.hidden, "score: a blocked hidden run is hidden"
+    assert r.status == evaluate.BLOCKED and r.outcome.hidden, \
+        "score: a blocked hidden run is hidden"
     r = score(spec(), [prep({"return": 1.0}, hidden=True)], RunResult([{"status": "missing"}]))
-    assert r.status == ERROR and r.outcome.kind == "missing" and r.outcome.hidden, \
+    assert r.status == evaluate.ERROR and r.outcome.kind == "missing" and r.outcome.hidden, \
         "score: a missing name in a hidden run is a hidden outcome"
 
 

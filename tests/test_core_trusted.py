@@ -14,15 +14,9 @@ import json
 import pytest
 
 from autograder.instructor import trusted
+from autograder.learner import evaluate
 from autograder.learner.compare import Tolerance
-from autograder.learner.evaluate import (
-    BLOCKED,
-    ERROR,
-    FAILED,
-    NOT_IMPLEMENTED,
-    PASSED,
-    ExerciseResult,
-)
+from autograder.learner.evaluate import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED
 from autograder.learner.registry import Spec
 from autograder.learner.verdict import Outcome, render
 
@@ -34,9 +28,10 @@ def spec(points=2.0):
 def result(status, passed, total, *, hints=(), outcome=None, seconds=0.0, points=2.0):
     if outcome is None and status != PASSED:
         outcome = Outcome("value", case=1, of=total, where="return", detail="wrong value here")
-    return ExerciseResult(id="sprint9.thing", title="A thing", status=status, passed=passed,
-                          total=total, points=points, score=0.0, message=render(outcome),
-                          hints=list(hints), seconds=seconds, outcome=outcome)
+    return evaluate.ExerciseResult(
+        id="sprint9.thing", title="A thing", status=status, passed=passed, total=total,
+        points=points, score=0.0, message=render(outcome), hints=list(hints), seconds=seconds,
+        outcome=outcome)
 
 
 # --------------------------------------------------------------------------- combine
@@ -136,7 +131,7 @@ def test_trusted_text_names_score_points_and_cases_and_lists_message_and_hints()
 def test_hidden_message_renders_the_outcome_or_caps_an_old_message():
     o = Outcome("value", case=3, of=12, hidden=True, where="return")
     assert trusted.hidden_message(result(FAILED, 0, 12, outcome=o)) == render(o, graded=True)
-    old = ExerciseResult("a.b", "t", FAILED, 0, 1, 1.0, 0.0, message="x" * 1000)
+    old = evaluate.ExerciseResult("a.b", "t", FAILED, 0, 1, 1.0, 0.0, message="x" * 1000)
     text = trusted.hidden_message(old)
     assert len(text) == 300 and text.endswith("…"), \
         "hidden_message: a result without outcome shows its message cut to 300 characters"

@@ -22,14 +22,10 @@ from autograder.instructor import grading, lms, policy, report
 from autograder.instructor.trusted import for_student, prepare_sprint
 
 from .conftest import make_helpers
-from .support import SPRINT, course_repo, sprint_specs
+from .support import SPRINT, UTC_POLICY, course_repo, sprint_specs
 
 SALT = "deadlines-salt"
-POLICY = """
-late_penalty_per_day = 0.25
-max_penalty = 0.5
-[sprints.sprint1]
-due = 2026-10-05T23:59:00Z
+POLICY = UTC_POLICY + """
 [hidden]
 per_student = true
 reveal_after_deadline = true

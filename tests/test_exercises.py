@@ -97,6 +97,57 @@ def test_a_mistake_rewritten_from_the_reference_stops_when_its_line_is_gone():
         rewritten(SGD.update, ("params[key]", "p"))
 
 
+def test_a_known_mistake_carries_its_own_hint_and_one_without_stops_the_import():
+    from autograder.exercises import hint, known, rewritten
+    from autograder.learner.registry import Mistake
+    from solutions.optimizers import SGD
+
+    @hint("Step against the gradient.")
+    class Uphill(SGD):
+        pass
+
+    class UphillAgain(Uphill):      # a subclass does not inherit its base's hint
+        pass
+
+    def no_hint(x):
+        return x
+
+    Slow = rewritten(SGD.update, ("self.lr * ", "0.5 * self.lr * "), hint="Use lr as it is.")
+    assert hint("Add b.")(no_hint) is no_hint and no_hint(3) == 3      # the object itself
+    assert known(Uphill, Slow, no_hint) == [Mistake(Uphill, "Step against the gradient."),
+                                            Mistake(Slow, "Use lr as it is."),
+                                            Mistake(no_hint, "Add b.")]
+    with pytest.raises(ValueError, match="UphillAgain has no hint"):
+        known(Uphill, UphillAgain)
+    with pytest.raises(ValueError, match="partial.* has no hint"):
+        known(functools.partial(no_hint))
+    with pytest.raises(ValueError, match="non-empty"):
+        hint("  ")
+
+
+def test_every_known_mistake_is_declared_under_its_exercise_id():
+    """The hint is read where the mistake is declared: each mistake's definition stands in
+    the section of its sprint's module headed by its exercise's id."""
+    import re
+
+    misplaced = []
+    for e in EXERCISES:
+        path = ROOT / "autograder" / "exercises" / f"{e.id.split('.')[0]}.py"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        names = {}
+        for m in e.mistakes:
+            impl = m.implementation
+            name = next(k for k, v in vars(sys.modules[f"autograder.exercises.{path.stem}"]).items()
+                        if v is impl)
+            at = next(i for i, line in enumerate(lines)
+                      if re.match(rf"(class |def )?{name}\b", line))
+            section = next((line.split()[-1] for line in reversed(lines[:at])
+                            if line.startswith("# ---")), None)
+            names[name] = section
+        misplaced += [f"{e.id}: {n} under {s}" for n, s in names.items() if s != e.id]
+    assert not misplaced, misplaced
+
+
 def test_a_function_rewritten_from_the_reference_is_a_function():
     from autograder.exercises import rewritten
     from solutions.gradients import numerical_gradient

@@ -73,3 +73,18 @@ def test_a_stale_or_missing_guide_is_reported_and_fixed(tmp_path):
     assert "STALE ROW" not in one and "sprint1.and_gate" in one
     two = (guides / "sprint2.md").read_text()
     assert two.startswith("# Facilitator guide — sprint2") and "sprint2.softmax" in two
+
+
+def test_the_check_names_each_stale_guide_and_the_command_that_rewrites_it(monkeypatch, capsys):
+    from autograder.__main__ import main
+
+    monkeypatch.setattr(facilitator, "stale_guides",
+                        lambda: [("sprint3", "the generated section is out of date")])
+    assert main(["facilitator", "--check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["sprint3: the generated section is out of date",
+                   "run `python -m autograder facilitator`"], err
+    monkeypatch.setattr(facilitator, "stale_guides", lambda: [])
+    assert main(["facilitator", "--check"]) == 0
+    assert capsys.readouterr().out == \
+        "every sprint has a facilitator guide with a current list of mistakes\n"

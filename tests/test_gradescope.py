@@ -30,7 +30,7 @@ from autograder.instructor import gradescope
 from autograder.learner.evaluate import evaluate
 
 from .conftest import HELPERS, ROOT, SOLUTIONS, make_helpers, plant_mistake
-from .support import SPRINT, reference_secrets, sprint_specs, wrong_exercise
+from .support import SPRINT, TOKYO_POLICY, reference_secrets, sprint_specs, wrong_exercise
 
 SALT = "gradescope-salt"
 VISIBILITY = ["hidden", "after_due_date", "after_published", "visible"]
@@ -338,13 +338,7 @@ def test_a_bundle_without_a_salt_gets_a_random_one(tmp_path):
 # --------------------------------------------------------------------------- deadlines
 # Tokyo is UTC+9: the policy's sprint1 is due 2026-10-05 23:59 Tokyo = 14:59 UTC, 10 minutes
 # of grace, 0.1 a started day, capped at 0.3; alice has 2 more days on sprint1.
-GS_POLICY = """
-timezone = "Asia/Tokyo"
-late_penalty_per_day = 0.1
-max_penalty = 0.3
-grace_minutes = 10
-[sprints.sprint1]
-due = 2026-10-05T23:59:00
+GS_POLICY = TOKYO_POLICY + """
 [extensions.alice]
 sprint1 = 2
 """

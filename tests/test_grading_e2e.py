@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_code_cell
 
 from autograder.instructor import course, grading
 from autograder.instructor.grading.submitted import _copy_tree
@@ -29,8 +29,12 @@ from autograder.learner.evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, 
 from .conftest import SOLUTIONS, make_helpers
 from .support import (
     GRADEBOOK_JOINS,
+    SAVED_OUTPUT,
     SPRINT,
+    add_saved_output_cell,
+    apply_attack,
     course_repo,
+    load_attack,
     reference_secrets,
     sprint_specs,
     terminal_to,
@@ -41,22 +45,7 @@ from .support import (
 STUDENTS = ("full", "untouched", "wrong", "truncated", "syntax", "hostile_files",
             "hostile_cell")
 HOSTILE = ("hostile_files", "hostile_cell")
-SAVED_OUTPUT = "my own run: 42 of 42 digits right"
-
-PATCH_AT_IMPORT = '''
-
-# --- a hostile learner: make every comparison pass, at import
-import builtins as _b
-import numpy as _np
-import numpy.testing as _npt
-
-_np.allclose = lambda *a, **k: True
-_np.array_equal = lambda *a, **k: True
-_np.isclose = lambda a, b, *args, **k: _np.ones(_np.broadcast(a, b).shape, dtype=bool)
-_npt.assert_allclose = lambda *a, **k: None
-_npt.assert_array_equal = lambda *a, **k: None
-_b.abs = lambda x: 0
-'''
+FILE_ATTACKS = ("patch_numpy_testing", "shipped_packages")
 
 FAKE_PASS_CELL = '''# An added cell: print passes and replace the checker.
 import builtins
@@ -70,19 +59,6 @@ builtins.check = check
 autograder.learner.check = check
 print("✔ PASS  sprint1.step_function  [4/4 cases]")
 '''
-
-FAKE_NUMPY = '''"""Not NumPy: a folder shipped to shadow it."""
-__version__ = "99.0"
-
-
-def allclose(*args, **kwargs):
-    return True
-
-
-def isclose(*args, **kwargs):
-    return True
-'''
-
 
 # --------------------------------------------------------------------------- the class
 def _notebook(folder: Path) -> Path:
@@ -107,12 +83,8 @@ def make_class(release: Path, submitted: Path, specs: list) -> dict:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "markdown":
             cell.source = "A perceptron draws one straight line, so XOR needs two layers."
-    cell = new_code_cell('import os\nprint("checks graded outside:", '
-                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
-    # what the learner's own run printed, saved with the notebook
-    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
-    nb.cells.append(cell)
     nbformat.write(nb, str(_notebook(full)))
+    add_saved_output_cell(full)   # what the learner's own run printed, saved with the notebook
 
     start("untouched")
 
@@ -138,15 +110,11 @@ def make_class(release: Path, submitted: Path, specs: list) -> dict:
     with open(syntax / "helpers" / f"{facts['syntax_module']}.py", "a") as fh:
         fh.write("\n\ndef broken(:\n    pass\n")
 
-    # Stubs that patch NumPy's comparisons and builtins.abs at import, and fake NumPy
-    # packages beside the notebook and inside helpers/.
+    # Stubs that patch NumPy's comparisons at import, and fake NumPy packages
+    # (and a fake checker) beside the notebook and inside helpers/: two of tests/hostile/.
     files = start("hostile_files")
-    for f in (files / "helpers").glob("*.py"):
-        if f.name != "__init__.py":
-            f.write_text(f.read_text() + PATCH_AT_IMPORT)
-    for where in (files / "numpy", files / "helpers" / "numpy"):
-        where.mkdir()
-        (where / "__init__.py").write_text(FAKE_NUMPY)
+    for attack in FILE_ATTACKS:
+        apply_attack(files, load_attack(attack))
 
     cell = start("hostile_cell")
     nb = nbformat.read(str(_notebook(cell)), as_version=4)
@@ -517,6 +485,36 @@ def test_copy_keeps_regular_files_only_with_notes(tmp_path):
     notes = "\n".join(sub.problems)
     for what in ("helpers/ref.py", "pipe.txt", "sparse.bin", "\\udcff.py"):
         assert what in notes, (what, notes)
+
+
+def test_copy_notes_why_each_entry_is_left_out(tmp_path):
+    """One note per entry left out, naming it and the rule: a link, a FIFO, an unsafe name,
+    a folder too deep, a file too large, a file past the submission's file count."""
+    from autograder.instructor.grading import submitted
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    deep = src.joinpath(*[f"d{i}" for i in range(submitted.MAX_DEPTH + 1)])
+    deep.mkdir(parents=True)
+    (deep / "lost.py").write_text("")
+    (src / "a_link.py").symlink_to(tmp_path / "elsewhere.py")
+    os.mkfifo(src / "b_pipe")
+    (src / "c*.py").write_text("")
+    with open(src / "e_big.bin", "wb") as fh:
+        fh.truncate(submitted.MAX_FILE_BYTES + 1)
+    for name in ("f_kept.py", "g_one_too_many.py"):
+        (src / name).write_text("x = 1\n")
+    sub = grading.Submission("alice", SPRINT, None)
+    _copy_tree(src, dest, sub, budget=submitted._Budget(files=1))
+    kept = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())
+    assert kept == ["f_kept.py"], kept
+    why = {"a_link.py": "symbolic link", "b_pipe": "not a regular file",
+           "c*.py": "a file name with characters other than",
+           "/".join(deep.relative_to(src).parts): f"nested deeper than {submitted.MAX_DEPTH}",
+           "e_big.bin": "larger than 50 MB", "g_one_too_many.py": "past the submission's"}
+    assert len(sub.problems) == len(why), sub.problems
+    for name, reason in why.items():
+        assert any(name in note and reason in note for note in sub.problems), \
+            (name, reason, sub.problems)
 
 
 def test_grade_refuses_to_start_without_a_jail_unless_told(tmp_path, monkeypatch, capsys):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -23,31 +22,29 @@ import stat
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from autograder.instructor import course, grading, jail
 
 from .conftest import ROOT, make_helpers
-from .support import SPRINT, sprint_specs, terminal_to
+from .support import (
+    HOSTILE_DIR,
+    SAVED_OUTPUT,
+    SPRINT,
+    add_saved_output_cell,
+    apply_attack,
+    load_attack,
+    sprint_specs,
+    terminal_to,
+    visible_text,
+)
 
-HOSTILE_DIR = Path(__file__).parent / "hostile"
 # HOSTILE_ONLY=name,name grades only those attacks (while working on one)
 ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py")
                  if not os.environ.get("HOSTILE_ONLY")
                  or p.stem in os.environ["HOSTILE_ONLY"].split(","))
 STUDENT_TIMEOUT = 300.0   # wall clock per student: generous, the machine may be shared
 CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 60 s)
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"hostile_{name}", HOSTILE_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 SECRET_TEXT = "OUTSIDE-FILE-CONTENT-ONLY-ROOT-MAY-READ"
 
 
@@ -75,53 +72,6 @@ def student_folder(name: str, attack) -> str | bytes:
     return getattr(attack, "STUDENT", name)
 
 
-def make_attack(release: Path, dest, attack, fill) -> None:
-    """A submission: the released stubs with the attack applied (see hostile/README.md)."""
-    shutil.copytree(release, dest)
-    dest = os.fsencode(dest)
-    at = lambda rel: os.path.join(dest, os.fsencode(rel))   # noqa: E731 - str or bytes
-    code = fill(getattr(attack, "HELPER_CODE", ""))
-    if code:
-        for f in Path(os.fsdecode(dest), "helpers").glob("*.py"):
-            if f.name != "__init__.py":
-                f.write_text(f.read_text() + "\n" + code)
-    for rel, data in (getattr(attack, "FILES", {}) | getattr(attack, "RAW_FILES", {})).items():
-        os.makedirs(os.path.dirname(at(rel)), exist_ok=True)
-        with open(at(rel), "wb") as fh:
-            fh.write(fill(data).encode() if isinstance(data, str) else data)
-    for rel, size in getattr(attack, "SPARSE", {}).items():
-        with open(at(rel), "wb") as fh:
-            fh.truncate(size)
-    for rel, target in getattr(attack, "LINKS", {}).items():
-        path = at(rel)
-        if os.path.lexists(path):
-            os.remove(path)
-        os.symlink(fill(target), path)
-    for rel in getattr(attack, "FIFOS", []):
-        os.mkfifo(at(rel))
-    cells = [new_code_cell(fill(c)) for c in getattr(attack, "CELLS", [])]
-    outputs = [nbformat.from_dict(o) for o in getattr(attack, "OUTPUTS", [])]
-    if outputs:   # saved with the first added code cell, as if the learner had run it
-        if not cells:
-            cells.append(new_code_cell("print('my results')"))
-        cells[0].outputs = outputs
-    cells += [new_markdown_cell(c) for c in getattr(attack, "MARKDOWN", [])]
-    metadata = getattr(attack, "METADATA", {})
-    check_outputs = [nbformat.from_dict(o) for o in getattr(attack, "CHECK_OUTPUTS", [])]
-    if cells or metadata or check_outputs:
-        nb_path = next(Path(os.fsdecode(dest)).glob("sprint*_*.ipynb"))   # the sprint's
-        nb = nbformat.read(str(nb_path), as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
-                cell.outputs = list(check_outputs)
-        pos = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                    and "from autograder import check" in c.source), 0)
-        for i, cell in enumerate(cells):
-            nb.cells.insert(pos + 1 + i, cell)
-        nb.metadata.update(metadata)
-        nbformat.write(nb, str(nb_path))
-
-
 def reference_lines(repo: Path) -> set:
     """Lines of the reference solutions that no released stub holds (the answers)."""
     stubs = {ln.strip() for f in (repo / "helpers").glob("*.py")
@@ -134,7 +84,7 @@ def reference_lines(repo: Path) -> set:
 
 def _in_the_kernel(name: str) -> bool:
     """Whether the attack acts through the notebook's kernel (its cells or kernelspec)."""
-    attack = _load(name)
+    attack = load_attack(name)
     return hasattr(attack, "CELLS") or hasattr(attack, "METADATA")
 
 
@@ -168,14 +118,15 @@ def hostile(request, tmp_path_factory):
     submitted = tmp / "submitted"
     shutil.copytree(release, submitted / "honest" / SPRINT)
     make_helpers(submitted / "honest" / SPRINT, repo / "solutions")
-    _add_saved_output_cell(submitted / "honest" / SPRINT)
+    add_saved_output_cell(submitted / "honest" / SPRINT)
     shutil.copytree(release, submitted / "victim" / SPRINT)
     make_helpers(submitted / "victim" / SPRINT, repo / "solutions")
     for name in attacks:
-        attack = _load(name)
+        attack = load_attack(name)
         folder = os.path.join(os.fsencode(submitted), os.fsencode(student_folder(name, attack)),
                               SPRINT.encode())
-        make_attack(release, os.fsdecode(folder), attack, fill)
+        shutil.copytree(release, os.fsdecode(folder))
+        apply_attack(folder, attack, fill)
     repo_before = _digest(repo, skip="grading")
     victim_before = _digest(submitted / "victim")
     secret_before = _digest(secret.parent)
@@ -224,38 +175,12 @@ def _saved_rows(tmp_path_factory, mode: str) -> list | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-SAVED_OUTPUT = "my own run: 42 of 42 digits right"
-
-
-def _add_saved_output_cell(folder: Path) -> None:
-    """A last cell that says whether the grader's kernel ran it, saved with the learner's
-    own output (what the feedback shows when the notebook does not run)."""
-    from nbformat.v4 import new_output
-
-    nb_path = next(folder.glob(f"{SPRINT}_*.ipynb"))
-    nb = nbformat.read(str(nb_path), as_version=4)
-    cell = new_code_cell('import os\nprint("checks graded outside:", '
-                         'os.environ.get("COURSE_GRADED_OUTSIDE"))')
-    cell.outputs = [new_output("stream", name="stdout", text=SAVED_OUTPUT)]
-    nb.cells.append(cell)
-    nbformat.write(nb, str(nb_path))
-
-
-def _visible(page: Path) -> str:
-    """What a reader sees of an HTML page (tags and styles dropped, entities decoded)."""
-    import html
-
-    text = page.read_text(encoding="utf-8")
-    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
 @pytest.mark.slow
 def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(hostile):
     assert "To connect another client" not in hostile["terminal"]
     assert "--existing" not in hostile["terminal"]
     log = (hostile["out"] / "logs" / f"{SPRINT}__honest.log").read_text(encoding="utf-8")
-    page = _visible(next((hostile["out"] / "feedback" / "honest" / SPRINT).glob("*.html")))
+    page = visible_text(next((hostile["out"] / "feedback" / "honest" / SPRINT).glob("*.html")))
     assert "Graded by the course's grader, outside the notebook" in page
     if hostile["mode"] == "executed":
         assert "--- the kernel's own output" in log   # kept in the submission's log
@@ -300,7 +225,7 @@ def _scores(rows, student):
 
 
 def _refused(name: str) -> bool:
-    return bool(getattr(_load(name), "REFUSED", False))
+    return bool(getattr(load_attack(name), "REFUSED", False))
 
 
 @pytest.mark.slow
@@ -393,7 +318,8 @@ def test_the_class_report_builds(hostile, tmp_path):
 
 @pytest.mark.slow
 def test_no_terminal_escape_reaches_the_summary(hostile):
-    text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
+    text = hostile["summary"] + "".join((hostile["out"] / name).read_text(encoding="utf-8")
+                                        for name in ("summary.txt", "summary.json"))
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
     print(f"hostile batch, notebooks {hostile['mode']}: {hostile['seconds']:.0f} s")
 
@@ -415,7 +341,7 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
             by_student.setdefault(student, {})[cell] = auto
     for attack in hostile["attacks"]:
         if _refused(attack):
-            assert student_folder(attack, _load(attack)) not in by_student, attack
+            assert student_folder(attack, load_attack(attack)) not in by_student, attack
             continue
         assert set(by_student.get(attack, {})) == check_ids, attack
         assert sum(by_student[attack].values()) == 0, attack

@@ -110,13 +110,27 @@ def test_every_message_is_translated_and_current():
         "\nrun `python -m autograder translate update` and translate the entries"
 
 
+def _code_only(english: str, japanese: str) -> bool:
+    """Whether ``japanese`` is ``english`` kept as it is (a case's label that is all code and
+    numbers, ``W (7, 2)``), up to the Japanese comma between its items."""
+    return japanese.replace("、", ", ") == english
+
+
 def test_translated_messages_keep_their_placeholders():
     catalog = i18n.read_catalog(i18n.catalog_path("ja"))
     names = re.compile(r"\{(\w*)\}")
     for m in catalog:
         if m.id and m.string:
             assert sorted(names.findall(m.id)) == sorted(names.findall(m.string)), m.id
-            assert JAPANESE.search(m.string), f"not translated: {m.id!r}"
+            kept = i18n.LABEL_COMMENT in m.auto_comments and _code_only(m.id, m.string)
+            assert JAPANESE.search(m.string) or kept, f"not translated: {m.id!r}"
+
+
+def test_only_a_label_of_code_and_numbers_may_stay_as_it_is():
+    assert _code_only("W (7, 2)", "W (7, 2)")
+    assert _code_only("ratio 0.2, seed 7", "ratio 0.2、seed 7")
+    assert not _code_only("the truth table", "the truth tables")
+    assert not _code_only("the truth table", "真理値表") and JAPANESE.search("真理値表")
 
 
 def test_a_stale_message_translation_is_not_used(lang, tmp_path, monkeypatch):
@@ -321,6 +335,42 @@ def test_a_glossary_term_is_rendered_one_way():
     variants = tomllib.loads(VARIANTS.read_text(encoding="utf-8"))
     found = second_renderings(_japanese_texts(), variants)
     assert not found, "\n".join(found)
+
+
+def _every_japanese_text():
+    """``[(where, English, Japanese)]`` of every Japanese text of the course: the messages,
+    the notebooks', tiered hints', docstrings' and facilitator guides' catalogs (every
+    ``.po`` of the Japanese edition), and the hand-written README.ja.md."""
+    catalogs = [i18n.catalog_path("ja"), *sorted((i18n.TRANSLATIONS / "ja").rglob("*.po")),
+                *sorted((i18n.HINTS / "ja").glob("*.po"))]
+    out = []
+    for path in catalogs:
+        for m in i18n.read_catalog(path):
+            if m.id and m.string:
+                out.append((f"{path.relative_to(ROOT)}: {m.context or m.id[:40]}", m.id,
+                            m.string))
+    out.append(("README.ja.md", "", (ROOT / "README.ja.md").read_text(encoding="utf-8")))
+    return out
+
+
+def test_a_glossary_term_is_rendered_one_way_in_every_japanese_text():
+    texts = _every_japanese_text()
+    where = {w.split(":", 1)[0].rsplit("/", 1)[0] for w, _en, _ja in texts}
+    assert {"autograder/learner/locale/ja/LC_MESSAGES", "translations/ja",
+            "translations/ja/docstrings", "translations/ja/facilitator",
+            "autograder/learner/hint_texts/ja", "README.ja.md"} <= where, where
+    variants = tomllib.loads(VARIANTS.read_text(encoding="utf-8"))
+    found = second_renderings(texts, variants)
+    assert not found, "\n".join(found)
+
+
+def test_a_progress_bar_is_the_glossarys_shinchoku_bar():
+    """JupyterLab's Japanese language pack has no word for it; the glossary's progress is 進捗,
+    so tqdm's bar is 進捗バー, never プログレスバー."""
+    variants = tomllib.loads(VARIANTS.read_text(encoding="utf-8"))
+    assert "進捗バー" in glossary_terms() and "プログレスバー" in variants["進捗バー"]
+    assert any("進捗バー" in ja for _w, _en, ja in _every_japanese_text())
+    assert second_renderings([("x", "", "tqdm のプログレスバーを表示します")], variants)
 
 
 def test_the_japanese_terms_an_english_text_names_are_in_its_translation():

@@ -459,14 +459,19 @@ def test_a_japanese_release_ships_the_japanese_docstrings(releases):
     assert declared
     for f in en.glob("*.py"):
         assert f.read_bytes() == (ROOT / "helpers" / f.name).read_bytes(), f.name
+        english = f.read_text("utf-8")
         if f.stem not in declared | {"perceptron", "layers"}:
-            assert (ja / f.name).read_bytes() == f.read_bytes(), f.name
+            assert (ja / f.name).read_text("utf-8") == stubs.localize_messages(english, "ja")
             continue
         text = (ja / f.name).read_text("utf-8")
         compile(text, f.name, "exec")
-        assert docstrings._code(text) == docstrings._code(f.read_text("utf-8"))
-        assert text.count("raise NotImplementedError") == f.read_text("utf-8").count(
+        # the same code but for each stub's message, which is in Japanese
+        assert docstrings._code(text) == docstrings._code(stubs.localize_messages(english, "ja"))
+        assert text.count("raise NotImplementedError") == english.count(
             "raise NotImplementedError")
+        stub = r'NotImplementedError\("[\w.]+: {}"\)'    # a generated stub's (not an f-string)
+        assert len(re.findall(stub.format("まだ実装されていません"), text)) == \
+            len(re.findall(stub.format("not implemented yet"), english)), f.name
         shipped = {d.context: d.text for d in docstrings.docstrings(text, f.stem)}
         if f.stem in ("perceptron", "layers"):                   # the tmp catalog's
             assert all(t.startswith("【訳】") for t in shipped.values())

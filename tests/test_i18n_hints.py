@@ -243,7 +243,7 @@ def _or_gate_helpers(tmp_path):
 
 EN_DETAIL = ("      case 1 of 3 (the truth table): return: wrong value at index (1,): expected 0, "
              "got 1; 2 of 4 values differ, largest error 1")
-JA_DETAIL = ("      ケース 3 件中 1 件目 (the truth table): return: "
+JA_DETAIL = ("      ケース 3 件中 1 件目 (真理値表): return: "
              "インデックス (1,) の値が違います: 期待される値は 0、返ってきたのは 1 です。"
              "4 個中 2 個の値が違い、最大の誤差は 1 です")
 

@@ -17,11 +17,9 @@ import re
 
 from autograder.instructor import policy, report
 
-POLICY = """
-late_penalty_per_day = 0.25
-max_penalty = 0.5
-[sprints.sprint1]
-due = 2026-10-05T23:59:00Z
+from .support import UTC_POLICY
+
+POLICY = UTC_POLICY + """
 [accommodations]
 carol = 3
 """

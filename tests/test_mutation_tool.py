@@ -133,7 +133,8 @@ def test_three_mutants_end_to_end(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     table = out.read_text()
-    assert "| `solutions/param_count.py` | reference | 3 | 3 | 0 | 0 | 0 | 100.0 % |" in table
+    # the third mutant, int(s) -> (s) in count_parameters, is listed as equivalent
+    assert "| `solutions/param_count.py` | reference | 3 | 2 | 0 | 1 | 0 | 100.0 % |" in table
 
 
 def test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion():

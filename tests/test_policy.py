@@ -14,15 +14,9 @@ import pytest
 from autograder import __main__ as cli
 from autograder.instructor import policy as pol
 
-POLICY = """
-timezone = "Asia/Tokyo"
-late_penalty_per_day = 0.1
-max_penalty = 0.3
-grace_minutes = 10
+from .support import TOKYO_POLICY
 
-[sprints.sprint1]
-due = 2026-10-05T23:59:00
-
+POLICY = TOKYO_POLICY + """
 [sprints.sprint2]
 due = 2026-10-12T23:59:00+09:00
 grace_minutes = 0

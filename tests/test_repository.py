@@ -53,6 +53,17 @@ def test_no_generated_files_are_tracked():
     assert junk == []
 
 
+def test_tests_change_the_environment_through_monkeypatch_only():
+    """A variable set in ``os.environ`` by hand outlives the test that set it (and leaks into
+    every later test of the worker): tests use ``monkeypatch.setenv`` / ``delenv``, which
+    pytest undoes, or pass ``env=`` to the process they start."""
+    writes = re.compile(r"os\.environ(\[[^\]]+\]\s*=[^=]|\.(update|pop|setdefault|clear)\()"
+                        r"|del\s+os\.environ|os\.(putenv|unsetenv)\(")
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        found = [m.group(0) for m in writes.finditer(path.read_text(encoding="utf-8"))]
+        assert not found, f"{path.name} changes os.environ by hand ({found}): use monkeypatch"
+
+
 def test_test_modules_share_through_the_support_module_only():
     """Shared helpers and fixtures live in tests/support.py (fixtures reach every test through
     conftest.py); no test module imports another, and PyTorch is skipped for one reason."""

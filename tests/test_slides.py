@@ -171,6 +171,27 @@ def test_every_cell_has_slide_metadata(path):
     assert first.metadata.slideshow.slide_type == "slide", "the title opens the first slide"
 
 
+def test_the_check_names_each_untagged_cell_and_the_command_that_tags_them(
+        tmp_path, monkeypatch, capsys):
+    from autograder.__main__ import main
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x = 1")]
+    slides.tag_notebook(nb)
+    nb.cells.append(nbformat.v4.new_code_cell("y = 2"))       # added after tagging
+    path = tmp_path / "sprint9_new.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(slides, "sprint_notebooks", lambda: [path])
+    assert main(["slides", "--check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["sprint9_new.ipynb: cells without a slide type: [2]",
+                   "run `python -m autograder slides --tag`"], err
+    slides.tag_notebook(nb)
+    nbformat.write(nb, path)
+    assert main(["slides", "--check"]) == 0
+    assert capsys.readouterr().out == "every sprint notebook has slide metadata\n"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_slides_render_with_every_part_and_problem(path, rendered):
     page = rendered[path.stem]

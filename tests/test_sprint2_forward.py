@@ -7,9 +7,6 @@ against itself, the case generators' coverage, and an oracle comparison with PyT
 """
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -21,17 +18,11 @@ from autograder.learner.registry import prepare
 from solutions import activations as act
 from solutions import forward as fw
 
+from .numeric import no_float_warnings
+
 EXERCISES = {e.id: e for e in sprint2.EXERCISES}
 FINITE = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 ANY_FLOAT = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
-
-
-@contextlib.contextmanager
-def _no_float_warnings():
-    """Inside: an overflow, a 0/0 or a division by 0 raises (underflow to 0 is fine)."""
-    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
-        warnings.simplefilter("error")
-        yield
 
 
 def _random_network(rng, sizes):
@@ -64,7 +55,7 @@ def test_init_network_is_figure_3_15_and_fresh_on_every_call():
 # --------------------------------------------------------------------------- stability
 def test_extreme_inputs_give_exact_limits_without_any_warning():
     big = np.array([-1e308, -1e5, -800.0, -40.0, 0.0, 40.0, 800.0, 1e5, 1e308])
-    with _no_float_warnings():
+    with no_float_warnings():
         s = act.sigmoid(big)
         t = act.tanh(big)
         ds, dt = act.sigmoid_grad(big), act.tanh_grad(big)
@@ -115,7 +106,7 @@ def test_tanh_and_relu_identities(x):
 @given(arrays(np.float64, array_shapes(min_dims=1, max_dims=2, max_side=6), elements=ANY_FLOAT),
        st.floats(-1e3, 1e3))
 def test_softmax_rows_are_distributions_invariant_to_a_shift(x, shift):
-    with _no_float_warnings():
+    with no_float_warnings():
         y = act.softmax(x)
     assert y.shape == x.shape
     assert np.all((y >= 0) & (y <= 1))

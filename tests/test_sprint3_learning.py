@@ -9,9 +9,6 @@ step, the two-layer net against a hand-derived gradient and against an in-place
 """
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import nbformat
 import numpy as np
 import pytest
@@ -28,17 +25,10 @@ from solutions import numerical_net as nn
 from solutions.activations import sigmoid, softmax
 
 from .conftest import ROOT
+from .numeric import no_float_warnings
 
 EXERCISES = {e.id: e for e in sprint3.EXERCISES}
 BOOK_Y, BOOK_Y_BAD, BOOK_T = sprint3.BOOK_Y, sprint3.BOOK_Y_BAD, sprint3.BOOK_T
-
-
-@contextlib.contextmanager
-def _no_float_warnings():
-    """Inside: an overflow, a 0/0, a log of 0 or a division by 0 raises."""
-    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
-        warnings.simplefilter("error")
-        yield
 
 
 def _function_2(x):
@@ -78,7 +68,7 @@ def test_the_books_simple_net_gradient():
 
 # --------------------------------------------------------------------------- losses
 def test_cross_entropy_is_finite_and_quiet_at_log_zero():
-    with _no_float_warnings():
+    with no_float_warnings():
         zero_at_truth = ls.cross_entropy_error(np.array([0.0, 0.3, 0.7]), 0)
         onehot = ls.cross_entropy_error(np.array([0.0, 0.3, 0.7]), np.array([1, 0, 0]))
         zeros_elsewhere = ls.cross_entropy_error(BOOK_Y, BOOK_T)

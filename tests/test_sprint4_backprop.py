@@ -9,9 +9,6 @@ oracle comparison of every layer with PyTorch autograd.
 """
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -24,19 +21,11 @@ from solutions import backprop_net as bn
 from solutions import gradient_check as gc
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
-from .numeric import central_difference, max_relative_error
+from .numeric import central_difference, max_relative_error, no_float_warnings
 
 EXERCISES = {e.id: e for e in sprint4.EXERCISES}
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_T = np.array([0, 1, 1, 0])
-
-
-@contextlib.contextmanager
-def _no_float_warnings():
-    """Inside: an overflow, a 0/0 or a division by 0 raises (underflow to 0 is fine)."""
-    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
-        warnings.simplefilter("error")
-        yield
 
 
 # --------------------------------------------------------------------------- the book's numbers
@@ -133,7 +122,7 @@ def test_every_backward_matches_central_differences(seed):
 
 # --------------------------------------------------------------------------- stability, purity
 def test_large_inputs_give_exact_limits_without_any_warning():
-    with _no_float_warnings():
+    with no_float_warnings():
         sig = Sigmoid()
         y = sig.forward(np.array([-1e5, -800.0, 0.0, 800.0, 1e5]))
         dx = sig.backward(np.ones(5))

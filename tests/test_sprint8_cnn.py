@@ -25,17 +25,6 @@ from .numeric import central_difference, max_relative_error
 EXERCISES = {e.id: e for e in sprint8.EXERCISES}
 
 
-def _random_conv_setup(rng, max_hw=7):
-    """Random x, W, b, stride, pad; non-square images and kernels, C and F up to 3."""
-    N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
-    FH, FW = (int(v) for v in rng.integers(1, 4, size=2))
-    stride, pad = int(rng.integers(1, 4)), int(rng.integers(0, 3))
-    H = int(rng.integers(max(FH - 2 * pad, 1), max_hw + 1))
-    W_ = int(rng.integers(max(FW - 2 * pad, 1), max_hw + 1))
-    return (rng.normal(size=(N, C, H, W_)), rng.normal(size=(F, C, FH, FW)), rng.normal(size=F),
-            stride, pad)
-
-
 # --------------------------------------------------------------------------- worked examples
 @pytest.mark.parametrize("args,want", [
     ((28, 5), 24),                 # MNIST with 5×5 filters, the book's SimpleConvNet
@@ -106,7 +95,7 @@ def test_simple_convnet_parameter_count_matches_the_network():
 @pytest.mark.parametrize("seed", range(6))
 def test_conv_backward_matches_central_differences(seed):
     rng = np.random.default_rng(seed)
-    x, W, b, stride, pad = _random_conv_setup(rng, max_hw=6)
+    x, W, b, stride, pad = sprint8.random_conv(rng, max_hw=6)
     out = conv2d_forward_loops(x, W, b, stride, pad)
     g = rng.normal(size=out.shape)                  # L = sum(out * g), dL/dout = g
     def loss(x_, W_, b_):
@@ -173,7 +162,7 @@ def test_cnn_gradient_matches_central_differences():
 @pytest.mark.parametrize("seed", range(8))
 def test_loop_and_vectorised_convolution_agree(seed):
     rng = np.random.default_rng(200 + seed)
-    x, W, b, stride, pad = _random_conv_setup(rng, max_hw=9)
+    x, W, b, stride, pad = sprint8.random_conv(rng, max_hw=9)
     layer = Conv2d(W, b, stride, pad)
     out = layer.forward(x)
     np.testing.assert_allclose(out, conv2d_forward_loops(x, W, b, stride, pad),
@@ -293,7 +282,7 @@ def test_float32_stays_float32_through_every_layer_and_the_network():
 
 def test_layers_leave_their_inputs_alone():
     rng = np.random.default_rng(2)
-    x, W, b, stride, pad = _random_conv_setup(rng)
+    x, W, b, stride, pad = sprint8.random_conv(rng)
     copies = [a.copy() for a in (x, W, b)]
     conv2d_forward_loops(x, W, b, stride, pad)
     layer = Conv2d(W, b, stride, pad)
@@ -347,7 +336,7 @@ def test_a_training_step_runs_one_forward_pass():
 @pytest.mark.parametrize("seed", range(10))
 def test_convolution_agrees_with_pytorch(seed, torch):
     rng = np.random.default_rng(300 + seed)
-    x, W, b, stride, pad = _random_conv_setup(rng, max_hw=10)
+    x, W, b, stride, pad = sprint8.random_conv(rng, max_hw=10)
     if seed == 0:                                       # the case the issue names, for sure
         x, W, b, stride, pad = (rng.normal(size=(2, 3, 7, 9)), rng.normal(size=(4, 3, 3, 2)),
                                 rng.normal(size=4), 2, 1)

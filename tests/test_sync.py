@@ -139,6 +139,16 @@ def test_the_command_and_its_alias():
         assert "matches" in run.stdout
 
 
+def test_a_finding_shows_its_path_from_the_root_or_whole_outside_it(tmp_path):
+    from autograder.authoring.guide_translation import OutOfDate
+
+    inside = ROOT / "docs" / "facilitator" / "ja" / "sprint0.md"
+    assert str(sync.Finding(inside, "stale")) == "docs/facilitator/ja/sprint0.md: stale"
+    assert str(sync.Finding(tmp_path / "x", "stale")) == f"{tmp_path / 'x'}: stale"
+    assert str(OutOfDate(inside)) == \
+        "docs/facilitator/ja/sprint0.md: out of date (python -m autograder translate build)"
+
+
 def test_check_exits_1_when_something_is_stale(tmp_path, monkeypatch):
     stale = sync.Report(changes=[sync.Finding(tmp_path / "x", "stale")])
     monkeypatch.setattr(sync, "sync", lambda check=False: stale)

@@ -278,8 +278,10 @@ def lookup(lang: str, directory: Path | None = None):
 def localize_helpers(helpers_dir: Path, lang: str, *, directory: Path | None = None,
                      solutions_dir: Path | None = None) -> list:
     """A release's ``helpers_dir`` (a copy of the generated stubs) with the docstrings of the
-    modules declared translated into ``lang``. Raises :class:`TranslationError` when one of
-    their docstrings has no current translation. Returns the files rewritten."""
+    modules declared translated into ``lang``, and every stub's ``NotImplementedError`` message
+    in ``lang`` (:func:`autograder.authoring.stubs.localize_messages`). Raises
+    :class:`TranslationError` when one of their docstrings has no current translation.
+    Returns the files rewritten."""
     if lang == DEFAULT:
         return []
     found = all_problems(lang, directory=directory, solutions_dir=solutions_dir)
@@ -287,13 +289,13 @@ def localize_helpers(helpers_dir: Path, lang: str, *, directory: Path | None = N
         raise TranslationError.listing(found, "docstring(s)", lang,
                                        f"translations/{lang}/{FOLDER}/")
     find = lookup(lang, directory)
+    declared = set(translated_modules(lang, directory))
     written = []
-    for module in translated_modules(lang, directory):
-        path = Path(helpers_dir) / f"{module}.py"
-        if not path.is_file():
-            continue
+    for path in sorted(Path(helpers_dir).glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        new = translate_source(text, module, find)
+        new = stubs.localize_messages(text, lang)
+        if path.stem in declared:
+            new = translate_source(new, path.stem, find)
         if new != text:
             path.write_text(new, encoding="utf-8")
             written.append(path)
@@ -311,8 +313,9 @@ class Switched:
 def switch_helpers(lang: str, helpers_dir: Path | None = None, *,
                    solutions_dir: Path | None = None, directory: Path | None = None) -> list:
     """A clone's ``helpers/`` in ``lang`` (``en``: back to the English stubs): each file that
-    is still an untouched generated stub (the English one, or one this wrote in any language)
-    is rewritten; a file the learner edited is never touched. Returns a :class:`Switched` per
+    is still an untouched generated stub (the English one, or one this wrote in any language:
+    its docstrings and its stubs' ``NotImplementedError`` messages in that language) is
+    rewritten; a file the learner edited is never touched. Returns a :class:`Switched` per
     helper module with docstrings in some language."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
@@ -326,15 +329,18 @@ def switch_helpers(lang: str, helpers_dir: Path | None = None, *,
         if not any(module in d for d in declared.values()):
             continue
         editions = {DEFAULT: text}
+        untouched = {text}
         for x in others:
             if module in declared[x]:
-                editions[x] = translate_source(text, module, lookup(x, directory))
+                translated = translate_source(text, module, lookup(x, directory))
+                editions[x] = stubs.localize_messages(translated, x)
+                untouched |= {translated, editions[x]}   # (written before stubs said it in x)
         path = helpers_dir / name
         have = path.read_text(encoding="utf-8") if path.is_file() else None
         want = editions.get(lang, text)
         if have == want:
             out.append(Switched(name, "already"))
-        elif have in editions.values():
+        elif have in untouched:
             path.write_text(want, encoding="utf-8")
             out.append(Switched(name, "rewritten"))
         else:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..learner import i18n
 from . import facilitator
+from .sync import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = "facilitator"                       # translations/<lang>/facilitator/, docs/facilitator/
@@ -153,17 +154,10 @@ def extract_table():
 
 # --------------------------------------------------------------------------- checking
 @dataclass(frozen=True)
-class OutOfDate:
+class OutOfDate(Finding):
     """A built guide that differs from what its English guide and catalog make now."""
 
-    path: Path
-
-    def __str__(self) -> str:
-        try:
-            where = self.path.relative_to(ROOT)
-        except ValueError:
-            where = self.path
-        return f"{where}: out of date (python -m autograder translate build)"
+    message: str = "out of date (python -m autograder translate build)"
 
 
 def catalog_problems(name: str, lang: str, repo: Path | None = None) -> list:

@@ -14,6 +14,10 @@ Each region becomes, at the same indentation::
         # YOUR CODE HERE (Problem ... in the notebook; the docstring above says what to do)
         raise NotImplementedError("step_function: not implemented yet")
 
+The Japanese edition's stubs (a release ``--lang ja``, or a clone after ``./course start
+--lang ja``) say it in Japanese, ``"step_function: まだ実装されていません"``
+(:func:`localize_messages`), beside their Japanese docstrings.
+
 A module without markers (plotting, data loading, provided layers) is copied whole.
 ``python -m autograder stubs`` writes ``helpers/``; ``python -m autograder stubs --check``
 exits 1 when ``helpers/`` differs from what it would write.
@@ -24,6 +28,7 @@ import re
 from pathlib import Path
 
 from ..learner.errors import CourseError
+from ..learner.i18n import NOT_YET, not_yet
 
 ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -37,6 +42,24 @@ Each module belongs to a sprint (``perceptron.py`` to sprint 1, ...). Replace ea
 """
 '''
 _DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+(\w+)")
+#: A stub's raise line, as :func:`stub_raise` writes it (the groups: up to the words, after).
+_RAISE = re.compile(r'^(\s*raise NotImplementedError\("[\w.<>]+: )' + re.escape(NOT_YET)
+                    + r'("\)\n)', re.MULTILINE)
+
+
+def stub_raise(where: str, words: str = NOT_YET) -> str:
+    """The statement of a stub: ``raise NotImplementedError("<where>: not implemented yet")``
+    (``words``: those of another language, :func:`autograder.learner.i18n.not_yet`)."""
+    return f'raise NotImplementedError("{where}: {words}")'
+
+
+def localize_messages(source: str, lang: str) -> str:
+    """``source`` (a generated stub module) with each stub's ``NotImplementedError`` message
+    in ``lang`` (``Affine.forward: まだ実装されていません``); nothing else changes."""
+    words = not_yet(lang)
+    if words == NOT_YET or '"' in words or "\\" in words:
+        return source
+    return _RAISE.sub(lambda m: m.group(1) + words + m.group(2), source)
 
 
 class MarkerError(CourseError, ValueError):
@@ -66,7 +89,7 @@ def strip_solutions(source: str, filename: str = "<source>") -> str:
             indent = line[: len(line) - len(line.lstrip())]
             where = _enclosing(lines, i, len(indent))
             out.append(f"{indent}# YOUR CODE HERE\n")
-            out.append(f'{indent}raise NotImplementedError("{where}: not implemented yet")\n')
+            out.append(f'{indent}{stub_raise(where)}\n')
         elif stripped == END:
             if not inside:
                 raise MarkerError(f"{filename}:{i + 1}: {END} without {BEGIN}")

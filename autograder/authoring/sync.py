@@ -57,7 +57,8 @@ TITLE_NUMBER = re.compile(r"^Problem (\d+)\b")
 
 @dataclass(frozen=True)
 class Finding:
-    """One file sync writes (``changes``) or one disagreement only an author can fix."""
+    """One file a command writes (``changes``) or one disagreement only an author can fix,
+    shown with its path from the repository's root."""
 
     path: Path
     message: str
@@ -219,13 +220,6 @@ def sync_sample_output(nb, root: Path) -> list:
                 return ["the sample check output"]
             return []
     return []
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def sync(root: Path | None = None, *, check: bool = False) -> Report:

@@ -5,9 +5,12 @@ import the reference solutions and generate hidden cases, and never ship to lear
 The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in
 :func:`numbered` and write each title without its number.
 
-A known mistake in a class subclasses the reference and overrides only what it gets wrong;
-where that is a line or two inside a reference method, :func:`rewritten` makes the subclass
-from the reference's own source with those lines changed."""
+A known mistake is declared where its code is, with its hint above it (:func:`hint`), in the
+section of the module headed by its exercise's id; the exercise lists it by name,
+``mistakes=known(_as_row, _as_column_by_transpose)`` (:func:`known`). A known mistake in a
+class subclasses the reference and overrides only what it gets wrong; where that is a line
+or two inside a reference method, :func:`rewritten` makes the subclass from the reference's
+own source with those lines changed (its ``hint=`` is the hint)."""
 from __future__ import annotations
 
 import inspect
@@ -16,7 +19,6 @@ import sys
 import textwrap
 from collections import Counter
 from dataclasses import replace
-from functools import partial
 
 from ..learner.registry import Mistake
 
@@ -41,11 +43,47 @@ def numbered(exercises: list) -> list:
     return out
 
 
+_HINT = "known_mistake_hint"     # the attribute :func:`hint` sets
+
+
+def hint(text: str):
+    """Decorate a known mistake (a function, a class, or any object that takes attributes)
+    with the hint a learner whose code answers like it gets; it returns the object itself,
+    so that a mistake class can still be subclassed and a test can still use it.
+
+    >>> @hint("You made a row, shape (1, D). A column has shape (D, 1).")
+    ... def _as_row(v):
+    ...     return v.reshape(1, -1)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"a hint is a non-empty string, not {text!r}")
+
+    def attach(mistake):
+        setattr(mistake, _HINT, text)
+        return mistake
+    return attach
+
+
+def known(*mistakes) -> list[Mistake]:
+    """The :class:`Mistake` records of an exercise, each with the hint :func:`hint` gave its
+    implementation. A mistake without a hint of its own (a class does not count its base's)
+    stops the import here, naming it."""
+    out = []
+    for m in mistakes:
+        text = vars(m).get(_HINT) if hasattr(m, "__dict__") else None
+        if text is None:
+            name = getattr(m, "__qualname__", None) or repr(m)
+            raise ValueError(f"the known mistake {name} has no hint: put @hint(\"...\") above "
+                             "its definition (or pass hint= to rewritten)")
+        out.append(Mistake(m, text))
+    return out
+
+
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.M)
 _REWRITES: Counter = Counter()
 
 
-def rewritten(reference, *changes: tuple[str, str]):
+def rewritten(reference, *changes: tuple[str, str], hint: str | None = None):
     """A known mistake written as its difference from the reference: ``reference`` (a
     reference function, or a method of a reference class) with each ``(old, new)`` change
     made to its own source. A function gives a function; a method gives a subclass of its
@@ -54,10 +92,12 @@ def rewritten(reference, *changes: tuple[str, str]):
     Each ``old`` must stand exactly once in the reference: when the reference is edited so
     that it no longer does, the import stops here and names the mistake to update, instead
     of a copied method silently drifting away from the reference. The result keeps its source
-    in ``rewritten_source``, so that a test can paste it into a learner's module.
+    in ``rewritten_source``, so that a test can paste it into a learner's module. ``hint``
+    is the known mistake's hint, as :func:`hint` gives it.
 
     >>> from solutions.optimizers import SGD
-    >>> Uphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
+    >>> Uphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "),
+    ...                    hint="Step downhill: params[key] -= lr * grads[key].")
     """
     owner = sys.modules[reference.__module__]
     src = _MARKERS.sub("", textwrap.dedent(inspect.getsource(reference)))
@@ -78,10 +118,7 @@ def rewritten(reference, *changes: tuple[str, str]):
     exec(compile(src, f"<{name}>", "exec"), namespace)   # the reference's own source, changed
     made = namespace[name]
     made.rewritten_source = src
+    if hint is not None:
+        setattr(made, _HINT, hint)
     return made
 
-
-def slips(implementation, **hints: str) -> list:
-    """The known mistakes of one implementation that makes each of several slips, chosen by
-    its keyword ``mistake``: one :class:`Mistake` per keyword of ``hints``, with its hint."""
-    return [Mistake(partial(implementation, mistake=slip), hint) for slip, hint in hints.items()]

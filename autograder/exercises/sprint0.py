@@ -9,8 +9,8 @@ exactly when a learner needs the hint. On the other shapes the generic shape mes
 import numpy as np
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case
-from . import numbered
+from ..learner.registry import Exercise, case
+from . import hint, known, numbered
 
 EXACT = Tolerance(rtol=0, atol=0)
 CLOSE = Tolerance(rtol=1e-9, atol=1e-12)
@@ -50,59 +50,93 @@ def _gen_positive_rows(rng):
     return case(rng.uniform(0.1, 5.0, size=shape), label=f"random X {shape}")
 
 
-# --------------------------------------------------------------------------- mistakes
+# --------------------------------------------------------------------------- sprint0.as_column
+@hint("You made a row, shape (1, D). A column has shape (D, 1): `v.reshape(-1, 1)` (the -1 goes "
+      "first) or `v[:, np.newaxis]`.")
 def _as_row(v):
     return np.asarray(v).reshape(1, -1)
 
 
+@hint("`.T` of a 1-D array does nothing: a (D,) array has only one axis to transpose. Add the "
+      "second axis with `v.reshape(-1, 1)` or `v[:, np.newaxis]`.")
 def _as_column_by_transpose(v):
     return np.asarray(v).T
 
 
+# --------------------------------------------------------------------------- sprint0.add_bias
+@hint("b was added down the rows (b[0] to row 0, b[1] to row 1, ...). It has one value per "
+      "*column*: `X + b` with b of shape (D,) lines up with the last axis by itself; do not turn b "
+      "into a column.")
 def _bias_down_the_rows(X, b):
     return X + b[:, np.newaxis]
 
 
+# --------------------------------------------------------------------------- sprint0.affine
+@hint("You returned X @ W: add the bias b (shape (M,)), `X @ W + b`.")
 def _affine_without_bias(X, W, b):
     return X @ W
 
 
+@hint("You computed W @ X. The order matters in a matrix product (行列の積): (N, D) @ (D, M) -> "
+      "(N, M) is `X @ W`. W @ X only runs here because the matrices are square, and gives other "
+      "numbers.")
 def _affine_w_at_x(X, W, b):
     return W @ X + b
 
 
+@hint("`*` multiplies element by element (it only ran because the shapes happen to match). The "
+      "matrix product is `X @ W` (or `np.dot(X, W)`).")
 def _affine_elementwise(X, W, b):
     return X * W + b
 
 
+# --------------------------------------------------------------------------- sprint0.row_means
+@hint("Right numbers, flat shape (N,): pass `keepdims=True` to keep the averaged axis as length 1, "
+      "so the result is a column (N, 1).")
 def _row_means_flat(X):
     return np.mean(X, axis=1)
 
 
+@hint("You averaged over axis 0, down the columns (one mean per column). One mean per row is "
+      "`axis=1`, with `keepdims=True`.")
 def _column_means(X):
     return np.mean(X, axis=0)
 
 
+@hint("You averaged over axis 0, down the columns: shape (1, D). One mean per row is `axis=1` "
+      "(keep `keepdims=True`).")
 def _column_means_keepdims(X):
     return np.mean(X, axis=0, keepdims=True)
 
 
+@hint("With no `axis`, mean averages all N × D values into one number. Use `axis=1, keepdims=True` "
+      "for one mean per row.")
 def _mean_of_everything(X):
     return np.mean(X)
 
 
+@hint("These are the row sums: divide by the number of columns, X.shape[1], or use `np.mean` "
+      "instead of `np.sum`.")
 def _row_sums(X):
     return np.sum(X, axis=1, keepdims=True)
 
 
+# --------------------------------------------------------------------------- sprint0.normalize_rows
+@hint("The row sums lost their axis: shape (N,) lines up with the *columns* of X, so each column "
+      "was divided by a different row's sum (it only ran because N == D). Use `X.sum(axis=1, "
+      "keepdims=True)`, shape (N, 1).")
 def _normalize_without_keepdims(X):
     return X / np.sum(X, axis=1)
 
 
+@hint("Your columns sum to 1, not your rows: sum over `axis=1` (along each row), with "
+      "`keepdims=True`.")
 def _normalize_columns(X):
     return X / np.sum(X, axis=0, keepdims=True)
 
 
+@hint("You divided by the sum of all values, so the whole array sums to 1. Each row needs its own "
+      "sum: `X.sum(axis=1, keepdims=True)`.")
 def _normalize_by_total(X):
     return X / np.sum(X)
 
@@ -124,14 +158,7 @@ EXERCISES = numbered([
                     case(np.arange(6), label="integers"),
                     case(np.arange(10.0)[::2], label="a strided view")],
         tol=EXACT,
-        mistakes=[
-            Mistake(_as_row, "You made a row, shape (1, D). A column has shape (D, 1): "
-                             "`v.reshape(-1, 1)` (the -1 goes first) or `v[:, np.newaxis]`."),
-            Mistake(_as_column_by_transpose,
-                    "`.T` of a 1-D array does nothing: a (D,) array has only one axis to "
-                    "transpose. Add the second axis with `v.reshape(-1, 1)` or "
-                    "`v[:, np.newaxis]`."),
-        ],
+        mistakes=known(_as_row, _as_column_by_transpose),
     ),
     Exercise(
         id="sprint0.add_bias", points=1, module="warmup", name="add_bias",
@@ -148,12 +175,7 @@ EXERCISES = numbered([
                          label="integer X, float b"),
                     case(np.ones((2, 2)), np.zeros(2), label="b = 0")],
         tol=EXACT,
-        mistakes=[
-            Mistake(_bias_down_the_rows,
-                    "b was added down the rows (b[0] to row 0, b[1] to row 1, ...). It has one "
-                    "value per *column*: `X + b` with b of shape (D,) lines up with the last "
-                    "axis by itself; do not turn b into a column."),
-        ],
+        mistakes=known(_bias_down_the_rows),
     ),
     Exercise(
         id="sprint0.affine", points=1, module="warmup", name="affine",
@@ -175,17 +197,7 @@ EXERCISES = numbered([
                     case(np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4),
                          np.arange(4), label="integers")],
         tol=Tolerance(rtol=1e-9, atol=1e-9),
-        mistakes=[
-            Mistake(_affine_without_bias, "You returned X @ W: add the bias b (shape (M,)), "
-                                          "`X @ W + b`."),
-            Mistake(_affine_w_at_x,
-                    "You computed W @ X. The order matters in a matrix product (行列の積): "
-                    "(N, D) @ (D, M) -> (N, M) is `X @ W`. W @ X only runs here because the "
-                    "matrices are square, and gives other numbers."),
-            Mistake(_affine_elementwise,
-                    "`*` multiplies element by element (it only ran because the shapes happen "
-                    "to match). The matrix product is `X @ W` (or `np.dot(X, W)`)."),
-        ],
+        mistakes=known(_affine_without_bias, _affine_w_at_x, _affine_elementwise),
     ),
     Exercise(
         id="sprint0.row_means", points=1, module="warmup", name="row_means",
@@ -200,23 +212,8 @@ EXERCISES = numbered([
                     case(np.array([[1e8 + 1, 1e8 + 2], [-1e8, 1e8]]), label="large values"),
                     case(np.arange(12).reshape(3, 4), label="integers")],
         tol=CLOSE,
-        mistakes=[
-            Mistake(_row_means_flat,
-                    "Right numbers, flat shape (N,): pass `keepdims=True` to keep the averaged "
-                    "axis as length 1, so the result is a column (N, 1)."),
-            Mistake(_column_means,
-                    "You averaged over axis 0, down the columns (one mean per column). One mean "
-                    "per row is `axis=1`, with `keepdims=True`."),
-            Mistake(_column_means_keepdims,
-                    "You averaged over axis 0, down the columns: shape (1, D). One mean per row "
-                    "is `axis=1` (keep `keepdims=True`)."),
-            Mistake(_mean_of_everything,
-                    "With no `axis`, mean averages all N × D values into one number. Use "
-                    "`axis=1, keepdims=True` for one mean per row."),
-            Mistake(_row_sums,
-                    "These are the row sums: divide by the number of columns, X.shape[1], or "
-                    "use `np.mean` instead of `np.sum`."),
-        ],
+        mistakes=known(_row_means_flat, _column_means, _column_means_keepdims, _mean_of_everything,
+                       _row_sums),
     ),
     Exercise(
         id="sprint0.normalize_rows", points=1, module="warmup", name="normalize_rows",
@@ -231,17 +228,6 @@ EXERCISES = numbered([
                     case(np.array([[1, 3], [2, 2], [5, 0]]), label="integers"),
                     case(np.array([[1e-300, 3e-300], [1e300, 1e300]]), label="tiny and huge")],
         tol=CLOSE,
-        mistakes=[
-            Mistake(_normalize_without_keepdims,
-                    "The row sums lost their axis: shape (N,) lines up with the *columns* of X, "
-                    "so each column was divided by a different row's sum (it only ran because "
-                    "N == D). Use `X.sum(axis=1, keepdims=True)`, shape (N, 1)."),
-            Mistake(_normalize_columns,
-                    "Your columns sum to 1, not your rows: sum over `axis=1` (along each row), "
-                    "with `keepdims=True`."),
-            Mistake(_normalize_by_total,
-                    "You divided by the sum of all values, so the whole array sums to 1. Each "
-                    "row needs its own sum: `X.sum(axis=1, keepdims=True)`."),
-        ],
+        mistakes=known(_normalize_without_keepdims, _normalize_columns, _normalize_by_total),
     ),
 ])

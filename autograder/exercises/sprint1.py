@@ -12,8 +12,8 @@ import numpy as np
 from solutions.perceptron import NAND, OR, Perceptron, step_function
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -88,52 +88,81 @@ def _learn(X, y, lr, epochs, label, X_test=None, n_inputs=2):
                       attrs=["w", "b"], label=label)
 
 
-# --------------------------------------------------------------------------- mistakes
+# --------------------------------------------------------------------------- sprint1.step_function
+@hint("At x = 0 the step function gives 0: use `x > 0`, not `x >= 0`.")
 def _step_ge(x):
     return (np.asarray(x) >= 0).astype(int)
 
 
+# ------------------------------------------------------------------------ sprint1.perceptron_output
+@hint("The bias is missing: the output is step(x @ w + b), not step(x @ w).")
 def _output_without_bias(x, w, b):
     return step_function(np.asarray(x) @ np.asarray(w))
 
 
+@hint("The bias is added, not subtracted: step(x @ w + b). (A threshold θ is subtracted, w · x - θ "
+      "> 0; the bias is b = -θ.)")
 def _output_bias_subtracted(x, w, b):
     return step_function(np.asarray(x) @ np.asarray(w) - b)
 
 
+# --------------------------------------------------------------------------- sprint1.and_gate
+@hint("Your gate fires when *either* input is 1: that is OR. Make the bias more negative, so only "
+      "two 1s overcome it.")
 def _and_as_or(x):
     return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.2)
 
 
+# --------------------------------------------------------------------------- sprint1.nand_gate
+@hint("Your gate outputs 1 even for (1, 1): with positive weights the inputs can only push the sum "
+      "up. NAND is AND with every sign flipped: negative weights (e.g. -0.5, -0.5) and a positive "
+      "bias (e.g. 0.7).")
 def _nand_weights_positive(x):
     return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.7)
 
 
+@hint("Your gate turns off as soon as one input is 1: that is NOR. Make the bias larger than one "
+      "weight's pull (e.g. 0.7 with weights -0.5), so only two 1s bring the sum below 0.")
 def _nand_as_nor(x):
     return step_function(np.asarray(x) @ np.array([-0.5, -0.5]) + 0.2)
 
 
+# --------------------------------------------------------------------------- sprint1.or_gate
+@hint("Your gate fires only when both inputs are 1: that is AND. Make the bias less negative, so a "
+      "single 1 is enough.")
 def _or_as_and(x):
     return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.7)
 
 
+@hint("(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias must not be "
+      "positive (e.g. -0.2 with weights 0.5).")
 def _or_bias_positive(x):
     return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.2)
 
 
+# --------------------------------------------------------------------------- sprint1.xor_gate
+@hint("(1, 1) must give 0, and your XOR gives 1 like OR. Use two layers: s1 = NAND(x), s2 = OR(x), "
+      "then y = AND of the pairs (s1, s2).")
 def _xor_as_or(x):
     return OR(x)
 
 
+@hint("Your table is XOR upside down (XNOR): the second layer must be AND of (s1, s2), not NAND.")
 def _xor_output_nand(x):
     return NAND(np.stack([NAND(x), OR(x)], axis=-1))
 
 
+# --------------------------------------------------------------------------- sprint1.perceptron
 # updates the weights but forgets the bias
 _PerceptronNoBiasUpdate = rewritten(Perceptron.fit, ("self.b = self.b + self.lr * error",
-                                                     "self.b = self.b"))
+                                                     "self.b = self.b"),
+                                    hint="The bias learns too: after each wrong prediction update "
+                                         "b = b + lr * (t - y) as well as w (the bias is a weight "
+                                         "whose input is always 1).")
 
 
+@hint("Update by the error t - y, not by the target t: the error is 0 when the prediction is right "
+      "(then nothing changes) and +1 or -1 when it is wrong.")
 class _PerceptronTargetUpdate(Perceptron):
     """Moves the weights by the target t instead of the error t - y, so even when right."""
 
@@ -148,6 +177,9 @@ class _PerceptronTargetUpdate(Perceptron):
         return errors
 
 
+@hint("Go through the samples one at a time, in order, and update w and b right after each one, so "
+      "the next prediction already uses the new weights. Predicting all samples first and adding "
+      "up the updates is a different rule (a batch update).")
 class _PerceptronBatchUpdate(Perceptron):
     """Predicts the whole data set with the old weights, then applies all updates at once."""
 
@@ -166,6 +198,17 @@ class _PerceptronBatchUpdate(Perceptron):
 _Y_AND, _Y_OR = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])
 _XOR_Y = np.array([0, 1, 1, 0])
 
+def _gate(name, title, edge_cases, mistakes, points=1):
+    """The exercise of the logic gate ``name`` (``AND`` ...): its truth table, then random
+    batches of 0/1 pairs or a single pair, with 0/1 integer outputs compared exactly."""
+    return Exercise(id=f"sprint1.{name.lower()}_gate", points=points, module="perceptron",
+                    name=name, title=title, examples=[case(TRUTH_INPUTS, label="the truth table")],
+                    generate=_random_binary_pairs, n_public=2, n_hidden=8, edge_cases=edge_cases,
+                    tol=EXACT_INT, mistakes=mistakes)
+
+
+_FLOAT_TABLE = case(TRUTH_INPUTS.astype(float), label="float inputs")
+
 EXERCISES = numbered([
     Exercise(
         id="sprint1.step_function", points=1, module="perceptron", name="step_function",
@@ -175,8 +218,7 @@ EXERCISES = numbered([
             rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
         edge_cases=[case(np.zeros((2, 3))), case(np.array([1e-12, -1e-12]))],
         tol=EXACT_INT,
-        mistakes=[Mistake(_step_ge,
-                          "At x = 0 the step function gives 0: use `x > 0`, not `x >= 0`.")],
+        mistakes=known(_step_ge),
     ),
     Exercise(
         id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
@@ -194,76 +236,21 @@ EXERCISES = numbered([
             case(np.zeros((0, 3)), np.ones(3), 1.0, label="no samples"),
         ],
         tol=EXACT_INT,
-        mistakes=[
-            Mistake(_output_without_bias,
-                    "The bias is missing: the output is step(x @ w + b), not step(x @ w)."),
-            Mistake(_output_bias_subtracted,
-                    "The bias is added, not subtracted: step(x @ w + b). (A threshold θ is "
-                    "subtracted, w · x - θ > 0; the bias is b = -θ.)"),
-        ],
+        mistakes=known(_output_without_bias, _output_bias_subtracted),
     ),
-    Exercise(
-        id="sprint1.and_gate", points=1, module="perceptron", name="AND",
-        title="the AND gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs")],
-        tol=EXACT_INT,
-        mistakes=[Mistake(_and_as_or, "Your gate fires when *either* input is 1: that is OR. "
-                                      "Make the bias more negative, so only two 1s overcome it.")],
-    ),
-    Exercise(
-        id="sprint1.nand_gate", points=1, module="perceptron", name="NAND",
-        title="the NAND gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
-                    case(np.array([1, 1]), label="a single pair (1, 1)")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_nand_weights_positive,
-                    "Your gate outputs 1 even for (1, 1): with positive weights the inputs can "
-                    "only push the sum up. NAND is AND with every sign flipped: negative "
-                    "weights (e.g. -0.5, -0.5) and a positive bias (e.g. 0.7)."),
-            Mistake(_nand_as_nor,
-                    "Your gate turns off as soon as one input is 1: that is NOR. Make the bias "
-                    "larger than one weight's pull (e.g. 0.7 with weights -0.5), so only two 1s "
-                    "bring the sum below 0."),
-        ],
-    ),
-    Exercise(
-        id="sprint1.or_gate", points=1, module="perceptron", name="OR",
-        title="the OR gate",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(TRUTH_INPUTS.astype(float), label="float inputs"),
-                    case(np.array([0, 0]), label="a single pair (0, 0)")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_or_as_and, "Your gate fires only when both inputs are 1: that is AND. "
-                                "Make the bias less negative, so a single 1 is enough."),
-            Mistake(_or_bias_positive,
-                    "(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias "
-                    "must not be positive (e.g. -0.2 with weights 0.5)."),
-        ],
-    ),
-    Exercise(
-        id="sprint1.xor_gate", points=2, module="perceptron", name="XOR",
-        title="XOR from stacked gates",
-        examples=[case(TRUTH_INPUTS, label="the truth table")],
-        generate=_random_binary_pairs, n_public=2, n_hidden=8,
-        edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
-                    case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
-        tol=EXACT_INT,
-        mistakes=[
-            Mistake(_xor_as_or,
-                    "(1, 1) must give 0, and your XOR gives 1 like OR. Use two layers: "
-                    "s1 = NAND(x), s2 = OR(x), then y = AND of the pairs (s1, s2)."),
-            Mistake(_xor_output_nand,
-                    "Your table is XOR upside down (XNOR): the second layer must be AND of "
-                    "(s1, s2), not NAND."),
-        ],
-    ),
+    _gate("AND", "the AND gate",
+          edge_cases=[_FLOAT_TABLE],
+          mistakes=known(_and_as_or)),
+    _gate("NAND", "the NAND gate",
+          edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
+          mistakes=known(_nand_weights_positive, _nand_as_nor)),
+    _gate("OR", "the OR gate",
+          edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
+          mistakes=known(_or_as_and, _or_bias_positive)),
+    _gate("XOR", "XOR from stacked gates", points=2,
+          edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
+                      case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
+          mistakes=known(_xor_as_or, _xor_output_nand)),
     Exercise(
         id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
         title="the perceptron learning rule",
@@ -292,19 +279,6 @@ EXERCISES = numbered([
                    "one input", X_test=np.array([[0.0], [0.25], [2.0]]), n_inputs=1),
         ],
         tol=replace(CLOSE, output_dtypes=(("predict()", "int"),)),  # "ndarray of ints"
-        mistakes=[
-            Mistake(_PerceptronNoBiasUpdate,
-                    "The bias learns too: after each wrong prediction update "
-                    "b = b + lr * (t - y) as well as w (the bias is a weight whose input is "
-                    "always 1)."),
-            Mistake(_PerceptronTargetUpdate,
-                    "Update by the error t - y, not by the target t: the error is 0 when the "
-                    "prediction is right (then nothing changes) and +1 or -1 when it is wrong."),
-            Mistake(_PerceptronBatchUpdate,
-                    "Go through the samples one at a time, in order, and update w and b right "
-                    "after each one, so the next prediction already uses the new weights. "
-                    "Predicting all samples first and adding up the updates is a different "
-                    "rule (a batch update)."),
-        ],
+        mistakes=known(_PerceptronNoBiasUpdate, _PerceptronTargetUpdate, _PerceptronBatchUpdate),
     ),
 ])

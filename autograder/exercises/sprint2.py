@@ -5,8 +5,8 @@ from solutions.activations import sigmoid
 from solutions.forward import forward_general, init_network
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case
-from . import numbered
+from ..learner.registry import Exercise, case
+from . import hint, known, numbered
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")
 
@@ -102,109 +102,155 @@ CLASSIFIER = {
 CLASSIFIER_POINTS = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, -1.0], [1.0, 1.0], [-1.0, 0.5]])
 
 
-# --------------------------------------------------------------------------- known mistakes
+# --------------------------------------------------------------------------- sprint2.sigmoid
+@hint("Your curve is mirrored: sigmoid(x) is 1 / (1 + exp(-x)), with a minus sign inside the exp "
+      "(sigmoid(1) ≈ 0.73).")
 def _sigmoid_sign_error(x):
     return 1 / (1 + np.exp(np.asarray(x, dtype=float)))
 
 
+@hint("`1 / 1 + np.exp(-x)` computes (1 / 1) + exp(-x): put the whole denominator in parentheses, "
+      "1 / (1 + np.exp(-x)).")
 def _sigmoid_precedence(x):
     return 1 / 1 + np.exp(-np.asarray(x, dtype=float))
 
 
+# --------------------------------------------------------------------------- sprint2.relu
+@hint("ReLU keeps the *positive* values: np.maximum(0, x), not np.minimum.")
 def _relu_minimum(x):
     return np.minimum(0, x)
 
 
+@hint("You returned 0/1 (the derivative of ReLU, problem 5): ReLU returns x itself where x > 0, "
+      "i.e. np.maximum(0, x).")
 def _relu_mask(x):
     return (np.asarray(x) > 0).astype(float)
 
 
+# --------------------------------------------------------------------------- sprint2.tanh
+@hint("(e^x - e^-x) / (e^x + e^-x) overflows for |x| > 710 (inf / inf is nan): use np.tanh, or 2 * "
+      "sigmoid(2 * x) - 1 with your stable sigmoid.")
 def _tanh_naive(x):
     x = np.asarray(x, dtype=float)
     return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
 
 
+@hint("2 * sigmoid(x) - 1 is tanh(x / 2): the identity is tanh(x) = 2 * sigmoid(2 * x) - 1 (double "
+      "the input too).")
 def _tanh_missing_2x(x):
     return 2 * sigmoid(x) - 1
 
 
+# --------------------------------------------------------------------------- sprint2.sigmoid_grad
+@hint("You applied s * (1 - s) to the input x: first compute s = sigmoid(x), then return s * (1 - "
+      "s).")
 def _sigmoid_grad_of_x(x):
     x = np.asarray(x, dtype=float)
     return x * (1 - x)
 
 
+@hint("You returned sigmoid(x) itself: the derivative is sigmoid(x) * (1 - sigmoid(x)), at most "
+      "0.25.")
 def _sigmoid_grad_is_sigmoid(x):
     return sigmoid(x)
 
 
+# --------------------------------------------------------------------------- sprint2.relu_grad
+@hint("At x = 0 the derivative of ReLU is 0 in this course: use x > 0, not x >= 0.")
 def _relu_grad_at_zero(x):
     return (np.asarray(x) >= 0).astype(float)
 
 
+@hint("You returned ReLU itself: its derivative is 1 where x > 0 and 0 elsewhere, e.g. (x > "
+      "0).astype(float).")
 def _relu_grad_is_relu(x):
     return np.maximum(0, x)
 
 
+@hint("You returned x: the derivative of ReLU is 1 where x > 0 and 0 elsewhere, e.g. (x > "
+      "0).astype(float).")
 def _relu_grad_returns_x(x):
     return x
 
 
+# --------------------------------------------------------------------------- sprint2.tanh_grad
+@hint("You squared the input x: the derivative is 1 - tanh(x)**2, square tanh(x).")
 def _tanh_grad_of_x(x):
     x = np.asarray(x, dtype=float)
     return 1 - x ** 2
 
 
+@hint("Square tanh: the derivative is 1 - tanh(x)**2, not 1 - tanh(x).")
 def _tanh_grad_unsquared(x):
     return 1 - np.tanh(np.asarray(x, dtype=float))
 
 
+# --------------------------------------------------------------------------- sprint2.softmax
+@hint("np.exp overflows to inf above about 709 and inf / inf is nan: subtract each row's maximum "
+      "before np.exp (np.max(x, axis=-1, keepdims=True)); softmax(a - C) equals softmax(a).")
 def _softmax_without_max(x):
     e = np.exp(np.asarray(x, dtype=float))
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+@hint("Subtract each row's own maximum, np.max(x, axis=-1, keepdims=True), not the maximum of the "
+      "whole batch: a row far below it underflows to 0 / 0 = nan.")
 def _softmax_global_max(x):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x))
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+@hint("You normalised over the whole batch: each row (one sample) must sum to 1, so sum with "
+      "axis=-1, keepdims=True.")
 def _softmax_whole_batch(x):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x))
     return e / np.sum(e)
 
 
+@hint("You normalised each column: the classes are the last axis, so take the max and the sum with "
+      "axis=-1 (each row sums to 1), not axis=0.")
 def _softmax_axis0(x):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x, axis=0, keepdims=True))
     return e / np.sum(e, axis=0, keepdims=True)
 
 
+@hint("np.max(x, axis=-1) has shape (N,), which broadcasts along the wrong axis of (N, D): add "
+      "keepdims=True (shape (N, 1)) to the max and to the sum.")
 def _softmax_no_keepdims(x):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x, axis=-1))
     return e / np.sum(e, axis=-1)
 
 
+# --------------------------------------------------------------------------- sprint2.forward
+@hint("Every layer adds its bias: a = z @ W + b, with b1, b2 and b3.")
 def _forward_no_bias(network, x):
     z1 = sigmoid(np.asarray(x, dtype=float) @ network["W1"])
     z2 = sigmoid(z1 @ network["W2"])
     return z2 @ network["W3"]
 
 
+@hint("The output layer uses the identity function: return a3 = z2 @ W3 + b3, without the sigmoid.")
 def _forward_sigmoid_output(network, x):
     z1 = sigmoid(np.asarray(x, dtype=float) @ network["W1"] + network["b1"])
     z2 = sigmoid(z1 @ network["W2"] + network["b2"])
     return sigmoid(z2 @ network["W3"] + network["b3"])
 
 
+@hint("Samples are rows: compute x @ W (shape (N, D) @ (D, M)), not W @ x. W @ x only runs when "
+      "the shapes happen to be square, and then gives wrong numbers.")
 def _forward_w_times_x(network, x):
     z1 = sigmoid(network["W1"] @ np.asarray(x, dtype=float) + network["b1"])
     z2 = sigmoid(network["W2"] @ z1 + network["b2"])
     return network["W3"] @ z2 + network["b3"]
 
 
+# -------------------------------------------------------------------------- sprint2.forward_general
+@hint("With output=\"softmax\" the last layer's scores go through softmax: apply "
+      "OUTPUT_FUNCTIONS[output] to the last layer.")
 def _general_ignores_output(network, x, output="identity", hidden="sigmoid"):
     h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
     n_layers = sum(1 for key in network if key.startswith("W"))
@@ -215,6 +261,8 @@ def _general_ignores_output(network, x, output="identity", hidden="sigmoid"):
     return z
 
 
+@hint("The hidden layers use the activation named by `hidden` (HIDDEN_ACTIVATIONS[hidden]), not "
+      "always the sigmoid.")
 def _general_ignores_hidden(network, x, output="identity", hidden="sigmoid"):
     n_layers = sum(1 for key in network if key.startswith("W"))
     z = np.asarray(x, dtype=float)
@@ -230,6 +278,7 @@ def _general_ignores_hidden(network, x, output="identity", hidden="sigmoid"):
     return z
 
 
+@hint("The last layer gets only the output function, not the hidden activation as well.")
 def _general_hidden_on_output(network, x, output="identity", hidden="sigmoid"):
     h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
     n_layers = sum(1 for key in network if key.startswith("W"))
@@ -242,6 +291,8 @@ def _general_hidden_on_output(network, x, output="identity", hidden="sigmoid"):
     return z
 
 
+@hint("Count the layers from the dict (the number of W keys): a network may have 1, 2, 4 ... "
+      "layers, not always 3.")
 def _general_three_layers(network, x, output="identity", hidden="sigmoid"):
     h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
     z = np.asarray(x, dtype=float)
@@ -254,10 +305,14 @@ def _general_three_layers(network, x, output="identity", hidden="sigmoid"):
     return z
 
 
+# --------------------------------------------------------------------------- sprint2.predict_class
+@hint("np.argmax without axis flattens the whole batch: use axis=-1 for one class per sample "
+      "(row).")
 def _predict_flat_argmax(network, x, hidden="sigmoid"):
     return np.argmax(forward_general(network, x, output="softmax", hidden=hidden))
 
 
+@hint("argmax over axis 0 picks a sample per class: use axis=-1 for one class per sample (row).")
 def _predict_argmax_axis0(network, x, hidden="sigmoid"):
     return np.argmax(forward_general(network, x, output="softmax", hidden=hidden), axis=0)
 
@@ -273,12 +328,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([-1e5, -40.0, 40.0, 1e5])),
                     case(np.array([0.0])), case(np.zeros((3, 1)))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_sigmoid_sign_error, "Your curve is mirrored: sigmoid(x) is 1 / (1 + exp(-x)), "
-                                         "with a minus sign inside the exp (sigmoid(1) ≈ 0.73)."),
-            Mistake(_sigmoid_precedence, "`1 / 1 + np.exp(-x)` computes (1 / 1) + exp(-x): put the "
-                                         "whole denominator in parentheses, 1 / (1 + np.exp(-x))."),
-        ],
+        mistakes=known(_sigmoid_sign_error, _sigmoid_precedence),
     ),
     Exercise(
         id="sprint2.relu", points=1, module="activations", name="relu",
@@ -288,12 +338,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.array([-1e300, 1e300])), case(np.zeros((2, 2))),
                     case(np.array([-3.0]))],
         tol=Tolerance(rtol=1e-12, atol=0),
-        mistakes=[
-            Mistake(_relu_minimum, "ReLU keeps the *positive* values: np.maximum(0, x), not "
-                                   "np.minimum."),
-            Mistake(_relu_mask, "You returned 0/1 (the derivative of ReLU, problem 5): ReLU "
-                                "returns x itself where x > 0, i.e. np.maximum(0, x)."),
-        ],
+        mistakes=known(_relu_minimum, _relu_mask),
     ),
     Exercise(
         id="sprint2.tanh", points=1, module="activations", name="tanh",
@@ -305,13 +350,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])),
                     case(np.full((2, 3), 1e-9))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_tanh_naive, "(e^x - e^-x) / (e^x + e^-x) overflows for |x| > 710 (inf / inf "
-                                 "is nan): use np.tanh, or 2 * sigmoid(2 * x) - 1 with your "
-                                 "stable sigmoid."),
-            Mistake(_tanh_missing_2x, "2 * sigmoid(x) - 1 is tanh(x / 2): the identity is "
-                                      "tanh(x) = 2 * sigmoid(2 * x) - 1 (double the input too)."),
-        ],
+        mistakes=known(_tanh_naive, _tanh_missing_2x),
     ),
     Exercise(
         id="sprint2.sigmoid_grad", points=1, module="activations", name="sigmoid_grad",
@@ -321,12 +360,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0])),
                     case(np.full((2, 2), -40.0))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_sigmoid_grad_of_x, "You applied s * (1 - s) to the input x: first compute "
-                                        "s = sigmoid(x), then return s * (1 - s)."),
-            Mistake(_sigmoid_grad_is_sigmoid, "You returned sigmoid(x) itself: the derivative is "
-                                              "sigmoid(x) * (1 - sigmoid(x)), at most 0.25."),
-        ],
+        mistakes=known(_sigmoid_grad_of_x, _sigmoid_grad_is_sigmoid),
     ),
     Exercise(
         id="sprint2.relu_grad", points=1, module="activations", name="relu_grad",
@@ -336,14 +370,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.zeros((2, 3))), case(np.array([-1e-300, 1e-300])),
                     case(np.array([0.0]))],
         tol=Tolerance(rtol=0, atol=0),
-        mistakes=[
-            Mistake(_relu_grad_at_zero, "At x = 0 the derivative of ReLU is 0 in this course: "
-                                        "use x > 0, not x >= 0."),
-            Mistake(_relu_grad_is_relu, "You returned ReLU itself: its derivative is 1 where "
-                                        "x > 0 and 0 elsewhere, e.g. (x > 0).astype(float)."),
-            Mistake(_relu_grad_returns_x, "You returned x: the derivative of ReLU is 1 where "
-                                          "x > 0 and 0 elsewhere, e.g. (x > 0).astype(float)."),
-        ],
+        mistakes=known(_relu_grad_at_zero, _relu_grad_is_relu, _relu_grad_returns_x),
     ),
     Exercise(
         id="sprint2.tanh_grad", points=1, module="activations", name="tanh_grad",
@@ -353,12 +380,7 @@ EXERCISES = numbered([
         generate=_random_values,
         edge_cases=[case(np.array([-800.0, 800.0])), case(np.array([0.0]))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_tanh_grad_of_x, "You squared the input x: the derivative is 1 - tanh(x)**2, "
-                                     "square tanh(x)."),
-            Mistake(_tanh_grad_unsquared, "Square tanh: the derivative is 1 - tanh(x)**2, not "
-                                          "1 - tanh(x)."),
-        ],
+        mistakes=known(_tanh_grad_of_x, _tanh_grad_unsquared),
     ),
     Exercise(
         id="sprint2.softmax", points=2, module="activations", name="softmax",
@@ -378,24 +400,8 @@ EXERCISES = numbered([
                     case(np.array([[-1e4, -1e4 + 1.0], [1e4, 1e4 - 1.0], [0.0, 0.0]])),
                     case(np.array([[5.0], [-3.0]])), case(np.array([7.0]))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_softmax_without_max,
-                    "np.exp overflows to inf above about 709 and inf / inf is nan: subtract each "
-                    "row's maximum before np.exp (np.max(x, axis=-1, keepdims=True)); "
-                    "softmax(a - C) equals softmax(a)."),
-            Mistake(_softmax_global_max,
-                    "Subtract each row's own maximum, np.max(x, axis=-1, keepdims=True), not the "
-                    "maximum of the whole batch: a row far below it underflows to 0 / 0 = nan."),
-            Mistake(_softmax_whole_batch,
-                    "You normalised over the whole batch: each row (one sample) must sum to 1, "
-                    "so sum with axis=-1, keepdims=True."),
-            Mistake(_softmax_axis0,
-                    "You normalised each column: the classes are the last axis, so take the max "
-                    "and the sum with axis=-1 (each row sums to 1), not axis=0."),
-            Mistake(_softmax_no_keepdims,
-                    "np.max(x, axis=-1) has shape (N,), which broadcasts along the wrong axis of "
-                    "(N, D): add keepdims=True (shape (N, 1)) to the max and to the sum."),
-        ],
+        mistakes=known(_softmax_without_max, _softmax_global_max, _softmax_whole_batch,
+                       _softmax_axis0, _softmax_no_keepdims),
     ),
     Exercise(
         id="sprint2.forward", points=2, module="forward", name="forward",
@@ -412,15 +418,7 @@ EXERCISES = numbered([
                     case(_random_network(np.random.default_rng(7), [5, 1, 1, 4]),
                          np.ones((3, 5)))],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_forward_no_bias, "Every layer adds its bias: a = z @ W + b, with b1, b2 "
-                                      "and b3."),
-            Mistake(_forward_sigmoid_output, "The output layer uses the identity function: "
-                                             "return a3 = z2 @ W3 + b3, without the sigmoid."),
-            Mistake(_forward_w_times_x, "Samples are rows: compute x @ W (shape (N, D) @ (D, M)), "
-                                        "not W @ x. W @ x only runs when the shapes happen to be "
-                                        "square, and then gives wrong numbers."),
-        ],
+        mistakes=known(_forward_no_bias, _forward_sigmoid_output, _forward_w_times_x),
     ),
     Exercise(
         id="sprint2.forward_general", points=2, module="forward", name="forward_general",
@@ -445,19 +443,8 @@ EXERCISES = numbered([
                     case(_random_network(np.random.default_rng(9), [2, 3, 1]),
                          np.ones((4, 2)), output="softmax")],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_general_ignores_output, "With output=\"softmax\" the last layer's scores go "
-                                             "through softmax: apply OUTPUT_FUNCTIONS[output] to "
-                                             "the last layer."),
-            Mistake(_general_ignores_hidden, "The hidden layers use the activation named by "
-                                             "`hidden` (HIDDEN_ACTIVATIONS[hidden]), not always "
-                                             "the sigmoid."),
-            Mistake(_general_hidden_on_output, "The last layer gets only the output function, "
-                                               "not the hidden activation as well."),
-            Mistake(_general_three_layers, "Count the layers from the dict (the number of W "
-                                           "keys): a network may have 1, 2, 4 ... layers, not "
-                                           "always 3."),
-        ],
+        mistakes=known(_general_ignores_output, _general_ignores_hidden, _general_hidden_on_output,
+                       _general_three_layers),
     ),
     Exercise(
         id="sprint2.predict_class", points=1, module="forward", name="predict_class",
@@ -470,11 +457,6 @@ EXERCISES = numbered([
         edge_cases=[case({"W1": np.ones((2, 1)), "b1": np.zeros(1)}, np.ones((3, 2))),
                     case(CLASSIFIER, CLASSIFIER_POINTS[:1])],
         tol=Tolerance(rtol=0, atol=0, dtype="int"),
-        mistakes=[
-            Mistake(_predict_flat_argmax, "np.argmax without axis flattens the whole batch: use "
-                                          "axis=-1 for one class per sample (row)."),
-            Mistake(_predict_argmax_axis0, "argmax over axis 0 picks a sample per class: use "
-                                           "axis=-1 for one class per sample (row)."),
-        ],
+        mistakes=known(_predict_flat_argmax, _predict_argmax_axis0),
     ),
 ])

@@ -14,8 +14,8 @@ from solutions.losses import DELTA
 from solutions.numerical_net import TwoLayerNet
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Fn, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, Fn, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-8, dtype="float")
 EXACT = Tolerance(rtol=0, atol=0)
@@ -175,33 +175,54 @@ def _net_case(x, t, label, steps, sizes=(2, 4, 3), std=1.0, seed=0):
                       label=label)
 
 
+def _net_examples(steps):
+    """The worked examples the two net exercises share, calling the net's ``steps``."""
+    return [_net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices", steps),
+            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels", steps)]
+
+
+def _net_edge_cases(steps):
+    """The hidden edge cases the two net exercises share, calling the net's ``steps``."""
+    return [_net_case(NET_X[:1], NET_T[:1], "one sample", steps),
+            _net_case(NET_X, NET_T, "one hidden neuron", steps, sizes=(2, 1, 3))]
+
+
 def _batch_of(c):
     y = np.asarray(c["args"][0])
     return y.shape[0] if y.ndim == 2 else None
 
 
-# --------------------------------------------------------------------------- mistakes: losses
-def _sse_no_half(y, t):
+# --------------------------------------------------------------------------- loss mistakes
+def _one_hot(y, t):
+    """y as floats and t one-hot (labels given as indices become rows of np.eye(C)), as the
+    loss mistakes below read them."""
     y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    return y, (t if t.shape == y.shape else np.eye(y.shape[-1])[t])
+
+
+# ------------------------------------------------------------------------ sprint3.sum_squared_error
+@hint("Keep the ½ in front of the sum: E = 0.5 * Σ (y - t)².")
+def _sse_no_half(y, t):
+    y, t = _one_hot(y, t)
     return float(np.mean(np.sum((y - t) ** 2, axis=-1)))
 
 
+@hint("For a batch, average the per-sample errors: divide the sum by the number of samples N = "
+      "y.shape[0].")
 def _sse_sum_over_batch(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.sum((y - t) ** 2))
 
 
+@hint("np.mean over the whole array divides by N × C: sum over the classes, then average over the "
+      "N samples only (a single sample: no division).")
 def _sse_mean_of_everything(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.mean((y - t) ** 2))
 
 
+@hint("A label given as a class index (2, or an array of indices) means one-hot: turn it into "
+      "one-hot rows first (np.eye(C)[t]) before y - t.")
 def _sse_indices_as_targets(y, t):
     y, t = np.asarray(y, dtype=float), np.asarray(t)
     if y.ndim == 1:
@@ -209,13 +230,16 @@ def _sse_indices_as_targets(y, t):
     return float(0.5 * np.sum((y - t) ** 2) / y.shape[0])
 
 
+@hint("For one sample y has shape (C,) and y.shape[0] is the number of classes, not a batch size: "
+      "divide by N only when y is a batch (y.ndim == 2).")
 def _sse_divides_by_shape0(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(0.5 * np.sum((y - t) ** 2) / y.shape[0])
 
 
+# ---------------------------------------------------------------------- sprint3.cross_entropy_error
+@hint("np.log(0) is -inf: add a small delta inside the logarithm, np.log(y + 1e-7), so a "
+      "probability of exactly 0 costs -log(1e-7) ≈ 16.1.")
 def _ce_no_delta_indices(y, t):
     y, t = np.asarray(y, dtype=float), np.asarray(t)
     if y.ndim == 1:
@@ -227,49 +251,54 @@ def _ce_no_delta_indices(y, t):
     return float(-np.sum(np.log(y[np.arange(n), t])) / n)
 
 
+@hint("np.log(0) is -inf, and 0 * -inf is nan even where t is 0: add a small delta inside the "
+      "logarithm, np.log(y + 1e-7).")
 def _ce_no_delta_onehot(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     n = y.shape[0] if y.ndim == 2 else 1
     return float(-np.sum(t * np.log(y)) / n)
 
 
+@hint("Add delta inside the logarithm, np.log(y + 1e-7), as the book does: np.log(y) alone, or "
+      "clipping y at 1e-7, gives other numbers when a probability is tiny (here the correct class "
+      "gets 1e-9).")
 def _ce_clipped(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     n = y.shape[0] if y.ndim == 2 else 1
     return float(-np.sum(t * np.log(np.clip(y, 1e-7, 1.0))) / n)
 
 
+@hint("For a batch, average over the samples: divide the sum by N = y.shape[0] (after turning a "
+      "single sample into a batch of one).")
 def _ce_sum_over_batch(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.sum(t * np.log(y + DELTA)))
 
 
+@hint("np.mean of t * log(y) divides by N × C: sum over the classes, then divide by the number of "
+      "samples N only.")
 def _ce_mean_of_everything(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.mean(t * np.log(y + DELTA)))
 
 
+@hint("For one sample y has shape (C,) and y.shape[0] is the number of classes, not a batch size: "
+      "reshape one sample to (1, C) (and t to match) first.")
 def _ce_divides_by_shape0(y, t):
-    y, t = np.asarray(y, dtype=float), np.asarray(t)
-    if t.shape != y.shape:
-        t = np.eye(y.shape[-1])[t]
+    y, t = _one_hot(y, t)
     return float(-np.sum(t * np.log(y + DELTA)) / y.shape[0])
 
 
+@hint("Labels may also be class indices (an int, or shape (N,)): t * np.log(y) only works for "
+      "one-hot t. When t.shape != y.shape, pick y[np.arange(N), t] (or convert with np.eye(C)[t]).")
 def _ce_onehot_only(y, t):
     y, t = np.asarray(y, dtype=float), np.asarray(t)
     n = y.shape[0] if y.ndim == 2 else 1
     return float(-np.sum(t * np.log(y + DELTA)) / n)
 
 
+@hint("Labels may also be one-hot (t.shape == y.shape): y[np.arange(N), t] only works for indices. "
+      "Convert one-hot t with t.argmax(axis=1), or use -np.sum(t * np.log(y + 1e-7)) for them.")
 def _ce_indices_only(y, t):
     y, t = np.asarray(y, dtype=float), np.asarray(t)
     if y.ndim == 1:
@@ -279,12 +308,17 @@ def _ce_indices_only(y, t):
     return float(-np.sum(np.log(y[np.arange(n), t] + DELTA)) / n)
 
 
+# --------------------------------------------------------------------------- sprint3.sample_batch
+@hint("rng.choice(N, batch_size) draws *with* replacement (a sample may come twice): pass "
+      "replace=False.")
 def _batch_with_replacement(X, t, batch_size, seed):
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(X), batch_size)
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
+@hint("Draw the indices once and use them for both X and t: two draws pair samples with the wrong "
+      "labels.")
 def _batch_two_draws(X, t, batch_size, seed):
     rng = np.random.default_rng(seed)
     idx_x = rng.choice(len(X), batch_size, replace=False)
@@ -292,73 +326,94 @@ def _batch_two_draws(X, t, batch_size, seed):
     return np.asarray(X)[idx_x], np.asarray(t)[idx_t]
 
 
+@hint("A mini-batch is a random sample: draw the row indices with rng.choice(N, batch_size, "
+      "replace=False), don't take the first rows.")
 def _batch_first_rows(X, t, batch_size, seed):
     return np.asarray(X)[:batch_size].copy(), np.asarray(t)[:batch_size].copy()
 
 
+@hint("Your sampling is valid, but the checker reproduces one exact call: rng = "
+      "np.random.default_rng(seed); rng.choice(N, batch_size, replace=False).")
 def _batch_permutation(X, t, batch_size, seed):
     rng = np.random.default_rng(seed)
     idx = rng.permutation(len(X))[:batch_size]
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
+@hint("Use the new Generator, rng = np.random.default_rng(seed), and rng.choice(N, batch_size, "
+      "replace=False), not the legacy np.random.seed / np.random.choice / RandomState.")
 def _batch_legacy_global(X, t, batch_size, seed):
     idx = np.random.RandomState(seed).choice(len(X), batch_size, replace=False)
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
+@hint("This is the book's np.random.choice(train_size, batch_size): the legacy global generator, "
+      "drawing *with* replacement. Use rng = np.random.default_rng(seed) and rng.choice(N, "
+      "batch_size, replace=False).")
 def _batch_book(X, t, batch_size, seed):
     np.random.seed(seed)
     idx = np.random.choice(len(X), batch_size)
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
-# --------------------------------------------------------------------------- mistakes: gradients
+# --------------------------------------------------------------------------- sprint3.numerical_diff
+@hint("That is the forward difference (f(x + h) - f(x)) / h: use the central difference (f(x + h) "
+      "- f(x - h)) / (2 * h), whose error is much smaller.")
 def _diff_forward(f, x, h=1e-4):
     return float((f(x + h) - f(x)) / h)
 
 
+@hint("f(x + h) and f(x - h) are 2h apart: divide by (2 * h), not by h.")
 def _diff_over_h(f, x, h=1e-4):
     return float((f(x + h) - f(x - h)) / h)
 
 
+@hint("`/ 2 * h` divides by 2 and then multiplies by h: write / (2 * h).")
 def _diff_precedence(f, x, h=1e-4):
     return float((f(x + h) - f(x - h)) / 2 * h)
 
 
+@hint("Use the step h you are given (the parameter), not a fixed 1e-4.")
 def _diff_ignores_h(f, x, h=1e-4):
     return float((f(x + 1e-4) - f(x - 1e-4)) / (2 * 1e-4))
 
 
+# ----------------------------------------------------------------------- sprint3.numerical_gradient
 # the forward difference: the second point is x itself, and the gap h
 _gradient_forward = rewritten(numerical_gradient, ("x[idx] = tmp - h\n", "x[idx] = tmp\n"),
-                              ("(fxh1 - fxh2) / (2 * h)", "(fxh1 - fxh2) / h"))
+                              ("(fxh1 - fxh2) / (2 * h)", "(fxh1 - fxh2) / h"),
+                              hint="That is the forward difference (f(x + h) - f(x)) / h: use the "
+                                   "central difference (f(x + h) - f(x - h)) / (2 * h) for each "
+                                   "element.")
+
 # x[idx] is left at tmp - h: every later element is measured off the point
 _gradient_not_restored = rewritten(numerical_gradient,
-                                   ("x[idx] = tmp                    # restore", "# no restore"))
+                                   ("x[idx] = tmp                    # restore", "# no restore"),
+                                   hint="Restore each element (x[idx] = tmp) after its two "
+                                        "evaluations: otherwise the next partial derivatives are "
+                                        "taken at a shifted point.")
+
+# one loop over the first axis: a row of a matrix is nudged as a whole, into one number
+_gradient_first_axis_only = rewritten(numerical_gradient,
+                                      ("for idx in np.ndindex(x.shape):",
+                                       "for idx in range(len(x)):"),
+                                      ("tmp = x[idx]\n", "tmp = x[idx].copy()\n"),
+                                      hint="Your loop visits x[i] along the first axis only; on a "
+                                           "matrix x[i] is a whole row. Visit every element: for "
+                                           "idx in np.ndindex(x.shape).")
 
 
+@hint("You moved every element at once and got one number: move one element at a time (the others "
+      "fixed) and return an array shaped like x.")
 def _gradient_all_at_once(f, x):
     h = 1e-4
     x = np.array(x, dtype=float)
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def _gradient_first_axis_only(f, x):
-    h = 1e-4
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        tmp = x[i].copy()
-        x[i] = tmp + h
-        fxh1 = f(x)
-        x[i] = tmp - h
-        fxh2 = f(x)
-        grad[i] = (fxh1 - fxh2) / (2 * h)
-        x[i] = tmp
-    return grad
-
-
+# ------------------------------------------------------------------------- sprint3.gradient_descent
+@hint("The history starts with the starting point: history[0] is init_x, so it has step_num + 1 "
+      "rows.")
 def _descent_without_start(f, init_x, lr=0.01, step_num=100):
     x = np.array(init_x, dtype=float)
     history = []
@@ -368,6 +423,8 @@ def _descent_without_start(f, init_x, lr=0.01, step_num=100):
     return x, np.array(history)
 
 
+@hint("The history also holds the point after the last update: store x after every update, and "
+      "init_x before the first (step_num + 1 rows).")
 def _descent_without_end(f, init_x, lr=0.01, step_num=100):
     x = np.array(init_x, dtype=float)
     history = []
@@ -377,6 +434,8 @@ def _descent_without_end(f, init_x, lr=0.01, step_num=100):
     return x, np.array(history)
 
 
+@hint("Every row of your history is the same final point: append a copy, history.append(x.copy()), "
+      "since x -= ... changes the array in place.")
 def _descent_history_aliases(f, init_x, lr=0.01, step_num=100):
     x = np.array(init_x, dtype=float)
     history = [x]
@@ -386,6 +445,7 @@ def _descent_history_aliases(f, init_x, lr=0.01, step_num=100):
     return x, np.array(history)
 
 
+@hint("Step *against* the gradient: x = x - lr * grad (the gradient points uphill).")
 def _descent_ascends(f, init_x, lr=0.01, step_num=100):
     x = np.array(init_x, dtype=float)
     history = [x.copy()]
@@ -395,7 +455,8 @@ def _descent_ascends(f, init_x, lr=0.01, step_num=100):
     return x, np.array(history)
 
 
-# --------------------------------------------------------------------------- mistakes: the net
+# --------------------------------------------------------------------------- sprint3.two_layer_net
+@hint("The book's TwoLayerNet uses the sigmoid in its hidden layer: z1 = sigmoid(x @ W1 + b1).")
 class _NetReluHidden(TwoLayerNet):
     """ReLU in the hidden layer instead of the sigmoid."""
 
@@ -405,6 +466,8 @@ class _NetReluHidden(TwoLayerNet):
         return softmax(z1 @ p["W2"] + p["b2"])
 
 
+@hint("Apply the sigmoid between the two layers: without an activation the two layers are one "
+      "linear map.")
 class _NetNoHiddenActivation(TwoLayerNet):
     """No activation between the two affine layers."""
 
@@ -414,6 +477,7 @@ class _NetNoHiddenActivation(TwoLayerNet):
         return softmax(a1 @ p["W2"] + p["b2"])
 
 
+@hint("The output layer of a classifier is softmax (each row sums to 1), not the sigmoid.")
 class _NetSigmoidOutput(TwoLayerNet):
     """A sigmoid on the output layer instead of softmax."""
 
@@ -423,6 +487,7 @@ class _NetSigmoidOutput(TwoLayerNet):
         return sigmoid(z1 @ p["W2"] + p["b2"])
 
 
+@hint("The loss of this net is the cross-entropy error: cross_entropy_error(self.predict(x), t).")
 class _NetSquaredErrorLoss(TwoLayerNet):
     """The sum of squared errors as the loss."""
 
@@ -433,6 +498,10 @@ class _NetSquaredErrorLoss(TwoLayerNet):
         return float(np.mean(0.5 * np.sum((y - t) ** 2, axis=-1)))
 
 
+# ------------------------------------------------------------------- sprint3.two_layer_net_gradient
+@hint("All your gradients are 0: the function you give numerical_gradient ignores its argument "
+      "(lambda W: self.loss(x, t)), and your numerical_gradient moves a copy. Compute the loss "
+      "with the argument in place of the parameter (and restore the parameter afterwards).")
 class _NetGradientIgnoresItsArgument(TwoLayerNet):
     """The book's ``lambda W: self.loss(x, t)`` with a numerical_gradient that copies."""
 
@@ -466,21 +535,8 @@ EXERCISES = numbered([
                     case(np.full((4, 5), 0.2), np.array([0, 1, 2, 3]))],
         tol=FLOAT_TOL,
         batch_size=_batch_of,
-        mistakes=[
-            Mistake(_sse_no_half, "Keep the ½ in front of the sum: E = 0.5 * Σ (y - t)²."),
-            Mistake(_sse_sum_over_batch,
-                    "For a batch, average the per-sample errors: divide the sum by the number "
-                    "of samples N = y.shape[0]."),
-            Mistake(_sse_mean_of_everything,
-                    "np.mean over the whole array divides by N × C: sum over the classes, then "
-                    "average over the N samples only (a single sample: no division)."),
-            Mistake(_sse_indices_as_targets,
-                    "A label given as a class index (2, or an array of indices) means one-hot: "
-                    "turn it into one-hot rows first (np.eye(C)[t]) before y - t."),
-            Mistake(_sse_divides_by_shape0,
-                    "For one sample y has shape (C,) and y.shape[0] is the number of classes, "
-                    "not a batch size: divide by N only when y is a batch (y.ndim == 2)."),
-        ],
+        mistakes=known(_sse_no_half, _sse_sum_over_batch, _sse_mean_of_everything,
+                       _sse_indices_as_targets, _sse_divides_by_shape0),
     ),
     Exercise(
         id="sprint3.cross_entropy_error", points=2, module="losses", name="cross_entropy_error",
@@ -508,35 +564,9 @@ EXERCISES = numbered([
                     case(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]), np.array([0, 1]))],
         tol=FLOAT_TOL,
         batch_size=_batch_of,
-        mistakes=[
-            Mistake(_ce_no_delta_indices,
-                    "np.log(0) is -inf: add a small delta inside the logarithm, "
-                    "np.log(y + 1e-7), so a probability of exactly 0 costs -log(1e-7) ≈ 16.1."),
-            Mistake(_ce_no_delta_onehot,
-                    "np.log(0) is -inf, and 0 * -inf is nan even where t is 0: add a small "
-                    "delta inside the logarithm, np.log(y + 1e-7)."),
-            Mistake(_ce_clipped,
-                    "Add delta inside the logarithm, np.log(y + 1e-7), as the book does: "
-                    "np.log(y) alone, or clipping y at 1e-7, gives other numbers when a "
-                    "probability is tiny (here the correct class gets 1e-9)."),
-            Mistake(_ce_sum_over_batch,
-                    "For a batch, average over the samples: divide the sum by N = y.shape[0] "
-                    "(after turning a single sample into a batch of one)."),
-            Mistake(_ce_mean_of_everything,
-                    "np.mean of t * log(y) divides by N × C: sum over the classes, then divide "
-                    "by the number of samples N only."),
-            Mistake(_ce_divides_by_shape0,
-                    "For one sample y has shape (C,) and y.shape[0] is the number of classes, "
-                    "not a batch size: reshape one sample to (1, C) (and t to match) first."),
-            Mistake(_ce_onehot_only,
-                    "Labels may also be class indices (an int, or shape (N,)): t * np.log(y) "
-                    "only works for one-hot t. When t.shape != y.shape, pick "
-                    "y[np.arange(N), t] (or convert with np.eye(C)[t])."),
-            Mistake(_ce_indices_only,
-                    "Labels may also be one-hot (t.shape == y.shape): y[np.arange(N), t] "
-                    "only works for indices. Convert one-hot t with t.argmax(axis=1), or use "
-                    "-np.sum(t * np.log(y + 1e-7)) for them."),
-        ],
+        mistakes=known(_ce_no_delta_indices, _ce_no_delta_onehot, _ce_clipped, _ce_sum_over_batch,
+                       _ce_mean_of_everything, _ce_divides_by_shape0,
+                       _ce_onehot_only, _ce_indices_only),
     ),
     Exercise(
         id="sprint3.sample_batch", points=1, module="losses", name="sample_batch",
@@ -554,30 +584,8 @@ EXERCISES = numbered([
                     case(np.ones((1, 3)), np.array([2]), 1, 0),
                     case(np.arange(100.0).reshape(50, 2), np.arange(50), 50, 123)],
         tol=EXACT,
-        mistakes=[
-            Mistake(_batch_with_replacement,
-                    "rng.choice(N, batch_size) draws *with* replacement (a sample may come "
-                    "twice): pass replace=False."),
-            Mistake(_batch_two_draws,
-                    "Draw the indices once and use them for both X and t: two draws pair "
-                    "samples with the wrong labels."),
-            Mistake(_batch_first_rows,
-                    "A mini-batch is a random sample: draw the row indices with "
-                    "rng.choice(N, batch_size, replace=False), don't take the first rows."),
-            Mistake(_batch_permutation,
-                    "Your sampling is valid, but the checker reproduces one exact call: "
-                    "rng = np.random.default_rng(seed); rng.choice(N, batch_size, "
-                    "replace=False)."),
-            Mistake(_batch_legacy_global,
-                    "Use the new Generator, rng = np.random.default_rng(seed), and "
-                    "rng.choice(N, batch_size, replace=False), not the legacy np.random.seed "
-                    "/ np.random.choice / RandomState."),
-            Mistake(_batch_book,
-                    "This is the book's np.random.choice(train_size, batch_size): the legacy "
-                    "global generator, drawing *with* replacement. Use "
-                    "rng = np.random.default_rng(seed) and rng.choice(N, batch_size, "
-                    "replace=False)."),
-        ],
+        mistakes=known(_batch_with_replacement, _batch_two_draws, _batch_first_rows,
+                       _batch_permutation, _batch_legacy_global, _batch_book),
     ),
     Exercise(
         id="sprint3.numerical_diff", points=1, module="gradients", name="numerical_diff",
@@ -595,17 +603,7 @@ EXERCISES = numbered([
                     case(Fn("poly", coef=np.array([2.0, -1.0])), -3.0),
                     case(Fn("sin_mix"), -2.5, h=1e-3)],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_diff_forward,
-                    "That is the forward difference (f(x + h) - f(x)) / h: use the central "
-                    "difference (f(x + h) - f(x - h)) / (2 * h), whose error is much smaller."),
-            Mistake(_diff_over_h,
-                    "f(x + h) and f(x - h) are 2h apart: divide by (2 * h), not by h."),
-            Mistake(_diff_precedence,
-                    "`/ 2 * h` divides by 2 and then multiplies by h: write / (2 * h)."),
-            Mistake(_diff_ignores_h,
-                    "Use the step h you are given (the parameter), not a fixed 1e-4."),
-        ],
+        mistakes=known(_diff_forward, _diff_over_h, _diff_precedence, _diff_ignores_h),
     ),
     Exercise(
         id="sprint3.numerical_gradient", points=2, module="gradients", name="numerical_gradient",
@@ -625,20 +623,8 @@ EXERCISES = numbered([
                     case(Fn("sin_mix"), np.zeros((2, 2, 2))),
                     case(Fn("quadratic", A=QUAD_A, c=QUAD_C.ravel()), QUAD_X.ravel())],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_gradient_forward,
-                    "That is the forward difference (f(x + h) - f(x)) / h: use the central "
-                    "difference (f(x + h) - f(x - h)) / (2 * h) for each element."),
-            Mistake(_gradient_not_restored,
-                    "Restore each element (x[idx] = tmp) after its two evaluations: otherwise "
-                    "the next partial derivatives are taken at a shifted point."),
-            Mistake(_gradient_all_at_once,
-                    "You moved every element at once and got one number: move one element at "
-                    "a time (the others fixed) and return an array shaped like x."),
-            Mistake(_gradient_first_axis_only,
-                    "Your loop visits x[i] along the first axis only; on a matrix x[i] is a "
-                    "whole row. Visit every element: for idx in np.ndindex(x.shape)."),
-        ],
+        mistakes=known(_gradient_forward, _gradient_not_restored, _gradient_all_at_once,
+                       _gradient_first_axis_only),
     ),
     Exercise(
         id="sprint3.gradient_descent", points=2, module="gradients", name="gradient_descent",
@@ -659,66 +645,31 @@ EXERCISES = numbered([
                     case(Fn("sum_of_squares"), np.array([2.0]), lr=0.5, step_num=3),
                     case(Fn("race"), np.array([-7, 2]), lr=0.95, step_num=5)],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_descent_without_start,
-                    "The history starts with the starting point: history[0] is init_x, so it "
-                    "has step_num + 1 rows."),
-            Mistake(_descent_without_end,
-                    "The history also holds the point after the last update: store x after "
-                    "every update, and init_x before the first (step_num + 1 rows)."),
-            Mistake(_descent_history_aliases,
-                    "Every row of your history is the same final point: append a copy, "
-                    "history.append(x.copy()), since x -= ... changes the array in place."),
-            Mistake(_descent_ascends,
-                    "Step *against* the gradient: x = x - lr * grad (the gradient points uphill)."),
-        ],
+        mistakes=known(_descent_without_start, _descent_without_end, _descent_history_aliases,
+                       _descent_ascends),
     ),
     Exercise(
         id="sprint3.two_layer_net", points=1, module="numerical_net", name="TwoLayerNet",
         title="a two-layer net: predict, loss, accuracy",
         examples=[
-            _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
-                      "forward"),
-            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels",
-                      "forward"),
+            *_net_examples("forward"),
             _net_case(NET_X[:, :1] * 3, NET_T % 2, "TwoLayerNet(1, 3, 2), weights std 2",
                       "forward", sizes=(1, 3, 2), std=2.0, seed=5),
         ],
         generate=lambda rng: _random_net_case(rng, "forward"),
-        edge_cases=[_net_case(NET_X[:1], NET_T[:1], "one sample", "forward"),
-                    _net_case(NET_X, NET_T, "one hidden neuron", "forward", sizes=(2, 1, 3))],
+        edge_cases=_net_edge_cases("forward"),
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_NetReluHidden, "The book's TwoLayerNet uses the sigmoid in its hidden "
-                                    "layer: z1 = sigmoid(x @ W1 + b1)."),
-            Mistake(_NetNoHiddenActivation, "Apply the sigmoid between the two layers: without "
-                                            "an activation the two layers are one linear map."),
-            Mistake(_NetSigmoidOutput, "The output layer of a classifier is softmax (each row "
-                                       "sums to 1), not the sigmoid."),
-            Mistake(_NetSquaredErrorLoss, "The loss of this net is the cross-entropy error: "
-                                          "cross_entropy_error(self.predict(x), t)."),
-        ],
+        mistakes=known(_NetReluHidden, _NetNoHiddenActivation, _NetSigmoidOutput,
+                       _NetSquaredErrorLoss),
     ),
     Exercise(
         id="sprint3.two_layer_net_gradient", points=2, module="numerical_net", name="TwoLayerNet",
         title="the two-layer net's numerical gradient",
-        examples=[
-            _net_case(NET_X, NET_T, "TwoLayerNet(2, 4, 3), 5 points, labels as indices",
-                      "gradient"),
-            _net_case(NET_X, np.eye(3)[NET_T], "the same net and points, one-hot labels",
-                      "gradient"),
-        ],
+        examples=_net_examples("gradient"),
         generate=lambda rng: _random_net_case(rng, "gradient"),
         n_public=2,
-        edge_cases=[_net_case(NET_X[:1], NET_T[:1], "one sample", "gradient"),
-                    _net_case(NET_X, NET_T, "one hidden neuron", "gradient", sizes=(2, 1, 3))],
+        edge_cases=_net_edge_cases("gradient"),
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_NetGradientIgnoresItsArgument,
-                    "All your gradients are 0: the function you give numerical_gradient "
-                    "ignores its argument (lambda W: self.loss(x, t)), and your "
-                    "numerical_gradient moves a copy. Compute the loss with the argument in "
-                    "place of the parameter (and restore the parameter afterwards)."),
-        ],
+        mistakes=known(_NetGradientIgnoresItsArgument),
     ),
 ])

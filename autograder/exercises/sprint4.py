@@ -9,8 +9,8 @@ import numpy as np
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"
 
@@ -129,7 +129,9 @@ SQUARE_X = np.array([[1.0, 2.0], [-1.0, 0.5], [3.0, -2.0]])
 SCORES = np.array([[0.3, 2.9, 4.0], [0.0, 0.0, 0.0]])
 
 
-# --------------------------------------------------------------------------- known mistakes
+# --------------------------------------------------------------------------- sprint4.mul_layer
+@hint("A multiply node swaps its inputs on the way back: x's gradient is dout * y and y's is dout "
+      "* x (apple: 1.1 × 2 apples = 2.2 for the price).")
 class _MulSwapped(MulLayer):
     """Sends each input its own value times dout instead of the other input's."""
 
@@ -137,6 +139,8 @@ class _MulSwapped(MulLayer):
         return dout * self.x, dout * self.y
 
 
+@hint("That is an add node's backward: a multiply node multiplies dout by the other input, (dout * "
+      "y, dout * x).")
 class _MulLikeAdd(MulLayer):
     """Passes dout through unchanged, as an add node would."""
 
@@ -144,6 +148,9 @@ class _MulLikeAdd(MulLayer):
         return dout, dout
 
 
+# --------------------------------------------------------------------------- sprint4.add_layer
+@hint("backward returns a pair, one gradient per input: return dout, dout (both inputs get dout "
+      "unchanged).")
 class _AddSingle(AddLayer):
     """Returns one gradient instead of one per input."""
 
@@ -151,6 +158,8 @@ class _AddSingle(AddLayer):
         return dout
 
 
+@hint("An add node does not multiply: ∂(x + y)/∂x = 1, so both inputs get dout unchanged, (dout, "
+      "dout).")
 class _AddLikeMul(AddLayer):
     """Swaps and multiplies the inputs, as a multiply node would."""
 
@@ -162,6 +171,11 @@ class _AddLikeMul(AddLayer):
         return dout * self.y, dout * self.x
 
 
+# --------------------------------------------------------------------------- sprint4.relu
+@hint("Your backward lets the gradient through where the input was negative: forward changed x in "
+      "place before the mask was taken, so the mask no longer sees the negative entries. Take "
+      "self.mask = (x <= 0) first and build the output on a copy (out = x.copy(); out[self.mask] = "
+      "0).")
 class _ReluMaskAfterInPlace(Relu):
     """Sets the negative inputs to 0 in place, then takes the mask x < 0: it is empty."""
 
@@ -171,6 +185,8 @@ class _ReluMaskAfterInPlace(Relu):
         return x
 
 
+@hint("At x = 0 ReLU's gradient is 0 in this course: block the entries with x <= 0, not only x < "
+      "0.")
 class _ReluMaskStrict(Relu):
     """Blocks only x < 0: the gradient passes at exactly 0."""
 
@@ -180,6 +196,8 @@ class _ReluMaskStrict(Relu):
         return out
 
 
+@hint("backward returned ReLU's 0/1 derivative alone: by the chain rule multiply it by dout (dout "
+      "where x > 0, 0 elsewhere).")
 class _ReluBackwardNoDout(Relu):
     """Returns the 0/1 derivative of ReLU, forgetting to multiply it by dout."""
 
@@ -187,6 +205,9 @@ class _ReluBackwardNoDout(Relu):
         return (~self.mask).astype(float)
 
 
+# --------------------------------------------------------------------------- sprint4.sigmoid_layer
+@hint("Use the layer's output y, not its input x: dx = dout * y * (1 - y) with y = self.out kept "
+      "by forward.")
 class _SigmoidBackwardFromInput(Sigmoid):
     """Uses the input x in x (1 - x) instead of the output y."""
 
@@ -198,6 +219,7 @@ class _SigmoidBackwardFromInput(Sigmoid):
         return dout * self.x * (1.0 - self.x)
 
 
+@hint("Multiply by the upstream gradient: dx = dout * y * (1 - y) (the chain rule).")
 class _SigmoidBackwardNoDout(Sigmoid):
     """Returns y (1 - y), forgetting the upstream gradient."""
 
@@ -205,6 +227,8 @@ class _SigmoidBackwardNoDout(Sigmoid):
         return self.out * (1.0 - self.out)
 
 
+@hint("y (1 - y) is already the derivative, written with the output: do not pass the output "
+      "through the sigmoid again (sigmoid_grad(y) is for an input).")
 class _SigmoidGradOfOutput(Sigmoid):
     """Applies sigmoid_grad (sprint 2) to the output: sigmoid(y) (1 - sigmoid(y))."""
 
@@ -213,6 +237,8 @@ class _SigmoidGradOfOutput(Sigmoid):
         return dout * s * (1.0 - s)
 
 
+# --------------------------------------------------------------------------- sprint4.affine
+@hint("dW has W's shape (D, M): dW = x.T @ dout ((D, N) @ (N, M)), not dout.T @ x.")
 class _AffineDwTransposed(Affine):
     def backward(self, dout):
         dx = super().backward(dout)
@@ -220,6 +246,8 @@ class _AffineDwTransposed(Affine):
         return dx
 
 
+@hint("dW has W's shape (D, M): dW = x.T @ dout ((D, N) @ (N, M)); dout @ x.T only runs when M = D "
+      "and gives (N, N).")
 class _AffineDwDoutXt(Affine):
     def backward(self, dout):
         dx = super().backward(dout)
@@ -227,32 +255,37 @@ class _AffineDwDoutXt(Affine):
         return dx
 
 
+@hint("dx = dout @ W.T: dout is (N, M) and W is (D, M), so W needs its transpose ((N, M) @ (M, D) "
+      "= (N, D)).")
 class _AffineDxNoTranspose(Affine):
     def backward(self, dout):
         super().backward(dout)
         return (dout @ self.W).reshape(self.original_x_shape)  # runs only when W is square
 
 
-class _AffineDbNotSummed(Affine):
-    def backward(self, dout):
-        dx = super().backward(dout)
-        self.db = dout                             # (N, M): one row per sample
-        return dx
+# db left (N, M), one row per sample; db averaged over the batch instead of summed
+_AffineDbNotSummed = rewritten(Affine.backward, ("self.db = np.sum(dout, axis=0)",
+                                                 "self.db = dout"),
+                               hint="The bias was added to every sample, so its gradient sums over "
+                                    "the batch: db = np.sum(dout, axis=0), shape (M,).")
+
+_AffineDbMean = rewritten(Affine.backward, ("self.db = np.sum(dout, axis=0)",
+                                            "self.db = np.mean(dout, axis=0)"),
+                          hint="db sums over the batch, it does not average: np.sum(dout, axis=0) "
+                               "(the 1/N of a mean loss is already inside dout).")
 
 
-class _AffineDbMean(Affine):
-    def backward(self, dout):
-        dx = super().backward(dout)
-        self.db = np.mean(dout, axis=0)
-        return dx
-
-
+@hint("Return dx in the shape of the input: keep x.shape in forward and dx.reshape(that shape) "
+      "(images (N, C, H, W) come back as images).")
 class _AffineDxFlat(Affine):
     def backward(self, dout):
         super().backward(dout)
         return dout @ self.W.T                     # (N, D), not the input's shape
 
 
+# ------------------------------------------------------------------------ sprint4.softmax_with_loss
+@hint("backward(dout) must use dout: return dout * (y - t) / N (dout is 1 for the last layer, but "
+      "the loss may be scaled).")
 class _SoftmaxLossIgnoresDout(SoftmaxWithLoss):
     """Right with the default dout = 1, wrong for any other dout."""
 
@@ -260,6 +293,8 @@ class _SoftmaxLossIgnoresDout(SoftmaxWithLoss):
         return (self.y - self.t) / self.y.shape[0]
 
 
+@hint("The loss is a mean over the batch, so its gradient is (y - t) / N: divide by the batch size "
+      "N.")
 class _SoftmaxLossNotAveraged(SoftmaxWithLoss):
     """The right loss, but backward forgets to divide by the batch size."""
 
@@ -267,6 +302,8 @@ class _SoftmaxLossNotAveraged(SoftmaxWithLoss):
         return dout * (self.y - self.t)
 
 
+@hint("Average over the batch: the loss is the *mean* cross-entropy (divide the sum by N), and the "
+      "gradient (y - t) / N.")
 class _SoftmaxLossSummed(SoftmaxWithLoss):
     """Sums the loss over the batch (and so the gradient) instead of averaging."""
 
@@ -277,6 +314,8 @@ class _SoftmaxLossSummed(SoftmaxWithLoss):
         return dout * (self.y - self.t)
 
 
+@hint("(y - t) / N is already the gradient through softmax *and* the loss: do not multiply by the "
+      "softmax's derivative again.")
 class _SoftmaxLossJacobianAgain(SoftmaxWithLoss):
     """Multiplies (y - t) / N by the softmax's Jacobian a second time."""
 
@@ -285,6 +324,7 @@ class _SoftmaxLossJacobianAgain(SoftmaxWithLoss):
         return self.y * (g - np.sum(g * self.y, axis=1, keepdims=True))
 
 
+@hint("exp of large scores overflows (inf / inf = nan): subtract each row's maximum before np.exp.")
 class _SoftmaxLossNoMax(SoftmaxWithLoss):
     """exp(x) without subtracting the row's maximum: inf / inf = nan for large scores."""
 
@@ -295,6 +335,8 @@ class _SoftmaxLossNoMax(SoftmaxWithLoss):
         return float(-np.sum(self.t * np.log(self.y)) / self.y.shape[0])
 
 
+@hint("log(y + 1e-7) is wrong where y is tiny (it caps -log y near 16.1): compute log y as (x - "
+      "max) - log(sum(exp(x - max))) (log-softmax), which is exact and never takes log(0).")
 class _SoftmaxLossLogDelta(SoftmaxWithLoss):
     """log(y + 1e-7): -log y is capped near 16.1 where the right class's y is tiny."""
 
@@ -303,24 +345,33 @@ class _SoftmaxLossLogDelta(SoftmaxWithLoss):
         return float(-np.sum(self.t * np.log(self.y + 1e-7)) / self.y.shape[0])
 
 
+# --------------------------------------------------------------------------- sprint4.gradient_check
+@hint("Return the index as a tuple with one int per axis: np.argmax gives a position in the "
+      "flattened array; convert it with np.unravel_index(i, shape).")
 def _check_flat_index(analytic, numeric, eps=1e-8):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
     rel = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), eps)
     return float(np.max(rel)), int(np.argmax(rel))
 
 
+@hint("Divide by max(|a| + |n|, eps): the check compares *relative* errors, so that large and "
+      "small gradients are judged alike.")
 def _check_absolute(analytic, numeric, eps=1e-8):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
     err = np.abs(a - n)
     return float(np.max(err)), tuple(int(i) for i in np.unravel_index(np.argmax(err), err.shape))
 
 
+@hint("Where both gradients are 0 you divide 0 by 0 (nan): use np.maximum(|a| + |n|, eps) as the "
+      "denominator.")
 def _check_no_eps(analytic, numeric, eps=1e-8):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
     rel = np.abs(a - n) / (np.abs(a) + np.abs(n))
     return float(np.max(rel)), tuple(int(i) for i in np.unravel_index(np.argmax(rel), rel.shape))
 
 
+@hint("Take the absolute value of the difference, |a - n|: a negative error is as wrong as a "
+      "positive one.")
 def _check_signed(analytic, numeric, eps=1e-8):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
     rel = (a - n) / np.maximum(np.abs(a) + np.abs(n), eps)
@@ -341,13 +392,7 @@ EXERCISES = numbered([
                     class_case(steps=[("forward", (np.zeros((2, 2)), np.ones((2, 2)))),
                                       ("backward", (np.full((2, 2), -1.5),))])],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_MulSwapped, "A multiply node swaps its inputs on the way back: x's gradient "
-                                 "is dout * y and y's is dout * x (apple: 1.1 × 2 apples = 2.2 "
-                                 "for the price)."),
-            Mistake(_MulLikeAdd, "That is an add node's backward: a multiply node multiplies "
-                                 "dout by the other input, (dout * y, dout * x)."),
-        ],
+        mistakes=known(_MulSwapped, _MulLikeAdd),
     ),
     Exercise(
         id="sprint4.add_layer", points=1, module="layers", name="AddLayer",
@@ -359,12 +404,7 @@ EXERCISES = numbered([
         generate=_random_binary_node_case, n_public=2, n_hidden=10,
         edge_cases=[class_case(steps=[("forward", (0.0, 0.0)), ("backward", (2.5,))])],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_AddSingle, "backward returns a pair, one gradient per input: "
-                                "return dout, dout (both inputs get dout unchanged)."),
-            Mistake(_AddLikeMul, "An add node does not multiply: ∂(x + y)/∂x = 1, so both "
-                                 "inputs get dout unchanged, (dout, dout)."),
-        ],
+        mistakes=known(_AddSingle, _AddLikeMul),
     ),
     Exercise(
         id="sprint4.relu", points=2, module="layers", name="Relu",
@@ -387,18 +427,7 @@ EXERCISES = numbered([
                                       ("backward", (np.full((2, 3), 1.5, dtype=np.float32),))],
                                label="float32 x and dout: the outputs stay float32")],
         tol=Tolerance(rtol=1e-12, atol=0, same_dtype=True),
-        mistakes=[
-            Mistake(_ReluMaskAfterInPlace,
-                    "Your backward lets the gradient through where the input was negative: "
-                    "forward changed x in place before the mask was taken, so the mask no longer "
-                    "sees the negative entries. Take self.mask = (x <= 0) first and build the "
-                    "output on a copy (out = x.copy(); out[self.mask] = 0)."),
-            Mistake(_ReluMaskStrict, "At x = 0 ReLU's gradient is 0 in this course: block the "
-                                     "entries with x <= 0, not only x < 0."),
-            Mistake(_ReluBackwardNoDout, "backward returned ReLU's 0/1 derivative alone: by the "
-                                         "chain rule multiply it by dout (dout where x > 0, "
-                                         "0 elsewhere)."),
-        ],
+        mistakes=known(_ReluMaskAfterInPlace, _ReluMaskStrict, _ReluBackwardNoDout),
     ),
     Exercise(
         id="sprint4.sigmoid_layer", points=2, module="layers", name="Sigmoid",
@@ -417,16 +446,7 @@ EXERCISES = numbered([
                                                              dtype=np.float32),))],
                                label="float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_SigmoidBackwardFromInput,
-                    "Use the layer's output y, not its input x: dx = dout * y * (1 - y) with "
-                    "y = self.out kept by forward."),
-            Mistake(_SigmoidBackwardNoDout, "Multiply by the upstream gradient: "
-                                            "dx = dout * y * (1 - y) (the chain rule)."),
-            Mistake(_SigmoidGradOfOutput,
-                    "y (1 - y) is already the derivative, written with the output: do not pass "
-                    "the output through the sigmoid again (sigmoid_grad(y) is for an input)."),
-        ],
+        mistakes=known(_SigmoidBackwardFromInput, _SigmoidBackwardNoDout, _SigmoidGradOfOutput),
     ),
     Exercise(
         id="sprint4.affine", points=3, module="layers", name="Affine",
@@ -458,24 +478,8 @@ EXERCISES = numbered([
                                      "float32 x, W, b and dout"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_AffineDwTransposed, "dW has W's shape (D, M): dW = x.T @ dout "
-                                         "((D, N) @ (N, M)), not dout.T @ x."),
-            Mistake(_AffineDwDoutXt, "dW has W's shape (D, M): dW = x.T @ dout "
-                                     "((D, N) @ (N, M)); dout @ x.T only runs when M = D and "
-                                     "gives (N, N)."),
-            Mistake(_AffineDxNoTranspose, "dx = dout @ W.T: dout is (N, M) and W is (D, M), so W "
-                                          "needs its transpose ((N, M) @ (M, D) = (N, D))."),
-            Mistake(_AffineDbNotSummed, "The bias was added to every sample, so its gradient "
-                                        "sums over the batch: db = np.sum(dout, axis=0), shape "
-                                        "(M,)."),
-            Mistake(_AffineDbMean, "db sums over the batch, it does not average: "
-                                   "np.sum(dout, axis=0) (the 1/N of a mean loss is already "
-                                   "inside dout)."),
-            Mistake(_AffineDxFlat, "Return dx in the shape of the input: keep x.shape in forward "
-                                   "and dx.reshape(that shape) (images (N, C, H, W) come back as "
-                                   "images)."),
-        ],
+        mistakes=known(_AffineDwTransposed, _AffineDwDoutXt, _AffineDxNoTranspose,
+                       _AffineDbNotSummed, _AffineDbMean, _AffineDxFlat),
     ),
     Exercise(
         id="sprint4.softmax_with_loss", points=3, module="layers", name="SoftmaxWithLoss",
@@ -514,25 +518,9 @@ EXERCISES = numbered([
                        label="float32 scores: the gradient stays float32"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_SoftmaxLossIgnoresDout,
-                    "backward(dout) must use dout: return dout * (y - t) / N (dout is 1 for the "
-                    "last layer, but the loss may be scaled)."),
-            Mistake(_SoftmaxLossNotAveraged, "The loss is a mean over the batch, so its gradient "
-                                             "is (y - t) / N: divide by the batch size N."),
-            Mistake(_SoftmaxLossSummed, "Average over the batch: the loss is the *mean* "
-                                        "cross-entropy (divide the sum by N), and the gradient "
-                                        "(y - t) / N."),
-            Mistake(_SoftmaxLossJacobianAgain,
-                    "(y - t) / N is already the gradient through softmax *and* the loss: do not "
-                    "multiply by the softmax's derivative again."),
-            Mistake(_SoftmaxLossNoMax, "exp of large scores overflows (inf / inf = nan): subtract "
-                                       "each row's maximum before np.exp."),
-            Mistake(_SoftmaxLossLogDelta,
-                    "log(y + 1e-7) is wrong where y is tiny (it caps -log y near 16.1): compute "
-                    "log y as (x - max) - log(sum(exp(x - max))) (log-softmax), which is exact "
-                    "and never takes log(0)."),
-        ],
+        mistakes=known(_SoftmaxLossIgnoresDout, _SoftmaxLossNotAveraged, _SoftmaxLossSummed,
+                       _SoftmaxLossJacobianAgain, _SoftmaxLossNoMax,
+                       _SoftmaxLossLogDelta),
     ),
     Exercise(
         id="sprint4.gradient_check", points=2, module="gradient_check", name="gradient_check",
@@ -552,17 +540,6 @@ EXERCISES = numbered([
                     case(np.array([0.0, 1e-12]), np.array([1e-12, 0.0])),
                     case(np.array([[1.0, 2.0]]), np.array([[-1.0, 2.0]]))],
         tol=Tolerance(rtol=1e-6, atol=1e-12),
-        mistakes=[
-            Mistake(_check_flat_index, "Return the index as a tuple with one int per axis: "
-                                       "np.argmax gives a position in the flattened array; "
-                                       "convert it with np.unravel_index(i, shape)."),
-            Mistake(_check_absolute, "Divide by max(|a| + |n|, eps): the check compares "
-                                     "*relative* errors, so that large and small gradients are "
-                                     "judged alike."),
-            Mistake(_check_no_eps, "Where both gradients are 0 you divide 0 by 0 (nan): use "
-                                   "np.maximum(|a| + |n|, eps) as the denominator."),
-            Mistake(_check_signed, "Take the absolute value of the difference, |a - n|: a "
-                                   "negative error is as wrong as a positive one."),
-        ],
+        mistakes=known(_check_flat_index, _check_absolute, _check_no_eps, _check_signed),
     ),
 ])

@@ -21,8 +21,8 @@ from solutions.classifier import (  # noqa: F401 - the names the mistakes use
 )
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
@@ -174,13 +174,17 @@ _FIT_XV = _EX.normal(size=(4, 3))
 _FIT_YV = np.array([2, 1, 0, 1])
 
 
-# --------------------------------------------------------------------------- known mistakes
+# --------------------------------------------------------------------------- sprint5.get_mini_batch
+@hint("Count the last, smaller batch too: len() is ceil(N / batch_size), int(np.ceil(N / "
+      "batch_size)); N // batch_size drops the samples left over.")
 class _MiniBatchDropsLast(GetMiniBatch):
     def __init__(self, X, y, batch_size=20, seed=0):
         super().__init__(X, y, batch_size, seed)
         self._stop = len(X) // self.batch_size
 
 
+@hint("Shuffle X and y with the *same* order (order = rng.permutation(N); X[order], y[order]): two "
+      "permutations separate every image from its label.")
 class _MiniBatchSeparateShuffles(GetMiniBatch):
     def __init__(self, X, y, batch_size=20, seed=0):
         super().__init__(X, y, batch_size, seed)
@@ -189,12 +193,17 @@ class _MiniBatchSeparateShuffles(GetMiniBatch):
         self._y = y[rng.permutation(len(y))]
 
 
+@hint("Shuffle first: order = rng.permutation(N) with rng = np.random.default_rng(seed), then "
+      "X[order], y[order].")
 class _MiniBatchNoShuffle(GetMiniBatch):
     def __init__(self, X, y, batch_size=20, seed=0):
         super().__init__(X, y, batch_size, seed)
         self._X, self._y = X, y
 
 
+@hint("Use the generator the docstring names, rng = np.random.default_rng(seed) and "
+      "rng.permutation(N): np.random.seed + np.random.permutation shuffle differently, and the "
+      "checker compares the exact order.")
 class _MiniBatchLegacySeed(GetMiniBatch):
     def __init__(self, X, y, batch_size=20, seed=0):
         super().__init__(X, y, batch_size, seed)
@@ -203,17 +212,34 @@ class _MiniBatchLegacySeed(GetMiniBatch):
         self._X, self._y = X[order], y[order]
 
 
+# --------------------------------------------------------------------------- sprint5.init_params
 _init_xavier_for_he = rewritten(init_params, ("std = np.sqrt(2.0 / n_in)",
-                                                "std = np.sqrt(1.0 / n_in)"))
+                                                "std = np.sqrt(1.0 / n_in)"),
+                                hint="He initialisation (for ReLU) uses std = sqrt(2 / n_in); "
+                                     "sqrt(1 / n_in) is Xavier's (for sigmoid).")
+
 _init_std_from_n_out = rewritten(init_params, ("np.sqrt(2.0 / n_in)", "np.sqrt(2.0 / n_out)"),
-                                 ("np.sqrt(1.0 / n_in)", "np.sqrt(1.0 / n_out)"))
+                                 ("np.sqrt(1.0 / n_in)", "np.sqrt(1.0 / n_out)"),
+                                 hint="The standard deviation depends on the layer's number of "
+                                      "*inputs*: n_in = layer_sizes[l - 1], not n_out.")
+
 # a new generator with the same seed for every layer: the layers' weights are alike
 _init_rng_per_layer = rewritten(init_params, ("* rng.standard_normal(",
-                                              "* np.random.default_rng(seed).standard_normal("))
+                                              "* np.random.default_rng(seed).standard_normal("),
+                                hint="Create the generator once, before the loop: a new "
+                                     "default_rng(seed) in every layer starts every layer from the "
+                                     "same random numbers.")
+
 _init_drawn_transposed = rewritten(init_params, ("rng.standard_normal((n_in, n_out))",
-                                                 "rng.standard_normal((n_out, n_in)).T"))
+                                                 "rng.standard_normal((n_out, n_in)).T"),
+                                   hint="Draw W with its own shape, rng.standard_normal((n_in, "
+                                        "n_out)): drawing (n_out, n_in) and transposing puts the "
+                                        "same numbers in other places.")
 
 
+# --------------------------------------------------------------------------- sprint5.forward
+@hint("_forward returns the scores (logits), before softmax: SoftmaxWithLoss applies softmax "
+      "itself, and predict_proba does it for predictions.")
 class _ForwardSoftmax(ScratchNeuralNetClassifier):
     def _forward(self, X):
         return _softmax(super()._forward(X))
@@ -221,9 +247,15 @@ class _ForwardSoftmax(ScratchNeuralNetClassifier):
 
 _ForwardAffineOnly = rewritten(ScratchNeuralNetClassifier._forward,
                                ("out = layer.forward(out)",
-                                "out = layer.forward(out) if isinstance(layer, Affine) else out"))
+                                "out = layer.forward(out) if isinstance(layer, Affine) else out"),
+                               hint="Run *every* layer of self.layers in order, the activation "
+                                    "layers too: without them the network is one linear map.")
 
 
+# --------------------------------------------------------------------------- sprint5.gradient
+@hint("Your gradients are N times too large (N = the batch size): the loss is a mean over the "
+      "batch, so its gradient is (softmax - t) / N. self.last_layer.backward(1) already divides by "
+      "N: use what it returns.")
 class _GradientNotAveraged(ScratchNeuralNetClassifier):
     def _gradient(self, X, y):
         loss = super()._gradient(X, y)          # as if dout = y - t, without the / N
@@ -231,6 +263,8 @@ class _GradientNotAveraged(ScratchNeuralNetClassifier):
         return loss
 
 
+@hint("Your gradients are N times too small (N = the batch size): self.last_layer.backward(1) "
+      "already divides by N, so do not divide dout (or the gradients) by N again.")
 class _GradientAveragedTwice(ScratchNeuralNetClassifier):
     def _gradient(self, X, y):
         loss = super()._gradient(X, y)          # as if dout = backward(1) / N
@@ -241,9 +275,13 @@ class _GradientAveragedTwice(ScratchNeuralNetClassifier):
 _GradientSoftmaxTwice = rewritten(ScratchNeuralNetClassifier._gradient,
                                   ("dout = self.last_layer.backward(1)",
                                    "dout = self.last_layer.backward(1) * self.last_layer.y "
-                                   "* (1 - self.last_layer.y)"))
+                                   "* (1 - self.last_layer.y)"),
+                                  hint="The gradient of SoftmaxWithLoss, (y - t) / N, already goes "
+                                       "through the softmax: do not multiply it by the softmax's "
+                                       "derivative y(1 - y) again.")
 
 
+@hint("dW has the shape of W, (D, M): take layer.dW as it is (x.T @ dout), without a transpose.")
 class _GradientTransposedDW(ScratchNeuralNetClassifier):
     def _gradient(self, X, y):
         loss = super()._gradient(X, y)
@@ -252,53 +290,85 @@ class _GradientTransposedDW(ScratchNeuralNetClassifier):
         return loss
 
 
+# --------------------------------------------------------------------------- sprint5.update
 _UpdateRebinds = rewritten(ScratchNeuralNetClassifier._update,
                            ("self.params[key] -= self.lr * self.grads[key]",
-                            "self.params[key] = self.params[key] - self.lr * self.grads[key]"))
+                            "self.params[key] = self.params[key] - self.lr * self.grads[key]"),
+                           hint="Update in place, self.params[key] -= self.lr * self.grads[key]: "
+                                "self.params[key] = self.params[key] - ... makes a new array, and "
+                                "the Affine layers keep computing with the old one (the network "
+                                "stops learning).")
+
 _UpdateAscends = rewritten(ScratchNeuralNetClassifier._update,
                            ("self.params[key] -= self.lr * self.grads[key]",
-                            "self.params[key] += self.lr * self.grads[key]"))
+                            "self.params[key] += self.lr * self.grads[key]"),
+                           hint="Step *against* the gradient, W ← W - lr · ∂L/∂W: with += the loss "
+                                "goes up.")
+
 _UpdateWeightsOnly = rewritten(ScratchNeuralNetClassifier._update,
                                ("for key in self.params:",
-                                "for key in [k for k in self.params if k.startswith(\"W\")]:"))
+                                "for key in [k for k in self.params if k.startswith(\"W\")]:"),
+                               hint="Update every parameter of self.params, the biases b1, b2, ... "
+                                    "too.")
 
 
+# --------------------------------------------------------------------------- sprint5.predict
+@hint("exp of large scores overflows (inf / inf = nan): subtract each row's maximum before np.exp, "
+      "scores - np.max(scores, axis=1, keepdims=True).")
 class _PredictNoMax(ScratchNeuralNetClassifier):
     def predict_proba(self, X):
         exp = np.exp(self._forward(X))
         return exp / np.sum(exp, axis=1, keepdims=True)
 
 
+@hint("Take the argmax over the classes, axis=1: one label per sample, shape (N,).")
 class _PredictAxis0(ScratchNeuralNetClassifier):
     def predict(self, X):
         return np.argmax(self._forward(X), axis=0)
 
 
+@hint("predict returns the *class* with the highest probability, np.argmax(..., axis=1), not the "
+      "probability itself (np.max).")
 class _PredictMaxProbability(ScratchNeuralNetClassifier):
     def predict(self, X):
         return np.max(self.predict_proba(X), axis=1)
 
 
+# --------------------------------------------------------------------------- sprint5.fit
 _FitSameShuffle = rewritten(ScratchNeuralNetClassifier.fit,
-                            ("seed=self.seed + epoch", "seed=self.seed"))
+                            ("seed=self.seed + epoch", "seed=self.seed"),
+                            hint="Shuffle differently every epoch: GetMiniBatch(X, y, "
+                                 "self.batch_size, seed=self.seed + epoch); with seed=self.seed "
+                                 "every epoch sees the same batches in the same order.")
+
 _FitNoShuffle = rewritten(ScratchNeuralNetClassifier.fit,
                           ("GetMiniBatch(X, y, self.batch_size, seed=self.seed + epoch)",
                            "((X[i:i + self.batch_size], y[i:i + self.batch_size])"
-                           " for i in range(0, len(X), self.batch_size))"))
+                           " for i in range(0, len(X), self.batch_size))"),
+                          hint="Take the batches from GetMiniBatch (shuffled), not slices of X in "
+                               "order: data sorted by class would give batches of one class.")
+
 # the loss of the epoch's last mini-batch in history["train_loss"], not that of the whole set
 _FitLastBatchLoss = rewritten(ScratchNeuralNetClassifier.fit,
                               ("self._gradient(X_batch, y_batch)",
                                "loss = self._gradient(X_batch, y_batch)"),
                               ('self.history["train_loss"].append(train_loss)',
-                               'self.history["train_loss"].append(loss)'))
+                               'self.history["train_loss"].append(loss)'),
+                              hint="history['train_loss'] is the loss on the whole training set "
+                                   "after the epoch, self._loss_and_accuracy(X, y), not the loss "
+                                   "of the epoch's last mini-batch.")
 
 
+@hint("Every fit starts afresh: call self._initialize(...) and empty self.history at the start of "
+      "fit, even when the model was trained before.")
 class _FitKeepsWeights(ScratchNeuralNetClassifier):
     def _initialize(self, n_features, n_classes, dtype="float64"):
         if not self.params:                     # a second fit continues from the old weights
             super()._initialize(n_features, n_classes, dtype)
 
 
+@hint("fit must end with `return self`, so that ScratchNeuralNetClassifier(...).fit(X, "
+      "y).predict(X) works.")
 class _FitReturnsNothing(ScratchNeuralNetClassifier):
     def fit(self, X, y, X_val=None, y_val=None):
         super().fit(X, y, X_val, y_val)
@@ -330,21 +400,8 @@ EXERCISES = numbered([
                                {"batch_size": 3, "seed": 5},
                                steps=[("__getitem__", (-4,))], raises="IndexError")],
         tol=Tolerance(rtol=0, atol=0),
-        mistakes=[
-            Mistake(_MiniBatchDropsLast,
-                    "Count the last, smaller batch too: len() is ceil(N / batch_size), "
-                    "int(np.ceil(N / batch_size)); N // batch_size drops the samples left over."),
-            Mistake(_MiniBatchSeparateShuffles,
-                    "Shuffle X and y with the *same* order (order = rng.permutation(N); X[order], "
-                    "y[order]): two permutations separate every image from its label."),
-            Mistake(_MiniBatchNoShuffle,
-                    "Shuffle first: order = rng.permutation(N) with rng = "
-                    "np.random.default_rng(seed), then X[order], y[order]."),
-            Mistake(_MiniBatchLegacySeed,
-                    "Use the generator the docstring names, rng = np.random.default_rng(seed) "
-                    "and rng.permutation(N): np.random.seed + np.random.permutation shuffle "
-                    "differently, and the checker compares the exact order."),
-        ],
+        mistakes=known(_MiniBatchDropsLast, _MiniBatchSeparateShuffles, _MiniBatchNoShuffle,
+                       _MiniBatchLegacySeed),
     ),
     Exercise(
         id="sprint5.init_params", points=2, module="classifier", name="init_params",
@@ -360,20 +417,8 @@ EXERCISES = numbered([
         edge_cases=[case([1, 1], weight_init="he", seed=9),
                     case([784, 3], weight_init="he", seed=0, dtype="float32")],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_init_xavier_for_he,
-                    "He initialisation (for ReLU) uses std = sqrt(2 / n_in); sqrt(1 / n_in) is "
-                    "Xavier's (for sigmoid)."),
-            Mistake(_init_std_from_n_out,
-                    "The standard deviation depends on the layer's number of *inputs*: "
-                    "n_in = layer_sizes[l - 1], not n_out."),
-            Mistake(_init_rng_per_layer,
-                    "Create the generator once, before the loop: a new default_rng(seed) in "
-                    "every layer starts every layer from the same random numbers."),
-            Mistake(_init_drawn_transposed,
-                    "Draw W with its own shape, rng.standard_normal((n_in, n_out)): drawing "
-                    "(n_out, n_in) and transposing puts the same numbers in other places."),
-        ],
+        mistakes=known(_init_xavier_for_he, _init_std_from_n_out, _init_rng_per_layer,
+                       _init_drawn_transposed),
     ),
     Exercise(
         id="sprint5.forward", points=2, **_CLASS,
@@ -390,14 +435,7 @@ EXERCISES = numbered([
         edge_cases=[_net_case([2, 2], "relu", {"W1": np.eye(2), "b1": np.zeros(2)},
                               [("_forward", (np.array([[1.0, -1.0]]),))])],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_ForwardSoftmax,
-                    "_forward returns the scores (logits), before softmax: SoftmaxWithLoss "
-                    "applies softmax itself, and predict_proba does it for predictions."),
-            Mistake(_ForwardAffineOnly,
-                    "Run *every* layer of self.layers in order, the activation layers too: "
-                    "without them the network is one linear map."),
-        ],
+        mistakes=known(_ForwardSoftmax, _ForwardAffineOnly),
     ),
     Exercise(
         id="sprint5.gradient", points=3, **_CLASS,
@@ -417,22 +455,8 @@ EXERCISES = numbered([
         edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
                               [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][1][1][0]),
-        mistakes=[
-            Mistake(_GradientNotAveraged,
-                    "Your gradients are N times too large (N = the batch size): the loss is a "
-                    "mean over the batch, so its gradient is (softmax - t) / N. "
-                    "self.last_layer.backward(1) already divides by N: use what it returns."),
-            Mistake(_GradientAveragedTwice,
-                    "Your gradients are N times too small (N = the batch size): "
-                    "self.last_layer.backward(1) already divides by N, so do not divide dout "
-                    "(or the gradients) by N again."),
-            Mistake(_GradientSoftmaxTwice,
-                    "The gradient of SoftmaxWithLoss, (y - t) / N, already goes through the "
-                    "softmax: do not multiply it by the softmax's derivative y(1 - y) again."),
-            Mistake(_GradientTransposedDW,
-                    "dW has the shape of W, (D, M): take layer.dW as it is (x.T @ dout), "
-                    "without a transpose."),
-        ],
+        mistakes=known(_GradientNotAveraged, _GradientAveragedTwice, _GradientSoftmaxTwice,
+                       _GradientTransposedDW),
     ),
     Exercise(
         id="sprint5.update", points=2, **_CLASS,
@@ -448,16 +472,7 @@ EXERCISES = numbered([
         ],
         generate=_random_update_case, n_public=2, n_hidden=10,
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_UpdateRebinds,
-                    "Update in place, self.params[key] -= self.lr * self.grads[key]: "
-                    "self.params[key] = self.params[key] - ... makes a new array, and the Affine "
-                    "layers keep computing with the old one (the network stops learning)."),
-            Mistake(_UpdateAscends,
-                    "Step *against* the gradient, W ← W - lr · ∂L/∂W: with += the loss goes up."),
-            Mistake(_UpdateWeightsOnly,
-                    "Update every parameter of self.params, the biases b1, b2, ... too."),
-        ],
+        mistakes=known(_UpdateRebinds, _UpdateAscends, _UpdateWeightsOnly),
     ),
     Exercise(
         id="sprint5.predict", points=2, **_CLASS,
@@ -478,16 +493,7 @@ EXERCISES = numbered([
                               [("predict_proba", (np.array([[5.0]]),)),
                                ("predict", (np.array([[5.0]]),))])],
         tol=replace(FLOAT_TOL, output_dtypes=(("predict()", "int"),)),   # labels
-        mistakes=[
-            Mistake(_PredictNoMax,
-                    "exp of large scores overflows (inf / inf = nan): subtract each row's "
-                    "maximum before np.exp, scores - np.max(scores, axis=1, keepdims=True)."),
-            Mistake(_PredictAxis0,
-                    "Take the argmax over the classes, axis=1: one label per sample, shape (N,)."),
-            Mistake(_PredictMaxProbability,
-                    "predict returns the *class* with the highest probability, np.argmax(..., "
-                    "axis=1), not the probability itself (np.max)."),
-        ],
+        mistakes=known(_PredictNoMax, _PredictAxis0, _PredictMaxProbability),
     ),
     Exercise(
         id="sprint5.fit", points=3, **_CLASS,
@@ -520,24 +526,7 @@ EXERCISES = numbered([
         generate=_random_fit_case, n_public=1, n_hidden=8,
         tol=Tolerance(rtol=1e-6, atol=1e-8, same_dtype=True,   # float32 data trains in float32
                       output_dtypes=(("predict()", "int"),)),
-        mistakes=[
-            Mistake(_FitSameShuffle,
-                    "Shuffle differently every epoch: GetMiniBatch(X, y, self.batch_size, "
-                    "seed=self.seed + epoch); with seed=self.seed every epoch sees the same "
-                    "batches in the same order."),
-            Mistake(_FitNoShuffle,
-                    "Take the batches from GetMiniBatch (shuffled), not slices of X in order: "
-                    "data sorted by class would give batches of one class."),
-            Mistake(_FitLastBatchLoss,
-                    "history['train_loss'] is the loss on the whole training set after the epoch, "
-                    "self._loss_and_accuracy(X, y), not the loss of the epoch's last mini-batch."),
-            Mistake(_FitKeepsWeights,
-                    "Every fit starts afresh: call self._initialize(...) and empty "
-                    "self.history at the start of fit, even when the model was trained "
-                    "before."),
-            Mistake(_FitReturnsNothing,
-                    "fit must end with `return self`, so that "
-                    "ScratchNeuralNetClassifier(...).fit(X, y).predict(X) works."),
-        ],
+        mistakes=known(_FitSameShuffle, _FitNoShuffle, _FitLastBatchLoss, _FitKeepsWeights,
+                       _FitReturnsNothing),
     ),
 ])

@@ -13,11 +13,11 @@ import numpy as np
 
 from solutions.initializers import _activate  # noqa: F401 - used by the mistakes
 from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: F401
-from solutions.regularization import DropConnect, Dropout  # noqa: F401 - mistakes subclass them
+from solutions.regularization import DropConnect, Dropout, Maxout  # noqa: F401 - mistakes subclass them
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)
 FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
@@ -77,70 +77,120 @@ def _lr(rng):
 
 
 # --------------------------------------------------------------------------- optimizer mistakes
-# the right numbers, but each parameter is replaced by a new array
-_SGDRebinds = rewritten(SGD.update, ("params[key] -= self.lr * grads[key]",
-                                     "params[key] = params[key] - self.lr * grads[key]"))
-_SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "))
-_SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"))
+class _Forgets:
+    """An optimizer that re-creates its ``STATE`` (velocity, h, m and v) on every call:
+    each update sees its own gradient only. Put it before the reference in the bases."""
 
-
-class _MomentumForgets(Momentum):
-    """Re-creates the velocity on every call: plain SGD."""
+    STATE: tuple = ()
 
     def update(self, params, grads):
-        self.v = None
+        for name in self.STATE:
+            setattr(self, name, None)
         super().update(params, grads)
+
+
+# --------------------------------------------------------------------------- sprint6.sgd
+# the right numbers, but each parameter is replaced by a new array
+_SGDRebinds = rewritten(SGD.update, ("params[key] -= self.lr * grads[key]",
+                                     "params[key] = params[key] - self.lr * grads[key]"),
+                        hint="Update the arrays in place: `params[key] -= self.lr * grads[key]`. "
+                             "`params[key] = params[key] - ...` puts a new array in the dict, and "
+                             "the layers that hold the old one never see the update.")
+
+_SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "),
+                       hint="Step *against* the gradient: W ← W - lr · grad (you added it).")
+
+_SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"),
+                     hint="Multiply the gradient by the learning rate: W ← W - lr · grad.")
+
+
+# --------------------------------------------------------------------------- sprint6.momentum
+@hint("Your first step is right but the next ones are plain SGD: create the velocity v only on the "
+      "first call (`if self.v is None:`) and keep it between calls.")
+class _MomentumForgets(_Forgets, Momentum):    # no velocity carried over: plain SGD
+    STATE = ("v",)
 
 
 # v = αv - ηg, then W -= v: the velocity already points downhill
 _MomentumSubtracts = rewritten(Momentum.update, ("params[key] += self.v[key]",
-                                                 "params[key] -= self.v[key]"))
+                                                 "params[key] -= self.v[key]"),
+                               hint="With v = αv - lr · grad the velocity already points downhill: "
+                                    "add it, W ← W + v.")
+
 _MomentumRebinds = rewritten(Momentum.update, ("params[key] += self.v[key]",
-                                               "params[key] = params[key] + self.v[key]"))
+                                               "params[key] = params[key] + self.v[key]"),
+                             hint="Update the parameters in place (`params[key] += self.v[key]`): "
+                                  "`params[key] = params[key] + ...` puts a new array in the dict.")
+
+
+# --------------------------------------------------------------------------- sprint6.adagrad
 # h += g instead of h += g * g
 _AdaGradSumsGradients = rewritten(AdaGrad.update, ("self.h[key] += grads[key] * grads[key]",
-                                                   "self.h[key] += grads[key]"))
+                                                   "self.h[key] += grads[key]"),
+                                  hint="h sums the *squares* of the gradients: h += grad * grad "
+                                       "(element-wise).")
+
 _AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"))
+                                               "np.sqrt(self.h[key] + self.eps)"),
+                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
+                                   "eps).")
 
 
-class _AdaGradForgets(AdaGrad):
-    """Re-creates h on every call: h is only this step's g²."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+@hint("Your first step is right but the next ones are too big: create h only on the first call and "
+      "keep summing into it.")
+class _AdaGradForgets(_Forgets, AdaGrad):      # h is only this step's g²
+    STATE = ("h",)
 
 
 _AdaGradNoSqrt = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                            "(self.h[key] + self.eps)"))
+                                            "(self.h[key] + self.eps)"),
+                           hint="Divide by the square root of h: lr * grad / (np.sqrt(h) + eps).")
+
+
+# --------------------------------------------------------------------------- sprint6.rmsprop
 # h = (1 - ρ) h + ρ g²: the weights of the moving average swapped
 _RMSPropSwapped = rewritten(RMSProp.update,
                             ("*= self.decay_rate", "*= 1 - self.decay_rate"),
-                            ("+= (1 - self.decay_rate) * grads", "+= self.decay_rate * grads"))
+                            ("+= (1 - self.decay_rate) * grads", "+= self.decay_rate * grads"),
+                            hint="The old average keeps weight decay_rate and the new square gets "
+                                 "1 - decay_rate: h ← ρh + (1 - ρ) grad².")
+
 # h = ρh + (1 - ρ) g: the gradient itself averaged, not its square
 _RMSPropNotSquared = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
-                                                "(1 - self.decay_rate) * grads[key]"))
+                                                "(1 - self.decay_rate) * grads[key]"),
+                               hint="h averages the *squared* gradients: h ← ρh + (1 - ρ) grad * "
+                                    "grad (element-wise), not the gradients themselves.")
+
 _RMSPropEpsInside = rewritten(RMSProp.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"))
+                                               "np.sqrt(self.h[key] + self.eps)"),
+                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
+                                   "eps).")
+
 # h = ρ h + g²: the new square is not weighted by 1 - ρ
 _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
-                                                 "grads[key] * grads[key]"))
+                                                 "grads[key] * grads[key]"),
+                                hint="Weight the new square by 1 - decay_rate: h ← ρh + (1 - ρ) "
+                                     "grad² (a moving average, not a sum).")
 
 
-class _RMSPropForgets(RMSProp):
-    """Re-creates h on every call: no moving average."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+@hint("Your first step is right but the next ones are not: create h only on the first call and "
+      "keep it.")
+class _RMSPropForgets(_Forgets, RMSProp):      # no moving average
+    STATE = ("h",)
 
 
+# --------------------------------------------------------------------------- sprint6.adam
 _AdamNoBiasCorrection = rewritten(Adam.update,
                                   ("self.m[key] / (1 - self.beta1 ** self.t)", "self.m[key]"),
-                                  ("self.v[key] / (1 - self.beta2 ** self.t)", "self.v[key]"))
+                                  ("self.v[key] / (1 - self.beta2 ** self.t)", "self.v[key]"),
+                                  hint="Correct the bias of m and v: m̂ = m / (1 - β1^t), v̂ = v / "
+                                       "(1 - β2^t), and step with lr * m̂ / (sqrt(v̂) + eps). "
+                                       "Without it the early steps are several times lr.")
 
 
+@hint("This is the book's Adam, with the bias correction folded into lr_t: it equals the formula "
+      "only while eps is negligible (it adds eps to sqrt(v), not to sqrt(v̂)). Compute m̂ = m / (1 "
+      "- β1^t), v̂ = v / (1 - β2^t) and step with lr * m̂ / (np.sqrt(v̂) + eps).")
 class _AdamBookLrT(Adam):
     """The book's Adam: the bias correction folded into lr_t, eps added to sqrt(v)."""
 
@@ -157,50 +207,62 @@ class _AdamBookLrT(Adam):
 
 
 _AdamEpsInside = rewritten(Adam.update, ("(np.sqrt(v_hat) + self.eps)",
-                                         "np.sqrt(v_hat + self.eps)"))
+                                         "np.sqrt(v_hat + self.eps)"),
+                           hint="eps goes outside the square root: lr * m̂ / (np.sqrt(v̂) + eps).")
+
 # counts t once per parameter instead of once per update call
 _AdamStepPerKey = rewritten(Adam.update, ("self.t += 1\n    for key in params:",
-                                          "for key in params:\n        self.t += 1"))
+                                          "for key in params:\n        self.t += 1"),
+                            hint="Increase t once per call of update (before the loop over the "
+                                 "keys), not once per parameter: every parameter is at the same "
+                                 "step t.")
 
 
-class _AdamForgets(Adam):
-    """Re-creates m and v on every call."""
-
-    def update(self, params, grads):
-        self.m = self.v = None
-        super().update(params, grads)
+@hint("Create m and v only on the first call and keep them: they are moving averages over all the "
+      "steps.")
+class _AdamForgets(_Forgets, Adam):
+    STATE = ("m", "v")
 
 
 # v from the square of the mean, m * m, instead of the mean of the squares
 _AdamSquaresMean = rewritten(Adam.update, ("(1 - self.beta2) * g * g",
-                                           "(1 - self.beta2) * self.m[key] ** 2"))
+                                           "(1 - self.beta2) * self.m[key] ** 2"),
+                             hint="v averages the squared *gradients*: v ← β2 v + (1 - β2) grad², "
+                                  "not the square of m.")
 
 
-# --------------------------------------------------------------------------- race mistakes
+# --------------------------------------------------------------------------- sprint6.steps_to_reach
+@hint("Within the radius includes the border: distance <= radius.")
 def _reach_strict(path, radius):
     d = np.linalg.norm(np.asarray(path, dtype=float), axis=1)
     close = d < radius
     return int(np.argmax(close)) if close.any() else None
 
 
+@hint("Compare the distance itself, sqrt(x² + y²), with the radius (or the squared distance with "
+      "radius²).")
 def _reach_squared(path, radius):
     p = np.asarray(path, dtype=float)
     close = np.sum(p * p, axis=1) <= radius
     return int(np.argmax(close)) if close.any() else None
 
 
+@hint("Row 0 is the start, before any update: the row index is the number of steps, no + 1.")
 def _reach_counts_rows(path, radius):
     d = np.linalg.norm(np.asarray(path, dtype=float), axis=1)
     close = d <= radius
     return int(np.argmax(close)) + 1 if close.any() else None
 
 
+@hint("Return None when no row gets within the radius.")
 def _reach_minus_one(path, radius):
     d = np.linalg.norm(np.asarray(path, dtype=float), axis=1)
     close = d <= radius
     return int(np.argmax(close)) if close.any() else -1
 
 
+@hint("np.argmax of an all-False array is 0: check `mask.any()` first and return None if no row "
+      "gets there.")
 def _reach_argmax_unchecked(path, radius):
     d = np.linalg.norm(np.asarray(path, dtype=float), axis=1)
     return int(np.argmax(d <= radius))
@@ -224,25 +286,30 @@ def _random_path(rng):
     return case(path, radius, label=f"a path of {steps} steps, radius {radius:.3g}")
 
 
-# --------------------------------------------------------------------------- init mistakes
+# --------------------------------------------------------------------------- sprint6.weight_std
+@hint("1/n and 2/n are the *variances*: the standard deviation is their square root, np.sqrt(1 / "
+      "n) and np.sqrt(2 / n).")
 def _std_variance(fan_in, method):
     if isinstance(method, str):
         return 1.0 / fan_in if method == "xavier" else 2.0 / fan_in
     return float(method)
 
 
+@hint("Xavier is sqrt(1 / n) (sigmoid, tanh); He is sqrt(2 / n) (ReLU): you swapped them.")
 def _std_swapped(fan_in, method):
     if isinstance(method, str):
         return float(np.sqrt(2.0 / fan_in)) if method == "xavier" else float(np.sqrt(1.0 / fan_in))
     return float(method)
 
 
+@hint("He has twice Xavier's variance, because ReLU zeroes half its inputs: sqrt(2 / n).")
 def _std_he_without_two(fan_in, method):
     if isinstance(method, str):
         return float(np.sqrt(1.0 / fan_in))
     return float(method)
 
 
+@hint("The std shrinks as the number of inputs grows: divide, sqrt(1 / n), not sqrt(n).")
 def _std_sqrt_n(fan_in, method):
     if isinstance(method, str):
         return float(np.sqrt(fan_in)) if method == "xavier" else float(np.sqrt(2.0 * fan_in))
@@ -257,6 +324,8 @@ def _random_std_case(rng):
     return case(fan_in, method)
 
 
+# ---------------------------------------------------------------------- sprint6.forward_activations
+@hint("Return the activations h(z W), after the activation function, not the products z W.")
 def _fa_no_activation(x, weights, activation):
     out, z = [], np.asarray(x, dtype=float)
     for W in weights:
@@ -266,6 +335,7 @@ def _fa_no_activation(x, weights, activation):
     return out
 
 
+@hint("The activation function comes after the product: z ← h(z @ W), not h(z) @ W.")
 def _fa_activation_first(x, weights, activation):
     out, z = [], np.asarray(x, dtype=float)
     for W in weights:
@@ -274,6 +344,7 @@ def _fa_activation_first(x, weights, activation):
     return out
 
 
+@hint("Return one array per layer, without the input x: len(weights) arrays.")
 def _fa_includes_input(x, weights, activation):
     z = np.asarray(x, dtype=float)
     out = [z]
@@ -283,6 +354,7 @@ def _fa_includes_input(x, weights, activation):
     return out
 
 
+@hint("Each layer's input is the previous layer's *activation*: z ← h(z @ W), then use that z.")
 def _fa_feeds_products(x, weights, activation):
     out, z = [], np.asarray(x, dtype=float)
     for W in weights:
@@ -292,6 +364,7 @@ def _fa_feeds_products(x, weights, activation):
     return out
 
 
+@hint("Chain the layers: layer i takes the output of layer i - 1, not x.")
 def _fa_from_input_each_time(x, weights, activation):
     x = np.asarray(x, dtype=float)
     out = []
@@ -311,7 +384,9 @@ def _random_fa_case(rng):
                 label=f"{activation}, layer sizes {sizes}, weight std {std:g}, N = {n}")
 
 
-# --------------------------------------------------------------------------- dropout mistakes
+# --------------------------------------------------------------------------- sprint6.dropout
+@hint("This course uses inverted dropout: in training divide what is kept by 1 - ratio, and at "
+      "inference return x unchanged (no multiplication by 1 - ratio).")
 class _DropoutNotInverted(Dropout):
     """The book's scaling: keep the training values, multiply by 1 - ratio at inference."""
 
@@ -326,6 +401,8 @@ class _DropoutNotInverted(Dropout):
         return dout * (self.mask if self.train_flg else 1.0 - self.dropout_ratio)
 
 
+@hint("This course uses inverted dropout: in training divide what is kept by 1 - ratio, and at "
+      "inference return x unchanged (no multiplication by 1 - ratio).")
 class _DropoutBook(Dropout):
     """The book's Dropout verbatim: backward always multiplies by the last training mask."""
 
@@ -339,20 +416,21 @@ class _DropoutBook(Dropout):
         return dout * self.mask
 
 
+@hint("Scale the kept values in training: x * mask / (1 - ratio), so that their expected value is "
+      "x.")
 class _DropoutNoScale(Dropout):
-    """Drops in training but never rescales."""
+    """Drops in training but never rescales by 1 / (1 - ratio)."""
 
     def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        return x * self.mask
+        out = super().forward(x, train_flg)
+        return x * self.mask if train_flg else out
 
     def backward(self, dout):
-        return dout * self.mask if self.train_flg else dout.copy()
+        return dout * self.mask if self.train_flg else super().backward(dout)
 
 
+@hint("At inference (train_flg=False) nothing is dropped: return x unchanged, and backward passes "
+      "dout through.")
 class _DropoutAtInference(Dropout):
     """Draws a mask at inference too."""
 
@@ -360,17 +438,15 @@ class _DropoutAtInference(Dropout):
         return super().forward(x, train_flg=True)
 
 
-class _DropoutKeepsRatio(Dropout):
-    """Keeps where random < ratio: a share ratio is kept instead of dropped."""
-
-    def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
-        if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) < self.dropout_ratio
-        return x * self.mask / (1.0 - self.dropout_ratio)
+# keeps where random < ratio: a share ratio is kept instead of dropped
+_DropoutKeepsRatio = rewritten(Dropout.forward, ("self.rng.random(x.shape) >= self.dropout_ratio",
+                                                 "self.rng.random(x.shape) < self.dropout_ratio"),
+                               hint="dropout_ratio is the share *dropped*: keep where "
+                                    "self.rng.random(x.shape) >= dropout_ratio.")
 
 
+@hint("A dropped neuron passes no gradient: multiply dout by the forward pass's mask too, dout * "
+      "mask / (1 - ratio).")
 class _DropoutBackwardUnmasked(Dropout):
     """backward scales dout but lets it through the dropped neurons too."""
 
@@ -378,6 +454,7 @@ class _DropoutBackwardUnmasked(Dropout):
         return dout / (1.0 - self.dropout_ratio) if self.train_flg else dout.copy()
 
 
+@hint("backward reuses the mask of the forward pass (self.mask); do not draw a new one.")
 class _DropoutBackwardNewMask(Dropout):
     """backward draws a new mask instead of reusing the forward pass's."""
 
@@ -405,7 +482,9 @@ def _random_dropout_case(rng):
                          "inference")
 
 
-# --------------------------------------------------------------------------- dropconnect mistakes
+# --------------------------------------------------------------------------- sprint6.dropconnect
+@hint("DropConnect drops *weights*, not inputs: the mask has the shape of W "
+      "(self.rng.random(self.W.shape)).")
 class _DropConnectOnInputs:
     """Drops entries of x (Dropout on the inputs) instead of weights."""
 
@@ -431,6 +510,8 @@ class _DropConnectOnInputs:
         return dx if self.mask is None else dx * self.mask / (1.0 - self.drop_ratio)
 
 
+@hint("A dropped weight was not used, so it gets no gradient: dW = (x.T @ dout) * mask / (1 - "
+      "ratio).")
 class _DropConnectDwUnmasked(DropConnect):
     """dW = x.T @ dout for every weight, dropped or not."""
 
@@ -440,6 +521,8 @@ class _DropConnectDwUnmasked(DropConnect):
         return dout @ self.W_used.T
 
 
+@hint("Scale the kept weights by 1 / (1 - drop_ratio) in training (inverted scaling), in forward "
+      "and in dW.")
 class _DropConnectNoScale(DropConnect):
     """The kept weights are not scaled up by 1 / (1 - drop_ratio), in forward or backward."""
 
@@ -461,6 +544,7 @@ class _DropConnectNoScale(DropConnect):
         return dout @ self.W_used.T
 
 
+@hint("dx goes back through the weights forward used: dx = dout @ W_used.T.")
 class _DropConnectDxFullW(DropConnect):
     """dx = dout @ W.T with the full weights, not the ones used in forward."""
 
@@ -493,7 +577,9 @@ def _random_dropconnect_case(rng):
     return make(W, b, ratio, seed, x, dout, label)
 
 
-# --------------------------------------------------------------------------- maxout mistakes
+# --------------------------------------------------------------------------- sprint6.maxout
+@hint("A group is `pieces` *neighbouring* channels (0..k-1, k..2k-1, ...): reshape to (N, C // k, "
+      "k, ...) and take the max over axis 2.")
 class _MaxoutStrided:
     """Groups every (C // k)-th channel (x.reshape(N, k, C // k)) instead of neighbours."""
 
@@ -515,34 +601,22 @@ class _MaxoutStrided:
         return dx.reshape(self.x_shape)
 
 
-class _MaxoutBackwardToAll:
-    """Sends dout to every input of the group, not only the winner."""
-
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.argmax = pieces, None, None
-
-    def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(grouped, axis=2)
-
-    def backward(self, dout):
-        dx = np.repeat(np.expand_dims(dout, 2), self.pieces, axis=2)
-        return dx.reshape(self.x_shape)
+# dout to every input of the group, not only the winner
+_MaxoutBackwardToAll = rewritten(Maxout.backward,
+                                 ("dx = mask * np.expand_dims(dout, axis=2)",
+                                  "dx = np.ones_like(mask) * np.expand_dims(dout, axis=2)"),
+                                 hint="Only the input that won its group gets the gradient, as in "
+                                      "max pooling; the others get 0.")
 
 
-class _MaxoutBackwardToTies:
+@hint("On a tie only one input (the first maximum, as argmax picks it) gets the gradient, not all "
+      "of them.")
+class _MaxoutBackwardToTies(Maxout):
     """Sends dout to every input equal to the maximum: twice the gradient on a tie."""
 
-    def __init__(self, pieces=2):
-        self.pieces, self.x_shape, self.grouped = pieces, None, None
-
     def forward(self, x):
-        n, c, *rest = x.shape
-        self.x_shape = x.shape
-        self.grouped = x.reshape(n, c // self.pieces, self.pieces, *rest)
-        return np.max(self.grouped, axis=2)
+        self.grouped = x.reshape(len(x), -1, self.pieces, *x.shape[2:])
+        return super().forward(x)
 
     def backward(self, dout):
         winners = self.grouped == np.max(self.grouped, axis=2, keepdims=True)
@@ -575,117 +649,73 @@ _ADAM = lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),  # 
                      "beta2": float(rng.uniform(0.9, 0.9999)),
                      "eps": float(rng.choice([1e-8, 1e-3, 0.5]))}
 
+
+
+def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
+    """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
+    then the three steps of ``G3`` on float32 parameters with ``float32_settings`` (the dtype
+    must be kept), then random parameters and gradients with settings drawn by
+    ``random_settings(rng)``."""
+    float32 = _opt_case(float32_settings, _as32(P0), [_as32(g) for g in G3],
+                        "float32 parameters stay float32")
+    return Exercise(id=f"sprint6.{name.lower()}", points=points, module="optimizers", name=name,
+                    title=name, examples=[*examples, float32],
+                    generate=_random_opt_case(random_settings), n_public=2, n_hidden=8,
+                    tol=OPT_TOL, mistakes=mistakes)
+
+
 RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
 
 EXERCISES = numbered([
-    Exercise(
-        id="sprint6.sgd", points=1, module="optimizers", name="SGD",
-        title="SGD",
-        examples=[_opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
-                  _opt_case({"lr": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_SGD_LR), n_public=2, n_hidden=8, tol=OPT_TOL,
-        mistakes=[
-            Mistake(_SGDRebinds, "Update the arrays in place: `params[key] -= self.lr * "
-                                 "grads[key]`. `params[key] = params[key] - ...` puts a new "
-                                 "array in the dict, and the layers that hold the old one "
-                                 "never see the update."),
-            Mistake(_SGDUphill, "Step *against* the gradient: W ← W - lr · grad (you added it)."),
-            Mistake(_SGDNoLr, "Multiply the gradient by the learning rate: W ← W - lr · grad."),
+    _optimizer(
+        "SGD", points=1, random_settings=_SGD_LR,
+        float32_settings={"lr": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
         ],
+        mistakes=known(_SGDRebinds, _SGDUphill, _SGDNoLr),
     ),
-    Exercise(
-        id="sprint6.momentum", points=2, module="optimizers", name="Momentum",
-        title="Momentum",
-        examples=[_opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
-                            "lr = 0.1, momentum = 0.9, three steps"),
-                  _opt_case({"lr": 0.01, "momentum": 0.5}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_MOMENTUM), n_public=2, n_hidden=8, tol=OPT_TOL,
-        mistakes=[
-            Mistake(_MomentumForgets, "Your first step is right but the next ones are plain SGD: "
-                                      "create the velocity v only on the first call "
-                                      "(`if self.v is None:`) and keep it between calls."),
-            Mistake(_MomentumSubtracts, "With v = αv - lr · grad the velocity already points "
-                                        "downhill: add it, W ← W + v."),
-            Mistake(_MomentumRebinds, "Update the parameters in place (`params[key] += "
-                                      "self.v[key]`): `params[key] = params[key] + ...` puts a "
-                                      "new array in the dict."),
+    _optimizer(
+        "Momentum", points=2, random_settings=_MOMENTUM,
+        float32_settings={"lr": 0.01, "momentum": 0.5},
+        examples=[
+            _opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
+                      "lr = 0.1, momentum = 0.9, three steps"),
         ],
+        mistakes=known(_MomentumForgets, _MomentumSubtracts, _MomentumRebinds),
     ),
-    Exercise(
-        id="sprint6.adagrad", points=2, module="optimizers", name="AdaGrad",
-        title="AdaGrad",
-        examples=[_opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
-                  _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.1}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAGRAD), n_public=2, n_hidden=8, tol=OPT_TOL,
-        mistakes=[
-            Mistake(_AdaGradSumsGradients, "h sums the *squares* of the gradients: "
-                                           "h += grad * grad (element-wise)."),
-            Mistake(_AdaGradEpsInside, "eps goes outside the square root: "
-                                       "lr * grad / (np.sqrt(h) + eps)."),
-            Mistake(_AdaGradForgets, "Your first step is right but the next ones are too big: "
-                                     "create h only on the first call and keep summing into it."),
-            Mistake(_AdaGradNoSqrt, "Divide by the square root of h: "
-                                    "lr * grad / (np.sqrt(h) + eps)."),
+    _optimizer(
+        "AdaGrad", points=2, random_settings=_ADAGRAD,
+        float32_settings={"lr": 0.1},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
+            _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
         ],
+        mistakes=known(_AdaGradSumsGradients, _AdaGradEpsInside, _AdaGradForgets, _AdaGradNoSqrt),
     ),
-    Exercise(
-        id="sprint6.rmsprop", points=2, module="optimizers", name="RMSProp",
-        title="RMSProp",
-        examples=[_opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
-                            "lr = 0.01, decay_rate = 0.9, three steps"),
-                  _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.01}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_RMSPROP), n_public=2, n_hidden=8, tol=OPT_TOL,
-        mistakes=[
-            Mistake(_RMSPropSwapped, "The old average keeps weight decay_rate and the new square "
-                                     "gets 1 - decay_rate: h ← ρh + (1 - ρ) grad²."),
-            Mistake(_RMSPropNotSquared, "h averages the *squared* gradients: "
-                                        "h ← ρh + (1 - ρ) grad * grad (element-wise), not "
-                                        "the gradients themselves."),
-            Mistake(_RMSPropEpsInside, "eps goes outside the square root: "
-                                       "lr * grad / (np.sqrt(h) + eps)."),
-            Mistake(_RMSPropAccumulates, "Weight the new square by 1 - decay_rate: "
-                                         "h ← ρh + (1 - ρ) grad² (a moving average, not a sum)."),
-            Mistake(_RMSPropForgets, "Your first step is right but the next ones are not: "
-                                     "create h only on the first call and keep it."),
+    _optimizer(
+        "RMSProp", points=2, random_settings=_RMSPROP,
+        float32_settings={"lr": 0.01},
+        examples=[
+            _opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
+                      "lr = 0.01, decay_rate = 0.9, three steps"),
+            _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
         ],
+        mistakes=known(_RMSPropSwapped, _RMSPropNotSquared, _RMSPropEpsInside, _RMSPropAccumulates,
+                       _RMSPropForgets),
     ),
-    Exercise(
-        id="sprint6.adam", points=3, module="optimizers", name="Adam",
-        title="Adam",
-        examples=[_opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
-                  _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
-                            "a large eps = 1, where its place shows"),
-                  _opt_case({"lr": 0.001}, _as32(P0), [_as32(g) for g in G3],
-                            "float32 parameters stay float32")],
-        generate=_random_opt_case(_ADAM), n_public=2, n_hidden=8, tol=OPT_TOL,
-        mistakes=[
-            Mistake(_AdamNoBiasCorrection, "Correct the bias of m and v: m̂ = m / (1 - β1^t), "
-                                           "v̂ = v / (1 - β2^t), and step with "
-                                           "lr * m̂ / (sqrt(v̂) + eps). Without it the early "
-                                           "steps are several times lr."),
-            Mistake(_AdamBookLrT,
-                    "This is the book's Adam, with the bias correction folded into lr_t: it "
-                    "equals the formula only while eps is negligible (it adds eps to sqrt(v), "
-                    "not to sqrt(v̂)). Compute m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t) and step "
-                    "with lr * m̂ / (np.sqrt(v̂) + eps)."),
-            Mistake(_AdamEpsInside, "eps goes outside the square root: "
-                                    "lr * m̂ / (np.sqrt(v̂) + eps)."),
-            Mistake(_AdamStepPerKey, "Increase t once per call of update (before the loop over "
-                                     "the keys), not once per parameter: every parameter is at "
-                                     "the same step t."),
-            Mistake(_AdamForgets, "Create m and v only on the first call and keep them: "
-                                  "they are moving averages over all the steps."),
-            Mistake(_AdamSquaresMean, "v averages the squared *gradients*: "
-                                      "v ← β2 v + (1 - β2) grad², not the square of m."),
+    _optimizer(
+        "Adam", points=3, random_settings=_ADAM,
+        float32_settings={"lr": 0.001},
+        examples=[
+            _opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
+            _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
+                      "a large eps = 1, where its place shows"),
         ],
+        mistakes=known(_AdamNoBiasCorrection, _AdamBookLrT, _AdamEpsInside, _AdamStepPerKey,
+                       _AdamForgets, _AdamSquaresMean),
     ),
     Exercise(
         id="sprint6.steps_to_reach", points=1, module="race", name="steps_to_reach",
@@ -700,17 +730,8 @@ EXERCISES = numbered([
                     case(np.array([[3.0, 4.0]]), 1.0),
                     case(np.array([[2.0, 0.0], [0.0, -1.0], [0.0, 0.5]]), 1.0)],
         tol=Tolerance(rtol=0, atol=0, dtype="int"),   # "as an int"
-        mistakes=[
-            Mistake(_reach_strict, "Within the radius includes the border: distance <= radius."),
-            Mistake(_reach_squared, "Compare the distance itself, sqrt(x² + y²), with the "
-                                    "radius (or the squared distance with radius²)."),
-            Mistake(_reach_counts_rows, "Row 0 is the start, before any update: the row index "
-                                        "is the number of steps, no + 1."),
-            Mistake(_reach_minus_one, "Return None when no row gets within the radius."),
-            Mistake(_reach_argmax_unchecked, "np.argmax of an all-False array is 0: check "
-                                             "`mask.any()` first and return None if no row "
-                                             "gets there."),
-        ],
+        mistakes=known(_reach_strict, _reach_squared, _reach_counts_rows, _reach_minus_one,
+                       _reach_argmax_unchecked),
     ),
     Exercise(
         id="sprint6.weight_std", points=1, module="initializers", name="weight_std",
@@ -722,16 +743,7 @@ EXERCISES = numbered([
         generate=_random_std_case, n_public=2, n_hidden=10,
         edge_cases=[case(1, "xavier"), case(1, "he"), case(3, 1.0)],
         tol=Tolerance(rtol=1e-9, atol=0),
-        mistakes=[
-            Mistake(_std_variance, "1/n and 2/n are the *variances*: the standard deviation is "
-                                   "their square root, np.sqrt(1 / n) and np.sqrt(2 / n)."),
-            Mistake(_std_swapped, "Xavier is sqrt(1 / n) (sigmoid, tanh); He is sqrt(2 / n) "
-                                  "(ReLU): you swapped them."),
-            Mistake(_std_he_without_two, "He has twice Xavier's variance, because ReLU zeroes "
-                                         "half its inputs: sqrt(2 / n)."),
-            Mistake(_std_sqrt_n, "The std shrinks as the number of inputs grows: divide, "
-                                 "sqrt(1 / n), not sqrt(n)."),
-        ],
+        mistakes=known(_std_variance, _std_swapped, _std_he_without_two, _std_sqrt_n),
     ),
     Exercise(
         id="sprint6.forward_activations", points=2, module="initializers",
@@ -746,18 +758,8 @@ EXERCISES = numbered([
                   case(np.array([[1.0, 2.0]]), [np.array([[1.0], [-1.0]]), np.array([[3.0, -2.0]])],
                        "tanh", label="tanh, 2 → 1 → 2")],
         generate=_random_fa_case, n_public=2, n_hidden=10, tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_fa_no_activation, "Return the activations h(z W), after the activation "
-                                       "function, not the products z W."),
-            Mistake(_fa_activation_first, "The activation function comes after the product: "
-                                          "z ← h(z @ W), not h(z) @ W."),
-            Mistake(_fa_includes_input, "Return one array per layer, without the input x: "
-                                        "len(weights) arrays."),
-            Mistake(_fa_feeds_products, "Each layer's input is the previous layer's "
-                                        "*activation*: z ← h(z @ W), then use that z."),
-            Mistake(_fa_from_input_each_time, "Chain the layers: layer i takes the output of "
-                                              "layer i - 1, not x."),
-        ],
+        mistakes=known(_fa_no_activation, _fa_activation_first, _fa_includes_input,
+                       _fa_feeds_products, _fa_from_input_each_time),
     ),
     Exercise(
         id="sprint6.dropout", points=3, module="regularization", name="Dropout",
@@ -769,25 +771,9 @@ EXERCISES = numbered([
                                 np.linspace(-1, 1, 12).reshape(3, 4), "ratio 0.2, seed 7")],
         generate=_random_dropout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
         returns_new=("forward()",),   # inference returns x "as a new array"
-        mistakes=[
-            Mistake(_DropoutNotInverted, "This course uses inverted dropout: in training divide "
-                                         "what is kept by 1 - ratio, and at inference return x "
-                                         "unchanged (no multiplication by 1 - ratio)."),
-            Mistake(_DropoutBook, "This course uses inverted dropout: in training divide "
-                                  "what is kept by 1 - ratio, and at inference return x "
-                                  "unchanged (no multiplication by 1 - ratio)."),
-            Mistake(_DropoutNoScale, "Scale the kept values in training: x * mask / (1 - ratio), "
-                                     "so that their expected value is x."),
-            Mistake(_DropoutAtInference, "At inference (train_flg=False) nothing is dropped: "
-                                         "return x unchanged, and backward passes dout through."),
-            Mistake(_DropoutKeepsRatio, "dropout_ratio is the share *dropped*: keep where "
-                                        "self.rng.random(x.shape) >= dropout_ratio."),
-            Mistake(_DropoutBackwardUnmasked, "A dropped neuron passes no gradient: multiply "
-                                              "dout by the forward pass's mask too, "
-                                              "dout * mask / (1 - ratio)."),
-            Mistake(_DropoutBackwardNewMask, "backward reuses the mask of the forward pass "
-                                             "(self.mask); do not draw a new one."),
-        ],
+        mistakes=known(_DropoutNotInverted, _DropoutBook, _DropoutNoScale, _DropoutAtInference,
+                       _DropoutKeepsRatio, _DropoutBackwardUnmasked,
+                       _DropoutBackwardNewMask),
     ),
     Exercise(
         id="sprint6.dropconnect", points=2, module="regularization", name="DropConnect",
@@ -809,16 +795,8 @@ EXERCISES = numbered([
                                          "the same layer")],
         generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
         batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_DropConnectOnInputs, "DropConnect drops *weights*, not inputs: the mask has "
-                                          "the shape of W (self.rng.random(self.W.shape))."),
-            Mistake(_DropConnectDwUnmasked, "A dropped weight was not used, so it gets no "
-                                            "gradient: dW = (x.T @ dout) * mask / (1 - ratio)."),
-            Mistake(_DropConnectNoScale, "Scale the kept weights by 1 / (1 - drop_ratio) in "
-                                         "training (inverted scaling), in forward and in dW."),
-            Mistake(_DropConnectDxFullW, "dx goes back through the weights forward used: "
-                                         "dx = dout @ W_used.T."),
-        ],
+        mistakes=known(_DropConnectOnInputs, _DropConnectDwUnmasked, _DropConnectNoScale,
+                       _DropConnectDxFullW),
     ),
     Exercise(
         id="sprint6.maxout", points=2, module="regularization", name="Maxout",
@@ -832,14 +810,6 @@ EXERCISES = numbered([
                   _maxout_case(2, np.arange(16.0).reshape(1, 4, 2, 2) % 5,
                                np.ones((1, 2, 2, 2)), "images (1, 4, 2, 2) → (1, 2, 2, 2)")],
         generate=_random_maxout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_MaxoutStrided, "A group is `pieces` *neighbouring* channels (0..k-1, "
-                                    "k..2k-1, ...): reshape to (N, C // k, k, ...) and take the "
-                                    "max over axis 2."),
-            Mistake(_MaxoutBackwardToAll, "Only the input that won its group gets the gradient, "
-                                          "as in max pooling; the others get 0."),
-            Mistake(_MaxoutBackwardToTies, "On a tie only one input (the first maximum, as "
-                                           "argmax picks it) gets the gradient, not all of them."),
-        ],
+        mistakes=known(_MaxoutStrided, _MaxoutBackwardToAll, _MaxoutBackwardToTies),
     ),
 ])

@@ -13,8 +13,8 @@ import numpy as np
 from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size, pad1d  # noqa: F401
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -31,27 +31,24 @@ CH_W = np.ones((3, 2, 3))
 CH_B = np.array([1.0, 2.0, 3.0])
 
 
-FLIPPED_SIMPLE = ("Your filter is flipped: that is a true convolution (np.convolve). CNNs compute "
-                  "a cross-correlation, a_i = sum_k x[i + k] * w[k], with w in its given order "
-                  "(worked example: 1·3 + 2·5 + 3·7 + 1 = 35).")
-FLIPPED_CONV = ("Your filters are flipped (a true convolution): CNNs compute a cross-correlation, "
-                "a[n, f, i] = sum_c sum_k x_p[n, c, i*S + k] * W[f, c, k], with k running the "
-                "same way in x and in W.")
-
-
 def _ints(rng, shape, low=-4, high=5):
     return rng.integers(low, high, size=shape).astype(float)
 
 
-# --------------------------------------------------------------------------- output size
+# ----------------------------------------------------------------------- sprint7.conv1d_output_size
+@hint("Off by one: count the positions, not the steps. With 4 inputs and a filter of 3 the filter "
+      "fits at positions 0 and 1, so 2 outputs: (N_in + 2P - F) // S + 1.")
 def _output_size_no_plus_one(n_in, filter_size, pad=0, stride=1):
     return int((n_in + 2 * pad - filter_size) // stride)
 
 
+@hint("The padding is added on *both* sides: the padded length is N_in + 2P.")
 def _output_size_pad_once(n_in, filter_size, pad=0, stride=1):
     return int((n_in + pad - filter_size) // stride + 1)
 
 
+@hint("When the stride does not divide N_in + 2P - F, the last incomplete step is dropped: use "
+      "floor division //, not a ceiling.")
 def _output_size_ceil(n_in, filter_size, pad=0, stride=1):
     return int(np.ceil((n_in + 2 * pad - filter_size) / stride) + 1)
 
@@ -65,7 +62,7 @@ def _random_output_size_case(rng):
                 label=f"n_in={n_in}, filter_size={filter_size}, pad={pad}, stride={stride}")
 
 
-# --------------------------------------------------------------------------- SimpleConv1d
+# --------------------------------------------------------------------------- sprint7.simple_conv1d
 def _simple_case(W, b, x, dout, label=""):
     return class_case((W, b), steps=[("forward", (x,)), ("backward", (dout,))],
                       attrs=["dW", "db"], label=label)
@@ -79,6 +76,9 @@ def _random_simple_case(rng):
     return _simple_case(W, b, x, dout, f"random: L = {length}, K = {size}")
 
 
+@hint("Your filter is flipped: that is a true convolution (np.convolve). CNNs compute a "
+      "cross-correlation, a_i = sum_k x[i + k] * w[k], with w in its given order (worked "
+      "example: 1·3 + 2·5 + 3·7 + 1 = 35).")
 class _SimpleConvFlipped(SimpleConv1d):
     def forward(self, x):
         self._given = self.W
@@ -98,17 +98,24 @@ class _SimpleConvFlipped(SimpleConv1d):
         return dx
 
 
+@hint("Your forward pass flips the filter (np.convolve is a true convolution) but your backward "
+      "pass does not, so the two disagree. CNNs compute the cross-correlation a_i = sum_k x[i + k] "
+      "* w[k]: slide w in its given order.")
 class _SimpleConvFlippedForwardOnly(SimpleConv1d):
     def forward(self, x):
         self.x = np.asarray(x)
         return np.convolve(self.x, self.W, mode="valid") + self.b
 
 
+@hint("Off by one: the output has L - K + 1 values (the filter fits at positions 0 … L - K), e.g. "
+      "2 for the worked example.")
 class _SimpleConvOffByOne(SimpleConv1d):
     def forward(self, x):
         return super().forward(x)[:-1]
 
 
+@hint("The bias was added at every position, so its gradient is the *sum* of dout: db = "
+      "np.sum(dout), shape (1,) like b.")
 class _SimpleConvDbNotSummed(SimpleConv1d):
     def backward(self, dout):
         dx = super().backward(dout)
@@ -116,22 +123,31 @@ class _SimpleConvDbNotSummed(SimpleConv1d):
         return dx
 
 
+@hint("dx_j = sum_k dout[j - k] * w[k]: input j fed output i = j - k through w[k]. Your dx uses "
+      "the filter reversed; add dout[i] * w to dx[i:i + K] for each output i (worked example: dx = "
+      "[30, 110, 170, 140]).")
 class _SimpleConvDxKernelReversed(SimpleConv1d):
     def backward(self, dout):
         super().backward(dout)
         return np.convolve(dout, self.W[::-1], mode="full")
 
 
-# --------------------------------------------------------------------------- pad1d
+# --------------------------------------------------------------------------- sprint7.pad1d
+@hint("np.pad(x, pad) pads *every* axis: a batch (N, C, L) must keep N and C. Pad only the last "
+      "axis: np.pad(x, [(0, 0)] * (x.ndim - 1) + [(pad, pad)]).")
 def _pad_every_axis(x, pad):
     return np.pad(np.asarray(x), pad)
 
 
+@hint("You padded the first axis (the batch); pad the last one, the length L: [(0, 0)] * (x.ndim - "
+      "1) + [(pad, pad)].")
 def _pad_first_axis(x, pad):
     x = np.asarray(x)
     return np.pad(x, [(pad, pad)] + [(0, 0)] * (x.ndim - 1))
 
 
+@hint("Pad on both sides: pad zeros before *and* pad zeros after the signal, (pad, pad), not (0, 2 "
+      "* pad).")
 def _pad_one_side(x, pad):
     x = np.asarray(x)
     return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, 2 * pad)])
@@ -143,7 +159,7 @@ def _random_pad_case(rng):
     return case(rng.normal(size=shape), pad, label=f"x of shape {shape}, pad={pad}")
 
 
-# --------------------------------------------------------------------------- Conv1d
+# --------------------------------------------------------------------------- sprint7.conv1d
 def _conv_case(W, b, x, dout, stride=1, pad=0, label=""):
     return class_case((W, b), {"stride": stride, "pad": pad},
                       steps=[("forward", (x,)), ("backward", (dout,))],
@@ -179,6 +195,9 @@ def _conv_examples():
     ]
 
 
+@hint("Your filters are flipped (a true convolution): CNNs compute a cross-correlation, "
+      "a[n, f, i] = sum_c sum_k x_p[n, c, i*S + k] * W[f, c, k], with k running the same way in "
+      "x and in W.")
 class _Conv1dFlipped(Conv1d):
     def forward(self, x):
         self._given = self.W
@@ -198,21 +217,24 @@ class _Conv1dFlipped(Conv1d):
         return dx
 
 
+@hint("Off by one: L_out = (L + 2P - K) // S + 1 (use conv1d_output_size).")
 class _Conv1dOffByOne(Conv1d):
     def forward(self, x):
         return super().forward(x)[:, :, :-1]
 
 
-class _Conv1dFlippedForwardOnly(Conv1d):
-    def forward(self, x):
-        given = self.W
-        self.W = given[:, :, ::-1]
-        try:
-            return super().forward(x)
-        finally:
-            self.W = given
+# the filter flipped in forward only (backward uses it as it is)
+_Conv1dFlippedForwardOnly = rewritten(Conv1d.forward,
+                                      ("self.W.reshape(n_filters, c * size)",
+                                       "self.W[:, :, ::-1].reshape(n_filters, c * size)"),
+                                      hint="Your forward pass flips the filters but your backward "
+                                           "pass does not, so the two disagree: CNNs compute the "
+                                           "cross-correlation, x_p[n, c, i*S + k] meets W[f, c, k] "
+                                           "with the same k, in forward and backward.")
 
 
+@hint("Pad P zeros on *each* side of the length axis (pad1d(x, P)), not 2P on one side: the first "
+      "output is centred on the first input.")
 class _Conv1dPadOneSide(Conv1d):
     def forward(self, x):
         x = np.asarray(x)
@@ -233,9 +255,13 @@ class _Conv1dPadOneSide(Conv1d):
 
 
 _Conv1dDxUncropped = rewritten(Conv1d.backward,
-                               ("return dx_p[:, :, self.pad:self.pad + length]", "return dx_p"))
+                               ("return dx_p[:, :, self.pad:self.pad + length]", "return dx_p"),
+                               hint="dx must have the shape of x, (N, C, L): compute it on the "
+                                    "padded length, then cut the padding off, dx_p[:, :, P:P + L].")
 
 
+@hint("Sum the weight and bias gradients over the batch, do not average them: the 1/N of the mean "
+      "loss is already inside dout.")
 class _Conv1dGradMean(Conv1d):
     def backward(self, dout):
         dx = super().backward(dout)
@@ -245,6 +271,8 @@ class _Conv1dGradMean(Conv1d):
         return dx
 
 
+@hint("dW has W's shape (F, C, K): every sample used the same filters, so sum the per-sample "
+      "gradients over the batch axis n (and over the positions i).")
 class _Conv1dDwPerSample(Conv1d):
     def backward(self, dout):
         dx = super().backward(dout)
@@ -256,19 +284,23 @@ class _Conv1dDwPerSample(Conv1d):
         return dx
 
 
-class _Conv1dDbPerPosition(Conv1d):
-    def backward(self, dout):
-        dx = super().backward(dout)
-        self.db = np.sum(dout, axis=0)
-        return dx
+# db summed over the batch only: one value per filter *and* position
+_Conv1dDbPerPosition = rewritten(Conv1d.backward, ("self.db = np.sum(dout, axis=(0, 2))",
+                                                   "self.db = np.sum(dout, axis=0)"),
+                                 hint="db has b's shape (F,): each bias was added at every "
+                                      "position of every sample, so sum dout over the batch *and* "
+                                      "the positions, np.sum(dout, axis=(0, 2)).")
 
 
 _Conv1dStrideIgnoredInBackward = rewritten(Conv1d.backward,
                                            ("dx_p[:, :, k:k + last:self.stride] +=",
-                                            "dx_p[:, :, k:k + n_out] +="))
+                                            "dx_p[:, :, k:k + n_out] +="),
+                                           hint="With stride S, output i saw the inputs i*S + k: "
+                                                "send its gradient back there (dx_p[:, :, k:k + "
+                                                "S*(L_out - 1) + 1:S] += ...), not to i + k.")
 
 
-# --------------------------------------------------------------------------- MaxPool1D
+# --------------------------------------------------------------------------- sprint7.max_pool1d
 def _pool_case(pool_size, x, dout, stride=None, label=""):
     kwargs = {} if stride is None else {"stride": stride}
     return class_case((pool_size,), kwargs, steps=[("forward", (x,)), ("backward", (dout,))],
@@ -286,32 +318,40 @@ def _random_pool_case(rng):
                       f"random: x {x.shape}, pool_size={pool}, stride={stride}")
 
 
-class _PoolGradToWholeWindow(MaxPool1D):
+class _PoolWindowRouting(MaxPool1D):
+    """MaxPool1D whose backward adds to each window what ``_route`` gives for it, the step the
+    mistakes below get wrong (the reference sends dout to the window's first maximum only)."""
+
     def backward(self, dout):
         dout = np.asarray(dout)
         dx = np.zeros(self.x_shape)
         for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += dout[:, :, i:i + 1]
+            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += self._route(i, dout)
         return dx
 
 
-class _PoolGradToAllTies(MaxPool1D):
+@hint("Only the maximum influenced the output: send dout to the argmax of each window and 0 to the "
+      "other positions (not to the whole window).")
+class _PoolGradToWholeWindow(_PoolWindowRouting):
+    def _route(self, i, dout):
+        return dout[:, :, i:i + 1]
+
+
+@hint("When several values tie for the maximum, only the *first* gets the gradient (np.argmax): a "
+      "mask x == max sends it to every tied position and so counts it twice.")
+class _PoolGradToAllTies(_PoolWindowRouting):
     def forward(self, x):
-        self._x = np.asarray(x)
+        windows = np.lib.stride_tricks.sliding_window_view(
+            np.asarray(x), self.pool_size, axis=2)[:, :, ::self.stride]
+        self._top = windows == windows.max(axis=3, keepdims=True)
         return super().forward(x)
 
-    def backward(self, dout):
-        dout = np.asarray(dout)
-        windows = np.lib.stride_tricks.sliding_window_view(
-            self._x, self.pool_size, axis=2)[:, :, ::self.stride]
-        top = windows == windows.max(axis=3, keepdims=True)
-        dx = np.zeros(self.x_shape)
-        for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += \
-                top[:, :, i] * dout[:, :, i:i + 1]
-        return dx
+    def _route(self, i, dout):
+        return self._top[:, :, i] * dout[:, :, i:i + 1]
 
 
+@hint("With overlapping windows (stride < pool_size) one input can be the max of two windows: "
+      "*add* the gradients (np.add.at, or +=), do not overwrite.")
 class _PoolOverlapAssigned(MaxPool1D):
     def backward(self, dout):
         dout = np.asarray(dout)
@@ -323,6 +363,8 @@ class _PoolOverlapAssigned(MaxPool1D):
         return dx
 
 
+@hint("Without a stride the windows sit side by side: the default stride is pool_size (stride=None "
+      "in the signature, then stride = pool_size), not 1.")
 class _PoolStrideOne(MaxPool1D):
     """The stride defaults to 1 (overlapping windows) instead of the window size."""
 
@@ -330,14 +372,11 @@ class _PoolStrideOne(MaxPool1D):
         super().__init__(pool_size, stride)
 
 
-class _PoolAverageGrad(MaxPool1D):
-    def backward(self, dout):
-        dout = np.asarray(dout)
-        dx = np.zeros(self.x_shape)
-        for i in range(dout.shape[2]):
-            dx[:, :, i * self.stride:i * self.stride + self.pool_size] += \
-                dout[:, :, i:i + 1] / self.pool_size
-        return dx
+@hint("That is average pooling's backward (dout / P to every position): max pooling sends all of "
+      "dout to the window's maximum.")
+class _PoolAverageGrad(_PoolWindowRouting):
+    def _route(self, i, dout):
+        return dout[:, :, i:i + 1] / self.pool_size
 
 
 # --------------------------------------------------------------------------- exercises
@@ -354,17 +393,7 @@ EXERCISES = numbered([
         generate=_random_output_size_case, n_public=2, n_hidden=12,
         edge_cases=[case(5, 5), case(1, 1), case(3, 7, pad=2), case(100, 1, pad=0, stride=7)],
         tol=EXACT_INT,
-        mistakes=[
-            Mistake(_output_size_no_plus_one,
-                    "Off by one: count the positions, not the steps. With 4 inputs and a filter "
-                    "of 3 the filter fits at positions 0 and 1, so 2 outputs: "
-                    "(N_in + 2P - F) // S + 1."),
-            Mistake(_output_size_pad_once,
-                    "The padding is added on *both* sides: the padded length is N_in + 2P."),
-            Mistake(_output_size_ceil,
-                    "When the stride does not divide N_in + 2P - F, the last incomplete step is "
-                    "dropped: use floor division //, not a ceiling."),
-        ],
+        mistakes=known(_output_size_no_plus_one, _output_size_pad_once, _output_size_ceil),
     ),
     Exercise(
         id="sprint7.simple_conv1d", points=3, module="conv1d", name="SimpleConv1d",
@@ -388,23 +417,8 @@ EXERCISES = numbered([
                          "float32 x, W, b and dout: the outputs stay float32"),
         ],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_SimpleConvFlipped, FLIPPED_SIMPLE),
-            Mistake(_SimpleConvFlippedForwardOnly,
-                    "Your forward pass flips the filter (np.convolve is a true convolution) but "
-                    "your backward pass does not, so the two disagree. CNNs compute the "
-                    "cross-correlation a_i = sum_k x[i + k] * w[k]: slide w in its given order."),
-            Mistake(_SimpleConvOffByOne,
-                    "Off by one: the output has L - K + 1 values (the filter fits at positions "
-                    "0 … L - K), e.g. 2 for the worked example."),
-            Mistake(_SimpleConvDbNotSummed,
-                    "The bias was added at every position, so its gradient is the *sum* of dout: "
-                    "db = np.sum(dout), shape (1,) like b."),
-            Mistake(_SimpleConvDxKernelReversed,
-                    "dx_j = sum_k dout[j - k] * w[k]: input j fed output i = j - k through w[k]. "
-                    "Your dx uses the filter reversed; add dout[i] * w to dx[i:i + K] for each "
-                    "output i (worked example: dx = [30, 110, 170, 140])."),
-        ],
+        mistakes=known(_SimpleConvFlipped, _SimpleConvFlippedForwardOnly, _SimpleConvOffByOne,
+                       _SimpleConvDbNotSummed, _SimpleConvDxKernelReversed),
     ),
     Exercise(
         id="sprint7.pad1d", points=1, module="conv1d", name="pad1d",
@@ -422,17 +436,7 @@ EXERCISES = numbered([
                     case(np.arange(4).reshape(2, 2), 2, label="integers stay integers")],
         tol=replace(EXACT, same_dtype=True),   # "the same dtype as x"
         returns_new=("return",),                # "a new array even when pad is 0"
-        mistakes=[
-            Mistake(_pad_every_axis,
-                    "np.pad(x, pad) pads *every* axis: a batch (N, C, L) must keep N and C. Pad "
-                    "only the last axis: np.pad(x, [(0, 0)] * (x.ndim - 1) + [(pad, pad)])."),
-            Mistake(_pad_first_axis,
-                    "You padded the first axis (the batch); pad the last one, the length L: "
-                    "[(0, 0)] * (x.ndim - 1) + [(pad, pad)]."),
-            Mistake(_pad_one_side,
-                    "Pad on both sides: pad zeros before *and* pad zeros after the signal, "
-                    "(pad, pad), not (0, 2 * pad)."),
-        ],
+        mistakes=known(_pad_every_axis, _pad_first_axis, _pad_one_side),
     ),
     Exercise(
         id="sprint7.conv1d", points=4, module="conv1d", name="Conv1d",
@@ -454,33 +458,10 @@ EXERCISES = numbered([
                        label="float32 x, W, b and dout: every output stays float32"),
         ],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_Conv1dFlipped, FLIPPED_CONV),
-            Mistake(_Conv1dFlippedForwardOnly,
-                    "Your forward pass flips the filters but your backward pass does not, so the "
-                    "two disagree: CNNs compute the cross-correlation, x_p[n, c, i*S + k] meets "
-                    "W[f, c, k] with the same k, in forward and backward."),
-            Mistake(_Conv1dOffByOne,
-                    "Off by one: L_out = (L + 2P - K) // S + 1 (use conv1d_output_size)."),
-            Mistake(_Conv1dPadOneSide,
-                    "Pad P zeros on *each* side of the length axis (pad1d(x, P)), not 2P on one "
-                    "side: the first output is centred on the first input."),
-            Mistake(_Conv1dDxUncropped,
-                    "dx must have the shape of x, (N, C, L): compute it on the padded length, "
-                    "then cut the padding off, dx_p[:, :, P:P + L]."),
-            Mistake(_Conv1dGradMean,
-                    "Sum the weight and bias gradients over the batch, do not average them: the "
-                    "1/N of the mean loss is already inside dout."),
-            Mistake(_Conv1dDwPerSample,
-                    "dW has W's shape (F, C, K): every sample used the same filters, so sum the "
-                    "per-sample gradients over the batch axis n (and over the positions i)."),
-            Mistake(_Conv1dDbPerPosition,
-                    "db has b's shape (F,): each bias was added at every position of every sample, "
-                    "so sum dout over the batch *and* the positions, np.sum(dout, axis=(0, 2))."),
-            Mistake(_Conv1dStrideIgnoredInBackward,
-                    "With stride S, output i saw the inputs i*S + k: send its gradient back there "
-                    "(dx_p[:, :, k:k + S*(L_out - 1) + 1:S] += ...), not to i + k."),
-        ],
+        mistakes=known(_Conv1dFlipped, _Conv1dFlippedForwardOnly, _Conv1dOffByOne,
+                       _Conv1dPadOneSide, _Conv1dDxUncropped, _Conv1dGradMean,
+                       _Conv1dDwPerSample, _Conv1dDbPerPosition,
+                       _Conv1dStrideIgnoredInBackward),
     ),
     Exercise(
         id="sprint7.max_pool1d", points=3, module="conv1d", name="MaxPool1D",
@@ -510,23 +491,7 @@ EXERCISES = numbered([
                        label="float32 x and dout: the outputs stay float32"),
         ],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_PoolGradToWholeWindow,
-                    "Only the maximum influenced the output: send dout to the argmax of each "
-                    "window and 0 to the other positions (not to the whole window)."),
-            Mistake(_PoolGradToAllTies,
-                    "When several values tie for the maximum, only the *first* gets the gradient "
-                    "(np.argmax): a mask x == max sends it to every tied position and so counts "
-                    "it twice."),
-            Mistake(_PoolOverlapAssigned,
-                    "With overlapping windows (stride < pool_size) one input can be the max of "
-                    "two windows: *add* the gradients (np.add.at, or +=), do not overwrite."),
-            Mistake(_PoolStrideOne,
-                    "Without a stride the windows sit side by side: the default stride is "
-                    "pool_size (stride=None in the signature, then stride = pool_size), not 1."),
-            Mistake(_PoolAverageGrad,
-                    "That is average pooling's backward (dout / P to every position): max "
-                    "pooling sends all of dout to the window's maximum."),
-        ],
+        mistakes=known(_PoolGradToWholeWindow, _PoolGradToAllTies, _PoolOverlapAssigned,
+                       _PoolStrideOne, _PoolAverageGrad),
     ),
 ])

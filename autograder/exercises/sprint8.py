@@ -9,13 +9,18 @@ from functools import partial
 
 import numpy as np
 
-from solutions.conv2d import Conv2d, conv_output_size
+from solutions.conv2d import (
+    Conv2d,
+    conv2d_backward_loops,
+    conv2d_forward_loops,
+    conv_output_size,
+)
 from solutions.param_count import ALEXNET, ALEXNET_INPUT, SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten, slips
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -55,8 +60,9 @@ def _dout_for(x, W, stride, pad, seed):
 
 
 # --------------------------------------------------------------------------- generators
-def _random_conv(rng, max_hw=7):
-    """x, W, b, stride, pad with random shapes (non-square, C > 1 and F > 1 often)."""
+def random_conv(rng, max_hw=7):
+    """x, W, b, stride, pad with random shapes (non-square, C > 1 and F > 1 often); the
+    tests of sprint 8 draw their layers from it too."""
     N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
     FH, FW = (int(v) for v in rng.integers(1, 4, size=2))
     stride, pad = int(rng.integers(1, 4)), int(rng.integers(0, 3))
@@ -76,13 +82,13 @@ def _random_output_size_case(rng):
 
 
 def _random_forward_loops_case(rng):
-    x, W, b, stride, pad = _random_conv(rng)
+    x, W, b, stride, pad = random_conv(rng)
     return case(x, W, b, stride=stride, pad=pad,
                 label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
 
 
 def _random_backward_loops_case(rng):
-    x, W, _, stride, pad = _random_conv(rng)
+    x, W, _, stride, pad = random_conv(rng)
     dout = rng.normal(size=_conv_shape(x, W, stride, pad))
     return case(dout, x, W, stride=stride, pad=pad,
                 label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
@@ -95,7 +101,7 @@ def _conv_class_case(x, W, b, stride, pad, dout, label=""):
 
 
 def _random_conv_class_case(rng):
-    x, W, b, stride, pad = _random_conv(rng, max_hw=9)
+    x, W, b, stride, pad = random_conv(rng, max_hw=9)
     return _conv_class_case(x, W, b, stride, pad, rng.normal(size=_conv_shape(x, W, stride, pad)))
 
 
@@ -153,76 +159,94 @@ def _random_architecture_case(rng):
     return case(layers, (C, H, W), label=f"{len(layers)} layers on ({C}, {H}, {W})")
 
 
-# --------------------------------------------------------------------------- known mistakes
+# ------------------------------------------------------------------------- sprint8.conv_output_size
+@hint("Off by one: count the first position too, (I + 2P − F) // S + 1 (a 5-wide filter on a "
+      "5-wide input fits once, not 0 times).")
 def _size_no_plus_one(input_size, filter_size, stride=1, pad=0):
     return (input_size + 2 * pad - filter_size) // stride
 
 
+@hint("The padding is added on both sides: I + 2P, not I + P.")
 def _size_pad_once(input_size, filter_size, stride=1, pad=0):
     return (input_size + pad - filter_size) // stride + 1
 
 
+@hint("A size is a whole number: use integer division // (the last pixels no window reaches are "
+      "dropped).")
 def _size_true_division(input_size, filter_size, stride=1, pad=0):
     return (input_size + 2 * pad - filter_size) / stride + 1
 
 
+@hint("Round down, not up: a window that would stick out of the padded input is not used, so (I + "
+      "2P − F) // S + 1.")
 def _size_ceil(input_size, filter_size, stride=1, pad=0):
     return -(-(input_size + 2 * pad - filter_size) // stride) + 1
 
 
-def _forward_loops_mistaken(x, W, b, stride=1, pad=0, mistake=""):
-    """``conv2d_forward_loops`` with one known mistake (see the uses below)."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    pad_w = 0 if mistake == "pad_height_only" else pad
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad_w, pad_w)))
-    plus = 0 if mistake == "no_plus_one" else 1
-    OH = (x_pad.shape[2] - FH) // stride + plus
-    OW = (x_pad.shape[3] - FW) // stride + plus
-    step = 1 if mistake == "stride_ignored" else stride
-    W_used = W[:, :, ::-1, ::-1] if mistake == "flipped" else W
-    b_used = np.zeros_like(b) if mistake == "no_bias" else b
-    out = np.zeros((N, F, OH, OW))
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    patch = x_pad[n, :, i * step:i * step + FH, j * step:j * step + FW]
-                    out[n, f, i, j] = np.sum(patch * W_used[f]) + b_used[f]
-    return out
+# --------------------------------------------------------------------- sprint8.conv2d_forward_loops
+# the loop forms' known mistakes, each the reference with its one slip written in
+_loops_flipped = rewritten(conv2d_forward_loops, ("patch * W[f]", "patch * W[f, :, ::-1, ::-1]"),
+                           hint="You flipped the filter (the convolution of signal processing). "
+                                "CNNs use the cross-correlation: multiply the patch by W[f] as it "
+                                "is, no [::-1, ::-1].")
+
+_loops_no_plus_one = rewritten(conv2d_forward_loops,
+                               ("OH = (H + 2 * pad - FH) // stride + 1",
+                                "OH = (H + 2 * pad - FH) // stride"),
+                               ("OW = (Wd + 2 * pad - FW) // stride + 1",
+                                "OW = (Wd + 2 * pad - FW) // stride"),
+                               hint="Your output is one row and one column short: OH = (H + 2·pad "
+                                    "− FH) // stride + 1 (use conv_output_size).")
+
+_loops_pad_height_only = rewritten(conv2d_forward_loops,
+                                   ("OW = (Wd + 2 * pad - FW)", "OW = (Wd - FW)"),
+                                   ("x_pad = _pad_hw(x, pad)",
+                                    "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (0, 0)))"),
+                                   hint="Pad both spatial axes, height and width, and nothing "
+                                        "else: np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, "
+                                        "pad))).")
+
+_loops_stride_ignored = rewritten(conv2d_forward_loops,
+                                  ("hs, ws = i * stride, j * stride", "hs, ws = i, j"),
+                                  hint="Output position (i, j) starts at row i·stride and column "
+                                       "j·stride of the padded input, not at (i, j).")
+
+_loops_no_bias = rewritten(conv2d_forward_loops, (" + b[f]", ""),
+                           hint="Add the filter's bias b[f] to each output value.")
 
 
-def _backward_loops_mistaken(dout, x, W, stride=1, pad=0, mistake=""):
-    """``conv2d_backward_loops`` with one known mistake (see the uses below)."""
-    N, C, H, Wd = x.shape
-    F, _, FH, FW = W.shape
-    _, _, OH, OW = dout.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dx_pad = np.zeros(x_pad.shape)
-    dW = np.zeros(W.shape)
-    db = np.zeros(F)
-    W_dx = W[:, :, ::-1, ::-1] if mistake == "flip_dx" else W
-    for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W_dx[f]
-                    if mistake == "first_sample" and n > 0:
-                        continue
-                    if mistake == "assign":
-                        dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] = g
-                    else:
-                        dW[f] += g * x_pad[n, :, hs:hs + FH, ws:ws + FW]
-                        db[f] += g
-    dx = dx_pad if mistake == "keep_padding" else dx_pad[:, :, pad:pad + H, pad:pad + Wd]
-    if mistake == "db_per_position":
-        db = np.sum(dout, axis=0)
-    return dx, dW, db
+# -------------------------------------------------------------------- sprint8.conv2d_backward_loops
+_loops_assign = rewritten(conv2d_backward_loops, ("dW[f] += g", "dW[f] = g"),
+                          ("db[f] += g", "db[f] = g"),
+                          hint="dW and db must *sum* the contributions of every position and every "
+                               "sample (the filter is shared): dW[f] += g * patch, db[f] += g, not "
+                               "=.")
+
+# the gradients of W and b from the first sample only: (n == 0) is 0 for the others
+_loops_first_sample = rewritten(conv2d_backward_loops, ("dW[f] += g", "dW[f] += (n == 0) * g"),
+                                ("db[f] += g", "db[f] += (n == 0) * g"),
+                                hint="Sum dW and db over the whole batch: every sample used the "
+                                     "same filter (loop over n for the gradients too).")
+
+_loops_db_per_position = rewritten(conv2d_backward_loops,
+                                   ("return dx, dW, db", "return dx, dW, np.sum(dout, axis=0)"),
+                                   hint="db has one value per filter, shape (F,): sum dout over "
+                                        "the batch *and* every position, np.sum(dout, axis=(0, 2, "
+                                        "3)).")
+
+_loops_keep_padding = rewritten(conv2d_backward_loops,
+                                ("dx = dx_pad[:, :, pad:pad + H, pad:pad + Wd]", "dx = dx_pad"),
+                                hint="dx has the shape of x: cut the padding away at the end, "
+                                     "dx_pad[:, :, pad:pad + H, pad:pad + W].")
+
+_loops_flip_dx = rewritten(conv2d_backward_loops, ("+= g * W[f]", "+= g * W[f, :, ::-1, ::-1]"),
+                           hint="In the loop form the backward pass needs no flipping: add g * "
+                                "W[f] to the same patch position the forward pass read from.")
 
 
+# --------------------------------------------------------------------------- sprint8.conv2d
+@hint("You flipped the filter (true convolution). CNNs use the cross-correlation: the patch times "
+      "W as it is, in forward and in backward.")
 class _Conv2dFlipped(Conv2d):
     """The true convolution: the filter flipped in forward and backward."""
 
@@ -245,12 +269,22 @@ class _Conv2dFlipped(Conv2d):
 # col2im adds each filter offset's slice at stride 1: dx wrong whenever stride > 1
 _Conv2dStrideIgnoredInBackward = rewritten(Conv2d.backward,
                                            ("dx_chunk[:, :, i:i + s * OH:s, j:j + s * OW:s]",
-                                            "dx_chunk[:, :, i:i + OH, j:j + OW]"))
+                                            "dx_chunk[:, :, i:i + OH, j:j + OW]"),
+                                           hint="With stride s, filter offset (p, q) of output (i, "
+                                                "j) read the input at (i·s + p, j·s + q): add its "
+                                                "gradient back there, dx_pad[:, :, p:p + s·OH:s, "
+                                                "q:q + s·OW:s] += ..., not at (i + p, j + q).")
+
 # each patch flattened channel-last (FH, FW, C), while W.reshape(F, -1) is (C, FH, FW)
 _Conv2dIm2colOrder = rewritten(Conv2d.forward, ("windows.transpose(0, 1, 4, 5, 2, 3)",
-                                                "windows.transpose(0, 4, 5, 1, 2, 3)"))
+                                                "windows.transpose(0, 4, 5, 1, 2, 3)"),
+                               hint="The rows of cols must follow W.reshape(F, -1), which is "
+                                    "ordered (C, FH, FW): transpose the windows to (N, C, FH, FW, "
+                                    "OH, OW) before the reshape, not (N, FH, FW, C, ...).")
 
 
+@hint("dW and db sum over all output positions (the filter is shared by all of them): do not "
+      "divide by OH·OW.")
 class _Conv2dDwMean(Conv2d):
     """dW and db averaged over the positions instead of summed."""
 
@@ -262,6 +296,7 @@ class _Conv2dDwMean(Conv2d):
         return dx
 
 
+@hint("dW and db sum over the whole batch: every sample used the same filter.")
 class _Conv2dDwFirstSample(Conv2d):
     """dW and db from the first sample of the batch only."""
 
@@ -276,6 +311,7 @@ class _Conv2dDwFirstSample(Conv2d):
         return dx
 
 
+@hint("dx has the shape of x: cut the padding away, dx_pad[:, :, pad:pad + H, pad:pad + W].")
 class _Conv2dDxPadded(Conv2d):
     """dx returned with the padding still around it."""
 
@@ -285,6 +321,7 @@ class _Conv2dDxPadded(Conv2d):
         return np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
 
 
+# --------------------------------------------------------------------------- sprint8.max_pool2d
 class _MaxPoolRouting(MaxPool2D):
     """MaxPool2D whose backward hands each window offset's gradient to ``_route``, the step
     the mistakes below get wrong (the reference routes it where ``arg_max == k``)."""
@@ -300,6 +337,8 @@ class _MaxPoolRouting(MaxPool2D):
         return dx_pad[:, :, p:p + H, p:p + W]
 
 
+@hint("Only the maximum of each window reached the output, so only it gets the gradient: the other "
+      "positions get 0 (keep the argmax in forward).")
 class _MaxPoolEveryPosition(_MaxPoolRouting):
     """backward sends each window's gradient to every position of the window."""
 
@@ -307,6 +346,8 @@ class _MaxPoolEveryPosition(_MaxPoolRouting):
         view += dout
 
 
+@hint("When several entries tie for the maximum, give the gradient to the *first* one only (as "
+      "np.argmax): with a mask x == max every tie gets a full copy.")
 class _MaxPoolAllTies(_MaxPoolRouting):
     """backward sends the gradient to every entry equal to the window's maximum (all ties)."""
 
@@ -323,6 +364,8 @@ class _MaxPoolAllTies(_MaxPoolRouting):
         view += np.where(self._ties[k], dout, 0.0)
 
 
+@hint("Overlapping windows can share a maximum: add their gradients (+=) instead of overwriting "
+      "them.")
 class _MaxPoolOverlapAssigned(_MaxPoolRouting):
     """backward *assigns* each window's gradient: overlapping windows overwrite each other."""
 
@@ -331,6 +374,8 @@ class _MaxPoolOverlapAssigned(_MaxPoolRouting):
         view[hit] = dout[hit]
 
 
+@hint("stride=None means windows side by side: the stride is the window size (pool_strides(pool_h, "
+      "pool_w, stride) gives it), not 1.")
 class _MaxPoolStrideOne(MaxPool2D):
     """The stride defaults to 1 (overlapping windows) instead of the window size."""
 
@@ -338,6 +383,8 @@ class _MaxPoolStrideOne(MaxPool2D):
         super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
 
 
+@hint("That is average pooling's backward. Max pooling routes the whole gradient to the maximum of "
+      "the window.")
 class _MaxPoolShared(MaxPool2D):
     """backward shares the gradient equally over the window (the average pool's backward)."""
 
@@ -345,11 +392,15 @@ class _MaxPoolShared(MaxPool2D):
         return AveragePool2D.backward(self, dout)
 
 
+# --------------------------------------------------------------------------- sprint8.average_pool2d
+@hint("Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area in backward too.")
 class _AveragePoolBackwardNotDivided(AveragePool2D):
     def backward(self, dout):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
+@hint("stride=None means windows side by side: the stride is the window size (pool_strides(pool_h, "
+      "pool_w, stride) gives it), not 1.")
 class _AveragePoolStrideOne(AveragePool2D):
     """The stride defaults to 1 (overlapping windows) instead of the window size."""
 
@@ -357,6 +408,7 @@ class _AveragePoolStrideOne(AveragePool2D):
         super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
 
 
+@hint("Average, do not sum: divide by the window's area PH·PW.")
 class _AveragePoolSum(AveragePool2D):
     def forward(self, x):
         return super().forward(x) * (self.pool_h * self.pool_w)
@@ -365,11 +417,14 @@ class _AveragePoolSum(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
+# --------------------------------------------------------------------------- sprint8.flatten
+@hint("backward returns dout in the input's shape: dout.reshape(self.x_shape).")
 class _FlattenBackwardFlat(Flatten):
     def backward(self, dout):
         return dout
 
 
+@hint("Keep the batch axis: x.reshape(x.shape[0], -1), not x.reshape(-1).")
 class _FlattenEverything(Flatten):
     def forward(self, x):
         self.x_shape = x.shape
@@ -410,6 +465,21 @@ def _count_variant(layers, input_shape, *, channels=True, bias=True, plus_one=Tr
             n = D * M + (M if bias else 0)
         result.append((out, n))
     return result
+
+
+# ------------------------------------------------------------------------- sprint8.count_parameters
+# count_parameters with one of its slips each, chosen by a keyword
+_count_without_biases = hint(
+    "Count the biases too: one per filter (F) and one per affine unit (M)."
+)(partial(_count_variant, bias=False))
+
+_count_one_channel = hint(
+    "A filter spans every input channel: a conv layer has F · C · K · K weights (plus F biases)."
+)(partial(_count_variant, channels=False))
+
+_count_sizes_off_by_one = hint(
+    "The output sizes are off by one: use conv_output_size, (I + 2P − K) // S + 1."
+)(partial(_count_variant, plus_one=False))
 
 
 # --------------------------------------------------------------------------- worked cases
@@ -476,16 +546,7 @@ EXERCISES = [
                     case(10, 3, stride=3, pad=1), case(2, 2, stride=7),
                     case(2, 4, stride=1, pad=0, raises="ValueError")],
         tol=EXACT,
-        mistakes=[
-            Mistake(_size_no_plus_one, "Off by one: count the first position too, "
-                                       "(I + 2P − F) // S + 1 (a 5-wide filter on a 5-wide "
-                                       "input fits once, not 0 times)."),
-            Mistake(_size_pad_once, "The padding is added on both sides: I + 2P, not I + P."),
-            Mistake(_size_true_division, "A size is a whole number: use integer division // "
-                                         "(the last pixels no window reaches are dropped)."),
-            Mistake(_size_ceil, "Round down, not up: a window that would stick out of the padded "
-                                "input is not used, so (I + 2P − F) // S + 1."),
-        ],
+        mistakes=known(_size_no_plus_one, _size_pad_once, _size_true_division, _size_ceil),
     ),
     Exercise(
         id="sprint8.conv2d_forward_loops", points=3, module="conv2d", name="conv2d_forward_loops",
@@ -502,18 +563,8 @@ EXERCISES = [
                     case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
                          pad=2, stride=3)],
         tol=KEEPS_DTYPE,
-        mistakes=slips(
-            _forward_loops_mistaken,
-            flipped="You flipped the filter (the convolution of signal processing). CNNs use the "
-                    "cross-correlation: multiply the patch by W[f] as it is, no [::-1, ::-1].",
-            no_plus_one="Your output is one row and one column short: "
-                        "OH = (H + 2·pad − FH) // stride + 1 (use conv_output_size).",
-            pad_height_only="Pad both spatial axes, height and width, and nothing else: "
-                            "np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))).",
-            stride_ignored="Output position (i, j) starts at row i·stride and column j·stride "
-                           "of the padded input, not at (i, j).",
-            no_bias="Add the filter's bias b[f] to each output value.",
-        ),
+        mistakes=known(_loops_flipped, _loops_no_plus_one, _loops_pad_height_only,
+                       _loops_stride_ignored, _loops_no_bias),
     ),
     Exercise(
         id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
@@ -528,19 +579,8 @@ EXERCISES = [
         generate=_random_backward_loops_case, n_public=2, n_hidden=10,
         edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
         tol=FLOAT_TOL, batch_size=lambda c: len(c["args"][1]),
-        mistakes=slips(
-            _backward_loops_mistaken,
-            assign="dW and db must *sum* the contributions of every position and every sample "
-                   "(the filter is shared): dW[f] += g * patch, db[f] += g, not =.",
-            first_sample="Sum dW and db over the whole batch: every sample used the same filter "
-                         "(loop over n for the gradients too).",
-            db_per_position="db has one value per filter, shape (F,): sum dout over the batch "
-                            "*and* every position, np.sum(dout, axis=(0, 2, 3)).",
-            keep_padding="dx has the shape of x: cut the padding away at the end, "
-                         "dx_pad[:, :, pad:pad + H, pad:pad + W].",
-            flip_dx="In the loop form the backward pass needs no flipping: add g * W[f] to the "
-                    "same patch position the forward pass read from.",
-        ),
+        mistakes=known(_loops_assign, _loops_first_sample, _loops_db_per_position,
+                       _loops_keep_padding, _loops_flip_dx),
     ),
     Exercise(
         id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
@@ -556,27 +596,8 @@ EXERCISES = [
                                      np.ones((1, 1, 5, 5), dtype=np.float32),
                                      "float32 x, W, b and dout: every output stays float32")],
         tol=KEEPS_DTYPE, batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_Conv2dFlipped,
-                    "You flipped the filter (true convolution). CNNs use the cross-correlation: "
-                    "the patch times W as it is, in forward and in backward."),
-            Mistake(_Conv2dStrideIgnoredInBackward,
-                    "With stride s, filter offset (p, q) of output (i, j) read the input at "
-                    "(i·s + p, j·s + q): add its gradient back there, "
-                    "dx_pad[:, :, p:p + s·OH:s, q:q + s·OW:s] += ..., not at (i + p, j + q)."),
-            Mistake(_Conv2dIm2colOrder,
-                    "The rows of cols must follow W.reshape(F, -1), which is ordered (C, FH, "
-                    "FW): transpose the windows to (N, C, FH, FW, OH, OW) before the reshape, "
-                    "not (N, FH, FW, C, ...)."),
-            Mistake(_Conv2dDwMean,
-                    "dW and db sum over all output positions (the filter is shared by all of "
-                    "them): do not divide by OH·OW."),
-            Mistake(_Conv2dDwFirstSample,
-                    "dW and db sum over the whole batch: every sample used the same filter."),
-            Mistake(_Conv2dDxPadded,
-                    "dx has the shape of x: cut the padding away, "
-                    "dx_pad[:, :, pad:pad + H, pad:pad + W]."),
-        ],
+        mistakes=known(_Conv2dFlipped, _Conv2dStrideIgnoredInBackward, _Conv2dIm2colOrder,
+                       _Conv2dDwMean, _Conv2dDwFirstSample, _Conv2dDxPadded),
     ),
     Exercise(
         id="sprint8.max_pool2d", points=3, module="pooling", name="MaxPool2D",
@@ -596,23 +617,8 @@ EXERCISES = [
                                      np.array([[[[10.0, 20.0]]]], dtype=np.float32),
                                      "float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_MaxPoolEveryPosition,
-                    "Only the maximum of each window reached the output, so only it gets the "
-                    "gradient: the other positions get 0 (keep the argmax in forward)."),
-            Mistake(_MaxPoolAllTies,
-                    "When several entries tie for the maximum, give the gradient to the *first* "
-                    "one only (as np.argmax): with a mask x == max every tie gets a full copy."),
-            Mistake(_MaxPoolOverlapAssigned,
-                    "Overlapping windows can share a maximum: add their gradients (+=) instead "
-                    "of overwriting them."),
-            Mistake(_MaxPoolStrideOne,
-                    "stride=None means windows side by side: the stride is the window size "
-                    "(pool_strides(pool_h, pool_w, stride) gives it), not 1."),
-            Mistake(_MaxPoolShared,
-                    "That is average pooling's backward. Max pooling routes the whole gradient "
-                    "to the maximum of the window."),
-        ],
+        mistakes=known(_MaxPoolEveryPosition, _MaxPoolAllTies, _MaxPoolOverlapAssigned,
+                       _MaxPoolStrideOne, _MaxPoolShared),
     ),
     Exercise(
         id="sprint8.average_pool2d", points=2, module="pooling", name="AveragePool2D",
@@ -629,15 +635,7 @@ EXERCISES = [
                                      np.array([[[[8.0, 4.0]]]], dtype=np.float32),
                                      "float32 x and dout: the outputs stay float32")],
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_AveragePoolBackwardNotDivided,
-                    "Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area "
-                    "in backward too."),
-            Mistake(_AveragePoolStrideOne,
-                    "stride=None means windows side by side: the stride is the window size "
-                    "(pool_strides(pool_h, pool_w, stride) gives it), not 1."),
-            Mistake(_AveragePoolSum, "Average, do not sum: divide by the window's area PH·PW."),
-        ],
+        mistakes=known(_AveragePoolBackwardNotDivided, _AveragePoolStrideOne, _AveragePoolSum),
     ),
     Exercise(
         id="sprint8.flatten", points=1, module="pooling", name="Flatten",
@@ -647,12 +645,7 @@ EXERCISES = [
                              label="x (2, 3, 2, 1)")],
         generate=_random_flatten_case, n_public=2, n_hidden=6,
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_FlattenBackwardFlat, "backward returns dout in the input's shape: "
-                                          "dout.reshape(self.x_shape)."),
-            Mistake(_FlattenEverything, "Keep the batch axis: x.reshape(x.shape[0], -1), "
-                                        "not x.reshape(-1)."),
-        ],
+        mistakes=known(_FlattenBackwardFlat, _FlattenEverything),
     ),
     Exercise(
         id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
@@ -672,21 +665,12 @@ EXERCISES = [
                           {"type": "affine", "units": 5}], (2, 10, 10),
                          label="the defaults: conv stride 1 and pad 0, pool stride = size")],
         tol=INT_TOL,
-        mistakes=[
-            Mistake(partial(_count_variant, bias=False),
-                    "Count the biases too: one per filter (F) and one per affine unit (M)."),
-            Mistake(partial(_count_variant, channels=False),
-                    "A filter spans every input channel: a conv layer has F · C · K · K weights "
-                    "(plus F biases)."),
-            Mistake(partial(_count_variant, plus_one=False),
-                    "The output sizes are off by one: use conv_output_size, "
-                    "(I + 2P − K) // S + 1."),
-        ],
+        mistakes=known(_count_without_biases, _count_one_channel, _count_sizes_off_by_one),
     ),
 ]
 
 
-# --------------------------------------------------------------------------- count_macs
+# --------------------------------------------------------------------------- sprint8.count_macs
 def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=False):
     """count_macs with one of its classic slips (see the mistakes below)."""
     result = []
@@ -704,6 +688,21 @@ def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=Fa
     return result
 
 
+# count_macs with one of its slips each, chosen by a keyword
+_macs_one_position = hint(
+    "A filter's weights are used at every output position: multiply by OH · OW (what you "
+    "counted is the number of weights)."
+)(partial(_macs_variant, positions=False))
+
+_macs_one_channel = hint(
+    "Each output value sums over every input channel too: C · K · K products."
+)(partial(_macs_variant, channels=False))
+
+_macs_with_bias = hint(
+    "Adding the bias is an addition, not a multiply-add: leave it out."
+)(partial(_macs_variant, bias=True))
+
+
 EXERCISES.append(Exercise(
     id="sprint8.count_macs", points=2, module="param_count", name="count_macs",
     title="counting multiply-adds (AlexNet's 1.1 billion)",
@@ -711,15 +710,7 @@ EXERCISES.append(Exercise(
               case(ALEXNET, ALEXNET_INPUT, label="AlexNet (about 1.1 billion multiply-adds)")],
     generate=_random_architecture_case, n_public=2, n_hidden=10,
     tol=INT_TOL,
-    mistakes=[
-        Mistake(partial(_macs_variant, positions=False),
-                "A filter's weights are used at every output position: multiply by OH · OW "
-                "(what you counted is the number of weights)."),
-        Mistake(partial(_macs_variant, channels=False),
-                "Each output value sums over every input channel too: C · K · K products."),
-        Mistake(partial(_macs_variant, bias=True),
-                "Adding the bias is an addition, not a multiply-add: leave it out."),
-    ],
+    mistakes=known(_macs_one_position, _macs_one_channel, _macs_with_bias),
 ))
 
 # the problem numbers follow the list, count_macs included

@@ -18,8 +18,8 @@ from solutions.batchnorm import BatchNormalization, from_rows, to_rows
 from solutions.preprocessing import Standardizer, shift_images  # noqa: F401 - for the mistakes
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Mistake, case, class_case
-from . import numbered, rewritten
+from ..learner.registry import Exercise, case, class_case
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 BN_TOL = Tolerance(rtol=1e-5, atol=1e-6)       # float32 cases round in the 7th digit
@@ -83,13 +83,17 @@ def _random_bn_backward_case(rng):
                              f"{label}, after a {'training' if train else 'inference'} forward")
 
 
-# --------------------------------------------------------------------------- batch norm mistakes
+# ------------------------------------------------------------------------ sprint9.batchnorm_forward
 # the variance with N - 1 (ddof=1), in the normalization and the running average
 _BNUnbiasedVar = rewritten(BatchNormalization.forward,
                            ('np.einsum("ij,ij->j", xc, xc) / len(xc)',
-                            'np.einsum("ij,ij->j", xc, xc) / max(len(xc) - 1, 1)'))
+                            'np.einsum("ij,ij->j", xc, xc) / max(len(xc) - 1, 1)'),
+                           hint="Batch normalization's variance divides by N (np.var's default, "
+                                "ddof=0), not N − 1: use np.mean((x − μ)²) over the batch.")
 
 
+@hint("In training, update the running averages: running_mean = momentum · running_mean + (1 − "
+      "momentum) · μ_B, and the same for the variance; inference uses them.")
 class _BNNoRunningUpdate(BatchNormalization):
     """Normalizes right in training but never updates the running averages."""
 
@@ -102,6 +106,8 @@ class _BNNoRunningUpdate(BatchNormalization):
         return out
 
 
+@hint("At inference (train_flg=False) normalize with running_mean and running_var, not with the "
+      "statistics of the batch, and update nothing.")
 class _BNBatchStatsAtInference(BatchNormalization):
     """Uses the statistics of the batch at inference too (and updates the averages)."""
 
@@ -109,6 +115,8 @@ class _BNBatchStatsAtInference(BatchNormalization):
         return super().forward(x, True)
 
 
+@hint("momentum is the weight of the *old* running value: momentum · running + (1 − momentum) · "
+      "batch.")
 class _BNMomentumSwapped(BatchNormalization):
     """running = (1 - momentum) · running + momentum · batch."""
 
@@ -120,6 +128,8 @@ class _BNMomentumSwapped(BatchNormalization):
             self.momentum = 1 - self.momentum
 
 
+@hint("For images (N, C, H, W) normalize per channel over N·H·W values (to_rows(x) gives the "
+      "rows), not every pixel separately.")
 class _BNPerPixel(BatchNormalization):
     """Images normalized per pixel (the book's x.reshape(N, -1)), not per channel."""
 
@@ -139,6 +149,9 @@ class _BNPerPixel(BatchNormalization):
         return super().forward(x, train_flg)
 
 
+# ----------------------------------------------------------------------- sprint9.batchnorm_backward
+@hint("After a training forward pass μ_B and σ_B depend on every x_i: dx = (g − mean(g) − x̂ · "
+      "mean(g · x̂)) / σ with g = γ · dout, not only γ · dout / σ.")
 class _BNBackwardNoMeanTerms(BatchNormalization):
     """dx = γ · dout / σ: as if μ_B and σ_B did not depend on x."""
 
@@ -150,6 +163,7 @@ class _BNBackwardNoMeanTerms(BatchNormalization):
             self.train_flg = train
 
 
+@hint("You kept the mean's term but not the variance's: subtract x̂ · mean(g · x̂) too.")
 class _BNBackwardNoVarianceTerm(BatchNormalization):
     """Keeps the mean's term but forgets the variance's: dx = (g - mean(g)) / σ."""
 
@@ -163,6 +177,7 @@ class _BNBackwardNoVarianceTerm(BatchNormalization):
         return from_rows(g / self.std, self.input_shape)
 
 
+@hint("dgamma and dbeta are sums over the batch (every row used the same γ and β), not means.")
 class _BNBackwardMeans(BatchNormalization):
     """dgamma and dbeta averaged over the batch instead of summed."""
 
@@ -173,6 +188,7 @@ class _BNBackwardMeans(BatchNormalization):
         return dx
 
 
+@hint("dx goes back through y = γ · x̂ + β: start from g = γ · dout.")
 class _BNBackwardNoGamma(BatchNormalization):
     """Forgets to multiply dout by γ on the way to dx."""
 
@@ -184,7 +200,7 @@ class _BNBackwardNoGamma(BatchNormalization):
             self.gamma = gamma
 
 
-# --------------------------------------------------------------------------- weight decay
+# --------------------------------------------------------------------------- sprint9.l2_penalty
 def _random_params(rng, dtype=None):
     dtype = dtype or (np.float32 if rng.random() < 0.2 else np.float64)
     sizes = [int(v) for v in rng.integers(1, 6, size=int(rng.integers(2, 5)))]
@@ -211,40 +227,50 @@ def _random_decay_case(rng):
     return case(grads, params, lam, label=f"{', '.join(params)}, λ = {lam:g}")
 
 
+@hint('Decay the weight matrices only (keys starting with "W"): biases, γ and β are not penalised.')
 def _penalty_with_biases(params, weight_decay):
     return 0.5 * weight_decay * sum(float(np.sum(v.astype(float) ** 2)) for v in params.values())
 
 
+@hint("The penalty is λ/2 · Σ‖W‖²: the 1/2 makes its gradient λW.")
 def _penalty_no_half(params, weight_decay):
     return weight_decay * sum(float(np.sum(v.astype(float) ** 2)) for k, v in params.items()
                               if k.startswith("W"))
 
 
+@hint("Weight decay is L2: the sum of the *squares* of the weights, not of their absolute values.")
 def _penalty_l1(params, weight_decay):
     return 0.5 * weight_decay * sum(float(np.sum(np.abs(v))) for k, v in params.items()
                                     if k.startswith("W"))
 
 
+@hint("‖W‖² is the sum of the squares, without a square root: np.sum(W ** 2).")
 def _penalty_norm_not_squared(params, weight_decay):
     return 0.5 * weight_decay * sum(float(np.sqrt(np.sum(v.astype(float) ** 2)))
                                     for k, v in params.items() if k.startswith("W"))
 
 
+# ------------------------------------------------------------------------- sprint9.add_weight_decay
+@hint("The derivative of λ/2 · W² is λW, not 2λW.")
 def _decay_twice(grads, params, weight_decay):
     return {k: g + 2 * weight_decay * params[k] if k.startswith("W") else g.copy()
             for k, g in grads.items()}
 
 
+@hint('Only the weight matrices (keys starting with "W") are decayed: leave the gradients of b, γ '
+      'and β as they are.')
 def _decay_biases_too(grads, params, weight_decay):
     return {k: g + weight_decay * params[k] for k, g in grads.items()}
 
 
+@hint("The penalty grows with W, so its gradient is +λW: add it (the optimizer's step then pulls W "
+      "towards 0).")
 def _decay_minus(grads, params, weight_decay):
     return {k: g - weight_decay * params[k] if k.startswith("W") else g.copy()
             for k, g in grads.items()}
 
 
-# --------------------------------------------------------------------------- save / load
+# --------------------------------------------------------------------------- sprint9.save_network
 def _random_network(rng):
     params = _random_params(rng)
     config = {"input_size": int(rng.integers(1, 50)),
@@ -260,23 +286,32 @@ def _random_save_case(rng):
     return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
 
 
+@hint('Store each parameter under "params/" + its key, so the loader can tell parameters from the '
+      'config.')
 def _save_without_prefix(params, config):
     return {**{k: np.asarray(v) for k, v in params.items()}, "config": config}
 
 
+@hint('Save the settings too, as JSON text under "config": np.array(json.dumps(config)).')
 def _save_without_config(params, config):
     return {"params/" + k: np.asarray(v) for k, v in params.items()}
 
 
+# --------------------------------------------------------------------------- sprint9.load_network
+@hint('Return the parameters under their own keys: strip the "params/" prefix '
+      '(name[len("params/"):]).')
 def _load_keeps_prefix(params, config):
     return {"params/" + k: np.asarray(v) for k, v in params.items()}, config
 
 
+@hint('Decode the settings: json.loads(str(f["config"])) gives the dict back.')
 def _load_config_as_text(params, config):
     return {k: np.asarray(v) for k, v in params.items()}, json.dumps(config)
 
 
-# --------------------------------------------------------------------------- preprocessing
+# --------------------------------------------------------------------------- sprint9.standardizer
+@hint("transform must use the mean and std fitted on the training data (self.mean, self.std), not "
+      "statistics of the data it is given.")
 class _StandardizerRefits(Standardizer):
     """transform standardizes X with X's own mean and std (fits on the test data)."""
 
@@ -286,6 +321,7 @@ class _StandardizerRefits(Standardizer):
         return (X - X.mean(axis=0)) / np.where(std == 0, 1.0, std)
 
 
+@hint("Use np.std's default (ddof=0, divide by N), as batch normalization does.")
 class _StandardizerDdof1(Standardizer):
     def fit(self, X):
         X = np.asarray(X)
@@ -295,6 +331,7 @@ class _StandardizerDdof1(Standardizer):
         return self
 
 
+@hint("A feature that never changes has std 0: set its std to 1 so nothing is divided by 0.")
 class _StandardizerZeroStd(Standardizer):
     """A constant feature divides by 0."""
 
@@ -308,6 +345,7 @@ class _StandardizerZeroStd(Standardizer):
             return (np.asarray(X) - self.mean) / self.std
 
 
+@hint("One mean and one std per feature: X.mean(axis=0), X.std(axis=0), not over the whole array.")
 class _StandardizerGlobal(Standardizer):
     """One mean and one std for the whole array instead of one per feature."""
 
@@ -337,13 +375,21 @@ def _random_standardizer_case(rng):
                                               f"{np.dtype(dtype).name}")
 
 
+# --------------------------------------------------------------------------- sprint9.shift_images
+@hint("np.roll wraps around: the pixels that leave the image must be lost and the ones that enter "
+      "must be 0.")
 def _shift_roll(images, dy, dx):
     return np.roll(np.asarray(images), (int(dy), int(dx)), axis=(-2, -1))
 
 
-_shift_swapped = rewritten(shift_images, ("dy, dx = int(dy), int(dx)", "dy, dx = int(dx), int(dy)"))
+_shift_swapped = rewritten(shift_images, ("dy, dx = int(dy), int(dx)", "dy, dx = int(dx), int(dy)"),
+                           hint="dy moves rows (axis -2, down), dx moves columns (axis -1, right): "
+                                "you swapped them.")
+
 _shift_opposite = rewritten(shift_images, ("dy, dx = int(dy), int(dx)",
-                                           "dy, dx = -int(dy), -int(dx)"))
+                                           "dy, dx = -int(dy), -int(dx)"),
+                            hint="A positive dy moves the image *down*: out[i] = x[i − dy]; you "
+                                 "moved it the other way.")
 
 
 def _random_shift_case(rng):
@@ -355,13 +401,17 @@ def _random_shift_case(rng):
     return case(images, dy, dx, label=f"images {shape}, dy={dy}, dx={dx}")
 
 
-# --------------------------------------------------------------------------- hyperparameters
+# -------------------------------------------------------------------------- sprint9.train_val_split
+@hint("Shuffle first: order = np.random.default_rng(seed).permutation(N), then split the indices "
+      "of `order`.")
 def _split_no_shuffle(x, t, val_ratio=0.2, seed=0):
     x, t = np.asarray(x), np.asarray(t)
     n_val = int(len(x) * val_ratio)
     return x[n_val:], t[n_val:], x[:n_val], t[:n_val]
 
 
+@hint("The validation data is the *first* int(N · val_ratio) indices of the permutation; the rest "
+      "is for training.")
 def _split_val_last(x, t, val_ratio=0.2, seed=0):
     x, t = np.asarray(x), np.asarray(t)
     order = np.random.default_rng(seed).permutation(len(x))
@@ -370,6 +420,7 @@ def _split_val_last(x, t, val_ratio=0.2, seed=0):
     return x[train], t[train], x[val], t[val]
 
 
+@hint("Use one permutation for x and t, so each sample keeps its label.")
 def _split_shuffles_separately(x, t, val_ratio=0.2, seed=0):
     x, t = np.asarray(x), np.asarray(t)
     rng = np.random.default_rng(seed)
@@ -388,14 +439,19 @@ def _random_split_case(rng):
     return case(x, t, val_ratio=ratio, seed=seed, label=f"N={N}, val_ratio={ratio}, seed={seed}")
 
 
+# --------------------------------------------------------------------------- sprint9.log_uniform
+@hint("Draw the *exponent* uniformly: 10 ** rng.uniform(np.log10(low), np.log10(high), size); "
+      "uniform values fall almost all in the top decade.")
 def _log_uniform_linear(low, high, size, seed=0):
     return np.random.default_rng(seed).uniform(low, high, size)
 
 
+@hint("The exponent's range is log10(low) to log10(high), not low to high.")
 def _log_uniform_exp_of_bounds(low, high, size, seed=0):
     return 10.0 ** np.random.default_rng(seed).uniform(low, high, size)
 
 
+@hint("The exponents are base-10 logarithms: raise 10 to them (10 ** u), not e (np.exp).")
 def _log_uniform_natural(low, high, size, seed=0):
     return np.exp(np.random.default_rng(seed).uniform(np.log10(low), np.log10(high), size))
 
@@ -416,6 +472,12 @@ _G_NET = {k: np.full_like(v, 0.1) for k, v in _P_NET.items()}
 _CONFIG = {"input_dim": [1, 28, 28], "filters": [16, 16, 32, 32], "hidden_size": 100,
            "use_batchnorm": True, "dropout_ratio": 0.5}
 
+# save_network and load_network are graded on the same checkpoints, exactly
+_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
+                    tol=EXACT)
+_FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
+                    label="float32 parameters and a CNN's settings")
+
 EXERCISES = numbered([
     Exercise(
         id="sprint9.batchnorm_forward", points=3, module="batchnorm", name="BatchNormalization",
@@ -435,23 +497,8 @@ EXERCISES = numbered([
                     _bn_forward_case(np.ones((1, 2, 1, 1)) * 5, np.ones((2, 2, 1, 1)),
                                      np.ones(2), np.zeros(2), label="1×1 images")],
         tol=BN_TOL,
-        mistakes=[
-            Mistake(_BNUnbiasedVar, "Batch normalization's variance divides by N (np.var's "
-                                    "default, ddof=0), not N − 1: use np.mean((x − μ)²) over "
-                                    "the batch."),
-            Mistake(_BNNoRunningUpdate, "In training, update the running averages: "
-                                        "running_mean = momentum · running_mean + "
-                                        "(1 − momentum) · μ_B, and the same for the variance; "
-                                        "inference uses them."),
-            Mistake(_BNBatchStatsAtInference, "At inference (train_flg=False) normalize with "
-                                              "running_mean and running_var, not with the "
-                                              "statistics of the batch, and update nothing."),
-            Mistake(_BNMomentumSwapped, "momentum is the weight of the *old* running value: "
-                                        "momentum · running + (1 − momentum) · batch."),
-            Mistake(_BNPerPixel, "For images (N, C, H, W) normalize per channel over N·H·W "
-                                 "values (to_rows(x) gives the rows), not every pixel "
-                                 "separately."),
-        ],
+        mistakes=known(_BNUnbiasedVar, _BNNoRunningUpdate, _BNBatchStatsAtInference,
+                       _BNMomentumSwapped, _BNPerPixel),
     ),
     Exercise(
         id="sprint9.batchnorm_backward", points=3, module="batchnorm", name="BatchNormalization",
@@ -474,17 +521,8 @@ EXERCISES = numbered([
         edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
                                       np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
         tol=BN_TOL, batch_size=lambda c: len(c["steps"][0][1][0]),
-        mistakes=[
-            Mistake(_BNBackwardNoMeanTerms, "After a training forward pass μ_B and σ_B depend "
-                                            "on every x_i: dx = (g − mean(g) − x̂ · mean(g · x̂)) "
-                                            "/ σ with g = γ · dout, not only γ · dout / σ."),
-            Mistake(_BNBackwardNoVarianceTerm, "You kept the mean's term but not the "
-                                               "variance's: subtract x̂ · mean(g · x̂) too."),
-            Mistake(_BNBackwardMeans, "dgamma and dbeta are sums over the batch (every row used "
-                                      "the same γ and β), not means."),
-            Mistake(_BNBackwardNoGamma, "dx goes back through y = γ · x̂ + β: start from "
-                                        "g = γ · dout."),
-        ],
+        mistakes=known(_BNBackwardNoMeanTerms, _BNBackwardNoVarianceTerm, _BNBackwardMeans,
+                       _BNBackwardNoGamma),
     ),
     Exercise(
         id="sprint9.l2_penalty", points=1, module="weight_decay", name="l2_penalty",
@@ -495,16 +533,8 @@ EXERCISES = numbered([
         edge_cases=[case({"b1": np.ones(3)}, 0.1, label="no weights at all"),
                     case({"W1": np.ones((2, 2))}, 0.0, label="λ = 0")],
         tol=Tolerance(rtol=1e-6, atol=1e-12),
-        mistakes=[
-            Mistake(_penalty_with_biases, "Decay the weight matrices only (keys starting with "
-                                          "\"W\"): biases, γ and β are not penalised."),
-            Mistake(_penalty_no_half, "The penalty is λ/2 · Σ‖W‖²: the 1/2 makes its gradient "
-                                      "λW."),
-            Mistake(_penalty_l1, "Weight decay is L2: the sum of the *squares* of the weights, "
-                                 "not of their absolute values."),
-            Mistake(_penalty_norm_not_squared, "‖W‖² is the sum of the squares, without a "
-                                               "square root: np.sum(W ** 2)."),
-        ],
+        mistakes=known(_penalty_with_biases, _penalty_no_half, _penalty_l1,
+                       _penalty_norm_not_squared),
     ),
     Exercise(
         id="sprint9.add_weight_decay", points=2, module="weight_decay", name="add_weight_decay",
@@ -515,13 +545,7 @@ EXERCISES = numbered([
                   case(_G_NET, _P_NET, 0.5, label="a batch-norm network, λ = 0.5")],
         generate=_random_decay_case, n_public=2, n_hidden=8,
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_decay_twice, "The derivative of λ/2 · W² is λW, not 2λW."),
-            Mistake(_decay_biases_too, "Only the weight matrices (keys starting with \"W\") are "
-                                       "decayed: leave the gradients of b, γ and β as they are."),
-            Mistake(_decay_minus, "The penalty grows with W, so its gradient is +λW: add it "
-                                  "(the optimizer's step then pulls W towards 0)."),
-        ],
+        mistakes=known(_decay_twice, _decay_biases_too, _decay_minus),
     ),
     Exercise(
         id="sprint9.standardizer", points=2, module="preprocessing", name="Standardizer",
@@ -535,17 +559,8 @@ EXERCISES = numbered([
                                      label="4 training rows, a constant feature, one new row")],
         generate=_random_standardizer_case, n_public=2, n_hidden=8,
         tol=FLOAT_TOL,
-        mistakes=[
-            Mistake(_StandardizerRefits, "transform must use the mean and std fitted on the "
-                                         "training data (self.mean, self.std), not statistics "
-                                         "of the data it is given."),
-            Mistake(_StandardizerDdof1, "Use np.std's default (ddof=0, divide by N), as batch "
-                                        "normalization does."),
-            Mistake(_StandardizerZeroStd, "A feature that never changes has std 0: set its std "
-                                          "to 1 so nothing is divided by 0."),
-            Mistake(_StandardizerGlobal, "One mean and one std per feature: X.mean(axis=0), "
-                                         "X.std(axis=0), not over the whole array."),
-        ],
+        mistakes=known(_StandardizerRefits, _StandardizerDdof1, _StandardizerZeroStd,
+                       _StandardizerGlobal),
     ),
     Exercise(
         id="sprint9.shift_images", points=1, module="preprocessing", name="shift_images",
@@ -558,14 +573,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.ones((1, 2, 3)), 2, 0, label="shifted out of the image"),
                     case(np.ones((1, 2, 3)), 0, 0, label="no shift")],
         tol=EXACT,
-        mistakes=[
-            Mistake(_shift_roll, "np.roll wraps around: the pixels that leave the image must "
-                                 "be lost and the ones that enter must be 0."),
-            Mistake(_shift_swapped, "dy moves rows (axis -2, down), dx moves columns "
-                                    "(axis -1, right): you swapped them."),
-            Mistake(_shift_opposite, "A positive dy moves the image *down*: out[i] = x[i − dy]; "
-                                     "you moved it the other way."),
-        ],
+        mistakes=known(_shift_roll, _shift_swapped, _shift_opposite),
     ),
     Exercise(
         id="sprint9.train_val_split", points=1, module="hyperparams", name="train_val_split",
@@ -578,15 +586,7 @@ EXERCISES = numbered([
         edge_cases=[case(np.arange(3.0), np.arange(3), val_ratio=0.2, seed=1,
                          label="too few samples for one validation sample")],
         tol=EXACT,
-        mistakes=[
-            Mistake(_split_no_shuffle, "Shuffle first: order = "
-                                       "np.random.default_rng(seed).permutation(N), then split "
-                                       "the indices of `order`."),
-            Mistake(_split_val_last, "The validation data is the *first* int(N · val_ratio) "
-                                     "indices of the permutation; the rest is for training."),
-            Mistake(_split_shuffles_separately, "Use one permutation for x and t, so each "
-                                                "sample keeps its label."),
-        ],
+        mistakes=known(_split_no_shuffle, _split_val_last, _split_shuffles_separately),
     ),
     Exercise(
         id="sprint9.log_uniform", points=1, module="hyperparams", name="log_uniform",
@@ -595,46 +595,20 @@ EXERCISES = numbered([
                   case(1e-4, 1e-1, 3, seed=42, label="learning rates in [1e-4, 0.1], seed 42")],
         generate=_random_log_uniform_case, n_public=2, n_hidden=8,
         tol=Tolerance(rtol=1e-9, atol=0),
-        mistakes=[
-            Mistake(_log_uniform_linear, "Draw the *exponent* uniformly: 10 ** rng.uniform("
-                                         "np.log10(low), np.log10(high), size); uniform values "
-                                         "fall almost all in the top decade."),
-            Mistake(_log_uniform_exp_of_bounds, "The exponent's range is log10(low) to "
-                                                "log10(high), not low to high."),
-            Mistake(_log_uniform_natural, "The exponents are base-10 logarithms: raise 10 to "
-                                          "them (10 ** u), not e (np.exp)."),
-        ],
+        mistakes=known(_log_uniform_linear, _log_uniform_exp_of_bounds, _log_uniform_natural),
     ),
     Exercise(
-        id="sprint9.save_network", points=2, module="checkpoint", name="save_and_read_back",
+        id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
         title="saving a network (save_network)",
         examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
-                       label="the docstring's example"),
-                  case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
-                       label="float32 parameters and a CNN's settings")],
-        generate=_random_save_case, n_public=2, n_hidden=6,
-        tol=EXACT,
-        mistakes=[
-            Mistake(_save_without_prefix, "Store each parameter under \"params/\" + its key, "
-                                          "so the loader can tell parameters from the config."),
-            Mistake(_save_without_config, "Save the settings too, as JSON text under "
-                                          "\"config\": np.array(json.dumps(config))."),
-        ],
+                       label="the docstring's example"), _FLOAT32_CNN],
+        mistakes=known(_save_without_prefix, _save_without_config),
     ),
     Exercise(
-        id="sprint9.load_network", points=1, module="checkpoint", name="write_and_load",
+        id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
         title="loading a network (load_network)",
         examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
-                       label="the docstring's example"),
-                  case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
-                       label="float32 parameters and a CNN's settings")],
-        generate=_random_save_case, n_public=2, n_hidden=6,
-        tol=EXACT,
-        mistakes=[
-            Mistake(_load_keeps_prefix, "Return the parameters under their own keys: strip the "
-                                        "\"params/\" prefix (name[len(\"params/\"):])."),
-            Mistake(_load_config_as_text, "Decode the settings: json.loads(str(f[\"config\"])) "
-                                          "gives the dict back."),
-        ],
+                       label="the docstring's example"), _FLOAT32_CNN],
+        mistakes=known(_load_keeps_prefix, _load_config_as_text),
     ),
 ])

@@ -21,6 +21,7 @@ assignment folder (wrapping folders such as ``sprint1/`` are looked through); lo
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..learner.errors import CourseError
+from ..learner.i18n import _
 
 DEFAULT_PATTERN = (r"^(?P<student_id>.+?)_(?P<assignment>sprint\d+)"
                    r"(?:_(?P<file_id>.+?))?(?:\.zip|\.tar\.gz|\.tgz|\.tar)?$")
@@ -99,17 +101,19 @@ class CollectReport:
     problems: list[str] = field(default_factory=list)    # "entry: reason"
 
     def render(self) -> str:
-        lines = [f"Collected {len(self.collected)} submission(s) of {self.assignment} into "
-                 f"{self.out_dir}/<student>/{self.assignment}/"]
+        lines = [_("Collected {count} submission(s) of {assignment} into {folder}").format(
+            count=len(self.collected), assignment=self.assignment,
+            folder=f"{self.out_dir}/<student>/{self.assignment}/")]
         for c in self.collected:
-            lines.append(f"  {c.student:<20} from {', '.join(c.sources)}")
-            lines += [f"  {'':<20}   note: {n}" for n in c.notes]
+            lines.append(f"  {c.student:<20} " + _("from {sources}").format(
+                sources=", ".join(c.sources)))
+            lines += [f"  {'':<20}   " + _("note: {note}").format(note=n) for n in c.notes]
         lines.append("")
         if self.problems:
-            lines.append(f"Not collected ({len(self.problems)}):")
+            lines.append(_("Not collected ({count}):").format(count=len(self.problems)))
             lines += [f"  {p}" for p in self.problems]
         else:
-            lines.append("Not collected: nothing, every entry was used")
+            lines.append(_("Not collected: nothing, every entry was used"))
         # names come from the learners' files: no terminal escape reaches the instructor
         return "\n".join(_one_line(ln) for ln in lines)
 
@@ -204,8 +208,11 @@ def _placed(name: str, notes: list) -> PurePosixPath | None:
     return rel
 
 
-def _write_members(dest: Path, files: list, open_member, notes: list) -> None:
-    """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``."""
+def _write_members(dest: Path, files: list, open_member, notes: list, limits: Limits,
+                   budgets: tuple) -> None:
+    """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``, once
+    their sizes are within ``limits`` and ``budgets``."""
+    _check_sizes([size for _, _, size in files], limits, budgets)
     for member, rel, size in files:
         try:
             _write_member(dest, rel, lambda member=member: open_member(member), size)
@@ -253,12 +260,24 @@ def _check_sizes(sizes: list, limits: Limits, budgets: tuple = ()) -> None:
         budget.take(sizes, what)
 
 
+@contextlib.contextmanager
+def _archive_errors(problem: str, errors: tuple):
+    """Any of ``errors`` raised in the block becomes an :class:`ArchiveError` saying
+    ``problem`` (``"damaged zip archive"``) and what went wrong."""
+    try:
+        yield
+    except errors as exc:
+        raise ArchiveError(f"{problem} ({type(exc).__name__}: {exc})") from None
+
+
+_ZIP_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError)
+_TAR_DAMAGED = (tarfile.TarError, OSError, EOFError)
+
+
 def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
-    try:
+    with _archive_errors("not a readable zip archive", (zipfile.BadZipFile, OSError, ValueError)):
         zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"not a readable zip archive ({type(exc).__name__}: {exc})") from None
     with zf:
         infos = zf.infolist()
         if any(i.flag_bits & 0x1 for i in infos):
@@ -275,26 +294,18 @@ def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 continue
             if (rel := _placed(shown, notes)) is not None:
                 files.append((info, rel, info.file_size))
-        _check_sizes([size for _, _, size in files], limits, budgets)
-        try:
-            _write_members(dest, files, zf.open, notes)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError,
-                NotImplementedError) as exc:
-            raise ArchiveError(f"damaged zip archive ({type(exc).__name__}: {exc})") from None
+        with _archive_errors("damaged zip archive", _ZIP_DAMAGED):
+            _write_members(dest, files, zf.open, notes, limits, budgets)
     return notes
 
 
 def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
     notes = []
-    try:
+    with _archive_errors("not a readable tar archive", _TAR_DAMAGED):
         tf = tarfile.open(archive)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"not a readable tar archive ({type(exc).__name__}: {exc})") from None
     with tf:
-        try:
+        with _archive_errors("damaged tar archive", _TAR_DAMAGED):
             members = tf.getmembers()
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
         files = []
         for m in members:
             if m.isdir():
@@ -305,11 +316,8 @@ def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
                 continue
             if (rel := _placed(m.name, notes)) is not None:
                 files.append((m, rel, m.size))
-        _check_sizes([size for _, _, size in files], limits, budgets)
-        try:
-            _write_members(dest, files, tf.extractfile, notes)
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise ArchiveError(f"damaged tar archive ({type(exc).__name__}: {exc})") from None
+        with _archive_errors("damaged tar archive", _TAR_DAMAGED):
+            _write_members(dest, files, tf.extractfile, notes, limits, budgets)
     return notes
 
 

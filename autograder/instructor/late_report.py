@@ -11,7 +11,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from ..learner.i18n import N_, _
 from .policy import FLAGGED, LATE, LATE_COLUMNS, ON_TIME
+
+#: A submission's lateness as the report words it (grades.csv keeps the policy's value).
+STATUS_WORDS = {ON_TIME: N_("on time"), LATE: N_("late"), FLAGGED: N_("flagged")}
 
 
 @dataclass(frozen=True)
@@ -32,18 +36,23 @@ class SubmissionLate:
 
     def summary(self) -> str:
         """One sentence for the learner's page."""
-        when = f"submitted {self.submitted_at or 'at an unknown time'}"
-        due = f"due {self.due_at}" if self.due_at else "no due date"
+        when = (_("submitted {time}").format(time=self.submitted_at) if self.submitted_at
+                else _("submitted at an unknown time"))
+        due = _("due {time}").format(time=self.due_at) if self.due_at else _("no due date")
         ext = f" ({self.note})" if self.note and self.status != FLAGGED else ""
         if self.status == LATE:
-            return (f"{when}, {due}{ext}: {self.days_late} day(s) late, −{self.penalty:.0%}: "
-                    f"final score {self.final:g} of {self.max_score:g} (as graded "
-                    f"{self.raw:g}).")
+            return _("{when}, {due}{extension}: {days} day(s) late, −{penalty}: final score "
+                     "{final} of {points} (as graded {raw}).").format(
+                when=when, due=due, extension=ext, days=self.days_late,
+                penalty=f"{self.penalty:.0%}", final=f"{self.final:g}",
+                points=f"{self.max_score:g}", raw=f"{self.raw:g}")
         if self.status == FLAGGED:
-            return (f"{when}, {due}: the lateness of this submission is under review by the "
-                    f"instructor ({self.note}); score as graded {self.raw:g} of "
-                    f"{self.max_score:g}.")
-        return f"{when}, {due}{ext}: on time."
+            return _("{when}, {due}: the lateness of this submission is under review by the "
+                     "instructor ({note}); score as graded {raw} of {points}.").format(
+                when=when, due=due, note=self.note, raw=f"{self.raw:g}",
+                points=f"{self.max_score:g}")
+        return _("{when}, {due}{extension}: on time.").format(when=when, due=due,
+                                                               extension=ext)
 
 
 def _float(text, default: float = 0.0) -> float:
@@ -85,23 +94,26 @@ def report_section(late: dict | None) -> list:
         return []
     records = list(late.values())
     counts = {s: sum(r.status == s for r in records) for s in (ON_TIME, LATE, FLAGGED)}
-    body = ["<h2>Deadlines (提出期限)</h2>",
-            f'<p id="late-counts">{counts[ON_TIME]} on time, {counts[LATE]} late, '
-            f"{counts[FLAGGED]} flagged for review, by the course's policy. Scores elsewhere "
-            "in this report are as graded; the final score is after the late penalty. A "
-            "flagged submission (no or an unreadable submission time, or no due date) keeps "
-            "its score until someone decides.</p>"]
+    body = ["<h2>" + _("Deadlines (提出期限)") + "</h2>",
+            '<p id="late-counts">' + _(
+                "{on_time} on time, {late} late, {flagged} flagged for review, by the course's "
+                "policy. Scores elsewhere in this report are as graded; the final score is "
+                "after the late penalty. A flagged submission (no or an unreadable submission "
+                "time, or no due date) keeps its score until someone decides.").format(
+                on_time=counts[ON_TIME], late=counts[LATE], flagged=counts[FLAGGED]) + "</p>"]
     shown = [r for r in records if r.status != ON_TIME]
     if not shown:
         return body
     rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in (
-        "student", "assignment", "status", "days late", "penalty", "as graded",
-        "final score", "points", "submitted", "due", "note")) + "</tr>"]
+        _("student"), _("assignment"), _("status"), _("days late"), _("penalty"),
+        _("as graded"), _("final score"), _("points"), _("submitted"), _("due"), _("note")))
+        + "</tr>"]
     for r in sorted(shown, key=lambda r: (r.status != FLAGGED, r.student, r.assignment)):
         css = "error" if r.status == FLAGGED else "failed"
+        status = _(STATUS_WORDS[r.status]) if r.status in STATUS_WORDS else r.status
         rows.append("<tr>" + "".join([
             f"<td>{_e(r.student)}</td>", f"<td>{_e(r.assignment)}</td>",
-            f'<td class="{css}">{_e(r.status)}</td>', f'<td class="num">{r.days_late}</td>',
+            f'<td class="{css}">{_e(status)}</td>', f'<td class="num">{r.days_late}</td>',
             f'<td class="num">{r.penalty:.0%}</td>', f'<td class="num">{r.raw:g}</td>',
             f'<td class="num">{r.final:g}</td>', f'<td class="num">{r.max_score:g}</td>',
             f"<td>{_e(r.submitted_at)}</td>", f"<td>{_e(r.due_at)}</td>",

@@ -19,7 +19,8 @@ their code looks like. Each :class:`MistakeGroup` says
 ``python -m autograder mistakes promote GRADING EXERCISE GROUP --hint "..."`` turns a group
 into a proposed known mistake: it writes ``GRADING/mistakes/<exercise>-<group>.py``, a
 declaration ready to paste into ``autograder/exercises/sprintN.py`` (the representative's
-function renamed, the ``Mistake(...)`` line with the hint) and changes nothing in the course.
+function renamed, under an ``@hint(...)`` line with the hint) and changes nothing in the
+course.
 The declaration holds a learner's code, and a known mistake runs *in the grader* (outside the
 jail, beside the reference): it must be read before it is pasted, which a separate file
 invites and a silent edit of the registry would not.
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from ..learner import fingerprint as fp
 from ..learner.errors import CourseError
+from ..learner.i18n import _, pgettext
 from .learner_code import (
     defined_names,
     function_source,
@@ -75,11 +77,12 @@ class MistakeGroup:
     def case_text(self) -> str:
         """The first differing case in words: ``public case 2 (softmax([1010, ...]))``."""
         if not self.first_case:
-            return "every case (the code did not run)"
+            return _("every case (the code did not run)")
         if self.first_case_hidden:
-            return f"hidden case {self.first_case}"
-        label = f" ({self.first_case_label})" if self.first_case_label else ""
-        return f"public case {self.first_case}{label}"
+            return _("hidden case {case}").format(case=self.first_case)
+        label = self.first_case_label and pgettext(self.exercise, self.first_case_label)
+        return _("public case {case}").format(case=self.first_case) + \
+            (f" ({label})" if label else "")
 
 
 @dataclass
@@ -242,27 +245,31 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
     for em in mistakes:
         if not em.wrong:
             continue
-        lines.append(f"{em.exercise}  {em.title}: {em.wrong} wrong of {em.submissions}, "
-                     f"compared on {em.compared_cases} case(s)")
+        lines.append(f"{em.exercise}  {pgettext(em.exercise, em.title)}: " + _(
+            "{wrong} wrong of {submissions}, compared on {cases} case(s)").format(
+                wrong=em.wrong, submissions=em.submissions, cases=em.compared_cases))
         for g in em.groups:
             if not g.known and g.size == 1:
                 continue
-            what = f"known: {g.known_hint}" if g.known else "NOT CATALOGUED"
-            lines.append(f"  {g.group}  {g.size} student(s)  first differs at "
-                         f"{g.case_text()}  [{what}]")
+            what = (_("known: {hint}").format(hint=pgettext(em.exercise, g.known_hint))
+                    if g.known else _("NOT CATALOGUED"))
+            lines.append(f"  {g.group}  " + _(
+                "{count} student(s)  first differs at {case}  [{what}]").format(
+                    count=g.size, case=g.case_text(), what=what))
             lines.append(f"      {', '.join(g.students)}")
             if sources and g.source:
                 lines += [f"      | {ln}" for ln in g.source.rstrip().splitlines()]
         if em.unique_unknown:
-            lines.append(f"  + {em.unique_unknown} other wrong answer(s), each given by one "
-                         "student only")
+            lines.append("  + " + _("{count} other wrong answer(s), each given by one student "
+                                    "only").format(count=em.unique_unknown))
         if em.without_prints:
-            lines.append(f"  ({em.without_prints} wrong result(s) graded before answers were "
-                         "fingerprinted: regrade to include them)")
+            lines.append("  (" + _("{count} wrong result(s) graded before answers were "
+                                   "fingerprinted: regrade to include them").format(
+                                       count=em.without_prints) + ")")
     from .grading.text import printable
 
     # learner text reaches the instructor's terminal: escapes and bidi controls shown, inert
-    return printable("\n".join(lines)) if lines else "No wrong answers: nothing to group."
+    return printable("\n".join(lines)) if lines else _("No wrong answers: nothing to group.")
 
 
 def as_json(mistakes: list) -> list:
@@ -340,6 +347,21 @@ def _stripped(node):
     return node
 
 
+def _hint_decorator(hint: str, width: int = 92) -> list[str]:
+    """``@hint("...")`` lines for ``hint``, its string cut between words into pieces that
+    keep every line under ``width`` characters."""
+    pieces, current = [], ""
+    for word in hint.split(" "):
+        if current and len(repr(current + word)) > width - 7:
+            pieces.append(current)
+            current = ""
+        current += word + " "
+    pieces.append(current[:-1])
+    lines = [("@hint(" if i == 0 else "      ") + repr(piece) for i, piece in enumerate(pieces)]
+    lines[-1] += ")"
+    return lines
+
+
 def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
     """A known-mistake declaration made from ``group``'s representative, ready to paste."""
     import ast
@@ -378,7 +400,7 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         raise MistakeError(f"{group.exercise} {group.group}: the representative's code is "
                            "nested too deep to print back; write this mistake by hand") from None
     needs = module_names_used(module_text, spec.name)
-    for helper, _ in own:
+    for helper, _source in own:
         needs = sorted(set(needs) | set(module_names_used(module_text, helper)))
     imports = ["import numpy as np"]
     others = [n for n in needs if n not in ("np", "numpy") and n not in dict(own)]
@@ -396,24 +418,24 @@ def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
         "# runs in the grader itself, outside the jail and beside the reference: read every "
         "line.",
         "#",
-        f"# 1. paste the function into autograder/exercises/{sprint}.py (beside the other "
-        "mistakes);",
-        f"# 2. add the Mistake(...) below to the mistakes=[...] of the exercise "
-        f"{group.exercise!r};",
+        f"# 1. paste the function, with its @hint line, into autograder/exercises/{sprint}.py,",
+        f"#    in the section headed {group.exercise} (beside the exercise's other mistakes);",
+        f"# 2. add {new_name} to the mistakes=known(...) of the exercise {group.exercise!r};",
         "# 3. run: .venv/bin/python -m pytest tests/test_hints.py tests/test_exercises.py -k "
         f"{spec.name}",
         "#    and: .venv/bin/python -m autograder facilitator   (the guides list the new hint)",
         *[f"{ln}" for ln in imports],
         "",
-        "from autograder.learner.registry import Mistake",
+        "from autograder.exercises import hint, known",
         "",
         "",
         *[f"# the learner's own helper, used by the mistake below\n{src.rstrip()}\n\n"
           for _, src in own],
+        *_hint_decorator(hint.strip()),
         body,
         "",
         "",
-        f"MISTAKE = Mistake({new_name}, {hint.strip()!r})",
+        f"MISTAKE = known({new_name})[0]   # what step 2 declares: not to paste",
         ""]
     text = "\n".join(header)
     ast.parse(text)     # the declaration is valid Python

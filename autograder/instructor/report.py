@@ -7,8 +7,9 @@ link to the internet, so it opens offline and can be mailed):
 
 * ``report.html``, for the instructor or the study group's facilitator: the score
   distribution, the pass rate of each exercise, the most common mistake hints of each exercise,
-  the students who need help, each student's score, and the grader's list of problems
-  (``summary.txt``);
+  the students who need help, each student's score, and the problems the grader noted (the
+  record of its run, ``summary.json``: :mod:`autograder.instructor.grading.summary`; a folder
+  graded before that record existed says so and points to its ``summary.txt``);
 * ``report.csv`` (beside it): one row per student, the score of each assignment, the total,
   the percentage and whether the student needs help: the table to import into a gradebook;
 * the **class's own mistakes** (when ``GRADING/state/`` holds the graded answers'
@@ -37,7 +38,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..learner.errors import CourseError
-from ..learner.i18n import N_, _, language
+from ..learner.i18n import N_, _, language, pgettext
+from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
 from .trusted import hints_from_row
@@ -53,7 +55,7 @@ MAX_MESSAGE_CHARS = 2000   # of one message, as grades.csv holds them
 
 
 class ReportError(CourseError):
-    """The grading folder has no usable ``grades.csv``."""
+    """The grading folder has no usable ``grades.csv`` (or a damaged ``summary.json``)."""
 
 
 # --------------------------------------------------------------------------- reading
@@ -130,6 +132,18 @@ class ExerciseStats:
         return self.score_sum / self.submissions if self.submissions else 0.0
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a student needs help, as data: the English sentence and its values. report.html
+    shows it in the course's language; report.csv keeps the English (data, as grades.csv)."""
+
+    template: str
+    values: dict
+
+    def text(self, translated: bool = True) -> str:
+        return (_(self.template) if translated else self.template).format(**self.values)
+
+
 @dataclass
 class StudentStats:
     """One student's scores per assignment and why they may need help."""
@@ -137,7 +151,7 @@ class StudentStats:
     student: str
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # assignment: (score, max)
     errors: list[str] = field(default_factory=list)     # exercises that ended in "error"
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -185,11 +199,12 @@ def class_stats(rows: list, threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
             st.errors.append(r["exercise"])
     for st in students.values():
         if st.fraction < threshold:
-            st.reasons.append(f"{100 * st.fraction:.0f}% of the points, below "
-                              f"{100 * threshold:.0f}%")
+            st.reasons.append(Reason(N_("{percent}% of the points, below {threshold}%"), {
+                "percent": f"{100 * st.fraction:.0f}", "threshold": f"{100 * threshold:.0f}"}))
         if st.errors:
-            st.reasons.append(f"code that does not run (error) in {len(st.errors)} "
-                              f"exercise(s): {', '.join(st.errors)}")
+            st.reasons.append(Reason(N_("code that does not run (error) in {count} "
+                                        "exercise(s): {exercises}"),
+                                     {"count": len(st.errors), "exercises": ", ".join(st.errors)}))
     assignments = sorted({r["assignment"] for r in rows}, key=sprint_key)
     order = {a: i for i, a in enumerate(assignments)}
     first_seen = {e: i for i, e in enumerate(exercises)}
@@ -209,6 +224,7 @@ def plot_distribution(stats: ClassStats) -> str:
     """A histogram of the students' percentages, one series per assignment (a PNG data URI)."""
     from matplotlib.figure import Figure
 
+    use_japanese_fallback()      # (Japanese labels; an English figure is unchanged)
     fig = Figure(figsize=(7, 3.6))
     ax = fig.subplots()
     series = [[100 * s / m for st in stats.students
@@ -217,10 +233,11 @@ def plot_distribution(stats: ClassStats) -> str:
     ax.hist(series, bins=list(range(0, 101, 10)), label=stats.assignments, stacked=True,
             edgecolor="white")
     ax.axvline(100 * stats.threshold, color="tab:red", linestyle="--",
-               label=f"needs help below {100 * stats.threshold:.0f}%")
-    ax.set_xlabel("score (% of the assignment's points)")
-    ax.set_ylabel("students")
-    ax.set_title("Score distribution")
+               label=_("needs help below {threshold}%").format(
+                   threshold=f"{100 * stats.threshold:.0f}"))
+    ax.set_xlabel(_("score (% of the assignment's points)"))
+    ax.set_ylabel(_("students"))
+    ax.set_title(_("Score distribution"))
     ax.set_xlim(0, 100)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize="small")
@@ -232,6 +249,7 @@ def plot_pass_rates(stats: ClassStats) -> str:
     from matplotlib.figure import Figure
 
     names = [e.exercise for e in stats.exercises]
+    use_japanese_fallback()
     fig = Figure(figsize=(7, 0.9 + 0.32 * len(names)))
     ax = fig.subplots()
     rates = [100 * e.pass_rate for e in stats.exercises]
@@ -239,9 +257,9 @@ def plot_pass_rates(stats: ClassStats) -> str:
     ax.set_yticks(range(len(names)), names, fontsize="small")
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("students who passed (%)")
-    ax.set_ylabel("exercise")
-    ax.set_title("Pass rate per exercise")
+    ax.set_xlabel(_("students who passed (%)"))
+    ax.set_ylabel(_("exercise"))
+    ax.set_title(_("Pass rate per exercise"))
     return _png(fig)
 
 
@@ -267,6 +285,11 @@ STATUS_WORDS = {"passed": N_("passed"), "failed": N_("failed"),
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _attr(text: str) -> str:
+    """The course's own ``text`` as an HTML attribute's value (in double quotes)."""
+    return text.replace("&", "&amp;").replace('"', "&quot;")
 
 
 def _num(x: float) -> str:
@@ -300,21 +323,24 @@ def _table(table_id: str, header: list, rows: list) -> str:
 def render_mistakes(mistakes: list) -> list:
     """The section on the class's own mistakes (HTML parts): groups of two students or more
     and the known mistakes, each with its first differing case, members and one function."""
-    body = ["<h2>This class's own mistakes (このクラスの間違い)</h2>",
-            "<p>The wrong answers of each exercise, grouped by what they output on the cases "
-            "every one of them was graded on (the same answers, case by case, up to the "
-            "exercise's tolerance). <em>Not catalogued</em> groups are mistakes the grader has "
-            "no hint for yet: to give the next class one, run the command shown (it writes a "
-            "declaration to review and paste, see docs/class.md). The code is one member's, "
-            "for you only: this section never reaches a learner's page.</p>"]
+    body = ["<h2>" + _("This class's own mistakes (このクラスの間違い)") + "</h2>",
+            "<p>" + _("The wrong answers of each exercise, grouped by what they output on the "
+                      "cases every one of them was graded on (the same answers, case by case, "
+                      "up to the exercise's tolerance). <em>Not catalogued</em> groups are "
+                      "mistakes the grader has no hint for yet: to give the next class one, "
+                      "run the command shown (it writes a declaration to review and paste, see "
+                      "docs/class.md). The code is one member's, for you only: this section "
+                      "never reaches a learner's page.") + "</p>"]
     rows = []
     for em in mistakes:
         shown = [g for g in em.groups if g.known or g.size > 1]
         for g in shown:
-            what = (_e(g.known_hint) if g.known else
-                    "<strong>not catalogued</strong><br><code>python -m autograder mistakes "
+            what = (_e(pgettext(em.exercise, g.known_hint)) if g.known else
+                    "<strong>" + _("not catalogued") + "</strong><br><code>python -m "
+                    "autograder mistakes "
                     f"promote GRADING {_e(em.exercise)} {_e(g.group)} --hint \"...\"</code>")
-            code = (f"<details><summary>{_e(g.representative)}'s code</summary><pre>"
+            code = ("<details><summary>" + _("{student}'s code").format(
+                student=_e(g.representative)) + "</summary><pre>"
                     f"{_e(g.source)}</pre></details>" if g.source else "")
             rows.append(f"<tr><td>{_e(em.exercise)}</td><td>{_e(g.group)}</td>"
                         f"<td class=\"num\">{g.size}</td><td>{what}</td>"
@@ -322,72 +348,103 @@ def render_mistakes(mistakes: list) -> list:
                         "</td></tr>")
         if em.unique_unknown:
             rows.append(f"<tr><td>{_e(em.exercise)}</td><td></td><td class=\"num\">"
-                        f"{em.unique_unknown}</td><td>other wrong answers, each given by one "
-                        "student only</td><td></td><td></td></tr>")
+                        f"{em.unique_unknown}</td><td>"
+                        + _("other wrong answers, each given by one student only")
+                        + "</td><td></td><td></td></tr>")
     if not rows:
-        return body + ["<p>No wrong answers to group.</p>"]
-    return body + ['<table id="class-mistakes">', "<tr><th>exercise</th><th>group</th>"
-                   "<th>students</th><th>known mistake (its hint)</th><th>first differing case"
-                   "</th><th>who, and one member's code</th></tr>", *rows, "</table>"]
+        return body + ["<p>" + _("No wrong answers to group.") + "</p>"]
+    header = (_("exercise"), _("group"), _("students"), _("known mistake (its hint)"),
+              _("first differing case"), _("who, and one member's code"))
+    return body + ['<table id="class-mistakes">',
+                   "<tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr>",
+                   *rows, "</table>"]
 
 
 def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
+                  problems_unrecorded: bool = False,
                   late: dict | None = None, mistakes: list | None = None,
                   similarity: list | None = None) -> str:
     """The class report as one self-contained HTML page."""
     n = len(stats.students)
     helped = [s for s in stats.students if s.needs_help]
-    body = ["<h1>Class report (クラスの成績)</h1>",
-            f"<p>{n} student(s), assignment(s) {_e(', '.join(stats.assignments))}; from "
-            f"<code>{_e(source)}</code>, {datetime.now():%Y-%m-%d %H:%M}. A student needs help "
-            f"below {100 * stats.threshold:.0f}% of the points or when some of their code does "
-            "not run (status <em>error</em>).</p>",
-            "<h2>Score distribution (得点分布)</h2>",
-            f'<img id="distribution" alt="histogram of the students\' scores" '
+    alt_distribution = _("histogram of the students' scores")
+    alt_pass_rates = _("pass rate per exercise")
+    body = ["<h1>" + _("Class report (クラスの成績)") + "</h1>",
+            "<p>" + _("{count} student(s), assignment(s) {assignments}; from <code>{source}"
+                      "</code>, {when}. A student needs help below {threshold}% of the points "
+                      "or when some of their code does not run (status <em>error</em>).").format(
+                count=n, assignments=_e(", ".join(stats.assignments)), source=_e(source),
+                when=f"{datetime.now():%Y-%m-%d %H:%M}",
+                threshold=f"{100 * stats.threshold:.0f}") + "</p>",
+            "<h2>" + _("Score distribution (得点分布)") + "</h2>",
+            f'<img id="distribution" alt="{_attr(alt_distribution)}" '
             f'src="{plot_distribution(stats)}">',
-            "<h2>Pass rate per exercise (正答率)</h2>",
-            f'<img id="pass-rate-plot" alt="pass rate per exercise" '
+            "<h2>" + _("Pass rate per exercise (正答率)") + "</h2>",
+            f'<img id="pass-rate-plot" alt="{_attr(alt_pass_rates)}" '
             f'src="{plot_pass_rates(stats)}">',
-            _table("pass-rate", ["exercise", "points", "students", "passed", "pass rate",
-                                 "mean score", "failed", "not implemented", "error"],
+            _table("pass-rate", [_("exercise"), _("points"), _("students"), _("passed"),
+                                 _("pass rate"), _("mean score"), _("failed"),
+                                 _("not implemented"), _("error")],
                    [[e.exercise, e.points, e.submissions, e.passed,
                      (f"{100 * e.pass_rate:.1f}%", "num"), round(e.mean_score, 2),
                      e.statuses.get("failed", 0), e.statuses.get("not implemented", 0),
                      e.statuses.get("error", 0)] for e in stats.exercises]),
-            "<h2>Most common mistakes (よくある間違い)</h2>",
-            "<p>The hints the grader gave, by how many students got each (at most "
-            f"{TOP_HINTS} per exercise): each is a known mistake worth a minute of "
-            "discussion.</p>"]
-    hint_rows = [[e.exercise, h, c] for e in stats.exercises
+            "<h2>" + _("Most common mistakes (よくある間違い)") + "</h2>",
+            "<p>" + _("The hints the grader gave, by how many students got each (at most "
+                      "{top} per exercise): each is a known mistake worth a minute of "
+                      "discussion.").format(top=TOP_HINTS) + "</p>"]
+    hint_rows = [[e.exercise, pgettext(e.exercise, h), c] for e in stats.exercises
                  for h, c in e.hints.most_common(TOP_HINTS)]
-    body.append(_table("hints", ["exercise", "hint", "students"], hint_rows) if hint_rows
-                else "<p>No hints: no known mistake was recognised.</p>")
+    body.append(_table("hints", [_("exercise"), _("hint"), _("students")], hint_rows)
+                if hint_rows else
+                "<p>" + _("No hints: no known mistake was recognised.") + "</p>")
     if mistakes is not None:
         body += render_mistakes(mistakes)
     if similarity:
-        body.append("<h2>Code similarity, for review</h2>")
-        body.append("<p>Pairs of students ranked by how alike their graded functions are "
-                    "(<code>python -m autograder similarity</code>): for a person to read side "
-                    "by side, never a verdict. " + ", ".join(
+        body.append("<h2>" + _("Code similarity, for review") + "</h2>")
+        body.append("<p>" + _("Pairs of students ranked by how alike their graded functions "
+                              "are (<code>python -m autograder similarity</code>): for a "
+                              "person to read side by side, never a verdict.") + " " + ", ".join(
                         f'<a href="{_e(href)}">{_e(name)}</a>' for name, href in similarity)
                     + "</p>")
-    body.append(f"<h2>Students who need help ({len(helped)} of {n})</h2>")
-    body.append(_table("needs-help", ["student", "score", "points", "percent", "why"],
+    body.append("<h2>" + _("Students who need help ({count} of {total})").format(
+        count=len(helped), total=n) + "</h2>")
+    body.append(_table("needs-help", [_("student"), _("score"), _("points"), _("percent"),
+                                      _("why")],
                        [[s.student, s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num"),
-                         "; ".join(s.reasons)] for s in helped])
-                if helped else "<p>Nobody: every student is above the threshold and their "
-                               "code runs.</p>")
-    body.append("<h2>Scores</h2>")
-    body.append(_table("scores", ["student", *stats.assignments, "total", "points", "percent"],
+                         "; ".join(r.text() for r in s.reasons)] for s in helped])
+                if helped else "<p>" + _("Nobody: every student is above the threshold and "
+                                         "their code runs.") + "</p>")
+    body.append("<h2>" + _("Scores") + "</h2>")
+    body.append(_table("scores", [_("student"), *stats.assignments, _("total"), _("points"),
+                                  _("percent")],
                        [[s.student, *[(_num(s.scores[a][0]) if a in s.scores else "-", "num")
                                       for a in stats.assignments],
                          s.score, s.max_score, (f"{100 * s.fraction:.1f}%", "num")]
                         for s in stats.students]))
     body += late_report.report_section(late)   # the course's deadlines, if applied
     if problems:
-        body.append("<h2>Problems the grader reported</h2>")
+        body.append("<h2>" + _("Problems the grader reported") + "</h2>")
         body.append("<pre id=\"problems\">" + _e("\n".join(problems)) + "</pre>")
-    return _page("Class report", body)
+    elif problems_unrecorded:
+        body.append("<h2>" + _("Problems the grader reported") + "</h2>")
+        body.append("<p id=\"problems-unrecorded\">" + _(
+            "This folder was graded by an earlier version of the grader, which kept its "
+            "problems only as text: read them in <code>summary.txt</code>. To list them here, "
+            "grade the folder again with the same command (it grades again only what changed "
+            "since, the grader included).") + "</p>")
+    return _page(_("Class report"), body)
+
+
+def _shown_message(row: dict) -> str:
+    """A grades.csv row's message as the learner's page shows it: what is wrong, then each
+    hint in the course's language (grades.csv keeps the English hints, ``Hint: ...``)."""
+    message = row.get("message") or ""
+    structured = hints_from_row(row)
+    hints = hints_of(message) if structured is None else structured
+    lines = [ln for ln in message.splitlines() if not ln.startswith(HINT_PREFIX)]
+    lines += [_("Hint: {hint}").format(hint=pgettext(row["exercise"], h)) for h in hints]
+    return "\n".join(lines)
 
 
 def render_student(student: str, assignment: str, rows: list, late: dict | None = None) -> str:
@@ -413,7 +470,7 @@ def render_student(student: str, assignment: str, rows: list, late: dict | None 
         status = _(STATUS_WORDS[r["status"]]) if r["status"] in STATUS_WORDS else r["status"]
         out.append(f"<tr><td>{_e(r['exercise'])}</td><td class=\"{css}\">{_e(status)}"
                    f"</td><td class=\"num\">{_num(r['score'])} / {_num(r['max_score'])}</td>"
-                   f"<td><pre>{_e(r['message'])}</pre></td></tr>")
+                   f"<td><pre>{_e(_shown_message(r))}</pre></td></tr>")
     out.append("</table>")
     body.append("\n".join(out))
     return _page(f"{assignment}: {student}", body)
@@ -430,22 +487,24 @@ def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
                                      for a in stats.assignments],
                         _num(round(s.score, 2)), _num(s.max_score),
                         f"{100 * s.fraction:.1f}", "yes" if s.needs_help else "no",
-                        "; ".join(s.reasons),
+                        "; ".join(r.text(translated=False) for r in s.reasons),
                         *late_report.csv_cells(late, s.student, stats.assignments)])
     return Path(path)
 
 
-def _problems(grading_dir: Path) -> list:
-    """The ``Problems:`` lines of the grader's ``summary.txt``, if there is one."""
-    path = grading_dir / "summary.txt"
-    if not path.is_file():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+def _problems(grading_dir: Path) -> tuple[list[str], bool]:
+    """``(problems, unrecorded)``: the problems of the grader's record of its run, each as
+    one line (``ann/sprint1: ...``; the course's own problems too), and whether the folder
+    was graded before that record existed (a ``summary.txt`` alone, never parsed)."""
+    from .grading.summary import TEXT_FILE, load_summary, problem_lines
+
     try:
-        start = next(i for i, ln in enumerate(lines) if ln.startswith("Problems:"))
-    except StopIteration:
-        return []
-    return [ln.strip() for ln in lines[start + 1:] if ln.startswith("  ")]
+        record = load_summary(grading_dir)
+    except CourseError as exc:
+        raise ReportError(str(exc)) from None
+    if record is None:
+        return [], (grading_dir / TEXT_FILE).is_file()
+    return problem_lines(record) + record.course_problems, False
 
 
 def _safe_name(name: str) -> str:
@@ -460,6 +519,18 @@ def _safe_name(name: str) -> str:
     if plain == name:
         return name
     return f"{plain[:64]}+{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def printed_summary(written: dict) -> str:
+    """What ``python -m autograder report`` prints of :func:`write_report`'s ``written``."""
+    helped = [s.student for s in written["stats"].students if s.needs_help]
+    return "\n".join([
+        _("class report: {path}").format(path=written["report"]),
+        _("grades per student (CSV): {path}").format(path=written["csv"]),
+        _("per-student result pages: {count} in {folder}/").format(
+            count=len(written["pages"]), folder=written["report"].parent / "results"),
+        _("students who need help: {students}").format(
+            students=", ".join(helped) or _("none"))])
 
 
 def write_report(grading_dir: Path, out: Path | None = None, *,
@@ -489,8 +560,9 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"),
                        key=lambda p: sprint_key(p.stem))
     links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
+    problems, unrecorded = _problems(grading_dir)
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
-                                 problems=_problems(grading_dir), late=late,
+                                 problems=problems, problems_unrecorded=unrecorded, late=late,
                                  mistakes=mistakes, similarity=links), encoding="utf-8")
     csv_path = export_csv(out.with_suffix(".csv"), stats, late)
     pages = []

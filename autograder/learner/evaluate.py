@@ -224,7 +224,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
     passed, failing = 0, []    # failing: (outcome, mistake hints, generic hints)
     for number, (p, r) in enumerate(zip(cases, results), 1):
         where = dict(case=number, of=total, hidden=p.hidden, sealed=sealed,
-                     label="" if p.hidden else p.label)
+                     label="" if p.hidden else p.label, exercise=spec.id)
         keep = not p.hidden   # a hidden case's outcome keeps no detail: not even stored
         status = r["status"]
         raises = p.expected.get(RAISES) if isinstance(p.expected, dict) else None

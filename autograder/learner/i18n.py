@@ -57,8 +57,11 @@ RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
 MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py",
                    "learner/evaluate.py", "learner/hints.py", "learner/progress.py",
-                   "learner/pack.py", "learner/needs.py", "authoring/docstrings.py",
-                   "instructor/trusted.py", "instructor/report.py")
+                   "learner/pack.py", "learner/needs.py", "learner/registry.py",
+                   "learner/cli_i18n.py", "authoring/docstrings.py", "instructor/trusted.py",
+                   "instructor/report.py", "instructor/late_report.py",
+                   "instructor/mistake_groups.py", "instructor/grading/summary.py",
+                   "instructor/collect.py")
 
 
 def _supported(value: str | None) -> str | None:
@@ -138,6 +141,37 @@ def N_(message: str) -> str:
     return message
 
 
+#: The words of a stub's ``raise NotImplementedError("<where>: not implemented yet")``
+#: (:mod:`autograder.authoring.stubs` writes them; a release or a clone in another language has
+#: them in its language: :func:`not_yet`). The same words as the check's verdict.
+NOT_YET = N_("not implemented yet")
+
+
+def not_yet(lang: str) -> str:
+    """:data:`NOT_YET` in ``lang`` (a stub's message; English when it has no translation)."""
+    return translations(lang).gettext(NOT_YET)
+
+
+def stub_messages():
+    """The words a stub's ``NotImplementedError`` says, in every language of the course:
+    English first, the others (each compiles its catalog) only when asked for."""
+    yield NOT_YET
+    for lang in LANGUAGES:
+        if lang != DEFAULT:
+            yield not_yet(lang)
+
+
+def stub_message(text: str) -> str:
+    """``text`` (a ``NotImplementedError``'s message) in the current language when it is a
+    generated stub's, ``"Affine.forward: not implemented yet"`` or its Japanese; any other
+    message (the learner's own) as it is."""
+    where, sep, words = (text or "").rpartition(": ")
+    if not sep or not where.replace(".", "").isidentifier() or \
+            not any(words == w for w in stub_messages()):
+        return text
+    return f"{where}: {_(NOT_YET)}"
+
+
 def pgettext(context: str, message: str) -> str:
     """``message`` translated in ``context`` (an exercise id for titles and hints)."""
     lang = language()
@@ -178,6 +212,8 @@ def extract_messages(specs=None):
                 "python", HERE.parent / name, keywords={"_": None, "N_": None}):
             template.add(message, locations=[(f"autograder/{name}", lineno)],
                          auto_comments=comments, context=context)
+    for text, where, comment in command_line_texts():
+        template.add(text, locations=[(where, 0)], auto_comments=[comment])
     for spec in _translated_specs(specs):
         where = [(f"autograder/exercises/{spec.sprint}.py", 0)]
         template.add(spec.title, locations=where, context=spec.id,
@@ -185,7 +221,49 @@ def extract_messages(specs=None):
         for m in getattr(spec.exercise, "mistakes", ()) or ():
             template.add(m.hint, locations=where, context=spec.id,
                          auto_comments=["the hint of a known mistake"])
+        for label in public_labels(spec):
+            template.add(label, locations=where, context=spec.id,
+                         auto_comments=[LABEL_COMMENT])
     return template
+
+
+def command_line_texts() -> list:
+    """``[(text, file, comment)]``: what ``python -m autograder --help`` (every command's) and
+    ``./course help`` show (:mod:`autograder.learner.cli_i18n`)."""
+    from .cli_i18n import parser_texts, script_help
+
+    out = []
+    try:
+        from ..__main__ import build_parser
+    except ImportError:                     # (a copy without the command line)
+        pass
+    else:
+        out += [(t, "autograder/__main__.py", "--help") for t in parser_texts(build_parser())]
+    if (ROOT / "course").is_file():
+        out.append((script_help(ROOT / "course"), "course",
+                    "./course help (keep the commands and the alignment of the columns)"))
+    return out
+
+
+#: The extracted comment of a public case's label in the message catalog.
+LABEL_COMMENT = "a public case's label, shown by the check (keep its code and numbers)"
+
+
+def case_label(c) -> str:
+    """The label a case declares (``case(..., label=...)``): a case record's ``label``, or
+    the ``"label"`` of a case given as a dict; empty when it declares none."""
+    label = c.get("label") if isinstance(c, dict) else getattr(c, "label", "")
+    return label or ""
+
+
+def public_labels(spec) -> list:
+    """The labels the public cases of ``spec`` declare, in order, once each. Only public
+    ones: a hidden case's label is never shown, and the catalog ships to learners."""
+    if spec.exercise is not None:
+        cases = spec.exercise.public_inputs()
+    else:                                     # a release: its stored public cases
+        cases = [p.case for p in spec.stored_public or ()]
+    return list(dict.fromkeys(label for c in cases if (label := case_label(c))))
 
 
 def extract_hints(toml_path: Path):

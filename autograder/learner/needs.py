@@ -35,10 +35,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import stub_messages
+
 #: Written beside the learner's checker in a release: every exercise's id, module, name and
 #: title, so that a sprint's folder can name (and probe) the exercises of earlier sprints.
 INDEX = Path(__file__).resolve().parent / "exercise_index.json"
-STUB_MARK = 'not implemented yet")'
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ def is_stub(module: str, name: str, helpers_dir: Path | None = None) -> bool:
     """Whether ``helpers/<module>.py``'s ``name`` still holds a stub's ``NotImplementedError``."""
     try:
         target = getattr(importlib.import_module(f"helpers.{module}"), name)
-        return STUB_MARK in inspect.getsource(target)
+        source = inspect.getsource(target)
     except Exception:  # noqa: BLE001 - a module that does not import is not done either
         return True
+    # the stub's message, in English or in the language its release was written in
+    return any(f'{words}")' in source for words in stub_messages())
 
 
 def status(*ids: str, helpers: str | Path | None = None) -> list:

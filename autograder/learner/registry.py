@@ -25,6 +25,7 @@ import numpy as np
 
 from . import sandbox_child
 from .compare import Tolerance
+from .i18n import _
 from .sandbox_child import FUNCTIONS, Fn  # noqa: F401 - for exercise declarations
 from .sprints import sprint_key, sprint_number
 
@@ -182,7 +183,7 @@ def describe_inputs(case: dict) -> str:
     parts = [one(a) for a in case.get("args", [])]
     parts += [f"{k}={one(v)}" for k, v in case.get("kwargs", {}).items()]
     text = ", ".join(parts)
-    return f"inputs ({text})" if text else "no inputs"
+    return _("inputs ({inputs})").format(inputs=text) if text else _("no inputs")
 
 
 def _run_trusted(target, c: dict):

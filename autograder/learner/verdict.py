@@ -21,7 +21,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import asdict, dataclass
 
-from .i18n import N_, _
+from .i18n import N_, _, pgettext, stub_message
 
 #: The kinds of outcome, with the words a hidden case may show.
 KINDS = {
@@ -82,7 +82,9 @@ class Outcome:
     grader's own words (``return``, ``backward() [step 2]``). ``exception`` is a standard
     exception's name or empty. ``label`` and ``detail`` are for public cases only (``detail``
     may hold learner text: an exception's message, a returned string). ``blocked_by`` is the
-    earlier exercise (``sprint4.affine``) a blocked exercise needs.
+    earlier exercise (``sprint4.affine``) a blocked exercise needs. ``exercise`` is the
+    exercise's id: the context in which ``label`` (the English the case declares) is
+    translated when it is shown.
     """
 
     kind: str
@@ -96,6 +98,7 @@ class Outcome:
     learner_text: bool = True    # whether ``detail`` may hold text of the learner's code
     sealed: bool = False         # a run beside course code: no learner text at all
     blocked_by: str = ""
+    exercise: str = ""
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -136,11 +139,13 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
             text += _(" (the public cases may pass: think of edge cases)")
         return f"{where}: {text}"
     if o.detail and not (o.sealed and o.learner_text):
-        text = cap(o.detail)
+        # a stub's own message says "not implemented yet" in the language shown now
+        text = cap(stub_message(o.detail) if o.kind == "not_implemented" else o.detail)
     if not o.case:
         return text
     where = (_("public case {case} of {of}") if graded else _("case {case} of {of}")).format(
         case=o.case, of=o.of)
     if o.label:
-        where += f" ({cap(o.label, 300)})"
+        label = pgettext(o.exercise, o.label) if o.exercise else o.label
+        where += f" ({cap(label, 300)})"
     return f"{where}: {text}"

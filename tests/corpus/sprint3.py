@@ -153,23 +153,30 @@ def numerical_diff_tiny_h(f, x, h=1e-4):
 
 
 # --------------------------------------------------------------------------- numerical_gradient
-@correct("sprint3.numerical_gradient")
-def numerical_gradient_nditer(f, x):
+def _book_gradient_loop(f, x, restore=True):
+    """The book's ``numerical_gradient`` as printed (``np.nditer`` over the elements of ``x``,
+    moving ``x`` itself); ``restore``: put each element back after measuring it."""
     h = 1e-4
-    x = x.astype(float)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     while not it.finished:
         idx = it.multi_index
         tmp_val = x[idx]
-        x[idx] = tmp_val + h
+        x[idx] = float(tmp_val) + h
         fxh1 = f(x)
         x[idx] = tmp_val - h
         fxh2 = f(x)
         grad[idx] = (fxh1 - fxh2) / (2 * h)
-        x[idx] = tmp_val
+        if restore:
+            x[idx] = tmp_val
         it.iternext()
     return grad
+
+
+@correct("sprint3.numerical_gradient")
+def numerical_gradient_nditer(f, x):
+    # the book's loop on a float copy: the caller's array is never moved
+    return _book_gradient_loop(f, x.astype(float))
 
 
 @correct("sprint3.numerical_gradient")
@@ -187,23 +194,6 @@ def numerical_gradient_flat(f, x):
         flat[i] = old
         grad[i] = (plus - minus) / (2 * h)
     return grad.reshape(x.shape)
-
-
-def _book_gradient_loop(f, x, restore=True):
-    """The book's loop over the elements of ``x``, moving ``x`` itself (``restore``: put each
-    element back after measuring it)."""
-    h = 1e-4
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        tmp_val = x[idx]
-        x[idx] = tmp_val + h
-        fxh1 = f(x)
-        x[idx] = tmp_val - h
-        fxh2 = f(x)
-        grad[idx] = (fxh1 - fxh2) / (2 * h)
-        if restore:
-            x[idx] = tmp_val
-    return grad
 
 
 @mistake("sprint3.numerical_gradient", hint="Restore each element")

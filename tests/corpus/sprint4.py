@@ -8,21 +8,14 @@ from . import FLOAT32, MUTATION, correct, mistake
 
 # --------------------------------------------------------------------------- MulLayer
 @correct("sprint4.mul_layer")
-class MulBook:
-    def __init__(self):
-        self.x = None
-        self.y = None
-
+class MulLocalGradients:
+    # keeps the local gradients (∂out/∂x = y, ∂out/∂y = x) rather than the inputs
     def forward(self, x, y):
-        self.x = x
-        self.y = y
-        out = x * y
-        return out
+        self.local_grads = (y, x)
+        return x * y
 
     def backward(self, dout):
-        dx = dout * self.y
-        dy = dout * self.x
-        return dx, dy
+        return tuple(dout * g for g in self.local_grads)
 
 
 @correct("sprint4.mul_layer")
@@ -211,15 +204,8 @@ class SigmoidAlwaysFloat64(Sigmoid):
 
 # --------------------------------------------------------------------------- Affine
 @correct("sprint4.affine")
-class AffineBook:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.x = None
-        self.original_x_shape = None
-        self.dW = None
-        self.db = None
-
+class AffineBook(Affine):
+    # the book's forward and backward (its __init__ is the reference's)
     def forward(self, x):
         self.original_x_shape = x.shape
         x = x.reshape(x.shape[0], -1)

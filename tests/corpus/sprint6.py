@@ -46,20 +46,15 @@ class SGDRebinds(SGD):
 
 # --------------------------------------------------------------------------- Momentum
 @correct("sprint6.momentum")
-class MomentumBook(Optimizer):
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
-        self.v = None
-
+class MomentumVelocityAlongTheGradient(Momentum):
+    # CS231n's and PyTorch's sign: v = momentum * v + lr * grad, W -= v (v is minus the book's)
     def update(self, params, grads):
         if self.v is None:
             self.v = {}
-            for key, val in params.items():
-                self.v[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] += self.v[key]
+        for key, grad in grads.items():
+            v = self.momentum * self.v.get(key, 0.0) + self.lr * grad
+            self.v[key] = v
+            params[key] -= v
 
 
 @correct("sprint6.momentum")
@@ -94,20 +89,16 @@ class MomentumSubtracts(Momentum):
 
 # --------------------------------------------------------------------------- AdaGrad
 @correct("sprint6.adagrad")
-class AdaGradBook(Optimizer):
-    def __init__(self, lr=0.01, eps=1e-7):
-        self.lr = lr
-        self.eps = eps
-        self.h = None
-
+class AdaGradUfuncsOut(AdaGrad):
+    # every step written into an existing array with out=, no temporary params
     def update(self, params, grads):
         if self.h is None:
-            self.h = {}
-            for key, val in params.items():
-                self.h[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+            self.h = {key: np.zeros_like(p) for key, p in params.items()}
+        for key, p in params.items():
+            h = self.h[key]
+            np.add(h, np.square(grads[key]), out=h)
+            step = self.lr * grads[key] / np.add(np.sqrt(h), self.eps)
+            np.subtract(p, step, out=p)
 
 
 @correct("sprint6.adagrad")
@@ -153,22 +144,14 @@ class AdaGradSumsGradients(_AdaGradByFormula):
 
 # --------------------------------------------------------------------------- RMSProp
 @correct("sprint6.rmsprop")
-class RMSPropBook(Optimizer):
-    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr = lr
-        self.decay_rate = decay_rate
-        self.eps = eps
-        self.h = None
-
+class RMSPropStepTowardsTheSquare(RMSProp):
+    # the moving average as a step towards the new square: h += (1 - rho) * (g² - h)
     def update(self, params, grads):
-        if self.h is None:
-            self.h = {}
-            for key, val in params.items():
-                self.h[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.h[key] *= self.decay_rate
-            self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + self.eps)
+        self.h = {} if self.h is None else self.h
+        for key, g in grads.items():
+            h = self.h.setdefault(key, np.zeros_like(params[key]))
+            h += (1 - self.decay_rate) * (g * g - h)
+            params[key] -= self.lr * g / (np.sqrt(h) + self.eps)
 
 
 @correct("sprint6.rmsprop")
@@ -271,18 +254,13 @@ class AdamBookVerbatim(_AdamBookLrT):
 
 @mistake("sprint6.adam", hint="Increase t once per call of update")
 class AdamStepPerKey(Adam):
+    # the right step, taken one key at a time: t grows with every key instead of every call
     def update(self, params, grads):
         if self.m is None:
             self.m = {key: np.zeros_like(val) for key, val in params.items()}
             self.v = {key: np.zeros_like(val) for key, val in params.items()}
         for key in params:
-            self.t += 1
-            g = grads[key]
-            self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * g
-            self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * g * g
-            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
-            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
-            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            super().update({key: params[key]}, {key: grads[key]})
 
 
 # --------------------------------------------------------------------------- steps_to_reach
@@ -442,25 +420,25 @@ class DropoutBook(Dropout):
         return dout * self.mask
 
 
-@mistake("sprint6.dropout", hint="dropout_ratio is the share *dropped*")
-class DropoutKeepsRatio(Dropout):
+@mistake("sprint6.dropout")
+class DropoutRatioAsKeepProb(Dropout):
+    # TensorFlow 1's keep_prob habit: the ratio read as the share kept, and divided by
     def forward(self, x, train_flg=True):
         self.train_flg = train_flg
         if not train_flg:
             return x.copy()
-        self.mask = self.rng.random(x.shape) < self.dropout_ratio
-        return x * self.mask / (1 - self.dropout_ratio)
+        keep_prob = self.dropout_ratio
+        self.mask = self.rng.random(x.shape) < keep_prob
+        return x * self.mask / keep_prob
 
 
 @mistake("sprint6.dropout", xfail=MUTATION)
 class DropoutInPlace(Dropout):
     # x *= ...: the right values, written into the caller's array.
     def forward(self, x, train_flg=True):
-        self.train_flg = train_flg
         if not train_flg:
-            return x.copy()
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio
-        x *= self.mask / (1.0 - self.dropout_ratio)
+            return super().forward(x, train_flg)
+        x *= super().forward(np.ones_like(x))          # the mask / (1 - ratio)
         return x
 
 

@@ -98,29 +98,30 @@ def forward_loops_always_float64(x, W, b, stride=1, pad=0):
 
 
 # --------------------------------------------------------------------------- backward loops
-def _book_backward_loops(dout, x, W, stride, pad, *, assign=False, crop=True):
-    """The book's four loops (``assign``: ``=`` instead of ``+=`` for dW and db; ``crop``:
-    cut the padding off dx)."""
+def _window_backward_loops(dout, x, W, stride, pad, *, assign=False, crop=True):
+    """Three loops (sample, output row, output column), every filter at once: a window gives
+    dW ``dout[n, :, i, j]`` times itself and dx ``dout[n, :, i, j]`` times the filters
+    (``assign``: ``=`` instead of ``+=`` for dW and db; ``crop``: cut the padding off dx)."""
     N, C, H, Wd = x.shape
     F, _, FH, FW = W.shape
     _, _, OH, OW = dout.shape
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     dx_pad, dW, db = np.zeros_like(x_pad), np.zeros_like(W), np.zeros(F)
     for n in range(N):
-        for f in range(F):
-            for i in range(OH):
-                for j in range(OW):
-                    hs, ws = i * stride, j * stride
-                    g = dout[n, f, i, j]
-                    dW[f] = g * x_pad[n, :, hs:hs + FH, ws:ws + FW] + (0 if assign else dW[f])
-                    db[f] = g + (0 if assign else db[f])
-                    dx_pad[n, :, hs:hs + FH, ws:ws + FW] += g * W[f]
+        for i in range(OH):
+            for j in range(OW):
+                rows = slice(i * stride, i * stride + FH)
+                cols = slice(j * stride, j * stride + FW)
+                g = dout[n, :, i, j]                                      # (F,)
+                dW = g[:, None, None, None] * x_pad[n, :, rows, cols] + (0 if assign else dW)
+                db = g + (0 if assign else db)
+                dx_pad[n, :, rows, cols] += np.tensordot(g, W, axes=1)   # (C, FH, FW)
     return (dx_pad[:, :, pad:pad + H, pad:pad + Wd] if crop else dx_pad), dW, db
 
 
 @correct("sprint8.conv2d_backward_loops")
-def backward_loops_book(dout, x, W, stride=1, pad=0):
-    return _book_backward_loops(dout, x, W, stride, pad)
+def backward_loops_filters_at_once(dout, x, W, stride=1, pad=0):
+    return _window_backward_loops(dout, x, W, stride, pad)
 
 
 @correct("sprint8.conv2d_backward_loops")
@@ -143,12 +144,12 @@ def backward_loops_per_offset(dout, x, W, stride=1, pad=0):
 
 @mistake("sprint8.conv2d_backward_loops", hint="*sum* the contributions")
 def backward_loops_assign(dout, x, W, stride=1, pad=0):
-    return _book_backward_loops(dout, x, W, stride, pad, assign=True)
+    return _window_backward_loops(dout, x, W, stride, pad, assign=True)
 
 
 @mistake("sprint8.conv2d_backward_loops", hint="cut the padding away")
 def backward_loops_keeps_padding(dout, x, W, stride=1, pad=0):
-    return _book_backward_loops(dout, x, W, stride, pad, crop=False)
+    return _window_backward_loops(dout, x, W, stride, pad, crop=False)
 
 
 # --------------------------------------------------------------------------- Conv2d

@@ -69,26 +69,11 @@ def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None,
             continue
         rel = shown(os.path.relpath(entry.path, root))
         info = entry.stat(follow_symlinks=False)
-        if stat.S_ISLNK(info.st_mode):
-            sub.note(f"symbolic link {rel} ignored (submit real files)")
-            continue
-        if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
-            sub.note(f"{rel} is not a regular file (a FIFO, socket or device): ignored")
-            continue
-        if not SAFE_NAME.match(entry.name):
-            sub.note(f"{rel}: a file name with characters other than letters, digits and "
-                     "' ._-+()', or longer than 100: ignored")
+        if why := _left_out(entry.name, rel, info, depth, budget):
+            sub.note(why)
             continue
         if stat.S_ISDIR(info.st_mode):
-            if depth >= MAX_DEPTH:
-                sub.note(f"{rel}: folders nested deeper than {MAX_DEPTH}: ignored")
-                continue
             _copy_tree(Path(entry.path), dest / entry.name, sub, root, budget, depth + 1)
-            continue
-        if info.st_size > MAX_FILE_BYTES or info.st_size > budget.bytes or budget.files <= 0:
-            sub.note(f"{rel}: larger than {MAX_FILE_BYTES // 1024 ** 2} MB, or past the "
-                     f"submission's {MAX_FILES} files / {MAX_SUBMISSION_BYTES // 1024 ** 2} MB:"
-                     " ignored")
             continue
         try:
             budget.bytes -= copy_regular_file(Path(entry.path), dest / entry.name,
@@ -96,6 +81,28 @@ def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None,
             budget.files -= 1
         except OSError as exc:
             sub.note(f"{rel} could not be copied ({type(exc).__name__}): ignored")
+
+
+def _left_out(name: str, rel: str, info: os.stat_result, depth: int,
+              budget: _Budget) -> str | None:
+    """Why :func:`_copy_tree` leaves out the entry ``name`` (shown as ``rel``, ``lstat`` gave
+    ``info``, ``depth`` folders down): the note for the submission, or None to copy it."""
+    if stat.S_ISLNK(info.st_mode):
+        return f"symbolic link {rel} ignored (submit real files)"
+    if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+        return f"{rel} is not a regular file (a FIFO, socket or device): ignored"
+    if not SAFE_NAME.match(name):
+        return (f"{rel}: a file name with characters other than letters, digits and "
+                "' ._-+()', or longer than 100: ignored")
+    if stat.S_ISDIR(info.st_mode):
+        if depth >= MAX_DEPTH:
+            return f"{rel}: folders nested deeper than {MAX_DEPTH}: ignored"
+        return None
+    if info.st_size > MAX_FILE_BYTES or info.st_size > budget.bytes or budget.files <= 0:
+        return (f"{rel}: larger than {MAX_FILE_BYTES // 1024 ** 2} MB, or past the "
+                f"submission's {MAX_FILES} files / {MAX_SUBMISSION_BYTES // 1024 ** 2} MB: "
+                "ignored")
+    return None
 
 
 def _read_notebook(path: Path):
@@ -185,6 +192,7 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
         files[f.name] = data
         if note := intake.compile_note(f.name, data):
             sub.note(note)
+            sub.not_compiled.add(f.name)
     sub.helpers = files
     for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
         if f"{module}.py" not in files:
