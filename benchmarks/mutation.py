@@ -27,7 +27,9 @@ the worker writes the mutated file into its copy, forks, runs pytest in the chil
 first failure kills the mutant) on the test functions that run the mutated line, fastest first;
 only if they all pass does it run the file's whole selection, so a *survivor* has passed every
 selected test. It then puts the file back. Bytecode caches are off, so no stale ``.pyc`` can
-hide a mutant.
+hide a mutant. Every fork is made from a single-threaded process (checked before each one:
+a child forked beside another thread can deadlock on a lock that thread held), and a child
+that uses no CPU for :data:`STALL_SECONDS` is stopped with its Python stack printed.
 """
 from __future__ import annotations
 
