@@ -720,6 +720,32 @@ def _baseline(job) -> tuple:
     return index, rc, secs, data
 
 
+def results(pool, func, jobs: list):
+    """``pool.imap_unordered(func, jobs)``, but stopping (``SystemExit``) when a worker dies.
+
+    A ``multiprocessing.Pool`` whose worker is killed (the out-of-memory killer, a crash)
+    loses that worker's task and waits for its result for ever; it also forks a replacement
+    from this process, which by then runs the pool's threads (the hazard every other fork of
+    the tool avoids). So the workers' process ids are watched: any change ends the run."""
+    import multiprocessing as mp
+
+    workers = {w.pid: w for w in pool._pool}   # noqa: SLF001 - Pool keeps no public list
+    it = pool.imap_unordered(func, jobs)
+    while True:
+        try:
+            yield it.next(timeout=2)
+        except StopIteration:
+            return
+        except mp.TimeoutError:
+            pass
+        dead = [w for w in workers.values() if w.exitcode is not None]
+        if dead or {w.pid for w in pool._pool} != set(workers):   # noqa: SLF001
+            raise SystemExit("a mutation worker died ("
+                             + ", ".join(f"pid {w.pid}, exit {w.exitcode}" for w in dead)
+                             + "): its task is lost, so the run stops here instead of waiting "
+                             "for ever")
+
+
 def _verdict(rc) -> str:
     if rc == HUNG:   # the tool's fault or the mutant's, not a test's verdict: look at it
         return "error (pytest hung)"
@@ -779,7 +805,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             # coverage records which test functions run each line.
             stages = sorted({stage for t in selected for stage in t.tests})
             took, coverage, empty = {}, {}, set()
-            for i, rc, secs, data in pool.imap_unordered(_baseline, list(enumerate(stages))):
+            for i, rc, secs, data in results(pool, _baseline, list(enumerate(stages))):
                 if rc not in (0, 5):
                     if rc == HUNG:
                         raise SystemExit(f"`pytest {stages[i]}` hung without any mutant (its "
@@ -808,7 +834,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             outcomes: list = [None] * len(work)
             order = list(work)
             random.Random(0).shuffle(order)
-            for n, (i, rc, secs, how) in enumerate(pool.imap_unordered(_run_mutant, order), 1):
+            for n, (i, rc, secs, how) in enumerate(results(pool, _run_mutant, order), 1):
                 m = index[i]
                 outcomes[i] = Outcome(m, _verdict(rc), secs, how, covered[i])
                 progress(f"[{n}/{len(work)}] {outcomes[i].verdict:16} {m.path}:{m.line} "

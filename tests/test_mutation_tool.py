@@ -233,3 +233,21 @@ for test in ("test_hang.py", "test_busy.py"):
     assert "deadlocked" in proc.stderr and "test_waits_on_a_lock_nobody_releases" in proc.stderr
     assert busy.split()[1] == "0", busy
     assert mutation._verdict(mutation.HUNG).startswith("error")
+
+
+def test_a_run_whose_worker_dies_stops_instead_of_waiting_for_ever():
+    """multiprocessing.Pool loses the task of a worker that dies (killed for memory, crashed)
+    and would wait for its result for ever: the tool stops, saying so."""
+    code = """
+import multiprocessing as mp, os
+from benchmarks import mutation
+with mp.get_context("fork").Pool(1) as pool:
+    try:
+        list(mutation.results(pool, os._exit, [3]))
+    except SystemExit as e:
+        print("stopped:", e)
+"""
+    proc = _run_python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("stopped: a mutation worker died (pid ") and "exit 3" in \
+        proc.stdout, proc.stdout
