@@ -27,7 +27,9 @@ the worker writes the mutated file into its copy, forks, runs pytest in the chil
 first failure kills the mutant) on the test functions that run the mutated line, fastest first;
 only if they all pass does it run the file's whole selection, so a *survivor* has passed every
 selected test. It then puts the file back. Bytecode caches are off, so no stale ``.pyc`` can
-hide a mutant.
+hide a mutant. Every fork is made from a single-threaded process (checked before each one:
+a child forked beside another thread can deadlock on a lock that thread held), and a child
+that uses no CPU for :data:`STALL_SECONDS` is stopped with its Python stack printed.
 """
 from __future__ import annotations
 
@@ -400,8 +402,63 @@ _MTIME_BASE = 2_000_000_000
 _PROJECT = ("autograder", "solutions", "tests", "helpers", "benchmarks")
 
 
+#: A pytest child that uses no CPU for this long (and waits on no process of its own) is
+#: deadlocked, not slow: it is stopped at once, with its Python stack, instead of running out
+#: its whole time limit (a test that only sleeps would look the same: none does for this long).
+STALL_SECONDS = 90.0
+#: The exit code :func:`_run_pytest` reports for such a child.
+HUNG = "hung"
+
+
 def _has(module: str) -> bool:
     return module in sys.modules
+
+
+def _threads() -> list:
+    """The threads of this process: their names from ``/proc/self/task`` (every OS thread, also
+    those Python does not know: OpenBLAS's, OpenMP's, torch's), else ``threading``'s."""
+    import threading
+
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return [t.name for t in threading.enumerate()]
+    names = []
+    for tid in sorted(tasks, key=int):
+        try:
+            names.append(Path(f"/proc/self/task/{tid}/comm").read_text().strip())
+        except OSError:
+            pass   # the thread ended meanwhile
+    return names
+
+
+def assert_single_threaded(what: str):
+    """Refuse to fork while another thread runs: the child would inherit every lock that
+    thread held at that instant (the allocator's, the import lock, a BLAS pool's) with no
+    thread left to release it, and could wait on it for ever. Both forks of the tool (the
+    worker pool, each pytest child) come from processes that must have one thread only."""
+    import threading
+
+    names = _threads()
+    if len(names) > 1:
+        ours = ", ".join(t.name for t in threading.enumerate())
+        raise RuntimeError(
+            f"{what}: refusing to fork while this process runs {len(names)} threads "
+            f"(named by the system: {', '.join(names)}; Python's own: {ours}); a forked "
+            "child could deadlock on a lock one of them holds. "
+            "Start the tool in a fresh process (python -m benchmarks.mutation) with "
+            "OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1.")
+
+
+def _cpu_ticks(pid: int):
+    """``(CPU ticks used by pid and its reaped children, has live children)``, or ``None``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, IndexError):
+        return None
+    # after ")": state ppid pgrp ... utime(12) stime(13) cutime(14) cstime(15)
+    return sum(int(x) for x in fields[11:15]), bool(children)
 
 
 def _preload():
@@ -465,10 +522,13 @@ def _coverage_plugin(cov, durations: dict):
 
 
 def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
-                coverage_out: Path | None = None, log: Path | None = None) -> tuple:
+                coverage_out: Path | None = None, log: Path | None = None,
+                stall: float = STALL_SECONDS) -> tuple:
     """Run pytest on ``tests`` in ``workdir`` in a forked child: ``(exit code, seconds)``.
 
-    Exit code ``None`` means the run took longer than ``timeout`` and was killed. With
+    Exit code ``None`` means the run took longer than ``timeout`` and was killed; :data:`HUNG`
+    that it used no CPU for ``stall`` seconds and was stopped early (a deadlock). It refuses to
+    fork (``RuntimeError``) while this process has another thread. With
     ``coverage_out``, the child records which test function runs which line of the mutated
     files and writes ``{"lines": {path: {line: [test, ...]}}, "seconds": {test: s}}`` there.
     """
@@ -476,9 +536,19 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
     start = time.monotonic()
     if timeout <= 0:
         return None, 0.0
+    assert_single_threaded("the mutation worker")
+    fd, name = tempfile.mkstemp(prefix="pytest-child-stack-", dir=workdir.parent)
+    os.close(fd)
+    stack = Path(name)
     pid = os.fork()
     if pid == 0:  # the child: a fresh import of the project from the copy
         try:
+            import faulthandler
+            import resource
+
+            # SIGABRT (sent when it hangs) writes its Python stack and leaves no core file
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            faulthandler.enable(file=os.open(stack, os.O_WRONLY), all_threads=True)
             os.setpgid(0, 0)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -497,7 +567,8 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
             plugins = ["-p", "_hypothesis_pytestplugin"] if _has("_hypothesis_pytestplugin") \
                 else []
             import pytest
-            args = ["-x", "-q", "-p", "no:cacheprovider", *plugins, "--no-header",
+            args = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler", *plugins,
+                    "--no-header",
                     "-o", "addopts=", "--rootdir", str(workdir), *extra, *tests]
             if coverage_out is None:
                 os._exit(int(pytest.main(args)))
@@ -524,21 +595,58 @@ def _run_pytest(workdir: Path, tests: list, timeout: float, extra=(),
         except BaseException:  # noqa: BLE001 - never return into the parent's code
             os._exit(99)
     _CHILD = pid
+    try:
+        return _wait(pid, start, timeout, stack, stall, tests)
+    finally:
+        _CHILD = 0
+        stack.unlink(missing_ok=True)
+
+
+def _wait(pid: int, start: float, timeout: float, stack: Path, stall: float, tests) -> tuple:
+    """Wait for the pytest child ``pid``: its exit code, ``None`` past ``timeout`` (killed),
+    or :data:`HUNG` when it used no CPU for ``stall`` seconds (its Python stack, which it
+    writes on SIGABRT, goes to stderr) → ``(code, seconds)``."""
     deadline = start + timeout
+    ticks, still_since, next_look = None, time.monotonic(), 0.0
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            _CHILD = 0
             return os.waitstatus_to_exitcode(status), time.monotonic() - start
-        if time.monotonic() > deadline:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
-            _CHILD = 0
-            return None, time.monotonic() - start
+        now = time.monotonic()
+        if now > deadline:
+            _kill_group(pid)
+            return None, now - start
+        if now >= next_look:
+            next_look = now + min(5.0, stall / 4)
+            seen = _cpu_ticks(pid)
+            if seen is None or seen[1] or seen[0] != ticks:   # working, or waiting on a child
+                ticks, still_since = (seen[0] if seen else None), now
+            elif now - still_since >= stall:
+                os.kill(pid, signal.SIGABRT)
+                for _ in range(40):   # faulthandler writes, then the child dies of the signal
+                    if os.waitpid(pid, os.WNOHANG)[0]:
+                        break
+                    time.sleep(0.05)
+                else:
+                    _kill_group(pid)
+                _kill_group(pid, reap=False)
+                print(f"mutation: the pytest child {pid} running {' '.join(tests)} used no CPU "
+                      f"for {now - still_since:.0f} s (deadlocked); stopped it. Its stack:\n"
+                      + stack.read_text(errors="replace"), file=sys.stderr, flush=True)
+                return HUNG, time.monotonic() - start
         time.sleep(0.05)
+
+
+def _kill_group(pid: int, reap: bool = True):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if reap:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def _stop_worker(*_):
@@ -611,7 +719,35 @@ def _baseline(job) -> tuple:
     return index, rc, secs, data
 
 
+def results(pool, func, jobs: list):
+    """``pool.imap_unordered(func, jobs)``, but stopping (``SystemExit``) when a worker dies.
+
+    A ``multiprocessing.Pool`` whose worker is killed (the out-of-memory killer, a crash)
+    loses that worker's task and waits for its result for ever; it also forks a replacement
+    from this process, which by then runs the pool's threads (the hazard every other fork of
+    the tool avoids). So the workers' process ids are watched: any change ends the run."""
+    import multiprocessing as mp
+
+    workers = {w.pid: w for w in pool._pool}   # noqa: SLF001 - Pool keeps no public list
+    it = pool.imap_unordered(func, jobs)
+    while True:
+        try:
+            yield it.next(timeout=2)
+        except StopIteration:
+            return
+        except mp.TimeoutError:
+            pass
+        dead = [w for w in workers.values() if w.exitcode is not None]
+        if dead or {w.pid for w in pool._pool} != set(workers):   # noqa: SLF001
+            raise SystemExit("a mutation worker died ("
+                             + ", ".join(f"pid {w.pid}, exit {w.exitcode}" for w in dead)
+                             + "): its task is lost, so the run stops here instead of waiting "
+                             "for ever")
+
+
 def _verdict(rc) -> str:
+    if rc == HUNG:   # the tool's fault or the mutant's, not a test's verdict: look at it
+        return "error (pytest hung)"
     if rc is None:
         return "killed (timeout)"
     if rc in (1, 2, 3):     # tests failed / interrupted (an import error) / internal error
@@ -653,8 +789,11 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
     """
     import multiprocessing as mp
 
-    base = Path(tempfile.mkdtemp(prefix="mutation-work-"))
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"   # no BLAS/OpenMP thread pool: every fork is single-threaded
     _preload()
+    assert_single_threaded("the mutation tool")   # the pool forks its workers from here
+    base = Path(tempfile.mkdtemp(prefix="mutation-work-"))
     previous = signal.getsignal(signal.SIGTERM)
     try:
         ctx = mp.get_context("fork")
@@ -665,8 +804,11 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             # coverage records which test functions run each line.
             stages = sorted({stage for t in selected for stage in t.tests})
             took, coverage, empty = {}, {}, set()
-            for i, rc, secs, data in pool.imap_unordered(_baseline, list(enumerate(stages))):
+            for i, rc, secs, data in results(pool, _baseline, list(enumerate(stages))):
                 if rc not in (0, 5):
+                    if rc == HUNG:
+                        raise SystemExit(f"`pytest {stages[i]}` hung without any mutant (its "
+                                         "stack is printed above)")
                     raise SystemExit(f"`pytest {stages[i]}` fails without any mutant "
                                      f"(exit {rc}): fix it first\n{data.get('log', '')}")
                 took[stages[i]], coverage[stages[i]] = secs, data
@@ -691,7 +833,7 @@ def run(selected: list, jobs: int, root: Path = ROOT, progress=print, partial=No
             outcomes: list = [None] * len(work)
             order = list(work)
             random.Random(0).shuffle(order)
-            for n, (i, rc, secs, how) in enumerate(pool.imap_unordered(_run_mutant, order), 1):
+            for n, (i, rc, secs, how) in enumerate(results(pool, _run_mutant, order), 1):
                 m = index[i]
                 outcomes[i] = Outcome(m, _verdict(rc), secs, how, covered[i])
                 progress(f"[{n}/{len(work)}] {outcomes[i].verdict:16} {m.path}:{m.line} "
@@ -823,8 +965,6 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, help=f"write the table here (default {RESULTS}; "
                     "a run restricted by --only/--part/--limit writes nowhere unless given)")
     args = ap.parse_args(argv)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
     chosen = targets()
     if args.part:

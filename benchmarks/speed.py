@@ -40,9 +40,19 @@ checks that both sides compute the same thing (same loss from the same weights, 
 convolution and pooling outputs). ``--same-process`` times both libraries in one process, one
 call after the other, as the first version of this benchmark did: kept to show the difference.
 
-Every time is, per round, the **median** of ``--repeats`` runs after two warm-up runs; the
-table shows the **best round's median** and, in brackets, min–median–max of every run of every
-round: the spread. Ratios are reference ÷ PyTorch of the best medians.
+**Samples of k calls.** Every case is timed in samples: a sample holds k calls of the
+operation, k chosen once per case and side (by the first round's worker, after two warm-up
+calls, on the steps 1, 2, 5, 10, 20, … as ``timeit``'s ``autorange``) so that a sample lasts at
+least ``--min-sample`` milliseconds (20) of the clock; later rounds are given the same k. A
+backward pass gets a fresh forward pass (untimed) before each of its calls, and the sample adds
+up the backward calls' own times. Every time is per call: a sample's time divided by k.
+
+Every time is, per round, the **median** of ``--repeats`` samples; the table shows the
+**median of the rounds' medians** and, in brackets, min–median–max of every sample of every
+round: the spread. Ratios are reference ÷ PyTorch of those medians. Beside the Markdown goes
+the same run as data (``speed.json``, :mod:`benchmarks.speed_results`); ``python -m
+benchmarks.speed_compare A.json B.json`` says whether two runs agree, and ``python -m
+benchmarks.side_by_side`` is an independent check written apart from this module's timing code.
 """
 from __future__ import annotations
 
@@ -81,6 +91,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from benchmarks.speed_results import CaseResult, Results, SideResult  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TORCH_HINT = "PyTorch not installed: pip install -r benchmarks/requirements.txt"
@@ -92,22 +104,27 @@ GOAL_POOL_RATIO = 1.5
 #: ... and wall times at most this many seconds.
 GOAL_CHECK_SECONDS = 1.0
 GOAL_SUITE_SECONDS = 600.0
+#: Rounds (a worker process per side each) and timed samples per case and round, by default.
+DEFAULT_ROUNDS = 5
+DEFAULT_REPEATS = 15
 
 
 # --------------------------------------------------------------------------- timing
 @dataclass
 class Timing:
-    """Wall times of repeated runs of one thing, in seconds, grouped in rounds.
+    """Times of repeated runs of one thing, in seconds per call, grouped in rounds.
 
-    ``samples`` holds every run; ``rounds`` the runs of each round (one worker process each),
-    empty when the runs were not grouped.
+    ``samples`` holds every timed sample; ``rounds`` the samples of each round (one worker
+    process each), empty when they were not grouped; ``calls`` how many calls one sample
+    timed (its time is divided by them, see :func:`_clock`).
     """
     samples: list = field(default_factory=list)
     rounds: list = field(default_factory=list)
+    calls: int = 1
 
     @classmethod
-    def of_rounds(cls, rounds) -> Timing:
-        return cls([s for r in rounds for s in r], [list(r) for r in rounds])
+    def of_rounds(cls, rounds, calls: int = 1) -> Timing:
+        return cls([s for r in rounds for s in r], [list(r) for r in rounds], calls)
 
     @property
     def median(self) -> float:
@@ -115,12 +132,23 @@ class Timing:
         return float(np.median(self.samples))
 
     @property
-    def best(self) -> float:
-        """The lowest of the rounds' medians (the median of all runs when there are no rounds).
+    def figure(self) -> float:
+        """The time the table shows and ratios are taken of: the median of the rounds' medians
+        (the median of all runs when there are no rounds).
 
-        Load from other processes only ever adds time, so the quietest round is the closest
-        to what the code costs; within a round the median ignores single hiccups.
+        Within a round (a process) the median ignores a sample a hiccup hit; across rounds the
+        median ignores a process that was luckier or unluckier than the others (its memory
+        layout, what the other core was doing). The lowest round's median (:attr:`best`) was
+        the figure before: on the shared machine one lucky process moved it by up to 35 %
+        between two runs (``benchmarks/README.md``).
         """
+        if not self.rounds:
+            return self.median
+        return float(np.median([np.median(r) for r in self.rounds]))
+
+    @property
+    def best(self) -> float:
+        """The lowest of the rounds' medians (the median of all runs when there are no rounds)."""
         if not self.rounds:
             return self.median
         return min(float(np.median(r)) for r in self.rounds)
@@ -138,29 +166,68 @@ def use_clock(name: str) -> None:
     _now = CLOCKS[name]
 
 
-def _clock(fn, before=None):
-    """Seconds ``fn()`` takes; ``before()`` (untimed) runs first, e.g. a forward pass."""
-    if before is not None:
+def _clock(fn, before=None, calls=1):
+    """Seconds ``calls`` calls of ``fn()`` take together.
+
+    Without ``before``, the calls run back to back between two readings of the clock. With
+    it, every call gets its own untimed ``before()`` first (the forward pass a backward pass
+    needs, as in a training step) and the calls' own times are added up: a backward pass is
+    never timed on caches its previous call left warm, nor on a graph walked before.
+    """
+    if before is None:
+        start = _now()
+        for _ in range(calls):
+            fn()
+        return _now() - start
+    total = 0.0
+    for _ in range(calls):
         before()
-    start = _now()
-    fn()
-    return _now() - start
+        start = _now()
+        fn()
+        total += _now() - start
+    return total
 
 
-def measure(fns, repeats, warmup=2, before=None):
+#: A timed sample lasts at least this long (of the chosen clock) unless told otherwise: one
+#: call of a short operation (a pooling backward: 0.15 ms) is at the mercy of a single cache
+#: miss, timer tick or page fault, k calls in a row average them out.
+MIN_SAMPLE_SECONDS = 0.020
+#: The most calls one sample may hold (an operation this fast is not what this measures).
+MAX_CALLS = 100_000
+
+
+def choose_calls(seconds_of, min_seconds=MIN_SAMPLE_SECONDS, max_calls=MAX_CALLS) -> int:
+    """The fewest calls per sample, of 1, 2, 5, 10, 20, 50, …, that take ``min_seconds``.
+
+    ``seconds_of(k)`` times ``k`` calls in a row (as ``timeit``'s ``autorange`` does, and on
+    the same steps); the first ``k`` whose time reaches ``min_seconds`` is the answer, and
+    ``max_calls`` caps it (an operation that costs nothing never ends the search).
+    """
+    k = 1
+    while True:
+        for step in (1, 2, 5):
+            calls = k * step
+            if calls >= max_calls or seconds_of(calls) >= min_seconds:
+                return min(calls, max_calls)
+        k *= 10
+
+
+def measure(fns, repeats, warmup=2, before=None, calls=None):
     """Time each of ``fns`` ``repeats`` times, interleaved (a, b, a, b, ...), after warm-up.
 
-    ``before``: a matching list of untimed set-up calls (or None). Returns a list of
-    :class:`Timing`, one per function.
+    ``before``: a matching list of untimed set-up calls (or None), run before each call
+    (:func:`_clock`); ``calls``: a matching list of calls per sample (default 1 each), each
+    sample's time divided by its calls. Returns a list of :class:`Timing`, one per function.
     """
     before = before or [None] * len(fns)
+    calls = calls or [1] * len(fns)
     for _ in range(warmup):
         for fn, pre in zip(fns, before):
             _clock(fn, pre)
-    timings = [Timing() for _ in fns]
+    timings = [Timing(calls=k) for k in calls]
     for _ in range(repeats):
         for fn, pre, timing in zip(fns, before, timings):
-            timing.samples.append(_clock(fn, pre))
+            timing.samples.append(_clock(fn, pre, timing.calls) / timing.calls)
     return timings
 
 
@@ -178,19 +245,20 @@ class Row:
     goal_ratio: float | None = None
     goal_seconds: float | None = None
     note: str = ""
+    id: str = ""                        # the case's id (library rows only)
 
     @property
     def ratio(self) -> float | None:
-        if self.ours is None or self.torch is None or not self.torch.best:
+        if self.ours is None or self.torch is None or not self.torch.figure:
             return None
-        return self.ours.best / self.torch.best
+        return self.ours.figure / self.torch.figure
 
     @property
     def status(self) -> str:
         if self.goal_ratio is not None and self.ratio is not None:
             return "met" if self.ratio <= self.goal_ratio else "NOT met"
         if self.goal_seconds is not None and self.ours is not None:
-            return "met" if self.ours.best <= self.goal_seconds else "NOT met"
+            return "met" if self.ours.figure <= self.goal_seconds else "NOT met"
         return "n/a" if self.goal else ""
 
 
@@ -200,13 +268,13 @@ def _unit(seconds: float):
 
 
 def _fmt_time(t: Timing | None) -> str:
-    """``best`` in a readable unit, then ``(min–median–max)`` of every run when there are
+    """``figure`` in a readable unit, then ``(min–median–max)`` of every run when there are
     several, in the same unit."""
     if t is None:
         return "—"
-    scale, unit = _unit(t.best)
+    scale, unit = _unit(t.figure)
     digits = 0 if unit == "µs" else 2
-    text = f"{t.best * scale:.{digits}f} {unit}"
+    text = f"{t.figure * scale:.{digits}f} {unit}"
     if len(t.samples) < 3:
         return text
     lo, mid, hi = (f"{v * scale:.{digits}f}" for v in
@@ -217,7 +285,7 @@ def _fmt_time(t: Timing | None) -> str:
 def _gflops(row: Row, ceilings: dict) -> str:
     if row.flops is None or row.ours is None:
         return ""
-    rate = row.flops / row.ours.best / 1e9
+    rate = row.flops / row.ours.figure / 1e9
     ceiling = ceilings.get(row.dtype)
     share = f" ({rate / ceiling * 100:.0f}%)" if ceiling and row.section != "ceiling" else ""
     return f"{rate:.1f}{share}"
@@ -655,13 +723,17 @@ def step_breakdown(net, optimizer, x, t, repeats):
 
 # --------------------------------------------------------------------------- a worker process
 def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall",
-           only=()) -> dict:
+           only=(), calls=None, min_sample=MIN_SAMPLE_SECONDS) -> dict:
     """Time one side (``numpy``, ``torch``, or ``both`` in this one process) or, for
-    ``verify``, check that the sides agree. Runs in a process of its own."""
+    ``verify``, check that the sides agree. Runs in a process of its own.
+
+    ``calls[side][case id]``: calls per sample, as an earlier worker chose them; a case
+    without them gets them chosen here (:func:`choose_calls`, after its warm-up) so that a
+    sample lasts at least ``min_sample`` seconds. The result says which were used."""
     use_clock(clock)
     limit_blas_threads(threads)
     result = {"side": side, "load": _load(), "numpy": np.__version__,
-              "blas": "{} ({})".format(*blas_threads()), "samples": {}}
+              "blas": "{} ({})".format(*blas_threads()), "samples": {}, "calls": {}}
     torch = import_torch(threads) if side in ("torch", "both", "verify") else None
     if torch is not None:
         result["torch"] = torch.__version__
@@ -675,12 +747,20 @@ def worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wal
         sides["numpy"], step_state = numpy_side(quick)
     if torch is not None:
         sides["torch"] = torch_side(torch, quick)
+    calls = calls or {}
     for case in plan:
         fns = [fns_[case.id][0] for fns_ in sides.values()]
         before = [fns_[case.id][1] for fns_ in sides.values()]
-        timings = measure(fns, case.repeats or repeats, warmup=case.warmup, before=before)
+        for _ in range(case.warmup):
+            for fn, pre in zip(fns, before):
+                _clock(fn, pre)
+        ks = [calls.get(name, {}).get(case.id) or
+              choose_calls(lambda k, fn=fn, pre=pre: _clock(fn, pre, k), min_sample)
+              for name, fn, pre in zip(sides, fns, before)]
+        timings = measure(fns, case.repeats or repeats, warmup=0, before=before, calls=ks)
         for name, timing in zip(sides, timings):
             result["samples"].setdefault(name, {})[case.id] = timing.samples
+            result["calls"].setdefault(name, {})[case.id] = timing.calls
     if "numpy" in sides and any(case.id == "step" for case in plan):
         result["breakdown"] = step_breakdown(*step_state, repeats)
     result["load_end"] = _load()
@@ -692,12 +772,14 @@ RESULT_MARK = "BENCHMARK-RESULT "
 
 
 def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = "wall",
-               only=()) -> dict:
+               only=(), calls=None, min_sample=MIN_SAMPLE_SECONDS) -> dict:
     """Start a worker process for ``side`` with ``threads`` threads; its result."""
     env = dict(os.environ, **{var: str(threads) for var in THREAD_VARIABLES})
     command = [sys.executable, "-m", "benchmarks.speed", "--worker", side,
                "--threads", str(threads), "--repeats", str(repeats),
-               "--clock", clock] + (["--quick"] * quick)
+               "--clock", clock, "--min-sample", f"{min_sample * 1e3:g}"] + (["--quick"] * quick)
+    if calls:
+        command += ["--calls", json.dumps(calls)]
     for text in only:
         command += ["--only", text]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -708,11 +790,15 @@ def run_worker(side: str, threads: int, repeats: int, quick: bool, clock: str = 
 
 
 def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="wall",
-                   log=print, only=()):
+                   log=print, only=(), min_sample=MIN_SAMPLE_SECONDS):
     """Time the library sides: ``rounds`` rounds, each side in its own process, taking turns.
 
+    The first round's workers choose each case's calls per sample; the later rounds' workers
+    are given the same, so that every round times the same samples.
+
     Returns ``(timings, breakdown, workers)``: ``timings[side][case id]`` a :class:`Timing`
-    over the rounds, ``breakdown`` the reference step's parts (best round), ``workers`` what
+    over the rounds, ``breakdown`` the reference step's parts (the median of the rounds'
+    medians), ``workers`` what
     each worker process reported about itself."""
     torch_here = have_torch()
     order = ["both"] if same_process else (["numpy", "torch"] if torch_here else ["numpy"])
@@ -720,11 +806,13 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
     if torch_here:
         log("… checking that both sides compute the same thing (own process, untimed)")
         workers.append(run_worker("verify", threads, repeats, quick, clock, only))
-    per_side = {}
+    per_side, calls = {}, {}
     for r in range(rounds):
         for side in order:
             start = time.perf_counter()
-            res = run_worker(side, threads, repeats, quick, clock, only)
+            res = run_worker(side, threads, repeats, quick, clock, only, calls, min_sample)
+            for name, chosen in res["calls"].items():
+                calls.setdefault(name, chosen)
             log(f"  round {r + 1}/{rounds}, {side}: {time.perf_counter() - start:.1f} s "
                 f"(load {res['load']})")
             res["round"] = r + 1
@@ -732,10 +820,10 @@ def library_rounds(threads, rounds, repeats, quick, same_process=False, clock="w
             for name, samples in res["samples"].items():
                 for cid, s in samples.items():
                     per_side.setdefault(name, {}).setdefault(cid, []).append(s)
-    timings = {name: {cid: Timing.of_rounds(rs) for cid, rs in c.items()}
+    timings = {name: {cid: Timing.of_rounds(rs, calls[name][cid]) for cid, rs in c.items()}
                for name, c in per_side.items()}
     parts = [w["breakdown"] for w in workers if "breakdown" in w]
-    breakdown = {k: min(p[k] for p in parts) for k in parts[0]} if parts else {}
+    breakdown = {k: float(np.median([p[k] for p in parts])) for k in parts[0]} if parts else {}
     return timings, breakdown, workers
 
 
@@ -746,7 +834,7 @@ def library_rows(timings, quick, only=()):
         theirs = timings.get("torch", {}).get(case.id)
         goal = f"≤ {case.goal_ratio:g}× PyTorch" if case.goal_ratio else ""
         rows.append(Row(case.section, case.what, case.dtype, ours, theirs, case.flops, goal,
-                        case.goal_ratio, note=case.note))
+                        case.goal_ratio, note=case.note, id=case.id))
     return rows
 
 # --------------------------------------------------------------------------- 4. learner check
@@ -923,6 +1011,24 @@ CLOCK_TEXT = {
 }
 
 
+def _side_result(t: Timing | None) -> SideResult | None:
+    if t is None:
+        return None
+    return SideResult(t.figure, t.best, t.median, min(t.samples), max(t.samples), t.calls,
+                      t.rounds or [t.samples])
+
+
+def results_of(rows, info) -> Results:
+    """The library rows of a run as data (:mod:`benchmarks.speed_results`), for
+    ``benchmarks.speed_compare``."""
+    cases_ = [CaseResult(r.id, r.what, _side_result(r.ours), _side_result(r.torch),
+                         r.goal_ratio) for r in rows if r.id]
+    settings = {k: info[k] for k in ("rounds", "repeats", "min_sample", "quick", "same_process",
+                                     "cpu", "cores", "python", "numpy", "torch") if k in info}
+    return Results("benchmarks.speed", info["command"], info["date"], info["clock"],
+                   info["threads"], info["load0"], info["load1"], cases_, settings)
+
+
 def render(rows, breakdown, info, ceilings) -> str:
     """The results as Markdown: a header, the main table, the training-step breakdown."""
     how = ("both libraries in ONE process, one call after the other (`--same-process`: the "
@@ -933,9 +1039,13 @@ def render(rows, breakdown, info, ceilings) -> str:
     lines = ["# Speed of the reference against PyTorch CPU", "",
              f"Written by `{info['command']}` on {info['date']}. {info['rounds']} rounds, "
              f"{how}; each round times every case {info['repeats']} times after warm-up"
-             f"{CLOCK_TEXT[info['clock']]}. "
-             "A time is the best round's median; in brackets min–median–max of every run of "
-             "every round. Ratio = reference ÷ PyTorch of the best medians (lower is better "
+             f"{CLOCK_TEXT[info['clock']]}. A timed sample holds k calls back to back (the "
+             "*calls per sample* column, reference / PyTorch), k chosen once per case and "
+             "side, in the first round, so that a sample lasts at least "
+             f"{info['min_sample'] * 1e3:g} ms; a time is per call. "
+             f"A time is the median of the {info['rounds']} rounds' medians; in brackets "
+             "min–median–max of every sample of every round. Ratio = reference ÷ PyTorch of "
+             "those times (lower is better "
              "for the reference). GFLOP/s in brackets: share of the same dtype's matmul "
              "ceiling measured in this run.", "",
              f"Machine: {info['cpu']}, {info['cores']} cores; {info['threads']} threads for "
@@ -948,21 +1058,24 @@ def render(rows, breakdown, info, ceilings) -> str:
     if info.get("quick"):
         lines += ["**Quick run** (`--quick`: smaller batches, few repeats): a smoke test of the "
                   "harness, not figures to quote.", ""]
-    lines += ["| section | what | dtype | reference (NumPy) | PyTorch CPU | ratio | GFLOP/s | "
-              "goal | status | note |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| section | what | dtype | reference (NumPy) | PyTorch CPU | calls per sample "
+              "| ratio | GFLOP/s | goal | status | note |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "—"
         torch_col = _fmt_time(r.torch) if r.torch is not None else (
             "—" if r.section in ("check", "notebooks", "suite") else "n/a")
+        calls = " / ".join(str(t.calls) for t in (r.ours, r.torch) if t is not None)
         lines.append(f"| {SECTIONS[r.section]} | {r.what} | {r.dtype or '—'} | "
-                     f"{_fmt_time(r.ours)} | {torch_col} | {ratio} | {_gflops(r, ceilings) or '—'}"
-                     f" | {r.goal or '—'} | {r.status or '—'} | {r.note} |")
+                     f"{_fmt_time(r.ours)} | {torch_col} | {calls or '—'} | {ratio} | "
+                     f"{_gflops(r, ceilings) or '—'} | {r.goal or '—'} | {r.status or '—'} | "
+                     f"{r.note} |")
     if breakdown:
         total = sum(breakdown.values())
         lines += ["", "## Where the reference training step spends its time", "",
-                  "Each layer's forward and backward timed inside a step (medians of the best "
-                  f"round, float32, batch {info['batch']}); sum {total * 1e3:.1f} ms.", "",
+                  "Each layer's forward and backward timed inside a step (the median of the "
+                  f"rounds' medians, float32, batch {info['batch']}); sum {total * 1e3:.1f} ms.",
+                  "",
                   "| part | time | share |", "|---|---|---|"]
         for key, seconds in sorted(breakdown.items(), key=lambda kv: -kv[1]):
             lines.append(f"| {key} | {seconds * 1e3:.2f} ms | {seconds / total * 100:.0f}% |")
@@ -979,51 +1092,61 @@ def render(rows, breakdown, info, ceilings) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The command line: each option's flags and its ``add_argument`` settings, in --help's order.
+OPTIONS = [
+    ("--quick", dict(action="store_true", help="a smoke run: small sizes, 3 repeats, 2 rounds, "
+                                               "only the first notebook")),
+    ("--threads", dict(type=int, help="threads for NumPy's BLAS and PyTorch (default: the "
+                                      "available cores)")),
+    ("--rounds", dict(type=int, help=f"rounds of worker processes, the sides taking turns "
+                                     f"(default {DEFAULT_ROUNDS})")),
+    ("--repeats", dict(type=int, help=f"timed samples per case and round (default "
+                                      f"{DEFAULT_REPEATS})")),
+    ("--min-sample", dict(type=float, default=MIN_SAMPLE_SECONDS * 1e3, metavar="MS",
+                          help="a timed sample holds as many calls as make it last at least "
+                               "MS milliseconds of the clock (default %(default)g)")),
+    ("--clock", dict(choices=sorted(CLOCKS), default="wall",
+                     help="wall time (default) or the worker's CPU time (all its threads): "
+                          "steadier on a busy machine, meaningful with --threads 1")),
+    ("--same-process", dict(action="store_true", help="time both libraries in one process "
+                                                      "(the naive way, to compare)")),
+    ("--notebooks", dict(metavar="PATTERN", help="only notebooks whose name contains PATTERN "
+                                                 "('none': skip them)")),
+    ("--no-check", dict(action="store_true", help="skip the learner-check rows")),
+    ("--only", dict(action="append", default=[], metavar="TEXT",
+                    help="only the library rows (matmul, training steps, layers) whose id or "
+                         "description contains TEXT (case-sensitive; repeatable); the "
+                         "learner-check, notebook and test-suite rows are then skipped")),
+    ("--test-suite", dict(action="store_true", help="also time the whole test suite (several "
+                                                    "minutes)")),
+    ("--install", dict(action="store_true", help="first pip-install benchmarks/requirements.txt "
+                                                 "(PyTorch CPU, threadpoolctl) into this "
+                                                 "Python, then run")),
+    ("--out", dict(type=Path, help="where the Markdown table goes, the JSON results beside it "
+                                   "(default: benchmarks/results/speed.md and .json; "
+                                   "speed-quick.* with --quick, speed-only.* with --only)")),
+    ("--worker", dict(choices=("numpy", "torch", "both", "verify"), help=argparse.SUPPRESS)),
+    ("--calls", dict(type=json.loads, help=argparse.SUPPRESS)),     # a worker's calls per sample
+]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.speed",
                                      description="Speed of the reference against PyTorch CPU.")
-    parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: small sizes, 3 repeats, 2 rounds, only the first "
-                             "notebook")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads for NumPy's BLAS and PyTorch (default: the available "
-                             "cores)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="rounds of worker processes, the sides taking turns (default 3)")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="runs per measurement and round (default 15)")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
-                        help="wall time (default) or the worker's CPU time (all its threads): "
-                             "steadier on a busy machine, meaningful with --threads 1")
-    parser.add_argument("--same-process", action="store_true",
-                        help="time both libraries in one process (the naive way, to compare)")
-    parser.add_argument("--notebooks", default=None, metavar="PATTERN",
-                        help="only notebooks whose name contains PATTERN ('none': skip them)")
-    parser.add_argument("--no-check", action="store_true", help="skip the learner-check rows")
-    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
-                        help="only the library rows (matmul, training steps, layers) whose id or "
-                             "description contains TEXT (case-sensitive; repeatable); the "
-                             "learner-check, notebook and test-suite rows are then skipped")
-    parser.add_argument("--test-suite", action="store_true",
-                        help="also time the whole test suite (several minutes)")
-    parser.add_argument("--install", action="store_true",
-                        help="first pip-install benchmarks/requirements.txt (PyTorch CPU, "
-                             "threadpoolctl) into this Python, then run")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where the Markdown table goes (default: benchmarks/results/"
-                             "speed.md; speed-quick.md with --quick, speed-only.md with --only)")
-    parser.add_argument("--worker", choices=("numpy", "torch", "both", "verify"),
-                        help=argparse.SUPPRESS)
+    for flag, settings in OPTIONS:
+        parser.add_argument(flag, **settings)
     args = parser.parse_args(argv)
     argv = argv if argv is not None else sys.argv[1:]
     threads = args.threads or available_cores()
-    repeats = args.repeats or (3 if args.quick else 15)
+    repeats = args.repeats or (3 if args.quick else DEFAULT_REPEATS)
+    min_sample = args.min_sample / 1e3
 
     if args.only and not cases(args.quick, args.only):
         parser.error(f"--only {' '.join(args.only)}: no row matches; the rows: "
                      + ", ".join(c.id for c in cases(args.quick)))
     if args.worker:
-        result = worker(args.worker, threads, repeats, args.quick, args.clock, args.only)
+        result = worker(args.worker, threads, repeats, args.quick, args.clock, args.only,
+                        args.calls, min_sample)
         print(RESULT_MARK + json.dumps(result), flush=True)
         return 0
     if args.install:
@@ -1035,7 +1158,7 @@ def main(argv=None) -> int:
                               cwd=ROOT).returncode
     if not have_torch():
         print(f"note: {TORCH_HINT}; the PyTorch columns stay empty.", file=sys.stderr)
-    rounds = args.rounds or (2 if args.quick else 3)
+    rounds = args.rounds or (2 if args.quick else DEFAULT_ROUNDS)
     batch = _batch(args.quick)
     notebooks = args.notebooks or ("sprint0" if args.quick else None)
     info = {
@@ -1044,7 +1167,7 @@ def main(argv=None) -> int:
         "repeats": repeats, "rounds": rounds, "cpu": _cpu_name(), "cores": os.cpu_count(),
         "threads": threads, "python": platform.python_version(), "load0": _load(),
         "quick": args.quick, "batch": batch, "same_process": args.same_process,
-        "clock": args.clock,
+        "clock": args.clock, "min_sample": min_sample,
     }
     print(f"threads: {threads}; {rounds} rounds; load average {info['load0']}", flush=True)
 
@@ -1057,7 +1180,7 @@ def main(argv=None) -> int:
 
     timings, breakdown, workers = run(
         "library sides", library_rounds, threads, rounds, repeats, args.quick,
-        same_process=args.same_process, clock=args.clock, only=args.only)
+        same_process=args.same_process, clock=args.clock, only=args.only, min_sample=min_sample)
     timed = [w for w in workers if w["side"] != "verify"]
     info["verified"] = [n for w in workers for n in w.get("notes", [])]
     info["workers"] = timed
@@ -1067,7 +1190,7 @@ def main(argv=None) -> int:
     info["torch_threads"] = next((w["torch_threads"] for w in workers if "torch_threads" in w),
                                  "—")
     rows = library_rows(timings, args.quick, args.only)
-    ceilings = {r.dtype: r.flops / r.ours.best / 1e9 for r in rows if r.section == "ceiling"}
+    ceilings = {r.dtype: r.flops / r.ours.figure / 1e9 for r in rows if r.section == "ceiling"}
     if not (args.no_check or args.only):
         rows += run("learner check", bench_check, repeats, quick=args.quick)
     if notebooks != "none" and not args.only:
@@ -1082,9 +1205,10 @@ def main(argv=None) -> int:
     out = args.out or RESULTS_DIR / default
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
+    results_of(rows, info).write(out.with_suffix(".json"))
     print()
     print(text)
-    print(f"written to {out}")
+    print(f"written to {out} and {out.with_suffix('.json').name} beside it")
     return 0
 
 

@@ -10,12 +10,13 @@ optimizer of sprint 6 (anything with ``update(params, grads)``)::
 The Affine layer flattens its ``(N, F, L2)`` input to ``(N, F * L2)`` by itself.
 """
 from collections import OrderedDict
+from functools import partial
 
 import numpy as np
 
 from .conv1d import Conv1d, MaxPool1D, conv1d_output_size
 from .layers import Affine, Relu, SoftmaxWithLoss
-from .networks import LayerNet
+from .networks import LayerNet, gaussian_weights
 
 
 class SimpleConvNet1D(LayerNet):
@@ -60,17 +61,14 @@ class SimpleConvNet1D(LayerNet):
         conv_len = conv1d_output_size(length, filter_size, pad, stride)
         pool_len = (conv_len - pool_size) // pool_size + 1
         flat = n_filters * pool_len
-        rng = np.random.default_rng(seed)
-
-        def _he(shape, fan_in):
-            return (rng.normal(size=shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
-
+        weights = partial(gaussian_weights, np.random.default_rng(seed),
+                          dtype=dtype)        # He: weights(shape, fan_in)
         self.params = {
-            "W1": _he((n_filters, channels, filter_size), channels * filter_size),
+            "W1": weights((n_filters, channels, filter_size), channels * filter_size),
             "b1": np.zeros(n_filters, dtype=dtype),
-            "W2": _he((flat, hidden_size), flat),
+            "W2": weights((flat, hidden_size), flat),
             "b2": np.zeros(hidden_size, dtype=dtype),
-            "W3": _he((hidden_size, n_classes), hidden_size),
+            "W3": weights((hidden_size, n_classes), hidden_size),
             "b3": np.zeros(n_classes, dtype=dtype),
         }
         p = self.params

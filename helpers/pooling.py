@@ -31,18 +31,21 @@ def pool_strides(pool_h, pool_w, stride):
     return stride, stride
 
 
-def window_offsets(x_pad, pool_h, pool_w, sh, sw, OH, OW):
+def window_offsets(x_pad, pool_h, pool_w, sh, sw):
     """Yield ``(k, p, q, view)`` for each offset ``(p, q)`` inside a window, ``k = p * pool_w + q``.
 
     ``view: (N, C, OH, OW)`` holds the entry at offset ``(p, q)`` of *every* window at once, a
-    view of ``x_pad: (N, C, H, W)`` (the padded input): writing into it (``view += ...``)
-    writes into ``x_pad``. ``sh``, ``sw`` are the strides, ``OH``, ``OW`` the output size.
+    view of ``x_pad: (N, C, H + 2·pad, W + 2·pad)`` (the padded input): writing into it
+    (``view += ...``) writes into ``x_pad``. ``sh``, ``sw`` are the strides; the output size
+    follows from them and the padded size: ``OH = (H + 2·pad − pool_h) // sh + 1``, likewise OW.
     Provided: use it in your pooling layers, or slice yourself.
 
     >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> [(k, view[0, 0].tolist()) for k, _, _, view in window_offsets(x, 2, 2, 2, 2, 2, 2)][:2]
+    >>> [(k, view[0, 0].tolist()) for k, _, _, view in window_offsets(x, 2, 2, 2, 2)][:2]
     [(0, [[0.0, 2.0], [8.0, 10.0]]), (1, [[1.0, 3.0], [9.0, 11.0]])]
     """
+    OH = (x_pad.shape[2] - pool_h) // sh + 1
+    OW = (x_pad.shape[3] - pool_w) // sw + 1
     for p in range(pool_h):
         for q in range(pool_w):
             yield (p * pool_w + q, p, q,

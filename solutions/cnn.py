@@ -22,12 +22,14 @@ memory traffic of float64); the first convolution does not compute the gradient 
 images (``needs_dx = False``); the training loop reuses the loss and the scores of the forward
 pass it needed anyway (no extra evaluation per step).
 """
+from functools import partial
+
 import numpy as np
 from tqdm.auto import tqdm
 
 from .conv2d import Conv2d, conv_output_size
 from .layers import Affine, Relu, SoftmaxWithLoss
-from .networks import LayerNet
+from .networks import LayerNet, gaussian_weights
 from .pooling import Flatten, MaxPool2D
 
 
@@ -81,13 +83,8 @@ class SimpleConvNet(LayerNet):
         pool_h = conv_output_size(conv_h, pool_size, pool_size)
         pool_w = conv_output_size(conv_w, pool_size, pool_size)
         flat = filter_num * pool_h * pool_w
-        rng = np.random.default_rng(seed)
-
-        def weights(shape, fan_in):
-            """Random weights of ``shape``: He's std for ReLU, or the given std."""
-            std = np.sqrt(2.0 / fan_in) if weight_init == "he" else float(weight_init)
-            return (rng.standard_normal(shape) * std).astype(dtype)
-
+        weights = partial(gaussian_weights, np.random.default_rng(seed), std=weight_init,
+                          dtype=dtype)        # weights(shape, fan_in)
         self.params = {
             "W1": weights((filter_num, C, filter_size, filter_size), C * filter_size ** 2),
             "b1": np.zeros(filter_num, dtype=dtype),

@@ -24,13 +24,15 @@ through your ``checkpoint.save_network``; :meth:`load` builds a fresh network fr
 ``saliency(x, labels)`` takes the gradient of each image's class score with respect to the
 image: your backward pass, run all the way down to the input (the first convolution's ``dx``).
 """
+from functools import partial
+
 import numpy as np
 
 from .batchnorm import BatchNormalization
 from .checkpoint import load_network, save_network
 from .conv2d import Conv2d
 from .layers import Affine, Relu, SoftmaxWithLoss
-from .networks import LayerNet
+from .networks import LayerNet, gaussian_weights
 from .pooling import Flatten, MaxPool2D
 from .regularization import Dropout
 
@@ -70,7 +72,6 @@ class DeepConvNet(LayerNet):
                        "use_batchnorm": bool(use_batchnorm), "seed": int(seed),
                        "dtype": str(np.dtype(dtype))}
         dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
         C, H, W = input_dim
         self.params, self.layers = {}, {}
         self._weighted = []          # (index, layer) of every Conv2d / Affine
@@ -81,9 +82,8 @@ class DeepConvNet(LayerNet):
             """Append ``layer`` to the network under ``name``."""
             self.layers[name] = layer
 
-        def weights(shape, fan_in):
-            """Random weights of ``shape`` with He's std ``sqrt(2 / fan_in)``, for ReLU."""
-            return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        weights = partial(gaussian_weights, np.random.default_rng(seed),
+                          dtype=dtype)        # He: weights(shape, fan_in)
 
         def add_norm(width):
             """Batch norm over ``width`` features (unless switched off), then ReLU."""

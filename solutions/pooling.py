@@ -30,18 +30,21 @@ def pool_strides(pool_h, pool_w, stride):
     return stride, stride
 
 
-def window_offsets(x_pad, pool_h, pool_w, sh, sw, OH, OW):
+def window_offsets(x_pad, pool_h, pool_w, sh, sw):
     """Yield ``(k, p, q, view)`` for each offset ``(p, q)`` inside a window, ``k = p * pool_w + q``.
 
     ``view: (N, C, OH, OW)`` holds the entry at offset ``(p, q)`` of *every* window at once, a
-    view of ``x_pad: (N, C, H, W)`` (the padded input): writing into it (``view += ...``)
-    writes into ``x_pad``. ``sh``, ``sw`` are the strides, ``OH``, ``OW`` the output size.
+    view of ``x_pad: (N, C, H + 2·pad, W + 2·pad)`` (the padded input): writing into it
+    (``view += ...``) writes into ``x_pad``. ``sh``, ``sw`` are the strides; the output size
+    follows from them and the padded size: ``OH = (H + 2·pad − pool_h) // sh + 1``, likewise OW.
     Provided: use it in your pooling layers, or slice yourself.
 
     >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> [(k, view[0, 0].tolist()) for k, _, _, view in window_offsets(x, 2, 2, 2, 2, 2, 2)][:2]
+    >>> [(k, view[0, 0].tolist()) for k, _, _, view in window_offsets(x, 2, 2, 2, 2)][:2]
     [(0, [[0.0, 2.0], [8.0, 10.0]]), (1, [[1.0, 3.0], [9.0, 11.0]])]
     """
+    OH = (x_pad.shape[2] - pool_h) // sh + 1
+    OW = (x_pad.shape[3] - pool_w) // sw + 1
     for p in range(pool_h):
         for q in range(pool_w):
             yield (p * pool_w + q, p, q,
@@ -126,15 +129,13 @@ class MaxPool2D:
     def forward(self, x):
         """Return the pooled maps ``(N, C, OH, OW)``; keep ``arg_max`` and the input shape."""
         ### BEGIN SOLUTION
-        N, C, H, W = x.shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        OH = (H + 2 * self.pad - self.pool_h) // sh + 1
-        OW = (W + 2 * self.pad - self.pool_w) // sw + 1
         p = self.pad
         x_pad = x if p == 0 else np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)),
                                         constant_values=-np.inf)
-        offsets = window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, OH, OW)
+        offsets = window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw)
         out = next(offsets)[3].copy()               # offset 0: the running maximum so far
+        N, C, OH, OW = out.shape
         # the index fits in one byte for windows up to 16×16: less memory to write and read
         index = np.uint8 if self.pool_h * self.pool_w <= 256 else np.intp
         arg_max = np.zeros((N, C, OH, OW), dtype=index)
@@ -208,14 +209,12 @@ class AveragePool2D:
     def forward(self, x):
         """Return the pooled maps ``(N, C, OH, OW)``; keep the input shape."""
         ### BEGIN SOLUTION
-        N, C, H, W = x.shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        OH = (H + 2 * self.pad - self.pool_h) // sh + 1
-        OW = (W + 2 * self.pad - self.pool_w) // sw + 1
         p = self.pad
         x_pad = x if p == 0 else np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-        out = np.zeros((N, C, OH, OW), dtype=x.dtype)
-        for _, _, _, view in window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+        offsets = window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw)
+        out = next(offsets)[3].copy()               # offset 0, then the others added to it
+        for _, _, _, view in offsets:
             out += view
         self.x_shape = x.shape
         return out / np.asarray(self.pool_h * self.pool_w, dtype=out.dtype)
@@ -226,11 +225,10 @@ class AveragePool2D:
         ### BEGIN SOLUTION
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        _, _, OH, OW = dout.shape
         p = self.pad
         share = dout / np.asarray(self.pool_h * self.pool_w, dtype=dout.dtype)
         dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p), dtype=share.dtype)
-        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+        for _, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw):
             view += share
         return dx_pad[:, :, p:p + H, p:p + W]
         ### END SOLUTION

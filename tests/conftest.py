@@ -177,7 +177,8 @@ def pytest_collection_modifyitems(config, items):
     define is an error (the list must not silently go stale when a test is renamed).
 
     With several workers (``./course test``: pytest-xdist, ``--dist loadgroup``), the tests
-    that share a fixture of their module run on one worker (:mod:`tests.parallel`).
+    that share a fixture of their module run on one worker, and the slow tests and the groups
+    are handed out before the quick tests (:mod:`tests.parallel`).
     """
     modules = {}
     for item in items:
@@ -186,6 +187,8 @@ def pytest_collection_modifyitems(config, items):
         if path in SLOW_TESTS or f"{path}::{rest.split('[')[0]}" in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
     parallel.group_tests_sharing_a_module_fixture(items)
+    if hasattr(config, "workerinput"):   # a pytest-xdist worker: the long tests start first
+        parallel.long_tests_first(items)
     stale = [entry for entry in SLOW_TESTS if "::" in entry
              and entry.split("::")[0] in modules
              and not hasattr(modules[entry.split("::")[0]], entry.split("::")[1])]

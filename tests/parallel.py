@@ -4,32 +4,75 @@
 fixture with a scope wider than one test (a release, a graded class, a PostgreSQL server) is
 built once per worker that runs a test using it: the tests sharing one of their module's own
 fixtures get one ``xdist_group`` (their module's name), so one worker runs them all and builds
-it once, as a serial run does. Every other test goes to whichever worker is free.
+it once, as a serial run does. Every other test goes to whichever worker is free. A module
+fixture with parameters is one fixture per parameter: each parameter's tests get a group of
+their own (``test_grading_hostile-executed``), so the two batches of the tampering suite run
+side by side; a test of such a module must not rely on a module global another parameter's
+tests set (they may run in another process).
 
-``tests/conftest.py`` calls these two functions from its hooks; this module imports only
+``tests/conftest.py`` calls these functions from its hooks; this module imports only
 pytest, so a small suite can use them too (``tests/test_parallel_run.py``).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 
-def shares_a_module_fixture(item) -> bool:
-    """``item`` uses a fixture its own test module defines with a scope wider than a test."""
+def module_fixtures(item) -> list:
+    """The fixtures ``item`` uses that its own test module defines with a scope wider than a
+    test."""
     info = getattr(item, "_fixtureinfo", None)
     module = item.nodeid.partition("::")[0]
-    return info is not None and any(
-        d.scope != "function" and d.baseid == module
-        for defs in info.name2fixturedefs.values() for d in defs)
+    return [] if info is None else [
+        d for defs in info.name2fixturedefs.values() for d in defs
+        if d.scope != "function" and d.baseid == module]
+
+
+def shares_a_module_fixture(item) -> bool:
+    """``item`` uses a fixture its own test module defines with a scope wider than a test."""
+    return bool(module_fixtures(item))
+
+
+def group_of(item) -> str | None:
+    """The ``xdist_group`` of ``item``: its module's name when it shares a module fixture, and
+    the fixture's parameter when that fixture is parametrized (pytest builds one instance per
+    parameter, and the tests of different parameters share nothing, so two workers may run
+    them side by side); ``None`` for a test that shares nothing."""
+    shared = module_fixtures(item)
+    if not shared:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    values = [str(params[d.argname]) for d in shared if d.params and d.argname in params]
+    # (no "]" or "@" in a group: pytest-xdist finds the group after the last "@" of the test's
+    # id, and only when it comes after the last "]")
+    return re.sub(r"[^\w.-]+", "_", "-".join([Path(item.nodeid.partition("::")[0]).stem,
+                                               *values]))
 
 
 def group_tests_sharing_a_module_fixture(items) -> None:
-    """Give those tests their module's group (call before pytest-xdist reads the marks)."""
+    """Give those tests their group (call before pytest-xdist reads the marks)."""
     for item in items:
-        if shares_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(Path(item.nodeid.partition("::")[0]).stem))
+        group = group_of(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def long_tests_first(items) -> None:
+    """Put the tests marked ``slow`` and the grouped tests (a module fixture to build) ahead of
+    the quick tests that share nothing, in place, each kept in its order.
+
+    pytest-xdist's ``loadgroup`` scheduler hands out the groups first, most tests first, then
+    the single tests (and groups of one test) in the order they were collected: a single test
+    of minutes collected near the end (a network trained to its benchmark accuracy, in
+    ``test_sprint5_classifier.py``) would run alone while the other worker has nothing left.
+    Handed out before the quick tests, it runs beside them, and the quick tests fill the end.
+    For pytest-xdist's workers only: a serial run keeps the files' order.
+    """
+    items.sort(key=lambda item: not (item.get_closest_marker("slow")
+                                     or item.get_closest_marker("xdist_group")))
 
 
 def fail_if_the_group_was_lost(item) -> None:

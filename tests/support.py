@@ -308,8 +308,13 @@ def write_grading_dir(tmp_path: Path) -> Path:
         w.writerow(GRADES_COLUMNS)
         for r in ROWS:
             w.writerow([*r[:3], f"{r[3]:g}", f"{r[4]:g}", *r[5:]])
-    (tmp_path / "summary.txt").write_text(
-        "Graded 9 submission(s)\n\nProblems:\n" + "".join(f"  {p}\n" for p in PROBLEMS))
+    from autograder.instructor.grading.summary import GradingSummary, Problem, write_summary
+
+    problems = [Problem(*p.split(": ", 1)) for p in PROBLEMS]
+    write_summary(tmp_path, GradingSummary(
+        submissions=9, students=sorted({r[0] for r in ROWS}),
+        assignments=sorted({r[1] for r in ROWS}), scores=[], problems=problems,
+        course_problems=[], seconds=1.0, out_dir=str(tmp_path)))
     return tmp_path
 
 

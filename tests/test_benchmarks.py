@@ -46,7 +46,7 @@ def quick_table(tmp_path_factory):
                           "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return out.read_text(), run.stdout
+    return out.read_text(), run.stdout, out
 
 
 def _table_rows(text):
@@ -58,13 +58,13 @@ def _table_rows(text):
 
 
 def test_quick_run_writes_a_well_formed_table(quick_table):
-    text, stdout = quick_table
+    text, stdout, _ = quick_table
     assert text in stdout, "the table is printed as well as written"
     assert text.startswith("# Speed of the reference against PyTorch CPU")
     assert "1 threads for both libraries" in text
     header, rows = _table_rows(text.split("## ", 1)[0])
-    assert header == ["section", "what", "dtype", "reference (NumPy)", "PyTorch CPU", "ratio",
-                      "GFLOP/s", "goal", "status", "note"]
+    assert header == ["section", "what", "dtype", "reference (NumPy)", "PyTorch CPU",
+                      "calls per sample", "ratio", "GFLOP/s", "goal", "status", "note"]
     assert all(len(r) == len(header) for r in rows), "every row has every column"
     sections = {r[0] for r in rows}
     assert {"Matmul ceiling", "Training step", "Layers", "Learner check"} <= sections
@@ -75,13 +75,15 @@ def test_quick_run_writes_a_well_formed_table(quick_table):
     a_time = r"[\d.]+ (s|ms|µs)( \([\d.]+–[\d.]+–[\d.]+\))?"
     for r in rows:
         assert re.fullmatch(a_time, r[3]), f"a reference time: {r}"
-        assert r[8] in ("met", "NOT met", "—", "n/a")
+        assert r[9] in ("met", "NOT met", "—", "n/a")
         if r[0] in ("Matmul ceiling", "Training step", "Layers"):
             assert "(" in r[3], f"2 rounds × 3 runs: the spread is shown: {r}"
+            calls = r[5].split(" / ")
+            assert len(calls) == (2 if HAVE_TORCH else 1) and all(c.isdigit() for c in calls), r
         if HAVE_TORCH and r[0] in ("Matmul ceiling", "Training step", "Layers"):
             assert re.fullmatch(a_time, r[4]), f"a PyTorch time: {r}"
-            assert re.fullmatch(r"\d+\.\d\d×", r[5]), f"a ratio: {r}"
-    goals = {r[1]: r[7] for r in rows}
+            assert re.fullmatch(r"\d+\.\d\d×", r[6]), f"a ratio: {r}"
+    goals = {r[1]: r[8] for r in rows}
     assert any(g == "≤ 1× PyTorch" for w, g in goals.items() if "training step" in w)
     assert any(g == "≤ 2.5× PyTorch" for w, g in goals.items() if "Conv2d forward" in w)
     assert all(g == "≤ 1.5× PyTorch" for w, g in goals.items() if "MaxPool2D" in w)
@@ -100,19 +102,50 @@ def test_quick_run_writes_a_well_formed_table(quick_table):
     assert "Conv1 backward" in {p[0] for p in parts}
 
 
+def test_quick_run_writes_its_results_as_json_beside_the_table(quick_table):
+    from benchmarks.speed_results import Results
+
+    text, _, out = quick_table
+    results = Results.read(out.with_suffix(".json"))
+    assert [c.id for c in results.cases] == [c.id for c in speed.cases(quick=True)]
+    assert results.source == "benchmarks.speed" and results.threads == 1
+    assert results.settings["rounds"] == 2 and results.settings["repeats"] == 3
+    _, rows = _table_rows(text.split("## ", 1)[0])
+    for case, plan, row in zip(results.cases, speed.cases(quick=True), rows):
+        assert case.what == row[1] == plan.what
+        assert len(case.ours.rounds) == 2
+        assert all(len(r) == (plan.repeats or 3) for r in case.ours.rounds), case.id
+        medians = [float(np.median(r)) for r in case.ours.rounds]
+        assert case.ours.figure == pytest.approx(float(np.median(medians)))
+        assert case.ours.best == min(medians)
+        assert row[5].split(" / ")[0] == str(case.ours.calls)
+        if HAVE_TORCH:
+            assert row[6] == f"{case.ratio:.2f}×"
+            assert row[5] == f"{case.ours.calls} / {case.torch.calls}"
+
+
 # --------------------------------------------------------------------------- its bookkeeping
 def test_timing_reports_the_median_and_the_spread():
     t = speed.Timing([0.3, 0.1, 0.2, 10.0])
     assert t.median == pytest.approx(0.25) and t.best == pytest.approx(0.25)
+    assert t.figure == pytest.approx(0.25)
     assert speed._fmt_time(t) == "250.00 ms (100.00–250.00–10000.00)"
 
 
-def test_a_timing_over_rounds_is_the_best_rounds_median():
+def test_a_timing_over_rounds_is_the_median_of_the_rounds_medians():
+    t = speed.Timing.of_rounds([[0.3, 0.1, 0.2], [0.5, 0.4, 0.9], [0.6, 0.7, 0.8]])
+    assert t.figure == pytest.approx(0.5)           # medians 0.2, 0.5, 0.7
+    assert t.best == pytest.approx(0.2) and t.median == pytest.approx(0.5)
+    assert len(t.samples) == 9
+    assert speed._fmt_time(t) == "500.00 ms (100.00–500.00–900.00)"
+    # one lucky process does not move it, as it moved the lowest round's median
+    lucky = speed.Timing.of_rounds([[0.33] * 3, [0.32] * 3, [0.23] * 3, [0.33] * 3, [0.35] * 3])
+    assert lucky.figure == pytest.approx(0.33) and lucky.best == pytest.approx(0.23)
     t = speed.Timing.of_rounds([[0.3, 0.1, 0.2], [0.5, 0.4, 0.9]])
-    assert t.best == pytest.approx(0.2) and t.median == pytest.approx(0.35)
+    assert t.figure == pytest.approx(0.35) and t.median == pytest.approx(0.35)
     assert len(t.samples) == 6
-    assert speed._fmt_time(t) == "200.00 ms (100.00–350.00–900.00)"
-    assert speed.Timing([0.3, 0.1]).best == pytest.approx(0.2)
+    assert speed._fmt_time(t) == "350.00 ms (100.00–350.00–900.00)"
+    assert speed.Timing([0.3, 0.1]).figure == pytest.approx(0.2) == speed.Timing([0.3, 0.1]).best
 
 
 def test_a_timed_side_loads_only_its_own_library():

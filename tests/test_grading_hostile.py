@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -142,7 +143,8 @@ def hostile(request, tmp_path_factory):
                              execute_notebooks=mode == "executed")
         seconds = time.perf_counter() - started
     rows = list(csv.DictReader(open(out / "grades.csv", encoding="utf-8")))
-    BATCHES[mode] = batch = {
+    _save_rows(tmp_path_factory, mode, rows)
+    batch = {
         "code": code, "rows": rows, "summary": summary.getvalue(), "out": out,
         "repo": repo, "repo_before": repo_before, "submitted": submitted,
         "victim_before": victim_before, "secret": secret, "secret_before": secret_before,
@@ -151,7 +153,28 @@ def hostile(request, tmp_path_factory):
     return batch
 
 
-BATCHES: dict = {}   # {mode: the batch}: the executed batch is compared with the other
+def _batches_folder(tmp_path_factory) -> Path:
+    """Where each batch leaves its grades for the other: the session's temporary root, which
+    every pytest-xdist worker of the session shares (each batch is a group of its own, and the
+    two may run on two workers at once)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "hostile-batches"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _save_rows(tmp_path_factory, mode: str, rows: list) -> None:
+    path = _batches_folder(tmp_path_factory) / f"{mode.replace(' ', '-')}.json"
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(rows), encoding="utf-8")
+    partial.replace(path)   # whole or absent for the other batch's reader
+
+
+def _saved_rows(tmp_path_factory, mode: str) -> list | None:
+    path = _batches_folder(tmp_path_factory) / f"{mode.replace(' ', '-')}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 @pytest.mark.slow
 def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(hostile):
     assert "To connect another client" not in hostile["terminal"]
@@ -170,13 +193,13 @@ def test_the_notebook_runs_only_when_asked_and_its_notes_stay_off_the_terminal(h
 
 
 @pytest.mark.slow
-def test_running_the_notebooks_changes_no_grade(hostile):
-    # whichever batch pytest grades second compares itself with the first
+def test_running_the_notebooks_changes_no_grade(hostile, tmp_path_factory):
+    # whichever batch finishes grading second compares itself with the first
     other_mode = next(m for m in MODES if m != hostile["mode"])
-    if other_mode not in BATCHES:
+    other = _saved_rows(tmp_path_factory, other_mode)
+    if other is None:
         pytest.skip(f"compares with the batch graded {other_mode}, not graded yet")
-    other = BATCHES[other_mode]["rows"]
-    executed = BATCHES["executed"]["rows"] if hostile["mode"] != "executed" else hostile["rows"]
+    executed = other if hostile["mode"] != "executed" else hostile["rows"]
     students = {r["student"] for r in executed}
     assert {"honest", "victim"} <= students
     for student in students:
@@ -295,7 +318,8 @@ def test_the_class_report_builds(hostile, tmp_path):
 
 @pytest.mark.slow
 def test_no_terminal_escape_reaches_the_summary(hostile):
-    text = hostile["summary"] + (hostile["out"] / "summary.txt").read_text(encoding="utf-8")
+    text = hostile["summary"] + "".join((hostile["out"] / name).read_text(encoding="utf-8")
+                                        for name in ("summary.txt", "summary.json"))
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
     print(f"hostile batch, notebooks {hostile['mode']}: {hostile['seconds']:.0f} s")
 

@@ -7,6 +7,7 @@ and that an end-to-end run of three mutants kills them.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 
@@ -159,3 +160,94 @@ def test_a_mutant_the_tests_cannot_even_load_with_is_killed_not_an_error():
     assert mutation._verdict(1) == "killed" and mutation._verdict(None).startswith("killed")
     assert mutation._verdict(0) == "survived"
     assert mutation._verdict(5).startswith("error")
+
+
+def _run_python(code: str, *args, env=None) -> subprocess.CompletedProcess:
+    """``code`` in a fresh interpreter (the test process itself has threads: it cannot fork)."""
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_tool_refuses_to_fork_while_another_thread_runs(tmp_path):
+    """A child forked from a process with threads inherits the locks they held, with no thread
+    to release them, and can wait for ever: both forks (the worker pool, each pytest child)
+    refuse, naming the threads, instead of risking it. NumPy's BLAS pool is such a thread."""
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
+    code = """
+import sys, threading
+from pathlib import Path
+from benchmarks import mutation
+print("alone", mutation._run_pytest(Path(sys.argv[1]), ["test_nothing.py"], 120)[0])
+threading.Thread(target=threading.Event().wait, name="a-helper-thread", daemon=True).start()
+for call in (lambda: mutation._run_pytest(Path(sys.argv[1]), ["test_nothing.py"], 120),
+             lambda: mutation.run([], 1)):
+    try:
+        call()
+    except RuntimeError as e:
+        print("refused:", e)
+"""
+    proc = _run_python(code, tmp_path / "w")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out[0] == "alone 0", proc.stdout          # one thread: it forks and runs pytest
+    assert len(out) == 3, proc.stdout
+    assert "mutation worker" in out[1] and "a-helper-thread" in out[1], out[1]
+    assert "mutation tool" in out[2] and "a-helper-thread" in out[2], out[2]
+    # NumPy imported with its default BLAS threads before the tool could set one thread
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    proc = _run_python("import numpy\nfrom benchmarks import mutation\nmutation.run([], 1)",
+                       env=env)
+    assert proc.returncode != 0 and "refusing to fork" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_deadlocked_pytest_child_is_stopped_early_with_its_stack(tmp_path):
+    """A child that uses no CPU (and waits on no process) for `stall` seconds is deadlocked:
+    it is stopped long before its time limit, its Python stack is printed, and the verdict is
+    an error (the tool's fault or the run's, never a kill to the tests' credit). A child that
+    computes, or waits on a process it started, is not stopped."""
+    w = tmp_path / "w"
+    w.mkdir()
+    (w / "test_hang.py").write_text(
+        "import threading\n\n\ndef test_waits_on_a_lock_nobody_releases():\n"
+        "    lock = threading.Lock()\n    lock.acquire()\n    lock.acquire()\n")
+    (w / "test_busy.py").write_text(
+        "import subprocess, time\n\n\ndef test_computes_then_waits_on_a_process():\n"
+        "    end = time.process_time() + 2.5\n    while time.process_time() < end:\n"
+        "        pass\n    subprocess.run(['sleep', '3'], check=True)\n")
+    code = """
+import sys, time
+from pathlib import Path
+from benchmarks import mutation
+for test in ("test_hang.py", "test_busy.py"):
+    rc, secs = mutation._run_pytest(Path(sys.argv[1]), [test], 200, stall=1.5)
+    print(test, rc, round(secs))
+"""
+    proc = _run_python(code, w)
+    assert proc.returncode == 0, proc.stderr
+    hang, busy = proc.stdout.splitlines()
+    name, rc, secs = hang.split()
+    assert rc == mutation.HUNG and int(secs) < 60, hang     # not the 200 s limit
+    assert "deadlocked" in proc.stderr and "test_waits_on_a_lock_nobody_releases" in proc.stderr
+    assert busy.split()[1] == "0", busy
+    assert mutation._verdict(mutation.HUNG).startswith("error")
+
+
+def test_a_run_whose_worker_dies_stops_instead_of_waiting_for_ever():
+    """multiprocessing.Pool loses the task of a worker that dies (killed for memory, crashed)
+    and would wait for its result for ever: the tool stops, saying so."""
+    code = """
+import multiprocessing as mp, os
+from benchmarks import mutation
+with mp.get_context("fork").Pool(1) as pool:
+    try:
+        list(mutation.results(pool, os._exit, [3]))
+    except SystemExit as e:
+        print("stopped:", e)
+"""
+    proc = _run_python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("stopped: a mutation worker died (pid ") and "exit 3" in \
+        proc.stdout, proc.stdout

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 
+from . import parallel
 from .conftest import ROOT
 
 # A module fixture that records each build, four tests sharing it and four that do not.
@@ -40,7 +41,31 @@ def test_alone(i, tmp_path):
 '''
 
 
-def _run(tmp_path, *args):
+# A module fixture with two parameters (two fixtures, as the tampering suite's two batches):
+# each records its build, three tests use each.
+BATCHES_SUITE = '''
+import os
+from pathlib import Path
+
+import pytest
+
+BUILDS = Path(__file__).parent / "builds.txt"
+
+
+@pytest.fixture(scope="module", params=["first", "second"])
+def batch(request):
+    with open(BUILDS, "a") as fh:
+        fh.write(request.param + ":" + os.environ.get("PYTEST_XDIST_WORKER", "serial") + "\\n")
+    return request.param
+
+
+@pytest.mark.parametrize("i", range(3))
+def test_batch(batch, i):
+    assert batch in ("first", "second")
+'''
+
+
+def _run(tmp_path, *args, suite_text=SMALL_SUITE):
     suite = tmp_path / "suite"
     suite.mkdir()
     # this suite's conftest: the two hooks of tests/conftest.py that tests/parallel.py serves
@@ -52,7 +77,7 @@ def _run(tmp_path, *args):
         "    parallel.group_tests_sharing_a_module_fixture(items)\n\n\n"
         "def pytest_runtest_setup(item):\n"
         "    parallel.fail_if_the_group_was_lost(item)\n")
-    (suite / "test_small.py").write_text(SMALL_SUITE)
+    (suite / "test_small.py").write_text(suite_text)
     # only pytest-xdist of the installed plugins (nbval alone takes seconds to import)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "xdist", "-p",
@@ -72,3 +97,33 @@ def test_tests_sharing_a_module_fixture_run_on_one_worker_and_build_it_once(tmp_
     assert len(workers) == 1, proc.stdout
     # (with pytest 9.2.0 the group is lost: the four shared tests fail, saying so; with
     # `--dist load` and no groups, both workers build the fixture: two lines in builds.txt)
+
+
+def test_each_parameter_of_a_module_fixture_is_a_group_of_its_own_built_once(tmp_path):
+    proc, builds = _run(tmp_path, "-n", "2", "--dist", "loadgroup", suite_text=BATCHES_SUITE)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "6 passed" in proc.stdout
+    assert sorted(b.split(":")[0] for b in builds) == ["first", "second"], builds
+    for param in ("first", "second"):   # its own group: its three tests on one worker
+        ran = re.findall(rf"\[(gw\d+)\][^\n]*PASSED[^\n]*test_batch\[{param}-\d\]"
+                         rf"@test_small-{param}\b", proc.stdout)
+        assert len(ran) == 3 and len(set(ran)) == 1, proc.stdout
+
+
+class _Item:
+    """What :func:`parallel.long_tests_first` reads of a collected test: its marks."""
+
+    def __init__(self, name, *marks):
+        self.name, self.marks = name, marks
+
+    def get_closest_marker(self, name):
+        return name if name in self.marks else None
+
+
+def test_slow_and_grouped_tests_are_handed_out_before_the_quick_ones_in_their_order():
+    items = [_Item("quick1"), _Item("group_a", "xdist_group"), _Item("quick2"),
+             _Item("slow1", "slow"), _Item("group_b", "xdist_group", "slow"), _Item("quick3"),
+             _Item("slow2", "slow")]
+    parallel.long_tests_first(items)
+    assert [i.name for i in items] == ["group_a", "slow1", "group_b", "slow2",
+                                       "quick1", "quick2", "quick3"]

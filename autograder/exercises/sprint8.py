@@ -329,10 +329,9 @@ class _MaxPoolRouting(MaxPool2D):
     def backward(self, dout):
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
-        _, _, OH, OW = dout.shape
         p = self.pad
         dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
-        for k, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw, OH, OW):
+        for k, _, _, view in window_offsets(dx_pad, self.pool_h, self.pool_w, sh, sw):
             self._route(k, view, dout)
         return dx_pad[:, :, p:p + H, p:p + W]
 
@@ -357,7 +356,7 @@ class _MaxPoolAllTies(_MaxPoolRouting):
         x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
         self._ties = [xv == out for _, _, _, xv in
-                      window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw, *out.shape[2:])]
+                      window_offsets(x_pad, self.pool_h, self.pool_w, sh, sw)]
         return out
 
     def _route(self, k, view, dout):

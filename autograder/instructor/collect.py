@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..learner.errors import CourseError
+from ..learner.i18n import _
 
 DEFAULT_PATTERN = (r"^(?P<student_id>.+?)_(?P<assignment>sprint\d+)"
                    r"(?:_(?P<file_id>.+?))?(?:\.zip|\.tar\.gz|\.tgz|\.tar)?$")
@@ -100,17 +101,19 @@ class CollectReport:
     problems: list[str] = field(default_factory=list)    # "entry: reason"
 
     def render(self) -> str:
-        lines = [f"Collected {len(self.collected)} submission(s) of {self.assignment} into "
-                 f"{self.out_dir}/<student>/{self.assignment}/"]
+        lines = [_("Collected {count} submission(s) of {assignment} into {folder}").format(
+            count=len(self.collected), assignment=self.assignment,
+            folder=f"{self.out_dir}/<student>/{self.assignment}/")]
         for c in self.collected:
-            lines.append(f"  {c.student:<20} from {', '.join(c.sources)}")
-            lines += [f"  {'':<20}   note: {n}" for n in c.notes]
+            lines.append(f"  {c.student:<20} " + _("from {sources}").format(
+                sources=", ".join(c.sources)))
+            lines += [f"  {'':<20}   " + _("note: {note}").format(note=n) for n in c.notes]
         lines.append("")
         if self.problems:
-            lines.append(f"Not collected ({len(self.problems)}):")
+            lines.append(_("Not collected ({count}):").format(count=len(self.problems)))
             lines += [f"  {p}" for p in self.problems]
         else:
-            lines.append("Not collected: nothing, every entry was used")
+            lines.append(_("Not collected: nothing, every entry was used"))
         # names come from the learners' files: no terminal escape reaches the instructor
         return "\n".join(_one_line(ln) for ln in lines)
 

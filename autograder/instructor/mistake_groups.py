@@ -250,27 +250,31 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
     for em in mistakes:
         if not em.wrong:
             continue
-        lines.append(f"{em.exercise}  {em.title}: {em.wrong} wrong of {em.submissions}, "
-                     f"compared on {em.compared_cases} case(s)")
+        lines.append(f"{em.exercise}  {pgettext(em.exercise, em.title)}: " + _(
+            "{wrong} wrong of {submissions}, compared on {cases} case(s)").format(
+                wrong=em.wrong, submissions=em.submissions, cases=em.compared_cases))
         for g in em.groups:
             if not g.known and g.size == 1:
                 continue
-            what = f"known: {g.known_hint}" if g.known else "NOT CATALOGUED"
-            lines.append(f"  {g.group}  {g.size} student(s)  first differs at "
-                         f"{g.case_text()}  [{what}]")
+            what = (_("known: {hint}").format(hint=pgettext(em.exercise, g.known_hint))
+                    if g.known else _("NOT CATALOGUED"))
+            lines.append(f"  {g.group}  " + _(
+                "{count} student(s)  first differs at {case}  [{what}]").format(
+                    count=g.size, case=g.case_text(), what=what))
             lines.append(f"      {', '.join(g.students)}")
             if sources and g.source:
                 lines += [f"      | {ln}" for ln in g.source.rstrip().splitlines()]
         if em.unique_unknown:
-            lines.append(f"  + {em.unique_unknown} other wrong answer(s), each given by one "
-                         "student only")
+            lines.append("  + " + _("{count} other wrong answer(s), each given by one student "
+                                    "only").format(count=em.unique_unknown))
         if em.without_prints:
-            lines.append(f"  ({em.without_prints} wrong result(s) graded before answers were "
-                         "fingerprinted: regrade to include them)")
+            lines.append("  (" + _("{count} wrong result(s) graded before answers were "
+                                   "fingerprinted: regrade to include them").format(
+                                       count=em.without_prints) + ")")
     from .grading.text import printable
 
     # learner text reaches the instructor's terminal: escapes and bidi controls shown, inert
-    return printable("\n".join(lines)) if lines else "No wrong answers: nothing to group."
+    return printable("\n".join(lines)) if lines else _("No wrong answers: nothing to group.")
 
 
 def as_json(mistakes: list) -> list:

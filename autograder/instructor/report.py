@@ -7,8 +7,9 @@ link to the internet, so it opens offline and can be mailed):
 
 * ``report.html``, for the instructor or the study group's facilitator: the score
   distribution, the pass rate of each exercise, the most common mistake hints of each exercise,
-  the students who need help, each student's score, and the grader's list of problems
-  (``summary.txt``);
+  the students who need help, each student's score, and the problems the grader noted (the
+  record of its run, ``summary.json``: :mod:`autograder.instructor.grading.summary`; a folder
+  graded before that record existed says so and points to its ``summary.txt``);
 * ``report.csv`` (beside it): one row per student, the score of each assignment, the total,
   the percentage and whether the student needs help: the table to import into a gradebook;
 * the **class's own mistakes** (when ``GRADING/state/`` holds the graded answers'
@@ -85,7 +86,7 @@ class GradeRow:
 
 
 class ReportError(CourseError):
-    """The grading folder has no usable ``grades.csv``."""
+    """The grading folder has no usable ``grades.csv`` (or a damaged ``summary.json``)."""
 
 
 # --------------------------------------------------------------------------- reading
@@ -386,6 +387,7 @@ def render_mistakes(mistakes: list) -> list:
 
 
 def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
+                  problems_unrecorded: bool = False,
                   late: dict | None = None, mistakes: list | None = None,
                   similarity: list | None = None) -> str:
     """The class report as one self-contained HTML page."""
@@ -450,6 +452,13 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
     if problems:
         body.append("<h2>" + _("Problems the grader reported") + "</h2>")
         body.append("<pre id=\"problems\">" + _e("\n".join(problems)) + "</pre>")
+    elif problems_unrecorded:
+        body.append("<h2>" + _("Problems the grader reported") + "</h2>")
+        body.append("<p id=\"problems-unrecorded\">" + _(
+            "This folder was graded by an earlier version of the grader, which kept its "
+            "problems only as text: read them in <code>summary.txt</code>. To list them here, "
+            "grade the folder again with the same command (it grades again only what changed "
+            "since, the grader included).") + "</p>")
     return _page(_("Class report"), body)
 
 
@@ -508,17 +517,19 @@ def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
     return Path(path)
 
 
-def _problems(grading_dir: Path) -> list:
-    """The ``Problems:`` lines of the grader's ``summary.txt``, if there is one."""
-    path = grading_dir / "summary.txt"
-    if not path.is_file():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+def _problems(grading_dir: Path) -> tuple[list[str], bool]:
+    """``(problems, unrecorded)``: the problems of the grader's record of its run, each as
+    one line (``ann/sprint1: ...``; the course's own problems too), and whether the folder
+    was graded before that record existed (a ``summary.txt`` alone, never parsed)."""
+    from .grading.summary import TEXT_FILE, load_summary, problem_lines
+
     try:
-        start = next(i for i, ln in enumerate(lines) if ln.startswith("Problems:"))
-    except StopIteration:
-        return []
-    return [ln.strip() for ln in lines[start + 1:] if ln.startswith("  ")]
+        record = load_summary(grading_dir)
+    except CourseError as exc:
+        raise ReportError(str(exc)) from None
+    if record is None:
+        return [], (grading_dir / TEXT_FILE).is_file()
+    return problem_lines(record) + record.course_problems, False
 
 
 def _safe_name(name: str) -> str:
@@ -574,8 +585,9 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     sim_pages = sorted((grading_dir / "similarity").glob("sprint*.html"),
                        key=lambda p: sprint_key(p.stem))
     links = [(p.stem, Path(os.path.relpath(p, out.parent)).as_posix()) for p in sim_pages]
+    problems, unrecorded = _problems(grading_dir)
     out.write_text(render_report(stats, source=str(grading_dir / "grades.csv"),
-                                 problems=_problems(grading_dir), late=late,
+                                 problems=problems, problems_unrecorded=unrecorded, late=late,
                                  mistakes=mistakes, similarity=links), encoding="utf-8")
     csv_path = export_csv(out.with_suffix(".csv"), stats, late)
     pages = []

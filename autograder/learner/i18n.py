@@ -60,7 +60,8 @@ MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py
                    "learner/pack.py", "learner/needs.py", "learner/registry.py",
                    "learner/cli_i18n.py", "authoring/docstrings.py", "instructor/trusted.py",
                    "instructor/report.py", "instructor/late_report.py",
-                   "instructor/mistake_groups.py")
+                   "instructor/mistake_groups.py", "instructor/grading/summary.py",
+                   "instructor/collect.py")
 
 
 def _supported(value: str | None) -> str | None:

@@ -328,9 +328,8 @@ class MaxPoolWindows:
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
         p = self.pad
-        _, _, OH, OW = dout.shape
         dxp = np.zeros((N, C, H + 2 * p, W + 2 * p), dtype=dout.dtype)
-        for k, _, _, view in window_offsets(dxp, self.pool_h, self.pool_w, sh, sw, OH, OW):
+        for k, _, _, view in window_offsets(dxp, self.pool_h, self.pool_w, sh, sw):
             view += dout * (self.arg == k)
         return dxp[:, :, p:p + H, p:p + W]
 
@@ -351,12 +350,11 @@ class MaxPoolMaskTies(MaxPool2D):
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
         p = self.pad
-        _, _, OH, OW = dout.shape
         xp = np.pad(self.x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
         out = super().forward(self.x)
         dxp = np.zeros(xp.shape)
-        views = window_offsets(dxp, self.pool_h, self.pool_w, sh, sw, OH, OW)
-        xviews = window_offsets(xp, self.pool_h, self.pool_w, sh, sw, OH, OW)
+        views = window_offsets(dxp, self.pool_h, self.pool_w, sh, sw)
+        xviews = window_offsets(xp, self.pool_h, self.pool_w, sh, sw)
         for (_, _, _, view), (_, _, _, xv) in zip(views, xviews):
             view += dout * (xv == out)
         return dxp[:, :, p:p + H, p:p + W]
@@ -407,14 +405,11 @@ class AveragePoolWindows:
 @correct("sprint8.average_pool2d")
 class AveragePoolOffsets(AveragePool2D):
     def forward(self, x):
-        N, C, H, W = x.shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
         p = self.pad
-        OH = (H + 2 * p - self.pool_h) // sh + 1
-        OW = (W + 2 * p - self.pool_w) // sw + 1
         xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
         self.x_shape = x.shape
-        views = [v for *_, v in window_offsets(xp, self.pool_h, self.pool_w, sh, sw, OH, OW)]
+        views = [v for *_, v in window_offsets(xp, self.pool_h, self.pool_w, sh, sw)]
         return np.mean(views, axis=0).astype(x.dtype)
 
 

@@ -33,7 +33,8 @@
 6. generates the feedback (sanitised HTML, exactly the notebook's page: nbgrader's copies of
    other files are removed; outputs capped by bytes) and
    writes ``OUT/grades.csv`` (one row per student, assignment and exercise) and a summary
-   with each student's total and problems.
+   with each student's total and problems: a record, ``OUT/summary.json``, which other code
+   reads (the class report), and its rendering ``OUT/summary.txt`` in the course's language.
 
 Free-text discussion cells stay nbgrader manually graded cells (grade them in formgrader).
 
@@ -58,7 +59,8 @@ The package follows those steps, one module each:
 :mod:`.nbgrader_run`      step 4: ``nbgrader autograde``, with or without a jailed kernel
 :mod:`.gradebook`         step 5: the trusted scores into the gradebook
 :mod:`.feedback`          step 5-6: the check cells' outputs and the feedback page
-:mod:`.results`           step 6: ``grades.csv`` and the summary
+:mod:`.results`           step 6: ``grades.csv``
+:mod:`.summary`           step 6: the run's summary, a record (``summary.json``) and its text
 :mod:`.state`             resuming: each submission's state file
 :mod:`.one_submission`    one submission end to end, in a worker
 :mod:`.pool`              the forked workers
@@ -85,7 +87,7 @@ from .gradebook import ensure_students, write_gradebook  # noqa: F401
 from .nbgrader_run import nbgrader_overrides, run_autograde  # noqa: F401
 from .one_submission import Context, grade_submission  # noqa: F401
 from .pool import run_pool, warm_up  # noqa: F401
-from .results import CSV_COLUMNS, summary, write_csv  # noqa: F401
+from .results import CSV_COLUMNS, write_csv  # noqa: F401
 from .run import STUDENT_TIMEOUT, UNJAILED, grade  # noqa: F401
 from .state import fingerprint, grader_version, read_state, write_state  # noqa: F401
 from .submission import StepTime, Submission  # noqa: F401
@@ -95,6 +97,14 @@ from .submitted import (  # noqa: F401
     find_submissions,
     preflight,
     same_code,
+)
+from .summary import (  # noqa: F401
+    GradingSummary,
+    Problem,
+    build_summary,
+    load_summary,
+    render_summary,
+    write_summary,
 )
 from .text import MAX_MESSAGE_CHARS, capped, printable, shown  # noqa: F401
 from .trusted_run import grade_prepared  # noqa: F401

@@ -56,8 +56,7 @@ def grade_submission(ctx: Context, sub: Submission, fp: str) -> None:
         # what the grader and nbgrader wrote. Checked all the same before the feedback.
         regular_only(out_dir / "autograded" / sub.student / sub.assignment, sub)
         problems = write_gradebook(ctx.api, [sub])
-        for p in problems:
-            sub.note(f"course problem: {p}")
+        sub.course_problems += [p for p in problems if p not in sub.course_problems]
         rewrite_check_cells(sub, out_dir)
     with _timed(sub, "feedback"):
         _feedback(ctx, sub)

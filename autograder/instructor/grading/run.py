@@ -15,9 +15,10 @@ from .gradebook import ensure_students
 from .nbgrader_run import nbgrader_overrides
 from .one_submission import Context
 from .pool import run_pool, warm_up
-from .results import summary, write_csv
+from .results import write_csv
 from .state import _restore_or_not_graded, fingerprint, grader_version, not_graded, read_state
 from .submitted import find_submissions
+from .summary import build_summary, render_summary, write_summary
 from .text import printable
 
 STUDENT_TIMEOUT = 600.0        # wall-clock seconds for grading one submission
@@ -167,33 +168,16 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
             else:
                 _restore_or_not_graded(sub, doc)
 
-        course_problems = sorted({p.split("course problem: ", 1)[1] for s in subs
-                                  for p in s.problems if p.startswith("course problem: ")})
-        for sub in subs:
-            sub.problems = [p for p in sub.problems if not p.startswith("course problem: ")]
+        course_problems = sorted({p for s in subs for p in s.course_problems})
         write_csv(out_dir / "grades.csv", subs)
-        text = summary(subs, skipped, course_problems, out_dir, time.perf_counter() - start)
-        extra = []
         # the course's deadlines: grades.csv's late columns (autograder/instructor/policy.py)
-        extra += [t for t in [after_grading(out_dir, policy)] if t]
-        if resumed:
-            extra.append(f"{resumed} submission(s) already graded with the same files and "
-                         f"grader: kept from {out_dir / 'state'}/ (use --regrade STUDENT to "
-                         "regrade)")
-        if stale:
-            extra.append(f"{stale} submission(s) graded again: the grader (its code, the "
-                         "exercises or the reference) changed since they were graded")
-        extra.append(f"Grader version {version} (a hash of autograder/ and solutions/).")
-        if not salt_given:
-            extra.append(f"Hidden cases: the course's own salt ({course.SALT_FILE} in "
-                         f"{out_dir}; keep it private)")
-        if not jail.isolated:
-            text = (f"LEARNER CODE RAN UNJAILED: {jail.warning}\n\n" + text)
-            extra.append(f"WARNING: {jail.warning}")
-        if extra:
-            text = text + "\n\n" + "\n".join(extra)
-        text = printable(text)
-        (out_dir / "summary.txt").write_text(text + "\n", encoding="utf-8")
+        record = build_summary(
+            subs, skipped, course_problems, out_dir, time.perf_counter() - start,
+            resumed=resumed, stale=stale, grader_version=version, own_salt=not salt_given,
+            unjailed="" if jail.isolated else jail.warning,
+            deadlines=after_grading(out_dir, policy) or "")
+        write_summary(out_dir, record)
+        text = render_summary(record)
         print(text, file=stream)
         if course_problems:
             return 1

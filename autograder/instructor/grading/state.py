@@ -80,7 +80,7 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
            "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
-           "autograded": sub.autograded,
+           "course_problems": sub.course_problems, "autograded": sub.autograded,
            "timing": {step: t.as_dict() for step, t in sub.timing.items()},
            "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
                                      "message": capped(r.message, 4 * MAX_MESSAGE_CHARS)}
@@ -102,6 +102,7 @@ def read_state(out_dir: Path, sub: Submission) -> dict | None:
 def restore(sub: Submission, doc: dict) -> None:
     """Fill ``sub`` from its state record (a submission graded by an earlier run)."""
     sub.problems = list(doc.get("problems", []))
+    sub.course_problems = list(doc.get("course_problems", []))
     sub.reason = doc.get("reason", "")
     sub.autograded = doc.get("autograded", False)
     sub.trusted = []

@@ -18,7 +18,11 @@ class Submission:
     assignment: str
     sprint: course.Sprint
     problems: list[str] = field(default_factory=list)   # for the summary
+    # the course's own problems (its notebook vs. the registry): the grade was not recorded
+    course_problems: list[str] = field(default_factory=list)
     helpers: dict[str, bytes] | None = None   # helpers/*.py by file name; None: no helpers/
+    # helpers/*.py (file names) that do not compile: already noted, so importing them is not
+    not_compiled: set[str] = field(default_factory=set)
     trusted: list[Trusted] = field(default_factory=list)   # per exercise, course order
     notebook_replaced: bool = False
     autograded: bool = False

@@ -192,6 +192,7 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
         files[f.name] = data
         if note := intake.compile_note(f.name, data):
             sub.note(note)
+            sub.not_compiled.add(f.name)
     sub.helpers = files
     for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
         if f"{module}.py" not in files:

@@ -15,7 +15,7 @@ def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
     """A problem for the summary: a module that does not import, a crash, a timeout."""
     module = f"helpers/{spec.module}.py"
     if result.outcome is not None and result.outcome.kind == "import_error":
-        if any(p.startswith(f"{module} has a syntax error") for p in sub.problems):
+        if f"{spec.module}.py" in sub.not_compiled:     # the intake said why already
             return
         detail = _first_line(render(result.outcome, graded=True), 200)
         sub.note(f"{module} could not be imported ({detail}): its exercises score 0")
