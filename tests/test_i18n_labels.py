@@ -14,7 +14,7 @@ import pytest
 
 from autograder.learner import i18n
 from autograder.learner.check import run_checks
-from autograder.learner.registry import Spec, case, live_exercises
+from autograder.learner.registry import Spec, live_exercises
 from autograder.learner.verdict import Outcome, render
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -113,7 +113,7 @@ def test_every_public_label_is_in_the_catalog_with_its_exercise_as_context():
     count = 0
     for ex in live_exercises():
         for c in ex.public_inputs():
-            label = i18n.case_label(c)
+            label = c.label
             if label:
                 entry = catalog.get(label, context=ex.id)
                 assert entry is not None and entry.string, (ex.id, label)
@@ -129,9 +129,9 @@ def test_no_hidden_case_label_reaches_the_catalog(salt):
     catalog = i18n.read_catalog(i18n.catalog_path("ja"))
     leaked = []
     for ex in live_exercises():
-        public = {i18n.case_label(c) for c in ex.public_inputs()}
+        public = {c.label for c in ex.public_inputs()}
         for c in ex.hidden_inputs(salt):
-            label = i18n.case_label(c)
+            label = c.label
             if label and label not in public and catalog.get(label, context=ex.id):
                 leaked.append((ex.id, label))
     assert not leaked, leaked
@@ -150,12 +150,3 @@ def test_a_changed_label_makes_its_translation_stale():
                           i18n.read_catalog(i18n.catalog_path("ja")), "course.po")
     units = [p.unit for p in found if p.kind != "obsolete"]
     assert units == ["sprint0.add_bias: X (2, 3) + b (3,) from the book"], found
-
-
-def test_the_label_accessor_reads_a_case_dict_or_a_record():
-    assert i18n.case_label(case(1, label="random v (3,)")) == "random v (3,)"
-    assert i18n.case_label(case(1)) == ""
-
-    class Record:
-        label = "random X (2, 3)"
-    assert i18n.case_label(Record()) == "random X (2, 3)"

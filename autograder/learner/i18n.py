@@ -249,13 +249,6 @@ def command_line_texts() -> list:
 LABEL_COMMENT = "a public case's label, shown by the check (keep its code and numbers)"
 
 
-def case_label(c) -> str:
-    """The label a case declares (``case(..., label=...)``): a case record's ``label``, or
-    the ``"label"`` of a case given as a dict; empty when it declares none."""
-    label = c.get("label") if isinstance(c, dict) else getattr(c, "label", "")
-    return label or ""
-
-
 def public_labels(spec) -> list:
     """The labels the public cases of ``spec`` declare, in order, once each. Only public
     ones: a hidden case's label is never shown, and the catalog ships to learners."""
@@ -263,7 +256,7 @@ def public_labels(spec) -> list:
         cases = spec.exercise.public_inputs()
     else:                                     # a release: its stored public cases
         cases = [p.case for p in spec.stored_public or ()]
-    return list(dict.fromkeys(label for c in cases if (label := case_label(c))))
+    return list(dict.fromkeys(label for c in cases if (label := c.label)))
 
 
 def extract_hints(toml_path: Path):
