@@ -34,7 +34,6 @@ The goal is grader time ≤ baseline / cores. Prints the figures and appends a r
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import os
 import shutil
@@ -51,15 +50,11 @@ SKIP_ATTACKS = {"hang_forever"}   # it only measures the time limit
 
 
 def _attacks() -> list:
-    out = []
-    for path in sorted((ROOT / "tests" / "hostile").glob("*.py")):
-        if path.stem in SKIP_ATTACKS:
-            continue
-        spec = importlib.util.spec_from_file_location(f"hostile_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        out.append(module)
-    return out
+    """The tampering suite's attacks (``tests/hostile/``), each as a module of its data."""
+    from tests.support import HOSTILE_DIR, load_attack
+
+    return [load_attack(path.stem) for path in sorted(HOSTILE_DIR.glob("*.py"))
+            if path.stem not in SKIP_ATTACKS]
 
 
 def make_class(release_dir: Path, submitted: Path, students: int, sprints: list,
@@ -67,7 +62,7 @@ def make_class(release_dir: Path, submitted: Path, students: int, sprints: list,
     """``submitted/<student>/<sprint>/``; returns ``{student: kind}``."""
     sys.path.insert(0, str(ROOT))
     from tests.conftest import make_helpers
-    from tests.test_grading_hostile import make_attack
+    from tests.support import apply_attack
 
     attacks = _attacks()
     kinds = {}
@@ -82,8 +77,9 @@ def make_class(release_dir: Path, submitted: Path, students: int, sprints: list,
             if kind == "hostile":
                 attack = attacks[i % len(attacks)]
                 kinds[student] = f"hostile:{attack.__name__.removeprefix('hostile_')}"
-                make_attack(src, dest, attack, lambda t: t.replace("{ROOT}", str(ROOT))
-                            .replace("{OUT}", str(grading_out)))
+                shutil.copytree(src, dest)
+                apply_attack(dest, attack, lambda t: t.replace("{ROOT}", str(ROOT))
+                             .replace("{OUT}", str(grading_out)))
                 continue
             shutil.copytree(src, dest)
             if kind in ("reference", "wrong"):
