@@ -201,4 +201,4 @@ def pytest_runtest_setup(item):
 
 
 # the fixtures of tests/support.py, for every test (imported last: support imports ROOT)
-from .support import torch  # noqa: E402, F401
+from .support import lang, torch  # noqa: E402, F401

@@ -444,6 +444,24 @@ def torch():
     return pytest.importorskip("torch", reason=TORCH_REASON)
 
 
+# --------------------------------------------------------------------------- the language
+LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture
+def lang(monkeypatch):
+    """Set the message language for one test (``lang("ja")``); nothing else of the locale."""
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    return lambda value: monkeypatch.setenv("COURSE_LANG", value)
+
+
+def env_without_locale() -> dict:
+    """This process's environment without the locale and ``PYTHONPATH``: a subprocess whose
+    language comes only from what the test adds."""
+    return {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+
+
 # --------------------------------------------------------------------------- the glossary
 GLOSSARY = ROOT / "docs" / "glossary.md"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆]")

@@ -37,15 +37,8 @@ from autograder.learner.registry import live_exercises, load_exercises
 
 from .support import write_grading_dir
 
-LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
-
-@pytest.fixture
-def lang(monkeypatch):
-    for var in LOCALE_VARS:
-        monkeypatch.delenv(var, raising=False)
-    return lambda value: monkeypatch.setenv("COURSE_LANG", value)
 
 
 def record(out_dir: Path, **changes) -> GradingSummary:

@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -28,6 +27,8 @@ from autograder.learner.verdict import Outcome, render
 
 from .conftest import ROOT
 from .support import (
+    LOCALE_VARS,
+    env_without_locale,
     execute_notebook,
     glossary_terms,
     missing_glyphs,
@@ -41,18 +42,7 @@ SPRINT0 = ROOT / "notebooks" / "sprint0_start_here.ipynb"
 SPRINT0_PO = i18n.TRANSLATIONS / "ja" / "sprint0_start_here.po"
 VARIANTS = i18n.TRANSLATIONS / "ja" / "variants.toml"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-
-@pytest.fixture
-def lang(monkeypatch):
-    """Set the message language for one test (``lang("ja")``); nothing else of the locale."""
-    for var in LOCALE_VARS:
-        monkeypatch.delenv(var, raising=False)
-
-    def choose(value):
-        monkeypatch.setenv("COURSE_LANG", value)
-    return choose
 
 
 # --------------------------------------------------------------------------- choosing
@@ -175,7 +165,7 @@ def test_the_japanese_sample_check_output_is_what_the_checker_prints(lang, tmp_p
 
 def test_check_from_a_terminal_prints_japanese(tmp_path):
     shutil.copytree(ROOT / "helpers", tmp_path / "helpers")
-    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    env = env_without_locale()
     env["PYTHONPATH"] = str(ROOT)
 
     def check(**more):
@@ -452,7 +442,7 @@ def releases(tmp_path_factory):
 
 
 def _learner_check(folder, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    clean = env_without_locale()
     return subprocess.run([sys.executable, "-m", "autograder", "check", "sprint0"], cwd=folder,
                           env={**clean, **env}, capture_output=True, text=True, timeout=300)
 

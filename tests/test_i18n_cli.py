@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -14,17 +13,15 @@ from autograder.__main__ import build_parser
 from autograder.learner import cli_i18n, i18n
 
 from .conftest import ROOT
+from .support import env_without_locale
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
-@pytest.fixture
-def lang(monkeypatch):
-    for var in LOCALE_VARS:
-        monkeypatch.delenv(var, raising=False)
+@pytest.fixture(autouse=True)
+def _wide(monkeypatch):
+    """Help wrapped at 100 columns, whatever the terminal."""
     monkeypatch.setenv("COLUMNS", "100")
-    return lambda value: monkeypatch.setenv("COURSE_LANG", value)
 
 
 def _parsers():
@@ -32,7 +29,7 @@ def _parsers():
 
 
 def _env(**more):
-    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    env = env_without_locale()
     return {**env, "PYTHONPATH": str(ROOT), "COLUMNS": "100", **more}
 
 

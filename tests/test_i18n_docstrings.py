@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
 import subprocess
@@ -29,10 +28,9 @@ from autograder.learner import i18n
 from autograder.learner.registry import load_exercises
 
 from .conftest import ROOT
-from .support import glossary_terms, missing_terms, second_renderings
+from .support import env_without_locale, glossary_terms, missing_terms, second_renderings
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 #: The sprints whose graded helper modules must be translated (the other sprints' may be).
 TRANSLATED_SPRINTS = ("sprint0", "sprint1", "sprint2", "sprint3", "sprint4", "sprint5", "sprint6",
                       "sprint7", "sprint8", "sprint9", "sprint10")
@@ -447,7 +445,7 @@ def releases(tmp_path_factory):
 
 
 def _clean_env(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    clean = env_without_locale()
     return {**clean, **env}
 
 

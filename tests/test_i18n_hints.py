@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
 import subprocess
@@ -29,21 +28,13 @@ from autograder.learner.compare import Tolerance, compare, generic_hints
 from autograder.learner.sandbox_child import SELF
 
 from .conftest import ROOT, make_helpers, plant_mistake
-from .support import glossary_terms, missing_terms, second_renderings
+from .support import env_without_locale, glossary_terms, missing_terms, second_renderings
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-LOCALE_VARS = ("COURSE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 AND_AS_OR_HINT = ("Your gate fires when *either* input is 1: that is OR. Make the bias more "
                   "negative, so only two 1s overcome it.")
 
-
-@pytest.fixture
-def lang(monkeypatch):
-    """Set the message language for one test (``lang("ja")``); nothing else of the locale."""
-    for var in LOCALE_VARS:
-        monkeypatch.delenv(var, raising=False)
-    return lambda value: monkeypatch.setenv("COURSE_LANG", value)
 
 
 def and_as_or(x):
@@ -196,7 +187,7 @@ def test_a_hint_shows_in_japanese_when_the_course_is_japanese(tmp_path, lang):
 
 def test_the_terminal_hint_command_speaks_japanese(tmp_path):
     helpers = make_helpers(tmp_path)
-    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    env = env_without_locale()
     cmd = [sys.executable, "-m", "autograder", "hint", "sprint4.affine", "--helpers", str(helpers)]
     ja = subprocess.run(cmd, cwd=ROOT, env={**env, "COURSE_LANG": "ja"}, capture_output=True,
                         text=True, check=True).stdout
@@ -251,7 +242,7 @@ JA_DETAIL = ("      ケース 3 件中 1 件目 (真理値表): return: "
 def test_a_classic_mistake_checked_from_a_terminal_reads_in_japanese(tmp_path, lang):
     """`COURSE_LANG=ja ./course check sprint1.and_gate` with the AND gate built as OR."""
     pkg = _or_gate_helpers(tmp_path)
-    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS + ("PYTHONPATH",)}
+    env = env_without_locale()
     env["PYTHONPATH"] = str(ROOT)
 
     def check(**more):
