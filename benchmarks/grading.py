@@ -197,15 +197,26 @@ def main(argv=None) -> int:
                            "baseline s | grader s | goal (baseline/cores) | grader CPU s | "
                            "load before / after | notebooks |\n"
                            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-    with open(results, "a", encoding="utf-8") as fh:
-        fh.write(f"| {datetime.now(UTC):%Y-%m-%d} | {len(students)} | "
-                 f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
-                 f"{'-' if base is None else f'{base:.0f}'}{base_note} | "
-                 f"{ours:.0f} | {verdict or '-'} | {cpu:.0f} | {load} | "
-                 f"{'executed' if args.execute_notebooks else 'not executed'} |\n")
+    row = (f"| {datetime.now(UTC):%Y-%m-%d} | {len(students)} | "
+           f"{' '.join(sprints)} | {n_sub} | {cores} | {workers} | "
+           f"{'-' if base is None else f'{base:.0f}'}{base_note} | "
+           f"{ours:.0f} | {verdict or '-'} | {cpu:.0f} | {load} | "
+           f"{'executed' if args.execute_notebooks else 'not executed'} |")
+    results.write_text(with_row(results.read_text(encoding="utf-8"), row), encoding="utf-8")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return code
+
+
+def with_row(text: str, row: str) -> str:
+    """``text`` (the results page) with ``row`` added at the end of its first table, the one
+    whose header starts ``| date |``: the page's later sections and tables stay below it."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| date |"))
+    end = start
+    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+        end += 1
+    return "\n".join(lines[:end + 1] + [row] + lines[end + 1:]) + "\n"
 
 
 def step_table(state_dir: Path) -> str:

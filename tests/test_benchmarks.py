@@ -443,3 +443,15 @@ def test_max_pool_fast_paths_agree_with_a_loop_on_ties(ph, pw, stride, pad, size
     assert np.array_equal(out, expected)
     assert np.allclose(pool.backward(dout), expected_dx, atol=1e-6)
     assert np.allclose(pool.backward(dout), expected_dx, atol=1e-6), "a second backward too"
+
+
+def test_a_grading_row_joins_the_first_table_not_the_end_of_the_page():
+    """The results page has later sections with tables of their own: a new run's row goes at
+    the end of the runs table (appending to the file put it under the last table)."""
+    from benchmarks.grading import with_row
+
+    page = ("# Grading benchmark\n\n| date | students |\n|---|---|\n| 2026-11-23 | 8 |\n\n"
+            "## Per step\n\n| step | s |\n|---|---|\n| feedback | 0.5 |\n")
+    out = with_row(page, "| 2026-12-06 | 12 |").splitlines()
+    assert out[5] == "| 2026-12-06 | 12 |" and out[4] == "| 2026-11-23 | 8 |", out
+    assert out[-1] == "| feedback | 0.5 |" and out.count("| 2026-12-06 | 12 |") == 1
