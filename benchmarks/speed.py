@@ -91,7 +91,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from benchmarks.speed_results import CaseResult, Results, SideResult  # noqa: E402
+from benchmarks.speed_results import CaseResult, Results, SideResult, ratio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -249,9 +249,7 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        if self.ours is None or self.torch is None or not self.torch.figure:
-            return None
-        return self.ours.figure / self.torch.figure
+        return ratio(self.ours, self.torch)
 
     @property
     def status(self) -> str:

@@ -44,6 +44,13 @@ class SideResult:
     rounds: list = field(default_factory=list)
 
 
+def ratio(ours, torch) -> float | None:
+    """Reference ÷ PyTorch of two sides' ``figure`` times, or None when a side is missing."""
+    if ours is None or torch is None or not torch.figure:
+        return None
+    return ours.figure / torch.figure
+
+
 @dataclass
 class CaseResult:
     """One case of a run: the reference (``ours``) against PyTorch (``torch``)."""
@@ -56,9 +63,7 @@ class CaseResult:
     @property
     def ratio(self) -> float | None:
         """Reference ÷ PyTorch of the ``figure`` times, or None when a side is missing."""
-        if self.ours is None or self.torch is None or not self.torch.figure:
-            return None
-        return self.ours.figure / self.torch.figure
+        return ratio(self.ours, self.torch)
 
 
 @dataclass
