@@ -3,7 +3,7 @@ import numpy as np
 
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
-from . import FLOAT32, MUTATION, correct, mistake
+from . import FLOAT32, MUTATION, KeepsInput, correct, mistake
 
 
 # --------------------------------------------------------------------------- MulLayer
@@ -177,11 +177,7 @@ class SigmoidTanh:
 
 
 @mistake("sprint4.sigmoid_layer", hint="Use the layer's output y, not its input x")
-class SigmoidFromInput(Sigmoid):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class SigmoidFromInput(KeepsInput, Sigmoid):
     def backward(self, dout):
         return dout * self.x * (1 - self.x)
 

@@ -6,7 +6,7 @@ from solutions.initializers import _activate
 from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer, RMSProp
 from solutions.regularization import DropConnect, Dropout, Maxout
 
-from . import INT_LABELS, MUTATION, correct, mistake
+from . import INT_LABELS, MUTATION, KeepsInput, correct, mistake
 
 
 # --------------------------------------------------------------------------- SGD
@@ -578,11 +578,7 @@ class MaxoutStrided(Maxout):
 
 
 @mistake("sprint6.maxout", hint="not all of them")
-class MaxoutGradientToTies(Maxout):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class MaxoutGradientToTies(KeepsInput, Maxout):
     def backward(self, dout):
         n, c, *rest = self.x.shape
         grouped = self.x.reshape(n, c // self.pieces, self.pieces, *rest)

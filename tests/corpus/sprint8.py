@@ -5,7 +5,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops, conv_output_size
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
-from . import FLOAT32, correct, mistake, undetectable
+from . import FLOAT32, KeepsInput, correct, mistake, undetectable
 
 
 # --------------------------------------------------------------------------- conv_output_size
@@ -341,11 +341,7 @@ class MaxPoolStrideDefaultsToOne(MaxPool2D):
 
 
 @mistake("sprint8.max_pool2d", hint="give the gradient to the *first* one only")
-class MaxPoolMaskTies(MaxPool2D):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class MaxPoolMaskTies(KeepsInput, MaxPool2D):
     def backward(self, dout):
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
