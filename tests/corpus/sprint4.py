@@ -218,10 +218,8 @@ class AffineBook(Affine):
 
 
 @correct("sprint4.affine")
-class AffineEinsum:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-
+class AffineEinsum(Affine):
+    # the stub's __init__ kept, both methods written with einsum
     def forward(self, x):
         self.shape = x.shape
         self.x2 = x.reshape(len(x), -1)

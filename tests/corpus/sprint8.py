@@ -154,11 +154,8 @@ def backward_loops_keeps_padding(dout, x, W, stride=1, pad=0):
 
 # --------------------------------------------------------------------------- Conv2d
 @correct("sprint8.conv2d")
-class Conv2dEinsumWindows:
-    def __init__(self, W, b, stride=1, pad=0):
-        self.W, self.b, self.stride, self.pad = W, b, stride, pad
-        self.needs_dx = True
-
+class Conv2dEinsumWindows(Conv2d):
+    # the stub's __init__ kept, both methods written with einsum over the windows
     def forward(self, x):
         F, C, FH, FW = self.W.shape
         p, s = self.pad, self.stride
