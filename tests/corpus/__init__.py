@@ -17,8 +17,11 @@ The source of each (without its decorator) is pasted at the end of a copy of the
 module, and the exercise's name is bound to it, as a learner's file would hold it
 (``conftest.plant_mistake`` does the same for the registry's known mistakes). A class entry
 usually subclasses the reference and overrides the method the exercise grades. Code that
-several entries share is a helper of the corpus module, pasted with each entry that uses it;
-each correct entry stays its own way of writing the answer.
+several entries share is a helper of the corpus module (or, across sprints, of this package,
+such as :class:`KeepsInput`), pasted with each entry that uses it; each correct entry stays
+its own way of writing the answer. A known mistake of the registry is registered as it is,
+``mistake("sprint4.add_layer", hint=...)(_AddSingle)``, not copied: the corpus grades it on
+the hidden cases too.
 
 ``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
 hidden cases, :func:`autograder.instructor.trusted.grade_exercises`) in as few helper packages as

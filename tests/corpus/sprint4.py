@@ -1,6 +1,7 @@
 """Sprint 4 (layers for backpropagation): implementations a learner could write."""
 import numpy as np
 
+from autograder.exercises.sprint4 import _AddSingle
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from . import FLOAT32, MUTATION, KeepsInput, correct, mistake
@@ -66,10 +67,9 @@ class AddPassesDoutOn:
         return dout, dout
 
 
-@mistake("sprint4.add_layer", hint="backward returns a pair")
-class AddSingle(AddLayer):
-    def backward(self, dout):
-        return dout
+# the registry's known mistake (one gradient instead of a pair), graded here on the hidden
+# cases too
+mistake("sprint4.add_layer", hint="backward returns a pair")(_AddSingle)
 
 
 @mistake("sprint4.add_layer")
