@@ -8,6 +8,8 @@ The whole corpus is graded once per session, in a few helper packages
 from __future__ import annotations
 
 import functools
+import importlib
+import inspect
 
 import pytest
 
@@ -58,6 +60,24 @@ def test_every_exercise_has_two_correct_implementations_and_a_mistake():
             (correct if e.correct else wrong)[e.exercise] += 1
     thin = [i for i in SPECS if correct[i] < 2 or wrong[i] < 1]
     assert not thin, f"exercises with fewer than 2 correct and 1 wrong implementations: {thin}"
+
+
+def test_a_correct_class_that_subclasses_the_reference_replaces_one_of_its_methods():
+    """Else the reference itself is graded under the entry's name (a misspelt ``def forwad``
+    leaves the reference's ``forward`` in place), and the entry proves nothing."""
+    idle = []
+    for e in ENTRIES:
+        ex = SPECS[e.exercise].exercise
+        reference = getattr(importlib.import_module(f"solutions.{ex.module}"), ex.name)
+        impl = e.implementation
+        if not (e.correct and inspect.isclass(impl) and issubclass(impl, reference)):
+            continue
+        own = {name for cls in impl.__mro__[:impl.__mro__.index(reference)]
+               for name, v in vars(cls).items()
+               if inspect.isfunction(v) and not name.startswith("__")}
+        if not own & set(dir(reference)):
+            idle.append(e.key)
+    assert not idle, f"correct entries that change none of the reference's methods: {idle}"
 
 
 @pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if e.undetectable])
