@@ -1,7 +1,12 @@
 """Sprint 4 (layers for backpropagation): implementations a learner could write."""
 import numpy as np
 
-from autograder.exercises.sprint4 import _AddSingle
+from autograder.exercises.sprint4 import (
+    _AddSingle,
+    _AffineDwTransposed,
+    _MulSwapped,
+    _SoftmaxLossNotAveraged,
+)
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from . import FLOAT32, MUTATION, KeepsInput, correct, mistake
@@ -30,10 +35,7 @@ class MulCopies:
         return np.multiply(dout, y), np.multiply(dout, x)
 
 
-@mistake("sprint4.mul_layer", hint="swaps its inputs")
-class MulNotSwapped(MulLayer):
-    def backward(self, dout):
-        return dout * self.x, dout * self.y
+mistake("sprint4.mul_layer", hint="swaps its inputs")(_MulSwapped)
 
 
 @mistake("sprint4.mul_layer")
@@ -231,12 +233,7 @@ class AffineEinsum(Affine):
         return np.einsum("nm,dm->nd", dout, self.W).reshape(self.shape)
 
 
-@mistake("sprint4.affine", hint="dW = x.T @ dout")
-class AffineDwTransposed(Affine):
-    def backward(self, dout):
-        dx = super().backward(dout)
-        self.dW = dout.T @ self.x
-        return dx
+mistake("sprint4.affine", hint="dW = x.T @ dout")(_AffineDwTransposed)
 
 
 @mistake("sprint4.affine", hint="db sums over the batch, it does not average")
@@ -330,10 +327,7 @@ class SoftmaxLossBook(SoftmaxWithLoss):
         return self.loss
 
 
-@mistake("sprint4.softmax_with_loss", hint="divide by the batch size N")
-class SoftmaxLossNotAveraged(SoftmaxWithLoss):
-    def backward(self, dout=1):
-        return dout * (self.y - self.t)
+mistake("sprint4.softmax_with_loss", hint="divide by the batch size N")(_SoftmaxLossNotAveraged)
 
 
 @mistake("sprint4.softmax_with_loss", xfail=FLOAT32)

@@ -2,6 +2,13 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograder.exercises.sprint8 import (
+    _AveragePoolBackwardNotDivided,
+    _AveragePoolStrideOne,
+    _MaxPoolStrideOne,
+    _size_no_plus_one,
+    _size_true_division,
+)
 from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops, conv_output_size
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
@@ -24,14 +31,10 @@ def conv_size_floor(input_size, filter_size, stride=1, pad=0):
     return int(np.floor(span / stride)) + 1
 
 
-@mistake("sprint8.conv_output_size", hint="Off by one")
-def conv_size_no_plus_one(input_size, filter_size, stride=1, pad=0):
-    return (input_size + 2 * pad - filter_size) // stride
+mistake("sprint8.conv_output_size", hint="Off by one")(_size_no_plus_one)
 
 
-@mistake("sprint8.conv_output_size", hint="integer division")
-def conv_size_true_division(input_size, filter_size, stride=1, pad=0):
-    return (input_size + 2 * pad - filter_size) / stride + 1
+mistake("sprint8.conv_output_size", hint="integer division")(_size_true_division)
 
 
 @mistake("sprint8.conv_output_size")
@@ -331,10 +334,7 @@ class MaxPoolWindows:
         return dxp[:, :, p:p + H, p:p + W]
 
 
-@mistake("sprint8.max_pool2d", hint="stride=None means windows side by side")
-class MaxPoolStrideDefaultsToOne(MaxPool2D):
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+mistake("sprint8.max_pool2d", hint="stride=None means windows side by side")(_MaxPoolStrideOne)
 
 
 @mistake("sprint8.max_pool2d", hint="give the gradient to the *first* one only")
@@ -406,16 +406,12 @@ class AveragePoolOffsets(AveragePool2D):
         return np.mean(views, axis=0).astype(x.dtype)
 
 
-@mistake("sprint8.average_pool2d", hint="divide dout by the window's area")
-class AveragePoolBackwardNotDivided(AveragePool2D):
-    def backward(self, dout):
-        return super().backward(dout) * (self.pool_h * self.pool_w)
+mistake("sprint8.average_pool2d",
+        hint="divide dout by the window's area")(_AveragePoolBackwardNotDivided)
 
 
-@mistake("sprint8.average_pool2d", hint="stride=None means windows side by side")
-class AveragePoolStrideDefaultsToOne(AveragePool2D):
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+mistake("sprint8.average_pool2d",
+        hint="stride=None means windows side by side")(_AveragePoolStrideOne)
 
 
 # --------------------------------------------------------------------------- Flatten
