@@ -2,15 +2,18 @@
 ``EXERCISES`` of :class:`autograder.learner.registry.Exercise`. Grader side only: these modules
 import the reference solutions and generate hidden cases, and never ship to learners.
 
-The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in
-:func:`numbered` and write each title without its number.
+Everything about one exercise stands in the section of the module headed by its id
+(``# ---...--- sprint0.as_column``): its known mistakes, then its declaration,
+``AS_COLUMN = Exercise(...)``. The list at the end only names the declarations, and its order
+is the order of the notebook's problems: wrap it in :func:`numbered` and write each title
+without its number.
 
-A known mistake is declared where its code is, with its hint above it (:func:`hint`), in the
-section of the module headed by its exercise's id; the exercise lists it by name,
-``mistakes=known(_as_row, _as_column_by_transpose)`` (:func:`known`). A known mistake in a
-class subclasses the reference and overrides only what it gets wrong; where that is a line
-or two inside a reference method, :func:`rewritten` makes the subclass from the reference's
-own source with those lines changed (its ``hint=`` is the hint)."""
+A known mistake is declared where its code is, with its hint above it (:func:`hint`); the
+exercise lists it by name, ``mistakes=known(_as_row, _as_column_by_transpose)``
+(:func:`known`). A known mistake in a class subclasses the reference and overrides only what
+it gets wrong; where that is a line or two inside a reference method, :func:`rewritten` makes
+the subclass from the reference's own source with those lines changed (its ``hint=`` is the
+hint)."""
 from __future__ import annotations
 
 import inspect
