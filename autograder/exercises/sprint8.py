@@ -5,8 +5,6 @@ kernels, strides 1 to 3 and paddings 0 to 2, so that a solution right only for s
 stride 1 or no padding fails. Max-pooling cases often hold integer values, so that windows have
 ties (the gradient goes to the *first* maximum only).
 """
-from functools import partial
-
 import numpy as np
 
 from solutions.conv2d import (
@@ -20,7 +18,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from . import hint, known, numbered, rewritten, switched
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -644,17 +642,18 @@ FLATTEN = Exercise(
 
 # ------------------------------------------------------------------------- sprint8.count_parameters
 # count_parameters with one of its slips each, chosen by a keyword
-_count_without_biases = hint(
-    "Count the biases too: one per filter (F) and one per affine unit (M)."
-)(partial(_count_variant, bias=False))
+_count_without_biases = switched(
+    _count_variant, bias=False,
+    hint="Count the biases too: one per filter (F) and one per affine unit (M).")
 
-_count_one_channel = hint(
-    "A filter spans every input channel: a conv layer has F · C · K · K weights (plus F biases)."
-)(partial(_count_variant, channels=False))
+_count_one_channel = switched(
+    _count_variant, channels=False,
+    hint="A filter spans every input channel: a conv layer has F · C · K · K weights (plus F "
+         "biases).")
 
-_count_sizes_off_by_one = hint(
-    "The output sizes are off by one: use conv_output_size, (I + 2P − K) // S + 1."
-)(partial(_count_variant, plus_one=False))
+_count_sizes_off_by_one = switched(
+    _count_variant, plus_one=False,
+    hint="The output sizes are off by one: use conv_output_size, (I + 2P − K) // S + 1.")
 
 
 COUNT_PARAMETERS = Exercise(
@@ -698,18 +697,18 @@ def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=Fa
 
 
 # count_macs with one of its slips each, chosen by a keyword
-_macs_one_position = hint(
-    "A filter's weights are used at every output position: multiply by OH · OW (what you "
-    "counted is the number of weights)."
-)(partial(_macs_variant, positions=False))
+_macs_one_position = switched(
+    _macs_variant, positions=False,
+    hint="A filter's weights are used at every output position: multiply by OH · OW (what you "
+         "counted is the number of weights).")
 
-_macs_one_channel = hint(
-    "Each output value sums over every input channel too: C · K · K products."
-)(partial(_macs_variant, channels=False))
+_macs_one_channel = switched(
+    _macs_variant, channels=False,
+    hint="Each output value sums over every input channel too: C · K · K products.")
 
-_macs_with_bias = hint(
-    "Adding the bias is an addition, not a multiply-add: leave it out."
-)(partial(_macs_variant, bias=True))
+_macs_with_bias = switched(
+    _macs_variant, bias=True,
+    hint="Adding the bias is an addition, not a multiply-add: leave it out.")
 
 
 COUNT_MACS = Exercise(
