@@ -89,6 +89,13 @@ class _Forgets:
         super().update(params, grads)
 
 
+def _eps_inside_the_root(optimizer):
+    """AdaGrad's or RMSProp's update with eps under the square root, sqrt(h + eps)."""
+    return rewritten(optimizer.update, ("(np.sqrt(self.h[key]) + self.eps)",
+                                        "np.sqrt(self.h[key] + self.eps)"),
+                     hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + eps).")
+
+
 # --------------------------------------------------------------------------- optimizer exercises
 def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
     """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
@@ -167,10 +174,7 @@ _AdaGradSumsGradients = rewritten(AdaGrad.update, ("self.h[key] += grads[key] * 
                                   hint="h sums the *squares* of the gradients: h += grad * grad "
                                        "(element-wise).")
 
-_AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"),
-                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
-                                   "eps).")
+_AdaGradEpsInside = _eps_inside_the_root(AdaGrad)
 
 
 @hint("Your first step is right but the next ones are too big: create h only on the first call and "
@@ -211,10 +215,7 @@ _RMSPropNotSquared = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[k
                                hint="h averages the *squared* gradients: h ← ρh + (1 - ρ) grad * "
                                     "grad (element-wise), not the gradients themselves.")
 
-_RMSPropEpsInside = rewritten(RMSProp.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"),
-                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
-                                   "eps).")
+_RMSPropEpsInside = _eps_inside_the_root(RMSProp)
 
 # h = ρ h + g²: the new square is not weighted by 1 - ρ
 _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
