@@ -6,7 +6,7 @@ from solutions.forward import forward_general, init_network
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case
-from . import hint, known, numbered
+from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")
 
@@ -366,60 +366,25 @@ FORWARD = Exercise(
 
 
 # -------------------------------------------------------------------------- sprint2.forward_general
-@hint("With output=\"softmax\" the last layer's scores go through softmax: apply "
-      "OUTPUT_FUNCTIONS[output] to the last layer.")
-def _general_ignores_output(network, x, output="identity", hidden="sigmoid"):
-    h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
-    n_layers = sum(1 for key in network if key.startswith("W"))
-    z = np.asarray(x, dtype=float)
-    for i in range(1, n_layers + 1):
-        a = z @ network[f"W{i}"] + network[f"b{i}"]
-        z = h(a) if i < n_layers else a
-    return z
+_general_ignores_output = rewritten(
+    forward_general, ("else OUTPUT_FUNCTIONS[output](a)", "else a"),
+    hint="With output=\"softmax\" the last layer's scores go through softmax: apply "
+         "OUTPUT_FUNCTIONS[output] to the last layer.")
 
+_general_ignores_hidden = rewritten(
+    forward_general, ("HIDDEN_ACTIVATIONS[hidden](a) if", "HIDDEN_ACTIVATIONS[\"sigmoid\"](a) if"),
+    hint="The hidden layers use the activation named by `hidden` (HIDDEN_ACTIVATIONS[hidden]), not "
+         "always the sigmoid.")
 
-@hint("The hidden layers use the activation named by `hidden` (HIDDEN_ACTIVATIONS[hidden]), not "
-      "always the sigmoid.")
-def _general_ignores_hidden(network, x, output="identity", hidden="sigmoid"):
-    n_layers = sum(1 for key in network if key.startswith("W"))
-    z = np.asarray(x, dtype=float)
-    for i in range(1, n_layers + 1):
-        a = z @ network[f"W{i}"] + network[f"b{i}"]
-        if i < n_layers:
-            z = sigmoid(a)
-        elif output == "softmax":
-            e = np.exp(a - np.max(a, axis=-1, keepdims=True))
-            z = e / np.sum(e, axis=-1, keepdims=True)
-        else:
-            z = a
-    return z
+_general_hidden_on_output = rewritten(
+    forward_general, ("OUTPUT_FUNCTIONS[output](a)",
+                      "OUTPUT_FUNCTIONS[output](HIDDEN_ACTIVATIONS[hidden](a))"),
+    hint="The last layer gets only the output function, not the hidden activation as well.")
 
-
-@hint("The last layer gets only the output function, not the hidden activation as well.")
-def _general_hidden_on_output(network, x, output="identity", hidden="sigmoid"):
-    h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
-    n_layers = sum(1 for key in network if key.startswith("W"))
-    z = np.asarray(x, dtype=float)
-    for i in range(1, n_layers + 1):
-        z = h(z @ network[f"W{i}"] + network[f"b{i}"])
-    if output == "softmax":
-        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-        z = e / np.sum(e, axis=-1, keepdims=True)
-    return z
-
-
-@hint("Count the layers from the dict (the number of W keys): a network may have 1, 2, 4 ... "
-      "layers, not always 3.")
-def _general_three_layers(network, x, output="identity", hidden="sigmoid"):
-    h = {"sigmoid": sigmoid, "relu": lambda a: np.maximum(0, a), "tanh": np.tanh}[hidden]
-    z = np.asarray(x, dtype=float)
-    for i in range(1, 4):
-        a = z @ network[f"W{i}"] + network[f"b{i}"]
-        z = h(a) if i < 3 else a
-    if output == "softmax":
-        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-        z = e / np.sum(e, axis=-1, keepdims=True)
-    return z
+_general_three_layers = rewritten(
+    forward_general, ('sum(1 for key in network if key.startswith("W"))', "3"),
+    hint="Count the layers from the dict (the number of W keys): a network may have 1, 2, 4 ... "
+         "layers, not always 3.")
 
 
 FORWARD_GENERAL = Exercise(
