@@ -1,7 +1,7 @@
 """Sprint 2, the neural-network forward pass: exercises, cases and known mistakes."""
 import numpy as np
 
-from solutions.activations import sigmoid
+from solutions.activations import sigmoid, softmax
 from solutions.forward import forward_general, init_network
 
 from ..learner.compare import Tolerance
@@ -261,43 +261,34 @@ TANH_GRAD = Exercise(
 
 
 # --------------------------------------------------------------------------- sprint2.softmax
-@hint("np.exp overflows to inf above about 709 and inf / inf is nan: subtract each row's maximum "
-      "before np.exp (np.max(x, axis=-1, keepdims=True)); softmax(a - C) equals softmax(a).")
-def _softmax_without_max(x):
-    e = np.exp(np.asarray(x, dtype=float))
-    return e / np.sum(e, axis=-1, keepdims=True)
+_softmax_without_max = rewritten(
+    softmax, ("x - np.max(x, axis=-1, keepdims=True)", "x"),
+    hint="np.exp overflows to inf above about 709 and inf / inf is nan: subtract each row's "
+         "maximum before np.exp (np.max(x, axis=-1, keepdims=True)); softmax(a - C) equals "
+         "softmax(a).")
 
+_softmax_global_max = rewritten(
+    softmax, ("x - np.max(x, axis=-1, keepdims=True)", "x - np.max(x)"),
+    hint="Subtract each row's own maximum, np.max(x, axis=-1, keepdims=True), not the maximum of "
+         "the whole batch: a row far below it underflows to 0 / 0 = nan.")
 
-@hint("Subtract each row's own maximum, np.max(x, axis=-1, keepdims=True), not the maximum of the "
-      "whole batch: a row far below it underflows to 0 / 0 = nan.")
-def _softmax_global_max(x):
-    x = np.asarray(x, dtype=float)
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e, axis=-1, keepdims=True)
+_softmax_whole_batch = rewritten(
+    softmax, ("x - np.max(x, axis=-1, keepdims=True)", "x - np.max(x)"),
+    ("np.sum(e, axis=-1, keepdims=True)", "np.sum(e)"),
+    hint="You normalised over the whole batch: each row (one sample) must sum to 1, so sum with "
+         "axis=-1, keepdims=True.")
 
+_softmax_axis0 = rewritten(
+    softmax, ("x - np.max(x, axis=-1, keepdims=True)", "x - np.max(x, axis=0, keepdims=True)"),
+    ("np.sum(e, axis=-1, keepdims=True)", "np.sum(e, axis=0, keepdims=True)"),
+    hint="You normalised each column: the classes are the last axis, so take the max and the sum "
+         "with axis=-1 (each row sums to 1), not axis=0.")
 
-@hint("You normalised over the whole batch: each row (one sample) must sum to 1, so sum with "
-      "axis=-1, keepdims=True.")
-def _softmax_whole_batch(x):
-    x = np.asarray(x, dtype=float)
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e)
-
-
-@hint("You normalised each column: the classes are the last axis, so take the max and the sum with "
-      "axis=-1 (each row sums to 1), not axis=0.")
-def _softmax_axis0(x):
-    x = np.asarray(x, dtype=float)
-    e = np.exp(x - np.max(x, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
-
-
-@hint("np.max(x, axis=-1) has shape (N,), which broadcasts along the wrong axis of (N, D): add "
-      "keepdims=True (shape (N, 1)) to the max and to the sum.")
-def _softmax_no_keepdims(x):
-    x = np.asarray(x, dtype=float)
-    e = np.exp(x - np.max(x, axis=-1))
-    return e / np.sum(e, axis=-1)
+_softmax_no_keepdims = rewritten(
+    softmax, ("x - np.max(x, axis=-1, keepdims=True)", "x - np.max(x, axis=-1)"),
+    ("np.sum(e, axis=-1, keepdims=True)", "np.sum(e, axis=-1)"),
+    hint="np.max(x, axis=-1) has shape (N,), which broadcasts along the wrong axis of (N, D): add "
+         "keepdims=True (shape (N, 1)) to the max and to the sum.")
 
 
 SOFTMAX = Exercise(
