@@ -159,8 +159,8 @@ def _and_as_or(x):
 
 
 AND_GATE = _gate("AND", "the AND gate",
-      edge_cases=[_FLOAT_TABLE],
-      mistakes=known(_and_as_or))
+                 edge_cases=[_FLOAT_TABLE],
+                 mistakes=known(_and_as_or))
 
 
 # --------------------------------------------------------------------------- sprint1.nand_gate
@@ -178,8 +178,8 @@ def _nand_as_nor(x):
 
 
 NAND_GATE = _gate("NAND", "the NAND gate",
-      edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
-      mistakes=known(_nand_weights_positive, _nand_as_nor))
+                  edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
+                  mistakes=known(_nand_weights_positive, _nand_as_nor))
 
 
 # --------------------------------------------------------------------------- sprint1.or_gate
@@ -196,8 +196,8 @@ def _or_bias_positive(x):
 
 
 OR_GATE = _gate("OR", "the OR gate",
-      edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
-      mistakes=known(_or_as_and, _or_bias_positive))
+                edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
+                mistakes=known(_or_as_and, _or_bias_positive))
 
 
 # --------------------------------------------------------------------------- sprint1.xor_gate
@@ -213,9 +213,9 @@ def _xor_output_nand(x):
 
 
 XOR_GATE = _gate("XOR", "XOR from stacked gates", points=2,
-      edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
-                  case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
-      mistakes=known(_xor_as_or, _xor_output_nand))
+                 edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
+                             case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
+                 mistakes=known(_xor_as_or, _xor_output_nand))
 
 
 # --------------------------------------------------------------------------- sprint1.perceptron
