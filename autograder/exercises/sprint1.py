@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.perceptron import NAND, OR, Perceptron, step_function
+from solutions.perceptron import AND, NAND, OR, Perceptron, step_function
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
@@ -152,10 +152,9 @@ _FLOAT_TABLE = case(TRUTH_INPUTS.astype(float), label="float inputs")
 
 
 # --------------------------------------------------------------------------- sprint1.and_gate
-@hint("Your gate fires when *either* input is 1: that is OR. Make the bias more negative, so only "
-      "two 1s overcome it.")
-def _and_as_or(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.2)
+_and_as_or = rewritten(AND, ("np.array([0.5, 0.5]), -0.7", "np.array([0.5, 0.5]), -0.2"),
+                       hint="Your gate fires when *either* input is 1: that is OR. Make the bias "
+                            "more negative, so only two 1s overcome it.")
 
 
 AND_GATE = _gate("AND", "the AND gate",
@@ -164,17 +163,16 @@ AND_GATE = _gate("AND", "the AND gate",
 
 
 # --------------------------------------------------------------------------- sprint1.nand_gate
-@hint("Your gate outputs 1 even for (1, 1): with positive weights the inputs can only push the sum "
-      "up. NAND is AND with every sign flipped: negative weights (e.g. -0.5, -0.5) and a positive "
-      "bias (e.g. 0.7).")
-def _nand_weights_positive(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.7)
+_nand_weights_positive = rewritten(
+    NAND, ("np.array([-0.5, -0.5]), 0.7", "np.array([0.5, 0.5]), 0.7"),
+    hint="Your gate outputs 1 even for (1, 1): with positive weights the inputs can only push the "
+         "sum up. NAND is AND with every sign flipped: negative weights (e.g. -0.5, -0.5) and a "
+         "positive bias (e.g. 0.7).")
 
-
-@hint("Your gate turns off as soon as one input is 1: that is NOR. Make the bias larger than one "
-      "weight's pull (e.g. 0.7 with weights -0.5), so only two 1s bring the sum below 0.")
-def _nand_as_nor(x):
-    return step_function(np.asarray(x) @ np.array([-0.5, -0.5]) + 0.2)
+_nand_as_nor = rewritten(
+    NAND, ("np.array([-0.5, -0.5]), 0.7", "np.array([-0.5, -0.5]), 0.2"),
+    hint="Your gate turns off as soon as one input is 1: that is NOR. Make the bias larger than "
+         "one weight's pull (e.g. 0.7 with weights -0.5), so only two 1s bring the sum below 0.")
 
 
 NAND_GATE = _gate("NAND", "the NAND gate",
@@ -183,16 +181,13 @@ NAND_GATE = _gate("NAND", "the NAND gate",
 
 
 # --------------------------------------------------------------------------- sprint1.or_gate
-@hint("Your gate fires only when both inputs are 1: that is AND. Make the bias less negative, so a "
-      "single 1 is enough.")
-def _or_as_and(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.7)
+_or_as_and = rewritten(OR, ("np.array([0.5, 0.5]), -0.2", "np.array([0.5, 0.5]), -0.7"),
+                       hint="Your gate fires only when both inputs are 1: that is AND. Make the "
+                            "bias less negative, so a single 1 is enough.")
 
-
-@hint("(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias must not be "
-      "positive (e.g. -0.2 with weights 0.5).")
-def _or_bias_positive(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.2)
+_or_bias_positive = rewritten(OR, ("np.array([0.5, 0.5]), -0.2", "np.array([0.5, 0.5]), 0.2"),
+                              hint="(0, 0) must give 0: with both inputs 0 only the bias is left, "
+                                   "so the bias must not be positive (e.g. -0.2 with weights 0.5).")
 
 
 OR_GATE = _gate("OR", "the OR gate",
