@@ -356,70 +356,6 @@ ADD_WEIGHT_DECAY = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- sprint9.save_network
-def _random_network(rng):
-    params = _random_params(rng)
-    config = {"input_size": int(rng.integers(1, 50)),
-              "hidden_sizes": [int(v) for v in rng.integers(1, 20, size=int(rng.integers(1, 4)))],
-              "activation": str(rng.choice(["relu", "sigmoid"])),
-              "weight_decay": float(rng.choice([0.0, 0.01])),
-              "use_batchnorm": bool(rng.random() < 0.5)}
-    return params, config
-
-
-def _random_save_case(rng):
-    params, config = _random_network(rng)
-    return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
-
-
-# save_network and load_network are graded on the same checkpoints, exactly
-_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
-                    tol=EXACT)
-_FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
-                    label="float32 parameters and a CNN's settings")
-
-
-@hint('Store each parameter under "params/" + its key, so the loader can tell parameters from the '
-      'config.')
-def _save_without_prefix(params, config):
-    return {**{k: np.asarray(v) for k, v in params.items()}, "config": config}
-
-
-@hint('Save the settings too, as JSON text under "config": np.array(json.dumps(config)).')
-def _save_without_config(params, config):
-    return {"params/" + k: np.asarray(v) for k, v in params.items()}
-
-
-SAVE_NETWORK = Exercise(
-    id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
-    title="saving a network (save_network)",
-    examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
-                   label="the docstring's example"), _FLOAT32_CNN],
-    mistakes=known(_save_without_prefix, _save_without_config),
-)
-
-
-# --------------------------------------------------------------------------- sprint9.load_network
-@hint('Return the parameters under their own keys: strip the "params/" prefix '
-      '(name[len("params/"):]).')
-def _load_keeps_prefix(params, config):
-    return {"params/" + k: np.asarray(v) for k, v in params.items()}, config
-
-
-@hint('Decode the settings: json.loads(str(f["config"])) gives the dict back.')
-def _load_config_as_text(params, config):
-    return {k: np.asarray(v) for k, v in params.items()}, json.dumps(config)
-
-
-LOAD_NETWORK = Exercise(
-    id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
-    title="loading a network (load_network)",
-    examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
-                   label="the docstring's example"), _FLOAT32_CNN],
-    mistakes=known(_load_keeps_prefix, _load_config_as_text),
-)
-
-
 # --------------------------------------------------------------------------- sprint9.standardizer
 @hint("transform must use the mean and std fitted on the training data (self.mean, self.std), not "
       "statistics of the data it is given.")
@@ -629,6 +565,70 @@ LOG_UNIFORM = Exercise(
     generate=_random_log_uniform_case, n_public=2, n_hidden=8,
     tol=Tolerance(rtol=1e-9, atol=0),
     mistakes=known(_log_uniform_linear, _log_uniform_exp_of_bounds, _log_uniform_natural),
+)
+
+
+# --------------------------------------------------------------------------- sprint9.save_network
+def _random_network(rng):
+    params = _random_params(rng)
+    config = {"input_size": int(rng.integers(1, 50)),
+              "hidden_sizes": [int(v) for v in rng.integers(1, 20, size=int(rng.integers(1, 4)))],
+              "activation": str(rng.choice(["relu", "sigmoid"])),
+              "weight_decay": float(rng.choice([0.0, 0.01])),
+              "use_batchnorm": bool(rng.random() < 0.5)}
+    return params, config
+
+
+def _random_save_case(rng):
+    params, config = _random_network(rng)
+    return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
+
+
+# save_network and load_network are graded on the same checkpoints, exactly
+_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
+                    tol=EXACT)
+_FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
+                    label="float32 parameters and a CNN's settings")
+
+
+@hint('Store each parameter under "params/" + its key, so the loader can tell parameters from the '
+      'config.')
+def _save_without_prefix(params, config):
+    return {**{k: np.asarray(v) for k, v in params.items()}, "config": config}
+
+
+@hint('Save the settings too, as JSON text under "config": np.array(json.dumps(config)).')
+def _save_without_config(params, config):
+    return {"params/" + k: np.asarray(v) for k, v in params.items()}
+
+
+SAVE_NETWORK = Exercise(
+    id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
+    title="saving a network (save_network)",
+    examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
+                   label="the docstring's example"), _FLOAT32_CNN],
+    mistakes=known(_save_without_prefix, _save_without_config),
+)
+
+
+# --------------------------------------------------------------------------- sprint9.load_network
+@hint('Return the parameters under their own keys: strip the "params/" prefix '
+      '(name[len("params/"):]).')
+def _load_keeps_prefix(params, config):
+    return {"params/" + k: np.asarray(v) for k, v in params.items()}, config
+
+
+@hint('Decode the settings: json.loads(str(f["config"])) gives the dict back.')
+def _load_config_as_text(params, config):
+    return {k: np.asarray(v) for k, v in params.items()}, json.dumps(config)
+
+
+LOAD_NETWORK = Exercise(
+    id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
+    title="loading a network (load_network)",
+    examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
+                   label="the docstring's example"), _FLOAT32_CNN],
+    mistakes=known(_load_keeps_prefix, _load_config_as_text),
 )
 
 
