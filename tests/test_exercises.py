@@ -151,12 +151,12 @@ def test_every_known_mistake_is_declared_under_its_exercise_id():
 def test_every_exercise_is_declared_at_the_end_of_its_own_section():
     """Everything about one exercise is read in one place: its declaration is bound to a
     module-level name (``SOFTMAX = Exercise(...)``) in the section headed by its id (after
-    its known mistakes, which it names), and the list at the end only names the
-    declarations."""
+    its known mistakes, which it names), the sections follow the problems' order, and the
+    list at the end only names the declarations."""
     import importlib
     import re
 
-    misplaced = []
+    misplaced, lines_of = [], {}
     for e in EXERCISES:
         sprint = e.id.split(".")[0]
         module = importlib.import_module(f"autograder.exercises.{sprint}")
@@ -172,7 +172,10 @@ def test_every_exercise_is_declared_at_the_end_of_its_own_section():
                         if line.startswith("# ---")), None)
         if section != e.id:
             misplaced.append(f"{e.id}: {names[0]} under {section}, line {at + 1}")
+        lines_of.setdefault(sprint, []).append(at)
     assert not misplaced, misplaced
+    unordered = [sprint for sprint, at in lines_of.items() if at != sorted(at)]
+    assert not unordered, f"declared out of the problems' order in {unordered}"
 
 
 def test_a_function_rewritten_from_the_reference_is_a_function():
