@@ -7,6 +7,8 @@ import shutil
 import stat
 from pathlib import Path
 
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from ..trusted import trusted_text
 from .submission import Submission
 from .text import capped, shown
@@ -49,8 +51,8 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
         elif cell.cell_type == "code":
             cut += _cap_outputs(cell)
     if cut:
-        sub.note(f"{cut} output(s) of the notebook cut to {MAX_OUTPUT_CHARS} characters "
-                 "in the feedback")
+        sub.note(Note.of(N_("{count} output(s) of the notebook cut to {limit} characters in "
+                            "the feedback"), count=cut, limit=MAX_OUTPUT_CHARS))
     missing = [spec for spec in sub.sprint.exercises if spec.grade_id not in seen]
     if missing:  # a deleted check cell: put it back at the end, with its result
         for spec in missing:
@@ -63,9 +65,9 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
                                        text=capped(trusted_text(by_id[spec.grade_id]),
                                                    MAX_OUTPUT_CHARS))]
             nb.cells.append(cell)
-        sub.note("check cell(s) deleted from the notebook: "
-                 f"{', '.join(s.id for s in missing)} (put back at the end of the feedback; "
-                 "the helper code is graded all the same)")
+        sub.note(Note.of(N_("check cell(s) deleted from the notebook: {exercises} (put back "
+                            "at the end of the feedback; the helper code is graded all the "
+                            "same)"), exercises=", ".join(s.id for s in missing)))
     nbformat.write(nb, str(path))
     path.chmod(mode)
 
@@ -131,6 +133,7 @@ def regular_only(folder: Path, sub: Submission) -> None:
             path = os.path.join(dirpath, name)
             if not (stat.S_ISDIR(os.lstat(path).st_mode) or stat.S_ISREG(os.lstat(path).st_mode)):
                 os.unlink(path)
-                sub.note(f"{shown(os.path.relpath(path, folder))} in the autograded folder was "
-                         "not a regular file: removed before feedback")
+                sub.note(Note.of(N_("{file} in the autograded folder was not a regular "
+                                    "file: removed before feedback"),
+                                 file=shown(os.path.relpath(path, folder))))
         dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]
