@@ -96,3 +96,16 @@ def test_the_command_lines_errors_in_japanese(command):
                           timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert ": エラー: " in proc.stderr and "error:" not in proc.stderr, proc.stderr
+
+
+def test_the_promote_confirmation_follows_the_course_language(lang, tmp_path):
+    from autograder.instructor.mistake_groups import promoted_text
+
+    path = tmp_path / "mistakes" / "sprint1.xor-g1.py"
+    lang("en")
+    assert promoted_text(path).startswith(f"wrote {path}: a learner's function as a known "
+                                          "mistake with your hint.\nRead it line by line")
+    lang("ja")
+    text = promoted_text(path)
+    assert text.startswith(f"{path} を書き出しました: ") and "よくある間違い" in text
+    assert len(text.splitlines()) == 2 and not re.search(r"\b(wrote|Read)\b", text)
