@@ -309,6 +309,11 @@ def test_a_japanese_run_notes_in_japanese_and_an_old_state_file_resumes(lang, tm
     text = (out / TEXT_FILE).read_text(encoding="utf-8")
     line = f"  bob/{sprint}: helpers/{module.name} に構文エラーがあります（"
     assert line in text and "syntax error" not in text, text
+    feedback = next((out / "feedback" / "bob" / sprint).glob("*.html")).read_text("utf-8")
+    assert "この提出についての採点器からの注意" in feedback
+    assert f"- helpers/{module.name} に構文エラーがあります（" in feedback
+    ann = next((out / "feedback" / "ann" / sprint).glob("*.html")).read_text("utf-8")
+    assert "採点器からの注意" not in ann                     # no notes: no notes cell
     record = load_summary(out)
     assert record.problems[0].note.message.startswith("helpers/{file} has a syntax error")
     assert record.problems[0].note.render("en").startswith(
@@ -326,3 +331,26 @@ def test_a_japanese_run_notes_in_japanese_and_an_old_state_file_resumes(lang, tm
     assert [p.note.literal for p in again.problems] == [True]
     assert f"  bob/{sprint}: helpers/{module.name} has a syntax error (line " in \
         printed.getvalue()
+
+
+# --------------------------------------------------------------------------- the feedback
+def test_the_feedbacks_notes_cell_shows_learner_text_as_text(lang):
+    """Attack: a note's value holds the learner's HTML and markdown (an exception's message
+    from a public case). The notes are a code cell's text output: escaped in the page."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from autograder.instructor.grading.feedback import NOTES_KEY, _notes_cell
+
+    sub = Submission("bob", SPRINT, None)
+    evil = "<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    sub.note(Note.of(i18n.N_("{exercise}: {verdict}"), exercise="sprint1.and_gate",
+                     verdict=Outcome("error", case=1, of=2, detail=evil)))
+    lang("ja")
+    cell = _notes_cell(sub)
+    assert cell.metadata[NOTES_KEY] is True
+    assert cell.outputs[0]["text"].startswith("この提出についての採点器からの注意:\n- ")
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

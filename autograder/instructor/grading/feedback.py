@@ -1,5 +1,6 @@
-"""The autograded notebook's check cells and the feedback page: trusted results, capped
-and sanitised outputs, nothing but the page in the feedback folder."""
+"""The autograded notebook's check cells and the feedback page: trusted results, the
+grader's notes on the submission, capped and sanitised outputs, nothing but the page in the
+feedback folder."""
 from __future__ import annotations
 
 import os
@@ -7,7 +8,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from ...learner.i18n import N_
+from ...learner.i18n import N_, _
 from ...learner.notes import Note
 from ..trusted import trusted_text
 from .submission import Submission
@@ -68,8 +69,31 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
         sub.note(Note.of(N_("check cell(s) deleted from the notebook: {exercises} (put back "
                             "at the end of the feedback; the helper code is graded all the "
                             "same)"), exercises=", ".join(s.id for s in missing)))
+    # the grader's notes first (a cell of the learner's posing as them is left out)
+    nb.cells = ([_notes_cell(sub)] if sub.problems else []) + [
+        c for c in nb.cells if not c.get("metadata", {}).get(NOTES_KEY)]
     nbformat.write(nb, str(path))
     path.chmod(mode)
+
+
+#: The metadata key of the cell :func:`_notes_cell` adds at the top of the autograded notebook.
+NOTES_KEY = "course_grader_notes"
+
+
+def _notes_cell(sub: Submission):
+    """A cell for the top of the feedback: the grader's notes on the submission (a syntax
+    error, a missing module, files left out...), in the course's language. They are the
+    output of a code cell, shown as text: a note's values (file names, Python's messages)
+    are never read as markdown or HTML."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    title = _("The grader's notes on this submission")
+    cell = new_code_cell(f"# {title}")
+    cell.metadata[NOTES_KEY] = True
+    text = "\n".join([f"{title}:", *(f"- {note.render()}" for note in sub.problems)])
+    cell.outputs = [new_output("stream", name="stdout",
+                               text=capped(text, MAX_OUTPUT_CHARS) + "\n")]
+    return cell
 
 
 def _cap_outputs(cell) -> int:
