@@ -354,3 +354,28 @@ def test_the_feedbacks_notes_cell_shows_learner_text_as_text(lang):
     html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_learners_results_page_shows_their_own_notes_in_the_language(tmp_path, lang,
+                                                                       language):
+    """The class report's result page of dan/sprint1 lists the grader's notes on that
+    submission (escaped), in the course's language; nobody else's page shows them."""
+    from autograder.instructor import report
+
+    from .support import write_grading_dir
+
+    grading = write_grading_dir(tmp_path)
+    record = load_summary(grading)
+    record.problems = [Problem("dan/sprint1", intake.compile_note("<b>x</b>.py", BROKEN)),
+                       Problem("", Note.text("zed: a symbolic link, not graded"))]
+    write_summary(grading, record)
+    lang(language)
+    pages = {p.relative_to(grading / "results").as_posix(): p.read_text("utf-8")
+             for p in report.write_report(grading)["pages"]}
+    dan = pages.pop("dan/sprint1.html")
+    shown = re.search(r'<pre id="notes">(.*?)</pre>', dan, re.S).group(1)
+    words = {"en": "has a syntax error (line 1: ", "ja": "に構文エラーがあります（1 行目: "}
+    assert shown.startswith("- helpers/&lt;b&gt;x&lt;/b&gt;.py " + words[language]), shown
+    assert words["ja" if language == "en" else "en"] not in dan
+    assert not any('id="notes"' in page for page in pages.values())
