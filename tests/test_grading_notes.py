@@ -379,3 +379,34 @@ def test_a_learners_results_page_shows_their_own_notes_in_the_language(tmp_path,
     assert shown.startswith("- helpers/&lt;b&gt;x&lt;/b&gt;.py " + words[language]), shown
     assert words["ja" if language == "en" else "en"] not in dan
     assert not any('id="notes"' in page for page in pages.values())
+
+
+@pytest.mark.parametrize("template", ["{file.__class__}", "{file[0]}", "{file!r}",
+                                      "{file:>30}", "{0}", "{}", "{file"])
+def test_only_plain_placeholders_are_formatted(template, lang):
+    """A template reaching into its values (attributes, indexes, conversions, format specs)
+    is never formatted: the message is shown with its values beside it."""
+    lang("en")
+    shown = Note(template, {"file": "a.py"}).render()
+    assert shown == f"{template} file=a.py"
+    assert "<class" not in shown
+
+
+@pytest.mark.parametrize("bundle_lang, words", [
+    ("ja", "自動採点器はこの提出を採点できませんでした（GradescopeError）。"
+           "講師に知らせてください。"),
+    ("en", "The autograder could not grade this submission (GradescopeError). Please tell "
+           "your instructor.")])
+def test_a_failed_gradescope_grading_says_so_in_the_bundles_language(tmp_path, lang,
+                                                                     bundle_lang, words):
+    from autograder.instructor import gradescope
+
+    lang("ja" if bundle_lang == "en" else "en")         # the bundle's language wins
+    root = tmp_path / "autograder"
+    for name in ("source", "submission"):
+        (root / name).mkdir(parents=True)
+    (root / "source" / "config.json").write_text(json.dumps(
+        {"sprint": "sprint99", "salt": "s", "timeout": None, "lang": bundle_lang}))
+    assert gradescope.run(root) == 1
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["output"] == words and results["score"] == 0

@@ -537,7 +537,16 @@ def _outer_timeout(root: Path) -> float:
     return float(value)
 
 
-def _failed(text: str) -> dict:
+def _failed(root: Path, why: Note) -> dict:
+    """results.json when grading failed: 0 points and ``why``, in the bundle's language."""
+    try:
+        config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    lang = config.get("lang") if isinstance(config, dict) else None
+    with speaking(lang if isinstance(lang, str) else None):
+        text = _("The autograder could not grade this submission ({why}). Please tell your "
+                 "instructor.").format(why=why.render())
     return {"score": 0.0, "output": text, "tests": []}
 
 
@@ -569,8 +578,7 @@ def run(root: Path) -> int:
                 results, code = grade_submission(root), 0
             except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json
                 traceback.print_exc()   # the instructor sees it (stdout is hidden)
-                results = _failed("The autograder could not grade this submission "
-                                  f"({type(exc).__name__}). Please tell your instructor.")
+                results = _failed(root, Note.text(type(exc).__name__))
             Path(inner).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
         finally:
             sys.stdout.flush()
@@ -601,8 +609,9 @@ def run(root: Path) -> int:
         why = (f"took longer than {limit:g} s" if status is None
                else "ended without a result")
         print(f"grading {why}", file=sys.stderr)
-        results = _failed(f"The autograder could not grade this submission (grading {why}). "
-                          "Please tell your instructor.")
+        results = _failed(root, Note.of(N_("grading took longer than {seconds} s"),
+                                        seconds=f"{limit:g}") if status is None else
+                          Note.of(N_("grading ended without a result")))
         code = 1
     else:
         code = 0 if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 1

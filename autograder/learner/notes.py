@@ -60,10 +60,11 @@ class Note:
             return self.message
         values = {k: _shown(v) for k, v in self.values.items()}
         for template in (_(self.message), self.message):
-            try:
-                return template.format_map(values)
-            except (KeyError, IndexError, ValueError, AttributeError):
-                continue       # a translation that names another placeholder: the English
+            if _plain(template):
+                try:
+                    return template.format_map(values)
+                except (KeyError, IndexError, ValueError):
+                    pass       # a translation that names another placeholder: the English
         return " ".join([self.message, *(f"{k}={v}" for k, v in values.items())])
 
     # ------------------------------------------------------------------ storing
@@ -84,6 +85,18 @@ class Note:
             raise ValueError(f"not a note: {str(doc)[:80]!r}")
         return cls(doc["message"], {str(k): _value_from_json(v)
                                     for k, v in doc.get("values", {}).items()})
+
+
+def _plain(template: str) -> bool:
+    """Whether ``template``'s fields are plain names (``{file}``): no attribute, index,
+    conversion or format spec, so formatting it can only insert the values as they are."""
+    import string
+
+    try:
+        return all(name is None or (name.isidentifier() and not spec and conversion is None)
+                   for _, name, spec, conversion in string.Formatter().parse(template))
+    except ValueError:          # an unmatched brace
+        return False
 
 
 def _shown(value) -> str:
