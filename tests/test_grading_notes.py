@@ -299,7 +299,10 @@ def test_a_japanese_run_notes_in_japanese_and_an_old_state_file_resumes(lang, tm
     for name in ("ann", "bob"):
         shutil.copytree(release, submitted / name / sprint)
         make_helpers(submitted / name / sprint)
-    module = sorted((submitted / "bob" / sprint / "helpers").glob("*.py"))[0]
+    from autograder.learner.registry import load_exercises
+
+    spec = load_exercises({sprint})[0]
+    module = submitted / "bob" / sprint / "helpers" / f"{spec.module}.py"
     module.write_bytes(module.read_bytes() + b"\n\ndef broken(:\n    pass\n")
     out = tmp_path / "course"
     lang("ja")
@@ -315,6 +318,7 @@ def test_a_japanese_run_notes_in_japanese_and_an_old_state_file_resumes(lang, tm
     ann = next((out / "feedback" / "ann" / sprint).glob("*.html")).read_text("utf-8")
     assert "採点器からの注意" not in ann                     # no notes: no notes cell
     record = load_summary(out)
+    assert record.score_of("bob", sprint).score == 0 < record.score_of("ann", sprint).score
     assert record.problems[0].note.message.startswith("helpers/{file} has a syntax error")
     assert record.problems[0].note.render("en").startswith(
         f"helpers/{module.name} has a syntax error (line ")
