@@ -44,6 +44,8 @@ ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py")
                  if not os.environ.get("HOSTILE_ONLY")
                  or p.stem in os.environ["HOSTILE_ONLY"].split(","))
 STUDENT_TIMEOUT = 300.0   # wall clock per student: generous, the machine may be shared
+EXERCISE_TIMEOUT = 2      # per exercise child: the honest one needs about 0.2 s under load;
+#                           hang_forever spins in every child until this cuts it
 CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 60 s)
 SECRET_TEXT = "OUTSIDE-FILE-CONTENT-ONLY-ROOT-MAY-READ"
 
@@ -137,7 +139,8 @@ def hostile(request, tmp_path_factory):
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
         started = time.perf_counter()
-        code = grading.grade(submitted, out, salt="hostile", timeout=4, sprints=[SPRINT],
+        code = grading.grade(submitted, out, salt="hostile", timeout=EXERCISE_TIMEOUT,
+                             sprints=[SPRINT],
                              repo=repo, stream=summary, workers=2,
                              student_timeout=STUDENT_TIMEOUT, progress=False,
                              execute_notebooks=mode == "executed")
