@@ -165,8 +165,8 @@ def _start(tmp_path, *args, **env) -> list:
     python.chmod(0o755)
     digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()[:16]
     (course / ".venv" / f".installed-{digest}").touch()                    # no pip install
-    out = _run(course / "course", "start", *args, JUPYTERLAB_DIR=str(tmp_path / "lab-app"),
-               **env)
+    out = _run(course / "course", "start", *args,
+               **{"JUPYTERLAB_DIR": str(tmp_path / "lab-app"), **env})
     assert out.returncode == 0, out.stderr
     return _said(out)
 
@@ -185,3 +185,13 @@ def test_course_start_in_english_says_it_in_english(tmp_path):
     assert _start(tmp_path, COURSE_PORT="8899") == [
         "opening JupyterLab on http://127.0.0.1:8899 (Ctrl+C twice to stop)",
         "start with notebooks/sprint0_start_here.ipynb"]
+
+
+@needs_venv
+def test_menus_that_stay_english_are_told_in_japanese(tmp_path):
+    """JupyterLab's settings cannot be written (its app folder is a file): the start goes on,
+    and says why the menus stay English, in Japanese."""
+    (tmp_path / "not-a-folder").write_text("")
+    said = _start(tmp_path, "--lang", "ja", JUPYTERLAB_DIR=str(tmp_path / "not-a-folder"))
+    assert said[0] == "JupyterLab 自身のメニューは英語のままです（ja の設定を書き込めませんでした）"
+    assert said[-1] == "notebooks/ja/sprint0_start_here.ipynb から始めてください"
