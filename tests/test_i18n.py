@@ -100,6 +100,18 @@ def test_every_message_is_translated_and_current():
         "\nrun `python -m autograder translate update` and translate the entries"
 
 
+def test_translate_update_leaves_the_committed_message_catalog_as_it_is(tmp_path):
+    """The catalog is what `translate update` writes: a hand-added comment or flag would be
+    lost by the next author's update, so it is refused here instead."""
+    path = i18n.catalog_path("ja")
+    catalog = translate.merge(i18n.extract_messages(), i18n.read_catalog(path, "ja"))
+    catalog.header_comment = translate.HEADER.format(what=path.stem)
+    written = tmp_path / path.name
+    translate._write_po(catalog, written)
+    assert written.read_bytes() == path.read_bytes(), (
+        "run `python -m autograder translate update` and commit course.po as it writes it")
+
+
 def _code_only(english: str, japanese: str) -> bool:
     """Whether ``japanese`` is ``english`` kept as it is (a case's label that is all code and
     numbers, ``W (7, 2)``), up to the Japanese comma between its items."""
