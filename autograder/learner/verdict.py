@@ -19,6 +19,7 @@ Nothing here parses a sentence back: the fields are the data.
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import asdict, dataclass
 
 from .i18n import N_, _, pgettext, stub_message
@@ -115,6 +116,15 @@ class Outcome:
         return cls(**{k: v for k, v in doc.items() if k in known})
 
 
+_STEP = re.compile(r"\[step (\d+)\]")
+
+
+def where_words(where: str) -> str:
+    """``where`` (the grader's name of an output: ``backward() [step 2]``) with its step
+    number in the language shown; the code in it (``backward()``, ``['W1']``) as it is."""
+    return _STEP.sub(lambda m: _("[step {n}]").format(n=m.group(1)), where)
+
+
 def render(o: Outcome | None, *, graded: bool = False) -> str:
     """The one sentence an outcome may show (see the module's docstring).
 
@@ -128,7 +138,7 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
             exercise=o.blocked_by or _("an exercise of an earlier sprint"))
     # A hidden case names the output only ("return", "backward()", "grads"): an index, a
     # key or a step number could tell how many values or calls the hidden case has.
-    at = o.where.split("[", 1)[0].strip() if o.hidden else o.where
+    at = o.where.split("[", 1)[0].strip() if o.hidden else where_words(o.where)
     text = f"{at}: {_(KINDS[o.kind])}" if at else _(KINDS[o.kind])
     if o.kind == "error" and o.exception:
         text = f"{text} ({o.exception})"
