@@ -59,3 +59,53 @@ def test_the_list_of_exercises_shows_the_titles_in_the_course_language(lang, cap
     lang("en")
     assert main(["list"]) == 0
     assert "helpers/perceptron.py:AND  Problem 3: the AND gate" in capsys.readouterr().out
+
+
+def test_a_run_without_a_result_is_explained_in_japanese_and_english_is_unchanged(lang):
+    from autograder.learner.verdict import ended_words, exit_words, input_words, timeout_words
+
+    lang("en")
+    assert timeout_words(20.0) == ("stopped after 20 s: the code did not finish in time (an "
+                                   "endless loop, or far too slow?)")
+    assert ended_words(exit_words(3), ["Traceback", "boom"]) == (
+        "the checker's process ended without a result (exit status 3: did the code call "
+        "sys.exit, or run out of memory?):\n  Traceback\n  boom")
+    assert exit_words(-9, "SIGKILL") == "signal SIGKILL, out of memory or killed"
+    assert exit_words(-2, "SIGINT") == "signal SIGINT"
+    assert input_words("argument 1") == "argument 1"
+    assert input_words("forward() argument 'x'") == "forward() argument 'x'"
+    lang("ja")
+    assert timeout_words(20.0).startswith("20 秒で止めました: コードが時間内に終わりませんでした")
+    assert ended_words(exit_words(3), ["boom"]) == (
+        "採点器のプロセスが結果を返さずに終了しました（終了コード 3: コードが sys.exit を"
+        "呼んだか、メモリが足りなくなったのではありませんか?）:\n  boom")
+    assert exit_words(-9, "SIGKILL") == "シグナル SIGKILL: メモリ不足か、強制終了されました"
+    assert exit_words(0).startswith("結果を書く前に終了コード 0 で終了しました")
+    assert input_words("argument 1") == "引数 1"
+    assert input_words("forward() argument 'x'") == "forward() の引数 'x'"
+    assert input_words("X") == "X"
+
+
+def test_an_endless_loop_and_an_exit_are_explained_in_japanese(lang, tmp_path):
+    """The check of a learner's code that never returns, or ends the process, in Japanese."""
+    from autograder.learner.evaluate import evaluate
+    from autograder.learner.registry import load_exercises
+
+    from .conftest import make_helpers, plant_mistake
+
+    spec = next(s for s in load_exercises() if s.id == "sprint0.as_column")
+
+    def endless(v):
+        while True:
+            pass
+
+    def leaves(v):
+        import os
+        os._exit(3)
+
+    lang("ja")
+    for impl, words in ((endless, "秒で止めました"), (leaves, "終了コード 3")):
+        pkg = make_helpers(tmp_path / impl.__name__)
+        plant_mistake(pkg, spec.module, spec.name, impl)
+        result = evaluate(spec, spec.public_cases(), pkg, timeout=2)
+        assert result.status == "error" and words in result.message, result.message

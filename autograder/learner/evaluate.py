@@ -20,7 +20,7 @@ from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
 from .i18n import _
 from .registry import RAISES, Case, MistakeOutputs, Prepared, Spec, blocking_exercise
-from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception, where_words
+from .verdict import MAX_DETAIL, Outcome, cap, input_words, render, standard_exception, where_words
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 #: The exercise cannot run yet: it calls an exercise of an earlier sprint that is a stub.
@@ -266,7 +266,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                             _best_mistake_hint(p, outputs, spec, cases, results), generic)
                 break
         if mismatch is None and r.mutated:
-            names = cap(", ".join(where_words(_text(n)) for n in r.mutated[:10]), 500)
+            names = cap(", ".join(input_words(_text(n)) for n in r.mutated[:10]), 500)
             detail = _("the right answer, but {names} was modified in place: work on a copy "
                        "(x = x.copy()) or build a new array").format(names=names)
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])

@@ -125,6 +125,57 @@ def where_words(where: str) -> str:
     return _STEP.sub(lambda m: _("[step {n}]").format(n=m.group(1)), where)
 
 
+_ARGUMENT = re.compile(r"^(?:(?P<call>\S+) )?argument (?P<which>\d+|'[^']*')$")
+
+
+def input_words(name: str) -> str:
+    """An input's name as the grader writes it (``argument 1``, ``forward() argument 'x'``)
+    in the words shown."""
+    m = _ARGUMENT.match(name)
+    if not m:
+        return name
+    if m["call"]:
+        return _("{call} argument {which}").format(call=m["call"], which=m["which"])
+    return _("argument {which}").format(which=m["which"])
+
+
+# --------------------------------------------------------------------------- a run that ended
+# Why the checker's child gave no result (:mod:`.sandbox` says it in the language shown).
+def timeout_words(seconds: float) -> str:
+    return _("stopped after {seconds} s: the code did not finish in time (an endless loop, or "
+             "far too slow?)").format(seconds=f"{seconds:g}")
+
+
+def startup_words(seconds: float) -> str:
+    return _("the checker's own process did not start within {seconds} s, before any of your "
+             "code ran: the machine is too busy; run the check again").format(
+                 seconds=f"{seconds:g}")
+
+
+def ended_words(why: str, tail: list) -> str:
+    """The child ended without a result: ``why`` (:func:`exit_words`) and the last lines it
+    printed (learner text, as they are)."""
+    return _("the checker's process ended without a result ({why})").format(why=why) + (
+        ":\n  " + "\n  ".join(tail) if tail else "")
+
+
+def exit_words(code: int | None, signal_name: str = "") -> str:
+    """How the child ended: its exit status, or the signal (``SIGKILL``) that ended it."""
+    if code is None:
+        return _("still running")
+    if signal_name:
+        extra = {"SIGKILL": N_("out of memory or killed"), "SIGXCPU": N_("CPU time limit"),
+                 "SIGXFSZ": N_("wrote too large a file"), "SIGSEGV": N_("crashed")}.get(
+                     signal_name)
+        return _("signal {signal}, {why}").format(signal=signal_name, why=_(extra)) if extra \
+            else _("signal {signal}").format(signal=signal_name)
+    if code == 0:
+        return _("exit status 0 before writing its result: did the code call sys.exit or "
+                 "os._exit?")
+    return _("exit status {code}: did the code call sys.exit, or run out of memory?").format(
+        code=code)
+
+
 def render(o: Outcome | None, *, graded: bool = False) -> str:
     """The one sentence an outcome may show (see the module's docstring).
 
