@@ -109,3 +109,10 @@ def test_an_endless_loop_and_an_exit_are_explained_in_japanese(lang, tmp_path):
         plant_mistake(pkg, spec.module, spec.name, impl)
         result = evaluate(spec, spec.public_cases(), pkg, timeout=2)
         assert result.status == "error" and words in result.message, result.message
+
+
+def test_a_dtype_detail_names_its_step_in_japanese(lang):
+    a = np.arange(4)
+    lang("ja")
+    m = compare(a, a.astype(float), where="predict() [step 3]")
+    assert m.kind == "dtype" and m.message.startswith("predict() [ステップ 3]: "), m.message

@@ -29,7 +29,7 @@ from .support import JAPANESE
 EXERCISES = {e.id: e for e in live_exercises()}
 SPECS = {s.id: s for s in load_exercises()}
 SPRINTS = sorted({s.sprint for s in SPECS.values()}, key=lambda s: int(s[6:]))
-LATIN_WORD = re.compile(r"\b(?:the|is|are|was|expected|got|case|should|your)\b")
+LATIN_WORD = re.compile(r"\b(?:the|is|are|was|expected|got|case|should|your|argument|step)\b")
 
 
 def _verdict(r) -> tuple:

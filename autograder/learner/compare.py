@@ -179,7 +179,7 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
             dtype=act.dtype), "dtype")
     problem = _dtype_problem(exp, act, actual, tol) if act.size else None  # N = 0: any dtype
     if problem:
-        return Mismatch(where, f"{where}: {problem}", "dtype")
+        return Mismatch(where, at(where) + problem, "dtype")
     exp_f = exp.astype(np.float64)
     act_f = act.astype(np.float64)
     bad_nf = ~np.isfinite(act_f) & np.isfinite(exp_f)
