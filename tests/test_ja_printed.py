@@ -4,7 +4,8 @@ Code cells are shared by both editions, so the lines they ``print`` are English:
 their labels ("test accuracy: 0.95"), which the Japanese text around them explains. A printed
 line that tells the learner what to *do* (a Diver cell's "not tried yet", a fallback's "not
 written yet", a skipped race, a missing PyTorch) must be explained by the Japanese text: the
-nearest markdown cell before it says, in Japanese, what the English line means. A new
+nearest markdown cell before it says, in Japanese, what happens then, or quotes the English
+line in 「」 and says what it means. A new
 instruction printed in English without that fails here, naming the notebook and the cell.
 """
 from __future__ import annotations
@@ -26,7 +27,8 @@ INSTRUCTION = re.compile(r"not written yet|not tried yet|not installed|Skipped|i
                          r"cannot be used yet|not on this machine|was not found", re.I)
 #: Japanese that explains such a line (a condition and what happens then)
 EXPLAINED = re.compile(r"まだ書いていな|まだ書かれていな|書くまで|書いていなければ|"
-                       r"なければ|ないとき|インストール|スキップ|飛ばされ|見つからな")
+                       r"入っていなければ|インストールされていな|ないときは|になければ|"
+                       r"スキップ|飛ばされ|見つからな")
 PRINTED = re.compile(r"""print\(\s*f?("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 #: said once for the whole notebook: an earlier Japanese cell naming the subject explains it
 NOTEBOOK_WIDE = {"PyTorch is not installed": "PyTorch"}
@@ -47,13 +49,22 @@ def instructions(nb) -> list:
     return out
 
 
+def explains(text: str, line: str) -> bool:
+    """Whether the Japanese ``text`` explains the printed ``line``: it says in Japanese what
+    happens, or it quotes the line's English in 「」."""
+    if not JAPANESE.search(text):
+        return False
+    quoted = [q.split("...")[0].strip() for q in re.findall(r"「([^」]*[A-Za-z][^」]*)」", text)]
+    return bool(EXPLAINED.search(text)) or any(q and q in line for q in quoted)
+
+
 def unexplained(stem: str, nb) -> list:
     missing = []
     for i, line in instructions(nb):
         if any(stem == s and line.lstrip("\\n").startswith(start) for s, start in UNREACHABLE):
             continue
         before = [c.source for c in nb.cells[:i] if c.cell_type == "markdown"
-                  and JAPANESE.search(c.source) and EXPLAINED.search(c.source)]
+                  and explains(c.source, line)]
         subject = next((w for start, w in NOTEBOOK_WIDE.items() if line.startswith(start)), None)
         nearest = [c.source for c in nb.cells[:i] if c.cell_type == "markdown"][-1:]
         if not (nearest and nearest[0] in before
