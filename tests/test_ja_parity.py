@@ -72,6 +72,7 @@ def _assert_same(spec, english, japanese, shown, japanese_hints, what):
         assert " ".join(japanese_hint.split()) in " ".join(shown.split()), (what, shown)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sprint", SPRINTS)
 def test_every_known_mistake_gets_the_same_verdict_and_score_in_both_languages(
         sprint, lang, tmp_path):
@@ -114,6 +115,7 @@ def test_the_untouched_stubs_get_the_same_verdicts_in_both_languages(written, la
         assert JAPANESE.search(j.message) and "not implemented" not in j.message, j.message
 
 
+@pytest.mark.slow
 def test_the_reference_passes_in_both_languages(lang, reference_helpers):
     work = [(s, s.public_cases() + s.hidden_cases("ci")) for s in SPECS.values()]
     lang("en")
