@@ -283,9 +283,7 @@ def _cmd_mistakes(args) -> int:
             path = groups.promote(Path(words[0]), words[1], words[2], args.hint or "",
                                   out=Path(args.out) if args.out else None,
                                   submitted_dir=submitted)
-            print(f"wrote {path}: a learner's function as a known mistake with your hint.\n"
-                  "Read it line by line (it will run in the grader), then paste it as the "
-                  "file's comments say.")
+            print(groups.promoted_text(path))
             return 0
         found = groups.class_mistakes(Path(words[0]), submitted,
                                       exercises=args.exercise or None)

@@ -52,7 +52,29 @@ def window_offsets(x_pad, pool_h, pool_w, sh, sw):
                    x_pad[:, :, p:p + sh * (OH - 1) + 1:sh, q:q + sw * (OW - 1) + 1:sw])
 
 
-class MaxPool2D:
+class Pool2D:
+    """What both pooling layers keep (provided): the window, the stride and the padding.
+
+    ``MaxPool2D`` and ``AveragePool2D`` differ only in what they keep of a window (the
+    maximum, the mean); the window itself is set the same way for both, here, as in the
+    frameworks (Chainer's ``Pooling2D``, PyTorch's ``_MaxPoolNd``). ``x_shape`` is the
+    input's shape, kept by ``forward`` for ``backward``.
+
+    Parameters
+    ----------
+    pool_h, pool_w : int, the window size; stride : int or None (= the window size);
+    pad : int
+    """
+
+    def __init__(self, pool_h, pool_w, stride=None, pad=0):
+        self.pool_h = pool_h
+        self.pool_w = pool_w
+        self.stride = stride
+        self.pad = pad
+        self.x_shape = None
+
+
+class MaxPool2D(Pool2D):
     r"""Max pooling (最大値プーリング): the largest value of each window.
 
     .. math:: \text{out}[n, c, i, j] = \max_{0 \le p < PH,\; 0 \le q < PW}
@@ -119,11 +141,7 @@ class MaxPool2D:
     """
 
     def __init__(self, pool_h, pool_w, stride=None, pad=0):
-        self.pool_h = pool_h
-        self.pool_w = pool_w
-        self.stride = stride
-        self.pad = pad
-        self.x_shape = None
+        super().__init__(pool_h, pool_w, stride, pad)
         self.arg_max = None         # (N, C, OH, OW), index p * pool_w + q of each window's max
         self.max_index = None       # (optional) its flat index in x_pad, for a scatter backward
 
@@ -138,7 +156,7 @@ class MaxPool2D:
         raise NotImplementedError("MaxPool2D.backward: not implemented yet")
 
 
-class AveragePool2D:
+class AveragePool2D(Pool2D):
     r"""Average pooling (平均値プーリング): the mean of each window.
 
     .. math:: \text{out}[n, c, i, j] = \frac{1}{PH \cdot PW} \sum_{p, q}
@@ -150,7 +168,7 @@ class AveragePool2D:
 
     Parameters
     ----------
-    pool_h, pool_w, stride, pad : as for ``MaxPool2D``
+    pool_h, pool_w, stride, pad : as for ``Pool2D``
 
     Example
     -------
@@ -166,13 +184,6 @@ class AveragePool2D:
     Hint: divide by the window's area in the backward pass too: the mean's derivative with
     respect to each entry is ``1 / (PH·PW)``, not 1.
     """
-
-    def __init__(self, pool_h, pool_w, stride=None, pad=0):
-        self.pool_h = pool_h
-        self.pool_w = pool_w
-        self.stride = stride
-        self.pad = pad
-        self.x_shape = None
 
     def forward(self, x):
         """Return the pooled maps ``(N, C, OH, OW)``; keep the input shape."""

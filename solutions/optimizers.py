@@ -37,7 +37,7 @@ class Optimizer:
 
     def update(self, params, grads):
         """Update every ``params[key]`` in place from ``grads[key]`` (each optimizer's own rule)."""
-        raise NotImplementedError(f"{type(self).__name__}.update: not implemented yet")
+        raise NotImplementedError("Optimizer.update: not implemented yet")
 
     def record(self, params, grads_sequence):
         """Call ``update(params, grads)`` for each ``grads`` in ``grads_sequence``, in order.

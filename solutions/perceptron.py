@@ -6,6 +6,21 @@ A perceptron takes inputs ``x``, weighs them with ``w``, adds a bias ``b`` and f
     y = 1 if w · x + b > 0 else 0
 
 Everything here works on a single sample ``x: (2,)`` and on a batch ``x: (N, 2)`` at once.
+
+The logic gates (論理ゲート) AND, NAND and OR are each one perceptron, with weights and a bias
+chosen by hand. Their truth tables (真理値表), side by side: the output of each gate for the
+four pairs of inputs::
+
+    x1  x2 | AND  NAND  OR
+    -------+--------------
+     0   0 |  0     1    0
+     1   0 |  0     1    1
+     0   1 |  0     1    1
+     1   1 |  1     0    1
+
+NAND is AND with every output flipped; OR differs from AND only where exactly one input is
+1. The same perceptron computes all three: only ``w`` and ``b`` change. XOR, the fourth gate,
+is not one perceptron but a network of them (``XOR``).
 """
 import numpy as np
 
@@ -74,19 +89,10 @@ def perceptron_output(x, w, b):
 def AND(x):
     """The AND gate as a perceptron: 1 only when both inputs are 1.
 
-    ====  ====  ===
-    x1    x2    y
-    ====  ====  ===
-    0     0     0
-    1     0     0
-    0     1     0
-    1     1     1
-    ====  ====  ===
-
-    Choose a weight vector ``w`` (2 numbers) and a bias ``b`` by hand so that
-    ``perceptron_output(x, w, b)`` (that is, ``step_function(x @ w + b)``) gives the table
-    above. Many choices work, for example weights (0.5, 0.5) with a bias that only two 1s can
-    overcome.
+    Its truth table is the AND column of the table at the top of this module. Choose a weight
+    vector ``w`` (2 numbers) and a bias ``b`` by hand so that ``perceptron_output(x, w, b)``
+    (that is, ``step_function(x @ w + b)``) gives that column. Many choices work, for example
+    weights (0.5, 0.5) with a bias that only two 1s can overcome.
 
     Parameters
     ----------
@@ -111,27 +117,13 @@ def AND(x):
 def NAND(x):
     """The NAND gate (Not AND) as a perceptron: 0 only when both inputs are 1.
 
-    ====  ====  ===
-    x1    x2    y
-    ====  ====  ===
-    0     0     1
-    1     0     1
-    0     1     1
-    1     1     0
-    ====  ====  ===
+    Its truth table is the NAND column of the table at the top of this module: AND's column
+    with every output flipped. The same perceptron as AND, only with other numbers: choose
+    ``w`` and ``b`` by hand so that ``perceptron_output(x, w, b)`` gives that column. Think
+    about what each input should do to the sum now (push it up or down?) and what the bias
+    must do when both inputs are 0.
 
-    The same perceptron as AND, only with other numbers: choose ``w`` and ``b`` by hand so
-    that ``perceptron_output(x, w, b)`` gives the table. Think about what each input should do
-    to the sum now (push it up or down?) and what the bias must do when both inputs are 0.
-
-    Parameters
-    ----------
-    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
-        for N pairs
-
-    Returns
-    -------
-    ints: a single int (shape ()) for one pair, an array of shape (N,) for N pairs
+    Parameters and returns as for ``AND``.
 
     Example
     -------
@@ -149,26 +141,11 @@ def NAND(x):
 def OR(x):
     """The OR gate as a perceptron: 1 when at least one input is 1.
 
-    ====  ====  ===
-    x1    x2    y
-    ====  ====  ===
-    0     0     0
-    1     0     1
-    0     1     1
-    1     1     1
-    ====  ====  ===
+    Its truth table is the OR column of the table at the top of this module. Again only ``w``
+    and ``b`` change: a single 1 must now be enough to fire, while two 0s (where only the
+    bias is left) must not fire.
 
-    Again only ``w`` and ``b`` change: a single 1 must now be enough to fire, while two 0s
-    (where only the bias is left) must not fire.
-
-    Parameters
-    ----------
-    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
-        for N pairs
-
-    Returns
-    -------
-    ints: a single int (shape ()) for one pair, an array of shape (N,) for N pairs
+    Parameters and returns as for ``AND``.
 
     Example
     -------
@@ -201,14 +178,7 @@ def XOR(x):
     1. layer 1: ``s1 = NAND(x)`` and ``s2 = OR(x)``;
     2. layer 2: ``y = AND`` of the pair ``(s1, s2)``.
 
-    Parameters
-    ----------
-    x : ndarray of 0s and 1s (ints or floats), shape (2,) for one pair of inputs, or (N, 2)
-        for N pairs
-
-    Returns
-    -------
-    ints: a single int (shape ()) for one pair, an array of shape (N,) for N pairs
+    Parameters and returns as for ``AND``.
 
     Example
     -------

@@ -7,14 +7,17 @@ The whole corpus is graded once per session, in a few helper packages
 """
 from __future__ import annotations
 
+import ast
 import functools
+import importlib
+import inspect
 
 import pytest
 
 from autograder.instructor.grading import grade_exercises
 from autograder.learner.registry import load_exercises
 
-from .conftest import ROOT, make_helpers
+from .conftest import ROOT, make_helpers, plain_source
 from .corpus import all_entries, packages
 
 SALT = "corpus"
@@ -58,6 +61,50 @@ def test_every_exercise_has_two_correct_implementations_and_a_mistake():
             (correct if e.correct else wrong)[e.exercise] += 1
     thin = [i for i in SPECS if correct[i] < 2 or wrong[i] < 1]
     assert not thin, f"exercises with fewer than 2 correct and 1 wrong implementations: {thin}"
+
+
+def test_a_correct_class_that_subclasses_the_reference_replaces_one_of_its_methods():
+    """Else the reference itself is graded under the entry's name (a misspelt ``def forwad``
+    leaves the reference's ``forward`` in place), and the entry proves nothing."""
+    idle = []
+    for e in ENTRIES:
+        ex = SPECS[e.exercise].exercise
+        reference = getattr(importlib.import_module(f"solutions.{ex.module}"), ex.name)
+        impl = e.implementation
+        if not (e.correct and inspect.isclass(impl) and issubclass(impl, reference)):
+            continue
+        own = {name for cls in impl.__mro__[:impl.__mro__.index(reference)]
+               for name, v in vars(cls).items()
+               if inspect.isfunction(v) and not name.startswith("__")}
+        if not own & set(dir(reference)):
+            idle.append(e.key)
+    assert not idle, f"correct entries that change none of the reference's methods: {idle}"
+
+
+@functools.cache
+def _code(implementation) -> str:
+    """``implementation``'s code without its name, decorators, docstrings and comments."""
+    node = ast.parse(plain_source(implementation)).body[0]
+    node.name = "_"
+    for n in ast.walk(node):
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(n) is not None:
+            n.body = n.body[1:] or [ast.Pass()]
+    return ast.dump(node)
+
+
+def test_no_mistake_of_the_corpus_is_a_copy_of_a_known_mistake_of_its_exercise():
+    """A known mistake is registered as it is (``mistake(...)(_AddSingle)``), not copied: a
+    copy is one more place to keep in step with the declarations, and adds no verdict."""
+    copies = []
+    for e in ENTRIES:
+        if e.correct:
+            continue
+        known = [m.implementation for m in SPECS[e.exercise].exercise.mistakes
+                 if not isinstance(m.implementation, functools.partial)]
+        if any(k is not e.implementation and _code(k) == _code(e.implementation)
+               for k in known):
+            copies.append(e.key)
+    assert not copies, f"register the known mistake instead of copying it: {copies}"
 
 
 @pytest.mark.parametrize("entry", [_param(e) for e in ENTRIES if e.undetectable])

@@ -148,6 +148,36 @@ def test_every_known_mistake_is_declared_under_its_exercise_id():
     assert not misplaced, misplaced
 
 
+def test_every_exercise_is_declared_at_the_end_of_its_own_section():
+    """Everything about one exercise is read in one place: its declaration is bound to a
+    module-level name (``SOFTMAX = Exercise(...)``) in the section headed by its id (after
+    its known mistakes, which it names), the sections follow the problems' order, and the
+    list at the end only names the declarations."""
+    import importlib
+    import re
+
+    misplaced, lines_of = [], {}
+    for e in EXERCISES:
+        sprint = e.id.split(".")[0]
+        module = importlib.import_module(f"autograder.exercises.{sprint}")
+        lines = (ROOT / "autograder" / "exercises" / f"{sprint}.py").read_text(
+            encoding="utf-8").splitlines()
+        names = [k for k, v in vars(module).items()
+                 if k != "EXERCISES" and isinstance(v, Exercise) and v.id == e.id]
+        if len(names) != 1:
+            misplaced.append(f"{e.id}: bound to {names or 'no name'}")
+            continue
+        at = next(i for i, line in enumerate(lines) if re.match(rf"{names[0]} = ", line))
+        section = next((line.split()[-1] for line in reversed(lines[:at])
+                        if line.startswith("# ---")), None)
+        if section != e.id:
+            misplaced.append(f"{e.id}: {names[0]} under {section}, line {at + 1}")
+        lines_of.setdefault(sprint, []).append(at)
+    assert not misplaced, misplaced
+    unordered = [sprint for sprint, at in lines_of.items() if at != sorted(at)]
+    assert not unordered, f"declared out of the problems' order in {unordered}"
+
+
 def test_a_function_rewritten_from_the_reference_is_a_function():
     from autograder.exercises import rewritten
     from solutions.gradients import numerical_gradient

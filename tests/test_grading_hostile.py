@@ -350,12 +350,31 @@ def test_the_gradebook_holds_a_row_for_every_attack_and_no_damage(hostile):
 
 @pytest.mark.slow
 def test_hangs_are_cut_by_the_student_time_limit_and_said_so(hostile):
+    if hostile["mode"] == "executed":
+        pytest.skip("hang_forever's helpers are graded in the batch that runs no kernel")
     if "hang_forever" not in hostile["attacks"]:
         pytest.skip("HOSTILE_ONLY leaves hang_forever out")
     lines = [ln for ln in hostile["summary"].splitlines() if "hang_forever/" in ln]
     assert lines, hostile["summary"]
     assert any("did not finish in time" in ln or "longer than the limit" in ln
                for ln in lines), lines
+
+
+@pytest.mark.slow
+def test_a_cell_that_sleeps_is_cut_by_the_cell_time_limit_and_the_notebook_graded_as_released(
+        hostile):
+    if hostile["mode"] != "executed":
+        pytest.skip("no cell runs in the batch that runs no kernel")
+    if "sleep_in_a_cell" not in hostile["attacks"]:
+        pytest.skip("HOSTILE_ONLY leaves sleep_in_a_cell out")
+    log = (hostile["out"] / "logs" / f"{SPRINT}__sleep_in_a_cell.log").read_text(
+        encoding="utf-8", errors="replace")
+    assert "CellTimeoutError" in log or "Timeout waiting" in log, log[-2000:]
+    state = json.loads((hostile["out"] / "state" / f"sleep_in_a_cell-{SPRINT}.json").read_text(
+        encoding="utf-8"))
+    assert state["timing"]["autograde"]["wall"] < 3 * CELL_TIMEOUT + 60, state["timing"]
+    lines = [ln for ln in hostile["summary"].splitlines() if "sleep_in_a_cell/" in ln]
+    assert any("nbgrader autograde failed" in ln for ln in lines), lines
 
 
 @pytest.mark.slow

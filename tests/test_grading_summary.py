@@ -33,6 +33,7 @@ from autograder.instructor.grading.summary import (
     write_summary,
 )
 from autograder.instructor.mistake_groups import ExerciseMistakes, MistakeGroup, render_text
+from autograder.learner.notes import Note
 from autograder.learner.registry import live_exercises, load_exercises
 
 from .support import write_grading_dir
@@ -61,8 +62,8 @@ def test_the_record_round_trips(tmp_path):
     write_summary(tmp_path, rec)
     assert load_summary(tmp_path) == rec
     doc = json.loads((tmp_path / RECORD_FILE).read_text(encoding="utf-8"))
-    assert doc["format"] == 1
-    assert doc["problems"][0] == {"where": "bob/sprint1", "text": rec.problems[0].text}
+    assert doc["format"] == 2
+    assert doc["problems"][0] == {"where": "bob/sprint1", "note": rec.problems[0].note.message}
 
 
 def test_no_record_is_none_and_a_bad_one_is_refused(tmp_path):
@@ -247,7 +248,7 @@ def test_an_old_grading_folder_resumes_and_gets_its_record(lang, tmp_path):
                          progress=False) == 0
     first = load_summary(out)
     assert [p.where for p in first.problems] == ["bob/sprint0"]
-    assert "syntax error" in first.problems[0].text
+    assert "syntax error" in str(first.problems[0].note)
     assert first.score_of("ann", sprint).score == first.score_of("ann", sprint).points
 
     (out / RECORD_FILE).unlink()                    # as the previous grader left it
@@ -261,7 +262,7 @@ def test_an_old_grading_folder_resumes_and_gets_its_record(lang, tmp_path):
     assert again.problems == first.problems and again.scores == first.scores
     assert "同じファイルと同じ採点器ですでに採点済みの提出 2 件" in printed.getvalue()
     assert (out / TEXT_FILE).read_text(encoding="utf-8").strip() == printed.getvalue().strip()
-    assert _report_problems(out) == [f"bob/sprint0: {first.problems[0].text}"]
+    assert _report_problems(out) == [f"bob/sprint0: {first.problems[0].note.render('ja')}"]
 
 
 def test_a_note_that_reads_like_a_syntax_error_hides_no_import_error(tmp_path):
@@ -283,10 +284,10 @@ def test_a_note_that_reads_like_a_syntax_error_hides_no_import_error(tmp_path):
     sub = Submission("ann", spec.sprint, None)
     forged = (f"helpers/{spec.module}.py has a syntax error is not a regular file (a FIFO, "
               "socket or device): ignored")
-    sub.note(forged)
+    sub.note(Note.text(forged))
     _note_error(sub, spec, result)
-    assert sub.problems[0] == forged
-    assert any("could not be imported" in p for p in sub.problems[1:]), sub.problems
+    assert sub.problems[0] == Note.text(forged)
+    assert any("could not be imported" in str(p) for p in sub.problems[1:]), sub.problems
     # a module the intake found not to compile: its import error is not noted twice
     sub = Submission("ann", spec.sprint, None, not_compiled={f"{spec.module}.py"})
     _note_error(sub, spec, result)

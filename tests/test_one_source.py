@@ -59,7 +59,7 @@ def test_a_helper_that_does_not_compile_says_why(source, kind, line):
     assert failure is not None
     assert (failure.kind, failure.line) == (kind, line) or (
         kind == "ValueError" and failure.kind == "SyntaxError")   # Python 3.12+ says SyntaxError
-    note = intake.compile_note("layers.py", source)
+    note = intake.compile_note("layers.py", source).english()
     assert note.startswith("helpers/layers.py ") and note.endswith("its exercises score 0")
 
 
@@ -73,7 +73,7 @@ def test_a_helper_that_compiles_is_taken_and_never_run(tmp_path):
 
 def test_the_size_limit_is_inclusive():
     assert intake.size_note("a.py", b"x" * intake.MAX_HELPER_BYTES) is None
-    assert intake.size_note("a.py", b"x" * (intake.MAX_HELPER_BYTES + 1)) == (
+    assert intake.size_note("a.py", b"x" * (intake.MAX_HELPER_BYTES + 1)).english() == (
         "helpers/a.py is larger than 1000 kB: not graded")
 
 

@@ -60,6 +60,20 @@ def test_gates_agree_with_boolean_logic_on_any_batch(pairs, name):
     assert getattr(P, name)(X).tolist() == want
 
 
+def test_the_module_docstrings_truth_table_is_each_gates_rule():
+    # The gates' docstrings point at this one table (it is no doctest): it must say what
+    # the rules say, row by row, and its columns must be the ones the gates are named by.
+    header, *rows = [line.split() for line in P.__doc__.splitlines()
+                     if re.fullmatch(r"\s*(x1\s+x2|[01]\s+[01])\s*\|.*", line)]
+    assert header == ["x1", "x2", "|", "AND", "NAND", "OR"]
+    names = header[3:]
+    assert [tuple(map(int, row[:2])) for row in rows] == [tuple(x) for x in X4.tolist()]
+    for row in rows:
+        a, b = int(row[0]), int(row[1])
+        assert row[2] == "|"
+        assert [int(v) for v in row[3:]] == [RULES[name](a, b) for name in names], row
+
+
 def test_xor_is_built_from_the_module_gates(monkeypatch):
     """The reference follows its own docstring: XOR = AND(NAND(x), OR(x)), no new weights."""
     calls = []

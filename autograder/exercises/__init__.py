@@ -2,15 +2,19 @@
 ``EXERCISES`` of :class:`autograder.learner.registry.Exercise`. Grader side only: these modules
 import the reference solutions and generate hidden cases, and never ship to learners.
 
-The order of ``EXERCISES`` is the order of the notebook's problems: wrap the list in
-:func:`numbered` and write each title without its number.
+Everything about one exercise stands in the section of the module headed by its id
+(``# ---...--- sprint0.as_column``): its known mistakes, then its declaration,
+``AS_COLUMN = Exercise(...)``. The list at the end only names the declarations, and its order
+is the order of the notebook's problems: wrap it in :func:`numbered` and write each title
+without its number.
 
-A known mistake is declared where its code is, with its hint above it (:func:`hint`), in the
-section of the module headed by its exercise's id; the exercise lists it by name,
-``mistakes=known(_as_row, _as_column_by_transpose)`` (:func:`known`). A known mistake in a
-class subclasses the reference and overrides only what it gets wrong; where that is a line
-or two inside a reference method, :func:`rewritten` makes the subclass from the reference's
-own source with those lines changed (its ``hint=`` is the hint)."""
+A known mistake is declared where its code is, with its hint above it (:func:`hint`); the
+exercise lists it by name, ``mistakes=known(_as_row, _as_column_by_transpose)``
+(:func:`known`). A known mistake in a class subclasses the reference and overrides only what
+it gets wrong; where that is a line or two inside a reference method, :func:`rewritten` makes
+the subclass from the reference's own source with those lines changed (its ``hint=`` is the
+hint); a slip of a formula that one function makes behind a keyword switch is
+:func:`switched`."""
 from __future__ import annotations
 
 import inspect
@@ -19,6 +23,7 @@ import sys
 import textwrap
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 
 from ..learner.registry import Mistake
 
@@ -77,6 +82,20 @@ def known(*mistakes) -> list[Mistake]:
                              "its definition (or pass hint= to rewritten)")
         out.append(Mistake(m, text))
     return out
+
+
+def switched(variant, *, hint: str, **switches):
+    """A known mistake written as one slip of a function that can make several: ``variant``
+    with the keyword ``switches`` that turn its slip on, carrying ``hint`` as :func:`hint`
+    gives it. Where the slips are of one formula (a count without its biases, or over one
+    channel), one function with a switch per slip reads better than a copy per slip.
+
+    >>> _count_without_biases = switched(_count_variant, bias=False,
+    ...                                  hint="Count the biases too: one per filter ...")
+    """
+    made = partial(variant, **switches)
+    setattr(made, _HINT, hint)
+    return made
 
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.M)

@@ -50,6 +50,12 @@ def _gen_positive_rows(rng):
     return case(rng.uniform(0.1, 5.0, size=shape), label=f"random X {shape}")
 
 
+# ----------------------------------------------------------------------- shared by the declarations
+SQUARE_X = np.array([[1.0, 2.0, 3.0],
+                     [4.0, 5.0, 6.0],
+                     [7.0, 8.0, 9.0]])
+
+
 # --------------------------------------------------------------------------- sprint0.as_column
 @hint("You made a row, shape (1, D). A column has shape (D, 1): `v.reshape(-1, 1)` (the -1 goes "
       "first) or `v[:, np.newaxis]`.")
@@ -63,12 +69,46 @@ def _as_column_by_transpose(v):
     return np.asarray(v).T
 
 
+AS_COLUMN = Exercise(
+    id="sprint0.as_column", points=1, module="warmup", name="as_column",
+    title="a vector as a column",
+    examples=[case(np.array([1.0, 2.0, 3.0]),
+                   label="as_column([1.0, 2.0, 3.0]) from the text")],
+    generate=_gen_vector,
+    edge_cases=[case(np.array([7.5]), label="one value"),
+                case(np.zeros(0), label="an empty vector"),
+                case(np.arange(6), label="integers"),
+                case(np.arange(10.0)[::2], label="a strided view")],
+    tol=EXACT,
+    mistakes=known(_as_row, _as_column_by_transpose),
+)
+
+
 # --------------------------------------------------------------------------- sprint0.add_bias
 @hint("b was added down the rows (b[0] to row 0, b[1] to row 1, ...). It has one value per "
       "*column*: `X + b` with b of shape (D,) lines up with the last axis by itself; do not turn b "
       "into a column.")
 def _bias_down_the_rows(X, b):
     return X + b[:, np.newaxis]
+
+
+ADD_BIAS = Exercise(
+    id="sprint0.add_bias", points=1, module="warmup", name="add_bias",
+    title="add a bias by broadcasting",
+    examples=[
+        case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([10.0, 20.0, 30.0]),
+             label="X (2, 3) + b (3,) from the text"),
+        case(SQUARE_X, np.array([100.0, 200.0, 300.0]), label="a square X (3, 3)"),
+    ],
+    generate=_gen_bias,
+    edge_cases=[case(np.array([[1.5, -2.0, 0.25]]), np.array([1.0, 1.0, 1.0]), label="N = 1"),
+                case(np.arange(5.0).reshape(5, 1), np.array([-3.0]), label="D = 1"),
+                case(np.arange(12).reshape(4, 3), np.array([0.5, 0.25, 0.125]),
+                     label="integer X, float b"),
+                case(np.ones((2, 2)), np.zeros(2), label="b = 0")],
+    tol=EXACT,
+    mistakes=known(_bias_down_the_rows),
+)
 
 
 # --------------------------------------------------------------------------- sprint0.affine
@@ -88,6 +128,30 @@ def _affine_w_at_x(X, W, b):
       "matrix product is `X @ W` (or `np.dot(X, W)`).")
 def _affine_elementwise(X, W, b):
     return X * W + b
+
+
+AFFINE = Exercise(
+    id="sprint0.affine", points=1, module="warmup", name="affine",
+    title="the affine map X @ W + b",
+    examples=[
+        case(np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]]),
+             np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.5, -0.5]),
+             label="X (2, 3) @ W (3, 2) + b (2,) from the text"),
+        case(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.0, 1.0], [2.0, 3.0]]),
+             np.array([10.0, 20.0]), label="square X (2, 2) and W (2, 2)"),
+    ],
+    generate=_gen_affine,
+    edge_cases=[case(np.array([[2.0, -1.0, 0.5]]), np.ones((3, 4)), np.arange(4.0),
+                     label="N = 1"),
+                case(np.arange(4.0).reshape(4, 1), np.array([[2.0, -1.0, 3.0]]),
+                     np.zeros(3), label="D = 1"),
+                case(np.arange(6.0).reshape(3, 2), np.array([[1.0], [-1.0]]),
+                     np.array([0.5]), label="M = 1"),
+                case(np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4),
+                     np.arange(4), label="integers")],
+    tol=Tolerance(rtol=1e-9, atol=1e-9),
+    mistakes=known(_affine_without_bias, _affine_w_at_x, _affine_elementwise),
+)
 
 
 # --------------------------------------------------------------------------- sprint0.row_means
@@ -121,6 +185,24 @@ def _row_sums(X):
     return np.sum(X, axis=1, keepdims=True)
 
 
+ROW_MEANS = Exercise(
+    id="sprint0.row_means", points=1, module="warmup", name="row_means",
+    title="row means with keepdims",
+    examples=[
+        case(np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]]), label="X (2, 3) from the text"),
+        case(SQUARE_X, label="a square X (3, 3)"),
+    ],
+    generate=_gen_rows,
+    edge_cases=[case(np.array([[3.0], [-1.0], [2.5]]), label="D = 1"),
+                case(np.array([[1.0, 2.0, 3.0, 4.0]]), label="N = 1"),
+                case(np.array([[1e8 + 1, 1e8 + 2], [-1e8, 1e8]]), label="large values"),
+                case(np.arange(12).reshape(3, 4), label="integers")],
+    tol=CLOSE,
+    mistakes=known(_row_means_flat, _column_means, _column_means_keepdims, _mean_of_everything,
+                   _row_sums),
+)
+
+
 # --------------------------------------------------------------------------- sprint0.normalize_rows
 @hint("The row sums lost their axis: shape (N,) lines up with the *columns* of X, so each column "
       "was divided by a different row's sum (it only ran because N == D). Use `X.sum(axis=1, "
@@ -141,93 +223,24 @@ def _normalize_by_total(X):
     return X / np.sum(X)
 
 
-# --------------------------------------------------------------------------- exercises
-SQUARE_X = np.array([[1.0, 2.0, 3.0],
-                     [4.0, 5.0, 6.0],
-                     [7.0, 8.0, 9.0]])
+NORMALIZE_ROWS = Exercise(
+    id="sprint0.normalize_rows", points=1, module="warmup", name="normalize_rows",
+    title="rows that sum to 1",
+    examples=[
+        case(np.array([[1.0, 1.0, 2.0], [0.0, 3.0, 1.0]]), label="X (2, 3) from the text"),
+        case(SQUARE_X, label="a square X (3, 3)"),
+    ],
+    generate=_gen_positive_rows,
+    edge_cases=[case(np.array([[4.0], [0.5]]), label="D = 1"),
+                case(np.array([[0.0, 0.0, 2.0, 0.0]]), label="one non-zero value"),
+                case(np.array([[1, 3], [2, 2], [5, 0]]), label="integers"),
+                case(np.array([[1e-300, 3e-300], [1e300, 1e300]]), label="tiny and huge")],
+    tol=CLOSE,
+    mistakes=known(_normalize_without_keepdims, _normalize_columns, _normalize_by_total),
+)
 
+
+# --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint0.as_column", points=1, module="warmup", name="as_column",
-        title="a vector as a column",
-        examples=[case(np.array([1.0, 2.0, 3.0]),
-                       label="as_column([1.0, 2.0, 3.0]) from the text")],
-        generate=_gen_vector,
-        edge_cases=[case(np.array([7.5]), label="one value"),
-                    case(np.zeros(0), label="an empty vector"),
-                    case(np.arange(6), label="integers"),
-                    case(np.arange(10.0)[::2], label="a strided view")],
-        tol=EXACT,
-        mistakes=known(_as_row, _as_column_by_transpose),
-    ),
-    Exercise(
-        id="sprint0.add_bias", points=1, module="warmup", name="add_bias",
-        title="add a bias by broadcasting",
-        examples=[
-            case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([10.0, 20.0, 30.0]),
-                 label="X (2, 3) + b (3,) from the text"),
-            case(SQUARE_X, np.array([100.0, 200.0, 300.0]), label="a square X (3, 3)"),
-        ],
-        generate=_gen_bias,
-        edge_cases=[case(np.array([[1.5, -2.0, 0.25]]), np.array([1.0, 1.0, 1.0]), label="N = 1"),
-                    case(np.arange(5.0).reshape(5, 1), np.array([-3.0]), label="D = 1"),
-                    case(np.arange(12).reshape(4, 3), np.array([0.5, 0.25, 0.125]),
-                         label="integer X, float b"),
-                    case(np.ones((2, 2)), np.zeros(2), label="b = 0")],
-        tol=EXACT,
-        mistakes=known(_bias_down_the_rows),
-    ),
-    Exercise(
-        id="sprint0.affine", points=1, module="warmup", name="affine",
-        title="the affine map X @ W + b",
-        examples=[
-            case(np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]]),
-                 np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.5, -0.5]),
-                 label="X (2, 3) @ W (3, 2) + b (2,) from the text"),
-            case(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.0, 1.0], [2.0, 3.0]]),
-                 np.array([10.0, 20.0]), label="square X (2, 2) and W (2, 2)"),
-        ],
-        generate=_gen_affine,
-        edge_cases=[case(np.array([[2.0, -1.0, 0.5]]), np.ones((3, 4)), np.arange(4.0),
-                         label="N = 1"),
-                    case(np.arange(4.0).reshape(4, 1), np.array([[2.0, -1.0, 3.0]]),
-                         np.zeros(3), label="D = 1"),
-                    case(np.arange(6.0).reshape(3, 2), np.array([[1.0], [-1.0]]),
-                         np.array([0.5]), label="M = 1"),
-                    case(np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4),
-                         np.arange(4), label="integers")],
-        tol=Tolerance(rtol=1e-9, atol=1e-9),
-        mistakes=known(_affine_without_bias, _affine_w_at_x, _affine_elementwise),
-    ),
-    Exercise(
-        id="sprint0.row_means", points=1, module="warmup", name="row_means",
-        title="row means with keepdims",
-        examples=[
-            case(np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]]), label="X (2, 3) from the text"),
-            case(SQUARE_X, label="a square X (3, 3)"),
-        ],
-        generate=_gen_rows,
-        edge_cases=[case(np.array([[3.0], [-1.0], [2.5]]), label="D = 1"),
-                    case(np.array([[1.0, 2.0, 3.0, 4.0]]), label="N = 1"),
-                    case(np.array([[1e8 + 1, 1e8 + 2], [-1e8, 1e8]]), label="large values"),
-                    case(np.arange(12).reshape(3, 4), label="integers")],
-        tol=CLOSE,
-        mistakes=known(_row_means_flat, _column_means, _column_means_keepdims, _mean_of_everything,
-                       _row_sums),
-    ),
-    Exercise(
-        id="sprint0.normalize_rows", points=1, module="warmup", name="normalize_rows",
-        title="rows that sum to 1",
-        examples=[
-            case(np.array([[1.0, 1.0, 2.0], [0.0, 3.0, 1.0]]), label="X (2, 3) from the text"),
-            case(SQUARE_X, label="a square X (3, 3)"),
-        ],
-        generate=_gen_positive_rows,
-        edge_cases=[case(np.array([[4.0], [0.5]]), label="D = 1"),
-                    case(np.array([[0.0, 0.0, 2.0, 0.0]]), label="one non-zero value"),
-                    case(np.array([[1, 3], [2, 2], [5, 0]]), label="integers"),
-                    case(np.array([[1e-300, 3e-300], [1e300, 1e300]]), label="tiny and huge")],
-        tol=CLOSE,
-        mistakes=known(_normalize_without_keepdims, _normalize_columns, _normalize_by_total),
-    ),
+    AS_COLUMN, ADD_BIAS, AFFINE, ROW_MEANS, NORMALIZE_ROWS,
 ])

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from solutions.perceptron import NAND, OR, Perceptron, step_function
+from solutions.perceptron import AND, NAND, OR, Perceptron, step_function
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
@@ -94,6 +94,18 @@ def _step_ge(x):
     return (np.asarray(x) >= 0).astype(int)
 
 
+STEP_FUNCTION = Exercise(
+    id="sprint1.step_function", points=1, module="perceptron", name="step_function",
+    title="the step function",
+    examples=[case(np.array([-1.0, 0.0, 2.5]), label="step_function([-1.0, 0.0, 2.5])")],
+    generate=lambda rng: case(
+        rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
+    edge_cases=[case(np.zeros((2, 3))), case(np.array([1e-12, -1e-12]))],
+    tol=EXACT_INT,
+    mistakes=known(_step_ge),
+)
+
+
 # ------------------------------------------------------------------------ sprint1.perceptron_output
 @hint("The bias is missing: the output is step(x @ w + b), not step(x @ w).")
 def _output_without_bias(x, w, b):
@@ -106,38 +118,81 @@ def _output_bias_subtracted(x, w, b):
     return step_function(np.asarray(x) @ np.asarray(w) - b)
 
 
+PERCEPTRON_OUTPUT = Exercise(
+    id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
+    title="one perceptron's output",
+    examples=[
+        case(np.array([0, 1]), np.array([0.5, 0.5]), -0.7,
+             label="x = (0, 1), w = (0.5, 0.5), b = -0.7 from the text"),
+        case(TRUTH_INPUTS, np.array([0.5, 0.5]), -0.7,
+             label="the four input pairs, w = (0.5, 0.5), b = -0.7"),
+    ],
+    generate=_random_perceptron_output, n_public=2, n_hidden=10,
+    edge_cases=[
+        case(np.array([[1.0, 1.0]]), np.array([0.5, -0.5]), 0.0, label="sum exactly 0"),
+        case(np.array([[2.0], [-1.0], [0.25]]), np.array([2.0]), 0.5, label="one input"),
+        case(np.zeros((0, 3)), np.ones(3), 1.0, label="no samples"),
+    ],
+    tol=EXACT_INT,
+    mistakes=known(_output_without_bias, _output_bias_subtracted),
+)
+
+
+# --------------------------------------------------------------------------- logic gates
+def _gate(name, title, edge_cases, mistakes, points=1):
+    """The exercise of the logic gate ``name`` (``AND`` ...): its truth table, then random
+    batches of 0/1 pairs or a single pair, with 0/1 integer outputs compared exactly."""
+    return Exercise(id=f"sprint1.{name.lower()}_gate", points=points, module="perceptron",
+                    name=name, title=title, examples=[case(TRUTH_INPUTS, label="the truth table")],
+                    generate=_random_binary_pairs, n_public=2, n_hidden=8, edge_cases=edge_cases,
+                    tol=EXACT_INT, mistakes=mistakes)
+
+
+_FLOAT_TABLE = case(TRUTH_INPUTS.astype(float), label="float inputs")
+
+
 # --------------------------------------------------------------------------- sprint1.and_gate
-@hint("Your gate fires when *either* input is 1: that is OR. Make the bias more negative, so only "
-      "two 1s overcome it.")
-def _and_as_or(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.2)
+_and_as_or = rewritten(AND, ("np.array([0.5, 0.5]), -0.7", "np.array([0.5, 0.5]), -0.2"),
+                       hint="Your gate fires when *either* input is 1: that is OR. Make the bias "
+                            "more negative, so only two 1s overcome it.")
+
+
+AND_GATE = _gate("AND", "the AND gate",
+                 edge_cases=[_FLOAT_TABLE],
+                 mistakes=known(_and_as_or))
 
 
 # --------------------------------------------------------------------------- sprint1.nand_gate
-@hint("Your gate outputs 1 even for (1, 1): with positive weights the inputs can only push the sum "
-      "up. NAND is AND with every sign flipped: negative weights (e.g. -0.5, -0.5) and a positive "
-      "bias (e.g. 0.7).")
-def _nand_weights_positive(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.7)
+_nand_weights_positive = rewritten(
+    NAND, ("np.array([-0.5, -0.5]), 0.7", "np.array([0.5, 0.5]), 0.7"),
+    hint="Your gate outputs 1 even for (1, 1): with positive weights the inputs can only push the "
+         "sum up. NAND is AND with every sign flipped: negative weights (e.g. -0.5, -0.5) and a "
+         "positive bias (e.g. 0.7).")
+
+_nand_as_nor = rewritten(
+    NAND, ("np.array([-0.5, -0.5]), 0.7", "np.array([-0.5, -0.5]), 0.2"),
+    hint="Your gate turns off as soon as one input is 1: that is NOR. Make the bias larger than "
+         "one weight's pull (e.g. 0.7 with weights -0.5), so only two 1s bring the sum below 0.")
 
 
-@hint("Your gate turns off as soon as one input is 1: that is NOR. Make the bias larger than one "
-      "weight's pull (e.g. 0.7 with weights -0.5), so only two 1s bring the sum below 0.")
-def _nand_as_nor(x):
-    return step_function(np.asarray(x) @ np.array([-0.5, -0.5]) + 0.2)
+NAND_GATE = _gate("NAND", "the NAND gate",
+                  edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
+                  mistakes=known(_nand_weights_positive, _nand_as_nor))
 
 
 # --------------------------------------------------------------------------- sprint1.or_gate
-@hint("Your gate fires only when both inputs are 1: that is AND. Make the bias less negative, so a "
-      "single 1 is enough.")
-def _or_as_and(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) - 0.7)
+_or_as_and = rewritten(OR, ("np.array([0.5, 0.5]), -0.2", "np.array([0.5, 0.5]), -0.7"),
+                       hint="Your gate fires only when both inputs are 1: that is AND. Make the "
+                            "bias less negative, so a single 1 is enough.")
+
+_or_bias_positive = rewritten(OR, ("np.array([0.5, 0.5]), -0.2", "np.array([0.5, 0.5]), 0.2"),
+                              hint="(0, 0) must give 0: with both inputs 0 only the bias is left, "
+                                   "so the bias must not be positive (e.g. -0.2 with weights 0.5).")
 
 
-@hint("(0, 0) must give 0: with both inputs 0 only the bias is left, so the bias must not be "
-      "positive (e.g. -0.2 with weights 0.5).")
-def _or_bias_positive(x):
-    return step_function(np.asarray(x) @ np.array([0.5, 0.5]) + 0.2)
+OR_GATE = _gate("OR", "the OR gate",
+                edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
+                mistakes=known(_or_as_and, _or_bias_positive))
 
 
 # --------------------------------------------------------------------------- sprint1.xor_gate
@@ -150,6 +205,12 @@ def _xor_as_or(x):
 @hint("Your table is XOR upside down (XNOR): the second layer must be AND of (s1, s2), not NAND.")
 def _xor_output_nand(x):
     return NAND(np.stack([NAND(x), OR(x)], axis=-1))
+
+
+XOR_GATE = _gate("XOR", "XOR from stacked gates", points=2,
+                 edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
+                             case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
+                 mistakes=known(_xor_as_or, _xor_output_nand))
 
 
 # --------------------------------------------------------------------------- sprint1.perceptron
@@ -194,91 +255,43 @@ class _PerceptronBatchUpdate(Perceptron):
         return errors
 
 
-# --------------------------------------------------------------------------- exercises
 _Y_AND, _Y_OR = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])
 _XOR_Y = np.array([0, 1, 1, 0])
 
-def _gate(name, title, edge_cases, mistakes, points=1):
-    """The exercise of the logic gate ``name`` (``AND`` ...): its truth table, then random
-    batches of 0/1 pairs or a single pair, with 0/1 integer outputs compared exactly."""
-    return Exercise(id=f"sprint1.{name.lower()}_gate", points=points, module="perceptron",
-                    name=name, title=title, examples=[case(TRUTH_INPUTS, label="the truth table")],
-                    generate=_random_binary_pairs, n_public=2, n_hidden=8, edge_cases=edge_cases,
-                    tol=EXACT_INT, mistakes=mistakes)
+
+PERCEPTRON = Exercise(
+    id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
+    title="the perceptron learning rule",
+    examples=[
+        class_case((2,), {"lr": 0.1}, attrs=["w", "b"],
+                   label="a new Perceptron(2, lr=0.1) starts at w = (0, 0), b = 0"),
+        _learn(TRUTH_INPUTS, _Y_AND, 0.5, 8, "learn AND from its truth table, lr=0.5, "
+                                             "8 epochs"),
+        _learn(TRUTH_INPUTS, _Y_OR, 0.5, 6, "learn OR from its truth table, lr=0.5, "
+                                            "6 epochs"),
+        class_case((2,), {"lr": 0.5},
+                   steps=[("fit", [TRUTH_INPUTS, _Y_AND], {"epochs": 2}),
+                          ("fit", [TRUTH_INPUTS[3:], _Y_AND[3:]], {"epochs": 1}),
+                          ("predict", [TRUTH_INPUTS])], attrs=["w", "b"],
+                   label="AND for 2 epochs, then fit once more on the row (1, 1): fit "
+                         "continues from the current w and b"),
+    ],
+    generate=_random_perceptron_case, n_public=2, n_hidden=12,
+    edge_cases=[
+        _learn(TRUTH_INPUTS, _Y_AND, 1.0, 0, "0 epochs"),
+        _learn(TRUTH_INPUTS, _XOR_Y, 1.0, 12, "XOR, never learned"),
+        _learn(TRUTH_INPUTS, np.zeros(4, dtype=int), 0.5, 3, "all targets 0"),
+        _learn(TRUTH_INPUTS[[3, 2, 1, 0]], _Y_AND[[3, 2, 1, 0]], 0.25, 10,
+               "AND, rows in reverse order", X_test=np.array([1, 1])),
+        _learn(np.array([[0.3], [-0.8], [1.2], [0.1]]), np.array([1, 0, 1, 0]), 0.4, 6,
+               "one input", X_test=np.array([[0.0], [0.25], [2.0]]), n_inputs=1),
+    ],
+    tol=replace(CLOSE, output_dtypes=(("predict()", "int"),)),  # "ndarray of ints"
+    mistakes=known(_PerceptronNoBiasUpdate, _PerceptronTargetUpdate, _PerceptronBatchUpdate),
+)
 
 
-_FLOAT_TABLE = case(TRUTH_INPUTS.astype(float), label="float inputs")
-
+# --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint1.step_function", points=1, module="perceptron", name="step_function",
-        title="the step function",
-        examples=[case(np.array([-1.0, 0.0, 2.5]), label="step_function([-1.0, 0.0, 2.5])")],
-        generate=lambda rng: case(
-            rng.normal(size=tuple(rng.integers(1, 5, size=rng.integers(1, 3))))),
-        edge_cases=[case(np.zeros((2, 3))), case(np.array([1e-12, -1e-12]))],
-        tol=EXACT_INT,
-        mistakes=known(_step_ge),
-    ),
-    Exercise(
-        id="sprint1.perceptron_output", points=1, module="perceptron", name="perceptron_output",
-        title="one perceptron's output",
-        examples=[
-            case(np.array([0, 1]), np.array([0.5, 0.5]), -0.7,
-                 label="x = (0, 1), w = (0.5, 0.5), b = -0.7 from the text"),
-            case(TRUTH_INPUTS, np.array([0.5, 0.5]), -0.7,
-                 label="the four input pairs, w = (0.5, 0.5), b = -0.7"),
-        ],
-        generate=_random_perceptron_output, n_public=2, n_hidden=10,
-        edge_cases=[
-            case(np.array([[1.0, 1.0]]), np.array([0.5, -0.5]), 0.0, label="sum exactly 0"),
-            case(np.array([[2.0], [-1.0], [0.25]]), np.array([2.0]), 0.5, label="one input"),
-            case(np.zeros((0, 3)), np.ones(3), 1.0, label="no samples"),
-        ],
-        tol=EXACT_INT,
-        mistakes=known(_output_without_bias, _output_bias_subtracted),
-    ),
-    _gate("AND", "the AND gate",
-          edge_cases=[_FLOAT_TABLE],
-          mistakes=known(_and_as_or)),
-    _gate("NAND", "the NAND gate",
-          edge_cases=[_FLOAT_TABLE, case(np.array([1, 1]), label="a single pair (1, 1)")],
-          mistakes=known(_nand_weights_positive, _nand_as_nor)),
-    _gate("OR", "the OR gate",
-          edge_cases=[_FLOAT_TABLE, case(np.array([0, 0]), label="a single pair (0, 0)")],
-          mistakes=known(_or_as_and, _or_bias_positive)),
-    _gate("XOR", "XOR from stacked gates", points=2,
-          edge_cases=[case(np.array([1, 1]), label="a single pair (1, 1)"),
-                      case(TRUTH_INPUTS[[3, 3, 0, 2, 1]], label="a batch of 5")],
-          mistakes=known(_xor_as_or, _xor_output_nand)),
-    Exercise(
-        id="sprint1.perceptron", points=2, module="perceptron", name="Perceptron",
-        title="the perceptron learning rule",
-        examples=[
-            class_case((2,), {"lr": 0.1}, attrs=["w", "b"],
-                       label="a new Perceptron(2, lr=0.1) starts at w = (0, 0), b = 0"),
-            _learn(TRUTH_INPUTS, _Y_AND, 0.5, 8, "learn AND from its truth table, lr=0.5, "
-                                                 "8 epochs"),
-            _learn(TRUTH_INPUTS, _Y_OR, 0.5, 6, "learn OR from its truth table, lr=0.5, "
-                                                "6 epochs"),
-            class_case((2,), {"lr": 0.5},
-                       steps=[("fit", [TRUTH_INPUTS, _Y_AND], {"epochs": 2}),
-                              ("fit", [TRUTH_INPUTS[3:], _Y_AND[3:]], {"epochs": 1}),
-                              ("predict", [TRUTH_INPUTS])], attrs=["w", "b"],
-                       label="AND for 2 epochs, then fit once more on the row (1, 1): fit "
-                             "continues from the current w and b"),
-        ],
-        generate=_random_perceptron_case, n_public=2, n_hidden=12,
-        edge_cases=[
-            _learn(TRUTH_INPUTS, _Y_AND, 1.0, 0, "0 epochs"),
-            _learn(TRUTH_INPUTS, _XOR_Y, 1.0, 12, "XOR, never learned"),
-            _learn(TRUTH_INPUTS, np.zeros(4, dtype=int), 0.5, 3, "all targets 0"),
-            _learn(TRUTH_INPUTS[[3, 2, 1, 0]], _Y_AND[[3, 2, 1, 0]], 0.25, 10,
-                   "AND, rows in reverse order", X_test=np.array([1, 1])),
-            _learn(np.array([[0.3], [-0.8], [1.2], [0.1]]), np.array([1, 0, 1, 0]), 0.4, 6,
-                   "one input", X_test=np.array([[0.0], [0.25], [2.0]]), n_inputs=1),
-        ],
-        tol=replace(CLOSE, output_dtypes=(("predict()", "int"),)),  # "ndarray of ints"
-        mistakes=known(_PerceptronNoBiasUpdate, _PerceptronTargetUpdate, _PerceptronBatchUpdate),
-    ),
+    STEP_FUNCTION, PERCEPTRON_OUTPUT, AND_GATE, NAND_GATE, OR_GATE, XOR_GATE, PERCEPTRON,
 ])

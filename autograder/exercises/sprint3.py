@@ -237,6 +237,32 @@ def _sse_divides_by_shape0(y, t):
     return float(0.5 * np.sum((y - t) ** 2) / y.shape[0])
 
 
+SUM_SQUARED_ERROR = Exercise(
+    id="sprint3.sum_squared_error", points=1, module="losses", name="sum_squared_error",
+    title="the sum of squared errors",
+    examples=[
+        case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
+        case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
+        case(BOOK_Y_BAD, BOOK_T, label="the book's y that says 7, t = 2"),
+        case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
+             label="a batch of the two, labels as indices [2, 2]"),
+        case(SQUARE_Y, np.eye(3)[SQUARE_T], label="a batch of 3 samples, one-hot labels"),
+        case(np.array([[1.5, -0.5], [0.0, 2.0], [3.0, 1.0]]),
+             np.array([[1.0, 0.0], [0.5, 2.5], [2.0, 2.0]]),
+             label="regression: 3 samples of 2 target values"),
+    ],
+    generate=_random_sse_case,
+    edge_cases=[case(np.array([[0.2, 0.8]]), np.array([1])),
+                case(np.array([0.0, 1.0, 0.0]), np.array([0, 1, 0])),
+                case(np.array([0.3, 0.3, 0.4]), np.int64(0)),
+                case(np.full((4, 5), 0.2), np.array([0, 1, 2, 3]))],
+    tol=FLOAT_TOL,
+    batch_size=_batch_of,
+    mistakes=known(_sse_no_half, _sse_sum_over_batch, _sse_mean_of_everything,
+                   _sse_indices_as_targets, _sse_divides_by_shape0),
+)
+
+
 # ---------------------------------------------------------------------- sprint3.cross_entropy_error
 @hint("np.log(0) is -inf: add a small delta inside the logarithm, np.log(y + 1e-7), so a "
       "probability of exactly 0 costs -log(1e-7) ≈ 16.1.")
@@ -308,6 +334,38 @@ def _ce_indices_only(y, t):
     return float(-np.sum(np.log(y[np.arange(n), t] + DELTA)) / n)
 
 
+CROSS_ENTROPY_ERROR = Exercise(
+    id="sprint3.cross_entropy_error", points=2, module="losses", name="cross_entropy_error",
+    title="the cross-entropy error",
+    examples=[
+        case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
+        case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
+        case(BOOK_Y_BAD, 2, label="the book's y that says 7, t = 2"),
+        case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
+             label="a batch of the two, labels as indices [2, 2]"),
+        case(SQUARE_Y, SQUARE_T,
+             label="a batch of 3 samples over 3 classes, indices [0, 2, 2]"),
+        case(SQUARE_Y, np.eye(3, dtype=int)[SQUARE_T],
+             label="the same batch, one-hot labels"),
+        case(ZERO_Y, ZERO_T,
+             label="probability exactly 0 at the correct class (log 0)"),
+        case(TINY_Y, 0, label="a confident wrong answer: the correct class gets 1e-9"),
+    ],
+    generate=_random_ce_case,
+    edge_cases=[case(np.array([0.0, 0.3, 0.7]), 0),
+                case(np.array([0.0, 0.3, 0.7]), np.array([1, 0, 0])),
+                case(ZERO_Y, np.eye(3)[ZERO_T]),
+                case(np.array([[0.2, 0.8]]), np.array([1])),
+                case(np.full((3, 10), 0.1), np.array([0, 5, 9])),
+                case(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]), np.array([0, 1]))],
+    tol=FLOAT_TOL,
+    batch_size=_batch_of,
+    mistakes=known(_ce_no_delta_indices, _ce_no_delta_onehot, _ce_clipped, _ce_sum_over_batch,
+                   _ce_mean_of_everything, _ce_divides_by_shape0,
+                   _ce_onehot_only, _ce_indices_only),
+)
+
+
 # --------------------------------------------------------------------------- sprint3.sample_batch
 @hint("rng.choice(N, batch_size) draws *with* replacement (a sample may come twice): pass "
       "replace=False.")
@@ -356,6 +414,27 @@ def _batch_book(X, t, batch_size, seed):
     return np.asarray(X)[idx], np.asarray(t)[idx]
 
 
+SAMPLE_BATCH = Exercise(
+    id="sprint3.sample_batch", points=1, module="losses", name="sample_batch",
+    title="a random mini-batch",
+    examples=[
+        case(np.arange(20.0).reshape(10, 2), np.arange(10), 3, 0,
+             label="10 samples [2i, 2i + 1] with labels i, a batch of 3, seed 0"),
+        case(np.arange(60.0).reshape(15, 4), np.eye(3)[np.arange(15) % 3], 6, 42,
+             label="15 samples, one-hot labels, a batch of 6, seed 42"),
+        case(np.arange(32.0).reshape(8, 1, 2, 2), np.arange(8) % 2, 8, 7,
+             label="8 tiny images (N, 1, 2, 2), a batch of all 8 (a shuffle), seed 7"),
+    ],
+    generate=_random_batch_case,
+    edge_cases=[case(np.arange(5.0), np.arange(5), 1, 3),
+                case(np.ones((1, 3)), np.array([2]), 1, 0),
+                case(np.arange(100.0).reshape(50, 2), np.arange(50), 50, 123)],
+    tol=EXACT,
+    mistakes=known(_batch_with_replacement, _batch_two_draws, _batch_first_rows,
+                   _batch_permutation, _batch_legacy_global, _batch_book),
+)
+
+
 # --------------------------------------------------------------------------- sprint3.numerical_diff
 @hint("That is the forward difference (f(x + h) - f(x)) / h: use the central difference (f(x + h) "
       "- f(x - h)) / (2 * h), whose error is much smaller.")
@@ -376,6 +455,26 @@ def _diff_precedence(f, x, h=1e-4):
 @hint("Use the step h you are given (the parameter), not a fixed 1e-4.")
 def _diff_ignores_h(f, x, h=1e-4):
     return float((f(x + 1e-4) - f(x - 1e-4)) / (2 * 1e-4))
+
+
+NUMERICAL_DIFF = Exercise(
+    id="sprint3.numerical_diff", points=1, module="gradients", name="numerical_diff",
+    title="the numerical derivative (central difference)",
+    examples=[
+        case(Fn("book_1d"), 5.0, label="the book's f(x) = 0.01x² + 0.1x at x = 5"),
+        case(Fn("book_1d"), 10.0, label="the book's f(x) = 0.01x² + 0.1x at x = 10"),
+        case(Fn("sin_mix"), 1.0, label="sin(x)cos(2x) + 0.1x³ at x = 1"),
+        case(Fn("sin_mix"), 1.0, h=0.1, label="sin(x)cos(2x) + 0.1x³ at x = 1, h = 0.1"),
+        case(Fn("poly", coef=np.array([1.0, 0.0, -2.0, 1.0])), -1.5,
+             label="x³ - 2x + 1 at x = -1.5"),
+    ],
+    generate=_random_diff_case,
+    edge_cases=[case(Fn("book_1d"), 0.0), case(Fn("book_1d"), 5),
+                case(Fn("poly", coef=np.array([2.0, -1.0])), -3.0),
+                case(Fn("sin_mix"), -2.5, h=1e-3)],
+    tol=FLOAT_TOL,
+    mistakes=known(_diff_forward, _diff_over_h, _diff_precedence, _diff_ignores_h),
+)
 
 
 # ----------------------------------------------------------------------- sprint3.numerical_gradient
@@ -409,6 +508,29 @@ def _gradient_all_at_once(f, x):
     h = 1e-4
     x = np.array(x, dtype=float)
     return (f(x + h) - f(x - h)) / (2 * h)
+
+
+NUMERICAL_GRADIENT = Exercise(
+    id="sprint3.numerical_gradient", points=2, module="gradients", name="numerical_gradient",
+    title="the numerical gradient",
+    examples=[
+        case(Fn("book_2d"), np.array([3.0, 4.0]), label="x0² + x1² at (3, 4), from the text"),
+        case(Fn("book_2d"), np.array([0.0, 2.0]), label="x0² + x1² at (0, 2), from the text"),
+        case(Fn("book_2d"), np.array([3.0, 0.0]), label="x0² + x1² at (3, 0), from the text"),
+        case(Fn("quadratic", A=QUAD_A, c=QUAD_C), QUAD_X,
+             label="a quadratic ½xᵀAx + c·x of a 2 × 3 array (A not diagonal)"),
+        case(Fn("softmax_cross_entropy", X=SIMPLE_X, t=SIMPLE_T), SIMPLE_W,
+             label="the book's simpleNet: the loss as a function of its 2 × 3 weights W"),
+    ],
+    generate=_random_gradient_case,
+    edge_cases=[case(Fn("book_2d"), np.array([3, 4])),
+                case(Fn("sum_of_squares"), np.array([-1.5])),
+                case(Fn("sin_mix"), np.zeros((2, 2, 2))),
+                case(Fn("quadratic", A=QUAD_A, c=QUAD_C.ravel()), QUAD_X.ravel())],
+    tol=FLOAT_TOL,
+    mistakes=known(_gradient_forward, _gradient_not_restored, _gradient_all_at_once,
+                   _gradient_first_axis_only),
+)
 
 
 # ------------------------------------------------------------------------- sprint3.gradient_descent
@@ -455,6 +577,30 @@ def _descent_ascends(f, init_x, lr=0.01, step_num=100):
     return x, np.array(history)
 
 
+GRADIENT_DESCENT = Exercise(
+    id="sprint3.gradient_descent", points=2, module="gradients", name="gradient_descent",
+    title="gradient descent",
+    examples=[
+        case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=100,
+             label="x0² + x1² from (-3, 4), lr = 0.1, 100 steps (from the text)"),
+        case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=1e-10, step_num=100,
+             label="the same, lr = 1e-10: too small, x hardly moves (from the text)"),
+        case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=1.1, step_num=20,
+             label="the same, lr = 1.1: too large, every step overshoots and it diverges"),
+        case(Fn("race"), np.array([-7.0, 2.0]), lr=0.9, step_num=30,
+             label="x²/20 + y² from (-7, 2), lr = 0.9, 30 steps (a zigzag)"),
+    ],
+    generate=_random_descent_case,
+    edge_cases=[case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=0),
+                case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=1),
+                case(Fn("sum_of_squares"), np.array([2.0]), lr=0.5, step_num=3),
+                case(Fn("race"), np.array([-7, 2]), lr=0.95, step_num=5)],
+    tol=FLOAT_TOL,
+    mistakes=known(_descent_without_start, _descent_without_end, _descent_history_aliases,
+                   _descent_ascends),
+)
+
+
 # --------------------------------------------------------------------------- sprint3.two_layer_net
 @hint("The book's TwoLayerNet uses the sigmoid in its hidden layer: z1 = sigmoid(x @ W1 + b1).")
 class _NetReluHidden(TwoLayerNet):
@@ -498,6 +644,22 @@ class _NetSquaredErrorLoss(TwoLayerNet):
         return float(np.mean(0.5 * np.sum((y - t) ** 2, axis=-1)))
 
 
+TWO_LAYER_NET = Exercise(
+    id="sprint3.two_layer_net", points=1, module="numerical_net", name="TwoLayerNet",
+    title="a two-layer net: predict, loss, accuracy",
+    examples=[
+        *_net_examples("forward"),
+        _net_case(NET_X[:, :1] * 3, NET_T % 2, "TwoLayerNet(1, 3, 2), weights std 2",
+                  "forward", sizes=(1, 3, 2), std=2.0, seed=5),
+    ],
+    generate=lambda rng: _random_net_case(rng, "forward"),
+    edge_cases=_net_edge_cases("forward"),
+    tol=FLOAT_TOL,
+    mistakes=known(_NetReluHidden, _NetNoHiddenActivation, _NetSigmoidOutput,
+                   _NetSquaredErrorLoss),
+)
+
+
 # ------------------------------------------------------------------- sprint3.two_layer_net_gradient
 @hint("All your gradients are 0: the function you give numerical_gradient ignores its argument "
       "(lambda W: self.loss(x, t)), and your numerical_gradient moves a copy. Compute the loss "
@@ -512,164 +674,20 @@ class _NetGradientIgnoresItsArgument(TwoLayerNet):
         return {key: numerical_gradient(loss_w, self.params[key]) for key in self.params}
 
 
+TWO_LAYER_NET_GRADIENT = Exercise(
+    id="sprint3.two_layer_net_gradient", points=2, module="numerical_net", name="TwoLayerNet",
+    title="the two-layer net's numerical gradient",
+    examples=_net_examples("gradient"),
+    generate=lambda rng: _random_net_case(rng, "gradient"),
+    n_public=2,
+    edge_cases=_net_edge_cases("gradient"),
+    tol=FLOAT_TOL,
+    mistakes=known(_NetGradientIgnoresItsArgument),
+)
+
+
 # --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint3.sum_squared_error", points=1, module="losses", name="sum_squared_error",
-        title="the sum of squared errors",
-        examples=[
-            case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
-            case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
-            case(BOOK_Y_BAD, BOOK_T, label="the book's y that says 7, t = 2"),
-            case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
-                 label="a batch of the two, labels as indices [2, 2]"),
-            case(SQUARE_Y, np.eye(3)[SQUARE_T], label="a batch of 3 samples, one-hot labels"),
-            case(np.array([[1.5, -0.5], [0.0, 2.0], [3.0, 1.0]]),
-                 np.array([[1.0, 0.0], [0.5, 2.5], [2.0, 2.0]]),
-                 label="regression: 3 samples of 2 target values"),
-        ],
-        generate=_random_sse_case,
-        edge_cases=[case(np.array([[0.2, 0.8]]), np.array([1])),
-                    case(np.array([0.0, 1.0, 0.0]), np.array([0, 1, 0])),
-                    case(np.array([0.3, 0.3, 0.4]), np.int64(0)),
-                    case(np.full((4, 5), 0.2), np.array([0, 1, 2, 3]))],
-        tol=FLOAT_TOL,
-        batch_size=_batch_of,
-        mistakes=known(_sse_no_half, _sse_sum_over_batch, _sse_mean_of_everything,
-                       _sse_indices_as_targets, _sse_divides_by_shape0),
-    ),
-    Exercise(
-        id="sprint3.cross_entropy_error", points=2, module="losses", name="cross_entropy_error",
-        title="the cross-entropy error",
-        examples=[
-            case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
-            case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
-            case(BOOK_Y_BAD, 2, label="the book's y that says 7, t = 2"),
-            case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
-                 label="a batch of the two, labels as indices [2, 2]"),
-            case(SQUARE_Y, SQUARE_T,
-                 label="a batch of 3 samples over 3 classes, indices [0, 2, 2]"),
-            case(SQUARE_Y, np.eye(3, dtype=int)[SQUARE_T],
-                 label="the same batch, one-hot labels"),
-            case(ZERO_Y, ZERO_T,
-                 label="probability exactly 0 at the correct class (log 0)"),
-            case(TINY_Y, 0, label="a confident wrong answer: the correct class gets 1e-9"),
-        ],
-        generate=_random_ce_case,
-        edge_cases=[case(np.array([0.0, 0.3, 0.7]), 0),
-                    case(np.array([0.0, 0.3, 0.7]), np.array([1, 0, 0])),
-                    case(ZERO_Y, np.eye(3)[ZERO_T]),
-                    case(np.array([[0.2, 0.8]]), np.array([1])),
-                    case(np.full((3, 10), 0.1), np.array([0, 5, 9])),
-                    case(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]), np.array([0, 1]))],
-        tol=FLOAT_TOL,
-        batch_size=_batch_of,
-        mistakes=known(_ce_no_delta_indices, _ce_no_delta_onehot, _ce_clipped, _ce_sum_over_batch,
-                       _ce_mean_of_everything, _ce_divides_by_shape0,
-                       _ce_onehot_only, _ce_indices_only),
-    ),
-    Exercise(
-        id="sprint3.sample_batch", points=1, module="losses", name="sample_batch",
-        title="a random mini-batch",
-        examples=[
-            case(np.arange(20.0).reshape(10, 2), np.arange(10), 3, 0,
-                 label="10 samples [2i, 2i + 1] with labels i, a batch of 3, seed 0"),
-            case(np.arange(60.0).reshape(15, 4), np.eye(3)[np.arange(15) % 3], 6, 42,
-                 label="15 samples, one-hot labels, a batch of 6, seed 42"),
-            case(np.arange(32.0).reshape(8, 1, 2, 2), np.arange(8) % 2, 8, 7,
-                 label="8 tiny images (N, 1, 2, 2), a batch of all 8 (a shuffle), seed 7"),
-        ],
-        generate=_random_batch_case,
-        edge_cases=[case(np.arange(5.0), np.arange(5), 1, 3),
-                    case(np.ones((1, 3)), np.array([2]), 1, 0),
-                    case(np.arange(100.0).reshape(50, 2), np.arange(50), 50, 123)],
-        tol=EXACT,
-        mistakes=known(_batch_with_replacement, _batch_two_draws, _batch_first_rows,
-                       _batch_permutation, _batch_legacy_global, _batch_book),
-    ),
-    Exercise(
-        id="sprint3.numerical_diff", points=1, module="gradients", name="numerical_diff",
-        title="the numerical derivative (central difference)",
-        examples=[
-            case(Fn("book_1d"), 5.0, label="the book's f(x) = 0.01x² + 0.1x at x = 5"),
-            case(Fn("book_1d"), 10.0, label="the book's f(x) = 0.01x² + 0.1x at x = 10"),
-            case(Fn("sin_mix"), 1.0, label="sin(x)cos(2x) + 0.1x³ at x = 1"),
-            case(Fn("sin_mix"), 1.0, h=0.1, label="sin(x)cos(2x) + 0.1x³ at x = 1, h = 0.1"),
-            case(Fn("poly", coef=np.array([1.0, 0.0, -2.0, 1.0])), -1.5,
-                 label="x³ - 2x + 1 at x = -1.5"),
-        ],
-        generate=_random_diff_case,
-        edge_cases=[case(Fn("book_1d"), 0.0), case(Fn("book_1d"), 5),
-                    case(Fn("poly", coef=np.array([2.0, -1.0])), -3.0),
-                    case(Fn("sin_mix"), -2.5, h=1e-3)],
-        tol=FLOAT_TOL,
-        mistakes=known(_diff_forward, _diff_over_h, _diff_precedence, _diff_ignores_h),
-    ),
-    Exercise(
-        id="sprint3.numerical_gradient", points=2, module="gradients", name="numerical_gradient",
-        title="the numerical gradient",
-        examples=[
-            case(Fn("book_2d"), np.array([3.0, 4.0]), label="x0² + x1² at (3, 4), from the text"),
-            case(Fn("book_2d"), np.array([0.0, 2.0]), label="x0² + x1² at (0, 2), from the text"),
-            case(Fn("book_2d"), np.array([3.0, 0.0]), label="x0² + x1² at (3, 0), from the text"),
-            case(Fn("quadratic", A=QUAD_A, c=QUAD_C), QUAD_X,
-                 label="a quadratic ½xᵀAx + c·x of a 2 × 3 array (A not diagonal)"),
-            case(Fn("softmax_cross_entropy", X=SIMPLE_X, t=SIMPLE_T), SIMPLE_W,
-                 label="the book's simpleNet: the loss as a function of its 2 × 3 weights W"),
-        ],
-        generate=_random_gradient_case,
-        edge_cases=[case(Fn("book_2d"), np.array([3, 4])),
-                    case(Fn("sum_of_squares"), np.array([-1.5])),
-                    case(Fn("sin_mix"), np.zeros((2, 2, 2))),
-                    case(Fn("quadratic", A=QUAD_A, c=QUAD_C.ravel()), QUAD_X.ravel())],
-        tol=FLOAT_TOL,
-        mistakes=known(_gradient_forward, _gradient_not_restored, _gradient_all_at_once,
-                       _gradient_first_axis_only),
-    ),
-    Exercise(
-        id="sprint3.gradient_descent", points=2, module="gradients", name="gradient_descent",
-        title="gradient descent",
-        examples=[
-            case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=100,
-                 label="x0² + x1² from (-3, 4), lr = 0.1, 100 steps (from the text)"),
-            case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=1e-10, step_num=100,
-                 label="the same, lr = 1e-10: too small, x hardly moves (from the text)"),
-            case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=1.1, step_num=20,
-                 label="the same, lr = 1.1: too large, every step overshoots and it diverges"),
-            case(Fn("race"), np.array([-7.0, 2.0]), lr=0.9, step_num=30,
-                 label="x²/20 + y² from (-7, 2), lr = 0.9, 30 steps (a zigzag)"),
-        ],
-        generate=_random_descent_case,
-        edge_cases=[case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=0),
-                    case(Fn("book_2d"), np.array([-3.0, 4.0]), lr=0.1, step_num=1),
-                    case(Fn("sum_of_squares"), np.array([2.0]), lr=0.5, step_num=3),
-                    case(Fn("race"), np.array([-7, 2]), lr=0.95, step_num=5)],
-        tol=FLOAT_TOL,
-        mistakes=known(_descent_without_start, _descent_without_end, _descent_history_aliases,
-                       _descent_ascends),
-    ),
-    Exercise(
-        id="sprint3.two_layer_net", points=1, module="numerical_net", name="TwoLayerNet",
-        title="a two-layer net: predict, loss, accuracy",
-        examples=[
-            *_net_examples("forward"),
-            _net_case(NET_X[:, :1] * 3, NET_T % 2, "TwoLayerNet(1, 3, 2), weights std 2",
-                      "forward", sizes=(1, 3, 2), std=2.0, seed=5),
-        ],
-        generate=lambda rng: _random_net_case(rng, "forward"),
-        edge_cases=_net_edge_cases("forward"),
-        tol=FLOAT_TOL,
-        mistakes=known(_NetReluHidden, _NetNoHiddenActivation, _NetSigmoidOutput,
-                       _NetSquaredErrorLoss),
-    ),
-    Exercise(
-        id="sprint3.two_layer_net_gradient", points=2, module="numerical_net", name="TwoLayerNet",
-        title="the two-layer net's numerical gradient",
-        examples=_net_examples("gradient"),
-        generate=lambda rng: _random_net_case(rng, "gradient"),
-        n_public=2,
-        edge_cases=_net_edge_cases("gradient"),
-        tol=FLOAT_TOL,
-        mistakes=known(_NetGradientIgnoresItsArgument),
-    ),
+    SUM_SQUARED_ERROR, CROSS_ENTROPY_ERROR, SAMPLE_BATCH, NUMERICAL_DIFF, NUMERICAL_GRADIENT,
+    GRADIENT_DESCENT, TWO_LAYER_NET, TWO_LAYER_NET_GRADIENT,
 ])

@@ -148,6 +148,22 @@ class _MulLikeAdd(MulLayer):
         return dout, dout
 
 
+MUL_LAYER = Exercise(
+    id="sprint4.mul_layer", points=1, module="layers", name="MulLayer",
+    title="the multiply node (MulLayer)",
+    examples=_apple_cases("mul") + [
+        class_case(steps=[("forward", (np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0]))),
+                          ("backward", (np.array([1.0, 0.5, 2.0]),))],
+                   label="arrays: x = [1, -2, 3], y = [4, 5, -6], dout = [1, 0.5, 2]")],
+    generate=_random_binary_node_case, n_public=2, n_hidden=10,
+    edge_cases=[class_case(steps=[("forward", (0.0, 7.0)), ("backward", (3.0,))]),
+                class_case(steps=[("forward", (np.zeros((2, 2)), np.ones((2, 2)))),
+                                  ("backward", (np.full((2, 2), -1.5),))])],
+    tol=FLOAT_TOL,
+    mistakes=known(_MulSwapped, _MulLikeAdd),
+)
+
+
 # --------------------------------------------------------------------------- sprint4.add_layer
 @hint("backward returns a pair, one gradient per input: return dout, dout (both inputs get dout "
       "unchanged).")
@@ -169,6 +185,20 @@ class _AddLikeMul(AddLayer):
 
     def backward(self, dout):
         return dout * self.y, dout * self.x
+
+
+ADD_LAYER = Exercise(
+    id="sprint4.add_layer", points=1, module="layers", name="AddLayer",
+    title="the add node (AddLayer)",
+    examples=_apple_cases("add") + [
+        class_case(steps=[("forward", (np.array([1.0, 2.0]), np.array([-3.0, 0.5]))),
+                          ("backward", (np.array([0.5, -1.0]),))],
+                   label="arrays: x = [1, 2], y = [-3, 0.5], dout = [0.5, -1]")],
+    generate=_random_binary_node_case, n_public=2, n_hidden=10,
+    edge_cases=[class_case(steps=[("forward", (0.0, 0.0)), ("backward", (2.5,))])],
+    tol=FLOAT_TOL,
+    mistakes=known(_AddSingle, _AddLikeMul),
+)
 
 
 # --------------------------------------------------------------------------- sprint4.relu
@@ -205,6 +235,31 @@ class _ReluBackwardNoDout(Relu):
         return (~self.mask).astype(float)
 
 
+RELU = Exercise(
+    id="sprint4.relu", points=2, module="layers", name="Relu",
+    title="the ReLU layer",
+    examples=[
+        class_case(steps=[("forward", (RELU_X,)),
+                          ("backward", (np.array([[10.0, 20.0], [30.0, 40.0]]),))],
+                   label="x = [[1, -0.5], [-2, 3]], dout = [[10, 20], [30, 40]]"),
+        class_case(steps=[("forward", (RELU_X_ZEROS,)), ("backward", (np.ones((2, 3)) * 2.0,))],
+                   label="inputs exactly 0: the gradient there is 0"),
+    ],
+    generate=_random_relu_case,
+    edge_cases=[class_case(steps=[("forward", (np.zeros((3, 2)),)),
+                                  ("backward", (np.ones((3, 2)),))]),
+                class_case(steps=[("forward", (np.array([-1e-300, 1e-300, -0.0]),)),
+                                  ("backward", (np.array([1.0, 2.0, 3.0]),))]),
+                class_case(steps=[("forward", (-np.ones((2, 1, 2, 2)),)),
+                                  ("backward", (np.ones((2, 1, 2, 2)),))]),
+                class_case(steps=[("forward", (RELU_X_ZEROS.astype(np.float32),)),
+                                  ("backward", (np.full((2, 3), 1.5, dtype=np.float32),))],
+                           label="float32 x and dout: the outputs stay float32")],
+    tol=Tolerance(rtol=1e-12, atol=0, same_dtype=True),
+    mistakes=known(_ReluMaskAfterInPlace, _ReluMaskStrict, _ReluBackwardNoDout),
+)
+
+
 # --------------------------------------------------------------------------- sprint4.sigmoid_layer
 @hint("Use the layer's output y, not its input x: dx = dout * y * (1 - y) with y = self.out kept "
       "by forward.")
@@ -235,6 +290,27 @@ class _SigmoidGradOfOutput(Sigmoid):
     def backward(self, dout):
         s = np.exp(-np.logaddexp(0.0, -self.out))
         return dout * s * (1.0 - s)
+
+
+SIGMOID_LAYER = Exercise(
+    id="sprint4.sigmoid_layer", points=2, module="layers", name="Sigmoid",
+    title="the Sigmoid layer",
+    examples=[class_case(steps=[("forward", (np.array([-1.0, 0.0, 2.0]),)),
+                                ("backward", (np.array([1.0, 1.0, 2.0]),))],
+                         label="x = [-1, 0, 2], dout = [1, 1, 2]")],
+    generate=_random_sigmoid_case,
+    edge_cases=[class_case(steps=[("forward", (np.array([-800.0, 800.0, 0.0]),)),
+                                  ("backward", (np.ones(3),))]),
+                class_case(steps=[("forward", (np.full((2, 2), 40.0),)),
+                                  ("backward", (np.full((2, 2), 1e6),))]),
+                class_case(steps=[("forward", (np.array([[-1.0, 0.0], [0.5, 0.25]],
+                                                        dtype=np.float32),)),
+                                  ("backward", (np.array([[1.0, -2.0], [0.5, 1.0]],
+                                                         dtype=np.float32),))],
+                           label="float32 x and dout: the outputs stay float32")],
+    tol=FLOAT_TOL,
+    mistakes=known(_SigmoidBackwardFromInput, _SigmoidBackwardNoDout, _SigmoidGradOfOutput),
+)
 
 
 # --------------------------------------------------------------------------- sprint4.affine
@@ -281,6 +357,41 @@ class _AffineDxFlat(Affine):
     def backward(self, dout):
         super().backward(dout)
         return dout @ self.W.T                     # (N, D), not the input's shape
+
+
+AFFINE = Exercise(
+    id="sprint4.affine", points=3, module="layers", name="Affine",
+    title="the Affine layer",
+    examples=[
+        _affine_case(AFFINE_W, AFFINE_B, np.array([[1.0, 0.0], [0.0, 2.0]]),
+                     np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]),
+                     "the docstring's example: W (2, 3), a batch of 2"),
+        _affine_case(SQUARE_W, np.array([0.5, -0.5]), SQUARE_X,
+                     np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]]),
+                     "a square layer, W (2, 2), a batch of 3 (where W-order slips still run)"),
+        _affine_case(np.arange(12.0).reshape(4, 3) / 10, np.array([1.0, 0.0, -1.0]),
+                     np.arange(8.0).reshape(2, 1, 2, 2) - 3.0,
+                     np.array([[1.0, -1.0, 2.0], [0.5, 0.0, 1.0]]),
+                     "images: x (2, 1, 2, 2) flattened to D = 4, W (4, 3)"),
+    ],
+    generate=_random_affine_case,
+    edge_cases=[
+        _affine_case(np.ones((12, 2)), np.zeros(2), np.arange(24.0).reshape(2, 3, 2, 2),
+                     np.array([[1.0, 2.0], [3.0, 4.0]]), "4-D input"),
+        _affine_case(np.array([[2.0]]), np.array([0.5]), np.array([[3.0]]), np.array([[-1.0]]),
+                     "N = D = M = 1"),
+        _affine_case(np.random.default_rng(4).normal(size=(6, 1)), np.zeros(1),
+                     np.random.default_rng(5).normal(size=(1, 2, 3, 1)), np.array([[2.0]]),
+                     "one image, one output"),
+        # float32 x, W, b and dout (values drawn from the salt): every output stays float32
+        lambda rng: _affine_case(*(rng.normal(size=s).astype(np.float32)
+                                   for s in ((3, 2), (2,), (4, 3), (4, 2))),
+                                 "float32 x, W, b and dout"),
+    ],
+    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_AffineDwTransposed, _AffineDwDoutXt, _AffineDxNoTranspose,
+                   _AffineDbNotSummed, _AffineDbMean, _AffineDxFlat),
+)
 
 
 # ------------------------------------------------------------------------ sprint4.softmax_with_loss
@@ -345,6 +456,49 @@ class _SoftmaxLossLogDelta(SoftmaxWithLoss):
         return float(-np.sum(self.t * np.log(self.y + 1e-7)) / self.y.shape[0])
 
 
+SOFTMAX_WITH_LOSS = Exercise(
+    id="sprint4.softmax_with_loss", points=3, module="layers", name="SoftmaxWithLoss",
+    title="the Softmax-with-Loss layer",
+    examples=[
+        class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", ())],
+                   label="the docstring's example, labels as indices [2, 0]"),
+        class_case(steps=[("forward", (SCORES, np.array([[0, 0, 1], [1, 0, 0]]))),
+                          ("backward", ())],
+                   label="the same, one-hot labels"),
+        class_case(steps=[("forward", (np.array([[1010.0, 1000.0, 990.0], [3.0, 1.0, 0.0]]),
+                                       np.array([0, 2]))), ("backward", ())],
+                   label="large scores [1010, 1000, 990] (exp overflows)"),
+        class_case(steps=[("forward", (np.array([[10.0, -30.0, 5.0], [0.0, 1.0, 2.0]]),
+                                       np.array([1, 2]))), ("backward", ())],
+                   label="a right class with probability ≈ 4e-18 (a log of almost 0)"),
+        class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", (2.0,))],
+                   label="backward(dout=2.0): the gradient scales with dout"),
+    ],
+    generate=_random_softmax_loss_case,
+    edge_cases=[
+        class_case(steps=[("forward", (np.array([[1000.0, 0.0, -1000.0]]), np.array([1]))),
+                          ("backward", ())]),
+        class_case(steps=[("forward", (np.array([[-1e4, -1e4 + 1.0], [1e4, 1e4 - 1.0]]),
+                                       np.array([[0.0, 1.0], [0.0, 1.0]]))), ("backward", ())]),
+        class_case(steps=[("forward", (np.zeros((5, 2)), np.array([0, 1, 1, 0, 1]))),
+                          ("backward", ())]),
+        class_case(steps=[("forward", (np.array([[2.0, -1.0]]), np.array([0]))),
+                          ("backward", ())]),
+        class_case(steps=[("forward", (np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 0.0]]),
+                                       np.array([0, 2]))), ("backward", (0.25,))],
+                   label="backward(dout=0.25)"),
+        class_case(steps=[("forward", (np.array([[0.5, -0.5, 0.25], [0.0, 0.25, -0.25]],
+                                                dtype=np.float32), np.array([1, 0]))),
+                          ("backward", (np.float32(1.0),))],
+                   label="float32 scores: the gradient stays float32"),
+    ],
+    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_SoftmaxLossIgnoresDout, _SoftmaxLossNotAveraged, _SoftmaxLossSummed,
+                   _SoftmaxLossJacobianAgain, _SoftmaxLossNoMax,
+                   _SoftmaxLossLogDelta),
+)
+
+
 # --------------------------------------------------------------------------- sprint4.gradient_check
 @hint("Return the index as a tuple with one int per axis: np.argmax gives a position in the "
       "flattened array; convert it with np.unravel_index(i, shape).")
@@ -378,168 +532,29 @@ def _check_signed(analytic, numeric, eps=1e-8):
     return float(np.max(rel)), tuple(int(i) for i in np.unravel_index(np.argmax(rel), rel.shape))
 
 
+GRADIENT_CHECK = Exercise(
+    id="sprint4.gradient_check", points=2, module="gradient_check", name="gradient_check",
+    title="the gradient check",
+    examples=[
+        case(np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[1.0, -2.0], [0.4, 0.0]]),
+             label="the docstring's example"),
+        case(np.array([3.0, -1e-3, 2.0, 7.0]), np.array([3.0000001, 1e-3, 2.0, 7.0]),
+             label="opposite signs at index 1: relative error 1"),
+        case(np.array([[[0.0, 1.0], [2.0, 0.0]], [[3.0, 0.0], [4.0, 5.0]]]),
+             np.array([[[0.0, 1.0], [2.0, 0.0]], [[3.0, 0.0], [4.0, 5.001]]]),
+             label="3-D, with entries 0 in both"),
+    ],
+    generate=_random_gradient_pair,
+    edge_cases=[case(np.zeros((3, 2)), np.zeros((3, 2))),
+                case(np.ones(4), np.ones(4)),
+                case(np.array([0.0, 1e-12]), np.array([1e-12, 0.0])),
+                case(np.array([[1.0, 2.0]]), np.array([[-1.0, 2.0]]))],
+    tol=Tolerance(rtol=1e-6, atol=1e-12),
+    mistakes=known(_check_flat_index, _check_absolute, _check_no_eps, _check_signed),
+)
+
+
 # --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint4.mul_layer", points=1, module="layers", name="MulLayer",
-        title="the multiply node (MulLayer)",
-        examples=_apple_cases("mul") + [
-            class_case(steps=[("forward", (np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0]))),
-                              ("backward", (np.array([1.0, 0.5, 2.0]),))],
-                       label="arrays: x = [1, -2, 3], y = [4, 5, -6], dout = [1, 0.5, 2]")],
-        generate=_random_binary_node_case, n_public=2, n_hidden=10,
-        edge_cases=[class_case(steps=[("forward", (0.0, 7.0)), ("backward", (3.0,))]),
-                    class_case(steps=[("forward", (np.zeros((2, 2)), np.ones((2, 2)))),
-                                      ("backward", (np.full((2, 2), -1.5),))])],
-        tol=FLOAT_TOL,
-        mistakes=known(_MulSwapped, _MulLikeAdd),
-    ),
-    Exercise(
-        id="sprint4.add_layer", points=1, module="layers", name="AddLayer",
-        title="the add node (AddLayer)",
-        examples=_apple_cases("add") + [
-            class_case(steps=[("forward", (np.array([1.0, 2.0]), np.array([-3.0, 0.5]))),
-                              ("backward", (np.array([0.5, -1.0]),))],
-                       label="arrays: x = [1, 2], y = [-3, 0.5], dout = [0.5, -1]")],
-        generate=_random_binary_node_case, n_public=2, n_hidden=10,
-        edge_cases=[class_case(steps=[("forward", (0.0, 0.0)), ("backward", (2.5,))])],
-        tol=FLOAT_TOL,
-        mistakes=known(_AddSingle, _AddLikeMul),
-    ),
-    Exercise(
-        id="sprint4.relu", points=2, module="layers", name="Relu",
-        title="the ReLU layer",
-        examples=[
-            class_case(steps=[("forward", (RELU_X,)),
-                              ("backward", (np.array([[10.0, 20.0], [30.0, 40.0]]),))],
-                       label="x = [[1, -0.5], [-2, 3]], dout = [[10, 20], [30, 40]]"),
-            class_case(steps=[("forward", (RELU_X_ZEROS,)), ("backward", (np.ones((2, 3)) * 2.0,))],
-                       label="inputs exactly 0: the gradient there is 0"),
-        ],
-        generate=_random_relu_case,
-        edge_cases=[class_case(steps=[("forward", (np.zeros((3, 2)),)),
-                                      ("backward", (np.ones((3, 2)),))]),
-                    class_case(steps=[("forward", (np.array([-1e-300, 1e-300, -0.0]),)),
-                                      ("backward", (np.array([1.0, 2.0, 3.0]),))]),
-                    class_case(steps=[("forward", (-np.ones((2, 1, 2, 2)),)),
-                                      ("backward", (np.ones((2, 1, 2, 2)),))]),
-                    class_case(steps=[("forward", (RELU_X_ZEROS.astype(np.float32),)),
-                                      ("backward", (np.full((2, 3), 1.5, dtype=np.float32),))],
-                               label="float32 x and dout: the outputs stay float32")],
-        tol=Tolerance(rtol=1e-12, atol=0, same_dtype=True),
-        mistakes=known(_ReluMaskAfterInPlace, _ReluMaskStrict, _ReluBackwardNoDout),
-    ),
-    Exercise(
-        id="sprint4.sigmoid_layer", points=2, module="layers", name="Sigmoid",
-        title="the Sigmoid layer",
-        examples=[class_case(steps=[("forward", (np.array([-1.0, 0.0, 2.0]),)),
-                                    ("backward", (np.array([1.0, 1.0, 2.0]),))],
-                             label="x = [-1, 0, 2], dout = [1, 1, 2]")],
-        generate=_random_sigmoid_case,
-        edge_cases=[class_case(steps=[("forward", (np.array([-800.0, 800.0, 0.0]),)),
-                                      ("backward", (np.ones(3),))]),
-                    class_case(steps=[("forward", (np.full((2, 2), 40.0),)),
-                                      ("backward", (np.full((2, 2), 1e6),))]),
-                    class_case(steps=[("forward", (np.array([[-1.0, 0.0], [0.5, 0.25]],
-                                                            dtype=np.float32),)),
-                                      ("backward", (np.array([[1.0, -2.0], [0.5, 1.0]],
-                                                             dtype=np.float32),))],
-                               label="float32 x and dout: the outputs stay float32")],
-        tol=FLOAT_TOL,
-        mistakes=known(_SigmoidBackwardFromInput, _SigmoidBackwardNoDout, _SigmoidGradOfOutput),
-    ),
-    Exercise(
-        id="sprint4.affine", points=3, module="layers", name="Affine",
-        title="the Affine layer",
-        examples=[
-            _affine_case(AFFINE_W, AFFINE_B, np.array([[1.0, 0.0], [0.0, 2.0]]),
-                         np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]),
-                         "the docstring's example: W (2, 3), a batch of 2"),
-            _affine_case(SQUARE_W, np.array([0.5, -0.5]), SQUARE_X,
-                         np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]]),
-                         "a square layer, W (2, 2), a batch of 3 (where W-order slips still run)"),
-            _affine_case(np.arange(12.0).reshape(4, 3) / 10, np.array([1.0, 0.0, -1.0]),
-                         np.arange(8.0).reshape(2, 1, 2, 2) - 3.0,
-                         np.array([[1.0, -1.0, 2.0], [0.5, 0.0, 1.0]]),
-                         "images: x (2, 1, 2, 2) flattened to D = 4, W (4, 3)"),
-        ],
-        generate=_random_affine_case,
-        edge_cases=[
-            _affine_case(np.ones((12, 2)), np.zeros(2), np.arange(24.0).reshape(2, 3, 2, 2),
-                         np.array([[1.0, 2.0], [3.0, 4.0]]), "4-D input"),
-            _affine_case(np.array([[2.0]]), np.array([0.5]), np.array([[3.0]]), np.array([[-1.0]]),
-                         "N = D = M = 1"),
-            _affine_case(np.random.default_rng(4).normal(size=(6, 1)), np.zeros(1),
-                         np.random.default_rng(5).normal(size=(1, 2, 3, 1)), np.array([[2.0]]),
-                         "one image, one output"),
-            # float32 x, W, b and dout (values drawn from the salt): every output stays float32
-            lambda rng: _affine_case(*(rng.normal(size=s).astype(np.float32)
-                                       for s in ((3, 2), (2,), (4, 3), (4, 2))),
-                                     "float32 x, W, b and dout"),
-        ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_AffineDwTransposed, _AffineDwDoutXt, _AffineDxNoTranspose,
-                       _AffineDbNotSummed, _AffineDbMean, _AffineDxFlat),
-    ),
-    Exercise(
-        id="sprint4.softmax_with_loss", points=3, module="layers", name="SoftmaxWithLoss",
-        title="the Softmax-with-Loss layer",
-        examples=[
-            class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", ())],
-                       label="the docstring's example, labels as indices [2, 0]"),
-            class_case(steps=[("forward", (SCORES, np.array([[0, 0, 1], [1, 0, 0]]))),
-                              ("backward", ())],
-                       label="the same, one-hot labels"),
-            class_case(steps=[("forward", (np.array([[1010.0, 1000.0, 990.0], [3.0, 1.0, 0.0]]),
-                                           np.array([0, 2]))), ("backward", ())],
-                       label="large scores [1010, 1000, 990] (exp overflows)"),
-            class_case(steps=[("forward", (np.array([[10.0, -30.0, 5.0], [0.0, 1.0, 2.0]]),
-                                           np.array([1, 2]))), ("backward", ())],
-                       label="a right class with probability ≈ 4e-18 (a log of almost 0)"),
-            class_case(steps=[("forward", (SCORES, np.array([2, 0]))), ("backward", (2.0,))],
-                       label="backward(dout=2.0): the gradient scales with dout"),
-        ],
-        generate=_random_softmax_loss_case,
-        edge_cases=[
-            class_case(steps=[("forward", (np.array([[1000.0, 0.0, -1000.0]]), np.array([1]))),
-                              ("backward", ())]),
-            class_case(steps=[("forward", (np.array([[-1e4, -1e4 + 1.0], [1e4, 1e4 - 1.0]]),
-                                           np.array([[0.0, 1.0], [0.0, 1.0]]))), ("backward", ())]),
-            class_case(steps=[("forward", (np.zeros((5, 2)), np.array([0, 1, 1, 0, 1]))),
-                              ("backward", ())]),
-            class_case(steps=[("forward", (np.array([[2.0, -1.0]]), np.array([0]))),
-                              ("backward", ())]),
-            class_case(steps=[("forward", (np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 0.0]]),
-                                           np.array([0, 2]))), ("backward", (0.25,))],
-                       label="backward(dout=0.25)"),
-            class_case(steps=[("forward", (np.array([[0.5, -0.5, 0.25], [0.0, 0.25, -0.25]],
-                                                    dtype=np.float32), np.array([1, 0]))),
-                              ("backward", (np.float32(1.0),))],
-                       label="float32 scores: the gradient stays float32"),
-        ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_SoftmaxLossIgnoresDout, _SoftmaxLossNotAveraged, _SoftmaxLossSummed,
-                       _SoftmaxLossJacobianAgain, _SoftmaxLossNoMax,
-                       _SoftmaxLossLogDelta),
-    ),
-    Exercise(
-        id="sprint4.gradient_check", points=2, module="gradient_check", name="gradient_check",
-        title="the gradient check",
-        examples=[
-            case(np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[1.0, -2.0], [0.4, 0.0]]),
-                 label="the docstring's example"),
-            case(np.array([3.0, -1e-3, 2.0, 7.0]), np.array([3.0000001, 1e-3, 2.0, 7.0]),
-                 label="opposite signs at index 1: relative error 1"),
-            case(np.array([[[0.0, 1.0], [2.0, 0.0]], [[3.0, 0.0], [4.0, 5.0]]]),
-                 np.array([[[0.0, 1.0], [2.0, 0.0]], [[3.0, 0.0], [4.0, 5.001]]]),
-                 label="3-D, with entries 0 in both"),
-        ],
-        generate=_random_gradient_pair,
-        edge_cases=[case(np.zeros((3, 2)), np.zeros((3, 2))),
-                    case(np.ones(4), np.ones(4)),
-                    case(np.array([0.0, 1e-12]), np.array([1e-12, 0.0])),
-                    case(np.array([[1.0, 2.0]]), np.array([[-1.0, 2.0]]))],
-        tol=Tolerance(rtol=1e-6, atol=1e-12),
-        mistakes=known(_check_flat_index, _check_absolute, _check_no_eps, _check_signed),
-    ),
+    MUL_LAYER, ADD_LAYER, RELU, SIGMOID_LAYER, AFFINE, SOFTMAX_WITH_LOSS, GRADIENT_CHECK,
 ])

@@ -174,6 +174,10 @@ _FIT_XV = _EX.normal(size=(4, 3))
 _FIT_YV = np.array([2, 1, 0, 1])
 
 
+# ----------------------------------------------------------------------- shared by the declarations
+_CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
+
+
 # --------------------------------------------------------------------------- sprint5.get_mini_batch
 @hint("Count the last, smaller batch too: len() is ceil(N / batch_size), int(np.ceil(N / "
       "batch_size)); N // batch_size drops the samples left over.")
@@ -212,6 +216,33 @@ class _MiniBatchLegacySeed(GetMiniBatch):
         self._X, self._y = X[order], y[order]
 
 
+GET_MINI_BATCH = Exercise(
+    id="sprint5.get_mini_batch", points=2, module="classifier", name="GetMiniBatch",
+    title="the mini-batch iterator (GetMiniBatch)",
+    examples=[
+        _mini_batch_case(_MB_X, _MB_Y, 2, 0, "the docstring's example: 5 samples, "
+                                             "batch_size=2 (the last batch holds 1)"),
+        _mini_batch_case(np.arange(18.0).reshape(6, 3), np.array([5, 4, 3, 2, 1, 0]), 3, 1,
+                         "6 samples, batch_size=3, seed=1 (two full batches)"),
+        _mini_batch_case(np.arange(12.0).reshape(3, 1, 2, 2), np.array([1, 0, 1]), 5, 7,
+                         "3 images (3, 1, 2, 2), batch_size=5 > N: one batch"),
+        class_case((_MB_X, _MB_Y), {"batch_size": 2, "seed": 0},
+                   steps=[("__getitem__", (3,))], raises="IndexError",
+                   label="the docstring's example, batches[3] past the last batch: "
+                         "IndexError"),
+    ],
+    generate=_random_mini_batch_case, n_public=2, n_hidden=10,
+    edge_cases=[_mini_batch_case(np.ones((1, 2)), np.array([3]), 1, 0),
+                _mini_batch_case(np.arange(7.0)[:, None], np.arange(7), 1, 123),
+                class_case((np.arange(7.0)[:, None], np.arange(7)),
+                           {"batch_size": 3, "seed": 5},
+                           steps=[("__getitem__", (-4,))], raises="IndexError")],
+    tol=Tolerance(rtol=0, atol=0),
+    mistakes=known(_MiniBatchDropsLast, _MiniBatchSeparateShuffles, _MiniBatchNoShuffle,
+                   _MiniBatchLegacySeed),
+)
+
+
 # --------------------------------------------------------------------------- sprint5.init_params
 _init_xavier_for_he = rewritten(init_params, ("std = np.sqrt(2.0 / n_in)",
                                                 "std = np.sqrt(1.0 / n_in)"),
@@ -237,6 +268,25 @@ _init_drawn_transposed = rewritten(init_params, ("rng.standard_normal((n_in, n_o
                                         "same numbers in other places.")
 
 
+INIT_PARAMS = Exercise(
+    id="sprint5.init_params", points=2, module="classifier", name="init_params",
+    title="the initial weights (init_params)",
+    examples=[
+        case([3, 2, 2], weight_init="he", seed=0,
+             label="the docstring's example: He, [3, 2, 2]"),
+        case([4, 3, 2], weight_init="xavier", seed=1, label="Xavier, [4, 3, 2], seed=1"),
+        case([2, 5, 3, 2], weight_init=0.01, seed=2, dtype="float32",
+             label="std 0.01, [2, 5, 3, 2], float32"),
+    ],
+    generate=_random_init_case, n_public=2, n_hidden=10,
+    edge_cases=[case([1, 1], weight_init="he", seed=9),
+                case([784, 3], weight_init="he", seed=0, dtype="float32")],
+    tol=FLOAT_TOL,
+    mistakes=known(_init_xavier_for_he, _init_std_from_n_out, _init_rng_per_layer,
+                   _init_drawn_transposed),
+)
+
+
 # --------------------------------------------------------------------------- sprint5.forward
 @hint("_forward returns the scores (logits), before softmax: SoftmaxWithLoss applies softmax "
       "itself, and predict_proba does it for predictions.")
@@ -250,6 +300,25 @@ _ForwardAffineOnly = rewritten(ScratchNeuralNetClassifier._forward,
                                 "out = layer.forward(out) if isinstance(layer, Affine) else out"),
                                hint="Run *every* layer of self.layers in order, the activation "
                                     "layers too: without them the network is one linear map.")
+
+
+FORWARD = Exercise(
+    id="sprint5.forward", points=2, **_CLASS,
+    title="the forward pass to the scores (_forward)",
+    examples=[
+        _net_case([1, 2, 2], "relu", _DOC_PARAMS, [("_forward", (_DOC_X,))],
+                  label="the docstring's example: 1 → 2 → 2, ReLU"),
+        _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_forward", (_NET_X,))],
+                  label=_describe(_NET_SIZES, "relu", _NET_X)),
+        _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS, [("_forward", (_NET_X,))],
+                  label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
+    ],
+    generate=_random_forward_case, n_public=2, n_hidden=10,
+    edge_cases=[_net_case([2, 2], "relu", {"W1": np.eye(2), "b1": np.zeros(2)},
+                          [("_forward", (np.array([[1.0, -1.0]]),))])],
+    tol=FLOAT_TOL,
+    mistakes=known(_ForwardSoftmax, _ForwardAffineOnly),
+)
 
 
 # --------------------------------------------------------------------------- sprint5.gradient
@@ -290,6 +359,29 @@ class _GradientTransposedDW(ScratchNeuralNetClassifier):
         return loss
 
 
+GRADIENT = Exercise(
+    id="sprint5.gradient", points=3, **_CLASS,
+    title="one forward and backward pass (_gradient)",
+    examples=[
+        _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_gradient", (_NET_X, _NET_Y))],
+                  attrs=["grads"], label=_describe(_NET_SIZES, "relu", _NET_X)),
+        _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS,
+                  [("_gradient", (_SQUARE_X, _SQUARE_Y))], attrs=["grads"],
+                  label="a square 3 → 3 → 3 network (sigmoid), where a transposed dW still "
+                        "has the right shape"),
+        _net_case([2, 2], "relu", {"W1": np.zeros((2, 2)), "b1": np.zeros(2)},
+                  [("_gradient", (np.array([[1.0, 2.0]]), np.array([1])))], attrs=["grads"],
+                  label="the docstring's example: no hidden layer, loss log 2"),
+    ],
+    generate=_random_gradient_case, n_public=2, n_hidden=10,
+    edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
+                          [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
+    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[1].args[0]),
+    mistakes=known(_GradientNotAveraged, _GradientAveragedTwice, _GradientSoftmaxTwice,
+                   _GradientTransposedDW),
+)
+
+
 # --------------------------------------------------------------------------- sprint5.update
 _UpdateRebinds = rewritten(ScratchNeuralNetClassifier._update,
                            ("self.params[key] -= self.lr * self.grads[key]",
@@ -312,6 +404,24 @@ _UpdateWeightsOnly = rewritten(ScratchNeuralNetClassifier._update,
                                     "too.")
 
 
+UPDATE = Exercise(
+    id="sprint5.update", points=2, **_CLASS,
+    title="the gradient-descent update (_update)",
+    examples=[
+        _net_case(_NET_SIZES, "relu", _NET_PARAMS, _update_steps(_NET_X, _NET_Y),
+                  attrs=["params"], init={"lr": 0.5},
+                  label=f"{_describe(_NET_SIZES, 'relu', _NET_X)}, lr=0.5: _gradient, "
+                        "_update, then _forward sees the new weights"),
+        _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS, _update_steps(_SQUARE_X, _SQUARE_Y),
+                  attrs=["params"], init={"lr": 0.1},
+                  label=f"{_describe(_SQUARE_SIZES, 'sigmoid', _SQUARE_X)}, lr=0.1"),
+    ],
+    generate=_random_update_case, n_public=2, n_hidden=10,
+    tol=FLOAT_TOL,
+    mistakes=known(_UpdateRebinds, _UpdateAscends, _UpdateWeightsOnly),
+)
+
+
 # --------------------------------------------------------------------------- sprint5.predict
 @hint("exp of large scores overflows (inf / inf = nan): subtract each row's maximum before np.exp, "
       "scores - np.max(scores, axis=1, keepdims=True).")
@@ -332,6 +442,29 @@ class _PredictAxis0(ScratchNeuralNetClassifier):
 class _PredictMaxProbability(ScratchNeuralNetClassifier):
     def predict(self, X):
         return np.max(self.predict_proba(X), axis=1)
+
+
+PREDICT = Exercise(
+    id="sprint5.predict", points=2, **_CLASS,
+    title="probabilities and predictions (predict_proba, predict)",
+    examples=[
+        _net_case([1, 2, 2], "relu", _DOC_PARAMS,
+                  [("predict_proba", (_DOC_X,)), ("predict", (_DOC_X,))],
+                  label="the docstring's 1 → 2 → 2 network"),
+        _net_case([1, 3], "relu", _BIG_PARAMS,
+                  [("predict_proba", (_BIG_X,)), ("predict", (_BIG_X,))],
+                  label="scores in the hundreds (a plain exp overflows)"),
+        _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS,
+                  [("predict_proba", (_NET_X,)), ("predict", (_NET_X,))],
+                  label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
+    ],
+    generate=_random_predict_case, n_public=2, n_hidden=10,
+    edge_cases=[_net_case([1, 2], "relu", {"W1": np.array([[1.0, 1.0]]), "b1": np.zeros(2)},
+                          [("predict_proba", (np.array([[5.0]]),)),
+                           ("predict", (np.array([[5.0]]),))])],
+    tol=replace(FLOAT_TOL, output_dtypes=(("predict()", "int"),)),   # labels
+    mistakes=known(_PredictNoMax, _PredictAxis0, _PredictMaxProbability),
+)
 
 
 # --------------------------------------------------------------------------- sprint5.fit
@@ -374,159 +507,43 @@ class _FitReturnsNothing(ScratchNeuralNetClassifier):
         super().fit(X, y, X_val, y_val)
 
 
-# --------------------------------------------------------------------------- exercises
-_CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
+FIT = Exercise(
+    id="sprint5.fit", points=3, **_CLASS,
+    title="training (fit)",
+    examples=[
+        _fit_case(_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV, hidden_sizes=(4,), lr=0.3, epochs=3,
+                  batch_size=5, seed=1,
+                  label="12 samples, 3 classes, hidden (4,), 3 epochs of batches of 5, "
+                        "4 validation samples"),
+        _fit_case(_FIT_X, _FIT_Y, None, None, hidden_sizes=(), lr=0.5, epochs=2,
+                  batch_size=4, seed=0, weight_init=0.1,
+                  label="no hidden layer, no validation set: val lists stay empty"),
+        class_case(init_kwargs={"verbose": False, "hidden_sizes": (3,), "lr": 0.3,
+                                "epochs": 2, "batch_size": 4, "seed": 2},
+                   steps=[("fit", (_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV)),
+                          ("fit", (_FIT_X[:8], _FIT_Y[:8], None, None)),
+                          ("predict", (_FIT_X,))],
+                   attrs=["params", "history"],
+                   label="fit twice: the second fit starts afresh (new weights, empty "
+                         "history)"),
+    ],
+    edge_cases=[
+        _fit_case(_FIT_X[:6], np.array([0, 1, 0, 1, 0, 1]), _FIT_XV, np.array([2, 0, 3, 1]),
+                  hidden_sizes=(4,), lr=0.2, epochs=2, batch_size=3, seed=4,
+                  label="validation labels 2 and 3 that the training labels never use"),
+        _fit_case(_FIT_X.astype(np.float32), _FIT_Y, None, None, hidden_sizes=(2,),
+                  lr=0.1, epochs=1, batch_size=12, seed=3,
+                  label="float32 data: the parameters stay float32"),
+    ],
+    generate=_random_fit_case, n_public=1, n_hidden=8,
+    tol=Tolerance(rtol=1e-6, atol=1e-8, same_dtype=True,   # float32 data trains in float32
+                  output_dtypes=(("predict()", "int"),)),
+    mistakes=known(_FitSameShuffle, _FitNoShuffle, _FitLastBatchLoss, _FitKeepsWeights,
+                   _FitReturnsNothing),
+)
 
+
+# --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint5.get_mini_batch", points=2, module="classifier", name="GetMiniBatch",
-        title="the mini-batch iterator (GetMiniBatch)",
-        examples=[
-            _mini_batch_case(_MB_X, _MB_Y, 2, 0, "the docstring's example: 5 samples, "
-                                                 "batch_size=2 (the last batch holds 1)"),
-            _mini_batch_case(np.arange(18.0).reshape(6, 3), np.array([5, 4, 3, 2, 1, 0]), 3, 1,
-                             "6 samples, batch_size=3, seed=1 (two full batches)"),
-            _mini_batch_case(np.arange(12.0).reshape(3, 1, 2, 2), np.array([1, 0, 1]), 5, 7,
-                             "3 images (3, 1, 2, 2), batch_size=5 > N: one batch"),
-            class_case((_MB_X, _MB_Y), {"batch_size": 2, "seed": 0},
-                       steps=[("__getitem__", (3,))], raises="IndexError",
-                       label="the docstring's example, batches[3] past the last batch: "
-                             "IndexError"),
-        ],
-        generate=_random_mini_batch_case, n_public=2, n_hidden=10,
-        edge_cases=[_mini_batch_case(np.ones((1, 2)), np.array([3]), 1, 0),
-                    _mini_batch_case(np.arange(7.0)[:, None], np.arange(7), 1, 123),
-                    class_case((np.arange(7.0)[:, None], np.arange(7)),
-                               {"batch_size": 3, "seed": 5},
-                               steps=[("__getitem__", (-4,))], raises="IndexError")],
-        tol=Tolerance(rtol=0, atol=0),
-        mistakes=known(_MiniBatchDropsLast, _MiniBatchSeparateShuffles, _MiniBatchNoShuffle,
-                       _MiniBatchLegacySeed),
-    ),
-    Exercise(
-        id="sprint5.init_params", points=2, module="classifier", name="init_params",
-        title="the initial weights (init_params)",
-        examples=[
-            case([3, 2, 2], weight_init="he", seed=0,
-                 label="the docstring's example: He, [3, 2, 2]"),
-            case([4, 3, 2], weight_init="xavier", seed=1, label="Xavier, [4, 3, 2], seed=1"),
-            case([2, 5, 3, 2], weight_init=0.01, seed=2, dtype="float32",
-                 label="std 0.01, [2, 5, 3, 2], float32"),
-        ],
-        generate=_random_init_case, n_public=2, n_hidden=10,
-        edge_cases=[case([1, 1], weight_init="he", seed=9),
-                    case([784, 3], weight_init="he", seed=0, dtype="float32")],
-        tol=FLOAT_TOL,
-        mistakes=known(_init_xavier_for_he, _init_std_from_n_out, _init_rng_per_layer,
-                       _init_drawn_transposed),
-    ),
-    Exercise(
-        id="sprint5.forward", points=2, **_CLASS,
-        title="the forward pass to the scores (_forward)",
-        examples=[
-            _net_case([1, 2, 2], "relu", _DOC_PARAMS, [("_forward", (_DOC_X,))],
-                      label="the docstring's example: 1 → 2 → 2, ReLU"),
-            _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_forward", (_NET_X,))],
-                      label=_describe(_NET_SIZES, "relu", _NET_X)),
-            _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS, [("_forward", (_NET_X,))],
-                      label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
-        ],
-        generate=_random_forward_case, n_public=2, n_hidden=10,
-        edge_cases=[_net_case([2, 2], "relu", {"W1": np.eye(2), "b1": np.zeros(2)},
-                              [("_forward", (np.array([[1.0, -1.0]]),))])],
-        tol=FLOAT_TOL,
-        mistakes=known(_ForwardSoftmax, _ForwardAffineOnly),
-    ),
-    Exercise(
-        id="sprint5.gradient", points=3, **_CLASS,
-        title="one forward and backward pass (_gradient)",
-        examples=[
-            _net_case(_NET_SIZES, "relu", _NET_PARAMS, [("_gradient", (_NET_X, _NET_Y))],
-                      attrs=["grads"], label=_describe(_NET_SIZES, "relu", _NET_X)),
-            _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS,
-                      [("_gradient", (_SQUARE_X, _SQUARE_Y))], attrs=["grads"],
-                      label="a square 3 → 3 → 3 network (sigmoid), where a transposed dW still "
-                            "has the right shape"),
-            _net_case([2, 2], "relu", {"W1": np.zeros((2, 2)), "b1": np.zeros(2)},
-                      [("_gradient", (np.array([[1.0, 2.0]]), np.array([1])))], attrs=["grads"],
-                      label="the docstring's example: no hidden layer, loss log 2"),
-        ],
-        generate=_random_gradient_case, n_public=2, n_hidden=10,
-        edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
-                              [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[1].args[0]),
-        mistakes=known(_GradientNotAveraged, _GradientAveragedTwice, _GradientSoftmaxTwice,
-                       _GradientTransposedDW),
-    ),
-    Exercise(
-        id="sprint5.update", points=2, **_CLASS,
-        title="the gradient-descent update (_update)",
-        examples=[
-            _net_case(_NET_SIZES, "relu", _NET_PARAMS, _update_steps(_NET_X, _NET_Y),
-                      attrs=["params"], init={"lr": 0.5},
-                      label=f"{_describe(_NET_SIZES, 'relu', _NET_X)}, lr=0.5: _gradient, "
-                            "_update, then _forward sees the new weights"),
-            _net_case(_SQUARE_SIZES, "sigmoid", _SQUARE_PARAMS, _update_steps(_SQUARE_X, _SQUARE_Y),
-                      attrs=["params"], init={"lr": 0.1},
-                      label=f"{_describe(_SQUARE_SIZES, 'sigmoid', _SQUARE_X)}, lr=0.1"),
-        ],
-        generate=_random_update_case, n_public=2, n_hidden=10,
-        tol=FLOAT_TOL,
-        mistakes=known(_UpdateRebinds, _UpdateAscends, _UpdateWeightsOnly),
-    ),
-    Exercise(
-        id="sprint5.predict", points=2, **_CLASS,
-        title="probabilities and predictions (predict_proba, predict)",
-        examples=[
-            _net_case([1, 2, 2], "relu", _DOC_PARAMS,
-                      [("predict_proba", (_DOC_X,)), ("predict", (_DOC_X,))],
-                      label="the docstring's 1 → 2 → 2 network"),
-            _net_case([1, 3], "relu", _BIG_PARAMS,
-                      [("predict_proba", (_BIG_X,)), ("predict", (_BIG_X,))],
-                      label="scores in the hundreds (a plain exp overflows)"),
-            _net_case(_NET_SIZES, "sigmoid", _NET_PARAMS,
-                      [("predict_proba", (_NET_X,)), ("predict", (_NET_X,))],
-                      label=_describe(_NET_SIZES, "sigmoid", _NET_X)),
-        ],
-        generate=_random_predict_case, n_public=2, n_hidden=10,
-        edge_cases=[_net_case([1, 2], "relu", {"W1": np.array([[1.0, 1.0]]), "b1": np.zeros(2)},
-                              [("predict_proba", (np.array([[5.0]]),)),
-                               ("predict", (np.array([[5.0]]),))])],
-        tol=replace(FLOAT_TOL, output_dtypes=(("predict()", "int"),)),   # labels
-        mistakes=known(_PredictNoMax, _PredictAxis0, _PredictMaxProbability),
-    ),
-    Exercise(
-        id="sprint5.fit", points=3, **_CLASS,
-        title="training (fit)",
-        examples=[
-            _fit_case(_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV, hidden_sizes=(4,), lr=0.3, epochs=3,
-                      batch_size=5, seed=1,
-                      label="12 samples, 3 classes, hidden (4,), 3 epochs of batches of 5, "
-                            "4 validation samples"),
-            _fit_case(_FIT_X, _FIT_Y, None, None, hidden_sizes=(), lr=0.5, epochs=2,
-                      batch_size=4, seed=0, weight_init=0.1,
-                      label="no hidden layer, no validation set: val lists stay empty"),
-            class_case(init_kwargs={"verbose": False, "hidden_sizes": (3,), "lr": 0.3,
-                                    "epochs": 2, "batch_size": 4, "seed": 2},
-                       steps=[("fit", (_FIT_X, _FIT_Y, _FIT_XV, _FIT_YV)),
-                              ("fit", (_FIT_X[:8], _FIT_Y[:8], None, None)),
-                              ("predict", (_FIT_X,))],
-                       attrs=["params", "history"],
-                       label="fit twice: the second fit starts afresh (new weights, empty "
-                             "history)"),
-        ],
-        edge_cases=[
-            _fit_case(_FIT_X[:6], np.array([0, 1, 0, 1, 0, 1]), _FIT_XV, np.array([2, 0, 3, 1]),
-                      hidden_sizes=(4,), lr=0.2, epochs=2, batch_size=3, seed=4,
-                      label="validation labels 2 and 3 that the training labels never use"),
-            _fit_case(_FIT_X.astype(np.float32), _FIT_Y, None, None, hidden_sizes=(2,),
-                      lr=0.1, epochs=1, batch_size=12, seed=3,
-                      label="float32 data: the parameters stay float32"),
-        ],
-        generate=_random_fit_case, n_public=1, n_hidden=8,
-        tol=Tolerance(rtol=1e-6, atol=1e-8, same_dtype=True,   # float32 data trains in float32
-                      output_dtypes=(("predict()", "int"),)),
-        mistakes=known(_FitSameShuffle, _FitNoShuffle, _FitLastBatchLoss, _FitKeepsWeights,
-                       _FitReturnsNothing),
-    ),
+    GET_MINI_BATCH, INIT_PARAMS, FORWARD, GRADIENT, UPDATE, PREDICT, FIT,
 ])

@@ -89,6 +89,27 @@ class _Forgets:
         super().update(params, grads)
 
 
+def _eps_inside_the_root(optimizer):
+    """AdaGrad's or RMSProp's update with eps under the square root, sqrt(h + eps)."""
+    return rewritten(optimizer.update, ("(np.sqrt(self.h[key]) + self.eps)",
+                                        "np.sqrt(self.h[key] + self.eps)"),
+                     hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + eps).")
+
+
+# --------------------------------------------------------------------------- optimizer exercises
+def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
+    """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
+    then the three steps of ``G3`` on float32 parameters with ``float32_settings`` (the dtype
+    must be kept), then random parameters and gradients with settings drawn by
+    ``random_settings(rng)``."""
+    float32 = _opt_case(float32_settings, _as32(P0), [_as32(g) for g in G3],
+                        "float32 parameters stay float32")
+    return Exercise(id=f"sprint6.{name.lower()}", points=points, module="optimizers", name=name,
+                    title=name, examples=[*examples, float32],
+                    generate=_random_opt_case(random_settings), n_public=2, n_hidden=8,
+                    tol=OPT_TOL, mistakes=mistakes)
+
+
 # --------------------------------------------------------------------------- sprint6.sgd
 # the right numbers, but each parameter is replaced by a new array
 _SGDRebinds = rewritten(SGD.update, ("params[key] -= self.lr * grads[key]",
@@ -102,6 +123,17 @@ _SGDUphill = rewritten(SGD.update, ("params[key] -= ", "params[key] += "),
 
 _SGDNoLr = rewritten(SGD.update, ("-= self.lr * grads[key]", "-= grads[key]"),
                      hint="Multiply the gradient by the learning rate: W ← W - lr · grad.")
+
+
+SGD_EXERCISE = _optimizer(
+    "SGD", points=1,
+    random_settings=lambda rng: {"lr": _lr(rng)},
+    float32_settings={"lr": 0.5},
+    examples=[
+        _opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
+    ],
+    mistakes=known(_SGDRebinds, _SGDUphill, _SGDNoLr),
+)
 
 
 # --------------------------------------------------------------------------- sprint6.momentum
@@ -123,6 +155,18 @@ _MomentumRebinds = rewritten(Momentum.update, ("params[key] += self.v[key]",
                                   "`params[key] = params[key] + ...` puts a new array in the dict.")
 
 
+MOMENTUM = _optimizer(
+    "Momentum", points=2,
+    random_settings=lambda rng: {"lr": _lr(rng), "momentum": float(rng.uniform(0.5, 0.99))},
+    float32_settings={"lr": 0.01, "momentum": 0.5},
+    examples=[
+        _opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
+                  "lr = 0.1, momentum = 0.9, three steps"),
+    ],
+    mistakes=known(_MomentumForgets, _MomentumSubtracts, _MomentumRebinds),
+)
+
+
 # --------------------------------------------------------------------------- sprint6.adagrad
 # h += g instead of h += g * g
 _AdaGradSumsGradients = rewritten(AdaGrad.update, ("self.h[key] += grads[key] * grads[key]",
@@ -130,10 +174,7 @@ _AdaGradSumsGradients = rewritten(AdaGrad.update, ("self.h[key] += grads[key] * 
                                   hint="h sums the *squares* of the gradients: h += grad * grad "
                                        "(element-wise).")
 
-_AdaGradEpsInside = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"),
-                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
-                                   "eps).")
+_AdaGradEpsInside = _eps_inside_the_root(AdaGrad)
 
 
 @hint("Your first step is right but the next ones are too big: create h only on the first call and "
@@ -145,6 +186,19 @@ class _AdaGradForgets(_Forgets, AdaGrad):      # h is only this step's g²
 _AdaGradNoSqrt = rewritten(AdaGrad.update, ("(np.sqrt(self.h[key]) + self.eps)",
                                             "(self.h[key] + self.eps)"),
                            hint="Divide by the square root of h: lr * grad / (np.sqrt(h) + eps).")
+
+
+ADAGRAD = _optimizer(
+    "AdaGrad", points=2,
+    random_settings=lambda rng: {"lr": _lr(rng), "eps": float(rng.choice([1e-7, 1e-3, 0.5]))},
+    float32_settings={"lr": 0.1},
+    examples=[
+        _opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
+        _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
+                  "a large eps = 1, where its place shows"),
+    ],
+    mistakes=known(_AdaGradSumsGradients, _AdaGradEpsInside, _AdaGradForgets, _AdaGradNoSqrt),
+)
 
 
 # --------------------------------------------------------------------------- sprint6.rmsprop
@@ -161,10 +215,7 @@ _RMSPropNotSquared = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[k
                                hint="h averages the *squared* gradients: h ← ρh + (1 - ρ) grad * "
                                     "grad (element-wise), not the gradients themselves.")
 
-_RMSPropEpsInside = rewritten(RMSProp.update, ("(np.sqrt(self.h[key]) + self.eps)",
-                                               "np.sqrt(self.h[key] + self.eps)"),
-                              hint="eps goes outside the square root: lr * grad / (np.sqrt(h) + "
-                                   "eps).")
+_RMSPropEpsInside = _eps_inside_the_root(RMSProp)
 
 # h = ρ h + g²: the new square is not weighted by 1 - ρ
 _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[key] * grads[key]",
@@ -177,6 +228,22 @@ _RMSPropAccumulates = rewritten(RMSProp.update, ("(1 - self.decay_rate) * grads[
       "keep it.")
 class _RMSPropForgets(_Forgets, RMSProp):      # no moving average
     STATE = ("h",)
+
+
+RMSPROP = _optimizer(
+    "RMSProp", points=2,
+    random_settings=lambda rng: {"lr": _lr(rng), "decay_rate": float(rng.uniform(0.5, 0.999)),
+                                 "eps": float(rng.choice([1e-7, 1e-3, 0.5]))},
+    float32_settings={"lr": 0.01},
+    examples=[
+        _opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
+                  "lr = 0.01, decay_rate = 0.9, three steps"),
+        _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
+                  "a large eps = 1, where its place shows"),
+    ],
+    mistakes=known(_RMSPropSwapped, _RMSPropNotSquared, _RMSPropEpsInside, _RMSPropAccumulates,
+                   _RMSPropForgets),
+)
 
 
 # --------------------------------------------------------------------------- sprint6.adam
@@ -229,6 +296,22 @@ _AdamSquaresMean = rewritten(Adam.update, ("(1 - self.beta2) * g * g",
                                            "(1 - self.beta2) * self.m[key] ** 2"),
                              hint="v averages the squared *gradients*: v ← β2 v + (1 - β2) grad², "
                                   "not the square of m.")
+
+
+ADAM = _optimizer(
+    "Adam", points=3,
+    random_settings=lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),
+                                 "beta2": float(rng.uniform(0.9, 0.9999)),
+                                 "eps": float(rng.choice([1e-8, 1e-3, 0.5]))},
+    float32_settings={"lr": 0.001},
+    examples=[
+        _opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
+        _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
+                  "a large eps = 1, where its place shows"),
+    ],
+    mistakes=known(_AdamNoBiasCorrection, _AdamBookLrT, _AdamEpsInside, _AdamStepPerKey,
+                   _AdamForgets, _AdamSquaresMean),
+)
 
 
 # --------------------------------------------------------------------------- sprint6.steps_to_reach
@@ -286,6 +369,27 @@ def _random_path(rng):
     return case(path, radius, label=f"a path of {steps} steps, radius {radius:.3g}")
 
 
+RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
+
+
+STEPS_TO_REACH = Exercise(
+    id="sprint6.steps_to_reach", points=1, module="race", name="steps_to_reach",
+    title="steps to reach the minimum",
+    examples=[case(np.array([[-7.0, 2.0], [-3.0, -1.0], [0.3, 0.4], [0.0, 0.1]]), 0.5,
+                   label="the docstring's example"),
+              case(RACE_PATH, 5.0, label="a row exactly at the radius, (-3, 4): distance 5"),
+              case(RACE_PATH, 2.0, label="radius 2: reached at step 3"),
+              case(RACE_PATH, 0.1, label="never reached: None")],
+    generate=_random_path, n_public=2, n_hidden=10,
+    edge_cases=[case(np.array([[0.0, 0.0], [1.0, 1.0]]), 0.5),
+                case(np.array([[3.0, 4.0]]), 1.0),
+                case(np.array([[2.0, 0.0], [0.0, -1.0], [0.0, 0.5]]), 1.0)],
+    tol=Tolerance(rtol=0, atol=0, dtype="int"),   # "as an int"
+    mistakes=known(_reach_strict, _reach_squared, _reach_counts_rows, _reach_minus_one,
+                   _reach_argmax_unchecked),
+)
+
+
 # --------------------------------------------------------------------------- sprint6.weight_std
 @hint("1/n and 2/n are the *variances*: the standard deviation is their square root, np.sqrt(1 / "
       "n) and np.sqrt(2 / n).")
@@ -322,6 +426,20 @@ def _random_std_case(rng):
     if method == "number":
         return case(fan_in, float(rng.choice([0.01, 1.0, 0.05, 0.3])))
     return case(fan_in, method)
+
+
+WEIGHT_STD = Exercise(
+    id="sprint6.weight_std", points=1, module="initializers", name="weight_std",
+    title="the std of Xavier and He",
+    examples=[case(100, "xavier", label="Xavier, 100 inputs"),
+              case(100, "he", label="He, 100 inputs"),
+              case(784, "he", label="He, 784 inputs (an MNIST image)"),
+              case(50, 0.01, label="a fixed std of 0.01")],
+    generate=_random_std_case, n_public=2, n_hidden=10,
+    edge_cases=[case(1, "xavier"), case(1, "he"), case(3, 1.0)],
+    tol=Tolerance(rtol=1e-9, atol=0),
+    mistakes=known(_std_variance, _std_swapped, _std_he_without_two, _std_sqrt_n),
+)
 
 
 # ---------------------------------------------------------------------- sprint6.forward_activations
@@ -382,6 +500,24 @@ def _random_fa_case(rng):
     activation = str(rng.choice(["sigmoid", "relu", "tanh"]))
     return case(rng.normal(size=(n, sizes[0])), weights, activation,
                 label=f"{activation}, layer sizes {sizes}, weight std {std:g}, N = {n}")
+
+
+FORWARD_ACTIVATIONS = Exercise(
+    id="sprint6.forward_activations", points=2, module="initializers",
+    name="forward_activations",
+    title="the activations of every layer",
+    examples=[case(np.array([[1.0, -2.0]]), [np.eye(2), 2 * np.eye(2)], "relu",
+                   label="the docstring's example"),
+              case(np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]),
+                   [np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
+                    np.array([[2.0, 0.0, 1.0], [-1.0, 1.0, 0.5]])], "sigmoid",
+                   label="sigmoid, 3 → 2 → 3"),
+              case(np.array([[1.0, 2.0]]), [np.array([[1.0], [-1.0]]), np.array([[3.0, -2.0]])],
+                   "tanh", label="tanh, 2 → 1 → 2")],
+    generate=_random_fa_case, n_public=2, n_hidden=10, tol=FLOAT_TOL,
+    mistakes=known(_fa_no_activation, _fa_activation_first, _fa_includes_input,
+                   _fa_feeds_products, _fa_from_input_each_time),
+)
 
 
 # --------------------------------------------------------------------------- sprint6.dropout
@@ -482,6 +618,22 @@ def _random_dropout_case(rng):
                          "inference")
 
 
+DROPOUT = Exercise(
+    id="sprint6.dropout", points=3, module="regularization", name="Dropout",
+    title="Dropout",
+    examples=[_dropout_case(0.5, 1, np.ones((2, 4)), np.full((2, 4), 3.0),
+                            "the docstring's example, then a second training step and "
+                            "inference"),
+              _dropout_case(0.2, 7, np.arange(12.0).reshape(3, 4) - 5.0,
+                            np.linspace(-1, 1, 12).reshape(3, 4), "ratio 0.2, seed 7")],
+    generate=_random_dropout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
+    returns_new=("forward()",),   # inference returns x "as a new array"
+    mistakes=known(_DropoutNotInverted, _DropoutBook, _DropoutNoScale, _DropoutAtInference,
+                   _DropoutKeepsRatio, _DropoutBackwardUnmasked,
+                   _DropoutBackwardNewMask),
+)
+
+
 # --------------------------------------------------------------------------- sprint6.dropconnect
 @hint("DropConnect drops *weights*, not inputs: the mask has the shape of W "
       "(self.rng.random(self.W.shape)).")
@@ -577,6 +729,31 @@ def _random_dropconnect_case(rng):
     return make(W, b, ratio, seed, x, dout, label)
 
 
+DROPCONNECT = Exercise(
+    id="sprint6.dropconnect", points=2, module="regularization", name="DropConnect",
+    title="Problem 10 (extension): DropConnect",
+    examples=[_dropconnect_train_case(np.ones((2, 2)), np.zeros(2), 0.5, 4,
+                                      np.array([[1.0, 2.0]]), np.array([[1.0, 1.0]]),
+                                      "the docstring's example"),
+              _dropconnect_train_case(np.array([[1.0, -1.0, 0.5], [2.0, 0.0, 1.0]]),
+                                      np.array([0.1, 0.2, 0.3]), 0.3, 3,
+                                      np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 3.0]]),
+                                      np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5],
+                                                [2.0, -1.0, 0.0]]),
+                                      "W (2, 3), a batch of 3, ratio 0.3"),
+              _dropconnect_eval_case(np.array([[1.0, -1.0, 0.5], [2.0, 0.0, 1.0]]),
+                                     np.array([0.1, 0.2, 0.3]), 0.3, 3,
+                                     np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 3.0]]),
+                                     np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5],
+                                               [2.0, -1.0, 0.0]]),
+                                     "the same layer")],
+    generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
+    batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_DropConnectOnInputs, _DropConnectDwUnmasked, _DropConnectNoScale,
+                   _DropConnectDxFullW),
+)
+
+
 # --------------------------------------------------------------------------- sprint6.maxout
 @hint("A group is `pieces` *neighbouring* channels (0..k-1, k..2k-1, ...): reshape to (N, C // k, "
       "k, ...) and take the max over axis 2.")
@@ -639,177 +816,24 @@ def _random_maxout_case(rng):
     return _maxout_case(k, x, dout, f"pieces {k}, x of shape {x.shape}")
 
 
+MAXOUT = Exercise(
+    id="sprint6.maxout", points=2, module="regularization", name="Maxout",
+    title="Problem 11 (extension): Maxout",
+    examples=[_maxout_case(2, np.array([[1.0, 5.0, -2.0, -3.0]]), np.array([[10.0, 20.0]]),
+                           "the docstring's example"),
+              _maxout_case(3, np.array([[1.0, 4.0, 2.0, 0.0, -1.0, 7.0],
+                                        [3.0, 3.0, 1.0, 2.0, 2.0, 2.0]]),
+                           np.array([[1.0, 2.0], [3.0, 4.0]]),
+                           "pieces 3 with ties (the first maximum wins)"),
+              _maxout_case(2, np.arange(16.0).reshape(1, 4, 2, 2) % 5,
+                           np.ones((1, 2, 2, 2)), "images (1, 4, 2, 2) → (1, 2, 2, 2)")],
+    generate=_random_maxout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
+    mistakes=known(_MaxoutStrided, _MaxoutBackwardToAll, _MaxoutBackwardToTies),
+)
+
+
 # --------------------------------------------------------------------------- exercises
-_SGD_LR = lambda rng: {"lr": _lr(rng)}  # noqa: E731
-_MOMENTUM = lambda rng: {"lr": _lr(rng), "momentum": float(rng.uniform(0.5, 0.99))}  # noqa: E731
-_ADAGRAD = lambda rng: {"lr": _lr(rng), "eps": float(rng.choice([1e-7, 1e-3, 0.5]))}  # noqa: E731
-_RMSPROP = lambda rng: {"lr": _lr(rng), "decay_rate": float(rng.uniform(0.5, 0.999)),  # noqa: E731
-                        "eps": float(rng.choice([1e-7, 1e-3, 0.5]))}
-_ADAM = lambda rng: {"lr": _lr(rng), "beta1": float(rng.uniform(0.5, 0.95)),  # noqa: E731
-                     "beta2": float(rng.uniform(0.9, 0.9999)),
-                     "eps": float(rng.choice([1e-8, 1e-3, 0.5]))}
-
-
-
-def _optimizer(name, points, random_settings, float32_settings, examples, mistakes):
-    """The exercise of the optimizer class ``name`` (``SGD`` ...): its worked ``examples``,
-    then the three steps of ``G3`` on float32 parameters with ``float32_settings`` (the dtype
-    must be kept), then random parameters and gradients with settings drawn by
-    ``random_settings(rng)``."""
-    float32 = _opt_case(float32_settings, _as32(P0), [_as32(g) for g in G3],
-                        "float32 parameters stay float32")
-    return Exercise(id=f"sprint6.{name.lower()}", points=points, module="optimizers", name=name,
-                    title=name, examples=[*examples, float32],
-                    generate=_random_opt_case(random_settings), n_public=2, n_hidden=8,
-                    tol=OPT_TOL, mistakes=mistakes)
-
-
-RACE_PATH = np.array([[-7.0, 2.0], [-6.0, 8.0], [-3.0, 4.0], [0.6, 0.8], [0.0, 0.5]])
-
 EXERCISES = numbered([
-    _optimizer(
-        "SGD", points=1, random_settings=_SGD_LR,
-        float32_settings={"lr": 0.5},
-        examples=[
-            _opt_case({"lr": 0.1}, P0, G3[:2], "lr = 0.1, two steps on W (2, 2) and b (2,)"),
-        ],
-        mistakes=known(_SGDRebinds, _SGDUphill, _SGDNoLr),
-    ),
-    _optimizer(
-        "Momentum", points=2, random_settings=_MOMENTUM,
-        float32_settings={"lr": 0.01, "momentum": 0.5},
-        examples=[
-            _opt_case({"lr": 0.1, "momentum": 0.9}, P0, G3,
-                      "lr = 0.1, momentum = 0.9, three steps"),
-        ],
-        mistakes=known(_MomentumForgets, _MomentumSubtracts, _MomentumRebinds),
-    ),
-    _optimizer(
-        "AdaGrad", points=2, random_settings=_ADAGRAD,
-        float32_settings={"lr": 0.1},
-        examples=[
-            _opt_case({"lr": 0.1}, P0, G_POS, "lr = 0.1, three steps"),
-            _opt_case({"lr": 0.5, "eps": 1.0}, P0, G3,
-                      "a large eps = 1, where its place shows"),
-        ],
-        mistakes=known(_AdaGradSumsGradients, _AdaGradEpsInside, _AdaGradForgets, _AdaGradNoSqrt),
-    ),
-    _optimizer(
-        "RMSProp", points=2, random_settings=_RMSPROP,
-        float32_settings={"lr": 0.01},
-        examples=[
-            _opt_case({"lr": 0.01, "decay_rate": 0.9}, P0, G3,
-                      "lr = 0.01, decay_rate = 0.9, three steps"),
-            _opt_case({"lr": 0.1, "decay_rate": 0.5, "eps": 1.0}, P0, G3,
-                      "a large eps = 1, where its place shows"),
-        ],
-        mistakes=known(_RMSPropSwapped, _RMSPropNotSquared, _RMSPropEpsInside, _RMSPropAccumulates,
-                       _RMSPropForgets),
-    ),
-    _optimizer(
-        "Adam", points=3, random_settings=_ADAM,
-        float32_settings={"lr": 0.001},
-        examples=[
-            _opt_case({"lr": 0.1}, P0, G3, "lr = 0.1, default betas, three steps"),
-            _opt_case({"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1.0}, P0, G3,
-                      "a large eps = 1, where its place shows"),
-        ],
-        mistakes=known(_AdamNoBiasCorrection, _AdamBookLrT, _AdamEpsInside, _AdamStepPerKey,
-                       _AdamForgets, _AdamSquaresMean),
-    ),
-    Exercise(
-        id="sprint6.steps_to_reach", points=1, module="race", name="steps_to_reach",
-        title="steps to reach the minimum",
-        examples=[case(np.array([[-7.0, 2.0], [-3.0, -1.0], [0.3, 0.4], [0.0, 0.1]]), 0.5,
-                       label="the docstring's example"),
-                  case(RACE_PATH, 5.0, label="a row exactly at the radius, (-3, 4): distance 5"),
-                  case(RACE_PATH, 2.0, label="radius 2: reached at step 3"),
-                  case(RACE_PATH, 0.1, label="never reached: None")],
-        generate=_random_path, n_public=2, n_hidden=10,
-        edge_cases=[case(np.array([[0.0, 0.0], [1.0, 1.0]]), 0.5),
-                    case(np.array([[3.0, 4.0]]), 1.0),
-                    case(np.array([[2.0, 0.0], [0.0, -1.0], [0.0, 0.5]]), 1.0)],
-        tol=Tolerance(rtol=0, atol=0, dtype="int"),   # "as an int"
-        mistakes=known(_reach_strict, _reach_squared, _reach_counts_rows, _reach_minus_one,
-                       _reach_argmax_unchecked),
-    ),
-    Exercise(
-        id="sprint6.weight_std", points=1, module="initializers", name="weight_std",
-        title="the std of Xavier and He",
-        examples=[case(100, "xavier", label="Xavier, 100 inputs"),
-                  case(100, "he", label="He, 100 inputs"),
-                  case(784, "he", label="He, 784 inputs (an MNIST image)"),
-                  case(50, 0.01, label="a fixed std of 0.01")],
-        generate=_random_std_case, n_public=2, n_hidden=10,
-        edge_cases=[case(1, "xavier"), case(1, "he"), case(3, 1.0)],
-        tol=Tolerance(rtol=1e-9, atol=0),
-        mistakes=known(_std_variance, _std_swapped, _std_he_without_two, _std_sqrt_n),
-    ),
-    Exercise(
-        id="sprint6.forward_activations", points=2, module="initializers",
-        name="forward_activations",
-        title="the activations of every layer",
-        examples=[case(np.array([[1.0, -2.0]]), [np.eye(2), 2 * np.eye(2)], "relu",
-                       label="the docstring's example"),
-                  case(np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]),
-                       [np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
-                        np.array([[2.0, 0.0, 1.0], [-1.0, 1.0, 0.5]])], "sigmoid",
-                       label="sigmoid, 3 → 2 → 3"),
-                  case(np.array([[1.0, 2.0]]), [np.array([[1.0], [-1.0]]), np.array([[3.0, -2.0]])],
-                       "tanh", label="tanh, 2 → 1 → 2")],
-        generate=_random_fa_case, n_public=2, n_hidden=10, tol=FLOAT_TOL,
-        mistakes=known(_fa_no_activation, _fa_activation_first, _fa_includes_input,
-                       _fa_feeds_products, _fa_from_input_each_time),
-    ),
-    Exercise(
-        id="sprint6.dropout", points=3, module="regularization", name="Dropout",
-        title="Dropout",
-        examples=[_dropout_case(0.5, 1, np.ones((2, 4)), np.full((2, 4), 3.0),
-                                "the docstring's example, then a second training step and "
-                                "inference"),
-                  _dropout_case(0.2, 7, np.arange(12.0).reshape(3, 4) - 5.0,
-                                np.linspace(-1, 1, 12).reshape(3, 4), "ratio 0.2, seed 7")],
-        generate=_random_dropout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-        returns_new=("forward()",),   # inference returns x "as a new array"
-        mistakes=known(_DropoutNotInverted, _DropoutBook, _DropoutNoScale, _DropoutAtInference,
-                       _DropoutKeepsRatio, _DropoutBackwardUnmasked,
-                       _DropoutBackwardNewMask),
-    ),
-    Exercise(
-        id="sprint6.dropconnect", points=2, module="regularization", name="DropConnect",
-        title="Problem 10 (extension): DropConnect",
-        examples=[_dropconnect_train_case(np.ones((2, 2)), np.zeros(2), 0.5, 4,
-                                          np.array([[1.0, 2.0]]), np.array([[1.0, 1.0]]),
-                                          "the docstring's example"),
-                  _dropconnect_train_case(np.array([[1.0, -1.0, 0.5], [2.0, 0.0, 1.0]]),
-                                          np.array([0.1, 0.2, 0.3]), 0.3, 3,
-                                          np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 3.0]]),
-                                          np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5],
-                                                    [2.0, -1.0, 0.0]]),
-                                          "W (2, 3), a batch of 3, ratio 0.3"),
-                  _dropconnect_eval_case(np.array([[1.0, -1.0, 0.5], [2.0, 0.0, 1.0]]),
-                                         np.array([0.1, 0.2, 0.3]), 0.3, 3,
-                                         np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 3.0]]),
-                                         np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5],
-                                                   [2.0, -1.0, 0.0]]),
-                                         "the same layer")],
-        generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-        batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_DropConnectOnInputs, _DropConnectDwUnmasked, _DropConnectNoScale,
-                       _DropConnectDxFullW),
-    ),
-    Exercise(
-        id="sprint6.maxout", points=2, module="regularization", name="Maxout",
-        title="Problem 11 (extension): Maxout",
-        examples=[_maxout_case(2, np.array([[1.0, 5.0, -2.0, -3.0]]), np.array([[10.0, 20.0]]),
-                               "the docstring's example"),
-                  _maxout_case(3, np.array([[1.0, 4.0, 2.0, 0.0, -1.0, 7.0],
-                                            [3.0, 3.0, 1.0, 2.0, 2.0, 2.0]]),
-                               np.array([[1.0, 2.0], [3.0, 4.0]]),
-                               "pieces 3 with ties (the first maximum wins)"),
-                  _maxout_case(2, np.arange(16.0).reshape(1, 4, 2, 2) % 5,
-                               np.ones((1, 2, 2, 2)), "images (1, 4, 2, 2) → (1, 2, 2, 2)")],
-        generate=_random_maxout_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-        mistakes=known(_MaxoutStrided, _MaxoutBackwardToAll, _MaxoutBackwardToTies),
-    ),
+    SGD_EXERCISE, MOMENTUM, ADAGRAD, RMSPROP, ADAM, STEPS_TO_REACH, WEIGHT_STD,
+    FORWARD_ACTIVATIONS, DROPOUT, DROPCONNECT, MAXOUT,
 ])

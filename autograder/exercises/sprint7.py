@@ -62,6 +62,22 @@ def _random_output_size_case(rng):
                 label=f"n_in={n_in}, filter_size={filter_size}, pad={pad}, stride={stride}")
 
 
+CONV1D_OUTPUT_SIZE = Exercise(
+    id="sprint7.conv1d_output_size", points=1, module="conv1d", name="conv1d_output_size",
+    title="the output size of a 1D convolution",
+    examples=[
+        case(4, 3, label="the worked example: 4 inputs, a filter of 3"),
+        case(4, 3, pad=1, label="pad=1 on each side"),
+        case(7, 3, pad=1, stride=2, label="pad=1, stride=2"),
+        case(10, 4, pad=0, stride=4, label="stride 4 does not divide 10 - 4: floor"),
+    ],
+    generate=_random_output_size_case, n_public=2, n_hidden=12,
+    edge_cases=[case(5, 5), case(1, 1), case(3, 7, pad=2), case(100, 1, pad=0, stride=7)],
+    tol=EXACT_INT,
+    mistakes=known(_output_size_no_plus_one, _output_size_pad_once, _output_size_ceil),
+)
+
+
 # --------------------------------------------------------------------------- sprint7.simple_conv1d
 def _simple_case(W, b, x, dout, label=""):
     return class_case((W, b), steps=[("forward", (x,)), ("backward", (dout,))],
@@ -132,6 +148,33 @@ class _SimpleConvDxKernelReversed(SimpleConv1d):
         return np.convolve(dout, self.W[::-1], mode="full")
 
 
+SIMPLE_CONV1D = Exercise(
+    id="sprint7.simple_conv1d", points=3, module="conv1d", name="SimpleConv1d",
+    title="a single-channel 1D convolution (SimpleConv1d)",
+    examples=[
+        _simple_case(EX_W, EX_B, EX_X, EX_DOUT,
+                     "the worked example: x = [1, 2, 3, 4], w = [3, 5, 7], b = 1, "
+                     "dout = [10, 20]"),
+        _simple_case(np.array([1.0, -2.0]), np.array([0.5]),
+                     np.array([0.0, 1.0, 3.0, -1.0, 2.0]), np.array([1.0, 2.0, -1.0, 0.5]),
+                     "x = [0, 1, 3, -1, 2], w = [1, -2], b = 0.5"),
+    ],
+    generate=_random_simple_case,
+    edge_cases=[
+        _simple_case(np.array([2.0, -1.0, 0.5]), np.array([0.0]),
+                     np.array([1.0, 2.0, 3.0]), np.array([4.0]), "K = L: one output"),
+        _simple_case(np.array([3.0]), np.array([-1.0]), np.array([1.0, -2.0, 5.0]),
+                     np.array([1.0, 1.0, 2.0]), "K = 1"),
+        _simple_case(EX_W.astype(np.float32), EX_B.astype(np.float32),
+                     EX_X.astype(np.float32), EX_DOUT.astype(np.float32),
+                     "float32 x, W, b and dout: the outputs stay float32"),
+    ],
+    tol=FLOAT_TOL,
+    mistakes=known(_SimpleConvFlipped, _SimpleConvFlippedForwardOnly, _SimpleConvOffByOne,
+                   _SimpleConvDbNotSummed, _SimpleConvDxKernelReversed),
+)
+
+
 # --------------------------------------------------------------------------- sprint7.pad1d
 @hint("np.pad(x, pad) pads *every* axis: a batch (N, C, L) must keep N and C. Pad only the last "
       "axis: np.pad(x, [(0, 0)] * (x.ndim - 1) + [(pad, pad)]).")
@@ -157,6 +200,26 @@ def _random_pad_case(rng):
     shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(1, 4))))
     pad = int(rng.integers(0, 4))
     return case(rng.normal(size=shape), pad, label=f"x of shape {shape}, pad={pad}")
+
+
+PAD1D = Exercise(
+    id="sprint7.pad1d", points=1, module="conv1d", name="pad1d",
+    title="zero padding along the length (pad1d)",
+    examples=[
+        case(np.array([1.0, 2.0, 3.0]), 1, label="x = [1, 2, 3], pad=1"),
+        case(np.arange(12.0).reshape(2, 2, 3), 2,
+             label="(N, C, L) = (2, 2, 3), pad=2: pad only the length"),
+        case(np.array([[1.0, -1.0]]), 0, label="pad=0 changes nothing"),
+    ],
+    generate=_random_pad_case,
+    edge_cases=[case(np.ones((1, 1, 1)), 3), case(np.arange(5.0), 0),
+                case(np.arange(6, dtype=np.float32).reshape(1, 2, 3), 1,
+                     label="float32 stays float32"),
+                case(np.arange(4).reshape(2, 2), 2, label="integers stay integers")],
+    tol=replace(EXACT, same_dtype=True),   # "the same dtype as x"
+    returns_new=("return",),                # "a new array even when pad is 0"
+    mistakes=known(_pad_every_axis, _pad_first_axis, _pad_one_side),
+)
 
 
 # --------------------------------------------------------------------------- sprint7.conv1d
@@ -300,6 +363,33 @@ _Conv1dStrideIgnoredInBackward = rewritten(Conv1d.backward,
                                                 "S*(L_out - 1) + 1:S] += ...), not to i + k.")
 
 
+CONV1D = Exercise(
+    id="sprint7.conv1d", points=4, module="conv1d", name="Conv1d",
+    title="a 1D convolution layer with channels, padding and stride (Conv1d)",
+    examples=_conv_examples(),
+    generate=_random_conv_case, n_public=3, n_hidden=14,
+    edge_cases=[
+        _conv_case(np.ones((1, 1, 5)), np.zeros(1), np.arange(5.0).reshape(1, 1, 5),
+                   np.ones((1, 1, 1)), label="K = L"),
+        _conv_case(np.ones((2, 1, 5)), np.array([1.0, -1.0]), np.arange(3.0).reshape(1, 1, 3),
+                   np.ones((1, 2, 3)), pad=2, label="K > L, padding makes it fit"),
+        _conv_case(np.array([[[2.0], [-1.0]]]), np.array([0.5]),
+                   np.arange(12.0).reshape(2, 2, 3), np.ones((2, 1, 2)), stride=2,
+                   label="K = 1, stride 2"),
+        _conv_case(np.ones((1, 1, 3)), np.zeros(1), np.ones((1, 1, 8)),
+                   np.arange(2.0).reshape(1, 1, 2), stride=5, label="stride larger than K"),
+        _conv_case(CH_W.astype(np.float32), CH_B.astype(np.float32), CH_X.astype(np.float32),
+                   np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
+                   label="float32 x, W, b and dout: every output stays float32"),
+    ],
+    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_Conv1dFlipped, _Conv1dFlippedForwardOnly, _Conv1dOffByOne,
+                   _Conv1dPadOneSide, _Conv1dDxUncropped, _Conv1dGradMean,
+                   _Conv1dDwPerSample, _Conv1dDbPerPosition,
+                   _Conv1dStrideIgnoredInBackward),
+)
+
+
 # --------------------------------------------------------------------------- sprint7.max_pool1d
 def _pool_case(pool_size, x, dout, stride=None, label=""):
     kwargs = {} if stride is None else {"stride": stride}
@@ -379,119 +469,40 @@ class _PoolAverageGrad(_PoolWindowRouting):
         return dout[:, :, i:i + 1] / self.pool_size
 
 
+MAX_POOL1D = Exercise(
+    id="sprint7.max_pool1d", points=3, module="conv1d", name="MaxPool1D",
+    title="1D max pooling (MaxPool1D)",
+    examples=[
+        _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]]), np.array([[[10.0, 20.0]]]),
+                   label="the docstring's example: a tie (2, 2) and a left-over 5"),
+        _pool_case(2, np.array([[[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]),
+                   np.array([[[1.0, 2.0], [3.0, 4.0]]]),
+                   label="after a ReLU: windows of zeros tie"),
+        _pool_case(3, np.array([[[1.0, 5.0, 2.0, 0.0, 3.0, 1.0]]]),
+                   np.array([[[1.0, 2.0, 3.0, 4.0]]]), stride=1,
+                   label="overlapping windows (pool 3, stride 1): one input is the max twice"),
+        _pool_case(2, np.arange(24.0).reshape(2, 3, 4)[:, :, ::-1] % 7,
+                   np.arange(12.0).reshape(2, 3, 2) - 5.0, label="a batch (2, 3, 4)"),
+        class_case((3,), steps=[("forward", (np.array([[[1.0, 5.0, 2.0, 0.0, 3.0, 1.0]]]),))],
+                   label="MaxPool1D(3) without a stride: windows side by side"),
+    ],
+    generate=_random_pool_case,
+    edge_cases=[
+        _pool_case(1, np.array([[[1.0, -2.0, 3.0]]]), np.array([[[1.0, 2.0, 3.0]]])),
+        _pool_case(4, np.full((1, 2, 4), 7.0), np.array([[[1.0], [2.0]]])),
+        _pool_case(2, np.array([[[-5.0, -1.0, -3.0, -2.0]]]), np.array([[[1.0, 1.0]]]),
+                   stride=2),
+        _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]], dtype=np.float32),
+                   np.array([[[10.0, 20.0]]], dtype=np.float32),
+                   label="float32 x and dout: the outputs stay float32"),
+    ],
+    tol=FLOAT_TOL,
+    mistakes=known(_PoolGradToWholeWindow, _PoolGradToAllTies, _PoolOverlapAssigned,
+                   _PoolStrideOne, _PoolAverageGrad),
+)
+
+
 # --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint7.conv1d_output_size", points=1, module="conv1d", name="conv1d_output_size",
-        title="the output size of a 1D convolution",
-        examples=[
-            case(4, 3, label="the worked example: 4 inputs, a filter of 3"),
-            case(4, 3, pad=1, label="pad=1 on each side"),
-            case(7, 3, pad=1, stride=2, label="pad=1, stride=2"),
-            case(10, 4, pad=0, stride=4, label="stride 4 does not divide 10 - 4: floor"),
-        ],
-        generate=_random_output_size_case, n_public=2, n_hidden=12,
-        edge_cases=[case(5, 5), case(1, 1), case(3, 7, pad=2), case(100, 1, pad=0, stride=7)],
-        tol=EXACT_INT,
-        mistakes=known(_output_size_no_plus_one, _output_size_pad_once, _output_size_ceil),
-    ),
-    Exercise(
-        id="sprint7.simple_conv1d", points=3, module="conv1d", name="SimpleConv1d",
-        title="a single-channel 1D convolution (SimpleConv1d)",
-        examples=[
-            _simple_case(EX_W, EX_B, EX_X, EX_DOUT,
-                         "the worked example: x = [1, 2, 3, 4], w = [3, 5, 7], b = 1, "
-                         "dout = [10, 20]"),
-            _simple_case(np.array([1.0, -2.0]), np.array([0.5]),
-                         np.array([0.0, 1.0, 3.0, -1.0, 2.0]), np.array([1.0, 2.0, -1.0, 0.5]),
-                         "x = [0, 1, 3, -1, 2], w = [1, -2], b = 0.5"),
-        ],
-        generate=_random_simple_case,
-        edge_cases=[
-            _simple_case(np.array([2.0, -1.0, 0.5]), np.array([0.0]),
-                         np.array([1.0, 2.0, 3.0]), np.array([4.0]), "K = L: one output"),
-            _simple_case(np.array([3.0]), np.array([-1.0]), np.array([1.0, -2.0, 5.0]),
-                         np.array([1.0, 1.0, 2.0]), "K = 1"),
-            _simple_case(EX_W.astype(np.float32), EX_B.astype(np.float32),
-                         EX_X.astype(np.float32), EX_DOUT.astype(np.float32),
-                         "float32 x, W, b and dout: the outputs stay float32"),
-        ],
-        tol=FLOAT_TOL,
-        mistakes=known(_SimpleConvFlipped, _SimpleConvFlippedForwardOnly, _SimpleConvOffByOne,
-                       _SimpleConvDbNotSummed, _SimpleConvDxKernelReversed),
-    ),
-    Exercise(
-        id="sprint7.pad1d", points=1, module="conv1d", name="pad1d",
-        title="zero padding along the length (pad1d)",
-        examples=[
-            case(np.array([1.0, 2.0, 3.0]), 1, label="x = [1, 2, 3], pad=1"),
-            case(np.arange(12.0).reshape(2, 2, 3), 2,
-                 label="(N, C, L) = (2, 2, 3), pad=2: pad only the length"),
-            case(np.array([[1.0, -1.0]]), 0, label="pad=0 changes nothing"),
-        ],
-        generate=_random_pad_case,
-        edge_cases=[case(np.ones((1, 1, 1)), 3), case(np.arange(5.0), 0),
-                    case(np.arange(6, dtype=np.float32).reshape(1, 2, 3), 1,
-                         label="float32 stays float32"),
-                    case(np.arange(4).reshape(2, 2), 2, label="integers stay integers")],
-        tol=replace(EXACT, same_dtype=True),   # "the same dtype as x"
-        returns_new=("return",),                # "a new array even when pad is 0"
-        mistakes=known(_pad_every_axis, _pad_first_axis, _pad_one_side),
-    ),
-    Exercise(
-        id="sprint7.conv1d", points=4, module="conv1d", name="Conv1d",
-        title="a 1D convolution layer with channels, padding and stride (Conv1d)",
-        examples=_conv_examples(),
-        generate=_random_conv_case, n_public=3, n_hidden=14,
-        edge_cases=[
-            _conv_case(np.ones((1, 1, 5)), np.zeros(1), np.arange(5.0).reshape(1, 1, 5),
-                       np.ones((1, 1, 1)), label="K = L"),
-            _conv_case(np.ones((2, 1, 5)), np.array([1.0, -1.0]), np.arange(3.0).reshape(1, 1, 3),
-                       np.ones((1, 2, 3)), pad=2, label="K > L, padding makes it fit"),
-            _conv_case(np.array([[[2.0], [-1.0]]]), np.array([0.5]),
-                       np.arange(12.0).reshape(2, 2, 3), np.ones((2, 1, 2)), stride=2,
-                       label="K = 1, stride 2"),
-            _conv_case(np.ones((1, 1, 3)), np.zeros(1), np.ones((1, 1, 8)),
-                       np.arange(2.0).reshape(1, 1, 2), stride=5, label="stride larger than K"),
-            _conv_case(CH_W.astype(np.float32), CH_B.astype(np.float32), CH_X.astype(np.float32),
-                       np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
-                       label="float32 x, W, b and dout: every output stays float32"),
-        ],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_Conv1dFlipped, _Conv1dFlippedForwardOnly, _Conv1dOffByOne,
-                       _Conv1dPadOneSide, _Conv1dDxUncropped, _Conv1dGradMean,
-                       _Conv1dDwPerSample, _Conv1dDbPerPosition,
-                       _Conv1dStrideIgnoredInBackward),
-    ),
-    Exercise(
-        id="sprint7.max_pool1d", points=3, module="conv1d", name="MaxPool1D",
-        title="1D max pooling (MaxPool1D)",
-        examples=[
-            _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]]), np.array([[[10.0, 20.0]]]),
-                       label="the docstring's example: a tie (2, 2) and a left-over 5"),
-            _pool_case(2, np.array([[[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]),
-                       np.array([[[1.0, 2.0], [3.0, 4.0]]]),
-                       label="after a ReLU: windows of zeros tie"),
-            _pool_case(3, np.array([[[1.0, 5.0, 2.0, 0.0, 3.0, 1.0]]]),
-                       np.array([[[1.0, 2.0, 3.0, 4.0]]]), stride=1,
-                       label="overlapping windows (pool 3, stride 1): one input is the max twice"),
-            _pool_case(2, np.arange(24.0).reshape(2, 3, 4)[:, :, ::-1] % 7,
-                       np.arange(12.0).reshape(2, 3, 2) - 5.0, label="a batch (2, 3, 4)"),
-            class_case((3,), steps=[("forward", (np.array([[[1.0, 5.0, 2.0, 0.0, 3.0, 1.0]]]),))],
-                       label="MaxPool1D(3) without a stride: windows side by side"),
-        ],
-        generate=_random_pool_case,
-        edge_cases=[
-            _pool_case(1, np.array([[[1.0, -2.0, 3.0]]]), np.array([[[1.0, 2.0, 3.0]]])),
-            _pool_case(4, np.full((1, 2, 4), 7.0), np.array([[[1.0], [2.0]]])),
-            _pool_case(2, np.array([[[-5.0, -1.0, -3.0, -2.0]]]), np.array([[[1.0, 1.0]]]),
-                       stride=2),
-            _pool_case(2, np.array([[[1.0, 3.0, 2.0, 2.0, 5.0]]], dtype=np.float32),
-                       np.array([[[10.0, 20.0]]], dtype=np.float32),
-                       label="float32 x and dout: the outputs stay float32"),
-        ],
-        tol=FLOAT_TOL,
-        mistakes=known(_PoolGradToWholeWindow, _PoolGradToAllTies, _PoolOverlapAssigned,
-                       _PoolStrideOne, _PoolAverageGrad),
-    ),
+    CONV1D_OUTPUT_SIZE, SIMPLE_CONV1D, PAD1D, CONV1D, MAX_POOL1D,
 ])

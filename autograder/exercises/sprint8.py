@@ -5,8 +5,6 @@ kernels, strides 1 to 3 and paddings 0 to 2, so that a solution right only for s
 stride 1 or no padding fails. Max-pooling cases often hold integer values, so that windows have
 ties (the gradient goes to the *first* maximum only).
 """
-from functools import partial
-
 import numpy as np
 
 from solutions.conv2d import (
@@ -20,7 +18,7 @@ from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, w
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from . import hint, known, numbered, rewritten, switched
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -183,6 +181,25 @@ def _size_ceil(input_size, filter_size, stride=1, pad=0):
     return -(-(input_size + 2 * pad - filter_size) // stride) + 1
 
 
+CONV_OUTPUT_SIZE = Exercise(
+    id="sprint8.conv_output_size", points=1, module="conv2d", name="conv_output_size",
+    title="the output size of a convolution",
+    examples=[case(28, 5, label="MNIST 28, filter 5"),
+              case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
+              case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
+              case(227, 11, stride=4, pad=0, label="AlexNet: 227, filter 11, stride 4"),
+              case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)"),
+              case(3, 5, raises="ValueError",
+                   label="3, filter 5: the filter does not fit, ValueError")],
+    generate=_random_output_size_case, n_public=2, n_hidden=12,
+    edge_cases=[case(1, 1), case(5, 5), case(3, 5, stride=1, pad=1),
+                case(10, 3, stride=3, pad=1), case(2, 2, stride=7),
+                case(2, 4, stride=1, pad=0, raises="ValueError")],
+    tol=EXACT,
+    mistakes=known(_size_no_plus_one, _size_pad_once, _size_true_division, _size_ceil),
+)
+
+
 # --------------------------------------------------------------------- sprint8.conv2d_forward_loops
 # the loop forms' known mistakes, each the reference with its one slip written in
 _loops_flipped = rewritten(conv2d_forward_loops, ("patch * W[f]", "patch * W[f, :, ::-1, ::-1]"),
@@ -215,6 +232,26 @@ _loops_no_bias = rewritten(conv2d_forward_loops, (" + b[f]", ""),
                            hint="Add the filter's bias b[f] to each output value.")
 
 
+CONV2D_FORWARD_LOOPS = Exercise(
+    id="sprint8.conv2d_forward_loops", points=3, module="conv2d", name="conv2d_forward_loops",
+    title="Conv2d forward with loops",
+    examples=[case(X44, W_DIAG, np.array([0.5]), label="the docstring's example"),
+              case(X_C2, W_C2, B_C2, stride=2, pad=1,
+                   label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+              case(X_C2, W_C2, B_C2, label="the same, stride 1, no padding")],
+    generate=_random_forward_loops_case, n_public=2, n_hidden=10,
+    edge_cases=[case(np.ones((1, 1, 1, 1)), np.full((2, 1, 1, 1), 3.0), np.array([1.0, -1.0])),
+                case(X44.astype(np.float32), W_DIAG.astype(np.float32),
+                     np.array([0.5], dtype=np.float32), pad=1,
+                     label="float32 x, W and b: the output stays float32"),
+                case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
+                     pad=2, stride=3)],
+    tol=KEEPS_DTYPE,
+    mistakes=known(_loops_flipped, _loops_no_plus_one, _loops_pad_height_only,
+                   _loops_stride_ignored, _loops_no_bias),
+)
+
+
 # -------------------------------------------------------------------- sprint8.conv2d_backward_loops
 _loops_assign = rewritten(conv2d_backward_loops, ("dW[f] += g", "dW[f] = g"),
                           ("db[f] += g", "db[f] = g"),
@@ -242,6 +279,24 @@ _loops_keep_padding = rewritten(conv2d_backward_loops,
 _loops_flip_dx = rewritten(conv2d_backward_loops, ("+= g * W[f]", "+= g * W[f, :, ::-1, ::-1]"),
                            hint="In the loop form the backward pass needs no flipping: add g * "
                                 "W[f] to the same patch position the forward pass read from.")
+
+
+CONV2D_BACKWARD_LOOPS = Exercise(
+    id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
+    title="Conv2d backward with loops",
+    examples=[case(np.ones((1, 1, 2, 2)), np.arange(9.0).reshape(1, 1, 3, 3),
+                   np.ones((1, 1, 2, 2)),
+                   label="the docstring's example"),
+              case(_dout_for(X_C2, W_C2, 2, 1, 1), X_C2, W_C2, stride=2, pad=1,
+                   label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+              case(_dout_for(X_C2, W_C2, 1, 0, 2), X_C2, W_C2,
+                   label="the same, stride 1, no padding")],
+    generate=_random_backward_loops_case, n_public=2, n_hidden=10,
+    edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
+    tol=FLOAT_TOL, batch_size=lambda c: len(c.args[1]),
+    mistakes=known(_loops_assign, _loops_first_sample, _loops_db_per_position,
+                   _loops_keep_padding, _loops_flip_dx),
+)
 
 
 # --------------------------------------------------------------------------- sprint8.conv2d
@@ -321,6 +376,36 @@ class _Conv2dDxPadded(Conv2d):
         return np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
 
 
+def _conv_examples():
+    return [
+        _conv_class_case(X44, W_DIAG, np.array([0.5]), 1, 0, np.ones((1, 1, 3, 3)),
+                         "the docstring's example: one 2×2 filter on a 4×4 image"),
+        _conv_class_case(X_C2, W_C2, B_C2, 2, 1, _dout_for(X_C2, W_C2, 2, 1, 1),
+                         "2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
+        _conv_class_case(X_C2, W_C2, B_C2, 1, 0, _dout_for(X_C2, W_C2, 1, 0, 2),
+                         "the same, stride 1, no padding"),
+    ]
+
+
+CONV2D = Exercise(
+    id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
+    title="the vectorised Conv2d layer",
+    examples=_conv_examples(),
+    generate=_random_conv_class_case, n_public=2, n_hidden=10,
+    edge_cases=[_conv_class_case(np.ones((1, 2, 1, 1)), np.ones((3, 2, 1, 1)), np.arange(3.0),
+                                 1, 0, np.ones((1, 3, 1, 1)), "1×1 everything"),
+                _conv_class_case(np.arange(24.0).reshape(1, 2, 3, 4), np.ones((1, 2, 3, 1)),
+                                 np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2"),
+                _conv_class_case(X44.astype(np.float32), W_DIAG.astype(np.float32),
+                                 np.array([0.5], dtype=np.float32), 1, 1,
+                                 np.ones((1, 1, 5, 5), dtype=np.float32),
+                                 "float32 x, W, b and dout: every output stays float32")],
+    tol=KEEPS_DTYPE, batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_Conv2dFlipped, _Conv2dStrideIgnoredInBackward, _Conv2dIm2colOrder,
+                   _Conv2dDwMean, _Conv2dDwFirstSample, _Conv2dDxPadded),
+)
+
+
 # --------------------------------------------------------------------------- sprint8.max_pool2d
 class _MaxPoolRouting(MaxPool2D):
     """MaxPool2D whose backward hands each window offset's gradient to ``_route``, the step
@@ -391,6 +476,51 @@ class _MaxPoolShared(MaxPool2D):
         return AveragePool2D.backward(self, dout)
 
 
+def _max_pool_examples():
+    x_tie = np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0],
+                        [0.0, 0.0, 2.0, 2.0], [0.0, 9.0, 2.0, 2.0]]]])
+    x_overlap = np.array([[[[1.0, 0.0, 2.0, 0.0, 1.0],
+                            [0.0, 0.0, 0.0, 0.0, 0.0],
+                            [3.0, 0.0, 9.0, 0.0, 4.0],
+                            [0.0, 1.0, 0.0, 0.0, 0.0],
+                            [1.0, 0.0, 2.0, 0.0, 5.0]]]])
+    rng = np.random.default_rng(8)
+    x_rect = rng.integers(-3, 4, size=(2, 2, 4, 6)).astype(float)
+    return [
+        _pool_class_case(x_tie, 2, 2, None, 0, np.array([[[[10.0, 20.0], [30.0, 40.0]]]]),
+                         "the docstring's example, 2×2 windows, a tie of four 2s"),
+        _pool_class_case(x_overlap, 3, 3, 2, 0, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]),
+                         "overlapping 3×3 windows, stride 2: the 9 in the middle wins all four"),
+        _pool_class_case(x_rect, 2, 3, None, 0, rng.normal(size=(2, 2, 2, 2)).round(2),
+                         "2 images, 2 channels, 2×3 windows, integer values (ties)"),
+        class_case((2, 2), steps=[("forward", (x_overlap[:, :, :4, :4],))],
+                   label="MaxPool2D(2, 2) without a stride: windows side by side"),
+    ]
+
+
+MAX_POOL2D = Exercise(
+    id="sprint8.max_pool2d", points=3, module="pooling", name="MaxPool2D",
+    title="max pooling (MaxPool2D)",
+    examples=_max_pool_examples(),
+    generate=_random_max_pool_case, n_public=2, n_hidden=12,
+    edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
+                                 "negative values and padding: pad with -inf, not 0"),
+                class_case((2, 3),
+                           steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
+                                  ("backward", (np.ones((1, 2, 1, 2)),))],
+                           label="no stride given: forward and backward"),
+                _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
+                                 "all ties"),
+                _pool_class_case(np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0]]]],
+                                          dtype=np.float32), 2, 2, None, 0,
+                                 np.array([[[[10.0, 20.0]]]], dtype=np.float32),
+                                 "float32 x and dout: the outputs stay float32")],
+    tol=FLOAT_TOL,
+    mistakes=known(_MaxPoolEveryPosition, _MaxPoolAllTies, _MaxPoolOverlapAssigned,
+                   _MaxPoolStrideOne, _MaxPoolShared),
+)
+
+
 # --------------------------------------------------------------------------- sprint8.average_pool2d
 @hint("Each entry counted 1/(PH·PW) in the mean: divide dout by the window's area in backward too.")
 class _AveragePoolBackwardNotDivided(AveragePool2D):
@@ -414,6 +544,38 @@ class _AveragePoolSum(AveragePool2D):
 
     def backward(self, dout):
         return super().backward(dout) * (self.pool_h * self.pool_w)
+
+
+def _average_pool_examples():
+    rng = np.random.default_rng(9)
+    return [
+        _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]]), 2, 2, None, 0,
+                         np.array([[[[8.0, 4.0]]]]), "the docstring's example"),
+        _pool_class_case(rng.normal(size=(2, 3, 5, 5)).round(2), 3, 3, 2, 1,
+                         rng.normal(size=(2, 3, 3, 3)).round(2),
+                         "3×3 windows, stride 2, padding 1 (overlaps, zeros counted)"),
+        class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),))],
+                   label="AveragePool2D(2, 2) without a stride: windows side by side"),
+    ]
+
+
+AVERAGE_POOL2D = Exercise(
+    id="sprint8.average_pool2d", points=2, module="pooling", name="AveragePool2D",
+    title="average pooling (AveragePool2D)",
+    examples=_average_pool_examples(),
+    generate=_random_average_pool_case, n_public=2, n_hidden=10,
+    edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
+                class_case((2, 2),
+                           steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
+                                  ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
+                           label="no stride given: forward and backward"),
+                _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]],
+                                          dtype=np.float32), 2, 2, None, 0,
+                                 np.array([[[[8.0, 4.0]]]], dtype=np.float32),
+                                 "float32 x and dout: the outputs stay float32")],
+    tol=FLOAT_TOL,
+    mistakes=known(_AveragePoolBackwardNotDivided, _AveragePoolStrideOne, _AveragePoolSum),
+)
 
 
 # --------------------------------------------------------------------------- sprint8.flatten
@@ -466,207 +628,54 @@ def _count_variant(layers, input_shape, *, channels=True, bias=True, plus_one=Tr
     return result
 
 
+FLATTEN = Exercise(
+    id="sprint8.flatten", points=1, module="pooling", name="Flatten",
+    title="Flatten",
+    examples=[class_case(steps=[("forward", (np.arange(12.0).reshape(2, 3, 2, 1),)),
+                                ("backward", (np.arange(12.0).reshape(2, 6) / 10,))],
+                         label="x (2, 3, 2, 1)")],
+    generate=_random_flatten_case, n_public=2, n_hidden=6,
+    tol=FLOAT_TOL,
+    mistakes=known(_FlattenBackwardFlat, _FlattenEverything),
+)
+
+
 # ------------------------------------------------------------------------- sprint8.count_parameters
 # count_parameters with one of its slips each, chosen by a keyword
-_count_without_biases = hint(
-    "Count the biases too: one per filter (F) and one per affine unit (M)."
-)(partial(_count_variant, bias=False))
+_count_without_biases = switched(
+    _count_variant, bias=False,
+    hint="Count the biases too: one per filter (F) and one per affine unit (M).")
 
-_count_one_channel = hint(
-    "A filter spans every input channel: a conv layer has F · C · K · K weights (plus F biases)."
-)(partial(_count_variant, channels=False))
+_count_one_channel = switched(
+    _count_variant, channels=False,
+    hint="A filter spans every input channel: a conv layer has F · C · K · K weights (plus F "
+         "biases).")
 
-_count_sizes_off_by_one = hint(
-    "The output sizes are off by one: use conv_output_size, (I + 2P − K) // S + 1."
-)(partial(_count_variant, plus_one=False))
-
-
-# --------------------------------------------------------------------------- worked cases
-def _max_pool_examples():
-    x_tie = np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0],
-                        [0.0, 0.0, 2.0, 2.0], [0.0, 9.0, 2.0, 2.0]]]])
-    x_overlap = np.array([[[[1.0, 0.0, 2.0, 0.0, 1.0],
-                            [0.0, 0.0, 0.0, 0.0, 0.0],
-                            [3.0, 0.0, 9.0, 0.0, 4.0],
-                            [0.0, 1.0, 0.0, 0.0, 0.0],
-                            [1.0, 0.0, 2.0, 0.0, 5.0]]]])
-    rng = np.random.default_rng(8)
-    x_rect = rng.integers(-3, 4, size=(2, 2, 4, 6)).astype(float)
-    return [
-        _pool_class_case(x_tie, 2, 2, None, 0, np.array([[[[10.0, 20.0], [30.0, 40.0]]]]),
-                         "the docstring's example, 2×2 windows, a tie of four 2s"),
-        _pool_class_case(x_overlap, 3, 3, 2, 0, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]),
-                         "overlapping 3×3 windows, stride 2: the 9 in the middle wins all four"),
-        _pool_class_case(x_rect, 2, 3, None, 0, rng.normal(size=(2, 2, 2, 2)).round(2),
-                         "2 images, 2 channels, 2×3 windows, integer values (ties)"),
-        class_case((2, 2), steps=[("forward", (x_overlap[:, :, :4, :4],))],
-                   label="MaxPool2D(2, 2) without a stride: windows side by side"),
-    ]
+_count_sizes_off_by_one = switched(
+    _count_variant, plus_one=False,
+    hint="The output sizes are off by one: use conv_output_size, (I + 2P − K) // S + 1.")
 
 
-def _average_pool_examples():
-    rng = np.random.default_rng(9)
-    return [
-        _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]]), 2, 2, None, 0,
-                         np.array([[[[8.0, 4.0]]]]), "the docstring's example"),
-        _pool_class_case(rng.normal(size=(2, 3, 5, 5)).round(2), 3, 3, 2, 1,
-                         rng.normal(size=(2, 3, 3, 3)).round(2),
-                         "3×3 windows, stride 2, padding 1 (overlaps, zeros counted)"),
-        class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),))],
-                   label="AveragePool2D(2, 2) without a stride: windows side by side"),
-    ]
-
-
-def _conv_examples():
-    return [
-        _conv_class_case(X44, W_DIAG, np.array([0.5]), 1, 0, np.ones((1, 1, 3, 3)),
-                         "the docstring's example: one 2×2 filter on a 4×4 image"),
-        _conv_class_case(X_C2, W_C2, B_C2, 2, 1, _dout_for(X_C2, W_C2, 2, 1, 1),
-                         "2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
-        _conv_class_case(X_C2, W_C2, B_C2, 1, 0, _dout_for(X_C2, W_C2, 1, 0, 2),
-                         "the same, stride 1, no padding"),
-    ]
-
-
-# --------------------------------------------------------------------------- exercises
-EXERCISES = [
-    Exercise(
-        id="sprint8.conv_output_size", points=1, module="conv2d", name="conv_output_size",
-        title="the output size of a convolution",
-        examples=[case(28, 5, label="MNIST 28, filter 5"),
-                  case(4, 3, stride=1, pad=1, label="4, filter 3, pad 1 (same size)"),
-                  case(7, 3, stride=2, pad=0, label="7, filter 3, stride 2"),
-                  case(227, 11, stride=4, pad=0, label="AlexNet: 227, filter 11, stride 4"),
-                  case(6, 3, stride=2, pad=1, label="6, filter 3, stride 2, pad 1 (a floor)"),
-                  case(3, 5, raises="ValueError",
-                       label="3, filter 5: the filter does not fit, ValueError")],
-        generate=_random_output_size_case, n_public=2, n_hidden=12,
-        edge_cases=[case(1, 1), case(5, 5), case(3, 5, stride=1, pad=1),
-                    case(10, 3, stride=3, pad=1), case(2, 2, stride=7),
-                    case(2, 4, stride=1, pad=0, raises="ValueError")],
-        tol=EXACT,
-        mistakes=known(_size_no_plus_one, _size_pad_once, _size_true_division, _size_ceil),
-    ),
-    Exercise(
-        id="sprint8.conv2d_forward_loops", points=3, module="conv2d", name="conv2d_forward_loops",
-        title="Conv2d forward with loops",
-        examples=[case(X44, W_DIAG, np.array([0.5]), label="the docstring's example"),
-                  case(X_C2, W_C2, B_C2, stride=2, pad=1,
-                       label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
-                  case(X_C2, W_C2, B_C2, label="the same, stride 1, no padding")],
-        generate=_random_forward_loops_case, n_public=2, n_hidden=10,
-        edge_cases=[case(np.ones((1, 1, 1, 1)), np.full((2, 1, 1, 1), 3.0), np.array([1.0, -1.0])),
-                    case(X44.astype(np.float32), W_DIAG.astype(np.float32),
-                         np.array([0.5], dtype=np.float32), pad=1,
-                         label="float32 x, W and b: the output stays float32"),
-                    case(np.arange(6.0).reshape(1, 1, 2, 3), np.ones((1, 1, 2, 3)), np.zeros(1),
-                         pad=2, stride=3)],
-        tol=KEEPS_DTYPE,
-        mistakes=known(_loops_flipped, _loops_no_plus_one, _loops_pad_height_only,
-                       _loops_stride_ignored, _loops_no_bias),
-    ),
-    Exercise(
-        id="sprint8.conv2d_backward_loops", points=3, module="conv2d", name="conv2d_backward_loops",
-        title="Conv2d backward with loops",
-        examples=[case(np.ones((1, 1, 2, 2)), np.arange(9.0).reshape(1, 1, 3, 3),
-                       np.ones((1, 1, 2, 2)),
-                       label="the docstring's example"),
-                  case(_dout_for(X_C2, W_C2, 2, 1, 1), X_C2, W_C2, stride=2, pad=1,
-                       label="2 images of 2×3×5, 2 filters 2×3, stride 2, pad 1"),
-                  case(_dout_for(X_C2, W_C2, 1, 0, 2), X_C2, W_C2,
-                       label="the same, stride 1, no padding")],
-        generate=_random_backward_loops_case, n_public=2, n_hidden=10,
-        edge_cases=[case(np.ones((2, 1, 1, 1)), np.ones((2, 3, 2, 2)), np.ones((1, 3, 2, 2)))],
-        tol=FLOAT_TOL, batch_size=lambda c: len(c.args[1]),
-        mistakes=known(_loops_assign, _loops_first_sample, _loops_db_per_position,
-                       _loops_keep_padding, _loops_flip_dx),
-    ),
-    Exercise(
-        id="sprint8.conv2d", points=4, module="conv2d", name="Conv2d",
-        title="the vectorised Conv2d layer",
-        examples=_conv_examples(),
-        generate=_random_conv_class_case, n_public=2, n_hidden=10,
-        edge_cases=[_conv_class_case(np.ones((1, 2, 1, 1)), np.ones((3, 2, 1, 1)), np.arange(3.0),
-                                     1, 0, np.ones((1, 3, 1, 1)), "1×1 everything"),
-                    _conv_class_case(np.arange(24.0).reshape(1, 2, 3, 4), np.ones((1, 2, 3, 1)),
-                                     np.zeros(1), 3, 2, np.ones((1, 1, 2, 3)), "stride 3, pad 2"),
-                    _conv_class_case(X44.astype(np.float32), W_DIAG.astype(np.float32),
-                                     np.array([0.5], dtype=np.float32), 1, 1,
-                                     np.ones((1, 1, 5, 5), dtype=np.float32),
-                                     "float32 x, W, b and dout: every output stays float32")],
-        tol=KEEPS_DTYPE, batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_Conv2dFlipped, _Conv2dStrideIgnoredInBackward, _Conv2dIm2colOrder,
-                       _Conv2dDwMean, _Conv2dDwFirstSample, _Conv2dDxPadded),
-    ),
-    Exercise(
-        id="sprint8.max_pool2d", points=3, module="pooling", name="MaxPool2D",
-        title="max pooling (MaxPool2D)",
-        examples=_max_pool_examples(),
-        generate=_random_max_pool_case, n_public=2, n_hidden=12,
-        edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
-                                     "negative values and padding: pad with -inf, not 0"),
-                    class_case((2, 3),
-                               steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
-                                      ("backward", (np.ones((1, 2, 1, 2)),))],
-                               label="no stride given: forward and backward"),
-                    _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
-                                     "all ties"),
-                    _pool_class_case(np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0]]]],
-                                              dtype=np.float32), 2, 2, None, 0,
-                                     np.array([[[[10.0, 20.0]]]], dtype=np.float32),
-                                     "float32 x and dout: the outputs stay float32")],
-        tol=FLOAT_TOL,
-        mistakes=known(_MaxPoolEveryPosition, _MaxPoolAllTies, _MaxPoolOverlapAssigned,
-                       _MaxPoolStrideOne, _MaxPoolShared),
-    ),
-    Exercise(
-        id="sprint8.average_pool2d", points=2, module="pooling", name="AveragePool2D",
-        title="average pooling (AveragePool2D)",
-        examples=_average_pool_examples(),
-        generate=_random_average_pool_case, n_public=2, n_hidden=10,
-        edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
-                    class_case((2, 2),
-                               steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
-                                      ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
-                               label="no stride given: forward and backward"),
-                    _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]],
-                                              dtype=np.float32), 2, 2, None, 0,
-                                     np.array([[[[8.0, 4.0]]]], dtype=np.float32),
-                                     "float32 x and dout: the outputs stay float32")],
-        tol=FLOAT_TOL,
-        mistakes=known(_AveragePoolBackwardNotDivided, _AveragePoolStrideOne, _AveragePoolSum),
-    ),
-    Exercise(
-        id="sprint8.flatten", points=1, module="pooling", name="Flatten",
-        title="Flatten",
-        examples=[class_case(steps=[("forward", (np.arange(12.0).reshape(2, 3, 2, 1),)),
-                                    ("backward", (np.arange(12.0).reshape(2, 6) / 10,))],
-                             label="x (2, 3, 2, 1)")],
-        generate=_random_flatten_case, n_public=2, n_hidden=6,
-        tol=FLOAT_TOL,
-        mistakes=known(_FlattenBackwardFlat, _FlattenEverything),
-    ),
-    Exercise(
-        id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
-        title="counting parameters (AlexNet's 62.3M)",
-        examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
-                  case(ALEXNET, ALEXNET_INPUT, label="AlexNet (62.3 million parameters, 6230万)"),
-                  case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
-                        {"type": "pool", "size": 2, "stride": 2},
-                        {"type": "conv", "filters": 16, "size": 5, "stride": 1, "pad": 0},
-                        {"type": "pool", "size": 2, "stride": 2},
-                        {"type": "affine", "units": 120}, {"type": "affine", "units": 84},
-                        {"type": "affine", "units": 10}], (1, 28, 28),
-                       label="LeNet-5 on 28×28 digits")],
-        generate=_random_architecture_case, n_public=2, n_hidden=10,
-        edge_cases=[case([{"type": "conv", "filters": 4, "size": 3},
-                          {"type": "pool", "size": 2},
-                          {"type": "affine", "units": 5}], (2, 10, 10),
-                         label="the defaults: conv stride 1 and pad 0, pool stride = size")],
-        tol=INT_TOL,
-        mistakes=known(_count_without_biases, _count_one_channel, _count_sizes_off_by_one),
-    ),
-]
+COUNT_PARAMETERS = Exercise(
+    id="sprint8.count_parameters", points=2, module="param_count", name="count_parameters",
+    title="counting parameters (AlexNet's 62.3M)",
+    examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
+              case(ALEXNET, ALEXNET_INPUT, label="AlexNet (62.3 million parameters, 6230万)"),
+              case([{"type": "conv", "filters": 6, "size": 5, "stride": 1, "pad": 2},
+                    {"type": "pool", "size": 2, "stride": 2},
+                    {"type": "conv", "filters": 16, "size": 5, "stride": 1, "pad": 0},
+                    {"type": "pool", "size": 2, "stride": 2},
+                    {"type": "affine", "units": 120}, {"type": "affine", "units": 84},
+                    {"type": "affine", "units": 10}], (1, 28, 28),
+                   label="LeNet-5 on 28×28 digits")],
+    generate=_random_architecture_case, n_public=2, n_hidden=10,
+    edge_cases=[case([{"type": "conv", "filters": 4, "size": 3},
+                      {"type": "pool", "size": 2},
+                      {"type": "affine", "units": 5}], (2, 10, 10),
+                     label="the defaults: conv stride 1 and pad 0, pool stride = size")],
+    tol=INT_TOL,
+    mistakes=known(_count_without_biases, _count_one_channel, _count_sizes_off_by_one),
+)
 
 
 # --------------------------------------------------------------------------- sprint8.count_macs
@@ -688,21 +697,21 @@ def _macs_variant(layers, input_shape, *, positions=True, channels=True, bias=Fa
 
 
 # count_macs with one of its slips each, chosen by a keyword
-_macs_one_position = hint(
-    "A filter's weights are used at every output position: multiply by OH · OW (what you "
-    "counted is the number of weights)."
-)(partial(_macs_variant, positions=False))
+_macs_one_position = switched(
+    _macs_variant, positions=False,
+    hint="A filter's weights are used at every output position: multiply by OH · OW (what you "
+         "counted is the number of weights).")
 
-_macs_one_channel = hint(
-    "Each output value sums over every input channel too: C · K · K products."
-)(partial(_macs_variant, channels=False))
+_macs_one_channel = switched(
+    _macs_variant, channels=False,
+    hint="Each output value sums over every input channel too: C · K · K products.")
 
-_macs_with_bias = hint(
-    "Adding the bias is an addition, not a multiply-add: leave it out."
-)(partial(_macs_variant, bias=True))
+_macs_with_bias = switched(
+    _macs_variant, bias=True,
+    hint="Adding the bias is an addition, not a multiply-add: leave it out.")
 
 
-EXERCISES.append(Exercise(
+COUNT_MACS = Exercise(
     id="sprint8.count_macs", points=2, module="param_count", name="count_macs",
     title="counting multiply-adds (AlexNet's 1.1 billion)",
     examples=[case(SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT, label="the course's SimpleConvNet"),
@@ -710,7 +719,11 @@ EXERCISES.append(Exercise(
     generate=_random_architecture_case, n_public=2, n_hidden=10,
     tol=INT_TOL,
     mistakes=known(_macs_one_position, _macs_one_channel, _macs_with_bias),
-))
+)
 
-# the problem numbers follow the list, count_macs included
-EXERCISES = numbered(EXERCISES)
+
+# --------------------------------------------------------------------------- exercises
+EXERCISES = numbered([
+    CONV_OUTPUT_SIZE, CONV2D_FORWARD_LOOPS, CONV2D_BACKWARD_LOOPS, CONV2D, MAX_POOL2D,
+    AVERAGE_POOL2D, FLATTEN, COUNT_PARAMETERS, COUNT_MACS,
+])

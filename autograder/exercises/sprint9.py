@@ -149,6 +149,29 @@ class _BNPerPixel(BatchNormalization):
         return super().forward(x, train_flg)
 
 
+BATCHNORM_FORWARD = Exercise(
+    id="sprint9.batchnorm_forward", points=3, module="batchnorm", name="BatchNormalization",
+    title="batch normalization, forward (training and inference)",
+    examples=[_bn_forward_case(X_DOC, X_DOC2, np.ones(2), np.zeros(2),
+                               label="the docstring's batch, a second batch, then inference"),
+              _bn_forward_case(X_IMG, X_IMG2, np.array([1.0, 2.0, 0.5]),
+                               np.array([0.0, 1.0, -1.0]), momentum=0.5,
+                               label="images (2, 3, 2, 2) and (3, 3, 2, 2): per channel, "
+                                     "momentum 0.5"),
+              _bn_forward_case(X_DOC.astype(np.float32), X_DOC2.astype(np.float32),
+                               np.ones(2, np.float32), np.zeros(2, np.float32),
+                               label="the docstring's batches in float32")],
+    generate=_random_bn_forward_case, n_public=2, n_hidden=10,
+    edge_cases=[_bn_forward_case(np.full((3, 2), 4.0), np.array([[1.0, 2.0], [3.0, 2.0]]),
+                                 np.ones(2), np.zeros(2), label="a constant first batch"),
+                _bn_forward_case(np.ones((1, 2, 1, 1)) * 5, np.ones((2, 2, 1, 1)),
+                                 np.ones(2), np.zeros(2), label="1×1 images")],
+    tol=BN_TOL,
+    mistakes=known(_BNUnbiasedVar, _BNNoRunningUpdate, _BNBatchStatsAtInference,
+                   _BNMomentumSwapped, _BNPerPixel),
+)
+
+
 # ----------------------------------------------------------------------- sprint9.batchnorm_backward
 @hint("After a training forward pass μ_B and σ_B depend on every x_i: dx = (g − mean(g) − x̂ · "
       "mean(g · x̂)) / σ with g = γ · dout, not only γ · dout / σ.")
@@ -198,6 +221,42 @@ class _BNBackwardNoGamma(BatchNormalization):
             return super().backward(dout)
         finally:
             self.gamma = gamma
+
+
+BATCHNORM_BACKWARD = Exercise(
+    id="sprint9.batchnorm_backward", points=3, module="batchnorm", name="BatchNormalization",
+    title="batch normalization, backward",
+    examples=[_bn_backward_case(X_DOC, np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0],
+                                                 [0.0, 0.0]]), np.ones(2), np.zeros(2),
+                                label="the docstring's example"),
+              _bn_backward_case(X_DOC, np.array([[0.5, -1.0], [2.0, 0.0], [-1.0, 1.0],
+                                                 [0.0, 3.0]]),
+                                np.array([2.0, 0.5]), np.array([1.0, -1.0]),
+                                label="the docstring's batch, γ = (2, 0.5), any dout"),
+              _bn_backward_case(X_IMG, np.cos(np.arange(24.0)).reshape(2, 3, 2, 2),
+                                np.array([1.0, 2.0, 0.5]), np.array([0.0, 1.0, -1.0]),
+                                label="images (2, 3, 2, 2)"),
+              _bn_backward_case(X_DOC, np.array([[0.5, -1.0], [2.0, 0.0], [-1.0, 1.0],
+                                                 [0.0, 3.0]]),
+                                np.array([2.0, 0.5]), np.array([1.0, -1.0]), train=False,
+                                label="after an inference forward pass")],
+    generate=_random_bn_backward_case, n_public=2, n_hidden=10,
+    edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
+                                  np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
+    tol=BN_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    mistakes=known(_BNBackwardNoMeanTerms, _BNBackwardNoVarianceTerm, _BNBackwardMeans,
+                   _BNBackwardNoGamma),
+)
+
+
+# ---------------------------------------------------------------- parameters of the worked examples
+_P_DOC = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([5.0]), "W2": np.array([[3.0]])}
+_P_NET = {"W1": np.arange(6.0).reshape(2, 3) / 4, "b1": np.array([0.5, -1.0, 2.0]),
+          "gamma1": np.array([1.0, 1.5, 0.5]), "beta1": np.zeros(3),
+          "W2": np.array([[1.0], [-1.0], [2.0]]), "b2": np.array([0.25])}
+_G_NET = {k: np.full_like(v, 0.1) for k, v in _P_NET.items()}
+_CONFIG = {"input_dim": [1, 28, 28], "filters": [16, 16, 32, 32], "hidden_size": 100,
+           "use_batchnorm": True, "dropout_ratio": 0.5}
 
 
 # --------------------------------------------------------------------------- sprint9.l2_penalty
@@ -250,6 +309,20 @@ def _penalty_norm_not_squared(params, weight_decay):
                                     for k, v in params.items() if k.startswith("W"))
 
 
+L2_PENALTY = Exercise(
+    id="sprint9.l2_penalty", points=1, module="weight_decay", name="l2_penalty",
+    title="the weight-decay term of the loss",
+    examples=[case(_P_DOC, 0.1, label="the docstring's example"),
+              case(_P_NET, 0.01, label="a batch-norm network's parameters, λ = 0.01")],
+    generate=_random_penalty_case, n_public=2, n_hidden=8,
+    edge_cases=[case({"b1": np.ones(3)}, 0.1, label="no weights at all"),
+                case({"W1": np.ones((2, 2))}, 0.0, label="λ = 0")],
+    tol=Tolerance(rtol=1e-6, atol=1e-12),
+    mistakes=known(_penalty_with_biases, _penalty_no_half, _penalty_l1,
+                   _penalty_norm_not_squared),
+)
+
+
 # ------------------------------------------------------------------------- sprint9.add_weight_decay
 @hint("The derivative of λ/2 · W² is λW, not 2λW.")
 def _decay_twice(grads, params, weight_decay):
@@ -270,43 +343,17 @@ def _decay_minus(grads, params, weight_decay):
             for k, g in grads.items()}
 
 
-# --------------------------------------------------------------------------- sprint9.save_network
-def _random_network(rng):
-    params = _random_params(rng)
-    config = {"input_size": int(rng.integers(1, 50)),
-              "hidden_sizes": [int(v) for v in rng.integers(1, 20, size=int(rng.integers(1, 4)))],
-              "activation": str(rng.choice(["relu", "sigmoid"])),
-              "weight_decay": float(rng.choice([0.0, 0.01])),
-              "use_batchnorm": bool(rng.random() < 0.5)}
-    return params, config
-
-
-def _random_save_case(rng):
-    params, config = _random_network(rng)
-    return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
-
-
-@hint('Store each parameter under "params/" + its key, so the loader can tell parameters from the '
-      'config.')
-def _save_without_prefix(params, config):
-    return {**{k: np.asarray(v) for k, v in params.items()}, "config": config}
-
-
-@hint('Save the settings too, as JSON text under "config": np.array(json.dumps(config)).')
-def _save_without_config(params, config):
-    return {"params/" + k: np.asarray(v) for k, v in params.items()}
-
-
-# --------------------------------------------------------------------------- sprint9.load_network
-@hint('Return the parameters under their own keys: strip the "params/" prefix '
-      '(name[len("params/"):]).')
-def _load_keeps_prefix(params, config):
-    return {"params/" + k: np.asarray(v) for k, v in params.items()}, config
-
-
-@hint('Decode the settings: json.loads(str(f["config"])) gives the dict back.')
-def _load_config_as_text(params, config):
-    return {k: np.asarray(v) for k, v in params.items()}, json.dumps(config)
+ADD_WEIGHT_DECAY = Exercise(
+    id="sprint9.add_weight_decay", points=2, module="weight_decay", name="add_weight_decay",
+    title="weight decay in the gradient",
+    examples=[case({"W1": np.array([[0.5, 0.5]]), "b1": np.array([1.0])},
+                   {"W1": np.array([[1.0, -2.0]]), "b1": np.array([5.0])}, 0.1,
+                   label="the docstring's example"),
+              case(_G_NET, _P_NET, 0.5, label="a batch-norm network, λ = 0.5")],
+    generate=_random_decay_case, n_public=2, n_hidden=8,
+    tol=FLOAT_TOL,
+    mistakes=known(_decay_twice, _decay_biases_too, _decay_minus),
+)
 
 
 # --------------------------------------------------------------------------- sprint9.standardizer
@@ -375,6 +422,23 @@ def _random_standardizer_case(rng):
                                               f"{np.dtype(dtype).name}")
 
 
+STANDARDIZER = Exercise(
+    id="sprint9.standardizer", points=2, module="preprocessing", name="Standardizer",
+    title="standardization fitted on the training data",
+    examples=[_standardizer_case(np.array([[1.0, 5.0], [3.0, 5.0]]),
+                                 np.array([[2.0, 6.0], [4.0, 5.0]]),
+                                 label="the docstring's example"),
+              _standardizer_case(np.array([[0.0, 10.0, 1.0], [2.0, 30.0, 1.0],
+                                           [4.0, 20.0, 1.0], [6.0, 40.0, 1.0]]),
+                                 np.array([[8.0, 0.0, 2.0]]),
+                                 label="4 training rows, a constant feature, one new row")],
+    generate=_random_standardizer_case, n_public=2, n_hidden=8,
+    tol=FLOAT_TOL,
+    mistakes=known(_StandardizerRefits, _StandardizerDdof1, _StandardizerZeroStd,
+                   _StandardizerGlobal),
+)
+
+
 # --------------------------------------------------------------------------- sprint9.shift_images
 @hint("np.roll wraps around: the pixels that leave the image must be lost and the ones that enter "
       "must be 0.")
@@ -399,6 +463,21 @@ def _random_shift_case(rng):
     images = rng.integers(0, 10, size=shape).astype(np.float32 if rng.random() < 0.5 else float)
     dy, dx = int(rng.integers(-H, H + 1)), int(rng.integers(-W, W + 1))
     return case(images, dy, dx, label=f"images {shape}, dy={dy}, dx={dx}")
+
+
+SHIFT_IMAGES = Exercise(
+    id="sprint9.shift_images", points=1, module="preprocessing", name="shift_images",
+    title="shifting images (data augmentation)",
+    examples=[case(np.arange(1.0, 10.0).reshape(1, 3, 3), 1, 0, label="one row down"),
+              case(np.arange(1.0, 10.0).reshape(1, 3, 3), 0, -1, label="one column left"),
+              case(np.arange(24.0).reshape(2, 1, 3, 4), -1, 2,
+                   label="(2, 1, 3, 4): one row up, two columns right")],
+    generate=_random_shift_case, n_public=2, n_hidden=10,
+    edge_cases=[case(np.ones((1, 2, 3)), 2, 0, label="shifted out of the image"),
+                case(np.ones((1, 2, 3)), 0, 0, label="no shift")],
+    tol=EXACT,
+    mistakes=known(_shift_roll, _shift_swapped, _shift_opposite),
+)
 
 
 # -------------------------------------------------------------------------- sprint9.train_val_split
@@ -439,6 +518,21 @@ def _random_split_case(rng):
     return case(x, t, val_ratio=ratio, seed=seed, label=f"N={N}, val_ratio={ratio}, seed={seed}")
 
 
+TRAIN_VAL_SPLIT = Exercise(
+    id="sprint9.train_val_split", points=1, module="hyperparams", name="train_val_split",
+    title="a validation split",
+    examples=[case(np.arange(10.0).reshape(5, 2), np.array([0, 1, 2, 3, 4]), val_ratio=0.4,
+                   seed=0, label="the docstring's example"),
+              case(np.arange(24.0).reshape(12, 2), np.arange(12) % 3, val_ratio=0.25,
+                   seed=7, label="12 samples, val_ratio 0.25, seed 7")],
+    generate=_random_split_case, n_public=2, n_hidden=8,
+    edge_cases=[case(np.arange(3.0), np.arange(3), val_ratio=0.2, seed=1,
+                     label="too few samples for one validation sample")],
+    tol=EXACT,
+    mistakes=known(_split_no_shuffle, _split_val_last, _split_shuffles_separately),
+)
+
+
 # --------------------------------------------------------------------------- sprint9.log_uniform
 @hint("Draw the *exponent* uniformly: 10 ** rng.uniform(np.log10(low), np.log10(high), size); "
       "uniform values fall almost all in the top decade.")
@@ -463,14 +557,32 @@ def _random_log_uniform_case(rng):
     return case(lo, hi, size, seed=seed, label=f"[{lo:g}, {hi:g}], {size} values, seed {seed}")
 
 
-# --------------------------------------------------------------------------- exercises
-_P_DOC = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([5.0]), "W2": np.array([[3.0]])}
-_P_NET = {"W1": np.arange(6.0).reshape(2, 3) / 4, "b1": np.array([0.5, -1.0, 2.0]),
-          "gamma1": np.array([1.0, 1.5, 0.5]), "beta1": np.zeros(3),
-          "W2": np.array([[1.0], [-1.0], [2.0]]), "b2": np.array([0.25])}
-_G_NET = {k: np.full_like(v, 0.1) for k, v in _P_NET.items()}
-_CONFIG = {"input_dim": [1, 28, 28], "filters": [16, 16, 32, 32], "hidden_size": 100,
-           "use_batchnorm": True, "dropout_ratio": 0.5}
+LOG_UNIFORM = Exercise(
+    id="sprint9.log_uniform", points=1, module="hyperparams", name="log_uniform",
+    title="random values on a log scale",
+    examples=[case(1e-6, 1e-2, 5, seed=0, label="five values in [1e-6, 1e-2]"),
+              case(1e-4, 1e-1, 3, seed=42, label="learning rates in [1e-4, 0.1], seed 42")],
+    generate=_random_log_uniform_case, n_public=2, n_hidden=8,
+    tol=Tolerance(rtol=1e-9, atol=0),
+    mistakes=known(_log_uniform_linear, _log_uniform_exp_of_bounds, _log_uniform_natural),
+)
+
+
+# --------------------------------------------------------------------------- sprint9.save_network
+def _random_network(rng):
+    params = _random_params(rng)
+    config = {"input_size": int(rng.integers(1, 50)),
+              "hidden_sizes": [int(v) for v in rng.integers(1, 20, size=int(rng.integers(1, 4)))],
+              "activation": str(rng.choice(["relu", "sigmoid"])),
+              "weight_decay": float(rng.choice([0.0, 0.01])),
+              "use_batchnorm": bool(rng.random() < 0.5)}
+    return params, config
+
+
+def _random_save_case(rng):
+    params, config = _random_network(rng)
+    return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
+
 
 # save_network and load_network are graded on the same checkpoints, exactly
 _CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
@@ -478,137 +590,50 @@ _CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2,
 _FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
                     label="float32 parameters and a CNN's settings")
 
+
+@hint('Store each parameter under "params/" + its key, so the loader can tell parameters from the '
+      'config.')
+def _save_without_prefix(params, config):
+    return {**{k: np.asarray(v) for k, v in params.items()}, "config": config}
+
+
+@hint('Save the settings too, as JSON text under "config": np.array(json.dumps(config)).')
+def _save_without_config(params, config):
+    return {"params/" + k: np.asarray(v) for k, v in params.items()}
+
+
+SAVE_NETWORK = Exercise(
+    id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
+    title="saving a network (save_network)",
+    examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
+                   label="the docstring's example"), _FLOAT32_CNN],
+    mistakes=known(_save_without_prefix, _save_without_config),
+)
+
+
+# --------------------------------------------------------------------------- sprint9.load_network
+@hint('Return the parameters under their own keys: strip the "params/" prefix '
+      '(name[len("params/"):]).')
+def _load_keeps_prefix(params, config):
+    return {"params/" + k: np.asarray(v) for k, v in params.items()}, config
+
+
+@hint('Decode the settings: json.loads(str(f["config"])) gives the dict back.')
+def _load_config_as_text(params, config):
+    return {k: np.asarray(v) for k, v in params.items()}, json.dumps(config)
+
+
+LOAD_NETWORK = Exercise(
+    id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
+    title="loading a network (load_network)",
+    examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
+                   label="the docstring's example"), _FLOAT32_CNN],
+    mistakes=known(_load_keeps_prefix, _load_config_as_text),
+)
+
+
+# --------------------------------------------------------------------------- exercises
 EXERCISES = numbered([
-    Exercise(
-        id="sprint9.batchnorm_forward", points=3, module="batchnorm", name="BatchNormalization",
-        title="batch normalization, forward (training and inference)",
-        examples=[_bn_forward_case(X_DOC, X_DOC2, np.ones(2), np.zeros(2),
-                                   label="the docstring's batch, a second batch, then inference"),
-                  _bn_forward_case(X_IMG, X_IMG2, np.array([1.0, 2.0, 0.5]),
-                                   np.array([0.0, 1.0, -1.0]), momentum=0.5,
-                                   label="images (2, 3, 2, 2) and (3, 3, 2, 2): per channel, "
-                                         "momentum 0.5"),
-                  _bn_forward_case(X_DOC.astype(np.float32), X_DOC2.astype(np.float32),
-                                   np.ones(2, np.float32), np.zeros(2, np.float32),
-                                   label="the docstring's batches in float32")],
-        generate=_random_bn_forward_case, n_public=2, n_hidden=10,
-        edge_cases=[_bn_forward_case(np.full((3, 2), 4.0), np.array([[1.0, 2.0], [3.0, 2.0]]),
-                                     np.ones(2), np.zeros(2), label="a constant first batch"),
-                    _bn_forward_case(np.ones((1, 2, 1, 1)) * 5, np.ones((2, 2, 1, 1)),
-                                     np.ones(2), np.zeros(2), label="1×1 images")],
-        tol=BN_TOL,
-        mistakes=known(_BNUnbiasedVar, _BNNoRunningUpdate, _BNBatchStatsAtInference,
-                       _BNMomentumSwapped, _BNPerPixel),
-    ),
-    Exercise(
-        id="sprint9.batchnorm_backward", points=3, module="batchnorm", name="BatchNormalization",
-        title="batch normalization, backward",
-        examples=[_bn_backward_case(X_DOC, np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0],
-                                                     [0.0, 0.0]]), np.ones(2), np.zeros(2),
-                                    label="the docstring's example"),
-                  _bn_backward_case(X_DOC, np.array([[0.5, -1.0], [2.0, 0.0], [-1.0, 1.0],
-                                                     [0.0, 3.0]]),
-                                    np.array([2.0, 0.5]), np.array([1.0, -1.0]),
-                                    label="the docstring's batch, γ = (2, 0.5), any dout"),
-                  _bn_backward_case(X_IMG, np.cos(np.arange(24.0)).reshape(2, 3, 2, 2),
-                                    np.array([1.0, 2.0, 0.5]), np.array([0.0, 1.0, -1.0]),
-                                    label="images (2, 3, 2, 2)"),
-                  _bn_backward_case(X_DOC, np.array([[0.5, -1.0], [2.0, 0.0], [-1.0, 1.0],
-                                                     [0.0, 3.0]]),
-                                    np.array([2.0, 0.5]), np.array([1.0, -1.0]), train=False,
-                                    label="after an inference forward pass")],
-        generate=_random_bn_backward_case, n_public=2, n_hidden=10,
-        edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
-                                      np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
-        tol=BN_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
-        mistakes=known(_BNBackwardNoMeanTerms, _BNBackwardNoVarianceTerm, _BNBackwardMeans,
-                       _BNBackwardNoGamma),
-    ),
-    Exercise(
-        id="sprint9.l2_penalty", points=1, module="weight_decay", name="l2_penalty",
-        title="the weight-decay term of the loss",
-        examples=[case(_P_DOC, 0.1, label="the docstring's example"),
-                  case(_P_NET, 0.01, label="a batch-norm network's parameters, λ = 0.01")],
-        generate=_random_penalty_case, n_public=2, n_hidden=8,
-        edge_cases=[case({"b1": np.ones(3)}, 0.1, label="no weights at all"),
-                    case({"W1": np.ones((2, 2))}, 0.0, label="λ = 0")],
-        tol=Tolerance(rtol=1e-6, atol=1e-12),
-        mistakes=known(_penalty_with_biases, _penalty_no_half, _penalty_l1,
-                       _penalty_norm_not_squared),
-    ),
-    Exercise(
-        id="sprint9.add_weight_decay", points=2, module="weight_decay", name="add_weight_decay",
-        title="weight decay in the gradient",
-        examples=[case({"W1": np.array([[0.5, 0.5]]), "b1": np.array([1.0])},
-                       {"W1": np.array([[1.0, -2.0]]), "b1": np.array([5.0])}, 0.1,
-                       label="the docstring's example"),
-                  case(_G_NET, _P_NET, 0.5, label="a batch-norm network, λ = 0.5")],
-        generate=_random_decay_case, n_public=2, n_hidden=8,
-        tol=FLOAT_TOL,
-        mistakes=known(_decay_twice, _decay_biases_too, _decay_minus),
-    ),
-    Exercise(
-        id="sprint9.standardizer", points=2, module="preprocessing", name="Standardizer",
-        title="standardization fitted on the training data",
-        examples=[_standardizer_case(np.array([[1.0, 5.0], [3.0, 5.0]]),
-                                     np.array([[2.0, 6.0], [4.0, 5.0]]),
-                                     label="the docstring's example"),
-                  _standardizer_case(np.array([[0.0, 10.0, 1.0], [2.0, 30.0, 1.0],
-                                               [4.0, 20.0, 1.0], [6.0, 40.0, 1.0]]),
-                                     np.array([[8.0, 0.0, 2.0]]),
-                                     label="4 training rows, a constant feature, one new row")],
-        generate=_random_standardizer_case, n_public=2, n_hidden=8,
-        tol=FLOAT_TOL,
-        mistakes=known(_StandardizerRefits, _StandardizerDdof1, _StandardizerZeroStd,
-                       _StandardizerGlobal),
-    ),
-    Exercise(
-        id="sprint9.shift_images", points=1, module="preprocessing", name="shift_images",
-        title="shifting images (data augmentation)",
-        examples=[case(np.arange(1.0, 10.0).reshape(1, 3, 3), 1, 0, label="one row down"),
-                  case(np.arange(1.0, 10.0).reshape(1, 3, 3), 0, -1, label="one column left"),
-                  case(np.arange(24.0).reshape(2, 1, 3, 4), -1, 2,
-                       label="(2, 1, 3, 4): one row up, two columns right")],
-        generate=_random_shift_case, n_public=2, n_hidden=10,
-        edge_cases=[case(np.ones((1, 2, 3)), 2, 0, label="shifted out of the image"),
-                    case(np.ones((1, 2, 3)), 0, 0, label="no shift")],
-        tol=EXACT,
-        mistakes=known(_shift_roll, _shift_swapped, _shift_opposite),
-    ),
-    Exercise(
-        id="sprint9.train_val_split", points=1, module="hyperparams", name="train_val_split",
-        title="a validation split",
-        examples=[case(np.arange(10.0).reshape(5, 2), np.array([0, 1, 2, 3, 4]), val_ratio=0.4,
-                       seed=0, label="the docstring's example"),
-                  case(np.arange(24.0).reshape(12, 2), np.arange(12) % 3, val_ratio=0.25,
-                       seed=7, label="12 samples, val_ratio 0.25, seed 7")],
-        generate=_random_split_case, n_public=2, n_hidden=8,
-        edge_cases=[case(np.arange(3.0), np.arange(3), val_ratio=0.2, seed=1,
-                         label="too few samples for one validation sample")],
-        tol=EXACT,
-        mistakes=known(_split_no_shuffle, _split_val_last, _split_shuffles_separately),
-    ),
-    Exercise(
-        id="sprint9.log_uniform", points=1, module="hyperparams", name="log_uniform",
-        title="random values on a log scale",
-        examples=[case(1e-6, 1e-2, 5, seed=0, label="five values in [1e-6, 1e-2]"),
-                  case(1e-4, 1e-1, 3, seed=42, label="learning rates in [1e-4, 0.1], seed 42")],
-        generate=_random_log_uniform_case, n_public=2, n_hidden=8,
-        tol=Tolerance(rtol=1e-9, atol=0),
-        mistakes=known(_log_uniform_linear, _log_uniform_exp_of_bounds, _log_uniform_natural),
-    ),
-    Exercise(
-        id="sprint9.save_network", points=2, name="save_and_read_back", **_CHECKPOINTS,
-        title="saving a network (save_network)",
-        examples=[case({"W1": np.ones((2, 3))}, {"hidden_size": 3},
-                       label="the docstring's example"), _FLOAT32_CNN],
-        mistakes=known(_save_without_prefix, _save_without_config),
-    ),
-    Exercise(
-        id="sprint9.load_network", points=1, name="write_and_load", **_CHECKPOINTS,
-        title="loading a network (load_network)",
-        examples=[case({"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"input_dim": [1, 8, 8]},
-                       label="the docstring's example"), _FLOAT32_CNN],
-        mistakes=known(_load_keeps_prefix, _load_config_as_text),
-    ),
+    BATCHNORM_FORWARD, BATCHNORM_BACKWARD, L2_PENALTY, ADD_WEIGHT_DECAY, STANDARDIZER,
+    SHIFT_IMAGES, TRAIN_VAL_SPLIT, LOG_UNIFORM, SAVE_NETWORK, LOAD_NETWORK,
 ])

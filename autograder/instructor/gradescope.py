@@ -24,6 +24,11 @@ learners see is ``results.json``: per exercise a test with ``name``, ``score``,
 cell's feedback (the first failing *public* case and the hints; hidden cases only as counts
 and "hidden case N of M: kind of problem"). Never a hidden input or reference code.
 
+The learner reads results.json in the course's language when the bundle was built
+(``COURSE_LANG=ja python -m autograder gradescope ...``: ``config.json``'s ``lang``): the
+tests' outputs, the top-level output and the grader's notes on the upload (:class:`Note`
+records, rendered when results.json is written).
+
 ``AUTOGRADER_ROOT`` (default ``/autograder``) moves the whole tree, for a local rehearsal
 (``docs/class.md``; ``tests/test_gradescope.py`` lays it out in a temporary folder);
 ``AUTOGRADER_PYTHON`` is the Python ``run_autograder`` uses (default the ``venv`` that
@@ -46,7 +51,9 @@ from datetime import UTC
 from pathlib import Path
 
 from ..learner.errors import CourseError
+from ..learner.i18n import N_, _, language, speaking
 from ..learner.intake import compile_note, size_note
+from ..learner.notes import Note
 from ..learner.sprints import sprint_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,7 +221,7 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     config = {"sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
               "students": bundle_students(Path(roster) if roster else None),
-              "exercises": [s.id for s in specs],
+              "exercises": [s.id for s in specs], "lang": language(),
               "modules": sorted({s.module for s in specs}),
               "built": time.strftime("%Y-%m-%d %H:%M:%S")}
     tmp = out_zip.with_name(out_zip.name + ".part")
@@ -242,7 +249,8 @@ def _shallowest_helpers(folder: Path):
 
 
 def learner_files(submission: Path, scratch: Path) -> tuple:
-    """``({file name: bytes}, notes)``: the learner's ``helpers/*.py`` in a submission.
+    """``({file name: bytes}, notes)``: the learner's ``helpers/*.py`` in a submission, and
+    the grader's notes on it (:class:`Note`).
 
     Learners upload their ``helpers/`` folder, their whole assignment folder, a zip of it,
     or just the ``.py`` files: the shallowest ``helpers/`` folder wins, else the ``.py``
@@ -256,10 +264,11 @@ def learner_files(submission: Path, scratch: Path) -> tuple:
     for archive in sorted(p for p in submission.iterdir() if p.is_file() and is_archive(p)):
         dest = Path(tempfile.mkdtemp(prefix="upload-", dir=scratch))
         try:
-            notes += safe_extract(archive, dest)
+            notes += [Note.text(n) for n in safe_extract(archive, dest)]
             roots.append(dest)
         except ArchiveError as exc:
-            notes.append(f"{archive.name}: {exc}")
+            notes.append(Note.of(N_("{archive}: {problem}"), archive=archive.name,
+                                 problem=str(exc)))
     folder = None
     for root in roots:
         folder = _shallowest_helpers(root)
@@ -268,7 +277,8 @@ def learner_files(submission: Path, scratch: Path) -> tuple:
     if folder is None:
         loose = [p for root in roots for p in root.glob("*.py")]
         if loose:
-            notes.append("no helpers/ folder in the submission: graded the .py files at its top")
+            notes.append(Note.of(N_("no helpers/ folder in the submission: graded the .py files "
+                                    "at its top")))
         candidates = loose
     else:
         candidates = sorted(folder.glob("*.py"))
@@ -334,12 +344,19 @@ def test_entry(number: int, spec, trusted) -> dict:
 
 
 def grade_submission(root: Path, log=print) -> dict:
-    """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict."""
+    """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict,
+    in the bundle's language (``config.json``'s ``lang``; a bundle without one: the course's
+    language on the grading machine)."""
+    start = time.perf_counter()
+    config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    with speaking(config.get("lang")):
+        return _grade_submission(root, config, start, log)
+
+
+def _grade_submission(root: Path, config: dict, start: float, log) -> dict:
     from .trusted import grade_exercises
 
-    start = time.perf_counter()
     source, submission = root / "source", root / "submission"
-    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     specs = _sprint_specs(config["sprint"])
     metadata = read_metadata(root)   # read before any learner code runs, used as read here
     log(isolate(source))
@@ -347,7 +364,7 @@ def grade_submission(root: Path, log=print) -> dict:
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         scratch = Path(tmp)
         files, notes = (learner_files(submission, scratch) if submission.is_dir()
-                        else ({}, ["nothing was submitted"]))
+                        else ({}, [Note.of(N_("nothing was submitted"))]))
         helpers = scratch / "helpers"
         helpers.mkdir()
         for stub in sorted((source / "stubs" / "helpers").glob("*.py")):
@@ -358,8 +375,9 @@ def grade_submission(root: Path, log=print) -> dict:
                 notes.append(note)
         for module in dict.fromkeys(s.module for s in specs):
             if f"{module}.py" not in files:
-                notes.append(f"helpers/{module}.py was not submitted: its exercises score 0 "
-                             "(upload your helpers/ folder)")
+                notes.append(Note.of(N_("helpers/{file} was not submitted: its exercises score "
+                                        "0 (upload your helpers/ folder)"),
+                                     file=f"{module}.py"))
         tests = []
         prepared = bundle_cases(config, specs, metadata, log)
         for number, (spec, trusted) in enumerate(
@@ -368,9 +386,10 @@ def grade_submission(root: Path, log=print) -> dict:
             log(f"{spec.id}: {trusted.result.score:g}/{spec.points:g} {trusted.result.status}")
     score = round(sum(t["score"] for t in tests), 2)
     top = sum(t["max_score"] for t in tests)
-    lines = [f"{config['sprint']}: {score:g} of {top:g} points, graded on public and hidden "
-             "cases by the course's grader."]
-    lines += [f"- {n}" for n in notes]
+    lines = [_("{sprint}: {score} of {points} points, graded on public and hidden cases by "
+               "the course's grader.").format(sprint=config["sprint"], score=f"{score:g}",
+                                               points=f"{top:g}")]
+    lines += [f"- {note.render()}" for note in notes]
     results = {"score": score, "execution_time": round(time.perf_counter() - start, 1),
                "output": "\n".join(lines), "output_format": "text",
                "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
@@ -481,17 +500,20 @@ def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print
                      source=f"created_at in {METADATA_FILE}")
     raw = float(results.get("score", 0.0))
     final = float(final_score(raw, rec.penalty))
+    # the policy's own note (rec.note: an extension, why a time is unreadable) stays English
+    when = {"submitted": rec.submitted.isoformat() if rec.submitted else "",
+            "due": rec.due.isoformat() if rec.due else "",
+            "note": f" ({rec.note})" if rec.note else ""}
     if rec.status == LATE:
-        line = (f"Submitted {rec.submitted.isoformat()}, due {rec.due.isoformat()}"
-                f"{f' ({rec.note})' if rec.note else ''}: {rec.days_late} day(s) late, "
-                f"-{rec.penalty:.0%} by the course's late policy: {final:g} points "
-                f"(graded {raw:g}).")
+        line = _("Submitted {submitted}, due {due}{note}: {days} day(s) late, -{penalty} by "
+                 "the course's late policy: {final} points (graded {raw}).").format(
+                     **when, days=rec.days_late, penalty=f"{rec.penalty:.0%}",
+                     final=f"{final:g}", raw=f"{raw:g}")
     elif rec.status == FLAGGED:
-        line = (f"The lateness of this submission is under review by your instructor "
-                f"({rec.note}); score as graded.")
+        line = _("The lateness of this submission is under review by your instructor "
+                 "({note}); score as graded.").format(note=rec.note)
     else:
-        line = (f"Submitted {rec.submitted.isoformat()}, due {rec.due.isoformat()}"
-                f"{f' ({rec.note})' if rec.note else ''}: on time.")
+        line = _("Submitted {submitted}, due {due}{note}: on time.").format(**when)
     log(f"deadline: {student}: {rec.status} {rec.note}")
     out = dict(results)
     out["score"] = final
@@ -515,7 +537,16 @@ def _outer_timeout(root: Path) -> float:
     return float(value)
 
 
-def _failed(text: str) -> dict:
+def _failed(root: Path, why: Note) -> dict:
+    """results.json when grading failed: 0 points and ``why``, in the bundle's language."""
+    try:
+        config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    lang = config.get("lang") if isinstance(config, dict) else None
+    with speaking(lang if isinstance(lang, str) else None):
+        text = _("The autograder could not grade this submission ({why}). Please tell your "
+                 "instructor.").format(why=why.render())
     return {"score": 0.0, "output": text, "tests": []}
 
 
@@ -547,8 +578,7 @@ def run(root: Path) -> int:
                 results, code = grade_submission(root), 0
             except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json
                 traceback.print_exc()   # the instructor sees it (stdout is hidden)
-                results = _failed("The autograder could not grade this submission "
-                                  f"({type(exc).__name__}). Please tell your instructor.")
+                results = _failed(root, Note.text(type(exc).__name__))
             Path(inner).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
         finally:
             sys.stdout.flush()
@@ -579,8 +609,9 @@ def run(root: Path) -> int:
         why = (f"took longer than {limit:g} s" if status is None
                else "ended without a result")
         print(f"grading {why}", file=sys.stderr)
-        results = _failed(f"The autograder could not grade this submission (grading {why}). "
-                          "Please tell your instructor.")
+        results = _failed(root, Note.of(N_("grading took longer than {seconds} s"),
+                                        seconds=f"{limit:g}") if status is None else
+                          Note.of(N_("grading ended without a result")))
         code = 1
     else:
         code = 0 if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 1

@@ -468,3 +468,11 @@ def promote(grading_dir: Path, exercise: str, group: str, hint: str, *,
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def promoted_text(path: Path) -> str:
+    """What ``mistakes promote`` says when it wrote the declaration at ``path``, in the
+    course's language."""
+    return _("wrote {file}: a learner's function as a known mistake with your hint.\n"
+             "Read it line by line (it will run in the grader), then paste it as the file's "
+             "comments say.").format(file=path)

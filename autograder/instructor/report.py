@@ -472,8 +472,10 @@ def _shown_message(row: GradeRow) -> str:
 
 
 def render_student(student: str, assignment: str, rows: list[GradeRow],
-                   late: dict | None = None) -> str:
-    """One student's results for one assignment, exercise by exercise."""
+                   late: dict | None = None, notes: list | None = None) -> str:
+    """One student's results for one assignment, exercise by exercise, and ``notes``: the
+    grader's notes on the submission (:class:`~autograder.learner.notes.Note`), rendered in
+    the course's language."""
     got = sum(r.score for r in rows)
     top = sum(r.max_score for r in rows)
     # The learner reads this page: its words are in the course's language (COURSE_LANG).
@@ -498,7 +500,29 @@ def render_student(student: str, assignment: str, rows: list[GradeRow],
                    f"<td><pre>{_e(_shown_message(r))}</pre></td></tr>")
     out.append("</table>")
     body.append("\n".join(out))
+    if notes:
+        from .grading.text import printable
+
+        body.append("<h2>" + _e(_("The grader's notes on this submission")) + "</h2>")
+        body.append('<pre id="notes">' + _e("\n".join(
+            printable(f"- {note.render()}", keep="") for note in notes)) + "</pre>")
     return _page(f"{assignment}: {student}", body)
+
+
+def _notes_of(grading_dir: Path) -> dict:
+    """``{"student/assignment": [notes]}`` from the grader's record of its run (``{}``
+    without one: the learners' pages then show no notes)."""
+    from .grading.summary import load_summary
+
+    try:
+        record = load_summary(grading_dir)
+    except CourseError:
+        return {}
+    out: dict = {}
+    for p in record.problems if record else []:
+        if p.where:
+            out.setdefault(p.where, []).append(p.note)
+    return out
 
 
 def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
@@ -594,10 +618,13 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     by_key: dict = {}
     for r in rows:
         by_key.setdefault((r.student, r.assignment), []).append(r)
+    notes = _notes_of(grading_dir)
     for (student, assignment), items in sorted(by_key.items()):
         page = out.parent / "results" / _safe_name(student) / f"{_safe_name(assignment)}.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(render_student(student, assignment, items, late), encoding="utf-8")
+        page.write_text(render_student(student, assignment, items, late,
+                                       notes.get(f"{student}/{assignment}")),
+                        encoding="utf-8")
         pages.append(page)
     return {"report": out, "csv": csv_path, "pages": pages, "stats": stats,
             "mistakes": mistakes}

@@ -8,6 +8,13 @@ printed, with the English as the key (:func:`autograder.learner.i18n._`). The En
 argparse's own, unchanged. :func:`parser_texts` lists those texts for the catalog (the
 extraction builds the parser, so a changed ``help=`` marks its translation stale).
 
+**Errors** (``the following arguments are required: ...``, ``invalid choice: ...``, ``error:``):
+argparse builds them with the ``gettext``/``ngettext`` functions it imported from :mod:`gettext`
+(Python ships no catalog for them). While :class:`ArgumentParser` parses (and reports an
+error), :func:`argparse_language` points those two names of the ``argparse`` module at the
+course's catalog, then puts them back: argparse's own messages (:data:`ARGPARSE_ERRORS`, its
+English as the key) read in the course's language, whoever else uses argparse is untouched.
+
 ``./course help`` prints the script's leading comment block; :func:`script_help` is that block
 as the catalog holds it.
 """
@@ -18,6 +25,7 @@ import copy
 import re
 import textwrap
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 from .i18n import N_, _
@@ -25,6 +33,42 @@ from .i18n import N_, _
 #: argparse's own words in the help it prints (Python ships no catalog for them).
 ARGPARSE_WORDS = (N_("usage: "), N_("positional arguments"), N_("options"),
                   N_("show this help message and exit"))
+
+#: argparse's own error messages (its ``_()`` and ``ngettext()`` literals a command line can
+#: meet; Python 3.11-3.13 word them alike). ``%s`` and ``%(name)s`` are argparse's to fill.
+ARGPARSE_ERRORS = (N_("%(prog)s: error: %(message)s\n"),
+                   N_("argument %(argument_name)s: %(message)s"),
+                   N_("the following arguments are required: %s"),
+                   N_("unrecognized arguments: %s"),
+                   N_("invalid choice: %(value)r (choose from %(choices)s)"),
+                   N_("invalid %(type)s value: %(value)r"),
+                   N_("expected one argument"), N_("expected at most one argument"),
+                   N_("expected at least one argument"),
+                   N_("expected %s argument"), N_("expected %s arguments"),
+                   N_("ambiguous option: %(option)s could match %(matches)s"),
+                   N_("not allowed with argument %s"), N_("ignored explicit argument %r"),
+                   N_("one of the arguments %s is required"),
+                   N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+                   N_("can't open '%(filename)s': %(error)s"))
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    """argparse's ``ngettext``: the English form for ``n``, translated (Japanese has one
+    form; each English form is its own entry of the catalog)."""
+    return _(singular if n == 1 else plural)
+
+
+@contextmanager
+def argparse_language():
+    """argparse's own messages in the course's language inside the ``with`` block (see the
+    module): its module-level ``_`` and ``ngettext`` look in the course's catalog, and are
+    put back after, however the block ends (an error exits with ``SystemExit``)."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _, _ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 #: Characters a line does not start with (Japanese line breaking: 行頭禁則).
@@ -94,6 +138,18 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args, formatter_class=HelpFormatter, **kwargs):
         super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        with argparse_language():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with argparse_language():
+            return super().parse_known_args(args, namespace)
+
+    def error(self, message):
+        with argparse_language():
+            super().error(message)
 
 
 def _walk(parser: argparse.ArgumentParser):

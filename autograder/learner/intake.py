@@ -5,10 +5,15 @@ runner, and ``pack``, which tells the learner before they submit. A file over
 :data:`MAX_HELPER_BYTES` is not graded; one that does not compile is graded, and its
 exercises score 0. Nothing here runs learner code: :func:`compile` only parses it. The
 learner's release ships this module with ``pack``.
+
+Its notes are :class:`~.notes.Note` records, rendered in the course's language when shown.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .i18n import N_
+from .notes import Note
 
 MAX_HELPER_BYTES = 1_000_000   # a larger helpers/*.py is not graded
 
@@ -37,19 +42,25 @@ def compile_failure(data: bytes, filename: str) -> CompileFailure | None:
     return None
 
 
-def size_note(name: str, data: bytes) -> str | None:
+def size_note(name: str, data: bytes) -> Note | None:
     """The grader's note on ``helpers/<name>`` when it is too large to be graded, else None."""
     if len(data) <= MAX_HELPER_BYTES:
         return None
-    return f"helpers/{name} is larger than {MAX_HELPER_BYTES // 1000} kB: not graded"
+    return Note.of(N_("helpers/{file} is larger than {kb} kB: not graded"),
+                   file=name, kb=MAX_HELPER_BYTES // 1000)
 
 
-def compile_note(name: str, data: bytes) -> str | None:
-    """The grader's note on ``helpers/<name>`` when it does not compile, else None."""
+def compile_note(name: str, data: bytes) -> Note | None:
+    """The grader's note on ``helpers/<name>`` when it does not compile, else None.
+
+    Python's own message (``invalid syntax``) is a value, shown in English as Python says it.
+    """
     failure = compile_failure(data, f"helpers/{name}")
     if failure is None:
         return None
     if failure.syntax:
-        return (f"helpers/{name} has a syntax error (line {failure.line}: {failure.message}): "
-                "its exercises score 0")
-    return f"helpers/{name} cannot be compiled ({failure.kind}): its exercises score 0"
+        return Note.of(N_("helpers/{file} has a syntax error (line {line}: {error}): its "
+                          "exercises score 0"), file=name, line=failure.line,
+                       error=failure.message)
+    return Note.of(N_("helpers/{file} cannot be compiled ({error}): its exercises score 0"),
+                   file=name, error=failure.kind)

@@ -17,8 +17,11 @@ The source of each (without its decorator) is pasted at the end of a copy of the
 module, and the exercise's name is bound to it, as a learner's file would hold it
 (``conftest.plant_mistake`` does the same for the registry's known mistakes). A class entry
 usually subclasses the reference and overrides the method the exercise grades. Code that
-several entries share is a helper of the corpus module, pasted with each entry that uses it;
-each correct entry stays its own way of writing the answer.
+several entries share is a helper of the corpus module (or, across sprints, of this package,
+such as :class:`KeepsInput`), pasted with each entry that uses it; each correct entry stays
+its own way of writing the answer. A known mistake of the registry is registered as it is,
+``mistake("sprint4.add_layer", hint=...)(_AddSingle)``, not copied: the corpus grades it on
+the hidden cases too.
 
 ``tests/test_corpus.py`` grades the whole corpus through the trusted grading path (public and
 hidden cases, :func:`autograder.instructor.trusted.grade_exercises`) in as few helper packages as
@@ -34,6 +37,7 @@ import ast
 import importlib
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +68,20 @@ class Entry:
 
     @property
     def key(self) -> str:
-        return f"{self.exercise}:{self.implementation.__name__}"
+        return f"{self.exercise}:{self.name}"
+
+    @property
+    def name(self) -> str:
+        """The implementation's name where it is declared: a known mistake that
+        :func:`autograder.exercises.rewritten` made goes by the name the declarations bind it
+        to (``_SGDRebinds``), not by its generated ``__name__``."""
+        impl = self.implementation
+        if getattr(sys.modules[impl.__module__], impl.__name__, None) is impl:
+            return impl.__name__
+        declarations = [m for n, m in sorted(sys.modules.items())
+                        if n.startswith("autograder.exercises.")]
+        return next((n for m in declarations for n, v in vars(m).items() if v is impl),
+                    impl.__name__)
 
     def source(self) -> str:
         """The implementation's source without its decorator lines, after that of the
@@ -182,6 +199,17 @@ def undetectable(exercise: str, *, why: str, human: str):
         ENTRIES.append(Entry(exercise, impl, True, undetectable=(why, human)))
         return impl
     return register
+
+
+# --------------------------------------------------------------------------- entry helpers
+class KeepsInput:
+    """Mixed in before a reference layer: its ``forward`` also keeps the input as ``self.x``,
+    for a mistake whose ``backward`` is written from the input (pasted with each such entry).
+    """
+
+    def forward(self, x):
+        self.x = x
+        return super().forward(x)
 
 
 def all_entries() -> list:

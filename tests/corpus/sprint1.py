@@ -1,6 +1,14 @@
 """Sprint 1 (the perceptron): implementations a learner could write."""
 import numpy as np
 
+from autograder.exercises.sprint1 import (
+    _and_as_or,
+    _nand_weights_positive,
+    _or_as_and,
+    _or_bias_positive,
+    _xor_as_or,
+    _xor_output_nand,
+)
 from solutions.perceptron import AND, NAND, OR, Perceptron, perceptron_output, step_function
 
 from . import EMPTY_DTYPE, INT_LABELS, correct, mistake, undetectable
@@ -86,9 +94,9 @@ def AND_other_weights(x):
     return step_function(np.asarray(x) @ np.array([1.0, 1.0]) - 1.5)
 
 
-@mistake("sprint1.and_gate", hint="that is OR")
-def AND_as_or(x):
-    return perceptron_output(x, np.array([0.5, 0.5]), -0.2)
+# the registry's known mistakes of the gates (another gate's bias, the wrong signs), graded
+# here on the hidden cases too
+mistake("sprint1.and_gate", hint="that is OR")(_and_as_or)
 
 
 @correct("sprint1.nand_gate")
@@ -101,9 +109,7 @@ def NAND_one_minus_and(x):
     return 1 - AND(x)
 
 
-@mistake("sprint1.nand_gate", hint="positive weights")
-def NAND_positive(x):
-    return perceptron_output(x, np.array([0.5, 0.5]), 0.7)
+mistake("sprint1.nand_gate", hint="positive weights")(_nand_weights_positive)
 
 
 @mistake("sprint1.nand_gate")
@@ -121,14 +127,8 @@ def OR_large_weights(x):
     return step_function(np.asarray(x) @ np.array([2, 2]) - 1)
 
 
-@mistake("sprint1.or_gate", hint="that is AND")
-def OR_as_and(x):
-    return perceptron_output(x, np.array([0.5, 0.5]), -0.7)
-
-
-@mistake("sprint1.or_gate", hint="(0, 0) must give 0")
-def OR_bias_positive(x):
-    return perceptron_output(x, np.array([0.5, 0.5]), 0.2)
+mistake("sprint1.or_gate", hint="that is AND")(_or_as_and)
+mistake("sprint1.or_gate", hint="(0, 0) must give 0")(_or_bias_positive)
 
 
 @correct("sprint1.xor_gate")
@@ -146,14 +146,10 @@ def XOR_column_stack(x):
     return AND(np.column_stack([NAND(x), OR(x)]))
 
 
-@mistake("sprint1.xor_gate", hint="like OR")
-def XOR_as_or(x):
-    return OR(x)
+mistake("sprint1.xor_gate", hint="like OR")(_xor_as_or)
 
 
-@mistake("sprint1.xor_gate", hint="XNOR")
-def XOR_upside_down(x):
-    return NAND(np.stack([NAND(x), OR(x)], axis=-1))
+mistake("sprint1.xor_gate", hint="XNOR")(_xor_output_nand)
 
 
 @mistake("sprint1.xor_gate")

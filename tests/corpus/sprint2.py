@@ -1,6 +1,13 @@
 """Sprint 2 (activations, the forward pass): implementations a learner could write."""
 import numpy as np
 
+from autograder.exercises.sprint2 import (
+    _predict_argmax_axis0,
+    _predict_flat_argmax,
+    _relu_minimum,
+    _sigmoid_grad_is_sigmoid,
+    _tanh_missing_2x,
+)
 from solutions.activations import relu, sigmoid, softmax
 from solutions.forward import HIDDEN_ACTIVATIONS, OUTPUT_FUNCTIONS, forward_general
 
@@ -50,9 +57,7 @@ def relu_mask_multiply(x):
     return x * (x > 0)
 
 
-@mistake("sprint2.relu", hint="np.maximum(0, x), not np.minimum")
-def relu_minimum(x):
-    return np.minimum(0, x)
+mistake("sprint2.relu", hint="np.maximum(0, x), not np.minimum")(_relu_minimum)
 
 
 @mistake("sprint2.relu")
@@ -85,9 +90,7 @@ def tanh_naive(x):
     return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
 
 
-@mistake("sprint2.tanh", hint="double the input too")
-def tanh_half(x):
-    return 2 * sigmoid(x) - 1
+mistake("sprint2.tanh", hint="double the input too")(_tanh_missing_2x)
 
 
 # --------------------------------------------------------------------------- sigmoid_grad
@@ -106,9 +109,7 @@ def sigmoid_grad_of_x(x):
     return x * (1 - x)
 
 
-@mistake("sprint2.sigmoid_grad", hint="You returned sigmoid(x) itself")
-def sigmoid_grad_is_sigmoid(x):
-    return sigmoid(x)
+mistake("sprint2.sigmoid_grad", hint="You returned sigmoid(x) itself")(_sigmoid_grad_is_sigmoid)
 
 
 @mistake("sprint2.sigmoid_grad")
@@ -305,14 +306,10 @@ def predict_class_loop(network, x, hidden="sigmoid"):
     return np.array([np.argmax(row) for row in y])
 
 
-@mistake("sprint2.predict_class", hint="flattens the whole batch")
-def predict_class_flat(network, x, hidden="sigmoid"):
-    return np.argmax(forward_general(network, x, output="softmax", hidden=hidden))
+mistake("sprint2.predict_class", hint="flattens the whole batch")(_predict_flat_argmax)
 
 
-@mistake("sprint2.predict_class", hint="argmax over axis 0")
-def predict_class_axis0(network, x, hidden="sigmoid"):
-    return np.argmax(forward_general(network, x, output="softmax", hidden=hidden), axis=0)
+mistake("sprint2.predict_class", hint="argmax over axis 0")(_predict_argmax_axis0)
 
 
 @mistake("sprint2.predict_class")

@@ -1,12 +1,12 @@
 """Sprint 6 (optimizers, initialisation, regularisation): implementations a learner could write."""
 import numpy as np
 
-from autograder.exercises.sprint6 import _AdamBookLrT
+from autograder.exercises.sprint6 import _AdamBookLrT, _MomentumSubtracts, _SGDNoLr, _SGDRebinds
 from solutions.initializers import _activate
-from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer, RMSProp
+from solutions.optimizers import AdaGrad, Adam, Momentum, Optimizer, RMSProp
 from solutions.regularization import DropConnect, Dropout, Maxout
 
-from . import INT_LABELS, MUTATION, correct, mistake
+from . import INT_LABELS, MUTATION, KeepsInput, correct, mistake
 
 
 # --------------------------------------------------------------------------- SGD
@@ -30,18 +30,10 @@ class SGDSubtractOut(Optimizer):
             np.subtract(params[key], self.lr * grad, out=params[key])
 
 
-@mistake("sprint6.sgd", hint="Multiply the gradient by the learning rate")
-class SGDIgnoresLr(SGD):
-    def update(self, params, grads):
-        for key in params:
-            params[key] -= grads[key]
+mistake("sprint6.sgd", hint="Multiply the gradient by the learning rate")(_SGDNoLr)
 
 
-@mistake("sprint6.sgd", hint="Update the arrays in place")
-class SGDRebinds(SGD):
-    def update(self, params, grads):
-        for key in params:
-            params[key] = params[key] - self.lr * grads[key]
+mistake("sprint6.sgd", hint="Update the arrays in place")(_SGDRebinds)
 
 
 # --------------------------------------------------------------------------- Momentum
@@ -77,14 +69,7 @@ class MomentumForgets(Momentum):
         super().update(params, grads)
 
 
-@mistake("sprint6.momentum", hint="add it, W ← W + v")
-class MomentumSubtracts(Momentum):
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] -= self.v[key]
+mistake("sprint6.momentum", hint="add it, W ← W + v")(_MomentumSubtracts)
 
 
 # --------------------------------------------------------------------------- AdaGrad
@@ -578,11 +563,7 @@ class MaxoutStrided(Maxout):
 
 
 @mistake("sprint6.maxout", hint="not all of them")
-class MaxoutGradientToTies(Maxout):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class MaxoutGradientToTies(KeepsInput, Maxout):
     def backward(self, dout):
         n, c, *rest = self.x.shape
         grouped = self.x.reshape(n, c // self.pieces, self.pieces, *rest)

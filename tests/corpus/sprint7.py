@@ -2,9 +2,10 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograder.exercises.sprint7 import _PoolStrideOne
 from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size, pad1d
 
-from . import FLOAT32, INT_LABELS, correct, mistake
+from . import FLOAT32, INT_LABELS, KeepsInput, correct, mistake
 
 
 # --------------------------------------------------------------------------- output size
@@ -279,11 +280,7 @@ class MaxPool1DAddAt:
 
 
 @mistake("sprint7.max_pool1d", hint="only the *first* gets the gradient")
-class MaxPool1DMaskTies(MaxPool1D):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class MaxPool1DMaskTies(KeepsInput, MaxPool1D):
     def backward(self, dout):
         P, S = self.pool_size, self.stride
         dx = np.zeros(self.x.shape)
@@ -305,8 +302,4 @@ class MaxPool1DOverlapAssigned(MaxPool1D):
         return dx
 
 
-@mistake("sprint7.max_pool1d", hint="the default stride is pool_size")
-class MaxPool1DStrideOne(MaxPool1D):
-    # The default stride is pool_size (windows side by side), not 1.
-    def __init__(self, pool_size, stride=1):
-        super().__init__(pool_size, stride)
+mistake("sprint7.max_pool1d", hint="the default stride is pool_size")(_PoolStrideOne)

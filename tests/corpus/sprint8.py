@@ -2,10 +2,17 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograder.exercises.sprint8 import (
+    _AveragePoolBackwardNotDivided,
+    _AveragePoolStrideOne,
+    _MaxPoolStrideOne,
+    _size_no_plus_one,
+    _size_true_division,
+)
 from solutions.conv2d import Conv2d, conv2d_backward_loops, conv2d_forward_loops, conv_output_size
 from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
 
-from . import FLOAT32, correct, mistake, undetectable
+from . import FLOAT32, KeepsInput, correct, mistake, undetectable
 
 
 # --------------------------------------------------------------------------- conv_output_size
@@ -24,14 +31,10 @@ def conv_size_floor(input_size, filter_size, stride=1, pad=0):
     return int(np.floor(span / stride)) + 1
 
 
-@mistake("sprint8.conv_output_size", hint="Off by one")
-def conv_size_no_plus_one(input_size, filter_size, stride=1, pad=0):
-    return (input_size + 2 * pad - filter_size) // stride
+mistake("sprint8.conv_output_size", hint="Off by one")(_size_no_plus_one)
 
 
-@mistake("sprint8.conv_output_size", hint="integer division")
-def conv_size_true_division(input_size, filter_size, stride=1, pad=0):
-    return (input_size + 2 * pad - filter_size) / stride + 1
+mistake("sprint8.conv_output_size", hint="integer division")(_size_true_division)
 
 
 @mistake("sprint8.conv_output_size")
@@ -154,11 +157,8 @@ def backward_loops_keeps_padding(dout, x, W, stride=1, pad=0):
 
 # --------------------------------------------------------------------------- Conv2d
 @correct("sprint8.conv2d")
-class Conv2dEinsumWindows:
-    def __init__(self, W, b, stride=1, pad=0):
-        self.W, self.b, self.stride, self.pad = W, b, stride, pad
-        self.needs_dx = True
-
+class Conv2dEinsumWindows(Conv2d):
+    # the stub's __init__ kept, both methods written with einsum over the windows
     def forward(self, x):
         F, C, FH, FW = self.W.shape
         p, s = self.pad, self.stride
@@ -334,18 +334,11 @@ class MaxPoolWindows:
         return dxp[:, :, p:p + H, p:p + W]
 
 
-@mistake("sprint8.max_pool2d", hint="stride=None means windows side by side")
-class MaxPoolStrideDefaultsToOne(MaxPool2D):
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+mistake("sprint8.max_pool2d", hint="stride=None means windows side by side")(_MaxPoolStrideOne)
 
 
 @mistake("sprint8.max_pool2d", hint="give the gradient to the *first* one only")
-class MaxPoolMaskTies(MaxPool2D):
-    def forward(self, x):
-        self.x = x
-        return super().forward(x)
-
+class MaxPoolMaskTies(KeepsInput, MaxPool2D):
     def backward(self, dout):
         N, C, H, W = self.x_shape
         sh, sw = pool_strides(self.pool_h, self.pool_w, self.stride)
@@ -413,16 +406,12 @@ class AveragePoolOffsets(AveragePool2D):
         return np.mean(views, axis=0).astype(x.dtype)
 
 
-@mistake("sprint8.average_pool2d", hint="divide dout by the window's area")
-class AveragePoolBackwardNotDivided(AveragePool2D):
-    def backward(self, dout):
-        return super().backward(dout) * (self.pool_h * self.pool_w)
+mistake("sprint8.average_pool2d",
+        hint="divide dout by the window's area")(_AveragePoolBackwardNotDivided)
 
 
-@mistake("sprint8.average_pool2d", hint="stride=None means windows side by side")
-class AveragePoolStrideDefaultsToOne(AveragePool2D):
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+mistake("sprint8.average_pool2d",
+        hint="stride=None means windows side by side")(_AveragePoolStrideOne)
 
 
 # --------------------------------------------------------------------------- Flatten

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 
+from autograder.exercises.sprint9 import _decay_twice, _log_uniform_linear, _penalty_with_biases
 from solutions.batchnorm import BatchNormalization
 from solutions.preprocessing import Standardizer
 
@@ -152,9 +153,7 @@ def l2_penalty_book(params, weight_decay):
     return float(decay)
 
 
-@mistake("sprint9.l2_penalty", hint="weight matrices only")
-def l2_penalty_everything(params, weight_decay):
-    return 0.5 * weight_decay * sum(float(np.sum(v.astype(float) ** 2)) for v in params.values())
+mistake("sprint9.l2_penalty", hint="weight matrices only")(_penalty_with_biases)
 
 
 @correct("sprint9.add_weight_decay")
@@ -174,10 +173,7 @@ def add_weight_decay_copy_then_add(grads, params, weight_decay):
     return out
 
 
-@mistake("sprint9.add_weight_decay", hint="not 2λW")
-def add_weight_decay_doubled(grads, params, weight_decay):
-    return {k: g + 2 * weight_decay * params[k] if k.startswith("W") else g.copy()
-            for k, g in grads.items()}
+mistake("sprint9.add_weight_decay", hint="not 2λW")(_decay_twice)
 
 
 # --------------------------------------------------------------------------- preprocessing
@@ -274,9 +270,7 @@ def log_uniform_exp(low, high, size, seed=0):
     return np.exp(u * np.log(10.0))
 
 
-@mistake("sprint9.log_uniform", hint="Draw the *exponent* uniformly")
-def log_uniform_linear(low, high, size, seed=0):
-    return np.random.default_rng(seed).uniform(low, high, size)
+mistake("sprint9.log_uniform", hint="Draw the *exponent* uniformly")(_log_uniform_linear)
 
 
 # --------------------------------------------------------------------------- checkpoints

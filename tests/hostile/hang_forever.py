@@ -1,4 +1,4 @@
-"""An endless loop in every helper, and a cell that sleeps far past every limit."""
+"""An endless loop in every helper: each exercise's child is stopped at its time limit."""
 HELPER_CODE = '''
 def _spin(*a, **k):
     while True:
@@ -6,4 +6,3 @@ def _spin(*a, **k):
 for _name in [n for n in dir() if not n.startswith("_") and callable(globals()[n])]:
     globals()[_name] = _spin
 '''
-CELLS = ['import time\ntime.sleep(100000)']

@@ -1,5 +1,6 @@
-"""The autograded notebook's check cells and the feedback page: trusted results, capped
-and sanitised outputs, nothing but the page in the feedback folder."""
+"""The autograded notebook's check cells and the feedback page: trusted results, the
+grader's notes on the submission, capped and sanitised outputs, nothing but the page in the
+feedback folder."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,8 @@ import shutil
 import stat
 from pathlib import Path
 
+from ...learner.i18n import N_, _
+from ...learner.notes import Note
 from ..trusted import trusted_text
 from .submission import Submission
 from .text import capped, shown
@@ -49,8 +52,8 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
         elif cell.cell_type == "code":
             cut += _cap_outputs(cell)
     if cut:
-        sub.note(f"{cut} output(s) of the notebook cut to {MAX_OUTPUT_CHARS} characters "
-                 "in the feedback")
+        sub.note(Note.of(N_("{count} output(s) of the notebook cut to {limit} characters in "
+                            "the feedback"), count=cut, limit=MAX_OUTPUT_CHARS))
     missing = [spec for spec in sub.sprint.exercises if spec.grade_id not in seen]
     if missing:  # a deleted check cell: put it back at the end, with its result
         for spec in missing:
@@ -63,11 +66,34 @@ def rewrite_check_cells(sub: Submission, out_dir: Path) -> None:
                                        text=capped(trusted_text(by_id[spec.grade_id]),
                                                    MAX_OUTPUT_CHARS))]
             nb.cells.append(cell)
-        sub.note("check cell(s) deleted from the notebook: "
-                 f"{', '.join(s.id for s in missing)} (put back at the end of the feedback; "
-                 "the helper code is graded all the same)")
+        sub.note(Note.of(N_("check cell(s) deleted from the notebook: {exercises} (put back "
+                            "at the end of the feedback; the helper code is graded all the "
+                            "same)"), exercises=", ".join(s.id for s in missing)))
+    # the grader's notes first (a cell of the learner's posing as them is left out)
+    nb.cells = ([_notes_cell(sub)] if sub.problems else []) + [
+        c for c in nb.cells if not c.get("metadata", {}).get(NOTES_KEY)]
     nbformat.write(nb, str(path))
     path.chmod(mode)
+
+
+#: The metadata key of the cell :func:`_notes_cell` adds at the top of the autograded notebook.
+NOTES_KEY = "course_grader_notes"
+
+
+def _notes_cell(sub: Submission):
+    """A cell for the top of the feedback: the grader's notes on the submission (a syntax
+    error, a missing module, files left out...), in the course's language. They are the
+    output of a code cell, shown as text: a note's values (file names, Python's messages)
+    are never read as markdown or HTML."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    title = _("The grader's notes on this submission")
+    cell = new_code_cell(f"# {title}")
+    cell.metadata[NOTES_KEY] = True
+    text = "\n".join([f"{title}:", *(f"- {note.render()}" for note in sub.problems)])
+    cell.outputs = [new_output("stream", name="stdout",
+                               text=capped(text, MAX_OUTPUT_CHARS) + "\n")]
+    return cell
 
 
 def _cap_outputs(cell) -> int:
@@ -131,6 +157,7 @@ def regular_only(folder: Path, sub: Submission) -> None:
             path = os.path.join(dirpath, name)
             if not (stat.S_ISDIR(os.lstat(path).st_mode) or stat.S_ISREG(os.lstat(path).st_mode)):
                 os.unlink(path)
-                sub.note(f"{shown(os.path.relpath(path, folder))} in the autograded folder was "
-                         "not a regular file: removed before feedback")
+                sub.note(Note.of(N_("{file} in the autograded folder was not a regular "
+                                    "file: removed before feedback"),
+                                 file=shown(os.path.relpath(path, folder))))
         dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]

@@ -36,7 +36,8 @@ def write_gradebook(api, subs: list) -> list:
                 grade.manual_score = None
                 grade.extra_credit = None
                 grade.needs_manual_grade = False
-                _set_comment(gb, spec.grade_id, nb_id, sub, sub.reason)
+                _set_comment(gb, spec.grade_id, nb_id, sub,
+                             sub.reason.render() if sub.reason else "")
         gb.db.commit()
     return sorted(set(problems))
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from ...learner.check import GRADED_OUTSIDE
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from .. import course
 from .submission import Submission
 from .submitted import replace_notebook, same_code
@@ -89,12 +91,14 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
         if result.get("success") and nb_out.is_file():
             sub.autograded = True
             return
-        why = f"nbgrader autograde failed ({course.failure_text(result)[:300]})"
+        why = Note.of(N_("nbgrader autograde failed ({error})"),
+                      error=course.failure_text(result)[:300])
         if attempt == 1 and not sub.notebook_replaced and \
                 not same_code(folder / sub.sprint.notebook.name, released):
             replace_notebook(sub, folder, released, why)
             continue
-        sub.note(f"{why}: no autograded notebook or feedback; helper code graded")
+        sub.note(Note.of(N_("{why}: no autograded notebook or feedback; helper code graded"),
+                         why=why))
         return
 
 

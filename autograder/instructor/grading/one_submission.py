@@ -6,6 +6,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from .. import course
 from ..trusted import PreparedExercise, for_student
 from .feedback import clean_feedback, regular_only, rewrite_check_cells
@@ -75,8 +77,8 @@ def _feedback(ctx: Context, sub: Submission) -> None:
         folder = out_dir / "feedback" / sub.student / sub.assignment
         clean_feedback(folder, f"{sub.sprint.notebook_id}.html")
         if not (folder / f"{sub.sprint.notebook_id}.html").is_file():
-            sub.note("nbgrader generate_feedback wrote no feedback "
-                     f"({course.failure_text(result)[:200]})")
+            sub.note(Note.of(N_("nbgrader generate_feedback wrote no feedback ({error})"),
+                             error=course.failure_text(result)[:200]))
 
 
 def record_not_graded(ctx: Context, sub: Submission, fp: str) -> None:
@@ -84,5 +86,6 @@ def record_not_graded(ctx: Context, sub: Submission, fp: str) -> None:
     try:
         write_gradebook(ctx.api, [sub])
     except Exception as exc:  # noqa: BLE001 - the state file still says why
-        sub.note(f"the gradebook could not be written ({type(exc).__name__}: {exc})")
+        sub.note(Note.of(N_("the gradebook could not be written ({error}: {detail})"),
+                         error=type(exc).__name__, detail=str(exc)))
     write_state(ctx.out_dir, sub, fp, "not graded", ctx.version)

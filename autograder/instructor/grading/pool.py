@@ -7,6 +7,8 @@ import signal
 import sys
 import time
 
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from ..trusted import _first_line
 from .one_submission import Context, grade_submission, record_not_graded
 from .state import not_graded, read_state
@@ -33,8 +35,9 @@ def _worker(ctx: Context, subs: list, fps: dict) -> None:
                 with open(ctx.out_dir / "logs" / f"{sub.assignment}__{sub.student}.log",
                           "a", encoding="utf-8") as fh:
                     fh.write(traceback.format_exc())
-                not_graded(sub, f"the grader failed on this submission ({type(exc).__name__}:"
-                                f" {_first_line(str(exc), 200)})")
+                not_graded(sub, Note.of(N_("the grader failed on this submission ({error}: "
+                                           "{detail})"), error=type(exc).__name__,
+                                        detail=_first_line(str(exc), 200)))
                 record_not_graded(ctx, sub, fps[sub.key])
     except BaseException:  # noqa: BLE001
         code = 1
@@ -115,12 +118,13 @@ def run_pool(ctx: Context, units: list, fps: dict, workers: int,
                     except ProcessLookupError:
                         pass
                     os.waitpid(pid, 0)
-                    why = (f"grading took longer than the limit of {limit:g} s (an endless "
-                           "loop or a far too slow notebook?)")
+                    why = Note.of(N_("grading took longer than the limit of {seconds} s (an "
+                                     "endless loop or a far too slow notebook?)"),
+                                  seconds=f"{limit:g}")
                 else:
                     _kill(pid)   # whatever it left in its session
-                    why = ("the grading process ended unexpectedly "
-                           f"({_wait_text(status)})")
+                    why = Note.of(N_("the grading process ended unexpectedly ({how})"),
+                                  how=_wait_text(status))
                 del running[pid]
                 for sub in subs:
                     doc = read_state(ctx.out_dir, sub)

@@ -7,6 +7,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from ...learner.sprints import sprint_key
 from .. import course
 from ..policy import PolicyError, after_grading, course_policy
@@ -101,7 +103,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
                   f"<student>/<assignment>/ with assignments among "
                   f"{', '.join(available) or 'none'})", file=sys.stderr)
             for p in skipped:
-                print(f"  {p}", file=sys.stderr)
+                print(f"  {printable(p.render(), keep='')}", file=sys.stderr)
             return 1
         wanted = sorted({s.assignment for s in subs}, key=sprint_key)
         out_dir, _, built = course.build(out_dir, wanted, repo=repo, db_url=db_url)
@@ -134,8 +136,8 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
                     released[sub.assignment], version)
             except Exception as exc:  # noqa: BLE001 - this submission only
                 subs.remove(sub)
-                skipped.append(f"{sub.key}: could not be read ({type(exc).__name__}), "
-                               "not graded")
+                skipped.append(Note.of(N_("{folder}: could not be read ({error}), not graded"),
+                                       folder=sub.key, error=type(exc).__name__))
         todo, resumed, stale = [], 0, 0
         for sub in subs:
             doc = None if regrade else read_state(out_dir, sub)
@@ -164,7 +166,7 @@ def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
         for sub in todo:
             doc = read_state(out_dir, sub)
             if doc is None:
-                not_graded(sub, "no result was recorded")
+                not_graded(sub, Note.of(N_("no result was recorded")))
             else:
                 _restore_or_not_graded(sub, doc)
 

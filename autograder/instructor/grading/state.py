@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 from ...learner.evaluate import ERROR, ExerciseResult
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from .. import course
 from ..trusted import Trusted
 from .submission import Submission
@@ -79,7 +81,9 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     path = state_path(out_dir, sub.student, sub.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"student": sub.student, "assignment": sub.assignment, "status": status,
-           "fingerprint": fp, "version": version, "reason": sub.reason, "problems": sub.problems,
+           "fingerprint": fp, "version": version,
+           "reason": sub.reason.as_json() if sub.reason else "",
+           "problems": [note.as_json() for note in sub.problems],
            "course_problems": sub.course_problems, "autograded": sub.autograded,
            "timing": {step: t.as_dict() for step, t in sub.timing.items()},
            "results": [r.as_row() | {"title": r.title, "seconds": r.seconds,
@@ -100,10 +104,12 @@ def read_state(out_dir: Path, sub: Submission) -> dict | None:
 
 
 def restore(sub: Submission, doc: dict) -> None:
-    """Fill ``sub`` from its state record (a submission graded by an earlier run)."""
-    sub.problems = list(doc.get("problems", []))
+    """Fill ``sub`` from its state record (a submission graded by an earlier run). Notes
+    an older grader wrote as plain strings are kept as they were (literal notes)."""
+    sub.problems = [Note.from_json(note) for note in doc.get("problems", [])]
     sub.course_problems = list(doc.get("course_problems", []))
-    sub.reason = doc.get("reason", "")
+    reason = doc.get("reason")
+    sub.reason = Note.from_json(reason) if reason else None
     sub.autograded = doc.get("autograded", False)
     sub.trusted = []
     for row in doc.get("results", []):
@@ -114,14 +120,16 @@ def _restore_or_not_graded(sub: Submission, doc: dict) -> None:
     try:
         restore(sub, doc)
     except Exception as exc:  # noqa: BLE001 - a damaged state file: this submission only
-        not_graded(sub, f"its state file could not be read ({type(exc).__name__})")
+        not_graded(sub, Note.of(N_("its state file could not be read ({error})"),
+                                error=type(exc).__name__))
 
 
-def not_graded(sub: Submission, reason: str) -> None:
-    """Every exercise of ``sub`` scores 0, with ``reason``."""
+def not_graded(sub: Submission, reason: Note) -> None:
+    """Every exercise of ``sub`` scores 0, with ``reason``. Its results keep the reason in
+    English (data: grades.csv's message); the summary renders the note."""
     sub.reason = reason
     sub.note(reason)
     sub.trusted = [Trusted(ExerciseResult(id=spec.id, title=spec.title, status=ERROR,
                                           passed=0, total=0, points=spec.points, score=0.0,
-                                          message=f"not graded: {reason}"), 0, 0)
+                                          message=f"not graded: {reason.english()}"), 0, 0)
                    for spec in sub.sprint.exercises]

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ...learner.evaluate import ExerciseResult
+from ...learner.notes import Note
 from .. import course
 from ..trusted import Trusted
 
@@ -17,7 +18,8 @@ class Submission:
     student: str
     assignment: str
     sprint: course.Sprint
-    problems: list[str] = field(default_factory=list)   # for the summary
+    # what grading noted, for the summary: records, rendered in the course's language
+    problems: list[Note] = field(default_factory=list)
     # the course's own problems (its notebook vs. the registry): the grade was not recorded
     course_problems: list[str] = field(default_factory=list)
     helpers: dict[str, bytes] | None = None   # helpers/*.py by file name; None: no helpers/
@@ -26,7 +28,7 @@ class Submission:
     trusted: list[Trusted] = field(default_factory=list)   # per exercise, course order
     notebook_replaced: bool = False
     autograded: bool = False
-    reason: str = ""     # why the submission could not be graded (it then scores 0)
+    reason: Note | None = None   # why the submission could not be graded (it then scores 0)
     timing: dict[str, StepTime] = field(default_factory=dict)   # step name: what it cost
 
     @property
@@ -38,9 +40,12 @@ class Submission:
     def key(self) -> str:
         return f"{self.student}/{self.assignment}"
 
-    def note(self, text: str) -> None:
-        if text not in self.problems:
-            self.problems.append(text)
+    def note(self, note: Note) -> None:
+        """Add ``note`` to the problems (once)."""
+        if not isinstance(note, Note):
+            raise TypeError(f"a note is a Note, not {type(note).__name__}")
+        if note not in self.problems:
+            self.problems.append(note)
 
 
 @dataclass

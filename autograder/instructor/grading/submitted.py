@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...learner import intake
+from ...learner.i18n import N_
+from ...learner.notes import Note
 from ..trusted import _first_line
 from .submission import Submission
 from .text import shown
@@ -40,7 +42,7 @@ SAFE_ID = re.compile(r"^\w[\w.-]{0,63}$")
 SAFE_NAME = re.compile(r"^[\w.][\w .+()-]{0,99}$")
 
 
-NOTEBOOK_FALLBACK = "helper code graded, free-text answers scored 0"
+NOTEBOOK_FALLBACK = N_("{why}; helper code graded, free-text answers scored 0")
 
 
 @dataclass
@@ -80,28 +82,32 @@ def _copy_tree(src: Path, dest: Path, sub: Submission, root: Path | None = None,
                                               MAX_FILE_BYTES)
             budget.files -= 1
         except OSError as exc:
-            sub.note(f"{rel} could not be copied ({type(exc).__name__}): ignored")
+            sub.note(Note.of(N_("{file} could not be copied ({error}): ignored"), file=rel,
+                             error=type(exc).__name__))
 
 
 def _left_out(name: str, rel: str, info: os.stat_result, depth: int,
-              budget: _Budget) -> str | None:
+              budget: _Budget) -> Note | None:
     """Why :func:`_copy_tree` leaves out the entry ``name`` (shown as ``rel``, ``lstat`` gave
     ``info``, ``depth`` folders down): the note for the submission, or None to copy it."""
     if stat.S_ISLNK(info.st_mode):
-        return f"symbolic link {rel} ignored (submit real files)"
+        return Note.of(N_("symbolic link {file} ignored (submit real files)"), file=rel)
     if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
-        return f"{rel} is not a regular file (a FIFO, socket or device): ignored"
+        return Note.of(N_("{file} is not a regular file (a FIFO, socket or device): ignored"),
+                       file=rel)
     if not SAFE_NAME.match(name):
-        return (f"{rel}: a file name with characters other than letters, digits and "
-                "' ._-+()', or longer than 100: ignored")
+        return Note.of(N_("{file}: a file name with characters other than letters, digits "
+                          "and ' ._-+()', or longer than 100: ignored"), file=rel)
     if stat.S_ISDIR(info.st_mode):
         if depth >= MAX_DEPTH:
-            return f"{rel}: folders nested deeper than {MAX_DEPTH}: ignored"
+            return Note.of(N_("{file}: folders nested deeper than {depth}: ignored"),
+                           file=rel, depth=MAX_DEPTH)
         return None
     if info.st_size > MAX_FILE_BYTES or info.st_size > budget.bytes or budget.files <= 0:
-        return (f"{rel}: larger than {MAX_FILE_BYTES // 1024 ** 2} MB, or past the "
-                f"submission's {MAX_FILES} files / {MAX_SUBMISSION_BYTES // 1024 ** 2} MB: "
-                "ignored")
+        return Note.of(N_("{file}: larger than {mb} MB, or past the submission's {files} "
+                          "files / {total} MB: ignored"), file=rel,
+                       mb=MAX_FILE_BYTES // 1024 ** 2, files=MAX_FILES,
+                       total=MAX_SUBMISSION_BYTES // 1024 ** 2)
     return None
 
 
@@ -114,7 +120,8 @@ def _read_notebook(path: Path):
 
 
 def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
-    """``(submissions, skipped)``: the student/assignment folders to grade and the others.
+    """``(submissions, skipped)``: the student/assignment folders to grade and the others
+    (each a :class:`Note` naming the folder).
 
     Nothing is followed: links are skipped, and so is a student folder whose name is not a
     safe student id (:data:`SAFE_ID`; nbgrader would read ``victim*`` as a pattern selecting
@@ -125,23 +132,28 @@ def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
         name = shown(student_dir.name)
         if student_dir.name.startswith(".") or not _is_dir(student_dir):
             if student_dir.is_symlink():
-                skipped.append(f"{name}: a symbolic link, not graded")
+                skipped.append(Note.of(N_("{folder}: a symbolic link, not graded"),
+                                       folder=name))
             continue
         if not SAFE_ID.match(student_dir.name):
-            skipped.append(f"{name[:80]}: not a safe student id (letters, digits, '_', '.', "
-                           "'-', at most 64 characters), not graded: rename the folder")
+            skipped.append(Note.of(N_("{folder}: not a safe student id (letters, digits, '_', "
+                                      "'.', '-', at most 64 characters), not graded: rename "
+                                      "the folder"), folder=name[:80]))
             continue
         for adir in sorted(student_dir.iterdir(), key=lambda p: os.fsencode(p.name)):
             if adir.name.startswith(".") or not (_is_dir(adir) or adir.is_symlink()):
                 continue
             if adir.is_symlink():
-                skipped.append(f"{name}/{shown(adir.name)}: a symbolic link, not graded")
+                skipped.append(Note.of(N_("{folder}: a symbolic link, not graded"),
+                                       folder=f"{name}/{shown(adir.name)}"))
                 continue
             if wanted and adir.name not in wanted:
                 continue
             if adir.name not in sprints:
-                skipped.append(f"{name}/{shown(adir.name)[:80]}: not an assignment of the "
-                               f"course (sprints: {', '.join(sprints)}), not graded")
+                skipped.append(Note.of(N_("{folder}: not an assignment of the course "
+                                          "(sprints: {sprints}), not graded"),
+                                       folder=f"{name}/{shown(adir.name)[:80]}",
+                                       sprints=", ".join(sprints)))
                 continue
             found.append(Submission(student_dir.name, adir.name, sprints[adir.name]))
     return found, skipped
@@ -162,24 +174,29 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
     problem = None
     if not nb_path.is_file() or nb_path.is_symlink():
         others = sorted(shown(p.name) for p in folder.glob("*.ipynb"))
-        problem = (f"notebook {nb_name} missing" +
-                   (f" (found {', '.join(others)})" if others else ""))
+        problem = (Note.of(N_("notebook {notebook} missing (found {found})"),
+                           notebook=nb_name, found=", ".join(others)) if others else
+                   Note.of(N_("notebook {notebook} missing"), notebook=nb_name))
     elif nb_path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        problem = f"notebook larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
+        problem = Note.of(N_("notebook larger than {mb} MB"), mb=MAX_NOTEBOOK_BYTES // 1024 ** 2)
     else:
         try:
             _read_notebook(nb_path)
         except Exception as exc:  # noqa: BLE001 - truncated, not JSON, invalid...
-            detail = ("not valid JSON (truncated, or not a notebook)"
-                      if type(exc).__name__ == "NotJSONError" else _first_line(str(exc), 160))
-            problem = f"notebook could not be read: {type(exc).__name__}: {detail}"
+            if type(exc).__name__ == "NotJSONError":
+                problem = Note.of(N_("notebook could not be read: {error}: not valid JSON "
+                                     "(truncated, or not a notebook)"),
+                                  error=type(exc).__name__)
+            else:
+                problem = Note.of(N_("notebook could not be read: {error}: {detail}"),
+                                  error=type(exc).__name__, detail=_first_line(str(exc), 160))
     if problem:
         replace_notebook(sub, folder, released, problem)
 
     helpers = folder / "helpers"
     if not helpers.is_dir():
         sub.helpers = None
-        sub.note("no helpers/ folder submitted: every exercise scores 0")
+        sub.note(Note.of(N_("no helpers/ folder submitted: every exercise scores 0")))
         return
     files = {}
     for f in sorted(helpers.glob("*.py")):
@@ -196,7 +213,8 @@ def preflight(sub: Submission, folder: Path, released: bytes) -> None:
     sub.helpers = files
     for module in dict.fromkeys(s.module for s in sub.sprint.exercises):
         if f"{module}.py" not in files:
-            sub.note(f"helpers/{module}.py missing: its exercises score 0")
+            sub.note(Note.of(N_("helpers/{file} missing: its exercises score 0"),
+                             file=f"{module}.py"))
 
 
 def same_code(path: Path, released: bytes) -> bool:
@@ -216,7 +234,7 @@ def same_code(path: Path, released: bytes) -> bool:
     return code[0] == code[1]
 
 
-def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -> None:
+def replace_notebook(sub: Submission, folder: Path, released: bytes, why: Note) -> None:
     """Put the released notebook (its bytes, read before any learner code ran) in place."""
     target = folder / sub.sprint.notebook.name
     if _is_dir(target):
@@ -225,4 +243,4 @@ def replace_notebook(sub: Submission, folder: Path, released: bytes, why: str) -
         target.unlink()
     target.write_bytes(released)
     sub.notebook_replaced = True
-    sub.note(f"{why}; {NOTEBOOK_FALLBACK}")
+    sub.note(Note.of(NOTEBOOK_FALLBACK, why=why))

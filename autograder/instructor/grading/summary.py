@@ -7,12 +7,16 @@ code reads (:func:`load_summary`: the class report lists the problems from it);
 ``OUT/summary.txt`` and what ``grade`` prints are only :func:`render_summary` of it, in the
 course's language (``COURSE_LANG``), so nothing ever parses the text back.
 
-A problem's own words (``helpers/x.py has a syntax error ...``) are data, like the messages of
-``grades.csv``: they stay as the grader noted them, in English; the rendering around them is
-translated. A grading folder made before the record existed has a ``summary.txt`` and no
-``summary.json``: :func:`load_summary` returns ``None`` for it, and grading the folder again
-writes the record (as any run, it resumes from ``OUT/state/`` what neither the submission nor
-the grader changed since, and grades the rest again).
+A problem is a :class:`~autograder.learner.notes.Note`: the grader's English message with
+``{placeholders}`` and its values (``helpers/{file} has a syntax error ...``), stored as such in
+the record (``{"where": ..., "note": {"message": ..., "values": {...}}}``) and rendered, like
+everything around it, in the course's language when shown (``summary.txt``, what ``grade``
+prints, the class report). A note an older grader wrote as a plain string (in a state file,
+or a record of format 1, whose problems have a ``text``) is shown as it was written. A grading
+folder made before the record existed has a ``summary.txt`` and no ``summary.json``:
+:func:`load_summary` returns ``None`` for it, and grading the folder again writes the record
+(as any run, it resumes from ``OUT/state/`` what neither the submission nor the grader changed
+since, and grades the rest again).
 """
 from __future__ import annotations
 
@@ -23,13 +27,15 @@ from pathlib import Path
 
 from ...learner.errors import CourseError
 from ...learner.i18n import _
+from ...learner.notes import Note
 from ...learner.sprints import sprint_key
 from ..course import SALT_FILE
 from .text import printable
 
 RECORD_FILE = "summary.json"
 TEXT_FILE = "summary.txt"
-FORMAT = 1                 # the record's format; a reader refuses a newer one
+FORMAT = 2                 # the record's format; a reader refuses a newer one
+# format 2: a problem's note is a record (message and values); format 1 had its English text
 
 
 class SummaryError(CourseError):
@@ -39,10 +45,25 @@ class SummaryError(CourseError):
 @dataclass(frozen=True)
 class Problem:
     """Something the grader noted about one submission (``where``: ``student/assignment``),
-    or about a folder it did not grade (``where`` empty: the text names the folder)."""
+    or about a folder it did not grade (``where`` empty: the note names the folder). A
+    plain string given as ``note`` is a finished text (a literal note)."""
 
     where: str
-    text: str
+    note: Note
+
+    def __post_init__(self):
+        if isinstance(self.note, str):
+            object.__setattr__(self, "note", Note.text(self.note))
+
+    def as_json(self) -> dict:
+        return {"where": self.where, "note": self.note.as_json()}
+
+    @classmethod
+    def from_json(cls, doc: dict) -> Problem:
+        """A problem of the record: format 2's ``note``, or format 1's English ``text``."""
+        if "note" in doc:
+            return cls(str(doc["where"]), Note.from_json(doc["note"]))
+        return cls(str(doc["where"]), Note.text(doc["text"]))
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,7 @@ class GradingSummary:
 def build_summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
                   seconds: float, **notes) -> GradingSummary:
     """The record of a run over the submissions ``subs`` (each with its results and
-    problems), the folders ``skipped`` (each a problem's text) and ``course_problems``;
+    problems), the folders ``skipped`` (each a :class:`Note`) and ``course_problems``;
     ``notes``: the other fields of :class:`GradingSummary` (``resumed``, ``stale``...)."""
     ordered = sorted(subs, key=lambda s: (s.student, sprint_key(s.assignment)))
     return GradingSummary(
@@ -104,7 +125,7 @@ def write_summary(out_dir: Path, record: GradingSummary) -> tuple[Path, Path]:
     """``OUT/summary.json`` (the record) and ``OUT/summary.txt`` (its rendering), each
     written atomically; returns their paths."""
     out_dir = Path(out_dir)
-    doc = asdict(record)
+    doc = asdict(record) | {"problems": [p.as_json() for p in record.problems]}
     paths = (out_dir / RECORD_FILE, out_dir / TEXT_FILE)
     for path, text in zip(paths, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
                                   render_summary(record) + "\n")):
@@ -136,7 +157,7 @@ def load_summary(grading_dir: Path) -> GradingSummary | None:
         known = set(GradingSummary.__dataclass_fields__)
         fields = {k: v for k, v in doc.items() if k in known}
         fields["scores"] = [Score(**s) for s in fields.get("scores", [])]
-        fields["problems"] = [Problem(**p) for p in fields.get("problems", [])]
+        fields["problems"] = [Problem.from_json(p) for p in fields.get("problems", [])]
         record = GradingSummary(**fields)
     except SummaryError:
         raise
@@ -148,11 +169,12 @@ def load_summary(grading_dir: Path) -> GradingSummary | None:
 
 # --------------------------------------------------------------------------- the text
 def problem_lines(record: GradingSummary) -> list[str]:
-    """Each problem as one line: ``ann/sprint1: <its text>``, or the text of a skipped
-    folder (it names the folder). One problem is one line, whatever its text holds: control
-    characters, newlines included, are shown escaped (:func:`printable`)."""
-    return [printable(f"{p.where}: {p.text}" if p.where else p.text, keep="")
-            for p in record.problems]
+    """Each problem as one line, in the course's language: ``ann/sprint1: <its note>``, or
+    the note of a skipped folder (it names the folder). One problem is one line, whatever
+    its values hold: control characters, newlines included, are shown escaped
+    (:func:`printable`)."""
+    return [printable(f"{p.where}: {p.note.render()}" if p.where else p.note.render(),
+                      keep="") for p in record.problems]
 
 
 def render_summary(record: GradingSummary) -> str:

@@ -6,21 +6,27 @@ import tempfile
 from pathlib import Path
 
 from ...learner.evaluate import ERROR, ExerciseResult
-from ...learner.verdict import render
-from ..trusted import _first_line, grade_exercises
+from ...learner.i18n import N_
+from ...learner.notes import Note
+from ..trusted import grade_exercises
 from .submission import Submission
 
 
 def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
-    """A problem for the summary: a module that does not import, a crash, a timeout."""
-    module = f"helpers/{spec.module}.py"
+    """A problem for the summary: a module that does not import, a crash, a timeout. The
+    check's verdict is kept as its outcome (a record), so it is shown in the summary's
+    language as the check shows it (its first line)."""
     if result.outcome is not None and result.outcome.kind == "import_error":
         if f"{spec.module}.py" in sub.not_compiled:     # the intake said why already
             return
-        detail = _first_line(render(result.outcome, graded=True), 200)
-        sub.note(f"{module} could not be imported ({detail}): its exercises score 0")
+        sub.note(Note.of(N_("helpers/{file} could not be imported ({verdict}): its exercises "
+                            "score 0"), file=f"{spec.module}.py", verdict=result.outcome))
+    elif result.outcome is not None:
+        sub.note(Note.of(N_("{exercise}: {verdict}"), exercise=spec.id,
+                         verdict=result.outcome))
     else:
-        sub.note(f"{spec.id}: {_first_line(render(result.outcome, graded=True), 200)}")
+        sub.note(Note.of(N_("{exercise}: {verdict}"), exercise=spec.id,
+                         verdict=Note.text(result.message or "")))
 
 
 def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
