@@ -116,3 +116,26 @@ def test_a_dtype_detail_names_its_step_in_japanese(lang):
     lang("ja")
     m = compare(a, a.astype(float), where="predict() [step 3]")
     assert m.kind == "dtype" and m.message.startswith("predict() [ステップ 3]: "), m.message
+
+
+def test_a_syntax_error_is_explained_in_japanese_and_english_is_unchanged(lang, tmp_path):
+    from autograder.learner.evaluate import evaluate
+    from autograder.learner.registry import load_exercises
+
+    from .conftest import make_helpers
+
+    spec = next(s for s in load_exercises() if s.id == "sprint0.as_column")
+    pkg = make_helpers(tmp_path)
+    with open(pkg / f"{spec.module}.py", "a", encoding="utf-8") as fh:
+        fh.write("\n\ndef broken(:\n    pass\n")
+    line = (pkg / f"{spec.module}.py").read_text(encoding="utf-8").count("\n") - 1
+    lang("en")
+    english = evaluate(spec, spec.public_cases(), pkg)
+    lang("ja")
+    japanese = evaluate(spec, spec.public_cases(), pkg)
+    assert english.message.startswith(
+        f"could not import helpers/warmup.py: SyntaxError in helpers/warmup.py line {line}: ")
+    assert japanese.message.startswith(
+        f"helpers/warmup.py を import できませんでした: helpers/warmup.py の {line} 行目に "
+        "SyntaxError があります: ")
+    assert (english.status, english.score) == (japanese.status, japanese.score) == ("error", 0)

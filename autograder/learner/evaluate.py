@@ -202,9 +202,13 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
     if statuses & {"import_error", "missing"} and statuses <= {"import_error", "missing"}:
         first = results[0]
         if first.status == "import_error":
+            error = _text(first.message)
+            if first.error_type == "SyntaxError" and first.syntax_line > 0:
+                error = _("SyntaxError in helpers/{module}.py line {line}: {message}").format(
+                    module=spec.module, line=first.syntax_line, message=_text(first.syntax_message))
             detail = "" if any_hidden else _(
                 "could not import helpers/{module}.py: {error}").format(
-                    module=spec.module, error=_text(first.message))
+                    module=spec.module, error=error)
             outcome = Outcome("import_error", hidden=any_hidden, detail=detail, sealed=sealed)
         else:
             outcome = Outcome("missing", hidden=any_hidden, learner_text=False, sealed=sealed,

@@ -94,6 +94,8 @@ class CaseReport:
     error_bases: tuple[str, ...] = ()    # ... and those of its bases
     raised_in: str = ""                  # "not_implemented": the helper module ...
     raised_by: str = ""                  # ... and the function that raised
+    syntax_line: int = 0                 # "import_error" of a SyntaxError: its line ...
+    syntax_message: str = ""             # ... and Python's words for it
 
     @classmethod
     def read(cls, raw: Any) -> CaseReport:
@@ -115,7 +117,9 @@ class CaseReport:
         return cls(raw["status"], outputs if isinstance(outputs, dict) else {},
                    texts(raw.get("mutated")), texts(raw.get("aliased")), text(raw.get("message")),
                    text(raw.get("error_type")), texts(raw.get("error_bases")),
-                   text(raw.get("raised_in")), text(raw.get("raised_by")))
+                   text(raw.get("raised_in")), text(raw.get("raised_by")),
+                   line if isinstance(line := raw.get("syntax_line"), int) else 0,
+                   text(raw.get("syntax_message")))
 
 
 def _open_regular(path: Path, limit: int):
