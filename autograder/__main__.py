@@ -12,14 +12,16 @@ from .learner.sprints import sprint_key
 
 
 def _cmd_list(args) -> int:
+    from .learner.i18n import pgettext
     from .learner.registry import load_exercises
 
     rows = [s.as_row() for s in load_exercises()]
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        for r in rows:
-            print(f"{r['id']:<34} {r['points']:>4g} pt  {r['module']}:{r['name']}  {r['title']}")
+        for r in rows:   # the title in the course's language (the JSON keeps the data)
+            print(f"{r['id']:<34} {r['points']:>4g} pt  {r['module']}:{r['name']}  "
+                  f"{pgettext(r['id'], r['title'])}")
         print(f"\n{len(rows)} exercises, {sum(r['points'] for r in rows):g} points")
     return 0
 

@@ -397,7 +397,7 @@ def test_only_plain_placeholders_are_formatted(template, lang):
 
 
 @pytest.mark.parametrize("bundle_lang, words", [
-    ("ja", "自動採点器はこの提出を採点できませんでした（GradescopeError）。"
+    ("ja", "採点器はこの提出を採点できませんでした（GradescopeError）。"
            "講師に知らせてください。"),
     ("en", "The autograder could not grade this submission (GradescopeError). Please tell "
            "your instructor.")])

@@ -19,6 +19,7 @@ import numpy as np
 
 from .i18n import _
 from .sandbox_child import SELF
+from .verdict import where_words
 
 
 @dataclass(frozen=True)
@@ -92,34 +93,39 @@ def _as_array(value):
     return None
 
 
+def at(where: str) -> str:
+    """The start of a detail about output ``where``: its name, in the words shown."""
+    return f"{where_words(where)}: "
+
+
 def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return"):
     """``None`` if ``actual`` agrees with ``expected``, else the first :class:`Mismatch`."""
     if expected is SELF:
         if actual is SELF:
             return None
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "expected the object itself (`return self`), got {what}").format(what=_what(actual)),
             "type")
     if expected is None:
         if actual is None or actual is SELF:   # returning self where nothing is expected: fine
             return None
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "expected None (nothing returned), got {what}").format(what=_what(actual)), "type")
     if actual is SELF:
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "expected {what}, got the object itself (`return self`)").format(
                 what=_what(expected)), "type")
     if isinstance(expected, str):
         if actual == expected:
             return None
-        return Mismatch(where, f"{where}: " + _("expected {expected}, got {actual}").format(
+        return Mismatch(where, at(where) + _("expected {expected}, got {actual}").format(
             expected=repr(expected), actual=repr(actual)), "value", learner_text=True)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return Mismatch(where, f"{where}: " + _("expected a dict, got {type}").format(
+            return Mismatch(where, at(where) + _("expected a dict, got {type}").format(
                 type=type(actual).__name__), "type")
         if set(expected) != set(actual):
-            return Mismatch(where, f"{where}: " + _(
+            return Mismatch(where, at(where) + _(
                 "expected keys {expected}, got {actual}").format(
                     expected=sorted(expected), actual=sorted(map(str, actual))), "keys",
                 learner_text=True)
@@ -132,12 +138,12 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
             _as_array(expected) is None or any(
                 isinstance(v, (np.ndarray, tuple, list, dict)) for v in expected))):
         if not isinstance(actual, (tuple, list)):
-            return Mismatch(where, f"{where}: " + _(
+            return Mismatch(where, at(where) + _(
                 "expected a {kind} of {count} values, got {type}").format(
                     kind=type(expected).__name__, count=len(expected),
                     type=type(actual).__name__), "type")
         if len(actual) != len(expected):
-            return Mismatch(where, f"{where}: " + _("expected {count} values, got {got}").format(
+            return Mismatch(where, at(where) + _("expected {count} values, got {got}").format(
                 count=len(expected), got=len(actual)), "length")
         for i, (e, a) in enumerate(zip(expected, actual)):
             m = compare(e, a, tol, f"{where}[{i}]")
@@ -149,15 +155,15 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
 
 def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     if actual is None:
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "got None. Did the function forget to `return` its result?"), "type")
     act = _as_array(actual)
     if act is None:
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "expected a number or NumPy array, got {type}").format(type=type(actual).__name__),
             "type")
     if act.shape != exp.shape:
-        msg = f"{where}: " + _("wrong shape: expected {expected}, got {actual}").format(
+        msg = at(where) + _("wrong shape: expected {expected}, got {actual}").format(
             expected=exp.shape, actual=act.shape)
         if exp.ndim == 2 and act.shape == exp.shape[::-1]:
             msg += _(" (the transpose: check the order of the matrix product or a missing .T)")
@@ -169,17 +175,17 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
             msg += _(" (same number of values: a reshape or an axis in the wrong place?)")
         return Mismatch(where, msg, "shape")
     if act.dtype.kind not in "biuf":
-        return Mismatch(where, f"{where}: " + _("expected numbers, got dtype {dtype}").format(
+        return Mismatch(where, at(where) + _("expected numbers, got dtype {dtype}").format(
             dtype=act.dtype), "dtype")
     problem = _dtype_problem(exp, act, actual, tol) if act.size else None  # N = 0: any dtype
     if problem:
-        return Mismatch(where, f"{where}: {problem}", "dtype")
+        return Mismatch(where, at(where) + problem, "dtype")
     exp_f = exp.astype(np.float64)
     act_f = act.astype(np.float64)
     bad_nf = ~np.isfinite(act_f) & np.isfinite(exp_f)
     if bad_nf.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nf)[0])
-        return Mismatch(where, f"{where}: " + _(
+        return Mismatch(where, at(where) + _(
             "got {actual} at index {index} where {expected} was expected ({count} non-finite "
             "values in all: an overflow in exp, a log of 0 or a division by 0?)").format(
                 actual=_fmt(act_f[idx]), index=idx, expected=_fmt(exp_f[idx]),
@@ -191,7 +197,7 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     idx = tuple(int(i) for i in np.argwhere(wrong)[0]) if exp.ndim else ()
     with np.errstate(invalid="ignore"):
         err = np.abs(act_f - exp_f)
-    msg = f"{where}: " + (_("wrong value at index {index}: expected {expected}, got {actual}")
+    msg = at(where) + (_("wrong value at index {index}: expected {expected}, got {actual}")
                           if exp.ndim else _("wrong value: expected {expected}, got {actual}")
                           ).format(index=idx, expected=_fmt(exp_f[idx]), actual=_fmt(act_f[idx]))
     if exp.size > 1:

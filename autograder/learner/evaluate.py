@@ -20,7 +20,7 @@ from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
 from .i18n import _
 from .registry import RAISES, Case, MistakeOutputs, Prepared, Spec, blocking_exercise
-from .verdict import MAX_DETAIL, Outcome, cap, render, standard_exception
+from .verdict import MAX_DETAIL, Outcome, cap, input_words, render, standard_exception, where_words
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 #: The exercise cannot run yet: it calls an exercise of an earlier sprint that is a stub.
@@ -202,9 +202,13 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
     if statuses & {"import_error", "missing"} and statuses <= {"import_error", "missing"}:
         first = results[0]
         if first.status == "import_error":
+            error = _text(first.message)
+            if first.error_type == "SyntaxError" and first.syntax_line > 0:
+                error = _("SyntaxError in helpers/{module}.py line {line}: {message}").format(
+                    module=spec.module, line=first.syntax_line, message=_text(first.syntax_message))
             detail = "" if any_hidden else _(
                 "could not import helpers/{module}.py: {error}").format(
-                    module=spec.module, error=_text(first.message))
+                    module=spec.module, error=error)
             outcome = Outcome("import_error", hidden=any_hidden, detail=detail, sealed=sealed)
         else:
             outcome = Outcome("missing", hidden=any_hidden, learner_text=False, sealed=sealed,
@@ -266,14 +270,14 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                             _best_mistake_hint(p, outputs, spec, cases, results), generic)
                 break
         if mismatch is None and r.mutated:
-            names = cap(", ".join(_text(n) for n in r.mutated[:10]), 500)
+            names = cap(", ".join(input_words(_text(n)) for n in r.mutated[:10]), 500)
             detail = _("the right answer, but {names} was modified in place: work on a copy "
                        "(x = x.copy()) or build a new array").format(names=names)
             mismatch = (Outcome("mutated", detail=detail if keep else "", **where), [], [])
         fresh = set(p.case.fresh)
         aliased = [n for n in r.aliased if _text(n).split(" [", 1)[0] in fresh]
         if mismatch is None and aliased:
-            names = cap(", ".join(_text(n) for n in aliased[:10]), 500)
+            names = cap(", ".join(where_words(_text(n)) for n in aliased[:10]), 500)
             detail = _("the right values, but {names} is the input array itself: the docstring "
                        "promises a new array (return x.copy(), or build the result)").format(
                            names=names)

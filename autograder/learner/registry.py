@@ -466,8 +466,9 @@ def select(specs: list[Spec], selectors) -> list[Spec]:
         chosen.extend(h for h in hit if h not in chosen)
     if unknown:
         known = sorted({x.sprint for x in specs})
-        raise KeyError(f"no exercise or sprint called {', '.join(map(repr, unknown))}; "
-                       f"sprints are {', '.join(known)} (`python -m autograder list` shows ids)")
+        raise KeyError(_("no exercise or sprint called {names}; sprints are {sprints} "
+                         "(`python -m autograder list` shows ids)").format(
+                             names=", ".join(map(repr, unknown)), sprints=", ".join(known)))
     return chosen
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import limits, sandbox_child
+from .verdict import ended_words, exit_words, startup_words, timeout_words
 
 CHILD_SCRIPT = Path(sandbox_child.__file__).resolve()
 DEFAULT_TIMEOUT = 20.0          # seconds for all cases of one exercise (one job)
@@ -93,6 +94,8 @@ class CaseReport:
     error_bases: tuple[str, ...] = ()    # ... and those of its bases
     raised_in: str = ""                  # "not_implemented": the helper module ...
     raised_by: str = ""                  # ... and the function that raised
+    syntax_line: int = 0                 # "import_error" of a SyntaxError: its line ...
+    syntax_message: str = ""             # ... and Python's words for it
 
     @classmethod
     def read(cls, raw: Any) -> CaseReport:
@@ -114,7 +117,9 @@ class CaseReport:
         return cls(raw["status"], outputs if isinstance(outputs, dict) else {},
                    texts(raw.get("mutated")), texts(raw.get("aliased")), text(raw.get("message")),
                    text(raw.get("error_type")), texts(raw.get("error_bases")),
-                   text(raw.get("raised_in")), text(raw.get("raised_by")))
+                   text(raw.get("raised_in")), text(raw.get("raised_by")),
+                   line if isinstance(line := raw.get("syntax_line"), int) else 0,
+                   text(raw.get("syntax_message")))
 
 
 def _open_regular(path: Path, limit: int):
@@ -329,9 +334,7 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
                         job_start = time.perf_counter()
                     elif not exited:
                         if time.perf_counter() - start > STARTUP_LIMIT:
-                            crashed = (f"the checker's own process did not start within "
-                                       f"{STARTUP_LIMIT:g} s, before any of your code ran: "
-                                       "the machine is too busy; run the check again")
+                            crashed = startup_words(STARTUP_LIMIT)
                             kind = "crashed"
                             break
                         time.sleep(0.01)
@@ -355,8 +358,7 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
                 if crashed is not None or exited or len(done) == len(jobs):
                     break
                 if time.perf_counter() - job_start > jobs[len(done)].timeout:
-                    crashed = (f"stopped after {jobs[len(done)].timeout:g} s: the code did not "
-                               "finish in time (an endless loop, or far too slow?)")
+                    crashed = timeout_words(jobs[len(done)].timeout)
                     kind = "timeout"
                     break
                 time.sleep(0.01)
@@ -367,9 +369,7 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
                 log.seek(max(0, log.seek(0, os.SEEK_END) - MAX_LOG_TAIL))
                 out = log.read(MAX_LOG_TAIL)
                 tail = out.decode("utf-8", "replace").strip().splitlines()[-5:]
-                crashed = (f"the checker's process ended without a result "
-                           f"({_describe_exit(proc.returncode)})" +
-                           (":\n  " + "\n  ".join(tail) if tail else ""))
+                crashed = ended_words(_describe_exit(proc.returncode), tail)
                 kind = "crashed"
         if crashed is not None:
             spent.append(time.perf_counter() - job_start)   # the time of the job that failed
@@ -384,13 +384,4 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "still running"
-    if code < 0:
-        sig = signal.Signals(-code).name
-        extra = {"SIGKILL": ", out of memory or killed", "SIGXCPU": ", CPU time limit",
-                 "SIGXFSZ": ", wrote too large a file", "SIGSEGV": ", crashed"}.get(sig, "")
-        return f"signal {sig}{extra}"
-    if code == 0:
-        return "exit status 0 before writing its result: did the code call sys.exit or os._exit?"
-    return f"exit status {code}: did the code call sys.exit, or run out of memory?"
+    return exit_words(code, signal.Signals(-code).name if code is not None and code < 0 else "")

@@ -353,6 +353,8 @@ def _load_target(module_name: str, name: str, pkg_dir: str):
         if isinstance(exc, SyntaxError):
             status["message"] = (
                 f"SyntaxError in helpers/{module_name}.py line {exc.lineno}: {exc.msg}")
+            # the same as data: the check says it in its language (evaluate)
+            status["syntax_line"], status["syntax_message"] = exc.lineno or 0, str(exc.msg)
         if status["status"] == "error":
             status["status"] = "import_error"
         return None, status

@@ -19,6 +19,7 @@ Nothing here parses a sentence back: the fields are the data.
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import asdict, dataclass
 
 from .i18n import N_, _, pgettext, stub_message
@@ -115,6 +116,66 @@ class Outcome:
         return cls(**{k: v for k, v in doc.items() if k in known})
 
 
+_STEP = re.compile(r"\[step (\d+)\]")
+
+
+def where_words(where: str) -> str:
+    """``where`` (the grader's name of an output: ``backward() [step 2]``) with its step
+    number in the language shown; the code in it (``backward()``, ``['W1']``) as it is."""
+    return _STEP.sub(lambda m: _("[step {n}]").format(n=m.group(1)), where)
+
+
+_ARGUMENT = re.compile(r"^(?:(?P<call>\S+) )?argument (?P<which>\d+|'[^']*')$")
+
+
+def input_words(name: str) -> str:
+    """An input's name as the grader writes it (``argument 1``, ``forward() argument 'x'``)
+    in the words shown."""
+    m = _ARGUMENT.match(name)
+    if not m:
+        return name
+    if m["call"]:
+        return _("{call} argument {which}").format(call=m["call"], which=m["which"])
+    return _("argument {which}").format(which=m["which"])
+
+
+# --------------------------------------------------------------------------- a run that ended
+# Why the checker's child gave no result (:mod:`.sandbox` says it in the language shown).
+def timeout_words(seconds: float) -> str:
+    return _("stopped after {seconds} s: the code did not finish in time (an endless loop, or "
+             "far too slow?)").format(seconds=f"{seconds:g}")
+
+
+def startup_words(seconds: float) -> str:
+    return _("the checker's own process did not start within {seconds} s, before any of your "
+             "code ran: the machine is too busy; run the check again").format(
+                 seconds=f"{seconds:g}")
+
+
+def ended_words(why: str, tail: list) -> str:
+    """The child ended without a result: ``why`` (:func:`exit_words`) and the last lines it
+    printed (learner text, as they are)."""
+    return _("the checker's process ended without a result ({why})").format(why=why) + (
+        ":\n  " + "\n  ".join(tail) if tail else "")
+
+
+def exit_words(code: int | None, signal_name: str = "") -> str:
+    """How the child ended: its exit status, or the signal (``SIGKILL``) that ended it."""
+    if code is None:
+        return _("still running")
+    if signal_name:
+        extra = {"SIGKILL": N_("out of memory or killed"), "SIGXCPU": N_("CPU time limit"),
+                 "SIGXFSZ": N_("wrote too large a file"), "SIGSEGV": N_("crashed")}.get(
+                     signal_name)
+        return _("signal {signal}, {why}").format(signal=signal_name, why=_(extra)) if extra \
+            else _("signal {signal}").format(signal=signal_name)
+    if code == 0:
+        return _("exit status 0 before writing its result: did the code call sys.exit or "
+                 "os._exit?")
+    return _("exit status {code}: did the code call sys.exit, or run out of memory?").format(
+        code=code)
+
+
 def render(o: Outcome | None, *, graded: bool = False) -> str:
     """The one sentence an outcome may show (see the module's docstring).
 
@@ -128,7 +189,7 @@ def render(o: Outcome | None, *, graded: bool = False) -> str:
             exercise=o.blocked_by or _("an exercise of an earlier sprint"))
     # A hidden case names the output only ("return", "backward()", "grads"): an index, a
     # key or a step number could tell how many values or calls the hidden case has.
-    at = o.where.split("[", 1)[0].strip() if o.hidden else o.where
+    at = o.where.split("[", 1)[0].strip() if o.hidden else where_words(o.where)
     text = f"{at}: {_(KINDS[o.kind])}" if at else _(KINDS[o.kind])
     if o.kind == "error" and o.exception:
         text = f"{text} ({o.exception})"
