@@ -651,3 +651,48 @@ def sample_check_call(nb) -> tuple[str, list]:
     call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
                 and getattr(n.func, "id", None) == "run_checks")
     return helper, ast.literal_eval(call.args[0])
+
+
+# --------------------------------------------------------------------------- two languages
+#: English words that must not be left in a Japanese verdict (the exercise's name aside).
+LATIN_WORD = re.compile(r"\b(?:the|is|are|was|expected|got|case|should|your|argument|step)\b")
+
+
+def verdict_of(result) -> tuple:
+    """What decides a learner's grade and what the check points at: no words."""
+    o = result.outcome
+    return (result.status, result.passed, result.total, result.score,
+            (o.kind, o.case, o.of, o.hidden, o.where, o.exception, o.blocked_by) if o else None,
+            list(result.hints))
+
+
+def scored_in_both_languages(lang, spec, cases, run) -> tuple:
+    """One child's ``run`` of ``cases`` scored in English and in Japanese: ``(english,
+    japanese, the Japanese check's text, the Japanese of each English hint)``."""
+    from autograder.learner.check import CheckReport
+    from autograder.learner.evaluate import score
+    from autograder.learner.i18n import pgettext
+
+    lang("en")
+    english = score(spec, cases, run)
+    lang("ja")
+    japanese = score(spec, cases, run)
+    shown = CheckReport([japanese]).render()
+    japanese_hints = [pgettext(spec.id, h) for h in english.hints]
+    lang("en")
+    return english, japanese, shown, japanese_hints
+
+
+def assert_same_in_both_languages(spec, english, japanese, shown, japanese_hints, what):
+    """The same verdict, score and hints; only the words differ, and the Japanese words are
+    Japanese."""
+    assert verdict_of(english) == verdict_of(japanese), (what, english.message, japanese.message)
+    if english.message:
+        # the Japanese check shows its verdict in Japanese, not the English words
+        assert JAPANESE.search(japanese.message), (what, japanese.message)
+        assert not LATIN_WORD.search(japanese.message.replace(spec.name, "")), \
+            (what, japanese.message)
+    for h, japanese_hint in zip(english.hints, japanese_hints):
+        # a hint is data (its English, the same in both); the check shows its translation
+        assert JAPANESE.search(japanese_hint), (what, h)
+        assert " ".join(japanese_hint.split()) in " ".join(shown.split()), (what, shown)

@@ -10,10 +10,12 @@ import sys
 import numpy as np
 import pytest
 
+from autograder.learner import sandbox
 from autograder.learner.evaluate import NOT_IMPLEMENTED, PASSED, evaluate, evaluate_many
 from autograder.learner.registry import RAISES, Exercise, Fn, Spec, live_exercises, load_exercises
 
 from .conftest import ROOT, make_helpers, plant_mistake
+from .support import assert_same_in_both_languages, scored_in_both_languages
 
 EXERCISES = live_exercises()
 SPECS = {s.id: s for s in load_exercises()}
@@ -70,15 +72,28 @@ def test_untouched_stub_reports_not_implemented(ex_id, stub_result):
 
 
 @pytest.mark.parametrize("ex_id,index", MISTAKES, ids=[f"{i}-{n}" for i, n in MISTAKES])
-def test_each_hint_fires_on_the_mistake_it_names(ex_id, index, tmp_path):
+def test_each_hint_fires_on_the_mistake_it_names(ex_id, index, tmp_path, lang):
+    """The learner's check (public cases) fails the mistake with its hint, and says so in
+    both languages alike: the same verdict, score, failing case and hints, the Japanese in
+    Japanese. The first mistake of each exercise is also run as the grader runs it (public and
+    hidden cases, in the same child): the hidden verdict is the same in both languages too."""
     ex = next(e for e in EXERCISES if e.id == ex_id)
     mistake = ex.mistakes[index]
     pkg = make_helpers(tmp_path)
     plant_mistake(pkg, ex.module, ex.name, mistake.implementation)
     spec = SPECS[ex_id]
-    result = evaluate(spec, spec.public_cases(), pkg)  # a learner sees public cases only
-    assert result.status != PASSED, "the mistake passes the public cases"
-    assert mistake.hint in result.hints, (result.message, result.hints)
+    public = spec.public_cases()                       # a learner sees public cases only
+    runs = [public] + ([public + spec.hidden_cases("ci")] if index == 0 else [])
+    jobs = [sandbox.Job(spec.module, spec.name, [p.case.call() for p in cases],
+                        sandbox.DEFAULT_TIMEOUT) for cases in runs]
+    for cases, run in zip(runs, sandbox.run_jobs(pkg, jobs)):
+        english, japanese, shown, japanese_hints = scored_in_both_languages(lang, spec, cases,
+                                                                            run)
+        what = f"{ex_id} mistake {index} on {len(cases)} cases"
+        assert english.status != PASSED, f"{what}: the mistake passes"
+        assert_same_in_both_languages(spec, english, japanese, shown, japanese_hints, what)
+        if cases is public:
+            assert mistake.hint in english.hints, (english.message, english.hints)
 
 
 def test_a_mistake_rewritten_from_the_reference_stops_when_its_line_is_gone():
