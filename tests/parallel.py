@@ -1,6 +1,7 @@
 """The suite on several cores: which tests pytest-xdist must keep on one worker.
 
-``./course test`` runs pytest with one worker per core (``-n auto --dist loadgroup``). A
+``./course test`` runs pytest with one worker per core and one more (``-n <cores + 1> --dist
+loadgroup``). A
 fixture with a scope wider than one test (a release, a graded class, a PostgreSQL server) is
 built once per worker that runs a test using it: the tests sharing one of their module's own
 fixtures get one ``xdist_group`` (their module's name), so one worker runs them all and builds
