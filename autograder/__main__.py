@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 from .learner.errors import CourseError
+from .learner.i18n import _
 from .learner.sprints import sprint_key
+
+
+def _error(message) -> str:
+    """``error: MESSAGE`` in the course's language (what a command prints before exiting)."""
+    return _("error: {message}").format(message=message)
 
 
 def _cmd_list(args) -> int:
@@ -19,10 +25,12 @@ def _cmd_list(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
+        pt = _("pt")     # points, after each exercise's number of them
         for r in rows:   # the title in the course's language (the JSON keeps the data)
-            print(f"{r['id']:<34} {r['points']:>4g} pt  {r['module']}:{r['name']}  "
+            print(f"{r['id']:<34} {r['points']:>4g} {pt}  {r['module']}:{r['name']}  "
                   f"{pgettext(r['id'], r['title'])}")
-        print(f"\n{len(rows)} exercises, {sum(r['points'] for r in rows):g} points")
+        print("\n" + _("{count} exercises, {points} points").format(
+            count=len(rows), points=f"{sum(r['points'] for r in rows):g}"))
     return 0
 
 
@@ -38,9 +46,10 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     from .learner.registry import has_live_registry, load_exercises, select
 
     if not has_live_registry():
-        raise SystemExit("error: `python -m autograder check --hidden` needs the course "
-                         "repository (the reference and the hidden cases): a learner's release "
-                         "has only the public cases; run `check` without --hidden there")
+        raise SystemExit(_error(_(
+            "`python -m autograder check --hidden` needs the course repository (the reference "
+            "and the hidden cases): a learner's release has only the public cases; run `check` "
+            "without --hidden there")))
     helpers_dir = Path(helpers) if helpers else find_helpers()
     specs = select(load_exercises(), list(selectors))
     if student:   # the course's [hidden] per_student: that student's own hidden cases
@@ -59,12 +68,12 @@ def _cmd_check(args) -> int:
                                     args.student)
         else:
             if args.salt or args.student:
-                print("error: --salt and --student go with --hidden (they vary the hidden "
-                      "cases)", file=sys.stderr)
+                print(_error(_("--salt and --student go with --hidden (they vary the hidden "
+                               "cases)")), file=sys.stderr)
                 return 2
             report = run_checks(args.selectors, args.helpers, timeout=args.timeout)
     except (KeyError, FileNotFoundError) as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(_error(exc.args[0] if exc.args else exc), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps([r.as_row() for r in report.results], indent=2))
@@ -84,8 +93,9 @@ def _instructor_module(name: str, command: str):
         absent = {".".join(parts[:i]) for i in range(2, len(parts) + 1)}
         if exc.name not in (*absent, "solutions", f"{__package__}.exercises"):
             raise
-        raise SystemExit(f"error: `python -m autograder {command}` is an instructor command: run "
-                         "it in the course repository, not in a learner's assignment folder"
+        raise SystemExit(_error(_(
+            "`python -m autograder {command}` is an instructor command: run it in the course "
+            "repository, not in a learner's assignment folder").format(command=command))
                          ) from None
 
 
@@ -145,7 +155,7 @@ def _cmd_progress(args) -> int:
     try:
         view = progress(*args.sprints, run=args.run, show_all=args.all, helpers=args.helpers)
     except (KeyError, FileNotFoundError) as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(_error(exc.args[0] if exc.args else exc), file=sys.stderr)
         return 2
     if args.json:
         from dataclasses import asdict
@@ -165,7 +175,7 @@ def _cmd_hint(args) -> int:
         else:
             print(hints.usage_text(args.helpers))
     except FileNotFoundError as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(_error(exc.args[0] if exc.args else exc), file=sys.stderr)
         return 2
     return 0
 
@@ -176,7 +186,7 @@ def _cmd_slides(args) -> int:
         try:
             path = slides.set_up_rise()
         except FileNotFoundError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(_error(exc), file=sys.stderr)
             return 1
         print(f"RISE's defaults for the course written to {path}: in JupyterLab, open a sprint "
               "notebook and press Alt+R (or the RISE button in its toolbar) to present it live")
@@ -209,7 +219,7 @@ def _cmd_slides(args) -> int:
 
         written = slides.render_all(Path(args.out_dir), paths, lang=args.lang or language())
     except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_error(exc), file=sys.stderr)
         return 1
     for path in written:
         print(path)
@@ -261,7 +271,7 @@ def _cmd_collect(args) -> int:
             report = collect.collect_exchange(Path(args.inbound), args.assignment,
                                               Path(args.out))
     except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_error(exc), file=sys.stderr)
         return 2
     print(report.render())
     return 0 if report.collected else 1
@@ -288,7 +298,7 @@ def _cmd_mistakes(args) -> int:
         found = groups.class_mistakes(Path(words[0]), submitted,
                                       exercises=args.exercise or None)
     except groups.MistakeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_error(exc), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(groups.as_json(found), indent=1, ensure_ascii=False))
@@ -351,9 +361,9 @@ def _cmd_pack(args) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.learner.pack":
             raise
-        raise SystemExit("error: this copy of the course has no pack command: zip your "
-                         "assignment folder's notebook and helpers/ by hand, or ask for a "
-                         "newer release") from None
+        raise SystemExit(_error(_(
+            "this copy of the course has no pack command: zip your assignment folder's "
+            "notebook and helpers/ by hand, or ask for a newer release"))) from None
     report = pack.pack(Path(args.folder), args.student or os.environ.get("COURSE_STUDENT", ""),
                        args.sprint, Path(args.out) if args.out else None, partial=args.partial)
     print(report.render())
@@ -650,7 +660,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except CourseError as exc:   # every command's own errors: a message, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
+        print(_error(exc), file=sys.stderr)
         return exc.exit_code
 
 

@@ -109,3 +109,27 @@ def test_the_promote_confirmation_follows_the_course_language(lang, tmp_path):
     text = promoted_text(path)
     assert text.startswith(f"{path} を書き出しました: ") and "よくある間違い" in text
     assert len(text.splitlines()) == 2 and not re.search(r"\b(wrote|Read)\b", text)
+
+
+def test_the_commands_own_errors_and_the_list_follow_the_course_language(lang, capsys):
+    """`error: ...` before a command's own message (a mistyped exercise here), and the
+    exercise list's points, in the course's language; English as it was."""
+    from autograder.__main__ import main
+
+    lang("en")
+    assert main(["check", "sprint1.and_gat"]) == 2
+    english = capsys.readouterr().err
+    assert english.startswith("error: no exercise or sprint called 'sprint1.and_gat'"), english
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    assert re.search(r"^sprint1\.and_gate +\d+ pt  \S*perceptron\.py:AND", listed, re.M), listed
+    assert re.search(r"^\d+ exercises, \d+ points$", listed, re.M), listed[-200:]
+    lang("ja")
+    assert main(["check", "sprint1.and_gat"]) == 2
+    japanese = capsys.readouterr().err
+    assert japanese.startswith("エラー: ") and "error:" not in japanese, japanese
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    assert re.search(r"^sprint1\.and_gate +\d+ 点  \S*perceptron\.py:AND", listed, re.M), listed
+    assert re.search(r"^\d+ 問、\d+ 点$", listed, re.M), listed[-200:]
+    assert " pt " not in listed and "exercises," not in listed

@@ -57,7 +57,7 @@ SWITCH = "COURSE_LANG"
 # autograder/learner/locale/LANGUAGE in a release built --lang
 RELEASE_LANGUAGE = "LANGUAGE"
 #: The Python modules whose ``_()``/``N_()`` literals are the message catalog's.
-MESSAGE_MODULES = ("learner/check.py", "learner/verdict.py", "learner/compare.py",
+MESSAGE_MODULES = ("__main__.py", "learner/check.py", "learner/verdict.py", "learner/compare.py",
                    "learner/evaluate.py", "learner/hints.py", "learner/progress.py",
                    "learner/pack.py", "learner/needs.py", "learner/registry.py",
                    "learner/cli_i18n.py", "learner/script_messages.py",
