@@ -54,6 +54,11 @@ def test_the_japanese_deck_reads_in_japanese(decks):
     assert english_line in en and english_line not in ja
     assert japanese_line in ja
     assert '<html lang="ja">' in decks["ja"] and '<html lang="en">' in decks["en"]
+    # the browser tab: the deck's own first heading, in its language
+    titles = {k: re.search(r"<title>(.*?)</title>", v, re.S).group(1) for k, v in decks.items()}
+    assert titles["en"].startswith("Sprint 0") and "slides" not in titles["en"], titles
+    assert HIRAGANA.search(titles["ja"]), titles
+    assert titles["ja"] != titles["en"], titles
 
 
 def test_the_japanese_deck_has_the_english_decks_slides_and_code(decks):

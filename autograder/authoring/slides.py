@@ -45,6 +45,7 @@ import importlib.util
 import re
 import shutil
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -355,7 +356,20 @@ def render(nb) -> str:
     # <html lang="ja"> for a Japanese deck: browsers then draw kanji with Japanese glyph shapes
     exporter.language_code = nb.metadata.get("course_language", "en")
     html, _ = exporter.from_notebook_node(slide_deck(nb))
-    return html
+    # the browser tab shows the deck's own heading, in the deck's language (nbconvert writes
+    # "<name> slides", the name of a notebook read from memory being "Notebook")
+    return re.sub(r"<title>.*?</title>", lambda m: f"<title>{html_escape(deck_title(nb))}</title>",
+                  html, count=1, flags=re.S)
+
+
+def deck_title(nb) -> str:
+    """The notebook's first heading (``# Sprint 1: ...``), without its markup."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return nb.metadata.get("title", "")
 
 
 # --------------------------------------------------------------------------- live slides (RISE)
