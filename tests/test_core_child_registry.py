@@ -10,6 +10,7 @@ runs this file among the first.
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import numpy as np
 import pytest
@@ -236,9 +237,13 @@ def test_an_answer_of_almost_zeros_gets_no_factor_hint():
 
 
 # --------------------------------------------------------------------------- the child's job
-def test_a_stub_raising_in_a_helper_file_is_located_by_module_and_function():
+def test_a_stub_raising_in_a_helper_file_is_located_by_module_and_function(monkeypatch):
     from .conftest import ROOT
 
+    # the child imports helpers/ afresh; here, another test's helpers/ (a copy elsewhere)
+    # may already be imported in this process, and would be located there instead
+    for name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
+        monkeypatch.delitem(sys.modules, name)
     res = sandbox_child.run_job({"module": "warmup", "name": "affine",
                                  "cases": [{"args": [np.ones((1, 2)), np.ones((2, 2)),
                                                      np.ones(2)]}]}, str(ROOT))  # as sent
