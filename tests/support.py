@@ -302,6 +302,18 @@ PROBLEMS = ["dan/sprint1: helpers/perceptron.py has a syntax error (line 3: inva
 
 
 
+def class_of(tmp_path: Path, sprint: str, names=("ann", "bob")) -> Path:
+    """``tmp_path/submitted``: ``sprint`` released, and a submission of each of ``names`` with
+    the reference's helpers (change one afterwards to make a mistake)."""
+    from autograder.instructor import course
+
+    release = course.release(tmp_path / "release", [sprint]) / sprint
+    submitted = tmp_path / "submitted"
+    for name in names:
+        shutil.copytree(release, submitted / name / sprint)
+        make_helpers(submitted / name / sprint)
+    return submitted
+
 def write_grading_dir(tmp_path: Path) -> Path:
     with open(tmp_path / "grades.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -13,7 +13,6 @@ import ast
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ from autograder.learner.notes import Note
 from autograder.learner.verdict import Outcome
 
 from .conftest import make_helpers
-from .support import SPRINT
+from .support import SPRINT, class_of
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 BROKEN = b"def step_function(x:\n    return x\n"      # line 1: a syntax error
@@ -291,14 +290,10 @@ def test_a_japanese_run_notes_in_japanese_and_an_old_state_file_resumes(lang, tm
     says so in Japanese, summary.json keeps the record. Then make the state files the
     previous grader's (plain English notes): a run in English resumes every submission
     and shows the old notes as they were written."""
-    from autograder.instructor import course, grading
+    from autograder.instructor import grading
 
     sprint = "sprint0"
-    release = course.release(tmp_path / "release", [sprint]) / sprint
-    submitted = tmp_path / "submitted"
-    for name in ("ann", "bob"):
-        shutil.copytree(release, submitted / name / sprint)
-        make_helpers(submitted / name / sprint)
+    submitted = class_of(tmp_path, sprint)
     from autograder.learner.registry import load_exercises
 
     spec = load_exercises({sprint})[0]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ from autograder.instructor.mistake_groups import ExerciseMistakes, MistakeGroup,
 from autograder.learner.notes import Note
 from autograder.learner.registry import live_exercises, load_exercises
 
-from .support import write_grading_dir
+from .support import class_of, write_grading_dir
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -229,16 +228,10 @@ def test_an_old_grading_folder_resumes_and_gets_its_record(lang, tmp_path):
     """Grade a class; make the folder one of the previous grader (summary.txt, no record);
     grading it again grades nothing again, writes the record with the same problems, and the
     report lists them; the Japanese run's record is the English one's."""
-    from autograder.instructor import course, grading
-
-    from .conftest import make_helpers
+    from autograder.instructor import grading
 
     sprint = "sprint0"
-    release = course.release(tmp_path / "release", [sprint]) / sprint
-    submitted = tmp_path / "submitted"
-    for name in ("ann", "bob"):
-        shutil.copytree(release, submitted / name / sprint)
-        make_helpers(submitted / name / sprint)
+    submitted = class_of(tmp_path, sprint)
     module = sorted((submitted / "bob" / sprint / "helpers").glob("*.py"))[0]
     with open(module, "a", encoding="utf-8") as fh:
         fh.write("\n\ndef broken(:\n    pass\n")
