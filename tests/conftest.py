@@ -166,6 +166,11 @@ SLOW_TESTS = {
     "tests/test_mutation_tool.py::test_the_equivalent_baseline_names_real_mutants_with_reasons":
         "generates every mutant",
     "tests/test_mutation_tool.py::test_three_mutants_end_to_end": "runs the mutation tool",
+    # ... a sample drawn from every mutant of the course, and a pytest child left to stall
+    "tests/test_mutation_tool.py::test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion":
+        "generates every mutant of the course",
+    "tests/test_mutation_tool.py::test_a_deadlocked_pytest_child_is_stopped_early_with_its_stack":
+        "waits for a stalled pytest child",
     # the pack command twice in a learner release (two new processes, every check)
     "tests/test_pack.py::test_the_command_in_a_learner_release": "the pack command twice",
 }

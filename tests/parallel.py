@@ -1,6 +1,6 @@
 """The suite on several cores: which tests pytest-xdist must keep on one worker.
 
-``./course test`` runs pytest with two workers per core (``-n <2 × cores> --dist
+``./course test`` runs pytest with one worker per core and one more (``-n <cores + 1> --dist
 loadgroup``). A
 fixture with a scope wider than one test (a release, a graded class, a PostgreSQL server) is
 built once per worker that runs a test using it: the tests sharing one of their module's own
