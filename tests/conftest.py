@@ -33,9 +33,11 @@ def make_helpers(dest: Path, source: Path = SOLUTIONS) -> Path:
     return pkg
 
 
+@functools.cache
 def plain_source(obj) -> str:
     """``obj``'s source, dedented, without its decorator lines (a class made by
-    :func:`autograder.exercises.rewritten` keeps its own)."""
+    :func:`autograder.exercises.rewritten` keeps its own). Read once per object: finding a
+    class's source parses its whole module."""
     if "rewritten_source" in getattr(obj, "__dict__", {}):
         return obj.rewritten_source
     src = textwrap.dedent(inspect.getsource(obj))
@@ -176,6 +178,19 @@ SLOW_TESTS = {
 }
 
 
+#: Test files whose tests mostly wait, and what for: pytest-xdist hands each of their work units
+#: out between two that compute (:func:`tests.parallel.hand_out_order`), so that the cores stay
+#: busy. (A file is listed when its tests' wall time is at least twice their CPU time.)
+WAITING_TESTS = {
+    "tests/test_grading_hostile.py": "kernels in the jail, time limits running out",
+    "tests/test_browser.py": "a browser loading JupyterLab",
+    "tests/test_slides_browser.py": "a browser presenting the slides",
+    "tests/test_ja_grading_e2e.py": "nbgrader's steps, kernels in the jail",
+    "tests/test_gradescope.py": "time limits running out",
+    "tests/test_grading_db.py": "a PostgreSQL server starting",
+}
+
+
 @pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     """Mark :data:`SLOW_TESTS` slow; an entry naming a function its collected test file does not
@@ -183,7 +198,8 @@ def pytest_collection_modifyitems(config, items):
 
     With several workers (``./course test``: pytest-xdist, ``--dist loadgroup``), the tests
     that share a fixture of their module run on one worker, and the slow tests and the groups
-    are handed out before the quick tests (:mod:`tests.parallel`).
+    are handed out before the quick tests, those that mostly wait (:data:`WAITING_TESTS`)
+    between those that compute (:mod:`tests.parallel`).
     """
     modules = {}
     for item in items:
@@ -191,9 +207,11 @@ def pytest_collection_modifyitems(config, items):
         modules.setdefault(path, getattr(item, "module", None))
         if path in SLOW_TESTS or f"{path}::{rest.split('[')[0]}" in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if path in WAITING_TESTS:
+            item.add_marker(pytest.mark.waits)
     parallel.group_tests_sharing_a_module_fixture(items)
-    if hasattr(config, "workerinput"):   # a pytest-xdist worker: the long tests start first
-        parallel.long_tests_first(items)
+    if hasattr(config, "workerinput"):   # a pytest-xdist worker: the order to hand them out
+        parallel.hand_out_order(items)
     stale = [entry for entry in SLOW_TESTS if "::" in entry
              and entry.split("::")[0] in modules
              and not hasattr(modules[entry.split("::")[0]], entry.split("::")[1])]

@@ -1,15 +1,15 @@
 """The suite on several cores: which tests pytest-xdist must keep on one worker.
 
 ``./course test`` runs pytest with one worker per core and one more (``-n <cores + 1> --dist
-loadgroup``). A
-fixture with a scope wider than one test (a release, a graded class, a PostgreSQL server) is
-built once per worker that runs a test using it: the tests sharing one of their module's own
-fixtures get one ``xdist_group`` (their module's name), so one worker runs them all and builds
-it once, as a serial run does. Every other test goes to whichever worker is free. A module
-fixture with parameters is one fixture per parameter: each parameter's tests get a group of
-their own (``test_grading_hostile-executed``), so the two batches of the tampering suite run
-side by side; a test of such a module must not rely on a module global another parameter's
-tests set (they may run in another process).
+loadgroup --no-loadscope-reorder``). A fixture with a scope wider than one test (a release, a
+graded class, a PostgreSQL server) is built once per worker that runs a test using it: the
+tests sharing one of their module's own fixtures get one ``xdist_group`` (their module's name),
+so one worker runs them all and builds it once, as a serial run does. Every other test goes to
+whichever worker is free. A module fixture with parameters is one fixture per parameter: each
+parameter's tests get a group of their own (``test_grading_hostile-executed``), so the two
+batches of the tampering suite run side by side; a test of such a module must not rely on a
+module global another parameter's tests set (they may run in another process).
+:func:`hand_out_order` decides the order in which the workers get the tests.
 
 ``tests/conftest.py`` calls these functions from its hooks; this module imports only
 pytest, so a small suite can use them too (``tests/test_parallel_run.py``).
@@ -61,19 +61,46 @@ def group_tests_sharing_a_module_fixture(items) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
-def long_tests_first(items) -> None:
-    """Put the tests marked ``slow`` and the grouped tests (a module fixture to build) ahead of
-    the quick tests that share nothing, in place, each kept in its order.
+def unit_of(item) -> str:
+    """The work unit pytest-xdist hands out whole: the test's group, else the test alone."""
+    group = item.get_closest_marker("xdist_group")
+    return "@" + str(group.args[0] if group.args else group.kwargs.get("name")) if group \
+        else item.nodeid
 
-    pytest-xdist's ``loadgroup`` scheduler hands out the groups first, most tests first, then
-    the single tests (and groups of one test) in the order they were collected: a single test
-    of minutes collected near the end (a network trained to its benchmark accuracy, in
-    ``test_sprint5_classifier.py``) would run alone while the other worker has nothing left.
-    Handed out before the quick tests, it runs beside them, and the quick tests fill the end.
-    For pytest-xdist's workers only: a serial run keeps the files' order.
+
+def hand_out_order(items) -> None:
+    """Order the tests, in place, as pytest-xdist is to hand them out (``./course test`` runs
+    it with ``--no-loadscope-reorder``, so it keeps this order): the work units (a group, or a
+    test of its own) that mostly **wait** (marked ``waits``: a browser, a kernel in the jail, a
+    time limit running out), one between every two **long** units (a group, a test marked
+    ``slow``), then the quick tests, each kind in its order.
+
+    The long units go largest group first, then the slow tests in the order they were
+    collected, as pytest-xdist's own order would hand them out. A single test of minutes
+    collected near the end (a network trained to its benchmark accuracy) handed out after the
+    quick tests would run alone while the other workers had nothing left; handed out before
+    them, it runs beside them, and the quick tests fill the end. A waiting unit handed out
+    beside two that compute leaves the cores busy; all of them first (the largest groups are
+    the ones that wait) left the two cores of the course's machine a third idle for the first
+    three minutes. For pytest-xdist's workers only: a serial run keeps the files' order.
     """
-    items.sort(key=lambda item: not (item.get_closest_marker("slow")
-                                     or item.get_closest_marker("xdist_group")))
+    units: dict = {}
+    for item in items:
+        units.setdefault(unit_of(item), []).append(item)
+
+    def marked(unit, name) -> bool:
+        return any(item.get_closest_marker(name) for item in units[unit])
+
+    waiting = sorted((u for u in units if marked(u, "waits")), key=lambda u: -len(units[u]))
+    long = sorted((u for u in units if u not in waiting
+                   and (marked(u, "slow") or marked(u, "xdist_group"))),
+                  key=lambda u: -len(units[u]))
+    quick = [u for u in units if u not in waiting and u not in long]
+    order = []
+    while waiting or long:
+        order += waiting[:1] + long[:2]
+        del waiting[:1], long[:2]
+    items[:] = [item for unit in order + quick for item in units[unit]]
 
 
 def fail_if_the_group_was_lost(item) -> None:

@@ -110,20 +110,43 @@ def test_each_parameter_of_a_module_fixture_is_a_group_of_its_own_built_once(tmp
         assert len(ran) == 3 and len(set(ran)) == 1, proc.stdout
 
 
-class _Item:
-    """What :func:`parallel.long_tests_first` reads of a collected test: its marks."""
+class _Mark:
+    def __init__(self, *args):
+        self.args, self.kwargs = args, {}
 
-    def __init__(self, name, *marks):
-        self.name, self.marks = name, marks
+
+class _Item:
+    """What :func:`parallel.hand_out_order` reads of a collected test: its id and marks
+    (``group=...``: its ``xdist_group``)."""
+
+    def __init__(self, name, *marks, group=None):
+        self.name = self.nodeid = name
+        self.marks = {m: _Mark() for m in marks}
+        if group:
+            self.marks["xdist_group"] = _Mark(group)
 
     def get_closest_marker(self, name):
-        return name if name in self.marks else None
+        return self.marks.get(name)
 
 
-def test_slow_and_grouped_tests_are_handed_out_before_the_quick_ones_in_their_order():
-    items = [_Item("quick1"), _Item("group_a", "xdist_group"), _Item("quick2"),
-             _Item("slow1", "slow"), _Item("group_b", "xdist_group", "slow"), _Item("quick3"),
-             _Item("slow2", "slow")]
-    parallel.long_tests_first(items)
-    assert [i.name for i in items] == ["group_a", "slow1", "group_b", "slow2",
-                                       "quick1", "quick2", "quick3"]
+def _order(*items):
+    items = list(items)
+    parallel.hand_out_order(items)
+    return [i.name for i in items]
+
+
+def test_slow_and_grouped_tests_are_handed_out_before_the_quick_ones_largest_group_first():
+    assert _order(_Item("quick1"), _Item("a1", group="a"), _Item("quick2"), _Item("slow1", "slow"),
+                  _Item("b1", "slow", group="b"), _Item("quick3"), _Item("b2", group="b"),
+                  _Item("slow2", "slow")) == \
+        ["b1", "b2", "a1", "slow1", "slow2", "quick1", "quick2", "quick3"]
+
+
+def test_a_unit_that_waits_is_handed_out_between_two_that_compute():
+    waiting = [_Item(f"w{n}1", "waits", group=f"w{n}") for n in range(3)] + \
+        [_Item("w02", "waits", group="w0")]                     # w0: the largest
+    long = [_Item(f"slow{n}", "slow") for n in range(3)]
+    order = _order(_Item("quick"), *waiting[:2], long[0], waiting[2], *long[1:], waiting[3])
+    assert order == ["w01", "w02", "slow0", "slow1", "w11", "slow2", "w21", "quick"]
+    # none waiting: the long units alone, then the quick ones
+    assert _order(_Item("quick"), *long) == ["slow0", "slow1", "slow2", "quick"]
