@@ -9,7 +9,7 @@ a forgotten restore still shows.
 import numpy as np
 
 from solutions.activations import sigmoid, softmax
-from solutions.gradients import numerical_gradient
+from solutions.gradients import gradient_descent, numerical_gradient
 from solutions.losses import DELTA
 from solutions.numerical_net import TwoLayerNet
 
@@ -536,47 +536,29 @@ NUMERICAL_GRADIENT = Exercise(
 
 
 # ------------------------------------------------------------------------- sprint3.gradient_descent
-@hint("The history starts with the starting point: history[0] is init_x, so it has step_num + 1 "
-      "rows.")
-def _descent_without_start(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = []
-    for _ in range(step_num):
-        x = x - lr * numerical_gradient(f, x)
-        history.append(x.copy())
-    return x, np.array(history)
+_descent_without_start = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = []"),
+    hint="The history starts with the starting point: history[0] is init_x, so it has "
+         "step_num + 1 rows.")
 
+# each point stored before its update: the start is there, the last point is not
+_descent_without_end = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = []"),
+    ("        x = x - lr * grad\n        history.append(x.copy())\n",
+     "        history.append(x.copy())\n        x = x - lr * grad\n"),
+    hint="The history also holds the point after the last update: store x after every update, "
+         "and init_x before the first (step_num + 1 rows).")
 
-@hint("The history also holds the point after the last update: store x after every update, and "
-      "init_x before the first (step_num + 1 rows).")
-def _descent_without_end(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = []
-    for _ in range(step_num):
-        history.append(x.copy())
-        x = x - lr * numerical_gradient(f, x)
-    return x, np.array(history)
+# the history holds the one array x, updated in place: every row is the last point
+_descent_history_aliases = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = [x]"),
+    ("x = x - lr * grad", "x -= lr * grad"), ("history.append(x.copy())", "history.append(x)"),
+    hint="Every row of your history is the same final point: append a copy, "
+         "history.append(x.copy()), since x -= ... changes the array in place.")
 
-
-@hint("Every row of your history is the same final point: append a copy, history.append(x.copy()), "
-      "since x -= ... changes the array in place.")
-def _descent_history_aliases(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = [x]
-    for _ in range(step_num):
-        x -= lr * numerical_gradient(f, x)
-        history.append(x)
-    return x, np.array(history)
-
-
-@hint("Step *against* the gradient: x = x - lr * grad (the gradient points uphill).")
-def _descent_ascends(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = [x.copy()]
-    for _ in range(step_num):
-        x = x + lr * numerical_gradient(f, x)
-        history.append(x.copy())
-    return x, np.array(history)
+_descent_ascends = rewritten(
+    gradient_descent, ("x = x - lr * grad", "x = x + lr * grad"),
+    hint="Step *against* the gradient: x = x - lr * grad (the gradient points uphill).")
 
 
 GRADIENT_DESCENT = Exercise(
