@@ -43,6 +43,7 @@ def quick_table(tmp_path_factory):
     env = dict(os.environ, MPLBACKEND="Agg")
     run = subprocess.run([sys.executable, "-m", "benchmarks.speed", "--quick", "--threads", "1",
                           "--repeats", "3", "--rounds", "2", "--notebooks", "none",
+                          "--min-sample", "2",
                           "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -45,8 +45,10 @@ ATTACKS = sorted(p.stem for p in HOSTILE_DIR.glob("*.py")
                  or p.stem in os.environ["HOSTILE_ONLY"].split(","))
 STUDENT_TIMEOUT = 300.0   # wall clock per student: generous, the machine may be shared
 EXERCISE_TIMEOUT = 2      # per exercise child: the honest one needs about 0.2 s under load;
-#                           hang_forever spins in every child until this cuts it
-CELL_TIMEOUT = 30         # nbgrader's limit per notebook cell (the course's default is 60 s)
+#                           hang_forever spins in three children until this cuts each
+CELL_TIMEOUT = 10         # nbgrader's limit per notebook cell (the course's default is 60 s):
+#                           sleep_in_a_cell waits it out twice; sprint 1's slowest honest cell
+#                           takes well under a second
 SECRET_TEXT = "OUTSIDE-FILE-CONTENT-ONLY-ROOT-MAY-READ"
 
 
@@ -139,9 +141,11 @@ def hostile(request, tmp_path_factory):
         # a notebook cell that sleeps forever ends at nbgrader's cell time limit: shorter here
         mp.setattr(course, "EXECUTE_TIMEOUT", CELL_TIMEOUT)
         started = time.perf_counter()
+        # three submissions at a time: the students who wait out a time limit (hang_forever,
+        # sleep_in_a_cell) hold one grading worker each while the others go on
         code = grading.grade(submitted, out, salt="hostile", timeout=EXERCISE_TIMEOUT,
                              sprints=[SPRINT],
-                             repo=repo, stream=summary, workers=2,
+                             repo=repo, stream=summary, workers=3,
                              student_timeout=STUDENT_TIMEOUT, progress=False,
                              execute_notebooks=mode == "executed")
         seconds = time.perf_counter() - started

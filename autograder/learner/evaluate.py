@@ -69,6 +69,7 @@ class ExerciseResult:
 
 def _best_mistake_hint(p: Prepared, outputs: dict[str, Any], spec: Spec,
                        all_cases: list[Prepared], all_results: list[sandbox.CaseReport],
+                       consistency_of: dict[str, int],
                        ) -> list[str]:
     """The hint of the known mistake that explains the learner's output on case ``p``.
 
@@ -76,7 +77,8 @@ def _best_mistake_hint(p: Prepared, outputs: dict[str, Any], spec: Spec,
     (and differs from the expected answer). Several mistakes can give the same output there:
     the one most consistent with the whole run wins — one point for each case it explains,
     one off for each case where it gives another output than the learner's code (the first
-    declared on a tie) — and only its hint is given.
+    declared on a tie) — and only its hint is given. A hint's consistency depends on the whole
+    run only, so ``consistency_of`` (one dict per run scored) keeps it for the next failing case.
     """
     def agrees(prepared: Prepared, m: MistakeOutputs, got: dict) -> bool:
         mo = m.outputs   # the mistake's output plays the expected one: its own dtype
@@ -92,14 +94,16 @@ def _best_mistake_hint(p: Prepared, outputs: dict[str, Any], spec: Spec,
         return []
 
     def consistency(hint: str) -> int:
-        n = 0
-        for q, r in zip(all_cases, all_results):
-            if r.status != "ok":
-                continue
-            for m in q.mistakes:
-                if m.hint == hint:
-                    n += (1 if wrong(q, m) else 0) if agrees(q, m, r.outputs) else -1
-        return n
+        if hint not in consistency_of:
+            n = 0
+            for q, r in zip(all_cases, all_results):
+                if r.status != "ok":
+                    continue
+                for m in q.mistakes:
+                    if m.hint == hint:
+                        n += (1 if wrong(q, m) else 0) if agrees(q, m, r.outputs) else -1
+            consistency_of[hint] = n
+        return consistency_of[hint]
 
     best = max(candidates, key=lambda m: consistency(m.hint))  # the first one on a tie
     return [best.hint]
@@ -217,6 +221,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
         return result(ERROR, 0, outcome)
 
     passed, failing = 0, []    # failing: (outcome, mistake hints, generic hints)
+    consistency_of: dict[str, int] = {}    # hint: how well its mistake explains the whole run
     for number, (p, r) in enumerate(zip(cases, results), 1):
         where = dict(case=number, of=total, hidden=p.hidden, sealed=sealed,
                      label="" if p.hidden else p.label, exercise=spec.id)
@@ -234,7 +239,8 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                            exception=raises)
             failing.append((Outcome("no_raise", detail=detail if keep else "",
                                     learner_text=False, **where),
-                            _best_mistake_hint(p, r.outputs, spec, cases, results), []))
+                            _best_mistake_hint(p, r.outputs, spec, cases, results,
+                                               consistency_of), []))
             answers.append(answered(r.outputs))
             continue
         if status != "ok":
@@ -267,7 +273,8 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                            if not (h.numeric and p.hidden)]
                 mismatch = (Outcome(m.kind, where=m.where, detail=cap(m.message) if keep else "",
                                     learner_text=m.learner_text, **where),
-                            _best_mistake_hint(p, outputs, spec, cases, results), generic)
+                            _best_mistake_hint(p, outputs, spec, cases, results,
+                                               consistency_of), generic)
                 break
         if mismatch is None and r.mutated:
             names = cap(", ".join(input_words(_text(n)) for n in r.mutated[:10]), 500)

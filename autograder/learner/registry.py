@@ -13,6 +13,7 @@ hidden case; :func:`load_exercises` reads whichever is there.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import zlib
@@ -355,16 +356,18 @@ def _reference_dir() -> Path:
     return Path(importlib.import_module("solutions").__file__).resolve().parent
 
 
-def helper_imports(source: bytes | str) -> set:
+@functools.lru_cache(maxsize=256)
+def helper_imports(source: bytes | str) -> frozenset[str]:
     """The helper modules a module's source imports: ``from .layers import Affine``,
     ``from . import layers``, ``from helpers.layers import ...``, ``import helpers.layers``.
-    Unparsable source imports nothing (it will not import in the child either)."""
+    Unparsable source imports nothing (it will not import in the child either). Kept for the
+    next call with the same source: the grader asks again for every exercise of a sprint."""
     import ast
 
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return set()
+        return frozenset()
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -378,14 +381,14 @@ def helper_imports(source: bytes | str) -> set:
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names
                          if a.name.startswith("helpers."))
-    return found
+    return frozenset(found)
 
 
-def _reference_imports(module: str) -> set:
+def _reference_imports(module: str) -> frozenset[str]:
     try:
         return helper_imports((_reference_dir() / f"{module}.py").read_bytes())
     except OSError:
-        return set()
+        return frozenset()
 
 
 def earlier_reference(sprint: str, roots) -> dict:
