@@ -9,7 +9,7 @@ a forgotten restore still shows.
 import numpy as np
 
 from solutions.activations import sigmoid, softmax
-from solutions.gradients import numerical_gradient
+from solutions.gradients import gradient_descent, numerical_gradient
 from solutions.losses import DELTA
 from solutions.numerical_net import TwoLayerNet
 
@@ -24,6 +24,12 @@ EXACT = Tolerance(rtol=0, atol=0)
 BOOK_Y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])       # says "2"
 BOOK_Y_BAD = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])   # says "7"
 BOOK_T = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+# Both losses are first worked on the book's example, the label one-hot and as an index (the
+# same loss), and on a batch of the good and the bad output.
+BOOK_CASES = [case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
+              case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2")]
+BOOK_BATCH = case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
+                  label="a batch of the two, labels as indices [2, 2]")
 
 # A batch of 3 samples over 3 classes (square: where t * log(y) with indices also runs).
 SQUARE_Y = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.25, 0.5]])
@@ -241,11 +247,9 @@ SUM_SQUARED_ERROR = Exercise(
     id="sprint3.sum_squared_error", points=1, module="losses", name="sum_squared_error",
     title="the sum of squared errors",
     examples=[
-        case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
-        case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
+        *BOOK_CASES,
         case(BOOK_Y_BAD, BOOK_T, label="the book's y that says 7, t = 2"),
-        case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
-             label="a batch of the two, labels as indices [2, 2]"),
+        BOOK_BATCH,
         case(SQUARE_Y, np.eye(3)[SQUARE_T], label="a batch of 3 samples, one-hot labels"),
         case(np.array([[1.5, -0.5], [0.0, 2.0], [3.0, 1.0]]),
              np.array([[1.0, 0.0], [0.5, 2.5], [2.0, 2.0]]),
@@ -338,11 +342,9 @@ CROSS_ENTROPY_ERROR = Exercise(
     id="sprint3.cross_entropy_error", points=2, module="losses", name="cross_entropy_error",
     title="the cross-entropy error",
     examples=[
-        case(BOOK_Y, BOOK_T, label="the book's y (says 2), one-hot t = 2"),
-        case(BOOK_Y, 2, label="the book's y (says 2), the label as an index, t = 2"),
+        *BOOK_CASES,
         case(BOOK_Y_BAD, 2, label="the book's y that says 7, t = 2"),
-        case(np.array([BOOK_Y, BOOK_Y_BAD]), np.array([2, 2]),
-             label="a batch of the two, labels as indices [2, 2]"),
+        BOOK_BATCH,
         case(SQUARE_Y, SQUARE_T,
              label="a batch of 3 samples over 3 classes, indices [0, 2, 2]"),
         case(SQUARE_Y, np.eye(3, dtype=int)[SQUARE_T],
@@ -534,47 +536,29 @@ NUMERICAL_GRADIENT = Exercise(
 
 
 # ------------------------------------------------------------------------- sprint3.gradient_descent
-@hint("The history starts with the starting point: history[0] is init_x, so it has step_num + 1 "
-      "rows.")
-def _descent_without_start(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = []
-    for _ in range(step_num):
-        x = x - lr * numerical_gradient(f, x)
-        history.append(x.copy())
-    return x, np.array(history)
+_descent_without_start = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = []"),
+    hint="The history starts with the starting point: history[0] is init_x, so it has "
+         "step_num + 1 rows.")
 
+# each point stored before its update: the start is there, the last point is not
+_descent_without_end = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = []"),
+    ("        x = x - lr * grad\n        history.append(x.copy())\n",
+     "        history.append(x.copy())\n        x = x - lr * grad\n"),
+    hint="The history also holds the point after the last update: store x after every update, "
+         "and init_x before the first (step_num + 1 rows).")
 
-@hint("The history also holds the point after the last update: store x after every update, and "
-      "init_x before the first (step_num + 1 rows).")
-def _descent_without_end(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = []
-    for _ in range(step_num):
-        history.append(x.copy())
-        x = x - lr * numerical_gradient(f, x)
-    return x, np.array(history)
+# the history holds the one array x, updated in place: every row is the last point
+_descent_history_aliases = rewritten(
+    gradient_descent, ("history = [x.copy()]", "history = [x]"),
+    ("x = x - lr * grad", "x -= lr * grad"), ("history.append(x.copy())", "history.append(x)"),
+    hint="Every row of your history is the same final point: append a copy, "
+         "history.append(x.copy()), since x -= ... changes the array in place.")
 
-
-@hint("Every row of your history is the same final point: append a copy, history.append(x.copy()), "
-      "since x -= ... changes the array in place.")
-def _descent_history_aliases(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = [x]
-    for _ in range(step_num):
-        x -= lr * numerical_gradient(f, x)
-        history.append(x)
-    return x, np.array(history)
-
-
-@hint("Step *against* the gradient: x = x - lr * grad (the gradient points uphill).")
-def _descent_ascends(f, init_x, lr=0.01, step_num=100):
-    x = np.array(init_x, dtype=float)
-    history = [x.copy()]
-    for _ in range(step_num):
-        x = x + lr * numerical_gradient(f, x)
-        history.append(x.copy())
-    return x, np.array(history)
+_descent_ascends = rewritten(
+    gradient_descent, ("x = x - lr * grad", "x = x + lr * grad"),
+    hint="Step *against* the gradient: x = x - lr * grad (the gradient points uphill).")
 
 
 GRADIENT_DESCENT = Exercise(

@@ -78,6 +78,30 @@ CONV1D_OUTPUT_SIZE = Exercise(
 )
 
 
+# --------------------------------------------------------------------------- both 1D convolutions
+class _FlippedFilter:
+    """A 1D convolution layer (``SimpleConv1d``, ``Conv1d``: the filter's last axis is the
+    kernel's) that slides its filter flipped, in forward and in backward: a true convolution
+    (``np.convolve``) instead of the cross-correlation. ``dW`` comes back in ``W``'s order."""
+
+    def forward(self, x):
+        self._given = self.W
+        self.W = self._given[..., ::-1]
+        try:
+            return super().forward(x)
+        finally:
+            self.W = self._given
+
+    def backward(self, dout):
+        self.W = self._given[..., ::-1]
+        try:
+            dx = super().backward(dout)
+        finally:
+            self.W = self._given
+        self.dW = self.dW[..., ::-1]
+        return dx
+
+
 # --------------------------------------------------------------------------- sprint7.simple_conv1d
 def _simple_case(W, b, x, dout, label=""):
     return class_case((W, b), steps=[("forward", (x,)), ("backward", (dout,))],
@@ -95,23 +119,8 @@ def _random_simple_case(rng):
 @hint("Your filter is flipped: that is a true convolution (np.convolve). CNNs compute a "
       "cross-correlation, a_i = sum_k x[i + k] * w[k], with w in its given order (worked "
       "example: 1·3 + 2·5 + 3·7 + 1 = 35).")
-class _SimpleConvFlipped(SimpleConv1d):
-    def forward(self, x):
-        self._given = self.W
-        self.W = self._given[::-1]
-        try:
-            return super().forward(x)
-        finally:
-            self.W = self._given
-
-    def backward(self, dout):
-        self.W = self._given[::-1]
-        try:
-            dx = super().backward(dout)
-        finally:
-            self.W = self._given
-        self.dW = self.dW[::-1]
-        return dx
+class _SimpleConvFlipped(_FlippedFilter, SimpleConv1d):
+    """SimpleConv1d computing a true convolution."""
 
 
 @hint("Your forward pass flips the filter (np.convolve is a true convolution) but your backward "
@@ -261,23 +270,8 @@ def _conv_examples():
 @hint("Your filters are flipped (a true convolution): CNNs compute a cross-correlation, "
       "a[n, f, i] = sum_c sum_k x_p[n, c, i*S + k] * W[f, c, k], with k running the same way in "
       "x and in W.")
-class _Conv1dFlipped(Conv1d):
-    def forward(self, x):
-        self._given = self.W
-        self.W = self._given[:, :, ::-1]
-        try:
-            return super().forward(x)
-        finally:
-            self.W = self._given
-
-    def backward(self, dout):
-        self.W = self._given[:, :, ::-1]
-        try:
-            dx = super().backward(dout)
-        finally:
-            self.W = self._given
-        self.dW = self.dW[:, :, ::-1]
-        return dx
+class _Conv1dFlipped(_FlippedFilter, Conv1d):
+    """Conv1d computing a true convolution."""
 
 
 @hint("Off by one: L_out = (L + 2P - K) // S + 1 (use conv1d_output_size).")

@@ -14,7 +14,14 @@ from solutions.conv2d import (
     conv_output_size,
 )
 from solutions.param_count import ALEXNET, ALEXNET_INPUT, SIMPLE_CONVNET, SIMPLE_CONVNET_INPUT
-from solutions.pooling import AveragePool2D, Flatten, MaxPool2D, pool_strides, window_offsets
+from solutions.pooling import (
+    AveragePool2D,
+    Flatten,
+    MaxPool2D,
+    Pool2D,
+    pool_strides,
+    window_offsets,
+)
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
@@ -406,6 +413,19 @@ CONV2D = Exercise(
 )
 
 
+# --------------------------------------------------------------------------- both pooling layers
+class _PoolStrideOne(Pool2D):
+    """The stride defaults to 1 (overlapping windows) instead of the window size: a slip in
+    setting the window, which both layers share (``Pool2D``), so one mistake of each."""
+
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+
+
+_STRIDE_ONE_HINT = hint("stride=None means windows side by side: the stride is the window size "
+                        "(pool_strides(pool_h, pool_w, stride) gives it), not 1.")
+
+
 # --------------------------------------------------------------------------- sprint8.max_pool2d
 class _MaxPoolRouting(MaxPool2D):
     """MaxPool2D whose backward hands each window offset's gradient to ``_route``, the step
@@ -458,13 +478,9 @@ class _MaxPoolOverlapAssigned(_MaxPoolRouting):
         view[hit] = dout[hit]
 
 
-@hint("stride=None means windows side by side: the stride is the window size (pool_strides(pool_h, "
-      "pool_w, stride) gives it), not 1.")
-class _MaxPoolStrideOne(MaxPool2D):
-    """The stride defaults to 1 (overlapping windows) instead of the window size."""
-
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+@_STRIDE_ONE_HINT
+class _MaxPoolStrideOne(_PoolStrideOne, MaxPool2D):
+    """MaxPool2D whose stride defaults to 1."""
 
 
 @hint("That is average pooling's backward. Max pooling routes the whole gradient to the maximum of "
@@ -528,13 +544,9 @@ class _AveragePoolBackwardNotDivided(AveragePool2D):
         return super().backward(dout) * (self.pool_h * self.pool_w)
 
 
-@hint("stride=None means windows side by side: the stride is the window size (pool_strides(pool_h, "
-      "pool_w, stride) gives it), not 1.")
-class _AveragePoolStrideOne(AveragePool2D):
-    """The stride defaults to 1 (overlapping windows) instead of the window size."""
-
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        super().__init__(pool_h, pool_w, 1 if stride is None else stride, pad)
+@_STRIDE_ONE_HINT
+class _AveragePoolStrideOne(_PoolStrideOne, AveragePool2D):
+    """AveragePool2D whose stride defaults to 1."""
 
 
 @hint("Average, do not sum: divide by the window's area PH·PW.")
