@@ -356,12 +356,13 @@ def _reference_dir() -> Path:
     return Path(importlib.import_module("solutions").__file__).resolve().parent
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
 def helper_imports(source: bytes | str) -> frozenset[str]:
     """The helper modules a module's source imports: ``from .layers import Affine``,
     ``from . import layers``, ``from helpers.layers import ...``, ``import helpers.layers``.
     Unparsable source imports nothing (it will not import in the child either). Kept for the
-    next call with the same source: the grader asks again for every exercise of a sprint."""
+    next call with the same source: the grader asks again for every exercise of a sprint (64
+    sources: the reference's modules and one submission's, at most 64 MB of learner files)."""
     import ast
 
     try:
