@@ -178,9 +178,10 @@ SLOW_TESTS = {
 }
 
 
-#: Test files whose tests mostly wait, and what for: pytest-xdist hands each of their work units
-#: out between two that compute (:func:`tests.parallel.hand_out_order`), so that the cores stay
-#: busy. (A file is listed when its tests' wall time is at least twice their CPU time.)
+#: Test files whose tests mostly wait, and what for: they are one group, which one pytest-xdist
+#: worker runs from the start, one test after another, while the others compute
+#: (:mod:`tests.parallel`). (A file is listed when its tests' wall time is at least twice their
+#: CPU time.)
 WAITING_TESTS = {
     "tests/test_grading_hostile.py": "kernels in the jail, time limits running out",
     "tests/test_browser.py": "a browser loading JupyterLab",
@@ -198,8 +199,8 @@ def pytest_collection_modifyitems(config, items):
 
     With several workers (``./course test``: pytest-xdist, ``--dist loadgroup``), the tests
     that share a fixture of their module run on one worker, and the slow tests and the groups
-    are handed out before the quick tests, those that mostly wait (:data:`WAITING_TESTS`)
-    between those that compute (:mod:`tests.parallel`).
+    are handed out before the quick tests, those that mostly wait (:data:`WAITING_TESTS`) as
+    one group, first (:mod:`tests.parallel`).
     """
     modules = {}
     for item in items:

@@ -37,11 +37,20 @@ def shares_a_module_fixture(item) -> bool:
     return bool(module_fixtures(item))
 
 
+#: The one group of every test marked ``waits``.
+WAITING = "waiting"
+
+
 def group_of(item) -> str | None:
-    """The ``xdist_group`` of ``item``: its module's name when it shares a module fixture, and
-    the fixture's parameter when that fixture is parametrized (pytest builds one instance per
-    parameter, and the tests of different parameters share nothing, so two workers may run
-    them side by side); ``None`` for a test that shares nothing."""
+    """The ``xdist_group`` of ``item``: :data:`WAITING` for a test that mostly waits (marked
+    ``waits``: a browser, a kernel in the jail, a time limit running out), so that one worker
+    runs all of those one after another while the others compute; else its module's name when
+    it shares a module fixture, and the fixture's parameter when that fixture is parametrized
+    (pytest builds one instance per parameter, and the tests of different parameters share
+    nothing, so two workers may run them side by side); ``None`` for a test that shares
+    nothing."""
+    if item.get_closest_marker("waits"):
+        return WAITING
     shared = module_fixtures(item)
     if not shared:
         return None
@@ -70,37 +79,34 @@ def unit_of(item) -> str:
 
 def hand_out_order(items) -> None:
     """Order the tests, in place, as pytest-xdist is to hand them out (``./course test`` runs
-    it with ``--no-loadscope-reorder``, so it keeps this order): the work units (a group, or a
-    test of its own) that mostly **wait** (marked ``waits``: a browser, a kernel in the jail, a
-    time limit running out), one between every two **long** units (a group, a test marked
-    ``slow``), then the quick tests, each kind in its order.
+    it with ``--no-loadscope-reorder``, so it keeps this order): the :data:`WAITING` group
+    first, then the other groups (largest first), then the tests marked ``slow`` in the order
+    they were collected, then the quick tests.
 
-    The long units go largest group first, then the slow tests in the order they were
-    collected, as pytest-xdist's own order would hand them out. A single test of minutes
-    collected near the end (a network trained to its benchmark accuracy) handed out after the
-    quick tests would run alone while the other workers had nothing left; handed out before
-    them, it runs beside them, and the quick tests fill the end. A waiting unit handed out
-    beside two that compute leaves the cores busy; all of them first (the largest groups are
-    the ones that wait) left the two cores of the course's machine a third idle for the first
-    three minutes. For pytest-xdist's workers only: a serial run keeps the files' order.
+    The waiting group goes first because it is the longest unit (about six minutes of a
+    browser, kernels in the jail and time limits on the course's 2-core machine) and takes
+    little CPU time: one worker runs it from start to end while the others compute. Handed out
+    with the other groups (the way pytest-xdist orders them by size), the tests that wait took
+    two or three workers at once, and the two cores were a third idle for the first three
+    minutes. A single test of minutes collected near the end (a network trained to its
+    benchmark accuracy) handed out after the quick tests would run alone while the other
+    workers had nothing left; handed out before them, it runs beside them, and the quick tests
+    fill the end. For pytest-xdist's workers only: a serial run keeps the files' order.
     """
     units: dict = {}
     for item in items:
         units.setdefault(unit_of(item), []).append(item)
 
-    def marked(unit, name) -> bool:
-        return any(item.get_closest_marker(name) for item in units[unit])
+    def kind(unit) -> int:
+        marked = [m for item in units[unit] for m in ("waits", "xdist_group", "slow")
+                  if item.get_closest_marker(m)]
+        return 0 if "waits" in marked else 1 if marked else 2
 
-    waiting = sorted((u for u in units if marked(u, "waits")), key=lambda u: -len(units[u]))
-    long = sorted((u for u in units if u not in waiting
-                   and (marked(u, "slow") or marked(u, "xdist_group"))),
-                  key=lambda u: -len(units[u]))
-    quick = [u for u in units if u not in waiting and u not in long]
-    order = []
-    while waiting or long:
-        order += waiting[:1] + long[:2]
-        del waiting[:1], long[:2]
-    items[:] = [item for unit in order + quick for item in units[unit]]
+    def size(unit) -> int:   # groups by their number of tests; a single test is one
+        return -len(units[unit]) if kind(unit) == 1 and unit.startswith("@") else 0
+
+    order = sorted(units, key=lambda u: (kind(u), size(u)))   # stable: else collected order
+    items[:] = [item for unit in order for item in units[unit]]
 
 
 def fail_if_the_group_was_lost(item) -> None:

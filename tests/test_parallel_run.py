@@ -116,8 +116,8 @@ class _Mark:
 
 
 class _Item:
-    """What :func:`parallel.hand_out_order` reads of a collected test: its id and marks
-    (``group=...``: its ``xdist_group``)."""
+    """What :mod:`tests.parallel` reads of a collected test: its id and marks (``group=...``:
+    its ``xdist_group``)."""
 
     def __init__(self, name, *marks, group=None):
         self.name = self.nodeid = name
@@ -127,6 +127,9 @@ class _Item:
 
     def get_closest_marker(self, name):
         return self.marks.get(name)
+
+    def add_marker(self, mark):
+        self.marks[mark.name] = _Mark(*mark.args)
 
 
 def _order(*items):
@@ -142,11 +145,9 @@ def test_slow_and_grouped_tests_are_handed_out_before_the_quick_ones_largest_gro
         ["b1", "b2", "a1", "slow1", "slow2", "quick1", "quick2", "quick3"]
 
 
-def test_a_unit_that_waits_is_handed_out_between_two_that_compute():
-    waiting = [_Item(f"w{n}1", "waits", group=f"w{n}") for n in range(3)] + \
-        [_Item("w02", "waits", group="w0")]                     # w0: the largest
-    long = [_Item(f"slow{n}", "slow") for n in range(3)]
-    order = _order(_Item("quick"), *waiting[:2], long[0], waiting[2], *long[1:], waiting[3])
-    assert order == ["w01", "w02", "slow0", "slow1", "w11", "slow2", "w21", "quick"]
-    # none waiting: the long units alone, then the quick ones
-    assert _order(_Item("quick"), *long) == ["slow0", "slow1", "slow2", "quick"]
+def test_the_tests_that_wait_are_one_group_handed_out_first():
+    waiting = [_Item(f"w{n}", "waits") for n in range(3)]
+    parallel.group_tests_sharing_a_module_fixture(waiting)   # (no module fixture here)
+    assert [parallel.unit_of(i) for i in waiting] == ["@" + parallel.WAITING] * 3
+    assert _order(_Item("quick"), waiting[0], _Item("slow0", "slow"), _Item("a1", group="a"),
+                  *waiting[1:]) == ["w0", "w1", "w2", "a1", "slow0", "quick"]
