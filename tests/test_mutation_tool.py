@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks import mutation
 from benchmarks.mutation import mutants_of, solution_lines
 
@@ -118,9 +120,15 @@ def test_every_module_and_test_file_of_the_configuration_exists():
     assert graded == set(mutation.REFERENCE_TESTS), "every graded module has a test selection"
 
 
-def test_the_equivalent_baseline_names_real_mutants_with_reasons():
+@pytest.fixture(scope="module")
+def every_target():
+    """Every file the tool mutates, with its mutants (about 7 s to generate: once per module)."""
+    return mutation.targets()
+
+
+def test_the_equivalent_baseline_names_real_mutants_with_reasons(every_target):
     listed = mutation.load_equivalent()
-    known = {m.key for t in mutation.targets() for m in t.mutants}
+    known = {m.key for t in every_target for m in t.mutants}
     for key, reason in listed.items():
         assert key in known, f"baseline entry matches no mutant (code changed?): {key}"
         assert len(reason.split()) >= 4, f"give the reason it is equivalent: {key}"
@@ -138,9 +146,9 @@ def test_three_mutants_end_to_end(tmp_path):
     assert "| `solutions/param_count.py` | reference | 3 | 2 | 0 | 1 | 0 | 100.0 % |" in table
 
 
-def test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion():
+def test_a_sample_is_seeded_sized_and_drawn_from_every_file_in_proportion(every_target):
     """`--sample N`: the timed quick run scores N mutants drawn alike from every file."""
-    chosen = mutation.targets()
+    chosen = every_target
     total = sum(len(t.mutants) for t in chosen)
     first = mutation.sample_keys(chosen, 400, seed=0)
     assert len(first) == 400 and first == mutation.sample_keys(chosen, 400, seed=0)
