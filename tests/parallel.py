@@ -6,9 +6,10 @@ graded class, a PostgreSQL server) is built once per worker that runs a test usi
 tests sharing one of their module's own fixtures get one ``xdist_group`` (their module's name),
 so one worker runs them all and builds it once, as a serial run does. Every other test goes to
 whichever worker is free. A module fixture with parameters is one fixture per parameter: each
-parameter's tests get a group of their own (``test_grading_hostile-executed``), so the two
-batches of the tampering suite run side by side; a test of such a module must not rely on a
-module global another parameter's tests set (they may run in another process).
+parameter's tests get a group of their own (``<module>-<parameter>``), which two workers
+may run side by side; a test of such a module must not rely on a module global another
+parameter's tests set (they may run in another process). The tests that mostly wait are one
+group of their own, :data:`WAITING`, the tampering suite's two batches among them.
 :func:`hand_out_order` decides the order in which the workers get the tests.
 
 ``tests/conftest.py`` calls these functions from its hooks; this module imports only
