@@ -84,15 +84,15 @@ def hand_out_order(items) -> None:
     first, then the other groups (largest first), then the tests marked ``slow`` in the order
     they were collected, then the quick tests.
 
-    The waiting group goes first because it is the longest unit (about six minutes of a
+    The waiting group goes first because it is the longest unit (about five minutes of a
     browser, kernels in the jail and time limits on the course's 2-core machine) and takes
     little CPU time: one worker runs it from start to end while the others compute. Handed out
-    with the other groups (the way pytest-xdist orders them by size), the tests that wait took
-    two or three workers at once, and the two cores were a third idle for the first three
-    minutes. A single test of minutes collected near the end (a network trained to its
-    benchmark accuracy) handed out after the quick tests would run alone while the other
-    workers had nothing left; handed out before them, it runs beside them, and the quick tests
-    fill the end. For pytest-xdist's workers only: a serial run keeps the files' order.
+    with the other groups (the way pytest-xdist orders them, by size), the tests that wait took
+    two or three of the three workers at once. A single test of minutes collected near the end
+    (a network trained to its benchmark accuracy) handed out after the quick tests would run
+    alone while the other workers had nothing left; handed out before them, it runs beside
+    them, and the quick tests fill the end. For pytest-xdist's workers only: a serial run keeps
+    the files' order.
     """
     units: dict = {}
     for item in items:
