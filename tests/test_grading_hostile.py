@@ -162,8 +162,8 @@ def hostile(request, tmp_path_factory):
 
 def _batches_folder(tmp_path_factory) -> Path:
     """Where each batch leaves its grades for the other: the session's temporary root, which
-    every pytest-xdist worker of the session shares (each batch is a group of its own, and the
-    two may run on two workers at once)."""
+    every pytest-xdist worker of the session shares (``./course test`` runs both batches on one
+    worker, in the group of the tests that wait, but another ``--dist`` may put them on two)."""
     base = tmp_path_factory.getbasetemp()
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "hostile-batches"
     folder.mkdir(exist_ok=True)
