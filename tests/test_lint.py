@@ -1,6 +1,10 @@
 """ruff, the linter (rules in pyproject.toml, version pinned in requirements-dev.txt), passes on
 every file of the repository: code, tests, benchmarks and the notebooks' code cells. To fix a
 finding: ``.venv/bin/ruff check --fix FILE``, then the rest by hand.
+
+mypy, the type checker (the same files), passes on the autograder with every generic type
+parameterised, so that an annotation says what a list or a dict holds. To see its findings:
+``.venv/bin/python -m mypy``.
 """
 from __future__ import annotations
 
@@ -51,3 +55,29 @@ def test_ruff_reads_the_projects_rules():
     done = _ruff("--stdin-filename", "autograder/probe.py", "-", stdin=source)
     found = sorted((f["code"], f["location"]["row"]) for f in json.loads(done.stdout))
     assert found == [("B007", 5), ("E501", 8), ("I001", 1)], found
+
+
+def _mypy(*args: str) -> subprocess.CompletedProcess:
+    pytest.importorskip("mypy", reason="mypy is not installed: pip install -r requirements-dev.txt")
+    return subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_mypy_passes():
+    """The autograder type-checks, parameterised types included (``[tool.mypy]`` in
+    pyproject.toml). To see the findings: ``.venv/bin/python -m mypy``."""
+    done = _mypy()
+    assert done.returncode == 0, "mypy finds (`.venv/bin/python -m mypy`):\n" + done.stdout
+
+
+def test_mypy_reads_the_projects_rules(tmp_path):
+    """pyproject.toml's settings are in force: a bare ``list`` annotation (which hides what the
+    list holds) and a wrong argument type are both found, and a parameterised one passes."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f(x: list) -> int:\n    return len(x)\n\n\n"
+                     "def g(x: list[int]) -> int:\n    return len(x)\n\n\n"
+                     "g('no')\n")
+    done = _mypy("--cache-dir", str(tmp_path / "cache"), str(probe))
+    found = sorted((line.split(":")[1], line.rsplit("[", 1)[-1].rstrip("]"))
+                   for line in done.stdout.splitlines() if ": error: " in line)
+    assert found == [("1", "type-arg"), ("9", "arg-type")], done.stdout
