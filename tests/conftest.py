@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from autograder.learner.sprints import sprint_notebooks
+
 from . import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 HELPERS = ROOT / "helpers"
+NOTEBOOKS = sprint_notebooks(ROOT / "notebooks")   # the sprint notebooks, in course order
 
 
 def make_helpers(dest: Path, source: Path = SOLUTIONS) -> Path:

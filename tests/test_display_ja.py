@@ -38,10 +38,9 @@ from matplotlib.figure import Figure
 
 from autograder.learner import i18n, plot_fonts
 
-from .conftest import ROOT
+from .conftest import NOTEBOOKS, ROOT
 from .support import missing_glyphs, write_grading_dir
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 PLOTTING_MODULES = [p for p in sorted((ROOT / "solutions").glob("*.py"))
                     if "matplotlib" in p.read_text(encoding="utf-8")] + [
     ROOT / "autograder" / "instructor" / "report.py"]

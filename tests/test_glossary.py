@@ -11,10 +11,11 @@ import re
 import nbformat
 import pytest
 
-from .conftest import ROOT
+from autograder.learner.sprints import sprint_number
+
+from .conftest import NOTEBOOKS
 from .support import COLUMNS, JAPANESE, glossary_rows, glossary_terms, known, terms_in
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 # Terms the brief anticipates for the sprints still being written, so that their notebooks
 # find them in the glossary.
 ANTICIPATED = ("ミニバッチ", "学習曲線", "最適化手法", "確率的勾配降下法", "モーメンタム",
@@ -57,7 +58,7 @@ def test_glossary_rows_are_complete():
 
 def test_glossary_covers_every_sprint():
     sprints = {int(r["sprint"].split("–")[0]) for r in glossary_rows()}
-    want = {int(p.name.split("_", 1)[0][len("sprint"):]) for p in NOTEBOOKS}
+    want = {sprint_number(p.name) for p in NOTEBOOKS}
     assert sprints == want, f"sprints without a term: {want - sprints}"
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import nbformat
 import pytest
 
-from .conftest import HELPERS, ROOT
+from .conftest import HELPERS, NOTEBOOKS
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 DRAW = {"plot", "scatter", "imshow", "hist", "bar", "barh", "contour", "contourf", "pcolormesh",
         "semilogy", "semilogx", "loglog", "errorbar", "fill_between", "quiver", "matshow",
         "stackplot", "violinplot", "boxplot", "pie"}

@@ -17,11 +17,11 @@ import pytest
 
 from autograder.authoring import stubs
 from autograder.learner.registry import live_exercises
+from autograder.learner.sprints import notebook_sprint
 
-from .conftest import HELPERS, ROOT, SOLUTIONS
+from .conftest import HELPERS, NOTEBOOKS, ROOT, SOLUTIONS
 from .support import execute_notebook, missing_glyphs
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("sprint*_*.ipynb"))
 EXERCISES = live_exercises()
 
 
@@ -42,7 +42,7 @@ def _setup_cell_from_the_authoring_guide() -> str:
 
 def test_there_is_a_notebook_for_every_sprint_with_exercises():
     sprints = {e.sprint for e in EXERCISES}
-    have = {p.name.split("_", 1)[0] for p in NOTEBOOKS}
+    have = {notebook_sprint(p) for p in NOTEBOOKS}
     assert sprints <= have, f"sprints without a notebook: {sorted(sprints - have)}"
 
 
