@@ -56,6 +56,12 @@ SQUARE_X = np.array([[1.0, 2.0, 3.0],
                      [7.0, 8.0, 9.0]])
 
 
+def _row_examples(text_x):
+    """The public cases of a row-wise exercise: the text's X (2, 3), then a square X, where a
+    result of shape (N,) broadcasts against the columns without an error."""
+    return [case(text_x, label="X (2, 3) from the text"), case(SQUARE_X, label="a square X (3, 3)")]
+
+
 # --------------------------------------------------------------------------- sprint0.as_column
 @hint("You made a row, shape (1, D). A column has shape (D, 1): `v.reshape(-1, 1)` (the -1 goes "
       "first) or `v[:, np.newaxis]`.")
@@ -188,10 +194,7 @@ def _row_sums(X):
 ROW_MEANS = Exercise(
     id="sprint0.row_means", points=1, module="warmup", name="row_means",
     title="row means with keepdims",
-    examples=[
-        case(np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]]), label="X (2, 3) from the text"),
-        case(SQUARE_X, label="a square X (3, 3)"),
-    ],
+    examples=_row_examples(np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]])),
     generate=_gen_rows,
     edge_cases=[case(np.array([[3.0], [-1.0], [2.5]]), label="D = 1"),
                 case(np.array([[1.0, 2.0, 3.0, 4.0]]), label="N = 1"),
@@ -226,10 +229,7 @@ def _normalize_by_total(X):
 NORMALIZE_ROWS = Exercise(
     id="sprint0.normalize_rows", points=1, module="warmup", name="normalize_rows",
     title="rows that sum to 1",
-    examples=[
-        case(np.array([[1.0, 1.0, 2.0], [0.0, 3.0, 1.0]]), label="X (2, 3) from the text"),
-        case(SQUARE_X, label="a square X (3, 3)"),
-    ],
+    examples=_row_examples(np.array([[1.0, 1.0, 2.0], [0.0, 3.0, 1.0]])),
     generate=_gen_positive_rows,
     edge_cases=[case(np.array([[4.0], [0.5]]), label="D = 1"),
                 case(np.array([[0.0, 0.0, 2.0, 0.0]]), label="one non-zero value"),
