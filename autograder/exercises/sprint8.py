@@ -117,6 +117,19 @@ def _pool_class_case(x, pool_h, pool_w, stride, pad, dout, label=""):
                                       f"pad {pad}"))
 
 
+def _without_stride(pool, x, dout=None, label="no stride given: forward and backward"):
+    """A pooling layer built without ``stride``, which must default to the window's size."""
+    steps = [("forward", (x,))] + ([("backward", (dout,))] if dout is not None else [])
+    return class_case(pool, steps=steps, label=label)
+
+
+def _float32_case(x, dout):
+    """2×2 windows on float32 ``x`` and ``dout``: the outputs stay float32."""
+    return _pool_class_case(np.array(x, dtype=np.float32), 2, 2, None, 0,
+                            np.array(dout, dtype=np.float32),
+                            "float32 x and dout: the outputs stay float32")
+
+
 def _random_pool(rng, ties):
     N, C = (int(v) for v in rng.integers(1, 4, size=2))
     ph, pw = (int(v) for v in rng.integers(1, 4, size=2))
@@ -509,8 +522,8 @@ def _max_pool_examples():
                          "overlapping 3×3 windows, stride 2: the 9 in the middle wins all four"),
         _pool_class_case(x_rect, 2, 3, None, 0, rng.normal(size=(2, 2, 2, 2)).round(2),
                          "2 images, 2 channels, 2×3 windows, integer values (ties)"),
-        class_case((2, 2), steps=[("forward", (x_overlap[:, :, :4, :4],))],
-                   label="MaxPool2D(2, 2) without a stride: windows side by side"),
+        _without_stride((2, 2), x_overlap[:, :, :4, :4],
+                        label="MaxPool2D(2, 2) without a stride: windows side by side"),
     ]
 
 
@@ -521,16 +534,12 @@ MAX_POOL2D = Exercise(
     generate=_random_max_pool_case, n_public=2, n_hidden=12,
     edge_cases=[_pool_class_case(-np.ones((1, 1, 3, 3)), 2, 2, 1, 1, np.ones((1, 1, 4, 4)),
                                  "negative values and padding: pad with -inf, not 0"),
-                class_case((2, 3),
-                           steps=[("forward", (np.arange(24.0).reshape(1, 2, 2, 6) % 5,)),
-                                  ("backward", (np.ones((1, 2, 1, 2)),))],
-                           label="no stride given: forward and backward"),
+                _without_stride((2, 3), np.arange(24.0).reshape(1, 2, 2, 6) % 5,
+                                np.ones((1, 2, 1, 2))),
                 _pool_class_case(np.zeros((2, 1, 2, 2)), 2, 2, None, 0, np.ones((2, 1, 1, 1)),
                                  "all ties"),
-                _pool_class_case(np.array([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0]]]],
-                                          dtype=np.float32), 2, 2, None, 0,
-                                 np.array([[[[10.0, 20.0]]]], dtype=np.float32),
-                                 "float32 x and dout: the outputs stay float32")],
+                _float32_case([[[[1.0, 2.0, 5.0, 0.0], [3.0, 4.0, 1.0, 1.0]]]],
+                              [[[[10.0, 20.0]]]])],
     tol=FLOAT_TOL,
     mistakes=known(_MaxPoolEveryPosition, _MaxPoolAllTies, _MaxPoolOverlapAssigned,
                    _MaxPoolStrideOne, _MaxPoolShared),
@@ -566,8 +575,8 @@ def _average_pool_examples():
         _pool_class_case(rng.normal(size=(2, 3, 5, 5)).round(2), 3, 3, 2, 1,
                          rng.normal(size=(2, 3, 3, 3)).round(2),
                          "3×3 windows, stride 2, padding 1 (overlaps, zeros counted)"),
-        class_case((2, 2), steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),))],
-                   label="AveragePool2D(2, 2) without a stride: windows side by side"),
+        _without_stride((2, 2), np.arange(16.0).reshape(1, 1, 4, 4),
+                        label="AveragePool2D(2, 2) without a stride: windows side by side"),
     ]
 
 
@@ -577,14 +586,9 @@ AVERAGE_POOL2D = Exercise(
     examples=_average_pool_examples(),
     generate=_random_average_pool_case, n_public=2, n_hidden=10,
     edge_cases=[_pool_class_case(np.ones((1, 1, 2, 2)), 2, 2, 1, 1, np.ones((1, 1, 3, 3))),
-                class_case((2, 2),
-                           steps=[("forward", (np.arange(16.0).reshape(1, 1, 4, 4),)),
-                                  ("backward", (np.array([[[[4.0, 8.0], [-4.0, 0.0]]]]),))],
-                           label="no stride given: forward and backward"),
-                _pool_class_case(np.array([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]],
-                                          dtype=np.float32), 2, 2, None, 0,
-                                 np.array([[[[8.0, 4.0]]]], dtype=np.float32),
-                                 "float32 x and dout: the outputs stay float32")],
+                _without_stride((2, 2), np.arange(16.0).reshape(1, 1, 4, 4),
+                                np.array([[[[4.0, 8.0], [-4.0, 0.0]]]])),
+                _float32_case([[[[1.0, 3.0, 0.0, 0.0], [5.0, 7.0, 0.0, 4.0]]]], [[[[8.0, 4.0]]]])],
     tol=FLOAT_TOL,
     mistakes=known(_AveragePoolBackwardNotDivided, _AveragePoolStrideOne, _AveragePoolSum),
 )
