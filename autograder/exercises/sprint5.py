@@ -9,6 +9,7 @@ grader runs it on the reference layers (``autograder.instructor.trusted``), the 
 on the learner's own (blocked while they are stubs).
 """
 from dataclasses import replace
+from typing import TypedDict
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from solutions.classifier import (  # noqa: F401 - the names the mistakes use
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
@@ -175,7 +176,13 @@ _FIT_YV = np.array([2, 1, 0, 1])
 
 
 # ----------------------------------------------------------------------- shared by the declarations
-_CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
+class _ClassFields(TypedDict):
+    """The fields of ``Exercise`` that the classifier's exercises share."""
+    module: str
+    name: str
+
+
+_CLASS: _ClassFields = dict(module="classifier", name="ScratchNeuralNetClassifier")
 
 
 # --------------------------------------------------------------------------- sprint5.get_mini_batch
@@ -376,7 +383,7 @@ GRADIENT = Exercise(
     generate=_random_gradient_case, n_public=2, n_hidden=10,
     edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
                           [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[1].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[1].args[0]),
     mistakes=known(_GradientNotAveraged, _GradientAveragedTwice, _GradientSoftmaxTwice,
                    _GradientTransposedDW),
 )

@@ -17,7 +17,7 @@ from solutions.regularization import DropConnect, Dropout, Maxout  # noqa: F401 
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from . import hint, known, numbered, rewritten, steps_of
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)
 FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
@@ -81,7 +81,7 @@ class _Forgets:
     """An optimizer that re-creates its ``STATE`` (velocity, h, m and v) on every call:
     each update sees its own gradient only. Put it before the reference in the bases."""
 
-    STATE: tuple = ()
+    STATE: tuple[str, ...] = ()   # the names of the attributes it re-creates
 
     def update(self, params, grads):
         for name in self.STATE:
@@ -748,7 +748,7 @@ DROPCONNECT = Exercise(
                                                [2.0, -1.0, 0.0]]),
                                      "the same layer")],
     generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-    batch_size=lambda c: len(c.steps[0].args[0]),
+    batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_DropConnectOnInputs, _DropConnectDwUnmasked, _DropConnectNoScale,
                    _DropConnectDxFullW),
 )

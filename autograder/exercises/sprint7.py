@@ -14,7 +14,7 @@ from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -376,7 +376,7 @@ CONV1D = Exercise(
                    np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
                    label="float32 x, W, b and dout: every output stays float32"),
     ],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_Conv1dFlipped, _Conv1dFlippedForwardOnly, _Conv1dOffByOne,
                    _Conv1dPadOneSide, _Conv1dDxUncropped, _Conv1dGradMean,
                    _Conv1dDwPerSample, _Conv1dDbPerPosition,

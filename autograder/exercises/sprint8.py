@@ -25,7 +25,7 @@ from solutions.pooling import (
 
 from ..learner.compare import Tolerance
 from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten, switched
+from . import hint, known, numbered, rewritten, steps_of, switched
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -407,7 +407,7 @@ CONV2D = Exercise(
                                  np.array([0.5], dtype=np.float32), 1, 1,
                                  np.ones((1, 1, 5, 5), dtype=np.float32),
                                  "float32 x, W, b and dout: every output stays float32")],
-    tol=KEEPS_DTYPE, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=KEEPS_DTYPE, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_Conv2dFlipped, _Conv2dStrideIgnoredInBackward, _Conv2dIm2colOrder,
                    _Conv2dDwMean, _Conv2dDwFirstSample, _Conv2dDxPadded),
 )

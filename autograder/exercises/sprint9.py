@@ -11,6 +11,8 @@ Saving and loading are graded through given wrappers of ``helpers/checkpoint.py`
 and read from memory, so no case needs a file.
 """
 import json
+from collections.abc import Callable
+from typing import TypedDict
 
 import numpy as np
 
@@ -18,8 +20,8 @@ from solutions.batchnorm import BatchNormalization, from_rows, to_rows
 from solutions.preprocessing import Standardizer, shift_images  # noqa: F401 - for the mistakes
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 BN_TOL = Tolerance(rtol=1e-5, atol=1e-6)       # float32 cases round in the 7th digit
@@ -243,7 +245,7 @@ BATCHNORM_BACKWARD = Exercise(
     generate=_random_bn_backward_case, n_public=2, n_hidden=10,
     edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
                                   np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
-    tol=BN_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=BN_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_BNBackwardNoMeanTerms, _BNBackwardNoVarianceTerm, _BNBackwardMeans,
                    _BNBackwardNoGamma),
 )
@@ -584,9 +586,18 @@ def _random_save_case(rng):
     return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
 
 
+class _CheckpointFields(TypedDict):
+    """The fields of ``Exercise`` that save_network and load_network share."""
+    module: str
+    generate: Callable[[np.random.Generator], Case]
+    n_public: int
+    n_hidden: int
+    tol: Tolerance
+
+
 # save_network and load_network are graded on the same checkpoints, exactly
-_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
-                    tol=EXACT)
+_CHECKPOINTS: _CheckpointFields = dict(module="checkpoint", generate=_random_save_case,
+                                       n_public=2, n_hidden=6, tol=EXACT)
 _FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
                     label="float32 parameters and a CNN's settings")
 
