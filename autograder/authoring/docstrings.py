@@ -113,7 +113,7 @@ def docstrings(source: str, module: str) -> list[Docstring]:
     return sorted(out, key=lambda d: d.start)
 
 
-def _parent_level(block, target) -> bool:
+def _parent_level(block: ast.AST, target: ast.AST) -> bool:
     """``target`` sits in ``block`` (an if/try/with/for statement) without a def between."""
     stack = [block]
     while stack:

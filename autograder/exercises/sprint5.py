@@ -22,7 +22,7 @@ from solutions.classifier import (  # noqa: F401 - the names the mistakes use
 )
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
+from ..learner.registry import Case, Exercise, case, class_case
 from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
@@ -42,7 +42,7 @@ def _mini_batch_case(X, y, batch_size, seed, label=""):
                       steps=_batch_steps(len(X), batch_size), label=label)
 
 
-def _random_mini_batch_case(rng):
+def _random_mini_batch_case(rng: np.random.Generator) -> Case:
     n = int(rng.integers(1, 26))
     shape = (n, *(int(s) for s in rng.integers(1, 4, size=int(rng.integers(1, 3)))))
     X = rng.normal(size=shape)
@@ -53,7 +53,7 @@ def _random_mini_batch_case(rng):
                             f"X {shape}, batch_size={batch_size}, seed={seed}")
 
 
-def _random_init_case(rng):
+def _random_init_case(rng: np.random.Generator) -> Case:
     sizes = [int(s) for s in rng.integers(1, 7, size=int(rng.integers(2, 5)))]
     weight_init = ["he", "xavier", 0.01, 0.5][int(rng.integers(0, 4))]
     dtype = ["float64", "float32"][int(rng.integers(0, 2))]
@@ -96,13 +96,13 @@ def _describe(sizes, activation, X):
     return f"a {arrow} network ({activation}), a batch of {len(X)}"
 
 
-def _random_forward_case(rng):
+def _random_forward_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, _ = _random_net(rng)
     return _net_case(sizes, activation, params, [("_forward", (X,))],
                      label=_describe(sizes, activation, X))
 
 
-def _random_gradient_case(rng):
+def _random_gradient_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, y = _random_net(rng)
     return _net_case(sizes, activation, params, [("_gradient", (X, y))], attrs=["grads"],
                      label=_describe(sizes, activation, X))
@@ -112,14 +112,14 @@ def _update_steps(X, y):
     return [("_gradient", (X, y)), ("_update", ()), ("_forward", (X,))]
 
 
-def _random_update_case(rng):
+def _random_update_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, y = _random_net(rng)
     lr = float(rng.choice([0.01, 0.1, 0.5, 1.0]))
     return _net_case(sizes, activation, params, _update_steps(X, y), attrs=["params"],
                      init={"lr": lr}, label=f"{_describe(sizes, activation, X)}, lr={lr}")
 
 
-def _random_predict_case(rng):
+def _random_predict_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, _ = _random_net(rng)
     return _net_case(sizes, activation, params, [("predict_proba", (X,)), ("predict", (X,))],
                      label=_describe(sizes, activation, X))
@@ -131,8 +131,10 @@ def _fit_case(X, y, X_val, y_val, label="", **init):
                       attrs=["params", "history"], label=label)
 
 
-def _random_fit_case(rng):
+def _random_fit_case(rng: np.random.Generator) -> Case:
     sizes, activation, _, X, y = _random_net(rng, min_n=6, max_n=31)
+    X_val: np.ndarray | None                   # no validation set: None
+    y_val: np.ndarray | None
     if rng.random() < 0.6:
         X_val = rng.normal(size=(int(rng.integers(1, 11)), sizes[0])) * 2
         y_val = rng.integers(0, sizes[-1], size=len(X_val))

@@ -71,13 +71,13 @@ def _random_bn_inputs(rng):
     return x1, x2, gamma, beta, label
 
 
-def _random_bn_forward_case(rng):
+def _random_bn_forward_case(rng: np.random.Generator) -> Case:
     x1, x2, gamma, beta, label = _random_bn_inputs(rng)
     momentum = float(rng.choice([0.9, 0.5, 0.99]))
     return _bn_forward_case(x1, x2, gamma, beta, momentum, f"{label}, momentum {momentum}")
 
 
-def _random_bn_backward_case(rng):
+def _random_bn_backward_case(rng: np.random.Generator) -> Case:
     x1, _, gamma, beta, label = _random_bn_inputs(rng)
     dout = rng.normal(size=x1.shape).astype(x1.dtype)
     train = rng.random() < 0.75
@@ -275,13 +275,13 @@ def _random_params(rng, dtype=None):
     return params
 
 
-def _random_penalty_case(rng):
+def _random_penalty_case(rng: np.random.Generator) -> Case:
     params = _random_params(rng)
     lam = float(rng.choice([0.1, 1e-3, 0.5, 2.0]))
     return case(params, lam, label=f"{', '.join(params)}, λ = {lam:g}")
 
 
-def _random_decay_case(rng):
+def _random_decay_case(rng: np.random.Generator) -> Case:
     params = _random_params(rng)
     grads = {k: rng.normal(size=v.shape).astype(v.dtype) for k, v in params.items()}
     lam = float(rng.choice([0.1, 1e-3, 0.5, 2.0]))
@@ -411,7 +411,7 @@ def _standardizer_case(X_train, X_new, label=""):
                       attrs=["mean", "std"], label=label)
 
 
-def _random_standardizer_case(rng):
+def _random_standardizer_case(rng: np.random.Generator) -> Case:
     D = int(rng.integers(1, 7))
     dtype = np.float32 if rng.random() < 0.2 else np.float64
     loc, scale = rng.normal(size=D) * 10, rng.uniform(0.1, 5, size=D)
@@ -458,7 +458,7 @@ _shift_opposite = rewritten(shift_images, ("dy, dx = int(dy), int(dx)",
                                  "moved it the other way.")
 
 
-def _random_shift_case(rng):
+def _random_shift_case(rng: np.random.Generator) -> Case:
     H, W = int(rng.integers(2, 8)), int(rng.integers(2, 8))
     shape = (int(rng.integers(1, 4)), H, W) if rng.random() < 0.6 else \
         (int(rng.integers(1, 3)), int(rng.integers(1, 4)), H, W)
@@ -510,7 +510,7 @@ def _split_shuffles_separately(x, t, val_ratio=0.2, seed=0):
     return x[ox[n_val:]], t[ot[n_val:]], x[ox[:n_val]], t[ot[:n_val]]
 
 
-def _random_split_case(rng):
+def _random_split_case(rng: np.random.Generator) -> Case:
     N = int(rng.integers(10, 30))
     D = int(rng.integers(1, 4))
     x = rng.normal(size=(N, D)).round(2)
@@ -552,7 +552,7 @@ def _log_uniform_natural(low, high, size, seed=0):
     return np.exp(np.random.default_rng(seed).uniform(np.log10(low), np.log10(high), size))
 
 
-def _random_log_uniform_case(rng):
+def _random_log_uniform_case(rng: np.random.Generator) -> Case:
     lo = float(10.0 ** rng.integers(-8, -1))
     hi = lo * float(10.0 ** rng.integers(1, 5))
     size, seed = int(rng.integers(1, 20)), int(rng.integers(0, 1000))
@@ -581,7 +581,7 @@ def _random_network(rng):
     return params, config
 
 
-def _random_save_case(rng):
+def _random_save_case(rng: np.random.Generator) -> Case:
     params, config = _random_network(rng)
     return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
 
