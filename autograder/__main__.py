@@ -5,19 +5,25 @@ import argparse
 import json
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .learner.errors import CourseError
 from .learner.i18n import _
 from .learner.sprints import sprint_key
 
+if TYPE_CHECKING:
+    from .learner.check import CheckReport
 
-def _error(message) -> str:
+
+def _error(message: object) -> str:
     """``error: MESSAGE`` in the course's language (what a command prints before exiting)."""
     return _("error: {message}").format(message=message)
 
 
-def _cmd_list(args) -> int:
+def _cmd_list(args: argparse.Namespace) -> int:
     from .learner.i18n import pgettext
     from .learner.registry import load_exercises
 
@@ -34,7 +40,8 @@ def _cmd_list(args) -> int:
     return 0
 
 
-def _hidden_report(selectors, helpers, timeout, salt, student=None):
+def _hidden_report(selectors: list[str], helpers: str | None, timeout: float | None, salt: str,
+                   student: str | None = None) -> CheckReport:
     """The check on public *and* hidden cases, graded exactly as ``grade`` grades (instructor).
 
     Needs the course repository (the reference prepares the hidden cases); in a learner's
@@ -59,7 +66,7 @@ def _hidden_report(selectors, helpers, timeout, salt, student=None):
     return CheckReport(results=[t.result for t in graded])
 
 
-def _cmd_check(args) -> int:
+def _cmd_check(args: argparse.Namespace) -> int:
     from .learner.check import run_checks
 
     try:
@@ -82,7 +89,7 @@ def _cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
-def _instructor_module(name: str, command: str):
+def _instructor_module(name: str, command: str) -> ModuleType:
     """``autograder.<name>``, or a clear exit where it is absent (a learner release)."""
     import importlib
 
@@ -99,13 +106,13 @@ def _instructor_module(name: str, command: str):
                          ) from None
 
 
-def _cmd_translate(args) -> int:
+def _cmd_translate(args: argparse.Namespace) -> int:
     translate = _instructor_module("authoring.translate", "translate")
     return translate.run(args.action, args.lang, new=tuple(args.new), out=args.out,
                          force=args.force)
 
 
-def _cmd_sync(args) -> int:
+def _cmd_sync(args: argparse.Namespace) -> int:
     sync = _instructor_module("authoring.sync", args.command)
     report = sync.sync(check=args.check)
     verb = "out of date" if args.check else "updated"
@@ -123,21 +130,21 @@ def _cmd_sync(args) -> int:
     return 1 if report.problems or (args.check and report.changes) else 0
 
 
-def _cmd_course(args) -> int:
+def _cmd_course(args: argparse.Namespace) -> int:
     course = _instructor_module("instructor.course", "course")
     path = course.build_course(Path(args.course_dir), sprints=args.sprint or None)
     print(f"nbgrader course written to {path}")
     return 0
 
 
-def _cmd_release(args) -> int:
+def _cmd_release(args: argparse.Namespace) -> int:
     course = _instructor_module("instructor.course", "release")
     path = course.release(Path(args.out_dir), sprints=args.sprint or None, lang=args.lang)
     print(f"learner release written to {path}")
     return 0
 
 
-def _cmd_grade(args) -> int:
+def _cmd_grade(args: argparse.Namespace) -> int:
     grade = _instructor_module("instructor.grading", "grade").grade
     if args.policy:   # a bad policy stops here, before any grading
         _instructor_module("instructor.policy", "grade").load_policy(Path(args.policy))
@@ -149,7 +156,7 @@ def _cmd_grade(args) -> int:
                  **({"policy": Path(args.policy)} if args.policy else {}))
 
 
-def _cmd_progress(args) -> int:
+def _cmd_progress(args: argparse.Namespace) -> int:
     from .learner.progress import progress
 
     try:
@@ -166,7 +173,7 @@ def _cmd_progress(args) -> int:
     return 0
 
 
-def _cmd_hint(args) -> int:
+def _cmd_hint(args: argparse.Namespace) -> int:
     from .learner import hints
 
     try:
@@ -180,7 +187,7 @@ def _cmd_hint(args) -> int:
     return 0
 
 
-def _cmd_slides(args) -> int:
+def _cmd_slides(args: argparse.Namespace) -> int:
     slides = _instructor_module("authoring.slides", "slides")
     if args.rise:
         try:
@@ -240,7 +247,7 @@ def _check_verdict(problems: list[str], fix: str, all_well: str) -> int:
     return 0
 
 
-def _cmd_facilitator(args) -> int:
+def _cmd_facilitator(args: argparse.Namespace) -> int:
     facilitator = _instructor_module("authoring.facilitator", "facilitator")
     if args.class_dir:
         written = facilitator.write_class_guides(
@@ -261,7 +268,7 @@ def _cmd_facilitator(args) -> int:
     return 0
 
 
-def _cmd_collect(args) -> int:
+def _cmd_collect(args: argparse.Namespace) -> int:
     collect = _instructor_module("instructor.collect", args.command)
     try:
         if args.command == "collect-zip":
@@ -277,7 +284,7 @@ def _cmd_collect(args) -> int:
     return 0 if report.collected else 1
 
 
-def _cmd_mistakes(args) -> int:
+def _cmd_mistakes(args: argparse.Namespace) -> int:
     groups = _instructor_module("instructor.mistake_groups", "mistakes")
     words = list(args.words)
     promote = words[:1] == ["promote"]
@@ -307,7 +314,7 @@ def _cmd_mistakes(args) -> int:
     return 0
 
 
-def _cmd_similarity(args) -> int:
+def _cmd_similarity(args: argparse.Namespace) -> int:
     similarity = _instructor_module("instructor.similarity", "similarity")
     grading = Path(args.grading_dir)
     submitted = Path(args.submitted) if args.submitted else grading / "submitted"
@@ -331,7 +338,7 @@ def _cmd_similarity(args) -> int:
     return 0
 
 
-def _cmd_report(args) -> int:
+def _cmd_report(args: argparse.Namespace) -> int:
     report = _instructor_module("instructor.report", "report")
     written = report.write_report(Path(args.grading_dir),
                                   Path(args.out) if args.out else None,
@@ -341,7 +348,7 @@ def _cmd_report(args) -> int:
     return 0
 
 
-def _cmd_gradescope(args) -> int:
+def _cmd_gradescope(args: argparse.Namespace) -> int:
     gradescope = _instructor_module("instructor.gradescope", "gradescope")
     path = gradescope.build_bundle(Path(args.out_zip), args.sprint, salt=args.salt,
                                    timeout=args.timeout,
@@ -352,7 +359,7 @@ def _cmd_gradescope(args) -> int:
     return 0
 
 
-def _cmd_pack(args) -> int:
+def _cmd_pack(args: argparse.Namespace) -> int:
     import importlib
     import os
 
@@ -370,7 +377,7 @@ def _cmd_pack(args) -> int:
     return 0 if report.written else 1
 
 
-def _cmd_lms(args) -> int:
+def _cmd_lms(args: argparse.Namespace) -> int:
     lms = _instructor_module("instructor.lms", "lms")
     columns = {}
     for item in args.column or []:
@@ -390,7 +397,7 @@ def _cmd_lms(args) -> int:
     return 0
 
 
-def _cmd_late(args) -> int:
+def _cmd_late(args: argparse.Namespace) -> int:
     policy = _instructor_module("instructor.policy", "late")
     result = policy.apply_policy(Path(args.grading_dir),
                                  Path(args.policy) if args.policy else None,
@@ -653,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `python -m autograder list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -34,19 +34,28 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..learner.i18n import (
     DEFAULT,
     LANGUAGES,
     TRANSLATIONS,
+    Problem,
     TranslationError,
     compiled,
     problems,
     read_catalog,
 )
 from . import stubs
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+    from .translate import CatalogJob
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
@@ -104,7 +113,7 @@ def docstrings(source: str, module: str) -> list[Docstring]:
     return sorted(out, key=lambda d: d.start)
 
 
-def _parent_level(block, target) -> bool:
+def _parent_level(block: ast.AST, target: ast.AST) -> bool:
     """``target`` sits in ``block`` (an if/try/with/for statement) without a def between."""
     stack = [block]
     while stack:
@@ -142,7 +151,7 @@ def translated_modules(lang: str, directory: Path | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
 
 
-def extract(module: str, solutions_dir: Path | None = None):
+def extract(module: str, solutions_dir: Path | None = None) -> Catalog:
     """The template (a Babel ``Catalog``) of ``module``'s docstrings: one entry each."""
     from babel.messages.catalog import Catalog
 
@@ -153,7 +162,7 @@ def extract(module: str, solutions_dir: Path | None = None):
 
 
 def module_problems(lang: str, module: str, *, directory: Path | None = None,
-                    solutions_dir: Path | None = None) -> list:
+                    solutions_dir: Path | None = None) -> list[Problem]:
     """What keeps ``module``'s catalog from translating each docstring as it is now (named
     ``<module>.<qualname>``)."""
     po = catalog_path(lang, module, directory)
@@ -162,18 +171,19 @@ def module_problems(lang: str, module: str, *, directory: Path | None = None,
 
 
 def all_problems(lang: str, *, directory: Path | None = None,
-                 solutions_dir: Path | None = None) -> list:
+                 solutions_dir: Path | None = None) -> list[Problem]:
     """:func:`module_problems` of every module declared translated into ``lang``."""
     return [p for m in translated_modules(lang, directory)
             for p in module_problems(lang, m, directory=directory, solutions_dir=solutions_dir)]
 
 
-def update_jobs(lang: str, new: tuple = (), solutions_dir: Path | None = None) -> list:
+def update_jobs(lang: str, new: tuple[str, ...] = (), solutions_dir: Path | None = None,
+                ) -> list[CatalogJob]:
     """``[(make template, catalog path)]`` for ``translate update``: the declared modules and
     the ``new`` ones (names of ``new`` that are not helper modules are left to the caller)."""
     known = set(helper_modules(solutions_dir))
     chosen = set(translated_modules(lang)) | {n for n in new if n in known}
-    return [(lambda m=m: extract(m, solutions_dir), catalog_path(lang, m))
+    return [(partial(extract, m, solutions_dir), catalog_path(lang, m))
             for m in sorted(chosen) if m in known]
 
 
@@ -214,7 +224,11 @@ def _raw_value(original: str, text: str, indent: str) -> str:
     return body
 
 
-def translate_source(source: str, module: str, lookup) -> str:
+#: ``lookup(context, English)``: the docstring's translation, or ``None`` (keep the English)
+Lookup = Callable[[str, str], str | None]
+
+
+def translate_source(source: str, module: str, lookup: Lookup) -> str:
     """``source`` with each docstring replaced by ``lookup(context, English)`` (``None``, or
     the English itself: left as it is). Everything but the docstring literals stays byte for
     byte; the result is checked to parse to the same code with the new docstrings."""
@@ -259,13 +273,13 @@ def _code(source: str) -> str:
     return ast.dump(tree)
 
 
-def lookup(lang: str, directory: Path | None = None):
+def lookup(lang: str, directory: Path | None = None) -> Lookup:
     """``lookup(context, English)`` for :func:`translate_source` from ``lang``'s catalogs: the
     current translation, else ``None`` (fuzzy and empty entries are not used)."""
     if lang == DEFAULT:
         return lambda context, text: None
 
-    def find(context: str, text: str):
+    def find(context: str, text: str) -> str | None:
         module = context.split(".", 1)[0]
         path = catalog_path(lang, module, directory)
         if not path.is_file():
@@ -276,7 +290,7 @@ def lookup(lang: str, directory: Path | None = None):
 
 
 def localize_helpers(helpers_dir: Path, lang: str, *, directory: Path | None = None,
-                     solutions_dir: Path | None = None) -> list:
+                     solutions_dir: Path | None = None) -> list[Path]:
     """A release's ``helpers_dir`` (a copy of the generated stubs) with the docstrings of the
     modules declared translated into ``lang``, and every stub's ``NotImplementedError`` message
     in ``lang`` (:func:`autograder.authoring.stubs.localize_messages`). Raises
@@ -311,7 +325,8 @@ class Switched:
 
 
 def switch_helpers(lang: str, helpers_dir: Path | None = None, *,
-                   solutions_dir: Path | None = None, directory: Path | None = None) -> list:
+                   solutions_dir: Path | None = None, directory: Path | None = None,
+                   ) -> list[Switched]:
     """A clone's ``helpers/`` in ``lang`` (``en``: back to the English stubs): each file that
     is still an untouched generated stub (the English one, or one this wrote in any language:
     its docstrings and its stubs' ``NotImplementedError`` messages in that language) is

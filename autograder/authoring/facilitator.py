@@ -23,9 +23,14 @@ differing cases, and no student names and no code (it is for the session, projec
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..learner import i18n, registry, sprints
+
+if TYPE_CHECKING:
+    from ..instructor.mistake_groups import ExerciseMistakes
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "facilitator"
@@ -34,7 +39,7 @@ BEGIN = "<!-- BEGIN GENERATED: mistakes (python -m autograder facilitator) -->"
 END = "<!-- END GENERATED: mistakes -->"
 
 
-def sprint_ids(repo: Path | None = None) -> list:
+def sprint_ids(repo: Path | None = None) -> list[str]:
     """``sprintN`` of every notebook ``notebooks/sprintN_<slug>.ipynb``, in course order."""
     return sprints.sprint_ids(Path(repo or ROOT) / "notebooks")
 
@@ -51,11 +56,16 @@ BESIDES = ("Besides these, every check names the first wrong case, the wrong sha
 TABLE_WORDS = (TABLE_HEADER, NO_HINT, NO_EXERCISE, BESIDES)
 
 
-def _english(context, text):
+#: ``translate(context, text)``: ``text`` in some language (context: an exercise id, or None)
+Translate = Callable[[str | None, str], str]
+
+
+def _english(context: str | None, text: str) -> str:
     return text
 
 
-def mistakes_section(sprint: str, exercises=None, translate=_english) -> str:
+def mistakes_section(sprint: str, exercises: list[registry.Exercise] | None = None,
+                     translate: Translate = _english) -> str:
     """The generated section for ``sprint``: each exercise with the hints its checks print.
     ``translate(context, text)``: the words in another language (context: the exercise id for
     a title or a hint, ``None`` for :data:`TABLE_WORDS`)."""
@@ -81,7 +91,8 @@ def guide_path(sprint: str, repo: Path | None = None) -> Path:
     return Path(repo or ROOT) / "docs" / "facilitator" / f"{sprint}.md"
 
 
-def updated_text(text: str, sprint: str, exercises=None) -> str:
+def updated_text(text: str, sprint: str,
+                 exercises: list[registry.Exercise] | None = None) -> str:
     """``text`` with its generated section replaced (appended when it has none)."""
     section = mistakes_section(sprint, exercises)
     if BEGIN in text and END in text:
@@ -92,7 +103,7 @@ def updated_text(text: str, sprint: str, exercises=None) -> str:
         section + "\n"
 
 
-def stale_guides(repo: Path | None = None) -> list:
+def stale_guides(repo: Path | None = None) -> list[tuple[str, str]]:
     """``[(sprint, reason)]`` for every sprint notebook whose guide is missing or stale."""
     exercises = registry.live_exercises()
     out = []
@@ -107,7 +118,7 @@ def stale_guides(repo: Path | None = None) -> list:
     return out
 
 
-def write_guides(repo: Path | None = None) -> list:
+def write_guides(repo: Path | None = None) -> list[Path]:
     """Rewrite the generated section of every guide; new guides come from the template."""
     exercises = registry.live_exercises()
     written = []
@@ -134,7 +145,7 @@ def write_guides(repo: Path | None = None) -> list:
 CLASS_HEADING = "## This class's own mistakes (generated from the grading folder)"
 
 
-def class_section(mistakes: list) -> str:
+def class_section(mistakes: list[ExerciseMistakes]) -> str:
     """A sprint's groups of wrong answers as a guide section: for the session, so no student
     names and no code — each group's size, whether it is a known mistake (its hint) or not
     catalogued yet, and the first case where it differs."""
@@ -166,7 +177,8 @@ def class_section(mistakes: list) -> str:
 
 
 def write_class_guides(grading_dir: Path, out_dir: Path | None = None,
-                       submitted_dir: Path | None = None, repo: Path | None = None) -> list:
+                       submitted_dir: Path | None = None, repo: Path | None = None,
+                       ) -> list[Path]:
     """Write ``OUT/sprintN.md`` (default ``GRADING/facilitator/``) for every sprint graded in
     ``grading_dir``: the sprint's guide followed by :func:`class_section` of its groups.
     The guides of ``docs/facilitator/`` are not changed (a class's groups are not course
@@ -176,7 +188,7 @@ def write_class_guides(grading_dir: Path, out_dir: Path | None = None,
     grading_dir = Path(grading_dir)
     out_dir = Path(out_dir) if out_dir else grading_dir / "facilitator"
     mistakes = class_mistakes(grading_dir, submitted_dir)
-    by_sprint: dict = {}
+    by_sprint: dict[str, list[ExerciseMistakes]] = {}
     for em in mistakes:
         by_sprint.setdefault(em.exercise.split(".", 1)[0], []).append(em)
     written = []

@@ -29,11 +29,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ..learner import i18n
 from . import facilitator
 from .sync import Finding
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+    from .translate import CatalogJob
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = "facilitator"                       # translations/<lang>/facilitator/, docs/facilitator/
@@ -53,7 +60,7 @@ def catalog_dir(lang: str, repo: Path | None = None) -> Path:
     return Path(repo or ROOT) / i18n.TRANSLATIONS.name / lang / FOLDER
 
 
-def translated_guides(lang: str, repo: Path | None = None) -> list:
+def translated_guides(lang: str, repo: Path | None = None) -> list[str]:
     """The names (``README``, ``sprint0``...) of the guides declared translated into ``lang``.
     None in a copy of the course without the English guides (a learner's folder may have no
     ``docs/``): there is nothing to check or build there."""
@@ -68,18 +75,18 @@ def built_path(name: str, lang: str, repo: Path | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------- blocks
-def blocks(text: str) -> list:
+def blocks(text: str) -> list[tuple[str, str]]:
     """``[(context, block)]`` of an English guide; the generated part is one block
     ``(GENERATED, GENERATED)``, outside any catalog."""
-    out: list = []
-    path: list = []                 # [(level, heading text)] of the headings above
+    out: list[tuple[str, str]] = []
+    path: list[tuple[int, str]] = []    # (level, heading text) of the headings above
     index = 0
     section = "top"
-    seen: set = set()
-    current: list = []
-    fence = None
+    seen: set[str] = set()
+    current: list[str] = []
+    fence: str | None = None
 
-    def flush():
+    def flush() -> None:
         nonlocal index, current
         if not current:
             return
@@ -130,7 +137,7 @@ def blocks(text: str) -> list:
     return out
 
 
-def extract_guide(guide: Path):
+def extract_guide(guide: Path) -> Catalog:
     """The template of one English guide: one entry per block (see the module)."""
     from babel.messages.catalog import Catalog
 
@@ -142,7 +149,7 @@ def extract_guide(guide: Path):
     return template
 
 
-def extract_table():
+def extract_table() -> Catalog:
     """The template of the generated part's fixed words (:data:`facilitator.TABLE_WORDS`)."""
     from babel.messages.catalog import Catalog
 
@@ -160,7 +167,7 @@ class OutOfDate(Finding):
     message: str = "out of date (python -m autograder translate build)"
 
 
-def catalog_problems(name: str, lang: str, repo: Path | None = None) -> list:
+def catalog_problems(name: str, lang: str, repo: Path | None = None) -> list[i18n.Problem]:
     """What keeps the catalog of guide ``name`` from translating every block as it is now."""
     guide = guides_dir(repo) / f"{name}.md"
     po = catalog_dir(lang, repo) / f"{name}.po"
@@ -168,7 +175,7 @@ def catalog_problems(name: str, lang: str, repo: Path | None = None) -> list:
                          f"docs/{FOLDER}/{guide.name}", by_context=True)
 
 
-def table_problems(lang: str, repo: Path | None = None) -> list:
+def table_problems(lang: str, repo: Path | None = None) -> list[i18n.Problem]:
     po = catalog_dir(lang, repo) / f"{TABLE}.po"
     if not translated_guides(lang, repo):
         return []
@@ -179,11 +186,11 @@ def table_problems(lang: str, repo: Path | None = None) -> list:
                          f"{i18n.TRANSLATIONS.name}/{lang}/{FOLDER}/{po.name}")
 
 
-def problems(lang: str, repo: Path | None = None) -> list:
+def problems(lang: str, repo: Path | None = None) -> list[i18n.Problem | OutOfDate]:
     """Every stale or missing entry of ``lang``'s guide catalogs, and every built guide that
     is missing or out of date (a guide whose catalog has problems is not compared)."""
     table = table_problems(lang, repo)
-    found = list(table)
+    found: list[i18n.Problem | OutOfDate] = list(table)
     for name in translated_guides(lang, repo):
         mine = catalog_problems(name, lang, repo)
         found += mine
@@ -200,7 +207,7 @@ def _relink(text: str, lang: str, repo: Path | None = None) -> str:
     """Relative links of an English guide, rewritten for ``docs/facilitator/<lang>/``."""
     have = set(translated_guides(lang, repo))
 
-    def fix(m):
+    def fix(m: re.Match[str]) -> str:
         target = m.group(2)
         if re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", target):
             return m.group(0)
@@ -240,21 +247,22 @@ def build_guide(name: str, lang: str, repo: Path | None = None) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _translator(lang: str, table):
+def _translator(lang: str, table: Catalog) -> facilitator.Translate:
     """``translate(context, text)`` for the generated part: the fixed words from ``table``,
     titles and hints (context: the exercise id) from the message catalog."""
     messages = i18n.translations(lang)
 
-    def translate(context, text):
+    def translate(context: str | None, text: str) -> str:
         if context is None:
             m = table.get(text)
-            return m.string if m is not None and m.string and not m.fuzzy else text
+            # a str: the table's entries are singular (:func:`extract_table`), never plural forms
+            return cast(str, m.string) if m is not None and m.string and not m.fuzzy else text
         return messages.pgettext(context, text)
 
     return translate
 
 
-def build_guides(lang: str, repo: Path | None = None, *, quiet: bool = False) -> list:
+def build_guides(lang: str, repo: Path | None = None, *, quiet: bool = False) -> list[Path]:
     """Write every translated guide that can be built; returns the files written (changed).
     ``quiet``: skip a guide with a stale catalog (``translate check`` names it) instead of
     raising."""
@@ -274,7 +282,7 @@ def build_guides(lang: str, repo: Path | None = None, *, quiet: bool = False) ->
     return written
 
 
-def update(lang: str, *, new: tuple = (), repo: Path | None = None) -> list:
+def update(lang: str, *, new: tuple[str, ...] = (), repo: Path | None = None) -> list[Path]:
     """Merge the English guides as they are now into ``lang``'s guide catalogs (see
     :func:`autograder.authoring.translate.update`); ``new``: guide names to start translating.
     Returns the files written."""
@@ -283,12 +291,12 @@ def update(lang: str, *, new: tuple = (), repo: Path | None = None) -> list:
     from . import translate  # (translate imports this module: imported when used)
 
     names = sorted(set(translated_guides(lang, repo)) | set(new))
-    jobs = []
+    jobs: list[CatalogJob] = []
     for name in names:
         guide = guides_dir(repo) / f"{name}.md"
         if not guide.is_file():
             raise FileNotFoundError(f"no guide {guide}")
-        jobs.append((lambda g=guide: extract_guide(g), catalog_dir(lang, repo) / f"{name}.po"))
+        jobs.append((partial(extract_guide, guide), catalog_dir(lang, repo) / f"{name}.po"))
     if names:
         jobs.append((extract_table, catalog_dir(lang, repo) / f"{TABLE}.po"))
     written = []

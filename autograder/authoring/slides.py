@@ -44,11 +44,13 @@ import copy
 import importlib.util
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
 from ..learner import sprints
 
@@ -60,22 +62,22 @@ REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
 ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
 
 
-def sprint_notebooks(folder: Path | None = None) -> list:
+def sprint_notebooks(folder: Path | None = None) -> list[Path]:
     """``notebooks/sprintN_<slug>.ipynb`` in course order."""
     return sprints.sprint_notebooks(folder or NOTEBOOKS)
 
 
-def _is_check_cell(cell) -> bool:
+def _is_check_cell(cell: NotebookNode) -> bool:
     nbg = cell.get("metadata", {}).get("nbgrader", {})
     return cell.cell_type == "code" and bool(nbg.get("grade")) and not nbg.get("solution")
 
 
-def _is_answer_cell(cell) -> bool:
+def _is_answer_cell(cell: NotebookNode) -> bool:
     nbg = cell.get("metadata", {}).get("nbgrader", {})
     return bool(nbg.get("solution")) or cell.source.strip() == ANSWER_PLACEHOLDER
 
 
-def slide_type_for(cell, *, is_setup: bool = False) -> str:
+def slide_type_for(cell: NotebookNode, *, is_setup: bool = False) -> str:
     """The slide type the rule gives ``cell`` (see the module docstring)."""
     if cell.cell_type == "code" and (is_setup or _is_check_cell(cell)):
         return "skip"
@@ -90,7 +92,7 @@ def slide_type_for(cell, *, is_setup: bool = False) -> str:
     return "-"
 
 
-def tag_notebook(nb, *, reset: bool = False) -> int:
+def tag_notebook(nb: NotebookNode, *, reset: bool = False) -> int:
     """Set ``metadata.slideshow.slide_type`` on every cell of ``nb``; returns how many changed.
 
     A slide type already present (the author's) is kept unless ``reset``.
@@ -111,12 +113,13 @@ def tag_notebook(nb, *, reset: bool = False) -> int:
     return changed
 
 
-def write_notebook(nb, path: Path) -> None:
+def write_notebook(nb: NotebookNode, path: Path | str) -> None:
     """Write as the repository keeps notebooks (nbformat's layout, a final newline)."""
     Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
-def tag_all(paths=None, *, reset: bool = False) -> dict:
+def tag_all(paths: Iterable[Path | str] | None = None, *, reset: bool = False,
+            ) -> dict[Path, int]:
     """Tag the given notebooks (default: every sprint notebook); ``{path: cells changed}``."""
     out = {}
     for path in paths or sprint_notebooks():
@@ -128,7 +131,7 @@ def tag_all(paths=None, *, reset: bool = False) -> dict:
     return out
 
 
-def untagged_cells(nb) -> list:
+def untagged_cells(nb: NotebookNode) -> list[int]:
     """Indices of the cells without a valid slide type."""
     return [i for i, c in enumerate(nb.cells)
             if c.metadata.get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
@@ -167,9 +170,10 @@ def join_inline_math(source: str) -> str:
     slides show what JupyterLab shows. Code (fenced blocks, backticks) and ``$$`` display math
     are left alone; a formula never spans a blank line.
     """
-    out, block = [], []
+    out: list[str] = []
+    block: list[str] = []
 
-    def flush():
+    def flush() -> None:
         text = "\n".join(block)
         parts = re.split(r"(`+[^`]*`+|\$\$.*?\$\$)", text, flags=re.S)
         for i in range(0, len(parts), 2):  # the text between code spans and display math
@@ -198,7 +202,7 @@ def join_inline_math(source: str) -> str:
     return "\n".join(out)
 
 
-def slide_deck(nb):
+def slide_deck(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` as the slides show it: skipped cells dropped, no outputs of
     check cells, regions stripped; untagged cells get the rule's slide type."""
     nb = copy.deepcopy(nb)
@@ -225,7 +229,7 @@ class AssetSource:
     module: str         # the package's import name (found, never imported)
     distribution: str   # its name on PyPI, for the error message
     inside: str         # the folder of the files inside the package
-    keep: tuple         # the files and folders to copy, relative to ``inside``
+    keep: tuple[str, ...]   # the files and folders to copy, relative to ``inside``
 
 
 ASSET_SOURCES = (
@@ -341,7 +345,7 @@ MathJax.Hub.Config({
 """
 
 
-def render(nb) -> str:
+def render(nb: NotebookNode) -> str:
     """The reveal.js HTML of ``nb`` (as :func:`slide_deck` makes it), loading reveal.js and
     MathJax from ``assets/`` beside it (:func:`copy_assets`) and nothing from the network."""
     from jinja2 import DictLoader
@@ -362,7 +366,7 @@ def render(nb) -> str:
                   html, count=1, flags=re.S)
 
 
-def deck_title(nb) -> str:
+def deck_title(nb: NotebookNode) -> str:
     """The notebook's first heading (``# Sprint 1: ...``), without its markup."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -404,7 +408,7 @@ def set_up_rise() -> Path:
     return path
 
 
-def in_language(path: Path, lang: str | None):
+def in_language(path: Path, lang: str | None) -> NotebookNode:
     """The notebook at ``path`` in ``lang``: a course notebook with a catalog
     (``translations/<lang>/<stem>.po``) gets its markdown cells from it, as ``translate build``
     makes the Japanese notebook (a notebook of another folder, e.g. one the facilitator ran,
@@ -422,8 +426,8 @@ def in_language(path: Path, lang: str | None):
     return i18n.build_notebook(english, lang, po, target=Path(path))
 
 
-def render_all(out_dir: Path, paths=None, *, progress: bool = True,
-               lang: str | None = None) -> list:
+def render_all(out_dir: Path, paths: Iterable[Path | str] | None = None, *,
+               progress: bool = True, lang: str | None = None) -> list[Path]:
     """Render every sprint notebook to ``out_dir/<notebook>.slides.html``, with reveal.js and
     MathJax copied to ``out_dir/assets`` (:func:`copy_assets`); returns the HTML files.
     ``lang``: the language of the slides' text (:func:`in_language`; default English).

@@ -66,7 +66,7 @@ class MarkerError(CourseError, ValueError):
     pass
 
 
-def _enclosing(lines: list, index: int, indent: int) -> str:
+def _enclosing(lines: list[str], index: int, indent: int) -> str:
     names = []
     for line in reversed(lines[:index]):
         m = _DEF.match(line)
@@ -101,7 +101,7 @@ def strip_solutions(source: str, filename: str = "<source>") -> str:
     return "".join(out)
 
 
-def expected_helpers(solutions_dir: Path = ROOT / "solutions") -> dict:
+def expected_helpers(solutions_dir: Path = ROOT / "solutions") -> dict[str, str]:
     """``{file name: text}`` of the ``helpers/`` package generated from ``solutions_dir``."""
     files = {"__init__.py": INIT}
     for src in sorted(Path(solutions_dir).glob("*.py")):
@@ -116,7 +116,7 @@ def expected_helpers(solutions_dir: Path = ROOT / "solutions") -> dict:
 
 
 def differences(helpers_dir: Path = ROOT / "helpers",
-                solutions_dir: Path = ROOT / "solutions") -> list:
+                solutions_dir: Path = ROOT / "solutions") -> list[str]:
     """File names in ``helpers_dir`` that differ from the generated package (or are extra)."""
     want = expected_helpers(solutions_dir)
     have = {p.name for p in Path(helpers_dir).glob("*.py")}
@@ -127,7 +127,7 @@ def differences(helpers_dir: Path = ROOT / "helpers",
 
 
 def write_helpers(helpers_dir: Path = ROOT / "helpers",
-                  solutions_dir: Path = ROOT / "solutions") -> list:
+                  solutions_dir: Path = ROOT / "solutions") -> list[str]:
     """Write the generated package; removes generated modules that no longer exist."""
     helpers_dir = Path(helpers_dir)
     helpers_dir.mkdir(exist_ok=True)

@@ -42,8 +42,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
 from ..learner import registry
 from ..learner.sprints import sprint_key
@@ -83,14 +85,15 @@ class Report:
         return not self.changes and not self.problems
 
 
-def check_cell_metadata(exercise: registry.Exercise, points=None) -> dict:
+def check_cell_metadata(exercise: registry.Exercise, points: float | None = None,
+                        ) -> dict[str, Any]:
     """The nbgrader metadata of ``exercise``'s check cell (a locked, autograded cell)."""
     return {"grade": True, "grade_id": exercise.grade_id, "locked": True,
             "points": exercise.points if points is None else points,
             "schema_version": 3, "solution": False, "task": False}
 
 
-def _new_check_cell(exercise: registry.Exercise):
+def _new_check_cell(exercise: registry.Exercise) -> NotebookNode:
     points = int(exercise.points) if float(exercise.points).is_integer() else exercise.points
     cell = nbformat.v4.new_code_cell(f'check("{exercise.id}")')
     cell.id = exercise.grade_id
@@ -98,14 +101,14 @@ def _new_check_cell(exercise: registry.Exercise):
     return cell
 
 
-def _check_id(cell) -> str | None:
+def _check_id(cell: NotebookNode) -> str | None:
     if cell.cell_type != "code":
         return None
     m = CHECK_SOURCE.fullmatch(cell.source.strip())
     return m.group(1) if m else None
 
 
-def _headings(nb) -> dict[int, tuple[int, str]]:
+def _headings(nb: NotebookNode) -> dict[int, tuple[int, str]]:
     """``{k: (cell index, heading text)}`` of the 【問題k】 headings (the first of each k)."""
     out: dict[int, tuple[int, str]] = {}
     for i, cell in enumerate(nb.cells):
@@ -116,10 +119,12 @@ def _headings(nb) -> dict[int, tuple[int, str]]:
     return out
 
 
-def sync_check_cells(nb, sprint: str, exercises: list) -> tuple[list, list]:
+def sync_check_cells(nb: NotebookNode, sprint: str, exercises: list[registry.Exercise],
+                     ) -> tuple[list[str], list[str]]:
     """Bring ``nb``'s check cells in line with ``exercises`` (this sprint's, in declaration
     order), in place; returns ``(changes, problems)`` as messages."""
-    changes, problems = [], []
+    changes: list[str] = []
+    problems: list[str] = []
     declared = {e.id: e for e in exercises}
     for cell in nb.cells:
         ex_id = _check_id(cell)
@@ -174,7 +179,7 @@ def sync_check_cells(nb, sprint: str, exercises: list) -> tuple[list, list]:
 SAMPLE_BLOCK = re.compile(r"```text\n(.*?)\n```", re.S)
 
 
-def _demo(nb) -> tuple[str, list] | None:
+def _demo(nb: NotebookNode) -> tuple[str, list[str]] | None:
     """``(DEMO_HELPER source, selectors)`` of the notebook's checker demonstration, if any."""
     for cell in nb.cells:
         if cell.cell_type != "code" or "DEMO_HELPER = " not in cell.source:
@@ -194,7 +199,7 @@ def _demo(nb) -> tuple[str, list] | None:
     return None
 
 
-def sync_sample_output(nb, root: Path) -> list:
+def sync_sample_output(nb: NotebookNode, root: Path) -> list[str]:
     """Rewrite the notebook's sample check output from the checker; returns the changes."""
     demo = _demo(nb)
     if demo is None:
@@ -234,7 +239,7 @@ def sync(root: Path | None = None, *, check: bool = False) -> Report:
         stubs.write_helpers(helpers_dir, solutions_dir)
 
     exercises = registry.live_exercises()
-    by_sprint: dict[str, list] = {}
+    by_sprint: dict[str, list[registry.Exercise]] = {}
     for e in exercises:
         by_sprint.setdefault(e.sprint, []).append(e)
     notebooks = slides.sprint_notebooks(root / "notebooks")

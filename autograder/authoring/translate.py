@@ -7,7 +7,10 @@ reads the catalogs; what it finds and builds is used here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..learner.i18n import (
     DEFAULT,
@@ -30,8 +33,16 @@ from ..learner.i18n import (
 )
 from . import docstrings, guide_translation
 
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
-def _write_po(catalog, path: Path) -> None:
+    from ..learner.i18n import Problem
+
+#: one catalog for ``translate update`` to write: (make its English template, its path)
+CatalogJob = tuple[Callable[[], "Catalog"], Path]
+
+
+def _write_po(catalog: Catalog, path: Path) -> None:
     from babel.messages.pofile import write_po
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +57,7 @@ HEADER = """\
 # English is kept as `#| msgid`) and each empty msgstr, and remove the fuzzy flag."""
 
 
-def update(lang: str, *, new: tuple = ()) -> list:
+def update(lang: str, *, new: tuple[str, ...] = ()) -> list[Path]:
     """Merge the English as it is now into ``lang``'s catalogs (Babel's ``update``: a changed
     text becomes fuzzy, with the English it translated kept as ``#| msgid``; a new one empty;
     a removed one obsolete ``#~``). ``new``: notebook stems to start translating (an empty
@@ -55,20 +66,20 @@ def update(lang: str, *, new: tuple = ()) -> list:
     from babel.messages.catalog import Catalog
 
     written = []
-    jobs = []
+    jobs: list[CatalogJob] = []
     new_hints = {n for n in new if n in hint_sprints()}       # `--new sprint3`: its hints
     new = tuple(n for n in new if n not in new_hints)
 
     jobs += docstrings.update_jobs(lang, new)            # the helpers' docstrings
     new = tuple(n for n in new if n not in {p.stem for _, p in jobs})
     for sprint in sorted(set(translated_hints(lang)) | new_hints):
-        jobs.append((lambda s=sprint: extract_hints(HINTS / f"{s}.toml"),
+        jobs.append((partial(extract_hints, HINTS / f"{sprint}.toml"),
                      hint_catalog_path(lang, sprint)))
     for stem in sorted(set(translated_notebooks(lang)) | set(new)):
         nb = ROOT / "notebooks" / f"{stem}.ipynb"
         if not nb.is_file():
             raise FileNotFoundError(f"no notebook {nb}")
-        jobs.append((lambda nb=nb: extract_notebook(nb), TRANSLATIONS / lang / f"{stem}.po"))
+        jobs.append((partial(extract_notebook, nb), TRANSLATIONS / lang / f"{stem}.po"))
     # last: the titles and hints of the sprints whose notebook has a catalog now
     jobs.append((extract_messages, catalog_path(lang)))
     for make_template, path in jobs:
@@ -81,7 +92,7 @@ def update(lang: str, *, new: tuple = ()) -> list:
     return written
 
 
-def merge(template, catalog):
+def merge(template: Catalog, catalog: Catalog) -> Catalog:
     """``catalog`` brought up to ``template`` (the English now), with Babel's ``update``."""
     created = catalog.creation_date if len(catalog) else template.creation_date
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
@@ -93,7 +104,7 @@ def merge(template, catalog):
     return catalog
 
 
-def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = None,
+def run(action: str, lang: str = "ja", *, new: tuple[str, ...] = (), out: str | None = None,
         force: bool = False) -> int:
     """``python -m autograder translate {check,update,build}`` (authors); ``translate
     docstrings --lang LANG``: a clone's untouched ``helpers/`` stubs in LANG (learners)."""
@@ -108,7 +119,7 @@ def run(action: str, lang: str = "ja", *, new: tuple = (), out: str | None = Non
         for path in update(lang, new=tuple(new)) + guide_translation.update(lang, new=guides):
             print(f"updated {path.relative_to(ROOT)}")
         return 0
-    found = message_problems(lang)
+    found: list[Problem | guide_translation.OutOfDate] = message_problems(lang)
     for sprint in translated_hints(lang):
         found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):

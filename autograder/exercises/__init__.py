@@ -22,15 +22,19 @@ import re
 import sys
 import textwrap
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import Any, TypeVar
 
-from ..learner.registry import Mistake
+from ..learner.registry import Case, Exercise, Mistake, Step
+
+_T = TypeVar("_T")
 
 _NUMBERED = re.compile(r"^Problem (\d+)\b")
 
 
-def numbered(exercises: list) -> list:
+def numbered(exercises: list[Exercise]) -> list[Exercise]:
     """``exercises`` with ``"Problem k: "`` put before the k-th one's title (k from 1).
 
     A title that already spells a number must spell its own place: reordering the list
@@ -48,10 +52,18 @@ def numbered(exercises: list) -> list:
     return out
 
 
+def steps_of(c: Case) -> tuple[Step, ...]:
+    """The steps of a class's case (:func:`class_case` always gives a tuple), for a
+    ``batch_size=`` that reads the batch from a step's argument:
+    ``batch_size=lambda c: len(steps_of(c)[0].args[0])``."""
+    assert c.steps is not None, f"the case {c.label!r} is a function's, not a class's"
+    return c.steps
+
+
 _HINT = "known_mistake_hint"     # the attribute :func:`hint` sets
 
 
-def hint(text: str):
+def hint(text: str) -> Callable[[_T], _T]:
     """Decorate a known mistake (a function, a class, or any object that takes attributes)
     with the hint a learner whose code answers like it gets; it returns the object itself,
     so that a mistake class can still be subclassed and a test can still use it.
@@ -63,13 +75,13 @@ def hint(text: str):
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"a hint is a non-empty string, not {text!r}")
 
-    def attach(mistake):
+    def attach(mistake: _T) -> _T:
         setattr(mistake, _HINT, text)
         return mistake
     return attach
 
 
-def known(*mistakes) -> list[Mistake]:
+def known(*mistakes: Callable[..., Any]) -> list[Mistake]:
     """The :class:`Mistake` records of an exercise, each with the hint :func:`hint` gave its
     implementation. A mistake without a hint of its own (a class does not count its base's)
     stops the import here, naming it."""
@@ -84,7 +96,8 @@ def known(*mistakes) -> list[Mistake]:
     return out
 
 
-def switched(variant, *, hint: str, **switches):
+def switched(variant: Callable[..., Any], *, hint: str, **switches: Any,
+             ) -> partial[Any]:
     """A known mistake written as one slip of a function that can make several: ``variant``
     with the keyword ``switches`` that turn its slip on, carrying ``hint`` as :func:`hint`
     gives it. Where the slips are of one formula (a count without its biases, or over one
@@ -99,10 +112,11 @@ def switched(variant, *, hint: str, **switches):
 
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.M)
-_REWRITES: Counter = Counter()
+_REWRITES: Counter[str] = Counter()   # reference name -> mistakes made from it
 
 
-def rewritten(reference, *changes: tuple[str, str], hint: str | None = None):
+def rewritten(reference: Callable[..., Any], *changes: tuple[str, str],
+              hint: str | None = None) -> Any:   # a function or a class, made by exec
     """A known mistake written as its difference from the reference: ``reference`` (a
     reference function, or a method of a reference class) with each ``(old, new)`` change
     made to its own source. A function gives a function; a method gives a subclass of its

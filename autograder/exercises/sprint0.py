@@ -9,7 +9,7 @@ exactly when a learner needs the hint. On the other shapes the generic shape mes
 import numpy as np
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case
+from ..learner.registry import Case, Exercise, case
 from . import hint, known, numbered
 
 EXACT = Tolerance(rtol=0, atol=0)
@@ -21,29 +21,29 @@ def _size(rng, low=1, high=7):
 
 
 # --------------------------------------------------------------------------- generators
-def _gen_vector(rng):
+def _gen_vector(rng: np.random.Generator) -> Case:
     v = np.round(rng.normal(size=_size(rng, 1, 10)) * 5, 2)
     return case(v, label=f"random v {v.shape}")
 
 
-def _gen_bias(rng):
+def _gen_bias(rng: np.random.Generator) -> Case:
     n, d = _size(rng), _size(rng)
     return case(rng.normal(size=(n, d)), rng.normal(size=d) * 3,
                 label=f"random X ({n}, {d}), b ({d},)")
 
 
-def _gen_affine(rng):
+def _gen_affine(rng: np.random.Generator) -> Case:
     n, d, m = _size(rng), _size(rng), _size(rng)
     return case(rng.normal(size=(n, d)), rng.normal(size=(d, m)), rng.normal(size=m),
                 label=f"random X ({n}, {d}), W ({d}, {m}), b ({m},)")
 
 
-def _gen_rows(rng):
+def _gen_rows(rng: np.random.Generator) -> Case:
     X = rng.normal(loc=rng.normal() * 5, scale=3, size=(_size(rng), _size(rng, 1, 8)))
     return case(X, label=f"random X {X.shape}")
 
 
-def _gen_positive_rows(rng):
+def _gen_positive_rows(rng: np.random.Generator) -> Case:
     shape = (_size(rng), _size(rng, 1, 8))
     if rng.random() < 0.3:  # ints: the answer is still floats
         return case(rng.integers(1, 10, size=shape), label=f"random integer X {shape}")

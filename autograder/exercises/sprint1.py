@@ -12,7 +12,7 @@ import numpy as np
 from solutions.perceptron import AND, NAND, OR, Perceptron, step_function
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
+from ..learner.registry import Case, Exercise, case, class_case
 from . import hint, known, numbered, rewritten
 
 TRUTH_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
@@ -26,14 +26,14 @@ SEPARABLE_TABLES = [t for t in (np.array([(k >> i) & 1 for i in range(4)]) for k
 
 
 # --------------------------------------------------------------------------- generators
-def _random_binary_pairs(rng):
+def _random_binary_pairs(rng: np.random.Generator) -> Case:
     """A batch of 0/1 input pairs (order and size random), or a single pair."""
     if rng.random() < 0.3:
         return case(rng.integers(0, 2, size=2))
     return case(rng.integers(0, 2, size=(int(rng.integers(1, 9)), 2)))
 
 
-def _random_perceptron_output(rng):
+def _random_perceptron_output(rng: np.random.Generator) -> Case:
     """Random weights, bias and inputs (one sample or a batch), no sum within 1e-6 of 0."""
     d = int(rng.integers(1, 6))
     single = rng.random() < 0.3
@@ -58,7 +58,7 @@ def _separable_points(rng, n, d, margin=0.05):
     return X, (X @ w_true + b_true > 0).astype(int)
 
 
-def _random_perceptron_case(rng):
+def _random_perceptron_case(rng: np.random.Generator) -> Case:
     """Learn a random separable gate on 0/1 inputs, or random separable points."""
     if rng.random() < 0.4:
         table = SEPARABLE_TABLES[int(rng.integers(len(SEPARABLE_TABLES)))]

@@ -6,7 +6,7 @@ wrong transpose that happens to give the right shape gives the wrong numbers.
 import numpy as np
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case
+from ..learner.registry import Case, Exercise, case
 from . import hint, known, numbered
 
 EXACT = Tolerance(rtol=0, atol=0)
@@ -18,20 +18,20 @@ def _distinct(rng, low, high, n):
     return [int(v) for v in rng.choice(np.arange(low, high), size=n, replace=False)]
 
 
-def _random_affine_case(rng):
+def _random_affine_case(rng: np.random.Generator) -> Case:
     D, M = _distinct(rng, 1, 8, 2)
     dtype = np.float32 if rng.random() < 0.3 else np.float64
     W = rng.normal(size=(D, M)).round(2).astype(dtype)
     return case(W, rng.normal(size=M).round(2).astype(dtype), label=f"W ({D}, {M})")
 
 
-def _random_hwio_case(rng):
+def _random_hwio_case(rng: np.random.Generator) -> Case:
     FH, FW, C, F = _distinct(rng, 1, 7, 4)
     return case(rng.normal(size=(FH, FW, C, F)).round(2),
                 label=f"kernel (FH, FW, C, F) = ({FH}, {FW}, {C}, {F})")
 
 
-def _random_flip_case(rng):
+def _random_flip_case(rng: np.random.Generator) -> Case:
     F, C, FH, FW = _distinct(rng, 1, 6, 4)
     return case(rng.normal(size=(F, C, FH, FW)).round(2), label=f"W ({F}, {C}, {FH}, {FW})")
 

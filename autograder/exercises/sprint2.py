@@ -5,7 +5,7 @@ from solutions.activations import sigmoid, softmax
 from solutions.forward import forward_general, init_network
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case
+from ..learner.registry import Case, Exercise, case
 from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, dtype="float")
@@ -17,19 +17,19 @@ def _random_shape(rng, max_dims=3, max_size=6):
     return tuple(int(n) for n in rng.integers(1, max_size + 1, size=n_dims))
 
 
-def _random_values(rng):
+def _random_values(rng: np.random.Generator) -> Case:
     """Random values of a random shape (1 to 3 axes), on a random scale."""
     return case(rng.normal(size=_random_shape(rng)) * float(rng.choice([1.0, 3.0, 10.0])))
 
 
-def _random_values_with_zeros(rng):
+def _random_values_with_zeros(rng: np.random.Generator) -> Case:
     """As ``_random_values``, some entries exactly 0 (where ReLU has its corner)."""
     x = rng.normal(size=_random_shape(rng)) * 3
     x[rng.random(x.shape) < 0.3] = 0.0
     return case(x)
 
 
-def _random_scores(rng):
+def _random_scores(rng: np.random.Generator) -> Case:
     """Scores for softmax: one sample (D,) or a batch (N, D), rows on different scales."""
     d = int(rng.integers(1, 8))
     if rng.random() < 0.3:
@@ -54,19 +54,19 @@ def _random_input(rng, d):
     return rng.normal(size=(int(rng.integers(1, 9)), d)) * 2
 
 
-def _random_three_layer_case(rng):
+def _random_three_layer_case(rng: np.random.Generator) -> Case:
     sizes = [int(n) for n in rng.integers(1, 7, size=4)]
     return case(_random_network(rng, sizes), _random_input(rng, sizes[0]))
 
 
-def _random_general_case(rng):
+def _random_general_case(rng: np.random.Generator) -> Case:
     sizes = [int(n) for n in rng.integers(1, 7, size=int(rng.integers(2, 6)))]
     return case(_random_network(rng, sizes), _random_input(rng, sizes[0]),
                 output=str(rng.choice(["identity", "softmax"])),
                 hidden=str(rng.choice(["sigmoid", "relu", "tanh"])))
 
 
-def _random_classifier_case(rng):
+def _random_classifier_case(rng: np.random.Generator) -> Case:
     sizes = [int(n) for n in rng.integers(2, 7, size=int(rng.integers(2, 5)))]
     network = _random_network(rng, sizes)
     x = rng.normal(size=(int(rng.integers(2, 9)), sizes[0])) * 2

@@ -14,7 +14,7 @@ from solutions.losses import DELTA
 from solutions.numerical_net import TwoLayerNet
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, Fn, case, class_case
+from ..learner.registry import Case, Exercise, Fn, case, class_case
 from . import hint, known, numbered, rewritten
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-8, dtype="float")
@@ -87,15 +87,15 @@ def _random_loss_case(rng, regression=True):
     return case(y, labels)
 
 
-def _random_sse_case(rng):
+def _random_sse_case(rng: np.random.Generator) -> Case:
     return _random_loss_case(rng, regression=True)
 
 
-def _random_ce_case(rng):
+def _random_ce_case(rng: np.random.Generator) -> Case:
     return _random_loss_case(rng, regression=False)
 
 
-def _random_batch_case(rng):
+def _random_batch_case(rng: np.random.Generator) -> Case:
     n = int(rng.integers(1, 31))
     feature_shape = tuple(int(d) for d in rng.integers(1, 5, size=int(rng.integers(1, 4))))
     X = rng.normal(size=(n, *feature_shape))
@@ -112,7 +112,7 @@ def _random_scalar_function(rng):
     return Fn(str(kind))
 
 
-def _random_diff_case(rng):
+def _random_diff_case(rng: np.random.Generator) -> Case:
     f = _random_scalar_function(rng)
     x = round(float(rng.uniform(-4, 4)), 3)
     if rng.random() < 0.3:
@@ -134,13 +134,13 @@ def _random_vector_function(rng, shape):
     return Fn(str(kind))
 
 
-def _random_gradient_case(rng):
+def _random_gradient_case(rng: np.random.Generator) -> Case:
     shape = tuple(int(d) for d in rng.integers(1, 5, size=int(rng.integers(1, 4))))
     x = rng.normal(size=shape) * 2
     return case(_random_vector_function(rng, shape), x)
 
 
-def _random_descent_case(rng):
+def _random_descent_case(rng: np.random.Generator) -> Case:
     d = int(rng.integers(1, 5))
     init = rng.normal(size=d) * 3
     step_num = int(rng.integers(0, 31))

@@ -9,8 +9,8 @@ import numpy as np
 from solutions.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-10, same_dtype=True)   # "float32 in, float32 out"
 
@@ -25,7 +25,7 @@ def _steps(*steps):
     return [(name, tuple(args)) for name, *args in steps]
 
 
-def _random_binary_node_case(rng):
+def _random_binary_node_case(rng: np.random.Generator) -> Case:
     """Two inputs and an upstream gradient: plain numbers or arrays of one random shape."""
     if rng.random() < 0.25:
         x, y, dout = (float(v) for v in rng.normal(size=3) * 10)
@@ -44,7 +44,7 @@ def _with_zeros(rng, shape, scale=3.0, share=0.3):
     return x
 
 
-def _random_relu_case(rng):
+def _random_relu_case(rng: np.random.Generator) -> Case:
     shape = _random_shape(rng, max_dims=4)
     x = _with_zeros(rng, shape)
     x.flat[0] = -abs(x.flat[0]) - 0.5          # at least one negative input
@@ -53,7 +53,7 @@ def _random_relu_case(rng):
                       label=f"x and dout of shape {shape}, some x exactly 0")
 
 
-def _random_sigmoid_case(rng):
+def _random_sigmoid_case(rng: np.random.Generator) -> Case:
     shape = _random_shape(rng, max_dims=4)
     x = rng.normal(size=shape) * float(rng.choice([1.0, 3.0, 10.0]))
     dout = rng.normal(size=shape) * 2
@@ -66,7 +66,7 @@ def _affine_case(W, b, x, dout, label):
                       attrs=["dW", "db"], label=label)
 
 
-def _random_affine_case(rng):
+def _random_affine_case(rng: np.random.Generator) -> Case:
     n, d, m = (int(v) for v in rng.integers(1, 7, size=3))
     if rng.random() < 0.35:                    # images (N, C, H, W) or (N, d1, d2)
         inner = _random_shape(rng, max_dims=3, max_size=3)
@@ -80,10 +80,11 @@ def _random_affine_case(rng):
     return _affine_case(W, b, x * 2, dout, f"W: {W.shape}, x: {x.shape}, dout: {dout.shape}")
 
 
-def _random_softmax_loss_case(rng):
+def _random_softmax_loss_case(rng: np.random.Generator) -> Case:
     n, c = int(rng.integers(1, 9)), int(rng.integers(2, 7))
     x = rng.normal(size=(n, c)) * float(rng.choice([1.0, 2.0, 4.0])) + rng.normal(size=(n, 1)) * 5
     labels = rng.integers(0, c, size=n)
+    t: np.ndarray                              # the labels as indices, or one-hot
     if rng.random() < 0.5:
         t, kind = labels, "labels as indices"
     else:
@@ -92,7 +93,7 @@ def _random_softmax_loss_case(rng):
                       label=f"scores {x.shape}, {kind}")
 
 
-def _random_gradient_pair(rng):
+def _random_gradient_pair(rng: np.random.Generator) -> Case:
     shape = _random_shape(rng, max_dims=3, max_size=6)
     analytic = rng.normal(size=shape) * float(rng.choice([1e-3, 1.0, 100.0]))
     numeric = analytic * (1 + rng.normal(size=shape) * float(rng.choice([1e-9, 1e-6, 1e-3])))
@@ -384,11 +385,12 @@ AFFINE = Exercise(
                      np.random.default_rng(5).normal(size=(1, 2, 3, 1)), np.array([[2.0]]),
                      "one image, one output"),
         # float32 x, W, b and dout (values drawn from the salt): every output stays float32
-        lambda rng: _affine_case(*(rng.normal(size=s).astype(np.float32)
+        # (mypy cannot count the four arrays of the generator: the ignore below)
+        lambda rng: _affine_case(*(rng.normal(size=s).astype(np.float32)  # type: ignore[call-arg]
                                    for s in ((3, 2), (2,), (4, 3), (4, 2))),
                                  "float32 x, W, b and dout"),
     ],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_AffineDwTransposed, _AffineDwDoutXt, _AffineDxNoTranspose,
                    _AffineDbNotSummed, _AffineDbMean, _AffineDxFlat),
 )
@@ -492,7 +494,7 @@ SOFTMAX_WITH_LOSS = Exercise(
                           ("backward", (np.float32(1.0),))],
                    label="float32 scores: the gradient stays float32"),
     ],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_SoftmaxLossIgnoresDout, _SoftmaxLossNotAveraged, _SoftmaxLossSummed,
                    _SoftmaxLossJacobianAgain, _SoftmaxLossNoMax,
                    _SoftmaxLossLogDelta),

@@ -9,6 +9,7 @@ grader runs it on the reference layers (``autograder.instructor.trusted``), the 
 on the learner's own (blocked while they are stubs).
 """
 from dataclasses import replace
+from typing import TypedDict
 
 import numpy as np
 
@@ -21,8 +22,8 @@ from solutions.classifier import (  # noqa: F401 - the names the mistakes use
 )
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of X is kept"
 ACTIVATIONS = ("relu", "sigmoid")
@@ -41,7 +42,7 @@ def _mini_batch_case(X, y, batch_size, seed, label=""):
                       steps=_batch_steps(len(X), batch_size), label=label)
 
 
-def _random_mini_batch_case(rng):
+def _random_mini_batch_case(rng: np.random.Generator) -> Case:
     n = int(rng.integers(1, 26))
     shape = (n, *(int(s) for s in rng.integers(1, 4, size=int(rng.integers(1, 3)))))
     X = rng.normal(size=shape)
@@ -52,7 +53,7 @@ def _random_mini_batch_case(rng):
                             f"X {shape}, batch_size={batch_size}, seed={seed}")
 
 
-def _random_init_case(rng):
+def _random_init_case(rng: np.random.Generator) -> Case:
     sizes = [int(s) for s in rng.integers(1, 7, size=int(rng.integers(2, 5)))]
     weight_init = ["he", "xavier", 0.01, 0.5][int(rng.integers(0, 4))]
     dtype = ["float64", "float32"][int(rng.integers(0, 2))]
@@ -95,13 +96,13 @@ def _describe(sizes, activation, X):
     return f"a {arrow} network ({activation}), a batch of {len(X)}"
 
 
-def _random_forward_case(rng):
+def _random_forward_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, _ = _random_net(rng)
     return _net_case(sizes, activation, params, [("_forward", (X,))],
                      label=_describe(sizes, activation, X))
 
 
-def _random_gradient_case(rng):
+def _random_gradient_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, y = _random_net(rng)
     return _net_case(sizes, activation, params, [("_gradient", (X, y))], attrs=["grads"],
                      label=_describe(sizes, activation, X))
@@ -111,14 +112,14 @@ def _update_steps(X, y):
     return [("_gradient", (X, y)), ("_update", ()), ("_forward", (X,))]
 
 
-def _random_update_case(rng):
+def _random_update_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, y = _random_net(rng)
     lr = float(rng.choice([0.01, 0.1, 0.5, 1.0]))
     return _net_case(sizes, activation, params, _update_steps(X, y), attrs=["params"],
                      init={"lr": lr}, label=f"{_describe(sizes, activation, X)}, lr={lr}")
 
 
-def _random_predict_case(rng):
+def _random_predict_case(rng: np.random.Generator) -> Case:
     sizes, activation, params, X, _ = _random_net(rng)
     return _net_case(sizes, activation, params, [("predict_proba", (X,)), ("predict", (X,))],
                      label=_describe(sizes, activation, X))
@@ -130,8 +131,10 @@ def _fit_case(X, y, X_val, y_val, label="", **init):
                       attrs=["params", "history"], label=label)
 
 
-def _random_fit_case(rng):
+def _random_fit_case(rng: np.random.Generator) -> Case:
     sizes, activation, _, X, y = _random_net(rng, min_n=6, max_n=31)
+    X_val: np.ndarray | None                   # no validation set: None
+    y_val: np.ndarray | None
     if rng.random() < 0.6:
         X_val = rng.normal(size=(int(rng.integers(1, 11)), sizes[0])) * 2
         y_val = rng.integers(0, sizes[-1], size=len(X_val))
@@ -175,7 +178,13 @@ _FIT_YV = np.array([2, 1, 0, 1])
 
 
 # ----------------------------------------------------------------------- shared by the declarations
-_CLASS = dict(module="classifier", name="ScratchNeuralNetClassifier")
+class _ClassFields(TypedDict):
+    """The fields of ``Exercise`` that the classifier's exercises share."""
+    module: str
+    name: str
+
+
+_CLASS: _ClassFields = dict(module="classifier", name="ScratchNeuralNetClassifier")
 
 
 # --------------------------------------------------------------------------- sprint5.get_mini_batch
@@ -376,7 +385,7 @@ GRADIENT = Exercise(
     generate=_random_gradient_case, n_public=2, n_hidden=10,
     edge_cases=[_net_case([3, 2], "sigmoid", {"W1": np.ones((3, 2)), "b1": np.zeros(2)},
                           [("_gradient", (np.ones((1, 3)), np.array([0])))], attrs=["grads"])],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[1].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[1].args[0]),
     mistakes=known(_GradientNotAveraged, _GradientAveragedTwice, _GradientSoftmaxTwice,
                    _GradientTransposedDW),
 )

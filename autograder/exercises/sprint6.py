@@ -16,8 +16,8 @@ from solutions.optimizers import SGD, AdaGrad, Adam, Momentum, RMSProp  # noqa: 
 from solutions.regularization import DropConnect, Dropout, Maxout  # noqa: F401 - mistakes subclass them
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 OPT_TOL = Tolerance(rtol=1e-5, atol=1e-9)
 FLOAT_TOL = Tolerance(rtol=1e-9, atol=1e-12)
@@ -81,7 +81,7 @@ class _Forgets:
     """An optimizer that re-creates its ``STATE`` (velocity, h, m and v) on every call:
     each update sees its own gradient only. Put it before the reference in the bases."""
 
-    STATE: tuple = ()
+    STATE: tuple[str, ...] = ()   # the names of the attributes it re-creates
 
     def update(self, params, grads):
         for name in self.STATE:
@@ -351,7 +351,7 @@ def _reach_argmax_unchecked(path, radius):
     return int(np.argmax(d <= radius))
 
 
-def _random_path(rng):
+def _random_path(rng: np.random.Generator) -> Case:
     """A path that spirals in towards (0, 0) with noise; sometimes it never gets close."""
     steps = int(rng.integers(3, 16))
     rate = float(rng.uniform(0.5, 0.95))
@@ -420,7 +420,7 @@ def _std_sqrt_n(fan_in, method):
     return float(method)
 
 
-def _random_std_case(rng):
+def _random_std_case(rng: np.random.Generator) -> Case:
     fan_in = int(rng.integers(1, 2049))
     method = str(rng.choice(["xavier", "he", "number"]))
     if method == "number":
@@ -492,7 +492,7 @@ def _fa_from_input_each_time(x, weights, activation):
     return out
 
 
-def _random_fa_case(rng):
+def _random_fa_case(rng: np.random.Generator) -> Case:
     n = int(rng.integers(1, 7))
     sizes = [int(v) for v in rng.integers(1, 7, size=int(rng.integers(2, 6)))]
     std = float(rng.choice([0.01, 0.3, 1.0, 3.0]))
@@ -609,7 +609,7 @@ def _dropout_case(ratio, seed, x, dout, label):
                       label=label)
 
 
-def _random_dropout_case(rng):
+def _random_dropout_case(rng: np.random.Generator) -> Case:
     shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(1, 4))))
     ratio = float(rng.choice([0.1, 0.25, 0.5, 0.8]))
     seed = int(rng.integers(0, 1000))
@@ -718,7 +718,7 @@ def _dropconnect_eval_case(W, b, ratio, seed, x, dout, label):
                       label=label + ": a training forward, then inference")
 
 
-def _random_dropconnect_case(rng):
+def _random_dropconnect_case(rng: np.random.Generator) -> Case:
     n, d, m = (int(v) for v in rng.integers(1, 6, size=3))
     ratio = float(rng.choice([0.2, 0.5, 0.7]))
     seed = int(rng.integers(0, 1000))
@@ -748,7 +748,7 @@ DROPCONNECT = Exercise(
                                                [2.0, -1.0, 0.0]]),
                                      "the same layer")],
     generate=_random_dropconnect_case, n_public=2, n_hidden=8, tol=FLOAT_TOL,
-    batch_size=lambda c: len(c.steps[0].args[0]),
+    batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_DropConnectOnInputs, _DropConnectDwUnmasked, _DropConnectNoScale,
                    _DropConnectDxFullW),
 )
@@ -805,7 +805,7 @@ def _maxout_case(pieces, x, dout, label):
                       label=label)
 
 
-def _random_maxout_case(rng):
+def _random_maxout_case(rng: np.random.Generator) -> Case:
     k = int(rng.integers(2, 5))
     n, groups = int(rng.integers(1, 4)), int(rng.integers(1, 4))
     rest = tuple(int(v) for v in rng.integers(1, 4, size=int(rng.choice([0, 2]))))

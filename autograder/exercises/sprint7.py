@@ -13,8 +13,8 @@ import numpy as np
 from solutions.conv1d import Conv1d, MaxPool1D, SimpleConv1d, conv1d_output_size, pad1d  # noqa: F401
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "outputs keep the dtype"
 EXACT_INT = Tolerance(rtol=0, atol=0, dtype="int")
@@ -53,7 +53,7 @@ def _output_size_ceil(n_in, filter_size, pad=0, stride=1):
     return int(np.ceil((n_in + 2 * pad - filter_size) / stride) + 1)
 
 
-def _random_output_size_case(rng):
+def _random_output_size_case(rng: np.random.Generator) -> Case:
     pad = int(rng.integers(0, 4))
     n_in = int(rng.integers(1, 65))
     filter_size = int(rng.integers(1, min(n_in + 2 * pad, 12) + 1))
@@ -108,7 +108,7 @@ def _simple_case(W, b, x, dout, label=""):
                       attrs=["dW", "db"], label=label)
 
 
-def _random_simple_case(rng):
+def _random_simple_case(rng: np.random.Generator) -> Case:
     length = int(rng.integers(1, 13))
     size = int(rng.integers(1, length + 1))
     x, W, b = rng.normal(size=length), rng.normal(size=size), rng.normal(size=1)
@@ -205,7 +205,7 @@ def _pad_one_side(x, pad):
     return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, 2 * pad)])
 
 
-def _random_pad_case(rng):
+def _random_pad_case(rng: np.random.Generator) -> Case:
     shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(1, 4))))
     pad = int(rng.integers(0, 4))
     return case(rng.normal(size=shape), pad, label=f"x of shape {shape}, pad={pad}")
@@ -376,7 +376,7 @@ CONV1D = Exercise(
                    np.array([[[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]], dtype=np.float32),
                    label="float32 x, W, b and dout: every output stays float32"),
     ],
-    tol=FLOAT_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=FLOAT_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_Conv1dFlipped, _Conv1dFlippedForwardOnly, _Conv1dOffByOne,
                    _Conv1dPadOneSide, _Conv1dDxUncropped, _Conv1dGradMean,
                    _Conv1dDwPerSample, _Conv1dDbPerPosition,
@@ -391,7 +391,7 @@ def _pool_case(pool_size, x, dout, stride=None, label=""):
                       label=label)
 
 
-def _random_pool_case(rng):
+def _random_pool_case(rng: np.random.Generator) -> Case:
     n, c = (int(v) for v in rng.integers(1, 4, size=2))
     pool = int(rng.integers(1, 5))
     stride = None if rng.random() < 0.4 else int(rng.integers(1, pool + 2))

@@ -24,8 +24,8 @@ from solutions.pooling import (
 )
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten, switched
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of, switched
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 KEEPS_DTYPE = Tolerance(rtol=1e-6, atol=1e-9, same_dtype=True)   # "the dtype of x is kept"
@@ -79,20 +79,20 @@ def random_conv(rng, max_hw=7):
     return x, W, b, stride, pad
 
 
-def _random_output_size_case(rng):
+def _random_output_size_case(rng: np.random.Generator) -> Case:
     F = int(rng.integers(1, 12))
     pad = int(rng.integers(0, 4))
     size = int(rng.integers(max(F - 2 * pad, 1), 64))
     return case(size, F, stride=int(rng.integers(1, 6)), pad=pad)
 
 
-def _random_forward_loops_case(rng):
+def _random_forward_loops_case(rng: np.random.Generator) -> Case:
     x, W, b, stride, pad = random_conv(rng)
     return case(x, W, b, stride=stride, pad=pad,
                 label=f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
 
 
-def _random_backward_loops_case(rng):
+def _random_backward_loops_case(rng: np.random.Generator) -> Case:
     x, W, _, stride, pad = random_conv(rng)
     dout = rng.normal(size=_conv_shape(x, W, stride, pad))
     return case(dout, x, W, stride=stride, pad=pad,
@@ -105,7 +105,7 @@ def _conv_class_case(x, W, b, stride, pad, dout, label=""):
                       label=label or f"x {x.shape}, W {W.shape}, stride {stride}, pad {pad}")
 
 
-def _random_conv_class_case(rng):
+def _random_conv_class_case(rng: np.random.Generator) -> Case:
     x, W, b, stride, pad = random_conv(rng, max_hw=9)
     return _conv_class_case(x, W, b, stride, pad, rng.normal(size=_conv_shape(x, W, stride, pad)))
 
@@ -144,22 +144,22 @@ def _random_pool(rng, ties):
     return _pool_class_case(x, ph, pw, stride, pad, rng.normal(size=out))
 
 
-def _random_max_pool_case(rng):
+def _random_max_pool_case(rng: np.random.Generator) -> Case:
     return _random_pool(rng, ties=rng.random() < 0.5)
 
 
-def _random_average_pool_case(rng):
+def _random_average_pool_case(rng: np.random.Generator) -> Case:
     return _random_pool(rng, ties=False)
 
 
-def _random_flatten_case(rng):
+def _random_flatten_case(rng: np.random.Generator) -> Case:
     shape = tuple(int(v) for v in rng.integers(1, 5, size=int(rng.integers(2, 5))))
     x = rng.normal(size=shape)
     dout = rng.normal(size=(shape[0], int(np.prod(shape[1:]))))
     return class_case(steps=[("forward", (x,)), ("backward", (dout,))], label=f"x {shape}")
 
 
-def _random_architecture_case(rng):
+def _random_architecture_case(rng: np.random.Generator) -> Case:
     C, H, W = int(rng.integers(1, 4)), int(rng.integers(16, 65)), int(rng.integers(16, 65))
     layers, h, w = [], H, W
     for _ in range(int(rng.integers(1, 4))):
@@ -420,7 +420,7 @@ CONV2D = Exercise(
                                  np.array([0.5], dtype=np.float32), 1, 1,
                                  np.ones((1, 1, 5, 5), dtype=np.float32),
                                  "float32 x, W, b and dout: every output stays float32")],
-    tol=KEEPS_DTYPE, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=KEEPS_DTYPE, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_Conv2dFlipped, _Conv2dStrideIgnoredInBackward, _Conv2dIm2colOrder,
                    _Conv2dDwMean, _Conv2dDwFirstSample, _Conv2dDxPadded),
 )

@@ -11,6 +11,8 @@ Saving and loading are graded through given wrappers of ``helpers/checkpoint.py`
 and read from memory, so no case needs a file.
 """
 import json
+from collections.abc import Callable
+from typing import TypedDict
 
 import numpy as np
 
@@ -18,8 +20,8 @@ from solutions.batchnorm import BatchNormalization, from_rows, to_rows
 from solutions.preprocessing import Standardizer, shift_images  # noqa: F401 - for the mistakes
 
 from ..learner.compare import Tolerance
-from ..learner.registry import Exercise, case, class_case
-from . import hint, known, numbered, rewritten
+from ..learner.registry import Case, Exercise, case, class_case
+from . import hint, known, numbered, rewritten, steps_of
 
 FLOAT_TOL = Tolerance(rtol=1e-6, atol=1e-9)
 BN_TOL = Tolerance(rtol=1e-5, atol=1e-6)       # float32 cases round in the 7th digit
@@ -69,13 +71,13 @@ def _random_bn_inputs(rng):
     return x1, x2, gamma, beta, label
 
 
-def _random_bn_forward_case(rng):
+def _random_bn_forward_case(rng: np.random.Generator) -> Case:
     x1, x2, gamma, beta, label = _random_bn_inputs(rng)
     momentum = float(rng.choice([0.9, 0.5, 0.99]))
     return _bn_forward_case(x1, x2, gamma, beta, momentum, f"{label}, momentum {momentum}")
 
 
-def _random_bn_backward_case(rng):
+def _random_bn_backward_case(rng: np.random.Generator) -> Case:
     x1, _, gamma, beta, label = _random_bn_inputs(rng)
     dout = rng.normal(size=x1.shape).astype(x1.dtype)
     train = rng.random() < 0.75
@@ -243,7 +245,7 @@ BATCHNORM_BACKWARD = Exercise(
     generate=_random_bn_backward_case, n_public=2, n_hidden=10,
     edge_cases=[_bn_backward_case(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]),
                                   np.ones(1), np.zeros(1), label="a shift of dout: dx = 0")],
-    tol=BN_TOL, batch_size=lambda c: len(c.steps[0].args[0]),
+    tol=BN_TOL, batch_size=lambda c: len(steps_of(c)[0].args[0]),
     mistakes=known(_BNBackwardNoMeanTerms, _BNBackwardNoVarianceTerm, _BNBackwardMeans,
                    _BNBackwardNoGamma),
 )
@@ -273,13 +275,13 @@ def _random_params(rng, dtype=None):
     return params
 
 
-def _random_penalty_case(rng):
+def _random_penalty_case(rng: np.random.Generator) -> Case:
     params = _random_params(rng)
     lam = float(rng.choice([0.1, 1e-3, 0.5, 2.0]))
     return case(params, lam, label=f"{', '.join(params)}, λ = {lam:g}")
 
 
-def _random_decay_case(rng):
+def _random_decay_case(rng: np.random.Generator) -> Case:
     params = _random_params(rng)
     grads = {k: rng.normal(size=v.shape).astype(v.dtype) for k, v in params.items()}
     lam = float(rng.choice([0.1, 1e-3, 0.5, 2.0]))
@@ -409,7 +411,7 @@ def _standardizer_case(X_train, X_new, label=""):
                       attrs=["mean", "std"], label=label)
 
 
-def _random_standardizer_case(rng):
+def _random_standardizer_case(rng: np.random.Generator) -> Case:
     D = int(rng.integers(1, 7))
     dtype = np.float32 if rng.random() < 0.2 else np.float64
     loc, scale = rng.normal(size=D) * 10, rng.uniform(0.1, 5, size=D)
@@ -456,7 +458,7 @@ _shift_opposite = rewritten(shift_images, ("dy, dx = int(dy), int(dx)",
                                  "moved it the other way.")
 
 
-def _random_shift_case(rng):
+def _random_shift_case(rng: np.random.Generator) -> Case:
     H, W = int(rng.integers(2, 8)), int(rng.integers(2, 8))
     shape = (int(rng.integers(1, 4)), H, W) if rng.random() < 0.6 else \
         (int(rng.integers(1, 3)), int(rng.integers(1, 4)), H, W)
@@ -508,7 +510,7 @@ def _split_shuffles_separately(x, t, val_ratio=0.2, seed=0):
     return x[ox[n_val:]], t[ot[n_val:]], x[ox[:n_val]], t[ot[:n_val]]
 
 
-def _random_split_case(rng):
+def _random_split_case(rng: np.random.Generator) -> Case:
     N = int(rng.integers(10, 30))
     D = int(rng.integers(1, 4))
     x = rng.normal(size=(N, D)).round(2)
@@ -550,7 +552,7 @@ def _log_uniform_natural(low, high, size, seed=0):
     return np.exp(np.random.default_rng(seed).uniform(np.log10(low), np.log10(high), size))
 
 
-def _random_log_uniform_case(rng):
+def _random_log_uniform_case(rng: np.random.Generator) -> Case:
     lo = float(10.0 ** rng.integers(-8, -1))
     hi = lo * float(10.0 ** rng.integers(1, 5))
     size, seed = int(rng.integers(1, 20)), int(rng.integers(0, 1000))
@@ -579,14 +581,23 @@ def _random_network(rng):
     return params, config
 
 
-def _random_save_case(rng):
+def _random_save_case(rng: np.random.Generator) -> Case:
     params, config = _random_network(rng)
     return case(params, config, label=f"{', '.join(params)}, {len(config)} settings")
 
 
+class _CheckpointFields(TypedDict):
+    """The fields of ``Exercise`` that save_network and load_network share."""
+    module: str
+    generate: Callable[[np.random.Generator], Case]
+    n_public: int
+    n_hidden: int
+    tol: Tolerance
+
+
 # save_network and load_network are graded on the same checkpoints, exactly
-_CHECKPOINTS = dict(module="checkpoint", generate=_random_save_case, n_public=2, n_hidden=6,
-                    tol=EXACT)
+_CHECKPOINTS: _CheckpointFields = dict(module="checkpoint", generate=_random_save_case,
+                                       n_public=2, n_hidden=6, tol=EXACT)
 _FLOAT32_CNN = case({k: v.astype(np.float32) for k, v in _P_NET.items()}, _CONFIG,
                     label="float32 parameters and a CNN's settings")
 
