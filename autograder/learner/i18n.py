@@ -38,6 +38,7 @@ import functools
 import io
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ from .errors import CourseError
 from .sprints import sprint_notebooks
 
 if TYPE_CHECKING:
+    import gettext
+
     from babel.messages.catalog import Message
 
     from .registry import Spec
@@ -101,7 +104,7 @@ _SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("course_spo
 
 
 @contextmanager
-def speaking(lang: str | None):
+def speaking(lang: str | None) -> Iterator[None]:
     """Messages in ``lang`` inside the ``with`` block, whatever ``COURSE_LANG`` says (a
     grader's note in English for a CSV; a Gradescope bundle in the language it was built
     in). ``None`` or an unknown language: the language chosen around it, as usual."""
@@ -131,7 +134,7 @@ def catalog_path(lang: str) -> Path:
 
 
 @functools.cache
-def translations(lang: str):
+def translations(lang: str) -> gettext.NullTranslations:
     """The ``gettext`` translations of ``lang`` (``NullTranslations`` for English or when the
     catalog is absent), compiled from the ``.po`` with Babel; fuzzy entries are not used."""
     import gettext
@@ -142,7 +145,7 @@ def translations(lang: str):
 
 
 @functools.cache
-def compiled(path: Path, lang: str):
+def compiled(path: Path, lang: str) -> gettext.NullTranslations:
     """The catalog at ``path`` as ``gettext`` translations (``NullTranslations`` when it is
     absent), compiled in memory with Babel; fuzzy (stale) entries are left out."""
     import gettext
@@ -182,7 +185,7 @@ def not_yet(lang: str) -> str:
     return translations(lang).gettext(NOT_YET)
 
 
-def stub_messages():
+def stub_messages() -> Iterator[str]:
     """The words a stub's ``NotImplementedError`` says, in every language of the course:
     English first, the others (each compiles its catalog) only when asked for."""
     yield NOT_YET
