@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .evaluate import (
     evaluate_many,
 )
 from .i18n import _, pgettext
-from .registry import load_exercises, select
+from .registry import Spec, load_exercises, select
 
 #: Set by the course's grader for the notebook's kernel: checks are graded outside it.
 GRADED_OUTSIDE = "COURSE_GRADED_OUTSIDE"
@@ -53,7 +54,7 @@ class CheckReport:
     #: from the registry (or the release's stored cases) when not given
     sprint_sizes: dict[str, int] = field(default_factory=dict)
 
-    def _sizes(self) -> dict:
+    def _sizes(self) -> dict[str, int]:
         if not self.sprint_sizes:
             try:
                 for s in load_exercises():
@@ -66,9 +67,9 @@ class CheckReport:
     def ok(self) -> bool:
         return bool(self.results) and all(r.ok for r in self.results)
 
-    def progress(self) -> dict:
+    def progress(self) -> dict[str, tuple[int, int]]:
         """``{sprint: (passed, checked)}`` of this check, in course order."""
-        out: dict = {}
+        out: dict[str, tuple[int, int]] = {}
         for r in self.results:
             sprint = r.id.split(".", 1)[0]
             done, total = out.get(sprint, (0, 0))
@@ -95,8 +96,8 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float | None = None,
-               *, save: bool = True) -> CheckReport:
+def run_checks(selectors: Iterable[str] = (), helpers: str | Path | None = None,
+               timeout: float | None = None, *, save: bool = True) -> CheckReport:
     """Run the public cases of the selected exercises; returns a :class:`CheckReport`.
 
     With ``save`` (the default) the results are kept in ``.course_progress/`` beside
@@ -114,7 +115,7 @@ def run_checks(selectors=(), helpers: str | Path | None = None, timeout: float |
     return report
 
 
-def _selected(selectors: list) -> tuple:
+def _selected(selectors: list[str]) -> tuple[list[Spec], dict[str, int]]:
     """``(specs, {sprint: exercise count})`` of the selected exercises.
 
     A check of ``sprint1`` or ``sprint1.and_gate`` loads sprint 1's declarations only (the
@@ -129,7 +130,7 @@ def _selected(selectors: list) -> tuple:
         except (KeyError, FileNotFoundError):
             pass
         else:
-            sizes: dict = {}
+            sizes: dict[str, int] = {}
             for s in some:
                 sizes[s.sprint] = sizes.get(s.sprint, 0) + 1
             return chosen, sizes

@@ -25,6 +25,7 @@ import copy
 import re
 import textwrap
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def wrap(text: str, width: int) -> list:
+def wrap(text: str, width: int) -> list[str]:
     """``text`` as lines of at most ``width`` columns: argparse's wrapping (at spaces) for
     text without wide characters; otherwise also between two wide characters (Japanese has
     no spaces), never before a closing bracket or a punctuation mark."""
@@ -91,7 +92,8 @@ def wrap(text: str, width: int) -> list:
         return textwrap.wrap(text, width)
     # tokens: a run of narrow non-space characters, a space, or one wide character
     tokens = re.findall(r"[^\s\u1100-\uffdc]+|\s|[\u1100-\uffdc]", text)
-    lines, line = [], ""
+    lines: list[str] = []
+    line = ""
     for tok in tokens:
         if line and _width(line + tok.rstrip()) > width and tok[0] not in _NO_LINE_START:
             line = line.rstrip()
@@ -152,7 +154,7 @@ class ArgumentParser(argparse.ArgumentParser):
             super().error(message)
 
 
-def _walk(parser: argparse.ArgumentParser):
+def _walk(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
     """``parser`` and every subcommand's parser below it."""
     yield parser
     for action in parser._actions:
@@ -161,10 +163,10 @@ def _walk(parser: argparse.ArgumentParser):
                 yield from _walk(sub)
 
 
-def parser_texts(parser: argparse.ArgumentParser) -> list:
+def parser_texts(parser: argparse.ArgumentParser) -> list[str]:
     """Every text the help of ``parser`` (and of its subcommands) shows, once each, in order:
     the descriptions, the section headings, the ``help=`` of each argument and command."""
-    out = list(ARGPARSE_WORDS)
+    out: list[str | None] = list(ARGPARSE_WORDS)    # None: no description, no help
     for p in _walk(parser):
         out += [p.description, p.epilog]
         out += [g.title for g in p._action_groups]

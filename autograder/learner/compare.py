@@ -14,6 +14,7 @@ modules read, never the words.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class Tolerance:
     float_for_int: bool = False
     #: The kind of some outputs, by the call that gives them: ``(("predict()", "int"),)``
     #: for labels beside float outputs (``dtype`` is for every output).
-    output_dtypes: tuple = ()
+    output_dtypes: tuple[tuple[str, str], ...] = ()
 
     def for_output(self, name: str) -> Tolerance:
         """This tolerance for the output ``name`` (``"predict() [step 3]"``)."""
@@ -62,7 +63,7 @@ _KINDS = {"int": "iu", "float": "f", "bool": "b"}
 _KIND_NAMES = {"b": "bool", "i": "int", "u": "int", "f": "float"}
 
 
-def _what(value) -> str:
+def _what(value: Any) -> str:
     if value is None:
         return "None"
     if value is SELF:
@@ -72,13 +73,13 @@ def _what(value) -> str:
     return _("a {type}").format(type=type(value).__name__)
 
 
-def _fmt(x) -> str:
+def _fmt(x: Any) -> str:
     if isinstance(x, (float, np.floating)):
         return f"{float(x):.6g}"
     return repr(x.item() if isinstance(x, np.generic) else x)
 
 
-def _as_array(value):
+def _as_array(value: Any) -> np.ndarray | None:
     """Learners may return lists or Python numbers: treat them as the arrays they mean."""
     if isinstance(value, np.ndarray):
         return value
@@ -98,7 +99,8 @@ def at(where: str) -> str:
     return f"{where_words(where)}: "
 
 
-def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return"):
+def compare(expected: Any, actual: Any, tol: Tolerance = Tolerance(), where: str = "return",
+            ) -> Mismatch | None:
     """``None`` if ``actual`` agrees with ``expected``, else the first :class:`Mismatch`."""
     if expected is SELF:
         if actual is SELF:
@@ -153,7 +155,8 @@ def compare(expected, actual, tol: Tolerance = Tolerance(), where: str = "return
     return _compare_arrays(np.asarray(expected), actual, tol, where)
 
 
-def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
+def _compare_arrays(exp: np.ndarray, actual: Any, tol: Tolerance, where: str,
+                    ) -> Mismatch | None:
     if actual is None:
         return Mismatch(where, at(where) + _(
             "got None. Did the function forget to `return` its result?"), "type")
@@ -207,7 +210,8 @@ def _compare_arrays(exp: np.ndarray, actual, tol: Tolerance, where: str):
     return Mismatch(where, msg, "value")
 
 
-def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual, tol: Tolerance) -> str | None:
+def _dtype_problem(exp: np.ndarray, act: np.ndarray, actual: Any, tol: Tolerance,
+                   ) -> str | None:
     """What is wrong with the answer's dtype, or ``None``.
 
     The *kind* is always checked where it changes the meaning: bool where numbers are
@@ -252,7 +256,8 @@ class Hint:
     numeric: bool = False
 
 
-def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | None = None):
+def generic_hints(expected: Any, actual: Any, tol: Tolerance = Tolerance(),
+                  batch: int | None = None) -> list[Hint]:
     """Hints for mistakes any numeric answer can show: a list of :class:`Hint`.
 
     The constant-factor hint needs at least two nonzero expected values with one common,
@@ -262,7 +267,7 @@ def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | N
     act = _as_array(actual)
     if exp is None or act is None or exp.dtype.kind not in "biuf" or act.dtype.kind not in "biuf":
         return []
-    hints = []
+    hints: list[Hint] = []
     if act.shape == exp.shape and exp.size and np.any(exp != 0):
         e, a = exp.astype(float), act.astype(float)
         nz = np.abs(e) > 1e-12
@@ -293,6 +298,6 @@ def generic_hints(expected, actual, tol: Tolerance = Tolerance(), batch: int | N
     return hints
 
 
-def matches(expected, actual, tol: Tolerance = Tolerance()) -> bool:
+def matches(expected: Any, actual: Any, tol: Tolerance = Tolerance()) -> bool:
     """True when ``actual`` agrees with ``expected`` (see :func:`compare`)."""
     return compare(expected, actual, tol) is None

@@ -8,14 +8,15 @@ is checked for its form here and never shown for a hidden case.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from . import sandbox
-from .compare import compare, generic_hints, matches
+from .compare import Tolerance, compare, generic_hints, matches
 from .fingerprint import PASSED as SAME
 from .fingerprint import answer_digest, case_print
 from .i18n import _
@@ -49,7 +50,7 @@ class ExerciseResult:
     def ok(self) -> bool:
         return self.status == PASSED
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "passed": self.passed,
                 "total": self.total, "score": self.score, "points": self.points,
                 "message": self.message, "hints": self.hints,
@@ -57,7 +58,7 @@ class ExerciseResult:
                 "fingerprints": list(self.fingerprints)}
 
     @classmethod
-    def from_row(cls, row: dict) -> ExerciseResult:
+    def from_row(cls, row: dict[str, Any]) -> ExerciseResult:
         """Inverse of :meth:`as_row` (plus ``title`` and ``seconds`` when present)."""
         return cls(id=row["id"], title=row.get("title", ""), status=row["status"],
                    passed=row["passed"], total=row["total"], points=row["points"],
@@ -80,7 +81,7 @@ def _best_mistake_hint(p: Prepared, outputs: dict[str, Any], spec: Spec,
     declared on a tie) — and only its hint is given. A hint's consistency depends on the whole
     run only, so ``consistency_of`` (one dict per run scored) keeps it for the next failing case.
     """
-    def agrees(prepared: Prepared, m: MistakeOutputs, got: dict) -> bool:
+    def agrees(prepared: Prepared, m: MistakeOutputs, got: dict[str, Any]) -> bool:
         mo = m.outputs   # the mistake's output plays the expected one: its own dtype
         return set(mo) == set(got) and all(matches(mo[k], got[k], replace(
             _case_tol(spec, prepared.case, k), dtype=None, same_dtype=False)) for k in mo)
@@ -116,7 +117,7 @@ def evaluate(spec: Spec, cases: list[Prepared], helpers_dir: Path, *,
 
 
 def evaluate_many(work: list[tuple[Spec, list[Prepared]]], helpers_dir: Path, *,
-                  timeout: float | None = None, overlay: dict[str, str] | None = None,
+                  timeout: float | None = None, overlay: dict[str, bytes] | None = None,
                   ) -> list[ExerciseResult]:
     """Evaluate several exercises, ``work = [(spec, cases), ...]``, in one child process.
 
@@ -134,7 +135,7 @@ def evaluate_many(work: list[tuple[Spec, list[Prepared]]], helpers_dir: Path, *,
             for (spec, cases), run in zip(work, runs)]
 
 
-def _has_int_array(value) -> bool:
+def _has_int_array(value: Any) -> bool:
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "iu"
     if isinstance(value, dict):
@@ -144,7 +145,7 @@ def _has_int_array(value) -> bool:
     return False
 
 
-def _case_tol(spec: Spec, case: Case, output: str = ""):
+def _case_tol(spec: Spec, case: Case, output: str = "") -> Tolerance:
     """The exercise's tolerance for one output of a case (``Tolerance.for_output``), with
     floats allowed for integers when the case's inputs hold integer arrays and no kind is
     declared (see ``Tolerance.float_for_int``)."""
@@ -155,22 +156,50 @@ def _case_tol(spec: Spec, case: Case, output: str = ""):
     return tol
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """Text the child sent (learner data), made printable and capped."""
     return cap(value, 4 * MAX_DETAIL) if isinstance(value, str) else ""
+
+
+class _Base(TypedDict):
+    """What every :class:`ExerciseResult` of one exercise's run says alike."""
+
+    id: str
+    title: str
+    total: int
+    points: float
+    seconds: float
+
+
+class _Where(TypedDict):
+    """Which case an :class:`Outcome` is about, and how much of it may be shown."""
+
+    case: int
+    of: int
+    hidden: bool
+    sealed: bool
+    label: str
+    exercise: str
+
+
+#: A failing case: its outcome, the hint of the known mistake that explains it (or none),
+#: and the generic hints (:func:`generic_hints`).
+_Failing = tuple[Outcome, list[str], list[str]]
 
 
 def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: bool = False,
           ) -> ExerciseResult:
     """Compare what the learner's code gave (``run``) with the expected outputs of ``cases``."""
     total = len(cases)
-    base = dict(id=spec.id, title=spec.title, total=total, points=spec.points,
-                seconds=run.seconds)
+    base = _Base(id=spec.id, title=spec.title, total=total, points=spec.points,
+                 seconds=run.seconds)
     any_hidden = any(p.hidden for p in cases)
 
-    answers: list = []    # per case: its answer key (autograder.learner.fingerprint)
+    answers: list[str] = []    # per case: its answer key (autograder.learner.fingerprint)
+    outcome: Outcome | None    # what the result shows (None: every case passed)
 
-    def result(status, passed, outcome, hints=()):
+    def result(status: str, passed: int, outcome: Outcome | None, hints: Iterable[str] = (),
+               ) -> ExerciseResult:
         pts = round(spec.points * passed / total, 2) if total else 0.0
         keys = answers if len(answers) == total else [outcome.kind if outcome else "none"] * total
         return ExerciseResult(status=status, passed=passed, score=pts, message=render(outcome),
@@ -178,7 +207,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                               fingerprints=[case_print(p.case, a) for p, a in zip(cases, keys)],
                               **base)
 
-    def answered(outputs) -> str:
+    def answered(outputs: dict[str, Any]) -> str:
         return answer_digest(outputs, spec.tol.rtol, spec.tol.atol)
 
     if run.crashed:
@@ -188,7 +217,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
     results = [sandbox.CaseReport.read(r) for r in run.results][:total]
     results += [sandbox.CaseReport("unreadable")] * (total - len(results))
 
-    blocked_by = {}
+    blocked_by: dict[int, str] = {}    # case index: the earlier exercise it needs
     for i, r in enumerate(results):
         if r.status == "not_implemented":
             blocker = blocking_exercise(spec, _text(r.raised_in), _text(r.raised_by))
@@ -220,11 +249,12 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                                   module=spec.module, name=spec.name))
         return result(ERROR, 0, outcome)
 
-    passed, failing = 0, []    # failing: (outcome, mistake hints, generic hints)
+    passed = 0
+    failing: list[_Failing] = []
     consistency_of: dict[str, int] = {}    # hint: how well its mistake explains the whole run
     for number, (p, r) in enumerate(zip(cases, results), 1):
-        where = dict(case=number, of=total, hidden=p.hidden, sealed=sealed,
-                     label="" if p.hidden else p.label, exercise=spec.id)
+        where = _Where(case=number, of=total, hidden=p.hidden, sealed=sealed,
+                       label="" if p.hidden else p.label, exercise=spec.id)
         keep = not p.hidden   # a hidden case's outcome keeps no detail: not even stored
         status = r.status
         raises = p.expected.get(RAISES) if isinstance(p.expected, dict) else None
@@ -261,7 +291,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
                            else outcome.kind)
             continue
         outputs = r.outputs
-        mismatch = None
+        mismatch: _Failing | None = None
         for name, exp in p.expected.items():
             if name not in outputs:
                 mismatch = (Outcome("no_output", where=name, learner_text=False, **where),
@@ -299,7 +329,7 @@ def score(spec: Spec, cases: list[Prepared], run: sandbox.RunResult, *, sealed: 
     # The case shown: the first one a known mistake explains (its hint then explains what the
     # message shows), else the first failing case with its generic hints.
     explained = [f for f in failing if f[1]]
-    outcome, mistake_hints, generic = (explained or failing or [(None, [], [])])[0]
+    outcome, mistake_hints, generic = (explained or failing)[0] if failing else (None, [], [])
     hints = mistake_hints or generic
     if passed == total:
         return result(PASSED, passed, None)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import Any
 
 import numpy as np
 
@@ -110,14 +111,14 @@ def _rounded(a: np.ndarray, digits: int, atol: float) -> np.ndarray:
     return out
 
 
-def digest(value) -> str:
+def digest(value: Any) -> str:
     """An exact digest of ``value`` (a case's inputs)."""
     h = hashlib.sha256()
     _feed(h, value, None, 0.0)
     return h.hexdigest()[:_LEN]
 
 
-def answer_digest(outputs: dict, rtol: float, atol: float) -> str:
+def answer_digest(outputs: dict[str, Any], rtol: float, atol: float) -> str:
     """The digest of a case's outputs, rounded to :func:`significant_digits` of ``rtol``
     (``unreadable`` for outputs that cannot be hashed: learner data, it never stops grading)."""
     h = hashlib.sha256()
@@ -141,7 +142,7 @@ def case_print(case: Call, answer: str) -> str:
     return f"{case_key(case)}:{answer}"
 
 
-def split(entry: str) -> tuple:
+def split(entry: str) -> tuple[str, str]:
     """``(case key, answer key)`` of an entry (``("", "")`` for a malformed one)."""
     if not isinstance(entry, str) or ":" not in entry:
         return "", ""

@@ -41,7 +41,7 @@ class Hint:
     """The hints of one exercise: ``levels[0]`` is the idea, ``levels[-1]`` nearly the code."""
 
     id: str
-    levels: tuple
+    levels: tuple[str, ...]
 
 
 def enabled() -> bool:
@@ -49,19 +49,19 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "1") != "0" and TEXTS.is_dir() and any(TEXTS.glob("*.toml"))
 
 
-def load(directory: Path = TEXTS) -> dict:
+def load(directory: Path = TEXTS) -> dict[str, Hint]:
     """``{exercise id: Hint}`` (in English) from every ``<sprint>.toml`` of ``directory``."""
-    out = {}
+    out: dict[str, Hint] = {}
     for path in sorted(Path(directory).glob("*.toml")):
         out.update(load_file(path))
     return out
 
 
-def load_file(path: Path) -> dict:
+def load_file(path: Path) -> dict[str, Hint]:
     """``{exercise id: Hint}`` (in English) of one ``<sprint>.toml``."""
     with Path(path).open("rb") as fh:
         doc = tomllib.load(fh)
-    out = {}
+    out: dict[str, Hint] = {}
     for ex_id, entry in doc.items():
         levels = tuple(str(t).strip() for t in entry.get("levels", ()))
         if levels:
@@ -83,7 +83,7 @@ def _usage_path(helpers: str | Path | None = None) -> Path:
     return progress_dir(Path(helpers) if helpers else find_helpers()) / USAGE_FILE
 
 
-def usage(helpers: str | Path | None = None) -> dict:
+def usage(helpers: str | Path | None = None) -> dict[str, int]:
     """``{exercise id: levels shown}`` from this course folder's saved hint usage."""
     try:
         doc = json.loads(_usage_path(helpers).read_text(encoding="utf-8"))
@@ -92,7 +92,7 @@ def usage(helpers: str | Path | None = None) -> dict:
         return {}
 
 
-def _save_usage(used: dict, helpers: str | Path | None = None) -> None:
+def _save_usage(used: dict[str, int], helpers: str | Path | None = None) -> None:
     path = _usage_path(helpers)
     try:
         path.parent.mkdir(exist_ok=True)
@@ -177,7 +177,7 @@ def hint_usage(helpers: str | Path | None = None) -> None:
     print(usage_text(helpers))
 
 
-def ship(dest_autograder: Path, sprint: str | None = None) -> list:
+def ship(dest_autograder: Path, sprint: str | None = None) -> list[Path]:
     """Copy the hint texts (``sprint``'s only, when given) and their translations into a
     release's ``autograder/``.
 
@@ -188,7 +188,7 @@ def ship(dest_autograder: Path, sprint: str | None = None) -> list:
         return []
     out_dir = Path(dest_autograder) / TEXTS.name
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for path in sorted(TEXTS.glob("*.toml")):
         if sprint is None or path.stem == sprint:
             shutil.copyfile(path, out_dir / path.name)

@@ -38,12 +38,21 @@ import functools
 import io
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CourseError
 from .sprints import sprint_notebooks
+
+if TYPE_CHECKING:
+    import gettext
+
+    from babel.messages.catalog import Message
+
+    from .registry import Spec
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -91,11 +100,11 @@ def _release_language(path: Path) -> str | None:
 
 
 #: The language :func:`speaking` chose for the code it wraps (None: :func:`language` decides).
-_SPOKEN: contextvars.ContextVar = contextvars.ContextVar("course_spoken", default=None)
+_SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("course_spoken", default=None)
 
 
 @contextmanager
-def speaking(lang: str | None):
+def speaking(lang: str | None) -> Iterator[None]:
     """Messages in ``lang`` inside the ``with`` block, whatever ``COURSE_LANG`` says (a
     grader's note in English for a CSV; a Gradescope bundle in the language it was built
     in). ``None`` or an unknown language: the language chosen around it, as usual."""
@@ -125,7 +134,7 @@ def catalog_path(lang: str) -> Path:
 
 
 @functools.cache
-def translations(lang: str):
+def translations(lang: str) -> gettext.NullTranslations:
     """The ``gettext`` translations of ``lang`` (``NullTranslations`` for English or when the
     catalog is absent), compiled from the ``.po`` with Babel; fuzzy entries are not used."""
     import gettext
@@ -136,7 +145,7 @@ def translations(lang: str):
 
 
 @functools.cache
-def compiled(path: Path, lang: str):
+def compiled(path: Path, lang: str) -> gettext.NullTranslations:
     """The catalog at ``path`` as ``gettext`` translations (``NullTranslations`` when it is
     absent), compiled in memory with Babel; fuzzy (stale) entries are left out."""
     import gettext
@@ -176,7 +185,7 @@ def not_yet(lang: str) -> str:
     return translations(lang).gettext(NOT_YET)
 
 
-def stub_messages():
+def stub_messages() -> Iterator[str]:
     """The words a stub's ``NotImplementedError`` says, in every language of the course:
     English first, the others (each compiles its catalog) only when asked for."""
     yield NOT_YET
@@ -251,12 +260,12 @@ def extract_messages(specs=None):
     return template
 
 
-def command_line_texts() -> list:
+def command_line_texts() -> list[tuple[str, str, str]]:
     """``[(text, file, comment)]``: what ``python -m autograder --help`` (every command's) and
     ``./course help`` show (:mod:`autograder.learner.cli_i18n`)."""
     from .cli_i18n import parser_texts, script_help
 
-    out = []
+    out: list[tuple[str, str, str]] = []
     try:
         from ..__main__ import build_parser
     except ImportError:                     # (a copy without the command line)
@@ -273,7 +282,7 @@ def command_line_texts() -> list:
 LABEL_COMMENT = "a public case's label, shown by the check (keep its code and numbers)"
 
 
-def public_labels(spec) -> list:
+def public_labels(spec: Spec) -> list[str]:
     """The labels the public cases of ``spec`` declare, in order, once each. Only public
     ones: a hidden case's label is never shown, and the catalog ships to learners."""
     if spec.exercise is not None:
@@ -298,19 +307,19 @@ def extract_hints(toml_path: Path):
     return template
 
 
-def hint_sprints(directory: Path | None = None) -> list:
+def hint_sprints(directory: Path | None = None) -> list[str]:
     """The sprints with hint texts (``hint_texts/<sprint>.toml``), in file-name order."""
     return sorted(p.stem for p in Path(directory or HINTS).glob("*.toml"))
 
 
-def translated_hints(lang: str, directory: Path | None = None) -> list:
+def translated_hints(lang: str, directory: Path | None = None) -> list[str]:
     """The sprints whose hints are declared translated into ``lang`` (a catalog exists)."""
     return [s for s in hint_sprints(directory)
             if hint_catalog_path(lang, s, directory).is_file()]
 
 
 def hint_problems(lang: str, sprint: str, directory: Path | None = None,
-                  po_path: Path | None = None) -> list:
+                  po_path: Path | None = None) -> list[Problem]:
     """What keeps ``sprint``'s hint catalog from translating each level as it is now."""
     directory = Path(directory or HINTS)
     po_path = Path(po_path or hint_catalog_path(lang, sprint, directory))
@@ -318,7 +327,7 @@ def hint_problems(lang: str, sprint: str, directory: Path | None = None,
                     f"{HINTS.name}/{lang}/{po_path.name}", by_context=True)
 
 
-def _translated_specs(specs=None) -> list:
+def _translated_specs(specs: list[Spec] | None = None) -> list[Spec]:
     from .registry import load_exercises
 
     sprints = {stem.split("_", 1)[0] for lang in LANGUAGES if lang != DEFAULT
@@ -328,7 +337,7 @@ def _translated_specs(specs=None) -> list:
 
 
 # --------------------------------------------------------------------------- notebooks
-def translated_notebooks(lang: str) -> list:
+def translated_notebooks(lang: str) -> list[str]:
     """The stems of the notebooks declared translated into ``lang`` (those with a catalog)."""
     folder = TRANSLATIONS / lang
     return sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
@@ -338,10 +347,10 @@ def _cell_id(cell, index: int) -> str:
     return cell.get("id") or f"cell-{index}"
 
 
-def units(nb) -> list:
+def units(nb) -> list[tuple[str, str]]:
     """``[(cell id, English text)]``: the cells a translation replaces (markdown cells but the
     learner's answer cells, which nbgrader grades)."""
-    out = []
+    out: list[tuple[str, str]] = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown" or not cell.source.strip():
             continue
@@ -385,15 +394,16 @@ def read_catalog(po_path: Path, lang: str = "ja"):
         return read_po(fh, locale=lang)
 
 
-def problems(template, catalog, where: str, *, by_context: bool | None = None) -> list:
+def problems(template, catalog, where: str, *, by_context: bool | None = None,
+             ) -> list[Problem]:
     """What keeps ``catalog`` from translating every entry of ``template`` as it is now.
     ``by_context``: name an entry by its context alone (a cell id, a hint's level); by
     default for notebooks."""
     if by_context is None:
         by_context = where.endswith(".ipynb")
-    out = []
+    out: list[Problem] = []
     current = set()
-    contexts: dict = {}
+    contexts: dict[str | None, list[Message]] = {}
     for m in catalog:
         if m.id:
             contexts.setdefault(m.context, []).append(m)
@@ -424,12 +434,12 @@ def problems(template, catalog, where: str, *, by_context: bool | None = None) -
     return out
 
 
-def notebook_problems(nb_path: Path, lang: str, po_path: Path | None = None) -> list:
+def notebook_problems(nb_path: Path, lang: str, po_path: Path | None = None) -> list[Problem]:
     po_path = Path(po_path or TRANSLATIONS / lang / f"{Path(nb_path).stem}.po")
     return problems(extract_notebook(nb_path), read_catalog(po_path, lang), Path(nb_path).name)
 
 
-def message_problems(lang: str, po_path: Path | None = None) -> list:
+def message_problems(lang: str, po_path: Path | None = None) -> list[Problem]:
     po_path = Path(po_path or catalog_path(lang))
     return problems(extract_messages(), read_catalog(po_path, lang), po_path.name)
 
@@ -439,7 +449,8 @@ class TranslationError(CourseError):
     translation."""
 
     @classmethod
-    def listing(cls, found: list, what: str, lang: str, catalogs) -> TranslationError:
+    def listing(cls, found: list[Problem], what: str, lang: str, catalogs: str | Path,
+                ) -> TranslationError:
         """The error naming every problem of ``found`` (``what``: e.g. "cell(s) of x.ipynb")
         and the catalogs (a file or folder) to update."""
         return cls(f"{len(found)} {what} cannot be translated into {lang}:\n  "
@@ -473,7 +484,7 @@ def build_notebook(nb_path: Path, lang: str, po_path: Path | None = None, *,
 
 
 def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None = None,
-                    force: bool = False) -> list:
+                    force: bool = False) -> list[Path]:
     """Every sprint notebook in ``lang`` into ``out_dir`` (default ``notebooks/<lang>/``): the
     translated ones built, the others copied in English. A notebook already there is the
     learner's (their answers are in it) and is kept unless ``force``. Returns the files
@@ -484,7 +495,7 @@ def build_notebooks(lang: str, out_dir: Path | None = None, *, repo: Path | None
     out_dir = Path(out_dir or repo / "notebooks" / lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     done = set(translated_notebooks(lang))
-    written = []
+    written: list[Path] = []
     for nb_path in sprint_notebooks(repo / "notebooks"):
         dest = out_dir / nb_path.name
         if dest.exists() and not force:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -35,9 +36,9 @@ class Limits:
                 pass
 
 
-def preexec(limits: Limits, *, processes: bool):
+def preexec(limits: Limits, *, processes: bool) -> Callable[[], None]:
     """A ``preexec_fn``: a new session (the caller kills the whole group) and ``limits``."""
-    def apply():  # runs in the child between fork and exec
+    def apply() -> None:  # runs in the child between fork and exec
         os.setsid()
         limits.apply(processes=processes)
     return apply

@@ -32,10 +32,15 @@ import importlib
 import inspect
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .i18n import stub_messages
+
+if TYPE_CHECKING:
+    from .registry import Spec
 
 #: Written beside the learner's checker in a release: every exercise's id, module, name and
 #: title, so that a sprint's folder can name (and probe) the exercises of earlier sprints.
@@ -54,7 +59,7 @@ class Need:
 
 
 @functools.cache
-def _checkable() -> dict:
+def _checkable() -> dict[str, Spec]:
     """``{id: registry.Spec}``: the exercises whose public cases this folder holds."""
     try:
         from .registry import load_exercises
@@ -65,9 +70,9 @@ def _checkable() -> dict:
 
 
 @functools.cache
-def _specs() -> dict:
+def _specs() -> dict[str, tuple[str, ...]]:
     """``{id: (module, name, title)}`` for every exercise this folder knows about."""
-    out: dict = {}
+    out: dict[str, Sequence[str]] = {}
     try:
         out.update(json.loads(INDEX.read_text(encoding="utf-8")))
     except (OSError, ValueError):
@@ -76,7 +81,7 @@ def _specs() -> dict:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def write_index(path: Path, specs: list) -> Path:
+def write_index(path: Path, specs: list[Spec]) -> Path:
     """Write the :data:`INDEX` of ``specs`` (``registry.Spec``) at ``path`` (for a release)."""
     doc = {s.id: [s.module, s.name, s.title] for s in specs}
     Path(path).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -100,7 +105,7 @@ def is_stub(module: str, name: str, helpers_dir: Path | None = None) -> bool:
     return any(f'{words}")' in source for words in stub_messages())
 
 
-def status(*ids: str, helpers: str | Path | None = None) -> list:
+def status(*ids: str, helpers: str | Path | None = None) -> list[Need]:
     """A :class:`Need` for each exercise id, from the saved checks (checking the stale ones)."""
     from .check import find_helpers, run_checks
     from .progress import DONE, rows
@@ -111,11 +116,11 @@ def status(*ids: str, helpers: str | Path | None = None) -> list:
         raise KeyError(f"needs(): no exercise called {', '.join(map(repr, unknown))} "
                        "(`python -m autograder list` shows the ids)")
     helpers_dir = Path(helpers) if helpers else find_helpers()
-    known = {}
+    known: dict[str, tuple[bool, str]] = {}    # id: (done, why not)
     live = _checkable()
     checkable = [live[i] for i in ids if i in live]
     saved = {r.id: r for r in rows(helpers_dir, checkable)} if checkable else {}
-    stale = []
+    stale: list[str] = []
     for i in ids:
         r = saved.get(i)
         if r is not None and r.checked_at and not r.edited_since:
@@ -125,7 +130,7 @@ def status(*ids: str, helpers: str | Path | None = None) -> list:
     if stale:
         for res in run_checks(stale, helpers_dir).results:
             known[res.id] = (res.ok, "done" if res.ok else res.status)
-    out = []
+    out: list[Need] = []
     for i in ids:
         module, name, title = specs[i]
         if i not in known:  # not checkable here: look at the source

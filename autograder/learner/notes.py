@@ -19,8 +19,12 @@ translated, so a resumed run loses nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .i18n import _, speaking
+
+if TYPE_CHECKING:
+    from .verdict import Outcome
 
 VERDICT_CHARS = 200      # of the verdict's first line a note shows
 
@@ -30,11 +34,12 @@ class Note:
     """One note: ``message`` (English, ``{placeholders}``; the catalog's key) and ``values``."""
 
     message: str
-    values: dict = field(default_factory=dict)
+    #: placeholder -> a Note, an Outcome, a number or a text (anything else: shown as str())
+    values: dict[str, object] = field(default_factory=dict)
     literal: bool = False          # an older grader's finished text: shown as it is
 
     @classmethod
-    def of(cls, message: str, **values) -> Note:
+    def of(cls, message: str, **values: object) -> Note:
         """``Note.of(N_("helpers/{file} is missing"), file="x.py")``."""
         return cls(message, dict(values))
 
@@ -68,7 +73,7 @@ class Note:
         return " ".join([self.message, *(f"{k}={v}" for k, v in values.items())])
 
     # ------------------------------------------------------------------ storing
-    def as_json(self):
+    def as_json(self) -> str | dict[str, Any]:
         """The note as JSON: a literal note's text as it is, else message and values."""
         if self.literal:
             return self.message
@@ -76,7 +81,7 @@ class Note:
                 "values": {k: _value_json(v) for k, v in self.values.items()}}
 
     @classmethod
-    def from_json(cls, doc) -> Note:
+    def from_json(cls, doc: object) -> Note:
         """A note of :meth:`as_json`, or an older grader's plain string (literal)."""
         if isinstance(doc, str):
             return cls.text(doc)
@@ -99,7 +104,7 @@ def _plain(template: str) -> bool:
         return False
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A value as the note shows it, in the language being rendered."""
     from .verdict import Outcome, render
 
@@ -114,7 +119,7 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _value_json(value):
+def _value_json(value: object) -> Any:
     from .verdict import Outcome
 
     if isinstance(value, Note):
@@ -126,7 +131,7 @@ def _value_json(value):
     return str(value)
 
 
-def _value_from_json(doc):
+def _value_from_json(doc: object) -> Note | Outcome | str | int | float | bool | None:
     from .verdict import Outcome
 
     if isinstance(doc, dict) and "note" in doc:

@@ -30,6 +30,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import registry
 from .errors import CourseError
@@ -74,11 +75,11 @@ class PackReport:
     written: Path | None = None
 
     @property
-    def errors(self) -> list:
+    def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
 
     @property
-    def incomplete(self) -> list:
+    def incomplete(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == INCOMPLETE]
 
     def render(self) -> str:
@@ -138,12 +139,12 @@ def locate(folder: Path, sprint: str | None = None) -> Assignment:
 
 
 # --------------------------------------------------------------------------- the checks
-def _source(cell: dict) -> str:
+def _source(cell: dict[str, Any]) -> str:    # a notebook cell
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def check_notebook(path: Path, specs: list) -> list:
+def check_notebook(path: Path, specs: list[registry.Spec]) -> list[Problem]:
     """The notebook's problems: unreadable, invalid, check cells missing or changed."""
     import nbformat
     from nbgrader.utils import compute_checksum
@@ -173,9 +174,9 @@ def check_notebook(path: Path, specs: list) -> list:
             "is not a valid notebook ({error}): open it in JupyterLab and save it, or start "
             "again from the notebook you were given and copy your answers in").format(
                 error=first[:160]))]
-    problems = []
+    problems: list[Problem] = []
     cells = nb.get("cells", [])
-    by_id: dict = {}
+    by_id: dict[str, list[tuple[int, dict[str, Any]]]] = {}   # grade id: (index, cell)
     for i, cell in enumerate(cells):
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid:
@@ -199,7 +200,7 @@ def check_notebook(path: Path, specs: list) -> list:
             continue
         i, cell = hits[0]
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        wrong = []
+        wrong: list[str] = []
         if cell.get("cell_type") != "code":
             wrong.append(_("it is no longer a code cell"))
         if _source(cell).strip() != f'check("{spec.id}")':
@@ -238,12 +239,13 @@ def _is_stub(node: ast.AST) -> bool:
     return False
 
 
-def check_helpers(helpers: Path, specs: list) -> list:
+def check_helpers(helpers: Path, specs: list[registry.Spec]) -> list[Problem]:
     """The helpers' problems: missing, links, too large, not compiling, exercises unfinished."""
     if not helpers.is_dir() or helpers.is_symlink():
         return [Problem(ERROR, "helpers/", _("is missing: it holds your code, pack the "
                                              "assignment folder you were given"))]
-    problems, trees = [], {}
+    problems: list[Problem] = []
+    trees: dict[str, ast.Module] = {}
     for path in sorted(helpers.iterdir()):
         where = f"helpers/{path.name}"
         if path.is_symlink():
@@ -305,7 +307,7 @@ def check_student(student: str) -> str:
 
 # --------------------------------------------------------------------------- packing
 def pack(folder: Path, student: str, sprint: str | None = None, out_dir: Path | None = None,
-         *, partial: bool = False, specs: list | None = None) -> PackReport:
+         *, partial: bool = False, specs: list[registry.Spec] | None = None) -> PackReport:
     """Check the assignment in ``folder`` and write ``out_dir/<student>_<sprint>.zip``.
 
     Nothing is written when a problem is an error, nor when the work looks unsaved or

@@ -24,10 +24,14 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from .evaluate import BLOCKED as BLOCKED_STATUS
-from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+from .evaluate import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, ExerciseResult
 from .i18n import N_, _, pgettext
+
+if TYPE_CHECKING:
+    from .registry import Spec
 
 FOLDER = ".course_progress"
 VERSION = 1
@@ -62,7 +66,28 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def record(results, specs, helpers_dir: Path) -> Path | None:
+class SavedCheck(TypedDict):
+    """An exercise's last check, as saved (``exercises`` of ``<sprint>.json``): the learner's
+    own file, read with ``.get`` (it may have been edited)."""
+
+    status: str               # evaluate's PASSED, FAILED, ...
+    passed: int
+    total: int
+    title: str
+    message: str
+    hints: list[str]
+    checked_at: str           # "2026-12-06 23:00:00"
+    digest: str | None        # file_digest of the helper file checked
+
+
+class SavedProgress(TypedDict):
+    """A sprint's ``.course_progress/<sprint>.json``."""
+
+    version: int
+    exercises: dict[str, SavedCheck]    # exercise id: its last check
+
+
+def record(results: list[ExerciseResult], specs: list[Spec], helpers_dir: Path) -> Path | None:
     """Merge check ``results`` (``evaluate.ExerciseResult``) into the saved progress.
 
     One file per sprint, written atomically. Saving is a convenience: a folder that cannot be
@@ -70,7 +95,7 @@ def record(results, specs, helpers_dir: Path) -> Path | None:
     """
     folder = progress_dir(helpers_dir)
     module_of = {s.id: s.module for s in specs}
-    by_sprint: dict = {}
+    by_sprint: dict[str, list[ExerciseResult]] = {}
     for r in results:
         by_sprint.setdefault(r.id.split(".", 1)[0], []).append(r)
     try:
@@ -96,7 +121,7 @@ def record(results, specs, helpers_dir: Path) -> Path | None:
     return folder
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> SavedProgress:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         if doc.get("version") == VERSION and isinstance(doc.get("exercises"), dict):
@@ -121,7 +146,7 @@ class Row:
     edited_since: bool = False
 
 
-def _state(saved: dict | None) -> str:
+def _state(saved: SavedCheck | None) -> str:
     if not saved or saved.get("status") == NOT_IMPLEMENTED:
         return NOT_STARTED
     if saved.get("status") == PASSED:
@@ -131,7 +156,7 @@ def _state(saved: dict | None) -> str:
     return FAILING if saved.get("status") in (FAILED, ERROR) else NOT_STARTED
 
 
-def rows(helpers_dir: Path | None = None, specs=None) -> list:
+def rows(helpers_dir: Path | None = None, specs: list[Spec] | None = None) -> list[Row]:
     """Every exercise of the course (the registry's, or the release's) with its saved state."""
     from .check import find_helpers
     from .registry import load_exercises
@@ -139,8 +164,8 @@ def rows(helpers_dir: Path | None = None, specs=None) -> list:
     helpers_dir = Path(helpers_dir) if helpers_dir else find_helpers()
     specs = load_exercises() if specs is None else specs
     folder = progress_dir(helpers_dir)
-    saved_by_sprint: dict = {}
-    out = []
+    saved_by_sprint: dict[str, dict[str, SavedCheck]] = {}
+    out: list[Row] = []
     for s in specs:
         if s.sprint not in saved_by_sprint:
             saved_by_sprint[s.sprint] = _read(folder / f"{s.sprint}.json")["exercises"]
@@ -160,10 +185,10 @@ def rows(helpers_dir: Path | None = None, specs=None) -> list:
     return out
 
 
-def summary(all_rows: list) -> dict:
+def summary(all_rows: list[Row]) -> dict[str, dict[str, int]]:
     """``{sprint: {"done": n, "failing": n, "blocked": n, "not started": n, "total": n}}`` in
     course order."""
-    out: dict = {}
+    out: dict[str, dict[str, int]] = {}
     for r in all_rows:
         counts = out.setdefault(r.sprint, {DONE: 0, FAILING: 0, BLOCKED: 0, NOT_STARTED: 0,
                                            "total": 0})
@@ -175,7 +200,7 @@ def summary(all_rows: list) -> dict:
 class Progress:
     """The progress view: ``print()`` it for text, or let Jupyter show it as an HTML table."""
 
-    def __init__(self, all_rows: list, *, show_all: bool = False):
+    def __init__(self, all_rows: list[Row], *, show_all: bool = False) -> None:
         self.rows = all_rows
         self.show_all = show_all
 

@@ -17,10 +17,10 @@ import functools
 import importlib
 import pkgutil
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
@@ -84,8 +84,9 @@ def case(*args, label: str = "", raises: str = "", **kwargs) -> Case:
     return Case(tuple(args), kwargs, label=label, raises=raises)
 
 
-def class_case(init_args=(), init_kwargs=None, steps=(), attrs=(), label: str = "",
-               in_place=(), raises: str = "") -> Case:
+def class_case(init_args: Iterable[Any] = (), init_kwargs: Mapping[str, Any] | None = None,
+               steps: Iterable[Sequence[Any]] = (), attrs: Iterable[str] = (), label: str = "",
+               in_place: Iterable[str] = (), raises: str = "") -> Case:
     """A case for a class: construct it, call ``steps`` in order, read ``attrs``.
 
     ``steps`` is a sequence of ``(method, args)`` or ``(method, args, kwargs)``. Every
@@ -108,7 +109,7 @@ class Mistake:
     serves as a test fixture: a helper module with it in place must get this hint.
     """
 
-    implementation: Callable
+    implementation: Callable[..., Any]   # a function or a class, as the helper is
     hint: str
 
 
@@ -147,9 +148,9 @@ class Exercise(_Named):
     #: the calls whose docstring promises a new array (``("return",)`` for a function,
     #: ``("forward()",)`` for a method): returning an input array itself there fails
     returns_new: tuple[str, ...] = ()
-    reference: Callable | None = None                # default: solutions.<module>.<name>
+    reference: Callable[..., Any] | None = None      # default: solutions.<module>.<name>
 
-    def reference_target(self):
+    def reference_target(self) -> Callable[..., Any]:
         if self.reference is not None:
             return self.reference
         module = importlib.import_module(f"solutions.{self.module}")
@@ -211,7 +212,7 @@ class Prepared:
 
 
 def describe_inputs(case: Call) -> str:
-    def one(v):
+    def one(v: Any) -> str:
         if isinstance(v, np.ndarray):
             return f"array{v.shape}" if v.size > 6 else np.array2string(v, separator=", ")
         return repr(v)
@@ -221,7 +222,7 @@ def describe_inputs(case: Call) -> str:
     return _("inputs ({inputs})").format(inputs=text) if text else _("no inputs")
 
 
-def _run_trusted(target, c: Case) -> dict[str, Any]:
+def _run_trusted(target: Callable[..., Any], c: Case) -> dict[str, Any]:
     if c.raises:
         try:
             sandbox_child.run_case(target, c)
@@ -238,10 +239,10 @@ def _run_trusted(target, c: Case) -> dict[str, Any]:
 def prepare(ex: Exercise, cases: list[Case]) -> list[Prepared]:
     """Run the reference (and each mistake) on ``cases`` in this process."""
     target = ex.reference_target()
-    out = []
+    out: list[Prepared] = []
     for c in cases:
         expected = _run_trusted(target, c)
-        mistake_outputs = []
+        mistake_outputs: list[MistakeOutputs] = []
         for m in ex.mistakes:
             try:
                 with np.errstate(all="ignore"):
@@ -255,6 +256,17 @@ def prepare(ex: Exercise, cases: list[Case]) -> list[Prepared]:
 
 
 # --------------------------------------------------------------------------- loading
+class SpecRow(TypedDict):
+    """An exercise as a row (``python -m autograder list --json``)."""
+
+    id: str
+    sprint: str
+    points: float
+    module: str     # "helpers/layers.py"
+    name: str
+    title: str
+
+
 @dataclass
 class Spec(_Named):
     """What the checker needs of an exercise, live (repository) or stored (release)."""
@@ -271,6 +283,8 @@ class Spec(_Named):
     def public_cases(self) -> list[Prepared]:
         if self.stored_public is not None:
             return self.stored_public
+        # a Spec holds either the exercise (live) or its stored public cases (a release)
+        assert self.exercise is not None
         return prepare(self.exercise, self.exercise.public_inputs())
 
     def hidden_cases(self, salt: str = "") -> list[Prepared]:
@@ -278,17 +292,17 @@ class Spec(_Named):
             raise RuntimeError("hidden cases exist only in the full course repository")
         return prepare(self.exercise, self.exercise.hidden_inputs(salt))
 
-    def as_row(self) -> dict:
+    def as_row(self) -> SpecRow:
         return {"id": self.id, "sprint": self.sprint, "points": self.points,
                 "module": f"helpers/{self.module}.py", "name": self.name, "title": self.title}
 
 
-def live_exercises(sprints=None) -> list[Exercise]:
+def live_exercises(sprints: Collection[str] | None = None) -> list[Exercise]:
     """All exercises declared in ``autograder/exercises/``, in course order (only those of
     ``sprints``, e.g. ``{"sprint1"}``, when given: the other modules are not imported)."""
     from .. import exercises as pkg
 
-    found = []
+    found: list[Exercise] = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: sprint_key(i.name)):
         if sprints is not None and info.name not in sprints:
             continue
@@ -303,11 +317,19 @@ def live_exercises(sprints=None) -> list[Exercise]:
 
 
 
-_INDEX: list | None = None
+class IndexEntry(TypedDict):
+    """One exercise of the course index (``index.json`` of a release): ids and names only."""
+
+    id: str        # "sprint4.affine"
+    module: str    # "layers"
+    name: str      # "Affine"
+
+
+_INDEX: list[IndexEntry] | None = None
 INDEX_FILE = "index.json"
 
 
-def exercise_index() -> list:
+def exercise_index() -> list[IndexEntry]:
     """``[{"id", "module", "name"}]`` of every exercise of the course (not only the released
     sprints': a release keeps this index of ids and names, never cases or reference)."""
     global _INDEX
@@ -324,9 +346,9 @@ def exercise_index() -> list:
     return _INDEX
 
 
-def module_sprints(index: list | None = None) -> dict:
+def module_sprints(index: list[IndexEntry] | None = None) -> dict[str, str]:
     """``{module: sprint}``: a helper module belongs to the sprint whose exercises it holds."""
-    out: dict = {}
+    out: dict[str, str] = {}
     for e in index if index is not None else exercise_index():
         sprint = e["id"].split(".", 1)[0]
         if e["module"] not in out or sprint_number(sprint) < sprint_number(out[e["module"]]):
@@ -334,7 +356,7 @@ def module_sprints(index: list | None = None) -> dict:
     return out
 
 
-def blocking_exercise(spec, module: str, qualname: str) -> str:
+def blocking_exercise(spec: Spec, module: str, qualname: str) -> str:
     """The earlier sprint's exercise whose stub stopped ``spec``'s code, or ``""``.
 
     ``module`` and ``qualname`` say where the ``NotImplementedError`` was raised
@@ -353,7 +375,8 @@ def blocking_exercise(spec, module: str, qualname: str) -> str:
 
 
 def _reference_dir() -> Path:
-    return Path(importlib.import_module("solutions").__file__).resolve().parent
+    # ``solutions`` is a regular package (its ``__init__.py``): its ``__file__`` is set
+    return Path(cast(str, importlib.import_module("solutions").__file__)).resolve().parent
 
 
 @functools.lru_cache(maxsize=64)
@@ -369,7 +392,7 @@ def helper_imports(source: bytes | str) -> frozenset[str]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return frozenset()
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level == 1 or (node.level == 0 and node.module == "helpers"):
@@ -377,7 +400,7 @@ def helper_imports(source: bytes | str) -> frozenset[str]:
                     found.add(node.module.split(".")[0])
                 else:
                     found.update(a.name.split(".")[0] for a in node.names)
-            elif node.level == 0 and (node.module or "").startswith("helpers."):
+            elif node.level == 0 and node.module and node.module.startswith("helpers."):
                 found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names
@@ -392,13 +415,15 @@ def _reference_imports(module: str) -> frozenset[str]:
         return frozenset()
 
 
-def earlier_reference(sprint: str, roots) -> dict:
+def earlier_reference(sprint: str, roots: Iterable[str]) -> dict[str, bytes]:
     """``{module: reference source}``: the modules of sprints before ``sprint`` among
     ``roots`` and everything their reference imports, transitively."""
     ref = _reference_dir()
     owners = module_sprints()
     mine = sprint_number(sprint)
-    seen, todo, out = set(), list(roots), {}
+    seen: set[str] = set()
+    todo = list(roots)
+    out: dict[str, bytes] = {}
     while todo:
         module = todo.pop()
         if module in seen or not (ref / f"{module}.py").is_file():
@@ -410,7 +435,8 @@ def earlier_reference(sprint: str, roots) -> dict:
     return dict(sorted(out.items()))
 
 
-def reference_overlay(ex: Exercise, learner_source: dict | None = None) -> dict:
+def reference_overlay(ex: Exercise, learner_source: dict[str, bytes] | None = None,
+                      ) -> dict[str, bytes]:
     """``{module: reference source}`` of the earlier sprints' modules ``ex``'s code runs.
 
     Found from the imports of the reference (``from .layers import Affine``) and, given
@@ -424,7 +450,8 @@ def reference_overlay(ex: Exercise, learner_source: dict | None = None) -> dict:
     mine = sprint_number(ex.sprint)
     roots = set(_reference_imports(ex.module))
     learner_source = learner_source or {}
-    seen, todo = set(), [ex.module]
+    seen: set[str] = set()
+    todo = [ex.module]
     while todo:   # the learner's own modules of this sprint (or provided ones), transitively
         module = todo.pop()
         if module in seen or module not in learner_source:
@@ -446,7 +473,7 @@ def has_live_registry() -> bool:
     return True
 
 
-def load_exercises(sprints=None) -> list[Spec]:
+def load_exercises(sprints: Collection[str] | None = None) -> list[Spec]:
     """The exercises as :class:`Spec` objects: live in the repository, stored in a release.
 
     ``sprints`` (e.g. ``{"sprint1"}``): only those sprints' exercises, and only their
@@ -458,11 +485,12 @@ def load_exercises(sprints=None) -> list[Spec]:
     return load_store(PUBLIC_DIR, sprints)
 
 
-def select(specs: list[Spec], selectors) -> list[Spec]:
+def select(specs: list[Spec], selectors: Iterable[str]) -> list[Spec]:
     """Exercises matching any selector: ``sprint1`` or ``sprint1.and_gate``."""
     if not selectors:
         return list(specs)
-    chosen, unknown = [], []
+    chosen: list[Spec] = []
+    unknown: list[str] = []
     for s in selectors:
         hit = [x for x in specs if x.id == s or x.sprint == s]
         if not hit:
@@ -477,16 +505,44 @@ def select(specs: list[Spec], selectors) -> list[Spec]:
 
 
 # --------------------------------------------------------------------------- stored cases
+# The stored public cases of a sprint (``<sprint>.json`` + ``.npz``, :mod:`.sandbox_child`'s
+# wire format), as :func:`write_store` writes them and :func:`load_store` reads them.
+class StoredMistake(TypedDict):
+    hint: str
+    outputs: dict[str, Any]     # as MistakeOutputs.outputs
+
+
+class StoredCase(TypedDict):
+    case: dict[str, Any]        # Case.as_dict()
+    expected: dict[str, Any]    # as Prepared.expected
+    mistakes: list[StoredMistake]
+    batch: int | None
+
+
+class StoredExercise(TypedDict):
+    id: str
+    points: float
+    module: str
+    name: str
+    title: str
+    tol: dict[str, Any]         # the Tolerance's fields
+    cases: list[StoredCase]
+
+
+class Store(TypedDict):
+    exercises: list[StoredExercise]
+
+
 def write_store(directory: Path, specs: list[Spec]) -> list[Path]:
     """Store the public cases of ``specs`` (one file pair per sprint); returns the files."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    by_sprint: dict = {}
+    by_sprint: dict[str, list[Spec]] = {}
     for s in specs:
         by_sprint.setdefault(s.sprint, []).append(s)
-    written = []
+    written: list[Path] = []
     for sprint, items in by_sprint.items():
-        doc = {"exercises": []}
+        doc: Store = {"exercises": []}
         for s in items:
             doc["exercises"].append({
                 "id": s.id, "points": s.points, "module": s.module, "name": s.name,
@@ -508,12 +564,12 @@ def write_store(directory: Path, specs: list[Spec]) -> list[Path]:
     return written
 
 
-def load_store(directory: Path, sprints=None) -> list[Spec]:
-    specs = []
+def load_store(directory: Path, sprints: Collection[str] | None = None) -> list[Spec]:
+    specs: list[Spec] = []
     for js in sorted(Path(directory).glob("sprint*.json"), key=lambda p: sprint_key(p.stem)):
         if sprints is not None and js.stem not in sprints:
             continue
-        doc = sandbox_child.load(js, js.with_suffix(".npz"))
+        doc: Store = sandbox_child.load(js, js.with_suffix(".npz"))
         for e in doc["exercises"]:
             cases = [Prepared(Case.from_dict(c["case"]), c["expected"],
                               [MistakeOutputs(m["hint"], m["outputs"]) for m in c["mistakes"]],

@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO, Protocol, cast
 
 from . import limits, sandbox_child
 from .verdict import ended_words, exit_words, startup_words, timeout_words
@@ -37,14 +38,23 @@ DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 
 _TRUSTED_INIT = '"""Your helper package (a copy made by the course checker)."""\n'
 
+
+class Launcher(Protocol):
+    """Starts the child: given its command, job folder and limits, the command to run and
+    the ``preexec_fn`` to run it with."""
+
+    def __call__(self, cmd: list[str], job_dir: Path, *, memory: int, cpu: int,
+                 file_size: int) -> tuple[list[str], Callable[[], None]]: ...
+
+
 #: How the child is started. ``None``: ``python -I`` with the limits of :mod:`.limits` (the
 #: learner's own checker). The instructor's grader installs a launcher with
 #: :func:`set_launcher` that isolates the child further (``autograder.instructor.jail``): it gets
 #: the command, the job folder and the limits, and returns ``(command, preexec_fn)``.
-_launcher = None
+_launcher: Launcher | None = None
 
 
-def set_launcher(launcher):
+def set_launcher(launcher: Launcher | None) -> Launcher | None:
     """Start children with ``launcher(cmd, job_dir, memory=, cpu=, file_size=)``; returns the
     previous launcher (``None``: the default)."""
     global _launcher
@@ -122,7 +132,7 @@ class CaseReport:
                    text(raw.get("syntax_message")))
 
 
-def _open_regular(path: Path, limit: int):
+def _open_regular(path: Path, limit: int) -> BinaryIO:
     """A file object for ``path`` if it is a regular file of at most ``limit`` bytes.
 
     Opened without following a symbolic link and without blocking on a FIFO, then checked
@@ -145,14 +155,14 @@ def _open_regular(path: Path, limit: int):
     return os.fdopen(fd, "rb")
 
 
-def _read_capped(fh, limit: int) -> bytes:
+def _read_capped(fh: BinaryIO, limit: int) -> bytes:
     data = fh.read(limit + 1)
     if len(data) > limit:
         raise UnreadableResult(f"a result file is larger than {limit // 1024 ** 2} MiB")
     return data
 
 
-def _check_npy_header(member, limit: int) -> int:
+def _check_npy_header(member: IO[bytes], limit: int) -> int:
     """The bytes one ``.npy`` member of an archive will take, from its header (not loaded)."""
     from numpy.lib import format as npy
 
@@ -175,7 +185,7 @@ def _check_npy_header(member, limit: int) -> int:
     return size
 
 
-def read_result(job_dir: Path, index: int):
+def read_result(job_dir: Path, index: int) -> Any:
     """Job ``index``'s results as written by the child, read defensively.
 
     Only regular files, opened without following links, at most :data:`MAX_RESULT_JSON` for
@@ -201,7 +211,8 @@ def read_result(job_dir: Path, index: int):
         raise UnreadableResult("the result is not valid JSON") from None
     if not isinstance(doc, dict) or doc.get("wire") != sandbox_child.WIRE_VERSION:
         raise UnreadableResult("the result is not in the checker's format")
-    arrays, total = {}, 0
+    arrays: dict[str, np.ndarray] = {}
+    total = 0
     try:
         archive = zipfile.ZipFile(io.BytesIO(blob))
         infos = archive.infolist()
@@ -234,8 +245,8 @@ def read_result(job_dir: Path, index: int):
         raise UnreadableResult("the result is not in the checker's format") from None
 
 
-def copy_learner_package(helpers_dir: Path, dest_pkg: Path, overlay: dict | None = None,
-                         ) -> None:
+def copy_learner_package(helpers_dir: Path, dest_pkg: Path,
+                         overlay: dict[str, bytes] | None = None) -> None:
     """Copy the learner's ``.py`` files (only those) into ``dest_pkg/helpers``.
 
     ``overlay`` (``{module: source bytes}``) replaces those modules by the course's own.
@@ -269,8 +280,9 @@ def run_in_child(helpers_dir: Path, module: str, name: str, cases: list[sandbox_
                     file_size=file_size)[0]
 
 
-def run_jobs(helpers_dir: Path, jobs: list, *, memory: int = DEFAULT_MEMORY,
-             file_size: int = DEFAULT_FILE_SIZE, overlay: dict | None = None) -> list:
+def run_jobs(helpers_dir: Path, jobs: list[Job], *, memory: int = DEFAULT_MEMORY,
+             file_size: int = DEFAULT_FILE_SIZE, overlay: dict[str, bytes] | None = None,
+             ) -> list[RunResult]:
     """Run several jobs (a :class:`Job` per exercise) in as few child processes as possible.
 
     One child runs the jobs in order; each job keeps its own time limit. When a job ends the
@@ -279,7 +291,7 @@ def run_jobs(helpers_dir: Path, jobs: list, *, memory: int = DEFAULT_MEMORY,
     never costs another exercise its result. ``overlay``: modules put in place of the
     learner's (:func:`copy_learner_package`). Returns one :class:`RunResult` per job.
     """
-    results: list = [None] * len(jobs)
+    results: list[RunResult | None] = [None] * len(jobs)
     first = 0
     while first < len(jobs):
         done, crashed, spent = _run_batch(Path(helpers_dir), jobs[first:], memory, file_size,
@@ -291,10 +303,13 @@ def run_jobs(helpers_dir: Path, jobs: list, *, memory: int = DEFAULT_MEMORY,
             results[first] = RunResult(crashed=crashed[0], crash_kind=crashed[1],
                                        seconds=spent[len(done)])
             first += 1
-    return results
+    # every one is set: a batch runs its jobs until one of them ends the child
+    return cast(list[RunResult], results)
 
 
-def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overlay=None):
+def _run_batch(helpers_dir: Path, jobs: list[Job], memory: int, file_size: int,
+               overlay: dict[str, bytes] | None = None,
+               ) -> tuple[list[list[Any]], tuple[str, str] | None, list[float]]:
     """One child for ``jobs``: ``(results of the jobs that finished, why the next did not
     (or None), seconds per job)``."""
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
@@ -321,7 +336,10 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
         with log:
             proc = subprocess.Popen(cmd, cwd=job_dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
-            done, spent, crashed, kind = [], [], None, ""
+            done: list[list[Any]] = []    # per job that finished: its RunResult.results
+            spent: list[float] = []
+            crashed: str | None = None
+            kind = ""
             job_start, started = start, False
             while crashed is None:
                 exited = proc.poll() is not None
@@ -376,7 +394,7 @@ def _run_batch(helpers_dir: Path, jobs: list, memory: int, file_size: int, overl
         return done, (crashed, kind) if crashed is not None else None, spent
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

@@ -21,9 +21,10 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -144,7 +145,7 @@ class UnsupportedValue(TypeError):
     """A value that cannot cross between the grader and the child."""
 
 
-def pack(value, arrays: dict, path: str = "v"):
+def pack(value: Any, arrays: dict[str, np.ndarray], path: str = "v") -> Any:
     """Turn ``value`` into a JSON-able tree; arrays are stored in ``arrays`` by key."""
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -177,7 +178,7 @@ def pack(value, arrays: dict, path: str = "v"):
     raise UnsupportedValue(f"{path}: a value of type {type(value).__name__}")
 
 
-def unpack(tree, arrays):
+def unpack(tree: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     """Inverse of :func:`pack`."""
     if tree is None or isinstance(tree, (bool, str)):
         return tree
@@ -202,15 +203,16 @@ def unpack(tree, arrays):
     raise UnsupportedValue(f"not a packed value: {tree!r}")
 
 
-def save(path_json: Path, path_npz: Path, obj) -> None:
+def save(path_json: Path, path_npz: Path, obj: Any) -> None:
     """Write ``obj`` as ``path_json`` + ``path_npz``."""
-    arrays: dict = {}
+    arrays: dict[str, np.ndarray] = {}
     tree = pack(obj, arrays)
-    np.savez(path_npz, **arrays)
+    # the keys are "a0", "a1", ... (pack): never savez's own keyword ``allow_pickle``
+    np.savez(path_npz, **arrays)  # type: ignore[arg-type]
     Path(path_json).write_text(json.dumps({"wire": WIRE_VERSION, "tree": tree}))
 
 
-def load(path_json: Path, path_npz: Path):
+def load(path_json: Path, path_npz: Path) -> Any:
     """Read what :func:`save` wrote, never unpickling anything."""
     doc = json.loads(Path(path_json).read_text())
     if doc.get("wire") != WIRE_VERSION:
@@ -221,7 +223,7 @@ def load(path_json: Path, path_npz: Path):
 
 
 # --------------------------------------------------------------------------- running a case
-def step_name(method: str, args, index: int) -> str:
+def step_name(method: str, args: Sequence[Any], index: int) -> str:
     """The name of a step's output, as the learner would write the call."""
     if method == "__getitem__" and len(args) == 1 and isinstance(args[0], (int, str)):
         call = f"obj[{args[0]!r}]"
@@ -234,7 +236,15 @@ def step_name(method: str, args, index: int) -> str:
     return f"{call} [step {index + 1}]"
 
 
-def run_case(target, call: Call) -> dict:
+class CaseRun(TypedDict):
+    """What :func:`run_case` collects of one case."""
+
+    outputs: dict[str, Any]    # output name ("return", "forward() [step 1]") -> value
+    mutated: list[str]         # the inputs changed in place ("argument 1")
+    aliased: list[str]         # the outputs that are an input array itself
+
+
+def run_case(target: Callable[..., Any], call: Call) -> CaseRun:
     """Run one case's :class:`Call` against ``target`` (a function or a class) and collect
     its outputs.
 
@@ -249,8 +259,8 @@ def run_case(target, call: Call) -> dict:
     args = copy.deepcopy(list(call.args))
     kwargs = copy.deepcopy(dict(call.kwargs))
     watched = [("argument", args, kwargs, copy.deepcopy((args, kwargs)))]
-    outputs: dict = {}
-    aliased: list = []
+    outputs: dict[str, Any] = {}
+    aliased: list[str] = []
     result = target(*args, **kwargs)
     steps, attrs, in_place = call.steps or (), call.attrs, set(call.in_place)
     if not steps and not attrs:
@@ -281,7 +291,7 @@ def run_case(target, call: Call) -> dict:
     return {"outputs": outputs, "mutated": mutated, "aliased": aliased}
 
 
-def _returns_argument(returned, args, kwargs) -> bool:
+def _returns_argument(returned: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> bool:
     """Whether ``returned`` (or an item of a returned tuple or list) is one of the call's
     array arguments itself, the very object (a view is a new object)."""
     items = returned if isinstance(returned, (tuple, list)) else (returned,)
@@ -289,7 +299,7 @@ def _returns_argument(returned, args, kwargs) -> bool:
     return any(item is a for item in items for a in inputs)
 
 
-def _same(a, b) -> bool:
+def _same(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
             a.shape == b.shape and a.dtype == b.dtype and bool(
@@ -317,10 +327,11 @@ def _learner_traceback(exc: BaseException, pkg_dir: str) -> str:
     return head if not lines else head + "\n" + "\n".join(lines)
 
 
-def _raised_in(exc: BaseException, pkg_dir: str) -> dict:
+def _raised_in(exc: BaseException, pkg_dir: str) -> dict[str, str]:
     """Which helper module and function raised ``exc``: ``{"raised_in": "layers",
     "raised_by": "Affine.forward"}`` (the innermost frame in a helper file), or ``{}``."""
-    tb, found = exc.__traceback__, {}
+    tb = exc.__traceback__
+    found: dict[str, str] = {}
     helpers = os.path.join(pkg_dir, "helpers") + os.sep
     while tb is not None:
         code = tb.tb_frame.f_code
@@ -331,10 +342,11 @@ def _raised_in(exc: BaseException, pkg_dir: str) -> dict:
     return found
 
 
-def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
+def classify_exception(exc: BaseException, pkg_dir: str) -> dict[str, Any]:
     """Status for an exception raised by learner code."""
     if isinstance(exc, NotImplementedError):
-        out = {"status": "not_implemented", "message": str(exc) or "not implemented yet"}
+        out: dict[str, Any] = {"status": "not_implemented",
+                               "message": str(exc) or "not implemented yet"}
         out.update(_raised_in(exc, pkg_dir))
         return out
     return {"status": "error", "error_type": type(exc).__name__,
@@ -342,7 +354,8 @@ def classify_exception(exc: BaseException, pkg_dir: str) -> dict:
             "message": _learner_traceback(exc, pkg_dir)}
 
 
-def _load_target(module_name: str, name: str, pkg_dir: str):
+def _load_target(module_name: str, name: str, pkg_dir: str,
+                 ) -> tuple[Any, dict[str, Any] | None]:
     """``(target, None)``, or ``(None, status)`` when the module or the name cannot be had."""
     import importlib
 
@@ -364,11 +377,19 @@ def _load_target(module_name: str, name: str, pkg_dir: str):
     return target, None
 
 
-def run_job(job: dict, pkg_dir: str) -> list:
+class JobWire(TypedDict):
+    """One job of ``job.json``: a helper and the cases to run it on."""
+
+    module: str
+    name: str
+    cases: list[dict[str, Any]]    # each a Call.to_wire()
+
+
+def run_job(job: JobWire, pkg_dir: str) -> list[dict[str, Any]]:
     """Every case of one job (``module``, ``name``, ``cases``: each a :meth:`Call.to_wire`):
     a list of result dicts (read back by ``sandbox.CaseReport.read``)."""
     target, load_status = _load_target(job["module"], job["name"], pkg_dir)
-    results = []
+    results: list[dict[str, Any]] = []
     for wire in job["cases"]:
         if load_status is not None:
             results.append(dict(load_status))
@@ -377,7 +398,7 @@ def run_job(job: dict, pkg_dir: str) -> list:
             results.append({"status": "ok", **run_case(target, Call.from_wire(wire))})
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
             results.append(classify_exception(exc, pkg_dir))
-    packed = []
+    packed: list[dict[str, Any]] = []
     for r in results:
         try:
             pack(r.get("outputs", {}), {})
@@ -392,7 +413,7 @@ def run_job(job: dict, pkg_dir: str) -> list:
 READY = "ready"
 
 
-def result_paths(job_dir, index: int) -> tuple:
+def result_paths(job_dir: str | os.PathLike[str], index: int) -> tuple[Path, Path]:
     """Where the child writes the results of job ``index`` (JSON tree, arrays)."""
     return Path(job_dir, f"result-{index}.json"), Path(job_dir, f"outputs-{index}.npz")
 

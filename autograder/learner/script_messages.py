@@ -41,10 +41,11 @@ MESSAGES = (
 )
 
 
-def groups(args: list) -> list:
+def groups(args: list[str]) -> list[tuple[str, dict[str, str]]]:
     """``[(message, {name: value})]`` from the command line's ``MESSAGE NAME=VALUE ... --
     MESSAGE ...``. Raises ``ValueError`` on an unknown message or a field not ``NAME=VALUE``."""
-    out, group = [], []
+    out: list[tuple[str, dict[str, str]]] = []
+    group: list[str] = []
     for arg in [*args, "--"]:
         if arg != "--":
             group.append(arg)
@@ -54,7 +55,7 @@ def groups(args: list) -> list:
         message, *fields = group
         if message not in MESSAGES:
             raise ValueError(f"not a message of the ./course script: {message!r}")
-        values = {}
+        values: dict[str, str] = {}
         for field in fields:
             name, sep, value = field.partition("=")
             if not sep or not name.isidentifier():
@@ -65,12 +66,12 @@ def groups(args: list) -> list:
     return out
 
 
-def render(message: str, values: dict) -> str:
+def render(message: str, values: dict[str, str]) -> str:
     """``message`` in the course's language, its placeholders filled from ``values``."""
     return _(message).format(**values)
 
 
-def main(argv: list | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     try:
         said = [render(m, v) for m, v in groups(sys.argv[1:] if argv is None else argv)]
     except (ValueError, KeyError) as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 NOTEBOOK_NAME = re.compile(r"^(sprint\d+)_[A-Za-z0-9][\w-]*\.ipynb$")
 UNNUMBERED = 10 ** 6   # where a name that is not a sprint's sorts: after every sprint
@@ -41,4 +42,6 @@ def sprint_notebooks(folder: Path | str, sprint: str | None = None) -> list[Path
 
 def sprint_ids(folder: Path | str) -> list[str]:
     """``sprintN`` of every sprint notebook in ``folder``, once each, in course order."""
-    return list(dict.fromkeys(notebook_sprint(p) for p in sprint_notebooks(folder)))
+    # never None: sprint_notebooks keeps only the notebooks that have a sprint
+    return cast(list[str], list(dict.fromkeys(notebook_sprint(p)
+                                              for p in sprint_notebooks(folder))))

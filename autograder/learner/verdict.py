@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .i18n import N_, _, pgettext, stub_message
 
@@ -61,12 +62,12 @@ STANDARD_EXCEPTIONS = frozenset(
 MAX_DETAIL = 2000   # characters of a public detail (a traceback, a long message)
 
 
-def standard_exception(name) -> str:
+def standard_exception(name: object) -> str:
     """``name`` when it is a standard exception's name, else ``""``."""
     return name if isinstance(name, str) and name in STANDARD_EXCEPTIONS else ""
 
 
-def cap(text, limit: int = MAX_DETAIL) -> str:
+def cap(text: object, limit: int = MAX_DETAIL) -> str:
     """Learner text, made printable and cut to ``limit`` characters."""
     text = text if isinstance(text, str) else repr(text)
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}"
@@ -101,15 +102,15 @@ class Outcome:
     blocked_by: str = ""
     exercise: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown outcome kind {self.kind!r}")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, doc) -> Outcome | None:
+    def from_dict(cls, doc: object) -> Outcome | None:
         if not isinstance(doc, dict) or doc.get("kind") not in KINDS:
             return None
         known = cls.__dataclass_fields__
@@ -152,7 +153,7 @@ def startup_words(seconds: float) -> str:
                  seconds=f"{seconds:g}")
 
 
-def ended_words(why: str, tail: list) -> str:
+def ended_words(why: str, tail: list[str]) -> str:
     """The child ended without a result: ``why`` (:func:`exit_words`) and the last lines it
     printed (learner text, as they are)."""
     return _("the checker's process ended without a result ({why})").format(why=why) + (
