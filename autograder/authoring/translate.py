@@ -119,7 +119,8 @@ def run(action: str, lang: str = "ja", *, new: tuple[str, ...] = (), out: str | 
         for path in update(lang, new=tuple(new)) + guide_translation.update(lang, new=guides):
             print(f"updated {path.relative_to(ROOT)}")
         return 0
-    found: list[Problem | guide_translation.OutOfDate] = message_problems(lang)
+    found: list[Problem | guide_translation.OutOfDate] = []
+    found += message_problems(lang)
     for sprint in translated_hints(lang):
         found += hint_problems(lang, sprint)
     for stem in translated_notebooks(lang):
