@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .submission import Submission
 
 
-def write_gradebook(api, subs: list) -> list:
+def write_gradebook(api: Any, subs: list[Submission]) -> list[str]:   # Any: NbGraderAPI
     """Put the trusted scores in the gradebook; returns course-level problems.
 
     Only the rows of ``subs`` change; the write holds the course's gradebook lock.
@@ -56,7 +57,7 @@ def gradebook_lock(api):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_students(api, students: list) -> None:
+def ensure_students(api: Any, students: list[str]) -> None:
     """Every student in the gradebook before the workers start.
 
     nbgrader's autograde creates a missing student (find, then insert): two workers grading

@@ -10,6 +10,7 @@ import tempfile
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ...learner.check import GRADED_OUTSIDE
 from ...learner.i18n import N_
@@ -18,6 +19,9 @@ from .. import course
 from .submission import Submission
 from .submitted import replace_notebook, same_code
 from .text import printable
+
+if TYPE_CHECKING:
+    from ..jail import Jail
 
 
 @contextmanager
@@ -150,7 +154,7 @@ def _read_tail(path: Path, limit: int) -> bytes | None:
         os.close(fd)
 
 
-def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
+def nbgrader_overrides(jail: Jail, out_dir: Path, execute: bool) -> dict[str, Any]:
     """nbgrader settings for grading: with ``execute``, each notebook runs in a kernel in
     ``jail`` (:func:`kernel_overrides`); without, autograde runs no kernel at all.
 
@@ -171,7 +175,7 @@ def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
             [p for p in traits["autograde_preprocessors"].default() if p is not Execute]}
 
 
-def kernel_overrides(jail, out_dir: Path) -> dict:
+def kernel_overrides(jail: Jail, out_dir: Path) -> dict[str, Any]:
     """nbgrader settings that run each notebook's kernel in ``jail`` (see :mod:`.jail`)."""
     from .. import jail as jail_mod
 

@@ -59,7 +59,7 @@ class StepTime:
     cpu: float = 0.0
     children_cpu: float = 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {"wall": round(self.wall, 4), "cpu": round(self.cpu, 4),
                 "children_cpu": round(self.children_cpu, 4)}
 
