@@ -29,7 +29,7 @@ import stat
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, TypeVar
@@ -270,7 +270,7 @@ def _check_sizes(sizes: list[int], limits: Limits, budgets: Budgets = ()) -> Non
 
 
 @contextlib.contextmanager
-def _archive_errors(problem: str, errors: tuple[type[Exception], ...]):
+def _archive_errors(problem: str, errors: tuple[type[Exception], ...]) -> Iterator[None]:
     """Any of ``errors`` raised in the block becomes an :class:`ArchiveError` saying
     ``problem`` (``"damaged zip archive"``) and what went wrong."""
     try:
@@ -556,7 +556,7 @@ def _collect_student(sid: str, st: _Student, assignment: str, work: Path, out_di
     timestamps = []
     chosen = st.whole
     if len(chosen) > 1:
-        def when(item):
+        def when(item: tuple[Path, dict[str, str]]) -> tuple[str, str]:
             return (item[1].get("timestamp", ""), item[0].name)
         chosen = sorted(chosen, key=when)
         keep = chosen[-1]

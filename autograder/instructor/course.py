@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,7 @@ def discover_sprints(sprints: Iterable[str] | None = None, *, repo: Path | None 
     return sorted(found.values(), key=lambda s: sprint_key(s.id))
 
 
-def _ignore(*patterns):
+def _ignore(*patterns: str) -> Callable[[Any, list[str]], set[str]]:   # shutil's ignore=
     return shutil.ignore_patterns(*IGNORE, *patterns)
 
 

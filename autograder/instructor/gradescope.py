@@ -271,7 +271,7 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
 
 
 # --------------------------------------------------------------------------- the submission
-def _shallowest_helpers(folder: Path):
+def _shallowest_helpers(folder: Path) -> Path | None:
     found = [p for p in folder.rglob("helpers") if p.is_dir() and not p.is_symlink()
              and not any(part.startswith((".", "__MACOSX")) for part in p.parts)]
     return min(found, key=lambda p: (len(p.parts), str(p)), default=None)

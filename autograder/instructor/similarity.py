@@ -36,7 +36,7 @@ import stat
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..learner.errors import CourseError
 from .learner_code import defined_names, function_source, helper_text, own_helpers
@@ -101,7 +101,8 @@ class _Code:
     print_: object          # copydetect.CodeFingerprint
 
 
-def _fingerprint(source: str, boilerplate=None):
+def _fingerprint(source: str, boilerplate: np.ndarray | None = None,
+                 ) -> Any:   # a copydetect.CodeFingerprint (no type information)
     from copydetect import CodeFingerprint
 
     return CodeFingerprint("function.py", NOISE, WINDOW, boilerplate=boilerplate,

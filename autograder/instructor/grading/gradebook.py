@@ -1,6 +1,7 @@
 """The trusted scores into nbgrader's gradebook (one writer at a time)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def write_gradebook(api: Any, subs: list[Submission]) -> list[str]:   # Any: NbG
 
 
 @contextmanager
-def gradebook_lock(api):
+def gradebook_lock(api: Any) -> Iterator[None]:
     """One writer at a time on the gradebook (workers grade in parallel; SQLite locks)."""
     import fcntl
 

@@ -8,6 +8,7 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def _quiet(log_path: Path):
+def _quiet(log_path: Path) -> Iterator[None]:
     """Send what nbgrader's kernels and libraries print (file descriptor 2) to ``log_path``."""
     import warnings
 
@@ -48,7 +49,7 @@ def _quiet(log_path: Path):
 
 
 @contextmanager
-def _env(**values):
+def _env(**values: str) -> Iterator[None]:
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -61,7 +62,7 @@ def _env(**values):
                 os.environ[k] = v
 
 
-def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
+def run_autograde(api: Any, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
                   execute: bool = True) -> None:
     """nbgrader autograde for one submission; never raises.
 
@@ -107,7 +108,7 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
 
 
 @contextmanager
-def _kernel_runtime(api, out_dir: Path, log_path: Path | None = None):
+def _kernel_runtime(api: Any, out_dir: Path, log_path: Path | None = None) -> Iterator[Path]:
     """A fresh folder for one kernel's connection file and Unix sockets (the jail's kernel).
 
     ``tempfile`` is where jupyter_client writes the connection file; the sockets go beside it.
