@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from ..learner.errors import CourseError
 from ..learner.i18n import N_, _, language, pgettext
@@ -170,7 +170,7 @@ class Reason:
     shows it in the course's language; report.csv keeps the English (data, as grades.csv)."""
 
     template: str
-    values: dict[str, Any]     # str.format's values of ``template``
+    values: dict[str, str | int]     # str.format's values of ``template``
 
     def text(self, translated: bool = True) -> str:
         return (_(self.template) if translated else self.template).format(**self.values)
