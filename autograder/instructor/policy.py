@@ -408,7 +408,7 @@ def final_score(score: float, penalty: float) -> str:
     return f"{round(score * (1 - penalty), 4):g}"
 
 
-def apply_to_rows(rows: Iterable[Mapping[str, Any]],   # cells: text (``score``: or a float)
+def apply_to_rows(rows: Iterable[Mapping[str, Any]],   # text cells; ``score`` may be a float
                   lateness: dict[tuple[str, str], Lateness]) -> list[dict[str, Any]]:
     """grades.csv rows with the late columns (``score`` a float or its text). A flagged
     submission keeps its score (``final_score`` = ``score``) and says why."""
