@@ -29,8 +29,10 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, TypeVar
 
 from ..learner.errors import CourseError
 from ..learner.i18n import _
@@ -73,12 +75,18 @@ class Budget:
     def of(cls, limits: Limits) -> Budget:
         return cls(limits.max_total_bytes, limits.max_members)
 
-    def take(self, sizes: list, what: str) -> None:
+    def take(self, sizes: list[int], what: str) -> None:
         if len(sizes) > self.members or sum(sizes) > self.bytes:
             raise ArchiveError(f"unpacking it would pass the limit for {what} "
                                "(archives inside archives count together)")
         self.members -= len(sizes)
         self.bytes -= sum(sizes)
+
+
+#: ``((what, budget), ...)``: the budgets an archive's members count against
+Budgets = tuple[tuple[str, Budget], ...]
+#: a member of an archive: a ``zipfile.ZipInfo`` or a ``tarfile.TarInfo``
+Member = TypeVar("Member")
 
 
 @dataclass
@@ -197,7 +205,7 @@ def _short(name) -> str:
     return repr(text if len(text) <= 80 else text[:60] + "…" + text[-15:])
 
 
-def _placed(name: str, notes: list) -> PurePosixPath | None:
+def _placed(name: str, notes: list[str]) -> PurePosixPath | None:
     """Where the member ``name`` goes inside the folder; None (and a note) when it is left out."""
     rel = safe_relative(name)
     if rel is None:
@@ -208,8 +216,9 @@ def _placed(name: str, notes: list) -> PurePosixPath | None:
     return rel
 
 
-def _write_members(dest: Path, files: list, open_member, notes: list, limits: Limits,
-                   budgets: tuple) -> None:
+def _write_members(dest: Path, files: list[tuple[Member, PurePosixPath, int]],
+                   open_member: Callable[[Member], IO[bytes] | None], notes: list[str],
+                   limits: Limits, budgets: Budgets) -> None:
     """Write ``files`` (``(member, where, size)``), each read by ``open_member(member)``, once
     their sizes are within ``limits`` and ``budgets``."""
     _check_sizes([size for _, _, size in files], limits, budgets)
@@ -226,7 +235,7 @@ def _name_fits(rel: PurePosixPath) -> bool:
 
 
 def safe_extract(archive: Path, dest: Path, limits: Limits = Limits(),
-                 budgets: tuple = ()) -> list:
+                 budgets: Budgets = ()) -> list[str]:
     """Unpack a zip or tar archive into ``dest``; returns notes on the members left out.
 
     Raises :class:`ArchiveError` when the archive cannot be used at all: unreadable, not an
@@ -245,7 +254,7 @@ def safe_extract(archive: Path, dest: Path, limits: Limits = Limits(),
     raise ArchiveError(f"not a zip or tar archive ({archive.suffix or 'no extension'})")
 
 
-def _check_sizes(sizes: list, limits: Limits, budgets: tuple = ()) -> None:
+def _check_sizes(sizes: list[int], limits: Limits, budgets: Budgets = ()) -> None:
     if len(sizes) > limits.max_members:
         raise ArchiveError(f"{len(sizes)} members, more than the limit of {limits.max_members}")
     total = sum(sizes)
@@ -261,7 +270,7 @@ def _check_sizes(sizes: list, limits: Limits, budgets: tuple = ()) -> None:
 
 
 @contextlib.contextmanager
-def _archive_errors(problem: str, errors: tuple):
+def _archive_errors(problem: str, errors: tuple[type[Exception], ...]) -> Iterator[None]:
     """Any of ``errors`` raised in the block becomes an :class:`ArchiveError` saying
     ``problem`` (``"damaged zip archive"``) and what went wrong."""
     try:
@@ -274,7 +283,8 @@ _ZIP_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplemente
 _TAR_DAMAGED = (tarfile.TarError, OSError, EOFError)
 
 
-def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
+def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: Budgets = (),
+                 ) -> list[str]:
     notes = []
     with _archive_errors("not a readable zip archive", (zipfile.BadZipFile, OSError, ValueError)):
         zf = zipfile.ZipFile(archive)
@@ -299,7 +309,8 @@ def _extract_zip(archive: Path, dest: Path, limits: Limits, budgets: tuple = ())
     return notes
 
 
-def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: tuple = ()) -> list:
+def _extract_tar(archive: Path, dest: Path, limits: Limits, budgets: Budgets = (),
+                 ) -> list[str]:
     notes = []
     with _archive_errors("not a readable tar archive", _TAR_DAMAGED):
         tf = tarfile.open(archive)
@@ -326,7 +337,7 @@ def is_archive(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _visible(folder: Path) -> list:
+def _visible(folder: Path) -> list[Path]:
     """The entries of ``folder`` that are not operating-system or editor litter."""
     return sorted((p for p in folder.iterdir()
                    if p.name not in JUNK and not p.name.startswith((".", "~$"))),
@@ -334,8 +345,8 @@ def _visible(folder: Path) -> list:
 
 
 def find_assignment_root(folder: Path, scratch: Path, depth: int = 0,
-                         limits: Limits = Limits(), notes: list | None = None,
-                         budgets: tuple = ()) -> Path | None:
+                         limits: Limits = Limits(), notes: list[str] | None = None,
+                         budgets: Budgets = ()) -> Path | None:
     """The folder inside ``folder`` that is the learner's assignment folder.
 
     It is the first folder, looking through single wrapping folders (``sprint1/``,
@@ -364,7 +375,7 @@ def find_assignment_root(folder: Path, scratch: Path, depth: int = 0,
     return None
 
 
-def _copy_submission(root: Path, dest: Path, notes: list) -> None:
+def _copy_submission(root: Path, dest: Path, notes: list[str]) -> None:
     """Copy the assignment folder ``root`` to ``dest``; loose ``.py`` files go to helpers/."""
     has_helpers = (root / "helpers").is_dir()
     for dirpath, dirnames, filenames in os.walk(root):
@@ -417,7 +428,7 @@ def clean_student_id(raw: str) -> str:
 
 
 # --------------------------------------------------------------------------- the class
-def compile_pattern(pattern: str) -> re.Pattern:
+def compile_pattern(pattern: str) -> re.Pattern[str]:
     """The file-name pattern, checked: it must compile and name a ``student_id`` group."""
     try:
         rx = re.compile(pattern)
@@ -429,7 +440,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
     return rx
 
 
-def _top_entries(folder: Path, rx: re.Pattern) -> list:
+def _top_entries(folder: Path, rx: re.Pattern[str]) -> list[Path]:
     """The per-student entries: look through wrapping folders whose name is not a student's."""
     entries = _visible(folder)
     while (len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink()
@@ -482,14 +493,16 @@ def collect_zip(source: Path, assignment: str, out_dir: Path, *,
 
 @dataclass
 class _Student:
-    whole: list = field(default_factory=list)   # (entry, groups): archives and folders
-    loose: list = field(default_factory=list)   # (entry, groups): single files
+    #: (entry, the pattern's groups in its name): archives and folders
+    whole: list[tuple[Path, dict[str, str]]] = field(default_factory=list)
+    loose: list[tuple[Path, dict[str, str]]] = field(default_factory=list)   # single files
 
 
-def _collect_entries(entries, rx, assignment, work, out_dir, limits, report,
-                     whole=None) -> None:
+def _collect_entries(entries: list[Path], rx: re.Pattern[str], assignment: str, work: Path,
+                     out_dir: Path, limits: Limits, report: CollectReport,
+                     whole: tuple[str, Budget] | None = None) -> None:
     example = f"alice_{assignment}.zip"
-    students: dict = {}
+    students: dict[str, _Student] = {}
     for entry in entries:
         if entry.is_symlink():
             report.problems.append(f"{entry.name}: a symbolic link, not collected")
@@ -531,8 +544,9 @@ def _collect_entries(entries, rx, assignment, work, out_dir, limits, report,
                                    f"{_short(exc)}), not collected")
 
 
-def _collect_student(sid, st, assignment, work, out_dir, limits, report, whole=None,
-                     ) -> None:
+def _collect_student(sid: str, st: _Student, assignment: str, work: Path, out_dir: Path,
+                     limits: Limits, report: CollectReport,
+                     whole: tuple[str, Budget] | None = None) -> None:
     notes, sources = [], []
     budgets = ((f"one student ({limits.max_total_bytes / 1e6:.0f} MB, "
                 f"{limits.max_members} files)", Budget.of(limits)),) + ((whole,) if whole else ())
@@ -540,19 +554,19 @@ def _collect_student(sid, st, assignment, work, out_dir, limits, report, whole=N
     dest = staging / "assignment"
     dest.mkdir(parents=True)
     timestamps = []
-    whole = st.whole
-    if len(whole) > 1:
-        def when(item):
+    chosen = st.whole
+    if len(chosen) > 1:
+        def when(item: tuple[Path, dict[str, str]]) -> tuple[str, str]:
             return (item[1].get("timestamp", ""), item[0].name)
-        whole = sorted(whole, key=when)
-        keep = whole[-1]
+        chosen = sorted(chosen, key=when)
+        keep = chosen[-1]
         why = ("the latest timestamp" if "timestamp" in keep[1]
                else "the last in name order; add a (?P<timestamp>...) group to choose by time")
         report.problems.append(
-            f"{sid}: {len(whole)} submissions ({', '.join(e.name for e, _ in whole)}): "
+            f"{sid}: {len(chosen)} submissions ({', '.join(e.name for e, _ in chosen)}): "
             f"collected {keep[0].name} ({why})")
-        whole = [keep]
-    for entry, groups in whole:
+        chosen = [keep]
+    for entry, groups in chosen:
         try:
             if entry.is_dir():
                 content = entry
@@ -615,7 +629,7 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
     if not inbound.is_dir():
         raise FileNotFoundError(f"no exchange inbound folder {inbound}")
     report = CollectReport(assignment, out_dir)
-    latest: dict = {}
+    latest: dict[str, tuple[str, Path]] = {}   # student: (timestamp, folder)
     for entry in sorted(os.scandir(inbound), key=lambda e: os.fsencode(e.name)):
         shown = os.fsdecode(entry.name).encode("utf-8", "backslashreplace").decode()[:100]
         parts = entry.name.rsplit("+", 3)
@@ -631,7 +645,7 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
         if student not in latest or timestamp > latest[student][0]:
             latest[student] = (timestamp, Path(entry.path))
     for student, (timestamp, folder) in sorted(latest.items()):
-        notes: list = []
+        notes: list[str] = []
         final = out_dir / student / assignment
         if final.exists():
             shutil.rmtree(final)
@@ -642,7 +656,7 @@ def collect_exchange(inbound: Path, assignment: str, out_dir: Path) -> CollectRe
     return report
 
 
-def _copy_regular(src: Path, dest: Path, notes: list, copy_file=None, rel: str = "",
+def _copy_regular(src: Path, dest: Path, notes: list[str], copy_file=None, rel: str = "",
                   dir_fd: int | None = None) -> None:
     """Copy the folders and regular files under ``src`` to ``dest``, nothing else.
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..authoring import stubs
 from ..learner import registry
@@ -122,14 +124,15 @@ class Sprint:
         return self.notebook.stem
 
 
-def discover_sprints(sprints=None, *, repo: Path | None = None, specs: list | None = None,
-                     ) -> list:
+def discover_sprints(sprints: Iterable[str] | None = None, *, repo: Path | None = None,
+                     specs: list[registry.Spec] | None = None) -> list[Sprint]:
     """The sprints that have a notebook, in course order (only ``sprints`` when given)."""
     repo = Path(repo or ROOT)
     specs = registry.load_exercises() if specs is None else specs
-    found: dict = {}
+    found: dict[str, Sprint] = {}
     for nb in sprint_notebooks(repo / "notebooks"):
         sid = notebook_sprint(nb)
+        assert sid is not None   # sprint_notebooks gives sprint notebooks only
         if sid in found:
             raise CourseError(f"two notebooks for {sid}: {found[sid].notebook.name} and "
                               f"{nb.name} (one notebook per sprint)")
@@ -144,7 +147,7 @@ def discover_sprints(sprints=None, *, repo: Path | None = None, specs: list | No
     return sorted(found.values(), key=lambda s: sprint_key(s.id))
 
 
-def _ignore(*patterns):
+def _ignore(*patterns: str) -> Callable[[Any, list[str]], set[str]]:   # shutil's ignore=
     return shutil.ignore_patterns(*IGNORE, *patterns)
 
 
@@ -206,7 +209,7 @@ def write_source(dest: Path, sprint: Sprint, *, repo: Path | None = None,
     return dest
 
 
-def exclude_overwriting(source_root: Path) -> dict:
+def exclude_overwriting(source_root: Path) -> dict[str, list[str]]:
     """``{assignment: [helpers/*.py ...]}``: the learner's files autograde must keep."""
     out = {}
     for folder in sorted(p for p in Path(source_root).iterdir() if p.is_dir()):
@@ -285,11 +288,11 @@ def _fast_alembic_version() -> None:
             pass
         return original()
 
-    get_alembic_version._course_fast = True
+    get_alembic_version._course_fast = True  # type: ignore[attr-defined]  # a mark on a function
     nb_api.get_alembic_version = get_alembic_version
 
 
-def nbgrader_api(course_dir: Path, overrides: dict | None = None):
+def nbgrader_api(course_dir: Path, overrides: dict[str, Any] | None = None) -> Any:
     """An in-process ``NbGraderAPI`` configured from ``course_dir/nbgrader_config.py``.
 
     ``overrides``: ``{"Section.name": value}`` set on top of the file (the grader's kernel
@@ -326,7 +329,7 @@ def nbgrader_api(course_dir: Path, overrides: dict | None = None):
     return api
 
 
-def failure_text(result: dict) -> str:
+def failure_text(result: dict[str, Any]) -> str:
     """The useful part of a failed ``NbGraderAPI`` call's result."""
     lines = (result.get("log") or "").strip().splitlines()
     errors = [ln for ln in lines if ln.startswith(("[ERROR]", "[CRITICAL]"))]
@@ -334,8 +337,9 @@ def failure_text(result: dict) -> str:
     return "; ".join((errors[-3:] or lines[-3:]) + tail) or "unknown error"
 
 
-def build_course(course_dir: Path, sprints=None, *, repo: Path | None = None,
-                 db_url: str | None = None, lang: str | None = None) -> Path:
+def build_course(course_dir: Path, sprints: Iterable[str] | None = None, *,
+                 repo: Path | None = None, db_url: str | None = None, lang: str | None = None,
+                 ) -> Path:
     """Write the nbgrader course at ``course_dir`` and generate each sprint's release.
 
     Rebuilding an existing course folder is fine: ``source/`` and ``release/`` of the chosen
@@ -344,8 +348,9 @@ def build_course(course_dir: Path, sprints=None, *, repo: Path | None = None,
     return build(course_dir, sprints, repo=repo, db_url=db_url, lang=lang)[0]
 
 
-def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
-          db_url: str | None = None, lang: str | None = None):
+def build(course_dir: Path, sprints: Iterable[str] | None = None, *, repo: Path | None = None,
+          db_url: str | None = None, lang: str | None = None,
+          ) -> tuple[Path, Any, list[Sprint]]:   # Any: nbgrader's NbGraderAPI (no types)
     """:func:`build_course`, returning ``(course_dir, api, [Sprint])`` for further use."""
     course_dir = Path(course_dir).resolve()
     course_dir.mkdir(parents=True, exist_ok=True)
@@ -370,7 +375,7 @@ def build(course_dir: Path, sprints=None, *, repo: Path | None = None,
     return course_dir, api, chosen
 
 
-def release(out_dir: Path, sprints=None, *, repo: Path | None = None,
+def release(out_dir: Path, sprints: Iterable[str] | None = None, *, repo: Path | None = None,
             lang: str | None = None) -> Path:
     """Build the course in a temporary folder and copy ``release/<sprint>/`` to ``out_dir``.
 

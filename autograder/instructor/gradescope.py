@@ -47,14 +47,20 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import UTC
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..learner.errors import CourseError
 from ..learner.i18n import N_, _, language, speaking
 from ..learner.intake import compile_note, size_note
 from ..learner.notes import Note
 from ..learner.sprints import sprint_key
+
+if TYPE_CHECKING:
+    from ..learner.registry import Spec
+    from .trusted import PreparedExercise, Trusted
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_ROOT = "AUTOGRADER_ROOT"
@@ -126,8 +132,29 @@ class GradescopeError(CourseError):
     """The bundle cannot be built (an unknown sprint, stubs with solutions in them...)."""
 
 
+class BundleConfig(TypedDict, total=False):
+    """The bundle's ``config.json`` (:func:`build_bundle`; an older bundle may lack a key)."""
+
+    sprint: str
+    salt: str
+    timeout: float | None        # seconds per exercise; None: the checker's default
+    policy: str | None           # the course's policy file (TOML text), if any
+    students: dict[str, str]     # email (lower case): the course's student id
+    exercises: list[str]
+    lang: str
+    modules: list[str]
+    built: str
+    outer_timeout: float         # seconds for one submission in all (set by hand)
+
+
+#: Gradescope's ``submission_metadata.json`` (JSON as Gradescope writes it), or a results.json
+Json = dict[str, Any]
+#: what grading logs for the instructor (Gradescope shows it in the autograder's output)
+Log = Callable[[str], None]
+
+
 # --------------------------------------------------------------------------- building
-def grader_requirements(repo: Path = ROOT) -> list:
+def grader_requirements(repo: Path = ROOT) -> list[str]:
     """The pinned lines of ``requirements.txt`` for :data:`GRADER_PACKAGES`."""
     lines = (Path(repo) / "requirements.txt").read_text(encoding="utf-8").splitlines()
     pins = {}
@@ -142,7 +169,7 @@ def grader_requirements(repo: Path = ROOT) -> list:
     return [pins[p] for p in GRADER_PACKAGES]
 
 
-def _sprint_specs(sprint: str) -> list:
+def _sprint_specs(sprint: str) -> list[Spec]:
     from ..learner.registry import load_exercises
 
     specs = [s for s in load_exercises() if s.sprint == sprint]
@@ -159,7 +186,8 @@ def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, mode: int = 0o644)
     zf.writestr(info, data)
 
 
-def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
+def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip: Iterable[str] = (),
+              ) -> list[str]:
     added = []
     for path in sorted(folder.rglob("*.py")):
         rel = path.relative_to(folder)
@@ -170,14 +198,14 @@ def _add_tree(zf: zipfile.ZipFile, folder: Path, prefix: str, skip=()) -> list:
     return added
 
 
-def bundle_students(roster: Path | None) -> dict:
+def bundle_students(roster: Path | None) -> dict[str, str]:
     """``{email (lower case): course student id}`` from the roster (:func:`lms.load_roster`):
     how the bundle names the student of a Gradescope submission."""
     if roster is None:
         return {}
     from .lms import load_roster
 
-    out = {}
+    out: dict[str, str] = {}
     for student, row in load_roster(roster).items():
         email = (row.get("email") or "").strip().lower()
         if email:
@@ -219,11 +247,12 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
         raise GradescopeError(str(exc)) from None
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
-    config = {"sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
-              "students": bundle_students(Path(roster) if roster else None),
-              "exercises": [s.id for s in specs], "lang": language(),
-              "modules": sorted({s.module for s in specs}),
-              "built": time.strftime("%Y-%m-%d %H:%M:%S")}
+    config: BundleConfig = {
+        "sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
+        "students": bundle_students(Path(roster) if roster else None),
+        "exercises": [s.id for s in specs], "lang": language(),
+        "modules": sorted({s.module for s in specs}),
+        "built": time.strftime("%Y-%m-%d %H:%M:%S")}
     tmp = out_zip.with_name(out_zip.name + ".part")
     with zipfile.ZipFile(tmp, "w") as zf:
         _add_file(zf, "setup.sh", SETUP_SH.encode(), 0o755)
@@ -242,13 +271,13 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
 
 
 # --------------------------------------------------------------------------- the submission
-def _shallowest_helpers(folder: Path):
+def _shallowest_helpers(folder: Path) -> Path | None:
     found = [p for p in folder.rglob("helpers") if p.is_dir() and not p.is_symlink()
              and not any(part.startswith((".", "__MACOSX")) for part in p.parts)]
     return min(found, key=lambda p: (len(p.parts), str(p)), default=None)
 
 
-def learner_files(submission: Path, scratch: Path) -> tuple:
+def learner_files(submission: Path, scratch: Path) -> tuple[dict[str, bytes], list[Note]]:
     """``({file name: bytes}, notes)``: the learner's ``helpers/*.py`` in a submission, and
     the grader's notes on it (:class:`Note`).
 
@@ -331,7 +360,7 @@ def isolate(source: Path) -> str:
 
 
 # --------------------------------------------------------------------------- grading
-def test_entry(number: int, spec, trusted) -> dict:
+def test_entry(number: int, spec: Spec, trusted: Trusted) -> Json:
     """One exercise as a Gradescope test (the output is the check cell's feedback text)."""
     from .trusted import trusted_text
 
@@ -343,24 +372,25 @@ def test_entry(number: int, spec, trusted) -> dict:
             "visibility": "visible"}
 
 
-def grade_submission(root: Path, log=print) -> dict:
+def grade_submission(root: Path, log: Log = print) -> Json:
     """Grade ``root/submission`` with ``root/source/config.json``; returns results.json's dict,
     in the bundle's language (``config.json``'s ``lang``; a bundle without one: the course's
     language on the grading machine)."""
     start = time.perf_counter()
-    config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    config: BundleConfig = json.loads((root / "source" / "config.json").read_text(
+        encoding="utf-8"))
     with speaking(config.get("lang")):
         return _grade_submission(root, config, start, log)
 
 
-def _grade_submission(root: Path, config: dict, start: float, log) -> dict:
+def _grade_submission(root: Path, config: BundleConfig, start: float, log: Log) -> Json:
     from .trusted import grade_exercises
 
     source, submission = root / "source", root / "submission"
     specs = _sprint_specs(config["sprint"])
     metadata = read_metadata(root)   # read before any learner code runs, used as read here
     log(isolate(source))
-    notes = []
+    notes: list[Note] = []
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         scratch = Path(tmp)
         files, notes = (learner_files(submission, scratch) if submission.is_dir()
@@ -400,20 +430,19 @@ def _grade_submission(root: Path, config: dict, start: float, log) -> dict:
 METADATA_FILE = "submission_metadata.json"
 
 
-def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
-                 now=None) -> list:
+def bundle_cases(config: BundleConfig, specs: list[Spec], metadata: Json | None,
+                 log: Log = print, now: datetime | None = None) -> list[PreparedExercise]:
     """``[(spec, public, hidden)]`` for one submission, as the course's policy says:
     hidden cases of the student's own when ``[hidden] per_student`` (the student named by
     :func:`submission_student`), revealed after the deadline when ``[hidden]
     reveal_after_deadline`` and the sprint is over for the whole class by *this machine's*
     clock (never the submission's time)."""
-    from datetime import datetime
-
     from .policy import parse_policy, parse_timestamp
     from .trusted import for_student, prepare_sprint
 
     salt = config.get("salt") or ""
-    rules = parse_policy(config["policy"]) if config.get("policy") else None
+    policy_text = config.get("policy")
+    rules = parse_policy(policy_text) if policy_text else None
     sprint = config["sprint"]
     revealed = False
     if rules is not None:
@@ -437,7 +466,7 @@ def bundle_cases(config: dict, specs: list, metadata: dict | None, log=print,
     return prepared
 
 
-def read_metadata(root: Path) -> dict | None:
+def read_metadata(root: Path) -> Json | None:
     """Gradescope's ``/autograder/submission_metadata.json`` (None: absent or unreadable).
 
     Its documented fields used here: ``created_at`` (the submission time, ISO 8601 with an
@@ -450,7 +479,7 @@ def read_metadata(root: Path) -> dict | None:
     return doc if isinstance(doc, dict) else None
 
 
-def submission_student(config: dict, metadata: dict | None) -> str | None:
+def submission_student(config: BundleConfig, metadata: Json | None) -> str | None:
     """The course's student id of a submission: its (first) user's email, mapped through
     the bundle's roster (``config["students"]``); the email itself when the roster has none."""
     users = (metadata or {}).get("users")
@@ -462,7 +491,8 @@ def submission_student(config: dict, metadata: dict | None) -> str | None:
     return (config.get("students") or {}).get(email, email)
 
 
-def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print) -> dict:
+def apply_deadline(results: Json, config: BundleConfig, metadata: Json | None,
+                   log: Log = print) -> Json:
     """``results`` with the course's late policy applied (when the bundle has one).
 
     The submission time is Gradescope's ``created_at``; the due date is the policy's for the
@@ -474,9 +504,10 @@ def apply_deadline(results: dict, config: dict, metadata: dict | None, log=print
     the record (:data:`autograder.instructor.policy.LATE_COLUMNS`)."""
     from .policy import FLAGGED, LATE, Lateness, assess, final_score, parse_policy, parse_timestamp
 
-    if not config.get("policy"):
+    policy_text = config.get("policy")
+    if not policy_text:
         return results
-    policy = parse_policy(config["policy"])
+    policy = parse_policy(policy_text)
     sprint = config["sprint"]
     student = submission_student(config, metadata)
     if metadata is None:
@@ -537,7 +568,7 @@ def _outer_timeout(root: Path) -> float:
     return float(value)
 
 
-def _failed(root: Path, why: Note) -> dict:
+def _failed(root: Path, why: Note) -> Json:
     """results.json when grading failed: 0 points and ``why``, in the bundle's language."""
     try:
         config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
@@ -569,6 +600,7 @@ def run(root: Path) -> int:
     os.close(fd)
     sys.stdout.flush()
     sys.stderr.flush()
+    results: Json | None
     pid = os.fork()
     if pid == 0:   # the grading process
         code = 1
@@ -614,6 +646,7 @@ def run(root: Path) -> int:
                           Note.of(N_("grading ended without a result")))
         code = 1
     else:
+        assert status is not None   # results were read only when the process ended
         code = 0 if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 1
     tmp = results_dir / "results.json.part"
     tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,8 +90,9 @@ class Jail:
             except OSError:
                 pass
 
-    def command(self, argv: list, *, writable=(), readable=(), cwd: Path | None = None,
-                mounts: dict | None = None) -> list:
+    def command(self, argv: list[str], *, writable: Iterable[str | Path] = (),
+                readable: Iterable[str | Path] = (), cwd: Path | None = None,
+                mounts: dict[Path, Path] | None = None) -> list[str]:
         """``argv`` wrapped so it runs in the jail, seeing only ``writable`` and ``readable``.
 
         Paths keep their names inside; ``mounts`` = ``{path inside: folder outside}`` shows a
@@ -129,7 +131,7 @@ class Jail:
             cmd += ["--", *drop_privileges(uid)]
         return cmd + ["--", *map(str, argv)]
 
-    def preexec(self, limits: Limits):
+    def preexec(self, limits: Limits) -> Callable[[], None]:
         """A ``preexec_fn``: a new session and ``limits``.
 
         As root the process limit is set here too: it counts the processes of the learner's
@@ -144,7 +146,7 @@ class JailError(RuntimeError):   # not a CourseError: this file also runs as a s
     own), or ``COURSE_JAIL=bwrap`` where bubblewrap does not work."""
 
 
-def program_path(program) -> str:
+def program_path(program: str | os.PathLike[str]) -> str:
     """``program`` as an absolute path with its folders resolved, the file's name kept.
 
     A virtual environment's ``bin/python`` is a link to the system's Python: resolving it
@@ -168,7 +170,7 @@ def _checked(path: Path, inside: Path) -> Path:
     return path
 
 
-def _walk(top: Path):
+def _walk(top: Path) -> Iterator[Path]:
     if not top.exists() and not top.is_symlink():
         return
     yield top
@@ -179,7 +181,7 @@ def _walk(top: Path):
 
 
 @cache
-def _runtime_paths() -> tuple:
+def _runtime_paths() -> tuple[Path, ...]:
     """Read-only folders learner code needs: the system's, Python's, the environment's."""
     paths = {Path(p) for p in SYSTEM_READONLY if os.path.lexists(p)}
     for link in SYSTEM_LINKS:
@@ -189,7 +191,7 @@ def _runtime_paths() -> tuple:
               Path(os.path.realpath(sys.executable)).parent.parent):
         paths.add(Path(p).resolve())
     # keep only the outermost of nested paths
-    out = []
+    out: list[Path] = []
     for p in sorted(paths, key=lambda q: len(q.parts)):
         if not any(p.is_relative_to(q) for q in out):
             out.append(p)
@@ -241,7 +243,12 @@ def detect() -> Jail:
 
 
 # --------------------------------------------------------------------------- launchers
-def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None):
+#: ``launch(cmd, job_dir, *, memory, cpu, file_size) -> (command, preexec_fn)``: what
+#: :func:`autograder.learner.sandbox.set_launcher` takes
+Launcher = Callable[..., tuple[list[str], Callable[[], None]]]
+
+
+def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None) -> Launcher:
     """A launcher for :func:`autograder.learner.sandbox.set_launcher`: the trusted child, isolated.
 
     In ``jail`` when it isolates (bubblewrap); else, given ``run_as`` (a grader running as
@@ -250,7 +257,8 @@ def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None
     script is copied into the job folder (``runner/``): the course's ``autograder/`` folder,
     which holds the hidden-case generators, stays out of sight.
     """
-    def launch(cmd, job_dir, *, memory, cpu, file_size):
+    def launch(cmd: list[str], job_dir: str | Path, *, memory: int, cpu: int, file_size: int,
+               ) -> tuple[list[str], Callable[[], None]]:
         job_dir = Path(job_dir)
         cmd = list(cmd)
         limits = Limits(memory=memory, cpu=cpu, file_size=file_size, processes=processes)
@@ -266,6 +274,7 @@ def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None
         if jail.isolated:
             jail.give(job_dir, inside=job_dir.parent)
             return jail.command(cmd, writable=[job_dir], cwd=job_dir), jail.preexec(limits)
+        assert run_as is not None   # neither isolated nor run_as: returned above
         for p in _walk(_checked(job_dir, job_dir.parent)):
             os.lchown(p, run_as, run_as)
         # as in the jail, the process limit counts the processes of that user id
@@ -273,7 +282,7 @@ def child_launcher(jail: Jail, processes: int = 64, *, run_as: int | None = None
     return launch
 
 
-def drop_privileges(uid: int) -> list:
+def drop_privileges(uid: int) -> list[str]:
     """``setpriv`` switching to ``uid`` (group ``uid``, no other groups, no capabilities).
 
     The program to run follows, after ``--``. Root only: a grader that is not root has no
@@ -356,7 +365,7 @@ def kernel_main(connection_file: str) -> None:
     os.execvpe(argv[0], argv, env)
 
 
-def copy_regular_tree(src: Path, dest: Path) -> list:
+def copy_regular_tree(src: Path, dest: Path) -> list[str]:
     """Copy the folders and regular files of ``src`` to ``dest``; returns what was left out.
 
     Nothing is followed: every entry is checked with ``lstat`` and opened with

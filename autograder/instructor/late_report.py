@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..learner.i18n import N_, _
 from .policy import FLAGGED, LATE, LATE_COLUMNS, ON_TIME
+
+if TYPE_CHECKING:
+    from .report import GradeRow
 
 #: A submission's lateness as the report words it (grades.csv keeps the policy's value).
 STATUS_WORDS = {ON_TIME: N_("on time"), LATE: N_("late"), FLAGGED: N_("flagged")}
@@ -55,6 +59,10 @@ class SubmissionLate:
                                                                extension=ext)
 
 
+#: ``{(student, assignment): SubmissionLate}``
+Lates = dict[tuple[str, str], SubmissionLate]
+
+
 def _float(text, default: float = 0.0) -> float:
     try:
         return float(text)
@@ -62,13 +70,13 @@ def _float(text, default: float = 0.0) -> float:
         return default
 
 
-def submissions(rows: list) -> dict | None:
+def submissions(rows: list[GradeRow]) -> Lates | None:
     """``{(student, assignment): SubmissionLate}`` from grades.csv rows
     (:class:`autograder.instructor.report.GradeRow`), or None when they carry no late
     columns."""
     if not rows or rows[0].late is None or any(c not in rows[0].late for c in LATE_COLUMNS):
         return None
-    totals: dict = {}
+    totals: dict[tuple[str, str], tuple[float, float, float, GradeRow]] = {}
     for r in rows:
         key = (r.student, r.assignment)
         raw, final, top, first = totals.get(key, (0.0, 0.0, 0.0, r))
@@ -77,6 +85,7 @@ def submissions(rows: list) -> dict | None:
     out = {}
     for (student, assignment), (raw, final, top, r) in sorted(totals.items()):
         late = r.late
+        assert late is not None   # the rows of one grades.csv have the same columns
         status = late["late_status"] if late["late_status"] in (ON_TIME, LATE, FLAGGED) \
             else FLAGGED
         out[(student, assignment)] = SubmissionLate(
@@ -92,7 +101,7 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def report_section(late: dict | None) -> list:
+def report_section(late: Lates | None) -> list[str]:
     """The class report's section: counts, then every late or flagged submission."""
     if late is None:
         return []
@@ -125,13 +134,13 @@ def report_section(late: dict | None) -> list:
     return body + ['<table id="late">', *rows, "</table>"]
 
 
-def student_line(late: dict | None, student: str, assignment: str) -> str:
+def student_line(late: Lates | None, student: str, assignment: str) -> str:
     """The per-student page's paragraph (empty without late columns)."""
     rec = (late or {}).get((student, assignment))
     return f'<p id="deadline">{_e(rec.summary())}</p>' if rec else ""
 
 
-def csv_columns(late: dict | None, assignments: list) -> list:
+def csv_columns(late: Lates | None, assignments: list[str]) -> list[str]:
     """report.csv's extra headers: each assignment's final score, the final total, and the
     late or flagged submissions in words."""
     if late is None:
@@ -139,7 +148,7 @@ def csv_columns(late: dict | None, assignments: list) -> list:
     return [f"{a}_final" for a in assignments] + ["final_total", "late"]
 
 
-def csv_cells(late: dict | None, student: str, assignments: list) -> list:
+def csv_cells(late: Lates | None, student: str, assignments: list[str]) -> list[str]:
     if late is None:
         return []
     recs = [late.get((student, a)) for a in assignments]

@@ -48,6 +48,10 @@ MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number",
                       "username": "Username"}
 
 
+#: ``{student id: {roster column: value}}`` (:func:`load_roster`)
+Roster = dict[str, dict[str, str]]
+
+
 class LmsError(CourseError):
     """The roster or the grades cannot make an import the platform would take."""
 
@@ -71,8 +75,8 @@ class Gradebook:
 
 def gradebook(rows: list[GradeRow]) -> Gradebook:
     """Sum ``grades.csv`` rows (as :func:`autograder.instructor.report.load_grades` reads them)."""
-    scores: dict = {}
-    maxima: dict = {}      # assignment -> {exercise: max_score}
+    scores: dict[str, dict[str, float]] = {}      # student -> {assignment: points scored}
+    maxima: dict[str, dict[str, float]] = {}      # assignment -> {exercise: max_score}
     for r in rows:
         a = r.assignment
         scores.setdefault(r.student, {}).setdefault(a, 0.0)
@@ -84,7 +88,7 @@ def gradebook(rows: list[GradeRow]) -> Gradebook:
                      [StudentTotals(s, scores[s]) for s in sorted(scores)])
 
 
-def load_roster(path: Path) -> dict:
+def load_roster(path: Path) -> Roster:
     """``{student id: {column: value}}`` from the roster CSV (``student`` plus identifiers)."""
     path = Path(path)
     if not path.is_file():
@@ -99,7 +103,7 @@ def load_roster(path: Path) -> dict:
         if unknown:
             raise LmsError(f"{path}: unknown column(s) {', '.join(unknown)}; a roster has "
                            f"'student' and any of {', '.join(ROSTER_COLUMNS)}")
-        roster = {}
+        roster: Roster = {}
         for number, row in enumerate(reader, 2):
             row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
             sid = row.pop("student")
@@ -132,7 +136,7 @@ def _number(x: float) -> str:
     return f"{round(x, 4):g}"
 
 
-def _headers(book: Gradebook, columns: dict | None) -> list:
+def _headers(book: Gradebook, columns: dict[str, str] | None) -> list[str]:
     columns = columns or {}
     unknown = sorted(set(columns) - set(book.assignments))
     if unknown:
@@ -141,7 +145,7 @@ def _headers(book: Gradebook, columns: dict | None) -> list:
     return [columns.get(a, a) for a in book.assignments]
 
 
-def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = None,
+def export(book: Gradebook, roster: Roster, fmt: str, *, columns: dict[str, str] | None = None,
            moodle_id: str = "email") -> Export:
     """The import file for ``fmt`` (``canvas``, ``moodle`` or ``generic``).
 
@@ -156,6 +160,7 @@ def export(book: Gradebook, roster: dict, fmt: str, *, columns: dict | None = No
         raise LmsError(f"{len(missing)} graded student(s) not in the roster: "
                        f"{', '.join(missing)}; add them (or they would get no grade)")
     headers = _headers(book, columns)
+    ident: list[str | None]      # the roster column of each fixed column (None: the student id)
     if fmt == "canvas":
         need = [s for s, r in roster.items()
                 if not (r.get("name") or r.get("canvas_id") or r.get("sis_user_id"))]
@@ -230,8 +235,8 @@ def late_adjusted(rows: list[GradeRow]) -> list[GradeRow]:
 
 
 def write_export(grading_dir: Path, roster_path: Path, fmt: str, out: Path | None = None, *,
-                 columns: dict | None = None, moodle_id: str = "email",
-                 late: bool | None = None) -> tuple:
+                 columns: dict[str, str] | None = None, moodle_id: str = "email",
+                 late: bool | None = None) -> tuple[Path, Export]:
     """Write GRADING_DIR/grades-<fmt>.csv (or ``out``); returns ``(path, Export)``.
 
     ``late``: None (default) exports the final scores (after the late penalty) when

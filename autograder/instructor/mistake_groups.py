@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..learner import fingerprint as fp
 from ..learner.errors import CourseError
@@ -44,7 +46,12 @@ from .learner_code import (
     own_helpers,
 )
 
+if TYPE_CHECKING:
+    from ..learner.registry import Spec
+
 WRONG = ("failed", "error")
+#: ``(student, assignment, result)``: one graded result of a state file
+Graded = tuple[str, str, ExerciseResult]
 
 
 class MistakeError(CourseError):
@@ -57,7 +64,7 @@ class MistakeGroup:
 
     exercise: str
     group: str                    # "G1", "G2"... by size, within the exercise
-    students: tuple
+    students: tuple[str, ...]
     known_hint: str = ""          # the known mistake's hint; "" for an uncatalogued one
     first_case: int = 0           # 1-based, in the exercise's cases (public first)
     first_case_hidden: bool = False
@@ -96,10 +103,10 @@ class ExerciseMistakes:
     wrong: int = 0                 # of which failed or error
     without_prints: int = 0        # wrong results graded before fingerprints were recorded
     compared_cases: int = 0        # the cases every wrong result was graded on
-    groups: list = field(default_factory=list)
+    groups: list[MistakeGroup] = field(default_factory=list)
 
     @property
-    def unknown_groups(self) -> list:
+    def unknown_groups(self) -> list[MistakeGroup]:
         """Uncatalogued mistakes shared by two students or more."""
         return [g for g in self.groups if not g.known and g.size > 1]
 
@@ -110,7 +117,7 @@ class ExerciseMistakes:
 
 
 # --------------------------------------------------------------------------- reading
-def load_results(grading_dir: Path) -> list[tuple[str, str, ExerciseResult]]:
+def load_results(grading_dir: Path) -> list[Graded]:
     """``[(student, assignment, result), ...]`` of every state file (sorted); a row that is
     not a result is passed over."""
     state = Path(grading_dir) / "state"
@@ -135,7 +142,7 @@ def load_results(grading_dir: Path) -> list[tuple[str, str, ExerciseResult]]:
     return out
 
 
-def _specs() -> dict:
+def _specs() -> dict[str, Spec]:
     from ..learner.registry import has_live_registry, load_exercises
 
     if not has_live_registry():
@@ -144,12 +151,12 @@ def _specs() -> dict:
     return {s.id: s for s in load_exercises()}
 
 
-def _known_hints(spec) -> set:
+def _known_hints(spec: Spec) -> set[str]:
     ex = getattr(spec, "exercise", None)
     return {m.hint for m in ex.mistakes} if ex is not None else set()
 
 
-def _public_labels(spec) -> list:
+def _public_labels(spec: Spec) -> list[str]:
     try:
         return [p.label for p in spec.public_cases()]
     except Exception:  # noqa: BLE001 - a label is a nicety
@@ -157,7 +164,7 @@ def _public_labels(spec) -> list:
 
 
 # --------------------------------------------------------------------------- grouping
-def group_exercise(exercise: str, rows: list[tuple[str, str, ExerciseResult]], spec=None,
+def group_exercise(exercise: str, rows: list[Graded], spec: Spec | None = None,
                    submitted_dir: Path | None = None) -> ExerciseMistakes:
     """Group the wrong results ``rows = [(student, assignment, result)]`` of one exercise."""
     out = ExerciseMistakes(exercise, title=getattr(spec, "title", ""), submissions=len(rows))
@@ -173,7 +180,7 @@ def group_exercise(exercise: str, rows: list[tuple[str, str, ExerciseResult]], s
     out.compared_cases = len(order)
     known = _known_hints(spec) if spec is not None else set()
 
-    buckets: dict = {}
+    buckets: dict[tuple[str, ...], list[Graded]] = {}   # the answers, case by case: members
     for student, assignment, row in printed:
         answers = dict(entries[student])
         # no case in common (results of different cases): nobody's answers compare
@@ -212,14 +219,15 @@ def group_exercise(exercise: str, rows: list[tuple[str, str, ExerciseResult]], s
 
 
 def class_mistakes(grading_dir: Path, submitted_dir: Path | None = None, *,
-                   exercises=None, specs: dict | None = None) -> list:
+                   exercises: Iterable[str] | None = None, specs: dict[str, Spec] | None = None,
+                   ) -> list[ExerciseMistakes]:
     """The :class:`ExerciseMistakes` of every exercise graded in ``grading_dir`` (course
     order), or of ``exercises`` only. Sources are read from ``submitted_dir`` (default
     ``GRADING/submitted``, the copies ``grade`` made)."""
     grading_dir = Path(grading_dir)
     submitted_dir = Path(submitted_dir) if submitted_dir else grading_dir / "submitted"
     specs = _specs() if specs is None else specs
-    by_exercise: dict = {}
+    by_exercise: dict[str, list[Graded]] = {}
     for student, assignment, row in load_results(grading_dir):
         by_exercise.setdefault(row.id, []).append((student, assignment, row))
     order = {eid: i for i, eid in enumerate(specs)}
@@ -232,7 +240,7 @@ def class_mistakes(grading_dir: Path, submitted_dir: Path | None = None, *,
     return out
 
 
-def find_group(mistakes: list, exercise: str, group: str) -> MistakeGroup:
+def find_group(mistakes: list[ExerciseMistakes], exercise: str, group: str) -> MistakeGroup:
     for em in mistakes:
         if em.exercise == exercise:
             for g in em.groups:
@@ -244,7 +252,7 @@ def find_group(mistakes: list, exercise: str, group: str) -> MistakeGroup:
 
 
 # --------------------------------------------------------------------------- text
-def render_text(mistakes: list, *, sources: bool = False) -> str:
+def render_text(mistakes: list[ExerciseMistakes], *, sources: bool = False) -> str:
     """The groups as plain text (the command's output)."""
     lines = []
     for em in mistakes:
@@ -277,7 +285,7 @@ def render_text(mistakes: list, *, sources: bool = False) -> str:
     return printable("\n".join(lines)) if lines else _("No wrong answers: nothing to group.")
 
 
-def as_json(mistakes: list) -> list:
+def as_json(mistakes: list[ExerciseMistakes]) -> list[dict[str, Any]]:
     return [asdict(em) | {"groups": [asdict(g) | {"size": g.size} for g in em.groups]}
             for em in mistakes]
 
@@ -304,7 +312,7 @@ def _literal(node) -> bool:
     return True
 
 
-def unsafe_parts(node, module_level: set) -> list:
+def unsafe_parts(node: Any, module_level: set[str]) -> list[str]:   # node: a def or a class
     """Why the definition ``node`` may not be proposed as a known mistake as it stands:
     what would run when the declaration is pasted (decorators, default values that are not
     literals, a class body), and what a mistake has no use for when the grader calls it
@@ -367,7 +375,7 @@ def _hint_decorator(hint: str, width: int = 92) -> list[str]:
     return lines
 
 
-def declaration(group: MistakeGroup, hint: str, spec, module_text: str) -> str:
+def declaration(group: MistakeGroup, hint: str, spec: Spec, module_text: str) -> str:
     """A known-mistake declaration made from ``group``'s representative, ready to paste."""
     import ast
 

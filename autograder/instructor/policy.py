@@ -46,9 +46,11 @@ import csv
 import math
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
@@ -93,14 +95,15 @@ class SprintRule:
 class Policy:
     zone: ZoneInfo
     sprints: dict[str, SprintRule]
-    extensions: dict = field(default_factory=dict)    # student -> {sprint: days | datetime}
-    accommodations: dict = field(default_factory=dict)  # student -> days
+    #: student -> {sprint: extra days, or a new due date (aware)}
+    extensions: dict[str, dict[str, float | datetime]] = field(default_factory=dict)
+    accommodations: dict[str, float] = field(default_factory=dict)  # student -> days
     #: the course-wide grace, penalty per day and cap (a sprint's rule may override them)
     default: SprintRule | None = None
-    hidden: HiddenCases = None
+    hidden: HiddenCases = field(default_factory=HiddenCases)
 
     def __post_init__(self):
-        if self.hidden is None:
+        if self.hidden is None:   # given as None: the defaults
             self.hidden = HiddenCases()
 
     def last_due(self, sprint: str) -> datetime | None:
@@ -128,10 +131,10 @@ class Policy:
         return Policy(self.zone, {**self.sprints, sprint: rule}, self.extensions,
                       self.accommodations, self.default, self.hidden)
 
-    def students_named(self) -> set:
+    def students_named(self) -> set[str]:
         return set(self.extensions) | set(self.accommodations)
 
-    def due_for(self, student: str, sprint: str) -> tuple:
+    def due_for(self, student: str, sprint: str) -> tuple[datetime, str]:
         """``(due, why)``: the student's due date for the sprint (before the grace)."""
         rule = self.sprints[sprint]
         ext = self.extensions.get(student, {}).get(sprint)
@@ -161,7 +164,7 @@ class Lateness:
     penalty: float = 0.0           # fraction of the points lost (0 unless LATE)
     note: str = ""                 # extensions applied, or why it is flagged
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, str | int]:
         return {"late_status": self.status, "days_late": self.days_late,
                 "penalty": f"{self.penalty:g}",
                 "submitted_at": self.submitted.isoformat() if self.submitted else "",
@@ -359,8 +362,9 @@ def read_stamp(folder: Path) -> str | None:
             os.close(fd)
 
 
-def assess_folder(policy: Policy, submitted_dir: Path, pairs,
-                  times: dict | None = None) -> dict:
+def assess_folder(policy: Policy, submitted_dir: Path, pairs: Iterable[tuple[str, str]],
+                  times: dict[tuple[str, str], str] | None = None,
+                  ) -> dict[tuple[str, str], Lateness]:
     """``{(student, assignment): Lateness}`` for the pairs, from ``submitted_dir``'s
     ``timestamp.txt`` files, or from ``times`` (:func:`load_times`) where it has the pair."""
     times = times or {}
@@ -369,7 +373,7 @@ def assess_folder(policy: Policy, submitted_dir: Path, pairs,
             for s, a in pairs}
 
 
-def load_times(path: Path) -> dict:
+def load_times(path: Path) -> dict[tuple[str, str], str]:
     """``{(student, assignment): timestamp text}`` from a CSV with the columns ``student``,
     ``assignment`` and ``submitted_at`` (a platform's submission times, for downloads whose
     file names carry none). Its times are read like ``timestamp.txt``."""
@@ -383,7 +387,7 @@ def load_times(path: Path) -> dict:
         if missing:
             raise PolicyError(f"{path} lacks the column(s) {', '.join(missing)} (student, "
                               "assignment, submitted_at)")
-        times = {}
+        times: dict[tuple[str, str], str] = {}
         for number, row in enumerate(reader, 2):
             key = (row["student"].strip(), row["assignment"].strip())
             if key in times:
@@ -404,7 +408,8 @@ def final_score(score: float, penalty: float) -> str:
     return f"{round(score * (1 - penalty), 4):g}"
 
 
-def apply_to_rows(rows: list, lateness: dict) -> list:
+def apply_to_rows(rows: Iterable[Mapping[str, Any]],   # text cells; ``score`` may be a float
+                  lateness: dict[tuple[str, str], Lateness]) -> list[dict[str, Any]]:
     """grades.csv rows with the late columns (``score`` a float or its text). A flagged
     submission keeps its score (``final_score`` = ``score``) and says why."""
     out = []
@@ -439,7 +444,7 @@ class LateReport:
         return "\n".join(lines)
 
 
-def _read_csv(path: Path) -> tuple:
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """``(columns, rows)`` of a grades.csv, every cell as written (nothing cut or rounded)."""
     from .report import ReportError
 
@@ -519,8 +524,10 @@ def apply_policy(grading_dir: Path, policy_path: Path | None = None, *,
 def write_late(grading_dir: Path, policy_path: Path, out: Path | None = None,
                submitted_dir: Path | None = None, times_path: Path | None = None) -> LateReport:
     """``python -m autograder late``: :func:`apply_policy` with this policy file."""
-    return apply_policy(grading_dir, policy_path, times_path=times_path, out=out,
-                        submitted_dir=submitted_dir)
+    report = apply_policy(grading_dir, policy_path, times_path=times_path, out=out,
+                          submitted_dir=submitted_dir)
+    assert report is not None   # None only without a policy_path
+    return report
 
 
 def course_policy(grading_dir: Path, policy_path: Path | None = None) -> Policy | None:

@@ -33,9 +33,11 @@ import csv
 import html
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from ..learner.errors import CourseError
 from ..learner.i18n import N_, _, language, pgettext
@@ -44,6 +46,10 @@ from ..learner.sprints import sprint_key
 from . import late_report
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
+
+if TYPE_CHECKING:
+    from ..learner.notes import Note
+    from .mistake_groups import ExerciseMistakes
 
 REQUIRED_COLUMNS = ("student", "assignment", "exercise", "score", "max_score", "status",
                     "message")
@@ -73,7 +79,7 @@ class GradeRow:
     late: dict[str, str] | None = None
 
     @classmethod
-    def from_csv(cls, row: dict) -> GradeRow:
+    def from_csv(cls, row: dict[str, str]) -> GradeRow:
         """The row as :class:`csv.DictReader` gives it; raises ``ValueError`` when
         ``score`` or ``max_score`` is not a number."""
         message = row.get("message") or ""
@@ -117,7 +123,7 @@ def load_grades(path: Path) -> list[GradeRow]:
     return rows
 
 
-def hints_of(message: str) -> list:
+def hints_of(message: str) -> list[str]:
     """The ``Hint: ...`` lines of a grades.csv message, without the prefix.
 
     >>> hints_of("public case 1 of 3 (x=1): wrong value\\nHint: use np.maximum")
@@ -146,8 +152,8 @@ class ExerciseStats:
     submissions: int = 0
     passed: int = 0
     score_sum: float = 0.0
-    statuses: Counter = field(default_factory=Counter)
-    hints: Counter = field(default_factory=Counter)   # hint -> students who got it
+    statuses: Counter[str] = field(default_factory=Counter)   # status -> results
+    hints: Counter[str] = field(default_factory=Counter)   # hint -> students who got it
 
     @property
     def pass_rate(self) -> float:
@@ -164,7 +170,7 @@ class Reason:
     shows it in the course's language; report.csv keeps the English (data, as grades.csv)."""
 
     template: str
-    values: dict
+    values: dict[str, str | int]     # str.format's values of ``template``
 
     def text(self, translated: bool = True) -> str:
         return (_(self.template) if translated else self.template).format(**self.values)
@@ -206,8 +212,8 @@ class ClassStats:
 
 def class_stats(rows: list[GradeRow], threshold: float = DEFAULT_THRESHOLD) -> ClassStats:
     """Per-exercise and per-student figures of a class, from grades.csv rows."""
-    exercises: dict = {}
-    students: dict = {}
+    exercises: dict[str, ExerciseStats] = {}
+    students: dict[str, StudentStats] = {}
     for r in rows:
         ex = exercises.setdefault(r.exercise, ExerciseStats(r.exercise, r.assignment,
                                                             r.max_score))
@@ -265,7 +271,8 @@ def plot_distribution(stats: ClassStats) -> str:
     ax.set_ylabel(_("students"))
     ax.set_title(_("Score distribution"))
     ax.set_xlim(0, 100)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    # the default locator, an AutoLocator, is a MaxNLocator: it takes integer=
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     ax.legend(fontsize="small")
     return _png(fig)
 
@@ -322,13 +329,17 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _page(title: str, body: list) -> str:
+def _page(title: str, body: list[str]) -> str:
     return (f"<!DOCTYPE html>\n<html lang=\"{language()}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def _table(table_id: str, header: list, rows: list) -> str:
+#: a cell of :func:`_table`: text or a number, or ``(text, css class)``
+Cell = str | int | float | tuple[str, str]
+
+
+def _table(table_id: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     """A table; a cell is text, or ``(text, css class)``; numbers are right-aligned."""
     out = [f'<table id="{table_id}">', "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header)
            + "</tr>"]
@@ -346,7 +357,7 @@ def _table(table_id: str, header: list, rows: list) -> str:
     return "\n".join(out)
 
 
-def render_mistakes(mistakes: list) -> list:
+def render_mistakes(mistakes: list[ExerciseMistakes]) -> list[str]:
     """The section on the class's own mistakes (HTML parts): groups of two students or more
     and the known mistakes, each with its first differing case, members and one function."""
     body = ["<h2>" + _("This class's own mistakes (このクラスの間違い)") + "</h2>",
@@ -386,10 +397,11 @@ def render_mistakes(mistakes: list) -> list:
                    *rows, "</table>"]
 
 
-def render_report(stats: ClassStats, *, source: str = "", problems: list | None = None,
+def render_report(stats: ClassStats, *, source: str = "", problems: list[str] | None = None,
                   problems_unrecorded: bool = False,
-                  late: dict | None = None, mistakes: list | None = None,
-                  similarity: list | None = None) -> str:
+                  late: late_report.Lates | None = None,
+                  mistakes: list[ExerciseMistakes] | None = None,
+                  similarity: list[tuple[str, str]] | None = None) -> str:
     """The class report as one self-contained HTML page."""
     n = len(stats.students)
     helped = [s for s in stats.students if s.needs_help]
@@ -419,8 +431,9 @@ def render_report(stats: ClassStats, *, source: str = "", problems: list | None 
             "<p>" + _("The hints the grader gave, by how many students got each (at most "
                       "{top} per exercise): each is a known mistake worth a minute of "
                       "discussion.").format(top=TOP_HINTS) + "</p>"]
-    hint_rows = [[e.exercise, pgettext(e.exercise, h), c] for e in stats.exercises
-                 for h, c in e.hints.most_common(TOP_HINTS)]
+    hint_rows: list[list[Cell]] = [[e.exercise, pgettext(e.exercise, h), c]
+                                   for e in stats.exercises
+                                   for h, c in e.hints.most_common(TOP_HINTS)]
     body.append(_table("hints", [_("exercise"), _("hint"), _("students")], hint_rows)
                 if hint_rows else
                 "<p>" + _("No hints: no known mistake was recognised.") + "</p>")
@@ -472,7 +485,8 @@ def _shown_message(row: GradeRow) -> str:
 
 
 def render_student(student: str, assignment: str, rows: list[GradeRow],
-                   late: dict | None = None, notes: list | None = None) -> str:
+                   late: late_report.Lates | None = None, notes: list[Note] | None = None,
+                   ) -> str:
     """One student's results for one assignment, exercise by exercise, and ``notes``: the
     grader's notes on the submission (:class:`~autograder.learner.notes.Note`), rendered in
     the course's language."""
@@ -509,7 +523,7 @@ def render_student(student: str, assignment: str, rows: list[GradeRow],
     return _page(f"{assignment}: {student}", body)
 
 
-def _notes_of(grading_dir: Path) -> dict:
+def _notes_of(grading_dir: Path) -> dict[str, list[Note]]:
     """``{"student/assignment": [notes]}`` from the grader's record of its run (``{}``
     without one: the learners' pages then show no notes)."""
     from .grading.summary import load_summary
@@ -518,14 +532,14 @@ def _notes_of(grading_dir: Path) -> dict:
         record = load_summary(grading_dir)
     except CourseError:
         return {}
-    out: dict = {}
+    out: dict[str, list[Note]] = {}
     for p in record.problems if record else []:
         if p.where:
             out.setdefault(p.where, []).append(p.note)
     return out
 
 
-def export_csv(path: Path, stats: ClassStats, late: dict | None = None) -> Path:
+def export_csv(path: Path, stats: ClassStats, late: late_report.Lates | None = None) -> Path:
     """One row per student: each assignment's score, total, percent and needs-help."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -570,7 +584,17 @@ def _safe_name(name: str) -> str:
     return f"{plain[:64]}+{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def printed_summary(written: dict) -> str:
+class Written(TypedDict):
+    """What :func:`write_report` wrote (its paths) and found."""
+
+    report: Path
+    csv: Path
+    pages: list[Path]
+    stats: ClassStats
+    mistakes: list[ExerciseMistakes] | None   # None: no state files
+
+
+def printed_summary(written: Written) -> str:
     """What ``python -m autograder report`` prints of :func:`write_report`'s ``written``."""
     helped = [s.student for s in written["stats"].students if s.needs_help]
     return "\n".join([
@@ -584,7 +608,7 @@ def printed_summary(written: dict) -> str:
 
 def write_report(grading_dir: Path, out: Path | None = None, *,
                  threshold: float = DEFAULT_THRESHOLD, submitted_dir: Path | None = None,
-                 ) -> dict:
+                 ) -> Written:
     """Write the report, the CSV export and the per-student pages; returns their paths (and
     ``mistakes``: the class's own mistakes, or ``None`` without state files).
     ``submitted_dir``: where the learners' code is (default ``GRADING/submitted``)."""
@@ -596,7 +620,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
     late = late_report.submissions(rows)   # None unless the course's policy was applied
     out = Path(out) if out else grading_dir / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    mistakes = None
+    mistakes: list[ExerciseMistakes] | None = None
     if (grading_dir / "state").is_dir():
         from .mistake_groups import MistakeError, class_mistakes
 
@@ -615,7 +639,7 @@ def write_report(grading_dir: Path, out: Path | None = None, *,
                                  mistakes=mistakes, similarity=links), encoding="utf-8")
     csv_path = export_csv(out.with_suffix(".csv"), stats, late)
     pages = []
-    by_key: dict = {}
+    by_key: dict[tuple[str, str], list[GradeRow]] = {}
     for r in rows:
         by_key.setdefault((r.student, r.assignment), []).append(r)
     notes = _notes_of(grading_dir)

@@ -36,9 +36,15 @@ import stat
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..learner.errors import CourseError
 from .learner_code import defined_names, function_source, helper_text, own_helpers
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..learner.registry import Spec
 
 NOISE = 20          # characters of tokenised code in a fingerprint (copydetect's k)
 WINDOW = 1          # winnowing window: every fingerprint kept (functions are short)
@@ -95,14 +101,15 @@ class _Code:
     print_: object          # copydetect.CodeFingerprint
 
 
-def _fingerprint(source: str, boilerplate=None):
+def _fingerprint(source: str, boilerplate: np.ndarray | None = None,
+                 ) -> Any:   # a copydetect.CodeFingerprint (no type information)
     from copydetect import CodeFingerprint
 
     return CodeFingerprint("function.py", NOISE, WINDOW, boilerplate=boilerplate,
                            fp=io.StringIO(source), language="python")
 
 
-def graded_source(text: str, spec, released: set) -> str | None:
+def graded_source(text: str, spec: Spec, released: set[str]) -> str | None:
     """The learner's function of ``spec`` followed by the learner's own helper functions it
     calls (code moved into a helper of one's own is compared too); docstrings left out."""
     source = function_source(text, spec.name) if text else None
@@ -112,31 +119,32 @@ def graded_source(text: str, spec, released: set) -> str | None:
     return "\n".join([source, *extra])
 
 
-def _released_names(repo: Path, module: str) -> set:
+def _released_names(repo: Path, module: str) -> set[str]:
     path = repo / "helpers" / f"{module}.py"
     return defined_names(path.read_text(encoding="utf-8")) if path.is_file() else set()
 
 
-def _stub_source(repo: Path, spec) -> str:
+def _stub_source(repo: Path, spec: Spec) -> str:
     text = (repo / "helpers" / f"{spec.module}.py").read_text(encoding="utf-8")
     return function_source(text, spec.name, docstrings=False) or ""
 
 
-def _reference_source(repo: Path, spec) -> str:
+def _reference_source(repo: Path, spec: Spec) -> str:
     path = repo / "solutions" / f"{spec.module}.py"
     if not path.is_file():
         return ""
     return function_source(path.read_text(encoding="utf-8"), spec.name) or ""
 
 
-def exercise_weight(reference: str, boilerplate) -> float:
+def exercise_weight(reference: str, boilerplate: np.ndarray | None) -> float:
     """The tokens of the reference's function once the boilerplate is discarded."""
     if not reference:
         return 0.0
     return float(_fingerprint(reference, boilerplate).token_coverage)
 
 
-def _with_common(sources: dict, boilerplate):
+def _with_common(sources: dict[str, str], boilerplate: np.ndarray | None,
+                 ) -> np.ndarray | None:
     """``boilerplate`` plus the fingerprints found in :data:`COMMON` of ``sources``' functions
     and in three at least (with fewer than :data:`MIN_CLASS` functions, none: a share of a
     few says nothing, and a pair must never make its own match common)."""
@@ -154,7 +162,9 @@ def _with_common(sources: dict, boilerplate):
     return np.unique(np.array(base + common, dtype=np.int64)) if base or common else None
 
 
-def _compare(x: _Code, y: _Code) -> tuple:
+def _compare(x: _Code, y: _Code,
+             ) -> tuple[float, tuple[np.ndarray, np.ndarray], tuple[float, float]]:
+    """``(similarity, each side's copied slices, each side's share)``."""
     from copydetect import compare_files
 
     _, (sx, sy), slices = compare_files(x.print_, y.print_)
@@ -173,8 +183,9 @@ def _oversized(path: Path) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size > MAX_SOURCE_BYTES
 
 
-def compare_class(submitted_dir: Path, assignment: str, specs: list, students: list | None
-                  = None, *, repo: Path | None = None, too_long: dict | None = None) -> list:
+def compare_class(submitted_dir: Path, assignment: str, specs: list[Spec],
+                  students: list[str] | None = None, *, repo: Path | None = None,
+                  too_long: dict[str, list[str]] | None = None) -> list[PairSimilarity]:
     """Every pair of students of ``assignment``, ranked by score (highest first).
     ``too_long``, when given, is filled with ``{student: [exercise, ...]}``: the functions
     longer than :data:`MAX_CHARS`, not compared (for a person to read)."""
@@ -188,8 +199,8 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
             if submitted_dir.is_dir() else []
     if len(students) < 2:
         raise SimilarityError(f"fewer than two submissions of {assignment} in {submitted_dir}")
-    codes: dict = {}      # exercise -> {student: _Code}
-    weights: dict = {}
+    codes: dict[str, dict[str, _Code]] = {}      # exercise -> {student: _Code}
+    weights: dict[str, float] = {}
     for spec in specs:
         stub = _stub_source(repo, spec)
         boilerplate = np.unique(np.array(list(_fingerprint(stub).hashes))) if stub else None
@@ -200,7 +211,7 @@ def compare_class(submitted_dir: Path, assignment: str, specs: list, students: l
         released = _released_names(repo, spec.module)
         for student in students:
             text = helper_text(submitted_dir, student, assignment, spec.module)
-            source = graded_source(text, spec, released)
+            source = graded_source(text or "", spec, released)
             if text is None and _oversized(submitted_dir / student / assignment / "helpers"
                                            / f"{spec.module}.py"):
                 if too_long is not None:       # larger than the reader takes: listed too
@@ -252,7 +263,7 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _page(title: str, body: list) -> str:
+def _page(title: str, body: list[str]) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
@@ -270,7 +281,7 @@ def pair_file(pair: PairSimilarity) -> str:
     return f"{_safe(pair.assignment)}-{_safe(pair.a)}~{_safe(pair.b)}.html"
 
 
-def _highlighted(source: str, slices) -> str:
+def _highlighted(source: str, slices: np.ndarray | None) -> str:
     from copydetect.utils import highlight_overlap
 
     if slices is None or len(slices) == 0 or slices.shape[-1] == 0:
@@ -279,7 +290,7 @@ def _highlighted(source: str, slices) -> str:
     return text.replace("\0MARK\0", "<mark>").replace("\0END\0", "</mark>")
 
 
-def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
+def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict[str, Spec]) -> str:
     """One pair's side-by-side page."""
     body = [f"<h1>{_e(pair.assignment)}: {_e(pair.a)} and {_e(pair.b)}, side by side</h1>",
             f'<p class="note">{_e(WORDING)}</p>',
@@ -293,7 +304,7 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
             text = helper_text(submitted_dir, student, pair.assignment, spec.module) or ""
             sides.append(graded_source(text, spec, released) or "")
         boilerplate = None
-        slices = (None, None)
+        slices: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
         if all(sides):
             import numpy as np
 
@@ -313,8 +324,8 @@ def render_pair(pair: PairSimilarity, submitted_dir: Path, specs: dict) -> str:
     return _page(f"{pair.assignment}: {pair.a} and {pair.b}", body)
 
 
-def render_index(pairs: list, top: int, assignment: str, n_students: int,
-                 too_long: dict | None = None) -> str:
+def render_index(pairs: list[PairSimilarity], top: int, assignment: str, n_students: int,
+                 too_long: dict[str, list[str]] | None = None) -> str:
     rows = ["<tr><th>rank</th><th>students</th><th>weighted similarity</th>"
             "<th>exercises compared</th><th>most alike exercises</th><th>side by side</th></tr>"]
     for rank, p in enumerate(pairs[:top], 1):
@@ -342,8 +353,15 @@ def render_index(pairs: list, top: int, assignment: str, n_students: int,
     return _page(f"Similarity of {assignment}, for review", body)
 
 
+class Written(TypedDict):
+    """What :func:`write_report` wrote and found."""
+
+    index: Path                  # the assignment's summary page
+    pairs: list[PairSimilarity]  # every pair, ranked
+
+
 def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | None = None,
-                 out: Path | None = None, top: int = TOP) -> dict:
+                 out: Path | None = None, top: int = TOP) -> Written:
     """Compare the class's functions of ``assignment`` and write the pages; returns
     ``{"index": path, "pairs": [PairSimilarity, ...]}``."""
     from ..learner.registry import has_live_registry, load_exercises
@@ -355,7 +373,7 @@ def write_report(grading_dir: Path, assignment: str, *, submitted_dir: Path | No
     specs = [s for s in load_exercises() if s.sprint == assignment]
     if not specs:
         raise SimilarityError(f"no graded exercise in {assignment!r}")
-    too_long: dict = {}
+    too_long: dict[str, list[str]] = {}
     pairs = compare_class(submitted_dir, assignment, specs, too_long=too_long)
     out = Path(out) if out else grading_dir / "similarity"
     (out / "pairs").mkdir(parents=True, exist_ok=True)

@@ -16,9 +16,10 @@ numbers. The reference of the sprint being graded is never put beside learner co
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from ..learner.evaluate import BLOCKED, ERROR, FAILED, PASSED, ExerciseResult, evaluate_many
 from ..learner.registry import Prepared, Spec
@@ -43,7 +44,7 @@ class Trusted:
     n_hidden: int
 
 
-def _learner_sources(helpers_dir: Path) -> dict:
+def _learner_sources(helpers_dir: Path) -> dict[str, bytes]:
     """``{module: source}`` of the learner's helper files (regular files only)."""
     out = {}
     for path in sorted(Path(helpers_dir).glob("*.py")):
@@ -53,14 +54,15 @@ def _learner_sources(helpers_dir: Path) -> dict:
     return out
 
 
-def overlay_of(spec, helpers_dir: Path | None = None) -> dict:
+def overlay_of(spec: Spec, helpers_dir: Path | None = None) -> dict[str, bytes]:
     """The earlier sprints' reference modules ``spec`` is graded with (``{}``: none): those
     its reference imports, and those the learner's modules of its sprint import."""
-    if getattr(spec, "exercise", None) is None:
+    exercise = getattr(spec, "exercise", None)
+    if exercise is None:
         return {}
     from ..learner.registry import reference_overlay
 
-    return reference_overlay(spec.exercise,
+    return reference_overlay(exercise,
                              _learner_sources(helpers_dir) if helpers_dir else None)
 
 
@@ -74,14 +76,18 @@ class PreparedExercise(NamedTuple):
     hidden: list[Prepared]      # a :class:`RevealedCases` once the sprint is over
 
 
+#: ``(spec, public, hidden)``: a :class:`PreparedExercise` or a plain tuple
+PreparedTuple = tuple[Spec, list[Prepared], list[Prepared]]
+
+
 def grade_exercise(spec: Spec, public: list[Prepared], hidden: list[Prepared],
-                   helpers_dir: Path, timeout=None) -> Trusted:
+                   helpers_dir: Path, timeout: float | None = None) -> Trusted:
     """Grade one exercise on its public and hidden cases (see :func:`grade_exercises`)."""
     return grade_exercises([(spec, public, hidden)], helpers_dir, timeout)[0]
 
 
-def grade_exercises(prepared: list[PreparedExercise], helpers_dir: Path, timeout=None,
-                    ) -> list[Trusted]:
+def grade_exercises(prepared: Sequence[PreparedTuple], helpers_dir: Path,
+                    timeout: float | None = None) -> list[Trusted]:
     """Grade ``prepared = [(spec, public, hidden), ...]``: one :class:`Trusted` per exercise.
 
     Exercises are grouped by the earlier sprints' modules they are graded with
@@ -92,12 +98,13 @@ def grade_exercises(prepared: list[PreparedExercise], helpers_dir: Path, timeout
     Each exercise keeps its own time limit, and one that ends a child costs no other
     exercise its result (:func:`autograder.learner.sandbox.run_jobs`).
     """
-    groups: dict = {}
+    groups: dict[tuple[str, ...], tuple[dict[str, bytes], list[int]]] = {}
     for i, item in enumerate(prepared):
         overlay = overlay_of(item[0], helpers_dir)
         groups.setdefault(tuple(sorted(overlay)), (overlay, []))[1].append(i)
-    publics: list = [None] * len(prepared)
-    hiddens: list = [None] * len(prepared)
+    publics: list[ExerciseResult | None] = [None] * len(prepared)
+    hiddens: list[ExerciseResult | None] = [None] * len(prepared)
+    which: Literal[1, 2]
     for overlay, members in groups.values():
         for which, out in ((1, publics), (2, hiddens)):   # 1: the public cases, 2: hidden
             chosen = [i for i in members if prepared[i][which]]
@@ -107,12 +114,12 @@ def grade_exercises(prepared: list[PreparedExercise], helpers_dir: Path, timeout
             for i, r in zip(chosen, evaluate_many(work, helpers_dir, timeout=timeout,
                                                   overlay=overlay or None)):
                 out[i] = r
-    out = [combine(spec, pub, hid, len(public), len(hidden))
-           for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
-    for (_, _, hidden), t in zip(prepared, out):
+    graded = [combine(spec, pub, hid, len(public), len(hidden))
+              for (spec, public, hidden), pub, hid in zip(prepared, publics, hiddens)]
+    for (_, _, hidden), t in zip(prepared, graded):
         if isinstance(hidden, RevealedCases):
             reveal(t.result, hidden)
-    return out
+    return graded
 
 
 # --------------------------------------------------------------------------- per student
@@ -125,7 +132,7 @@ def student_salt(salt: str, student: str) -> str:
     return hashlib.sha256(f"per-student\0{salt}\0{student}".encode()).hexdigest()
 
 
-def for_student(prepared: list[PreparedExercise], salt: str, student: str,
+def for_student(prepared: Sequence[PreparedTuple], salt: str, student: str,
                 ) -> list[PreparedExercise]:
     """``prepared`` (``[(spec, public, hidden)]``) with hidden cases of ``student``'s own
     (:func:`student_salt`); a :class:`RevealedCases` list stays one."""
@@ -138,7 +145,7 @@ def for_student(prepared: list[PreparedExercise], salt: str, student: str,
 
 
 # --------------------------------------------------------------------------- staged reveal
-class RevealedCases(list):
+class RevealedCases(list[Prepared]):
     """Hidden cases whose details the feedback may show: the grader decided, by its own
     clock and the course's policy (:meth:`autograder.instructor.policy.Policy.reveals`), that their
     sprint is over for every student. A plain list of hidden cases is never revealed."""
@@ -147,7 +154,7 @@ class RevealedCases(list):
 REVEAL_LIMIT = 600   # characters of one revealed value
 
 
-def _describe_value(value) -> str:
+def _describe_value(value: Any) -> str:   # any value of a case or its outputs
     import numpy as np
 
     if isinstance(value, np.ndarray):
@@ -159,7 +166,7 @@ def _describe_value(value) -> str:
     return cap(text, REVEAL_LIMIT)
 
 
-def revealed_text(case) -> str:
+def revealed_text(case: Prepared) -> str:
     """What a revealed hidden case shows: the inputs it asked and the expected output."""
     from ..learner.registry import RAISES
 
@@ -190,7 +197,7 @@ def prepare_sprint(specs: list[Spec], salt: str, revealed: bool = False,
             for spec in specs]
 
 
-def reveal(result: ExerciseResult, hidden: list) -> None:
+def reveal(result: ExerciseResult, hidden: list[Prepared]) -> None:
     """Add the failing hidden case's details to ``result``'s message (after the deadline)."""
     o = result.outcome
     if o is None or not o.hidden or not o.case or not 0 < o.case <= len(hidden):
@@ -198,7 +205,7 @@ def reveal(result: ExerciseResult, hidden: list) -> None:
     result.message = f"{result.message}\n{revealed_text(hidden[o.case - 1])}"
 
 
-def combine(spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_public: int,
+def combine(spec: Spec, pub: ExerciseResult | None, hid: ExerciseResult | None, n_public: int,
             n_hidden: int) -> Trusted:
     """One exercise's result from its public run and its hidden run (either may be None).
 
@@ -262,7 +269,7 @@ def csv_message(r: ExerciseResult) -> str:
     return "\n".join(([r.message] if r.message else []) + [f"Hint: {h}" for h in r.hints])
 
 
-def csv_extra(r: ExerciseResult) -> list:
+def csv_extra(r: ExerciseResult) -> list[str]:
     """The values of :data:`CSV_EXTRA_COLUMNS` for ``r``: the outcome's kind, its case
     number, whether it is hidden, and the hints as a JSON list."""
     import json
@@ -273,7 +280,7 @@ def csv_extra(r: ExerciseResult) -> list:
                                                                    ensure_ascii=False)]
 
 
-def hints_from_row(row: dict) -> list | None:
+def hints_from_row(row: dict[str, str]) -> list[str] | None:
     """The hints of a grades.csv row from its ``hints`` column (a JSON list), or ``None`` for
     a grades.csv written before that column existed."""
     import json

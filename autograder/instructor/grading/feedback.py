@@ -23,7 +23,7 @@ MAX_OUTPUT_DATA = 2 * 1024 ** 2          # of one rich output (an image) of it
 MAX_OUTPUTS = 100                        # outputs of one cell of it
 
 
-def _writable(path: Path):
+def _writable(path: Path) -> int:
     mode = path.stat().st_mode
     path.chmod(mode | stat.S_IWUSR)
     return mode

@@ -1,13 +1,15 @@
 """The trusted scores into nbgrader's gradebook (one writer at a time)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .submission import Submission
 
 
-def write_gradebook(api, subs: list) -> list:
+def write_gradebook(api: Any, subs: list[Submission]) -> list[str]:   # Any: NbGraderAPI
     """Put the trusted scores in the gradebook; returns course-level problems.
 
     Only the rows of ``subs`` change; the write holds the course's gradebook lock.
@@ -43,7 +45,7 @@ def write_gradebook(api, subs: list) -> list:
 
 
 @contextmanager
-def gradebook_lock(api):
+def gradebook_lock(api: Any) -> Iterator[None]:
     """One writer at a time on the gradebook (workers grade in parallel; SQLite locks)."""
     import fcntl
 
@@ -56,7 +58,7 @@ def gradebook_lock(api):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_students(api, students: list) -> None:
+def ensure_students(api: Any, students: list[str]) -> None:
     """Every student in the gradebook before the workers start.
 
     nbgrader's autograde creates a missing student (find, then insert): two workers grading

@@ -8,8 +8,10 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ...learner.check import GRADED_OUTSIDE
 from ...learner.i18n import N_
@@ -19,9 +21,12 @@ from .submission import Submission
 from .submitted import replace_notebook, same_code
 from .text import printable
 
+if TYPE_CHECKING:
+    from ..jail import Jail
+
 
 @contextmanager
-def _quiet(log_path: Path):
+def _quiet(log_path: Path) -> Iterator[None]:
     """Send what nbgrader's kernels and libraries print (file descriptor 2) to ``log_path``."""
     import warnings
 
@@ -44,7 +49,7 @@ def _quiet(log_path: Path):
 
 
 @contextmanager
-def _env(**values):
+def _env(**values: str) -> Iterator[None]:
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -57,7 +62,7 @@ def _env(**values):
                 os.environ[k] = v
 
 
-def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
+def run_autograde(api: Any, sub: Submission, out_dir: Path, log_dir: Path, released: bytes,
                   execute: bool = True) -> None:
     """nbgrader autograde for one submission; never raises.
 
@@ -103,7 +108,7 @@ def run_autograde(api, sub: Submission, out_dir: Path, log_dir: Path, released: 
 
 
 @contextmanager
-def _kernel_runtime(api, out_dir: Path, log_path: Path | None = None):
+def _kernel_runtime(api: Any, out_dir: Path, log_path: Path | None = None) -> Iterator[Path]:
     """A fresh folder for one kernel's connection file and Unix sockets (the jail's kernel).
 
     ``tempfile`` is where jupyter_client writes the connection file; the sockets go beside it.
@@ -150,7 +155,7 @@ def _read_tail(path: Path, limit: int) -> bytes | None:
         os.close(fd)
 
 
-def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
+def nbgrader_overrides(jail: Jail, out_dir: Path, execute: bool) -> dict[str, Any]:
     """nbgrader settings for grading: with ``execute``, each notebook runs in a kernel in
     ``jail`` (:func:`kernel_overrides`); without, autograde runs no kernel at all.
 
@@ -171,7 +176,7 @@ def nbgrader_overrides(jail, out_dir: Path, execute: bool) -> dict:
             [p for p in traits["autograde_preprocessors"].default() if p is not Execute]}
 
 
-def kernel_overrides(jail, out_dir: Path) -> dict:
+def kernel_overrides(jail: Jail, out_dir: Path) -> dict[str, Any]:
     """nbgrader settings that run each notebook's kernel in ``jail`` (see :mod:`.jail`)."""
     from .. import jail as jail_mod
 

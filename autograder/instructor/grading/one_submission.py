@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ...learner.i18n import N_
 from ...learner.notes import Note
@@ -18,6 +19,9 @@ from .submission import Submission, _timed
 from .submitted import _copy_tree, preflight
 from .trusted_run import grade_prepared
 
+if TYPE_CHECKING:
+    from ..jail import Jail
+
 
 @dataclass
 class Context:
@@ -25,10 +29,10 @@ class Context:
 
     submitted_dir: Path
     out_dir: Path
-    api: object
+    api: Any                 # nbgrader's NbGraderAPI (no type information)
     released: dict[str, bytes]                       # assignment: its released notebook
     prepared: dict[str, list[PreparedExercise]]      # assignment: its exercises' cases
-    jail: object
+    jail: Jail
     timeout: float | None
     version: str = ""       # grader_version(): recorded in each state file
     salt: str = ""

@@ -6,15 +6,17 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterable
 
 from ...learner.i18n import N_
 from ...learner.notes import Note
 from ..trusted import _first_line
 from .one_submission import Context, grade_submission, record_not_graded
 from .state import not_graded, read_state
+from .submission import Submission
 
 
-def _worker(ctx: Context, subs: list, fps: dict) -> None:
+def _worker(ctx: Context, subs: list[Submission], fps: dict[str, str]) -> None:
     """A forked process grading one student's submissions (never returns)."""
     code = 0
     try:
@@ -58,7 +60,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def warm_up(notebooks) -> None:
+def warm_up(notebooks: Iterable[bytes]) -> None:
     """Import and initialise, once in the grading process, what every worker needs.
 
     Workers are forked from this process, one per submission: what is imported and cached
@@ -79,7 +81,8 @@ def warm_up(notebooks) -> None:
             pass
 
 
-def run_pool(ctx: Context, units: list, fps: dict, workers: int,
+def run_pool(ctx: Context, units: list[tuple[str, list[Submission]]], fps: dict[str, str],
+             workers: int,
              student_timeout: float | None, progress: bool) -> None:
     """Grade each unit ``(label, [submissions])`` in a forked worker, ``workers`` at a time.
 
@@ -91,7 +94,7 @@ def run_pool(ctx: Context, units: list, fps: dict, workers: int,
 
     tqdm.monitor_interval = 0   # no monitor thread in a process that forks
     queue = list(units)
-    running: dict = {}   # pid -> (label, subs, started)
+    running: dict[int, tuple[str, list[Submission], float]] = {}   # pid: label, subs, started
     bar = tqdm(total=sum(len(subs) for _, subs in queue), desc="grading", unit="submission",
                disable=not progress, file=sys.stderr)
     try:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from ...learner.sprints import sprint_key
 from ..trusted import CSV_EXTRA_COLUMNS, csv_extra, csv_message
+from .submission import Submission
 from .text import capped
 
 CSV_COLUMNS = ["student", "assignment", "exercise", "score", "max_score", "status", "message",
                *CSV_EXTRA_COLUMNS]
 
 
-def write_csv(path: Path, subs: list) -> None:
+def write_csv(path: Path, subs: list[Submission]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from ...learner.i18n import N_
 from ...learner.notes import Note
@@ -30,9 +32,11 @@ UNJAILED = 3   # grade's exit status when learner code ran without the jail (ask
 
 
 def grade(submitted_dir: Path, out_dir: Path, *, salt: str | None = None,
-          timeout: float | None = None, sprints=None, repo: Path | None = None, stream=None,
+          timeout: float | None = None, sprints: Collection[str] | None = None,
+          repo: Path | None = None, stream: TextIO | None = None,
           workers: int | None = None, student_timeout: float | None = None,
-          db_url: str | None = None, regrade=None, progress: bool | None = None,
+          db_url: str | None = None, regrade: Collection[str] | None = None,
+          progress: bool | None = None,
           no_jail: bool = False, policy: Path | None = None,
           execute_notebooks: bool = False) -> int:
     """Grade ``submitted_dir/<student>/<assignment>/`` into the course folder ``out_dir``.

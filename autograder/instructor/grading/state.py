@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from ...learner.evaluate import ERROR, ExerciseResult
 from ...learner.i18n import N_
@@ -94,7 +95,7 @@ def write_state(out_dir: Path, sub: Submission, fp: str, status: str, version: s
     os.replace(tmp, path)
 
 
-def read_state(out_dir: Path, sub: Submission) -> dict | None:
+def read_state(out_dir: Path, sub: Submission) -> dict[str, Any] | None:   # JSON of write_state
     import json
 
     try:
@@ -103,7 +104,7 @@ def read_state(out_dir: Path, sub: Submission) -> dict | None:
         return None
 
 
-def restore(sub: Submission, doc: dict) -> None:
+def restore(sub: Submission, doc: dict[str, Any]) -> None:
     """Fill ``sub`` from its state record (a submission graded by an earlier run). Notes
     an older grader wrote as plain strings are kept as they were (literal notes)."""
     sub.problems = [Note.from_json(note) for note in doc.get("problems", [])]
@@ -116,7 +117,7 @@ def restore(sub: Submission, doc: dict) -> None:
         sub.trusted.append(Trusted(ExerciseResult.from_row(row), 0, 0))
 
 
-def _restore_or_not_graded(sub: Submission, doc: dict) -> None:
+def _restore_or_not_graded(sub: Submission, doc: dict[str, Any]) -> None:
     try:
         restore(sub, doc)
     except Exception as exc:  # noqa: BLE001 - a damaged state file: this submission only

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -59,17 +60,17 @@ class StepTime:
     cpu: float = 0.0
     children_cpu: float = 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {"wall": round(self.wall, 4), "cpu": round(self.cpu, 4),
                 "children_cpu": round(self.children_cpu, 4)}
 
 
 @contextmanager
-def _timed(sub: Submission, step: str):
+def _timed(sub: Submission, step: str) -> Iterator[None]:
     """Add the cost of the ``with`` block to ``sub.timing[step]``."""
     import resource
 
-    def now():
+    def now() -> tuple[float, float, float]:   # wall, own CPU, reaped children's CPU
         own = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return (time.perf_counter(), own.ru_utime + own.ru_stime,

@@ -8,12 +8,14 @@ import os
 import re
 import shutil
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...learner import intake
 from ...learner.i18n import N_
 from ...learner.notes import Note
+from ..course import Sprint
 from ..trusted import _first_line
 from .submission import Submission
 from .text import shown
@@ -119,7 +121,9 @@ def _read_notebook(path: Path):
     return nb
 
 
-def find_submissions(submitted_dir: Path, sprints: dict, wanted=None):
+def find_submissions(submitted_dir: Path, sprints: dict[str, Sprint],
+                     wanted: Collection[str] | None = None,
+                     ) -> tuple[list[Submission], list[Note]]:
     """``(submissions, skipped)``: the student/assignment folders to grade and the others
     (each a :class:`Note` naming the folder).
 

@@ -24,12 +24,14 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ...learner.errors import CourseError
 from ...learner.i18n import _
 from ...learner.notes import Note
 from ...learner.sprints import sprint_key
 from ..course import SALT_FILE
+from .submission import Submission
 from .text import printable
 
 RECORD_FILE = "summary.json"
@@ -55,11 +57,11 @@ class Problem:
         if isinstance(self.note, str):
             object.__setattr__(self, "note", Note.text(self.note))
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"where": self.where, "note": self.note.as_json()}
 
     @classmethod
-    def from_json(cls, doc: dict) -> Problem:
+    def from_json(cls, doc: dict[str, Any]) -> Problem:   # JSON of as_json
         """A problem of the record: format 2's ``note``, or format 1's English ``text``."""
         if "note" in doc:
             return cls(str(doc["where"]), Note.from_json(doc["note"]))
@@ -101,8 +103,8 @@ class GradingSummary:
                      if s.student == student and s.assignment == assignment), None)
 
 
-def build_summary(subs: list, skipped: list, course_problems: list, out_dir: Path,
-                  seconds: float, **notes) -> GradingSummary:
+def build_summary(subs: list[Submission], skipped: list[Note], course_problems: list[str],
+                  out_dir: Path, seconds: float, **notes: Any) -> GradingSummary:
     """The record of a run over the submissions ``subs`` (each with its results and
     problems), the folders ``skipped`` (each a :class:`Note`) and ``course_problems``;
     ``notes``: the other fields of :class:`GradingSummary` (``resumed``, ``stale``...)."""

@@ -8,11 +8,12 @@ from pathlib import Path
 from ...learner.evaluate import ERROR, ExerciseResult
 from ...learner.i18n import N_
 from ...learner.notes import Note
-from ..trusted import grade_exercises
+from ...learner.registry import Spec
+from ..trusted import PreparedExercise, grade_exercises
 from .submission import Submission
 
 
-def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
+def _note_error(sub: Submission, spec: Spec, result: ExerciseResult) -> None:
     """A problem for the summary: a module that does not import, a crash, a timeout. The
     check's verdict is kept as its outcome (a record), so it is shown in the summary's
     language as the check shows it (its first line)."""
@@ -29,7 +30,8 @@ def _note_error(sub: Submission, spec, result: ExerciseResult) -> None:
                          verdict=Note.text(result.message or "")))
 
 
-def grade_prepared(sub: Submission, prepared: list, timeout) -> None:
+def grade_prepared(sub: Submission, prepared: list[PreparedExercise],
+                   timeout: float | None) -> None:
     """Trusted grading of one submission on cases prepared once per exercise."""
     sub.trusted = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
