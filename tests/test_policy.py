@@ -252,6 +252,19 @@ def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, 
     (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
     with pytest.raises(pol.PolicyError, match="assignment"):
         pol.load_times(tmp_path / "times.csv")
+    (tmp_path / "times.csv").write_text("student,assignment,submitted_at\neve\n")
+    with pytest.raises(pol.PolicyError, match=r"times.csv, line 2: no cell for assignment"):
+        pol.load_times(tmp_path / "times.csv")
+
+
+def test_a_short_row_in_grades_csv_stops_late_with_its_line(tmp_path, capsys):
+    grading = grading_folder(tmp_path / "grading")
+    (grading / "grades.csv").write_text(GRADES + "bob\n")
+    before = (grading / "grades.csv").read_text()
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml")]) == 1
+    line = len(before.splitlines())
+    assert f"line {line}: no cell for assignment, score" in capsys.readouterr().err
+    assert (grading / "grades.csv").read_text() == before         # nothing written
 
 
 def test_the_worked_example_in_class_md_is_what_the_policy_does():

@@ -186,6 +186,23 @@ def test_missing_or_malformed_grades_are_clear_errors(tmp_path, capsys):
     assert "lacks the column" in capsys.readouterr().err
 
 
+def test_a_short_row_in_grades_csv_is_a_clear_error(tmp_path, capsys):
+    """A row with fewer cells than the header (a hand-edited or cut file) names its line and
+    the missing cells, for `report` and `lms` alike, instead of a traceback."""
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message\n"
+        "ann,sprint1,sprint1.and_gate,1,1,passed,\n"
+        "bob,sprint1\n")
+    with pytest.raises(report.ReportError, match=r"grades.csv, line 3: no cell for exercise, "
+                                                 r"score, max_score, status, message"):
+        report.load_grades(tmp_path / "grades.csv")
+    assert main(["report", str(tmp_path)]) == 1
+    assert "line 3: no cell for exercise" in capsys.readouterr().err
+    (tmp_path / "roster.csv").write_text("student\nann\nbob\n")
+    assert main(["lms", str(tmp_path), "--roster", str(tmp_path / "roster.csv")]) == 1
+    assert "line 3: no cell for exercise" in capsys.readouterr().err
+
+
 def test_command_line_writes_everything_where_asked(grading_dir, tmp_path, capsys):
     out = tmp_path / "share" / "class.html"
     assert main(["report", str(grading_dir), "--out", str(out)]) == 0

@@ -54,6 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
+from .csv_rows import short_row
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -388,7 +389,10 @@ def load_times(path: Path) -> dict[tuple[str, str], str]:
             raise PolicyError(f"{path} lacks the column(s) {', '.join(missing)} (student, "
                               "assignment, submitted_at)")
         times: dict[tuple[str, str], str] = {}
-        for number, row in enumerate(reader, 2):
+        for row in reader:
+            number = reader.line_num
+            if why := short_row(row, ("student", "assignment")):
+                raise PolicyError(f"{path}, line {number}: {why}")
             key = (row["student"].strip(), row["assignment"].strip())
             if key in times:
                 raise PolicyError(f"{path}, line {number}: {key[0]}/{key[1]} listed twice")
@@ -454,14 +458,19 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
                           "first (its --out folder is the grading folder)")
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        rows = list(reader)
+        rows, lines = [], []
+        for row in reader:
+            rows.append(row)
+            lines.append(reader.line_num)   # where the row ends: a message may span lines
         columns = list(reader.fieldnames or [])
     missing = [c for c in ("student", "assignment", "score") if c not in columns]
     if missing:
         raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}")
     if not rows:
         raise ReportError(f"{path} has no grades in it")
-    for number, r in enumerate(rows, 2):
+    for number, r in zip(lines, rows):
+        if why := short_row(r, ("student", "assignment", "score")):
+            raise ReportError(f"{path}, line {number}: {why}")
         try:
             float(r["score"])
         except (TypeError, ValueError):

@@ -44,6 +44,7 @@ from ..learner.i18n import N_, _, language, pgettext
 from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
+from .csv_rows import short_row
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
@@ -112,7 +113,10 @@ def load_grades(path: Path) -> list[GradeRow]:
             raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}: is it the "
                               "grades.csv of `python -m autograder grade`?")
         rows = []
-        for number, row in enumerate(reader, 2):
+        for row in reader:
+            number = reader.line_num        # where the row ends: a message may span lines
+            if why := short_row(row, REQUIRED_COLUMNS):
+                raise ReportError(f"{path}, line {number}: {why}")
             try:
                 rows.append(GradeRow.from_csv(row))
             except ValueError:
