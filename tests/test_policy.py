@@ -267,6 +267,23 @@ def test_a_short_row_in_grades_csv_stops_late_with_its_line(tmp_path, capsys):
     assert (grading / "grades.csv").read_text() == before         # nothing written
 
 
+def test_late_reads_a_spreadsheets_csv_utf8_and_refuses_shift_jis(tmp_path, capsys):
+    grading = grading_folder(tmp_path / "grading")
+    grades = grading / "grades.csv"
+    grades.write_bytes(GRADES.encode("utf-8-sig"))             # "CSV UTF-8": a BOM first
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml")]) == 0
+    assert read_rows(grades)[0]["student"] == "alice"          # the column found, BOM gone
+    japanese = GRADES.replace("passed,\n", "passed,ヒント\n", 1).encode("shift_jis")
+    grades.write_bytes(japanese)
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml")]) == 1
+    assert "grades.csv is not UTF-8 text" in capsys.readouterr().err
+    assert grades.read_bytes() == japanese                      # nothing written
+    (tmp_path / "times.csv").write_bytes("student,assignment,submitted_at\n佐藤,sprint1,\n"
+                                         .encode("shift_jis"))
+    with pytest.raises(pol.PolicyError, match="times.csv is not UTF-8 text"):
+        pol.load_times(tmp_path / "times.csv")
+
+
 def test_the_worked_example_in_class_md_is_what_the_policy_does():
     """docs/class.md section 6: its policy file, and the sentence that works it out."""
     import re

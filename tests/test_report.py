@@ -203,6 +203,31 @@ def test_a_short_row_in_grades_csv_is_a_clear_error(tmp_path, capsys):
     assert "line 3: no cell for exercise" in capsys.readouterr().err
 
 
+GRADES_JA = ("student,assignment,exercise,score,max_score,status,message\n"
+             "ann,sprint1,sprint1.and_gate,1,1,failed,ヒント: 重みを見直す\n")
+
+
+def test_grades_csv_saved_by_a_spreadsheet_is_read_or_refused_clearly(tmp_path, capsys):
+    """Saved again by a spreadsheet: "CSV UTF-8" (a byte-order mark first) reads as the
+    grader wrote it; Shift_JIS (Excel's default on a Japanese Windows) is refused with what to
+    do, by `report` and `lms` alike, instead of a traceback or garbled names."""
+    grades = tmp_path / "grades.csv"
+    grades.write_bytes(GRADES_JA.encode("utf-8-sig"))
+    rows = report.load_grades(grades)
+    assert [(r.student, r.message) for r in rows] == [("ann", "ヒント: 重みを見直す")]
+    grades.write_bytes(GRADES_JA.encode("shift_jis"))
+    with pytest.raises(report.ReportError, match=r"grades.csv is not UTF-8 text.*Shift_JIS.*"
+                                                 r"\"CSV UTF-8\""):
+        report.load_grades(grades)
+    assert main(["report", str(tmp_path)]) == 1
+    assert "is not UTF-8 text" in capsys.readouterr().err
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("student,name\nann,佐藤\n".encode("shift_jis"))
+    grades.write_bytes(GRADES_JA.encode("utf-8"))
+    assert main(["lms", str(tmp_path), "--roster", str(roster)]) == 1
+    assert "roster.csv is not UTF-8 text" in capsys.readouterr().err
+
+
 def test_command_line_writes_everything_where_asked(grading_dir, tmp_path, capsys):
     out = tmp_path / "share" / "class.html"
     assert main(["report", str(grading_dir), "--out", str(out)]) == 0

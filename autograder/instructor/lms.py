@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..learner.errors import CourseError
 from ..learner.sprints import sprint_key
+from .csv_rows import csv_rows
 from .report import GradeRow, load_grades
 
 FORMATS = ("canvas", "moodle", "generic")
@@ -93,8 +94,7 @@ def load_roster(path: Path) -> Roster:
     path = Path(path)
     if not path.is_file():
         raise LmsError(f"no roster file {path}")
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    with csv_rows(path, LmsError) as reader:
         columns = [c.strip() for c in (reader.fieldnames or [])]
         if "student" not in columns:
             raise LmsError(f"{path} has no 'student' column (the course's student ids, as "

@@ -54,7 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
-from .csv_rows import short_row
+from .csv_rows import csv_rows, short_row
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -381,8 +381,7 @@ def load_times(path: Path) -> dict[tuple[str, str], str]:
     path = Path(path)
     if not path.is_file():
         raise PolicyError(f"no file {path}")
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    with csv_rows(path, PolicyError) as reader:
         missing = [c for c in ("student", "assignment", "submitted_at")
                    if c not in (reader.fieldnames or [])]
         if missing:
@@ -452,12 +451,10 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """``(columns, rows)`` of a grades.csv, every cell as written (nothing cut or rounded)."""
     from .report import ReportError
 
-    csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
                           "first (its --out folder is the grading folder)")
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
+    with csv_rows(path, ReportError) as reader:
         rows, lines = [], []
         for row in reader:
             rows.append(row)

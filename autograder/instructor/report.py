@@ -44,7 +44,7 @@ from ..learner.i18n import N_, _, language, pgettext
 from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
-from .csv_rows import short_row
+from .csv_rows import csv_rows, short_row
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
@@ -103,11 +103,9 @@ def load_grades(path: Path) -> list[GradeRow]:
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
                           "first (its --out folder is the grading folder)")
-    # a message may be long (a grades.csv of an older grader kept them whole): no field
-    # size limit while reading, and each message cut to MAX_MESSAGE_CHARS
-    csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
-    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-        reader = csv.DictReader(fh)
+    # a message may be long (a grades.csv of an older grader kept them whole): each message
+    # is cut to MAX_MESSAGE_CHARS
+    with csv_rows(path, ReportError) as reader:
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}: is it the "
