@@ -431,10 +431,16 @@ def test_a_bundle_without_a_policy_leaves_the_score_alone(late_config):
     assert out == graded()
 
 
-def test_a_bad_policy_stops_the_bundle(tmp_path):
+def test_a_bad_policy_stops_the_bundle(tmp_path, capsys):
     (tmp_path / "policy.toml").write_text("due = [")
     assert main(["gradescope", str(tmp_path / "a.zip"), "--sprint", SPRINT,
                  "--policy", str(tmp_path / "policy.toml")]) == 1
+    assert not (tmp_path / "a.zip").exists()
+    (tmp_path / "policy.toml").write_bytes("# 日本時間\ntimezone = 'Asia/Tokyo'\n"
+                                           .encode("shift_jis"))
+    assert main(["gradescope", str(tmp_path / "a.zip"), "--sprint", SPRINT,
+                 "--policy", str(tmp_path / "policy.toml")]) == 1
+    assert "policy.toml: not UTF-8 text" in capsys.readouterr().err
     assert not (tmp_path / "a.zip").exists()
 
 

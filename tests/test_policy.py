@@ -267,6 +267,20 @@ def test_a_short_row_in_grades_csv_stops_late_with_its_line(tmp_path, capsys):
     assert (grading / "grades.csv").read_text() == before         # nothing written
 
 
+def test_a_policy_file_with_a_bom_reads_and_one_in_shift_jis_is_refused(tmp_path, capsys):
+    """Notepad's "UTF-8 with BOM" reads as plain UTF-8; a Japanese comment saved as Shift_JIS
+    stops `late` and the Gradescope bundle with advice, not a traceback."""
+    path = tmp_path / "policy.toml"
+    path.write_bytes(POLICY.encode("utf-8-sig"))
+    assert pol.load_policy(path) == pol.parse_policy(POLICY)
+    path.write_bytes(("# 締め切りは日本時間\n" + POLICY).encode("shift_jis"))
+    with pytest.raises(pol.PolicyError, match=r"policy.toml: not UTF-8 text.*Shift_JIS"):
+        pol.load_policy(path)
+    grading = grading_folder(tmp_path / "grading")
+    assert cli.main(["late", str(grading), "--policy", str(path)]) == 1
+    assert "not UTF-8 text" in capsys.readouterr().err
+
+
 def test_late_reads_a_spreadsheets_csv_utf8_and_refuses_shift_jis(tmp_path, capsys):
     grading = grading_folder(tmp_path / "grading")
     grades = grading / "grades.csv"

@@ -230,12 +230,13 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
 
     from . import course
     from .policy import PolicyError, parse_policy
+    from .policy import policy_text as read_policy
 
     salt = secrets.token_hex(16) if salt is None else salt
     policy_text = None
     if policy is not None:
         try:
-            policy_text = Path(policy).read_text(encoding="utf-8")
+            policy_text = read_policy(Path(policy))
             parse_policy(policy_text)
         except (OSError, PolicyError) as exc:
             raise GradescopeError(f"{policy}: {exc}") from None

@@ -266,12 +266,23 @@ def parse_policy(text: str) -> Policy:
                               hidden.get("reveal_after_deadline", False)))
 
 
+def policy_text(path: Path) -> str:
+    """The text of a policy file: UTF-8, with or without the byte-order mark some editors
+    write first; other text (an editor's Shift_JIS) raises :class:`PolicyError`."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"not UTF-8 text ({exc.reason}): the editor may have saved it in "
+                          "another encoding, such as Shift_JIS; save it again as UTF-8"
+                          ) from None
+
+
 def load_policy(path: Path) -> Policy:
     path = Path(path)
     if not path.is_file():
         raise PolicyError(f"no policy file {path}")
     try:
-        return parse_policy(path.read_text(encoding="utf-8"))
+        return parse_policy(policy_text(path))
     except PolicyError as exc:
         raise PolicyError(f"{path}: {exc}") from None
 
