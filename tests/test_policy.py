@@ -267,6 +267,16 @@ def test_a_short_row_in_grades_csv_stops_late_with_its_line(tmp_path, capsys):
     assert (grading / "grades.csv").read_text() == before         # nothing written
 
 
+def test_late_refuses_a_score_that_is_not_points_and_writes_nothing(tmp_path, capsys):
+    grading = grading_folder(tmp_path / "grading")
+    bad = GRADES.replace("bob,sprint1,sprint1.xor_gate,1,2,", "bob,sprint1,sprint1.xor_gate,nan,2,")
+    (grading / "grades.csv").write_text(bad)
+    assert cli.main(["late", str(grading), "--policy", str(grading / "policy.toml")]) == 1
+    assert "line 4: score 'nan' is not a number from 0 to max_score (2)" in \
+        capsys.readouterr().err
+    assert (grading / "grades.csv").read_text() == bad
+
+
 def test_a_policy_file_with_a_bom_reads_and_one_in_shift_jis_is_refused(tmp_path, capsys):
     """Notepad's "UTF-8 with BOM" reads as plain UTF-8; a Japanese comment saved as Shift_JIS
     stops `late` and the Gradescope bundle with advice, not a traceback."""

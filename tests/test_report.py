@@ -203,6 +203,40 @@ def test_a_short_row_in_grades_csv_is_a_clear_error(tmp_path, capsys):
     assert "line 3: no cell for exercise" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("cells, said", [
+    ("nan,1", "score 'nan' is not a number from 0 to max_score (1)"),
+    ("inf,1", "score 'inf' is not a number from 0 to max_score (1)"),
+    ("-3,1", "score '-3' is not a number from 0 to max_score (1)"),
+    ("2,1", "score '2' is not a number from 0 to max_score (1)"),
+    (",1", "score '' is not a number from 0 to max_score (1)"),
+    ("1,two", "max_score 'two' is not a number of points (0 or more)"),
+    ("0,inf", "max_score 'inf' is not a number of points (0 or more)"),
+])
+def test_points_a_gradebook_would_not_take_stop_report_and_lms(tmp_path, capsys, cells, said):
+    """A hand-edited grades.csv cell that is not points (empty, nan, inf, negative, above the
+    maximum) stops `report` and `lms` with its line, before it reaches a platform."""
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message\n"
+        "ann,sprint1,sprint1.and_gate,0.5,1,failed,\n"
+        f"bob,sprint1,sprint1.and_gate,{cells},passed,\n")
+    with pytest.raises(report.ReportError, match=re.escape(f"line 3: {said}")):
+        report.load_grades(tmp_path / "grades.csv")
+    (tmp_path / "roster.csv").write_text("student\nann\nbob\n")
+    assert main(["lms", str(tmp_path), "--roster", str(tmp_path / "roster.csv")]) == 1
+    assert f"line 3: {said}" in capsys.readouterr().err
+    assert not list(tmp_path.glob("grades-*.csv"))                 # no import written
+
+
+def test_a_hand_edited_final_score_is_checked_too(tmp_path):
+    columns = "student,assignment,exercise,score,max_score,status,message,final_score\n"
+    (tmp_path / "grades.csv").write_text(columns + "ann,sprint1,sprint1.and_gate,1,1,passed,,\n")
+    with pytest.raises(report.ReportError, match="line 2: final_score '' is not a number"):
+        report.load_grades(tmp_path / "grades.csv")
+    (tmp_path / "grades.csv").write_text(columns + "ann,sprint1,sprint1.and_gate,1,1,passed,,"
+                                                   "0.8\n")
+    assert report.load_grades(tmp_path / "grades.csv")[0].late == {"final_score": "0.8"}
+
+
 GRADES_JA = ("student,assignment,exercise,score,max_score,status,message\n"
              "ann,sprint1,sprint1.and_gate,1,1,failed,ヒント: 重みを見直す\n")
 

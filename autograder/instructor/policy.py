@@ -460,7 +460,7 @@ class LateReport:
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """``(columns, rows)`` of a grades.csv, every cell as written (nothing cut or rounded)."""
-    from .report import ReportError
+    from .report import ReportError, points_problem
 
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
@@ -479,11 +479,8 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     for number, r in zip(lines, rows):
         if why := short_row(r, ("student", "assignment", "score")):
             raise ReportError(f"{path}, line {number}: {why}")
-        try:
-            float(r["score"])
-        except (TypeError, ValueError):
-            raise ReportError(f"{path}, line {number}: score {r['score']!r} is not a "
-                              "number") from None
+        if why := points_problem({c: r[c] for c in ("score", "max_score") if c in r}):
+            raise ReportError(f"{path}, line {number}: {why}")
     return columns, rows
 
 

@@ -32,8 +32,9 @@ import base64
 import csv
 import html
 import io
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -81,8 +82,10 @@ class GradeRow:
 
     @classmethod
     def from_csv(cls, row: dict[str, str]) -> GradeRow:
-        """The row as :class:`csv.DictReader` gives it; raises ``ValueError`` when
-        ``score`` or ``max_score`` is not a number."""
+        """The row as :class:`csv.DictReader` gives it; raises ``ValueError`` saying which
+        cell is wrong when its points are not points (:func:`points_problem`)."""
+        if why := points_problem(row):
+            raise ValueError(why)
         message = row.get("message") or ""
         if len(message) > MAX_MESSAGE_CHARS:
             message = message[:MAX_MESSAGE_CHARS - 1] + "…"
@@ -90,6 +93,31 @@ class GradeRow:
         return cls(row["student"], row["assignment"], row["exercise"], float(row["score"]),
                    float(row["max_score"]), row["status"], message, hints_from_row(row),
                    late or None)
+
+
+def points_problem(row: Mapping[str, str]) -> str:
+    """What is wrong with the points of a grades.csv row, or ``""``: ``max_score`` (where the
+    row has it) must be a number of points, 0 or more; ``score`` and, once the course's policy
+    is applied, ``final_score`` a number from 0 to ``max_score``. A hand-edited cell that is
+    empty, ``nan``, ``inf`` or negative would otherwise reach a platform's gradebook."""
+    most = math.inf
+    if "max_score" in row:
+        most = _points(row["max_score"])
+        if not 0 <= most < math.inf:
+            return f"max_score {row['max_score']!r} is not a number of points (0 or more)"
+    for column in ("score", "final_score"):
+        if column in row and not 0 <= _points(row[column]) <= most:
+            bound = f"max_score ({most:g})" if most < math.inf else "any number of points"
+            return f"{column} {row[column]!r} is not a number from 0 to {bound}"
+    return ""
+
+
+def _points(text: str | None) -> float:
+    """``text`` as a number; NaN (which no comparison holds for) when it is not one."""
+    try:
+        return float(text or "nan")
+    except ValueError:
+        return math.nan
 
 
 class ReportError(CourseError):
@@ -117,9 +145,8 @@ def load_grades(path: Path) -> list[GradeRow]:
                 raise ReportError(f"{path}, line {number}: {why}")
             try:
                 rows.append(GradeRow.from_csv(row))
-            except ValueError:
-                raise ReportError(f"{path}, line {number}: score {row['score']!r} or "
-                                  f"max_score {row['max_score']!r} is not a number") from None
+            except ValueError as exc:
+                raise ReportError(f"{path}, line {number}: {exc}") from None
     if not rows:
         raise ReportError(f"{path} has no grades in it")
     return rows
