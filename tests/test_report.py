@@ -237,6 +237,31 @@ def test_a_hand_edited_final_score_is_checked_too(tmp_path):
     assert report.load_grades(tmp_path / "grades.csv")[0].late == {"final_score": "0.8"}
 
 
+def test_a_shifted_row_or_a_repeated_column_is_refused_not_misread(tmp_path, capsys):
+    """A comma in a cell that is not quoted shifts every later cell into the wrong column (a
+    roster's Canvas ID would become part of a name); a header naming a column twice would keep
+    one of the two cells silently. Both stop the command with what to fix."""
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message\n"
+        "ann,sprint1,sprint1.and_gate,1,1,passed,\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name,canvas_id\nann,Sato, Hanako,12345\n")
+    assert main(["lms", str(tmp_path), "--roster", str(roster), "--format", "canvas"]) == 1
+    assert ("roster.csv, line 2: 1 cell(s) more than the header: put a cell that holds a comma "
+            "in double quotes") in capsys.readouterr().err
+    roster.write_text('student,name,canvas_id\nann,"Sato, Hanako",12345\n')
+    assert main(["lms", str(tmp_path), "--roster", str(roster), "--format", "canvas"]) == 0
+    capsys.readouterr()
+    roster.write_text("student,name,student\nann,A,bob\n")
+    assert main(["lms", str(tmp_path), "--roster", str(roster)]) == 1
+    assert "roster.csv: the header names student more than once" in capsys.readouterr().err
+    (tmp_path / "grades.csv").write_text(
+        "student,assignment,exercise,score,max_score,status,message\n"
+        "ann,sprint1,sprint1.and_gate,1,1,failed,Hint: a, b\n")
+    with pytest.raises(report.ReportError, match="line 2: 1 cell.s. more than the header"):
+        report.load_grades(tmp_path / "grades.csv")
+
+
 GRADES_JA = ("student,assignment,exercise,score,max_score,status,message\n"
              "ann,sprint1,sprint1.and_gate,1,1,failed,ヒント: 重みを見直す\n")
 

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..learner.errors import CourseError
 
@@ -23,20 +24,33 @@ def csv_rows(path: Path, error: type[CourseError]) -> Iterator[csv.DictReader[st
     csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            yield csv.DictReader(fh)
+            reader = csv.DictReader(fh)
+            names = [n.strip() for n in reader.fieldnames or []]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:   # csv.DictReader would keep the last such cell of each row, silently
+                raise error(f"{path}: the header names {', '.join(twice)} more than once")
+            yield reader
     except UnicodeDecodeError as exc:
         raise error(f"{path} is not UTF-8 text ({exc.reason}): a spreadsheet may have saved "
                     "it in another encoding, such as Shift_JIS; save it again as \"CSV UTF-8\""
                     ) from None
 
 
-def short_row(row: Mapping[str, str | None], columns: Iterable[str]) -> str:
-    """Why a row read by :class:`csv.DictReader` lacks cells of ``columns`` (a row shorter
-    than the header leaves them ``None``), or ``""`` when it has them all.
+def row_problem(row: Mapping[str | None, Any], columns: Iterable[str]) -> str:
+    """What is wrong with the shape of a row read by :class:`csv.DictReader`, or ``""``: it
+    lacks cells of ``columns`` (a row shorter than the header leaves them ``None``), or it has
+    more cells than the header (kept under the key ``None``): most often a comma inside a cell
+    that is not in quotes, which shifts every cell after it into the wrong column.
 
-    >>> short_row({"student": "bob", "assignment": None}, ["student", "assignment"])
+    >>> row_problem({"student": "bob", "assignment": None}, ["student", "assignment"])
     'no cell for assignment (the row is shorter than the header)'
+    >>> row_problem({"student": "Sato", "name": " Hanako", None: ["12"]}, ["student"])
+    '1 cell(s) more than the header: put a cell that holds a comma in double quotes'
     """
     missing = [c for c in columns if row.get(c) is None]
-    return (f"no cell for {', '.join(missing)} (the row is shorter than the header)"
-            if missing else "")
+    if missing:
+        return f"no cell for {', '.join(missing)} (the row is shorter than the header)"
+    if row.get(None):
+        return (f"{len(row[None])} cell(s) more than the header: put a cell that holds a comma "
+                "in double quotes")
+    return ""

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..learner.errors import CourseError
 from ..learner.sprints import sprint_key
-from .csv_rows import csv_rows
+from .csv_rows import csv_rows, row_problem
 from .report import GradeRow, load_grades
 
 FORMATS = ("canvas", "moodle", "generic")
@@ -104,7 +104,10 @@ def load_roster(path: Path) -> Roster:
             raise LmsError(f"{path}: unknown column(s) {', '.join(unknown)}; a roster has "
                            f"'student' and any of {', '.join(ROSTER_COLUMNS)}")
         roster: Roster = {}
-        for number, row in enumerate(reader, 2):
+        for row in reader:
+            number = reader.line_num
+            if why := row_problem(row, ()):
+                raise LmsError(f"{path}, line {number}: {why}")
             row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
             sid = row.pop("student")
             if not sid:

@@ -54,7 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
-from .csv_rows import csv_rows, short_row
+from .csv_rows import csv_rows, row_problem
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -401,7 +401,7 @@ def load_times(path: Path) -> dict[tuple[str, str], str]:
         times: dict[tuple[str, str], str] = {}
         for row in reader:
             number = reader.line_num
-            if why := short_row(row, ("student", "assignment")):
+            if why := row_problem(row, ("student", "assignment")):
                 raise PolicyError(f"{path}, line {number}: {why}")
             key = (row["student"].strip(), row["assignment"].strip())
             if key in times:
@@ -477,7 +477,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not rows:
         raise ReportError(f"{path} has no grades in it")
     for number, r in zip(lines, rows):
-        if why := short_row(r, ("student", "assignment", "score")):
+        if why := row_problem(r, ("student", "assignment", "score")):
             raise ReportError(f"{path}, line {number}: {why}")
         if why := points_problem({c: r[c] for c in ("score", "max_score") if c in r}):
             raise ReportError(f"{path}, line {number}: {why}")

@@ -45,7 +45,7 @@ from ..learner.i18n import N_, _, language, pgettext
 from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
-from .csv_rows import csv_rows, short_row
+from .csv_rows import csv_rows, row_problem
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
@@ -141,7 +141,7 @@ def load_grades(path: Path) -> list[GradeRow]:
         rows = []
         for row in reader:
             number = reader.line_num        # where the row ends: a message may span lines
-            if why := short_row(row, REQUIRED_COLUMNS):
+            if why := row_problem(row, REQUIRED_COLUMNS):
                 raise ReportError(f"{path}, line {number}: {why}")
             try:
                 rows.append(GradeRow.from_csv(row))
