@@ -10,17 +10,43 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..learner.errors import CourseError
 
 
+@dataclass
+class CsvFile:
+    """An open CSV file: its header's ``columns``, and its rows, read once, in order."""
+
+    path: Path
+    error: type[CourseError]
+    reader: csv.DictReader[str]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.reader.fieldnames or [])
+
+    def rows(self, required: Iterable[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(line, row)`` for each row, ``line`` where the row ends (a quoted cell may span
+        lines); a row of the wrong shape (:func:`row_problem`) raises the file's error."""
+        for row in self.reader:
+            if why := row_problem(row, required):
+                raise self.error_at(self.reader.line_num, why)
+            yield self.reader.line_num, row
+
+    def error_at(self, line: int, why: str) -> CourseError:
+        """The file's error about its line ``line``, to raise."""
+        return self.error(f"{self.path}, line {line}: {why}")
+
+
 @contextmanager
-def csv_rows(path: Path, error: type[CourseError]) -> Iterator[csv.DictReader[str]]:
-    """A :class:`csv.DictReader` over ``path``: UTF-8 with or without a byte-order mark, and
-    fields of any size (a long message). Text that is not UTF-8 raises ``error``, naming the
-    file and what to do."""
+def csv_rows(path: Path, error: type[CourseError]) -> Iterator[CsvFile]:
+    """``path`` open as a :class:`CsvFile`: UTF-8 with or without a byte-order mark, and
+    fields of any size (a long message). Text that is not UTF-8, and a header that names a
+    column twice, raise ``error``, naming the file and what to do."""
     csv.field_size_limit(max(csv.field_size_limit(), 2 ** 31 - 1))
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -29,7 +55,7 @@ def csv_rows(path: Path, error: type[CourseError]) -> Iterator[csv.DictReader[st
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:   # csv.DictReader would keep the last such cell of each row, silently
                 raise error(f"{path}: the header names {', '.join(twice)} more than once")
-            yield reader
+            yield CsvFile(Path(path), error, reader)
     except UnicodeDecodeError as exc:
         raise error(f"{path} is not UTF-8 text ({exc.reason}): a spreadsheet may have saved "
                     "it in another encoding, such as Shift_JIS; save it again as \"CSV UTF-8\""

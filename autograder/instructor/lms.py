@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..learner.errors import CourseError
 from ..learner.sprints import sprint_key
-from .csv_rows import csv_rows, row_problem
+from .csv_rows import csv_rows
 from .report import GradeRow, load_grades
 
 FORMATS = ("canvas", "moodle", "generic")
@@ -94,8 +94,8 @@ def load_roster(path: Path) -> Roster:
     path = Path(path)
     if not path.is_file():
         raise LmsError(f"no roster file {path}")
-    with csv_rows(path, LmsError) as reader:
-        columns = [c.strip() for c in (reader.fieldnames or [])]
+    with csv_rows(path, LmsError) as table:
+        columns = [c.strip() for c in table.columns]
         if "student" not in columns:
             raise LmsError(f"{path} has no 'student' column (the course's student ids, as "
                            f"in SUBMITTED/<student>/); its columns: {', '.join(columns)}")
@@ -104,16 +104,13 @@ def load_roster(path: Path) -> Roster:
             raise LmsError(f"{path}: unknown column(s) {', '.join(unknown)}; a roster has "
                            f"'student' and any of {', '.join(ROSTER_COLUMNS)}")
         roster: Roster = {}
-        for row in reader:
-            number = reader.line_num
-            if why := row_problem(row, ()):
-                raise LmsError(f"{path}, line {number}: {why}")
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        for number, cells in table.rows():
+            row = {k.strip(): (v or "").strip() for k, v in cells.items() if k}
             sid = row.pop("student")
             if not sid:
-                raise LmsError(f"{path}, line {number}: no student id")
+                raise table.error_at(number, "no student id")
             if sid in roster:
-                raise LmsError(f"{path}, line {number}: student {sid!r} listed twice")
+                raise table.error_at(number, f"student {sid!r} listed twice")
             roster[sid] = row
     return roster
 

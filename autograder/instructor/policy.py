@@ -54,7 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
-from .csv_rows import csv_rows, row_problem
+from .csv_rows import csv_rows
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -392,20 +392,17 @@ def load_times(path: Path) -> dict[tuple[str, str], str]:
     path = Path(path)
     if not path.is_file():
         raise PolicyError(f"no file {path}")
-    with csv_rows(path, PolicyError) as reader:
+    with csv_rows(path, PolicyError) as table:
         missing = [c for c in ("student", "assignment", "submitted_at")
-                   if c not in (reader.fieldnames or [])]
+                   if c not in table.columns]
         if missing:
             raise PolicyError(f"{path} lacks the column(s) {', '.join(missing)} (student, "
                               "assignment, submitted_at)")
         times: dict[tuple[str, str], str] = {}
-        for row in reader:
-            number = reader.line_num
-            if why := row_problem(row, ("student", "assignment")):
-                raise PolicyError(f"{path}, line {number}: {why}")
+        for number, row in table.rows(("student", "assignment")):
             key = (row["student"].strip(), row["assignment"].strip())
             if key in times:
-                raise PolicyError(f"{path}, line {number}: {key[0]}/{key[1]} listed twice")
+                raise table.error_at(number, f"{key[0]}/{key[1]} listed twice")
             times[key] = row["submitted_at"] or ""
     return times
 
@@ -465,22 +462,18 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
                           "first (its --out folder is the grading folder)")
-    with csv_rows(path, ReportError) as reader:
-        rows, lines = [], []
-        for row in reader:
+    with csv_rows(path, ReportError) as table:
+        columns = table.columns
+        missing = [c for c in ("student", "assignment", "score") if c not in columns]
+        if missing:
+            raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}")
+        rows = []
+        for number, row in table.rows(("student", "assignment", "score")):
+            if why := points_problem({c: row[c] for c in ("score", "max_score") if c in row}):
+                raise table.error_at(number, why)
             rows.append(row)
-            lines.append(reader.line_num)   # where the row ends: a message may span lines
-        columns = list(reader.fieldnames or [])
-    missing = [c for c in ("student", "assignment", "score") if c not in columns]
-    if missing:
-        raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}")
     if not rows:
         raise ReportError(f"{path} has no grades in it")
-    for number, r in zip(lines, rows):
-        if why := row_problem(r, ("student", "assignment", "score")):
-            raise ReportError(f"{path}, line {number}: {why}")
-        if why := points_problem({c: r[c] for c in ("score", "max_score") if c in r}):
-            raise ReportError(f"{path}, line {number}: {why}")
     return columns, rows
 
 

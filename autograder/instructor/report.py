@@ -45,7 +45,7 @@ from ..learner.i18n import N_, _, language, pgettext
 from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
-from .csv_rows import csv_rows, row_problem
+from .csv_rows import csv_rows
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
@@ -133,20 +133,17 @@ def load_grades(path: Path) -> list[GradeRow]:
                           "first (its --out folder is the grading folder)")
     # a message may be long (a grades.csv of an older grader kept them whole): each message
     # is cut to MAX_MESSAGE_CHARS
-    with csv_rows(path, ReportError) as reader:
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    with csv_rows(path, ReportError) as table:
+        missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
         if missing:
             raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}: is it the "
                               "grades.csv of `python -m autograder grade`?")
         rows = []
-        for row in reader:
-            number = reader.line_num        # where the row ends: a message may span lines
-            if why := row_problem(row, REQUIRED_COLUMNS):
-                raise ReportError(f"{path}, line {number}: {why}")
+        for number, row in table.rows(REQUIRED_COLUMNS):
             try:
                 rows.append(GradeRow.from_csv(row))
             except ValueError as exc:
-                raise ReportError(f"{path}, line {number}: {exc}") from None
+                raise table.error_at(number, str(exc)) from None
     if not rows:
         raise ReportError(f"{path} has no grades in it")
     return rows
