@@ -227,6 +227,15 @@ def test_points_a_gradebook_would_not_take_stop_report_and_lms(tmp_path, capsys,
     assert not list(tmp_path.glob("grades-*.csv"))                 # no import written
 
 
+def test_points_without_a_max_score_must_still_be_finite_and_not_negative():
+    """`late` checks a grades.csv that may lack max_score: any finite score of 0 or more."""
+    assert report.points_problem({"score": "1.5"}) == ""
+    assert report.points_problem({"score": "0", "max_score": "0"}) == ""
+    for bad in ("inf", "-1", "nan", ""):
+        assert report.points_problem({"score": bad}) == \
+            f"score {bad!r} is not a number of points (0 or more)"
+
+
 def test_a_hand_edited_final_score_is_checked_too(tmp_path):
     columns = "student,assignment,exercise,score,max_score,status,message,final_score\n"
     (tmp_path / "grades.csv").write_text(columns + "ann,sprint1,sprint1.and_gate,1,1,passed,,\n")

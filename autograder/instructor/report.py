@@ -106,9 +106,11 @@ def points_problem(row: Mapping[str, str]) -> str:
         if not 0 <= most < math.inf:
             return f"max_score {row['max_score']!r} is not a number of points (0 or more)"
     for column in ("score", "final_score"):
-        if column in row and not 0 <= _points(row[column]) <= most:
-            bound = f"max_score ({most:g})" if most < math.inf else "any number of points"
-            return f"{column} {row[column]!r} is not a number from 0 to {bound}"
+        value = _points(row.get(column, "0"))
+        if not (0 <= value <= most and math.isfinite(value)):
+            return (f"{column} {row[column]!r} is not a number from 0 to max_score ({most:g})"
+                    if most < math.inf else
+                    f"{column} {row[column]!r} is not a number of points (0 or more)")
     return ""
 
 
