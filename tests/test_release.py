@@ -77,6 +77,30 @@ def released(tmp_path_factory) -> Path:
 
 
 # --------------------------------------------------------------------------- tests
+def test_release_writes_neither_beside_the_reference_nor_over_a_folder_of_its_own(tmp_path):
+    """`release .` in the repository would put the release beside solutions/ (to be
+    published); a folder that only shares a sprint's name is someone's work. Both stop the
+    release before it writes anything; an earlier release of the sprint is replaced."""
+    with pytest.raises(course.CourseError, match="holds solutions/: a release is published"):
+        course.release(ROOT, [SPRINT])
+    assert not (ROOT / SPRINT).exists()
+    repo = course_repo(tmp_path)
+    out = tmp_path / "out"
+    (out / SPRINT).mkdir(parents=True)
+    (out / SPRINT / "notes.txt").write_text("mine")
+    with pytest.raises(course.CourseError, match=f"{SPRINT} exists and is not an earlier "
+                                                 f"release of {SPRINT}"):
+        course.release(out, [SPRINT], repo=repo)
+    assert [p.name for p in out.iterdir()] == [SPRINT]
+    assert [p.name for p in (out / SPRINT).iterdir()] == ["notes.txt"]
+    again = tmp_path / "again"
+    course.release(again, [SPRINT], repo=repo)
+    (again / SPRINT / "stale.txt").write_text("from a week ago")
+    course.release(again, [SPRINT], repo=repo)
+    assert not (again / SPRINT / "stale.txt").exists()
+    assert (again / SPRINT / "autograder" / "learner").is_dir()
+
+
 def test_every_sprint_with_a_notebook_is_released(released):
     names = sorted(p.name for p in released.iterdir())
     assert SPRINT in names

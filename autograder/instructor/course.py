@@ -381,15 +381,36 @@ def release(out_dir: Path, sprints: Iterable[str] | None = None, *, repo: Path |
 
     ``out_dir/<sprint>/`` is nbgrader's release layout: the notebook, the whole ``helpers/``
     stub package and the learner's ``autograder/`` with that sprint's public cases. An
-    existing ``out_dir/<sprint>/`` is replaced.
+    earlier release's ``out_dir/<sprint>/`` is replaced; anything else of that name, or an
+    ``out_dir`` that holds ``solutions/`` (the course's repository: a release is published
+    as it is), stops the release before it writes anything.
     """
     out_dir = Path(out_dir).resolve()
+    if (out_dir / "solutions").exists():
+        raise CourseError(f"{out_dir} holds solutions/: a release is published as it is, so "
+                          "write it to a folder of its own (e.g. release/), never beside the "
+                          "reference")
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         course_dir = build_course(Path(tmp) / "course", sprints, repo=repo, lang=lang)
+        folders = sorted((course_dir / "release").iterdir(), key=lambda p: p.name)
+        for folder in folders:
+            dest = out_dir / folder.name
+            if (dest.exists() or dest.is_symlink()) and not _earlier_release(dest):
+                raise CourseError(f"{dest} exists and is not an earlier release of "
+                                  f"{folder.name}: move it away or choose another folder "
+                                  "(release replaces only its own folders)")
         out_dir.mkdir(parents=True, exist_ok=True)
-        for folder in sorted((course_dir / "release").iterdir(), key=lambda p: p.name):
+        for folder in folders:
             dest = out_dir / folder.name
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.copytree(folder, dest, ignore=_ignore())
     return out_dir
+
+
+def _earlier_release(folder: Path) -> bool:
+    """Whether ``folder`` is a sprint's folder that :func:`release` wrote: a real folder
+    with the learner's checker and that sprint's notebook."""
+    return (folder.is_dir() and not folder.is_symlink()
+            and (folder / "autograder" / "learner").is_dir()
+            and any(notebook_sprint(p) == folder.name for p in folder.glob("*.ipynb")))
