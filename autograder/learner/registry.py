@@ -497,7 +497,7 @@ def select(specs: list[Spec], selectors: Iterable[str]) -> list[Spec]:
             unknown.append(s)
         chosen.extend(h for h in hit if h not in chosen)
     if unknown:
-        known = sorted({x.sprint for x in specs})
+        known = sorted({x.sprint for x in specs}, key=sprint_key)     # course order
         raise KeyError(_("no exercise or sprint called {names}; sprints are {sprints} "
                          "(`python -m autograder list` shows ids)").format(
                              names=", ".join(map(repr, unknown)), sprints=", ".join(known)))
