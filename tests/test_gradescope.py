@@ -431,6 +431,30 @@ def test_a_bundle_without_a_policy_leaves_the_score_alone(late_config):
     assert out == graded()
 
 
+def test_the_bundle_goes_to_a_zip_file_and_a_failed_one_leaves_nothing(tmp_path, capsys,
+                                                                       monkeypatch):
+    """A folder or a file not named *.zip (a typo that would replace someone's file) stops
+    the command first; a bundle that fails half-written leaves no .part behind, since it
+    holds the reference too."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert main(["gradescope", str(folder), "--sprint", SPRINT]) == 1
+    assert "is a folder: name the bundle's zip file in it, e.g. " in capsys.readouterr().err
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    assert main(["gradescope", str(notes), "--sprint", SPRINT]) == 1
+    assert "name the bundle *.zip" in capsys.readouterr().err
+    assert notes.read_text() == "mine" and list(folder.iterdir()) == []
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gradescope, "_add_tree", full_disk)
+    with pytest.raises(OSError):
+        gradescope.build_bundle(folder / "a.zip", SPRINT)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_bad_policy_stops_the_bundle(tmp_path, capsys):
     (tmp_path / "policy.toml").write_text("due = [")
     assert main(["gradescope", str(tmp_path / "a.zip"), "--sprint", SPRINT,

@@ -232,6 +232,13 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
     from .policy import PolicyError, parse_policy
     from .policy import policy_text as read_policy
 
+    out_zip = Path(out_zip)
+    if out_zip.is_dir():
+        raise GradescopeError(f"{out_zip} is a folder: name the bundle's zip file in it, e.g. "
+                              f"{out_zip / (sprint + '-gradescope.zip')}")
+    if out_zip.suffix.lower() != ".zip":
+        raise GradescopeError(f"{out_zip}: name the bundle *.zip (Gradescope takes a zip file; "
+                              "an existing file of that name would be replaced)")
     salt = secrets.token_hex(16) if salt is None else salt
     policy_text = None
     if policy is not None:
@@ -246,7 +253,6 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
         course._check_stubs(repo / "helpers")
     except course.CourseError as exc:
         raise GradescopeError(str(exc)) from None
-    out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     config: BundleConfig = {
         "sprint": sprint, "salt": salt, "timeout": timeout, "policy": policy_text,
@@ -255,7 +261,16 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
         "modules": sorted({s.module for s in specs}),
         "built": time.strftime("%Y-%m-%d %H:%M:%S")}
     tmp = out_zip.with_name(out_zip.name + ".part")
-    with zipfile.ZipFile(tmp, "w") as zf:
+    try:
+        _write_bundle(tmp, config, repo, sprint)
+        tmp.replace(out_zip)
+    finally:
+        tmp.unlink(missing_ok=True)   # a half-written bundle holds the reference too
+    return out_zip
+
+
+def _write_bundle(path: Path, config: BundleConfig, repo: Path, sprint: str) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
         _add_file(zf, "setup.sh", SETUP_SH.encode(), 0o755)
         _add_file(zf, "run_autograder", RUN_AUTOGRADER.encode(), 0o755)
         _add_file(zf, "requirements.txt",
@@ -267,8 +282,6 @@ def build_bundle(out_zip: Path, sprint: str, *, salt: str | None = None,
         _add_tree(zf, repo / "solutions", "solutions")
         for stub in sorted((repo / "helpers").glob("*.py")):
             _add_file(zf, f"stubs/helpers/{stub.name}", stub.read_bytes())
-    tmp.replace(out_zip)
-    return out_zip
 
 
 # --------------------------------------------------------------------------- the submission
