@@ -95,7 +95,7 @@ class GradeRow:
                    late or None)
 
 
-def points_problem(row: Mapping[str, str]) -> str:
+def points_problem(row: Mapping[str, str | float]) -> str:
     """What is wrong with the points of a grades.csv row, or ``""``: ``max_score`` (where the
     row has it) must be a number of points, 0 or more; ``score`` and, once the course's policy
     is applied, ``final_score`` a number from 0 to ``max_score``. A hand-edited cell that is
@@ -114,11 +114,11 @@ def points_problem(row: Mapping[str, str]) -> str:
     return ""
 
 
-def _points(text: str | None) -> float:
-    """``text`` as a number; NaN (which no comparison holds for) when it is not one."""
+def _points(cell: str | float | None) -> float:
+    """A cell as a number; NaN (which no comparison holds for) when it is not one."""
     try:
-        return float(text or "nan")
-    except ValueError:
+        return float(cell) if cell is not None else math.nan
+    except ValueError:          # not a number, or an empty cell
         return math.nan
 
 
