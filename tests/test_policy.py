@@ -249,6 +249,7 @@ def test_submission_times_from_a_platforms_csv_win_over_timestamp_txt(tmp_path, 
                                                              ("bob", "sprint1")], times)
     assert (got[("eve", "sprint1")].status, got[("eve", "sprint1")].days_late) == (pol.LATE, 2)
     assert got[("bob", "sprint1")].status == pol.FLAGGED
+    assert got[("bob", "sprint1")].note.startswith("empty submitted_at in the times CSV")
     (tmp_path / "times.csv").write_text("student,submitted_at\neve,2026-10-06T15:10:00Z\n")
     with pytest.raises(pol.PolicyError, match="assignment"):
         pol.load_times(tmp_path / "times.csv")

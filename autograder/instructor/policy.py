@@ -58,6 +58,7 @@ from .csv_rows import csv_rows
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
+TIMES_SOURCE = "submitted_at in the times CSV"   # a time from load_times, in the notes
 DAY = timedelta(days=1)
 
 # What a timestamp may look like (strict: a lenient parser reads "5" as a day of this month)
@@ -380,8 +381,8 @@ def assess_folder(policy: Policy, submitted_dir: Path, pairs: Iterable[tuple[str
     """``{(student, assignment): Lateness}`` for the pairs, from ``submitted_dir``'s
     ``timestamp.txt`` files, or from ``times`` (:func:`load_times`) where it has the pair."""
     times = times or {}
-    return {(s, a): assess(policy, s, a, times[(s, a)] if (s, a) in times
-                           else read_stamp(Path(submitted_dir) / s / a))
+    return {(s, a): (assess(policy, s, a, times[(s, a)], source=TIMES_SOURCE) if (s, a) in times
+                     else assess(policy, s, a, read_stamp(Path(submitted_dir) / s / a)))
             for s, a in pairs}
 
 
