@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..learner.errors import CourseError
 from ..learner.sprints import sprint_key
-from .csv_rows import csv_rows
+from .csv_files import open_csv
 from .report import GradeRow, load_grades
 
 FORMATS = ("canvas", "moodle", "generic")
@@ -94,7 +94,7 @@ def load_roster(path: Path) -> Roster:
     path = Path(path)
     if not path.is_file():
         raise LmsError(f"no roster file {path}")
-    with csv_rows(path, LmsError) as table:
+    with open_csv(path, LmsError) as table:
         columns = [c.strip() for c in table.columns]
         if "student" not in columns:
             raise LmsError(f"{path} has no 'student' column (the course's student ids, as "

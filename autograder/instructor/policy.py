@@ -54,7 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..learner.errors import CourseError
-from .csv_rows import csv_rows
+from .csv_files import open_csv
 
 ON_TIME, LATE, FLAGGED = "on time", "late", "flagged"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -393,7 +393,7 @@ def load_times(path: Path) -> dict[tuple[str, str], str]:
     path = Path(path)
     if not path.is_file():
         raise PolicyError(f"no file {path}")
-    with csv_rows(path, PolicyError) as table:
+    with open_csv(path, PolicyError) as table:
         missing = [c for c in ("student", "assignment", "submitted_at")
                    if c not in table.columns]
         if missing:
@@ -463,7 +463,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise ReportError(f"no {path.name} in {path.parent}: run `python -m autograder grade` "
                           "first (its --out folder is the grading folder)")
-    with csv_rows(path, ReportError) as table:
+    with open_csv(path, ReportError) as table:
         columns = table.columns
         missing = [c for c in ("student", "assignment", "score") if c not in columns]
         if missing:

@@ -45,7 +45,7 @@ from ..learner.i18n import N_, _, language, pgettext
 from ..learner.plot_fonts import use_japanese_fallback
 from ..learner.sprints import sprint_key
 from . import late_report
-from .csv_rows import csv_rows
+from .csv_files import open_csv
 from .policy import LATE_COLUMNS
 from .trusted import hints_from_row
 
@@ -106,7 +106,9 @@ def points_problem(row: Mapping[str, str | float]) -> str:
         if not 0 <= most < math.inf:
             return f"max_score {row['max_score']!r} is not a number of points (0 or more)"
     for column in ("score", "final_score"):
-        value = _points(row.get(column, "0"))
+        if column not in row:
+            continue
+        value = _points(row[column])
         if not (0 <= value <= most and math.isfinite(value)):
             return (f"{column} {row[column]!r} is not a number from 0 to max_score ({most:g})"
                     if most < math.inf else
@@ -135,7 +137,7 @@ def load_grades(path: Path) -> list[GradeRow]:
                           "first (its --out folder is the grading folder)")
     # a message may be long (a grades.csv of an older grader kept them whole): each message
     # is cut to MAX_MESSAGE_CHARS
-    with csv_rows(path, ReportError) as table:
+    with open_csv(path, ReportError) as table:
         missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
         if missing:
             raise ReportError(f"{path} lacks the column(s) {', '.join(missing)}: is it the "

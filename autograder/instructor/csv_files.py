@@ -43,7 +43,7 @@ class CsvFile:
 
 
 @contextmanager
-def csv_rows(path: Path, error: type[CourseError]) -> Iterator[CsvFile]:
+def open_csv(path: Path, error: type[CourseError]) -> Iterator[CsvFile]:
     """``path`` open as a :class:`CsvFile`: UTF-8 with or without a byte-order mark, and
     fields of any size (a long message). Text that is not UTF-8, and a header that names a
     column twice, raise ``error``, naming the file and what to do."""
